@@ -1,0 +1,1 @@
+"""ceasefire-bot: the engine (news pipeline, briefings, answers, store, delivery)."""

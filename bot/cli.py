@@ -1,0 +1,207 @@
+"""``ceasefire-bot run | ingest | ask | brief | stories | sources | config | db upgrade``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from bot.errors import ConfigError
+from config.settings import FeedSettings, Settings, load_settings, masked_dump
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE", help="a TOML file overlaying the defaults")
+    common.add_argument("--db", metavar="URL",
+                        help="SQLAlchemy database URL (env CEASEFIRE_BOT_DATABASE_URL)")
+    common.add_argument("-v", "--verbose", action="count", default=0)
+
+    parser = argparse.ArgumentParser(
+        prog="ceasefire-bot", description="Follow the ceasefire talks in chat.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", parents=[common], help="run the bot")
+    run.add_argument("--console", action="store_true",
+                     help="use the console platform even when platform tokens are set")
+
+    ingest = sub.add_parser("ingest", parents=[common], help="fetch feeds once")
+    ingest.add_argument("--feed", action="append", metavar="URL_OR_PATH", default=[])
+    ingest.add_argument("--json", action="store_true")
+
+    ask = sub.add_parser("ask", parents=[common], help="answer a question from the store")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--lang", choices=["ja", "en"])
+
+    brief = sub.add_parser("brief", parents=[common], help="print the newest briefing")
+    brief.add_argument("--json", action="store_true")
+    brief.add_argument("--lang", choices=["ja", "en"])
+
+    stories = sub.add_parser("stories", parents=[common], help="list stories, oldest first")
+    stories.add_argument("--json", action="store_true")
+
+    sub.add_parser("sources", parents=[common], help="feeds followed and their health")
+    sub.add_parser("config", parents=[common], help="print the effective configuration")
+
+    db = sub.add_parser("db", parents=[common], help="database maintenance")
+    db.add_argument("action", choices=["upgrade"])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.WARNING - 10 * min(args.verbose, 2), stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings(args.config, overrides=_overrides(args))
+        return asyncio.run(COMMANDS[args.command](args, settings))
+    except ConfigError as exc:
+        print(f"ceasefire-bot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    return {"database_url": args.db} if getattr(args, "db", None) else {}
+
+
+def _dump(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=None, default=str))
+
+
+async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import BotApp
+    from bot.platforms.console import ConsoleAdapter
+
+    console = ConsoleAdapter(zone=settings.zone, lang=settings.language)
+    async with BotApp(settings, platforms=[console]) as app:
+        await app.poll()
+        await app.ensure_subscription("console", "console")
+        await app.serve(until_platforms_close=True)
+    return 0
+
+
+async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import BotApp
+
+    feeds = [FeedSettings(url=u) for u in args.feed] or list(settings.followed_feeds)
+    async with BotApp(settings) as app:
+        report = await app.poll(feeds)
+    if args.json:
+        _dump(report.as_json())
+    else:
+        print(f"feeds {len(report.outcomes)} · fetched {report.fetched} · new {report.new} · "
+              f"duplicates {report.duplicates} · stories {len(report.new_stories)}")
+        for error in report.errors:
+            print(f"error: {error['feed']}: {error['error']}", file=sys.stderr)
+    failed_all = bool(report.outcomes) and all(o.error for o in report.outcomes)
+    return 1 if failed_all else 0
+
+
+async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import BotApp
+    from bot.model import Answer, Request
+    from bot.platforms.text import render_result
+
+    async with BotApp(settings) as app:
+        result = await app.handle(Request(platform="cli", command="ask", text=args.question,
+                                          channel_id="cli", lang=args.lang))
+    if not isinstance(result, Answer):
+        print(getattr(result, "text", str(result)), file=sys.stderr)
+        return 1
+    if args.json:
+        _dump({"answerable": result.answerable, "answer": result.text,
+               "citations": [{"n": c.n, "title": c.title, "url": c.url, "source": c.source}
+                             for c in result.citations]})
+    else:
+        for text, _ in render_result(result, settings.zone):
+            print(text)
+    return 0
+
+
+async def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
+    import dataclasses
+
+    from bot.app import BotApp
+    from bot.model import Briefing, Request
+    from bot.platforms.text import render_result
+
+    async with BotApp(settings) as app:
+        result = await app.handle(Request(platform="cli", command="latest", channel_id="cli",
+                                          lang=args.lang or settings.language))
+    if args.json:
+        _dump(dataclasses.asdict(result) if isinstance(result, Briefing) else None)
+        return 0 if isinstance(result, Briefing) else 1
+    for i, (text, threaded) in enumerate(render_result(result, settings.zone)):
+        print(("\n" if i else "") + ("\n".join("    ┃ " + ln for ln in text.splitlines())
+                                     if threaded else text))
+    return 0
+
+
+async def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from bot.app import BotApp
+    from bot.store.models import Story
+
+    async with BotApp(settings) as app, app.deps.sessions() as session:
+        rows = (await session.scalars(
+            select(Story).order_by(Story.first_at).options(selectinload(Story.articles))
+        )).all()
+        data: list[dict[str, Any]] = [{
+            "id": s.id, "headline": s.headline, "first": s.first_at.isoformat(),
+            "latest": s.latest_at.isoformat(),
+            "articles": [{"url": a.url, "title": a.title, "source": a.source,
+                          "published": a.published_at.isoformat(), "lang": a.lang}
+                         for a in s.articles],
+        } for s in rows]
+    if args.json:
+        _dump(data)
+    else:
+        for s in data:
+            print(f"#{s['id']} {s['first'][:10]}..{s['latest'][:10]} {s['headline']} "
+                  f"({len(s['articles'])} reports)")
+    return 0
+
+
+async def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import BotApp
+    from bot.model import Request
+
+    async with BotApp(settings) as app:
+        result = await app.handle(Request(platform="cli", command="sources", channel_id="cli"))
+    print(getattr(result, "text", ""))
+    return 0
+
+
+async def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    print(json.dumps(masked_dump(settings), ensure_ascii=False, indent=2))
+    return 0
+
+
+async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import database_url
+    from bot.store.db import open_store
+
+    async with open_store(database_url(settings)):
+        pass
+    print("database schema is up to date")
+    return 0
+
+
+COMMANDS = {"run": cmd_run, "ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief,
+            "stories": cmd_stories, "sources": cmd_sources, "config": cmd_config,
+            "db": cmd_db}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""The outbox: every message to send is a stored row, sent exactly once."""

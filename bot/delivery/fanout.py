@@ -1,0 +1,107 @@
+"""Turn stories into outbox rows for each subscription: a new story becomes a channel post
+with its Q&A thread; a new development of a story already posted goes into its thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.brief.builder import build_briefing, load_story
+from bot.delivery.outbox import Outgoing, enqueue
+from bot.model import Briefing, Lang, Part, SourceReply
+from bot.news.topic import compile_expression
+from bot.store.models import PostedStory, Story, Subscription
+
+log = logging.getLogger(__name__)
+
+
+def story_key(sub_id: int, story_id: int, part: int, revision: int = 1) -> str:
+    rev = "" if revision == 1 else f":r{revision}"
+    return f"sub:{sub_id}:story:{story_id}{rev}:p{part}"
+
+
+def briefing_rows(sub: Subscription, briefing: Briefing) -> list[Outgoing]:
+    """The post and its thread replies, each keyed so a rerun adds nothing."""
+    parts = briefing.parts()
+    root = story_key(sub.id, briefing.story_id, 0)
+    return [
+        Outgoing(key=story_key(sub.id, briefing.story_id, i), platform=sub.platform,
+                 channel_id=sub.channel_id, part=part, index=i,
+                 parent_key=None if i == 0 else root, subscription_id=sub.id,
+                 story_id=briefing.story_id)
+        for i, part in enumerate(parts)
+    ]
+
+
+def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
+                  revision: int) -> list[Outgoing]:
+    """New sources of a story already posted here, as replies in its existing thread."""
+    new_cards = tuple(c for c in briefing.sources if c.bullets)
+    parts: list[Part] = [SourceReply(new_cards[:2], briefing.lang)] if new_cards else []
+    root = story_key(sub.id, briefing.story_id, 0)
+    return [
+        Outgoing(key=story_key(sub.id, briefing.story_id, i, revision), platform=sub.platform,
+                 channel_id=sub.channel_id, part=part, index=i, parent_key=root,
+                 subscription_id=sub.id, story_id=briefing.story_id)
+        for i, part in enumerate(parts, start=1)
+    ]
+
+
+def wants(sub: Subscription, story: Story) -> bool:
+    if not sub.keywords:
+        return True
+    expression = compile_expression(sub.keywords, setting="subscription keywords")
+    text = " ".join(f"{a.title} {a.text}" for a in story.articles)
+    return expression.matches(text)
+
+
+async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime) -> int:
+    """Enqueue realtime posts for ``story_ids``. Returns rows added."""
+    subs = (await session.scalars(
+        select(Subscription).where(Subscription.active.is_(True),
+                                   Subscription.realtime.is_(True)))).all()
+    added = 0
+    for story_id in sorted(set(story_ids)):
+        story = await load_story(session, story_id)
+        if story is None or not story.newsworthy:
+            continue
+        for sub in subs:
+            if story.latest_at <= sub.since or not wants(sub, story):
+                continue
+            added += await post_story(session, sub, story, now)
+    return added
+
+
+async def post_story(session: AsyncSession, sub: Subscription, story: Story,
+                     now: datetime) -> int:
+    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later."""
+    posted = await session.scalar(select(PostedStory).where(
+        PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
+    lang: Lang = "ja" if sub.lang == "ja" else "en"
+    briefing = await build_briefing(session, story, lang=lang,
+                                    said=posted.said if posted else ())
+    if posted is None:
+        session.add(PostedStory(subscription_id=sub.id, story_id=story.id,
+                                platform=sub.platform, channel_id=sub.channel_id,
+                                revision=story.revision, said=list(briefing.key_points),
+                                posted_at=now))
+        return await enqueue(session, briefing_rows(sub, briefing), now)
+    if story.revision <= posted.revision:
+        return 0
+    posted.revision = story.revision
+    posted.said = [*posted.said, *briefing.key_points]
+    return await enqueue(session, followup_rows(sub, posted, briefing, story.revision), now)
+
+
+async def welcome(session: AsyncSession, sub: Subscription, now: datetime) -> int:
+    """Post the latest briefing once as a welcome (not the backlog)."""
+    latest = await session.scalar(select(Story.id).order_by(Story.latest_at.desc()).limit(1))
+    if latest is None:
+        return 0
+    story = await load_story(session, latest)
+    assert story is not None
+    return await post_story(session, sub, story, now)

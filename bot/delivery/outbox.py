@@ -1,0 +1,109 @@
+"""Outbox rows: enqueue (idempotent by key), claim with a lease, record the outcome."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from bot.model import Part, dump_part
+from bot.store.models import Delivery
+
+LEASE = timedelta(seconds=60)
+MAX_BACKOFF = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message to enqueue."""
+
+    key: str
+    platform: str
+    channel_id: str
+    part: Part
+    index: int = 0
+    parent_key: str | None = None
+    subscription_id: int | None = None
+    story_id: int | None = None
+
+
+async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetime) -> int:
+    """Insert rows whose key is new; existing keys are left alone. Returns rows added."""
+    if not items:
+        return 0
+    values = [{
+        "key": o.key, "parent_key": o.parent_key, "subscription_id": o.subscription_id,
+        "platform": o.platform, "channel_id": o.channel_id, "story_id": o.story_id,
+        "part": o.index, "payload": dump_part(o.part), "status": "pending", "attempts": 0,
+        "next_attempt_at": now, "created_at": now,
+    } for o in items]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["key"])
+    result = await session.execute(stmt)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def due_query(now: datetime, platforms: Sequence[str], limit: int):  # type: ignore[no-untyped-def]
+    """Rows ready to send: pending and due, or claimed by a holder whose lease ran out;
+    a thread reply only once its parent has been sent."""
+    parent = aliased(Delivery)
+    parent_unsent = exists().where(and_(parent.key == Delivery.parent_key,
+                                        parent.status != "sent"))
+    return (
+        select(Delivery)
+        .where(
+            Delivery.platform.in_(platforms),
+            or_(
+                and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+                and_(Delivery.status == "claimed", Delivery.lease_until < now),
+            ),
+            or_(Delivery.parent_key.is_(None), ~parent_unsent),
+        )
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+
+
+async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
+                now: datetime, limit: int = 100, lease: timedelta = LEASE) -> list[Delivery]:
+    """Claim due rows for ``worker`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL)."""
+    query = due_query(now, platforms, limit)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=Delivery)
+    rows = list((await session.scalars(query)).all())
+    for row in rows:
+        row.status = "claimed"
+        row.claimed_by = worker
+        row.lease_until = now + lease
+    return rows
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """Exponential backoff with full jitter, never shorter than the platform asked."""
+    base = min(MAX_BACKOFF.total_seconds(), 2.0 ** min(attempts, 10))
+    delay = random.uniform(base / 2, base)
+    return timedelta(seconds=max(delay, retry_after or 0.0))
+
+
+async def release(session: AsyncSession, worker: str) -> None:
+    """Give back claims this worker has not started sending (at shutdown)."""
+    await session.execute(
+        update(Delivery)
+        .where(Delivery.claimed_by == worker, Delivery.status == "claimed",
+               Delivery.send_started_at.is_(None))
+        .values(status="pending", claimed_by=None, lease_until=None))
+
+
+async def depth(session: AsyncSession) -> int:
+    """How many rows still wait to be sent."""
+    return int(await session.scalar(
+        select(func.count()).select_from(Delivery)
+        .where(Delivery.status.in_(("pending", "claimed")))) or 0)

@@ -1,0 +1,31 @@
+"""What the engine needs, built once at the entry point and passed down (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from bot.clock import Clock, SystemClock
+from bot.news.topic import Expression, compile_expression
+from bot.store.db import SessionFactory
+from config.settings import Settings
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    sessions: SessionFactory
+    http: aiohttp.ClientSession
+    clock: Clock = field(default_factory=SystemClock)
+
+    def __post_init__(self) -> None:
+        self.topic_include: Expression = compile_expression(
+            self.settings.topic.include, setting="topic.include")
+        self.topic_exclude: Expression = compile_expression(
+            self.settings.topic.exclude, setting="topic.exclude")
+
+    def on_topic(self, text: str) -> bool:
+        """The article is about the followed topic."""
+        excluded = self.topic_exclude.matcher is not None and self.topic_exclude.matches(text)
+        return self.topic_include.matches(text) and not excluded

@@ -1,0 +1,217 @@
+"""The platform-neutral message model: what adapters hand to handlers, and what comes back.
+
+Text fields hold a small Markdown subset (``**bold**``, ``[label](url)``, line breaks);
+every adapter converts it for its platform and escapes untrusted text there.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from pydantic import TypeAdapter
+
+Lang = Literal["ja", "en"]
+RequestKind = Literal["command", "mention", "dm", "thread_reply"]
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+@dataclass(frozen=True)
+class Request:
+    """One thing a user asked, whatever the platform."""
+
+    platform: str
+    command: str
+    text: str = ""
+    kind: RequestKind = "command"
+    user_id: str = ""
+    channel_id: str = ""
+    thread_id: str | None = None
+    #: Workspace (Slack team) or guild (Discord) id, when there is one.
+    space_id: str | None = None
+    is_dm: bool = False
+    #: The user may manage this channel's subscriptions (checked by the adapter).
+    can_manage: bool = False
+    #: Who may, in the platform's words, for the refusal message.
+    manager_hint: str = "channel managers"
+    lang: Lang | None = None
+    timezone: str | None = None
+    request_id: str = field(default_factory=new_request_id)
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    title: str
+    url: str
+    source: str
+    published: datetime | None = None
+    lang: Lang = "en"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence quoted exactly as its source wrote it, with its citation numbers."""
+
+    text: str
+    refs: tuple[int, ...] = ()
+    published: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Plain Markdown-subset text."""
+
+    text: str
+    ephemeral: bool = False
+    kind: Literal["reply"] = "reply"
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    answerable: bool
+    sentences: tuple[Sentence, ...]
+    citations: tuple[Citation, ...]
+    lang: Lang = "en"
+    note: str = ""
+    #: Store id so feedback buttons can refer to it.
+    answer_id: int | None = None
+    story_id: int | None = None
+    kind: Literal["answer"] = "answer"
+
+    @property
+    def text(self) -> str:
+        return " ".join(
+            s.text + "".join(f"[{n}]" for n in s.refs) for s in self.sentences
+        ) or self.note
+
+
+@dataclass(frozen=True)
+class QA:
+    question: str
+    sentences: tuple[Sentence, ...]
+
+
+@dataclass(frozen=True)
+class SourceCard:
+    n: int
+    source: str
+    title: str
+    url: str
+    bullets: tuple[str, ...]
+    published: datetime | None = None
+    lang: Lang = "en"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    when: datetime
+    text: str
+    story_id: int | None = None
+
+
+# --- the parts a briefing is posted as: one channel message, then thread replies ---------
+
+
+@dataclass(frozen=True)
+class UpdatePost:
+    story_id: int
+    headline: str
+    key_points: tuple[str, ...]
+    outlets: tuple[str, ...]
+    published: datetime
+    lang: Lang
+    #: Set for a short "update" post on a story already posted in the channel.
+    is_followup: bool = False
+    kind: Literal["update"] = "update"
+
+
+@dataclass(frozen=True)
+class QAReply:
+    question: str
+    sentences: tuple[Sentence, ...]
+    lang: Lang
+    kind: Literal["qa"] = "qa"
+
+
+@dataclass(frozen=True)
+class SourceReply:
+    cards: tuple[SourceCard, ...]
+    lang: Lang
+    kind: Literal["sources"] = "sources"
+
+
+@dataclass(frozen=True)
+class EarlierReply:
+    entries: tuple[TimelineEntry, ...]
+    lang: Lang
+    kind: Literal["earlier"] = "earlier"
+
+
+@dataclass(frozen=True)
+class DigestPost:
+    title: str
+    headlines: tuple[str, ...]
+    day: datetime
+    lang: Lang
+    kind: Literal["digest"] = "digest"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A message from the bot itself (feed paused, permission missing, welcome)."""
+
+    text: str
+    kind: Literal["notice"] = "notice"
+
+
+Part = UpdatePost | QAReply | SourceReply | EarlierReply | DigestPost | Notice | Reply | Answer
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything known about one story, ready to post as one message plus a thread."""
+
+    story_id: int
+    headline: str
+    key_points: tuple[str, ...]
+    qa: tuple[QA, ...]
+    sources: tuple[SourceCard, ...]
+    earlier: tuple[TimelineEntry, ...]
+    outlets: tuple[str, ...]
+    published: datetime
+    lang: Lang
+    kind: Literal["briefing"] = "briefing"
+
+    def parts(self) -> list[Part]:
+        """The post first, then one thread reply per Q&A, the sources, and the timeline."""
+        parts: list[Part] = [
+            UpdatePost(self.story_id, self.headline, self.key_points, self.outlets,
+                       self.published, self.lang)
+        ]
+        parts += [QAReply(qa.question, qa.sentences, self.lang) for qa in self.qa]
+        if self.sources:
+            parts.append(SourceReply(self.sources, self.lang))
+        if self.earlier:
+            parts.append(EarlierReply(self.earlier, self.lang))
+        return parts
+
+
+Result = Reply | Answer | Briefing
+
+PART_ADAPTER: TypeAdapter[Part] = TypeAdapter(Part)
+
+
+def dump_part(part: Part) -> str:
+    """Serialise a part for the outbox (rendered by the platform at send time)."""
+    return PART_ADAPTER.dump_json(part).decode()
+
+
+def load_part(raw: str) -> Part:
+    return PART_ADAPTER.validate_json(raw)

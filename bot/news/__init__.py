@@ -1,0 +1,1 @@
+"""From a feed URL to stored, deduplicated articles grouped into stories."""

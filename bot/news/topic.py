@@ -1,0 +1,131 @@
+"""Keyword expressions: ``(停戦 OR ceasefire) AND NOT Gaza``, with "quoted phrases".
+
+A tiny recursive-descent parser instead of user regular expressions, so no input can make
+matching slow (no ReDoS): matching is substring search on NFKC-normalised, case-folded text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.errors import ConfigError
+from bot.text.sentences import normalise
+
+Matcher = Callable[[str], bool]
+_TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|([^\s()"]+))')
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A compiled keyword expression; an empty one matches everything."""
+
+    source: str
+    matcher: Matcher | None
+
+    def matches(self, text: str) -> bool:
+        return True if self.matcher is None else self.matcher(normalise(text))
+
+
+def compile_expression(source: str, *, setting: str = "expression") -> Expression:
+    """Compile ``source``.
+
+    Raises:
+        ConfigError: the expression is malformed (message names ``setting``).
+    """
+    tokens = _tokenise(source, setting)
+    if not tokens:
+        return Expression(source, None)
+    parser = _Parser(tokens, setting)
+    matcher = parser.parse_or()
+    if parser.pos != len(tokens):
+        raise ConfigError(f"invalid setting {setting}: unexpected {tokens[parser.pos][1]!r}")
+    return Expression(source, matcher)
+
+
+def _tokenise(source: str, setting: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    pos = 0
+    source = source.strip()
+    while pos < len(source):
+        match = _TOKEN.match(source, pos)
+        if not match or match.end() == pos:
+            raise ConfigError(f"invalid setting {setting}: unbalanced quote near {source[pos:]!r}")
+        pos = match.end()
+        if match.group(1):
+            out.append(("(", "("))
+        elif match.group(2):
+            out.append((")", ")"))
+        elif match.group(3) is not None:
+            out.append(("word", match.group(3)))
+        elif match.group(4):
+            word = match.group(4)
+            out.append(("op", word) if word in _OPERATORS else ("word", word))
+        source_rest = source[pos:]
+        if not source_rest.strip():
+            break
+    return out
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]], setting: str) -> None:
+        self.tokens = tokens
+        self.pos = 0
+        self.setting = setting
+
+    def _peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def _fail(self, what: str) -> ConfigError:
+        return ConfigError(f"invalid setting {self.setting}: {what}")
+
+    def parse_or(self) -> Matcher:
+        parts = [self.parse_and()]
+        while self._peek() == ("op", "OR"):
+            self.pos += 1
+            parts.append(self.parse_and())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda text: any(p(text) for p in parts)
+
+    def parse_and(self) -> Matcher:
+        parts = [self.parse_not()]
+        while True:
+            token = self._peek()
+            if token == ("op", "AND"):
+                self.pos += 1
+            elif token is None or token in (("op", "OR"), (")", ")")):
+                break
+            # Juxtaposition means AND, as in search boxes.
+            parts.append(self.parse_not())
+        if len(parts) == 1:
+            return parts[0]
+        return lambda text: all(p(text) for p in parts)
+
+    def parse_not(self) -> Matcher:
+        if self._peek() == ("op", "NOT"):
+            self.pos += 1
+            inner = self.parse_not()
+            return lambda text: not inner(text)
+        return self.parse_atom()
+
+    def parse_atom(self) -> Matcher:
+        token = self._peek()
+        if token is None:
+            raise self._fail("expression ends too early")
+        self.pos += 1
+        kind, value = token
+        if kind == "(":
+            inner = self.parse_or()
+            if self._peek() != (")", ")"):
+                raise self._fail("missing ')'")
+            self.pos += 1
+            return inner
+        if kind == "word":
+            needle = normalise(value)
+            if not needle:
+                raise self._fail('empty phrase ""')
+            return lambda text: needle in text
+        raise self._fail(f"unexpected {value!r}")

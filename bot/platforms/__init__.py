@@ -1,0 +1,1 @@
+"""Chat platforms. Only modules below this package may import discord or slack."""

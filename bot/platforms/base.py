@@ -1,0 +1,94 @@
+"""The one interface every chat platform implements.
+
+Adapters only translate: a native event becomes a ``Request`` for ``handlers.dispatch``,
+and a ``Result`` or outbox ``Part`` becomes native messages.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from bot.model import Part, Request, Result
+
+#: What an adapter calls with each request it receives; returns what to send back.
+RequestHandler = Callable[[Request], Awaitable[Result]]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a message goes: a channel, optionally a thread in it."""
+
+    channel_id: str
+    thread_id: str | None = None
+    #: For ephemeral replies: only this user sees it.
+    user_id: str | None = None
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A sent message: its id, and the thread replies to it go into."""
+
+    message_id: str
+    thread_id: str | None = None
+
+
+class PlatformAdapter(ABC):
+    """A chat platform.
+
+    An adapter MUST turn each command, mention, DM or thread reply it receives into a
+    ``Request`` and pass it to ``on_request``; it MUST send back what that returns.
+    It MUST escape untrusted text so no feed or user text can ping anyone.
+    """
+
+    name: str
+
+    def __init__(self) -> None:
+        self.on_request: RequestHandler | None = None
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Connect. MUST return once ready to send (receiving may continue in tasks)."""
+
+    @abstractmethod
+    async def stop(self) -> None:
+        """Disconnect. MUST be safe to call twice."""
+
+    @abstractmethod
+    async def send(self, target: Target, result: Result | Part, *,
+                   key: str | None = None) -> MessageRef:
+        """Send one result (a briefing becomes a post plus thread replies).
+
+        Args:
+            key: the outbox delivery key; platforms with idempotency MUST use it so a
+                retried send after a crash does not post twice.
+
+        Raises:
+            PlatformError: ``permanent`` when retrying cannot help.
+        """
+
+    async def find_sent(self, target: Target, key: str) -> MessageRef | None:
+        """Look for a message already sent with ``key`` (crash recovery).
+
+        Platforms that cannot look MAY return None; the sender then relies on ``send``
+        being idempotent for the key.
+        """
+        return None
+
+    async def open_thread(self, target: Target, parent: MessageRef,
+                          title: str) -> MessageRef:
+        """Make ``parent`` a thread parent. Platforms whose threads exist implicitly
+        (Slack, console) MAY return ``parent`` unchanged."""
+        return MessageRef(parent.message_id, parent.thread_id or parent.message_id)
+
+    async def on_ready(self) -> None:  # noqa: B027 - an optional hook
+        """Called once start-up posts are out; adapters MAY begin taking input here."""
+
+    async def wait_closed(self) -> None:
+        """Wait until the platform has nothing more to receive (e.g. console stdin at EOF).
+
+        Long-running platforms MAY never return."""
+        import asyncio
+
+        await asyncio.Event().wait()

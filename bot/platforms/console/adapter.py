@@ -1,0 +1,131 @@
+"""Console adapter: commands typed at stdin, posts and threads printed to stdout.
+
+Thread replies are printed indented under their parent so the Q&A commentary reads as a
+thread. When stdin is not a terminal every line is processed and the adapter reports it is
+closed at end of input, so scripted runs finish.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import logging
+import sys
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from bot.model import Part, Request, Result
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.platforms.text import render_result
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "console"
+USER = "console-user"
+THREAD_BAR = "    ┃ "
+
+
+class ConsoleAdapter(PlatformAdapter):
+    name = "console"
+
+    def __init__(self, *, zone: ZoneInfo, stdin: TextIO | None = None,
+                 out: TextIO | None = None, lang: str = "ja") -> None:
+        super().__init__()
+        self.zone = zone
+        self.stdin = stdin or sys.stdin
+        self.out = out or sys.stdout
+        self.lang = lang
+        self._ids = itertools.count(1)
+        self._closed = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+        self._sent: dict[str, MessageRef] = {}
+        self._lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Nothing to connect; input is read from ``on_ready`` so start-up posts come first."""
+
+    async def on_ready(self) -> None:
+        self._reader = asyncio.create_task(self._read_loop(), name="console-stdin")
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        self._closed.set()
+
+    async def wait_closed(self) -> None:
+        await self._closed.wait()
+
+    async def send(self, target: Target, result: Result | Part, *,
+                   key: str | None = None) -> MessageRef:
+        if key is not None and key in self._sent:
+            return self._sent[key]
+        async with self._lock:
+            first: MessageRef | None = None
+            for text, in_thread in render_result(result, self.zone):
+                threaded = in_thread or target.thread_id is not None
+                ref = MessageRef(f"m{next(self._ids)}")
+                self._print(text, threaded=threaded)
+                if first is None:
+                    first = MessageRef(ref.message_id, target.thread_id or ref.message_id)
+            assert first is not None
+            if key is not None:
+                self._sent[key] = first
+            return first
+
+    async def find_sent(self, target: Target, key: str) -> MessageRef | None:
+        return self._sent.get(key)
+
+    def _print(self, text: str, *, threaded: bool) -> None:
+        if threaded:
+            body = "\n".join(THREAD_BAR + line for line in text.splitlines())
+        else:
+            body = f"─── #{CHANNEL} ───\n{text}"
+        try:
+            print(body, file=self.out, flush=True)
+        except BrokenPipeError:
+            # The reader went away (e.g. `| head`): discard output and finish quietly.
+            self.out = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the adapter
+            self._closed.set()
+
+    def _echo(self, line: str) -> None:
+        try:
+            print(f"> {line}", file=self.out, flush=True)
+        except BrokenPipeError:
+            self.out = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the adapter
+
+    async def _read_loop(self) -> None:
+        try:
+            while True:
+                line = await asyncio.to_thread(self.stdin.readline)
+                if not line:
+                    break
+                line = line.strip()
+                if line:
+                    await self.handle_line(line)
+        finally:
+            self._closed.set()
+
+    async def handle_line(self, line: str) -> None:
+        """Run one typed line: ``/command args``, or a bare question (treated as ``ask``)."""
+        request = to_request(line, lang=self.lang)
+        self._echo(line)
+        if self.on_request is None:
+            return
+        result = await self.on_request(request)
+        await self.send(Target(CHANNEL), result)
+
+
+def to_request(line: str, *, lang: str | None = None) -> Request:
+    """Translate a typed line into a Request (pure: tested without a terminal)."""
+    text = line.strip()
+    if text.startswith("/"):
+        command, _, rest = text[1:].partition(" ")
+        command, rest = command.lower(), rest.strip()
+    else:
+        command, rest = "ask", text
+    return Request(platform="console", command=command, text=rest, kind="command",
+                   user_id=USER, channel_id=CHANNEL, can_manage=True,
+                   lang="ja" if lang == "ja" else "en" if lang == "en" else None)
+
+

@@ -1,0 +1,85 @@
+"""Plain-text rendering of neutral parts, shared by the console and as every platform's
+notification fallback (the ``text`` a screen reader or a push notification shows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.brief.labels import label
+from bot.model import (
+    Answer,
+    Briefing,
+    DigestPost,
+    EarlierReply,
+    Notice,
+    Part,
+    QAReply,
+    Reply,
+    Result,
+    Sentence,
+    SourceReply,
+    UpdatePost,
+)
+
+
+def cite(sentences: tuple[Sentence, ...]) -> str:
+    return " ".join(s.text + "".join(f"[{n}]" for n in s.refs) for s in sentences)
+
+
+def local_time(when: datetime, zone: ZoneInfo) -> str:
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def outlets_line(outlets: tuple[str, ...], limit: int = 2) -> str:
+    shown = " · ".join(outlets[:limit])
+    extra = len(outlets) - limit
+    return f"{shown} (+{extra})" if extra > 0 else shown
+
+
+def render_part(part: Part, zone: ZoneInfo) -> str:
+    """One message as plain text."""
+    if isinstance(part, UpdatePost):
+        prefix = f"{label('update', part.lang)}: " if part.is_followup else ""
+        lines = [f"🕊 {prefix}{part.headline}", f"📘 {label('summary', part.lang)}"]
+        lines += [f"💡 {point}" for point in part.key_points]
+        lines.append(f"{outlets_line(part.outlets)} · {local_time(part.published, zone)}")
+        return "\n".join(lines)
+    if isinstance(part, QAReply):
+        return f"❓ {part.question}\n{cite(part.sentences)}"
+    if isinstance(part, SourceReply):
+        blocks = []
+        for card in part.cards:
+            bullets = "\n".join(f"   ✅ {b}" for b in card.bullets)
+            blocks.append(f"📰 [{card.n}] {card.source}: {card.title}\n{bullets}\n"
+                          f"   {label('read_more', part.lang)} {card.url}")
+        return "\n".join(blocks)
+    if isinstance(part, EarlierReply):
+        joined = " · ".join(f"{e.when.astimezone(zone):%Y-%m-%d} {e.text}" for e in part.entries)
+        return f"🕰 {label('earlier', part.lang)}: {joined}"
+    if isinstance(part, DigestPost):
+        heads = "\n".join(f"• {h}" for h in part.headlines)
+        return f"🗞 {part.title} ({part.day.astimezone(zone):%Y-%m-%d})\n{heads}"
+    if isinstance(part, Notice | Reply):
+        return part.text
+    if isinstance(part, Answer):
+        return render_answer(part, zone)
+    raise TypeError(f"cannot render {type(part).__name__}")
+
+
+def render_answer(answer: Answer, zone: ZoneInfo) -> str:
+    if not answer.answerable:
+        return f"🔎 {answer.note}"
+    lines = [f"💬 {cite(answer.sentences)}"]
+    for c in answer.citations:
+        when = f" ({c.published.astimezone(zone):%Y-%m-%d})" if c.published else ""
+        lines.append(f"[{c.n}] {c.source}: {c.title}{when} ⇒ {c.url}")
+    return "\n".join(lines)
+
+
+def render_result(result: Result | Part, zone: ZoneInfo) -> list[tuple[str, bool]]:
+    """Messages to show for a result: ``(text, in_thread)`` pairs."""
+    if isinstance(result, Briefing):
+        parts = result.parts()
+        return [(render_part(p, zone), i > 0) for i, p in enumerate(parts)]
+    return [(render_part(result, zone), False)]

@@ -1,0 +1,1 @@
+"""The store: one source of truth for articles, stories, subscriptions and the outbox."""

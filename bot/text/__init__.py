@@ -1,0 +1,1 @@
+"""Sentence splitting and tokenising for Japanese and English."""

@@ -1,0 +1,70 @@
+"""Split text into sentences without changing a single character of them.
+
+Citations quote sentences exactly as the source wrote them, so splitting only finds
+boundaries; normalisation (NFKC, case) is for matching and happens elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A boundary after Japanese full stops (and !? in both widths), optionally followed by a
+# closing quote or bracket; or after . ! ? followed by space and an upper-case letter,
+# digit or quote. Abbreviations such as "U.S." or "Mr." are not boundaries.
+_JA_END = re.compile(r"(?<=[。！？!?])[」』）)]*")
+_EN_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_ABBREV = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|No|Jr|Sr|vs|etc"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.|\b(?:[A-Z]\.){1,3})$")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Return the sentences of ``text``, each stripped of surrounding white space."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n|\n", text):
+        block = block.strip()
+        if block:
+            out.extend(_split_block(block))
+    return [s for s in out if s]
+
+
+def _split_block(block: str) -> list[str]:
+    pieces: list[str] = []
+    start = 0
+    for match in _JA_END.finditer(block):
+        end = match.end()
+        if end < len(block) and end > start:
+            pieces.append(block[start:end])
+            start = end
+    pieces.append(block[start:])
+    sentences: list[str] = []
+    for piece in pieces:
+        sentences.extend(_split_latin(piece.strip()))
+    return [s.strip() for s in sentences if s.strip()]
+
+
+def _split_latin(piece: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for match in _EN_END.finditer(piece):
+        candidate = piece[start:match.start()]
+        if _ABBREV.search(candidate.rstrip("\"')]")):
+            continue
+        out.append(candidate)
+        start = match.end()
+    out.append(piece[start:])
+    return out
+
+
+def normalise(text: str) -> str:
+    """NFKC + case fold: for matching only, never for display."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def detect_lang(text: str) -> str:
+    """``ja`` when the text is mostly kana/kanji, else ``en``."""
+    sample = text[:2000]
+    cjk = sum(1 for ch in sample if "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff")
+    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    return "ja" if cjk and cjk * 3 >= latin else "en"

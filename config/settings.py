@@ -1,0 +1,312 @@
+"""Settings: the default TOML, overlaid by an optional user TOML, overlaid by the environment.
+
+pydantic-settings does the layering; the schema refuses unknown keys and bad values so a
+typo stops start-up with one plain line instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import time
+from importlib import resources
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    InitSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.errors import ConfigError
+
+Lang = Literal["ja", "en"]
+CONFIG_ENV = "CEASEFIRE_BOT_CONFIG"
+
+#: Conventional environment names that land in a nested settings key.
+PLATFORM_ENV: dict[str, tuple[str, ...]] = {
+    "DISCORD_TOKEN": ("discord", "token"),
+    "DISCORD_API_BASE": ("discord", "api_base"),
+    "SLACK_BOT_TOKEN": ("slack", "bot_token"),
+    "SLACK_APP_TOKEN": ("slack", "app_token"),
+    "SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
+    "SLACK_HTTP_PORT": ("slack", "http_port"),
+    "SLACK_API_URL": ("slack", "api_url"),
+    "CEASEFIRE_BOT_DATABASE_URL": ("database_url",),
+    "CEASEFIRE_BOT_DATA_DIR": ("data_dir",),
+    "CEASEFIRE_BOT_LLM_API_KEY": ("llm", "api_key"),
+}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TopicSettings(Section):
+    name: str = "Russia–Ukraine ceasefire talks"
+    #: Keyword expression (AND / OR / NOT, "quoted phrases", parentheses).
+    include: str
+    exclude: str = ""
+
+
+class FeedSettings(Section):
+    url: str
+    name: str | None = None
+    lang: Lang | None = None
+    interval_minutes: float | None = Field(default=None, gt=0)
+    full_text: bool = False
+
+
+class FetchSettings(Section):
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
+    max_redirects: int = Field(default=5, ge=0)
+    concurrency: int = Field(default=16, gt=0)
+    per_host: int = Field(default=2, gt=0)
+    contact_url: str = "https://github.com/ceasefire-bot/ceasefire-bot"
+    failures_before_pause: int = Field(default=5, gt=0)
+    #: Hosts that user-added feeds may reach even when they resolve to private addresses.
+    allow_hosts: tuple[str, ...] = ()
+
+
+class NewsSettings(Section):
+    poll_interval_minutes: float = Field(default=15.0, gt=0)
+    max_age_days: float = Field(default=3.0, gt=0)
+
+
+class DeliverySettings(Section):
+    digest_time: str = "08:00"
+    digest_grace_hours: float = Field(default=6.0, ge=0)
+
+    @field_validator("digest_time")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        parse_hhmm(value)
+        return value
+
+
+class DiscordSettings(Section):
+    token: SecretStr | None = None
+    api_base: str = "https://discord.com/api/v10"
+    guild_ids: tuple[int, ...] = ()
+    mention_answers: bool = True
+    manager_role: str | None = None
+    shard_count: int = Field(default=1, gt=0)
+    shard_ids: tuple[int, ...] | None = None
+    thread_auto_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
+
+
+class SlackSettings(Section):
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    http_port: int = Field(default=3000, gt=0, lt=65536)
+    api_url: str = "https://slack.com/api/"
+    admin_allowlist: tuple[str, ...] = ()
+
+
+class LLMSettings(Section):
+    enabled: bool = False
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "gpt-4o-mini"
+    api_key: SecretStr | None = None
+    timeout_seconds: float = Field(default=20.0, gt=0)
+
+
+class HealthSettings(Section):
+    port: int | None = Field(default=None, gt=0, lt=65536)
+
+
+def default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ceasefire-bot"
+
+
+class Settings(BaseSettings):
+    """The whole effective configuration."""
+
+    model_config = SettingsConfigDict(extra="forbid", frozen=True)
+    toml_files: ClassVar[tuple[Path, ...]] = ()
+    env: ClassVar[Mapping[str, str]] = {}
+
+    language: Lang = "ja"
+    timezone: str = "Asia/Tokyo"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    #: Follow the bundled offline demo feeds instead of `feeds` (the embedded default).
+    demo: bool = True
+    topic: TopicSettings
+    feeds: tuple[FeedSettings, ...] = ()
+    demo_feeds: tuple[FeedSettings, ...] = ()
+    news: NewsSettings = NewsSettings()
+    fetch: FetchSettings = FetchSettings()
+    delivery: DeliverySettings = DeliverySettings()
+    discord: DiscordSettings = DiscordSettings()
+    slack: SlackSettings = SlackSettings()
+    llm: LLMSettings = LLMSettings()
+    health: HealthSettings = HealthSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def followed_feeds(self) -> tuple[FeedSettings, ...]:
+        return self.demo_feeds if self.demo else self.feeds
+
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "ceasefire-bot.db"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        layered: dict[str, Any] = {}
+        for path in cls.toml_files:
+            deep_merge(layered, read_toml(path))
+        deep_merge(layered, env_overrides(cls.env))
+        return (init_settings, InitSettingsSource(settings_cls, layered))
+
+
+def parse_hhmm(value: str) -> time:
+    """Parse ``HH:MM`` (24 h)."""
+    try:
+        hours, minutes = value.split(":")
+        return time(int(hours), int(minutes))
+    except ValueError as exc:
+        raise ValueError(f"expected HH:MM (24-hour), got {value!r}") from exc
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+
+
+def env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+    """Map environment variables onto nested keys.
+
+    Besides the conventional platform names, ``CEASEFIRE_BOT__SECTION__KEY`` sets any key.
+    """
+    out: dict[str, Any] = {}
+    for name, value in env.items():
+        if name in PLATFORM_ENV:
+            path: tuple[str, ...] = PLATFORM_ENV[name]
+        elif name.startswith("CEASEFIRE_BOT__"):
+            path = tuple(part.lower() for part in name.removeprefix("CEASEFIRE_BOT__").split("__"))
+        else:
+            continue
+        if not value:
+            continue
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return out
+
+
+def deep_merge(into: dict[str, Any], other: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in other.items():
+        if isinstance(value, Mapping) and isinstance(into.get(key), dict):
+            deep_merge(into[key], value)
+        else:
+            into[key] = value
+    return into
+
+
+def default_toml() -> Path:
+    return Path(str(resources.files("config") / "default.toml"))
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the effective settings.
+
+    Args:
+        config_file: optional user TOML; when None, ``CEASEFIRE_BOT_CONFIG`` is used if set.
+        env: the environment to read (defaults to ``os.environ``); tests pass their own.
+        overrides: values from the command line, applied last.
+
+    Raises:
+        ConfigError: one plain line naming the key and what is wrong.
+    """
+    environ = dict(os.environ if env is None else env)
+    files = [default_toml()]
+    chosen = config_file or environ.get(CONFIG_ENV)
+    if chosen:
+        files.append(Path(chosen).expanduser())
+    loaded = type("LoadedSettings", (Settings,), {"toml_files": tuple(files), "env": environ})
+    try:
+        return loaded(**dict(overrides or {}))
+    except ValidationError as exc:
+        raise ConfigError(describe_validation_error(exc)) from None
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting (check the spelling; see `ceasefire-bot config`)"
+    given = first.get("input")
+    if first["type"] != "extra_forbidden" and isinstance(given, str | int | float):
+        message = f"{message} (got {given!r})"
+    more = len(exc.errors()) - 1
+    suffix = f" (+{more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"invalid setting {key}: {message}{suffix}"
+
+
+def masked_dump(settings: Settings) -> dict[str, Any]:
+    """The effective configuration with every secret replaced by a mask."""
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, SecretStr):
+            return "********" if value.get_secret_value() else None
+        if isinstance(value, BaseModel):
+            return {name: walk(getattr(value, name)) for name in type(value).model_fields}
+        if isinstance(value, tuple | list):
+            return [walk(item) for item in value]
+        if isinstance(value, Path):
+            return str(value)
+        return value
+
+    dumped = walk(settings)
+    if settings.database_url:
+        dumped["database_url"] = mask_url_password(settings.database_url)
+    return dumped
+
+
+def mask_url_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "********"

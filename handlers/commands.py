@@ -1,0 +1,120 @@
+"""The chat commands: ask, latest, timeline, sources, subscribe, unsubscribe, help."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from bot.answer.extractive import answer_question
+from bot.brief.builder import build_briefing, load_story, story_line
+from bot.deps import Deps
+from bot.errors import UserFacingError
+from bot.model import Answer, Reply, Request, Result
+from bot.store.models import AnswerLog, Feed, Feedback, Story
+from handlers import Handler
+from handlers.context import channel_lang, previous_answer, question_lang, thread_story
+from handlers.subscriptions import subscribe, unsubscribe
+
+
+async def ask(req: Request, deps: Deps) -> Result:
+    question = req.text.strip()
+    if not question:
+        raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
+    lang = question_lang(req)
+    now = deps.clock.now()
+    async with deps.sessions() as session, session.begin():
+        story_id = await thread_story(session, req)
+        if story_id is None:
+            previous = await previous_answer(session, req, now)
+            story_id = previous.story_id if previous else None
+        answer = await answer_question(session, question, lang=lang, now=now,
+                                       story_id=story_id)
+        log_row = AnswerLog(
+            platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
+            user_id=req.user_id, question=question, answerable=answer.answerable,
+            article_ids=[], story_id=answer.story_id or story_id, created_at=now)
+        session.add(log_row)
+        await session.flush()
+    return Answer(answer.question, answer.answerable, answer.sentences, answer.citations,
+                  answer.lang, answer.note, log_row.id, log_row.story_id)
+
+
+async def latest(req: Request, deps: Deps) -> Result:
+    async with deps.sessions() as session:
+        lang = await channel_lang(session, req, deps.settings)
+        story_id = await session.scalar(
+            select(Story.id).order_by(Story.latest_at.desc()).limit(1))
+        if story_id is None:
+            return Reply("No reports yet: the feeds have not been read. Try again shortly."
+                         if lang == "en" else "まだ記事がありません。しばらくお待ちください。")
+        story = await load_story(session, story_id)
+        assert story is not None
+        return await build_briefing(session, story, lang=lang)
+
+
+async def timeline(req: Request, deps: Deps) -> Result:
+    async with deps.sessions() as session:
+        lang = await channel_lang(session, req, deps.settings)
+        stories = (await session.scalars(
+            select(Story).order_by(Story.first_at).options(selectinload(Story.articles))
+        )).all()
+    if not stories:
+        return Reply("No developments recorded yet." if lang == "en" else "まだ記録がありません。")
+    zone = deps.settings.zone
+    title = "🕰 The talks so far" if lang == "en" else "🕰 これまでの経緯"
+    lines = [f"{s.first_at.astimezone(zone):%Y-%m-%d} {story_line(s, lang)}" for s in stories]
+    return Reply("\n".join([title, *lines]))
+
+
+async def sources(req: Request, deps: Deps) -> Result:
+    async with deps.sessions() as session:
+        feeds = (await session.scalars(select(Feed).order_by(Feed.id))).all()
+        votes = dict((await session.execute(
+            select(Feedback.helpful, func.count()).group_by(Feedback.helpful))).tuples().all())
+    if not feeds:
+        return Reply("No feeds have been read yet.")
+    zone = deps.settings.zone
+    lines = ["📡 Feeds followed"]
+    for feed in feeds:
+        state = "⏸ paused" if feed.paused else ("⚠️ failing" if feed.consecutive_failures
+                                                else "✅ ok")
+        ok = (f"last success {feed.last_success_at.astimezone(zone):%Y-%m-%d %H:%M}"
+              if feed.last_success_at else "never read")
+        error = f"; last error: {feed.last_error}" if feed.consecutive_failures else ""
+        lines.append(f"{state} {feed.name or feed.url} — {feed.items} items, {ok}{error}")
+    if votes:
+        lines.append(f"Answer feedback: 👍 {votes.get(True, 0)} · 👎 {votes.get(False, 0)}")
+    return Reply("\n".join(lines))
+
+
+HELP_EN = """🕊 **ceasefire-bot** follows the Russia–Ukraine ceasefire talks in Japanese and English
+news.
+`ask <question>` answer with a cited summary (or mention me, DM me, or reply in an update's thread)
+`latest` the newest briefing
+`timeline` the talks so far, one line per development
+`sources` the feeds followed and their health
+`subscribe [realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]` post updates here
+`unsubscribe` stop them
+`help` this message"""
+
+
+async def help_(req: Request, deps: Deps) -> Result:
+    return Reply(HELP_EN)
+
+
+def _d(en: str, ja: str) -> dict[str, str]:
+    return {"en": en, "ja": ja}
+
+
+COMMANDS: Mapping[str, tuple[Handler, dict[str, str]]] = {
+    "ask": (ask, _d("Answer a question with a cited summary", "出典付きの要約で質問に答えます")),
+    "latest": (latest, _d("The newest briefing", "最新のまとめ")),
+    "timeline": (timeline, _d("The talks so far", "これまでの経緯")),
+    "sources": (sources, _d("Feeds followed and their health", "フィードと稼働状況")),
+    "subscribe": (subscribe, _d("Post updates in this channel", "このチャンネルに更新を投稿")),
+    "unsubscribe": (unsubscribe, _d("Stop posting updates here", "更新の投稿を停止")),
+    "help": (help_, _d("What the bot can do", "使い方")),
+}
+

@@ -1,0 +1,56 @@
+"""Conversation context: which story a question in a thread or DM is about."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.model import Lang, Request
+from bot.store.models import AnswerLog, Delivery, Subscription
+from bot.text.sentences import detect_lang
+from config.settings import Settings
+
+FOLLOWUP_WINDOW = timedelta(minutes=30)
+
+
+async def thread_story(session: AsyncSession, req: Request) -> int | None:
+    """The story whose update thread ``req`` was asked in, if any."""
+    if not req.thread_id:
+        return None
+    return await session.scalar(
+        select(Delivery.story_id)
+        .where(Delivery.platform == req.platform, Delivery.story_id.is_not(None),
+               or_(Delivery.thread_id == req.thread_id, Delivery.message_id == req.thread_id))
+        .limit(1))
+
+
+async def previous_answer(session: AsyncSession, req: Request,
+                          now: datetime) -> AnswerLog | None:
+    """The last answer in the same thread (or DM) within the follow-up window."""
+    query = (select(AnswerLog)
+             .where(AnswerLog.platform == req.platform, AnswerLog.channel_id == req.channel_id,
+                    AnswerLog.created_at >= now - FOLLOWUP_WINDOW)
+             .order_by(AnswerLog.created_at.desc(), AnswerLog.id.desc()).limit(1))
+    if req.thread_id:
+        query = query.where(AnswerLog.thread_id == req.thread_id)
+    elif not req.is_dm and req.platform != "console":
+        return None
+    return await session.scalar(query)
+
+
+async def channel_lang(session: AsyncSession, req: Request, settings: Settings) -> Lang:
+    """The request's language, else the channel subscription's, else the default."""
+    if req.lang:
+        return req.lang
+    lang = await session.scalar(select(Subscription.lang).where(
+        Subscription.platform == req.platform, Subscription.channel_id == req.channel_id))
+    chosen = lang or settings.language
+    return "ja" if chosen == "ja" else "en"
+
+
+def question_lang(req: Request) -> Lang:
+    if req.lang:
+        return req.lang
+    return "ja" if detect_lang(req.text) == "ja" else "en"

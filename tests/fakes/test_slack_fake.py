@@ -1,0 +1,375 @@
+"""Proves the Slack fake against the real slack_sdk / slack_bolt code paths.
+
+If these pass, bot tests built on the fake exercise genuine Bolt behaviour: signature checks,
+ack timing, retry handlers and Socket Mode envelopes/acks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from aiohttp.test_utils import TestClient, TestServer
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.web.async_client import AsyncWebClient
+
+from .slack_fake import (
+    DEFAULT_BOT_USER_ID,
+    DEFAULT_CHANNEL_ID,
+    FakeSlack,
+    app_mention_event,
+    block_actions_body,
+    block_actions_payload,
+    dm_message_event,
+    event_body,
+    event_callback,
+    signed_request_headers,
+    slash_command_body,
+    slash_command_payload,
+    thread_message_event,
+)
+
+pytestmark = pytest.mark.asyncio
+
+SECRET = "test-signing-secret"
+PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """slack_sdk reads proxy env vars and ignores NO_PROXY; loopback must go direct."""
+    for name in PROXY_VARS:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as slack:
+        yield slack
+
+
+def web_client(fake: FakeSlack, token: str | None = None) -> AsyncWebClient:
+    return AsyncWebClient(base_url=fake.api_url, token=token or fake.bot_token)
+
+
+def bolt_app(fake: FakeSlack) -> AsyncApp:
+    """The token travels inside the client; passing token= as well only logs a warning."""
+    return AsyncApp(client=web_client(fake), signing_secret=SECRET)
+
+
+@asynccontextmanager
+async def bolt_http(app: AsyncApp) -> AsyncIterator[TestClient[Any, Any]]:
+    """Serve Bolt's own aiohttp app on loopback, as in production HTTP mode."""
+    server = TestServer(app.web_app(path="/slack/events"), host="127.0.0.1")
+    async with TestClient(server) as client:
+        yield client
+
+
+async def post_signed(http: TestClient[Any, Any], body: str, **header_args: Any) -> int:
+    secret = header_args.pop("secret", SECRET)
+    headers = signed_request_headers(secret, body, **header_args)
+    response = await http.post("/slack/events", data=body, headers=headers)
+    await response.read()
+    return response.status
+
+
+# -------------------------------------------------------------------------------- HTTP mode
+
+
+async def test_slash_command_acks_fast_then_responds_and_says(fake: FakeSlack) -> None:
+    app = bolt_app(fake)
+
+    @app.command("/ceasefire")
+    async def on_command(ack: Any, respond: Any, say: Any, command: dict[str, str]) -> None:
+        await ack()
+        await respond(f"answer to {command['text']}")
+        await say("posted publicly")
+
+    response_url = fake.new_response_url()
+    body = slash_command_body(text="ask talks", response_url=response_url)
+    async with bolt_http(app) as http:
+        started = time.monotonic()
+        assert await post_signed(http, body) == 200
+        assert time.monotonic() - started < 3.0  # Slack's ack deadline
+        bodies = await fake.wait_for(lambda: fake.responses(response_url.rsplit("/", 1)[1]))
+        posts = await fake.wait_for(lambda: fake.posted(DEFAULT_CHANNEL_ID))
+
+    assert bodies[0]["text"] == "answer to ask talks"
+    assert posts[0]["text"] == "posted publicly"
+    assert fake.calls_to("auth.test"), "Bolt authorizes via auth.test on the fake"
+
+
+async def test_app_mention_reply_is_threaded(fake: FakeSlack) -> None:
+    app = bolt_app(fake)
+
+    @app.event("app_mention")
+    async def on_mention(event: dict[str, Any], say: Any) -> None:
+        await say(text="reply", thread_ts=event.get("thread_ts") or event["ts"])
+
+    event = app_mention_event("what's new?")
+    async with bolt_http(app) as http:
+        assert await post_signed(http, event_body(event)) == 200
+        posts = await fake.wait_for(lambda: fake.posted(DEFAULT_CHANNEL_ID))
+
+    assert posts[0]["thread_ts"] == event["ts"]
+    assert event["text"].startswith(f"<@{DEFAULT_BOT_USER_ID}>")
+
+
+async def test_dm_and_thread_messages_reach_message_listener(fake: FakeSlack) -> None:
+    app = bolt_app(fake)
+    seen: list[dict[str, Any]] = []
+
+    @app.event("message")
+    async def on_message(event: dict[str, Any]) -> None:
+        seen.append(event)
+
+    dm = dm_message_event("hello bot")
+    reply = thread_message_event("follow-up", thread_ts="1700000000.000100")
+    async with bolt_http(app) as http:
+        assert await post_signed(http, event_body(dm)) == 200
+        assert await post_signed(http, event_body(reply)) == 200
+        await fake.wait_for(lambda: len(seen) == 2)
+
+    by_text = {e["text"]: e for e in seen}
+    assert by_text["hello bot"]["channel_type"] == "im"
+    assert by_text["follow-up"]["thread_ts"] == "1700000000.000100"
+
+
+async def test_block_action_is_acked_and_responds(fake: FakeSlack) -> None:
+    app = bolt_app(fake)
+
+    @app.action("approve")
+    async def on_approve(ack: Any, respond: Any, action: dict[str, Any]) -> None:
+        await ack()
+        await respond(f"approved {action['value']}")
+
+    response_url = fake.new_response_url()
+    body = block_actions_body("approve", "item-7", response_url=response_url)
+    async with bolt_http(app) as http:
+        assert await post_signed(http, body) == 200
+        bodies = await fake.wait_for(lambda: fake.responses())
+
+    assert bodies[0]["text"] == "approved item-7"
+
+
+@pytest.mark.parametrize(
+    ("secret", "age_seconds"),
+    [("wrong-secret", 0), (SECRET, 6 * 60)],
+    ids=["bad-signature", "stale-timestamp"],
+)
+async def test_unverified_requests_are_rejected(
+    fake: FakeSlack, secret: str, age_seconds: int
+) -> None:
+    app = bolt_app(fake)
+    called: list[bool] = []
+
+    @app.command("/ceasefire")
+    async def on_command(ack: Any) -> None:
+        called.append(True)
+        await ack()
+
+    body = slash_command_body()
+    timestamp = int(time.time()) - age_seconds
+    async with bolt_http(app) as http:
+        status = await post_signed(http, body, secret=secret, timestamp=timestamp)
+        await asyncio.sleep(0.05)
+
+    assert status == 401
+    assert not called
+    assert fake.calls == []
+
+
+# ------------------------------------------------------------------- Web API error modes
+
+
+async def test_429_without_retry_handler_surfaces_ratelimited(fake: FakeSlack) -> None:
+    fake.rate_limit_next(1, retry_after=7, method="chat.postMessage")
+    with pytest.raises(SlackApiError) as info:
+        await web_client(fake).chat_postMessage(channel="C1", text="hi")
+
+    assert info.value.response.status_code == 429
+    assert info.value.response["error"] == "ratelimited"
+    assert info.value.response.headers["Retry-After"] == "7"
+    assert fake.posted() == []
+
+
+async def test_429_then_success_posts_exactly_once_via_bolt(fake: FakeSlack) -> None:
+    app = bolt_app(fake)
+    # Bolt copies app.client.retry_handlers into each per-request client, so `say` retries too.
+    app.client.retry_handlers.append(AsyncRateLimitErrorRetryHandler(max_retry_count=2))
+
+    @app.event("app_mention")
+    async def on_mention(event: dict[str, Any], say: Any) -> None:
+        await say(text="after backoff", thread_ts=event["ts"])
+
+    # Retry-After 0: slack_sdk sleeps int(header) + random() seconds, so this stays under 1 s.
+    fake.rate_limit_next(1, retry_after=0, method="chat.postMessage")
+    async with bolt_http(app) as http:
+        assert await post_signed(http, event_body(app_mention_event("hi"))) == 200
+        await fake.wait_for(lambda: fake.posted(DEFAULT_CHANNEL_ID), timeout=3.0)
+
+    assert len(fake.posted()) == 1
+    assert len(fake.calls_to("chat.postMessage")) == 2
+    assert fake.rate_limited_count == 1
+
+
+async def test_server_error_is_retried_by_server_error_handler(fake: FakeSlack) -> None:
+    client = web_client(fake)
+    client.retry_handlers.append(
+        AsyncServerErrorRetryHandler(
+            max_retry_count=1, interval_calculator=FixedValueRetryIntervalCalculator(0.01)
+        )
+    )
+    fake.server_error_next(1, status=503, method="chat.postMessage")
+
+    response = await client.chat_postMessage(channel="C1", text="hi")
+
+    assert response["ok"] is True
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+@pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
+async def test_channel_failures(fake: FakeSlack, error: str) -> None:
+    fake.fail_channel("C0GONE", error)
+    with pytest.raises(SlackApiError) as info:
+        await web_client(fake).chat_postMessage(channel="C0GONE", text="hi")
+
+    assert info.value.response["error"] == error
+    assert (await web_client(fake).chat_postMessage(channel="C0OK", text="hi"))["ok"]
+
+
+async def test_wrong_token_is_invalid_auth(fake: FakeSlack) -> None:
+    with pytest.raises(SlackApiError) as info:
+        await web_client(fake, token="xoxb-wrong").auth_test()
+
+    assert info.value.response["error"] == "invalid_auth"
+
+
+async def test_enforced_post_rate_is_per_channel_with_burst() -> None:
+    now = [100.0]
+    async with FakeSlack(post_rate_per_sec=1.0, post_burst=2, clock=lambda: now[0]) as fake:
+        client = web_client(fake)
+        for _ in range(2):
+            await client.chat_postMessage(channel="C1", text="burst")
+        with pytest.raises(SlackApiError) as info:
+            await client.chat_postMessage(channel="C1", text="too fast")
+        await client.chat_postMessage(channel="C2", text="other channel is independent")
+        now[0] += 1.0
+        await client.chat_postMessage(channel="C1", text="after refill")
+
+    assert info.value.response.status_code == 429
+    assert info.value.response.headers["Retry-After"] == "1"
+    assert fake.throttled_count == 1
+    assert fake.throttled_by_channel == {"C1": 1}
+    assert [p["text"] for p in fake.posted("C1")] == ["burst", "burst", "after refill"]
+
+
+# --------------------------------------------------------------- history and other methods
+
+
+async def test_history_metadata_supports_delivery_key_lookup(fake: FakeSlack) -> None:
+    client = web_client(fake)
+    for key in ("k1", "k2", "k3"):
+        await client.chat_postMessage(
+            channel="C1",
+            text=f"item {key}",
+            metadata={"event_type": "ceasefire_delivery", "event_payload": {"key": key}},
+        )
+
+    plain = await client.conversations_history(channel="C1")
+    with_meta = await client.conversations_history(channel="C1", include_all_metadata=True, limit=2)
+
+    assert all("metadata" not in m for m in plain["messages"])
+    assert [m["metadata"]["event_payload"]["key"] for m in with_meta["messages"]] == ["k3", "k2"]
+    assert with_meta["has_more"] is True
+    oldest = with_meta["messages"][0]["ts"]
+    newer = await client.conversations_history(channel="C1", oldest=oldest)
+    assert newer["messages"] == []
+
+
+async def test_replies_history_and_misc_methods(fake: FakeSlack) -> None:
+    client = web_client(fake)
+    fake.add_user("U0ADMIN", is_admin=True)
+    parent = await client.chat_postMessage(channel="C1", text="parent")
+    await client.chat_postMessage(
+        channel="C1",
+        thread_ts=parent["ts"],
+        text="reply",
+        metadata={"event_type": "e", "event_payload": {"key": "r1"}},
+    )
+
+    replies = await client.conversations_replies(
+        channel="C1", ts=parent["ts"], include_all_metadata=True
+    )
+    history = await client.conversations_history(channel="C1")
+    admin = await client.users_info(user="U0ADMIN")
+    dm = await client.conversations_open(users="U0ADMIN")
+    link = await client.chat_getPermalink(channel="C1", message_ts=parent["ts"])
+    updated = await client.chat_update(channel="C1", ts=parent["ts"], text="edited")
+
+    assert [m["text"] for m in replies["messages"]] == ["parent", "reply"]
+    assert replies["messages"][1]["metadata"]["event_payload"] == {"key": "r1"}
+    assert [m["text"] for m in history["messages"]] == ["parent"]
+    assert history["messages"][0]["reply_count"] == 1
+    assert admin["user"]["is_admin"] is True
+    assert dm["channel"]["id"].startswith("D")
+    assert link["permalink"].endswith(parent["ts"].replace(".", ""))
+    assert updated["message"]["text"] == "edited"
+    assert float(parent["ts"]) < float(replies["messages"][1]["ts"])
+
+
+# -------------------------------------------------------------------------- Socket Mode
+
+
+async def test_socket_mode_slash_command_and_event_are_acked(fake: FakeSlack) -> None:
+    app = bolt_app(fake)
+
+    @app.command("/ceasefire")
+    async def on_command(ack: Any, say: Any, command: dict[str, str]) -> None:
+        await ack("working on it")
+        await say(f"answer: {command['text']}")
+
+    @app.event("app_mention")
+    async def on_mention(event: dict[str, Any], say: Any) -> None:
+        await say(text="mention reply", thread_ts=event["ts"])
+
+    @app.action("approve")
+    async def on_approve(ack: Any) -> None:
+        await ack()
+
+    handler = AsyncSocketModeHandler(app, app_token=fake.app_token, ping_interval=1)
+    await handler.connect_async()
+    try:
+        command_id = await fake.socket_push("slash_commands", slash_command_payload(text="ask"))
+        command_ack = await fake.wait_for_ack(command_id)
+        event_id = await fake.socket_push("events_api", event_callback(app_mention_event("hi")))
+        event_ack = await fake.wait_for_ack(event_id)
+        # Bolt answers unhandled requests with 404 and then sends no ack at all.
+        ignored_id = await fake.socket_push("interactive", block_actions_payload("other", "1"))
+        action_id = await fake.socket_push("interactive", block_actions_payload("approve", "1"))
+        action_ack = await fake.wait_for_ack(action_id)
+        await fake.wait_for(lambda: len(fake.posted()) == 2)
+        posts = fake.posted()
+        await asyncio.sleep(0.05)  # give the ignored envelope time to (not) be acked
+    finally:
+        await handler.close_async()
+
+    assert fake.socket_sent[0]["type"] == "hello"
+    assert command_ack == {"envelope_id": command_id, "payload": {"text": "working on it"}}
+    assert event_ack == {"envelope_id": event_id}
+    assert action_ack == {"envelope_id": action_id}
+    assert fake.ack_for(ignored_id) is None
+    assert {p["text"] for p in posts} == {"answer: ask", "mention reply"}
+    assert fake.calls_to("apps.connections.open")
