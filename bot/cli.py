@@ -80,13 +80,15 @@ def _dump(value: Any) -> None:
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
-    from bot.platforms.console import ConsoleAdapter
+    from bot.platforms.select import RunOptions, build_platforms
 
-    console = ConsoleAdapter(zone=settings.zone, lang=settings.language)
-    async with BotApp(settings, platforms=[console]) as app:
+    platforms = build_platforms(settings, RunOptions(console=args.console))
+    console_only = all(p.name == "console" for p in platforms)
+    async with BotApp(settings, platforms=platforms) as app:
         await app.poll()
-        await app.ensure_subscription("console", "console")
-        await app.serve(until_platforms_close=True)
+        if console_only:
+            await app.ensure_subscription("console", "console")
+        await app.serve(until_platforms_close=console_only)
     return 0
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import os
 import logging
+import os
 import sys
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -85,14 +85,14 @@ class ConsoleAdapter(PlatformAdapter):
             print(body, file=self.out, flush=True)
         except BrokenPipeError:
             # The reader went away (e.g. `| head`): discard output and finish quietly.
-            self.out = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the adapter
+            self.out = open(os.devnull, "w")
             self._closed.set()
 
     def _echo(self, line: str) -> None:
         try:
             print(f"> {line}", file=self.out, flush=True)
         except BrokenPipeError:
-            self.out = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the adapter
+            self.out = open(os.devnull, "w")
 
     async def _read_loop(self) -> None:
         try:
