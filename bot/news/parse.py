@@ -56,6 +56,12 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
                         if reason else "not a readable RSS/Atom feed")
     feed_lang = _lang_code(parsed.feed.get("language")) or default_lang
     entries = [e for e in (_entry(raw, url, fetched_at, feed_lang) for raw in parsed.entries) if e]
+    problem = parsed.get("bozo_exception")
+    if not entries and parsed.get("bozo") and not isinstance(
+            problem, feedparser.CharacterEncodingOverride):
+        where = getattr(problem, "getLineNumber", lambda: None)()
+        at = f" at line {where}" if where else ""
+        raise FeedError(url, f"the feed is not well-formed XML{at}: {problem}")
     return ParsedFeed(html_to_text(parsed.feed.get("title", "")) or url, feed_lang, entries)
 
 

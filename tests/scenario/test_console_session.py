@@ -1,0 +1,55 @@
+"""A scripted console session, end to end through the real `ceasefire-bot run`."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from tests.conftest import cli_command
+
+
+def run_console(env: dict[str, str], script: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cli_command("run"), input=script, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_scripted_session_posts_an_update_with_a_thread_and_answers(
+        cli_env: dict[str, str]) -> None:
+    proc = run_console(cli_env, "/ask 何が合意された?\n/latest\n/timeline\n/sources\n/help\n")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    # The welcome update: a channel post, then its Q&A thread nested under it.
+    post = out.index("─── #console ───\n🕊 ")
+    thread = out.index("    ┃ ❓ ", post)
+    assert post < thread < out.index("> /ask 何が合意された?")
+    assert "    ┃ 📰 [1] " in out
+    # The answer cites a stored article and shows its link.
+    answer = out[out.index("> /ask 何が合意された?"):out.index("> /latest")]
+    assert re.search(r"\[1\]", answer)
+    assert "https://demo.ceasefire-bot.example/" in answer
+    # /latest shows the newest briefing, again with its nested thread.
+    latest = out[out.index("> /latest"):out.index("> /timeline")]
+    assert "🕊 " in latest and "    ┃ ❓ " in latest
+    timeline = out[out.index("> /timeline"):out.index("> /sources")]
+    dates = re.findall(r"^(2025-\d\d-\d\d) ", timeline, flags=re.M)
+    assert len(dates) >= 6 and dates == sorted(dates)
+    assert "Kyokai Shimbun" in out[out.index("> /sources"):]
+    assert "`ask <question>`" in out
+
+
+def test_a_second_run_posts_nothing_twice(cli_env: dict[str, str]) -> None:
+    first = run_console(cli_env, "")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("─── #console ───\n🕊 ") == 1
+    second = run_console(cli_env, "")
+    assert second.returncode == 0, second.stderr
+    assert "🕊 " not in second.stdout
+
+
+def test_unknown_command_and_bad_input_get_plain_answers(cli_env: dict[str, str]) -> None:
+    proc = run_console(cli_env, "/frobnicate\n/ask\n/subscribe daily 25:00\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "Unknown command `frobnicate`" in proc.stdout
+    assert "Ask a question" in proc.stdout
+    assert "`25:00` is not a time" in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr

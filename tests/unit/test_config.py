@@ -1,0 +1,99 @@
+"""Configuration layering and the one-line errors a bad value produces."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from config.settings import load_settings, masked_dump
+from tests.conftest import cli_command
+
+
+def test_defaults_follow_the_demo_feeds_in_japanese_tokyo_time() -> None:
+    settings = load_settings(env={})
+    assert settings.language == "ja"
+    assert settings.timezone == "Asia/Tokyo"
+    assert settings.demo is True
+    assert {f.url for f in settings.followed_feeds} >= {"demo:harbor-wire.xml",
+                                                         "demo:kyokai-shimbun.rdf"}
+    assert all(not f.url.startswith("demo:") for f in settings.feeds)
+
+
+def test_user_toml_overlays_defaults_and_env_overlays_both(tmp_path: Path) -> None:
+    user = tmp_path / "bot.toml"
+    user.write_text('language = "en"\n[news]\npoll_interval_minutes = 5\n', encoding="utf-8")
+    settings = load_settings(user, env={"CEASEFIRE_BOT__NEWS__POLL_INTERVAL_MINUTES": "2",
+                                        "DISCORD_TOKEN": "abc.def", "SLACK_HTTP_PORT": "3111"})
+    assert settings.language == "en"
+    assert settings.news.poll_interval_minutes == 2
+    assert settings.news.max_age_days == 3  # untouched default survives the overlay
+    assert settings.discord.token is not None
+    assert settings.discord.token.get_secret_value() == "abc.def"
+    assert settings.slack.http_port == 3111
+
+
+def test_config_file_can_come_from_the_environment(tmp_path: Path) -> None:
+    user = tmp_path / "bot.toml"
+    user.write_text('timezone = "Europe/Kyiv"\n', encoding="utf-8")
+    assert load_settings(env={"CEASEFIRE_BOT_CONFIG": str(user)}).timezone == "Europe/Kyiv"
+
+
+@pytest.mark.parametrize(("toml", "env", "expected"), [
+    ('timezone = "Mars/Olympus"\n', {}, "invalid setting timezone: unknown time zone"),
+    ('[news]\npoll_interval_minutes = -1\n', {}, "invalid setting news.poll_interval_minutes"),
+    ('[delivery]\ndigest_time = "25:99"\n', {}, "invalid setting delivery.digest_time"),
+    ('langauge = "en"\n', {}, "invalid setting langauge: unknown setting"),
+    ('language = "fr"\n', {}, "invalid setting language"),
+    ("", {"SLACK_HTTP_PORT": "not-a-port"}, "invalid setting slack.http_port"),
+    ("language = \n", {}, "is not valid TOML"),
+])
+def test_bad_values_give_one_plain_line_naming_the_key(
+        tmp_path: Path, toml: str, env: dict[str, str], expected: str) -> None:
+    user = tmp_path / "bad.toml"
+    user.write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_settings(user, env=env)
+    message = str(info.value)
+    assert expected in message
+    assert "\n" not in message
+
+
+def test_missing_config_file_is_named() -> None:
+    with pytest.raises(ConfigError, match=r"does-not-exist\.toml does not exist"):
+        load_settings("/nonexistent/does-not-exist.toml", env={})
+
+
+def test_bad_config_stops_start_up_without_a_traceback(tmp_path: Path,
+                                                       cli_env: dict[str, str]) -> None:
+    user = tmp_path / "bad.toml"
+    user.write_text('[fetch]\nmax_bytes = "lots"\n', encoding="utf-8")
+    proc = subprocess.run(cli_command("run", "--config", str(user)), env=cli_env,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "ceasefire-bot: invalid setting fetch.max_bytes: Input should be a valid integer, "
+        "unable to parse string as an integer (got 'lots')"]
+    assert "Traceback" not in proc.stderr
+
+
+def test_config_command_masks_secrets(cli_env: dict[str, str]) -> None:
+    env = {**cli_env, "DISCORD_TOKEN": "MTIz.super-secret-token",
+           "SLACK_SIGNING_SECRET": "shh-signing",
+           "CEASEFIRE_BOT_DATABASE_URL": "postgresql://bot:hunter2@db.example/bot"}
+    proc = subprocess.run(cli_command("config"), env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "super-secret-token" not in proc.stdout
+    assert "shh-signing" not in proc.stdout
+    assert "hunter2" not in proc.stdout
+    assert '"token": "********"' in proc.stdout
+    assert "postgresql://bot:***@db.example/bot" in proc.stdout
+
+
+def test_masked_dump_keeps_unset_secrets_visible_as_null() -> None:
+    dumped = masked_dump(load_settings(env={}))
+    assert dumped["discord"]["token"] is None
+    assert dumped["slack"]["signing_secret"] is None
