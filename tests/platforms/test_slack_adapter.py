@@ -116,8 +116,8 @@ async def post_signed(adapter: SlackAdapter, body: str, *, secret: str = SECRET,
         return response.status, time.monotonic() - started
 
 
-async def settle(fake: FakeSlack, predicate: Callable[[], Any], timeout: float = 3.0) -> Any:
-    return await fake.wait_for(predicate, timeout=timeout)
+async def settle(fake: FakeSlack, predicate: Callable[[], Any]) -> Any:
+    return await fake.wait_for(predicate, timeout=3.0)
 
 
 # ------------------------------------------------------------------------ HTTP mode

@@ -221,7 +221,8 @@ def test_reply_markdown_subset_becomes_mrkdwn() -> None:
 
 
 def test_escape_ampersand_first() -> None:
-    assert escape("&lt;!channel&gt; <!here> a&b") == "&amp;lt;!channel&amp;gt; &lt;!here&gt; a&amp;b"
+    assert escape("&lt;!channel&gt; <!here> a&b") == (
+        "&amp;lt;!channel&amp;gt; &lt;!here&gt; a&amp;b")
 
 
 def test_hostile_text_everywhere_pings_no_one() -> None:

@@ -90,9 +90,9 @@ async def post_signed(adapter: SlackAdapter, body: str, *, secret: str = SECRET)
         return response.status
 
 
-async def all_sent(app: BotApp, timeout: float = 10.0) -> list[Delivery]:
+async def all_sent(app: BotApp, within: float = 10.0) -> list[Delivery]:
     """Wait until the outbox has rows and every one of them went out."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         async with app.deps.sessions() as session:
             rows = list((await session.scalars(select(Delivery).order_by(Delivery.id))).all())
@@ -233,8 +233,9 @@ async def test_a_hostile_feed_title_pings_no_one(tmp_path: Path, fake: FakeSlack
                                         for p in replies(fake)), timeout=5.0)
         posted = fake.posted()
 
-    assert "<!channel>" in deliveries(fake)[0]["blocks"][0]["text"]["text"]  # the hostile story: shown,
-    assert all(pings(p) == [] for p in posted), [pings(p) for p in posted]  # but inert
+    # The hostile story is the one posted, shown as written, and inert.
+    assert "<!channel>" in deliveries(fake)[0]["blocks"][0]["text"]["text"]
+    assert all(pings(p) == [] for p in posted), [pings(p) for p in posted]
     assert any("&amp;lt;!channel&amp;gt;" in p["text"] for p in posted)
 
 
@@ -242,7 +243,7 @@ async def test_a_429_storm_delays_but_loses_nothing(tmp_path: Path, fake: FakeSl
     async with running_bot(tmp_path, fake) as (app, adapter):
         fake.rate_limit_next(3, retry_after=0, method="chat.postMessage")
         await subscribe(adapter)
-        rows = await all_sent(app, timeout=20.0)
+        rows = await all_sent(app, within=20.0)
         await fake.wait_for(lambda: replies(fake), timeout=5.0)
 
     keys = [p["metadata"]["event_payload"]["key"] for p in deliveries(fake)]
