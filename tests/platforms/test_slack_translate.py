@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,6 +25,7 @@ from bot.model import (
     TimelineEntry,
     UpdatePost,
 )
+from bot.platforms.slack.adapter import BOT_EVENTS, BOT_SCOPES, COMMAND
 from bot.platforms.slack.errors import platform_error
 from bot.platforms.slack.render import escape, render, to_mrkdwn
 from bot.platforms.slack.translate import (
@@ -264,3 +267,40 @@ def test_rate_limit_is_transient_with_retry_after() -> None:
 def test_other_errors_are_transient() -> None:
     error = platform_error("internal_error", status=500)
     assert not error.permanent and error.code == "internal_error"
+
+
+# ------------------------------------------------------------------------ packaging
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def manifest_list(text: str, key: str) -> list[str]:
+    """The ``- item`` lines right under ``key:`` (the manifest is plain block YAML)."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"{key}:")
+    items = []
+    for line in lines[start + 1:]:
+        if not line.strip().startswith("- "):
+            break
+        items.append(line.strip()[2:].strip())
+    return items
+
+
+def test_manifest_asks_for_exactly_what_the_adapter_uses() -> None:
+    text = (ROOT / "slack-manifest.yaml").read_text(encoding="utf-8")
+
+    assert tuple(manifest_list(text, "bot")) == BOT_SCOPES
+    assert tuple(manifest_list(text, "bot_events")) == BOT_EVENTS
+    assert re.findall(r"command: (\S+)", text) == [COMMAND]
+
+
+def test_only_the_slack_package_imports_slack_libraries() -> None:
+    offenders = [
+        str(path.relative_to(ROOT)) for top in ("bot", "handlers", "config")
+        for path in (ROOT / top).rglob("*.py")
+        if re.search(r"^\s*(from|import) slack_(bolt|sdk)", path.read_text(encoding="utf-8"),
+                     re.MULTILINE)
+        and not path.is_relative_to(ROOT / "bot" / "platforms" / "slack")
+    ]
+    assert offenders == []

@@ -52,6 +52,12 @@ COMMAND = "/ceasefire"
 EVENTS_PATH = "/slack/events"
 #: Message metadata marking a delivery, so ``find_sent`` can recognise it after a crash.
 DELIVERY_EVENT = "ceasefire_delivery"
+#: What the adapter uses; slack-manifest.yaml asks for exactly these (a test compares):
+#: chat:write (post, ephemeral), commands, app_mentions:read, *:history (message events in
+#: channels, private channels and DMs, and ``find_sent``'s history scan), users:read (admins).
+BOT_SCOPES = ("app_mentions:read", "channels:history", "chat:write", "commands",
+              "groups:history", "im:history", "users:read")
+BOT_EVENTS = ("app_mention", "message.channels", "message.groups", "message.im")
 MANAGE_COMMANDS = frozenset({"subscribe", "unsubscribe"})
 WORKING_NOTE = "⏳ Working on it…"
 SEEN_EVENTS = 2048
