@@ -36,12 +36,14 @@ from bot.platforms.slack.translate import (
     message_kind,
     parse_command,
     plain_text,
+    to_request,
 )
 from tests.fakes.slack_fake import (
     DEFAULT_BOT_USER_ID,
     app_mention_event,
     block_actions_payload,
     dm_message_event,
+    event_callback,
     slash_command_payload,
     thread_message_event,
 )
@@ -140,6 +142,21 @@ def test_feedback_click_becomes_a_feedback_request() -> None:
     assert (down.text, down.user_id) == ("42 down", "U2")
     assert from_feedback_action(block_actions_payload("feedback_up", "drop table")) is None
     assert from_feedback_action(block_actions_payload("other", "1")) is None
+
+
+def test_to_request_takes_any_payload_bolt_hands_over() -> None:
+    def kind(native: dict[str, object]) -> str | None:
+        req = to_request(native, bot_user_id=BOT)
+        return None if req is None else f"{req.kind}:{req.command}"
+
+    assert kind(slash_command_payload(text="timeline")) == "command:timeline"
+    assert kind(event_callback(app_mention_event("hi?"))) == "mention:ask"
+    assert kind(event_callback(dm_message_event("help"))) == "dm:help"
+    assert kind(event_callback(thread_message_event("q?", thread_ts="1.0"))) == "thread_reply:ask"
+    assert kind(event_callback({"type": "message", "channel": "C1", "user": "U1", "ts": "1.0",
+                                "text": "chatter"})) is None
+    assert kind(event_callback({"type": "reaction_added"})) is None
+    assert kind(block_actions_payload("feedback_up", "3")) == "command:feedback"
 
 
 # ------------------------------------------------------------------------ rendering

@@ -43,7 +43,6 @@ from bot.platforms.slack.translate import (
     from_slash_command,
     manager_hint,
     message_kind,
-    parse_command,
 )
 
 log = logging.getLogger(__name__)
@@ -215,12 +214,9 @@ class SlackAdapter(PlatformAdapter):
         self._spawn(self._command(dict(command)))
 
     async def _command(self, command: dict[str, Any]) -> None:
-        name, _ = parse_command(str(command.get("text", "")))
-        can_manage = False
-        if name in MANAGE_COMMANDS:
-            can_manage = await self.fetch_can_manage(str(command.get("user_id", "")))
-        req = from_slash_command(command, can_manage=can_manage,
-                                 hint=manager_hint(self.admin_allowlist))
+        req = from_slash_command(command, hint=manager_hint(self.admin_allowlist))
+        if req.command in MANAGE_COMMANDS and not req.is_dm:
+            req = dataclasses.replace(req, can_manage=await self.fetch_can_manage(req.user_id))
         target = Target(req.channel_id, user_id=req.user_id)
         await self._answer(req, target, response_url=command.get("response_url"))
 

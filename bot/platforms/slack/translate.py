@@ -138,3 +138,25 @@ def from_feedback_action(body: Native) -> Request | None:
         kind="command", user_id=str((body.get("user") or {}).get("id", "")),
         channel_id=str(channel), thread_id=container.get("thread_ts"),
         space_id=(body.get("team") or {}).get("id"), is_dm=is_dm_channel(str(channel)))
+
+
+def to_request(native: Native, *, bot_user_id: str, can_manage: bool = False,
+               hint: str = "workspace admins and owners") -> Request | None:
+    """Any Slack payload Bolt hands us as a ``Request``, or None when it is not for us.
+
+    Accepts a slash command's fields, an ``event_callback`` body (``app_mention`` or a
+    ``message`` that is a DM or a thread reply) or a ``block_actions`` body (👍/👎).
+    """
+    if "command" in native and "user_id" in native:
+        return from_slash_command(native, can_manage=can_manage, hint=hint)
+    if native.get("type") == "event_callback":
+        event = native.get("event") or {}
+        team = native.get("team_id")
+        if event.get("type") == "app_mention":
+            return from_app_mention(event, bot_user_id=bot_user_id, team_id=team)
+        if event.get("type") == "message" and message_kind(event, bot_user_id=bot_user_id):
+            return from_message(event, bot_user_id=bot_user_id, team_id=team)
+        return None
+    if native.get("type") == "block_actions":
+        return from_feedback_action(native)
+    return None
