@@ -390,3 +390,21 @@ def test_a_bot_token_alone_is_a_config_error() -> None:
 
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
         build_platforms(load_settings(env={"SLACK_BOT_TOKEN": "xoxb-1"}), RunOptions())
+
+
+async def test_socket_mode_reconnects_when_slack_asks(fake: FakeSlack, engine: Engine) -> None:
+    adapter = make_adapter(fake, app_token=fake.app_token, signing_secret=None, ping_interval=1)
+    adapter.on_request = engine
+    await adapter.start()
+    try:
+        await fake.wait_for_socket()
+        await fake.socket_request_disconnect()
+        await fake.wait_for(lambda: fake.socket_connections >= 2, timeout=5.0)
+        envelope = await fake.socket_push("events_api", event_callback(dm_message_event("hi")),
+                                          timeout=5.0)
+        await fake.wait_for_ack(envelope)
+        await settle(fake, lambda: fake.posted(DEFAULT_DM_CHANNEL_ID))
+    finally:
+        await adapter.stop()
+
+    assert len(fake.calls_to("apps.connections.open")) >= 2

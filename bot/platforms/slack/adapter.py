@@ -316,7 +316,8 @@ class SlackAdapter(PlatformAdapter):
     async def _respond(self, response_url: str, result: Result) -> None:
         assert self._session is not None
         ephemeral = not isinstance(result, Reply) or result.ephemeral
-        for message in render(result, zone=self.zone)[:1]:
+        # A response_url takes up to five messages (its thread replies become follow-ups).
+        for message in render(result, zone=self.zone)[:5]:
             body = {**message.payload(),
                     "response_type": "ephemeral" if ephemeral else "in_channel"}
             async with self._session.post(response_url, json=body) as response:
