@@ -154,6 +154,7 @@ class BotApp:
         finally:
             scheduler.shutdown(wait=False)
             stop.set()
+            self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
             for sig in (signal.SIGTERM, signal.SIGINT):
                 with contextlib.suppress(NotImplementedError, RuntimeError):

@@ -408,3 +408,14 @@ async def test_socket_mode_reconnects_when_slack_asks(fake: FakeSlack, engine: E
         await adapter.stop()
 
     assert len(fake.calls_to("apps.connections.open")) >= 2
+
+
+@pytest.mark.parametrize("which", ["bot_token", "app_token"])
+async def test_a_refused_token_stops_start_up_with_one_line(fake: FakeSlack, which: str) -> None:
+    from bot.errors import ConfigError
+
+    options = {"app_token": fake.app_token, "signing_secret": None, which: "xoxb-wrong"}
+    adapter = make_adapter(fake, **options)
+    with pytest.raises(ConfigError, match=r"SLACK_(BOT|APP)_TOKEN: Slack refused it \(\w+\)"):
+        await adapter.start()
+    await adapter.stop()

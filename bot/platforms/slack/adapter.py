@@ -24,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
-from bot.errors import PlatformError
+from bot.errors import ConfigError, PlatformError
 from bot.model import Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
@@ -134,13 +134,20 @@ class SlackAdapter(PlatformAdapter):
                                         api_url=self.api_url,
                                         rate_limit_retries=self.rate_limit_retries)
         try:
-            identity = await self._call("auth.test", self._client.auth_test())
+            identity = await self._checked("SLACK_BOT_TOKEN", "auth.test",
+                                           self._client.auth_test())
             self.bot_user_id = str(identity.get("user_id") or "")
             self.team_id = identity.get("team_id")
             self._app = self._build_app(self._client)
             if self.mode == "socket":
                 self._socket = AsyncSocketModeHandler(self._app, app_token=self._app_token,
                                                       ping_interval=self.ping_interval)
+                # Issue the websocket URL ourselves: slack_sdk's connect() retries a refused
+                # app token forever, where start-up should stop with a plain message.
+                opened = await self._checked(
+                    "SLACK_APP_TOKEN", "apps.connections.open",
+                    self._client.apps_connections_open(app_token=self._app_token))
+                self._socket.client.wss_uri = str(opened["url"])
                 await self._socket.connect_async()
             else:
                 await self._serve_http(self._app)
@@ -148,6 +155,16 @@ class SlackAdapter(PlatformAdapter):
             await self.stop()
             raise
         log.info("slack: connected in %s mode as %s", self.mode, self.bot_user_id)
+
+    async def _checked(self, variable: str, method: str, call: Awaitable[Any]) -> Any:
+        """A start-up call: a refused token stops start-up with one plain line."""
+        try:
+            return await self._call(method, call)
+        except PlatformError as exc:
+            if exc.permanent:
+                raise ConfigError(f"invalid setting {variable}: Slack refused it "
+                                  f"({exc.code})") from None
+            raise
 
     async def _serve_http(self, app: AsyncApp) -> None:
         self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=self.http_port),
