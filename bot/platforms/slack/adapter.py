@@ -146,7 +146,7 @@ class SlackAdapter(PlatformAdapter):
                 # app token forever, where start-up should stop with a plain message.
                 opened = await self._checked(
                     "SLACK_APP_TOKEN", "apps.connections.open",
-                    self._client.apps_connections_open(app_token=self._app_token))
+                    self._client.apps_connections_open(app_token=self._app_token or ""))
                 self._socket.client.wss_uri = str(opened["url"])
                 await self._socket.connect_async()
             else:
