@@ -200,8 +200,13 @@ class SlackAdapter(PlatformAdapter):
     # ------------------------------------------------------------------------ receiving
 
     def _build_app(self, client: AsyncWebClient) -> AsyncApp:
-        app = AsyncApp(client=client, signing_secret=self._signing_secret,
-                       logger=logging.getLogger("slack_bolt"))
+        bolt_log = logging.getLogger("slack_bolt")
+        quiet = _SkipEnvTokenNotice()
+        bolt_log.addFilter(quiet)
+        try:
+            app = AsyncApp(client=client, signing_secret=self._signing_secret, logger=bolt_log)
+        finally:
+            bolt_log.removeFilter(quiet)
         app.command(COMMAND)(self._on_command)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
@@ -450,6 +455,14 @@ class SlackAdapter(PlatformAdapter):
                                  headers=response.headers, method=method) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise PlatformError(f"slack {method}: {type(exc).__name__}") from exc
+
+
+class _SkipEnvTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's token wins: true,
+    and intended, so it is not worth a warning at every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
 
 
 def _transient(exc: BaseException) -> bool:
