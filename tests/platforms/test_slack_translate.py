@@ -15,6 +15,7 @@ from bot.model import (
     Answer,
     Briefing,
     Citation,
+    DigestPost,
     EarlierReply,
     Notice,
     QAReply,
@@ -224,6 +225,29 @@ def test_answer_has_citation_links_and_feedback_buttons() -> None:
     assert [(b["action_id"], b["value"]) for b in buttons] == [
         ("feedback_up", "7"), ("feedback_down", "7")]
     assert "[1] Harbor Wire: Jeddah talks" in message.text
+
+
+def test_japanese_update_and_digest_use_japanese_labels_and_limits() -> None:
+    long_headline = "停戦" * 100
+    [update] = render(post(headline=long_headline, lang="ja", is_followup=True), zone=TOKYO)
+    [digest] = render(DigestPost("本日のまとめ", ("見出し1", "見出し2"), WHEN, "ja"), zone=TOKYO)
+
+    head = update.blocks[0]["text"]["text"]
+    assert head.startswith("🕊 続報: 停戦") and len(head) <= 150 and head.endswith("…")
+    assert update.blocks[1]["text"]["text"].startswith("*📘 この更新で分かる事*")
+    assert digest.blocks[0]["text"]["text"] == "🗞 本日のまとめ (2025-03-11)"
+    assert digest.blocks[1]["text"]["text"] == "• 見出し1\n• 見出し2"
+
+
+def test_long_answers_stay_inside_block_kit_limits() -> None:
+    many = tuple(Citation(n, "t" * 500, f"https://x.example/{n}", "s") for n in range(1, 30))
+    answer = Answer("q" * 5000, True, (Sentence("word " * 2000, (1,)),), many, answer_id=1)
+
+    [message] = render(answer, zone=TOKYO)
+
+    assert len(message.blocks) <= 50 and len(message.text) <= 4000
+    assert all(len(b["text"]["text"]) <= 3000 for b in message.blocks if "text" in b)
+    assert sum(b["type"] == "context" for b in message.blocks) == 10
 
 
 def test_unanswerable_answer_has_no_buttons() -> None:
