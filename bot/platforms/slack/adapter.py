@@ -25,7 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from bot.errors import ConfigError, PlatformError
-from bot.model import Part, Reply, Request, Result
+from bot.model import Briefing, Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import BLOCK_ERRORS, platform_error
@@ -322,10 +322,15 @@ class SlackAdapter(PlatformAdapter):
     async def _reply(self, target: Target, result: Result, *,
                      response_url: str | None) -> None:
         """Send a reply; transient failures are retried, and where the bot may not post
-        (not in the channel, someone else's DM) the interaction's response_url is used."""
+        (not in the channel, someone else's DM) the interaction's response_url is used.
+
+        A briefing (several messages) is not retried as a whole: that could repeat the
+        messages that did go out. 429s are waited out inside the client either way.
+        """
+        attempts = 1 if isinstance(result, Briefing) else 3
         try:
             async for attempt in AsyncRetrying(
-                    stop=stop_after_attempt(3), reraise=True,
+                    stop=stop_after_attempt(attempts), reraise=True,
                     retry=retry_if_exception(_transient),
                     wait=_retry_wait):
                 with attempt:
