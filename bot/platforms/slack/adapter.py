@@ -20,7 +20,6 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
@@ -28,14 +27,9 @@ from bot.errors import ConfigError, PlatformError
 from bot.model import Briefing, Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
-from bot.platforms.slack.errors import BLOCK_ERRORS, platform_error
-from bot.platforms.slack.render import (
-    FEEDBACK_DOWN,
-    FEEDBACK_UP,
-    SlackMessage,
-    render,
-    text_only,
-)
+from bot.platforms.slack.errors import call_api, platform_error
+from bot.platforms.slack.outbound import find_delivery, post_ephemeral, post_messages
+from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, render
 from bot.platforms.slack.translate import (
     from_app_mention,
     from_feedback_action,
@@ -49,8 +43,6 @@ log = logging.getLogger(__name__)
 
 COMMAND = "/ceasefire"
 EVENTS_PATH = "/slack/events"
-#: Message metadata marking a delivery, so ``find_sent`` can recognise it after a crash.
-DELIVERY_EVENT = "ceasefire_delivery"
 #: What the adapter uses; slack-manifest.yaml asks for exactly these (a test compares):
 #: chat:write (post, ephemeral), commands, app_mentions:read, *:history (message events in
 #: channels, private channels and DMs, and ``find_sent``'s history scan), users:read (admins).
@@ -159,7 +151,7 @@ class SlackAdapter(PlatformAdapter):
     async def _checked(self, variable: str, method: str, call: Awaitable[Any]) -> Any:
         """A start-up call: a refused token stops start-up with one plain line."""
         try:
-            return await self._call(method, call)
+            return await call_api(method, call)
         except PlatformError as exc:
             if exc.permanent:
                 raise ConfigError(f"invalid setting {variable}: Slack refused it "
@@ -290,7 +282,7 @@ class SlackAdapter(PlatformAdapter):
         if user_id in self.admin_allowlist:
             return True
         try:
-            info = await self._call("users.info", self.client.users_info(user=user_id))
+            info = await call_api("users.info", self.client.users_info(user=user_id))
         except PlatformError as exc:
             log.warning("slack: users.info for a permission check failed: %s", exc)
             return False
@@ -369,97 +361,12 @@ class SlackAdapter(PlatformAdapter):
         """
         messages = render(result, zone=self.zone_for(target))
         if isinstance(result, Reply) and result.ephemeral and target.user_id:
-            ts = ""
-            for message in messages:
-                ts = await self._post_ephemeral(target, message)
-            return MessageRef(ts, target.thread_id)
-        first: MessageRef | None = None
-        for i, message in enumerate(messages):
-            thread = target.thread_id
-            if thread is None and message.in_thread and first is not None:
-                thread = first.message_id
-            part_key = key if i == 0 or key is None else f"{key}#{i}"
-            ts = await self._post(target.channel_id, message, thread_ts=thread, key=part_key)
-            if first is None:
-                first = MessageRef(ts, target.thread_id or ts)
-        assert first is not None
-        return first
-
-    async def _post(self, channel: str, message: SlackMessage, *, thread_ts: str | None,
-                    key: str | None) -> str:
-        kwargs: dict[str, Any] = {
-            "channel": channel, **message.payload(), "unfurl_links": False,
-            "unfurl_media": False, "link_names": False,
-        }
-        if not message.blocks:
-            kwargs.pop("blocks")
-        if thread_ts:
-            kwargs["thread_ts"] = thread_ts
-        if key:
-            kwargs["metadata"] = {"event_type": DELIVERY_EVENT, "event_payload": {"key": key}}
-        try:
-            response = await self._call("chat.postMessage", self.client.chat_postMessage(**kwargs))
-        except PlatformError as exc:
-            if exc.code not in BLOCK_ERRORS or not message.blocks:
-                raise
-            log.warning("slack: blocks refused (%s); sending plain text", exc.code)
-            plain = text_only(message)
-            kwargs.pop("blocks", None)
-            kwargs["text"] = plain.text
-            response = await self._call("chat.postMessage", self.client.chat_postMessage(**kwargs))
-        return str(response.get("ts") or "")
-
-    async def _post_ephemeral(self, target: Target, message: SlackMessage) -> str:
-        kwargs: dict[str, Any] = {"channel": target.channel_id, "user": target.user_id,
-                                  **message.payload()}
-        if target.thread_id:
-            kwargs["thread_ts"] = target.thread_id
-        response = await self._call("chat.postEphemeral", self.client.chat_postEphemeral(**kwargs))
-        return str(response.get("message_ts") or "")
+            return await post_ephemeral(self.client, target, messages)
+        return await post_messages(self.client, target, messages, key=key)
 
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         """Scan recent history (or the thread) for a message tagged with ``key``."""
-        seen = 0
-        cursor: str | None = None
-        while seen < self.history_limit:
-            args: dict[str, Any] = {"channel": target.channel_id, "include_all_metadata": True,
-                                    "limit": min(100, self.history_limit - seen)}
-            if cursor:
-                args["cursor"] = cursor
-            try:
-                if target.thread_id:
-                    page = await self._call("conversations.replies", self.client
-                                            .conversations_replies(ts=target.thread_id, **args))
-                else:
-                    page = await self._call("conversations.history",
-                                            self.client.conversations_history(**args))
-            except PlatformError as exc:
-                if exc.code == "thread_not_found":
-                    return None
-                raise
-            messages = page.get("messages") or []
-            for message in messages:
-                meta = message.get("metadata") or {}
-                if (meta.get("event_type") == DELIVERY_EVENT
-                        and (meta.get("event_payload") or {}).get("key") == key):
-                    ts = str(message["ts"])
-                    return MessageRef(ts, target.thread_id or ts)
-            seen += len(messages)
-            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
-            if not page.get("has_more") or not cursor or not messages:
-                return None
-        return None
-
-    async def _call(self, method: str, call: Awaitable[Any]) -> Any:
-        """Await one Web API call; every failure becomes a ``PlatformError``."""
-        try:
-            return await call
-        except SlackApiError as exc:
-            response = exc.response
-            raise platform_error(response.get("error"), status=response.status_code,
-                                 headers=response.headers, method=method) from exc
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise PlatformError(f"slack {method}: {type(exc).__name__}") from exc
+        return await find_delivery(self.client, target, key, limit=self.history_limit)
 
 
 class _SkipEnvTokenNotice(logging.Filter):

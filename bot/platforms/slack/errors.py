@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
 
 from bot.errors import PlatformError
 
@@ -49,3 +52,15 @@ def platform_error(error: str | None, *, status: int = 200,
     if code in PERMANENT:
         return PlatformError(f"{where}{code}", permanent=True, code=code)
     return PlatformError(f"{where}{code}", retry_after=retry_after(headers), code=code)
+
+
+async def call_api(method: str, call: Awaitable[Any]) -> Any:
+    """Await one Web API call; every failure becomes a ``PlatformError``."""
+    try:
+        return await call
+    except SlackApiError as exc:
+        response = exc.response
+        raise platform_error(response.get("error"), status=response.status_code,
+                             headers=response.headers, method=method) from exc
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise PlatformError(f"slack {method}: {type(exc).__name__}") from exc
