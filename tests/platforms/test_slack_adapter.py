@@ -226,6 +226,16 @@ async def test_subscribe_needs_an_admin_or_the_allow_list(
     assert asked == ([] if user == "U0ALLOWED" else [user])
 
 
+async def test_subscribing_a_dm_uses_the_users_own_time_zone(
+        fake: FakeSlack, slack: SlackAdapter, engine: Engine) -> None:
+    fake.add_user("U0KYIV", tz="Europe/Kyiv")
+    await post_signed(slack, event_body(dm_message_event("subscribe en", user="U0KYIV")))
+
+    await settle(fake, lambda: engine.requests)
+    [req] = engine.requests
+    assert (req.command, req.is_dm, req.timezone) == ("subscribe", True, "Europe/Kyiv")
+
+
 @pytest.mark.parametrize(("secret", "age"), [("wrong-secret", 0), (SECRET, 6 * 60)],
                          ids=["bad-signature", "stale"])
 async def test_unverified_requests_get_401_and_nothing_happens(

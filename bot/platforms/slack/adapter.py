@@ -228,9 +228,7 @@ class SlackAdapter(PlatformAdapter):
         self._spawn(self._command(dict(command)))
 
     async def _command(self, command: dict[str, Any]) -> None:
-        req = from_slash_command(command, hint=manager_hint(self.admin_allowlist))
-        if req.command in MANAGE_COMMANDS and not req.is_dm:
-            req = dataclasses.replace(req, can_manage=await self.fetch_can_manage(req.user_id))
+        req = await self._with_user(from_slash_command(command))
         target = Target(req.channel_id, user_id=req.user_id)
         await self._answer(req, target, response_url=command.get("response_url"))
 
@@ -264,9 +262,7 @@ class SlackAdapter(PlatformAdapter):
         await self._mention_or_message(req)
 
     async def _mention_or_message(self, req: Request) -> None:
-        if req.command in MANAGE_COMMANDS and not req.is_dm:
-            req = dataclasses.replace(req, can_manage=await self.fetch_can_manage(req.user_id),
-                                      manager_hint=manager_hint(self.admin_allowlist))
+        req = await self._with_user(req)
         await self._answer(req, Target(req.channel_id, thread_id=req.thread_id,
                                        user_id=req.user_id))
 
@@ -277,16 +273,33 @@ class SlackAdapter(PlatformAdapter):
             target = Target(req.channel_id, thread_id=req.thread_id, user_id=req.user_id)
             self._spawn(self._answer(req, target, response_url=body.get("response_url")))
 
+    async def _with_user(self, req: Request) -> Request:
+        """For subscribe/unsubscribe: may this user manage the channel, and (in a DM, where
+        the user subscribes themselves) their own time zone."""
+        hint = manager_hint(self.admin_allowlist)
+        if req.command not in MANAGE_COMMANDS:
+            return dataclasses.replace(req, manager_hint=hint)
+        if req.is_dm:
+            user = await self.fetch_user(req.user_id)
+            return dataclasses.replace(req, manager_hint=hint,
+                                       timezone=user.get("tz") if user else None)
+        return dataclasses.replace(req, manager_hint=hint,
+                                   can_manage=await self.fetch_can_manage(req.user_id))
+
+    async def fetch_user(self, user_id: str) -> dict[str, Any] | None:
+        """users.info, or None when Slack would not say (logged)."""
+        try:
+            info = await call_api("users.info", self.client.users_info(user=user_id))
+        except PlatformError as exc:
+            log.warning("slack: users.info failed: %s", exc)
+            return None
+        return dict(info.get("user") or {})
+
     async def fetch_can_manage(self, user_id: str) -> bool:
         """Workspace admins and owners (users.info), or users on the allow-list."""
         if user_id in self.admin_allowlist:
             return True
-        try:
-            info = await call_api("users.info", self.client.users_info(user=user_id))
-        except PlatformError as exc:
-            log.warning("slack: users.info for a permission check failed: %s", exc)
-            return False
-        user = info.get("user") or {}
+        user = await self.fetch_user(user_id) or {}
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
     async def _answer(self, req: Request, target: Target, *,
