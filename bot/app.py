@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Sequence
@@ -29,6 +30,7 @@ from bot.store.db import open_store, sqlite_url
 from bot.store.models import Subscription
 from config.settings import FeedSettings, Settings
 from handlers import Registry, default_registry, dispatch
+from handlers.context import owns_thread
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,12 @@ class BotApp:
         self.sender.poke()
         return result
 
+    async def owns_thread(self, platform: str, channel_id: str, thread_id: str) -> bool:
+        """Whether ``thread_id`` is one of the bot's update threads in that channel."""
+        async with self.deps.sessions() as session:
+            return await owns_thread(session, platform=platform, channel_id=channel_id,
+                                     thread_id=thread_id)
+
     async def poll(self, feeds: Sequence[FeedSettings] | None = None) -> IngestReport:
         """Ingest the followed feeds and enqueue realtime posts for new developments."""
         report = await ingest(self.deps, feeds if feeds is not None
@@ -125,6 +133,7 @@ class BotApp:
                 loop.add_signal_handler(sig, stop.set)
         for platform in self.platforms:
             platform.on_request = self.handle
+            platform.owns_thread = functools.partial(self.owns_thread, platform.name)
         for platform in self.platforms:
             await platform.start()
             self._stack.push_async_callback(platform.stop)
@@ -145,6 +154,7 @@ class BotApp:
         finally:
             scheduler.shutdown(wait=False)
             stop.set()
+            self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
             for sig in (signal.SIGTERM, signal.SIGINT):
                 with contextlib.suppress(NotImplementedError, RuntimeError):

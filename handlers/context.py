@@ -54,3 +54,15 @@ def question_lang(req: Request) -> Lang:
     if req.lang:
         return req.lang
     return "ja" if detect_lang(req.text) == "ja" else "en"
+
+
+async def owns_thread(session: AsyncSession, *, platform: str, channel_id: str,
+                      thread_id: str) -> bool:
+    """The thread is one the bot started by posting (an update or its replies)."""
+    found = await session.scalar(
+        select(Delivery.id)
+        .where(Delivery.platform == platform, Delivery.status == "sent",
+               or_(Delivery.thread_id == thread_id, Delivery.message_id == thread_id))
+        .where(Delivery.channel_id == channel_id)
+        .limit(1))
+    return found is not None

@@ -132,8 +132,11 @@ class Sender:
         return True
 
     async def _target(self, session: AsyncSession, row: Delivery) -> Target:
+        sub = (await session.get(Subscription, row.subscription_id)
+               if row.subscription_id is not None else None)
+        zone = sub.timezone if sub is not None else None
         if row.parent_key is None:
-            return Target(row.channel_id)
+            return Target(row.channel_id, zone=zone)
         parent = await session.scalar(select(Delivery).where(Delivery.key == row.parent_key))
         if parent is None or parent.message_id is None:
             raise RuntimeError(f"parent of {row.key} was not sent")
@@ -142,7 +145,7 @@ class Sender:
             ref = await adapter.open_thread(Target(row.channel_id),
                                             MessageRef(parent.message_id), _thread_title(parent))
             parent.thread_id = ref.thread_id
-        return Target(row.channel_id, thread_id=parent.thread_id)
+        return Target(row.channel_id, thread_id=parent.thread_id, zone=zone)
 
     async def _record_sent(self, row_id: int, ref: MessageRef) -> None:
         now = self.clock.now()

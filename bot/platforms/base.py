@@ -14,6 +14,8 @@ from bot.model import Part, Request, Result
 
 #: What an adapter calls with each request it receives; returns what to send back.
 RequestHandler = Callable[[Request], Awaitable[Result]]
+#: ``(channel_id, thread_id) -> bool``: the thread is one the bot posted (an update thread).
+ThreadCheck = Callable[[str, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Target:
     thread_id: str | None = None
     #: For ephemeral replies: only this user sees it.
     user_id: str | None = None
+    #: Time zone for times shown (the subscription's); None: the adapter's default.
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class PlatformAdapter(ABC):
 
     def __init__(self) -> None:
         self.on_request: RequestHandler | None = None
+        #: Set by the app so replies in the bot's own update threads can be told apart.
+        self.owns_thread: ThreadCheck | None = None
 
     @abstractmethod
     async def start(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.errors import ConfigError
 from bot.platforms.base import PlatformAdapter
 from bot.platforms.console import ConsoleAdapter
 from config.settings import Settings
@@ -18,8 +19,25 @@ class RunOptions:
 
 
 def slack_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
-    """Slack when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP)."""
-    return []
+    """Slack when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP).
+
+    Raises:
+        ConfigError: a bot token without SLACK_APP_TOKEN or SLACK_SIGNING_SECRET.
+    """
+    slack = settings.slack
+    if slack.bot_token is None or not slack.bot_token.get_secret_value():
+        return []
+    app_token = slack.app_token.get_secret_value() if slack.app_token else None
+    secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None
+    if not app_token and not secret:
+        raise ConfigError("invalid setting slack: SLACK_BOT_TOKEN is set but neither "
+                          "SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode)")
+    from bot.platforms.slack import SlackAdapter
+
+    return [SlackAdapter(bot_token=slack.bot_token.get_secret_value(), app_token=app_token,
+                         signing_secret=secret, api_url=slack.api_url,
+                         http_port=slack.http_port, admin_allowlist=slack.admin_allowlist,
+                         zone=settings.zone)]
 
 
 def discord_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:

@@ -1,0 +1,401 @@
+"""Slack through slack-bolt's AsyncApp, in Socket Mode or HTTP mode.
+
+Every listener acks at once (Slack wants it within 3 s) and the work goes on in a task the
+adapter tracks; a "working on it" note is posted only when that work is slow. Replies go
+where the question was: slash commands in the channel (ephemeral for ephemeral results),
+mentions and thread replies in their thread, DMs in the DM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections import OrderedDict
+from collections.abc import Awaitable, Coroutine, Mapping
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
+
+from bot.errors import ConfigError, PlatformError
+from bot.model import Briefing, Part, Reply, Request, Result
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
+from bot.platforms.slack.errors import call_api, platform_error
+from bot.platforms.slack.outbound import find_delivery, post_ephemeral, post_messages
+from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, render
+from bot.platforms.slack.translate import (
+    from_app_mention,
+    from_feedback_action,
+    from_message,
+    from_slash_command,
+    manager_hint,
+    message_kind,
+)
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/ceasefire"
+EVENTS_PATH = "/slack/events"
+#: What the adapter uses; slack-manifest.yaml asks for exactly these (a test compares):
+#: chat:write (post, ephemeral), commands, app_mentions:read, *:history (message events in
+#: channels, private channels and DMs, and ``find_sent``'s history scan), users:read (admins).
+BOT_SCOPES = ("app_mentions:read", "channels:history", "chat:write", "commands",
+              "groups:history", "im:history", "users:read")
+BOT_EVENTS = ("app_mention", "message.channels", "message.groups", "message.im")
+MANAGE_COMMANDS = frozenset({"subscribe", "unsubscribe"})
+WORKING_NOTE = "⏳ Working on it…"
+SEEN_EVENTS = 2048
+
+Mode = Literal["socket", "http"]
+
+
+class SlackAdapter(PlatformAdapter):
+    """The bot in one Slack workspace.
+
+    Socket Mode when ``app_token`` is given, else HTTP mode: Bolt's aiohttp app served on our
+    own server at ``/slack/events``, every request's signature checked with
+    ``signing_secret`` (bad or stale: 401, nothing processed).
+    """
+
+    name = "slack"
+
+    def __init__(self, *, bot_token: str, zone: ZoneInfo, app_token: str | None = None,
+                 signing_secret: str | None = None, api_url: str = DEFAULT_API_URL,
+                 http_port: int = 3000, http_host: str = "0.0.0.0",
+                 admin_allowlist: tuple[str, ...] = (), slow_after: float = 2.0,
+                 rate_limit_retries: int = 5, history_limit: int = 300,
+                 ping_interval: float = 10.0) -> None:
+        super().__init__()
+        if not app_token and not signing_secret:
+            raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or "
+                             "SLACK_SIGNING_SECRET (HTTP mode)")
+        self.zone = zone
+        self.api_url = api_url
+        self.http_port = http_port
+        self.http_host = http_host
+        self.admin_allowlist = tuple(admin_allowlist)
+        self.slow_after = slow_after
+        self.rate_limit_retries = rate_limit_retries
+        self.history_limit = history_limit
+        self.ping_interval = ping_interval
+        self._bot_token = bot_token
+        self._app_token = app_token
+        self._signing_secret = signing_secret or ""
+        self.bot_user_id = ""
+        self.team_id: str | None = None
+        #: The bound HTTP port (HTTP mode), useful when ``http_port`` is 0.
+        self.port: int | None = None
+        self._session: aiohttp.ClientSession | None = None
+        self._client: AsyncWebClient | None = None
+        self._app: AsyncApp | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._seen: OrderedDict[str, None] = OrderedDict()
+        self._closed = asyncio.Event()
+
+    @property
+    def mode(self) -> Mode:
+        return "socket" if self._app_token else "http"
+
+    @property
+    def client(self) -> AsyncWebClient:
+        assert self._client is not None, "start() the adapter first"
+        return self._client
+
+    @property
+    def app(self) -> AsyncApp:
+        assert self._app is not None, "start() the adapter first"
+        return self._app
+
+    # ------------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        if self._app is not None:
+            return
+        self._closed.clear()
+        self._session = aiohttp.ClientSession()
+        self._client = build_web_client(self._bot_token, session=self._session,
+                                        api_url=self.api_url,
+                                        rate_limit_retries=self.rate_limit_retries)
+        try:
+            identity = await self._checked("SLACK_BOT_TOKEN", "auth.test",
+                                           self._client.auth_test())
+            self.bot_user_id = str(identity.get("user_id") or "")
+            self.team_id = identity.get("team_id")
+            self._app = self._build_app(self._client)
+            if self.mode == "socket":
+                self._socket = AsyncSocketModeHandler(self._app, app_token=self._app_token,
+                                                      ping_interval=self.ping_interval)
+                # Issue the websocket URL ourselves: slack_sdk's connect() retries a refused
+                # app token forever, where start-up should stop with a plain message.
+                opened = await self._checked(
+                    "SLACK_APP_TOKEN", "apps.connections.open",
+                    self._client.apps_connections_open(app_token=self._app_token or ""))
+                self._socket.client.wss_uri = str(opened["url"])
+                await self._socket.connect_async()
+            else:
+                await self._serve_http(self._app)
+        except BaseException:
+            await self.stop()
+            raise
+        log.info("slack: connected in %s mode as %s", self.mode, self.bot_user_id)
+
+    async def _checked(self, variable: str, method: str, call: Awaitable[Any]) -> Any:
+        """A start-up call: a refused token stops start-up with one plain line."""
+        try:
+            return await call_api(method, call)
+        except PlatformError as exc:
+            if exc.permanent:
+                raise ConfigError(f"invalid setting {variable}: Slack refused it "
+                                  f"({exc.code})") from None
+            raise
+
+    async def _serve_http(self, app: AsyncApp) -> None:
+        self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=self.http_port),
+                                     access_log=None, shutdown_timeout=2.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.http_host, self.http_port).start()
+        address = self._runner.addresses[0]
+        self.port = int(address[1])
+
+    async def stop(self) -> None:
+        """Stop receiving, let in-flight replies finish briefly, then close the session."""
+        if self._socket is not None:
+            socket, self._socket = self._socket, None
+            await socket.close_async()
+        if self._runner is not None:
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
+        if self._tasks:
+            _done, pending = await asyncio.wait(set(self._tasks), timeout=5.0)
+            for task in pending:
+                task.cancel()
+        self._app = None
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+        self._client = None
+        self._closed.set()
+
+    async def wait_closed(self) -> None:
+        """Returns once ``stop`` has run (the app otherwise stops on a signal)."""
+        await self._closed.wait()
+
+    # ------------------------------------------------------------------------ receiving
+
+    def _build_app(self, client: AsyncWebClient) -> AsyncApp:
+        bolt_log = logging.getLogger("slack_bolt")
+        quiet = _SkipEnvTokenNotice()
+        bolt_log.addFilter(quiet)
+        try:
+            app = AsyncApp(client=client, signing_secret=self._signing_secret, logger=bolt_log)
+        finally:
+            bolt_log.removeFilter(quiet)
+        app.command(COMMAND)(self._on_command)
+        app.event("app_mention")(self._on_mention)
+        app.event("message")(self._on_message)
+        app.action(FEEDBACK_UP)(self._on_feedback)
+        app.action(FEEDBACK_DOWN)(self._on_feedback)
+        return app
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _first_time(self, body: Mapping[str, Any]) -> bool:
+        """Slack redelivers events it thinks were missed; answer each event id once."""
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        while len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return True
+
+    async def _on_command(self, ack: Any, command: dict[str, Any]) -> None:
+        await ack()
+        self._spawn(self._command(dict(command)))
+
+    async def _command(self, command: dict[str, Any]) -> None:
+        req = await self._with_user(from_slash_command(command))
+        target = Target(req.channel_id, user_id=req.user_id)
+        await self._answer(req, target, response_url=command.get("response_url"))
+
+    async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        if not self._first_time(body):
+            return
+        req = from_app_mention(event, bot_user_id=self.bot_user_id,
+                               team_id=body.get("team_id"))
+        self._spawn(self._mention_or_message(req))
+
+    async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        kind = message_kind(event, bot_user_id=self.bot_user_id)
+        if kind is None or not self._first_time(body):
+            return
+        req = from_message(event, bot_user_id=self.bot_user_id, team_id=body.get("team_id"))
+        if kind == "thread":
+            parent = event.get("parent_user_id")
+            if parent and parent != self.bot_user_id:
+                return  # someone else's thread: left alone unless we are mentioned
+            self._spawn(self._thread_reply(req, by_bot=parent == self.bot_user_id))
+            return
+        self._spawn(self._mention_or_message(req))
+
+    async def _thread_reply(self, req: Request, *, by_bot: bool) -> None:
+        assert req.thread_id is not None
+        if self.owns_thread is not None:
+            if not await self.owns_thread(req.channel_id, req.thread_id):
+                return
+        elif not by_bot:
+            return
+        await self._mention_or_message(req)
+
+    async def _mention_or_message(self, req: Request) -> None:
+        req = await self._with_user(req)
+        await self._answer(req, Target(req.channel_id, thread_id=req.thread_id,
+                                       user_id=req.user_id))
+
+    async def _on_feedback(self, ack: Any, body: dict[str, Any]) -> None:
+        await ack()
+        req = from_feedback_action(body)
+        if req is not None:
+            target = Target(req.channel_id, thread_id=req.thread_id, user_id=req.user_id)
+            self._spawn(self._answer(req, target, response_url=body.get("response_url")))
+
+    async def _with_user(self, req: Request) -> Request:
+        """For subscribe/unsubscribe: may this user manage the channel, and (in a DM, where
+        the user subscribes themselves) their own time zone."""
+        hint = manager_hint(self.admin_allowlist)
+        if req.command not in MANAGE_COMMANDS:
+            return dataclasses.replace(req, manager_hint=hint)
+        if req.is_dm:
+            user = await self.fetch_user(req.user_id)
+            return dataclasses.replace(req, manager_hint=hint,
+                                       timezone=user.get("tz") if user else None)
+        return dataclasses.replace(req, manager_hint=hint,
+                                   can_manage=await self.fetch_can_manage(req.user_id))
+
+    async def fetch_user(self, user_id: str) -> dict[str, Any] | None:
+        """users.info, or None when Slack would not say (logged)."""
+        try:
+            info = await call_api("users.info", self.client.users_info(user=user_id))
+        except PlatformError as exc:
+            log.warning("slack: users.info failed: %s", exc)
+            return None
+        return dict(info.get("user") or {})
+
+    async def fetch_can_manage(self, user_id: str) -> bool:
+        """Workspace admins and owners (users.info), or users on the allow-list."""
+        if user_id in self.admin_allowlist:
+            return True
+        user = await self.fetch_user(user_id) or {}
+        return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+    async def _answer(self, req: Request, target: Target, *,
+                      response_url: str | None = None) -> None:
+        """Run the request and send what comes back; failures are logged, never raised."""
+        if self.on_request is None:
+            return
+        try:
+            result = await self._with_note(self.on_request(req), target)
+            await self._reply(target, result, response_url=response_url)
+        except Exception:
+            log.exception("slack: request %s (%s) failed", req.request_id, req.command)
+
+    async def _with_note(self, work: Awaitable[Result], target: Target) -> Result:
+        """Post a "working on it" note only when the answer takes longer than ``slow_after``."""
+        task = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({task}, timeout=self.slow_after)
+        if not done and target.user_id:
+            try:
+                await self.send(target, Reply(WORKING_NOTE, ephemeral=True))
+            except PlatformError as exc:
+                log.info("slack: could not post the working note: %s", exc)
+        return await task
+
+    async def _reply(self, target: Target, result: Result, *,
+                     response_url: str | None) -> None:
+        """Send a reply; transient failures are retried, and where the bot may not post
+        (not in the channel, someone else's DM) the interaction's response_url is used.
+
+        A briefing (several messages) is not retried as a whole: that could repeat the
+        messages that did go out. 429s are waited out inside the client either way.
+        """
+        attempts = 1 if isinstance(result, Briefing) else 3
+        try:
+            async for attempt in AsyncRetrying(
+                    stop=stop_after_attempt(attempts), reraise=True,
+                    retry=retry_if_exception(_transient),
+                    wait=_retry_wait):
+                with attempt:
+                    await self.send(target, result)
+        except PlatformError as exc:
+            if not (exc.permanent and response_url):
+                raise
+            await self._respond(response_url, result)
+
+    async def _respond(self, response_url: str, result: Result) -> None:
+        assert self._session is not None
+        ephemeral = not isinstance(result, Reply) or result.ephemeral
+        # A response_url takes up to five messages (its thread replies become follow-ups).
+        for message in render(result, zone=self.zone)[:5]:
+            body = {**message.payload(),
+                    "response_type": "ephemeral" if ephemeral else "in_channel"}
+            async with self._session.post(response_url, json=body) as response:
+                if response.status >= 400:
+                    raise platform_error(None, status=response.status, method="response_url")
+
+    # -------------------------------------------------------------------------- sending
+
+    def zone_for(self, target: Target) -> ZoneInfo:
+        if target.zone:
+            try:
+                return ZoneInfo(target.zone)
+            except (ZoneInfoNotFoundError, ValueError):
+                log.warning("slack: unknown time zone %r; using the default", target.zone)
+        return self.zone
+
+    async def send(self, target: Target, result: Result | Part, *,
+                   key: str | None = None) -> MessageRef:
+        """Post ``result``: a briefing's replies go into the thread of its first message.
+
+        Keyed messages carry the key in message metadata (see ``find_sent``).
+        """
+        messages = render(result, zone=self.zone_for(target))
+        if isinstance(result, Reply) and result.ephemeral and target.user_id:
+            return await post_ephemeral(self.client, target, messages)
+        return await post_messages(self.client, target, messages, key=key)
+
+    async def find_sent(self, target: Target, key: str) -> MessageRef | None:
+        """Scan recent history (or the thread) for a message tagged with ``key``."""
+        return await find_delivery(self.client, target, key, limit=self.history_limit)
+
+
+class _SkipEnvTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's token wins: true,
+    and intended, so it is not worth a warning at every start."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _transient(exc: BaseException) -> bool:
+    return isinstance(exc, PlatformError) and not exc.permanent
+
+
+def _retry_wait(state: Any) -> float:
+    exc = state.outcome.exception() if state.outcome is not None else None
+    wait = getattr(exc, "retry_after", None)
+    return min(30.0, float(wait)) if wait is not None else 1.0
+

@@ -1,0 +1,36 @@
+"""feedback: a 👍/👎 click on an answer, stored once per user and answer (a new click
+changes the vote); ``sources`` shows the totals."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.deps import Deps
+from bot.errors import UserFacingError
+from bot.model import Reply, Request, Result
+from bot.store.models import AnswerLog, Feedback
+
+VOTES = {"up": True, "down": False}
+
+
+async def feedback(req: Request, deps: Deps) -> Result:
+    """``<answer id> up|down``, as platform buttons send it."""
+    answer, _, vote = req.text.strip().partition(" ")
+    if not answer.isdigit() or vote.strip() not in VOTES:
+        raise UserFacingError("Feedback is given with the 👍/👎 buttons under an answer.")
+    helpful = VOTES[vote.strip()]
+    now = deps.clock.now()
+    async with deps.sessions() as session, session.begin():
+        if await session.get(AnswerLog, int(answer)) is None:
+            raise UserFacingError("That answer is no longer known; ask again for a new one.")
+        row = await session.scalar(select(Feedback).where(
+            Feedback.answer_id == int(answer), Feedback.platform == req.platform,
+            Feedback.user_id == req.user_id))
+        if row is None:
+            session.add(Feedback(answer_id=int(answer), platform=req.platform,
+                                 user_id=req.user_id, helpful=helpful, created_at=now))
+        else:
+            row.helpful, row.created_at = helpful, now
+    return Reply("Thanks for the feedback: it helps us improve the answers."
+                 if helpful else "Thanks: we will look at what went wrong with this answer.",
+                 ephemeral=True)
