@@ -1,0 +1,287 @@
+"""The real discord.py client against the loopback fake: proves the fake is faithful enough."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+import discord
+import pytest
+import pytest_asyncio
+from discord import app_commands
+from discord.ext import commands
+
+from .discord_fake import (
+    FakeDiscord,
+    FakeGuild,
+    RateLimitPolicy,
+    running_client,
+    running_fake,
+)
+
+pytestmark = pytest.mark.asyncio
+
+
+def make_intents(*, message_content: bool = True) -> discord.Intents:
+    intents = discord.Intents.default()
+    intents.message_content = message_content
+    return intents
+
+
+def make_client(**kwargs: object) -> discord.Client:
+    """guild_ready_timeout=0.1: otherwise READY is held back 2 s waiting for more guilds."""
+    kwargs.setdefault("intents", make_intents())
+    return discord.Client(guild_ready_timeout=0.1, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest_asyncio.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    async with running_fake() as server:
+        yield server
+
+
+@pytest.fixture
+def guild(fake: FakeDiscord) -> FakeGuild:
+    return fake.add_guild("Ceasefire Watch")
+
+
+@pytest_asyncio.fixture
+async def client(fake: FakeDiscord, guild: FakeGuild) -> AsyncIterator[discord.Client]:
+    async with running_client(make_client()) as running:
+        yield running
+
+
+def text_channel(client: discord.Client, guild: FakeGuild) -> discord.TextChannel:
+    channel = client.get_channel(guild.text_channel_id)
+    assert isinstance(channel, discord.TextChannel)
+    return channel
+
+
+async def test_connects_and_receives_ready_and_guild(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    assert client.user is not None and client.user.id == fake.bot_id
+    assert client.application_id == fake.application_id
+    assert [g.id for g in client.guilds] == [guild.id]
+    dguild = client.guilds[0]
+    assert isinstance(dguild.get_channel(guild.forum_channel_id), discord.ForumChannel)
+    assert dguild.me is not None and dguild.me.guild_permissions.send_messages
+    identify = fake.sessions[0].identify
+    assert identify["token"] == fake.token and identify["intents"] == client.intents.value
+    assert ("GET", "/users/@me", None) in fake.calls
+    assert fake.calls_to("GET", "/oauth2/applications/@me")
+
+
+async def test_send_embed_with_allowed_mentions_none(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    embed = discord.Embed(title="Talks resume", description="Delegations meet in Istanbul.")
+    sent = await text_channel(client, guild).send(
+        f"{fake.mention_bot} update", embed=embed, allowed_mentions=discord.AllowedMentions.none()
+    )
+    (call,) = fake.calls_to("POST", f"/channels/{guild.text_channel_id}/messages")
+    assert call.json["allowed_mentions"] == {"parse": []}
+    assert call.json["embeds"][0]["title"] == "Talks resume"
+    stored = fake.messages_in(guild.text_channel_id)
+    assert [m["id"] for m in stored] == [str(sent.id)]
+    assert stored[0]["mentions"] == []  # allowed_mentions suppressed the ping
+    assert sent.embeds[0].description == "Delegations meet in Istanbul."
+
+
+async def test_thread_from_message_then_send_into_it(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    headline = await text_channel(client, guild).send("Headline")
+    thread = await headline.create_thread(name="Discussion")
+    assert thread.id == headline.id
+    assert thread.parent_id == guild.text_channel_id
+    assert thread.type is discord.ChannelType.public_thread
+    reply = await thread.send("Details in thread")
+    assert [m["id"] for m in fake.messages_in(thread.id)] == [str(reply.id)]
+    await fake.wait_for(lambda: client.get_channel(thread.id))  # THREAD_CREATE arrived
+    with pytest.raises(discord.HTTPException) as exc:
+        await headline.create_thread(name="Again")
+    assert exc.value.code == 160004
+
+
+async def test_forum_post_creates_thread_with_first_message(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    forum = client.get_channel(guild.forum_channel_id)
+    assert isinstance(forum, discord.ForumChannel)
+    post = await forum.create_thread(name="Daily digest", content="Top stories")
+    assert post.thread.id == post.message.id
+    assert post.thread.parent_id == forum.id
+    assert fake.messages_in(post.thread.id)[0]["content"] == "Top stories"
+
+
+async def test_nonce_with_enforce_nonce_is_idempotent(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    channel = text_channel(client, guild)
+    first = await channel.send("Breaking", nonce=424242)
+    second = await channel.send("Breaking", nonce=424242)
+    assert first.id == second.id
+    assert len(fake.messages_in(guild.text_channel_id)) == 1
+    posts = fake.calls_to("POST", f"/channels/{guild.text_channel_id}/messages")
+    assert [c.json["enforce_nonce"] for c in posts] == [True, True]
+
+
+async def test_injected_429_is_retried_and_delivers_once(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    fake.rate_limit_next(1, retry_after=0.2, route="POST /channels/*/messages")
+    started = time.monotonic()
+    await text_channel(client, guild).send("after the limit")
+    assert time.monotonic() - started >= 0.2
+    assert len(fake.messages_in(guild.text_channel_id)) == 1
+    statuses = [e.status for e in fake.log if e.method == "POST"]
+    assert statuses == [429, 200]
+    assert fake.rate_limit_hits[0].injected and not fake.rate_limit_hits[0].is_global
+
+
+async def test_429_wire_format_matches_discord(fake: FakeDiscord, guild: FakeGuild) -> None:
+    fake.rate_limit_next(1, retry_after=0.25)
+    url = f"{fake.api_base}/channels/{guild.text_channel_id}/messages"
+    headers = {"Authorization": f"Bot {fake.token}"}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(url, json={"content": "x"}, headers=headers) as resp:
+            assert resp.status == 429
+            assert resp.headers["Content-Type"] == "application/json"
+            assert resp.headers["Via"]
+            assert resp.headers["X-RateLimit-Remaining"] == "0"
+            assert resp.headers["X-RateLimit-Scope"] == "user"
+            assert resp.headers["Retry-After"] == "1"
+            for name in ("Limit", "Reset", "Reset-After", "Bucket"):
+                assert resp.headers[f"X-RateLimit-{name}"]
+            assert await resp.json() == {
+                "message": "You are being rate limited.",
+                "retry_after": 0.25,
+                "global": False,
+            }
+        async with session.post(url, json={"content": "x"}, headers=headers) as resp:
+            assert resp.status == 200
+            assert resp.headers["Content-Type"] == "application/json"
+            assert int(resp.headers["X-RateLimit-Remaining"]) > 0
+        async with session.get(f"{fake.api_base}/nope", headers=headers) as resp:
+            assert resp.status == 404
+            assert await resp.json() == {"message": "404: Not Found", "code": 0}
+    assert [e.path for e in fake.unhandled] == ["/nope"]
+
+
+async def test_enforced_bucket_is_respected_by_discord_py() -> None:
+    policy = RateLimitPolicy(enforce=True, message_limit=5, message_per=0.3)
+    async with running_fake(rate_limits=policy) as fake:
+        guild = fake.add_guild()
+        async with running_client(make_client()) as client:
+            channel = text_channel(client, guild)
+            started = time.monotonic()
+            for index in range(7):
+                await channel.send(f"item {index}")
+            elapsed = time.monotonic() - started
+    assert len(fake.messages_in(guild.text_channel_id)) == 7
+    assert elapsed >= 0.2  # discord.py slept on X-RateLimit-Remaining: 0
+    assert fake.rate_limited_count == 0  # ... so it never actually hit a 429
+
+
+async def test_slash_command_sync_defer_and_followup(fake: FakeDiscord, guild: FakeGuild) -> None:
+    bot = commands.Bot(command_prefix="!", intents=make_intents(), guild_ready_timeout=0.1)
+    seen_locale: list[str] = []
+
+    @bot.tree.command(
+        name="ceasefire", description="Latest ceasefire news", guild=discord.Object(guild.id)
+    )
+    @app_commands.describe(topic="What to look for")
+    async def ceasefire(interaction: discord.Interaction, topic: str) -> None:
+        seen_locale.append(str(interaction.locale))
+        await interaction.response.defer()
+        await interaction.followup.send(f"Latest on {topic}")
+
+    async def setup_hook() -> None:
+        await bot.tree.sync(guild=discord.Object(guild.id))
+
+    bot.setup_hook = setup_hook  # type: ignore[method-assign]
+    async with running_client(bot):
+        assert fake.calls_to("PUT", f"/applications/{fake.application_id}/guilds/*/commands")
+        assert [c["name"] for c in fake.commands_for(guild.id)] == ["ceasefire"]
+        inter = await fake.dispatch_interaction("ceasefire", {"topic": "talks"}, locale="ja")
+        await fake.wait_for(lambda: inter.followups)
+    assert [cb["type"] for cb in inter.callbacks] == [5]
+    assert inter.followups[0]["content"] == "Latest on talks"
+    assert inter.original_message is not None
+    assert inter.original_message["id"] == inter.followups[0]["id"]  # replaced "thinking..."
+    assert fake.calls_to("POST", f"/webhooks/{fake.application_id}/{inter.token}")
+    assert seen_locale == ["ja"]
+
+
+async def test_button_click_updates_message(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    class Subscribe(discord.ui.View):
+        @discord.ui.button(label="Subscribe", custom_id="subscribe")
+        async def subscribe(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+            await interaction.response.edit_message(content="Subscribed", view=None)
+
+    sent = await text_channel(client, guild).send("Follow the talks?", view=Subscribe())
+    inter = await fake.dispatch_component(sent.id, "subscribe")
+    await fake.wait_for(lambda: inter.acknowledged)
+    assert inter.response_type == 7
+    assert fake.message(sent.id)["content"] == "Subscribed"  # type: ignore[index]
+
+
+async def test_dm_message_reaches_on_message(fake: FakeDiscord, guild: FakeGuild) -> None:
+    client = make_client()
+    received: list[discord.Message] = []
+    client.event(_collector(received))
+    async with running_client(client):
+        await fake.dispatch_dm("subscribe me")
+        await fake.wait_for(lambda: received)
+    assert received[0].content == "subscribe me"
+    assert received[0].guild is None
+    assert isinstance(received[0].channel, discord.DMChannel)
+
+
+async def test_message_content_intent_blanks_unmentioned_guild_messages(
+    fake: FakeDiscord, guild: FakeGuild
+) -> None:
+    client = make_client(intents=make_intents(message_content=False))
+    received: list[discord.Message] = []
+    client.event(_collector(received))
+    async with running_client(client):
+        await fake.dispatch_message_create(guild.text_channel_id, "plain chatter")
+        await fake.dispatch_message_create(guild.text_channel_id, f"{fake.mention_bot} news?")
+        await fake.wait_for(lambda: len(received) == 2)
+    assert [m.content for m in received] == ["", f"{fake.mention_bot} news?"]
+
+
+async def test_missing_permissions_surface_as_forbidden(
+    fake: FakeDiscord, guild: FakeGuild, client: discord.Client
+) -> None:
+    fake.deny(guild.text_channel_id, "send")
+    channel = text_channel(client, guild)
+    with pytest.raises(discord.Forbidden) as exc:
+        await channel.send("blocked")
+    assert exc.value.code == 50013 and exc.value.status == 403
+    await fake.wait_for(lambda: not channel.permissions_for(channel.guild.me).send_messages)
+    fake.delete_channel(guild.text_channel_id)
+    with pytest.raises(discord.NotFound) as gone:
+        await channel.send("gone")
+    assert gone.value.code == 10003
+
+
+async def test_sharding_routes_guilds_to_their_shard(fake: FakeDiscord) -> None:
+    first = fake.add_guild("Shard zero", guild_id=fake.guild_id_for_shard(0, 2))
+    second = fake.add_guild("Shard one", guild_id=fake.guild_id_for_shard(1, 2))
+    shard0, shard1 = make_client(shard_id=0, shard_count=2), make_client(shard_id=1, shard_count=2)
+    async with running_client(shard0), running_client(shard1):
+        assert [g.id for g in shard0.guilds] == [first.id]
+        assert [g.id for g in shard1.guilds] == [second.id]
+    assert sorted(s.identify["shard"][0] for s in fake.sessions) == [0, 1]
+
+
+def _collector(sink: list[discord.Message]):  # noqa: ANN202 - discord.py reads the name
+    async def on_message(message: discord.Message) -> None:
+        sink.append(message)
+
+    return on_message
