@@ -15,6 +15,7 @@ from bot.model import Answer, Reply, Request, Result
 from bot.store.models import AnswerLog, Feed, Feedback, Story
 from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
+from handlers.feedback import feedback
 from handlers.subscriptions import subscribe, unsubscribe
 
 
@@ -116,5 +117,6 @@ COMMANDS: Mapping[str, tuple[Handler, dict[str, str]]] = {
     "subscribe": (subscribe, _d("Post updates in this channel", "このチャンネルに更新を投稿")),
     "unsubscribe": (unsubscribe, _d("Stop posting updates here", "更新の投稿を停止")),
     "help": (help_, _d("What the bot can do", "使い方")),
+    "feedback": (feedback, _d("Rate an answer (the 👍/👎 buttons)", "回答の評価 (👍/👎)")),
 }
 

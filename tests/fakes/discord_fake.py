@@ -398,9 +398,19 @@ class _Connection:
     queue: asyncio.Queue[JSON | _Close] = field(default_factory=asyncio.Queue)
     session: GatewaySession | None = None
     writer: asyncio.Task[None] | None = None
+    closed: bool = False
 
-    def send(self, frame: JSON) -> None:
-        self.queue.put_nowait(frame)
+    def send(self, frame: JSON | _Close) -> None:
+        """Queue a frame; dropped once closed so ``queue.join()`` can never hang."""
+        if not self.closed:
+            self.queue.put_nowait(frame)
+
+    def shut(self) -> None:
+        """Stop accepting frames and discard the ones nobody will write."""
+        self.closed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+            self.queue.task_done()
 
 
 @dataclass(eq=False)
@@ -863,9 +873,10 @@ class FakeDiscord:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.02))
 
-    async def flush(self) -> None:
+    async def flush(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
         """Wait until every queued gateway frame was written to its socket."""
-        await asyncio.gather(*(c.queue.join() for c in list(self._connections)))
+        joins = [c.queue.join() for c in list(self._connections)]
+        await asyncio.wait_for(asyncio.gather(*joins), timeout)
 
     def _touch(self) -> None:
         self._changed.set()
@@ -2113,25 +2124,28 @@ class FakeDiscord:
             conn.session.conn = None
             conn.session.ended = conn.ws.close_code in (1000, 1001)
         self._connections.discard(conn)
-        if conn.writer is not None and not conn.writer.done():
-            conn.send(_Close(1000))
+        conn.send(_Close(1000))  # stops the writer if it is still waiting
         self._touch()
 
     @staticmethod
     async def _write_loop(conn: _Connection) -> None:
-        while True:
-            item = await conn.queue.get()
-            try:
-                if isinstance(item, _Close):
+        try:
+            while True:
+                item = await conn.queue.get()
+                try:
+                    if isinstance(item, _Close):
+                        conn.closed = True
+                        if not conn.ws.closed:
+                            await conn.ws.close(code=item.code)
+                        return
                     if not conn.ws.closed:
-                        await conn.ws.close(code=item.code)
-                    return
-                if not conn.ws.closed:
-                    await conn.ws.send_str(json.dumps(item))
-            except (ConnectionError, RuntimeError):
-                return
-            finally:
-                conn.queue.task_done()
+                        await conn.ws.send_str(json.dumps(item))
+                finally:
+                    conn.queue.task_done()
+        except (ConnectionError, RuntimeError):
+            return
+        finally:
+            conn.shut()
 
     async def _on_frame(self, conn: _Connection, raw: str) -> None:
         try:

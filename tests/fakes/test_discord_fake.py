@@ -280,7 +280,7 @@ async def test_sharding_routes_guilds_to_their_shard(fake: FakeDiscord) -> None:
     assert sorted(s.identify["shard"][0] for s in fake.sessions) == [0, 1]
 
 
-def _collector(sink: list[discord.Message]):  # noqa: ANN202 - discord.py reads the name
+def _collector(sink: list[discord.Message]):
     async def on_message(message: discord.Message) -> None:
         sink.append(message)
 

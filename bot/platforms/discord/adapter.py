@@ -80,6 +80,7 @@ class DiscordAdapter(PlatformAdapter):
         self._task: asyncio.Task[None] | None = None
         self._tree: discord.app_commands.CommandTree | None = None
         self._api_base: str | None = None
+        self._closed = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -107,6 +108,7 @@ class DiscordAdapter(PlatformAdapter):
         self._tree = await build_tree(client, self._on_command)
         self._task = asyncio.create_task(
             client.start(self.settings.token.get_secret_value()), name="discord-client")
+        self._task.add_done_callback(lambda _: self._closed.set())
         ready = asyncio.create_task(client.wait_until_ready())
         try:
             await asyncio.wait({self._task, ready}, timeout=self.ready_timeout,
@@ -136,6 +138,7 @@ class DiscordAdapter(PlatformAdapter):
         raise PlatformError("Discord connection closed during start")
 
     async def stop(self) -> None:
+        self._closed.set()
         if self.client is not None and not self.client.is_closed():
             await self.client.close()
         if self._task is not None:
@@ -146,11 +149,8 @@ class DiscordAdapter(PlatformAdapter):
             discord.http.Route.BASE, self._api_base = self._api_base, None
 
     async def wait_closed(self) -> None:
-        if self._task is not None:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await self._task
-        else:
-            await super().wait_closed()
+        """Returns once the client has stopped (``stop`` or a fatal gateway error)."""
+        await self._closed.wait()
 
     @property
     def bot_id(self) -> str:
