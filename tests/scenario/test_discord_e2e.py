@@ -209,8 +209,8 @@ HOSTILE_ITEM = """<item>
 <title>@everyone @here Ceasefire talks: Putin and Zelensky agree to meet in Geneva {role} {user}</title>
 <link>https://demo.ceasefire-bot.example/harbor-wire/2025/08/19/geneva-meeting</link>
 <guid isPermaLink="false">tag:demo.ceasefire-bot.example,2025:harbor-wire/0819-geneva</guid>
-<pubDate>Tue, 19 Aug 2025 09:00:00 +0000</pubDate>
-<description><![CDATA[<p>Russia and Ukraine agreed on 19 August to hold ceasefire talks between Putin and Zelensky in Geneva, @everyone said. The meeting matters because it would be the first between the two presidents since the war began. Security guarantees are still unresolved. Officials said the leaders will next meet in September.</p>]]></description>
+<pubDate>Thu, 21 Aug 2025 09:00:00 +0000</pubDate>
+<description><![CDATA[<p>Russia and Ukraine agreed on 21 August to hold ceasefire talks between Putin and Zelensky in Geneva, @everyone said. The meeting matters because it would be the first between the two presidents since the war began. Security guarantees are still unresolved. Officials said the leaders will next meet in September.</p>]]></description>
 </item>
 """
 
@@ -233,6 +233,7 @@ async def test_hostile_feed_text_pings_no_one(tmp_path: Path) -> None:
         before = len(w.fake.messages_in(w.channel))
         feed.write_text(feed_with(base, HOSTILE_ITEM.format(
             role=f"<@&{role['id']}>", user=f"<@{user['id']}>")), encoding="utf-8")
+        w.clock.advance(hours=34)
         await w.app.poll()  # what the scheduler's poll job runs
         posts = await w.sent(lambda: [m for m in w.fake.messages_in(w.channel)[before:]
                                       if "Geneva" in embeds_text(m)])
