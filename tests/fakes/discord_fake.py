@@ -25,6 +25,7 @@ import contextlib
 import fnmatch
 import hashlib
 import json
+import logging
 import math
 import re
 import secrets
@@ -39,7 +40,7 @@ import discord
 import discord.gateway
 import discord.http
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 __all__ = [
     "ACTION_PERMISSIONS",
@@ -66,6 +67,7 @@ GATEWAY_PATH = "/gateway-ws"
 DISCORD_EPOCH_MS = 1_420_070_400_000
 FAKE_TOKEN = "fake-bot-token"
 ATTACHMENT_SIZE_LIMIT = 10 * 1024 * 1024
+_log = logging.getLogger(__name__)
 
 
 class Intent:
@@ -399,6 +401,7 @@ class _Connection:
     session: GatewaySession | None = None
     writer: asyncio.Task[None] | None = None
     closed: bool = False
+    closed_by_server: bool = False
 
     def send(self, frame: JSON | _Close) -> None:
         """Queue a frame; dropped once closed so ``queue.join()`` can never hang."""
@@ -560,6 +563,7 @@ class FakeDiscord:
         self.gateway_frames: list[JSON] = []
         self.heartbeats = 0
         self.presence_updates: list[JSON] = []
+        self.internal_errors: list[BaseException] = []
 
         self.sessions: list[GatewaySession] = []
         self._connections: set[_Connection] = set()
@@ -907,10 +911,17 @@ class FakeDiscord:
 
     async def _handle_rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
-        body, files = await self._read_body(request)
+        try:
+            body, files = await self._read_body(request)
+        except ValueError as exc:
+            body, files = None, []
+            self.internal_errors.append(exc)
         self.calls.append(Call(request.method, path, body))
         query = dict(request.query)
-        status, payload, response = await self._respond(request, path, query, body, files)
+        try:
+            status, payload, response = await self._respond(request, path, query, body, files)
+        except Exception as exc:  # a bug in the fake must fail fast, not look like a 500
+            status, payload, response = self._internal_error(exc)
         exchange = Exchange(
             request.method, path, query, body, status, payload, [f.filename for f in files]
         )
@@ -919,6 +930,12 @@ class FakeDiscord:
             self.unhandled.append(exchange)
         self._touch()
         return response
+
+    def _internal_error(self, exc: Exception) -> tuple[int, Any, web.StreamResponse]:
+        """Answer 400 (discord.py retries 5xx with multi-second backoff) and remember it."""
+        _log.exception("fake Discord failed to handle a request")
+        self.internal_errors.append(exc)
+        return self._error(DiscordError(400, 0, f"Fake Discord internal error: {exc!r}"))
 
     @staticmethod
     async def _read_body(request: web.Request) -> tuple[Any, list[_FilePart]]:
@@ -929,7 +946,7 @@ class FakeDiscord:
             files: list[_FilePart] = []
             reader = await request.multipart()
             async for part in reader:
-                if not isinstance(part, web.BodyPartReader):
+                if not isinstance(part, BodyPartReader):
                     continue
                 if part.name == "payload_json":
                     body = json.loads(await part.text())
@@ -2119,10 +2136,15 @@ class FakeDiscord:
         return ws
 
     def _detach(self, conn: _Connection) -> None:
-        """A clean close (1000/1001) ends the session like on Discord; others stay resumable."""
+        """A client close with 1000/1001 ends the session like on Discord; others stay resumable.
+
+        (After a server-initiated close aiohttp reports the client's echo, often 1000, so the
+        initiator has to be tracked separately.)
+        """
         if conn.session is not None and conn.session.conn is conn:
             conn.session.conn = None
-            conn.session.ended = conn.ws.close_code in (1000, 1001)
+            clean = conn.ws.close_code in (1000, 1001)
+            conn.session.ended = clean and not conn.closed_by_server
         self._connections.discard(conn)
         conn.send(_Close(1000))  # stops the writer if it is still waiting
         self._touch()
@@ -2134,7 +2156,7 @@ class FakeDiscord:
                 item = await conn.queue.get()
                 try:
                     if isinstance(item, _Close):
-                        conn.closed = True
+                        conn.closed = conn.closed_by_server = True
                         if not conn.ws.closed:
                             await conn.ws.close(code=item.code)
                         return
@@ -2225,7 +2247,7 @@ class FakeDiscord:
 
     def _on_resume(self, conn: _Connection, data: JSON) -> None:
         session = next((s for s in self.sessions if s.session_id == data.get("session_id")), None)
-        if session is None or data.get("token") != self.token:
+        if session is None or session.ended or data.get("token") != self.token:
             conn.send({"op": 9, "s": None, "t": None, "d": False})
             return
         seq = int(data.get("seq") or 0)
@@ -2629,7 +2651,10 @@ def point_discord_at(fake: FakeDiscord) -> Iterator[FakeDiscord]:
 
 @contextlib.asynccontextmanager
 async def running_fake(**kwargs: Any) -> AsyncIterator[FakeDiscord]:
-    """Start a fake, point discord.py at it, and tear both down afterwards."""
+    """Start a fake, point discord.py at it, and tear both down afterwards.
+
+    Raises on exit if the fake itself crashed while handling a request (see ``internal_errors``).
+    """
     fake = FakeDiscord(**kwargs)
     await fake.start()
     try:
@@ -2637,6 +2662,8 @@ async def running_fake(**kwargs: Any) -> AsyncIterator[FakeDiscord]:
             yield fake
     finally:
         await fake.close()
+    if fake.internal_errors:
+        raise AssertionError(f"fake Discord crashed: {fake.internal_errors!r}")
 
 
 @contextlib.asynccontextmanager

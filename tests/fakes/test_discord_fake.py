@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 import discord
@@ -280,7 +280,9 @@ async def test_sharding_routes_guilds_to_their_shard(fake: FakeDiscord) -> None:
     assert sorted(s.identify["shard"][0] for s in fake.sessions) == [0, 1]
 
 
-def _collector(sink: list[discord.Message]):
+def _collector(sink: list[discord.Message]) -> Callable[[discord.Message], Awaitable[None]]:
+    """An ``on_message`` handler (discord.py registers events by function name)."""
+
     async def on_message(message: discord.Message) -> None:
         sink.append(message)
 

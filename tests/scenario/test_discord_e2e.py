@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import BotApp
@@ -60,8 +58,8 @@ class World:
         await self.fake.wait_for(lambda: inter.followups, timeout=10)
         return inter
 
-    async def sent(self, predicate: Any, timeout: float = 10) -> Any:
-        return await self.fake.wait_for(predicate, timeout=timeout)
+    async def sent(self, predicate: Any, within: float = 10) -> Any:
+        return await self.fake.wait_for(predicate, timeout=within)
 
 
 def write_settings(tmp: Path, fake: FakeDiscord, guild: FakeGuild, feeds: list[Path],
@@ -205,14 +203,19 @@ async def test_a_mention_in_a_channel_is_answered(tmp_path: Path) -> None:
                     if m["author"]["id"] == str(w.fake.bot_id)]) == 1
 
 
-HOSTILE_ITEM = """<item>
-<title>@everyone @here Ceasefire talks: Putin and Zelensky agree to meet in Geneva {role} {user}</title>
-<link>https://demo.ceasefire-bot.example/harbor-wire/2025/08/19/geneva-meeting</link>
-<guid isPermaLink="false">tag:demo.ceasefire-bot.example,2025:harbor-wire/0819-geneva</guid>
-<pubDate>Thu, 21 Aug 2025 09:00:00 +0000</pubDate>
-<description><![CDATA[<p>Russia and Ukraine agreed on 21 August to hold ceasefire talks between Putin and Zelensky in Geneva, @everyone said. The meeting matters because it would be the first between the two presidents since the war began. Security guarantees are still unresolved. Officials said the leaders will next meet in September.</p>]]></description>
-</item>
-"""
+HOSTILE_TITLE = ("@everyone @here Ceasefire talks: Putin and Zelensky agree to meet in Geneva "
+                 "{role} {user}")
+HOSTILE_BODY = (
+    "<p>Russia and Ukraine agreed on 21 August to hold ceasefire talks between Putin and "
+    "Zelensky in Geneva, @everyone said. The meeting matters because it would be the first "
+    "between the two presidents since the war began. Security guarantees are still "
+    "unresolved. Officials said the leaders will next meet in September.</p>")
+HOSTILE_ITEM = (
+    "<item>\n<title>" + HOSTILE_TITLE + "</title>\n"
+    "<link>https://demo.ceasefire-bot.example/harbor-wire/2025/08/21/geneva-meeting</link>\n"
+    '<guid isPermaLink="false">tag:demo.ceasefire-bot.example,2025:harbor-wire/0821</guid>\n'
+    "<pubDate>Thu, 21 Aug 2025 09:00:00 +0000</pubDate>\n"
+    "<description><![CDATA[" + HOSTILE_BODY + "]]></description>\n</item>\n")
 
 
 def feed_with(base: str, item: str) -> str:
