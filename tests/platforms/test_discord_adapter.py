@@ -28,6 +28,7 @@ from config.settings import DiscordSettings
 from tests.fakes.discord_fake import FakeDiscord, running_fake
 
 ZONE = ZoneInfo("Asia/Tokyo")
+REPO = Path(__file__).resolve().parents[2]
 POST = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Harbor Wire",),
                   datetime(2025, 8, 18, tzinfo=UTC), "en")
 QA_PART = QAReply("What happens next?", (Sentence("More talks.", (1,)),), "en")
@@ -204,7 +205,7 @@ async def test_cli_invite_url_asks_discord_for_the_application_id(tmp_path: Path
                "CEASEFIRE_BOT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
         proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "discord", "invite-url", env=env,
-            cwd=Path(__file__).resolve().parents[2],
+            cwd=REPO,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
         out, err = await asyncio.wait_for(proc.communicate(), 60)
         assert proc.returncode == 0, err.decode()
