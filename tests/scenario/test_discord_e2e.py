@@ -299,3 +299,24 @@ async def test_missing_permissions_pause_the_subscription_with_one_notice(
             sub = await session.scalar(select(Subscription))
         assert sub is not None and not sub.active
         assert "Create Public Threads" in (sub.paused_reason or "")
+
+
+async def test_latest_follows_up_with_the_update_and_opens_its_qa_thread(
+        tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        inter = await w.slash("latest", locale="ja")
+        post = inter.followups[0]
+        assert post["embeds"][0]["title"].startswith("🕊")
+        assert "この更新で分かる事" in post["embeds"][0]["description"]
+        thread = await w.sent(lambda: w.fake.channels.get(int(post["id"])))
+        replies = await w.sent(lambda: w.fake.messages_in(int(thread["id"])))
+        assert any("❓" in embeds_text(m) for m in replies)
+
+
+async def test_a_managers_mistake_is_shown_only_to_them(tmp_path: Path) -> None:
+    async with world(tmp_path) as w:
+        inter = await w.slash("subscribe", {"mode": "daily", "time": "25:99"},
+                              permissions=MANAGE)
+        [reply] = inter.followups
+        assert reply["flags"] & 64 and "HH:MM" in reply["content"]
+        assert inter.original_message is None or inter.original_message["flags"] & 64

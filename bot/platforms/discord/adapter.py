@@ -213,7 +213,8 @@ class DiscordAdapter(PlatformAdapter):
         threaded = [m for m in rest if m.in_thread]
         if (threaded and messages[0].thread_title and not ephemeral
                 and isinstance(channel, discord.TextChannel)):
-            thread = await first.create_thread(
+            # A follow-up (webhook) message carries no guild: thread it through the channel.
+            thread = await channel.get_partial_message(first.id).create_thread(
                 name=messages[0].thread_title,
                 auto_archive_duration=self.settings.thread_auto_archive_minutes)
             for message in rest:
