@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot.app import BotApp
@@ -78,25 +80,50 @@ def write_settings(tmp: Path, fake: FakeDiscord, guild: FakeGuild, feeds: list[P
         "DISCORD_API_BASE": fake.api_base})
 
 
+START = datetime(2025, 8, 20, 0, 0, tzinfo=UTC)
+DEMO_FEEDS = sorted(DEMO.glob("*.*[!d]"))
+
+
+@pytest.fixture(scope="module")
+def polled_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo feeds read once (what the first poll at start does); tests copy the file."""
+    tmp = tmp_path_factory.mktemp("polled")
+    settings = load_settings(env={"CEASEFIRE_BOT_DATA_DIR": str(tmp)}, overrides={
+        "demo": False, "feeds": [{"url": str(f)} for f in DEMO_FEEDS]})
+
+    async def poll() -> None:
+        async with BotApp(settings, clock=FakeClock(START)) as app:
+            await app.poll()
+
+    asyncio.run(poll())
+    return settings.sqlite_path()
+
+
 @contextlib.asynccontextmanager
-async def world(tmp_path: Path, *, feeds: list[Path] | None = None,
-                **discord: Any) -> AsyncIterator[World]:
-    feeds = feeds if feeds is not None else sorted(DEMO.glob("*.*[!d]"))
+async def world(tmp_path: Path, polled: Path | None = None, *,
+                feeds: list[Path] | None = None, **discord: Any) -> AsyncIterator[World]:
     async with running_fake() as fake:
         guild = fake.add_guild("Ceasefire Watch")
-        settings = write_settings(tmp_path, fake, guild, feeds, **discord)
-        clock = FakeClock(datetime(2025, 8, 20, 0, 0, tzinfo=UTC))
+        settings = write_settings(tmp_path, fake, guild, feeds or DEMO_FEEDS, **discord)
+        if polled is not None:
+            settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(polled, settings.sqlite_path())
+        clock = FakeClock(START)
         adapter = DiscordAdapter(settings.discord, zone=settings.zone, guild_ready_timeout=0.1,
                                  ready_timeout=10)
         async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            await app.poll()
+            if polled is None:
+                await app.poll()
             serving = asyncio.create_task(app.serve(until_platforms_close=True))
             try:
                 await fake.wait_for(lambda: fake.commands_for(guild.id), timeout=10)
                 yield World(fake, guild, app, adapter, clock, tmp_path)
             finally:
                 await adapter.stop()
-                await asyncio.wait_for(serving, timeout=10)
+                while not serving.done():  # wake the idle sender so it sees the stop
+                    app.sender.poke()
+                    await asyncio.wait({serving}, timeout=0.02)
+                await serving
 
 
 def embeds_text(msg: dict[str, Any]) -> str:
@@ -113,8 +140,8 @@ def threads_of(fake: FakeDiscord, parent: int) -> list[dict[str, Any]]:
 
 
 async def test_commands_synced_to_the_guild_with_japanese_localisations(
-        tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         synced = {c["name"]: c for c in w.fake.commands_for(w.guild.id)}
         assert set(synced) == {"ask", "latest", "timeline", "sources", "subscribe",
                                "unsubscribe", "help"}
@@ -128,8 +155,8 @@ async def test_commands_synced_to_the_guild_with_japanese_localisations(
 
 
 async def test_ask_is_deferred_then_answered_with_citations_and_feedback_buttons(
-        tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         inter = await w.slash("ask", {"question": "What was agreed in Jeddah?"})
         assert inter.deferred and inter.callbacks[0]["type"] == 5
         answer = inter.followups[0]
@@ -148,8 +175,8 @@ async def test_ask_is_deferred_then_answered_with_citations_and_feedback_buttons
 
 
 async def test_subscribe_needs_manage_channels_and_others_get_an_ephemeral_refusal(
-        tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         bob = w.fake.add_user("bob")
         inter = await w.slash("subscribe", user=bob, permissions=Perm.SEND_MESSAGES)
         assert inter.callbacks[0]["data"]["flags"] & 64
@@ -158,8 +185,9 @@ async def test_subscribe_needs_manage_channels_and_others_get_an_ephemeral_refus
             assert (await session.scalars(select(Subscription))).all() == []
 
 
-async def test_update_posts_an_embed_and_a_thread_with_the_qa(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+async def test_update_posts_an_embed_and_a_thread_with_the_qa(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         inter = await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
         assert "Subscribed" in inter.followups[0]["content"]
         posts = await w.sent(lambda: [m for m in w.fake.messages_in(w.channel)
@@ -181,8 +209,9 @@ async def test_update_posts_an_embed_and_a_thread_with_the_qa(tmp_path: Path) ->
         assert "💬" in embeds_text(answered[0])
 
 
-async def test_a_dm_is_answered(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+async def test_a_dm_is_answered(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         msg = await w.fake.dispatch_dm("What was agreed in Jeddah?")
         channel = int(msg["channel_id"])
         reply = await w.sent(lambda: [m for m in w.fake.messages_in(channel)
@@ -190,8 +219,9 @@ async def test_a_dm_is_answered(tmp_path: Path) -> None:
         assert "[1]" in embeds_text(reply[0])
 
 
-async def test_a_mention_in_a_channel_is_answered(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+async def test_a_mention_in_a_channel_is_answered(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         await w.fake.dispatch_message_create(
             w.channel, f"{w.fake.mention_bot} what did the Alaska summit decide?")
         reply = await w.sent(lambda: [m for m in w.fake.messages_in(w.channel)
@@ -261,8 +291,9 @@ def _first_post(w: World) -> dict[str, Any] | None:
     return posts[0] if posts else None
 
 
-async def test_a_429_on_send_delays_and_loses_nothing(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+async def test_a_429_on_send_delays_and_loses_nothing(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         w.fake.rate_limit_next(2, route="POST /channels/*/messages", retry_after=0.2)
         await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
         post = await w.sent(lambda: _first_post(w))
@@ -281,8 +312,8 @@ async def test_a_429_on_send_delays_and_loses_nothing(tmp_path: Path) -> None:
 
 
 async def test_missing_permissions_pause_the_subscription_with_one_notice(
-        tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         w.fake.deny(w.channel, "create_thread")
         await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
 
@@ -302,8 +333,8 @@ async def test_missing_permissions_pause_the_subscription_with_one_notice(
 
 
 async def test_latest_follows_up_with_the_update_and_opens_its_qa_thread(
-        tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         inter = await w.slash("latest", locale="ja")
         post = inter.followups[0]
         assert post["embeds"][0]["title"].startswith("🕊")
@@ -313,8 +344,9 @@ async def test_latest_follows_up_with_the_update_and_opens_its_qa_thread(
         assert any("❓" in embeds_text(m) for m in replies)
 
 
-async def test_a_managers_mistake_is_shown_only_to_them(tmp_path: Path) -> None:
-    async with world(tmp_path) as w:
+async def test_a_managers_mistake_is_shown_only_to_them(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
         inter = await w.slash("subscribe", {"mode": "daily", "time": "25:99"},
                               permissions=MANAGE)
         [reply] = inter.followups
