@@ -352,3 +352,35 @@ async def test_a_managers_mistake_is_shown_only_to_them(
         [reply] = inter.followups
         assert reply["flags"] & 64 and "HH:MM" in reply["content"]
         assert inter.original_message is None or inter.original_message["flags"] & 64
+
+
+async def test_a_429_beyond_discord_py_retries_is_sent_later_exactly_once(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
+        # discord.py retries a 429 itself a few times; past that the outbox takes over.
+        w.fake.rate_limit_next(8, route="POST /channels/*/messages", retry_after=0.01)
+        await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
+
+        async def root_row() -> Delivery | None:
+            async with w.app.deps.sessions() as session:
+                return await session.scalar(select(Delivery).where(
+                    Delivery.parent_key.is_(None), Delivery.story_id.is_not(None)))
+
+        async def retried() -> bool:
+            row = await root_row()
+            return row is not None and row.attempts >= 1 and row.status == "pending"
+
+        for _ in range(200):
+            if await retried():
+                break
+            await asyncio.sleep(0.02)
+        row = await root_row()
+        assert row is not None and row.status == "pending" and "rate limited" in (row.error or "")
+        assert _first_post(w) is None
+        w.clock.advance(minutes=20)
+        w.app.sender.poke()
+        post = await w.sent(lambda: _first_post(w))
+        await w.sent(lambda: w.fake.channels.get(int(post["id"])))
+        await asyncio.sleep(0.2)
+        assert len([m for m in w.fake.messages_in(w.channel)
+                    if m.get("embeds") and not m.get("interaction_metadata")]) == 1
