@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, PlatformError
 from config.settings import FeedSettings, Settings, load_settings, masked_dump
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"ceasefire-bot: {exc}", file=sys.stderr)
         return 2
+    except PlatformError as exc:
+        print(f"ceasefire-bot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

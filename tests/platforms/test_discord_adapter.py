@@ -211,3 +211,44 @@ async def test_cli_invite_url_asks_discord_for_the_application_id(tmp_path: Path
         assert proc.returncode == 0, err.decode()
         assert out.decode().strip() == invite_url(fake.application_id)
         assert fake.calls_to("GET", "/oauth2/applications/@me")
+
+
+def test_run_picks_discord_when_the_token_is_set_with_the_shard_options() -> None:
+    from bot.cli import build_parser
+    from bot.platforms.select import RunOptions, build_platforms
+    from config.settings import load_settings
+
+    args = build_parser().parse_args(["run", "--shard-count", "4", "--shard-ids", "2,3"])
+    assert (args.shard_count, args.shard_ids) == (4, (2, 3))
+    with_token = load_settings(env={"DISCORD_TOKEN": "t"})
+    [adapter] = build_platforms(with_token, RunOptions(shard_ids=(2, 3), shard_count=4))
+    assert isinstance(adapter, DiscordAdapter)
+    assert (adapter.shard_ids, adapter.shard_count) == ((2, 3), 4)
+    [console] = build_platforms(load_settings(env={}), RunOptions())
+    assert console.name == "console"
+
+
+async def test_the_real_cli_runs_its_shard_against_the_fake(tmp_path: Path) -> None:
+    """`ceasefire-bot run` in a subprocess, pointed at the fake by DISCORD_API_BASE and
+    DISCORD_GATEWAY_URL: it identifies as shard 1 of 2 (one shard here: discord.py waits
+    5 s between identifies), syncs the commands globally, answers /help in a guild of its
+    shard, and stops cleanly on SIGTERM."""
+    async with running_fake() as fake:
+        guild = fake.add_guild(guild_id=fake.guild_id_for_shard(1, 2))
+        env = {"DISCORD_TOKEN": fake.token, "DISCORD_API_BASE": fake.api_base,
+               "DISCORD_GATEWAY_URL": fake.gateway_url, "PATH": "/usr/bin:/bin",
+               "CEASEFIRE_BOT_DATA_DIR": str(tmp_path),
+               "CEASEFIRE_BOT__DISCORD__MENTION_ANSWERS": "false"}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", "--shard-count", "2", "--shard-ids", "1",
+            env=env, cwd=REPO, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        try:
+            await fake.wait_for(lambda: fake.commands_for(None), timeout=30)
+            assert [s.identify["shard"] for s in fake.sessions] == [[1, 2]]
+            inter = await fake.dispatch_interaction("help", channel_id=guild.text_channel_id)
+            await fake.wait_for(lambda: inter.followups, timeout=10)
+            assert "ceasefire-bot" in inter.followups[0]["content"]
+        finally:
+            proc.terminate()
+            _, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert proc.returncode == 0, err.decode()[-2000:]

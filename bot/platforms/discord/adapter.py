@@ -20,7 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import discord
+import discord.gateway
 import discord.http
+import yarl
 
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
@@ -80,6 +82,7 @@ class DiscordAdapter(PlatformAdapter):
         self._task: asyncio.Task[None] | None = None
         self._tree: discord.app_commands.CommandTree | None = None
         self._api_base: str | None = None
+        self._gateway: yarl.URL | None = None
         self._closed = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
@@ -98,16 +101,29 @@ class DiscordAdapter(PlatformAdapter):
         """Log in, connect, sync the slash commands; returns once the gateway is ready."""
         if self.settings.token is None:
             raise ConfigError("invalid setting discord.token: set DISCORD_TOKEN")
+        self._point_at_endpoints()
+        try:
+            await self._connect(self.settings.token.get_secret_value())
+        except BaseException:
+            await self.stop()
+            raise
+
+    def _point_at_endpoints(self) -> None:
+        """discord.py takes its REST base and first gateway URL from class attributes (no
+        per-client option), so they are set for this process and restored by ``stop``."""
         if self.settings.api_base.rstrip("/") != discord.http.Route.BASE:
-            # discord.py builds every REST and webhook URL from this class attribute.
             self._api_base = discord.http.Route.BASE
             discord.http.Route.BASE = self.settings.api_base.rstrip("/")
+        if self.settings.gateway_url:
+            self._gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.settings.gateway_url)
+
+    async def _connect(self, token: str) -> None:
         client = self.client = self._build_client()
         client.event(self.on_message)
         client.event(self.on_interaction)
         self._tree = await build_tree(client, self._on_command)
-        self._task = asyncio.create_task(
-            client.start(self.settings.token.get_secret_value()), name="discord-client")
+        self._task = asyncio.create_task(client.start(token), name="discord-client")
         self._task.add_done_callback(lambda _: self._closed.set())
         ready = asyncio.create_task(client.wait_until_ready())
         try:
@@ -147,6 +163,8 @@ class DiscordAdapter(PlatformAdapter):
             self._task = None
         if self._api_base is not None:
             discord.http.Route.BASE, self._api_base = self._api_base, None
+        if self._gateway is not None:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY, self._gateway = self._gateway, None
 
     async def wait_closed(self) -> None:
         """Returns once the client has stopped (``stop`` or a fatal gateway error)."""
