@@ -30,6 +30,12 @@ from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.discord.commands import build_tree, sync_tree
 from bot.platforms.discord.errors import missing_error, missing_permissions, platform_errors
 from bot.platforms.discord.render import Message, parse_feedback_id, render
+from bot.platforms.discord.shapes import (
+    channel_payload,
+    feedback_view,
+    interaction_payload,
+    message_payload,
+)
 from bot.platforms.discord.translate import (
     component_request,
     interaction_request,
@@ -296,7 +302,8 @@ class DiscordAdapter(PlatformAdapter):
             kwargs["view"] = feedback_view(message)
         return kwargs
 
-    async def _channel(self, channel_id: str) -> discord.abc.Messageable | discord.ForumChannel:
+    async def _fetch_channel(
+            self, channel_id: str) -> discord.abc.Messageable | discord.ForumChannel:
         """A channel or thread by id; a user id gets that user's DM channel (notices to a
         DM subscriber are addressed to the user)."""
         assert self.client is not None
@@ -348,7 +355,7 @@ class DiscordAdapter(PlatformAdapter):
             raise PlatformError("Discord is not connected", retry_after=5.0)
         where = f"channel {target.thread_id or target.channel_id}"
         async with platform_errors(where):
-            channel = await self._channel(target.thread_id or target.channel_id)
+            channel = await self._fetch_channel(target.thread_id or target.channel_id)
             guild = getattr(channel, "guild", None)
             if not self.serves_guild(guild.id if guild else None):
                 raise PlatformError(f"{where} belongs to a shard another process holds",
@@ -370,7 +377,7 @@ class DiscordAdapter(PlatformAdapter):
             out: Any = channel
             if any(m.in_thread for m in rest) and isinstance(channel, discord.TextChannel):
                 ref = await self.open_thread(target, ref, root.thread_title or "Q&A")
-                out = await self._channel(ref.thread_id or target.channel_id)
+                out = await self._fetch_channel(ref.thread_id or target.channel_id)
             for i, message in enumerate(rest, start=1):
                 await out.send(**self._kwargs(message), **self._nonce(key, i))
             return ref
@@ -397,7 +404,7 @@ class DiscordAdapter(PlatformAdapter):
             return None
         wanted = nonce_for(key, 0)
         async with platform_errors(f"channel {target.thread_id or target.channel_id}"):
-            channel = await self._channel(target.thread_id or target.channel_id)
+            channel = await self._fetch_channel(target.thread_id or target.channel_id)
             if isinstance(channel, discord.ForumChannel):
                 return None
             async for message in channel.history(limit=HISTORY_SCAN):
@@ -412,7 +419,7 @@ class DiscordAdapter(PlatformAdapter):
         if parent.thread_id is not None:
             return parent
         async with platform_errors(f"channel {target.channel_id}"):
-            channel = await self._channel(target.channel_id)
+            channel = await self._fetch_channel(target.channel_id)
             if not isinstance(channel, discord.TextChannel):
                 # DMs have no threads: the commentary follows the post in the same channel.
                 return MessageRef(parent.message_id, None)
@@ -430,56 +437,3 @@ class DiscordAdapter(PlatformAdapter):
                     return MessageRef(parent.message_id, parent.message_id)
                 raise
         return MessageRef(parent.message_id, str(thread.id))
-
-
-def feedback_view(message: Message) -> discord.ui.View:
-    """👍/👎 buttons; clicks are handled in ``on_interaction`` (the view is not kept)."""
-    view = discord.ui.View(timeout=None)
-    for row in message.components():
-        for button in row["components"]:
-            view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary,
-                                            emoji=button["emoji"]["name"],
-                                            custom_id=button["custom_id"]))
-    return view
-
-
-# ---------------------------------------------------------------------- raw shapes
-
-
-def interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
-    """The parts of the raw interaction the translator reads (discord.py keeps no copy)."""
-    user = interaction.user
-    channel = interaction.channel
-    payload: dict[str, Any] = {
-        "type": interaction.type.value, "data": dict(interaction.data or {}),
-        "channel_id": str(interaction.channel_id or ""), "locale": str(interaction.locale),
-        "channel": channel_payload(channel) | {"id": str(interaction.channel_id or "")},
-    }
-    if interaction.guild_id is not None and isinstance(user, discord.Member):
-        payload["guild_id"] = str(interaction.guild_id)
-        payload["member"] = {"user": {"id": str(user.id)},
-                             "roles": [str(r.id) for r in user.roles],
-                             "permissions": str(interaction.permissions.value)}
-    else:
-        payload["user"] = {"id": str(user.id)}
-    return payload
-
-
-def channel_payload(channel: Any) -> dict[str, Any]:
-    kind = getattr(channel, "type", None)
-    owner = getattr(channel, "owner_id", None)
-    parent = getattr(channel, "parent_id", None)
-    return {"type": kind.value if kind is not None else None,
-            "owner_id": str(owner) if owner else None,
-            "parent_id": str(parent) if parent else None}
-
-
-def message_payload(message: discord.Message) -> dict[str, Any]:
-    return {
-        "id": str(message.id), "type": message.type.value, "content": message.content,
-        "channel_id": str(message.channel.id),
-        "guild_id": str(message.guild.id) if message.guild else None,
-        "author": {"id": str(message.author.id), "bot": message.author.bot},
-        "mentions": [{"id": str(u.id)} for u in message.mentions],
-        "webhook_id": str(message.webhook_id) if message.webhook_id else None,
-    }
