@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -231,21 +231,25 @@ class DiscordAdapter(PlatformAdapter):
             await interaction.delete_original_response()
             ephemeral = True
         followup = interaction.followup
-        first = await followup.send(**self._kwargs(messages[0]), ephemeral=ephemeral, wait=True)
+        first = await self._post(followup.send, messages[0], ephemeral=ephemeral, wait=True)
         rest = messages[1:]
         channel = interaction.channel
         threaded = [m for m in rest if m.in_thread]
         if (threaded and messages[0].thread_title and not ephemeral
                 and isinstance(channel, discord.TextChannel)):
-            # A follow-up (webhook) message carries no guild: thread it through the channel.
-            thread = await channel.get_partial_message(first.id).create_thread(
-                name=messages[0].thread_title,
-                auto_archive_duration=self.settings.thread_auto_archive_minutes)
-            for message in rest:
-                await thread.send(**self._kwargs(message))
-            return
+            try:
+                # A follow-up (webhook) message carries no guild: thread it via the channel.
+                thread = await channel.get_partial_message(first.id).create_thread(
+                    name=messages[0].thread_title,
+                    auto_archive_duration=self.settings.thread_auto_archive_minutes)
+            except discord.Forbidden:
+                log.info("discord: no thread permission in %s; replying inline", channel.id)
+            else:
+                for message in rest:
+                    await self._post(thread.send, message)
+                return
         for message in rest:
-            await followup.send(**self._kwargs(message), ephemeral=ephemeral, wait=True)
+            await self._post(followup.send, message, ephemeral=ephemeral, wait=True)
 
     async def on_message(self, message: discord.Message) -> None:
         if self.on_request is None or self.client is None or self.client.user is None:
@@ -265,16 +269,17 @@ class DiscordAdapter(PlatformAdapter):
         """Answer where the question was asked (the thread, the DM, or the channel)."""
         messages = render(result, zone=self.zone)
         channel = message.channel
-        first = await channel.send(**self._kwargs(messages[0]), reference=message,
-                                   mention_author=False)
+        first = await self._post(channel.send, messages[0], reference=message,
+                                 mention_author=False)
         target: discord.abc.Messageable = channel
         if (len(messages) > 1 and messages[0].thread_title
                 and isinstance(channel, discord.TextChannel)):
-            target = await first.create_thread(
-                name=messages[0].thread_title,
-                auto_archive_duration=self.settings.thread_auto_archive_minutes)
+            with contextlib.suppress(discord.Forbidden):  # no thread permission: inline
+                target = await first.create_thread(
+                    name=messages[0].thread_title,
+                    auto_archive_duration=self.settings.thread_auto_archive_minutes)
         for extra in messages[1:]:
-            await target.send(**self._kwargs(extra))
+            await self._post(target.send, extra)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """👍/👎 clicks under an answer are stored as feedback."""
@@ -291,6 +296,17 @@ class DiscordAdapter(PlatformAdapter):
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
 
     # ------------------------------------------------------------------ sending (outbox)
+
+    async def _post(self, send: Callable[..., Awaitable[Any]], message: Message,
+                    **extra: Any) -> Any:
+        """``send(...)`` one rendered message; the feedback view is dropped afterwards (clicks
+        are handled in ``on_interaction``, so discord.py need not keep every view)."""
+        kwargs = self._kwargs(message)
+        try:
+            return await send(**kwargs, **extra)
+        finally:
+            if "view" in kwargs:
+                kwargs["view"].stop()
 
     def _kwargs(self, message: Message) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"allowed_mentions": NONE}
@@ -372,14 +388,14 @@ class DiscordAdapter(PlatformAdapter):
                 raise missing_error(f"#{getattr(channel, 'name', 'this channel')}", missing)
             if isinstance(channel, discord.ForumChannel):
                 return await self._forum_post(channel, messages)
-            first = await channel.send(**self._kwargs(root), **self._nonce(key, 0))
+            first = await self._post(channel.send, root, **self._nonce(key, 0))
             ref = MessageRef(str(first.id), target.thread_id)
             out: Any = channel
             if any(m.in_thread for m in rest) and isinstance(channel, discord.TextChannel):
                 ref = await self.open_thread(target, ref, root.thread_title or "Q&A")
                 out = await self._fetch_channel(ref.thread_id or target.channel_id)
             for i, message in enumerate(rest, start=1):
-                await out.send(**self._kwargs(message), **self._nonce(key, i))
+                await self._post(out.send, message, **self._nonce(key, i))
             return ref
 
     @staticmethod
@@ -395,7 +411,7 @@ class DiscordAdapter(PlatformAdapter):
             auto_archive_duration=self.settings.thread_auto_archive_minutes,
             **self._kwargs(root))
         for message in messages[1:]:
-            await created.thread.send(**self._kwargs(message))
+            await self._post(created.thread.send, message)
         return MessageRef(str(created.message.id), str(created.thread.id))
 
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
