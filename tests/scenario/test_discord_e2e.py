@@ -384,3 +384,18 @@ async def test_a_429_beyond_discord_py_retries_is_sent_later_exactly_once(
         await asyncio.sleep(0.2)
         assert len([m for m in w.fake.messages_in(w.channel)
                     if m.get("embeds") and not m.get("interaction_metadata")]) == 1
+
+
+async def test_hostile_question_text_pings_no_one(tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
+        role = w.fake.add_role(w.guild.id, "everyone-else", 0)
+        bob = w.fake.add_user("bob")
+        question = f"@everyone @here <@&{role['id']}> <@{bob['id']}> what was agreed in Jeddah?"
+        inter = await w.slash("ask", {"question": question})
+        [answer] = inter.followups
+        assert not answer["mention_everyone"] and answer["mentions"] == []
+        assert "@everyone" not in embeds_text(answer)
+        await w.fake.dispatch_message_create(w.channel, f"{w.fake.mention_bot} {question}")
+        reply = await w.sent(lambda: [m for m in w.fake.messages_in(w.channel)
+                                      if m.get("message_reference")])
+        assert not reply[0]["mention_everyone"] and reply[0]["mentions"] == []
