@@ -10,11 +10,15 @@ from bot.model import (
     Answer,
     Briefing,
     Citation,
+    DigestPost,
+    EarlierReply,
     Notice,
     QAReply,
     Reply,
     Sentence,
     SourceCard,
+    SourceReply,
+    TimelineEntry,
     UpdatePost,
 )
 from bot.platforms.discord.render import neutralise, parse_feedback_id, render
@@ -253,3 +257,24 @@ def test_qa_reply_renders_cited_sentences() -> None:
                    zone=ZONE)
     embed = msg.payload()["embeds"][0]
     assert embed["title"] == "❓ What happens next?" and embed["description"] == "Talks go on.[2]"
+
+
+def test_many_source_cards_are_grouped_within_discord_message_limits() -> None:
+    cards = tuple(SourceCard(n, "Outlet", f"Title {n}", f"https://x.example/{n}",
+                             ("A bullet. " * 40,)) for n in range(1, 15))
+    messages = render(SourceReply(cards, "ja"), zone=ZONE)
+    embeds = [e for m in messages for e in m.payload()["embeds"]]
+    assert [e["url"] for e in embeds] == [c.url for c in cards]
+    assert all(len(m.embeds) <= 10 and sum(len(e) for e in m.embeds) <= 6000
+               for m in messages)
+    assert "さらに読む" in embeds[0]["description"]
+
+
+def test_digest_and_timeline_render_as_embeds_in_the_channel_zone() -> None:
+    [digest] = render(DigestPost("Today in the talks", ("@here Talks resume", "Swap agreed"),
+                                 WHEN, "en"), zone=ZONE)
+    embed = digest.payload()["embeds"][0]
+    assert embed["title"] == "🗞 Today in the talks (2025-08-18)"
+    assert "• Swap agreed" in embed["description"] and "@here" not in embed["description"]
+    [earlier] = render(EarlierReply((TimelineEntry(WHEN, "Alaska summit"),), "ja"), zone=ZONE)
+    assert earlier.payload()["embeds"][0]["description"] == "2025-08-18 Alaska summit"
