@@ -189,6 +189,10 @@ class DiscordAdapter(PlatformAdapter):
             return True
         return shard_of(guild_id or 0, self.shard_count) in self.shard_ids
 
+    def holds(self, space_id: str | None) -> bool:
+        """The sender's question: is this guild (None: a DM) on one of our shards?"""
+        return self.serves_guild(int(space_id) if space_id and space_id.isdigit() else None)
+
     def served_guild_ids(self) -> list[int]:
         """Guilds whose events and posts this process handles."""
         return [g.id for g in self.client.guilds] if self.client else []
