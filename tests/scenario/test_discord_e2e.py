@@ -399,3 +399,41 @@ async def test_hostile_question_text_pings_no_one(tmp_path: Path, polled_db: Pat
         reply = await w.sent(lambda: [m for m in w.fake.messages_in(w.channel)
                                       if m.get("message_reference")])
         assert not reply[0]["mention_everyone"] and reply[0]["mentions"] == []
+
+
+FOLLOWUP_ENTRY = (
+    "<entry>\n<title>Zelensky and European leaders press Trump on security guarantees after "
+    "White House talks</title>\n"
+    '<link rel="alternate" type="text/html" href="https://demo.ceasefire-bot.example/'
+    'meridian-daily/world/2025/08/20/security-guarantees-followup"/>\n'
+    "<id>tag:demo.ceasefire-bot.example,2025:meridian-daily/0820-guarantees</id>\n"
+    "<published>2025-08-20T03:00:00Z</published>\n<updated>2025-08-20T03:00:00Z</updated>\n"
+    '<summary type="text">European leaders said on 19 August that security guarantees for '
+    "Ukraine after a peace deal must be agreed before any ceasefire talks with Russia. The "
+    "White House said a working group will meet next week. Whether US troops would take part "
+    "is still unresolved.</summary>\n</entry>\n")
+
+
+async def test_a_later_development_of_a_posted_story_goes_into_its_thread(
+        tmp_path: Path) -> None:
+    feed = tmp_path / "meridian.atom"
+    base = (DEMO / "meridian-daily.atom").read_text(encoding="utf-8")
+    feed.write_text(base, encoding="utf-8")
+    async with world(tmp_path, feeds=[feed]) as w:
+        await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
+        post = await w.sent(lambda: _first_post(w))
+        thread = int(post["id"])
+        await w.sent(lambda: len(w.fake.messages_in(thread)) >= 2)
+        await asyncio.sleep(0.3)  # the rest of the welcome thread
+        before = len(w.fake.messages_in(thread))
+        # A new report of the same story, and the first report updated: a new development.
+        head, _, tail = base.partition("<entry>")
+        updated = tail.replace("The main subject was security guarantees",
+                               "The main subject, again, was security guarantees", 1)
+        feed.write_text(head + FOLLOWUP_ENTRY + "<entry>" + updated, encoding="utf-8")
+        w.clock.advance(hours=4)
+        await w.app.poll()
+        later = await w.sent(lambda: w.fake.messages_in(thread)[before:])
+        assert any("📰" in embeds_text(m) for m in later)
+        assert len([m for m in w.fake.messages_in(w.channel)
+                    if m.get("embeds") and not m.get("interaction_metadata")]) == 1
