@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, PlatformError
 from config.settings import FeedSettings, Settings, load_settings, masked_dump
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="run the bot")
     run.add_argument("--console", action="store_true",
                      help="use the console platform even when platform tokens are set")
+    run.add_argument("--shard-count", type=int, metavar="N",
+                     help="Discord: total shards across all processes (default: settings)")
+    run.add_argument("--shard-ids", type=_shard_ids, metavar="0,1,...",
+                     help="Discord: the shards this process runs (with --shard-count)")
 
     ingest = sub.add_parser("ingest", parents=[common], help="fetch feeds once")
     ingest.add_argument("--feed", action="append", metavar="URL_OR_PATH", default=[])
@@ -52,7 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
+
+    discord = sub.add_parser("discord", parents=[common], help="Discord set-up helpers")
+    discord.add_argument("action", choices=["invite-url"],
+                         help="invite-url: the link that adds the bot with the permissions "
+                              "it needs")
+    discord.add_argument("--application-id", type=int, metavar="ID",
+                         help="default: discord.application_id, else asked from Discord "
+                              "with DISCORD_TOKEN")
     return parser
+
+
+def _shard_ids(value: str) -> tuple[int, ...]:
+    try:
+        ids = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected shard numbers like 0,1 (got {value!r})"
+                                         ) from None
+    if not ids or min(ids) < 0:
+        raise argparse.ArgumentTypeError(f"expected shard numbers like 0,1 (got {value!r})")
+    return ids
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -66,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"ceasefire-bot: {exc}", file=sys.stderr)
         return 2
+    except PlatformError as exc:
+        print(f"ceasefire-bot: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -82,7 +108,12 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
     from bot.platforms.select import RunOptions, build_platforms
 
-    platforms = build_platforms(settings, RunOptions(console=args.console))
+    options = RunOptions(console=args.console, shard_ids=args.shard_ids,
+                         shard_count=args.shard_count)
+    if options.shard_ids and max(options.shard_ids) >= (options.shard_count
+                                                        or settings.discord.shard_count):
+        raise ConfigError("invalid option --shard-ids: every id must be below --shard-count")
+    platforms = build_platforms(settings, options)
     console_only = all(p.name == "console" for p in platforms)
     async with BotApp(settings, platforms=platforms) as app:
         await app.poll()
@@ -201,9 +232,19 @@ async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.platforms.discord.invite import fetch_application_id, invite_url
+
+    app_id = args.application_id or settings.discord.application_id
+    if app_id is None:
+        app_id = await fetch_application_id(settings.discord)
+    print(invite_url(app_id))
+    return 0
+
+
 COMMANDS = {"run": cmd_run, "ingest": cmd_ingest, "ask": cmd_ask, "brief": cmd_brief,
             "stories": cmd_stories, "sources": cmd_sources, "config": cmd_config,
-            "db": cmd_db}
+            "db": cmd_db, "discord": cmd_discord}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -32,6 +32,8 @@ CONFIG_ENV = "CEASEFIRE_BOT_CONFIG"
 PLATFORM_ENV: dict[str, tuple[str, ...]] = {
     "DISCORD_TOKEN": ("discord", "token"),
     "DISCORD_API_BASE": ("discord", "api_base"),
+    "DISCORD_APPLICATION_ID": ("discord", "application_id"),
+    "DISCORD_GATEWAY_URL": ("discord", "gateway_url"),
     "SLACK_BOT_TOKEN": ("slack", "bot_token"),
     "SLACK_APP_TOKEN": ("slack", "app_token"),
     "SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
@@ -93,6 +95,10 @@ class DeliverySettings(Section):
 class DiscordSettings(Section):
     token: SecretStr | None = None
     api_base: str = "https://discord.com/api/v10"
+    #: Gateway websocket to connect to instead of Discord's (a gateway proxy; tests).
+    gateway_url: str | None = None
+    #: For `ceasefire-bot discord invite-url` without a token (env DISCORD_APPLICATION_ID).
+    application_id: int | None = None
     guild_ids: tuple[int, ...] = ()
     mention_answers: bool = True
     manager_role: str | None = None

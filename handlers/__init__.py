@@ -25,9 +25,13 @@ class Registry:
 
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
+        self._unlisted: set[str] = set()
         self.descriptions: dict[str, dict[str, str]] = {}
 
-    def register_all(self, table: Mapping[str, tuple[Handler, dict[str, str]]]) -> None:
+    def register_all(self, table: Mapping[str, tuple[Handler, dict[str, str]]], *,
+                     listed: bool = True) -> None:
+        """Register commands; ``listed=False`` for requests only adapters make (a button
+        click), which help and "unknown command" never mention."""
         for name in table:
             if not _NAME.match(name):
                 raise ValueError(f"invalid command name {name!r}")
@@ -36,13 +40,15 @@ class Registry:
         for name, (handler, description) in table.items():
             self._handlers[name] = handler
             self.descriptions[name] = description
+            if not listed:
+                self._unlisted.add(name)
 
     def get(self, name: str) -> Handler | None:
         return self._handlers.get(name)
 
     @property
     def names(self) -> list[str]:
-        return list(self._handlers)
+        return [name for name in self._handlers if name not in self._unlisted]
 
 
 async def dispatch(registry: Registry, req: Request, deps: Deps) -> Result:
@@ -64,8 +70,9 @@ async def dispatch(registry: Registry, req: Request, deps: Deps) -> Result:
 
 
 def default_registry() -> Registry:
-    from handlers.commands import COMMANDS
+    from handlers.commands import COMMANDS, UNLISTED
 
     registry = Registry()
     registry.register_all(COMMANDS)
+    registry.register_all(UNLISTED, listed=False)
     return registry

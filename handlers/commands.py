@@ -118,6 +118,10 @@ COMMANDS: Mapping[str, tuple[Handler, dict[str, str]]] = {
     "unsubscribe": (unsubscribe, _d("Stop posting updates here", "更新の投稿を停止")),
     "help": (help_, _d("What the bot can do", "使い方")),
     # Sent by the 👍/👎 buttons under answers, not typed.
-    "feedback": (feedback, _d("Rate an answer", "回答を評価")),
+}
+
+#: Requests adapters make on the user's behalf, not typed commands.
+UNLISTED: Mapping[str, tuple[Handler, dict[str, str]]] = {
+    "feedback": (feedback, _d("Rate an answer (the 👍/👎 buttons)", "回答の評価 (👍/👎)")),
 }
 

@@ -31,6 +31,8 @@ async def feedback(req: Request, deps: Deps) -> Result:
                                  user_id=req.user_id, helpful=helpful, created_at=now))
         else:
             row.helpful, row.created_at = helpful, now
+    if req.lang == "ja":
+        return Reply("フィードバックを記録しました。ありがとうございます。", ephemeral=True)
     return Reply("Thanks for the feedback: it helps us improve the answers."
                  if helpful else "Thanks: we will look at what went wrong with this answer.",
                  ephemeral=True)

@@ -12,7 +12,7 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +26,9 @@ from bot.store.db import SessionFactory
 from bot.store.models import Delivery, PostedStory, Subscription
 
 log = logging.getLogger(__name__)
+
+#: How long a row another process holds is left before this one looks at it again.
+OTHER_HOLDER_DELAY = timedelta(seconds=5)
 
 
 class Sender:
@@ -112,6 +115,11 @@ class Sender:
             if row is None or row.status != "claimed" or row.claimed_by != self.worker:
                 return False
             adapter = self.platforms[row.platform]
+            if not adapter.holds(await self._space_of(session, row)):
+                # Another process holds this guild's shard: leave the row to it.
+                row.status, row.claimed_by, row.lease_until = "pending", None, None
+                row.next_attempt_at = self.clock.now() + OTHER_HOLDER_DELAY
+                return False
             target = await self._target(session, row)
             key, unknown = row.key, row.send_started_at is not None
             part = load_part(row.payload)
@@ -130,6 +138,13 @@ class Sender:
             return False
         await self._record_sent(row_id, ref)
         return True
+
+    @staticmethod
+    async def _space_of(session: AsyncSession, row: Delivery) -> str | None:
+        if row.subscription_id is None:
+            return None
+        return await session.scalar(select(Subscription.space_id).where(
+            Subscription.id == row.subscription_id))
 
     async def _target(self, session: AsyncSession, row: Delivery) -> Target:
         sub = (await session.get(Subscription, row.subscription_id)

@@ -88,6 +88,14 @@ class PlatformAdapter(ABC):
         (Slack, console) MAY return ``parent`` unchanged."""
         return MessageRef(parent.message_id, parent.thread_id or parent.message_id)
 
+    def holds(self, space_id: str | None) -> bool:
+        """Whether this process sends to ``space_id`` (a guild or workspace; None for DMs).
+
+        Sharded platforms MAY return False for spaces another process holds; the sender
+        then leaves those rows for that process.
+        """
+        return True
+
     async def on_ready(self) -> None:  # noqa: B027 - an optional hook
         """Called once start-up posts are out; adapters MAY begin taking input here."""
 

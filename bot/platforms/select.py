@@ -41,8 +41,13 @@ def slack_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdap
 
 
 def discord_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
-    """Discord when DISCORD_TOKEN is set."""
-    return []
+    """Discord when DISCORD_TOKEN is set (AutoShardedClient when the shard count is > 1)."""
+    if settings.discord.token is None or not settings.discord.token.get_secret_value():
+        return []
+    from bot.platforms.discord import DiscordAdapter
+
+    return [DiscordAdapter(settings.discord, zone=settings.zone, shard_ids=options.shard_ids,
+                           shard_count=options.shard_count)]
 
 
 def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:

@@ -1,0 +1,459 @@
+"""The Discord adapter: discord.py client, slash commands, mentions, DMs and thread replies in,
+embeds and threads out.
+
+Receiving: each interaction or message is translated (``translate``) and handed to
+``on_request``; what comes back is rendered (``render``) and sent where it was asked.
+Sending (outbox): ``send`` posts with a nonce derived from the delivery key and
+``enforce_nonce`` (Discord drops a repeat within minutes), ``find_sent`` scans recent history
+for that nonce after a crash. Missing permissions are found before posting and reported as
+one permanent ``PlatformError`` naming them all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+import discord.gateway
+import discord.http
+import yarl
+
+from bot.errors import ConfigError, PlatformError
+from bot.model import Notice, Part, Reply, Result
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.platforms.discord.commands import build_tree, sync_tree
+from bot.platforms.discord.errors import missing_error, missing_permissions, platform_errors
+from bot.platforms.discord.render import Message, parse_feedback_id, render
+from bot.platforms.discord.shapes import (
+    channel_payload,
+    feedback_view,
+    interaction_payload,
+    message_payload,
+)
+from bot.platforms.discord.translate import (
+    component_request,
+    interaction_request,
+    message_request,
+)
+from config.settings import DiscordSettings
+
+log = logging.getLogger(__name__)
+
+NONE = discord.AllowedMentions.none()
+HISTORY_SCAN = 50
+
+
+def nonce_for(key: str, index: int = 0) -> str:
+    """A Discord nonce (at most 25 characters) for the ``index``-th message of ``key``."""
+    return hashlib.sha256(f"{key}#{index}".encode()).hexdigest()[:25]
+
+
+def build_intents(settings: DiscordSettings) -> discord.Intents:
+    """Only what the bot uses: guilds (channels, threads), DMs, and, for answering
+    mentions and thread replies, guild messages with their content (privileged)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.dm_messages = True
+    if settings.mention_answers:
+        intents.guild_messages = True
+        intents.message_content = True
+    return intents
+
+
+def shard_of(guild_id: int, shard_count: int) -> int:
+    return (guild_id >> 22) % shard_count
+
+
+class DiscordAdapter(PlatformAdapter):
+    name = "discord"
+
+    def __init__(self, settings: DiscordSettings, *, zone: ZoneInfo,
+                 shard_ids: Sequence[int] | None = None, shard_count: int | None = None,
+                 guild_ready_timeout: float = 2.0, ready_timeout: float = 60.0) -> None:
+        super().__init__()
+        self.settings = settings
+        self.zone = zone
+        self.shard_count = shard_count or settings.shard_count
+        ids = shard_ids if shard_ids is not None else settings.shard_ids
+        self.shard_ids: tuple[int, ...] | None = tuple(ids) if ids is not None else None
+        self.guild_ready_timeout = guild_ready_timeout
+        self.ready_timeout = ready_timeout
+        self.client: discord.Client | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._tree: discord.app_commands.CommandTree | None = None
+        self._api_base: str | None = None
+        self._gateway: yarl.URL | None = None
+        self._closed = asyncio.Event()
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def _build_client(self) -> discord.Client:
+        intents = build_intents(self.settings)
+        common: dict[str, Any] = {"intents": intents, "allowed_mentions": NONE,
+                                  "guild_ready_timeout": self.guild_ready_timeout}
+        if self.shard_count > 1:
+            if self.shard_ids:
+                common["shard_ids"] = list(self.shard_ids)
+            return discord.AutoShardedClient(shard_count=self.shard_count, **common)
+        return discord.Client(**common)
+
+    async def start(self) -> None:
+        """Log in, connect, sync the slash commands; returns once the gateway is ready."""
+        if self.settings.token is None:
+            raise ConfigError("invalid setting discord.token: set DISCORD_TOKEN")
+        self._point_at_endpoints()
+        try:
+            await self._connect(self.settings.token.get_secret_value())
+        except BaseException:
+            await self.stop()
+            raise
+
+    def _point_at_endpoints(self) -> None:
+        """discord.py takes its REST base and first gateway URL from class attributes (no
+        per-client option), so they are set for this process and restored by ``stop``."""
+        if self.settings.api_base.rstrip("/") != discord.http.Route.BASE:
+            self._api_base = discord.http.Route.BASE
+            discord.http.Route.BASE = self.settings.api_base.rstrip("/")
+        if self.settings.gateway_url:
+            self._gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.settings.gateway_url)
+
+    async def _connect(self, token: str) -> None:
+        client = self.client = self._build_client()
+        client.event(self.on_message)
+        client.event(self.on_interaction)
+        self._tree = await build_tree(client, self._on_command)
+        self._task = asyncio.create_task(client.start(token), name="discord-client")
+        self._task.add_done_callback(lambda _: self._closed.set())
+        ready = asyncio.create_task(client.wait_until_ready())
+        try:
+            await asyncio.wait({self._task, ready}, timeout=self.ready_timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            ready.cancel()
+        if self._task.done():
+            self._check_start_failure(self._task)
+        if not client.is_ready():
+            raise PlatformError("Discord did not become ready in time", retry_after=5.0)
+        await sync_tree(self._tree, self.settings.guild_ids)
+        log.info("discord: ready as %s (shards %s of %s)", client.user,
+                 self.shard_ids or "all", self.shard_count)
+
+    @staticmethod
+    def _check_start_failure(task: asyncio.Task[None]) -> None:
+        exc = task.exception()
+        if isinstance(exc, discord.PrivilegedIntentsRequired):
+            raise ConfigError(
+                "invalid setting discord.mention_answers: enable the Message Content intent "
+                "in the Developer Portal (Bot tab), or set mention_answers = false") from exc
+        if isinstance(exc, discord.LoginFailure):
+            raise ConfigError("invalid setting discord.token: Discord rejected DISCORD_TOKEN"
+                              ) from exc
+        if exc is not None:
+            raise PlatformError(f"Discord connection failed: {type(exc).__name__}") from exc
+        raise PlatformError("Discord connection closed during start")
+
+    async def stop(self) -> None:
+        self._closed.set()
+        if self.client is not None and not self.client.is_closed():
+            await self.client.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(self._task, timeout=5.0)
+            self._task = None
+        if self._api_base is not None:
+            discord.http.Route.BASE, self._api_base = self._api_base, None
+        if self._gateway is not None:
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY, self._gateway = self._gateway, None
+
+    async def wait_closed(self) -> None:
+        """Returns once the client has stopped (``stop`` or a fatal gateway error)."""
+        await self._closed.wait()
+
+    @property
+    def bot_id(self) -> str:
+        assert self.client is not None and self.client.user is not None
+        return str(self.client.user.id)
+
+    # ------------------------------------------------------------------ shards
+
+    def serves_guild(self, guild_id: int | None) -> bool:
+        """This process holds the shard of ``guild_id`` (DMs: shard 0)."""
+        if self.shard_ids is None or self.shard_count <= 1:
+            return True
+        return shard_of(guild_id or 0, self.shard_count) in self.shard_ids
+
+    def holds(self, space_id: str | None) -> bool:
+        """The sender's question: is this guild (None: a DM) on one of our shards?"""
+        return self.serves_guild(int(space_id) if space_id and space_id.isdigit() else None)
+
+    def served_guild_ids(self) -> list[int]:
+        """Guilds whose events and posts this process handles."""
+        return [g.id for g in self.client.guilds] if self.client else []
+
+    def serves(self, channel_id: str) -> bool | None:
+        """Whether this process sends to ``channel_id``; None when the channel is unknown
+        here (not cached: a DM, or a guild of another process's shards)."""
+        if self.client is None:
+            return None
+        channel = self.client.get_channel(int(channel_id))
+        if channel is None:
+            return None
+        guild = getattr(channel, "guild", None)
+        return self.serves_guild(guild.id if guild else None)
+
+    # ------------------------------------------------------------------ receiving
+
+    async def _on_command(self, interaction: discord.Interaction) -> None:
+        role_names = [r.name for r in getattr(interaction.user, "roles", [])]
+        req = interaction_request(interaction_payload(interaction),
+                                  manager_role=self.settings.manager_role,
+                                  role_names=role_names)
+        if req is None or self.on_request is None:
+            return
+        refusal = (req.command in ("subscribe", "unsubscribe") and not req.is_dm
+                   and not req.can_manage)
+        await interaction.response.defer(thinking=True, ephemeral=refusal)
+        result = await self.on_request(req)
+        messages = render(result, zone=self.zone)
+        try:
+            await self._follow_up(interaction, messages, ephemeral=refusal)
+        except discord.HTTPException:
+            log.exception("discord: follow-up failed (request %s)", req.request_id)
+
+    async def _follow_up(self, interaction: discord.Interaction, messages: list[Message], *,
+                         ephemeral: bool) -> None:
+        """Send the answer as follow-ups; a briefing's commentary goes into a thread on it."""
+        if messages[0].ephemeral and not ephemeral:
+            # A refusal or error after a public defer: show it to the user only.
+            await interaction.delete_original_response()
+            ephemeral = True
+        followup = interaction.followup
+        first = await self._post(followup.send, messages[0], ephemeral=ephemeral, wait=True)
+        rest = messages[1:]
+        channel = interaction.channel
+        threaded = [m for m in rest if m.in_thread]
+        if (threaded and messages[0].thread_title and not ephemeral
+                and isinstance(channel, discord.TextChannel)):
+            try:
+                # A follow-up (webhook) message carries no guild: thread it via the channel.
+                thread = await channel.get_partial_message(first.id).create_thread(
+                    name=messages[0].thread_title,
+                    auto_archive_duration=self.settings.thread_auto_archive_minutes)
+            except discord.Forbidden:
+                log.info("discord: no thread permission in %s; replying inline", channel.id)
+            else:
+                for message in rest:
+                    await self._post(thread.send, message)
+                return
+        for message in rest:
+            await self._post(followup.send, message, ephemeral=ephemeral, wait=True)
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.on_request is None or self.client is None or self.client.user is None:
+            return
+        req = message_request(message_payload(message), bot_id=self.bot_id,
+                              channel=channel_payload(message.channel))
+        if req is None:
+            return
+        try:
+            result = await self.on_request(req)
+            await self._reply(message, result)
+        except (discord.DiscordException, PlatformError):
+            log.warning("discord: could not answer message %s (request %s)", message.id,
+                        req.request_id, exc_info=True)
+
+    async def _reply(self, message: discord.Message, result: Result) -> None:
+        """Answer where the question was asked (the thread, the DM, or the channel)."""
+        messages = render(result, zone=self.zone)
+        channel = message.channel
+        first = await self._post(channel.send, messages[0], reference=message,
+                                 mention_author=False)
+        target: discord.abc.Messageable = channel
+        if (len(messages) > 1 and messages[0].thread_title
+                and isinstance(channel, discord.TextChannel)):
+            with contextlib.suppress(discord.Forbidden):  # no thread permission: inline
+                target = await first.create_thread(
+                    name=messages[0].thread_title,
+                    auto_archive_duration=self.settings.thread_auto_archive_minutes)
+        for extra in messages[1:]:
+            await self._post(target.send, extra)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """👍/👎 clicks under an answer are stored as feedback."""
+        if interaction.type is not discord.InteractionType.component or not interaction.data:
+            return
+        parsed = parse_feedback_id(str(interaction.data.get("custom_id", "")))
+        if parsed is None or self.on_request is None:
+            return
+        answer_id, helpful = parsed
+        req = component_request(interaction_payload(interaction), answer_id=answer_id,
+                                helpful=helpful)
+        result = await self.on_request(req)
+        text = getattr(result, "text", "") or "👍"
+        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+
+    # ------------------------------------------------------------------ sending (outbox)
+
+    async def _post(self, send: Callable[..., Awaitable[Any]], message: Message,
+                    **extra: Any) -> Any:
+        """``send(...)`` one rendered message; the feedback view is dropped afterwards (clicks
+        are handled in ``on_interaction``, so discord.py need not keep every view)."""
+        kwargs = self._kwargs(message)
+        try:
+            return await send(**kwargs, **extra)
+        finally:
+            if "view" in kwargs:
+                kwargs["view"].stop()
+
+    def _kwargs(self, message: Message) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"allowed_mentions": NONE}
+        if message.content:
+            kwargs["content"] = message.content
+        if message.embeds:
+            kwargs["embeds"] = list(message.embeds)
+        if message.feedback_for is not None:
+            kwargs["view"] = feedback_view(message)
+        return kwargs
+
+    async def _fetch_channel(
+            self, channel_id: str) -> discord.abc.Messageable | discord.ForumChannel:
+        """A channel or thread by id; a user id gets that user's DM channel (notices to a
+        DM subscriber are addressed to the user)."""
+        assert self.client is not None
+        cid = int(channel_id)
+        channel = self.client.get_channel(cid)
+        if channel is not None:
+            return channel  # type: ignore[return-value]
+        try:
+            fetched = await self.client.fetch_channel(cid)
+        except discord.NotFound:
+            user = await self.client.fetch_user(cid)
+            return await user.create_dm()
+        return fetched  # type: ignore[return-value]
+
+    @staticmethod
+    def _needed(channel: Any, *, in_thread: bool, threaded: bool, plain: bool) -> list[str]:
+        if in_thread:
+            return ["view_channel", "send_messages_in_threads"] + ([] if plain else ["embed_links"])
+        needed = ["view_channel", "send_messages"]
+        if not plain:
+            needed += ["embed_links", "read_message_history"]
+        if threaded and not isinstance(channel, discord.ForumChannel):
+            needed += ["create_public_threads", "send_messages_in_threads"]
+        return needed
+
+    @staticmethod
+    def _missing(channel: Any, needed: list[str]) -> list[str]:
+        guild = getattr(channel, "guild", None)
+        if guild is None or guild.me is None:
+            return []
+        return missing_permissions(channel.permissions_for(guild.me), needed)
+
+    async def _notify_owner(self, channel: Any, messages: list[Message]) -> MessageRef:
+        """A notice for a channel the bot cannot post in goes to the server owner by DM."""
+        guild = channel.guild
+        owner = guild.owner or await guild.fetch_member(guild.owner_id)
+        dm = await owner.create_dm()
+        first: discord.Message | None = None
+        for message in messages:
+            text = f"**{guild.name}** #{channel.name}: {message.content}"
+            sent = await dm.send(content=text[:2000], allowed_mentions=NONE)
+            first = first or sent
+        assert first is not None
+        return MessageRef(str(first.id))
+
+    async def send(self, target: Target, result: Result | Part, *,
+                   key: str | None = None) -> MessageRef:
+        if self.client is None:
+            raise PlatformError("Discord is not connected", retry_after=5.0)
+        where = f"channel {target.thread_id or target.channel_id}"
+        async with platform_errors(where):
+            channel = await self._fetch_channel(target.thread_id or target.channel_id)
+            guild = getattr(channel, "guild", None)
+            if not self.serves_guild(guild.id if guild else None):
+                raise PlatformError(f"{where} belongs to a shard another process holds",
+                                    retry_after=30.0, code="other_shard")
+            messages = render(result, zone=self.zone)
+            root, rest = messages[0], messages[1:]
+            threaded = bool(root.thread_title) and target.thread_id is None
+            plain = isinstance(result, Notice | Reply)
+            missing = self._missing(channel, self._needed(
+                channel, in_thread=target.thread_id is not None, threaded=threaded, plain=plain))
+            if missing and isinstance(result, Notice) and "Send Messages" in missing:
+                return await self._notify_owner(channel, messages)
+            if missing:
+                raise missing_error(f"#{getattr(channel, 'name', 'this channel')}", missing)
+            if isinstance(channel, discord.ForumChannel):
+                return await self._forum_post(channel, messages)
+            first = await self._post(channel.send, root, **self._nonce(key, 0))
+            ref = MessageRef(str(first.id), target.thread_id)
+            out: Any = channel
+            if any(m.in_thread for m in rest) and isinstance(channel, discord.TextChannel):
+                ref = await self.open_thread(target, ref, root.thread_title or "Q&A")
+                out = await self._fetch_channel(ref.thread_id or target.channel_id)
+            for i, message in enumerate(rest, start=1):
+                await self._post(out.send, message, **self._nonce(key, i))
+            return ref
+
+    @staticmethod
+    def _nonce(key: str | None, index: int) -> dict[str, Any]:
+        return {} if key is None else {"nonce": nonce_for(key, index)}
+
+    async def _forum_post(self, forum: discord.ForumChannel,
+                          messages: list[Message]) -> MessageRef:
+        """Forum channels: one post (a thread) per story, commentary inside it."""
+        root = messages[0]
+        created = await forum.create_thread(
+            name=root.thread_title or "Update",
+            auto_archive_duration=self.settings.thread_auto_archive_minutes,
+            **self._kwargs(root))
+        for message in messages[1:]:
+            await self._post(created.thread.send, message)
+        return MessageRef(str(created.message.id), str(created.thread.id))
+
+    async def find_sent(self, target: Target, key: str) -> MessageRef | None:
+        """Look through the channel's recent messages for the key's nonce."""
+        if self.client is None or self.client.user is None:
+            return None
+        wanted = nonce_for(key, 0)
+        async with platform_errors(f"channel {target.thread_id or target.channel_id}"):
+            channel = await self._fetch_channel(target.thread_id or target.channel_id)
+            if isinstance(channel, discord.ForumChannel):
+                return None
+            async for message in channel.history(limit=HISTORY_SCAN):
+                if message.author.id == self.client.user.id and str(message.nonce) == wanted:
+                    thread = target.thread_id or (str(message.id) if message.thread else None)
+                    return MessageRef(str(message.id), thread)
+        return None
+
+    async def open_thread(self, target: Target, parent: MessageRef,
+                          title: str) -> MessageRef:
+        """A public thread from the update post (thread id = message id on Discord)."""
+        if parent.thread_id is not None:
+            return parent
+        async with platform_errors(f"channel {target.channel_id}"):
+            channel = await self._fetch_channel(target.channel_id)
+            if not isinstance(channel, discord.TextChannel):
+                # DMs have no threads: the commentary follows the post in the same channel.
+                return MessageRef(parent.message_id, None)
+            missing = self._missing(channel, self._needed(channel, in_thread=False,
+                                                          threaded=True, plain=True))
+            if missing:
+                raise missing_error(f"#{channel.name}", missing)
+            message = channel.get_partial_message(int(parent.message_id))
+            try:
+                thread = await message.create_thread(
+                    name=(title or "Q&A")[:100],
+                    auto_archive_duration=self.settings.thread_auto_archive_minutes)
+            except discord.HTTPException as exc:
+                if exc.code == 160004:  # already created (a retry after a crash)
+                    return MessageRef(parent.message_id, parent.message_id)
+                raise
+        return MessageRef(parent.message_id, str(thread.id))

@@ -1,0 +1,233 @@
+"""Neutral results and outbox parts as Discord messages (embeds), without any I/O.
+
+``render`` returns :class:`Message` values; ``Message.payload()`` is exactly the JSON body
+discord.py sends, so the translation is tested on raw payloads. Untrusted text (feed titles,
+article sentences, user questions) is neutralised so it can never ping, on top of
+``AllowedMentions.none()`` on every send.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import discord
+
+from bot.brief.labels import label
+from bot.model import (
+    Answer,
+    Briefing,
+    Citation,
+    DigestPost,
+    EarlierReply,
+    Notice,
+    Part,
+    QAReply,
+    Reply,
+    Result,
+    Sentence,
+    SourceCard,
+    SourceReply,
+    UpdatePost,
+)
+from bot.platforms.discord.split import (
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    FIELD_VALUE_LIMIT,
+    TITLE_LIMIT,
+    group_sizes,
+    pack,
+    shorten,
+    units_of,
+)
+from bot.platforms.text import outlets_line
+
+COLOUR_UPDATE = 0x2B6CB0
+COLOUR_FOLLOWUP = 0xDD6B20
+COLOUR_QA = 0x718096
+COLOUR_ANSWER = 0x2F855A
+COLOUR_UNANSWERED = 0xA0AEC0
+
+FEEDBACK_PREFIX = "feedback"
+
+_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
+_EVERYONE = re.compile(r"@(everyone|here)")
+
+
+def neutralise(text: str) -> str:
+    """Break ``@everyone``, ``@here`` and ``<@id>``/``<@&id>``/``<#id>`` so they neither
+    ping nor render as a mention (a zero-width space after ``@`` / ``<``)."""
+    text = _EVERYONE.sub("@\u200b\\1", text)
+    return _MENTION.sub(lambda m: f"<\u200b{m.group(1)}{m.group(2)}>", text)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One Discord message to send."""
+
+    content: str = ""
+    embeds: tuple[discord.Embed, ...] = ()
+    #: The answer id for 👍/👎 feedback buttons under this message.
+    feedback_for: int | None = None
+    #: Part of a briefing's Q&A commentary: goes into the post's thread.
+    in_thread: bool = False
+    #: For a channel post that gets a thread: the thread's name.
+    thread_title: str | None = None
+    ephemeral: bool = False
+
+    def components(self) -> list[dict[str, Any]]:
+        if self.feedback_for is None:
+            return []
+        return [{"type": 1, "components": [
+            {"type": 2, "style": 2, "emoji": {"name": emoji},
+             "custom_id": feedback_id(self.feedback_for, vote)}
+            for emoji, vote in (("👍", "up"), ("👎", "down"))]}]
+
+    def payload(self) -> dict[str, Any]:
+        """The REST body (what discord.py sends for this message)."""
+        body: dict[str, Any] = {"allowed_mentions": {"parse": []}}
+        if self.content:
+            body["content"] = self.content
+        if self.embeds:
+            body["embeds"] = [e.to_dict() for e in self.embeds]
+        if self.components():
+            body["components"] = self.components()
+        if self.ephemeral:
+            body["flags"] = 64
+        return body
+
+
+def feedback_id(answer_id: int, vote: str) -> str:
+    return f"{FEEDBACK_PREFIX}:{answer_id}:{vote}"
+
+
+def parse_feedback_id(custom_id: str) -> tuple[int, bool] | None:
+    """``(answer_id, helpful)`` for a feedback button id, else None."""
+    prefix, _, rest = custom_id.partition(":")
+    answer, _, vote = rest.partition(":")
+    if prefix != FEEDBACK_PREFIX or not answer.isdigit() or vote not in ("up", "down"):
+        return None
+    return int(answer), vote == "up"
+
+
+def render(result: Result | Part, *, zone: ZoneInfo) -> list[Message]:
+    """Messages for a result or part, in sending order."""
+    if isinstance(result, Briefing):
+        parts = result.parts()
+        out = render(parts[0], zone=zone)
+        for part in parts[1:]:
+            out += [_in_thread(m) for m in render(part, zone=zone)]
+        return out
+    if isinstance(result, UpdatePost):
+        return [_update(result, zone)]
+    if isinstance(result, QAReply):
+        return _long_embeds(f"❓ {result.question}", _cited_units(result.sentences),
+                            colour=COLOUR_QA)
+    if isinstance(result, SourceReply):
+        return _messages([_card(c, result.lang, zone) for c in result.cards])
+    if isinstance(result, EarlierReply):
+        lines = [f"{e.when.astimezone(zone):%Y-%m-%d} {neutralise(e.text)}"
+                 for e in result.entries]
+        return _long_embeds(f"🕰 {label('earlier', result.lang)}", lines, colour=COLOUR_QA)
+    if isinstance(result, DigestPost):
+        lines = [f"• {neutralise(h)}" for h in result.headlines]
+        title = f"🗞 {result.title} ({result.day.astimezone(zone):%Y-%m-%d})"
+        return _long_embeds(title, lines, colour=COLOUR_UPDATE, timestamp=result.day)
+    if isinstance(result, Notice | Reply):
+        # Plain text: a notice about missing permissions must not need Embed Links itself.
+        pieces = pack(units_of(neutralise(result.text)), limit=CONTENT_LIMIT)
+        ephemeral = isinstance(result, Reply) and result.ephemeral
+        return [Message(content=p, ephemeral=ephemeral) for p in pieces or ["…"]]
+    if isinstance(result, Answer):
+        return _answer(result, zone)
+    raise TypeError(f"cannot render {type(result).__name__}")
+
+
+def _in_thread(message: Message) -> Message:
+    return Message(message.content, message.embeds, message.feedback_for, True, None,
+                   message.ephemeral)
+
+
+def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
+    prefix = f"{label('update', post.lang)}: " if post.is_followup else ""
+    title = shorten(f"🕊 {prefix}{neutralise(post.headline)}", TITLE_LIMIT)
+    lines = [f"📘 **{label('summary', post.lang)}**"]
+    lines += [f"💡 {neutralise(p)}" for p in post.key_points]
+    description = pack(lines, limit=DESCRIPTION_LIMIT)[0]
+    embed = discord.Embed(title=title, description=description,
+                          colour=COLOUR_FOLLOWUP if post.is_followup else COLOUR_UPDATE,
+                          timestamp=post.published)
+    if post.outlets:
+        embed.add_field(name=label("sources", post.lang),
+                        value=shorten(neutralise(outlets_line(post.outlets, limit=3)),
+                                      FIELD_VALUE_LIMIT), inline=False)
+    embed.set_footer(text=post.published.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))
+    return Message(embeds=(embed,), thread_title=shorten(post.headline, 100) or "Q&A")
+
+
+def _cited(sentence: Sentence) -> str:
+    return neutralise(sentence.text) + "".join(f"[{n}]" for n in sentence.refs)
+
+
+def _cited_units(sentences: Sequence[Sentence]) -> list[str]:
+    return [_cited(s) for s in sentences] or ["—"]
+
+
+def _citation_line(c: Citation, zone: ZoneInfo) -> str:
+    when = f" ({c.published.astimezone(zone):%Y-%m-%d})" if c.published else ""
+    title = shorten(neutralise(c.title), 200).replace("[", "(").replace("]", ")")
+    return f"[{c.n}] {neutralise(c.source)}: [{title}]({c.url}){when}"
+
+
+def _card(card: SourceCard, lang: str, zone: ZoneInfo) -> discord.Embed:
+    title = shorten(f"📰 [{card.n}] {neutralise(card.source)}: {neutralise(card.title)}",
+                    TITLE_LIMIT)
+    lines = [f"✅ {neutralise(b)}" for b in card.bullets]
+    lines.append(f"[{label('read_more', lang)}]({card.url})")
+    embed = discord.Embed(title=title, url=card.url, colour=COLOUR_QA,
+                          description=pack(lines, limit=DESCRIPTION_LIMIT)[0],
+                          timestamp=card.published)
+    return embed
+
+
+def _long_embeds(title: str, units: Sequence[str], *, colour: int,
+                 timestamp: datetime | None = None) -> list[Message]:
+    """Embeds holding ``units`` whole; the title on the first, continued in later ones."""
+    pieces = pack(units, limit=DESCRIPTION_LIMIT) or ["—"]
+    embeds = []
+    for i, piece in enumerate(pieces):
+        embed = discord.Embed(description=piece, colour=colour,
+                              timestamp=timestamp if i == len(pieces) - 1 else None)
+        if i == 0 and title:
+            embed.title = shorten(title, TITLE_LIMIT)
+        embeds.append(embed)
+    return _messages(embeds)
+
+
+def _messages(embeds: Sequence[discord.Embed]) -> list[Message]:
+    groups = group_sizes([len(e) for e in embeds])
+    return [Message(embeds=tuple(embeds[i] for i in group)) for group in groups]
+
+
+def _answer(answer: Answer, zone: ZoneInfo) -> list[Message]:
+    question = f"💬 {neutralise(answer.question)}"
+    if not answer.answerable:
+        messages = _long_embeds(question, units_of(f"🔎 {neutralise(answer.note)}"),
+                                colour=COLOUR_UNANSWERED)
+    else:
+        units = [" ".join(_cited(s) for s in answer.sentences)] if _short(answer) else [
+            _cited(s) for s in answer.sentences]
+        units += [""] + [_citation_line(c, zone) for c in answer.citations]
+        messages = _long_embeds(question, units, colour=COLOUR_ANSWER)
+    if answer.answer_id is None:
+        return messages
+    last = messages[-1]
+    return [*messages[:-1], Message(last.content, last.embeds, answer.answer_id)]
+
+
+def _short(answer: Answer) -> bool:
+    return sum(len(s.text) for s in answer.sentences) < 1500

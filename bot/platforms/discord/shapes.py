@@ -1,0 +1,60 @@
+"""discord.py objects as the raw payload shapes the pure translators read (discord.py keeps
+no copy of the raw event), and the 👍/👎 buttons as a discord.py view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+
+from bot.platforms.discord.render import Message
+
+
+def feedback_view(message: Message) -> discord.ui.View:
+    """👍/👎 buttons; clicks are handled in ``on_interaction`` (the view is not kept)."""
+    view = discord.ui.View(timeout=None)
+    for row in message.components():
+        for button in row["components"]:
+            view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary,
+                                            emoji=button["emoji"]["name"],
+                                            custom_id=button["custom_id"]))
+    return view
+
+
+def interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
+    """The parts of the raw interaction the translator reads."""
+    user = interaction.user
+    channel = interaction.channel
+    payload: dict[str, Any] = {
+        "type": interaction.type.value, "data": dict(interaction.data or {}),
+        "channel_id": str(interaction.channel_id or ""), "locale": str(interaction.locale),
+        "channel": channel_payload(channel) | {"id": str(interaction.channel_id or "")},
+    }
+    if interaction.guild_id is not None and isinstance(user, discord.Member):
+        payload["guild_id"] = str(interaction.guild_id)
+        payload["member"] = {"user": {"id": str(user.id)},
+                             "roles": [str(r.id) for r in user.roles],
+                             "permissions": str(interaction.permissions.value)}
+    else:
+        payload["user"] = {"id": str(user.id)}
+    return payload
+
+
+def channel_payload(channel: Any) -> dict[str, Any]:
+    kind = getattr(channel, "type", None)
+    owner = getattr(channel, "owner_id", None)
+    parent = getattr(channel, "parent_id", None)
+    return {"type": kind.value if kind is not None else None,
+            "owner_id": str(owner) if owner else None,
+            "parent_id": str(parent) if parent else None}
+
+
+def message_payload(message: discord.Message) -> dict[str, Any]:
+    return {
+        "id": str(message.id), "type": message.type.value, "content": message.content,
+        "channel_id": str(message.channel.id),
+        "guild_id": str(message.guild.id) if message.guild else None,
+        "author": {"id": str(message.author.id), "bot": message.author.bot},
+        "mentions": [{"id": str(u.id)} for u in message.mentions],
+        "webhook_id": str(message.webhook_id) if message.webhook_id else None,
+    }
