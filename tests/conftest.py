@@ -1,0 +1,70 @@
+"""Shared fixtures: settings built from an explicit environment, a fixed clock, a bot app on
+a temporary SQLite file."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.app import BotApp
+from config.settings import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class FakeClock:
+    """A clock tests move by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.current = start
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **delta: float) -> None:
+        self.current += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(datetime(2025, 8, 20, 0, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def make_settings(tmp_path: Path) -> Any:
+    def build(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        base = {"CEASEFIRE_BOT_DATA_DIR": str(tmp_path / "data")}
+        return load_settings(env={**base, **(env or {})}, overrides=overrides)
+
+    return build
+
+
+@pytest.fixture
+def settings(make_settings: Any) -> Settings:
+    return make_settings()
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[BotApp]:
+    async with BotApp(settings, clock=clock) as bot:
+        yield bot
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
+    """A clean environment for running the real `ceasefire-bot` in a subprocess."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CEASEFIRE_BOT", "DISCORD_", "SLACK_"))}
+    env["CEASEFIRE_BOT_DATA_DIR"] = str(tmp_path / "cli-data")
+    env["PYTHONUNBUFFERED"] = "1"
+    yield env
+
+
+def cli_command(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot.cli", *args]
