@@ -23,13 +23,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.clock import SystemClock  # noqa: E402
-from bot.delivery import outbox  # noqa: E402
-from bot.delivery.sender import Sender  # noqa: E402
-from bot.model import QAReply, Sentence, UpdatePost  # noqa: E402
-from bot.platforms.loopback import LoopbackAdapter  # noqa: E402
-from bot.store.db import open_store, sqlite_url  # noqa: E402
-from tests.fakes.chat_fake import ChatFake  # noqa: E402
+from bot.clock import SystemClock
+from bot.delivery import outbox
+from bot.delivery.sender import Sender
+from bot.model import QAReply, Sentence, UpdatePost
+from bot.platforms.loopback import LoopbackAdapter
+from bot.store.db import open_store, sqlite_url
+from tests.fakes.chat_fake import ChatFake
 
 REPLIES = 4
 
