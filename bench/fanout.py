@@ -109,7 +109,7 @@ async def run(profile: str, channels: int, scale: float, db_url: str | None) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=["discord", "slack"], action="append")
+    parser.add_argument("--profile", choices=["discord", "slack", "none"], action="append")
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")

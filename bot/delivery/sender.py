@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import outbox
+from bot.delivery.journal import Journal
 from bot.delivery.pacing import Pacer
 from bot.errors import PlatformError
 from bot.model import Notice, Part, load_part
@@ -53,7 +54,7 @@ class Prepared:
     #: A previous attempt started: ask the platform before sending again.
     unknown: bool
     #: The parent's message still has to become a thread (Discord).
-    open_parent: tuple[str, str, str] | None = None
+    open_parent: tuple[str, str, str, str] | None = None
 
 
 class Sender:
@@ -74,6 +75,7 @@ class Sender:
         self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
         self._held: set[int] = set()
         self._stopping = False
+        self.journal = Journal(sessions)
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
@@ -216,8 +218,7 @@ class Sender:
         target = prepared.target
         try:
             if prepared.open_parent is not None:
-                parent_key, channel, message_id = prepared.open_parent
-                title = await self._thread_title(parent_key)
+                parent_key, channel, message_id, title = prepared.open_parent
                 async with pacer.slot(target, message=False):
                     opened = await adapter.open_thread(Target(channel), MessageRef(message_id),
                                                        title)
@@ -245,10 +246,11 @@ class Sender:
         return True
 
     async def _prepare(self, row_id: int) -> Prepared | bool | None:
-        """Mark the row started and read what the send needs. Returns None to skip the row,
-        False when it must wait (parent not sent yet)."""
+        """Mark the row started (committed before the platform call) and read what the send
+        needs. Returns None to skip the row, False when it must wait (parent not sent)."""
         now = self.clock.now()
-        async with self.sessions() as session, session.begin():
+
+        async def op(session: AsyncSession) -> Prepared | bool | None:
             row = await session.get(Delivery, row_id)
             if row is None or row.status != "claimed" or row.claimed_by != self.worker:
                 return None
@@ -266,7 +268,8 @@ class Sender:
                     row.status, row.claimed_by, row.lease_until = "pending", None, None
                     return False
                 if parent.thread_id is None:
-                    open_parent = (parent.key, parent.channel_id, parent.message_id)
+                    open_parent = (parent.key, parent.channel_id, parent.message_id,
+                                   _thread_title(parent))
                 target = Target(row.channel_id, thread_id=parent.thread_id or parent.message_id)
             unknown = row.send_started_at is not None
             row.send_started_at = now
@@ -275,13 +278,10 @@ class Sender:
             return Prepared(row.id, row.key, row.platform, target, load_part(row.payload),
                             unknown, open_parent)
 
-    async def _thread_title(self, parent_key: str) -> str:
-        async with self.sessions() as session:
-            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
-        return _thread_title(parent) if parent is not None else "Q&A"
+        return await self.journal.write(op)
 
     async def _record_thread(self, parent_key: str, thread_id: str) -> None:
-        async with self.sessions() as session, session.begin():
+        async def op(session: AsyncSession) -> None:
             await session.execute(update(Delivery).where(Delivery.key == parent_key)
                                   .values(thread_id=thread_id))
             parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
@@ -292,10 +292,13 @@ class Sender:
                            PostedStory.story_id == parent.story_id)
                     .values(thread_id=thread_id))
 
+        await self.journal.write(op)
+
     async def _record_sent(self, row_id: int, ref: MessageRef, *,
                            thread_of: str | None) -> None:
         now = self.clock.now()
-        async with self.sessions() as session, session.begin():
+
+        async def op(session: AsyncSession) -> None:
             row = await session.get(Delivery, row_id)
             if row is None:
                 return
@@ -314,6 +317,8 @@ class Sender:
                            PostedStory.story_id == row.story_id,
                            PostedStory.message_id.is_(None))
                     .values(message_id=ref.message_id, thread_id=ref.thread_id))
+
+        await self.journal.write(op)
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)
