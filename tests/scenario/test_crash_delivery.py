@@ -94,7 +94,7 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_part_exactly_once(
             ("new", "Ukraine and Russia extend the ceasefire", now - timedelta(minutes=5)),
         ]))
 
-        for accepted in (1, CHANNELS, 2 * CHANNELS + 7):  # SIGKILL at several points
+        for accepted in (1, CHANNELS, 2 * CHANNELS + 3):  # SIGKILL at several points
             await kill_when(fake, await start(env), accepted)
         # The hard case: the platform accepted the message, the bot died before recording it.
         fake.plan.hang_after_accept, fake.plan.hang_seconds = 1, 2.0
@@ -102,6 +102,16 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_part_exactly_once(
         await fake.wait_for(lambda: fake.plan.hang_after_accept == 0, within=30)
         proc.kill()
         await proc.wait()
+
+        # SIGTERM mid-fan-out: in-flight sends finish, claims are released, exit 0.
+        proc = await start(env)
+        middle = fake.stats["accepted"] + CHANNELS
+        await fake.wait_for(lambda: fake.stats["accepted"] >= middle, within=30)
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+        assert proc.returncode == 0, stderr.decode()[-2000:]
+        assert "claimed" not in {status for *_, status in outbox(db)}
+        assert "pending" in {status for *_, status in outbox(db)}  # it really stopped early
 
         proc = await start(env)
         await fake.wait_for(lambda: bool(outbox(db)) and all(
