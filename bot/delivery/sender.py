@@ -20,7 +20,8 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -74,6 +75,8 @@ class Sender:
         self._queues: dict[ChannelKey, deque[int]] = {}
         self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
         self._held: set[int] = set()
+        #: Channels whose worker is inside a platform call right now.
+        self._in_call: set[ChannelKey] = set()
         self._stopping = False
         self.journal = Journal(sessions)
 
@@ -125,6 +128,9 @@ class Sender:
         """Stop taking work: let each channel finish the send in progress, then give back
         everything still claimed."""
         self._stopping = True
+        for key, task in list(self._workers.items()):
+            if key not in self._in_call:
+                task.cancel()  # only waiting for its pace: nothing is lost by stopping it
         if self._workers:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
         async with self.sessions() as session, session.begin():
@@ -216,24 +222,25 @@ class Sender:
         adapter = self.platforms[prepared.platform]
         pacer = self.pacer(prepared.platform)
         target = prepared.target
+        channel: ChannelKey = (prepared.platform, target.channel_id)
         try:
             if prepared.open_parent is not None:
-                parent_key, channel, message_id, title = prepared.open_parent
-                async with pacer.slot(target, message=False):
-                    opened = await adapter.open_thread(Target(channel), MessageRef(message_id),
-                                                       title)
+                parent_key, _, message_id, title = prepared.open_parent
+                async with pacer.slot(target, message=False), self._calling(channel):
+                    opened = await adapter.open_thread(Target(channel[1]),
+                                                       MessageRef(message_id), title)
                 thread_id = opened.thread_id or message_id
                 await self._record_thread(parent_key, thread_id)
                 target = Target(target.channel_id, thread_id=thread_id)
             ref = None
             if prepared.unknown:
-                async with pacer.slot(target, message=False):
+                async with pacer.slot(target, message=False), self._calling(channel):
                     ref = await adapter.find_sent(target, prepared.key)
                 if ref is not None:
                     log.info("delivery %s was already sent (found %s)", prepared.key,
                              ref.message_id)
             if ref is None:
-                async with pacer.slot(target):
+                async with pacer.slot(target), self._calling(channel):
                     ref = await adapter.send(target, prepared.part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
@@ -244,6 +251,16 @@ class Sender:
             return False
         await self._record_sent(row_id, ref, thread_of=target.thread_id)
         return True
+
+    @asynccontextmanager
+    async def _calling(self, channel: ChannelKey) -> AsyncIterator[None]:
+        """Mark a platform call in progress: shutdown lets it finish (its outcome must be
+        recorded) instead of cancelling it."""
+        self._in_call.add(channel)
+        try:
+            yield
+        finally:
+            self._in_call.discard(channel)
 
     async def _prepare(self, row_id: int) -> Prepared | bool | None:
         """Mark the row started (committed before the platform call) and read what the send
