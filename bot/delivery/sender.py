@@ -353,6 +353,13 @@ class Sender:
                 self.failed += 1
                 if self.on_sent is not None:
                     self.on_sent(self.worker, False)
+                # Its thread replies can never go out inside its thread: cancel them.
+                await session.execute(
+                    update(Delivery)
+                    .where(Delivery.parent_key == row.key,
+                           Delivery.status.in_(("pending", "claimed")))
+                    .values(status="cancelled", error="parent message was not sent",
+                            claimed_by=None, lease_until=None))
                 if exc.permanent:
                     await self._pause_subscription(session, row, str(exc), now)
                 log.warning("delivery %s failed for good: %s", row.key, exc)
