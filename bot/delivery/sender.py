@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -92,6 +92,9 @@ class Sender:
         self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
         self._held: set[int] = set()
         self._claimed: dict[int, Claimed] = {}
+        #: Posts this worker sent, per channel: key -> (message id, thread id, title), so
+        #: their replies need no lookup while the channel's queue runs.
+        self._parents: dict[ChannelKey, dict[str, tuple[str, str | None, str]]] = {}
         #: Channels whose worker is inside a platform call right now.
         self._in_call: set[ChannelKey] = set()
         self._stopping = False
@@ -229,6 +232,7 @@ class Sender:
                 self._claimed.pop(row_id, None)
             del self._queues[key]
             del self._workers[key]
+            self._parents.pop(key, None)
             if rest:
                 async with self.sessions() as session, session.begin():
                     await outbox.release(session, self.worker, rest)
@@ -254,6 +258,9 @@ class Sender:
                                                        MessageRef(message_id), title)
                 thread_id = opened.thread_id or message_id
                 await self._record_thread(parent_key, thread_id)
+                cached = self._parents.get(channel, {})
+                if parent_key in cached:
+                    cached[parent_key] = (message_id, thread_id, title)
                 target = Target(target.channel_id, thread_id=thread_id)
             ref = None
             if prepared.unknown:
@@ -292,6 +299,23 @@ class Sender:
         info = self._claimed.get(row_id)
         if info is None:
             return None
+        channel: ChannelKey = (info.platform, info.channel_id)
+        known = (self._parents.get(channel, {}).get(info.parent_key)
+                 if info.parent_key is not None else None)
+        if info.parent_key is None or known is not None:
+            # The common case, one batched statement: a post, or a reply whose post this
+            # worker just sent.
+            target, open_parent = Target(info.channel_id), None
+            if known is not None:
+                message_id, thread_id, title = known
+                target = Target(info.channel_id, thread_id=thread_id or message_id)
+                if thread_id is None:
+                    open_parent = (str(info.parent_key), info.channel_id, message_id, title)
+            if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
+                                                   lease_until=now + outbox.LEASE):
+                return None  # no longer ours (lease lost)
+            return Prepared(row_id, info, info.key, info.platform, target,
+                            load_part(info.payload), info.started, open_parent)
         mine = (Delivery.id == row_id, Delivery.status == "claimed",
                 Delivery.claimed_by == self.worker)
 
@@ -346,27 +370,15 @@ class Sender:
 
     async def _record_sent(self, row_id: int, ref: MessageRef, *, info: Claimed,
                            thread_of: str | None) -> None:
-        now = self.clock.now()
         root = info.parent_key is None
-
-        async def op(session: AsyncSession) -> None:
-            await session.execute(
-                update(Delivery).where(Delivery.id == row_id)
-                .values(status="sent", sent_at=now, message_id=ref.message_id,
-                        thread_id=(func.coalesce(Delivery.thread_id, ref.thread_id) if root
-                                   else thread_of),
-                        claimed_by=None, lease_until=None, error=None)
-                .execution_options(synchronize_session=False))
-            if root and info.story_id is not None and info.subscription_id:
-                await session.execute(
-                    update(PostedStory)
-                    .where(PostedStory.subscription_id == info.subscription_id,
-                           PostedStory.story_id == info.story_id,
-                           PostedStory.message_id.is_(None))
-                    .values(message_id=ref.message_id, thread_id=ref.thread_id)
-                    .execution_options(synchronize_session=False))
-
-        await self.journal.write(op)
+        posted = ((info.subscription_id, info.story_id)
+                  if root and info.story_id is not None and info.subscription_id else None)
+        await self.journal.mark_sent(row_id, now=self.clock.now(), message_id=ref.message_id,
+                                     thread_id=ref.thread_id if root else thread_of,
+                                     posted=posted)
+        if root:
+            self._parents.setdefault((info.platform, info.channel_id), {})[info.key] = (
+                ref.message_id, ref.thread_id, _thread_title(info.payload))
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)
