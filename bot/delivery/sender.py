@@ -76,7 +76,7 @@ class Prepared:
 
 class Sender:
     def __init__(self, sessions: SessionFactory, platforms: Mapping[str, PlatformAdapter],
-                 clock: Clock, *, worker: str | None = None, batch: int = 500,
+                 clock: Clock, *, worker: str | None = None, batch: int = 5000,
                  on_sent: Callable[[str, bool], None] | None = None) -> None:
         self.sessions = sessions
         self.platforms = dict(platforms)
@@ -98,6 +98,7 @@ class Sender:
         #: Channels whose worker is inside a platform call right now.
         self._in_call: set[ChannelKey] = set()
         self._stopping = False
+        self._heartbeat_task: asyncio.Task[None] | None = None
         self.journal = Journal(sessions)
 
     def poke(self) -> None:
@@ -153,6 +154,8 @@ class Sender:
                 task.cancel()  # only waiting for its pace: nothing is lost by stopping it
         if self._workers:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         async with self.sessions() as session, session.begin():
             await outbox.release(session, self.worker)
 
@@ -179,6 +182,8 @@ class Sender:
         got = await self.claim_and_dispatch()
         if self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        if not self._workers and self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         return got
 
     async def claim_and_dispatch(self) -> int:
@@ -205,7 +210,30 @@ class Sender:
             if key not in self._workers:
                 self._workers[key] = asyncio.create_task(self._channel_worker(key),
                                                          name=f"send-{platform}-{channel}")
+        if self._workers and (self._heartbeat_task is None or self._heartbeat_task.done()):
+            self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="outbox-lease")
         return added
+
+    async def _heartbeat(self) -> None:
+        """Keep the leases of rows still queued here fresh: a big fan-out paced by the
+        platform's limits can take longer than one lease, and an expired lease would let
+        another process take rows this one is about to send in order."""
+        period = outbox.LEASE.total_seconds() / 3
+        while self._workers:
+            await asyncio.sleep(period)
+            if not self._held:
+                continue
+            now = self.clock.now()
+            try:
+                async with self.sessions() as session, session.begin():
+                    await session.execute(
+                        update(Delivery)
+                        .where(Delivery.claimed_by == self.worker,
+                               Delivery.status == "claimed")
+                        .values(lease_until=now + outbox.LEASE)
+                        .execution_options(synchronize_session=False))
+            except Exception:
+                log.exception("sender %s: renewing leases failed", self.worker)
 
     async def _channel_worker(self, key: ChannelKey) -> None:
         queue = self._queues[key]
