@@ -245,8 +245,10 @@ class Sender:
                 try:
                     ok = await self.send_one(row_id)
                 except Exception:
+                    # e.g. the store failed: give the row back (a started send keeps its
+                    # unknown-outcome mark, so the retry checks the platform first).
                     log.exception("sender %s: row %s failed unexpectedly", self.worker, row_id)
-                    ok = False
+                    break
                 queue.popleft()
                 self._held.discard(row_id)
                 self._claimed.pop(row_id, None)
