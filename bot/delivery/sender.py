@@ -1,8 +1,17 @@
 """The sender: claims outbox rows and sends them through the platform adapters.
 
-Rows of one channel go out in order; different channels proceed in parallel. A send is
-marked as started before the platform call, so after a crash the outcome is checked
-(``find_sent``) or the platform's idempotency for the key is relied on, never guessed.
+Each row moves ``pending -> claimed -> (started) -> sent | failed | cancelled``:
+
+* rows of one channel go out in order, one at a time; channels proceed in parallel, paced
+  by the adapter's declared limits (per channel and global) so a 429 is rare;
+* a thread reply is sent only once its parent has a platform message id, into the parent's
+  thread; if the parent failed for good the reply is cancelled, never posted top-level;
+* ``send_started_at`` is committed before the platform call. A row found started (after a
+  crash, a timeout or a 5xx) has an unknown outcome: the platform is asked with
+  ``find_sent`` first, and the send itself carries the delivery key (platform idempotency),
+  so a message the platform already accepted is never posted twice;
+* transient failures go back to pending with backoff; permanent ones fail the row, pause
+  the subscription, cancel its queue and tell the subscriber once.
 """
 
 from __future__ import annotations
@@ -10,176 +19,405 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from collections import deque
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import outbox
+from bot.delivery.journal import Journal
+from bot.delivery.pacing import Pacer
 from bot.errors import PlatformError
-from bot.model import Notice, load_part
+from bot.model import Notice, Part, load_part
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, PostedStory, Subscription
 
 log = logging.getLogger(__name__)
 
-#: How long a row another process holds is left before this one looks at it again.
-OTHER_HOLDER_DELAY = timedelta(seconds=5)
+ChannelKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """What the claim read of a row; while the claim is held nobody else changes it."""
+
+    key: str
+    platform: str
+    channel_id: str
+    parent_key: str | None
+    payload: str
+    #: A send of it was started before this claim: its outcome is unknown.
+    started: bool
+    subscription_id: int | None
+    story_id: int | None
+    #: The subscription's time zone, for the times the platform shows.
+    zone: str | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed row, ready for the platform call (read in one short transaction)."""
+
+    row_id: int
+    info: Claimed
+    key: str
+    platform: str
+    target: Target
+    part: Part
+    #: A previous attempt started: ask the platform before sending again.
+    unknown: bool
+    #: The parent's message still has to become a thread (Discord).
+    open_parent: tuple[str, str, str, str] | None = None
 
 
 class Sender:
     def __init__(self, sessions: SessionFactory, platforms: Mapping[str, PlatformAdapter],
-                 clock: Clock, *, worker: str | None = None, batch: int = 200) -> None:
+                 clock: Clock, *, worker: str | None = None, batch: int = 5000,
+                 on_sent: Callable[[str, bool], None] | None = None) -> None:
         self.sessions = sessions
         self.platforms = dict(platforms)
         self.clock = clock
         self.worker = worker or f"sender-{uuid.uuid4().hex[:8]}"
         self.batch = batch
+        self.on_sent = on_sent
         self.wakeup = asyncio.Event()
         self.sent = 0
         self.failed = 0
+        self._pacers: dict[str, Pacer] = {}
+        self._queues: dict[ChannelKey, deque[int]] = {}
+        self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
+        self._held: set[int] = set()
+        self._claimed: dict[int, Claimed] = {}
+        #: Posts this worker sent, per channel: key -> (message id, thread id, title), so
+        #: their replies need no lookup while the channel's queue runs.
+        self._parents: dict[ChannelKey, dict[str, tuple[str, str | None, str]]] = {}
+        #: Channels whose worker is inside a platform call right now.
+        self._in_call: set[ChannelKey] = set()
+        self._stopping = False
+        self._heartbeat_task: asyncio.Task[None] | None = None
+        self.journal = Journal(sessions)
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
         self.wakeup.set()
 
+    def pacer(self, platform: str) -> Pacer:
+        pacer = self._pacers.get(platform)
+        if pacer is None or pacer.limits != self.platforms[platform].limits:
+            pacer = self._pacers[platform] = Pacer(self.platforms[platform].limits)
+        return pacer
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._held)
+
+    async def recover(self) -> int:
+        """Give back claims a killed process left (single-process SQLite store only;
+        on PostgreSQL other live processes hold claims, which expire with their lease)."""
+        async with self.sessions() as session, session.begin():
+            if session.bind is not None and session.bind.dialect.name != "sqlite":
+                return 0
+            return await outbox.recover(session)
+
     async def run(self, stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
         """Send until ``stop`` is set; then finish in-flight sends and release claims."""
-        while not stop.is_set():
-            try:
-                busy = await self.send_due()
-            except Exception:
-                log.exception("sender %s: a pass failed; retrying", self.worker)
-                busy = 0
-            if not busy:
-                self.wakeup.clear()
+        self._stopping = False
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
                 try:
-                    await asyncio.wait_for(self.wakeup.wait(), idle_seconds)
-                except TimeoutError:
-                    pass
+                    got = await self.claim_and_dispatch()
+                except Exception:
+                    log.exception("sender %s: a pass failed; retrying", self.worker)
+                    got = 0
+                if got:
+                    continue
+                self.wakeup.clear()
+                waker = asyncio.ensure_future(self.wakeup.wait())
+                await asyncio.wait({waker, stopper}, timeout=idle_seconds,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                waker.cancel()
+        finally:
+            stopper.cancel()
+            await self.shutdown()
+
+    async def shutdown(self) -> None:
+        """Stop taking work: let each channel finish the send in progress, then give back
+        everything still claimed."""
+        self._stopping = True
+        for key, task in list(self._workers.items()):
+            if key not in self._in_call:
+                task.cancel()  # only waiting for its pace: nothing is lost by stopping it
+        if self._workers:
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         async with self.sessions() as session, session.begin():
             await outbox.release(session, self.worker)
 
-    async def drain(self, *, within: float = 30.0) -> None:
+    async def drain(self, *, within: float = 30.0, stop: asyncio.Event | None = None) -> None:
         """Send everything that is due now (scripted console runs, tests)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while loop.time() < deadline:
-            if not await self.send_due():
-                async with self.sessions() as session:
-                    waiting = await session.scalar(
-                        select(Delivery.next_attempt_at)
-                        .where(Delivery.status == "pending",
-                               Delivery.platform.in_(list(self.platforms)))
-                        .order_by(Delivery.next_attempt_at).limit(1))
-                if waiting is None or waiting > self.clock.now():
-                    if waiting is None:
-                        return
-                    await asyncio.sleep(min(0.2, max(0.0, deadline - loop.time())))
+        while loop.time() < deadline and not (stop is not None and stop.is_set()):
+            if await self.send_due():
+                continue
+            async with self.sessions() as session:
+                waiting = await session.scalar(
+                    select(Delivery.next_attempt_at)
+                    .where(Delivery.status == "pending",
+                           Delivery.platform.in_(list(self.platforms)))
+                    .order_by(Delivery.next_attempt_at).limit(1))
+            if waiting is None:
+                return
+            if waiting > self.clock.now():
+                await asyncio.sleep(min(0.2, max(0.0, deadline - loop.time())))
 
     async def send_due(self) -> int:
-        """One pass: claim what is due, send it. Returns how many rows were handled."""
+        """One pass: claim what is due and send it all. Returns how many rows were handled."""
+        got = await self.claim_and_dispatch()
+        if self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        if not self._workers and self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+        return got
+
+    async def claim_and_dispatch(self) -> int:
+        """Claim due rows (up to the room left) and queue them on their channel's worker."""
+        room = self.batch - len(self._held)
+        if room <= 0 or self._stopping:
+            return 0
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            rows = await outbox.claim(session, worker=self.worker, platforms=list(self.platforms),
-                                      now=now, limit=self.batch)
-            claimed = [(r.id, r.platform, r.channel_id) for r in rows]
-        if not claimed:
-            return 0
-        by_channel: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for row_id, platform, channel in claimed:
-            by_channel[(platform, channel)].append(row_id)
-        await asyncio.gather(*(self._send_channel(ids) for ids in by_channel.values()))
-        return len(claimed)
+            rows = await outbox.claim(session, worker=self.worker,
+                                      platforms=list(self.platforms), now=now, limit=room)
+            zones = await subscription_zones(session, {r.subscription_id for r in rows})
+            claimed = [(r.id, r.platform, r.channel_id, Claimed(
+                r.key, r.platform, r.channel_id, r.parent_key, r.payload,
+                r.send_started_at is not None, r.subscription_id, r.story_id,
+                zones.get(r.subscription_id))) for r in rows]
+        added = 0
+        for row_id, platform, channel, info in claimed:
+            if row_id in self._held:
+                continue
+            self._held.add(row_id)
+            self._claimed[row_id] = info
+            added += 1
+            key = (platform, channel)
+            self._queues.setdefault(key, deque()).append(row_id)
+            if key not in self._workers:
+                self._workers[key] = asyncio.create_task(self._channel_worker(key),
+                                                         name=f"send-{platform}-{channel}")
+        if self._workers and (self._heartbeat_task is None or self._heartbeat_task.done()):
+            self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="outbox-lease")
+        return added
 
-    async def _send_channel(self, ids: Sequence[int]) -> None:
-        for row_id in ids:
-            if not await self.send_one(row_id):
-                # Keep the channel's order: later rows wait for the failed one.
+    async def _heartbeat(self) -> None:
+        """Keep the leases of rows still queued here fresh: a big fan-out paced by the
+        platform's limits can take longer than one lease, and an expired lease would let
+        another process take rows this one is about to send in order."""
+        period = outbox.LEASE.total_seconds() / 3
+        while self._workers:
+            await asyncio.sleep(period)
+            if not self._held:
+                continue
+            now = self.clock.now()
+            try:
                 async with self.sessions() as session, session.begin():
                     await session.execute(
                         update(Delivery)
-                        .where(Delivery.id.in_(ids), Delivery.id > row_id,
-                               Delivery.status == "claimed", Delivery.claimed_by == self.worker)
-                        .values(status="pending", claimed_by=None, lease_until=None))
-                return
+                        .where(Delivery.claimed_by == self.worker,
+                               Delivery.status == "claimed")
+                        .values(lease_until=now + outbox.LEASE)
+                        .execution_options(synchronize_session=False))
+            except Exception:
+                log.exception("sender %s: renewing leases failed", self.worker)
+
+    async def _channel_worker(self, key: ChannelKey) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                if self._stopping:
+                    break
+                row_id = queue[0]
+                try:
+                    ok = await self.send_one(row_id)
+                except Exception:
+                    # e.g. the store failed: give the row back (a started send keeps its
+                    # unknown-outcome mark, so the retry checks the platform first).
+                    log.exception("sender %s: row %s failed unexpectedly", self.worker, row_id)
+                    break
+                queue.popleft()
+                self._held.discard(row_id)
+                self._claimed.pop(row_id, None)
+                if not ok:
+                    break  # keep the channel's order: later rows wait for this one
+        finally:
+            rest = list(queue)
+            queue.clear()
+            self._held.difference_update(rest)
+            for row_id in rest:
+                self._claimed.pop(row_id, None)
+            del self._queues[key]
+            del self._workers[key]
+            self._parents.pop(key, None)
+            if rest:
+                async with self.sessions() as session, session.begin():
+                    await outbox.release(session, self.worker, rest)
+            self.wakeup.set()
 
     async def send_one(self, row_id: int) -> bool:
-        """Send one claimed row. Returns False when it was not sent (retry or failure)."""
-        async with self.sessions() as session, session.begin():
-            row = await session.get(Delivery, row_id)
-            if row is None or row.status != "claimed" or row.claimed_by != self.worker:
-                return False
-            adapter = self.platforms[row.platform]
-            if not adapter.holds(await self._space_of(session, row)):
-                # Another process holds this guild's shard: leave the row to it.
-                row.status, row.claimed_by, row.lease_until = "pending", None, None
-                row.next_attempt_at = self.clock.now() + OTHER_HOLDER_DELAY
-                return False
-            target = await self._target(session, row)
-            key, unknown = row.key, row.send_started_at is not None
-            part = load_part(row.payload)
-            row.send_started_at = self.clock.now()
-            row.attempts += 1
+        """Send one claimed row. Returns False when it was not sent and the rows behind it
+        in its channel must wait (retry); True when the channel may go on."""
+        prepared = await self._prepare(row_id)
+        if prepared is None:
+            return True
+        if isinstance(prepared, bool):
+            return prepared
+        adapter = self.platforms[prepared.platform]
+        pacer = self.pacer(prepared.platform)
+        target = prepared.target
+        channel: ChannelKey = (prepared.platform, target.channel_id)
         try:
-            ref = await adapter.find_sent(target, key) if unknown else None
+            if prepared.open_parent is not None:
+                parent_key, _, message_id, title = prepared.open_parent
+                async with pacer.slot(target, message=False), self._calling(channel):
+                    opened = await adapter.open_thread(Target(channel[1]),
+                                                       MessageRef(message_id), title)
+                thread_id = opened.thread_id or message_id
+                await self._record_thread(parent_key, thread_id)
+                cached = self._parents.get(channel, {})
+                if parent_key in cached:
+                    cached[parent_key] = (message_id, thread_id, title)
+                target = Target(target.channel_id, thread_id=thread_id, zone=target.zone)
+            ref = None
+            if prepared.unknown:
+                async with pacer.slot(target, message=False), self._calling(channel):
+                    ref = await adapter.find_sent(target, prepared.key)
+                if ref is not None:
+                    log.info("delivery %s was already sent (found %s)", prepared.key,
+                             ref.message_id)
             if ref is None:
-                ref = await adapter.send(target, part, key=key)
+                async with pacer.slot(target), self._calling(channel):
+                    ref = await adapter.send(target, prepared.part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
             return False
         except Exception as exc:  # a bug or an unexpected transport error: retry later
-            log.exception("delivery %s via %s failed unexpectedly", key, adapter.name)
+            log.exception("delivery %s via %s failed unexpectedly", prepared.key, adapter.name)
             await self._record_failure(row_id, PlatformError(type(exc).__name__))
             return False
-        await self._record_sent(row_id, ref)
+        await self._record_sent(row_id, ref, info=prepared.info, thread_of=target.thread_id)
         return True
 
-    @staticmethod
-    async def _space_of(session: AsyncSession, row: Delivery) -> str | None:
-        if row.subscription_id is None:
-            return None
-        return await session.scalar(select(Subscription.space_id).where(
-            Subscription.id == row.subscription_id))
+    @asynccontextmanager
+    async def _calling(self, channel: ChannelKey) -> AsyncIterator[None]:
+        """Mark a platform call in progress: shutdown lets it finish (its outcome must be
+        recorded) instead of cancelling it."""
+        self._in_call.add(channel)
+        try:
+            yield
+        finally:
+            self._in_call.discard(channel)
 
-    async def _target(self, session: AsyncSession, row: Delivery) -> Target:
-        sub = (await session.get(Subscription, row.subscription_id)
-               if row.subscription_id is not None else None)
-        zone = sub.timezone if sub is not None else None
-        if row.parent_key is None:
-            return Target(row.channel_id, zone=zone)
-        parent = await session.scalar(select(Delivery).where(Delivery.key == row.parent_key))
-        if parent is None or parent.message_id is None:
-            raise RuntimeError(f"parent of {row.key} was not sent")
-        if parent.thread_id is None:
-            adapter = self.platforms[row.platform]
-            ref = await adapter.open_thread(Target(row.channel_id),
-                                            MessageRef(parent.message_id), _thread_title(parent))
-            parent.thread_id = ref.thread_id
-        return Target(row.channel_id, thread_id=parent.thread_id, zone=zone)
-
-    async def _record_sent(self, row_id: int, ref: MessageRef) -> None:
+    async def _prepare(self, row_id: int) -> Prepared | bool | None:
+        """Mark the row started (committed before the platform call) and read what the send
+        needs. Returns None to skip the row, False when it must wait (parent not sent)."""
         now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            row = await session.get(Delivery, row_id)
-            if row is None:
-                return
-            row.status, row.sent_at = "sent", now
-            row.message_id = ref.message_id
-            row.thread_id = row.thread_id or ref.thread_id
-            row.lease_until = None
-            if row.parent_key is None and row.story_id is not None and row.subscription_id:
+        info = self._claimed.get(row_id)
+        if info is None:
+            return None
+        channel: ChannelKey = (info.platform, info.channel_id)
+        known = (self._parents.get(channel, {}).get(info.parent_key)
+                 if info.parent_key is not None else None)
+        if info.parent_key is None or known is not None:
+            # The common case, one batched statement: a post, or a reply whose post this
+            # worker just sent.
+            target, open_parent = Target(info.channel_id, zone=info.zone), None
+            if known is not None:
+                message_id, thread_id, title = known
+                target = Target(info.channel_id, thread_id=thread_id or message_id,
+                                zone=info.zone)
+                if thread_id is None:
+                    open_parent = (str(info.parent_key), info.channel_id, message_id, title)
+            if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
+                                                   lease_until=now + outbox.LEASE):
+                return None  # no longer ours (lease lost)
+            return Prepared(row_id, info, info.key, info.platform, target,
+                            load_part(info.payload), info.started, open_parent)
+        mine = (Delivery.id == row_id, Delivery.status == "claimed",
+                Delivery.claimed_by == self.worker)
+
+        async def set_row(session: AsyncSession, **values: object) -> int:
+            result = await session.execute(
+                update(Delivery).where(*mine).values(**values)
+                .execution_options(synchronize_session=False))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+        async def op(session: AsyncSession) -> Prepared | bool | None:
+            target = Target(info.channel_id, zone=info.zone)
+            open_parent = None
+            if info.parent_key is not None:
+                parent = (await session.execute(
+                    select(Delivery.status, Delivery.message_id, Delivery.thread_id,
+                           Delivery.channel_id, Delivery.payload)
+                    .where(Delivery.key == info.parent_key))).first()
+                if parent is None or parent.status in ("failed", "cancelled"):
+                    await set_row(session, status="cancelled", claimed_by=None,
+                                  lease_until=None, error="parent message was not sent")
+                    return None
+                if parent.status != "sent" or parent.message_id is None:
+                    # Never outside its thread: wait for the parent's id.
+                    await set_row(session, status="pending", claimed_by=None,
+                                  lease_until=None)
+                    return False
+                if parent.thread_id is None:
+                    open_parent = (info.parent_key, parent.channel_id, parent.message_id,
+                                   _thread_title(parent.payload))
+                target = Target(info.channel_id, thread_id=parent.thread_id or parent.message_id,
+                                zone=info.zone)
+            if not await set_row(session, send_started_at=now, attempts=Delivery.attempts + 1,
+                                 lease_until=now + outbox.LEASE):
+                return None  # no longer ours (lease lost)
+            return Prepared(row_id, info, info.key, info.platform, target,
+                            load_part(info.payload), info.started, open_parent)
+
+        return await self.journal.write(op)
+
+    async def _record_thread(self, parent_key: str, thread_id: str) -> None:
+        async def op(session: AsyncSession) -> None:
+            await session.execute(update(Delivery).where(Delivery.key == parent_key)
+                                  .values(thread_id=thread_id))
+            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
+            if parent is not None and parent.subscription_id and parent.story_id:
                 await session.execute(
                     update(PostedStory)
-                    .where(PostedStory.subscription_id == row.subscription_id,
-                           PostedStory.story_id == row.story_id,
-                           PostedStory.message_id.is_(None))
-                    .values(message_id=ref.message_id, thread_id=ref.thread_id))
+                    .where(PostedStory.subscription_id == parent.subscription_id,
+                           PostedStory.story_id == parent.story_id)
+                    .values(thread_id=thread_id))
+
+        await self.journal.write(op)
+
+    async def _record_sent(self, row_id: int, ref: MessageRef, *, info: Claimed,
+                           thread_of: str | None) -> None:
+        root = info.parent_key is None
+        posted = ((info.subscription_id, info.story_id)
+                  if root and info.story_id is not None and info.subscription_id else None)
+        await self.journal.mark_sent(row_id, now=self.clock.now(), message_id=ref.message_id,
+                                     thread_id=ref.thread_id if root else thread_of,
+                                     posted=posted)
+        if root:
+            self._parents.setdefault((info.platform, info.channel_id), {})[info.key] = (
+                ref.message_id, ref.thread_id, _thread_title(info.payload))
         self.sent += 1
+        if self.on_sent is not None:
+            self.on_sent(self.worker, True)
 
     async def _record_failure(self, row_id: int, exc: PlatformError) -> None:
         now = self.clock.now()
@@ -187,18 +425,30 @@ class Sender:
             row = await session.get(Delivery, row_id)
             if row is None:
                 return
-            row.error = str(exc)
+            row.error = str(exc)[:500]
             row.claimed_by = row.lease_until = None
-            if exc.permanent:
+            if exc.permanent or row.attempts >= outbox.MAX_ATTEMPTS:
                 row.status = "failed"
                 self.failed += 1
-                await self._pause_subscription(session, row, str(exc), now)
-                log.warning("delivery %s failed permanently: %s", row.key, exc)
-            else:
-                row.status = "pending"
-                row.send_started_at = None if exc.retry_after is not None else row.send_started_at
-                row.next_attempt_at = now + outbox.backoff(row.attempts, exc.retry_after)
-                log.info("delivery %s will be retried: %s", row.key, exc)
+                if self.on_sent is not None:
+                    self.on_sent(self.worker, False)
+                # Its thread replies can never go out inside its thread: cancel them.
+                await session.execute(
+                    update(Delivery)
+                    .where(Delivery.parent_key == row.key,
+                           Delivery.status.in_(("pending", "claimed")))
+                    .values(status="cancelled", error="parent message was not sent",
+                            claimed_by=None, lease_until=None))
+                if exc.permanent:
+                    await self._pause_subscription(session, row, str(exc), now)
+                log.warning("delivery %s failed for good: %s", row.key, exc)
+                return
+            row.status = "pending"
+            if exc.retry_after is not None:
+                # A rate limit means the platform did not take the message.
+                row.send_started_at = None
+            row.next_attempt_at = now + outbox.backoff(row.attempts, exc.retry_after)
+            log.info("delivery %s will be retried: %s", row.key, exc)
 
     async def _pause_subscription(self, session: AsyncSession, row: Delivery, reason: str,
                                   now: datetime) -> None:
@@ -211,19 +461,37 @@ class Sender:
         sub.paused_reason = reason
         await session.execute(
             update(Delivery)
-            .where(Delivery.subscription_id == sub.id, Delivery.status == "pending")
-            .values(status="cancelled", error="subscription paused"))
+            .where(Delivery.subscription_id == sub.id,
+                   Delivery.status.in_(("pending", "claimed")))
+            .values(status="cancelled", error="subscription paused", claimed_by=None,
+                    lease_until=None))
         notice = Notice(
             f"Updates to this channel are paused: {reason}. "
             "Fix it, then run `subscribe` again to resume.")
+        # Tell the subscriber once: the key names the failure that paused it. A DM user is
+        # told in the DM; a channel is told there (it may be gone: then that fails quietly).
         await outbox.enqueue(session, [outbox.Outgoing(
-            key=f"sub:{sub.id}:paused:{now.isoformat()}", platform=sub.platform,
-            channel_id=sub.user_id or sub.channel_id, part=notice)], now)
+            key=f"sub:{sub.id}:paused:{row.key}"[:255], platform=sub.platform,
+            channel_id=sub.channel_id, part=notice)], now)
 
 
-def _thread_title(parent: Delivery) -> str:
+def _thread_title(payload: str) -> str:
     try:
-        part = load_part(parent.payload)
+        part = load_part(payload)
     except ValueError:
         return "Q&A"
     return str(getattr(part, "headline", None) or getattr(part, "title", None) or "Q&A")[:100]
+
+
+__all__: Sequence[str] = ["Sender"]
+
+
+async def subscription_zones(session: AsyncSession,
+                             ids: set[int | None]) -> dict[int | None, str]:
+    """Time zones of the given subscriptions (one query for a whole claim)."""
+    wanted = [i for i in ids if i is not None]
+    if not wanted:
+        return {}
+    rows = await session.execute(
+        select(Subscription.id, Subscription.timezone).where(Subscription.id.in_(wanted)))
+    return {sub_id: zone for sub_id, zone in rows.tuples()}

@@ -26,7 +26,7 @@ import yarl
 
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
-from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Target
 from bot.platforms.discord.commands import build_tree, sync_tree
 from bot.platforms.discord.errors import missing_error, missing_permissions, platform_errors
 from bot.platforms.discord.render import Message, parse_feedback_id, render
@@ -72,6 +72,7 @@ def shard_of(guild_id: int, shard_count: int) -> int:
 
 class DiscordAdapter(PlatformAdapter):
     name = "discord"
+    limits = DISCORD_LIMITS
 
     def __init__(self, settings: DiscordSettings, *, zone: ZoneInfo,
                  shard_ids: Sequence[int] | None = None, shard_count: int | None = None,

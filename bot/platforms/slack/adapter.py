@@ -25,7 +25,7 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from bot.errors import ConfigError, PlatformError
 from bot.model import Briefing, Part, Reply, Request, Result
-from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import call_api, platform_error
 from bot.platforms.slack.outbound import find_delivery, post_ephemeral, post_messages
@@ -65,6 +65,7 @@ class SlackAdapter(PlatformAdapter):
     """
 
     name = "slack"
+    limits = SLACK_LIMITS
 
     def __init__(self, *, bot_token: str, zone: ZoneInfo, app_token: str | None = None,
                  signing_secret: str | None = None, api_url: str = DEFAULT_API_URL,
