@@ -4,6 +4,7 @@ with its Q&A thread; a new development of a story already posted goes into its t
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from bot.delivery.outbox import Outgoing, enqueue
 from bot.model import Briefing, Lang, Part, SourceReply, UpdatePost, load_part
 from bot.news.topic import compile_expression
 from bot.store.models import Delivery, PostedStory, Story, Subscription
+from bot.text.sentences import normalise
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,15 @@ def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
     return rows
 
 
+def changes_headline_facts(before: str, after: str) -> bool:
+    """A new headline states a figure or date the posted one did not (a number revised,
+    a toll, a date set). A merely reworded headline is not worth a second channel post."""
+    def figures(text: str) -> set[str]:
+        return set(re.findall(r"\d[\d,.]*", normalise(text)))
+
+    return bool(figures(after) - figures(before))
+
+
 def wants(sub: Subscription, story: Story) -> bool:
     if not sub.keywords:
         return True
@@ -114,7 +125,8 @@ async def post_story(session: AsyncSession, sub: Subscription, story: Story,
     posted.revision = story.revision
     posted.said = [*posted.said, *briefing.key_points]
     rows = followup_rows(sub, posted, briefing, story.revision,
-                         headline_changed=before is not None and before != briefing.headline)
+                         headline_changed=before is not None
+                         and changes_headline_facts(before, briefing.headline))
     return await enqueue(session, rows, now)
 
 

@@ -85,12 +85,24 @@ async def test_new_development_goes_into_the_existing_thread(sessions: SessionFa
         assert posted is not None and posted.revision == 2
 
 
-async def test_changed_headline_adds_a_short_update_post(sessions: SessionFactory) -> None:
+async def test_reworded_headline_stays_in_the_thread(sessions: SessionFactory) -> None:
     sub_id, story_id = await seed(sessions)
     async with sessions() as session, session.begin():
         await fan_out(session, [story_id], NOW)
     before = len(await deliveries(sessions))
-    await add_development(sessions, story_id, "Prisoner exchange agreed")
+    await add_development(sessions, story_id, "Leaders press on with the talks")
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    new = (await deliveries(sessions))[before:]
+    assert new and all(r.parent_key == story_key(sub_id, story_id, 0) for r in new)
+
+
+async def test_changed_headline_facts_add_a_short_update_post(sessions: SessionFactory) -> None:
+    sub_id, story_id = await seed(sessions)
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    before = len(await deliveries(sessions))
+    await add_development(sessions, story_id, "Prisoner exchange agreed: 175 for 175")
     async with sessions() as session, session.begin():
         await fan_out(session, [story_id], NOW)
     new = (await deliveries(sessions))[before:]
