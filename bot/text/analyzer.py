@@ -1,0 +1,128 @@
+"""Matching tokens for Japanese and English, from a morphological analyser.
+
+Japanese goes through fugashi (MeCab) with the unidic-lite dictionary: it was faster than
+SudachiPy on our demo data with the same retrieval quality (see ``bench/tokenizers.py``).
+Text is NFKC-normalised and case-folded before analysis, so tokens are for matching only:
+citations are always cut from the original text (``bot.text.sentences``), never from tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from bot.text.sentences import normalise
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+# Numbers keep their thousands separators out ("1,200" -> "1200") so ja "1200人" matches.
+_EN_WORD = re.compile(r"\d+(?:[,.]\d{3})*(?:\.\d+)?|[a-z][a-z'\-]*[a-z]|[a-z]")
+
+EN_STOP = frozenset(
+    "a an and are as at be been but by did do does for from had has have he her his how i in "
+    "into is it its of on or she so that the their them they this to was were what when where "
+    "which who whom why will with would you your about after before over than then there "
+    "these those we our can could should may might any all more most other some such no "
+    "only own same too very just also said says say tell me happened happen happens "
+    "latest newest recent yesterday today week month".split()
+)
+#: Question words and light verbs that never identify a report.
+JA_STOP = frozenset(
+    "する 為る いる 居る ある 有る なる 成る れる られる こと もの よう ため 氏 何 誰 どこ いつ "
+    "どの どんな どう どれ 教える 教え 言う 最新 昨日 今日 動き 際 中 的".split()
+)
+_JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞"})
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def stem_en(word: str) -> str:
+    """A light English stemmer: plurals and possessives only (precision over recall)."""
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def en_tokens(norm: str) -> list[str]:
+    out: list[str] = []
+    for word in _EN_WORD.findall(norm):
+        if word[0].isdigit():
+            out.append(word.replace(",", ""))
+        elif word not in EN_STOP and word not in _MONTHS:
+            out.append(stem_en(word.strip("'-")))
+    return out
+
+
+class Analyzer:
+    """Tokenise text for BM25; the Japanese analyser loads on first use (about 50 MB)."""
+
+    def __init__(self, ja_backend: str = "fugashi") -> None:
+        if ja_backend not in ("fugashi", "sudachi"):
+            raise ValueError(f"unknown Japanese analyser {ja_backend!r}")
+        self.ja_backend = ja_backend
+        self._ja: Callable[[str], list[str]] | None = None
+
+    def tokens(self, text: str) -> list[str]:
+        """Matching tokens of ``text`` (NFKC, case-folded, stop words dropped)."""
+        norm = normalise(text)
+        if not _CJK.search(norm):
+            return en_tokens(norm)
+        return self._japanese()(norm)
+
+    def _japanese(self) -> Callable[[str], list[str]]:
+        if self._ja is None:
+            self._ja = _fugashi() if self.ja_backend == "fugashi" else _sudachi()
+        return self._ja
+
+
+def _fugashi() -> Callable[[str], list[str]]:
+    import fugashi
+
+    tagger: Any = fugashi.Tagger()
+
+    def run(norm: str) -> list[str]:
+        out: list[str] = []
+        for word in tagger(norm):
+            feature = word.feature
+            if feature.pos1 in _JA_DROP_POS:
+                continue
+            surface = word.surface
+            if surface.isascii():
+                out.extend(en_tokens(surface))
+                continue
+            if feature.pos1 in ("動詞", "形容詞") and feature.orthBase:
+                surface = feature.orthBase
+            if surface not in JA_STOP:
+                out.append(surface)
+        return out
+
+    return run
+
+
+def _sudachi() -> Callable[[str], list[str]]:
+    from sudachipy import Dictionary, SplitMode
+
+    tokenizer: Any = Dictionary(dict="core").create(SplitMode.C)
+
+    def run(norm: str) -> list[str]:
+        out: list[str] = []
+        for m in tokenizer.tokenize(norm):
+            pos = m.part_of_speech()[0]
+            if pos in _JA_DROP_POS:
+                continue
+            surface = m.surface()
+            if surface.isascii():
+                out.extend(en_tokens(surface))
+                continue
+            if pos in ("動詞", "形容詞"):
+                surface = m.dictionary_form()
+            if surface not in JA_STOP:
+                out.append(surface)
+        return out
+
+    return run
