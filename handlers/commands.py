@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from bot.answer.extractive import answer_question
+from zoneinfo import ZoneInfo
+
+from bot.answer.extractive import answer_question, scope_of
 from bot.brief.builder import build_briefing, load_story, story_line
 from bot.deps import Deps
 from bot.errors import UserFacingError
@@ -24,21 +27,26 @@ async def ask(req: Request, deps: Deps) -> Result:
         raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
     lang = question_lang(req)
     now = deps.clock.now()
+    zone = ZoneInfo(req.timezone) if req.timezone else deps.settings.zone
     async with deps.sessions() as session, session.begin():
         story_id = await thread_story(session, req)
+        article_ids: list[int] = []
         if story_id is None:
             previous = await previous_answer(session, req, now)
-            story_id = previous.story_id if previous else None
+            if previous is not None and previous.answerable:
+                story_id = previous.story_id
+                article_ids = list(previous.article_ids or [])
         answer = await answer_question(session, question, lang=lang, now=now,
-                                       story_id=story_id)
+                                       engine=deps.engine, zone=zone,
+                                       scope=scope_of(story_id, article_ids))
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
             user_id=req.user_id, question=question, answerable=answer.answerable,
-            article_ids=[], story_id=answer.story_id or story_id, created_at=now)
+            article_ids=list(answer.article_ids), story_id=answer.story_id or story_id,
+            created_at=now)
         session.add(log_row)
         await session.flush()
-    return Answer(answer.question, answer.answerable, answer.sentences, answer.citations,
-                  answer.lang, answer.note, log_row.id, log_row.story_id)
+    return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id)
 
 
 async def latest(req: Request, deps: Deps) -> Result:

@@ -1,85 +1,174 @@
-"""A query-focused extractive answer: the best 1–3 articles, the sentences that match the
-question best, each cited. Below a minimum match it says "no source found" instead."""
+"""A query-focused extractive answer: the best 1–3 articles, their sentences that match the
+question best, each quoted verbatim and cited. Below a minimum match it says "no source
+found" (and what the store covers) instead of answering from a weak match.
+"""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answer.engine import Concept, Engine, Hit, store_span
+from bot.answer.intents import cue_hits, intent_of
+from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
+from bot.news.stories import similarity
 from bot.store.models import Article
-from bot.text.sentences import normalise, split_sentences
-from bot.text.tokens import tokens
+from bot.text.sentences import split_sentences
 
-MIN_SCORE = 0.18
-LATEST_WORDS = ("latest", "newest", "most recent", "最新", "直近")
+#: Share of the question's IDF mass the best article must match to be an answer.
+MIN_COVERAGE = 0.62
+#: In a thread or after a previous answer, the story's own articles need less.
+SCOPED_COVERAGE = 0.2
+#: Other articles join the best one when they score at least this share of it.
+RELATIVE_SCORE = 0.55
+MAX_ARTICLES = 3
+LATEST_SPAN = timedelta(hours=48)
+DUPLICATE = 0.6
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a follow-up is resolved first: the thread's story or the previous answer."""
+
+    story_id: int | None = None
+    article_ids: tuple[int, ...] = ()
 
 
 async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
-                          now: datetime, story_id: int | None = None) -> Answer:
-    articles = list((await session.scalars(select(Article))).all())
-    return answer_from(articles, question, lang=lang, story_id=story_id)
-
-
-def answer_from(articles: Sequence[Article], question: str, *, lang: Lang,
-                story_id: int | None = None) -> Answer:
-    q_tokens = set(tokens(question))
-    wants_latest = any(w in normalise(question) for w in LATEST_WORDS)
-    scored = sorted(
-        ((_score(q_tokens, a, story_id), a) for a in articles),
-        key=lambda pair: (pair[0], pair[1].published_at.timestamp() if wants_latest else 0),
-        reverse=True,
-    )
-    if wants_latest and articles:
-        newest = max(articles, key=lambda a: a.published_at)
-        scored.insert(0, (1.0, newest))
-    best = [a for s, a in scored if s >= MIN_SCORE]
-    best = list(dict.fromkeys(best))[:3]
-    if not best:
-        return no_source(question, lang, articles)
-    best.sort(key=lambda a: a.published_at, reverse=True)
+                          now: datetime, engine: Engine, zone: tzinfo,
+                          scope: Scope | None = None) -> Answer:
+    """Answer ``question`` from the store as it was at ``now``."""
+    await engine.refresh(session)
+    window = parse_window(question, now=now, zone=zone)
+    concepts = engine.concepts(question)
+    intent = intent_of(question)
+    hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
+                                   scope=scope, intent=intent)
+    if not hits:
+        return await no_source(session, question, lang, window)
+    articles = await _load(session, [h.article_id for h in hits])
+    articles = _drop_duplicates(articles)
+    articles.sort(key=lambda a: a.published_at, reverse=True)
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
-        for n, a in enumerate(best, start=1))
+        for n, a in enumerate(articles, start=1))
+    best_id = hits[0].article_id
     sentences: list[Sentence] = []
-    for n, article in enumerate(best, start=1):
-        for sentence in _best_sentences(q_tokens, article, 2 if n == 1 else 1):
-            sentences.append(Sentence(sentence, (n,), article.published_at))
-    return Answer(question, True, tuple(sentences), citations, lang)
+    for n, article in enumerate(articles, start=1):
+        count = 2 if article.id == best_id or len(articles) == 1 else 1
+        for text in best_sentences(article, concepts, engine, intent=intent, count=count):
+            sentences.append(Sentence(text, (n,), article.published_at))
+    story = next((a.story_id for a in articles if a.id == best_id), None)
+    return Answer(question, True, tuple(sentences), citations, lang,
+                  story_id=story if story is not None else (scope.story_id if scope else None),
+                  article_ids=tuple(a.id for a in articles))
 
 
-def no_source(question: str, lang: Lang, articles: Sequence[Article]) -> Answer:
-    if articles:
-        first = min(a.published_at for a in articles).date().isoformat()
-        last = max(a.published_at for a in articles).date().isoformat()
-        cover = (f"{len(articles)} 件の記事({first}〜{last})に該当する記述はありません。"
+async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
+                    now: datetime, window: Window, scope: Scope | None,
+                    intent: str | None) -> tuple[list[Hit], bool]:
+    """The 1–3 articles to answer from, and whether they came from the follow-up scope."""
+    if scope and (scope.story_id is not None or scope.article_ids):
+        ids = set(scope.article_ids)
+        if scope.story_id is not None:
+            ids |= set((await session.scalars(
+                select(Article.id).where(Article.story_id == scope.story_id))).all())
+        if ids:
+            hits = engine.search(concepts, now=now, window=Window(), scope=ids)
+            if hits and hits[0].coverage >= SCOPED_COVERAGE:
+                return _pick(hits, SCOPED_COVERAGE), True
+            if intent is not None or not concepts:
+                newest = engine.newest(now=now, window=Window(), scope=ids)
+                if newest:
+                    return newest[:2], True
+    if window.latest:
+        newest = engine.newest(now=now, window=Window())
+        if not newest:
+            return [], False
+        recent = Window(start=datetime.fromtimestamp(newest[0].published, now.tzinfo)
+                        - LATEST_SPAN, end=now)
+        hits = engine.search(concepts, now=now, window=recent)
+        return (_pick(hits, 0.0) if hits else newest[:2]), False
+    if not concepts or all(c.idf <= 0 for c in concepts):
+        if window.start is None:
+            return [], False
+        return engine.newest(now=now, window=window)[:2], False
+    hits = engine.search(concepts, now=now, window=window)
+    if not hits or hits[0].coverage < MIN_COVERAGE:
+        if window.start is not None and _only_generic(concepts, hits):
+            return engine.newest(now=now, window=window)[:2], False
+        return [], False
+    return _pick(hits, MIN_COVERAGE), False
+
+
+def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
+    """A dated question whose words are only the topic's common ones ("the talks")."""
+    return bool(hits) and all(h.coverage > 0 for h in hits[:1]) and len(concepts) <= 3
+
+
+def _pick(hits: Sequence[Hit], min_coverage: float) -> list[Hit]:
+    top = hits[0]
+    return [h for h in hits if h.coverage >= min_coverage
+            and h.score >= RELATIVE_SCORE * top.score][:MAX_ARTICLES + 2]
+
+
+async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Article]:
+    rows = {a.id: a for a in (await session.scalars(
+        select(Article).where(Article.id.in_(ids)))).all()}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
+    """Keep one of near-identical reports (a syndicated copy adds nothing)."""
+    kept: list[Article] = []
+    for article in articles:
+        if not any(similarity(article.text, k.text) > DUPLICATE for k in kept):
+            kept.append(article)
+        if len(kept) == MAX_ARTICLES:
+            break
+    return kept
+
+
+def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
+                   intent: str | None, count: int) -> list[str]:
+    """The ``count`` sentences of ``article`` that match the question best, in text order."""
+    sentences = split_sentences(article.text) or [article.title]
+    scored: list[tuple[float, int, str]] = []
+    for i, sentence in enumerate(sentences):
+        toks = set(engine.analyzer.tokens(sentence))
+        score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
+        if intent is not None:
+            score += 2.0 * min(cue_hits(intent, sentence), 2)
+        score += 0.3 / (1 + i)
+        scored.append((score, i, sentence))
+    top = sorted(scored, key=lambda s: (-s[0], s[1]))[:count]
+    return [s for _score, _i, s in sorted(top, key=lambda s: s[1])]
+
+
+async def no_source(session: AsyncSession, question: str, lang: Lang,
+                    window: Window) -> Answer:
+    """Say plainly that nothing supports an answer, and what the store does cover."""
+    count, first, last = await store_span(session)
+    when = f" ({window.phrase})" if window.phrase and window.start is not None else ""
+    if count and first and last:
+        span = f"{first.date().isoformat()}〜{last.date().isoformat()}"
+        cover = (f"保存済みの{count}件の記事({span})に、この質問{when}を裏付ける記述はありません。"
                  if lang == "ja" else
-                 f"Nothing in the {len(articles)} stored reports ({first} to {last}) "
-                 "supports an answer.")
+                 f"nothing in the {count} stored reports ({first.date().isoformat()} to "
+                 f"{last.date().isoformat()}) supports an answer{when}. They cover the "
+                 "Russia–Ukraine ceasefire talks.")
     else:
-        cover = "記事がまだありません。" if lang == "ja" else "No reports are stored yet."
+        cover = "記事がまだありません。" if lang == "ja" else "no reports are stored yet."
     return Answer(question, False, (), (), lang, note=f"{label('no_source', lang)}: {cover}")
 
 
-def _score(q_tokens: set[str], article: Article, story_id: int | None) -> float:
-    if not q_tokens:
-        return 0.0
-    doc = Counter(tokens(f"{article.title} {article.title} {article.text}"))
-    hit = sum(1 + math.log(doc[t]) for t in q_tokens if doc[t])
-    score = hit / (len(q_tokens) + 1)
-    if story_id is not None and article.story_id == story_id:
-        score += 0.25
-    return score
-
-
-def _best_sentences(q_tokens: set[str], article: Article, count: int) -> list[str]:
-    sentences = split_sentences(article.text) or [article.title]
-    ranked = sorted(sentences, key=lambda s: len(q_tokens & set(tokens(s))), reverse=True)
-    keep = set(ranked[:count])
-    return [s for s in sentences if s in keep]
+def scope_of(story_id: int | None, article_ids: Collection[int] = ()) -> Scope | None:
+    if story_id is None and not article_ids:
+        return None
+    return Scope(story_id, tuple(article_ids))

@@ -39,10 +39,12 @@ class Segment:
     alive: np.ndarray
     published: np.ndarray = field(init=False)
     story: np.ndarray = field(init=False)
+    ids: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.published = np.array([d.published for d in self.docs], dtype=np.float64)
         self.story = np.array([d.story_id for d in self.docs], dtype=np.int64)
+        self.ids = np.array([d.article_id for d in self.docs], dtype=np.int64)
 
     @property
     def size(self) -> int:
@@ -93,6 +95,7 @@ class SearchIndex:
             self.segments[place[0]].alive[place[1]] = False
 
     def _build(self, metas: list[DocMeta], ids: list[np.ndarray]) -> Segment:
+        logging.getLogger("bm25s").setLevel(logging.WARNING)
         model = bm25s.BM25(k1=self.k1, b=self.b)
         vocab_ids = {i: i for i in range(len(self.vocab))}
         model.index(([list(map(int, x)) for x in ids], vocab_ids),

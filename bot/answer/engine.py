@@ -1,0 +1,169 @@
+"""Retrieval over the store: one per process, refreshed from the store by article id.
+
+``refresh`` reads only articles newer than the last one indexed (or updated since), so a
+new article costs one small segment, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.answer.index import DocMeta, SearchIndex
+from bot.answer.when import Window
+from bot.store.models import Article
+from bot.text.analyzer import Analyzer
+from bot.text.glossary import Glossary
+
+log = logging.getLogger(__name__)
+REFRESH_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One query term with its translations: a document matches it through any of them."""
+
+    tokens: tuple[str, ...]
+    ids: tuple[int | None, ...]
+    idf: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    score: float
+    #: Share of the question's IDF mass the article matches (0..1).
+    coverage: float
+    published: float
+    story_id: int
+
+
+class Engine:
+    """The analyser, the glossary and the index, kept for the life of the process."""
+
+    def __init__(self, *, analyzer: Analyzer | None = None,
+                 glossary: Glossary | None = None, index: SearchIndex | None = None) -> None:
+        self.analyzer = analyzer or Analyzer()
+        self._glossary = glossary
+        self.index = index or SearchIndex()
+        self.max_id = 0
+        self.max_updated: datetime | None = None
+
+    @property
+    def glossary(self) -> Glossary:
+        if self._glossary is None:
+            self._glossary = Glossary.load(self.analyzer)
+        return self._glossary
+
+    def doc_tokens(self, title: str, text: str) -> list[str]:
+        # The title counts twice: it says what the report is about.
+        title_tokens = self.analyzer.tokens(title)
+        return title_tokens + title_tokens + self.analyzer.tokens(text)
+
+    async def refresh(self, session: AsyncSession) -> int:
+        """Index articles stored or updated since the last refresh; returns how many."""
+        added = 0
+        while True:
+            cond = Article.id > self.max_id
+            if self.max_updated is not None:
+                cond = or_(cond, Article.updated_at > self.max_updated)
+            rows = (await session.execute(
+                select(Article.id, Article.title, Article.text, Article.lang,
+                       Article.published_at, Article.story_id, Article.updated_at)
+                .where(cond).order_by(Article.id).limit(REFRESH_BATCH))).all()
+            if not rows:
+                return added
+            docs = [(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0, r.lang),
+                     self.doc_tokens(r.title, r.text)) for r in rows]
+            self.index.add(docs)
+            added += len(rows)
+            self.max_id = max(self.max_id, max(r.id for r in rows))
+            stamps = [r.updated_at for r in rows if r.updated_at is not None]
+            if stamps:
+                self.max_updated = max([*stamps, *( [self.max_updated] if self.max_updated
+                                                    else [])])
+            if len(rows) < REFRESH_BATCH:
+                return added
+
+    def concepts(self, question: str) -> list[Concept]:
+        """The question's terms, each with its glossary translations as alternatives."""
+        tokens = list(dict.fromkeys(self.analyzer.tokens(question)))
+        alternatives = self.glossary.alternatives(tokens)
+        out: list[Concept] = []
+        for token in tokens:
+            alts = (token, *sorted(alternatives[token] - {token}))
+            ids = tuple(self.index.token_id(t) for t in alts)
+            out.append(Concept(alts, ids, self.index.concept_idf(ids)))
+        return out
+
+    def search(self, concepts: Sequence[Concept], *, now: datetime, window: Window,
+               scope: Collection[int] | None = None, limit: int = 10) -> list[Hit]:
+        """Rank articles published by ``now`` within ``window`` (and ``scope``, if given)."""
+        total_idf = sum(c.idf for c in concepts)
+        if not concepts or total_idf <= 0:
+            return []
+        hits: list[Hit] = []
+        lo = window.start.timestamp() if window.start else -np.inf
+        hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
+        postings = [[p for t in c.ids if t is not None for p in self.index.postings(t)]
+                    for c in concepts]
+        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        for number, seg in enumerate(self.index.segments):
+            allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
+            if scope_ids is not None:
+                allowed &= np.isin(seg.ids, scope_ids)
+            if not allowed.any():
+                continue
+            score = np.zeros(seg.size, dtype=np.float32)
+            covered = np.zeros(seg.size, dtype=np.float32)
+            for concept, plist in zip(concepts, postings, strict=True):
+                best = np.zeros(seg.size, dtype=np.float32)
+                for seg_no, docs, values in plist:
+                    if seg_no == number:
+                        np.maximum.at(best, docs, values)
+                score += best
+                covered += (best > 0) * concept.idf
+            score[~allowed] = 0
+            candidates = np.flatnonzero(score > 0)
+            if candidates.size > limit:
+                candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
+            for pos in candidates:
+                doc = seg.docs[int(pos)]
+                hits.append(Hit(doc.article_id, float(score[pos]),
+                                float(covered[pos]) / total_idf, doc.published, doc.story_id))
+        hits.sort(key=lambda h: (h.score, h.published), reverse=True)
+        return hits[:limit]
+
+    def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
+               limit: int = 10) -> list[Hit]:
+        """The most recent articles published by ``now`` in ``window`` (and ``scope``)."""
+        out: list[Hit] = []
+        lo = window.start.timestamp() if window.start else -np.inf
+        hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
+        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        for seg in self.index.segments:
+            mask = seg.alive & (seg.published >= lo) & (seg.published < hi)
+            if scope_ids is not None:
+                mask &= np.isin(seg.ids, scope_ids)
+            ok = np.flatnonzero(mask)
+            top = ok[np.argsort(-seg.published[ok])[:limit]]
+            out += [Hit(seg.docs[int(p)].article_id, 0.0, 0.0, float(seg.published[p]),
+                        seg.docs[int(p)].story_id) for p in top]
+        out.sort(key=lambda h: h.published, reverse=True)
+        return out[:limit]
+
+
+async def store_span(session: AsyncSession) -> tuple[int, datetime | None, datetime | None]:
+    """How many articles the store has and the dates they span (for "no source" notes)."""
+    count = await session.scalar(select(func.count(Article.id)))
+    first = await session.scalar(
+        select(Article.published_at).order_by(Article.published_at).limit(1))
+    last = await session.scalar(
+        select(Article.published_at).order_by(Article.published_at.desc()).limit(1))
+    return int(count or 0), first, last
