@@ -7,6 +7,8 @@ new article costs one small segment, not a rebuild.
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +25,9 @@ from bot.text.glossary import Glossary
 
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 20_000
+GENERIC_WEIGHT = 0.35
+_EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
+_JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,15 @@ class Concept:
     tokens: tuple[str, ...]
     ids: tuple[int | None, ...]
     idf: float
+    #: A name (capitalised, katakana, Latin in Japanese): missing it means another event.
+    name: bool = False
+    #: How many stored articles contain it or a translation.
+    df: int = 0
+
+    @property
+    def weight(self) -> float:
+        """Weight in coverage: names count fully, ordinary words a third."""
+        return self.idf if self.name else self.idf * GENERIC_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -95,17 +109,28 @@ class Engine:
         """The question's terms, each with its glossary translations as alternatives."""
         tokens = list(dict.fromkeys(self.analyzer.tokens(question)))
         alternatives = self.glossary.alternatives(tokens)
+        names = self._names(question)
         out: list[Concept] = []
         for token in tokens:
             alts = (token, *sorted(alternatives[token] - {token}))
             ids = tuple(self.index.token_id(t) for t in alts)
-            out.append(Concept(alts, ids, self.index.concept_idf(ids)))
+            df = sum(self.index.global_df(i) for i in ids if i is not None)
+            out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names, df))
         return out
+
+    def concepts_for(self, question: str, window: Window) -> list[Concept]:
+        """Concepts of the question without the words that named its time window."""
+        return self.concepts(_strip_phrase(question, window))
+
+    def _names(self, question: str) -> set[str]:
+        if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):
+            return {t for t in self.analyzer.tokens(question) if _JA_NAME.match(t)}
+        return {t for word in _EN_NAME.findall(question) for t in self.analyzer.tokens(word)}
 
     def search(self, concepts: Sequence[Concept], *, now: datetime, window: Window,
                scope: Collection[int] | None = None, limit: int = 10) -> list[Hit]:
         """Rank articles published by ``now`` within ``window`` (and ``scope``, if given)."""
-        total_idf = sum(c.idf for c in concepts)
+        total_idf = sum(c.weight for c in concepts)
         if not concepts or total_idf <= 0:
             return []
         hits: list[Hit] = []
@@ -128,7 +153,7 @@ class Engine:
                     if seg_no == number:
                         np.maximum.at(best, docs, values)
                 score += best
-                covered += (best > 0) * concept.idf
+                covered += (best > 0) * concept.weight
             score[~allowed] = 0
             candidates = np.flatnonzero(score > 0)
             if candidates.size > limit:
@@ -157,6 +182,13 @@ class Engine:
                         seg.docs[int(p)].story_id) for p in top]
         out.sort(key=lambda h: h.published, reverse=True)
         return out[:limit]
+
+
+def _strip_phrase(question: str, window: Window) -> str:
+    if not window.phrase or window.start is None:
+        return question
+    pattern = re.compile(re.escape(window.phrase), re.IGNORECASE)
+    return pattern.sub(" ", unicodedata.normalize("NFKC", question))
 
 
 async def store_span(session: AsyncSession) -> tuple[int, datetime | None, datetime | None]:

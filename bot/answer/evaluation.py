@@ -57,6 +57,8 @@ class Scores:
     said_none: int = 0
     said_none_right: int = 0
     unanswerable: int = 0
+    newer: int = 0
+    newer_first: int = 0
     misses: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, float]:
@@ -66,7 +68,8 @@ class Scores:
                 "hit@3": ratio(self.hit3, self.answerable),
                 "fact_recall": ratio(self.facts_found, self.facts),
                 "no_source_precision": ratio(self.said_none_right, self.said_none),
-                "no_source_recall": ratio(self.said_none_right, self.unanswerable)}
+                "no_source_recall": ratio(self.said_none_right, self.unanswerable),
+                "newer_report_first": ratio(self.newer_first, self.newer)}
 
 
 #: ``(question, now, zone, scope) -> (answer, guids of cited articles in order)``
@@ -96,8 +99,10 @@ async def evaluate(questions: Sequence[Question], sessions: SessionFactory,
                    ask: Asker) -> Scores:
     """Ask every question the way a reader would (follow-ups after their context)."""
     async with sessions() as session:
-        by_guid = dict((await session.execute(
-            select(Article.guid, Article.story_id))).tuples().all())
+        rows = (await session.execute(
+            select(Article.guid, Article.story_id, Article.url))).tuples().all()
+    by_guid = {g: s for g, s, _u in rows}
+    urls = {g: (u,) for g, _s, u in rows}
     scores = Scores()
     for q in questions:
         now = q.asked_at.astimezone(UTC) if q.asked_at else DEFAULT_NOW
@@ -111,7 +116,7 @@ async def evaluate(questions: Sequence[Question], sessions: SessionFactory,
         elif q.context and "story_hint" in q.context:
             scope = Scope(by_guid.get(q.context["story_hint"]))
         answer, guids = await ask(q.text, q.lang, now, zone, scope)
-        score_one(scores, q, answer, guids)
+        score_one(scores, q, answer, guids, urls)
     return scores
 
 
@@ -122,7 +127,8 @@ def _zone_of(when: datetime) -> ZoneInfo:
     return ZoneInfo(f"Etc/GMT{-hours:+d}" if hours else "UTC")
 
 
-def score_one(scores: Scores, q: Question, answer: Answer, guids: Sequence[str]) -> None:
+def score_one(scores: Scores, q: Question, answer: Answer, guids: Sequence[str],
+              cited_urls: dict[str, tuple[str, ...]]) -> None:
     if q.kind == "unanswerable":
         scores.unanswerable += 1
         if not answer.answerable:
@@ -138,6 +144,11 @@ def score_one(scores: Scores, q: Question, answer: Answer, guids: Sequence[str])
         scores.misses.append(f"{q.id}: said no source")
         return
     support = set(q.support)
+    if q.kind == "newer_wins":
+        scores.newer += 1
+        first = next((c for c in answer.citations if c.n == 1), None)
+        scores.newer_first += bool(first and guids and first.url in cited_urls.get(
+            q.support[0], ()))
     scores.hit1 += bool(guids[:1] and guids[0] in support)
     scores.hit3 += bool(support.intersection(guids[:3]))
     text = normalise(answer.text)

@@ -28,8 +28,11 @@ SCOPED_COVERAGE = 0.2
 #: Other articles join the best one when they score at least this share of it.
 RELATIVE_SCORE = 0.55
 MAX_ARTICLES = 3
+#: Supporting articles may match less of the question than the best one.
+SECONDARY = 0.6
 LATEST_SPAN = timedelta(hours=48)
 DUPLICATE = 0.6
+OTHER_LANG_DELAY = 12 * 3600
 
 
 @dataclass(frozen=True)
@@ -46,15 +49,17 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     """Answer ``question`` from the store as it was at ``now``."""
     await engine.refresh(session)
     window = parse_window(question, now=now, zone=zone)
-    concepts = engine.concepts(question)
+    concepts = engine.concepts_for(question, window)
     intent = intent_of(question)
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent)
     if not hits:
         return await no_source(session, question, lang, window)
-    articles = await _load(session, [h.article_id for h in hits])
-    articles = _drop_duplicates(articles)
-    articles.sort(key=lambda a: a.published_at, reverse=True)
+    ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
+    # The newer report leads (an update, or a later report of the same development);
+    # same-day reports in the reader's language come before translations of them.
+    articles = sorted(ranked, key=lambda a: a.published_at.timestamp()
+                      - (0 if a.lang == lang else OTHER_LANG_DELAY), reverse=True)
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(articles, start=1))
@@ -67,7 +72,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     story = next((a.story_id for a in articles if a.id == best_id), None)
     return Answer(question, True, tuple(sentences), citations, lang,
                   story_id=story if story is not None else (scope.story_id if scope else None),
-                  article_ids=tuple(a.id for a in articles))
+                  article_ids=tuple(a.id for a in ranked))
 
 
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
@@ -80,7 +85,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             ids |= set((await session.scalars(
                 select(Article.id).where(Article.story_id == scope.story_id))).all())
         if ids:
-            hits = engine.search(concepts, now=now, window=Window(), scope=ids)
+            hits = rerank(engine.search(concepts, now=now, window=Window(), scope=ids))
             if hits and hits[0].coverage >= SCOPED_COVERAGE:
                 return _pick(hits, SCOPED_COVERAGE), True
             if intent is not None or not concepts:
@@ -93,18 +98,27 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return [], False
         recent = Window(start=datetime.fromtimestamp(newest[0].published, now.tzinfo)
                         - LATEST_SPAN, end=now)
-        hits = engine.search(concepts, now=now, window=recent)
+        hits = rerank(engine.search(concepts, now=now, window=recent))
         return (_pick(hits, 0.0) if hits else newest[:2]), False
     if not concepts or all(c.idf <= 0 for c in concepts):
         if window.start is None:
             return [], False
         return engine.newest(now=now, window=window)[:2], False
-    hits = engine.search(concepts, now=now, window=window)
-    if not hits or hits[0].coverage < MIN_COVERAGE:
+    hits = engine.search(concepts, now=now, window=window, limit=30)
+    if any(c.name and c.df == 0 for c in concepts):
+        # The question names something no stored report mentions: another event.
+        return [], False
+    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE])
+    if not good:
         if window.start is not None and _only_generic(concepts, hits):
             return engine.newest(now=now, window=window)[:2], False
         return [], False
-    return _pick(hits, MIN_COVERAGE), False
+    return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+def rerank(hits: Sequence[Hit]) -> list[Hit]:
+    """BM25 score scaled by how much of the question an article covers."""
+    return sorted(hits, key=lambda h: (h.score * h.coverage, h.published), reverse=True)
 
 
 def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
@@ -114,7 +128,7 @@ def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
 
 def _pick(hits: Sequence[Hit], min_coverage: float) -> list[Hit]:
     top = hits[0]
-    return [h for h in hits if h.coverage >= min_coverage
+    return [h for h in hits if h.coverage >= min_coverage * SECONDARY
             and h.score >= RELATIVE_SCORE * top.score][:MAX_ARTICLES + 2]
 
 

@@ -45,6 +45,12 @@ class Window:
                 and (self.end is None or when < self.end))
 
 
+def without_phrase(question: str, window: Window) -> str:
+    """The question without the words that named its time (they are not search terms)."""
+    q = normalise(question)
+    return q.replace(window.phrase, " ") if window.phrase and window.start else q
+
+
 def parse_window(question: str, *, now: datetime, zone: tzinfo) -> Window:
     """The time window a question asks about; unbounded when it names no time."""
     q = normalise(question)

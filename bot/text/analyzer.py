@@ -31,7 +31,8 @@ JA_STOP = frozenset(
     "する 為る いる 居る ある 有る なる 成る れる られる こと もの よう ため 氏 何 誰 どこ いつ "
     "どの どんな どう どれ 教える 教え 言う 最新 昨日 今日 動き 際 中 的".split()
 )
-_JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞"})
+_JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞",
+                          "連体詞", "代名詞"})
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
