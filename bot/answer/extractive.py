@@ -22,7 +22,7 @@ from bot.store.models import Article
 from bot.text.sentences import split_sentences
 
 #: Share of the question's IDF mass the best article must match to be an answer.
-MIN_COVERAGE = 0.62
+MIN_COVERAGE = 0.5
 #: In a thread or after a previous answer, the story's own articles need less.
 SCOPED_COVERAGE = 0.2
 #: Other articles join the best one when they score at least this share of it.

@@ -12,18 +12,21 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import Stemmer
+
 from bot.text.sentences import normalise
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 # Numbers keep their thousands separators out ("1,200" -> "1200") so ja "1200人" matches.
-_EN_WORD = re.compile(r"\d+(?:[,.]\d{3})*(?:\.\d+)?|[a-z][a-z'\-]*[a-z]|[a-z]")
+_EN_WORD = re.compile(r"\d+(?:[,.]\d{3})*(?:\.\d+)?(?:st|nd|rd|th)?|[a-z][a-z'\-]*[a-z]|[a-z]")
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
 
 EN_STOP = frozenset(
     "a an and are as at be been but by did do does for from had has have he her his how i in "
     "into is it its of on or she so that the their them they this to was were what when where "
     "which who whom why will with would you your about after before over than then there "
     "these those we our can could should may might any all more most other some such no "
-    "only own same too very just also said says say tell me happened happen happens "
+    "only own same too very just also said says say tell me happened happen happens many much "
     "latest newest recent yesterday today week month".split()
 )
 #: Question words and light verbs that never identify a report.
@@ -38,24 +41,15 @@ _MONTHS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
-def stem_en(word: str) -> str:
-    """A light English stemmer: plurals and possessives only (precision over recall)."""
-    if word.endswith("'s"):
-        word = word[:-2]
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def en_tokens(norm: str) -> list[str]:
+def en_tokens(norm: str, stem: Callable[[str], str]) -> list[str]:
+    """English words of NFKC-normalised, case-folded text, stemmed (Snowball)."""
     out: list[str] = []
     for word in _EN_WORD.findall(norm):
         if word[0].isdigit():
-            out.append(word.replace(",", ""))
+            out.append(_ORDINAL.sub("", word.replace(",", "")))
         elif word not in EN_STOP and word not in _MONTHS:
-            out.append(stem_en(word.strip("'-")))
+            word = word.strip("'-").removesuffix("'s").removesuffix("’s")
+            out.append(stem(word))
     return out
 
 
@@ -67,21 +61,23 @@ class Analyzer:
             raise ValueError(f"unknown Japanese analyser {ja_backend!r}")
         self.ja_backend = ja_backend
         self._ja: Callable[[str], list[str]] | None = None
+        self.stem: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
 
     def tokens(self, text: str) -> list[str]:
         """Matching tokens of ``text`` (NFKC, case-folded, stop words dropped)."""
         norm = normalise(text)
         if not _CJK.search(norm):
-            return en_tokens(norm)
+            return en_tokens(norm, self.stem)
         return self._japanese()(norm)
 
     def _japanese(self) -> Callable[[str], list[str]]:
         if self._ja is None:
-            self._ja = _fugashi() if self.ja_backend == "fugashi" else _sudachi()
+            self._ja = (_fugashi(self.stem) if self.ja_backend == "fugashi"
+                        else _sudachi(self.stem))
         return self._ja
 
 
-def _fugashi() -> Callable[[str], list[str]]:
+def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
     import fugashi
 
     tagger: Any = fugashi.Tagger()
@@ -94,7 +90,7 @@ def _fugashi() -> Callable[[str], list[str]]:
                 continue
             surface = word.surface
             if surface.isascii():
-                out.extend(en_tokens(surface))
+                out.extend(en_tokens(surface, stem))
                 continue
             if feature.pos1 in ("動詞", "形容詞") and feature.orthBase:
                 surface = feature.orthBase
@@ -105,7 +101,7 @@ def _fugashi() -> Callable[[str], list[str]]:
     return run
 
 
-def _sudachi() -> Callable[[str], list[str]]:
+def _sudachi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
     from sudachipy import Dictionary, SplitMode
 
     tokenizer: Any = Dictionary(dict="core").create(SplitMode.C)
@@ -118,7 +114,7 @@ def _sudachi() -> Callable[[str], list[str]]:
                 continue
             surface = m.surface()
             if surface.isascii():
-                out.extend(en_tokens(surface))
+                out.extend(en_tokens(surface, stem))
                 continue
             if pos in ("動詞", "形容詞"):
                 surface = m.dictionary_form()
