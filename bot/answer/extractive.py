@@ -5,6 +5,7 @@ found" (and what the store covers) instead of answering from a weak match.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
@@ -64,10 +65,12 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(articles, start=1))
     best_id = hits[0].article_id
+    wants = answer_type(question)
     sentences: list[Sentence] = []
     for n, article in enumerate(articles, start=1):
-        count = 2 if article.id == best_id or len(articles) == 1 else 1
-        for text in best_sentences(article, concepts, engine, intent=intent, count=count):
+        count = 3 if article.id == best_id else 1
+        for text in best_sentences(article, concepts, engine, intent=intent, count=count,
+                                   wants=wants):
             sentences.append(Sentence(text, (n,), article.published_at))
     story = next((a.story_id for a in articles if a.id == best_id), None)
     return Answer(question, True, tuple(sentences), citations, lang,
@@ -149,8 +152,28 @@ def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
     return kept
 
 
+_ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # question pattern -> what a sentence answering it contains
+    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official)|誰|だれ|首脳は|出席"),
+            re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
+    "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
+               re.compile(r"\d")),
+    "when": (re.compile(r"\bwhen\b|what time|いつ|何時|何日"),
+             re.compile(r"\d+\s*(?:日|月|時)|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+                        re.IGNORECASE)),
+    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
+              re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
+}
+
+
+def answer_type(question: str) -> list[re.Pattern[str]]:
+    """What kind of thing the question asks for, as patterns a good sentence contains."""
+    return [want for ask, want in _ANSWER_TYPES.values() if ask.search(question.lower())]
+
+
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
-                   intent: str | None, count: int) -> list[str]:
+                   intent: str | None, count: int,
+                   wants: Sequence[re.Pattern[str]] = ()) -> list[str]:
     """The ``count`` sentences of ``article`` that match the question best, in text order."""
     sentences = split_sentences(article.text) or [article.title]
     scored: list[tuple[float, int, str]] = []
@@ -159,6 +182,7 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
         if intent is not None:
             score += 2.0 * min(cue_hits(intent, sentence), 2)
+        score += sum(1.5 for want in wants if want.search(sentence))
         score += 0.3 / (1 + i)
         scored.append((score, i, sentence))
     top = sorted(scored, key=lambda s: (-s[0], s[1]))[:count]
