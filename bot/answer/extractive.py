@@ -83,7 +83,8 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                     intent: str | None) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope."""
     if scope and (scope.story_id is not None or scope.article_ids):
-        ids = set(scope.article_ids)
+        # The previous answer's best report and its story; not every report it cited.
+        ids = set(scope.article_ids[:1])
         if scope.story_id is not None:
             ids |= set((await session.scalars(
                 select(Article.id).where(Article.story_id == scope.story_id))).all())
@@ -101,8 +102,10 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return [], False
         recent = Window(start=datetime.fromtimestamp(newest[0].published, now.tzinfo)
                         - LATEST_SPAN, end=now)
-        hits = rerank(engine.search(concepts, now=now, window=recent))
-        return (_pick(hits, 0.0) if hits else newest[:2]), False
+        hits = engine.search(concepts, now=now, window=recent)
+        # "Latest" means newest first, among reports that match the rest of the question.
+        hits.sort(key=lambda h: h.published, reverse=True)
+        return (hits[:2] if hits else newest[:2]), False
     if not concepts or all(c.idf <= 0 for c in concepts):
         if window.start is None:
             return [], False
