@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
-
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
 from bot.answer.extractive import answer_question, scope_of
+from bot.answer.llm import Source, rewrite_answer
 from bot.brief.builder import build_briefing, load_story, story_line
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
-from bot.store.models import AnswerLog, Feed, Feedback, Story
+from bot.store.models import AnswerLog, Article, Feed, Feedback, Story
 from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.subscriptions import subscribe, unsubscribe
@@ -46,7 +47,18 @@ async def ask(req: Request, deps: Deps) -> Result:
             created_at=now)
         session.add(log_row)
         await session.flush()
+        sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
+    if sources:
+        answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)
     return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id)
+
+
+async def llm_sources(session: AsyncSession, answer: Answer) -> list[Source]:
+    """The cited articles, numbered as in the answer, for the optional LLM backend."""
+    rows = {a.url: a for a in (await session.scalars(
+        select(Article).where(Article.id.in_(answer.article_ids)))).all()}
+    return [Source(c.n, rows[c.url].title, rows[c.url].text)
+            for c in answer.citations if c.url in rows]
 
 
 async def latest(req: Request, deps: Deps) -> Result:

@@ -7,7 +7,7 @@ Shared by ``bench/quality.py`` (prints the table) and the quality-floor test.
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,7 +128,7 @@ def _zone_of(when: datetime) -> ZoneInfo:
 
 
 def score_one(scores: Scores, q: Question, answer: Answer, guids: Sequence[str],
-              cited_urls: dict[str, tuple[str, ...]]) -> None:
+              cited_urls: Mapping[str, tuple[str, ...]]) -> None:
     if q.kind == "unanswerable":
         scores.unanswerable += 1
         if not answer.answerable:

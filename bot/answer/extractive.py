@@ -158,11 +158,13 @@ def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
     "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official)|誰|だれ|首脳は|出席"),
-            re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
+            re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
+                       r"|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
     "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
                re.compile(r"\d")),
     "when": (re.compile(r"\bwhen\b|what time|いつ|何時|何日"),
-             re.compile(r"\d+\s*(?:日|月|時)|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+             re.compile(r"\d+\s*(?:日|月|時)"
+                        r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
                         re.IGNORECASE)),
     "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
               re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
