@@ -153,3 +153,19 @@ async def test_a_new_article_is_indexed_without_rebuilding_the_index(
     assert answer.answerable and "Zorbland" in answer.text
     assert engine.index.segments[0] is segments_before[0]
     assert len(engine.index.segments) == len(segments_before) + 1
+
+
+async def test_matching_is_nfkc_but_the_quote_keeps_the_source_characters(
+        sessions: SessionFactory, engine: Engine) -> None:
+    text = ("ロシアとウクライナは９月１日、ドーハで協議し、捕虜を１５００人ずつ交換することで"
+            "合意した。ＮＡＴＯは歓迎した。")
+    async with sessions() as session, session.begin():
+        session.add(Article(guid="fw", url="https://example.test/fw", title="ドーハ協議で合意",
+                            text=text, source="Test", lang="ja", published_at=AFTER_ALL,
+                            fetched_at=AFTER_ALL))
+    answer = await ask(sessions, engine, "ドーハでの協議で捕虜は何人ずつ交換される? 1500人?",
+                       lang="ja")
+    quoted = [s.text for s in answer.sentences]
+    assert any("１５００人" in q for q in quoted)
+    assert all(q in text for q in quoted if "１５００" in q)
+    assert not any("1500人" in q for q in quoted)
