@@ -151,7 +151,8 @@ class Engine:
                 best = np.zeros(seg.size, dtype=np.float32)
                 for seg_no, docs, values in plist:
                     if seg_no == number:
-                        np.maximum.at(best, docs, values)
+                        # A token's postings name each document once: plain indexing works.
+                        best[docs] = np.maximum(best[docs], values)
                 score += best
                 covered += (best > 0) * concept.weight
             score[~allowed] = 0
