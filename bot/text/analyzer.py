@@ -106,7 +106,7 @@ def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
 def _sudachi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
     from sudachipy import Dictionary, SplitMode
 
-    tokenizer: Any = Dictionary(dict="core").create(SplitMode.C)
+    tokenizer: Any = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
     def run(norm: str) -> list[str]:
         out: list[str] = []
