@@ -72,7 +72,7 @@ def synthetic(n: int, pool: dict[str, list[str]], rng: random.Random) -> list[di
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def main(n_docs: int, n_queries: int) -> dict[str, float]:

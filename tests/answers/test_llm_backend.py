@@ -53,10 +53,10 @@ async def fake_llm() -> AsyncIterator[tuple[FakeOpenAI, str]]:
         await server.close()
 
 
-async def ask_with_llm(demo_dir: Path, base_url: str, *, timeout: float = 5.0,
+async def ask_with_llm(demo_dir: Path, base_url: str, *, limit_s: float = 5.0,
                        lang: str = "en") -> Answer:
     settings = demo_settings(demo_dir, llm={"enabled": True, "base_url": base_url,
-                                            "model": "fake", "timeout_seconds": timeout,
+                                            "model": "fake", "timeout_seconds": limit_s,
                                             "api_key": "sk-test"})
     async with BotApp(settings, clock=FixedClock()) as app:
         result = await app.handle(Request(platform="console", command="ask", text=QUESTION,
@@ -103,7 +103,7 @@ async def test_a_slow_llm_times_out_and_the_extractive_answer_is_used(
     fake, url = fake_llm
     fake.reply = "Ukraine accepted a 30-day ceasefire [1]."
     fake.delay = 2.0
-    answer = await ask_with_llm(demo_dir, url, timeout=0.2)
+    answer = await ask_with_llm(demo_dir, url, limit_s=0.2)
     assert answer.note == "" and "Jeddah" in answer.text
 
 
