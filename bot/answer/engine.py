@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import numpy as np
 from sqlalchemy import func, or_, select
@@ -25,6 +25,7 @@ from bot.text.glossary import Glossary
 
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 20_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GENERIC_WEIGHT = 0.35
 _EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
@@ -67,7 +68,8 @@ class Engine:
         self._glossary = glossary
         self.index = index or SearchIndex()
         self.max_id = 0
-        self.max_updated: datetime | None = None
+        #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
+        self.max_updated = EPOCH
 
     @property
     def glossary(self) -> Glossary:
@@ -84,9 +86,7 @@ class Engine:
         """Index articles stored or updated since the last refresh; returns how many."""
         added = 0
         while True:
-            cond = Article.id > self.max_id
-            if self.max_updated is not None:
-                cond = or_(cond, Article.updated_at > self.max_updated)
+            cond = or_(Article.id > self.max_id, Article.updated_at > self.max_updated)
             rows = (await session.execute(
                 select(Article.id, Article.title, Article.text, Article.lang,
                        Article.published_at, Article.story_id, Article.updated_at)
@@ -98,10 +98,8 @@ class Engine:
             self.index.add(docs)
             added += len(rows)
             self.max_id = max(self.max_id, max(r.id for r in rows))
-            stamps = [r.updated_at for r in rows if r.updated_at is not None]
-            if stamps:
-                self.max_updated = max([*stamps, *( [self.max_updated] if self.max_updated
-                                                    else [])])
+            self.max_updated = max([self.max_updated,
+                                    *(r.updated_at for r in rows if r.updated_at is not None)])
             if len(rows) < REFRESH_BATCH:
                 return added
 

@@ -59,7 +59,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
     # The newer report leads (an update, or a later report of the same development);
     # same-day reports in the reader's language come before translations of them.
-    articles = sorted(ranked, key=lambda a: a.published_at.timestamp()
+    articles = sorted(ranked, key=lambda a: reported_at(a).timestamp()
                       - (0 if a.lang == lang else OTHER_LANG_DELAY), reverse=True)
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
@@ -71,7 +71,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         count = 3 if article.id == best_id else 1
         for text in best_sentences(article, concepts, engine, intent=intent, count=count,
                                    wants=wants):
-            sentences.append(Sentence(text, (n,), article.published_at))
+            sentences.append(Sentence(text, (n,), reported_at(article)))
     story = next((a.story_id for a in articles if a.id == best_id), None)
     return Answer(question, True, tuple(sentences), citations, lang,
                   story_id=story if story is not None else (scope.story_id if scope else None),
@@ -120,6 +120,13 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return engine.newest(now=now, window=window)[:2], False
         return [], False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+def reported_at(article: Article) -> datetime:
+    """When the report said what it now says: an updated report is as new as its update."""
+    if article.update_count and article.updated_at is not None:
+        return max(article.updated_at, article.published_at)
+    return article.published_at
 
 
 def rerank(hits: Sequence[Hit]) -> list[Hit]:

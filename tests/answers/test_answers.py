@@ -169,3 +169,26 @@ async def test_matching_is_nfkc_but_the_quote_keeps_the_source_characters(
     assert any("１５００人" in q for q in quoted)
     assert all(q in text for q in quoted if "１５００" in q)
     assert not any("1500人" in q for q in quoted)
+
+
+async def test_an_updated_report_leads_with_its_update_date(
+        sessions: SessionFactory, engine: Engine) -> None:
+    await ask(sessions, engine, "Jeddah")
+    later = datetime(2025, 8, 30, tzinfo=UTC)
+    async with sessions() as session, session.begin():
+        article = await session.scalar(select(Article).where(
+            Article.guid.like("%harbor-wire/0311-jeddah-ceasefire")))
+        assert article is not None
+        article.previous_text = article.text
+        article.text = ("Ukraine said on 11 March it was ready to accept a US proposal for an "
+                        "immediate, interim 30-day ceasefire in Jeddah. Russia rejected the "
+                        "Jeddah proposal on 29 August.")
+        article.update_count = 1
+        article.updated_at = later
+    segments = len(engine.index.segments)
+    answer = await ask(sessions, engine, "Has Russia rejected the Jeddah proposal?")
+    assert len(engine.index.segments) == segments + 1  # the update was re-indexed
+    stored = await articles_by_url(sessions)
+    first = next(c for c in answer.citations if c.n == 1)
+    assert stored[first.url].guid.endswith("0311-jeddah-ceasefire")
+    assert answer.text.startswith("(2025-08-30)") and "rejected" in answer.text
