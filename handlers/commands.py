@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.answer.extractive import answer_question, scope_of
-from bot.answer.llm import Source, rewrite_answer
+from bot.answer.llm import Source, rewrite_answer, rewrite_commentary
 from bot.brief.builder import build_briefing, load_story, story_line
 from bot.deps import Deps
 from bot.errors import UserFacingError
@@ -71,7 +71,13 @@ async def latest(req: Request, deps: Deps) -> Result:
                          if lang == "en" else "まだ記事がありません。しばらくお待ちください。")
         story = await load_story(session, story_id)
         assert story is not None
-        return await build_briefing(session, story, lang=lang)
+        briefing = await build_briefing(session, story, lang=lang)
+        by_url = {a.url: a for a in story.articles}
+        sources = [Source(c.n, c.title, by_url[c.url].text) for c in briefing.sources
+                   if c.url in by_url] if deps.settings.llm.enabled else []
+    if sources:
+        briefing = await rewrite_commentary(deps.http, deps.settings.llm, briefing, sources)
+    return briefing
 
 
 async def timeline(req: Request, deps: Deps) -> Result:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 import aiohttp
 
-from bot.model import Answer, Lang, Sentence
+from bot.model import QA, Answer, Briefing, Lang, Sentence
 from bot.text.sentences import normalise, split_sentences
 from config.settings import LLMSettings
 
@@ -134,3 +134,17 @@ async def rewrite_answer(http: aiohttp.ClientSession, settings: LLMSettings, ans
     published = {c.n: c.published for c in answer.citations}
     dated = tuple(replace(s, published=published.get(s.refs[0])) for s in sentences)
     return replace(answer, sentences=dated, note="llm")
+
+
+async def rewrite_commentary(http: aiohttp.ClientSession, settings: LLMSettings,
+                             briefing: Briefing, sources: Sequence[Source]) -> Briefing:
+    """The Q&A commentary written by the model in the channel's language, question by
+    question; a question whose output fails a check keeps its extractive answer."""
+    if not settings.enabled or not sources or not briefing.qa:
+        return briefing
+    rewritten: list[QA] = []
+    for qa in briefing.qa:
+        sentences = await fetch_checked(http, settings, question=qa.question,
+                                        lang=briefing.lang, sources=sources)
+        rewritten.append(QA(qa.question, tuple(sentences)) if sentences else qa)
+    return replace(briefing, qa=tuple(rewritten))

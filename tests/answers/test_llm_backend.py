@@ -14,7 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from bot.app import BotApp
-from bot.model import Answer, Request
+from bot.model import Answer, Briefing, Request
 from tests.answers.support import FixedClock, demo_settings
 
 QUESTION = "What did Ukraine agree to in Jeddah?"
@@ -115,3 +115,24 @@ async def test_the_llm_is_not_called_when_disabled(
                                           channel_id="C", lang="en"))
     assert isinstance(result, Answer) and result.answerable and not fake.requests
     assert json.dumps(result.text)
+
+
+async def test_the_llm_writes_the_commentary_in_the_channel_language_when_it_checks_out(
+        demo_dir: Path, fake_llm: tuple[FakeOpenAI, str]) -> None:
+    fake, url = fake_llm
+    fake.reply = "欧州首脳は安全の保証について協議した[1]。"
+    settings = demo_settings(demo_dir, llm={"enabled": True, "base_url": url,
+                                            "model": "fake", "timeout_seconds": 5})
+    async with BotApp(settings, clock=FixedClock()) as app:
+        result = await app.handle(Request(platform="console", command="latest",
+                                          channel_id="C", lang="ja"))
+    assert isinstance(result, Briefing) and result.qa
+    assert all(qa.sentences[0].text == "欧州首脳は安全の保証について協議した。"
+               for qa in result.qa)
+    assert len(fake.requests) == len(result.qa)
+    fake.reply = "合意は2026年に発効する[1]。"  # a year no source gives
+    async with BotApp(settings, clock=FixedClock()) as app:
+        kept = await app.handle(Request(platform="console", command="latest",
+                                        channel_id="C", lang="ja"))
+    assert isinstance(kept, Briefing)
+    assert not any("2026" in s.text for qa in kept.qa for s in qa.sentences)
