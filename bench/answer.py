@@ -91,14 +91,14 @@ async def main(n_docs: int, n_queries: int) -> dict[str, float]:
             engine = Engine()
             t0 = time.perf_counter()
             async with sessions() as session:
-                await engine.refresh(session)
+                await engine.refresh(session, force=True)
             build_s = time.perf_counter() - t0
 
             async with sessions() as session, session.begin():
                 await session.execute(insert(Article), rows[n_docs:])
             t0 = time.perf_counter()
             async with sessions() as session:
-                added = await engine.refresh(session)
+                added = await engine.refresh(session, force=True)
             incremental_s = time.perf_counter() - t0
             assert added == 100
 

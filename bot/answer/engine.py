@@ -7,7 +7,9 @@ new article costs one small segment, not a rebuild.
 from __future__ import annotations
 
 import logging
+import math
 import re
+import time
 import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -63,10 +65,14 @@ class Engine:
     """The analyser, the glossary and the index, kept for the life of the process."""
 
     def __init__(self, *, analyzer: Analyzer | None = None,
-                 glossary: Glossary | None = None, index: SearchIndex | None = None) -> None:
+                 glossary: Glossary | None = None, index: SearchIndex | None = None,
+                 refresh_interval: float = 1.0) -> None:
         self.analyzer = analyzer or Analyzer()
         self._glossary = glossary
         self.index = index or SearchIndex()
+        #: Seconds between store checks: a burst of questions costs one query, not one each.
+        self.refresh_interval = refresh_interval
+        self._checked_at = -math.inf
         self.max_id = 0
         #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
         self.max_updated = EPOCH
@@ -82,8 +88,14 @@ class Engine:
         title_tokens = self.analyzer.tokens(title)
         return title_tokens + title_tokens + self.analyzer.tokens(text)
 
-    async def refresh(self, session: AsyncSession) -> int:
-        """Index articles stored or updated since the last refresh; returns how many."""
+    async def refresh(self, session: AsyncSession, *, force: bool = False) -> int:
+        """Index articles stored or updated since the last refresh; returns how many.
+
+        Checks the store at most every ``refresh_interval`` seconds unless ``force``.
+        """
+        if not force and time.monotonic() - self._checked_at < self.refresh_interval:
+            return 0
+        self._checked_at = time.monotonic()
         added = 0
         while True:
             cond = or_(Article.id > self.max_id, Article.updated_at > self.max_updated)
@@ -192,9 +204,6 @@ def _strip_phrase(question: str, window: Window) -> str:
 
 async def store_span(session: AsyncSession) -> tuple[int, datetime | None, datetime | None]:
     """How many articles the store has and the dates they span (for "no source" notes)."""
-    count = await session.scalar(select(func.count(Article.id)))
-    first = await session.scalar(
-        select(Article.published_at).order_by(Article.published_at).limit(1))
-    last = await session.scalar(
-        select(Article.published_at).order_by(Article.published_at.desc()).limit(1))
-    return int(count or 0), first, last
+    row = (await session.execute(select(func.count(Article.id), func.min(Article.published_at),
+                                        func.max(Article.published_at)))).one()
+    return int(row[0] or 0), row[1], row[2]

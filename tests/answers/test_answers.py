@@ -31,7 +31,8 @@ async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
 @pytest.fixture
 def engine(shared_engine: Engine) -> Engine:
     """A fresh index per test, sharing the loaded analyser."""
-    return Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    return Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary,
+                  refresh_interval=0)
 
 
 async def ask(sessions: SessionFactory, engine: Engine, question: str, *, lang: Lang = "en",
