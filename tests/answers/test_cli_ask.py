@@ -18,8 +18,8 @@ def ask_json(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> dict[s
 
 def test_ask_json_answers_with_citations_its_markers_refer_to(
         demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    out = ask_json(capsys, demo_dir / "demo.db",
-                   "黒海での合意の発効について、ロシアはどの銀行への制裁解除を求めた?", "--lang", "ja")
+    question = "黒海での合意の発効について、ロシアはどの銀行への制裁解除を求めた?"
+    out = ask_json(capsys, demo_dir / "demo.db", question, "--lang", "ja")
     assert set(out) == {"answerable", "answer", "citations"}
     assert out["answerable"] is True
     citations = out["citations"]
