@@ -34,6 +34,7 @@ SECONDARY = 0.6
 LATEST_SPAN = timedelta(hours=48)
 DUPLICATE = 0.6
 OTHER_LANG_DELAY = 12 * 3600
+RELATED_SPAN = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -57,10 +58,14 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if not hits:
         return await no_source(session, question, lang, window)
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
-    # The newer report leads (an update, or a later report of the same development);
-    # same-day reports in the reader's language come before translations of them.
-    articles = sorted(ranked, key=lambda a: reported_at(a).timestamp()
-                      - (0 if a.lang == lang else OTHER_LANG_DELAY), reverse=True)
+    # Among reports of the best one's development (within RELATED_SPAN of it), the newer
+    # leads: an update, a later report. Same-day reports in the reader's language come
+    # before translations of them. Reports of other developments follow.
+    anchor = reported_at(ranked[0])
+    articles = sorted(ranked, key=lambda a: (
+        abs(reported_at(a) - anchor) <= RELATED_SPAN,
+        reported_at(a).timestamp() - (0 if a.lang == lang else OTHER_LANG_DELAY)),
+        reverse=True)
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(articles, start=1))

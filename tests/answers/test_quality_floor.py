@@ -1,7 +1,7 @@
 """The labelled questions must keep the quality measured by bench/quality.py.
 
 Measured on the demo store: hit@1 0.918, hit@3 1.0, fact recall 0.828, "no source"
-precision 1.0 / recall 1.0, newer report first 0.833. The floors leave a margin of about one
+precision 1.0 / recall 1.0, newer report first 1.0 (6 questions). The floors leave a margin of about one
 or two questions so that only a real regression fails.
 """
 
@@ -15,7 +15,7 @@ from bot.store.db import open_store
 
 QA = Path(__file__).resolve().parents[1] / "data" / "qa_labelled.json"
 FLOORS = {"hit@1": 0.85, "hit@3": 0.95, "fact_recall": 0.76, "no_source_precision": 0.85,
-          "no_source_recall": 0.85, "newer_report_first": 0.66}
+          "no_source_recall": 0.85, "newer_report_first": 0.8}
 
 
 async def test_labelled_questions_meet_the_measured_quality_floors(
