@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 REFRESH_BATCH = 20_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 GENERIC_WEIGHT = 0.35
+#: Share of reports above which a term is treated as matched by every report.
+COMMON_SHARE = 0.8
 _EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 
@@ -44,6 +46,8 @@ class Concept:
     name: bool = False
     #: How many stored articles contain it or a translation.
     df: int = 0
+    #: Documents containing its most common alternative.
+    df_max: int = 0
 
     @property
     def weight(self) -> float:
@@ -124,8 +128,9 @@ class Engine:
         for token in tokens:
             alts = (token, *sorted(alternatives[token] - {token}))
             ids = tuple(self.index.token_id(t) for t in alts)
-            df = sum(self.index.global_df(i) for i in ids if i is not None)
-            out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names, df))
+            dfs = [self.index.global_df(i) for i in ids if i is not None]
+            out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names,
+                               sum(dfs), max(dfs, default=0)))
         return out
 
     def concepts_for(self, question: str, window: Window) -> list[Concept]:
@@ -146,8 +151,22 @@ class Engine:
         hits: list[Hit] = []
         lo = window.start.timestamp() if window.start else -np.inf
         hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
-        postings = [[p for t in c.ids if t is not None for p in self.index.postings(t)]
-                    for c in concepts]
+        n_docs = max(self.index.n_docs, 1)
+        # A term in most reports barely ranks but costs the most: count it as matched
+        # everywhere (for coverage) and leave it out of the score.
+        common = [c.df_max / n_docs > COMMON_SHARE for c in concepts]
+        always = sum(c.weight for c, is_common in zip(concepts, common, strict=True)
+                     if is_common)
+        by_segment: list[list[list[tuple[np.ndarray, np.ndarray]]]] = [
+            [[] for _ in concepts] for _ in self.index.segments]
+        for i, concept in enumerate(concepts):
+            if common[i]:
+                continue
+            for token_id in concept.ids:
+                if token_id is None:
+                    continue
+                for seg_no, docs, values in self.index.postings(token_id):
+                    by_segment[seg_no][i].append((docs, values))
         scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
         for number, seg in enumerate(self.index.segments):
             allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
@@ -156,15 +175,17 @@ class Engine:
             if not allowed.any():
                 continue
             score = np.zeros(seg.size, dtype=np.float32)
-            covered = np.zeros(seg.size, dtype=np.float32)
-            for concept, plist in zip(concepts, postings, strict=True):
-                best = np.zeros(seg.size, dtype=np.float32)
-                for seg_no, docs, values in plist:
-                    if seg_no == number:
-                        # A token's postings name each document once: plain indexing works.
-                        best[docs] = np.maximum(best[docs], values)
+            covered = np.full(seg.size, always, dtype=np.float32)
+            best = np.zeros(seg.size, dtype=np.float32)
+            for concept, plist in zip(concepts, by_segment[number], strict=True):
+                if not plist:
+                    continue
+                best.fill(0)
+                for k, (docs, values) in enumerate(plist):
+                    # A token's postings name each document once: plain indexing works.
+                    best[docs] = values if k == 0 else np.maximum(best[docs], values)
                 score += best
-                covered += (best > 0) * concept.weight
+                np.add(covered, concept.weight, out=covered, where=best > 0)
             score[~allowed] = 0
             candidates = np.flatnonzero(score > 0)
             if candidates.size > limit:
