@@ -103,6 +103,7 @@ async def main(n_docs: int, n_queries: int) -> dict[str, float]:
             assert added == 100
 
             latencies: list[float] = []
+            slowest: list[tuple[float, str]] = []
             answered = 0
             for q in queries:
                 t0 = time.perf_counter()
@@ -110,6 +111,7 @@ async def main(n_docs: int, n_queries: int) -> dict[str, float]:
                     answer = await answer_question(session, q, lang="en", now=NOW,
                                                    engine=engine, zone=zone)
                 latencies.append((time.perf_counter() - t0) * 1000)
+                slowest.append((latencies[-1], q))
                 answered += answer.answerable
             peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -149,6 +151,9 @@ async def main(n_docs: int, n_queries: int) -> dict[str, float]:
     print(f"{'ask end to end p95 (ms)':34}{ours_p95:>26.1f}{'':>12}  target <= 50")
     print(f"{'peak RSS before baseline (MB)':34}{peak_rss_mb:>26.0f}{'':>12}  target <= 1024")
     print(f"{'speed-up (p50)':34}{base_p50 / ours_p50:>26.1f}x")
+    print("\nslowest questions:")
+    for ms, q in sorted(slowest, reverse=True)[:5]:
+        print(f"  {ms:7.1f} ms  {q}")
     print(json.dumps({"bench": "answer", **figures}))
     return figures
 

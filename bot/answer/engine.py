@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.index import DocMeta, SearchIndex
@@ -209,11 +209,26 @@ class Engine:
             if scope_ids is not None:
                 mask &= np.isin(seg.ids, scope_ids)
             ok = np.flatnonzero(mask)
-            top = ok[np.argsort(-seg.published[ok])[:limit]]
+            if ok.size > limit:
+                ok = ok[np.argpartition(-seg.published[ok], limit)[:limit]]
+            top = ok[np.argsort(-seg.published[ok])]
             out += [Hit(seg.docs[int(p)].article_id, 0.0, 0.0, float(seg.published[p]),
                         seg.docs[int(p)].story_id) for p in top]
         out.sort(key=lambda h: h.published, reverse=True)
         return out[:limit]
+
+
+    def span(self) -> tuple[int, datetime | None, datetime | None]:
+        """How many articles are indexed and the dates they span, without a store query."""
+        first, last = np.inf, -np.inf
+        for seg in self.index.segments:
+            alive = seg.published[seg.alive]
+            if alive.size:
+                first, last = min(first, float(alive.min())), max(last, float(alive.max()))
+        if self.index.n_docs == 0:
+            return 0, None, None
+        return (self.index.n_docs, datetime.fromtimestamp(first, UTC),
+                datetime.fromtimestamp(last, UTC))
 
 
 def _strip_phrase(question: str, window: Window) -> str:
@@ -221,10 +236,3 @@ def _strip_phrase(question: str, window: Window) -> str:
         return question
     pattern = re.compile(re.escape(window.phrase), re.IGNORECASE)
     return pattern.sub(" ", unicodedata.normalize("NFKC", question))
-
-
-async def store_span(session: AsyncSession) -> tuple[int, datetime | None, datetime | None]:
-    """How many articles the store has and the dates they span (for "no source" notes)."""
-    row = (await session.execute(select(func.count(Article.id), func.min(Article.published_at),
-                                        func.max(Article.published_at)))).one()
-    return int(row[0] or 0), row[1], row[2]

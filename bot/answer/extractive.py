@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answer.engine import Concept, Engine, Hit, store_span
+from bot.answer.engine import Concept, Engine, Hit
 from bot.answer.intents import cue_hits, intent_of
 from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
@@ -56,7 +56,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent)
     if not hits:
-        return await no_source(session, question, lang, window)
+        return no_source(engine, question, lang, window)
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
     # Among reports of the best one's development (within RELATED_SPAN of it), the newer
     # leads: an update, a later report. Same-day reports in the reader's language come
@@ -206,10 +206,9 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
     return [s for _score, _i, s in sorted(top, key=lambda s: s[1])]
 
 
-async def no_source(session: AsyncSession, question: str, lang: Lang,
-                    window: Window) -> Answer:
+def no_source(engine: Engine, question: str, lang: Lang, window: Window) -> Answer:
     """Say plainly that nothing supports an answer, and what the store does cover."""
-    count, first, last = await store_span(session)
+    count, first, last = engine.span()
     when = f" ({window.phrase})" if window.phrase and window.start is not None else ""
     if count and first and last:
         span = f"{first.date().isoformat()}〜{last.date().isoformat()}"
