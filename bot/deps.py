@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+from bot.answer.engine import Engine
 from bot.clock import Clock, SystemClock
 from bot.news.topic import Expression, compile_expression
 from bot.store.db import SessionFactory
@@ -18,6 +19,8 @@ class Deps:
     sessions: SessionFactory
     http: aiohttp.ClientSession
     clock: Clock = field(default_factory=SystemClock)
+    #: The answer index, kept for the life of the process and refreshed from the store.
+    engine: Engine = field(default_factory=Engine)
 
     def __post_init__(self) -> None:
         self.topic_include: Expression = compile_expression(

@@ -83,13 +83,24 @@ class Answer:
     #: Store id so feedback buttons can refer to it.
     answer_id: int | None = None
     story_id: int | None = None
+    #: Store ids of the cited articles, in citation order (for follow-up questions).
+    article_ids: tuple[int, ...] = ()
     kind: Literal["answer"] = "answer"
 
     @property
     def text(self) -> str:
-        return " ".join(
-            s.text + "".join(f"[{n}]" for n in s.refs) for s in self.sentences
-        ) or self.note
+        """The cited sentences; dated when they come from reports of different days, so a
+        reader sees which report is newer."""
+        dated = len({s.published.date() for s in self.sentences if s.published}) > 1
+        out: list[str] = []
+        last = None
+        for s in self.sentences:
+            prefix = ""
+            if dated and s.published is not None and s.published.date() != last:
+                last = s.published.date()
+                prefix = f"({last.isoformat()}) "
+            out.append(prefix + s.text + "".join(f"[{n}]" for n in s.refs))
+        return " ".join(out) or self.note
 
 
 @dataclass(frozen=True)

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.answer.extractive import answer_question
+from bot.answer.extractive import answer_question, scope_of
+from bot.answer.llm import Source, rewrite_answer, rewrite_commentary
 from bot.brief.builder import build_briefing, load_story, story_line
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
-from bot.store.models import AnswerLog, Feed, Feedback, Story
+from bot.store.models import AnswerLog, Article, Feed, Feedback, Story
 from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feedback import feedback
@@ -25,21 +29,37 @@ async def ask(req: Request, deps: Deps) -> Result:
         raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
     lang = question_lang(req)
     now = deps.clock.now()
+    zone = ZoneInfo(req.timezone) if req.timezone else deps.settings.zone
     async with deps.sessions() as session, session.begin():
         story_id = await thread_story(session, req)
+        article_ids: list[int] = []
         if story_id is None:
             previous = await previous_answer(session, req, now)
-            story_id = previous.story_id if previous else None
+            if previous is not None and previous.answerable:
+                story_id = previous.story_id
+                article_ids = list(previous.article_ids or [])
         answer = await answer_question(session, question, lang=lang, now=now,
-                                       story_id=story_id)
+                                       engine=deps.engine, zone=zone,
+                                       scope=scope_of(story_id, article_ids))
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
             user_id=req.user_id, question=question, answerable=answer.answerable,
-            article_ids=[], story_id=answer.story_id or story_id, created_at=now)
+            article_ids=list(answer.article_ids), story_id=answer.story_id or story_id,
+            created_at=now)
         session.add(log_row)
         await session.flush()
-    return Answer(answer.question, answer.answerable, answer.sentences, answer.citations,
-                  answer.lang, answer.note, log_row.id, log_row.story_id)
+        sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
+    if sources:
+        answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)
+    return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id)
+
+
+async def llm_sources(session: AsyncSession, answer: Answer) -> list[Source]:
+    """The cited articles, numbered as in the answer, for the optional LLM backend."""
+    rows = {a.url: a for a in (await session.scalars(
+        select(Article).where(Article.id.in_(answer.article_ids)))).all()}
+    return [Source(c.n, rows[c.url].title, rows[c.url].text)
+            for c in answer.citations if c.url in rows]
 
 
 async def latest(req: Request, deps: Deps) -> Result:
@@ -52,7 +72,13 @@ async def latest(req: Request, deps: Deps) -> Result:
                          if lang == "en" else "まだ記事がありません。しばらくお待ちください。")
         story = await load_story(session, story_id)
         assert story is not None
-        return await build_briefing(session, story, lang=lang)
+        briefing = await build_briefing(session, story, lang=lang)
+        by_url = {a.url: a for a in story.articles}
+        sources = [Source(c.n, c.title, by_url[c.url].text) for c in briefing.sources
+                   if c.url in by_url] if deps.settings.llm.enabled else []
+    if sources:
+        briefing = await rewrite_commentary(deps.http, deps.settings.llm, briefing, sources)
+    return briefing
 
 
 async def timeline(req: Request, deps: Deps) -> Result:

@@ -1,85 +1,228 @@
-"""A query-focused extractive answer: the best 1–3 articles, the sentences that match the
-question best, each cited. Below a minimum match it says "no source found" instead."""
+"""A query-focused extractive answer: the best 1–3 articles, their sentences that match the
+question best, each quoted verbatim and cited. Below a minimum match it says "no source
+found" (and what the store covers) instead of answering from a weak match.
+"""
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Sequence
-from datetime import datetime
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answer.engine import Concept, Engine, Hit
+from bot.answer.intents import cue_hits, intent_of
+from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
+from bot.news.stories import similarity
 from bot.store.models import Article
-from bot.text.sentences import normalise, split_sentences
-from bot.text.tokens import tokens
+from bot.text.sentences import split_sentences
 
-MIN_SCORE = 0.18
-LATEST_WORDS = ("latest", "newest", "most recent", "最新", "直近")
+#: Share of the question's IDF mass the best article must match to be an answer.
+MIN_COVERAGE = 0.5
+#: In a thread or after a previous answer, the story's own articles need less.
+SCOPED_COVERAGE = 0.2
+#: Other articles join the best one when they score at least this share of it.
+RELATIVE_SCORE = 0.55
+MAX_ARTICLES = 3
+#: Supporting articles may match less of the question than the best one.
+SECONDARY = 0.6
+LATEST_SPAN = timedelta(hours=48)
+DUPLICATE = 0.6
+OTHER_LANG_DELAY = 12 * 3600
+RELATED_SPAN = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a follow-up is resolved first: the thread's story or the previous answer."""
+
+    story_id: int | None = None
+    article_ids: tuple[int, ...] = ()
 
 
 async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
-                          now: datetime, story_id: int | None = None) -> Answer:
-    articles = list((await session.scalars(select(Article))).all())
-    return answer_from(articles, question, lang=lang, story_id=story_id)
-
-
-def answer_from(articles: Sequence[Article], question: str, *, lang: Lang,
-                story_id: int | None = None) -> Answer:
-    q_tokens = set(tokens(question))
-    wants_latest = any(w in normalise(question) for w in LATEST_WORDS)
-    scored = sorted(
-        ((_score(q_tokens, a, story_id), a) for a in articles),
-        key=lambda pair: (pair[0], pair[1].published_at.timestamp() if wants_latest else 0),
-        reverse=True,
-    )
-    if wants_latest and articles:
-        newest = max(articles, key=lambda a: a.published_at)
-        scored.insert(0, (1.0, newest))
-    best = [a for s, a in scored if s >= MIN_SCORE]
-    best = list(dict.fromkeys(best))[:3]
-    if not best:
-        return no_source(question, lang, articles)
-    best.sort(key=lambda a: a.published_at, reverse=True)
+                          now: datetime, engine: Engine, zone: tzinfo,
+                          scope: Scope | None = None) -> Answer:
+    """Answer ``question`` from the store as it was at ``now``."""
+    await engine.refresh(session)
+    window = parse_window(question, now=now, zone=zone)
+    concepts = engine.concepts_for(question, window)
+    intent = intent_of(question)
+    hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
+                                   scope=scope, intent=intent)
+    if not hits:
+        return no_source(engine, question, lang, window)
+    ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
+    # Among reports of the best one's development (within RELATED_SPAN of it), the newer
+    # leads: an update, a later report. Same-day reports in the reader's language come
+    # before translations of them. Reports of other developments follow.
+    anchor = reported_at(ranked[0])
+    articles = sorted(ranked, key=lambda a: (
+        abs(reported_at(a) - anchor) <= RELATED_SPAN,
+        reported_at(a).timestamp() - (0 if a.lang == lang else OTHER_LANG_DELAY)),
+        reverse=True)
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
-        for n, a in enumerate(best, start=1))
+        for n, a in enumerate(articles, start=1))
+    best_id = hits[0].article_id
+    wants = answer_type(question)
     sentences: list[Sentence] = []
-    for n, article in enumerate(best, start=1):
-        for sentence in _best_sentences(q_tokens, article, 2 if n == 1 else 1):
-            sentences.append(Sentence(sentence, (n,), article.published_at))
-    return Answer(question, True, tuple(sentences), citations, lang)
+    for n, article in enumerate(articles, start=1):
+        count = 3 if article.id == best_id else 1
+        for text in best_sentences(article, concepts, engine, intent=intent, count=count,
+                                   wants=wants):
+            sentences.append(Sentence(text, (n,), reported_at(article)))
+    story = next((a.story_id for a in articles if a.id == best_id), None)
+    return Answer(question, True, tuple(sentences), citations, lang,
+                  story_id=story if story is not None else (scope.story_id if scope else None),
+                  article_ids=tuple(a.id for a in ranked))
 
 
-def no_source(question: str, lang: Lang, articles: Sequence[Article]) -> Answer:
-    if articles:
-        first = min(a.published_at for a in articles).date().isoformat()
-        last = max(a.published_at for a in articles).date().isoformat()
-        cover = (f"{len(articles)} 件の記事({first}〜{last})に該当する記述はありません。"
+async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
+                    now: datetime, window: Window, scope: Scope | None,
+                    intent: str | None) -> tuple[list[Hit], bool]:
+    """The 1–3 articles to answer from, and whether they came from the follow-up scope."""
+    if scope and (scope.story_id is not None or scope.article_ids):
+        # The previous answer's best report and its story; not every report it cited.
+        ids = set(scope.article_ids[:1])
+        if scope.story_id is not None:
+            ids |= set((await session.scalars(
+                select(Article.id).where(Article.story_id == scope.story_id))).all())
+        if ids:
+            hits = rerank(engine.search(concepts, now=now, window=Window(), scope=ids))
+            if hits and hits[0].coverage >= SCOPED_COVERAGE:
+                return _pick(hits, SCOPED_COVERAGE), True
+            if intent is not None or not concepts:
+                newest = engine.newest(now=now, window=Window(), scope=ids)
+                if newest:
+                    return newest[:2], True
+    if window.latest:
+        newest = engine.newest(now=now, window=Window())
+        if not newest:
+            return [], False
+        recent = Window(start=datetime.fromtimestamp(newest[0].published, now.tzinfo)
+                        - LATEST_SPAN, end=now)
+        hits = engine.search(concepts, now=now, window=recent)
+        # "Latest" means newest first, among reports that match the rest of the question.
+        hits.sort(key=lambda h: h.published, reverse=True)
+        return (hits[:2] if hits else newest[:2]), False
+    if not concepts or all(c.idf <= 0 for c in concepts):
+        if window.start is None:
+            return [], False
+        return engine.newest(now=now, window=window)[:2], False
+    hits = engine.search(concepts, now=now, window=window, limit=30)
+    if any(c.name and c.df == 0 for c in concepts):
+        # The question names something no stored report mentions: another event.
+        return [], False
+    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE])
+    if not good:
+        if window.start is not None and _only_generic(concepts, hits):
+            return engine.newest(now=now, window=window)[:2], False
+        return [], False
+    return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+def reported_at(article: Article) -> datetime:
+    """When the report said what it now says: an updated report is as new as its update."""
+    if article.update_count and article.updated_at is not None:
+        return max(article.updated_at, article.published_at)
+    return article.published_at
+
+
+def rerank(hits: Sequence[Hit]) -> list[Hit]:
+    """BM25 score scaled by how much of the question an article covers."""
+    return sorted(hits, key=lambda h: (h.score * h.coverage, h.published), reverse=True)
+
+
+def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
+    """A dated question whose words are only the topic's common ones ("the talks")."""
+    return bool(hits) and all(h.coverage > 0 for h in hits[:1]) and len(concepts) <= 3
+
+
+def _pick(hits: Sequence[Hit], min_coverage: float) -> list[Hit]:
+    top = hits[0]
+    return [h for h in hits if h.coverage >= min_coverage * SECONDARY
+            and h.score >= RELATIVE_SCORE * top.score][:MAX_ARTICLES + 2]
+
+
+async def _load(session: AsyncSession, ids: Sequence[int]) -> list[Article]:
+    rows = {a.id: a for a in (await session.scalars(
+        select(Article).where(Article.id.in_(ids)))).all()}
+    return [rows[i] for i in ids if i in rows]
+
+
+def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
+    """Keep one of near-identical reports (a syndicated copy adds nothing)."""
+    kept: list[Article] = []
+    for article in articles:
+        if not any(similarity(article.text, k.text) > DUPLICATE for k in kept):
+            kept.append(article)
+        if len(kept) == MAX_ARTICLES:
+            break
+    return kept
+
+
+_ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # question pattern -> what a sentence answering it contains
+    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official)|誰|だれ|首脳は|出席"),
+            re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
+                       r"|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
+    "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
+               re.compile(r"\d")),
+    "when": (re.compile(r"\bwhen\b|what time|いつ|何時|何日"),
+             re.compile(r"\d+\s*(?:日|月|時)"
+                        r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+                        re.IGNORECASE)),
+    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
+              re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
+}
+
+
+def answer_type(question: str) -> list[re.Pattern[str]]:
+    """What kind of thing the question asks for, as patterns a good sentence contains."""
+    return [want for ask, want in _ANSWER_TYPES.values() if ask.search(question.lower())]
+
+
+def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
+                   intent: str | None, count: int,
+                   wants: Sequence[re.Pattern[str]] = ()) -> list[str]:
+    """The ``count`` sentences of ``article`` that match the question best, in text order."""
+    sentences = split_sentences(article.text) or [article.title]
+    scored: list[tuple[float, int, str]] = []
+    for i, sentence in enumerate(sentences):
+        toks = set(engine.analyzer.tokens(sentence))
+        score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
+        if intent is not None:
+            score += 2.0 * min(cue_hits(intent, sentence), 2)
+        score += sum(1.5 for want in wants if want.search(sentence))
+        score += 0.3 / (1 + i)
+        scored.append((score, i, sentence))
+    top = sorted(scored, key=lambda s: (-s[0], s[1]))[:count]
+    return [s for _score, _i, s in sorted(top, key=lambda s: s[1])]
+
+
+def no_source(engine: Engine, question: str, lang: Lang, window: Window) -> Answer:
+    """Say plainly that nothing supports an answer, and what the store does cover."""
+    count, first, last = engine.span()
+    when = f" ({window.phrase})" if window.phrase and window.start is not None else ""
+    if count and first and last:
+        span = f"{first.date().isoformat()}〜{last.date().isoformat()}"
+        cover = (f"保存済みの{count}件の記事({span})に、この質問{when}を裏付ける記述はありません。"
                  if lang == "ja" else
-                 f"Nothing in the {len(articles)} stored reports ({first} to {last}) "
-                 "supports an answer.")
+                 f"nothing in the {count} stored reports ({first.date().isoformat()} to "
+                 f"{last.date().isoformat()}) supports an answer{when}. They cover the "
+                 "Russia–Ukraine ceasefire talks.")
     else:
-        cover = "記事がまだありません。" if lang == "ja" else "No reports are stored yet."
+        cover = "記事がまだありません。" if lang == "ja" else "no reports are stored yet."
     return Answer(question, False, (), (), lang, note=f"{label('no_source', lang)}: {cover}")
 
 
-def _score(q_tokens: set[str], article: Article, story_id: int | None) -> float:
-    if not q_tokens:
-        return 0.0
-    doc = Counter(tokens(f"{article.title} {article.title} {article.text}"))
-    hit = sum(1 + math.log(doc[t]) for t in q_tokens if doc[t])
-    score = hit / (len(q_tokens) + 1)
-    if story_id is not None and article.story_id == story_id:
-        score += 0.25
-    return score
-
-
-def _best_sentences(q_tokens: set[str], article: Article, count: int) -> list[str]:
-    sentences = split_sentences(article.text) or [article.title]
-    ranked = sorted(sentences, key=lambda s: len(q_tokens & set(tokens(s))), reverse=True)
-    keep = set(ranked[:count])
-    return [s for s in sentences if s in keep]
+def scope_of(story_id: int | None, article_ids: Collection[int] = ()) -> Scope | None:
+    if story_id is None and not article_ids:
+        return None
+    return Scope(story_id, tuple(article_ids))

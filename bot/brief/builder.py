@@ -4,28 +4,22 @@ quoted from a cited article)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.answer.intents import CUES, cue_hits
 from bot.brief.labels import QUESTIONS
 from bot.model import QA, Briefing, Lang, Sentence, SourceCard, TimelineEntry
+from bot.news.stories import similarity
 from bot.store.models import Article, Story
 from bot.text.sentences import normalise, split_sentences
 
-#: Cue words that make a sentence a candidate answer to each commentary question.
-CUES: dict[str, tuple[str, ...]] = {
-    "why": ("first", "matter", "because", "signal", "significan", "important", "since 2022",
-            "初めて", "重要", "意味", "注目", "背景"),
-    "agreed": ("agreed", "agreement", "accepted", "deal", "signed", "announced",
-               "合意", "受け入れ", "署名", "決定", "発表"),
-    "open": ("reject", "refus", "unresolved", "remain", "still", "dispute", "condition",
-             "not yet", "no ceasefire", "拒否", "課題", "残", "条件", "対立", "至らず", "見通せ"),
-    "next": ("next", "will ", "expected", "plan", "to meet", "further", "following",
-             "今後", "予定", "見通し", "次回", "方針", "続け"),
-}
 MAX_CARDS = 5
+#: Token overlap above which two sentences say the same thing.
+NEAR = 0.5
 
 
 async def load_story(session: AsyncSession, story_id: int) -> Story | None:
@@ -45,11 +39,12 @@ async def build_briefing(session: AsyncSession, story: Story, *, lang: Lang,
     numbered = list(zip(range(1, len(cards) + 1), articles[:MAX_CARDS], strict=False))
     earlier = await earlier_entries(session, story, lang)
     headline = articles[0].title if articles else story.headline
+    points = key_points(numbered, said, lang)
     return Briefing(
         story_id=story.id,
         headline=headline,
-        key_points=key_points(numbered, said),
-        qa=commentary(numbered, lang),
+        key_points=points,
+        qa=commentary(numbered, lang, avoid=points),
         sources=cards,
         earlier=earlier,
         outlets=tuple(dict.fromkeys(a.source for a in articles)),
@@ -64,45 +59,65 @@ def order_sources(articles: list[Article], lang: str) -> list[Article]:
 
 
 def source_card(n: int, article: Article) -> SourceCard:
+    """2–3 bullets: the report's first sentences, quoted as written."""
     bullets = tuple(split_sentences(article.text)[:3]) or (article.title,)
     return SourceCard(n, article.source, article.title, article.url, bullets,
                       article.published_at, "ja" if article.lang == "ja" else "en")
 
 
-def key_points(numbered: Sequence[tuple[int, Article]], said: Sequence[str]) -> tuple[str, ...]:
-    seen = {normalise(s) for s in said}
+def key_points(numbered: Sequence[tuple[int, Article]], said: Sequence[str],
+               lang: str = "en") -> tuple[str, ...]:
+    """Three points, distinct from each other and from what the channel was already told.
+
+    Lead sentences of the channel-language reports come first; reports in the other language
+    fill in only when the channel's own do not have three new points.
+    """
+    candidates: list[str] = []
+    for same in (True, False):
+        group = [a for _n, a in numbered if (a.lang == lang) == same]
+        candidates += [s for a in group for s in split_sentences(a.text)[:2]]
+        candidates += [s for a in group for s in split_sentences(a.text)[2:]]
     points: list[str] = []
-    for _n, article in numbered:
-        for sentence in split_sentences(article.text)[:2]:
-            if normalise(sentence) not in seen and not _near(sentence, points):
-                points.append(sentence)
-                seen.add(normalise(sentence))
-                break
+    for sentence in candidates:
+        if _near(sentence, said) or _near(sentence, points):
+            continue
+        points.append(sentence)
         if len(points) == 3:
             break
     return tuple(points)
 
 
 def _near(sentence: str, others: Sequence[str]) -> bool:
-    from bot.news.stories import similarity
+    norm = normalise(sentence)
+    return any(norm == normalise(o) or similarity(sentence, o) > NEAR for o in others)
 
-    return any(similarity(sentence, o) > 0.6 for o in others)
 
+def commentary(numbered: Sequence[tuple[int, Article]], lang: str,
+               avoid: Sequence[str] = ()) -> tuple[QA, ...]:
+    """Answer each commentary question with cited source sentences; skip unanswered ones.
 
-def commentary(numbered: Sequence[tuple[int, Article]], lang: str) -> tuple[QA, ...]:
-    """Answer each commentary question with cited source sentences; skip unanswered ones."""
-    used: set[str] = set()
+    A sentence answers a question when it carries that question's cue words; none is used
+    twice, nor one already given as a key point. Channel-language reports are preferred.
+    """
+    used: list[str] = list(avoid)
     out: list[QA] = []
-    for key, cues in CUES.items():
-        picked: list[Sentence] = []
-        for n, article in numbered:
+    ordered = sorted(numbered, key=lambda pair: pair[1].lang != lang)
+    for key in CUES:
+        ranked: list[tuple[int, int, int, str, datetime]] = []
+        for rank, (n, article) in enumerate(ordered):
             for sentence in split_sentences(article.text):
-                norm = normalise(sentence)
-                if norm in used or not any(cue in norm for cue in cues):
-                    continue
-                picked.append(Sentence(sentence, (n,), article.published_at))
-                used.add(norm)
-                break
+                hits = cue_hits(key, sentence)
+                if hits:
+                    ranked.append((-hits, rank, n, sentence, article.published_at))
+        ranked.sort(key=lambda r: (ordered[r[1]][1].lang != lang, r[0], r[1]))
+        picked: list[Sentence] = []
+        sources: set[int] = set()
+        for _h, _rank, n, sentence, published in ranked:
+            if n in sources or _near(sentence, used):
+                continue
+            picked.append(Sentence(sentence, (n,), published))
+            sources.add(n)
+            used.append(sentence)
             if len(picked) == 2:
                 break
         if picked:

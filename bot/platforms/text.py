@@ -70,7 +70,7 @@ def render_part(part: Part, zone: ZoneInfo) -> str:
 def render_answer(answer: Answer, zone: ZoneInfo) -> str:
     if not answer.answerable:
         return f"🔎 {answer.note}"
-    lines = [f"💬 {cite(answer.sentences)}"]
+    lines = [f"💬 {answer.text}"]
     for c in answer.citations:
         when = f" ({c.published.astimezone(zone):%Y-%m-%d})" if c.published else ""
         lines.append(f"[{c.n}] {c.source}: {c.title}{when} ⇒ {c.url}")

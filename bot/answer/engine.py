@@ -1,0 +1,238 @@
+"""Retrieval over the store: one per process, refreshed from the store by article id.
+
+``refresh`` reads only articles newer than the last one indexed (or updated since), so a
+new article costs one small segment, not a rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import time
+import unicodedata
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.answer.index import DocMeta, SearchIndex
+from bot.answer.when import Window
+from bot.store.models import Article
+from bot.text.analyzer import Analyzer
+from bot.text.glossary import Glossary
+
+log = logging.getLogger(__name__)
+REFRESH_BATCH = 20_000
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+GENERIC_WEIGHT = 0.35
+#: Share of reports above which a term is treated as matched by every report.
+COMMON_SHARE = 0.8
+_EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
+_JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One query term with its translations: a document matches it through any of them."""
+
+    tokens: tuple[str, ...]
+    ids: tuple[int | None, ...]
+    idf: float
+    #: A name (capitalised, katakana, Latin in Japanese): missing it means another event.
+    name: bool = False
+    #: How many stored articles contain it or a translation.
+    df: int = 0
+    #: Documents containing its most common alternative.
+    df_max: int = 0
+
+    @property
+    def weight(self) -> float:
+        """Weight in coverage: names count fully, ordinary words a third."""
+        return self.idf if self.name else self.idf * GENERIC_WEIGHT
+
+
+@dataclass(frozen=True)
+class Hit:
+    article_id: int
+    score: float
+    #: Share of the question's IDF mass the article matches (0..1).
+    coverage: float
+    published: float
+    story_id: int
+
+
+class Engine:
+    """The analyser, the glossary and the index, kept for the life of the process."""
+
+    def __init__(self, *, analyzer: Analyzer | None = None,
+                 glossary: Glossary | None = None, index: SearchIndex | None = None,
+                 refresh_interval: float = 1.0) -> None:
+        self.analyzer = analyzer or Analyzer()
+        self._glossary = glossary
+        self.index = index or SearchIndex()
+        #: Seconds between store checks: a burst of questions costs one query, not one each.
+        self.refresh_interval = refresh_interval
+        self._checked_at = -math.inf
+        self.max_id = 0
+        #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
+        self.max_updated = EPOCH
+
+    @property
+    def glossary(self) -> Glossary:
+        if self._glossary is None:
+            self._glossary = Glossary.load(self.analyzer)
+        return self._glossary
+
+    def doc_tokens(self, title: str, text: str) -> list[str]:
+        # The title counts twice: it says what the report is about.
+        title_tokens = self.analyzer.tokens(title)
+        return title_tokens + title_tokens + self.analyzer.tokens(text)
+
+    async def refresh(self, session: AsyncSession, *, force: bool = False) -> int:
+        """Index articles stored or updated since the last refresh; returns how many.
+
+        Checks the store at most every ``refresh_interval`` seconds unless ``force``.
+        """
+        if not force and time.monotonic() - self._checked_at < self.refresh_interval:
+            return 0
+        self._checked_at = time.monotonic()
+        added = 0
+        while True:
+            cond = or_(Article.id > self.max_id, Article.updated_at > self.max_updated)
+            rows = (await session.execute(
+                select(Article.id, Article.title, Article.text, Article.lang,
+                       Article.published_at, Article.story_id, Article.updated_at)
+                .where(cond).order_by(Article.id).limit(REFRESH_BATCH))).all()
+            if not rows:
+                return added
+            docs = [(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0, r.lang),
+                     self.doc_tokens(r.title, r.text)) for r in rows]
+            self.index.add(docs)
+            added += len(rows)
+            self.max_id = max(self.max_id, max(r.id for r in rows))
+            self.max_updated = max([self.max_updated,
+                                    *(r.updated_at for r in rows if r.updated_at is not None)])
+            if len(rows) < REFRESH_BATCH:
+                return added
+
+    def concepts(self, question: str) -> list[Concept]:
+        """The question's terms, each with its glossary translations as alternatives."""
+        tokens = list(dict.fromkeys(self.analyzer.tokens(question)))
+        alternatives = self.glossary.alternatives(tokens)
+        names = self._names(question)
+        out: list[Concept] = []
+        for token in tokens:
+            alts = (token, *sorted(alternatives[token] - {token}))
+            ids = tuple(self.index.token_id(t) for t in alts)
+            dfs = [self.index.global_df(i) for i in ids if i is not None]
+            out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names,
+                               sum(dfs), max(dfs, default=0)))
+        return out
+
+    def concepts_for(self, question: str, window: Window) -> list[Concept]:
+        """Concepts of the question without the words that named its time window."""
+        return self.concepts(_strip_phrase(question, window))
+
+    def _names(self, question: str) -> set[str]:
+        if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):
+            return {t for t in self.analyzer.tokens(question) if _JA_NAME.match(t)}
+        return {t for word in _EN_NAME.findall(question) for t in self.analyzer.tokens(word)}
+
+    def search(self, concepts: Sequence[Concept], *, now: datetime, window: Window,
+               scope: Collection[int] | None = None, limit: int = 10) -> list[Hit]:
+        """Rank articles published by ``now`` within ``window`` (and ``scope``, if given)."""
+        total_idf = sum(c.weight for c in concepts)
+        if not concepts or total_idf <= 0:
+            return []
+        hits: list[Hit] = []
+        lo = window.start.timestamp() if window.start else -np.inf
+        hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
+        n_docs = max(self.index.n_docs, 1)
+        # A term in most reports barely ranks but costs the most: count it as matched
+        # everywhere (for coverage) and leave it out of the score.
+        common = [c.df_max / n_docs > COMMON_SHARE for c in concepts]
+        always = sum(c.weight for c, is_common in zip(concepts, common, strict=True)
+                     if is_common)
+        by_segment: list[list[list[tuple[np.ndarray, np.ndarray]]]] = [
+            [[] for _ in concepts] for _ in self.index.segments]
+        for i, concept in enumerate(concepts):
+            if common[i]:
+                continue
+            for token_id in concept.ids:
+                if token_id is None:
+                    continue
+                for seg_no, docs, values in self.index.postings(token_id):
+                    by_segment[seg_no][i].append((docs, values))
+        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        for number, seg in enumerate(self.index.segments):
+            allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
+            if scope_ids is not None:
+                allowed &= np.isin(seg.ids, scope_ids)
+            if not allowed.any():
+                continue
+            score = np.zeros(seg.size, dtype=np.float32)
+            covered = np.full(seg.size, always, dtype=np.float32)
+            best = np.zeros(seg.size, dtype=np.float32)
+            for concept, plist in zip(concepts, by_segment[number], strict=True):
+                if not plist:
+                    continue
+                best.fill(0)
+                for k, (docs, values) in enumerate(plist):
+                    # A token's postings name each document once: plain indexing works.
+                    best[docs] = values if k == 0 else np.maximum(best[docs], values)
+                score += best
+                np.add(covered, concept.weight, out=covered, where=best > 0)
+            score[~allowed] = 0
+            candidates = np.flatnonzero(score > 0)
+            if candidates.size > limit:
+                candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
+            for pos in candidates:
+                doc = seg.docs[int(pos)]
+                hits.append(Hit(doc.article_id, float(score[pos]),
+                                float(covered[pos]) / total_idf, doc.published, doc.story_id))
+        hits.sort(key=lambda h: (h.score, h.published), reverse=True)
+        return hits[:limit]
+
+    def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
+               limit: int = 10) -> list[Hit]:
+        """The most recent articles published by ``now`` in ``window`` (and ``scope``)."""
+        out: list[Hit] = []
+        lo = window.start.timestamp() if window.start else -np.inf
+        hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
+        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        for seg in self.index.segments:
+            mask = seg.alive & (seg.published >= lo) & (seg.published < hi)
+            if scope_ids is not None:
+                mask &= np.isin(seg.ids, scope_ids)
+            ok = np.flatnonzero(mask)
+            if ok.size > limit:
+                ok = ok[np.argpartition(-seg.published[ok], limit)[:limit]]
+            top = ok[np.argsort(-seg.published[ok])]
+            out += [Hit(seg.docs[int(p)].article_id, 0.0, 0.0, float(seg.published[p]),
+                        seg.docs[int(p)].story_id) for p in top]
+        out.sort(key=lambda h: h.published, reverse=True)
+        return out[:limit]
+
+
+    def span(self) -> tuple[int, datetime | None, datetime | None]:
+        """How many articles are indexed and the dates they span, without a store query."""
+        first, last = np.inf, -np.inf
+        for seg in self.index.segments:
+            alive = seg.published[seg.alive]
+            if alive.size:
+                first, last = min(first, float(alive.min())), max(last, float(alive.max()))
+        if self.index.n_docs == 0:
+            return 0, None, None
+        return (self.index.n_docs, datetime.fromtimestamp(first, UTC),
+                datetime.fromtimestamp(last, UTC))
+
+
+def _strip_phrase(question: str, window: Window) -> str:
+    if not window.phrase or window.start is None:
+        return question
+    pattern = re.compile(re.escape(window.phrase), re.IGNORECASE)
+    return pattern.sub(" ", unicodedata.normalize("NFKC", question))

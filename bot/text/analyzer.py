@@ -1,0 +1,127 @@
+"""Matching tokens for Japanese and English, from a morphological analyser.
+
+Japanese goes through fugashi (MeCab) with the unidic-lite dictionary: it was faster than
+SudachiPy on our demo data with the same retrieval quality (see ``bench/tokenizers.py``).
+Text is NFKC-normalised and case-folded before analysis, so tokens are for matching only:
+citations are always cut from the original text (``bot.text.sentences``), never from tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import Stemmer
+
+from bot.text.sentences import normalise
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
+# Numbers keep their thousands separators out ("1,200" -> "1200") so ja "1200人" matches.
+_EN_WORD = re.compile(r"\d+(?:[,.]\d{3})*(?:\.\d+)?(?:st|nd|rd|th)?|[a-z][a-z'\-]*[a-z]|[a-z]")
+_ORDINAL = re.compile(r"(?<=\d)(?:st|nd|rd|th)$")
+
+EN_STOP = frozenset(
+    "a an and are as at be been but by did do does for from had has have he her his how i in "
+    "into is it its of on or she so that the their them they this to was were what when where "
+    "which who whom why will with would you your about after before over than then there "
+    "these those we our can could should may might any all more most other some such no "
+    "only own same too very just also said says say tell me happened happen happens many much "
+    "latest newest recent yesterday today week month".split()
+)
+#: Question words and light verbs that never identify a report.
+JA_STOP = frozenset(
+    "する 為る いる 居る ある 有る なる 成る れる られる こと もの よう ため 氏 何 誰 どこ いつ "
+    "どの どんな どう どれ 教える 教え 言う 最新 昨日 今日 動き 際 中 的".split()
+)
+_JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞",
+                          "連体詞", "代名詞"})
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def en_tokens(norm: str, stem: Callable[[str], str]) -> list[str]:
+    """English words of NFKC-normalised, case-folded text, stemmed (Snowball)."""
+    out: list[str] = []
+    for word in _EN_WORD.findall(norm):
+        if word[0].isdigit():
+            out.append(_ORDINAL.sub("", word.replace(",", "")))
+        elif word not in EN_STOP and word not in _MONTHS:
+            word = word.strip("'-").removesuffix("'s").removesuffix("’s")
+            out.append(stem(word))
+    return out
+
+
+class Analyzer:
+    """Tokenise text for BM25; the Japanese analyser loads on first use (about 50 MB)."""
+
+    def __init__(self, ja_backend: str = "fugashi") -> None:
+        if ja_backend not in ("fugashi", "sudachi"):
+            raise ValueError(f"unknown Japanese analyser {ja_backend!r}")
+        self.ja_backend = ja_backend
+        self._ja: Callable[[str], list[str]] | None = None
+        self.stem: Callable[[str], str] = Stemmer.Stemmer("english").stemWord
+
+    def tokens(self, text: str) -> list[str]:
+        """Matching tokens of ``text`` (NFKC, case-folded, stop words dropped)."""
+        norm = normalise(text)
+        if not _CJK.search(norm):
+            return en_tokens(norm, self.stem)
+        return self._japanese()(norm)
+
+    def _japanese(self) -> Callable[[str], list[str]]:
+        if self._ja is None:
+            self._ja = (_fugashi(self.stem) if self.ja_backend == "fugashi"
+                        else _sudachi(self.stem))
+        return self._ja
+
+
+def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
+    import fugashi
+
+    tagger: Any = fugashi.Tagger()
+
+    def run(norm: str) -> list[str]:
+        out: list[str] = []
+        # The raw CSV features avoid building a 29-field named tuple per word (5x faster).
+        for word in tagger(norm):
+            fields = word.feature_raw.split(",", 11)
+            pos = fields[0]
+            if pos in _JA_DROP_POS:
+                continue
+            surface = word.surface
+            if surface.isascii():
+                out.extend(en_tokens(surface, stem))
+                continue
+            if pos in ("動詞", "形容詞") and len(fields) > 10 and fields[10] not in ("", "*"):
+                surface = fields[10]
+            if surface not in JA_STOP:
+                out.append(surface)
+        return out
+
+    return run
+
+
+def _sudachi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
+    from sudachipy import Dictionary, SplitMode
+
+    tokenizer: Any = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+
+    def run(norm: str) -> list[str]:
+        out: list[str] = []
+        for m in tokenizer.tokenize(norm):
+            pos = m.part_of_speech()[0]
+            if pos in _JA_DROP_POS:
+                continue
+            surface = m.surface()
+            if surface.isascii():
+                out.extend(en_tokens(surface, stem))
+                continue
+            if pos in ("動詞", "形容詞"):
+                surface = m.dictionary_form()
+            if surface not in JA_STOP:
+                out.append(surface)
+        return out
+
+    return run
