@@ -66,6 +66,7 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._deps: Deps | None = None
         self._sender: Sender | None = None
+        self._stop: asyncio.Event | None = None
         self.metrics = Metrics()
         self._ingest_lock: asyncio.Lock | None = None
         self.health_port: int | None = None
@@ -189,10 +190,17 @@ class BotApp:
             await session.flush()
             await welcome(session, sub, now)
 
+    def request_stop(self) -> None:
+        """Ask ``serve`` to stop as SIGTERM would (embedding, tests)."""
+        if self._stop is not None:
+            self._stop.set()
+        if self._sender is not None:
+            self._sender.poke()
+
     async def serve(self, *, until_platforms_close: bool = False) -> None:
         """Run platforms, scheduler and sender until a signal (or, for scripted console
         runs, until every platform's input is closed and pending posts are sent)."""
-        stop = asyncio.Event()
+        stop = self._stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
