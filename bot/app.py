@@ -10,21 +10,27 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import Awaitable, Sequence
 from contextlib import AsyncExitStack
+from datetime import timedelta
+from functools import partial
 from types import TracebackType
 
 import aiohttp
 from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
+from bot.delivery import outbox
+from bot.delivery.digest import digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.sender import Sender
 from bot.deps import Deps
+from bot.health import Metrics, serve_health
 from bot.model import Request, Result
 from bot.news.pipeline import IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
-from bot.schedule import build_scheduler
+from bot.schedule import add_poll_jobs, add_sync_job, build_scheduler, sync_digest_jobs
 from bot.store.db import open_store, sqlite_url
 from bot.store.models import Subscription
 from config.settings import FeedSettings, Settings
@@ -58,6 +64,9 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._deps: Deps | None = None
         self._sender: Sender | None = None
+        self.metrics = Metrics()
+        self._ingest_lock: asyncio.Lock | None = None
+        self.health_port: int | None = None
 
     @property
     def deps(self) -> Deps:
@@ -75,7 +84,9 @@ class BotApp:
                 open_store(database_url(self.settings)))
             http = await self._stack.enter_async_context(aiohttp.ClientSession())
             self._deps = Deps(self.settings, sessions, http, self.clock)
-            self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock)
+            self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock,
+                                  on_sent=self.metrics.on_sent)
+            self._ingest_lock = asyncio.Lock()
         except BaseException:
             await self._stack.aclose()
             raise
@@ -86,19 +97,60 @@ class BotApp:
         await self._stack.aclose()
 
     async def handle(self, req: Request) -> Result:
-        result = await dispatch(self.registry, req, self.deps)
-        self.sender.poke()
-        return result
+        started = time.perf_counter()
+        try:
+            return await dispatch(self.registry, req, self.deps)
+        finally:
+            self.metrics.answer_latency.observe(time.perf_counter() - started)
+            self.sender.poke()
 
     async def poll(self, feeds: Sequence[FeedSettings] | None = None) -> IngestReport:
-        """Ingest the followed feeds and enqueue realtime posts for new developments."""
-        report = await ingest(self.deps, feeds if feeds is not None
-                              else self.settings.followed_feeds)
-        if report.newsworthy:
-            async with self.deps.sessions() as session, session.begin():
-                await fan_out(session, report.newsworthy, self.clock.now())
-            self.sender.poke()
+        """Ingest the followed feeds and enqueue realtime posts for new developments.
+
+        Polls are serialised (one writer); the fan-out is one transaction, so a crash
+        leaves either every row of an update enqueued or none (the next poll redoes it)."""
+        assert self._ingest_lock is not None, "use `async with BotApp(...)`"
+        async with self._ingest_lock:
+            report = await ingest(self.deps, feeds if feeds is not None
+                                  else self.settings.followed_feeds)
+            self.metrics.feeds_polled.inc(len(report.outcomes))
+            self.metrics.fetch_errors.inc(len(report.errors))
+            self.metrics.stories.inc(len(report.new_stories))
+            if report.newsworthy:
+                async with self.deps.sessions() as session, session.begin():
+                    await fan_out(session, report.newsworthy, self.clock.now())
+                self.sender.poke()
         return report
+
+    async def poll_feed(self, feed: FeedSettings) -> None:
+        await self.poll([feed])
+
+    async def digest(self, subscription_id: int | None = None) -> int:
+        """Enqueue the due daily digests (one subscription's, or all: the catch-up at start
+        posts a digest missed while down if it is within ``digest_grace_hours``)."""
+        grace = timedelta(hours=self.settings.delivery.digest_grace_hours)
+        async with self.deps.sessions() as session, session.begin():
+            added = await run_due_digests(session, now=self.clock.now(), grace=grace,
+                                          subscription_id=subscription_id)
+        if added:
+            self.sender.poke()
+        return added
+
+    async def sync_jobs(self, scheduler: object) -> None:
+        """Bring the digest jobs in line with the stored subscriptions."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        assert isinstance(scheduler, AsyncIOScheduler)
+        async with self.deps.sessions() as session:
+            subs = (await session.scalars(select(Subscription).where(
+                Subscription.active.is_(True), Subscription.daily_at.is_not(None)))).all()
+            wanted = {sub.id: digest_trigger(sub) for sub in subs}
+        sync_digest_jobs(scheduler, wanted, run=self.digest,
+                         grace_seconds=int(self.settings.delivery.digest_grace_hours * 3600))
+
+    async def fetch_outbox_depth(self) -> int:
+        async with self.deps.sessions() as session:
+            return await outbox.depth(session)
 
     async def ensure_subscription(self, platform: str, channel_id: str) -> None:
         """Subscribe a channel at start (the console's own channel), with a welcome post."""
@@ -128,10 +180,20 @@ class BotApp:
         for platform in self.platforms:
             await platform.start()
             self._stack.push_async_callback(platform.stop)
-        scheduler = build_scheduler(poll=self.poll,
-                                    poll_minutes=self.settings.news.poll_interval_minutes,
-                                    timezone=self.settings.timezone)
-        await self.sender.drain()
+        if self.settings.health.port is not None:
+            self.health_port = await self._stack.enter_async_context(serve_health(
+                self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth))
+        recovered = await self.sender.recover()
+        if recovered:
+            log.info("recovered %d outbox claims left by a previous run", recovered)
+        await self.digest()
+        scheduler = build_scheduler(timezone=self.settings.timezone)
+        add_poll_jobs(scheduler, self.settings.followed_feeds, poll=self.poll_feed,
+                      default_minutes=self.settings.news.poll_interval_minutes)
+        add_sync_job(scheduler, partial(self.sync_jobs, scheduler))
+        await self.sync_jobs(scheduler)
+        if until_platforms_close:
+            await self.sender.drain(stop=stop)
         for platform in self.platforms:
             await platform.on_ready()
         scheduler.start()
@@ -139,10 +201,11 @@ class BotApp:
         try:
             if until_platforms_close:
                 await first_of(stop.wait(), *(p.wait_closed() for p in self.platforms))
-                await self.sender.drain()
+                await self.sender.drain(stop=stop)
             else:
                 await stop.wait()
         finally:
+            # Stop taking work; jobs are idempotent, so cancelling one mid-run is harmless.
             scheduler.shutdown(wait=False)
             stop.set()
             await sender_task

@@ -40,6 +40,7 @@ PLATFORM_ENV: dict[str, tuple[str, ...]] = {
     "CEASEFIRE_BOT_DATABASE_URL": ("database_url",),
     "CEASEFIRE_BOT_DATA_DIR": ("data_dir",),
     "CEASEFIRE_BOT_LLM_API_KEY": ("llm", "api_key"),
+    "CEASEFIRE_BOT_LOOPBACK_URL": ("loopback", "url"),
 }
 
 
@@ -118,6 +119,12 @@ class LLMSettings(Section):
     timeout_seconds: float = Field(default=20.0, gt=0)
 
 
+class LoopbackSettings(Section):
+    """The loopback chat platform (tests, benchmarks): off unless ``url`` is set."""
+
+    url: str | None = None
+
+
 class HealthSettings(Section):
     port: int | None = Field(default=None, gt=0, lt=65536)
 
@@ -150,6 +157,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     llm: LLMSettings = LLMSettings()
     health: HealthSettings = HealthSettings()
+    loopback: LoopbackSettings = LoopbackSettings()
 
     @field_validator("timezone")
     @classmethod

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.brief.builder import build_briefing, load_story
 from bot.delivery.outbox import Outgoing, enqueue
-from bot.model import Briefing, Lang, Part, SourceReply
+from bot.model import Briefing, Lang, Part, SourceReply, UpdatePost, load_part
 from bot.news.topic import compile_expression
-from bot.store.models import PostedStory, Story, Subscription
+from bot.store.models import Delivery, PostedStory, Story, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -38,17 +38,33 @@ def briefing_rows(sub: Subscription, briefing: Briefing) -> list[Outgoing]:
 
 
 def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
-                  revision: int) -> list[Outgoing]:
-    """New sources of a story already posted here, as replies in its existing thread."""
+                  revision: int, *, headline_changed: bool = False) -> list[Outgoing]:
+    """A new development of a story already posted here: replies in its existing thread
+    (what is new, and the sources), never a second full post. When the headline facts
+    changed, also a short top-level "update" post pointing to the thread."""
+    parts: list[Part] = []
+    if briefing.key_points:
+        parts.append(UpdatePost(briefing.story_id, briefing.headline, briefing.key_points,
+                                briefing.outlets, briefing.published, briefing.lang,
+                                is_followup=True))
     new_cards = tuple(c for c in briefing.sources if c.bullets)
-    parts: list[Part] = [SourceReply(new_cards[:2], briefing.lang)] if new_cards else []
+    if new_cards:
+        parts.append(SourceReply(new_cards[:2], briefing.lang))
     root = story_key(sub.id, briefing.story_id, 0)
-    return [
+    rows = [
         Outgoing(key=story_key(sub.id, briefing.story_id, i, revision), platform=sub.platform,
                  channel_id=sub.channel_id, part=part, index=i, parent_key=root,
                  subscription_id=sub.id, story_id=briefing.story_id)
         for i, part in enumerate(parts, start=1)
     ]
+    if headline_changed and briefing.key_points:
+        short = UpdatePost(briefing.story_id, briefing.headline, briefing.key_points[:1],
+                           briefing.outlets, briefing.published, briefing.lang,
+                           is_followup=True)
+        rows.append(Outgoing(key=f"{story_key(sub.id, briefing.story_id, 0, revision)}:update",
+                             platform=sub.platform, channel_id=sub.channel_id, part=short,
+                             index=0, subscription_id=sub.id))
+    return rows
 
 
 def wants(sub: Subscription, story: Story) -> bool:
@@ -92,9 +108,14 @@ async def post_story(session: AsyncSession, sub: Subscription, story: Story,
         return await enqueue(session, briefing_rows(sub, briefing), now)
     if story.revision <= posted.revision:
         return 0
+    first = await session.scalar(select(Delivery.payload).where(
+        Delivery.key == story_key(sub.id, story.id, 0)))
+    before = getattr(load_part(first), "headline", None) if first else None
     posted.revision = story.revision
     posted.said = [*posted.said, *briefing.key_points]
-    return await enqueue(session, followup_rows(sub, posted, briefing, story.revision), now)
+    rows = followup_rows(sub, posted, briefing, story.revision,
+                         headline_changed=before is not None and before != briefing.headline)
+    return await enqueue(session, rows, now)
 
 
 async def welcome(session: AsyncSession, sub: Subscription, now: datetime) -> int:

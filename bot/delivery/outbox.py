@@ -18,6 +18,8 @@ from bot.store.models import Delivery
 
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
+#: A row still failing transiently after this many attempts is given up (status failed).
+MAX_ATTEMPTS = 12
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,27 @@ def due_query(now: datetime, platforms: Sequence[str], limit: int):  # type: ign
 
 async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
                 now: datetime, limit: int = 100, lease: timedelta = LEASE) -> list[Delivery]:
-    """Claim due rows for ``worker`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL)."""
+    """Claim due rows for ``worker`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+
+    The thread replies of a post claimed here are claimed with it (they follow their post
+    in the channel's order), so a post and its thread go out in one pass.
+    """
+    postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
     query = due_query(now, platforms, limit)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
     rows = list((await session.scalars(query)).all())
+    roots = [r.key for r in rows]
+    if roots:
+        children = (select(Delivery)
+                    .where(Delivery.parent_key.in_(roots), Delivery.status == "pending",
+                           Delivery.next_attempt_at <= now)
+                    .order_by(Delivery.id))
+        if postgres:
+            children = children.with_for_update(skip_locked=True, of=Delivery)
+        seen = {r.id for r in rows}
+        rows += [c for c in (await session.scalars(children)).all() if c.id not in seen]
+        rows.sort(key=lambda r: r.id)
     for row in rows:
         row.status = "claimed"
         row.claimed_by = worker
@@ -93,13 +111,25 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return timedelta(seconds=max(delay, retry_after or 0.0))
 
 
-async def release(session: AsyncSession, worker: str) -> None:
-    """Give back claims this worker has not started sending (at shutdown)."""
-    await session.execute(
-        update(Delivery)
-        .where(Delivery.claimed_by == worker, Delivery.status == "claimed",
-               Delivery.send_started_at.is_(None))
+async def release(session: AsyncSession, worker: str, ids: Sequence[int] | None = None) -> None:
+    """Give back this worker's claims (at shutdown, or rows queued behind a failure).
+
+    ``send_started_at`` is kept: a row whose send began has an unknown outcome, and whoever
+    claims it next checks the platform before sending again.
+    """
+    stmt = update(Delivery).where(Delivery.claimed_by == worker, Delivery.status == "claimed")
+    if ids is not None:
+        stmt = stmt.where(Delivery.id.in_(list(ids)))
+    await session.execute(stmt.values(status="pending", claimed_by=None, lease_until=None))
+
+
+async def recover(session: AsyncSession) -> int:
+    """At start of a single-process store (SQLite): claims left by a killed process are
+    given back at once instead of after their lease. Returns rows recovered."""
+    result = await session.execute(
+        update(Delivery).where(Delivery.status == "claimed")
         .values(status="pending", claimed_by=None, lease_until=None))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def depth(session: AsyncSession) -> int:

@@ -1,8 +1,17 @@
 """The sender: claims outbox rows and sends them through the platform adapters.
 
-Rows of one channel go out in order; different channels proceed in parallel. A send is
-marked as started before the platform call, so after a crash the outcome is checked
-(``find_sent``) or the platform's idempotency for the key is relied on, never guessed.
+Each row moves ``pending -> claimed -> (started) -> sent | failed | cancelled``:
+
+* rows of one channel go out in order, one at a time; channels proceed in parallel, paced
+  by the adapter's declared limits (per channel and global) so a 429 is rare;
+* a thread reply is sent only once its parent has a platform message id, into the parent's
+  thread; if the parent failed for good the reply is cancelled, never posted top-level;
+* ``send_started_at`` is committed before the platform call. A row found started (after a
+  crash, a timeout or a 5xx) has an unknown outcome: the platform is asked with
+  ``find_sent`` first, and the send itself carries the delivery key (platform idempotency),
+  so a message the platform already accepted is never posted twice;
+* transient failures go back to pending with backoff; permanent ones fail the row, pause
+  the subscription, cancel its queue and tell the subscriber once.
 """
 
 from __future__ import annotations
@@ -10,8 +19,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -19,132 +29,270 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import outbox
+from bot.delivery.pacing import Pacer
 from bot.errors import PlatformError
-from bot.model import Notice, load_part
+from bot.model import Notice, Part, load_part
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, PostedStory, Subscription
 
 log = logging.getLogger(__name__)
 
+ChannelKey = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A claimed row, ready for the platform call (read in one short transaction)."""
+
+    row_id: int
+    key: str
+    platform: str
+    target: Target
+    part: Part
+    #: A previous attempt started: ask the platform before sending again.
+    unknown: bool
+    #: The parent's message still has to become a thread (Discord).
+    open_parent: tuple[str, str, str] | None = None
+
 
 class Sender:
     def __init__(self, sessions: SessionFactory, platforms: Mapping[str, PlatformAdapter],
-                 clock: Clock, *, worker: str | None = None, batch: int = 200) -> None:
+                 clock: Clock, *, worker: str | None = None, batch: int = 500,
+                 on_sent: Callable[[str, bool], None] | None = None) -> None:
         self.sessions = sessions
         self.platforms = dict(platforms)
         self.clock = clock
         self.worker = worker or f"sender-{uuid.uuid4().hex[:8]}"
         self.batch = batch
+        self.on_sent = on_sent
         self.wakeup = asyncio.Event()
         self.sent = 0
         self.failed = 0
+        self._pacers: dict[str, Pacer] = {}
+        self._queues: dict[ChannelKey, deque[int]] = {}
+        self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
+        self._held: set[int] = set()
+        self._stopping = False
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
         self.wakeup.set()
 
+    def pacer(self, platform: str) -> Pacer:
+        pacer = self._pacers.get(platform)
+        if pacer is None or pacer.limits != self.platforms[platform].limits:
+            pacer = self._pacers[platform] = Pacer(self.platforms[platform].limits)
+        return pacer
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._held)
+
+    async def recover(self) -> int:
+        """Give back claims a killed process left (single-process SQLite store only;
+        on PostgreSQL other live processes hold claims, which expire with their lease)."""
+        async with self.sessions() as session, session.begin():
+            if session.bind is not None and session.bind.dialect.name != "sqlite":
+                return 0
+            return await outbox.recover(session)
+
     async def run(self, stop: asyncio.Event, *, idle_seconds: float = 1.0) -> None:
         """Send until ``stop`` is set; then finish in-flight sends and release claims."""
-        while not stop.is_set():
-            try:
-                busy = await self.send_due()
-            except Exception:
-                log.exception("sender %s: a pass failed; retrying", self.worker)
-                busy = 0
-            if not busy:
-                self.wakeup.clear()
+        self._stopping = False
+        stopper = asyncio.ensure_future(stop.wait())
+        try:
+            while not stop.is_set():
                 try:
-                    await asyncio.wait_for(self.wakeup.wait(), idle_seconds)
-                except TimeoutError:
-                    pass
+                    got = await self.claim_and_dispatch()
+                except Exception:
+                    log.exception("sender %s: a pass failed; retrying", self.worker)
+                    got = 0
+                if got:
+                    continue
+                self.wakeup.clear()
+                waker = asyncio.ensure_future(self.wakeup.wait())
+                await asyncio.wait({waker, stopper}, timeout=idle_seconds,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                waker.cancel()
+        finally:
+            stopper.cancel()
+            await self.shutdown()
+
+    async def shutdown(self) -> None:
+        """Stop taking work: let each channel finish the send in progress, then give back
+        everything still claimed."""
+        self._stopping = True
+        if self._workers:
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
         async with self.sessions() as session, session.begin():
             await outbox.release(session, self.worker)
 
-    async def drain(self, *, within: float = 30.0) -> None:
+    async def drain(self, *, within: float = 30.0, stop: asyncio.Event | None = None) -> None:
         """Send everything that is due now (scripted console runs, tests)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while loop.time() < deadline:
-            if not await self.send_due():
-                async with self.sessions() as session:
-                    waiting = await session.scalar(
-                        select(Delivery.next_attempt_at)
-                        .where(Delivery.status == "pending",
-                               Delivery.platform.in_(list(self.platforms)))
-                        .order_by(Delivery.next_attempt_at).limit(1))
-                if waiting is None or waiting > self.clock.now():
-                    if waiting is None:
-                        return
-                    await asyncio.sleep(min(0.2, max(0.0, deadline - loop.time())))
+        while loop.time() < deadline and not (stop is not None and stop.is_set()):
+            if await self.send_due():
+                continue
+            async with self.sessions() as session:
+                waiting = await session.scalar(
+                    select(Delivery.next_attempt_at)
+                    .where(Delivery.status == "pending",
+                           Delivery.platform.in_(list(self.platforms)))
+                    .order_by(Delivery.next_attempt_at).limit(1))
+            if waiting is None:
+                return
+            if waiting > self.clock.now():
+                await asyncio.sleep(min(0.2, max(0.0, deadline - loop.time())))
 
     async def send_due(self) -> int:
-        """One pass: claim what is due, send it. Returns how many rows were handled."""
+        """One pass: claim what is due and send it all. Returns how many rows were handled."""
+        got = await self.claim_and_dispatch()
+        if self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        return got
+
+    async def claim_and_dispatch(self) -> int:
+        """Claim due rows (up to the room left) and queue them on their channel's worker."""
+        room = self.batch - len(self._held)
+        if room <= 0 or self._stopping:
+            return 0
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            rows = await outbox.claim(session, worker=self.worker, platforms=list(self.platforms),
-                                      now=now, limit=self.batch)
+            rows = await outbox.claim(session, worker=self.worker,
+                                      platforms=list(self.platforms), now=now, limit=room)
             claimed = [(r.id, r.platform, r.channel_id) for r in rows]
-        if not claimed:
-            return 0
-        by_channel: dict[tuple[str, str], list[int]] = defaultdict(list)
+        added = 0
         for row_id, platform, channel in claimed:
-            by_channel[(platform, channel)].append(row_id)
-        await asyncio.gather(*(self._send_channel(ids) for ids in by_channel.values()))
-        return len(claimed)
+            if row_id in self._held:
+                continue
+            self._held.add(row_id)
+            added += 1
+            key = (platform, channel)
+            self._queues.setdefault(key, deque()).append(row_id)
+            if key not in self._workers:
+                self._workers[key] = asyncio.create_task(self._channel_worker(key),
+                                                         name=f"send-{platform}-{channel}")
+        return added
 
-    async def _send_channel(self, ids: Sequence[int]) -> None:
-        for row_id in ids:
-            if not await self.send_one(row_id):
-                # Keep the channel's order: later rows wait for the failed one.
+    async def _channel_worker(self, key: ChannelKey) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                if self._stopping:
+                    break
+                row_id = queue[0]
+                try:
+                    ok = await self.send_one(row_id)
+                except Exception:
+                    log.exception("sender %s: row %s failed unexpectedly", self.worker, row_id)
+                    ok = False
+                queue.popleft()
+                self._held.discard(row_id)
+                if not ok:
+                    break  # keep the channel's order: later rows wait for this one
+        finally:
+            rest = list(queue)
+            queue.clear()
+            self._held.difference_update(rest)
+            del self._queues[key]
+            del self._workers[key]
+            if rest:
                 async with self.sessions() as session, session.begin():
-                    await session.execute(
-                        update(Delivery)
-                        .where(Delivery.id.in_(ids), Delivery.id > row_id,
-                               Delivery.status == "claimed", Delivery.claimed_by == self.worker)
-                        .values(status="pending", claimed_by=None, lease_until=None))
-                return
+                    await outbox.release(session, self.worker, rest)
+            self.wakeup.set()
 
     async def send_one(self, row_id: int) -> bool:
-        """Send one claimed row. Returns False when it was not sent (retry or failure)."""
-        async with self.sessions() as session, session.begin():
-            row = await session.get(Delivery, row_id)
-            if row is None or row.status != "claimed" or row.claimed_by != self.worker:
-                return False
-            adapter = self.platforms[row.platform]
-            target = await self._target(session, row)
-            key, unknown = row.key, row.send_started_at is not None
-            part = load_part(row.payload)
-            row.send_started_at = self.clock.now()
-            row.attempts += 1
+        """Send one claimed row. Returns False when it was not sent and the rows behind it
+        in its channel must wait (retry); True when the channel may go on."""
+        prepared = await self._prepare(row_id)
+        if prepared is None:
+            return True
+        if isinstance(prepared, bool):
+            return prepared
+        adapter = self.platforms[prepared.platform]
+        pacer = self.pacer(prepared.platform)
+        target = prepared.target
         try:
-            ref = await adapter.find_sent(target, key) if unknown else None
+            if prepared.open_parent is not None:
+                parent_key, channel, message_id = prepared.open_parent
+                await pacer.acquire(target, message=False)
+                opened = await adapter.open_thread(Target(channel), MessageRef(message_id),
+                                                   await self._thread_title(parent_key))
+                thread_id = opened.thread_id or message_id
+                await self._record_thread(parent_key, thread_id)
+                target = Target(target.channel_id, thread_id=thread_id)
+            ref = None
+            if prepared.unknown:
+                await pacer.acquire(target, message=False)
+                ref = await adapter.find_sent(target, prepared.key)
+                if ref is not None:
+                    log.info("delivery %s was already sent (found %s)", prepared.key,
+                             ref.message_id)
             if ref is None:
-                ref = await adapter.send(target, part, key=key)
+                await pacer.acquire(target)
+                ref = await adapter.send(target, prepared.part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
             return False
         except Exception as exc:  # a bug or an unexpected transport error: retry later
-            log.exception("delivery %s via %s failed unexpectedly", key, adapter.name)
+            log.exception("delivery %s via %s failed unexpectedly", prepared.key, adapter.name)
             await self._record_failure(row_id, PlatformError(type(exc).__name__))
             return False
-        await self._record_sent(row_id, ref)
+        await self._record_sent(row_id, ref, thread_of=target.thread_id)
         return True
 
-    async def _target(self, session: AsyncSession, row: Delivery) -> Target:
-        if row.parent_key is None:
-            return Target(row.channel_id)
-        parent = await session.scalar(select(Delivery).where(Delivery.key == row.parent_key))
-        if parent is None or parent.message_id is None:
-            raise RuntimeError(f"parent of {row.key} was not sent")
-        if parent.thread_id is None:
-            adapter = self.platforms[row.platform]
-            ref = await adapter.open_thread(Target(row.channel_id),
-                                            MessageRef(parent.message_id), _thread_title(parent))
-            parent.thread_id = ref.thread_id
-        return Target(row.channel_id, thread_id=parent.thread_id)
+    async def _prepare(self, row_id: int) -> Prepared | bool | None:
+        """Mark the row started and read what the send needs. Returns None to skip the row,
+        False when it must wait (parent not sent yet)."""
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            row = await session.get(Delivery, row_id)
+            if row is None or row.status != "claimed" or row.claimed_by != self.worker:
+                return None
+            target = Target(row.channel_id)
+            open_parent = None
+            if row.parent_key is not None:
+                parent = await session.scalar(
+                    select(Delivery).where(Delivery.key == row.parent_key))
+                if parent is None or parent.status in ("failed", "cancelled"):
+                    row.status, row.error = "cancelled", "parent message was not sent"
+                    row.claimed_by = row.lease_until = None
+                    return None
+                if parent.status != "sent" or parent.message_id is None:
+                    # Never outside its thread: wait for the parent's id.
+                    row.status, row.claimed_by, row.lease_until = "pending", None, None
+                    return False
+                if parent.thread_id is None:
+                    open_parent = (parent.key, parent.channel_id, parent.message_id)
+                target = Target(row.channel_id, thread_id=parent.thread_id or parent.message_id)
+            unknown = row.send_started_at is not None
+            row.send_started_at = now
+            row.attempts += 1
+            row.lease_until = now + outbox.LEASE
+            return Prepared(row.id, row.key, row.platform, target, load_part(row.payload),
+                            unknown, open_parent)
 
-    async def _record_sent(self, row_id: int, ref: MessageRef) -> None:
+    async def _thread_title(self, parent_key: str) -> str:
+        async with self.sessions() as session:
+            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
+        return _thread_title(parent) if parent is not None else "Q&A"
+
+    async def _record_thread(self, parent_key: str, thread_id: str) -> None:
+        async with self.sessions() as session, session.begin():
+            await session.execute(update(Delivery).where(Delivery.key == parent_key)
+                                  .values(thread_id=thread_id))
+            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
+            if parent is not None and parent.subscription_id and parent.story_id:
+                await session.execute(
+                    update(PostedStory)
+                    .where(PostedStory.subscription_id == parent.subscription_id,
+                           PostedStory.story_id == parent.story_id)
+                    .values(thread_id=thread_id))
+
+    async def _record_sent(self, row_id: int, ref: MessageRef, *,
+                           thread_of: str | None) -> None:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             row = await session.get(Delivery, row_id)
@@ -152,8 +300,12 @@ class Sender:
                 return
             row.status, row.sent_at = "sent", now
             row.message_id = ref.message_id
-            row.thread_id = row.thread_id or ref.thread_id
-            row.lease_until = None
+            if row.parent_key is None:
+                row.thread_id = row.thread_id or ref.thread_id
+            else:
+                row.thread_id = thread_of
+            row.claimed_by = row.lease_until = None
+            row.error = None
             if row.parent_key is None and row.story_id is not None and row.subscription_id:
                 await session.execute(
                     update(PostedStory)
@@ -162,6 +314,8 @@ class Sender:
                            PostedStory.message_id.is_(None))
                     .values(message_id=ref.message_id, thread_id=ref.thread_id))
         self.sent += 1
+        if self.on_sent is not None:
+            self.on_sent(self.worker, True)
 
     async def _record_failure(self, row_id: int, exc: PlatformError) -> None:
         now = self.clock.now()
@@ -169,18 +323,23 @@ class Sender:
             row = await session.get(Delivery, row_id)
             if row is None:
                 return
-            row.error = str(exc)
+            row.error = str(exc)[:500]
             row.claimed_by = row.lease_until = None
-            if exc.permanent:
+            if exc.permanent or row.attempts >= outbox.MAX_ATTEMPTS:
                 row.status = "failed"
                 self.failed += 1
-                await self._pause_subscription(session, row, str(exc), now)
-                log.warning("delivery %s failed permanently: %s", row.key, exc)
-            else:
-                row.status = "pending"
-                row.send_started_at = None if exc.retry_after is not None else row.send_started_at
-                row.next_attempt_at = now + outbox.backoff(row.attempts, exc.retry_after)
-                log.info("delivery %s will be retried: %s", row.key, exc)
+                if self.on_sent is not None:
+                    self.on_sent(self.worker, False)
+                if exc.permanent:
+                    await self._pause_subscription(session, row, str(exc), now)
+                log.warning("delivery %s failed for good: %s", row.key, exc)
+                return
+            row.status = "pending"
+            if exc.retry_after is not None:
+                # A rate limit means the platform did not take the message.
+                row.send_started_at = None
+            row.next_attempt_at = now + outbox.backoff(row.attempts, exc.retry_after)
+            log.info("delivery %s will be retried: %s", row.key, exc)
 
     async def _pause_subscription(self, session: AsyncSession, row: Delivery, reason: str,
                                   now: datetime) -> None:
@@ -193,14 +352,18 @@ class Sender:
         sub.paused_reason = reason
         await session.execute(
             update(Delivery)
-            .where(Delivery.subscription_id == sub.id, Delivery.status == "pending")
-            .values(status="cancelled", error="subscription paused"))
+            .where(Delivery.subscription_id == sub.id,
+                   Delivery.status.in_(("pending", "claimed")))
+            .values(status="cancelled", error="subscription paused", claimed_by=None,
+                    lease_until=None))
         notice = Notice(
             f"Updates to this channel are paused: {reason}. "
             "Fix it, then run `subscribe` again to resume.")
+        # Tell the subscriber once: the key names the failure that paused it. A DM user is
+        # told in the DM; a channel is told there (it may be gone: then that fails quietly).
         await outbox.enqueue(session, [outbox.Outgoing(
-            key=f"sub:{sub.id}:paused:{now.isoformat()}", platform=sub.platform,
-            channel_id=sub.user_id or sub.channel_id, part=notice)], now)
+            key=f"sub:{sub.id}:paused:{row.key}"[:255], platform=sub.platform,
+            channel_id=sub.channel_id, part=notice)], now)
 
 
 def _thread_title(parent: Delivery) -> str:
@@ -209,3 +372,6 @@ def _thread_title(parent: Delivery) -> str:
     except ValueError:
         return "Q&A"
     return str(getattr(part, "headline", None) or getattr(part, "title", None) or "Q&A")[:100]
+
+
+__all__: Sequence[str] = ["Sender"]

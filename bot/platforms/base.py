@@ -27,6 +27,27 @@ class Target:
 
 
 @dataclass(frozen=True)
+class RateLimits:
+    """What a platform allows, as sliding windows; the sender paces itself to stay inside.
+
+    ``None`` means no limit of that kind. ``thread_is_channel``: a thread has its own
+    per-channel window (Discord) rather than sharing its parent channel's (Slack).
+    """
+
+    global_calls: int | None = None
+    global_period: float = 1.0
+    channel_calls: int | None = None
+    channel_period: float = 1.0
+    thread_is_channel: bool = False
+
+
+#: Discord: 50 requests/s per bot, 5 messages / 5 s per channel (a thread is a channel).
+DISCORD_LIMITS = RateLimits(50, 1.0, 5, 5.0, thread_is_channel=True)
+#: Slack chat.postMessage: about 1 message/s per channel, short bursts allowed.
+SLACK_LIMITS = RateLimits(None, 1.0, 2, 2.0)
+
+
+@dataclass(frozen=True)
 class MessageRef:
     """A sent message: its id, and the thread replies to it go into."""
 
@@ -43,6 +64,8 @@ class PlatformAdapter(ABC):
     """
 
     name: str
+    #: The platform's rate limits; fan-out paces itself by them (none by default).
+    limits: RateLimits = RateLimits()
 
     def __init__(self) -> None:
         self.on_request: RequestHandler | None = None

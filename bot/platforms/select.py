@@ -27,11 +27,21 @@ def discord_adapters(settings: Settings, options: RunOptions) -> list[PlatformAd
     return []
 
 
+def loopback_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
+    """The loopback chat platform when ``[loopback] url`` (CEASEFIRE_BOT_LOOPBACK_URL) is set."""
+    if not settings.loopback.url:
+        return []
+    from bot.platforms.loopback import LoopbackAdapter
+
+    return [LoopbackAdapter(settings.loopback.url, zone=settings.zone, lang=settings.language)]
+
+
 def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
     adapters: list[PlatformAdapter] = []
     if not options.console:
         adapters += slack_adapters(settings, options)
         adapters += discord_adapters(settings, options)
+        adapters += loopback_adapters(settings, options)
     if not adapters:
         adapters.append(ConsoleAdapter(zone=settings.zone, lang=settings.language))
     return adapters

@@ -1,0 +1,117 @@
+"""Daily digests: per subscription, at its HH:MM in its own time zone (DST-correct through
+APScheduler's CronTrigger), the day's stories in one post with one thread reply per story.
+
+Idempotent: a digest is keyed by (subscription, local date) in ``JobRun`` and in its outbox
+keys, so a rerun, a restart or a catch-up after downtime never posts it twice. Nothing new
+means nothing posted.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.brief.builder import build_briefing
+from bot.delivery.fanout import wants
+from bot.delivery.outbox import Outgoing, enqueue
+from bot.model import DigestPost, Lang, Part, UpdatePost
+from bot.store.models import JobRun, Story, Subscription
+from config.settings import parse_hhmm
+
+log = logging.getLogger(__name__)
+
+#: Every day, by name: APScheduler's ``from_crontab`` numbers days from Monday = 0,
+#: unlike cron, so numbers are never used here.
+EVERY_DAY = "mon,tue,wed,thu,fri,sat,sun"
+TITLES = {"en": "Daily digest: the ceasefire talks", "ja": "今日のまとめ: 停戦協議"}
+
+
+def digest_trigger(sub: Subscription) -> CronTrigger:
+    """The subscription's daily cron trigger in its own time zone."""
+    assert sub.daily_at, "not a digest subscription"
+    at = parse_hhmm(sub.daily_at)
+    return CronTrigger(day_of_week=EVERY_DAY, hour=at.hour, minute=at.minute,
+                       timezone=ZoneInfo(sub.timezone))
+
+
+def get_last_fire_time(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The latest time ``trigger`` fired at or before ``now`` (looking back two days)."""
+    last: datetime | None = None
+    fire = trigger.get_next_fire_time(None, now - timedelta(days=2))
+    while fire is not None and fire <= now:
+        last = fire
+        fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+    return last
+
+
+def digest_key(sub_id: int, day: str, part: int) -> str:
+    return f"sub:{sub_id}:digest:{day}:p{part}"
+
+
+def job_key(sub_id: int, day: str) -> str:
+    return f"digest:{sub_id}:{day}"
+
+
+async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
+                     grace: timedelta) -> int:
+    """Enqueue ``sub``'s latest due digest unless it was done, is too late, or is empty.
+
+    Returns:
+        Rows enqueued (0 when there was nothing to do).
+    """
+    if not sub.active or not sub.daily_at:
+        return 0
+    fire = get_last_fire_time(digest_trigger(sub), now)
+    if fire is None or now - fire > grace:
+        return 0
+    zone = ZoneInfo(sub.timezone)
+    day = fire.astimezone(zone).date().isoformat()
+    key = job_key(sub.id, day)
+    if await session.get(JobRun, key) is not None:
+        return 0
+    session.add(JobRun(key=key, ran_at=now))
+    sub.last_digest_on = day
+    since = max(fire - timedelta(days=1), sub.since)
+    stories = (await session.scalars(
+        select(Story).where(Story.latest_at > since, Story.latest_at <= fire)
+        .order_by(Story.latest_at).options(selectinload(Story.articles)))).all()
+    chosen = [s for s in stories if wants(sub, s)]
+    if not chosen:
+        log.info("digest %s: nothing new", key)
+        return 0
+    lang: Lang = "ja" if sub.lang == "ja" else "en"
+    replies: list[Part] = []
+    for story in chosen:
+        b = await build_briefing(session, story, lang=lang)
+        replies.append(UpdatePost(story.id, b.headline, b.key_points, b.outlets,
+                                  b.published, lang))
+    post = DigestPost(TITLES[lang], tuple(getattr(r, "headline", "") for r in replies),
+                      fire, lang)
+    root = digest_key(sub.id, day, 0)
+    rows = [Outgoing(key=root, platform=sub.platform, channel_id=sub.channel_id, part=post,
+                     subscription_id=sub.id)]
+    rows += [Outgoing(key=digest_key(sub.id, day, i), platform=sub.platform,
+                      channel_id=sub.channel_id, part=part, index=i, parent_key=root,
+                      subscription_id=sub.id)
+             for i, part in enumerate(replies, start=1)]
+    return await enqueue(session, rows, now)
+
+
+async def run_due_digests(session: AsyncSession, *, now: datetime, grace: timedelta,
+                          subscription_id: int | None = None) -> int:
+    """Run every due digest (or one subscription's): the cron jobs and the catch-up at
+    start both call this. Returns rows enqueued."""
+    query = select(Subscription).where(Subscription.active.is_(True),
+                                       Subscription.daily_at.is_not(None))
+    if subscription_id is not None:
+        query = query.where(Subscription.id == subscription_id)
+    added = 0
+    for sub in (await session.scalars(query)).all():
+        added += await run_digest(session, sub, now=now, grace=grace)
+    return added

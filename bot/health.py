@@ -1,0 +1,63 @@
+"""Health and metrics: ``/healthz`` and ``/metrics`` (Prometheus text) on an optional port.
+
+Each app owns its own ``CollectorRegistry`` (no global registry, so tests and several apps
+in one process do not collide).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.feeds_polled = Counter("ceasefire_feeds_polled", "Feed polls", registry=r)
+        self.fetch_errors = Counter("ceasefire_fetch_errors", "Failed feed fetches", registry=r)
+        self.stories = Counter("ceasefire_stories", "New stories", registry=r)
+        self.posts_sent = Counter("ceasefire_posts_sent", "Outbox messages sent", registry=r)
+        self.posts_failed = Counter("ceasefire_posts_failed",
+                                    "Outbox messages failed for good", registry=r)
+        self.outbox_depth = Gauge("ceasefire_outbox_depth", "Messages waiting", registry=r)
+        self.answer_latency = Histogram("ceasefire_answer_latency_seconds",
+                                        "Time to answer a request", registry=r)
+
+    def on_sent(self, _worker: str, ok: bool) -> None:
+        (self.posts_sent if ok else self.posts_failed).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+@asynccontextmanager
+async def serve_health(port: int, metrics: Metrics, *,
+                       fetch_depth: Callable[[], Awaitable[int]],
+                       host: str = "127.0.0.1") -> AsyncIterator[int]:
+    """Serve ``/healthz`` and ``/metrics`` until the context exits. Yields the port."""
+
+    async def healthz(request: web.Request) -> web.Response:
+        return web.json_response({"ok": True})
+
+    async def render(request: web.Request) -> web.Response:
+        metrics.outbox_depth.set(await fetch_depth())
+        return web.Response(body=metrics.render(),
+                            headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+    app = web.Application()
+    app.add_routes([web.get("/healthz", healthz), web.get("/metrics", render)])
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    try:
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        yield sockets[0].getsockname()[1] if sockets else port
+    finally:
+        await runner.cleanup()

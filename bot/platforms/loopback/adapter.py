@@ -1,0 +1,165 @@
+"""Loopback adapter: a small HTTP/JSON chat platform (``tests/fakes/chat_fake.py``) so a
+real ``ceasefire-bot run`` can be tested and benchmarked end to end without Discord or
+Slack. It behaves like them where it matters: rate limits, idempotency by delivery key,
+history lookup by key (the key rides in message ``metadata``, as on Slack) and threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+
+from bot.errors import PlatformError
+from bot.model import Part, Request, Result
+from bot.platforms.base import MessageRef, PlatformAdapter, RateLimits, Target
+from bot.platforms.text import render_result
+
+log = logging.getLogger(__name__)
+
+#: Errors meaning "retrying cannot help": the channel is gone or the bot may not post.
+PERMANENT = {"channel_not_found", "not_in_channel", "missing_permission", "bot_removed",
+             "is_archived", "thread_not_found"}
+
+
+COMMAND_NAMES = {"ask", "latest", "timeline", "sources", "subscribe", "unsubscribe", "help"}
+
+
+def to_platform_error(status: int, body: dict[str, Any]) -> PlatformError:
+    """Translate an error response (pure; tested on raw JSON)."""
+    error = str(body.get("error") or f"http_{status}")
+    if status == 429:
+        retry = body.get("retry_after")
+        return PlatformError(f"rate limited ({error})", code=error,
+                             retry_after=float(retry) if retry is not None else 1.0)
+    if error in PERMANENT or status in (403, 404):
+        return PlatformError(error.replace("_", " "), permanent=True, code=error)
+    return PlatformError(f"server error {status} ({error})", code=error)
+
+
+def to_request(event: dict[str, Any], *, lang: str | None = None) -> Request:
+    """A typed line (``/command args`` or a bare question) -> Request."""
+    text = str(event.get("text", "")).strip()
+    if text.startswith("/"):
+        text = text[1:]
+    command, _, rest = text.partition(" ")
+    if command.lower() not in COMMAND_NAMES:
+        command, rest = "ask", text
+    dm = bool(event.get("dm"))
+    return Request(platform="loopback", command=command.lower(), text=rest.strip(),
+                   kind="dm" if dm else "command", user_id=str(event.get("user", "")),
+                   channel_id=str(event["channel"]), is_dm=dm, can_manage=True,
+                   lang="ja" if lang == "ja" else "en" if lang == "en" else None)
+
+
+class LoopbackAdapter(PlatformAdapter):
+    name = "loopback"
+
+    def __init__(self, url: str, *, zone: ZoneInfo, lang: str | None = None,
+                 timeout: float = 10.0) -> None:
+        super().__init__()
+        self.url = url.rstrip("/")
+        self.zone = zone
+        self.lang = lang
+        self.timeout = timeout
+        self.limits = RateLimits()
+        self._http: aiohttp.ClientSession | None = None
+        self._reader: asyncio.Task[None] | None = None
+
+    @property
+    def http(self) -> aiohttp.ClientSession:
+        assert self._http is not None, "start() first"
+        return self._http
+
+    async def start(self) -> None:
+        self._http = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.timeout),
+            connector=aiohttp.TCPConnector(limit=256))
+        async with self.http.get(f"{self.url}/api/info") as resp:
+            info = await resp.json()
+        limits = info.get("limits") or {}
+        self.limits = RateLimits(**{k: v for k, v in limits.items()
+                                    if k in RateLimits.__dataclass_fields__})
+
+    async def on_ready(self) -> None:
+        self._reader = asyncio.create_task(self._read_loop(), name="loopback-events")
+
+    async def stop(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._reader
+            self._reader = None
+        if self._http is not None:
+            await self._http.close()
+            self._http = None
+
+    async def send(self, target: Target, result: Result | Part, *,
+                   key: str | None = None) -> MessageRef:
+        first: MessageRef | None = None
+        for i, (text, threaded) in enumerate(render_result(result, self.zone)):
+            thread = target.thread_id or (first.message_id if threaded and first else None)
+            part_key = key if i == 0 else (f"{key}#{i}" if key else None)
+            ref = await self._post(target.channel_id, thread, text, part_key)
+            first = first or ref
+        assert first is not None
+        return first
+
+    async def _post(self, channel: str, thread: str | None, text: str,
+                    key: str | None) -> MessageRef:
+        payload: dict[str, Any] = {"channel": channel, "thread": thread, "text": text}
+        if key:
+            payload["metadata"] = {"event_type": "ceasefire_delivery", "key": key}
+        try:
+            async with self.http.post(f"{self.url}/api/messages", json=payload) as resp:
+                body = await resp.json(content_type=None)
+                status = resp.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PlatformError(f"disconnected ({type(exc).__name__})",
+                                code="disconnected") from exc
+        if status != 200 or not body.get("ok"):
+            raise to_platform_error(status, body if isinstance(body, dict) else {})
+        message = body["message"]
+        return MessageRef(str(message["id"]), str(message["thread"] or message["id"]))
+
+    async def find_sent(self, target: Target, key: str) -> MessageRef | None:
+        try:
+            async with self.http.get(f"{self.url}/api/history",
+                                     params={"channel": target.channel_id, "key": key}) as resp:
+                body = await resp.json(content_type=None)
+                status = resp.status
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PlatformError(f"disconnected ({type(exc).__name__})",
+                                code="disconnected") from exc
+        if status != 200:
+            raise to_platform_error(status, body if isinstance(body, dict) else {})
+        for message in body.get("messages", []):
+            if message.get("key") == key:
+                return MessageRef(str(message["id"]), str(message["thread"] or message["id"]))
+        return None
+
+    async def _read_loop(self) -> None:
+        while True:
+            try:
+                async with self.http.get(f"{self.url}/api/events",
+                                         params={"timeout": "5"},
+                                         timeout=aiohttp.ClientTimeout(total=15)) as resp:
+                    events = (await resp.json()).get("events", [])
+            except (aiohttp.ClientError, TimeoutError):
+                await asyncio.sleep(1.0)
+                continue
+            for event in events:
+                await self._handle(event)
+
+    async def _handle(self, event: dict[str, Any]) -> None:
+        if self.on_request is None:
+            return
+        try:
+            result = await self.on_request(to_request(event, lang=self.lang))
+            await self.send(Target(str(event["channel"])), result)
+        except Exception:
+            log.exception("loopback: handling %r failed", event.get("text"))
