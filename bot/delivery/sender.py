@@ -22,14 +22,14 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import outbox
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pacer, Window
 from bot.errors import PlatformError
 from bot.model import Notice, Part, load_part
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
@@ -59,13 +59,19 @@ class Prepared:
 class Sender:
     def __init__(self, sessions: SessionFactory, platforms: Mapping[str, PlatformAdapter],
                  clock: Clock, *, worker: str | None = None, batch: int = 500,
-                 on_sent: Callable[[str, bool], None] | None = None) -> None:
+                 on_sent: Callable[[str, bool], None] | None = None,
+                 lease: timedelta = outbox.LEASE,
+                 shared: Callable[[str, int, float], Window] | None = None) -> None:
         self.sessions = sessions
         self.platforms = dict(platforms)
         self.clock = clock
         self.worker = worker or f"sender-{uuid.uuid4().hex[:8]}"
         self.batch = batch
         self.on_sent = on_sent
+        #: Claims last this long unless renewed (renewed every third of it while held).
+        self.lease = lease
+        #: (platform, calls, period) -> a global window shared by every process.
+        self.shared = shared
         self.wakeup = asyncio.Event()
         self.sent = 0
         self.failed = 0
@@ -82,7 +88,11 @@ class Sender:
     def pacer(self, platform: str) -> Pacer:
         pacer = self._pacers.get(platform)
         if pacer is None or pacer.limits != self.platforms[platform].limits:
-            pacer = self._pacers[platform] = Pacer(self.platforms[platform].limits)
+            shared = self.shared
+            pacer = self._pacers[platform] = Pacer(
+                self.platforms[platform].limits,
+                shared=(lambda calls, period: shared(platform, calls, period))
+                if shared is not None else None)
         return pacer
 
     @property
@@ -101,9 +111,14 @@ class Sender:
         """Send until ``stop`` is set; then finish in-flight sends and release claims."""
         self._stopping = False
         stopper = asyncio.ensure_future(stop.wait())
+        loop = asyncio.get_running_loop()
+        renewed = loop.time()
         try:
             while not stop.is_set():
                 try:
+                    if self._held and loop.time() - renewed > self.lease.total_seconds() / 3:
+                        renewed = loop.time()
+                        await self.renew()
                     got = await self.claim_and_dispatch()
                 except Exception:
                     log.exception("sender %s: a pass failed; retrying", self.worker)
@@ -118,6 +133,12 @@ class Sender:
         finally:
             stopper.cancel()
             await self.shutdown()
+
+    async def renew(self) -> None:
+        """Extend the lease of every row this worker holds: rows queued behind a slow
+        channel stay ours, while a dead worker's claims still expire."""
+        async with self.sessions() as session, session.begin():
+            await outbox.renew(session, self.worker, now=self.clock.now(), lease=self.lease)
 
     async def shutdown(self) -> None:
         """Stop taking work: let each channel finish the send in progress, then give back
@@ -161,7 +182,10 @@ class Sender:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             rows = await outbox.claim(session, worker=self.worker,
-                                      platforms=list(self.platforms), now=now, limit=room)
+                                      platforms=list(self.platforms), now=now, limit=room,
+                                      lease=self.lease, shards={
+                                          name: p.shards for name, p in self.platforms.items()
+                                          if p.shards is not None})
             claimed = [(r.id, r.platform, r.channel_id) for r in rows]
         added = 0
         for row_id, platform, channel in claimed:
@@ -248,7 +272,8 @@ class Sender:
         False when it must wait (parent not sent yet)."""
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            row = await session.get(Delivery, row_id)
+            # Locked: a claimer elsewhere taking this row over (expired lease) skips it now.
+            row = await session.get(Delivery, row_id, with_for_update=True)
             if row is None or row.status != "claimed" or row.claimed_by != self.worker:
                 return None
             target = Target(row.channel_id)
@@ -270,7 +295,7 @@ class Sender:
             unknown = row.send_started_at is not None
             row.send_started_at = now
             row.attempts += 1
-            row.lease_until = now + outbox.LEASE
+            row.lease_until = now + self.lease
             return Prepared(row.id, row.key, row.platform, target, load_part(row.payload),
                             unknown, open_parent)
 
