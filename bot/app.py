@@ -32,7 +32,7 @@ from bot.news.pipeline import IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
 from bot.schedule import add_poll_jobs, add_sync_job, build_scheduler, sync_digest_jobs
 from bot.store.db import open_store, sqlite_url
-from bot.store.models import Subscription
+from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
 from handlers import Registry, default_registry, dispatch
 
@@ -122,6 +122,20 @@ class BotApp:
                 self.sender.poke()
         return report
 
+    async def catch_up(self) -> int:
+        """Fan out recent newsworthy stories again (idempotent: keys and ``PostedStory``),
+        so an update whose fan-out a crash interrupted after its articles were stored is
+        still posted. Returns rows added."""
+        since = self.clock.now() - timedelta(days=self.settings.news.max_age_days)
+        async with self.deps.sessions() as session, session.begin():
+            ids = (await session.scalars(select(Story.id).where(
+                Story.newsworthy.is_(True), Story.latest_at >= since))).all()
+            added = await fan_out(session, ids, self.clock.now()) if ids else 0
+        if added:
+            log.info("catch-up: enqueued %d messages of an interrupted fan-out", added)
+            self.sender.poke()
+        return added
+
     async def poll_feed(self, feed: FeedSettings) -> None:
         await self.poll([feed])
 
@@ -186,6 +200,7 @@ class BotApp:
         recovered = await self.sender.recover()
         if recovered:
             log.info("recovered %d outbox claims left by a previous run", recovered)
+        await self.catch_up()
         await self.digest()
         scheduler = build_scheduler(timezone=self.settings.timezone)
         add_poll_jobs(scheduler, self.settings.followed_feeds, poll=self.poll_feed,

@@ -53,10 +53,10 @@ def sync_digest_jobs(scheduler: AsyncIOScheduler, wanted: dict[int, BaseTrigger]
         if not job.id.startswith("digest:"):
             continue
         sub_id = int(job.id.removeprefix("digest:"))
-        if sub_id not in wanted:
-            job.remove()
-        elif str(job.trigger) == str(wanted[sub_id]):
+        if sub_id in wanted and str(job.trigger) == str(wanted[sub_id]):
             wanted = {k: v for k, v in wanted.items() if k != sub_id}
+        else:
+            job.remove()
     for sub_id, trigger in wanted.items():
         scheduler.add_job(partial(run, sub_id), trigger, id=f"digest:{sub_id}",
                           misfire_grace_time=max(1, grace_seconds), coalesce=True,

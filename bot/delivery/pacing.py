@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -20,7 +21,10 @@ from bot.platforms.base import RateLimits, Target
 
 
 class SlidingWindow:
-    """At most ``calls`` acquisitions in any ``period`` seconds (FIFO among waiters)."""
+    """At most ``calls`` calls in any ``period`` seconds, counted so the *server* sees the
+    same: a call occupies the window from when it starts until ``period`` after its
+    response came back (the server saw it at some moment in between). Network jitter can
+    therefore never squeeze two calls closer together than the limit allows."""
 
     def __init__(self, calls: int, period: float, *,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -29,31 +33,56 @@ class SlidingWindow:
         self.calls = calls
         self.period = period
         self._stamps: deque[float] = deque()
+        self._in_flight = 0
         self._lock = asyncio.Lock()
+        self._freed = asyncio.Event()
         self._monotonic = monotonic
 
     def get_delay(self) -> float:
-        """Seconds until one more call fits (no waiting, no I/O)."""
+        """Seconds until one more call fits (inf while only in-flight calls block it)."""
         now = self._monotonic()
         while self._stamps and now - self._stamps[0] >= self.period:
             self._stamps.popleft()
-        if len(self._stamps) < self.calls:
+        if len(self._stamps) + self._in_flight < self.calls:
             return 0.0
+        if not self._stamps:
+            return float("inf")
         return self._stamps[0] + self.period - now
 
     async def acquire(self) -> None:
+        """Take a slot; MUST be followed by ``release()`` once the call returned."""
         async with self._lock:
-            while (delay := self.get_delay()) > 0:  # noqa: ASYNC110 - waiting on time
-                await asyncio.sleep(delay)
-            self._stamps.append(self._monotonic())
+            while (delay := self.get_delay()) > 0:
+                self._freed.clear()
+                try:
+                    await asyncio.wait_for(self._freed.wait(),
+                                           None if delay == float("inf") else delay)
+                except TimeoutError:
+                    pass
+            self._in_flight += 1
+
+    def release(self) -> None:
+        self._in_flight -= 1
+        self._stamps.append(self._monotonic())
+        self._freed.set()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        await self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
 
     @property
     def idle(self) -> bool:
-        return self.get_delay() == 0.0 and not self._stamps
+        return self.get_delay() == 0.0 and not self._stamps and not self._in_flight
 
 
 class Window(Protocol):
-    async def acquire(self) -> None: ...
+    """What the pacer needs of a window: hold a slot while one call runs."""
+
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
 
 
 #: Builds a window shared with other processes from (calls, period): ``bot.scale.budget``.
@@ -65,8 +94,8 @@ class Pacer:
     """The windows of one adapter: a global one and one per channel (created lazily)."""
 
     limits: RateLimits
-    #: Keep this fraction of the period as a margin for network jitter.
-    margin: float = 0.05
+    #: Keep this fraction of the period as a margin (clock granularity).
+    margin: float = 0.01
     #: When set, the global window is shared by every process (scale-out) instead of local.
     shared: SharedFactory | None = None
 
@@ -83,20 +112,23 @@ class Pacer:
             return f"{target.channel_id}/{target.thread_id}"
         return target.channel_id
 
-    async def acquire(self, target: Target, *, message: bool = True) -> None:
-        """Wait until one call to ``target`` fits. ``message``: it posts a message (counts
-        against the channel window); other calls only count globally."""
-        c = self.limits.channel_calls
-        if message and c:
-            key = self.channel_key(target)
-            window = self._channels.get(key)
-            if window is None:
-                window = self._channels[key] = SlidingWindow(
-                    c, self.limits.channel_period * (1 + self.margin))
-            await window.acquire()
-            self._prune()
-        if self._global is not None:
-            await self._global.acquire()
+    @asynccontextmanager
+    async def slot(self, target: Target, *, message: bool = True) -> AsyncIterator[None]:
+        """Hold a slot for one call to ``target`` while it runs. ``message``: it posts a
+        message (counts against the channel window); other calls only count globally."""
+        async with AsyncExitStack() as stack:
+            c = self.limits.channel_calls
+            if message and c:
+                key = self.channel_key(target)
+                window = self._channels.get(key)
+                if window is None:
+                    self._prune()
+                    window = self._channels[key] = SlidingWindow(
+                        c, self.limits.channel_period * (1 + self.margin))
+                await stack.enter_async_context(window.slot())
+            if self._global is not None:
+                await stack.enter_async_context(self._global.slot())
+            yield
 
     def _prune(self) -> None:
         # Forget idle channel windows so a long run over many channels stays small.

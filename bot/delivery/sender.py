@@ -241,22 +241,23 @@ class Sender:
         try:
             if prepared.open_parent is not None:
                 parent_key, channel, message_id = prepared.open_parent
-                await pacer.acquire(target, message=False)
-                opened = await adapter.open_thread(Target(channel), MessageRef(message_id),
-                                                   await self._thread_title(parent_key))
+                title = await self._thread_title(parent_key)
+                async with pacer.slot(target, message=False):
+                    opened = await adapter.open_thread(Target(channel), MessageRef(message_id),
+                                                       title)
                 thread_id = opened.thread_id or message_id
                 await self._record_thread(parent_key, thread_id)
                 target = Target(target.channel_id, thread_id=thread_id)
             ref = None
             if prepared.unknown:
-                await pacer.acquire(target, message=False)
-                ref = await adapter.find_sent(target, prepared.key)
+                async with pacer.slot(target, message=False):
+                    ref = await adapter.find_sent(target, prepared.key)
                 if ref is not None:
                     log.info("delivery %s was already sent (found %s)", prepared.key,
                              ref.message_id)
             if ref is None:
-                await pacer.acquire(target)
-                ref = await adapter.send(target, prepared.part, key=prepared.key)
+                async with pacer.slot(target):
+                    ref = await adapter.send(target, prepared.part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
             return False

@@ -17,6 +17,8 @@ import asyncio
 import logging
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select, text
@@ -112,15 +114,36 @@ class PostgresBudget(BudgetStore):
 
 
 class SharedWindow:
-    """At most ``calls`` in any ``period`` seconds across every process using ``name``."""
+    """At most ``calls`` in any ``period`` seconds across every process using ``name``.
 
-    def __init__(self, store: BudgetStore, name: str, *, calls: int, period: float) -> None:
+    A slot is reserved for the moment the call starts; the platform sees it up to one
+    network latency later, so ``slack`` seconds are added to the period to keep two calls'
+    arrivals at least a period apart.
+    """
+
+    def __init__(self, store: BudgetStore, name: str, *, calls: int, period: float,
+                 slack: float = 0.02) -> None:
         self.store = store
         self.name = name
         self.calls = calls
-        self.period = period
+        self.period = period + slack
 
     async def acquire(self) -> None:
         delay = await self.store.reserve(self.name, calls=self.calls, period=self.period)
         if delay > 0:
             await asyncio.sleep(delay)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        await self.acquire()
+        yield
+
+
+def build_budget(kind: str, *, redis_url: str, sessions: SessionFactory,
+                 namespace: str) -> BudgetStore | None:
+    """The configured shared budget store, or None for local pacing."""
+    if kind == "redis":
+        return RedisBudget(redis_url, namespace=namespace)
+    if kind == "postgres":
+        return PostgresBudget(sessions, namespace=namespace)
+    return None

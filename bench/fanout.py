@@ -1,0 +1,131 @@
+"""Benchmark: one update (a post + 4 thread replies) fanned out to many channels on a
+loopback chat fake that enforces platform rate limits.
+
+Reports total time as a ratio to the minimum the limits allow (target <= 1.2x), 429s
+received (target 0) and lost or duplicated messages (must be 0). The baseline is computed
+in the same run from the fake's limits. ``--scale`` makes both the fake's and the client's
+limits that many times faster (same shape, shorter wall time).
+
+    .venv/bin/python bench/fanout.py [--profile discord|slack] [--channels 1000] [--scale 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.clock import SystemClock
+from bot.delivery import outbox
+from bot.delivery.sender import Sender
+from bot.model import QAReply, Sentence, UpdatePost
+from bot.platforms.loopback import LoopbackAdapter
+from bot.store.db import open_store, sqlite_url
+from tests.fakes.chat_fake import ChatFake
+
+REPLIES = 4
+
+
+def minimum_seconds(fake: ChatFake, channels: int) -> float:
+    """The least time the fake's limits allow for the whole fan-out (first request at 0)."""
+    p = fake.profile
+    total = channels * (1 + REPLIES)
+    bound = 0.0
+    if p.global_calls:
+        bound = max(bound, (total - 1) // p.global_calls * p.global_period)
+    if p.channel_calls:
+        per_bucket = 1 if p.thread_is_channel else 1 + REPLIES
+        in_thread = REPLIES if p.thread_is_channel else 0
+        worst = max(per_bucket, in_thread)
+        bound = max(bound, (worst - 1) // p.channel_calls * p.channel_period)
+    return bound
+
+
+def rows(channels: int, now: datetime) -> list[outbox.Outgoing]:
+    post = UpdatePost(1, "Talks resume in Istanbul", ("Delegations met.",), ("Wire",), now,
+                      "en")
+    out = []
+    for c in range(channels):
+        channel = f"C{c:05d}"
+        root = f"bench:{channel}:p0"
+        out.append(outbox.Outgoing(key=root, platform="loopback", channel_id=channel,
+                                   part=post))
+        out += [outbox.Outgoing(
+            key=f"bench:{channel}:p{i}", platform="loopback", channel_id=channel,
+            part=QAReply(f"Question {i}?", (Sentence(f"Answer {i}.", (1,)),), "en"),
+            index=i, parent_key=root) for i in range(1, REPLIES + 1)]
+    return out
+
+
+async def run(profile: str, channels: int, scale: float, db_url: str | None) -> dict[str, object]:
+    async with ChatFake(profile=profile, scale=scale, idempotent=False) as fake:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = db_url or sqlite_url(Path(tmp) / "bench.db")
+            async with open_store(url) as (_engine, sessions):
+                adapter = LoopbackAdapter(fake.url, zone=UTC)
+                await adapter.start()
+                clock = SystemClock()
+                async with sessions() as session, session.begin():
+                    await outbox.enqueue(session, rows(channels, clock.now()), clock.now())
+                sender = Sender(sessions, {"loopback": adapter}, clock, batch=2000)
+                started = time.perf_counter()
+                first = None
+                await sender.drain(within=3600)
+                elapsed = time.perf_counter() - started
+                if fake.messages:
+                    first = min(m["ts"] for m in fake.messages)
+                    span = max(m["ts"] for m in fake.messages) - first
+                else:
+                    span = 0.0
+                async with sessions() as session:
+                    left = await outbox.depth(session)
+                await adapter.stop()
+    keys = Counter((m["channel"], m["key"]) for m in fake.messages)
+    expected = {(f"C{c:05d}", f"bench:C{c:05d}:p{i}")
+                for c in range(channels) for i in range(REPLIES + 1)}
+    roots = {m["channel"]: m["id"] for m in fake.messages if m["key"].endswith(":p0")}
+    misthreaded = sum(1 for m in fake.messages
+                      if not m["key"].endswith(":p0") and m["thread"] != roots.get(m["channel"]))
+    minimum = minimum_seconds(fake, channels)
+    return {
+        "profile": profile, "channels": channels, "scale": scale,
+        "messages": len(fake.messages), "expected": len(expected),
+        "seconds": round(elapsed, 2), "span_seconds": round(span, 2),
+        "minimum_seconds": round(minimum, 2),
+        "ratio": round(elapsed / minimum, 3) if minimum else None,
+        "rate_limited_429": fake.stats["rate_limited"],
+        "lost": len(expected - set(keys)), "duplicated": sum(n - 1 for n in keys.values()),
+        "misthreaded": misthreaded, "outbox_left": left,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--profile", choices=["discord", "slack"], action="append")
+    parser.add_argument("--channels", type=int, default=1000)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")
+    args = parser.parse_args()
+    results = [asyncio.run(run(p, args.channels, args.scale, args.db))
+               for p in (args.profile or ["discord"])]
+    print(f"{'profile':8} {'channels':>8} {'scale':>5} {'msgs':>6} {'time s':>8} "
+          f"{'min s':>7} {'ratio':>6} {'429s':>5} {'lost':>5} {'dup':>4} {'misthr':>6}")
+    for r in results:
+        print(f"{r['profile']:8} {r['channels']:>8} {r['scale']:>5} {r['messages']:>6} "
+              f"{r['seconds']:>8} {r['minimum_seconds']:>7} {r['ratio']!s:>6} "
+              f"{r['rate_limited_429']:>5} {r['lost']:>5} {r['duplicated']:>4} "
+              f"{r['misthreaded']:>6}")
+    print(json.dumps({"bench": "fanout", "results": results}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
