@@ -30,6 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="run the bot")
     run.add_argument("--console", action="store_true",
                      help="use the console platform even when platform tokens are set")
+    run.add_argument("--shard-ids", metavar="N,N,...", type=_shard_ids,
+                     help="Discord shards this process holds (with --shard-count)")
+    run.add_argument("--shard-count", metavar="N", type=int,
+                     help="total Discord shards across every process")
 
     ingest = sub.add_parser("ingest", parents=[common], help="fetch feeds once")
     ingest.add_argument("--feed", action="append", metavar="URL_OR_PATH", default=[])
@@ -53,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", parents=[common], help="database maintenance")
     db.add_argument("action", choices=["upgrade"])
     return parser
+
+
+def _shard_ids(value: str) -> tuple[int, ...]:
+    try:
+        ids = tuple(int(part) for part in value.split(",") if part.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected shard ids like 0,1 (got {value!r})") from None
+    if not ids or any(i < 0 for i in ids):
+        raise argparse.ArgumentTypeError(f"expected shard ids like 0,1 (got {value!r})")
+    return ids
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -82,10 +96,17 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
     from bot.platforms.select import RunOptions, build_platforms
 
-    platforms = build_platforms(settings, RunOptions(console=args.console))
+    if (args.shard_ids is None) != (args.shard_count is None):
+        raise ConfigError("--shard-ids and --shard-count go together")
+    if args.shard_count is not None and any(i >= args.shard_count for i in args.shard_ids):
+        raise ConfigError(f"--shard-ids {args.shard_ids} must be below --shard-count "
+                          f"{args.shard_count}")
+    platforms = build_platforms(settings, RunOptions(
+        console=args.console, shard_ids=args.shard_ids, shard_count=args.shard_count))
     console_only = all(p.name == "console" for p in platforms)
     async with BotApp(settings, platforms=platforms) as app:
-        await app.poll()
+        if app.leader.solo:  # elected leaders poll when elected
+            await app.poll()
         if console_only:
             await app.ensure_subscription("console", "console")
         await app.serve(until_platforms_close=console_only)

@@ -158,9 +158,9 @@ class AdvisoryLeader(Leader):
                 await asyncio.wait_for(conn.close(), self.timeout)
 
 
-def build_leader(url: str, *, timeout: float) -> Leader:
-    """SQLite: a solo leader; PostgreSQL: an advisory-lock election."""
-    return SoloLeader() if url.startswith("sqlite") else AdvisoryLeader(url, timeout=timeout)
+def build_leader(url: str, *, solo: bool, timeout: float) -> Leader:
+    """A solo leader for a single-process store (SQLite), else an advisory-lock election."""
+    return SoloLeader() if solo else AdvisoryLeader(url, timeout=timeout)
 
 
 class LeaderGate:
