@@ -106,7 +106,9 @@ class BotApp:
             self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock,
                                   on_sent=self.metrics.on_sent,
                                   lease=timedelta(seconds=scale.lease_seconds),
-                                  shared=self._shared_window if self._budget else None)
+                                  shared=self._shared_window if self._budget else None,
+                                  channels_per_claim=None if self._leader.solo
+                                  else scale.claim_channels)
             self._ingest_lock = asyncio.Lock()
         except BaseException:
             await self._stack.aclose()

@@ -134,6 +134,9 @@ class ScaleSettings(Section):
     leader_check_seconds: float = Field(default=5.0, gt=0)
     #: How long an outbox claim lasts without renewal; a dead holder's claims expire after it.
     lease_seconds: float = Field(default=60.0, gt=0)
+    #: On PostgreSQL, a process takes the queues of at most this many channels per claim,
+    #: so the processes share the channels instead of the first one taking them all.
+    claim_channels: int = Field(default=8, gt=0)
     #: Where the platforms' global rate-limit budget lives: this process only (``local``),
     #: or shared by every process (``redis`` or ``postgres``).
     budget: Literal["local", "redis", "postgres"] = "local"

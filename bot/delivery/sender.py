@@ -61,7 +61,8 @@ class Sender:
                  clock: Clock, *, worker: str | None = None, batch: int = 500,
                  on_sent: Callable[[str, bool], None] | None = None,
                  lease: timedelta = outbox.LEASE,
-                 shared: Callable[[str, int, float], Window] | None = None) -> None:
+                 shared: Callable[[str, int, float], Window] | None = None,
+                 channels_per_claim: int | None = None) -> None:
         self.sessions = sessions
         self.platforms = dict(platforms)
         self.clock = clock
@@ -72,6 +73,8 @@ class Sender:
         self.lease = lease
         #: (platform, calls, period) -> a global window shared by every process.
         self.shared = shared
+        #: Take at most this many channels per claim (several processes share the work).
+        self.channels_per_claim = channels_per_claim
         self.wakeup = asyncio.Event()
         self.sent = 0
         self.failed = 0
@@ -185,7 +188,8 @@ class Sender:
                                       platforms=list(self.platforms), now=now, limit=room,
                                       lease=self.lease, shards={
                                           name: p.shards for name, p in self.platforms.items()
-                                          if p.shards is not None})
+                                          if p.shards is not None},
+                                      channels=self.channels_per_claim)
             claimed = [(r.id, r.platform, r.channel_id) for r in rows]
         added = 0
         for row_id, platform, channel in claimed:
