@@ -108,7 +108,8 @@ class BotApp:
                                   lease=timedelta(seconds=scale.lease_seconds),
                                   shared=self._shared_window if self._budget else None,
                                   channels_per_claim=None if self._leader.solo
-                                  else scale.claim_channels)
+                                  else scale.claim_channels,
+                                  batch=500 if self._leader.solo else scale.claim_batch)
             self._ingest_lock = asyncio.Lock()
         except BaseException:
             await self._stack.aclose()
@@ -265,7 +266,8 @@ class BotApp:
             await platform.on_ready()
         scheduler.start(paused=not self.leader.solo)
         self.metrics.leader.set(1 if self.leader.solo else 0)
-        sender_task = asyncio.create_task(self.sender.run(stop), name="sender")
+        sender_task = asyncio.create_task(self.sender.run(
+            stop, idle_seconds=self.settings.scale.idle_seconds), name="sender")
         gate_task = (None if self.leader.solo
                      else asyncio.create_task(gate.run(stop), name="leader-election"))
         try:

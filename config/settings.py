@@ -136,7 +136,11 @@ class ScaleSettings(Section):
     lease_seconds: float = Field(default=60.0, gt=0)
     #: On PostgreSQL, a process takes the queues of at most this many channels per claim,
     #: so the processes share the channels instead of the first one taking them all.
-    claim_channels: int = Field(default=8, gt=0)
+    claim_channels: int = Field(default=16, gt=0)
+    #: On PostgreSQL, the most outbox rows one process holds at a time.
+    claim_batch: int = Field(default=200, gt=0)
+    #: How often an idle sender looks for new outbox rows another process enqueued.
+    idle_seconds: float = Field(default=1.0, gt=0)
     #: Where the platforms' global rate-limit budget lives: this process only (``local``),
     #: or shared by every process (``redis`` or ``postgres``).
     budget: Literal["local", "redis", "postgres"] = "local"

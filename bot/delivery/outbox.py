@@ -150,6 +150,16 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
     if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
     rows = list((await session.scalars(query)).all())
+    if channels is not None:
+        # An even share per channel: the rest of a long queue is left for the next claim.
+        cap = max(1, -(-limit // channels))
+        per: dict[tuple[str, str], int] = {}
+        kept = []
+        for row in rows:
+            n = per[(row.platform, row.channel_id)] = per.get((row.platform, row.channel_id), 0) + 1
+            if n <= cap:
+                kept.append(row)
+        rows = kept
     roots = [r.key for r in rows]
     if roots:
         children = (select(Delivery)
