@@ -9,8 +9,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
@@ -51,6 +54,11 @@ async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None
     finally:
         for task in tasks:
             task.cancel()
+
+
+def worker_name() -> str:
+    """``host:pid:random``: who holds an outbox claim, readable by operators."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def database_url(settings: Settings) -> str:
@@ -104,7 +112,7 @@ class BotApp:
             if self._budget is not None:
                 self._stack.push_async_callback(self._budget.close)
             self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock,
-                                  on_sent=self.metrics.on_sent,
+                                  worker=worker_name(), on_sent=self.metrics.on_sent,
                                   lease=timedelta(seconds=scale.lease_seconds),
                                   shared=self._shared_window if self._budget else None,
                                   channels_per_claim=None if self._leader.solo
