@@ -115,7 +115,7 @@ ON_TOPIC = {
 
 
 def rss(guids: list[str], now: datetime) -> str:
-    ages = {"old": timedelta(days=2), "new1": timedelta(minutes=20),
+    ages = {"old": timedelta(hours=3), "new1": timedelta(minutes=20),
             "new2": timedelta(minutes=10)}
     body = "".join(
         f"<item><title>{ON_TOPIC[g][0]}</title><link>https://wire.test/{g}</link>"
@@ -143,6 +143,11 @@ async def test_killing_the_leader_hands_over_and_no_scheduled_job_is_lost_or_dou
             session.add_all([Subscription(platform="loopback", channel_id=f"R{i}",
                                           realtime=True, lang="en", timezone="UTC",
                                           since=since, created_at=since) for i in range(3)])
+            # A daily digest due this very minute: the first leader's catch-up posts it,
+            # the next leader's catch-up must not post it again.
+            session.add(Subscription(platform="loopback", channel_id="D", realtime=False,
+                                     daily_at=now.strftime("%H:%M"), lang="en",
+                                     timezone="UTC", since=since, created_at=since))
         bots = await start_bots(3, env, tmp_path)
         two_leaders = 0
 
@@ -156,6 +161,7 @@ async def test_killing_the_leader_hands_over_and_no_scheduled_job_is_lost_or_dou
         watcher = asyncio.create_task(watch())
         try:
             first = await wait_for_leader(bots)
+            await fake.wait_for(lambda: bool(fake.posted("D")), within=20)
             feed.write_text(rss(["old", "new1"], now))  # the leader's poll job posts it
             await fake.wait_for(lambda: posted_in_all(fake, "new1"), within=20)
             first.kill()
@@ -173,7 +179,8 @@ async def test_killing_the_leader_hands_over_and_no_scheduled_job_is_lost_or_dou
         assert second is not first and takeover < 5, takeover
         assert two_leaders == 0
         roots = Counter(m["channel"] for m in fake.messages if m["thread"] is None)
-        assert roots == {"R0": 2, "R1": 2, "R2": 2}, roots  # new1 once, new2 once, per channel
+        # new1 once and new2 once per realtime channel; the digest once.
+        assert roots == {"R0": 2, "R1": 2, "R2": 2, "D": 1}, roots
         assert_exactly_once(fake, len(fake.messages))
         async with open_store(pg_url) as (_engine, sessions), sessions() as session:
             assert await session.scalar(text(
