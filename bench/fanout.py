@@ -18,8 +18,13 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -29,24 +34,36 @@ from bot.delivery.sender import Sender
 from bot.model import QAReply, Sentence, UpdatePost
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import open_store, sqlite_url
-from tests.fakes.chat_fake import ChatFake
 
+ROOT = Path(__file__).resolve().parents[1]
 REPLIES = 4
 
 
-def minimum_seconds(fake: ChatFake, channels: int) -> float:
+def minimum_seconds(limits: dict[str, Any], channels: int) -> float:
     """The least time the fake's limits allow for the whole fan-out (first request at 0)."""
-    p = fake.profile
     total = channels * (1 + REPLIES)
     bound = 0.0
-    if p.global_calls:
-        bound = max(bound, (total - 1) // p.global_calls * p.global_period)
-    if p.channel_calls:
-        per_bucket = 1 if p.thread_is_channel else 1 + REPLIES
-        in_thread = REPLIES if p.thread_is_channel else 0
-        worst = max(per_bucket, in_thread)
-        bound = max(bound, (worst - 1) // p.channel_calls * p.channel_period)
+    if limits["global_calls"]:
+        bound = max(bound, (total - 1) // limits["global_calls"] * limits["global_period"])
+    if limits["channel_calls"]:
+        worst = REPLIES if limits["thread_is_channel"] else 1 + REPLIES
+        bound = max(bound, (worst - 1) // limits["channel_calls"] * limits["channel_period"])
     return bound
+
+
+@asynccontextmanager
+async def fake_process(profile: str, scale: float) -> AsyncIterator[str]:
+    """The chat fake in its own process, so its CPU is not counted against the sender."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.fakes.chat_fake", "--profile", profile,
+        "--scale", str(scale), "--no-idempotency", cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        yield (await proc.stdout.readline()).decode().strip()
+    finally:
+        proc.terminate()
+        await proc.wait()
 
 
 def rows(channels: int, now: datetime) -> list[outbox.Outgoing]:
@@ -66,42 +83,44 @@ def rows(channels: int, now: datetime) -> list[outbox.Outgoing]:
 
 
 async def run(profile: str, channels: int, scale: float, db_url: str | None) -> dict[str, object]:
-    async with ChatFake(profile=profile, scale=scale, idempotent=False) as fake:
+    async with fake_process(profile, scale) as fake_url, aiohttp.ClientSession() as http:
+        async with http.get(f"{fake_url}/api/info") as resp:
+            limits = (await resp.json())["limits"]
         with tempfile.TemporaryDirectory() as tmp:
             url = db_url or sqlite_url(Path(tmp) / "bench.db")
             async with open_store(url) as (_engine, sessions):
-                adapter = LoopbackAdapter(fake.url, zone=UTC)
+                adapter = LoopbackAdapter(fake_url, zone=UTC)
                 await adapter.start()
                 clock = SystemClock()
                 async with sessions() as session, session.begin():
                     await outbox.enqueue(session, rows(channels, clock.now()), clock.now())
                 sender = Sender(sessions, {"loopback": adapter}, clock, batch=2000)
                 started = time.perf_counter()
-                first = None
                 await sender.drain(within=3600)
                 elapsed = time.perf_counter() - started
-                if fake.messages:
-                    first = min(m["ts"] for m in fake.messages)
-                    span = max(m["ts"] for m in fake.messages) - first
-                else:
-                    span = 0.0
+                async with http.get(f"{fake_url}/_admin/messages") as resp:
+                    messages = (await resp.json())["messages"]
+                async with http.get(f"{fake_url}/_admin/stats") as resp:
+                    stats = await resp.json()
+                stamps = [m["ts"] for m in messages]
+                span = max(stamps) - min(stamps) if stamps else 0.0
                 async with sessions() as session:
                     left = await outbox.depth(session)
                 await adapter.stop()
-    keys = Counter((m["channel"], m["key"]) for m in fake.messages)
+    keys = Counter((m["channel"], m["key"]) for m in messages)
     expected = {(f"C{c:05d}", f"bench:C{c:05d}:p{i}")
                 for c in range(channels) for i in range(REPLIES + 1)}
-    roots = {m["channel"]: m["id"] for m in fake.messages if m["key"].endswith(":p0")}
-    misthreaded = sum(1 for m in fake.messages
+    roots = {m["channel"]: m["id"] for m in messages if m["key"].endswith(":p0")}
+    misthreaded = sum(1 for m in messages
                       if not m["key"].endswith(":p0") and m["thread"] != roots.get(m["channel"]))
-    minimum = minimum_seconds(fake, channels)
+    minimum = minimum_seconds(limits, channels)
     return {
         "profile": profile, "channels": channels, "scale": scale,
-        "messages": len(fake.messages), "expected": len(expected),
+        "messages": len(messages), "expected": len(expected),
         "seconds": round(elapsed, 2), "span_seconds": round(span, 2),
         "minimum_seconds": round(minimum, 2),
         "ratio": round(elapsed / minimum, 3) if minimum else None,
-        "rate_limited_429": fake.stats["rate_limited"],
+        "rate_limited_429": stats.get("rate_limited", 0),
         "lost": len(expected - set(keys)), "duplicated": sum(n - 1 for n in keys.values()),
         "misthreaded": misthreaded, "outbox_left": left,
     }
@@ -109,7 +128,7 @@ async def run(profile: str, channels: int, scale: float, db_url: str | None) -> 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--profile", choices=["discord", "slack"], action="append")
+    parser.add_argument("--profile", choices=["discord", "slack", "none"], action="append")
     parser.add_argument("--channels", type=int, default=1000)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--db", help="database URL (default: a temporary SQLite file)")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
+from bot.delivery.digest import digest_trigger
 from bot.delivery.fanout import welcome
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
@@ -75,12 +77,19 @@ def parse_subscribe(text: str, *, default_time: str) -> SubscribeOptions:
     return SubscribeOptions(realtime, daily_at, lang, zone, keywords)
 
 
-def describe(sub: Subscription) -> str:
+def describe(sub: Subscription, now: datetime | None = None) -> str:
+    """What the channel will get and when (the next digest time, if ``now`` is given)."""
     when = []
     if sub.realtime:
-        when.append("each new development as it is reported")
+        when.append("each new development as it is reported (a post with a Q&A thread; "
+                    "later news of the same story goes into that thread)")
     if sub.daily_at:
-        when.append(f"a daily digest at {sub.daily_at} ({sub.timezone})")
+        digest = f"a daily digest at {sub.daily_at} ({sub.timezone})"
+        if now is not None:
+            upcoming = digest_trigger(sub).get_next_fire_time(None, now)
+            if upcoming is not None:
+                digest += f", next on {upcoming:%Y-%m-%d %H:%M %Z}"
+        when.append(digest)
     topic = f", only stories matching `{sub.keywords}`" if sub.keywords else ""
     return f"{' and '.join(when)}, in {'Japanese' if sub.lang == 'ja' else 'English'}{topic}"
 
@@ -112,7 +121,7 @@ async def subscribe(req: Request, deps: Deps) -> Result:
         await session.flush()
         if created:
             await welcome(session, sub, now)
-        summary = describe(sub)
+        summary = describe(sub, now)
     verb = "Subscribed" if created else ("Resumed" if was_paused else "Updated")
     tail = " The latest briefing follows as a welcome." if created else ""
     return Reply(f"✅ {verb}: this {'DM' if req.is_dm else 'channel'} will get {summary}.{tail}")

@@ -20,15 +20,17 @@ import asyncio
 import logging
 import uuid
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import outbox
+from bot.delivery.journal import Journal
 from bot.delivery.pacing import Pacer, Window
 from bot.errors import PlatformError
 from bot.model import Notice, Part, load_part
@@ -42,10 +44,26 @@ ChannelKey = tuple[str, str]
 
 
 @dataclass(frozen=True)
+class Claimed:
+    """What the claim read of a row; while the claim is held nobody else changes it."""
+
+    key: str
+    platform: str
+    channel_id: str
+    parent_key: str | None
+    payload: str
+    #: A send of it was started before this claim: its outcome is unknown.
+    started: bool
+    subscription_id: int | None
+    story_id: int | None
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A claimed row, ready for the platform call (read in one short transaction)."""
 
     row_id: int
+    info: Claimed
     key: str
     platform: str
     target: Target
@@ -53,7 +71,7 @@ class Prepared:
     #: A previous attempt started: ask the platform before sending again.
     unknown: bool
     #: The parent's message still has to become a thread (Discord).
-    open_parent: tuple[str, str, str] | None = None
+    open_parent: tuple[str, str, str, str] | None = None
 
 
 class Sender:
@@ -82,7 +100,11 @@ class Sender:
         self._queues: dict[ChannelKey, deque[int]] = {}
         self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
         self._held: set[int] = set()
+        self._claimed: dict[int, Claimed] = {}
+        #: Channels whose worker is inside a platform call right now.
+        self._in_call: set[ChannelKey] = set()
         self._stopping = False
+        self.journal = Journal(sessions)
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
@@ -147,6 +169,9 @@ class Sender:
         """Stop taking work: let each channel finish the send in progress, then give back
         everything still claimed."""
         self._stopping = True
+        for key, task in list(self._workers.items()):
+            if key not in self._in_call:
+                task.cancel()  # only waiting for its pace: nothing is lost by stopping it
         if self._workers:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
         async with self.sessions() as session, session.begin():
@@ -190,12 +215,15 @@ class Sender:
                                           name: p.shards for name, p in self.platforms.items()
                                           if p.shards is not None},
                                       channels=self.channels_per_claim)
-            claimed = [(r.id, r.platform, r.channel_id) for r in rows]
+            claimed = [(r.id, r.platform, r.channel_id, Claimed(
+                r.key, r.platform, r.channel_id, r.parent_key, r.payload,
+                r.send_started_at is not None, r.subscription_id, r.story_id)) for r in rows]
         added = 0
-        for row_id, platform, channel in claimed:
+        for row_id, platform, channel, info in claimed:
             if row_id in self._held:
                 continue
             self._held.add(row_id)
+            self._claimed[row_id] = info
             added += 1
             key = (platform, channel)
             self._queues.setdefault(key, deque()).append(row_id)
@@ -218,12 +246,15 @@ class Sender:
                     ok = False
                 queue.popleft()
                 self._held.discard(row_id)
+                self._claimed.pop(row_id, None)
                 if not ok:
                     break  # keep the channel's order: later rows wait for this one
         finally:
             rest = list(queue)
             queue.clear()
             self._held.difference_update(rest)
+            for row_id in rest:
+                self._claimed.pop(row_id, None)
             del self._queues[key]
             del self._workers[key]
             if rest:
@@ -242,25 +273,25 @@ class Sender:
         adapter = self.platforms[prepared.platform]
         pacer = self.pacer(prepared.platform)
         target = prepared.target
+        channel: ChannelKey = (prepared.platform, target.channel_id)
         try:
             if prepared.open_parent is not None:
-                parent_key, channel, message_id = prepared.open_parent
-                title = await self._thread_title(parent_key)
-                async with pacer.slot(target, message=False):
-                    opened = await adapter.open_thread(Target(channel), MessageRef(message_id),
-                                                       title)
+                parent_key, _, message_id, title = prepared.open_parent
+                async with pacer.slot(target, message=False), self._calling(channel):
+                    opened = await adapter.open_thread(Target(channel[1]),
+                                                       MessageRef(message_id), title)
                 thread_id = opened.thread_id or message_id
                 await self._record_thread(parent_key, thread_id)
                 target = Target(target.channel_id, thread_id=thread_id)
             ref = None
             if prepared.unknown:
-                async with pacer.slot(target, message=False):
+                async with pacer.slot(target, message=False), self._calling(channel):
                     ref = await adapter.find_sent(target, prepared.key)
                 if ref is not None:
                     log.info("delivery %s was already sent (found %s)", prepared.key,
                              ref.message_id)
             if ref is None:
-                async with pacer.slot(target):
+                async with pacer.slot(target), self._calling(channel):
                     ref = await adapter.send(target, prepared.part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
@@ -269,48 +300,66 @@ class Sender:
             log.exception("delivery %s via %s failed unexpectedly", prepared.key, adapter.name)
             await self._record_failure(row_id, PlatformError(type(exc).__name__))
             return False
-        await self._record_sent(row_id, ref, thread_of=target.thread_id)
+        await self._record_sent(row_id, ref, info=prepared.info, thread_of=target.thread_id)
         return True
 
+    @asynccontextmanager
+    async def _calling(self, channel: ChannelKey) -> AsyncIterator[None]:
+        """Mark a platform call in progress: shutdown lets it finish (its outcome must be
+        recorded) instead of cancelling it."""
+        self._in_call.add(channel)
+        try:
+            yield
+        finally:
+            self._in_call.discard(channel)
+
     async def _prepare(self, row_id: int) -> Prepared | bool | None:
-        """Mark the row started and read what the send needs. Returns None to skip the row,
-        False when it must wait (parent not sent yet)."""
+        """Mark the row started (committed before the platform call) and read what the send
+        needs. Returns None to skip the row, False when it must wait (parent not sent)."""
         now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            # Locked: a claimer elsewhere taking this row over (expired lease) skips it now.
-            row = await session.get(Delivery, row_id, with_for_update=True)
-            if row is None or row.status != "claimed" or row.claimed_by != self.worker:
-                return None
-            target = Target(row.channel_id)
+        info = self._claimed.get(row_id)
+        if info is None:
+            return None
+        mine = (Delivery.id == row_id, Delivery.status == "claimed",
+                Delivery.claimed_by == self.worker)
+
+        async def set_row(session: AsyncSession, **values: object) -> int:
+            result = await session.execute(
+                update(Delivery).where(*mine).values(**values)
+                .execution_options(synchronize_session=False))
+            return int(getattr(result, "rowcount", 0) or 0)
+
+        async def op(session: AsyncSession) -> Prepared | bool | None:
+            target = Target(info.channel_id)
             open_parent = None
-            if row.parent_key is not None:
-                parent = await session.scalar(
-                    select(Delivery).where(Delivery.key == row.parent_key))
+            if info.parent_key is not None:
+                parent = (await session.execute(
+                    select(Delivery.status, Delivery.message_id, Delivery.thread_id,
+                           Delivery.channel_id, Delivery.payload)
+                    .where(Delivery.key == info.parent_key))).first()
                 if parent is None or parent.status in ("failed", "cancelled"):
-                    row.status, row.error = "cancelled", "parent message was not sent"
-                    row.claimed_by = row.lease_until = None
+                    await set_row(session, status="cancelled", claimed_by=None,
+                                  lease_until=None, error="parent message was not sent")
                     return None
                 if parent.status != "sent" or parent.message_id is None:
                     # Never outside its thread: wait for the parent's id.
-                    row.status, row.claimed_by, row.lease_until = "pending", None, None
+                    await set_row(session, status="pending", claimed_by=None,
+                                  lease_until=None)
                     return False
                 if parent.thread_id is None:
-                    open_parent = (parent.key, parent.channel_id, parent.message_id)
-                target = Target(row.channel_id, thread_id=parent.thread_id or parent.message_id)
-            unknown = row.send_started_at is not None
-            row.send_started_at = now
-            row.attempts += 1
-            row.lease_until = now + self.lease
-            return Prepared(row.id, row.key, row.platform, target, load_part(row.payload),
-                            unknown, open_parent)
+                    open_parent = (info.parent_key, parent.channel_id, parent.message_id,
+                                   _thread_title(parent.payload))
+                target = Target(info.channel_id, thread_id=parent.thread_id or parent.message_id)
+            if not await set_row(session, send_started_at=now, attempts=Delivery.attempts + 1,
+                                 lease_until=now + self.lease):
+                return None  # no longer ours (lease lost)
+            return Prepared(row_id, info, info.key, info.platform, target,
+                            load_part(info.payload), info.started, open_parent)
 
-    async def _thread_title(self, parent_key: str) -> str:
-        async with self.sessions() as session:
-            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
-        return _thread_title(parent) if parent is not None else "Q&A"
+        return await self.journal.write(op)
 
     async def _record_thread(self, parent_key: str, thread_id: str) -> None:
-        async with self.sessions() as session, session.begin():
+        async def op(session: AsyncSession) -> None:
             await session.execute(update(Delivery).where(Delivery.key == parent_key)
                                   .values(thread_id=thread_id))
             parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
@@ -321,28 +370,31 @@ class Sender:
                            PostedStory.story_id == parent.story_id)
                     .values(thread_id=thread_id))
 
-    async def _record_sent(self, row_id: int, ref: MessageRef, *,
+        await self.journal.write(op)
+
+    async def _record_sent(self, row_id: int, ref: MessageRef, *, info: Claimed,
                            thread_of: str | None) -> None:
         now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            row = await session.get(Delivery, row_id)
-            if row is None:
-                return
-            row.status, row.sent_at = "sent", now
-            row.message_id = ref.message_id
-            if row.parent_key is None:
-                row.thread_id = row.thread_id or ref.thread_id
-            else:
-                row.thread_id = thread_of
-            row.claimed_by = row.lease_until = None
-            row.error = None
-            if row.parent_key is None and row.story_id is not None and row.subscription_id:
+        root = info.parent_key is None
+
+        async def op(session: AsyncSession) -> None:
+            await session.execute(
+                update(Delivery).where(Delivery.id == row_id)
+                .values(status="sent", sent_at=now, message_id=ref.message_id,
+                        thread_id=(func.coalesce(Delivery.thread_id, ref.thread_id) if root
+                                   else thread_of),
+                        claimed_by=None, lease_until=None, error=None)
+                .execution_options(synchronize_session=False))
+            if root and info.story_id is not None and info.subscription_id:
                 await session.execute(
                     update(PostedStory)
-                    .where(PostedStory.subscription_id == row.subscription_id,
-                           PostedStory.story_id == row.story_id,
+                    .where(PostedStory.subscription_id == info.subscription_id,
+                           PostedStory.story_id == info.story_id,
                            PostedStory.message_id.is_(None))
-                    .values(message_id=ref.message_id, thread_id=ref.thread_id))
+                    .values(message_id=ref.message_id, thread_id=ref.thread_id)
+                    .execution_options(synchronize_session=False))
+
+        await self.journal.write(op)
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)
@@ -360,6 +412,13 @@ class Sender:
                 self.failed += 1
                 if self.on_sent is not None:
                     self.on_sent(self.worker, False)
+                # Its thread replies can never go out inside its thread: cancel them.
+                await session.execute(
+                    update(Delivery)
+                    .where(Delivery.parent_key == row.key,
+                           Delivery.status.in_(("pending", "claimed")))
+                    .values(status="cancelled", error="parent message was not sent",
+                            claimed_by=None, lease_until=None))
                 if exc.permanent:
                     await self._pause_subscription(session, row, str(exc), now)
                 log.warning("delivery %s failed for good: %s", row.key, exc)
@@ -396,9 +455,9 @@ class Sender:
             channel_id=sub.channel_id, part=notice)], now)
 
 
-def _thread_title(parent: Delivery) -> str:
+def _thread_title(payload: str) -> str:
     try:
-        part = load_part(parent.payload)
+        part = load_part(payload)
     except ValueError:
         return "Q&A"
     return str(getattr(part, "headline", None) or getattr(part, "title", None) or "Q&A")[:100]

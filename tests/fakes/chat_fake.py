@@ -101,6 +101,7 @@ class ChatFake:
         self.stats: Counter[str] = Counter()
         self._ids = itertools.count(1000)
         self._by_key: dict[tuple[str, str], Message] = {}
+        self._by_id: dict[str, Message] = {}
         self._global = (Window(self.profile.global_calls, self.profile.global_period)
                         if self.profile.global_calls else None)
         self._channels: dict[str, Window] = {}
@@ -208,9 +209,9 @@ class ChatFake:
             return web.json_response({"ok": False, "error": error,
                                       "retry_after": 0.05 if status == 429 else None},
                                      status=status)
-        if thread is not None and not any(
-                m["id"] == thread and m["channel"] == channel and m["thread"] is None
-                for m in self.messages):
+        parent = self._by_id.get(str(thread)) if thread is not None else None
+        if thread is not None and (parent is None or parent["channel"] != channel
+                                   or parent["thread"] is not None):
             return web.json_response({"ok": False, "error": "thread_not_found"}, status=404)
         if key and self.idempotent and (channel, key) in self._by_key:
             self.stats["deduplicated"] += 1
@@ -219,6 +220,7 @@ class ChatFake:
         message = {"id": str(next(self._ids)), "channel": channel, "thread": thread,
                    "text": body.get("text", ""), "key": key, "ts": time.time()}
         self.messages.append(message)
+        self._by_id[message["id"]] = message
         self.stats["accepted"] += 1
         if key:
             self._by_key.setdefault((channel, key), message)
@@ -259,7 +261,8 @@ class ChatFake:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    async with ChatFake(profile=args.profile, scale=args.scale, port=args.port) as fake:
+    async with ChatFake(profile=args.profile, scale=args.scale, port=args.port,
+                        idempotent=not args.no_idempotency) as fake:
         print(fake.url, flush=True)
         await asyncio.Event().wait()
 
@@ -269,4 +272,6 @@ if __name__ == "__main__":
     parser.add_argument("--profile", choices=sorted(PROFILES), default="discord")
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--no-idempotency", action="store_true",
+                        help="a repeated delivery key posts again (Slack-like)")
     asyncio.run(_serve(parser.parse_args()))

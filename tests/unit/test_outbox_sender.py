@@ -234,3 +234,23 @@ def test_backoff_grows_and_respects_retry_after() -> None:
     assert outbox.backoff(8) >= timedelta(seconds=128)
     assert outbox.backoff(30) <= outbox.MAX_BACKOFF
     assert outbox.backoff(1, retry_after=30) >= timedelta(seconds=30)
+
+
+async def test_giving_up_on_a_post_cancels_its_thread(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
+        clock: FakeClock) -> None:
+    keys = await enqueue_update(sessions, replies=2)
+    async with sessions() as session, session.begin():
+        await session.execute(update(Delivery).where(Delivery.key == keys[0])
+                              .values(attempts=outbox.MAX_ATTEMPTS - 1))
+    fake.plan.transient.append((503, "unavailable"))
+    s = sender(sessions, adapter, clock)
+    await s.send_due()
+    clock.advance(hours=1)
+    assert await s.send_due() == 0
+    state = await statuses(sessions)
+    assert state[keys[0]] == "failed"
+    assert {state[k] for k in keys[1:]} == {"cancelled"}
+    async with sessions() as session:
+        assert await outbox.depth(session) == 0  # nothing left waiting forever
+    assert fake.messages == []

@@ -44,6 +44,14 @@ async def statuses(pg_url: str) -> Counter[str]:
     return Counter({status: n for status, n in rows})
 
 
+async def wait_all_sent(pg_url: str, count: int, *, within: float = 15.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while await statuses(pg_url) != {"sent": count}:
+        assert loop.time() < deadline, await statuses(pg_url)
+        await asyncio.sleep(0.2)
+
+
 def assert_exactly_once(fake: ChatFake, expected: int) -> None:
     posted = Counter((m["channel"], m["key"]) for m in fake.messages)
     doubled = [k for k, n in posted.items() if n > 1]
@@ -61,6 +69,7 @@ async def test_processes_share_the_outbox_and_send_each_message_once(
         try:
             await enqueue(pg_url, MESSAGES, CHANNELS)
             await fake.wait_for(lambda: len(fake.messages) >= MESSAGES, within=40)
+            await wait_all_sent(pg_url, MESSAGES)  # recorded, so the counters are final
             sent = [await bot.fetch_sent() for bot in bots]
             assert len(await leaders(bots)) == 1
         finally:

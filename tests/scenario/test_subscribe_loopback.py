@@ -1,0 +1,76 @@
+"""A user subscribes a channel on the loopback platform: the bot says what the channel will
+get and when, posts the latest briefing once as a welcome (a post and its thread), and
+not the backlog; subscribing again only updates."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from bot.app import BotApp
+from bot.health import Metrics, serve_health
+from bot.platforms.loopback import LoopbackAdapter
+from config.settings import Settings
+from tests.conftest import FakeClock
+from tests.fakes.chat_fake import ChatFake
+
+
+async def test_subscribe_answers_what_and_when_and_welcomes_once(
+        settings: Settings, clock: FakeClock) -> None:
+    async with ChatFake(profile="none") as fake:
+        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
+        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
+            await app.poll()  # the demo backlog: stored, never posted
+            await app.sender.drain()
+            assert fake.messages == []
+            adapter.on_request = app.handle
+            await adapter.start()
+            await adapter.on_ready()
+            try:
+                fake.type_command("C9", "subscribe both 08:00 en tz=America/New_York")
+                await fake.wait_for(lambda: len(fake.posted("C9")) >= 1)
+                answer = fake.posted("C9")[0]["text"]
+                assert answer.startswith("✅ Subscribed")
+                assert "each new development as it is reported" in answer
+                # 2025-08-20 00:00 UTC is 20:00 the day before in New York (EDT).
+                assert "daily digest at 08:00 (America/New_York), next on " \
+                       "2025-08-20 08:00 EDT" in answer
+                await app.sender.drain()
+                welcome = fake.posted("C9")[1:]
+                assert len(welcome) >= 3
+                assert welcome[0]["thread"] is None
+                assert all(m["thread"] == welcome[0]["id"] for m in welcome[1:])
+
+                fake.type_command("C9", "subscribe daily 09:00 en")
+                await fake.wait_for(lambda: len(fake.posted("C9")) > 1 + len(welcome))
+                await app.sender.drain()
+                again = fake.posted("C9")[1 + len(welcome):]
+                assert len(again) == 1 and again[0]["text"].startswith("✅ Updated")
+                assert "each new development" not in again[0]["text"]
+
+                fake.type_command("D1", "subscribe realtime en", dm=True)
+                await fake.wait_for(lambda: bool(fake.posted("D1")))
+                assert "this DM will get" in fake.posted("D1")[0]["text"]
+            finally:
+                await adapter.stop()
+
+
+async def test_health_and_metrics_endpoint() -> None:
+    metrics = Metrics()
+    metrics.posts_sent.inc(3)
+    metrics.answer_latency.observe(0.2)
+
+    async def depth() -> int:
+        return 7
+
+    async with serve_health(0, metrics, fetch_depth=depth) as port, \
+            aiohttp.ClientSession() as http:
+        async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+            assert resp.status == 200 and (await resp.json())["ok"] is True
+        async with http.get(f"http://127.0.0.1:{port}/metrics") as resp:
+            text = await resp.text()
+    assert "ceasefire_posts_sent_total 3.0" in text
+    assert "ceasefire_outbox_depth 7.0" in text
+    assert "ceasefire_answer_latency_seconds_count 1.0" in text
+    for name in ("feeds_polled", "fetch_errors", "stories", "posts_failed"):
+        assert f"ceasefire_{name}_total" in text
+    assert Metrics().registry is not metrics.registry  # no global registry
