@@ -16,7 +16,7 @@ from tests.fakes import chat_fake
 from tests.fakes.chat_fake import ChatFake, Profile
 from tests.scenario.scale.test_processes import enqueue
 
-MESSAGES = 60
+MESSAGES = 40
 
 
 def test_next_slot_keeps_at_most_calls_in_any_period() -> None:
