@@ -237,9 +237,9 @@ class JobRun(Base):
 
 class RateWindow(Base):
     """A rate-limit window shared by several processes (``scale.budget = "postgres"``):
-    the times (epoch seconds, server clock) of the calls reserved in its last period."""
+    the calls reserved in its last period as ``[token, epoch seconds]`` (server clock)."""
 
     __tablename__ = "rate_windows"
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    slots: Mapped[list[float]] = mapped_column(JSON, default=list)
+    slots: Mapped[list[list[str | float]]] = mapped_column(JSON, default=list)
