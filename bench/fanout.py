@@ -94,7 +94,7 @@ async def run(profile: str, channels: int, scale: float, db_url: str | None) -> 
                 clock = SystemClock()
                 async with sessions() as session, session.begin():
                     await outbox.enqueue(session, rows(channels, clock.now()), clock.now())
-                sender = Sender(sessions, {"loopback": adapter}, clock, batch=2000)
+                sender = Sender(sessions, {"loopback": adapter}, clock)
                 started = time.perf_counter()
                 await sender.drain(within=3600)
                 elapsed = time.perf_counter() - started

@@ -116,8 +116,9 @@ class BotApp:
                                   lease=timedelta(seconds=scale.lease_seconds),
                                   shared=self._shared_window if self._budget else None,
                                   channels_per_claim=None if self._leader.solo
-                                  else scale.claim_channels,
-                                  batch=500 if self._leader.solo else scale.claim_batch)
+                                  else scale.claim_channels)
+            if not self._leader.solo:
+                self._sender.batch = scale.claim_batch
             self._ingest_lock = asyncio.Lock()
         except BaseException:
             await self._stack.aclose()

@@ -25,7 +25,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
@@ -76,7 +76,7 @@ class Prepared:
 
 class Sender:
     def __init__(self, sessions: SessionFactory, platforms: Mapping[str, PlatformAdapter],
-                 clock: Clock, *, worker: str | None = None, batch: int = 500,
+                 clock: Clock, *, worker: str | None = None, batch: int = 5000,
                  on_sent: Callable[[str, bool], None] | None = None,
                  lease: timedelta = outbox.LEASE,
                  shared: Callable[[str, int, float], Window] | None = None,
@@ -101,9 +101,13 @@ class Sender:
         self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
         self._held: set[int] = set()
         self._claimed: dict[int, Claimed] = {}
+        #: Posts this worker sent, per channel: key -> (message id, thread id, title), so
+        #: their replies need no lookup while the channel's queue runs.
+        self._parents: dict[ChannelKey, dict[str, tuple[str, str | None, str]]] = {}
         #: Channels whose worker is inside a platform call right now.
         self._in_call: set[ChannelKey] = set()
         self._stopping = False
+        self._heartbeat_task: asyncio.Task[None] | None = None
         self.journal = Journal(sessions)
 
     def poke(self) -> None:
@@ -174,6 +178,8 @@ class Sender:
                 task.cancel()  # only waiting for its pace: nothing is lost by stopping it
         if self._workers:
             await asyncio.gather(*self._workers.values(), return_exceptions=True)
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         async with self.sessions() as session, session.begin():
             await outbox.release(session, self.worker)
 
@@ -200,6 +206,8 @@ class Sender:
         got = await self.claim_and_dispatch()
         if self._workers:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+        if not self._workers and self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
         return got
 
     async def claim_and_dispatch(self) -> int:
@@ -230,7 +238,30 @@ class Sender:
             if key not in self._workers:
                 self._workers[key] = asyncio.create_task(self._channel_worker(key),
                                                          name=f"send-{platform}-{channel}")
+        if self._workers and (self._heartbeat_task is None or self._heartbeat_task.done()):
+            self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="outbox-lease")
         return added
+
+    async def _heartbeat(self) -> None:
+        """Keep the leases of rows still queued here fresh: a big fan-out paced by the
+        platform's limits can take longer than one lease, and an expired lease would let
+        another process take rows this one is about to send in order."""
+        period = outbox.LEASE.total_seconds() / 3
+        while self._workers:
+            await asyncio.sleep(period)
+            if not self._held:
+                continue
+            now = self.clock.now()
+            try:
+                async with self.sessions() as session, session.begin():
+                    await session.execute(
+                        update(Delivery)
+                        .where(Delivery.claimed_by == self.worker,
+                               Delivery.status == "claimed")
+                        .values(lease_until=now + outbox.LEASE)
+                        .execution_options(synchronize_session=False))
+            except Exception:
+                log.exception("sender %s: renewing leases failed", self.worker)
 
     async def _channel_worker(self, key: ChannelKey) -> None:
         queue = self._queues[key]
@@ -242,8 +273,10 @@ class Sender:
                 try:
                     ok = await self.send_one(row_id)
                 except Exception:
+                    # e.g. the store failed: give the row back (a started send keeps its
+                    # unknown-outcome mark, so the retry checks the platform first).
                     log.exception("sender %s: row %s failed unexpectedly", self.worker, row_id)
-                    ok = False
+                    break
                 queue.popleft()
                 self._held.discard(row_id)
                 self._claimed.pop(row_id, None)
@@ -257,6 +290,7 @@ class Sender:
                 self._claimed.pop(row_id, None)
             del self._queues[key]
             del self._workers[key]
+            self._parents.pop(key, None)
             if rest:
                 async with self.sessions() as session, session.begin():
                     await outbox.release(session, self.worker, rest)
@@ -282,6 +316,9 @@ class Sender:
                                                        MessageRef(message_id), title)
                 thread_id = opened.thread_id or message_id
                 await self._record_thread(parent_key, thread_id)
+                cached = self._parents.get(channel, {})
+                if parent_key in cached:
+                    cached[parent_key] = (message_id, thread_id, title)
                 target = Target(target.channel_id, thread_id=thread_id)
             ref = None
             if prepared.unknown:
@@ -320,6 +357,23 @@ class Sender:
         info = self._claimed.get(row_id)
         if info is None:
             return None
+        channel: ChannelKey = (info.platform, info.channel_id)
+        known = (self._parents.get(channel, {}).get(info.parent_key)
+                 if info.parent_key is not None else None)
+        if info.parent_key is None or known is not None:
+            # The common case, one batched statement: a post, or a reply whose post this
+            # worker just sent.
+            target, open_parent = Target(info.channel_id), None
+            if known is not None:
+                message_id, thread_id, title = known
+                target = Target(info.channel_id, thread_id=thread_id or message_id)
+                if thread_id is None:
+                    open_parent = (str(info.parent_key), info.channel_id, message_id, title)
+            if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
+                                                   lease_until=now + outbox.LEASE):
+                return None  # no longer ours (lease lost)
+            return Prepared(row_id, info, info.key, info.platform, target,
+                            load_part(info.payload), info.started, open_parent)
         mine = (Delivery.id == row_id, Delivery.status == "claimed",
                 Delivery.claimed_by == self.worker)
 
@@ -374,27 +428,15 @@ class Sender:
 
     async def _record_sent(self, row_id: int, ref: MessageRef, *, info: Claimed,
                            thread_of: str | None) -> None:
-        now = self.clock.now()
         root = info.parent_key is None
-
-        async def op(session: AsyncSession) -> None:
-            await session.execute(
-                update(Delivery).where(Delivery.id == row_id)
-                .values(status="sent", sent_at=now, message_id=ref.message_id,
-                        thread_id=(func.coalesce(Delivery.thread_id, ref.thread_id) if root
-                                   else thread_of),
-                        claimed_by=None, lease_until=None, error=None)
-                .execution_options(synchronize_session=False))
-            if root and info.story_id is not None and info.subscription_id:
-                await session.execute(
-                    update(PostedStory)
-                    .where(PostedStory.subscription_id == info.subscription_id,
-                           PostedStory.story_id == info.story_id,
-                           PostedStory.message_id.is_(None))
-                    .values(message_id=ref.message_id, thread_id=ref.thread_id)
-                    .execution_options(synchronize_session=False))
-
-        await self.journal.write(op)
+        posted = ((info.subscription_id, info.story_id)
+                  if root and info.story_id is not None and info.subscription_id else None)
+        await self.journal.mark_sent(row_id, now=self.clock.now(), message_id=ref.message_id,
+                                     thread_id=ref.thread_id if root else thread_of,
+                                     posted=posted)
+        if root:
+            self._parents.setdefault((info.platform, info.channel_id), {})[info.key] = (
+                ref.message_id, ref.thread_id, _thread_title(info.payload))
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)

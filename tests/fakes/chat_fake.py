@@ -128,7 +128,8 @@ class ChatFake:
             web.get("/_admin/messages", self._admin_messages),
             web.get("/_admin/stats", self._admin_stats),
         ])
-        self._runner = web.AppRunner(app, access_log=None)
+        # Do not wait for held long polls or hanging sends when the test is over.
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.2)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", self.port)
         await site.start()
