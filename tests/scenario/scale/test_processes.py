@@ -99,8 +99,11 @@ async def test_killing_a_process_that_holds_claims_loses_nothing(
                     Delivery.claimed_by.like(f"%:{victim.proc.pid}:%")))
             assert held, "the killed process held no claims"
             survivor = bots[1] if victim is bots[0] else bots[0]
-            await fake.wait_for(lambda: len({m["key"] for m in fake.messages}) >= 300,
-                                within=40)
+            try:
+                await fake.wait_for(lambda: len({m["key"] for m in fake.messages}) >= 300,
+                                    within=40)
+            except TimeoutError:
+                raise AssertionError(f"{await statuses(pg_url)} {fake.stats}") from None
             await asyncio.sleep(0.5)  # a double send would show up now
             assert survivor.alive
         finally:
