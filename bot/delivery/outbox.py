@@ -197,15 +197,6 @@ async def release(session: AsyncSession, worker: str, ids: Sequence[int] | None 
     await session.execute(stmt.values(status="pending", claimed_by=None, lease_until=None))
 
 
-async def renew(session: AsyncSession, worker: str, *, now: datetime,
-                lease: timedelta = LEASE) -> int:
-    """Extend the lease of every row ``worker`` holds. Returns rows renewed."""
-    result = await session.execute(
-        update(Delivery).where(Delivery.claimed_by == worker, Delivery.status == "claimed")
-        .values(lease_until=now + lease))
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
 async def recover(session: AsyncSession) -> int:
     """At start of a single-process store (SQLite): claims left by a killed process are
     given back at once instead of after their lease. Returns rows recovered."""

@@ -140,14 +140,9 @@ class Sender:
         """Send until ``stop`` is set; then finish in-flight sends and release claims."""
         self._stopping = False
         stopper = asyncio.ensure_future(stop.wait())
-        loop = asyncio.get_running_loop()
-        renewed = loop.time()
         try:
             while not stop.is_set():
                 try:
-                    if self._held and loop.time() - renewed > self.lease.total_seconds() / 3:
-                        renewed = loop.time()
-                        await self.renew()
                     got = await self.claim_and_dispatch()
                 except Exception:
                     log.exception("sender %s: a pass failed; retrying", self.worker)
@@ -162,12 +157,6 @@ class Sender:
         finally:
             stopper.cancel()
             await self.shutdown()
-
-    async def renew(self) -> None:
-        """Extend the lease of every row this worker holds: rows queued behind a slow
-        channel stay ours, while a dead worker's claims still expire."""
-        async with self.sessions() as session, session.begin():
-            await outbox.renew(session, self.worker, now=self.clock.now(), lease=self.lease)
 
     async def shutdown(self) -> None:
         """Stop taking work: let each channel finish the send in progress, then give back
@@ -246,7 +235,7 @@ class Sender:
         """Keep the leases of rows still queued here fresh: a big fan-out paced by the
         platform's limits can take longer than one lease, and an expired lease would let
         another process take rows this one is about to send in order."""
-        period = outbox.LEASE.total_seconds() / 3
+        period = self.lease.total_seconds() / 3
         while self._workers:
             await asyncio.sleep(period)
             if not self._held:
@@ -258,7 +247,7 @@ class Sender:
                         update(Delivery)
                         .where(Delivery.claimed_by == self.worker,
                                Delivery.status == "claimed")
-                        .values(lease_until=now + outbox.LEASE)
+                        .values(lease_until=now + self.lease)
                         .execution_options(synchronize_session=False))
             except Exception:
                 log.exception("sender %s: renewing leases failed", self.worker)
@@ -370,7 +359,7 @@ class Sender:
                 if thread_id is None:
                     open_parent = (str(info.parent_key), info.channel_id, message_id, title)
             if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
-                                                   lease_until=now + outbox.LEASE):
+                                                   lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
                             load_part(info.payload), info.started, open_parent)
