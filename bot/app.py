@@ -10,8 +10,11 @@ import asyncio
 import contextlib
 import functools
 import logging
+import os
 import signal
+import socket
 import time
+import uuid
 from collections.abc import Awaitable, Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
@@ -19,6 +22,7 @@ from functools import partial
 from types import TracebackType
 
 import aiohttp
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
@@ -31,6 +35,8 @@ from bot.health import Metrics, serve_health
 from bot.model import Request, Result
 from bot.news.pipeline import IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
+from bot.scale.budget import BudgetStore, SharedWindow, build_budget
+from bot.scale.leader import Leader, LeaderGate, build_leader
 from bot.schedule import add_poll_jobs, add_sync_job, build_scheduler, sync_digest_jobs
 from bot.store.db import open_store, sqlite_url
 from bot.store.models import Story, Subscription
@@ -52,6 +58,11 @@ async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None
             task.cancel()
 
 
+def worker_name() -> str:
+    """``host:pid:random``: who holds an outbox claim, readable by operators."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
 def database_url(settings: Settings) -> str:
     return settings.database_url or sqlite_url(settings.sqlite_path())
 
@@ -70,11 +81,20 @@ class BotApp:
         self.metrics = Metrics()
         self._ingest_lock: asyncio.Lock | None = None
         self.health_port: int | None = None
+        self._leader: Leader | None = None
+        self._gate: LeaderGate | None = None
+        self._budget: BudgetStore | None = None
 
     @property
     def deps(self) -> Deps:
         assert self._deps is not None, "use `async with BotApp(...)`"
         return self._deps
+
+    @property
+    def leader(self) -> Leader:
+        """Who polls and schedules (SQLite: always this process; PostgreSQL: elected)."""
+        assert self._leader is not None, "use `async with BotApp(...)`"
+        return self._leader
 
     @property
     def sender(self) -> Sender:
@@ -83,12 +103,25 @@ class BotApp:
 
     async def __aenter__(self) -> BotApp:
         try:
-            _engine, sessions = await self._stack.enter_async_context(
-                open_store(database_url(self.settings)))
+            url = database_url(self.settings)
+            engine, sessions = await self._stack.enter_async_context(open_store(url))
             http = await self._stack.enter_async_context(aiohttp.ClientSession())
             self._deps = Deps(self.settings, sessions, http, self.clock)
+            scale = self.settings.scale
+            self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
+                                        timeout=scale.leader_check_seconds)
+            self._budget = build_budget(scale.budget, redis_url=scale.redis_url,
+                                        sessions=sessions, namespace=scale.budget_namespace)
+            if self._budget is not None:
+                self._stack.push_async_callback(self._budget.close)
             self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock,
-                                  on_sent=self.metrics.on_sent)
+                                  worker=worker_name(), on_sent=self.metrics.on_sent,
+                                  lease=timedelta(seconds=scale.lease_seconds),
+                                  shared=self._shared_window if self._budget else None,
+                                  channels_per_claim=None if self._leader.solo
+                                  else scale.claim_channels)
+            if not self._leader.solo:
+                self._sender.batch = scale.claim_batch
             self._ingest_lock = asyncio.Lock()
         except BaseException:
             await self._stack.aclose()
@@ -98,6 +131,10 @@ class BotApp:
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self._stack.aclose()
+
+    def _shared_window(self, platform: str, calls: int, period: float) -> SharedWindow:
+        assert self._budget is not None
+        return SharedWindow(self._budget, f"{platform}:global", calls=calls, period=period)
 
     async def handle(self, req: Request) -> Result:
         started = time.perf_counter()
@@ -161,15 +198,33 @@ class BotApp:
 
     async def sync_jobs(self, scheduler: object) -> None:
         """Bring the digest jobs in line with the stored subscriptions."""
-        from apscheduler.schedulers.asyncio import AsyncIOScheduler
-
         assert isinstance(scheduler, AsyncIOScheduler)
         async with self.deps.sessions() as session:
             subs = (await session.scalars(select(Subscription).where(
                 Subscription.active.is_(True), Subscription.daily_at.is_not(None)))).all()
             wanted = {sub.id: digest_trigger(sub) for sub in subs}
-        sync_digest_jobs(scheduler, wanted, run=self.digest,
+        run = self._gate.guard(self.digest) if self._gate is not None else self.digest
+        sync_digest_jobs(scheduler, wanted, run=run,
                          grace_seconds=int(self.settings.delivery.digest_grace_hours * 3600))
+
+    async def _on_elected(self, scheduler: AsyncIOScheduler) -> None:
+        """This process just became the leader: start the schedule and do at once what no
+        one did while there was no leader (fan-outs, due digests, a poll of every feed)."""
+        if not scheduler.running:
+            return
+        scheduler.resume()
+        self.metrics.leader.set(1)
+        for step in (self.catch_up, self.digest, self.poll, partial(self.sync_jobs, scheduler)):
+            try:
+                await step()
+            except Exception:
+                log.exception("leader start-up step %s failed; the schedule retries it",
+                              getattr(step, "__name__", step))
+
+    def _on_lost(self, scheduler: AsyncIOScheduler) -> None:
+        self.metrics.leader.set(0)
+        if scheduler.running:
+            scheduler.pause()
 
     async def fetch_outbox_depth(self) -> int:
         async with self.deps.sessions() as session:
@@ -217,19 +272,30 @@ class BotApp:
         recovered = await self.sender.recover()
         if recovered:
             log.info("recovered %d outbox claims left by a previous run", recovered)
-        await self.catch_up()
-        await self.digest()
         scheduler = build_scheduler(timezone=self.settings.timezone)
-        add_poll_jobs(scheduler, self.settings.followed_feeds, poll=self.poll_feed,
+        # Leader-only work (polls, digests, catch-up) runs through the gate: nothing on a
+        # follower, and cancelled the moment leadership is lost.
+        gate = self._gate = LeaderGate(
+            self.leader, check_seconds=self.settings.scale.leader_check_seconds,
+            on_elected=partial(self._on_elected, scheduler),
+            on_lost=partial(self._on_lost, scheduler))
+        add_poll_jobs(scheduler, self.settings.followed_feeds, poll=gate.guard(self.poll_feed),
                       default_minutes=self.settings.news.poll_interval_minutes)
-        add_sync_job(scheduler, partial(self.sync_jobs, scheduler))
-        await self.sync_jobs(scheduler)
+        add_sync_job(scheduler, gate.guard(partial(self.sync_jobs, scheduler)))
+        if self.leader.solo:
+            await self.catch_up()
+            await self.digest()
+            await self.sync_jobs(scheduler)
         if until_platforms_close:
             await self.sender.drain(stop=stop)
         for platform in self.platforms:
             await platform.on_ready()
-        scheduler.start()
-        sender_task = asyncio.create_task(self.sender.run(stop), name="sender")
+        scheduler.start(paused=not self.leader.solo)
+        self.metrics.leader.set(1 if self.leader.solo else 0)
+        sender_task = asyncio.create_task(self.sender.run(
+            stop, idle_seconds=self.settings.scale.idle_seconds), name="sender")
+        gate_task = (None if self.leader.solo
+                     else asyncio.create_task(gate.run(stop), name="leader-election"))
         try:
             if until_platforms_close:
                 await first_of(stop.wait(), *(p.wait_closed() for p in self.platforms))
@@ -238,8 +304,10 @@ class BotApp:
                 await stop.wait()
         finally:
             # Stop taking work; jobs are idempotent, so cancelling one mid-run is harmless.
-            scheduler.shutdown(wait=False)
             stop.set()
+            if gate_task is not None:
+                await gate_task
+            scheduler.shutdown(wait=False)
             self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
             for sig in (signal.SIGTERM, signal.SIGINT):

@@ -116,7 +116,8 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     platforms = build_platforms(settings, options)
     console_only = all(p.name == "console" for p in platforms)
     async with BotApp(settings, platforms=platforms) as app:
-        await app.poll()
+        if app.leader.solo:  # elected leaders poll when elected
+            await app.poll()
         if console_only:
             await app.ensure_subscription("console", "console")
         await app.serve(until_platforms_close=console_only)

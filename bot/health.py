@@ -25,6 +25,8 @@ class Metrics:
         self.posts_failed = Counter("ceasefire_posts_failed",
                                     "Outbox messages failed for good", registry=r)
         self.outbox_depth = Gauge("ceasefire_outbox_depth", "Messages waiting", registry=r)
+        self.leader = Gauge("ceasefire_leader",
+                            "1 while this process is the leader (polls, schedules)", registry=r)
         self.answer_latency = Histogram("ceasefire_answer_latency_seconds",
                                         "Time to answer a request", registry=r)
 

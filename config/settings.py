@@ -43,6 +43,7 @@ PLATFORM_ENV: dict[str, tuple[str, ...]] = {
     "CEASEFIRE_BOT_DATA_DIR": ("data_dir",),
     "CEASEFIRE_BOT_LLM_API_KEY": ("llm", "api_key"),
     "CEASEFIRE_BOT_LOOPBACK_URL": ("loopback", "url"),
+    "CEASEFIRE_BOT_REDIS_URL": ("scale", "redis_url"),
 }
 
 
@@ -131,6 +132,29 @@ class LoopbackSettings(Section):
     url: str | None = None
 
 
+class ScaleSettings(Section):
+    """Several processes on one PostgreSQL database (see docs: "Scaling out")."""
+
+    #: How often a process checks (leader) or tries to take (follower) the leader lock;
+    #: a dead leader is replaced within about this time.
+    leader_check_seconds: float = Field(default=5.0, gt=0)
+    #: How long an outbox claim lasts without renewal; a dead holder's claims expire after it.
+    lease_seconds: float = Field(default=60.0, gt=0)
+    #: On PostgreSQL, a process takes the queues of at most this many channels per claim,
+    #: so the processes share the channels instead of the first one taking them all.
+    claim_channels: int = Field(default=16, gt=0)
+    #: On PostgreSQL, the most outbox rows one process holds at a time.
+    claim_batch: int = Field(default=200, gt=0)
+    #: How often an idle sender looks for new outbox rows another process enqueued.
+    idle_seconds: float = Field(default=1.0, gt=0)
+    #: Where the platforms' global rate-limit budget lives: this process only (``local``),
+    #: or shared by every process (``redis`` or ``postgres``).
+    budget: Literal["local", "redis", "postgres"] = "local"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    #: Prefix of the shared budget's keys (several deployments may share one Redis).
+    budget_namespace: str = "ceasefire-bot"
+
+
 class HealthSettings(Section):
     port: int | None = Field(default=None, gt=0, lt=65536)
 
@@ -163,6 +187,7 @@ class Settings(BaseSettings):
     slack: SlackSettings = SlackSettings()
     llm: LLMSettings = LLMSettings()
     health: HealthSettings = HealthSettings()
+    scale: ScaleSettings = ScaleSettings()
     loopback: LoopbackSettings = LoopbackSettings()
 
     @field_validator("timezone")

@@ -3,23 +3,41 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Integer,
+    and_,
+    cast,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.model import Part, dump_part
-from bot.store.models import Delivery
+from bot.platforms.base import Shards
+from bot.store.models import Delivery, Subscription
 
 LEASE = timedelta(seconds=60)
 MAX_BACKOFF = timedelta(minutes=15)
 #: A row still failing transiently after this many attempts is given up (status failed).
 MAX_ATTEMPTS = 12
+#: PostgreSQL advisory lock ("cfb-clai") serialising claim transactions across processes,
+#: so two processes never pick up rows of one channel at the same instant (its order).
+CLAIM_LOCK = 0x6366622D636C6169
 
 
 @dataclass(frozen=True)
@@ -53,39 +71,95 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetim
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def due_query(now: datetime, platforms: Sequence[str], limit: int):  # type: ignore[no-untyped-def]
-    """Rows ready to send: pending and due, or claimed by a holder whose lease ran out;
-    a thread reply only once its parent has been sent."""
+def shard_clause(platform: str, shards: Shards):  # type: ignore[no-untyped-def]
+    """Rows of ``platform`` whose space (the subscription's guild) is in ``shards``."""
+    space = (select(Subscription.space_id)
+             .where(Subscription.id == Delivery.subscription_id).scalar_subquery())
+    shard = (cast(space, BigInteger).op(">>")(literal(22, Integer))) % shards.count
+    clause: ColumnElement[bool] = shard.in_(list(shards.ids))
+    if 0 in shards.ids:
+        clause = or_(clause, space.is_(None))  # DMs go through shard 0
+    return or_(Delivery.platform != platform, clause)
+
+
+def due_conditions(now: datetime, platforms: Sequence[str], *,  # type: ignore[no-untyped-def]
+                   worker: str | None = None, shards: Mapping[str, Shards] | None = None):
+    """What makes a row ready to send (see ``due_query``)."""
     parent = aliased(Delivery)
     parent_unsent = exists().where(and_(parent.key == Delivery.parent_key,
                                         parent.status != "sent"))
-    return (
-        select(Delivery)
-        .where(
-            Delivery.platform.in_(platforms),
-            or_(
-                and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
-                and_(Delivery.status == "claimed", Delivery.lease_until < now),
-            ),
-            or_(Delivery.parent_key.is_(None), ~parent_unsent),
-        )
-        .order_by(Delivery.id)
-        .limit(limit)
-    )
+    conditions = [
+        Delivery.platform.in_(platforms),
+        or_(
+            and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+            and_(Delivery.status == "claimed", Delivery.lease_until < now),
+        ),
+        or_(Delivery.parent_key.is_(None), ~parent_unsent),
+    ]
+    if worker is not None:
+        other = aliased(Delivery)
+        conditions.append(~exists().where(
+            other.platform == Delivery.platform, other.channel_id == Delivery.channel_id,
+            other.status == "claimed", other.claimed_by != worker, other.lease_until >= now))
+    for platform, held in (shards or {}).items():
+        conditions.append(shard_clause(platform, held))
+    return conditions
+
+
+def due_query(now: datetime, platforms: Sequence[str], limit: int, *,  # type: ignore[no-untyped-def]
+              worker: str | None = None, shards: Mapping[str, Shards] | None = None):
+    """Rows ready to send: pending and due, or claimed by a holder whose lease ran out;
+    a thread reply only once its parent has been sent.
+
+    ``worker``: skip channels another live worker is sending to (one sender per channel
+    keeps its order across processes). ``shards``: only rows of the spaces this process
+    holds, per sharded platform.
+    """
+    conditions = due_conditions(now, platforms, worker=worker, shards=shards)
+    return select(Delivery).where(*conditions).order_by(Delivery.id).limit(limit)
 
 
 async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
-                now: datetime, limit: int = 100, lease: timedelta = LEASE) -> list[Delivery]:
+                now: datetime, limit: int = 100, lease: timedelta = LEASE,
+                shards: Mapping[str, Shards] | None = None,
+                channels: int | None = None) -> list[Delivery]:
     """Claim due rows for ``worker`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
 
     The thread replies of a post claimed here are claimed with it (they follow their post
-    in the channel's order), so a post and its thread go out in one pass.
+    in the channel's order), so a post and its thread go out in one pass. On PostgreSQL
+    claims are serialised by an advisory transaction lock (they are short), so a channel
+    being claimed by one process is seen as taken by the next.
+
+    ``channels``: take rows of at most this many channels (oldest first), so one process
+    does not take every channel's queue while other processes idle.
     """
     postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
-    query = due_query(now, platforms, limit)
+    if postgres:
+        await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
+    query = due_query(now, platforms, limit, worker=worker, shards=shards)
+    if channels is not None:
+        conditions = due_conditions(now, platforms, worker=worker, shards=shards)
+        picked = (await session.execute(
+            select(Delivery.platform, Delivery.channel_id).where(*conditions)
+            .group_by(Delivery.platform, Delivery.channel_id)
+            .order_by(func.min(Delivery.id)).limit(channels))).all()
+        if not picked:
+            return []
+        query = query.where(tuple_(Delivery.platform, Delivery.channel_id).in_(
+            [tuple(p) for p in picked]))
     if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
     rows = list((await session.scalars(query)).all())
+    if channels is not None:
+        # An even share per channel: the rest of a long queue is left for the next claim.
+        cap = max(1, -(-limit // channels))
+        per: dict[tuple[str, str], int] = {}
+        kept = []
+        for row in rows:
+            n = per[(row.platform, row.channel_id)] = per.get((row.platform, row.channel_id), 0) + 1
+            if n <= cap:
+                kept.append(row)
+        rows = kept
     roots = [r.key for r in rows]
     if roots:
         children = (select(Delivery)

@@ -13,8 +13,9 @@ import asyncio
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.platforms.base import RateLimits, Target
 
@@ -78,6 +79,16 @@ class SlidingWindow:
         return self.get_delay() == 0.0 and not self._stamps and not self._in_flight
 
 
+class Window(Protocol):
+    """What the pacer needs of a window: hold a slot while one call runs."""
+
+    def slot(self) -> AbstractAsyncContextManager[None]: ...
+
+
+#: Builds a window shared with other processes from (calls, period): ``bot.scale.budget``.
+SharedFactory = Callable[[int, float], Window]
+
+
 @dataclass
 class Pacer:
     """The windows of one adapter: a global one and one per channel (created lazily)."""
@@ -85,11 +96,15 @@ class Pacer:
     limits: RateLimits
     #: Keep this fraction of the period as a margin (clock granularity).
     margin: float = 0.01
+    #: When set, the global window is shared by every process (scale-out) instead of local.
+    shared: SharedFactory | None = None
 
     def __post_init__(self) -> None:
         g = self.limits.global_calls
-        self._global = (SlidingWindow(g, self.limits.global_period * (1 + self.margin))
-                        if g else None)
+        period = self.limits.global_period * (1 + self.margin)
+        self._global: Window | None = None
+        if g:
+            self._global = self.shared(g, period) if self.shared else SlidingWindow(g, period)
         self._channels: dict[str, SlidingWindow] = {}
 
     def channel_key(self, target: Target) -> str:

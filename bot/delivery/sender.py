@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,7 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.delivery import outbox
 from bot.delivery.journal import Journal
-from bot.delivery.pacing import Pacer
+from bot.delivery.pacing import Pacer, Window
 from bot.errors import PlatformError
 from bot.model import Notice, Part, load_part
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
@@ -79,13 +79,22 @@ class Prepared:
 class Sender:
     def __init__(self, sessions: SessionFactory, platforms: Mapping[str, PlatformAdapter],
                  clock: Clock, *, worker: str | None = None, batch: int = 5000,
-                 on_sent: Callable[[str, bool], None] | None = None) -> None:
+                 on_sent: Callable[[str, bool], None] | None = None,
+                 lease: timedelta = outbox.LEASE,
+                 shared: Callable[[str, int, float], Window] | None = None,
+                 channels_per_claim: int | None = None) -> None:
         self.sessions = sessions
         self.platforms = dict(platforms)
         self.clock = clock
         self.worker = worker or f"sender-{uuid.uuid4().hex[:8]}"
         self.batch = batch
         self.on_sent = on_sent
+        #: Claims last this long unless renewed (renewed every third of it while held).
+        self.lease = lease
+        #: (platform, calls, period) -> a global window shared by every process.
+        self.shared = shared
+        #: Take at most this many channels per claim (several processes share the work).
+        self.channels_per_claim = channels_per_claim
         self.wakeup = asyncio.Event()
         self.sent = 0
         self.failed = 0
@@ -110,7 +119,11 @@ class Sender:
     def pacer(self, platform: str) -> Pacer:
         pacer = self._pacers.get(platform)
         if pacer is None or pacer.limits != self.platforms[platform].limits:
-            pacer = self._pacers[platform] = Pacer(self.platforms[platform].limits)
+            shared = self.shared
+            pacer = self._pacers[platform] = Pacer(
+                self.platforms[platform].limits,
+                shared=(lambda calls, period: shared(platform, calls, period))
+                if shared is not None else None)
         return pacer
 
     @property
@@ -196,7 +209,11 @@ class Sender:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
             rows = await outbox.claim(session, worker=self.worker,
-                                      platforms=list(self.platforms), now=now, limit=room)
+                                      platforms=list(self.platforms), now=now, limit=room,
+                                      lease=self.lease, shards={
+                                          name: p.shards for name, p in self.platforms.items()
+                                          if p.shards is not None},
+                                      channels=self.channels_per_claim)
             zones = await subscription_zones(session, {r.subscription_id for r in rows})
             claimed = [(r.id, r.platform, r.channel_id, Claimed(
                 r.key, r.platform, r.channel_id, r.parent_key, r.payload,
@@ -222,7 +239,7 @@ class Sender:
         """Keep the leases of rows still queued here fresh: a big fan-out paced by the
         platform's limits can take longer than one lease, and an expired lease would let
         another process take rows this one is about to send in order."""
-        period = outbox.LEASE.total_seconds() / 3
+        period = self.lease.total_seconds() / 3
         while self._workers:
             await asyncio.sleep(period)
             if not self._held:
@@ -234,7 +251,7 @@ class Sender:
                         update(Delivery)
                         .where(Delivery.claimed_by == self.worker,
                                Delivery.status == "claimed")
-                        .values(lease_until=now + outbox.LEASE)
+                        .values(lease_until=now + self.lease)
                         .execution_options(synchronize_session=False))
             except Exception:
                 log.exception("sender %s: renewing leases failed", self.worker)
@@ -347,7 +364,7 @@ class Sender:
                 if thread_id is None:
                     open_parent = (str(info.parent_key), info.channel_id, message_id, title)
             if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
-                                                   lease_until=now + outbox.LEASE):
+                                                   lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
                             load_part(info.payload), info.started, open_parent)
@@ -383,7 +400,7 @@ class Sender:
                 target = Target(info.channel_id, thread_id=parent.thread_id or parent.message_id,
                                 zone=info.zone)
             if not await set_row(session, send_started_at=now, attempts=Delivery.attempts + 1,
-                                 lease_until=now + outbox.LEASE):
+                                 lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
                             load_part(info.payload), info.started, open_parent)

@@ -52,6 +52,29 @@ SLACK_LIMITS = RateLimits(None, 1.0, 2, 2.0)
 
 
 @dataclass(frozen=True)
+class Shards:
+    """The shards of a sharded platform (Discord) one process holds.
+
+    A space (guild) belongs to shard ``(space_id >> 22) % count``; direct messages (no
+    space) to shard 0, as Discord routes them. The sender claims only outbox rows whose
+    subscription's space is in ``ids``, so each process sends through the shards it holds.
+    """
+
+    ids: tuple[int, ...]
+    count: int
+
+    def __post_init__(self) -> None:
+        if self.count <= 0 or not self.ids or any(not 0 <= i < self.count for i in self.ids):
+            raise ValueError(f"shard ids {self.ids} do not fit shard count {self.count}")
+
+    def get_shard(self, space_id: str | None) -> int:
+        return (int(space_id) >> 22) % self.count if space_id else 0
+
+    def holds(self, space_id: str | None) -> bool:
+        return self.get_shard(space_id) in self.ids
+
+
+@dataclass(frozen=True)
 class MessageRef:
     """A sent message: its id, and the thread replies to it go into."""
 
@@ -70,6 +93,8 @@ class PlatformAdapter(ABC):
     name: str
     #: The platform's rate limits; fan-out paces itself by them (none by default).
     limits: RateLimits = RateLimits()
+    #: The shards this process holds; ``None``: it serves every space (unsharded platforms).
+    shards: Shards | None = None
 
     def __init__(self) -> None:
         self.on_request: RequestHandler | None = None
@@ -110,14 +135,6 @@ class PlatformAdapter(ABC):
         """Make ``parent`` a thread parent. Platforms whose threads exist implicitly
         (Slack, console) MAY return ``parent`` unchanged."""
         return MessageRef(parent.message_id, parent.thread_id or parent.message_id)
-
-    def holds(self, space_id: str | None) -> bool:
-        """Whether this process sends to ``space_id`` (a guild or workspace; None for DMs).
-
-        Sharded platforms MAY return False for spaces another process holds; the sender
-        then leaves those rows for that process.
-        """
-        return True
 
     async def on_ready(self) -> None:  # noqa: B027 - an optional hook
         """Called once start-up posts are out; adapters MAY begin taking input here."""

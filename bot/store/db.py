@@ -10,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -85,13 +85,26 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+#: PostgreSQL advisory lock key held while migrating ("cfb-migr" as a 64-bit integer), so
+#: several processes starting at once upgrade one after another, never side by side.
+MIGRATION_LOCK = 0x6366622D6D696772
+
+
 async def migrate(engine: AsyncEngine) -> None:
-    """Bring the schema to the newest revision (idempotent; safe at every start)."""
+    """Bring the schema to the newest revision (idempotent; safe at every start).
+
+    On PostgreSQL the upgrade runs under a transaction-level advisory lock: the first
+    process to start migrates, the others wait and then find the schema at head.
+    """
 
     def upgrade(connection: Connection) -> None:
-        command.upgrade(alembic_config(connection), "head")
+        # "heads": branches merged from parallel work may each add a revision.
+        command.upgrade(alembic_config(connection), "heads")
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                               {"key": MIGRATION_LOCK})
         await conn.run_sync(upgrade)
 
 

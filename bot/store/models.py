@@ -233,3 +233,13 @@ class JobRun(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     ran_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RateWindow(Base):
+    """A rate-limit window shared by several processes (``scale.budget = "postgres"``):
+    the calls reserved in its last period as ``[token, epoch seconds]`` (server clock)."""
+
+    __tablename__ = "rate_windows"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    slots: Mapped[list[list[str | float]]] = mapped_column(JSON, default=list)

@@ -26,7 +26,7 @@ import yarl
 
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
-from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Target
+from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Shards, Target
 from bot.platforms.discord.commands import build_tree, sync_tree
 from bot.platforms.discord.errors import missing_error, missing_permissions, platform_errors
 from bot.platforms.discord.render import Message, parse_feedback_id, render
@@ -66,10 +66,6 @@ def build_intents(settings: DiscordSettings) -> discord.Intents:
     return intents
 
 
-def shard_of(guild_id: int, shard_count: int) -> int:
-    return (guild_id >> 22) % shard_count
-
-
 class DiscordAdapter(PlatformAdapter):
     name = "discord"
     limits = DISCORD_LIMITS
@@ -83,6 +79,9 @@ class DiscordAdapter(PlatformAdapter):
         self.shard_count = shard_count or settings.shard_count
         ids = shard_ids if shard_ids is not None else settings.shard_ids
         self.shard_ids: tuple[int, ...] | None = tuple(ids) if ids is not None else None
+        if self.shard_ids is not None and self.shard_count > 1:
+            # The sender claims only outbox rows of guilds on these shards.
+            self.shards = Shards(self.shard_ids, self.shard_count)
         self.guild_ready_timeout = guild_ready_timeout
         self.ready_timeout = ready_timeout
         self.client: discord.Client | None = None
@@ -186,13 +185,7 @@ class DiscordAdapter(PlatformAdapter):
 
     def serves_guild(self, guild_id: int | None) -> bool:
         """This process holds the shard of ``guild_id`` (DMs: shard 0)."""
-        if self.shard_ids is None or self.shard_count <= 1:
-            return True
-        return shard_of(guild_id or 0, self.shard_count) in self.shard_ids
-
-    def holds(self, space_id: str | None) -> bool:
-        """The sender's question: is this guild (None: a DM) on one of our shards?"""
-        return self.serves_guild(int(space_id) if space_id and space_id.isdigit() else None)
+        return self.shards is None or self.shards.holds(str(guild_id) if guild_id else None)
 
     def served_guild_ids(self) -> list[int]:
         """Guilds whose events and posts this process handles."""
