@@ -112,7 +112,8 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                          shard_count=args.shard_count)
     if options.shard_ids and max(options.shard_ids) >= (options.shard_count
                                                         or settings.discord.shard_count):
-        raise ConfigError("invalid option --shard-ids: every id must be below --shard-count")
+        raise ConfigError(f"--shard-ids {','.join(map(str, options.shard_ids))} must be below "
+                          "the shard count (--shard-count, or discord.shard_count)")
     platforms = build_platforms(settings, options)
     console_only = all(p.name == "console" for p in platforms)
     async with BotApp(settings, platforms=platforms) as app:
