@@ -1,0 +1,89 @@
+"""Near-duplicate detection: MinHash LSH over shingles (datasketch).
+
+Word 3-grams for English and character 5-grams for Japanese; a Jaccard threshold of 0.5
+catches syndicated copies with light edits and keeps distinct reports of the same event
+apart. Signatures are stored with the article (``Article.minhash``) so the index can be
+rebuilt after a restart without re-reading old texts.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from bot.text.sentences import normalise
+
+NUM_PERM = 128
+THRESHOLD = 0.5
+_WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+
+
+def _hash(data: bytes) -> int:
+    # Stable across processes (unlike hash()), cheap, and 32 bits like datasketch's default.
+    return zlib.crc32(data)
+
+
+def shingles(text: str, lang: str) -> set[bytes]:
+    """Word 3-grams (en) or character 5-grams (ja) of the normalised text."""
+    norm = normalise(text)
+    if lang == "ja":
+        flat = _SPACE.sub("", norm)
+        if len(flat) < 5:
+            return {flat.encode()} if flat else set()
+        return {flat[i:i + 5].encode() for i in range(len(flat) - 4)}
+    words = _WORD.findall(norm)
+    if len(words) < 3:
+        return {" ".join(words).encode()} if words else set()
+    return {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
+
+
+class NearDuplicates:
+    """An LSH index of article signatures for one poll (no module-level state)."""
+
+    def __init__(self, *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
+        self.num_perm = num_perm
+        self._template = MinHash(num_perm=num_perm, hashfunc=_hash)
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._signatures: dict[int, MinHash] = {}
+
+    def get_signature(self, text: str, lang: str) -> MinHash:
+        sig = MinHash(num_perm=self.num_perm, hashfunc=_hash,
+                      permutations=self._template.permutations)
+        grams = shingles(text, lang)
+        if grams:
+            sig.update_batch(list(grams))
+        return sig
+
+    def from_bytes(self, data: bytes) -> MinHash:
+        values = np.frombuffer(data, dtype=np.uint64).copy()
+        return MinHash(num_perm=self.num_perm, hashfunc=_hash, hashvalues=values,
+                       permutations=self._template.permutations)
+
+    @staticmethod
+    def to_bytes(sig: MinHash) -> bytes:
+        return bytes(np.asarray(sig.hashvalues, dtype=np.uint64).tobytes())
+
+    def add(self, article_id: int, sig: MinHash) -> None:
+        if article_id in self._signatures:
+            self._lsh.remove(article_id)
+        self._signatures[article_id] = sig
+        self._lsh.insert(article_id, sig)
+
+    def add_many(self, rows: Iterable[tuple[int, bytes]]) -> None:
+        for article_id, data in rows:
+            if data and len(data) == self.num_perm * 8:
+                self.add(article_id, self.from_bytes(data))
+
+    def get_match(self, sig: MinHash) -> tuple[int, float] | None:
+        """The most similar indexed article at or above the threshold, with its Jaccard."""
+        best: tuple[int, float] | None = None
+        for article_id in self._lsh.query(sig):
+            score = float(sig.jaccard(self._signatures[article_id]))
+            if best is None or score > best[1]:
+                best = (int(article_id), score)
+        return best
