@@ -10,11 +10,12 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from types import TracebackType
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
@@ -22,7 +23,8 @@ from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.sender import Sender
 from bot.deps import Deps
 from bot.model import Request, Result
-from bot.news.pipeline import IngestReport, ingest
+from bot.news.guard import GuardedResolver
+from bot.news.pipeline import FeedOutcome, IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
 from bot.schedule import build_scheduler
 from bot.store.db import open_store, sqlite_url
@@ -44,14 +46,26 @@ async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None
             task.cancel()
 
 
+def http_session(settings: Settings, *,
+                 resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
+    """The shared HTTP session: connection pool bounded overall and per host."""
+    f = settings.fetch
+    connector = aiohttp.TCPConnector(limit=f.concurrency, limit_per_host=f.per_host,
+                                     resolver=resolver, ttl_dns_cache=300)
+    return aiohttp.ClientSession(connector=connector, auto_decompress=True)
+
+
 def database_url(settings: Settings) -> str:
     return settings.database_url or sqlite_url(settings.sqlite_path())
 
 
 class BotApp:
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
-                 platforms: Sequence[PlatformAdapter] = ()) -> None:
+                 platforms: Sequence[PlatformAdapter] = (),
+                 resolver: AbstractResolver | None = None) -> None:
         self.settings = settings
+        #: DNS for user-added feeds (tests inject a fake; the guard wraps it).
+        self.resolver = resolver
         self.clock = clock or SystemClock()
         self.platforms = list(platforms)
         self.registry: Registry = default_registry()
@@ -73,8 +87,12 @@ class BotApp:
         try:
             _engine, sessions = await self._stack.enter_async_context(
                 open_store(database_url(self.settings)))
-            http = await self._stack.enter_async_context(aiohttp.ClientSession())
-            self._deps = Deps(self.settings, sessions, http, self.clock)
+            http = await self._stack.enter_async_context(http_session(self.settings))
+            guarded = await self._stack.enter_async_context(http_session(
+                self.settings, resolver=GuardedResolver(
+                    self.resolver or aiohttp.DefaultResolver(),
+                    allow_hosts=self.settings.fetch.allow_hosts)))
+            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
             self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock)
         except BaseException:
             await self._stack.aclose()
@@ -90,10 +108,13 @@ class BotApp:
         self.sender.poke()
         return result
 
-    async def poll(self, feeds: Sequence[FeedSettings] | None = None) -> IngestReport:
-        """Ingest the followed feeds and enqueue realtime posts for new developments."""
+    async def poll(self, feeds: Sequence[FeedSettings] | None = None, *, force: bool = False,
+                   on_progress: Callable[[FeedOutcome], None] | None = None) -> IngestReport:
+        """Ingest the followed feeds that are due (all of them with ``force``), plus the
+        feeds users added, and enqueue realtime posts for new developments."""
         report = await ingest(self.deps, feeds if feeds is not None
-                              else self.settings.followed_feeds)
+                              else self.settings.followed_feeds, force=force,
+                              include_user_feeds=feeds is None, on_progress=on_progress)
         if report.newsworthy:
             async with self.deps.sessions() as session, session.begin():
                 await fan_out(session, report.newsworthy, self.clock.now())

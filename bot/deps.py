@@ -18,6 +18,8 @@ class Deps:
     sessions: SessionFactory
     http: aiohttp.ClientSession
     clock: Clock = field(default_factory=SystemClock)
+    #: Session for user-added feeds: its resolver refuses private addresses (SSRF guard).
+    guarded_http: aiohttp.ClientSession | None = None
 
     def __post_init__(self) -> None:
         self.topic_include: Expression = compile_expression(

@@ -19,6 +19,8 @@ from bot.text.sentences import normalise
 
 NUM_PERM = 128
 THRESHOLD = 0.5
+#: Stored signatures are only comparable within one permutation scheme.
+SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 
@@ -47,12 +49,12 @@ class NearDuplicates:
 
     def __init__(self, *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
-        self._template = MinHash(num_perm=num_perm, hashfunc=_hash)
+        self._template = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME)
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._signatures: dict[int, MinHash] = {}
 
     def get_signature(self, text: str, lang: str) -> MinHash:
-        sig = MinHash(num_perm=self.num_perm, hashfunc=_hash,
+        sig = MinHash(num_perm=self.num_perm, hashfunc=_hash, scheme=SCHEME,
                       permutations=self._template.permutations)
         grams = shingles(text, lang)
         if grams:
@@ -62,7 +64,7 @@ class NearDuplicates:
     def from_bytes(self, data: bytes) -> MinHash:
         values = np.frombuffer(data, dtype=np.uint64).copy()
         return MinHash(num_perm=self.num_perm, hashfunc=_hash, hashvalues=values,
-                       permutations=self._template.permutations)
+                       permutations=self._template.permutations, scheme=SCHEME)
 
     @staticmethod
     def to_bytes(sig: MinHash) -> bytes:

@@ -144,7 +144,8 @@ def parse_json_feed(text: str, *, url: str, fetched_at: datetime,
     if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(_JSON_FEED):
         raise FeedError(url, "not a readable feed (JSON, but not a JSON Feed)")
     feed_lang = _lang_code(doc.get("language")) or default_lang
-    items = doc.get("items") if isinstance(doc.get("items"), list) else []
+    raw_items = doc.get("items")
+    items: list[Any] = raw_items if isinstance(raw_items, list) else []
     entries: list[ParsedEntry] = []
     for item in items:
         if not isinstance(item, dict):

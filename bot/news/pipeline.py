@@ -1,26 +1,40 @@
-"""One poll: fetch -> parse -> topic filter -> dedup -> stories -> store."""
+"""One poll: fetch -> parse -> topic filter -> dedup -> stories -> store.
+
+Fetching and parsing run concurrently (bounded overall and per host; parsing in a worker
+thread); storing runs feed by feed in one task, so dedup and story decisions see every
+earlier decision and SQLite has one writer. A failing feed is recorded and the others go on.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import Outgoing, enqueue
 from bot.deps import Deps
 from bot.errors import FeedError
-from bot.news.fetch import FetchLimits, fetch_feed
-from bot.news.normalize import canonical_url
+from bot.model import Notice
+from bot.news.dedup import NearDuplicates
+from bot.news.extract import fetch_full_texts
+from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
+from bot.news.normalize import canonical_url, split_outlet, unwrap_link
 from bot.news.parse import ParsedEntry, ParsedFeed, parse_feed
-from bot.news.stories import assign_story
-from bot.store.models import Article, Feed, Story
+from bot.news.stories import HORIZON, StoryState, best_story, get_features, is_update_title
+from bot.store.models import Article, Feed, Story, Subscription
 from config.settings import FeedSettings
 
 log = logging.getLogger(__name__)
+
+#: Dedup looks back this far for near-duplicate texts.
+DEDUP_WINDOW = timedelta(days=30)
+MAX_BACKOFF = timedelta(hours=6)
 
 
 @dataclass
@@ -29,9 +43,11 @@ class FeedOutcome:
     fetched: int = 0
     new: int = 0
     duplicates: int = 0
+    updated: int = 0
     off_topic: int = 0
     error: str | None = None
     not_modified: bool = False
+    skipped: bool = False
 
 
 @dataclass
@@ -57,147 +73,385 @@ class IngestReport:
     def errors(self) -> list[dict[str, str]]:
         return [{"feed": o.url, "error": o.error} for o in self.outcomes if o.error]
 
+    @property
+    def all_failed(self) -> bool:
+        polled = [o for o in self.outcomes if not o.skipped]
+        return bool(polled) and all(o.error for o in polled)
+
     def as_json(self) -> dict[str, object]:
         return {"feeds": len(self.outcomes), "fetched": self.fetched, "new": self.new,
                 "duplicates": self.duplicates, "stories": len(self.new_stories),
                 "errors": self.errors}
 
 
+@dataclass(frozen=True)
+class FeedJob:
+    """One URL to poll, however many configurations or users asked for it."""
+
+    spec: FeedSettings
+    user_added: bool = False
+
+
+@dataclass
+class _Fetched:
+    job: FeedJob
+    parsed: ParsedFeed | FeedError | None
+    meta: dict[str, str | None]
+    retry_after: float | None = None
+
+
 def fetch_limits(deps: Deps) -> FetchLimits:
     f = deps.settings.fetch
     return FetchLimits(f.timeout_seconds, f.max_bytes, f.max_redirects,
-                       f"ceasefire-bot/0.1 (+{f.contact_url})")
+                       f"ceasefire-bot/0.1 (+{f.contact_url})", f.per_host)
 
 
-async def ingest(deps: Deps, feeds: Sequence[FeedSettings]) -> IngestReport:
-    """Poll ``feeds`` once; a failing feed is reported and the others go on."""
+async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = True,
+                 include_user_feeds: bool = False,
+                 on_progress: Callable[[FeedOutcome], None] | None = None) -> IngestReport:
+    """Poll ``feeds`` once (plus the user-added feeds when asked).
+
+    Args:
+        force: poll every feed now; otherwise only feeds that are due and not paused.
+        on_progress: called once per feed as soon as it is stored.
+    """
+    now = deps.clock.now()
+    jobs = await _jobs(deps, feeds, include_user_feeds=include_user_feeds)
+    async with deps.sessions() as session, session.begin():
+        rows = {f.url: f for f in (await session.scalars(
+            select(Feed).where(Feed.url.in_([j.spec.url for j in jobs])))).all()}
+        for job in jobs:
+            if job.spec.url not in rows:
+                rows[job.spec.url] = await ensure_feed(session, job, now)
+        state = {url: (f.etag, f.last_modified, f.paused, f.next_poll_at, f.id, f.seeded)
+                 for url, f in rows.items()}
     report = IngestReport()
-    limit = asyncio.Semaphore(deps.settings.fetch.concurrency)
+    due: list[FeedJob] = []
+    for job in jobs:
+        _etag, _modified, paused, next_at, _id, _seeded = state[job.spec.url]
+        if not force and (paused or (next_at is not None and next_at > now)):
+            report.outcomes.append(FeedOutcome(job.spec.url, skipped=True))
+            continue
+        due.append(job)
 
-    async def one(spec: FeedSettings) -> tuple[FeedSettings, ParsedFeed | FeedError | None,
-                                               dict[str, str | None]]:
-        async with limit:
-            return await _fetch_and_parse(deps, spec)
+    limits = fetch_limits(deps)
+    overall = asyncio.Semaphore(deps.settings.fetch.concurrency)
+    slots = HostSlots(limits.per_host)
 
-    results = await asyncio.gather(*(one(spec) for spec in feeds))
-    # Store sequentially: one writer keeps SQLite happy and dedup decisions consistent.
-    for spec, parsed, meta in results:
-        outcome = FeedOutcome(spec.url)
-        report.outcomes.append(outcome)
-        async with deps.sessions() as session, session.begin():
-            feed = await ensure_feed(session, spec, deps.clock.now())
-            if isinstance(parsed, FeedError):
-                outcome.error = str(parsed)
-                record_failure(feed, str(parsed), deps.clock.now())
-                log.warning("feed %s failed: %s", spec.url, parsed)
-                continue
-            if parsed is None:
-                outcome.not_modified = True
-                record_success(feed, meta, deps.clock.now())
-                continue
-            await store_entries(deps, session, feed, parsed, outcome, report)
-            record_success(feed, meta, deps.clock.now())
+    async def one(job: FeedJob) -> _Fetched:
+        async with overall:
+            etag, modified, *_ = state[job.spec.url]
+            return await _fetch_and_parse(deps, job, limits=limits, slots=slots,
+                                          etag=etag, last_modified=modified)
+
+    pending = [asyncio.ensure_future(one(job)) for job in due]
+    store = _Store(deps)
+    await store.load_signatures(now)
+    try:
+        for next_done in asyncio.as_completed(pending):
+            result = await next_done
+            outcome = await store.store_result(result, report)
+            report.outcomes.append(outcome)
+            if on_progress is not None:
+                on_progress(outcome)
+    finally:
+        for task in pending:
+            task.cancel()
     return report
 
 
-async def _fetch_and_parse(
-    deps: Deps, spec: FeedSettings
-) -> tuple[FeedSettings, ParsedFeed | FeedError | None, dict[str, str | None]]:
-    async with deps.sessions() as session:
-        feed = await session.scalar(select(Feed).where(Feed.url == spec.url))
-        etag, modified = (feed.etag, feed.last_modified) if feed else (None, None)
+async def _jobs(deps: Deps, feeds: Sequence[FeedSettings], *,
+                include_user_feeds: bool) -> list[FeedJob]:
+    jobs: dict[str, FeedJob] = {}
+    for spec in feeds:
+        jobs.setdefault(spec.url, FeedJob(spec))
+    if include_user_feeds:
+        async with deps.sessions() as session:
+            for feed in (await session.scalars(select(Feed).where(Feed.user_added))).all():
+                jobs.setdefault(feed.url, FeedJob(
+                    FeedSettings(url=feed.url, name=feed.name, full_text=feed.full_text,
+                                 interval_minutes=feed.interval_minutes,
+                                 lang="ja" if feed.lang == "ja" else (
+                                     "en" if feed.lang == "en" else None)),
+                    user_added=True))
+    return list(jobs.values())
+
+
+async def _fetch_and_parse(deps: Deps, job: FeedJob, *, limits: FetchLimits,
+                           slots: HostSlots, etag: str | None,
+                           last_modified: str | None) -> _Fetched:
+    guard = tuple(deps.settings.fetch.allow_hosts) if job.user_added else None
+    http = deps.guarded_http if job.user_added else deps.http
     try:
-        fetched = await fetch_feed(deps.http, spec.url, limits=fetch_limits(deps),
-                                   etag=etag, last_modified=modified)
+        if http is None:
+            raise FeedError(job.spec.url, "user-added feeds need the guarded HTTP session")
+        fetched = await fetch_feed(http, job.spec.url, limits=limits, etag=etag,
+                                   last_modified=last_modified, guard_hosts=guard, slots=slots)
         meta = {"etag": fetched.etag, "last_modified": fetched.last_modified}
         if fetched.not_modified:
-            return spec, None, meta
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=spec.url,
-                                         fetched_at=deps.clock.now(), default_lang=spec.lang)
-        return spec, parsed, meta
+            return _Fetched(job, None, meta)
+        parsed = await asyncio.to_thread(
+            parse_feed, fetched.body, url=job.spec.url, fetched_at=deps.clock.now(),
+            default_lang=job.spec.lang, content_type=fetched.content_type)
+        del fetched
+        if job.spec.full_text:
+            parsed = await fetch_full_texts(http, parsed, limits=limits, guard_hosts=guard,
+                                            slots=slots)
+        return _Fetched(job, parsed, meta)
     except FeedError as exc:
-        return spec, exc, {}
+        return _Fetched(job, exc, {}, exc.retry_after)
 
 
-async def ensure_feed(session: AsyncSession, spec: FeedSettings, now: datetime) -> Feed:
-    feed = await session.scalar(select(Feed).where(Feed.url == spec.url))
-    if feed is None:
-        feed = Feed(url=spec.url, name=spec.name, lang=spec.lang, full_text=spec.full_text,
-                    interval_minutes=spec.interval_minutes, created_at=now)
-        session.add(feed)
-        await session.flush()
+async def ensure_feed(session: AsyncSession, job: FeedJob, now: datetime) -> Feed:
+    spec = job.spec
+    feed = Feed(url=spec.url, name=spec.name, lang=spec.lang, full_text=spec.full_text,
+                interval_minutes=spec.interval_minutes, created_at=now,
+                user_added=job.user_added, consecutive_failures=0, items=0, seeded=False,
+                paused=False, paused_notified=False)
+    session.add(feed)
+    await session.flush()
     return feed
 
 
-def record_success(feed: Feed, meta: dict[str, str | None], now: datetime) -> None:
+def backoff_delay(failures: int, *, interval: timedelta, seed: str,
+                  retry_after: float | None = None) -> timedelta:
+    """Exponential backoff with jitter (deterministic per feed and failure count, so
+    feeds that failed together do not retry together), never sooner than Retry-After."""
+    base = min(interval * (2 ** max(failures - 1, 0)), MAX_BACKOFF)
+    delay = base * random.Random(f"{seed}:{failures}").uniform(0.5, 1.0)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=min(retry_after, 86400.0)))
+    return delay
+
+
+def record_success(feed: Feed, meta: dict[str, str | None], now: datetime,
+                   interval: timedelta) -> None:
     feed.last_polled_at = feed.last_success_at = now
     feed.consecutive_failures = 0
     feed.failing_since = None
+    feed.paused = False
+    feed.paused_notified = False
+    feed.next_poll_at = now + interval
     if meta.get("etag") is not None or meta.get("last_modified") is not None:
         feed.etag, feed.last_modified = meta.get("etag"), meta.get("last_modified")
 
 
-def record_failure(feed: Feed, error: str, now: datetime) -> None:
+def record_failure(feed: Feed, error: str, now: datetime, *, interval: timedelta,
+                   retry_after: float | None, pause_after: int) -> bool:
+    """Record a failed poll. Returns True when this failure pauses the feed."""
     feed.last_polled_at = feed.last_error_at = now
     feed.last_error = error
-    feed.consecutive_failures += 1
+    feed.consecutive_failures = (feed.consecutive_failures or 0) + 1
     feed.failing_since = feed.failing_since or now
+    feed.next_poll_at = now + backoff_delay(feed.consecutive_failures, interval=interval,
+                                            seed=feed.url, retry_after=retry_after)
+    if feed.consecutive_failures >= pause_after and not feed.paused:
+        feed.paused = True
+        return True
+    return False
 
 
-async def store_entries(deps: Deps, session: AsyncSession, feed: Feed, parsed: ParsedFeed,
-                        outcome: FeedOutcome, report: IngestReport) -> None:
-    now = deps.clock.now()
-    backlog = not feed.seeded
-    if not feed.name:
-        feed.name = parsed.title
-    max_age = timedelta(days=deps.settings.news.max_age_days)
-    for entry in parsed.entries:
-        outcome.fetched += 1
-        if not deps.on_topic(f"{entry.title}\n{entry.text}"):
-            outcome.off_topic += 1
-            continue
-        url = canonical_url(entry.url)
-        existing = await session.scalar(select(Article).where(
-            or_(Article.url == url, (Article.feed_id == feed.id) & (Article.guid == entry.guid))))
-        if existing is not None:
-            outcome.duplicates += 1
-            if _is_update(existing, entry):
-                _apply_update(existing, entry, now)
-                if existing.story_id:
-                    await _bump_story(session, existing.story_id, now)
-            continue
-        article = Article(
-            feed_id=feed.id, guid=entry.guid, url=url, title=entry.title, text=entry.text,
-            source=feed.name or parsed.title, lang=entry.lang, published_at=entry.published,
-            date_estimated=entry.date_estimated, fetched_at=now,
-        )
-        session.add(article)
-        await session.flush()
-        story, created = await assign_story(session, article)
-        outcome.new += 1
-        feed.items += 1
-        if created:
-            report.new_stories.add(story.id)
-        if not backlog and now - entry.published <= max_age:
+def pause_notice(feed: Feed, *, zone_name: str) -> str:
+    since = feed.failing_since.strftime("%Y-%m-%d %H:%M UTC") if feed.failing_since else "?"
+    return (f"⏸ The feed {feed.name or feed.url} is paused: it failed "
+            f"{feed.consecutive_failures} times in a row since {since}. Last error: "
+            f"{feed.last_error}. Check that {feed.url} still opens in a browser; if it moved, "
+            "add the new address with `sources add URL`. It is retried on its own once a day, "
+            "and `ceasefire-bot ingest --feed URL` tries it now.")
+
+
+async def notify_paused(session: AsyncSession, feed: Feed, now: datetime) -> int:
+    """Tell every channel that follows the feed, once per failure streak."""
+    if feed.paused_notified:
+        return 0
+    subs = (await session.scalars(select(Subscription).where(Subscription.active))).all()
+    text = pause_notice(feed, zone_name="UTC")
+    stamp = feed.failing_since.isoformat() if feed.failing_since else now.isoformat()
+    items = [Outgoing(key=f"feed-paused:{feed.id}:{stamp}:{sub.id}", platform=sub.platform,
+                      channel_id=sub.channel_id, part=Notice(text), subscription_id=sub.id)
+             for sub in subs]
+    feed.paused_notified = True
+    return await enqueue(session, items, now)
+
+
+class _Store:
+    """The sequential half of a poll: dedup and story state shared across feeds."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.near = NearDuplicates()
+        self.stories: dict[int, StoryState] = {}
+        self.loaded_span: tuple[datetime, datetime] | None = None
+
+    async def load_signatures(self, now: datetime) -> None:
+        async with self.deps.sessions() as session:
+            rows = (await session.execute(select(Article.id, Article.minhash).where(
+                Article.minhash.is_not(None),
+                or_(Article.fetched_at >= now - DEDUP_WINDOW,
+                    Article.published_at >= now - DEDUP_WINDOW)))).tuples().all()
+        self.near.add_many((i, m) for i, m in rows if m is not None)
+
+    async def store_result(self, result: _Fetched, report: IngestReport) -> FeedOutcome:
+        deps, now = self.deps, self.deps.clock.now()
+        job = result.job
+        outcome = FeedOutcome(job.spec.url)
+        interval = timedelta(minutes=job.spec.interval_minutes
+                             or deps.settings.news.poll_interval_minutes)
+        async with deps.sessions() as session, session.begin():
+            feed = await session.scalar(select(Feed).where(Feed.url == job.spec.url))
+            assert feed is not None
+            if isinstance(result.parsed, FeedError):
+                outcome.error = str(result.parsed)
+                paused = record_failure(
+                    feed, outcome.error, now, interval=interval,
+                    retry_after=result.retry_after,
+                    pause_after=deps.settings.fetch.failures_before_pause)
+                if paused:
+                    feed.next_poll_at = now + timedelta(days=1)
+                    await notify_paused(session, feed, now)
+                log.warning("feed %s failed: %s", job.spec.url, outcome.error)
+                return outcome
+            if result.parsed is None:
+                outcome.not_modified = True
+            else:
+                await self.store_entries(session, feed, result.parsed, outcome, report)
+            record_success(feed, result.meta, now, interval)
+        return outcome
+
+    async def store_entries(self, session: AsyncSession, feed: Feed, parsed: ParsedFeed,
+                            outcome: FeedOutcome, report: IngestReport) -> None:
+        deps = self.deps
+        now = deps.clock.now()
+        backlog = not feed.seeded
+        feed.name = feed.name or parsed.title
+        max_age = timedelta(days=deps.settings.news.max_age_days)
+        entries = []
+        # Oldest first: an original is stored before the update that revises it.
+        for entry in sorted(parsed.entries, key=lambda e: e.published):
+            outcome.fetched += 1
+            if not deps.on_topic(f"{entry.title}\n{entry.text}"):
+                outcome.off_topic += 1
+                continue
+            entries.append(entry)
+        if not entries:
+            feed.seeded = True
+            return
+        urls = {e.url: canonical_url(unwrap_link(e.url, e.links)) for e in entries}
+        known = (await session.scalars(select(Article).where(or_(
+            Article.url.in_(set(urls.values())),
+            (Article.feed_id == feed.id) & Article.guid.in_({e.guid for e in entries}))))).all()
+        by_url = {a.url: a for a in known}
+        by_guid = {a.guid: a for a in known if a.feed_id == feed.id}
+        await self._load_stories(session, entries)
+        for entry in entries:
+            url = urls[entry.url]
+            title, outlet = split_outlet(entry.title, entry.outlet)
+            existing = by_guid.get(entry.guid) or by_url.get(url)
+            sig = self.near.get_signature(f"{title}\n{entry.text}", entry.lang)
+            if existing is None:
+                match = self.near.get_match(sig)
+                if match is not None:
+                    existing = await session.get(Article, match[0])
+            if existing is not None:
+                outcome.duplicates += 1
+                if existing.feed_id == feed.id and is_newer_version(existing, entry):
+                    outcome.updated += 1
+                    apply_update(existing, entry, title, now)
+                    existing.minhash = self.near.to_bytes(sig)
+                    self.near.add(existing.id, sig)
+                    await self._bump(session, existing, entry, report, backlog=backlog,
+                                     fresh=now - entry.published <= max_age)
+                continue
+            article = Article(
+                feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
+                source=outlet or feed.name or parsed.title, lang=entry.lang,
+                published_at=entry.published, date_estimated=entry.date_estimated,
+                fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
+            session.add(article)
+            await session.flush()
+            by_url[url] = by_guid[entry.guid] = article
+            self.near.add(article.id, sig)
+            story, created = await self._assign(session, article, title, entry.text)
+            outcome.new += 1
+            feed.items = (feed.items or 0) + 1
+            if created:
+                report.new_stories.add(story.id)
+            if not backlog and now - entry.published <= max_age:
+                story.newsworthy = True
+                report.newsworthy.add(story.id)
+        feed.seeded = True
+
+    async def _load_stories(self, session: AsyncSession, entries: list[ParsedEntry]) -> None:
+        lo = min(e.published for e in entries) - HORIZON
+        hi = max(e.published for e in entries) + HORIZON
+        if self.loaded_span and self.loaded_span[0] <= lo and hi <= self.loaded_span[1]:
+            return
+        rows = (await session.scalars(select(Story).where(
+            Story.latest_at >= lo, Story.first_at <= hi))).all()
+        missing = [s for s in rows if s.id not in self.stories]
+        if missing:
+            articles = (await session.execute(
+                select(Article.story_id, Article.title, Article.text, Article.published_at)
+                .where(Article.story_id.in_([s.id for s in missing]))
+                .order_by(Article.published_at))).tuples().all()
+            for story in missing:
+                self.stories[story.id] = StoryState(story.id, story.first_at, story.latest_at)
+            for story_id, title, text, when in articles:
+                if story_id is not None:
+                    self.stories[story_id].add(get_features(f"{title}\n{text}"), when)
+        span = self.loaded_span
+        self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
+
+    async def _assign(self, session: AsyncSession, article: Article, title: str,
+                      text: str) -> tuple[Story, bool]:
+        features = get_features(f"{title}\n{text}")
+        when = article.published_at
+        state = best_story(self.stories.values(), features, when,
+                           update=is_update_title(title))
+        if state is None:
+            story = Story(headline=title, first_at=when, latest_at=when, revision=1,
+                          newsworthy=False, created_at=article.fetched_at)
+            session.add(story)
+            await session.flush()
+            state = self.stories[story.id] = StoryState(story.id, when, when)
+            state.add(features, when)
+            article.story_id = story.id
+            return story, True
+        story = await session.get(Story, state.key)
+        assert story is not None
+        adds_facts = state.add(features, when)
+        article.story_id = story.id
+        if when >= story.latest_at and adds_facts:
+            story.revision = (story.revision or 1) + 1
+        story.first_at = min(story.first_at, when)
+        story.latest_at = max(story.latest_at, when)
+        return story, False
+
+    async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry,
+                    report: IngestReport, *, backlog: bool, fresh: bool) -> None:
+        if article.story_id is None:
+            return
+        story = await session.get(Story, article.story_id)
+        if story is None:
+            return
+        story.revision = (story.revision or 1) + 1
+        story.latest_at = max(story.latest_at, entry.published)
+        if not backlog and fresh:
             story.newsworthy = True
             report.newsworthy.add(story.id)
-    feed.seeded = True
 
 
-def _is_update(existing: Article, entry: ParsedEntry) -> bool:
-    return bool(entry.text) and entry.text != existing.text and (
-        existing.updated_at is None or entry.published >= existing.published_at)
+def is_newer_version(existing: Article, entry: ParsedEntry) -> bool:
+    """Another version of a stored report from the same feed: different text, and not
+    older than the version we have (so the original, still listed, never wins back)."""
+    if not entry.text or entry.text == existing.text:
+        return False
+    return entry.published >= (existing.updated_at or existing.published_at)
 
 
-def _apply_update(article: Article, entry: ParsedEntry, now: datetime) -> None:
+def apply_update(article: Article, entry: ParsedEntry, title: str, now: datetime) -> None:
     article.previous_text = article.text
     article.text = entry.text
-    article.title = entry.title
-    article.update_count += 1
-    article.updated_at = now
-
-
-async def _bump_story(session: AsyncSession, story_id: int, now: datetime) -> None:
-    story = await session.get(Story, story_id)
-    if story is not None:
-        story.revision += 1
+    article.title = title
+    article.update_count = (article.update_count or 0) + 1
+    article.updated_at = entry.published if not entry.date_estimated else now

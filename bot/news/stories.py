@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.text.sentences import normalise
+from bot.text.tokens import tokens
 
 #: canonical feature -> (weight, surface forms in en and ja; en forms match at word starts)
 GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
@@ -122,12 +123,18 @@ def is_update_title(title: str) -> bool:
     return bool(_UPDATE.match(title))
 
 
-def similarity(a: Features, b: Features) -> float:
+def feature_similarity(a: Features, b: Features) -> float:
     """Weighted Jaccard of two reports' features."""
     keys = a.weights.keys() | b.weights.keys()
     union = sum(max(a.weights.get(k, 0.0), b.weights.get(k, 0.0)) for k in keys)
     shared = sum(w for k, w in a.weights.items() if k in b.weights)
     return shared / union if union else 0.0
+
+
+def similarity(a: str, b: str) -> float:
+    """Token Jaccard of two texts (same language only); used to compare headlines."""
+    ta, tb = set(tokens(a)), set(tokens(b))
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
 def days_mentioned(when: datetime) -> set[str]:
@@ -161,7 +168,7 @@ def score(story: StoryState, features: Features, when: datetime, *,
     the day of, the story's first report)."""
     if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
         return 0.0
-    value = sum(similarity(features, m) for m in story.members) / len(story.members)
+    value = sum(feature_similarity(features, m) for m in story.members) / len(story.members)
     refers_back = bool(days_mentioned(story.first) & features.weights.keys())
     gap = abs(when - story.first) - NEAR
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
