@@ -145,18 +145,20 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
                                           etag=etag, last_modified=modified)
 
     pending = [asyncio.ensure_future(one(job)) for job in due]
-    store = _Store(deps)
-    await store.load_signatures(now)
+    results: list[_Fetched] = []
     try:
         for next_done in asyncio.as_completed(pending):
             result = await next_done
-            outcome = await store.store_result(result, report)
-            report.outcomes.append(outcome)
+            results.append(result)
             if on_progress is not None:
-                on_progress(outcome)
+                on_progress(FeedOutcome(result.job.spec.url, error=str(result.parsed) if
+                                        isinstance(result.parsed, FeedError) else None))
     finally:
         for task in pending:
             task.cancel()
+    store = _Store(deps)
+    await store.load_signatures(now)
+    report.outcomes.extend(await store.store_results(results, report))
     return report
 
 
@@ -291,67 +293,77 @@ class _Store:
                     Article.published_at >= now - DEDUP_WINDOW)))).tuples().all()
         self.near.add_many((i, m) for i, m in rows if m is not None)
 
-    async def store_result(self, result: _Fetched, report: IngestReport) -> FeedOutcome:
+    async def store_results(self, results: list[_Fetched],
+                            report: IngestReport) -> list[FeedOutcome]:
+        """Record every feed's outcome, then store all new entries of the poll oldest
+        first, so that story grouping does not depend on which feed answered first."""
         deps, now = self.deps, self.deps.clock.now()
-        job = result.job
-        outcome = FeedOutcome(job.spec.url)
-        interval = timedelta(minutes=job.spec.interval_minutes
-                             or deps.settings.news.poll_interval_minutes)
+        outcomes: list[FeedOutcome] = []
         async with deps.sessions() as session, session.begin():
-            feed = await session.scalar(select(Feed).where(Feed.url == job.spec.url))
-            assert feed is not None
-            if isinstance(result.parsed, FeedError):
-                outcome.error = str(result.parsed)
-                paused = record_failure(
-                    feed, outcome.error, now, interval=interval,
-                    retry_after=result.retry_after,
-                    pause_after=deps.settings.fetch.failures_before_pause)
-                if paused:
-                    feed.next_poll_at = now + timedelta(days=1)
-                    await notify_paused(session, feed, now)
-                log.warning("feed %s failed: %s", job.spec.url, outcome.error)
-                return outcome
-            if result.parsed is None:
-                outcome.not_modified = True
-            else:
-                await self.store_entries(session, feed, result.parsed, outcome, report)
-            record_success(feed, result.meta, now, interval)
-        return outcome
+            feeds = {f.url: f for f in (await session.scalars(select(Feed).where(
+                Feed.url.in_([r.job.spec.url for r in results])))).all()}
+            work: list[tuple[Feed, FeedOutcome, ParsedEntry, str]] = []
+            backlog: dict[int, bool] = {}
+            for result in results:
+                job = result.job
+                feed = feeds[job.spec.url]
+                outcome = FeedOutcome(job.spec.url)
+                outcomes.append(outcome)
+                interval = timedelta(minutes=job.spec.interval_minutes
+                                     or deps.settings.news.poll_interval_minutes)
+                if isinstance(result.parsed, FeedError):
+                    outcome.error = str(result.parsed)
+                    paused = record_failure(
+                        feed, outcome.error, now, interval=interval,
+                        retry_after=result.retry_after,
+                        pause_after=deps.settings.fetch.failures_before_pause)
+                    if paused:
+                        feed.next_poll_at = now + timedelta(days=1)
+                        await notify_paused(session, feed, now)
+                    log.warning("feed %s failed: %s", job.spec.url, outcome.error)
+                    continue
+                record_success(feed, result.meta, now, interval)
+                if result.parsed is None:
+                    outcome.not_modified = True
+                    continue
+                backlog[feed.id] = not feed.seeded
+                feed.seeded = True
+                feed.name = feed.name or result.parsed.title
+                for entry in result.parsed.entries:
+                    outcome.fetched += 1
+                    if not deps.on_topic(f"{entry.title}\n{entry.text}"):
+                        outcome.off_topic += 1
+                        continue
+                    work.append((feed, outcome, entry, result.parsed.title))
+            work.sort(key=lambda w: w[2].published)
+            for chunk in range(0, len(work), 500):
+                await self.store_entries(session, work[chunk:chunk + 500], backlog, report)
+        return outcomes
 
-    async def store_entries(self, session: AsyncSession, feed: Feed, parsed: ParsedFeed,
-                            outcome: FeedOutcome, report: IngestReport) -> None:
+    async def store_entries(self, session: AsyncSession,
+                            work: list[tuple[Feed, FeedOutcome, ParsedEntry, str]],
+                            backlog: dict[int, bool], report: IngestReport) -> None:
         deps = self.deps
         now = deps.clock.now()
-        backlog = not feed.seeded
-        feed.name = feed.name or parsed.title
         max_age = timedelta(days=deps.settings.news.max_age_days)
-        entries = []
-        # Oldest first: an original is stored before the update that revises it.
-        for entry in sorted(parsed.entries, key=lambda e: e.published):
-            outcome.fetched += 1
-            if not deps.on_topic(f"{entry.title}\n{entry.text}"):
-                outcome.off_topic += 1
-                continue
-            entries.append(entry)
-        if not entries:
-            feed.seeded = True
-            return
+        entries = [w[2] for w in work]
         urls = {e.url: canonical_url(unwrap_link(e.url, e.links)) for e in entries}
         known = (await session.scalars(select(Article).where(or_(
             Article.url.in_(set(urls.values())),
-            (Article.feed_id == feed.id) & Article.guid.in_({e.guid for e in entries}))))).all()
+            Article.guid.in_({e.guid for e in entries}))))).all()
         by_url = {a.url: a for a in known}
-        by_guid = {a.guid: a for a in known if a.feed_id == feed.id}
+        by_guid = {(a.feed_id, a.guid): a for a in known}
         await self._load_stories(session, entries)
-        for entry in entries:
+        for feed, outcome, entry, feed_title in work:
             url = urls[entry.url]
             title, outlet = split_outlet(entry.title, entry.outlet)
-            existing = by_guid.get(entry.guid) or by_url.get(url)
+            existing = by_guid.get((feed.id, entry.guid)) or by_url.get(url)
             sig = self.near.get_signature(f"{title}\n{entry.text}", entry.lang)
             if existing is None:
                 match = self.near.get_match(sig)
                 if match is not None:
                     existing = await session.get(Article, match[0])
+            fresh = not backlog[feed.id] and now - entry.published <= max_age
             if existing is not None:
                 outcome.duplicates += 1
                 if existing.feed_id == feed.id and is_newer_version(existing, entry):
@@ -359,27 +371,25 @@ class _Store:
                     apply_update(existing, entry, title, now)
                     existing.minhash = self.near.to_bytes(sig)
                     self.near.add(existing.id, sig)
-                    await self._bump(session, existing, entry, report, backlog=backlog,
-                                     fresh=now - entry.published <= max_age)
+                    await self._bump(session, existing, entry, report, fresh=fresh)
                 continue
             article = Article(
                 feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
-                source=outlet or feed.name or parsed.title, lang=entry.lang,
+                source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
                 fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
             session.add(article)
             await session.flush()
-            by_url[url] = by_guid[entry.guid] = article
+            by_url[url] = by_guid[(feed.id, entry.guid)] = article
             self.near.add(article.id, sig)
             story, created = await self._assign(session, article, title, entry.text)
             outcome.new += 1
             feed.items = (feed.items or 0) + 1
             if created:
                 report.new_stories.add(story.id)
-            if not backlog and now - entry.published <= max_age:
+            if fresh:
                 story.newsworthy = True
                 report.newsworthy.add(story.id)
-        feed.seeded = True
 
     async def _load_stories(self, session: AsyncSession, entries: list[ParsedEntry]) -> None:
         lo = min(e.published for e in entries) - HORIZON
@@ -417,8 +427,9 @@ class _Store:
             state.add(features, when)
             article.story_id = story.id
             return story, True
-        story = await session.get(Story, state.key)
-        assert story is not None
+        found = await session.get(Story, state.key)
+        assert found is not None
+        story = found
         adds_facts = state.add(features, when)
         article.story_id = story.id
         if when >= story.latest_at and adds_facts:
@@ -428,7 +439,7 @@ class _Store:
         return story, False
 
     async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry,
-                    report: IngestReport, *, backlog: bool, fresh: bool) -> None:
+                    report: IngestReport, *, fresh: bool) -> None:
         if article.story_id is None:
             return
         story = await session.get(Story, article.story_id)
@@ -436,7 +447,7 @@ class _Store:
             return
         story.revision = (story.revision or 1) + 1
         story.latest_at = max(story.latest_at, entry.published)
-        if not backlog and fresh:
+        if fresh:
             story.newsworthy = True
             report.newsworthy.add(story.id)
 
