@@ -48,9 +48,10 @@ async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None
 
 def http_session(settings: Settings, *,
                  resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
-    """The shared HTTP session: connection pool bounded overall and per host."""
+    """The shared HTTP session: its pool is bounded overall; the per-host bound is the
+    pipeline's (a slot taken before the request, outside the request timeout)."""
     f = settings.fetch
-    connector = aiohttp.TCPConnector(limit=f.concurrency, limit_per_host=f.per_host,
+    connector = aiohttp.TCPConnector(limit=f.concurrency,
                                      resolver=resolver, ttl_dns_cache=300)
     return aiohttp.ClientSession(connector=connector, auto_decompress=True)
 

@@ -100,9 +100,8 @@ async def fetch_feed(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     try:
-        async with asyncio.timeout(limits.timeout_seconds):
-            return await _follow(http, url, headers=headers, limits=limits,
-                                 guard_hosts=guard_hosts, slots=slots)
+        return await _follow(http, url, headers=headers, limits=limits,
+                             guard_hosts=guard_hosts, slots=slots)
     except TimeoutError:
         raise FeedError(url, f"no complete answer within {limits.timeout_seconds:g} s") from None
     except aiohttp.ClientConnectorError as exc:
@@ -115,7 +114,10 @@ async def fetch_feed(
 async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, str],
                   limits: FetchLimits, guard_hosts: tuple[str, ...] | None,
                   slots: HostSlots | None) -> Fetched:
-    """Redirects are followed by hand so that every hop passes the SSRF guard."""
+    """Redirects are followed by hand so that every hop passes the SSRF guard.
+
+    The timeout covers each request and its body, not the wait for a host slot: a slow
+    feed must not make the feeds queued behind it on the same host time out."""
     current = url
     seen = {url}
     for _hop in range(limits.max_redirects + 1):
@@ -124,6 +126,7 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
         async with contextlib.AsyncExitStack() as stack:
             if slots is not None:
                 await stack.enter_async_context(slots.get_slot(current))
+            await stack.enter_async_context(asyncio.timeout(limits.timeout_seconds))
             resp = await stack.enter_async_context(
                 http.get(current, headers=headers, allow_redirects=False))
             if resp.status in _REDIRECTS and "Location" in resp.headers:

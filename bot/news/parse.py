@@ -121,7 +121,7 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
     parsed: Any = feedparser.parse(
         io.BytesIO(utf8.encode("utf-8")), sanitize_html=True, resolve_relative_uris=True,
         response_headers={"content-type": "application/xml; charset=utf-8"})
-    if not parsed.get("version") and not parsed.entries:
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
         raise FeedError(url, f"not a readable RSS/Atom feed ({type(reason).__name__})"
                         if reason else "not a readable RSS/Atom feed")
