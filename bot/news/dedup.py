@@ -51,7 +51,8 @@ class NearDuplicates:
         self.num_perm = num_perm
         self._template = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME)
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._signatures: dict[int, MinHash] = {}
+        self._signatures: dict[tuple[int, int], MinHash] = {}
+        self._versions: dict[int, list[tuple[int, int]]] = {}
 
     def get_signature(self, text: str, lang: str) -> MinHash:
         sig = MinHash(num_perm=self.num_perm, hashfunc=_hash, scheme=SCHEME,
@@ -71,21 +72,31 @@ class NearDuplicates:
         return bytes(np.asarray(sig.hashvalues, dtype=np.uint64).tobytes())
 
     def add(self, article_id: int, sig: MinHash) -> None:
-        if article_id in self._signatures:
-            self._lsh.remove(article_id)
-        self._signatures[article_id] = sig
-        self._lsh.insert(article_id, sig)
+        """Index another version of an article (its earlier versions stay indexed, so a
+        copy of the original is still recognised after the article was updated)."""
+        key = (article_id, len(self._versions.get(article_id, ())))
+        self._versions.setdefault(article_id, []).append(key)
+        self._signatures[key] = sig
+        self._lsh.insert(key, sig)
 
     def add_many(self, rows: Iterable[tuple[int, bytes]]) -> None:
+        """Index stored signatures (``Article.minhash``: one or more, concatenated)."""
+        size = self.num_perm * 8
         for article_id, data in rows:
-            if data and len(data) == self.num_perm * 8:
-                self.add(article_id, self.from_bytes(data))
+            for start in range(0, len(data or b"") - size + 1, size):
+                self.add(article_id, self.from_bytes(data[start:start + size]))
 
     def get_match(self, sig: MinHash) -> tuple[int, float] | None:
         """The most similar indexed article at or above the threshold, with its Jaccard."""
         best: tuple[int, float] | None = None
-        for article_id in self._lsh.query(sig):
-            score = float(sig.jaccard(self._signatures[article_id]))
+        for key in self._lsh.query(sig):
+            score = float(sig.jaccard(self._signatures[key]))
             if best is None or score > best[1]:
-                best = (int(article_id), score)
+                best = (int(key[0]), score)
         return best
+
+
+def append_signature(stored: bytes | None, sig: bytes, *, keep: int = 4) -> bytes:
+    """Stored signatures of an article's versions, newest last, at most ``keep``."""
+    data = (stored or b"") + sig
+    return data[-keep * len(sig):]

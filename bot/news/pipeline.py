@@ -21,7 +21,7 @@ from bot.delivery.outbox import Outgoing, enqueue
 from bot.deps import Deps
 from bot.errors import FeedError
 from bot.model import Notice
-from bot.news.dedup import NearDuplicates
+from bot.news.dedup import NearDuplicates, append_signature
 from bot.news.extract import fetch_full_texts
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
 from bot.news.normalize import canonical_url, split_outlet, unwrap_link
@@ -369,7 +369,8 @@ class _Store:
                 if existing.feed_id == feed.id and is_newer_version(existing, entry):
                     outcome.updated += 1
                     apply_update(existing, entry, title, now)
-                    existing.minhash = self.near.to_bytes(sig)
+                    existing.minhash = append_signature(existing.minhash,
+                                                        self.near.to_bytes(sig))
                     self.near.add(existing.id, sig)
                     await self._bump(session, existing, entry, report, fresh=fresh)
                 continue
