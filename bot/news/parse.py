@@ -71,9 +71,16 @@ def decode_document(body: bytes, content_type: str | None = None) -> str:
         candidates.append(declared.group(1))
     candidates.append("utf-8")
     header = _CHARSET.search(content_type or "")
-    if header:
-        candidates.append(header.group(1))
+    label = header.group(1) if header else None
+    # A single-byte label never fails to decode, so it is tried after the Japanese ones:
+    # servers often send a default ISO-8859-1 label for Shift_JIS feeds.
+    weak = label is not None and label.lower().replace("_", "-").startswith(
+        ("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii"))
+    if label and not weak:
+        candidates.append(label)
     candidates.extend(_FALLBACKS)
+    if label and weak:
+        candidates.append(label)
     for name in candidates:
         try:
             encoding = codecs.lookup(name).name
