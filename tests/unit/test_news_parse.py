@@ -30,7 +30,8 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <link href="javascript:alert(1)"/><updated>2025-03-12T00:00:00Z</updated></entry>
 <entry><id>tag:x,2025:2</id><title>Ceasefire holds</title>
 <link href="https://atom.example/2"/>
-<content type="html">&lt;p&gt;First.&lt;/p&gt;&lt;script&gt;evil()&lt;/script&gt;&lt;p&gt;Second &amp;amp; last.&lt;/p&gt;</content>
+<content type="html">&lt;p&gt;First.&lt;/p&gt;&lt;script&gt;evil()&lt;/script&gt;
+&lt;p&gt;Second &amp;amp; last.&lt;/p&gt;</content>
 </entry></feed>"""
 
 
