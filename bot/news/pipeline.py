@@ -26,7 +26,7 @@ from bot.news.extract import fetch_full_texts
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
 from bot.news.normalize import canonical_url, split_outlet, unwrap_link
 from bot.news.parse import ParsedEntry, ParsedFeed, parse_feed
-from bot.news.stories import HORIZON, StoryState, best_story, get_features, is_update_title
+from bot.news.stories import HORIZON, StoryIndex, get_features, is_update_title
 from bot.store.models import Article, Feed, Story, Subscription
 from config.settings import FeedSettings
 
@@ -282,7 +282,7 @@ class _Store:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.near = NearDuplicates()
-        self.stories: dict[int, StoryState] = {}
+        self.stories = StoryIndex()
         self.loaded_span: tuple[datetime, datetime] | None = None
 
     async def load_signatures(self, now: datetime) -> None:
@@ -406,10 +406,10 @@ class _Store:
                 .where(Article.story_id.in_([s.id for s in missing]))
                 .order_by(Article.published_at))).tuples().all()
             for story in missing:
-                self.stories[story.id] = StoryState(story.id, story.first_at, story.latest_at)
+                self.stories.create(story.id, story.first_at)
             for story_id, title, text, when in articles:
                 if story_id is not None:
-                    self.stories[story_id].add(get_features(f"{title}\n{text}"), when)
+                    self.stories.add(story_id, get_features(f"{title}\n{text}"), when)
         span = self.loaded_span
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 
@@ -417,21 +417,20 @@ class _Store:
                       text: str) -> tuple[Story, bool]:
         features = get_features(f"{title}\n{text}")
         when = article.published_at
-        state = best_story(self.stories.values(), features, when,
-                           update=is_update_title(title))
+        state = self.stories.find(features, when, update=is_update_title(title))
         if state is None:
             story = Story(headline=title, first_at=when, latest_at=when, revision=1,
                           newsworthy=False, created_at=article.fetched_at)
             session.add(story)
             await session.flush()
-            state = self.stories[story.id] = StoryState(story.id, when, when)
-            state.add(features, when)
+            self.stories.create(story.id, when)
+            self.stories.add(story.id, features, when)
             article.story_id = story.id
             return story, True
         found = await session.get(Story, state.key)
         assert found is not None
         story = found
-        adds_facts = state.add(features, when)
+        adds_facts = self.stories.add(story.id, features, when)
         article.story_id = story.id
         if when >= story.latest_at and adds_facts:
             story.revision = (story.revision or 1) + 1

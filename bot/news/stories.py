@@ -68,6 +68,8 @@ NEAR = timedelta(days=1.5)
 HORIZON = timedelta(days=14)
 HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.28
+#: Compare with a story's latest reports only (bounded cost for long-running stories).
+MAX_MEMBERS = 8
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
@@ -168,7 +170,8 @@ def score(story: StoryState, features: Features, when: datetime, *,
     the day of, the story's first report)."""
     if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
         return 0.0
-    value = sum(feature_similarity(features, m) for m in story.members) / len(story.members)
+    members = story.members[-MAX_MEMBERS:]
+    value = sum(feature_similarity(features, m) for m in members) / len(members)
     refers_back = bool(days_mentioned(story.first) & features.weights.keys())
     gap = abs(when - story.first) - NEAR
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
@@ -186,3 +189,41 @@ def best_story(stories: Iterable[StoryState], features: Features, when: datetime
         if value >= best_score:
             best, best_score = story, value
     return best
+
+
+#: Features at least this heavy are indexed to find candidate stories quickly.
+INDEX_WEIGHT = 0.5
+
+
+class StoryIndex:
+    """Stories of one poll, with an inverted index from distinctive features to stories,
+    so a report is only compared with stories that share one (not with every story)."""
+
+    def __init__(self) -> None:
+        self.states: dict[int, StoryState] = {}
+        self._by_feature: dict[str, set[int]] = {}
+
+    def __contains__(self, story_id: int) -> bool:
+        return story_id in self.states
+
+    def get_state(self, story_id: int) -> StoryState | None:
+        return self.states.get(story_id)
+
+    def create(self, story_id: int, when: datetime) -> StoryState:
+        state = self.states[story_id] = StoryState(story_id, when, when)
+        return state
+
+    def add(self, story_id: int, features: Features, when: datetime) -> bool:
+        """Add a report to a story; True when it brings features the story lacked."""
+        for key, weight in features.weights.items():
+            if weight >= INDEX_WEIGHT:
+                self._by_feature.setdefault(key, set()).add(story_id)
+        return self.states[story_id].add(features, when)
+
+    def find(self, features: Features, when: datetime, *,
+             update: bool = False) -> StoryState | None:
+        ids: set[int] = set()
+        for key, weight in features.weights.items():
+            if weight >= INDEX_WEIGHT:
+                ids |= self._by_feature.get(key, set())
+        return best_story((self.states[i] for i in ids), features, when, update=update)

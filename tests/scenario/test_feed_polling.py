@@ -145,3 +145,23 @@ async def test_failures_back_off_then_pause_and_tell_channels_once(server,
         hits = server.hits["/down.rss"]
         await app.poll(feeds)
         assert server.hits["/down.rss"] == hits
+
+
+async def test_full_text_is_extracted_from_the_article_page_when_asked(server,
+                                                                      tmp_path: Path) -> None:
+    now = now_utc()
+    body = " ".join(f"Negotiators from Ukraine and Russia discussed point {i} of the "
+                    "ceasefire plan in detail, officials said." for i in range(12))
+    page = (f"<html><head><title>Talks</title></head><body><nav>Home | World</nav>"
+            f"<article><h1>Ceasefire talks</h1><p>{body}</p></article>"
+            "<footer>© Loopback</footer></body></html>").encode()
+    server.static("/article/1", page, content_type="text/html; charset=utf-8")
+    teaser = item(1, when=now, link=server.url("/article/1"),
+                  description="Ukraine ceasefire talks resume.")
+    url = server.static("/teaser.rss", rss([teaser]))
+    async with running_app(news_settings(tmp_path), FakeClock(now)) as app:
+        report = await app.poll([FeedSettings(url=url, full_text=True)], force=True)
+        async with app.deps.sessions() as session:
+            text = await session.scalar(select(Article.text))
+    assert report.new == 1 and text is not None
+    assert "point 11 of the ceasefire plan" in text and "Home | World" not in text
