@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -51,8 +52,8 @@ class NearDuplicates:
         self.num_perm = num_perm
         self._template = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME)
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self._signatures: dict[tuple[int, int], MinHash] = {}
-        self._versions: dict[int, list[tuple[int, int]]] = {}
+        self._signatures: dict[tuple[Hashable, int], MinHash] = {}
+        self._versions: dict[Hashable, list[tuple[Hashable, int]]] = {}
 
     def get_signature(self, text: str, lang: str) -> MinHash:
         sig = MinHash(num_perm=self.num_perm, hashfunc=_hash, scheme=SCHEME,
@@ -71,11 +72,13 @@ class NearDuplicates:
     def to_bytes(sig: MinHash) -> bytes:
         return bytes(np.asarray(sig.hashvalues, dtype=np.uint64).tobytes())
 
-    def add(self, article_id: int, sig: MinHash) -> None:
+    def add(self, article: Hashable, sig: MinHash) -> None:
         """Index another version of an article (its earlier versions stay indexed, so a
-        copy of the original is still recognised after the article was updated)."""
-        key = (article_id, len(self._versions.get(article_id, ())))
-        self._versions.setdefault(article_id, []).append(key)
+        copy of the original is still recognised after the article was updated).
+
+        ``article`` is its id, or any hashable stand-in while it has none yet."""
+        key = (article, len(self._versions.get(article, ())))
+        self._versions.setdefault(article, []).append(key)
         self._signatures[key] = sig
         self._lsh.insert(key, sig)
 
@@ -86,13 +89,13 @@ class NearDuplicates:
             for start in range(0, len(data or b"") - size + 1, size):
                 self.add(article_id, self.from_bytes(data[start:start + size]))
 
-    def get_match(self, sig: MinHash) -> tuple[int, float] | None:
+    def get_match(self, sig: MinHash) -> tuple[Any, float] | None:
         """The most similar indexed article at or above the threshold, with its Jaccard."""
-        best: tuple[int, float] | None = None
+        best: tuple[Any, float] | None = None
         for key in self._lsh.query(sig):
             score = float(sig.jaccard(self._signatures[key]))
             if best is None or score > best[1]:
-                best = (int(key[0]), score)
+                best = (key[0], score)
         return best
 
 

@@ -283,6 +283,8 @@ class _Store:
         self.deps = deps
         self.near = NearDuplicates()
         self.stories = StoryIndex()
+        #: Story rows of the poll's session, by id (the poll stores in one session).
+        self.story_rows: dict[int, Story] = {}
         self.loaded_span: tuple[datetime, datetime] | None = None
 
     async def load_signatures(self, now: datetime) -> None:
@@ -354,6 +356,8 @@ class _Store:
         by_url = {a.url: a for a in known}
         by_guid = {(a.feed_id, a.guid): a for a in known}
         await self._load_stories(session, entries)
+        created: list[Story] = []
+        fresh_stories: list[Story] = []
         for feed, outcome, entry, feed_title in work:
             url = urls[entry.url]
             title, outlet = split_outlet(entry.title, entry.outlet)
@@ -362,7 +366,9 @@ class _Store:
             if existing is None:
                 match = self.near.get_match(sig)
                 if match is not None:
-                    existing = await session.get(Article, match[0])
+                    key = match[0]
+                    existing = key if isinstance(key, Article) else await session.get(
+                        Article, key)
             fresh = not backlog[feed.id] and now - entry.published <= max_age
             if existing is not None:
                 outcome.duplicates += 1
@@ -371,26 +377,31 @@ class _Store:
                     apply_update(existing, entry, title, now)
                     existing.minhash = append_signature(existing.minhash,
                                                         self.near.to_bytes(sig))
-                    self.near.add(existing.id, sig)
-                    await self._bump(session, existing, entry, report, fresh=fresh)
+                    self.near.add(existing, sig)
+                    story = await self._bump(session, existing, entry, fresh=fresh)
+                    if story is not None and fresh:
+                        fresh_stories.append(story)
                 continue
+            # Articles are not flushed one by one: the index keys new ones by object.
             article = Article(
                 feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
                 source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
                 fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
             session.add(article)
-            await session.flush()
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
-            self.near.add(article.id, sig)
-            story, created = await self._assign(session, article, title, entry.text)
+            self.near.add(article, sig)
+            story, is_new = await self._assign(session, article, title, entry.text)
             outcome.new += 1
             feed.items = (feed.items or 0) + 1
-            if created:
-                report.new_stories.add(story.id)
+            if is_new:
+                created.append(story)
             if fresh:
                 story.newsworthy = True
-                report.newsworthy.add(story.id)
+                fresh_stories.append(story)
+        await session.flush()
+        report.new_stories.update(s.id for s in created)
+        report.newsworthy.update(s.id for s in fresh_stories)
 
     async def _load_stories(self, session: AsyncSession, entries: list[ParsedEntry]) -> None:
         lo = min(e.published for e in entries) - HORIZON
@@ -406,6 +417,7 @@ class _Store:
                 .where(Article.story_id.in_([s.id for s in missing]))
                 .order_by(Article.published_at))).tuples().all()
             for story in missing:
+                self.story_rows[story.id] = story
                 self.stories.create(story.id, story.first_at)
             for story_id, title, text, when in articles:
                 if story_id is not None:
@@ -422,14 +434,13 @@ class _Store:
             story = Story(headline=title, first_at=when, latest_at=when, revision=1,
                           newsworthy=False, created_at=article.fetched_at)
             session.add(story)
-            await session.flush()
+            await session.flush()  # the story's id; pending articles go in the same batch
+            self.story_rows[story.id] = story
             self.stories.create(story.id, when)
             self.stories.add(story.id, features, when)
             article.story_id = story.id
             return story, True
-        found = await session.get(Story, state.key)
-        assert found is not None
-        story = found
+        story = self.story_rows[int(state.key)]  # type: ignore[call-overload]
         adds_facts = self.stories.add(story.id, features, when)
         article.story_id = story.id
         if when >= story.latest_at and adds_facts:
@@ -438,18 +449,20 @@ class _Store:
         story.latest_at = max(story.latest_at, when)
         return story, False
 
-    async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry,
-                    report: IngestReport, *, fresh: bool) -> None:
+    async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry, *,
+                    fresh: bool) -> Story | None:
+        """An article of the story was updated: a new revision of the story."""
         if article.story_id is None:
-            return
-        story = await session.get(Story, article.story_id)
+            return None
+        story = self.story_rows.get(article.story_id) or await session.get(
+            Story, article.story_id)
         if story is None:
-            return
+            return None
         story.revision = (story.revision or 1) + 1
         story.latest_at = max(story.latest_at, entry.published)
         if fresh:
             story.newsworthy = True
-            report.newsworthy.add(story.id)
+        return story
 
 
 def is_newer_version(existing: Article, entry: ParsedEntry) -> bool:
