@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 #: Dedup looks back this far for near-duplicate texts.
 DEDUP_WINDOW = timedelta(days=30)
 MAX_BACKOFF = timedelta(hours=6)
+#: A paused feed is still tried this often, so it recovers without an operator.
+PAUSED_RETRY = timedelta(days=1)
 
 
 @dataclass
@@ -128,8 +130,9 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
     report = IngestReport()
     due: list[FeedJob] = []
     for job in jobs:
-        _etag, _modified, paused, next_at, _id, _seeded = state[job.spec.url]
-        if not force and (paused or (next_at is not None and next_at > now)):
+        _etag, _modified, _paused, next_at, _id, _seeded = state[job.spec.url]
+        # Paused feeds are due once a day (record_failure), so they recover on their own.
+        if not force and next_at is not None and next_at > now:
             report.outcomes.append(FeedOutcome(job.spec.url, skipped=True))
             continue
         due.append(job)
@@ -247,8 +250,12 @@ def record_failure(feed: Feed, error: str, now: datetime, *, interval: timedelta
     feed.failing_since = feed.failing_since or now
     feed.next_poll_at = now + backoff_delay(feed.consecutive_failures, interval=interval,
                                             seed=feed.url, retry_after=retry_after)
-    if feed.consecutive_failures >= pause_after and not feed.paused:
+    if feed.paused:
+        feed.next_poll_at = now + PAUSED_RETRY
+        return False
+    if feed.consecutive_failures >= pause_after:
         feed.paused = True
+        feed.next_poll_at = now + PAUSED_RETRY
         return True
     return False
 
@@ -320,7 +327,6 @@ class _Store:
                         retry_after=result.retry_after,
                         pause_after=deps.settings.fetch.failures_before_pause)
                     if paused:
-                        feed.next_poll_at = now + timedelta(days=1)
                         await notify_paused(session, feed, now)
                     log.warning("feed %s failed: %s", job.spec.url, outcome.error)
                     continue

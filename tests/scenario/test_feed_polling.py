@@ -140,11 +140,14 @@ async def test_failures_back_off_then_pause_and_tell_channels_once(server,
         assert len(notices) == 1
         assert "paused" in notices[0] and "503" in notices[0] and bad in notices[0]
         assert up is not None and not up.paused and up.last_error is None
-        # Paused feeds are skipped by scheduled polls.
+        # A paused feed is skipped by scheduled polls, but tried again a day later.
         clock.advance(timedelta(hours=6))
         hits = server.hits["/down.rss"]
         await app.poll(feeds)
         assert server.hits["/down.rss"] == hits
+        clock.advance(timedelta(hours=19))
+        await app.poll(feeds)
+        assert server.hits["/down.rss"] == hits + 1
 
 
 async def test_full_text_is_extracted_from_the_article_page_when_asked(server,
