@@ -66,9 +66,23 @@ def synthetic_item(rng: random.Random, n: int, *, feed: int) -> tuple[str, str, 
         body = (f"<p>ロシアとウクライナの代表団は{when.day}日、{place}で停戦に向けた協議を行った。"
                 f"</p><p>双方は捕虜を{figure}人ずつ交換することで合意した。報告{dev}によると、"
                 "エネルギー施設への攻撃停止も議題となった。</p>")
-    if rng.random() < 0.1:  # a syndicated copy of another feed's report
-        return title, f"https://copy{feed}.example/{dev}", body + "<p>(Wire)</p>", when
-    return title, f"https://feed{feed}.example/{n}", body, when
+    if rng.random() < 0.1:  # a syndicated copy of the development's first report
+        return title, f"https://copy{feed}.example/{dev}", body + _filler(drng, ja) + (
+            "<p>(Wire)</p>"), when
+    return title, f"https://feed{feed}.example/{n}", body + _filler(rng, ja), when
+
+
+_EN_WORDS = [f"{a}{b}{c}" for a in ("t", "m", "v", "d", "k", "l", "r", "s", "p", "g")
+             for b in ("a", "e", "i", "o", "u", "ai", "ou")
+             for c in ("k", "m", "n", "re", "nt", "st", "ry", "de", "ble", "ng")]
+_JA_CHARS = "交渉代表団合意協議攻撃停止捕虜施設政府首脳会談外相報道関係者発表声明安全保障"
+
+
+def _filler(rng: random.Random, ja: bool) -> str:
+    """Varied prose so that distinct reports are not near-duplicates of each other."""
+    if ja:
+        return "<p>" + "".join(rng.choice(_JA_CHARS) for _ in range(240)) + "。</p>"
+    return "<p>" + " ".join(rng.choice(_EN_WORDS) for _ in range(150)) + ".</p>"
 
 
 def rss_doc(items: list[tuple[str, str, str, datetime]], *, feed: int) -> bytes:

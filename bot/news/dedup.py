@@ -20,6 +20,7 @@ from bot.text.sentences import normalise
 
 NUM_PERM = 128
 THRESHOLD = 0.5
+LSH_PARAMS = (25, 5)
 #: Stored signatures are only comparable within one permutation scheme.
 SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
@@ -51,7 +52,10 @@ class NearDuplicates:
     def __init__(self, *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
         self._template = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME)
-        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        # (bands, rows) that datasketch finds optimal for 0.5 and 128 permutations; given
+        # explicitly because finding them integrates numerically on every construction.
+        params = LSH_PARAMS if (threshold, num_perm) == (THRESHOLD, NUM_PERM) else None
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm, params=params)
         self._signatures: dict[tuple[Hashable, int], MinHash] = {}
         self._versions: dict[Hashable, list[tuple[Hashable, int]]] = {}
 

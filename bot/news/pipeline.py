@@ -12,7 +12,7 @@ import logging
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,8 +32,8 @@ from config.settings import FeedSettings
 
 log = logging.getLogger(__name__)
 
-#: Dedup looks back this far for near-duplicate texts.
-DEDUP_WINDOW = timedelta(days=30)
+#: Near-duplicates are looked for among articles published this many days around an entry.
+DEDUP_DAYS = 7
 MAX_BACKOFF = timedelta(hours=6)
 #: A paused feed is still tried this often, so it recovers without an operator.
 PAUSED_RETRY = timedelta(days=1)
@@ -114,8 +114,9 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
     """Poll ``feeds`` once (plus the user-added feeds when asked).
 
     Args:
-        force: poll every feed now; otherwise only feeds that are due and not paused.
-        on_progress: called once per feed as soon as it is stored.
+        force: poll every feed now; otherwise only feeds that are due (a paused feed is
+            due once a day).
+        on_progress: called once per feed as soon as it is fetched and parsed.
     """
     now = deps.clock.now()
     jobs = await _jobs(deps, feeds, include_user_feeds=include_user_feeds)
@@ -160,7 +161,6 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
         for task in pending:
             task.cancel()
     store = _Store(deps)
-    await store.load_signatures(now)
     report.outcomes.extend(await store.store_results(results, report))
     return report
 
@@ -290,17 +290,30 @@ class _Store:
         self.deps = deps
         self.near = NearDuplicates()
         self.stories = StoryIndex()
+        self.signature_days: set[date] = set()
         #: Story rows of the poll's session, by id (the poll stores in one session).
         self.story_rows: dict[int, Story] = {}
         self.loaded_span: tuple[datetime, datetime] | None = None
 
-    async def load_signatures(self, now: datetime) -> None:
+    async def load_signatures(self, when: datetime) -> None:
+        """Index the signatures of articles published near ``when`` (copies of a report
+        appear within days of it), loading each day once per poll, and only when an
+        entry is not already known by guid or URL (most entries of most polls are)."""
+        day = when.date()
+        days = [day + timedelta(days=d) for d in range(-DEDUP_DAYS, DEDUP_DAYS + 1)]
+        missing = [d for d in days if d not in self.signature_days]
+        if not missing:
+            return
+        self.signature_days.update(missing)
+        lo = datetime.combine(min(missing), time.min, tzinfo=UTC)
+        hi = datetime.combine(max(missing), time.max, tzinfo=UTC)
         async with self.deps.sessions() as session:
-            rows = (await session.execute(select(Article.id, Article.minhash).where(
-                Article.minhash.is_not(None),
-                or_(Article.fetched_at >= now - DEDUP_WINDOW,
-                    Article.published_at >= now - DEDUP_WINDOW)))).tuples().all()
-        self.near.add_many((i, m) for i, m in rows if m is not None)
+            rows = (await session.execute(select(Article.id, Article.published_at,
+                                                 Article.minhash).where(
+                Article.minhash.is_not(None), Article.published_at >= lo,
+                Article.published_at <= hi))).tuples().all()
+        self.near.add_many((i, m) for i, published, m in rows
+                           if m is not None and published.date() in missing)
 
     async def store_results(self, results: list[_Fetched],
                             report: IngestReport) -> list[FeedOutcome]:
@@ -361,15 +374,18 @@ class _Store:
             Article.guid.in_({e.guid for e in entries}))))).all()
         by_url = {a.url: a for a in known}
         by_guid = {(a.feed_id, a.guid): a for a in known}
-        await self._load_stories(session, entries)
         created: list[Story] = []
         fresh_stories: list[Story] = []
         for feed, outcome, entry, feed_title in work:
             url = urls[entry.url]
             title, outlet = split_outlet(entry.title, entry.outlet)
             existing = by_guid.get((feed.id, entry.guid)) or by_url.get(url)
+            if existing is not None and not is_newer_version(existing, entry):
+                outcome.duplicates += 1  # the common case in a poll: costs no hashing
+                continue
             sig = self.near.get_signature(f"{title}\n{entry.text}", entry.lang)
             if existing is None:
+                await self.load_signatures(entry.published)
                 match = self.near.get_match(sig)
                 if match is not None:
                     key = match[0]
@@ -397,6 +413,7 @@ class _Store:
             session.add(article)
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
             self.near.add(article, sig)
+            await self._load_stories(session, entries)
             story, is_new = await self._assign(session, article, title, entry.text)
             outcome.new += 1
             feed.items = (feed.items or 0) + 1
