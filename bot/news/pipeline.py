@@ -25,13 +25,16 @@ from bot.news.dedup import NearDuplicates, append_signature
 from bot.news.extract import fetch_full_texts
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
 from bot.news.normalize import canonical_url, split_outlet, unwrap_link
-from bot.news.parse import ParsedEntry, ParsedFeed, parse_feed
+from bot.news.parse import ParsedEntry, ParsedFeed, Parser
 from bot.news.stories import HORIZON, StoryIndex, get_features, is_update_title
 from bot.store.models import Article, Feed, Story, Subscription
 from config.settings import FeedSettings
 
 log = logging.getLogger(__name__)
 
+#: Polls of at least this many feeds parse in worker processes (feedparser is pure Python,
+#: so threads would share one core); smaller polls parse in a thread.
+PARSE_POOL_MIN_FEEDS = 50
 #: Near-duplicates are looked for among articles published this many days around an entry.
 DEDUP_DAYS = 7
 MAX_BACKOFF = timedelta(hours=6)
@@ -146,20 +149,21 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
         async with overall:
             etag, modified, *_ = state[job.spec.url]
             return await _fetch_and_parse(deps, job, limits=limits, slots=slots,
-                                          etag=etag, last_modified=modified)
+                                          parser=parser, etag=etag, last_modified=modified)
 
-    pending = [asyncio.ensure_future(one(job)) for job in due]
     results: list[_Fetched] = []
-    try:
-        for next_done in asyncio.as_completed(pending):
-            result = await next_done
-            results.append(result)
-            if on_progress is not None:
-                on_progress(FeedOutcome(result.job.spec.url, error=str(result.parsed) if
-                                        isinstance(result.parsed, FeedError) else None))
-    finally:
-        for task in pending:
-            task.cancel()
+    with Parser(processes=len(due) >= PARSE_POOL_MIN_FEEDS) as parser:
+        pending = [asyncio.ensure_future(one(job)) for job in due]
+        try:
+            for next_done in asyncio.as_completed(pending):
+                result = await next_done
+                results.append(result)
+                if on_progress is not None:
+                    on_progress(FeedOutcome(result.job.spec.url, error=str(result.parsed) if
+                                            isinstance(result.parsed, FeedError) else None))
+        finally:
+            for task in pending:
+                task.cancel()
     store = _Store(deps)
     report.outcomes.extend(await store.store_results(results, report))
     return report
@@ -183,7 +187,7 @@ async def _jobs(deps: Deps, feeds: Sequence[FeedSettings], *,
 
 
 async def _fetch_and_parse(deps: Deps, job: FeedJob, *, limits: FetchLimits,
-                           slots: HostSlots, etag: str | None,
+                           slots: HostSlots, parser: Parser, etag: str | None,
                            last_modified: str | None) -> _Fetched:
     guard = tuple(deps.settings.fetch.allow_hosts) if job.user_added else None
     http = deps.guarded_http if job.user_added else deps.http
@@ -195,9 +199,9 @@ async def _fetch_and_parse(deps: Deps, job: FeedJob, *, limits: FetchLimits,
         meta = {"etag": fetched.etag, "last_modified": fetched.last_modified}
         if fetched.not_modified:
             return _Fetched(job, None, meta)
-        parsed = await asyncio.to_thread(
-            parse_feed, fetched.body, url=job.spec.url, fetched_at=deps.clock.now(),
-            default_lang=job.spec.lang, content_type=fetched.content_type)
+        parsed = await parser.parse(fetched.body, url=job.spec.url,
+                                    fetched_at=deps.clock.now(), default_lang=job.spec.lang,
+                                    content_type=fetched.content_type)
         del fetched
         if job.spec.full_text:
             parsed = await fetch_full_texts(http, parsed, limits=limits, guard_hosts=guard,

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.news.pipeline import PARSE_POOL_MIN_FEEDS
 from bot.store.models import Article, Delivery, Feed, Subscription
 from config.settings import FeedSettings
 from tests.feedserver import (
@@ -168,3 +169,15 @@ async def test_full_text_is_extracted_from_the_article_page_when_asked(server,
             text = await session.scalar(select(Article.text))
     assert report.new == 1 and text is not None
     assert "point 11 of the ceasefire plan" in text and "Home | World" not in text
+
+
+async def test_a_big_poll_parses_in_worker_processes(server, tmp_path: Path) -> None:
+    now = now_utc()
+    urls = [server.static(f"/many{i}.rss", rss([item(i, when=now - timedelta(minutes=i))]))
+            for i in range(PARSE_POOL_MIN_FEEDS)]
+    broken = server.static("/many-broken.rss", BILLION_LAUGHS)
+    async with running_app(news_settings(tmp_path), FakeClock(now)) as app:
+        report = await app.poll([FeedSettings(url=u) for u in [*urls, broken]], force=True)
+    assert report.fetched == PARSE_POOL_MIN_FEEDS
+    assert report.errors == [{"feed": broken, "error": (
+        "the feed declares a DTD or entities, which is refused for safety")}]
