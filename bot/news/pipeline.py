@@ -295,6 +295,8 @@ class _Store:
         self.near = NearDuplicates()
         self.stories = StoryIndex()
         self.signature_days: set[date] = set()
+        self.pending: dict[int, Article] = {}
+        self.resolved: dict[int, int] = {}
         #: Story rows of the poll's session, by id (the poll stores in one session).
         self.story_rows: dict[int, Story] = {}
         self.loaded_span: tuple[datetime, datetime] | None = None
@@ -392,9 +394,7 @@ class _Store:
                 await self.load_signatures(entry.published)
                 match = self.near.get_match(sig)
                 if match is not None:
-                    key = match[0]
-                    existing = key if isinstance(key, Article) else await session.get(
-                        Article, key)
+                    existing = await self._article(session, match[0])
             fresh = not backlog[feed.id] and now - entry.published <= max_age
             if existing is not None:
                 outcome.duplicates += 1
@@ -403,7 +403,7 @@ class _Store:
                     apply_update(existing, entry, title, now)
                     existing.minhash = append_signature(existing.minhash,
                                                         self.near.to_bytes(sig))
-                    self.near.add(existing, sig)
+                    self.near.add(self._key(existing), sig)
                     story = await self._bump(session, existing, entry, fresh=fresh)
                     if story is not None and fresh:
                         fresh_stories.append(story)
@@ -416,7 +416,7 @@ class _Store:
                 fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
             session.add(article)
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
-            self.near.add(article, sig)
+            self.near.add(self._key(article), sig)
             await self._load_stories(session, entries)
             story, is_new = await self._assign(session, article, title, entry.text)
             outcome.new += 1
@@ -427,8 +427,31 @@ class _Store:
                 story.newsworthy = True
                 fresh_stories.append(story)
         await session.flush()
+        # Release this chunk's rows: the index keeps ids, not objects (bounded memory).
+        for token, pending in self.pending.items():
+            self.resolved[token] = pending.id
+        self.pending.clear()
+        for row in list(session.identity_map.values()):
+            if isinstance(row, Article):
+                session.expunge(row)
         report.new_stories.update(s.id for s in created)
         report.newsworthy.update(s.id for s in fresh_stories)
+
+    def _key(self, article: Article) -> int:
+        """The dedup index key of an article: its id, or a negative token until it has one
+        (articles are flushed per chunk, not one by one)."""
+        if article.id is not None:
+            return int(article.id)
+        token = -(len(self.pending) + len(self.resolved) + 1)
+        self.pending[token] = article
+        return token
+
+    async def _article(self, session: AsyncSession, key: int) -> Article | None:
+        if key < 0:
+            if key in self.pending:
+                return self.pending[key]
+            key = self.resolved[key]
+        return await session.get(Article, key)
 
     async def _load_stories(self, session: AsyncSession, entries: list[ParsedEntry]) -> None:
         lo = min(e.published for e in entries) - HORIZON

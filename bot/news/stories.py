@@ -196,12 +196,13 @@ INDEX_WEIGHT = 0.5
 
 
 class StoryIndex:
-    """Stories of one poll, with an inverted index from distinctive features to stories,
-    so a report is only compared with stories that share one (not with every story)."""
+    """Stories of one poll, with an inverted index from (distinctive feature, week) to
+    stories, so a report is only compared with stories near it in time that share a
+    feature with it, not with every story."""
 
     def __init__(self) -> None:
         self.states: dict[int, StoryState] = {}
-        self._by_feature: dict[str, set[int]] = {}
+        self._by_feature: dict[tuple[str, int], set[int]] = {}
 
     def __contains__(self, story_id: int) -> bool:
         return story_id in self.states
@@ -215,15 +216,22 @@ class StoryIndex:
 
     def add(self, story_id: int, features: Features, when: datetime) -> bool:
         """Add a report to a story; True when it brings features the story lacked."""
+        week = _week(when)
         for key, weight in features.weights.items():
             if weight >= INDEX_WEIGHT:
-                self._by_feature.setdefault(key, set()).add(story_id)
+                self._by_feature.setdefault((key, week), set()).add(story_id)
         return self.states[story_id].add(features, when)
 
     def find(self, features: Features, when: datetime, *,
              update: bool = False) -> StoryState | None:
+        weeks = range(_week(when - HORIZON), _week(when + HORIZON) + 1)
         ids: set[int] = set()
         for key, weight in features.weights.items():
             if weight >= INDEX_WEIGHT:
-                ids |= self._by_feature.get(key, set())
+                for week in weeks:
+                    ids |= self._by_feature.get((key, week), set())
         return best_story((self.states[i] for i in ids), features, when, update=update)
+
+
+def _week(when: datetime) -> int:
+    return int(when.timestamp() // (7 * 86400))
