@@ -382,6 +382,7 @@ class _Store:
         by_guid = {(a.feed_id, a.guid): a for a in known}
         created: list[Story] = []
         fresh_stories: list[Story] = []
+        stories_loaded = False
         for feed, outcome, entry, feed_title in work:
             url = urls[entry.url]
             title, outlet = split_outlet(entry.title, entry.outlet)
@@ -417,7 +418,9 @@ class _Store:
             session.add(article)
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
             self.near.add(self._key(article), sig)
-            await self._load_stories(session, entries)
+            if not stories_loaded:
+                await self._load_stories(session, entries)
+                stories_loaded = True
             story, is_new = await self._assign(session, article, title, entry.text)
             outcome.new += 1
             feed.items = (feed.items or 0) + 1

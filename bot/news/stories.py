@@ -83,10 +83,10 @@ _WORD_START = re.compile(r"[a-z]")
 @dataclass(frozen=True)
 class Features:
     weights: dict[str, float]
+    total: float = field(init=False)
 
-    @property
-    def total(self) -> float:
-        return sum(self.weights.values())
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", sum(self.weights.values()))
 
 
 def get_features(text: str) -> Features:
@@ -126,11 +126,13 @@ def is_update_title(title: str) -> bool:
 
 
 def feature_similarity(a: Features, b: Features) -> float:
-    """Weighted Jaccard of two reports' features."""
-    keys = a.weights.keys() | b.weights.keys()
-    union = sum(max(a.weights.get(k, 0.0), b.weights.get(k, 0.0)) for k in keys)
-    shared = sum(w for k, w in a.weights.items() if k in b.weights)
-    return shared / union if union else 0.0
+    """Weighted Jaccard of two reports' features (a feature weighs the same in every
+    report, so the union is the two totals minus the shared weight)."""
+    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (
+        b.weights, a.weights)
+    shared = sum(w for k, w in small.items() if k in large)
+    union = a.total + b.total - shared
+    return shared / union if union > 0 else 0.0
 
 
 def similarity(a: str, b: str) -> float:
