@@ -155,12 +155,19 @@ class StoryState:
     first: datetime
     latest: datetime
     members: list[Features] = field(default_factory=list)
+    #: Day-of-month features a report referring back to the first report would carry.
+    first_days: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.first_days = days_mentioned(self.first)
 
     def add(self, features: Features, when: datetime) -> bool:
         """Add a report; True when it brings features the story did not have."""
         known = set().union(*(m.weights for m in self.members)) if self.members else set()
         new = sum(w for k, w in features.weights.items() if k not in known)
         self.members.append(features)
+        if when < self.first:
+            self.first_days = days_mentioned(when)
         self.first, self.latest = min(self.first, when), max(self.latest, when)
         return new >= NUMBER_WEIGHT
 
@@ -174,7 +181,7 @@ def score(story: StoryState, features: Features, when: datetime, *,
         return 0.0
     members = story.members[-MAX_MEMBERS:]
     value = sum(feature_similarity(features, m) for m in members) / len(members)
-    refers_back = bool(days_mentioned(story.first) & features.weights.keys())
+    refers_back = not story.first_days.isdisjoint(features.weights)
     gap = abs(when - story.first) - NEAR
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
     if refers_back:
