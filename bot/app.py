@@ -15,13 +15,14 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from functools import partial
 from types import TracebackType
 
 import aiohttp
+from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
@@ -33,11 +34,18 @@ from bot.delivery.sender import Sender
 from bot.deps import Deps
 from bot.health import Metrics, serve_health
 from bot.model import Request, Result
-from bot.news.pipeline import IngestReport, ingest
+from bot.news.guard import GuardedResolver
+from bot.news.pipeline import FeedOutcome, IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
 from bot.scale.budget import BudgetStore, SharedWindow, build_budget
 from bot.scale.leader import Leader, LeaderGate, build_leader
-from bot.schedule import add_poll_jobs, add_sync_job, build_scheduler, sync_digest_jobs
+from bot.schedule import (
+    add_poll_jobs,
+    add_sync_job,
+    add_user_feed_job,
+    build_scheduler,
+    sync_digest_jobs,
+)
 from bot.store.db import open_store, sqlite_url
 from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
@@ -63,14 +71,27 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def http_session(settings: Settings, *,
+                 resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
+    """The shared HTTP session: its pool is bounded overall; the per-host bound is the
+    pipeline's (a slot taken before the request, outside the request timeout)."""
+    f = settings.fetch
+    connector = aiohttp.TCPConnector(limit=f.concurrency,
+                                     resolver=resolver, ttl_dns_cache=300)
+    return aiohttp.ClientSession(connector=connector, auto_decompress=True)
+
+
 def database_url(settings: Settings) -> str:
     return settings.database_url or sqlite_url(settings.sqlite_path())
 
 
 class BotApp:
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
-                 platforms: Sequence[PlatformAdapter] = ()) -> None:
+                 platforms: Sequence[PlatformAdapter] = (),
+                 resolver: AbstractResolver | None = None) -> None:
         self.settings = settings
+        #: DNS for user-added feeds (tests inject a fake; the guard wraps it).
+        self.resolver = resolver
         self.clock = clock or SystemClock()
         self.platforms = list(platforms)
         self.registry: Registry = default_registry()
@@ -105,8 +126,12 @@ class BotApp:
         try:
             url = database_url(self.settings)
             engine, sessions = await self._stack.enter_async_context(open_store(url))
-            http = await self._stack.enter_async_context(aiohttp.ClientSession())
-            self._deps = Deps(self.settings, sessions, http, self.clock)
+            http = await self._stack.enter_async_context(http_session(self.settings))
+            guarded = await self._stack.enter_async_context(http_session(
+                self.settings, resolver=GuardedResolver(
+                    self.resolver or aiohttp.DefaultResolver(),
+                    allow_hosts=self.settings.fetch.allow_hosts)))
+            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
             scale = self.settings.scale
             self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
                                         timeout=scale.leader_check_seconds)
@@ -150,15 +175,22 @@ class BotApp:
             return await owns_thread(session, platform=platform, channel_id=channel_id,
                                      thread_id=thread_id)
 
-    async def poll(self, feeds: Sequence[FeedSettings] | None = None) -> IngestReport:
-        """Ingest the followed feeds and enqueue realtime posts for new developments.
+    async def poll(self, feeds: Sequence[FeedSettings] | None = None, *, force: bool = False,
+                   include_user_feeds: bool | None = None,
+                   on_progress: Callable[[FeedOutcome], None] | None = None) -> IngestReport:
+        """Ingest the followed feeds that are due (all of them with ``force``), plus the
+        feeds users added (by default when no feeds are given), and enqueue realtime posts
+        for new developments.
 
         Polls are serialised (one writer); the fan-out is one transaction, so a crash
         leaves either every row of an update enqueued or none (the next poll redoes it)."""
         assert self._ingest_lock is not None, "use `async with BotApp(...)`"
         async with self._ingest_lock:
             report = await ingest(self.deps, feeds if feeds is not None
-                                  else self.settings.followed_feeds)
+                                  else self.settings.followed_feeds, force=force,
+                                  include_user_feeds=(feeds is None if include_user_feeds is None
+                                                      else include_user_feeds),
+                                  on_progress=on_progress)
             self.metrics.feeds_polled.inc(len(report.outcomes))
             self.metrics.fetch_errors.inc(len(report.errors))
             self.metrics.stories.inc(len(report.new_stories))
@@ -184,6 +216,9 @@ class BotApp:
 
     async def poll_feed(self, feed: FeedSettings) -> None:
         await self.poll([feed])
+
+    async def poll_user_feeds(self) -> None:
+        await self.poll([], include_user_feeds=True)
 
     async def digest(self, subscription_id: int | None = None) -> int:
         """Enqueue the due daily digests (one subscription's, or all: the catch-up at start
@@ -281,6 +316,8 @@ class BotApp:
             on_lost=partial(self._on_lost, scheduler))
         add_poll_jobs(scheduler, self.settings.followed_feeds, poll=gate.guard(self.poll_feed),
                       default_minutes=self.settings.news.poll_interval_minutes)
+        add_user_feed_job(scheduler, gate.guard(self.poll_user_feeds),
+                          minutes=self.settings.news.poll_interval_minutes)
         add_sync_job(scheduler, gate.guard(partial(self.sync_jobs, scheduler)))
         if self.leader.solo:
             await self.catch_up()

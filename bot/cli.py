@@ -130,16 +130,36 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     feeds = [FeedSettings(url=u) for u in args.feed] or list(settings.followed_feeds)
     async with BotApp(settings) as app:
-        report = await app.poll(feeds)
+        if not args.json and sys.stderr.isatty():
+            report = await _ingest_with_progress(app, feeds)
+        else:
+            report = await app.poll(feeds, force=True)
     if args.json:
         _dump(report.as_json())
     else:
         print(f"feeds {len(report.outcomes)} · fetched {report.fetched} · new {report.new} · "
-              f"duplicates {report.duplicates} · stories {len(report.new_stories)}")
+              f"duplicates {report.duplicates} · stories {len(report.new_stories)} · "
+              f"errors {len(report.errors)}")
         for error in report.errors:
             print(f"error: {error['feed']}: {error['error']}", file=sys.stderr)
-    failed_all = bool(report.outcomes) and all(o.error for o in report.outcomes)
-    return 1 if failed_all else 0
+    return 1 if report.all_failed else 0
+
+
+async def _ingest_with_progress(app: Any, feeds: list[FeedSettings]) -> Any:
+    """A rich progress bar on a terminal (stderr, so stdout stays the summary)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("ingest"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), console=Console(stderr=True),
+                  transient=True) as progress:
+        task = progress.add_task("", total=len(feeds))
+
+        def step(outcome: Any) -> None:
+            mark = "✗" if outcome.error else "✓"
+            progress.update(task, advance=1, description=f"{mark} {outcome.url[:60]}")
+
+        return await app.poll(feeds, force=True, on_progress=step)
 
 
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -21,6 +21,8 @@ class Deps:
     clock: Clock = field(default_factory=SystemClock)
     #: The answer index, kept for the life of the process and refreshed from the store.
     engine: Engine = field(default_factory=Engine)
+    #: Session for user-added feeds: its resolver refuses private addresses (SSRF guard).
+    guarded_http: aiohttp.ClientSession | None = None
 
     def __post_init__(self) -> None:
         self.topic_include: Expression = compile_expression(

@@ -46,6 +46,15 @@ def add_poll_jobs(scheduler: AsyncIOScheduler, feeds: Sequence[FeedSettings], *,
                           coalesce=True, max_instances=1, replace_existing=True)
 
 
+def add_user_feed_job(scheduler: AsyncIOScheduler, poll: Callable[[], Awaitable[object]], *,
+                      minutes: float) -> None:
+    """Feeds users add in chat live in the store, not the config: one job polls those due."""
+    scheduler.add_job(poll, "interval", minutes=minutes, id="poll:user-feeds",
+                      jitter=poll_jitter(minutes),
+                      misfire_grace_time=max(1, int(minutes * 60 * POLL_MISFIRE_FRACTION)),
+                      coalesce=True, max_instances=1, replace_existing=True)
+
+
 def sync_digest_jobs(scheduler: AsyncIOScheduler, wanted: dict[int, BaseTrigger], *,
                      run: Callable[[int], Awaitable[object]], grace_seconds: int) -> None:
     """Make the digest jobs match ``wanted`` (subscription id -> trigger)."""

@@ -20,6 +20,7 @@ from bot.store.models import AnswerLog, Article, Feed, Feedback, Story
 from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feedback import feedback
+from handlers.feeds import add_feed
 from handlers.subscriptions import subscribe, unsubscribe
 
 
@@ -96,6 +97,9 @@ async def timeline(req: Request, deps: Deps) -> Result:
 
 
 async def sources(req: Request, deps: Deps) -> Result:
+    words = req.text.split(maxsplit=1)
+    if words and words[0].lower() == "add":
+        return await add_feed(req, deps, words[1] if len(words) > 1 else "")
     async with deps.sessions() as session:
         feeds = (await session.scalars(select(Feed).order_by(Feed.id))).all()
         votes = dict((await session.execute(
@@ -105,15 +109,24 @@ async def sources(req: Request, deps: Deps) -> Result:
     zone = deps.settings.zone
     lines = ["📡 Feeds followed"]
     for feed in feeds:
-        state = "⏸ paused" if feed.paused else ("⚠️ failing" if feed.consecutive_failures
-                                                else "✅ ok")
-        ok = (f"last success {feed.last_success_at.astimezone(zone):%Y-%m-%d %H:%M}"
-              if feed.last_success_at else "never read")
-        error = f"; last error: {feed.last_error}" if feed.consecutive_failures else ""
-        lines.append(f"{state} {feed.name or feed.url} — {feed.items} items, {ok}{error}")
+        lines.append(feed_line(feed, zone))
     if votes:
         lines.append(f"Answer feedback: 👍 {votes.get(True, 0)} · 👎 {votes.get(False, 0)}")
     return Reply("\n".join(lines))
+
+
+def feed_line(feed: Feed, zone: ZoneInfo) -> str:
+    """One feed's health: state, items, last success, last error."""
+    state = "⏸ paused" if feed.paused else ("⚠️ failing" if feed.consecutive_failures
+                                            else "✅ ok")
+    ok = (f"last success {feed.last_success_at.astimezone(zone):%Y-%m-%d %H:%M}"
+          if feed.last_success_at else "never read")
+    error = ""
+    if feed.last_error and feed.last_error_at:
+        error = (f"; last error {feed.last_error_at.astimezone(zone):%Y-%m-%d %H:%M}: "
+                 f"{feed.last_error}")
+    added = " (added in chat)" if feed.user_added else ""
+    return f"{state} {feed.name or feed.url}{added} — {feed.items} items, {ok}{error}"
 
 
 HELP_EN = """🕊 **ceasefire-bot** follows the Russia–Ukraine ceasefire talks in Japanese and English
@@ -121,7 +134,7 @@ news.
 `ask <question>` answer with a cited summary (or mention me, DM me, or reply in an update's thread)
 `latest` the newest briefing
 `timeline` the talks so far, one line per development
-`sources` the feeds followed and their health
+`sources` the feeds followed and their health (`sources add URL` follows another)
 `subscribe [realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]` post updates here
 `unsubscribe` stop them
 `help` this message"""

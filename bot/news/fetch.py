@@ -7,15 +7,22 @@ than ``max_bytes``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 
 from bot.errors import FeedError
+from bot.news.guard import check_url
 
 DEMO_SCHEME = "demo:"
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
+               "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+_REDIRECTS = (301, 302, 303, 307, 308)
 
 
 @dataclass(frozen=True)
@@ -24,6 +31,7 @@ class FetchLimits:
     max_bytes: int = 5 * 1024 * 1024
     max_redirects: int = 5
     user_agent: str = "ceasefire-bot/0.1"
+    per_host: int = 2
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,21 @@ class Fetched:
         return self.status == 304
 
 
+class HostSlots:
+    """Per-host concurrency for one poll (built per poll, so no module-level state)."""
+
+    def __init__(self, per_host: int) -> None:
+        self.per_host = per_host
+        self._slots: dict[str, asyncio.Semaphore] = {}
+
+    def get_slot(self, url: str) -> asyncio.Semaphore:
+        host = (urlsplit(url).hostname or "").lower()
+        slot = self._slots.get(host)
+        if slot is None:
+            slot = self._slots[host] = asyncio.Semaphore(self.per_host)
+        return slot
+
+
 def is_remote(url: str) -> bool:
     return url.startswith(("http://", "https://"))
 
@@ -51,46 +74,87 @@ async def fetch_feed(
     limits: FetchLimits,
     etag: str | None = None,
     last_modified: str | None = None,
+    guard_hosts: tuple[str, ...] | None = None,
+    slots: HostSlots | None = None,
+    accept: str = FEED_ACCEPT,
 ) -> Fetched:
-    """Fetch one feed.
+    """Fetch one feed (or page), following at most ``limits.max_redirects`` redirects.
+
+    Args:
+        guard_hosts: None for trusted (operator) URLs; for user-added feeds, the allow-list,
+            and every hop is checked by the SSRF guard.
 
     Raises:
         FeedError: with the URL, the HTTP status if any and a plain-words message.
     """
-    if url.startswith(DEMO_SCHEME):
+    if url.startswith(DEMO_SCHEME) and guard_hosts is None:
         return Fetched(url, 200, await asyncio.to_thread(read_demo_feed, url))
     if not is_remote(url):
+        if guard_hosts is not None:
+            raise FeedError(url, "only http:// and https:// feeds can be added")
         return Fetched(url, 200, await asyncio.to_thread(read_local_file, url, limits.max_bytes))
-    headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"}
+    headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate",
+               "Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    timeout = aiohttp.ClientTimeout(total=limits.timeout_seconds)
     try:
-        async with http.get(url, headers=headers, timeout=timeout,
-                            max_redirects=limits.max_redirects) as resp:
+        return await _follow(http, url, headers=headers, limits=limits,
+                             guard_hosts=guard_hosts, slots=slots)
+    except TimeoutError:
+        raise FeedError(url, f"no complete answer within {limits.timeout_seconds:g} s") from None
+    except aiohttp.ClientConnectorError as exc:
+        reason = str(exc.os_error) if "refused:" in str(exc.os_error) else type(exc).__name__
+        raise FeedError(url, f"could not connect ({reason})") from None
+    except aiohttp.ClientError as exc:
+        raise FeedError(url, f"could not connect ({type(exc).__name__})") from None
+
+
+async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, str],
+                  limits: FetchLimits, guard_hosts: tuple[str, ...] | None,
+                  slots: HostSlots | None) -> Fetched:
+    """Redirects are followed by hand so that every hop passes the SSRF guard.
+
+    The timeout covers each request and its body, not the wait for a host slot: a slow
+    feed must not make the feeds queued behind it on the same host time out."""
+    current = url
+    seen = {url}
+    for _hop in range(limits.max_redirects + 1):
+        if guard_hosts is not None:
+            check_url(current, allow_hosts=guard_hosts)
+        async with contextlib.AsyncExitStack() as stack:
+            if slots is not None:
+                await stack.enter_async_context(slots.get_slot(current))
+            await stack.enter_async_context(asyncio.timeout(limits.timeout_seconds))
+            resp = await stack.enter_async_context(
+                http.get(current, headers=headers, allow_redirects=False))
+            if resp.status in _REDIRECTS and "Location" in resp.headers:
+                nxt = urljoin(current, resp.headers["Location"])
+                if nxt in seen:
+                    raise FeedError(url, "the feed redirects in a loop", status=resp.status)
+                seen.add(nxt)
+                current = nxt
+                continue
             if resp.status == 304:
-                return Fetched(url, 304, b"", etag=etag, last_modified=last_modified)
+                return Fetched(current, 304, b"", etag=headers.get("If-None-Match"),
+                               last_modified=headers.get("If-Modified-Since"))
             if resp.status >= 400:
                 raise FeedError(url, f"the server answered HTTP {resp.status}",
-                                status=resp.status, retry_after=_retry_after(resp))
+                                status=resp.status, retry_after=retry_after_seconds(resp))
             body = await read_capped(resp, limits.max_bytes, url)
             return Fetched(
                 str(resp.url), resp.status, body, resp.headers.get("Content-Type"),
                 resp.headers.get("ETag"), resp.headers.get("Last-Modified"),
             )
-    except aiohttp.TooManyRedirects:
-        raise FeedError(url, f"too many redirects (more than {limits.max_redirects})") from None
-    except TimeoutError:
-        raise FeedError(url, f"no complete answer within {limits.timeout_seconds:g} s") from None
-    except aiohttp.ClientError as exc:
-        raise FeedError(url, f"could not connect ({type(exc).__name__})") from None
+    raise FeedError(url, f"too many redirects (more than {limits.max_redirects})")
 
 
 async def read_capped(resp: aiohttp.ClientResponse, max_bytes: int, url: str) -> bytes:
+    """Read the (decompressed) body, giving up as soon as it passes ``max_bytes``."""
     declared = resp.content_length
-    if declared is not None and declared > max_bytes:
+    if declared is not None and declared > max_bytes and not resp.headers.get(
+            "Content-Encoding"):
         raise FeedError(url, f"the feed is larger than the {max_bytes // 1024} KB limit")
     chunks: list[bytes] = []
     size = 0
@@ -102,12 +166,25 @@ async def read_capped(resp: aiohttp.ClientResponse, max_bytes: int, url: str) ->
     return b"".join(chunks)
 
 
-def _retry_after(resp: aiohttp.ClientResponse) -> float | None:
-    value = resp.headers.get("Retry-After")
-    try:
-        return float(value) if value else None
-    except ValueError:
+def retry_after_seconds(resp: aiohttp.ClientResponse) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date (relative to the server's
+    own Date header, so our clock does not matter)."""
+    value = (resp.headers.get("Retry-After") or "").strip()
+    if not value:
         return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+        base = parsedate_to_datetime(resp.headers.get("Date", "")) if resp.headers.get(
+            "Date") else None
+    except (TypeError, ValueError):
+        return None
+    if base is None:
+        return None
+    return max(0.0, (when - base).total_seconds())
 
 
 def read_demo_feed(url: str) -> bytes:

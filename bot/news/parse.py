@@ -1,16 +1,27 @@
-"""Parse feed bytes with feedparser into plain entries.
+"""Parse feed bytes into plain entries: feedparser for RSS/RDF/Atom, ``json`` for JSON Feed.
 
 feedparser is given a BytesIO (a bytes or str argument may be treated as a path or URL and
-opened), and documents with a DTD or entity declarations are refused first.
+opened). We pick the character encoding ourselves (BOM, XML declaration, strict UTF-8,
+HTTP charset, then the Japanese legacy encodings), because a server that labels a
+Shift_JIS feed as ISO-8859-1 would otherwise give mojibake. A document type declaration is
+refused before any XML parser sees it: entities (billion laughs, external entities) can
+only be declared there.
 """
 
 from __future__ import annotations
 
+import asyncio
+import codecs
+import html
 import io
+import json
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from multiprocessing import get_context
 from typing import Any
 
 import feedparser
@@ -18,7 +29,15 @@ import feedparser
 from bot.errors import FeedError
 from bot.text.sentences import detect_lang
 
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
+_XML_DECL_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")
+_PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
+         (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be"))
+_FALLBACKS = ("cp932", "euc_jp")
+_JSON_FEED = "https://jsonfeed.org/version/"
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "tr"}
 
 
@@ -31,6 +50,10 @@ class ParsedEntry:
     published: datetime
     date_estimated: bool
     lang: str
+    #: Other links the entry holds (aggregator entries: the publisher's link may be here).
+    links: tuple[str, ...] = ()
+    #: The outlet when the entry names one (aggregators, syndication).
+    outlet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -40,17 +63,76 @@ class ParsedFeed:
     entries: list[ParsedEntry]
 
 
+def decode_document(body: bytes, content_type: str | None = None) -> str:
+    """Decode feed bytes to text, trying the likely encodings strictly in order."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, errors="replace")
+    head = body[:200].decode("ascii", errors="replace")
+    candidates: list[str] = []
+    declared = _XML_DECL.match(head)
+    if declared:
+        candidates.append(declared.group(1))
+    candidates.append("utf-8")
+    header = _CHARSET.search(content_type or "")
+    label = header.group(1) if header else None
+    # A single-byte label never fails to decode, so it is tried after the Japanese ones:
+    # servers often send a default ISO-8859-1 label for Shift_JIS feeds.
+    weak = label is not None and label.lower().replace("_", "-").startswith(
+        ("iso-8859", "latin", "windows-125", "cp125", "us-ascii", "ascii"))
+    if label and not weak:
+        candidates.append(label)
+    candidates.extend(_FALLBACKS)
+    if label and weak:
+        candidates.append(label)
+    for name in candidates:
+        try:
+            encoding = codecs.lookup(name).name
+            if encoding in ("shift_jis", "cp932", "ms932"):
+                encoding = "cp932"  # the superset Japanese sites actually use
+            return body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return body.decode("utf-8", errors="replace")
+
+
+def refuse_dtd(text: str, url: str) -> None:
+    """Refuse a document whose prolog holds a DOCTYPE (where entities would be declared).
+
+    Raises:
+        FeedError: the document declares a DTD.
+    """
+    pos = 0
+    while True:
+        skipped = _PROLOG_SKIP.match(text, pos)
+        if not skipped or skipped.end() == pos:
+            break
+        pos = skipped.end()
+    if text.startswith("<!", pos) and text[pos:pos + 9].upper() == "<!DOCTYPE":
+        raise FeedError(url, "the feed declares a DTD or entities, which is refused for safety")
+    if "<!ENTITY" in text[:65536]:
+        raise FeedError(url, "the feed declares a DTD or entities, which is refused for safety")
+
+
 def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
-               default_lang: str | None = None) -> ParsedFeed:
+               default_lang: str | None = None, content_type: str | None = None) -> ParsedFeed:
     """Parse a feed document (CPU-bound: call it off the event loop).
 
     Raises:
         FeedError: the document is not a feed, or is unsafe to parse.
     """
-    if _DOCTYPE.search(body[:4096]):
-        raise FeedError(url, "the feed declares a DTD or entities, which is refused for safety")
-    parsed: Any = feedparser.parse(io.BytesIO(body), sanitize_html=True, resolve_relative_uris=True)
-    if not parsed.get("version") and not parsed.entries:
+    text = decode_document(body, content_type)
+    stripped = text.lstrip()
+    if stripped.startswith("{"):
+        return parse_json_feed(stripped, url=url, fetched_at=fetched_at,
+                               default_lang=default_lang)
+    refuse_dtd(text, url)
+    # Hand feedparser UTF-8 with a matching declaration: the decision is already made.
+    utf8 = _XML_DECL_ANY.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    parsed: Any = feedparser.parse(
+        io.BytesIO(utf8.encode("utf-8")), sanitize_html=True, resolve_relative_uris=True,
+        response_headers={"content-type": "application/xml; charset=utf-8"})
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
         raise FeedError(url, f"not a readable RSS/Atom feed ({type(reason).__name__})"
                         if reason else "not a readable RSS/Atom feed")
@@ -63,6 +145,69 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
         at = f" at line {where}" if where else ""
         raise FeedError(url, f"the feed is not well-formed XML{at}: {problem}")
     return ParsedFeed(html_to_text(parsed.feed.get("title", "")) or url, feed_lang, entries)
+
+
+def parse_json_feed(text: str, *, url: str, fetched_at: datetime,
+                    default_lang: str | None = None) -> ParsedFeed:
+    """JSON Feed 1.0/1.1 (feedparser does not read it).
+
+    Raises:
+        FeedError: not JSON, or not a JSON Feed.
+    """
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        raise FeedError(url, "not a readable feed (invalid JSON)") from None
+    if not isinstance(doc, dict) or not str(doc.get("version", "")).startswith(_JSON_FEED):
+        raise FeedError(url, "not a readable feed (JSON, but not a JSON Feed)")
+    feed_lang = _lang_code(doc.get("language")) or default_lang
+    raw_items = doc.get("items")
+    items: list[Any] = raw_items if isinstance(raw_items, list) else []
+    entries: list[ParsedEntry] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = str(item.get("url") or item.get("external_url") or "").strip()
+        title = html_to_text(str(item.get("title") or ""))
+        body = str(item.get("content_html") or "") or html.escape(
+            str(item.get("content_text") or item.get("summary") or ""))
+        text_ = html_to_text(body)
+        if not title:
+            title = text_[:80]
+        if not title or not safe_link(link):
+            continue
+        published, estimated = _iso_date(item.get("date_published") or item.get(
+            "date_modified"), fetched_at)
+        lang = _lang_code(item.get("language")) or feed_lang or detect_lang(f"{title} {text_}")
+        authors = item.get("authors") or doc.get("authors") or []
+        entries.append(ParsedEntry(
+            guid=str(item.get("id") or link), url=link, title=title, text=text_,
+            published=published, date_estimated=estimated, lang=lang,
+            links=_hrefs(body), outlet=_first_name(authors)))
+    return ParsedFeed(html_to_text(str(doc.get("title") or "")) or url, feed_lang, entries)
+
+
+def _iso_date(value: Any, fetched_at: datetime) -> tuple[datetime, bool]:
+    try:
+        when = datetime.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return fetched_at, True
+    return (when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)), False
+
+
+def _first_name(authors: Any) -> str | None:
+    if isinstance(authors, list):
+        for author in authors:
+            if isinstance(author, dict) and author.get("name"):
+                return str(author["name"])
+    return None
+
+
+_HREF = re.compile(r"""href\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+
+
+def _hrefs(html_text: str) -> tuple[str, ...]:
+    return tuple(h for h in _HREF.findall(html_text)[:20] if safe_link(h))
 
 
 def _entry(raw: Any, feed_url: str, fetched_at: datetime,
@@ -78,9 +223,13 @@ def _entry(raw: Any, feed_url: str, fetched_at: datetime,
     text = html_to_text(body)
     published, estimated = _published(raw, fetched_at)
     lang = _lang_code(raw.get("language")) or feed_lang or detect_lang(f"{title} {text}")
+    links = tuple(str(x.get("href")) for x in raw.get("links", []) if safe_link(
+        str(x.get("href") or ""))) + _hrefs(body)
+    source = raw.get("source") or {}
+    outlet = html_to_text(str(source.get("title") or "")) or None
     return ParsedEntry(
         guid=str(raw.get("id") or link), url=link, title=title, text=text,
-        published=published, date_estimated=estimated, lang=lang,
+        published=published, date_estimated=estimated, lang=lang, links=links, outlet=outlet,
     )
 
 
@@ -100,7 +249,8 @@ def _lang_code(value: Any) -> str | None:
 
 def safe_link(link: str) -> bool:
     """Only http(s) links are shown to readers (feedparser lets ``javascript:`` through)."""
-    return link.startswith(("http://", "https://"))
+    low = link.strip().lower()
+    return low.startswith(("http://", "https://")) and not any(c in link for c in "\r\n\t ")
 
 
 class _TextExtractor(HTMLParser):
@@ -136,3 +286,50 @@ def html_to_text(html: str) -> str:
     text = "".join(extractor.parts)
     lines = (re.sub(r"\s+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _parse_in_worker(body: bytes, url: str, fetched_at: datetime, default_lang: str | None,
+                     content_type: str | None) -> ParsedFeed | tuple[str, str]:
+    # FeedError has keyword-only fields and does not survive pickling; send plain data.
+    try:
+        return parse_feed(body, url=url, fetched_at=fetched_at, default_lang=default_lang,
+                          content_type=content_type)
+    except FeedError as exc:
+        return ("error", str(exc))
+
+
+class Parser:
+    """Parses off the event loop: in a thread, or for big polls in worker processes so
+    that parsing uses every core. A context manager: the pool ends with the poll."""
+
+    def __init__(self, *, processes: bool = False) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        if processes and (os.cpu_count() or 1) > 1:
+            self._pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4),
+                                             mp_context=get_context("spawn"))
+
+    def __enter__(self) -> Parser:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def parse(self, body: bytes, *, url: str, fetched_at: datetime,
+                    default_lang: str | None = None,
+                    content_type: str | None = None) -> ParsedFeed:
+        """Parse one feed document.
+
+        Raises:
+            FeedError: as :func:`parse_feed`.
+        """
+        if self._pool is None:
+            return await asyncio.to_thread(parse_feed, body, url=url, fetched_at=fetched_at,
+                                           default_lang=default_lang,
+                                           content_type=content_type)
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(self._pool, _parse_in_worker, body, url,
+                                            fetched_at, default_lang, content_type)
+        if isinstance(result, tuple):
+            raise FeedError(url, result[1])
+        return result

@@ -1,26 +1,48 @@
-"""One poll: fetch -> parse -> topic filter -> dedup -> stories -> store."""
+"""One poll: fetch -> parse -> topic filter -> dedup -> stories -> store.
+
+Fetching and parsing run concurrently (bounded overall and per host; parsing in a worker
+thread); storing runs feed by feed in one task, so dedup and story decisions see every
+earlier decision and SQLite has one writer. A failing feed is recorded and the others go on.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.delivery.outbox import Outgoing, enqueue
 from bot.deps import Deps
 from bot.errors import FeedError
-from bot.news.fetch import FetchLimits, fetch_feed
-from bot.news.normalize import canonical_url
-from bot.news.parse import ParsedEntry, ParsedFeed, parse_feed
-from bot.news.stories import assign_story
-from bot.store.models import Article, Feed, Story
+from bot.model import Notice
+from bot.news.dedup import NearDuplicates, append_signature
+from bot.news.extract import fetch_full_texts
+from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
+from bot.news.normalize import canonical_url, split_outlet, unwrap_link
+from bot.news.parse import ParsedEntry, ParsedFeed, Parser
+from bot.news.stories import HORIZON, StoryIndex, get_features, is_update_title
+from bot.store.models import Article, Feed, Story, Subscription
 from config.settings import FeedSettings
 
 log = logging.getLogger(__name__)
+
+#: How early a scheduled poll may come and still find its feed due (scheduler jitter).
+DUE_SLACK = timedelta(seconds=60)
+
+#: Polls of at least this many feeds parse in worker processes (feedparser is pure Python,
+#: so threads would share one core); smaller polls parse in a thread.
+PARSE_POOL_MIN_FEEDS = 50
+#: Near-duplicates are looked for among articles published this many days around an entry.
+DEDUP_DAYS = 7
+MAX_BACKOFF = timedelta(hours=6)
+#: A paused feed is still tried this often, so it recovers without an operator.
+PAUSED_RETRY = timedelta(days=1)
 
 
 @dataclass
@@ -29,9 +51,11 @@ class FeedOutcome:
     fetched: int = 0
     new: int = 0
     duplicates: int = 0
+    updated: int = 0
     off_topic: int = 0
     error: str | None = None
     not_modified: bool = False
+    skipped: bool = False
 
 
 @dataclass
@@ -57,147 +81,458 @@ class IngestReport:
     def errors(self) -> list[dict[str, str]]:
         return [{"feed": o.url, "error": o.error} for o in self.outcomes if o.error]
 
+    @property
+    def all_failed(self) -> bool:
+        polled = [o for o in self.outcomes if not o.skipped]
+        return bool(polled) and all(o.error for o in polled)
+
     def as_json(self) -> dict[str, object]:
         return {"feeds": len(self.outcomes), "fetched": self.fetched, "new": self.new,
                 "duplicates": self.duplicates, "stories": len(self.new_stories),
                 "errors": self.errors}
 
 
+@dataclass(frozen=True)
+class FeedJob:
+    """One URL to poll, however many configurations or users asked for it."""
+
+    spec: FeedSettings
+    user_added: bool = False
+
+
+@dataclass
+class _Fetched:
+    job: FeedJob
+    parsed: ParsedFeed | FeedError | None
+    meta: dict[str, str | None]
+    retry_after: float | None = None
+
+
 def fetch_limits(deps: Deps) -> FetchLimits:
     f = deps.settings.fetch
     return FetchLimits(f.timeout_seconds, f.max_bytes, f.max_redirects,
-                       f"ceasefire-bot/0.1 (+{f.contact_url})")
+                       f"ceasefire-bot/0.1 (+{f.contact_url})", f.per_host)
 
 
-async def ingest(deps: Deps, feeds: Sequence[FeedSettings]) -> IngestReport:
-    """Poll ``feeds`` once; a failing feed is reported and the others go on."""
+async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = True,
+                 include_user_feeds: bool = False,
+                 on_progress: Callable[[FeedOutcome], None] | None = None) -> IngestReport:
+    """Poll ``feeds`` once (plus the user-added feeds when asked).
+
+    Args:
+        force: poll every feed now; otherwise only feeds that are due (a paused feed is
+            due once a day).
+        on_progress: called once per feed as soon as it is fetched and parsed.
+    """
+    now = deps.clock.now()
+    jobs = await _jobs(deps, feeds, include_user_feeds=include_user_feeds)
+    async with deps.sessions() as session, session.begin():
+        rows = {f.url: f for f in (await session.scalars(
+            select(Feed).where(Feed.url.in_([j.spec.url for j in jobs])))).all()}
+        for job in jobs:
+            if job.spec.url not in rows:
+                rows[job.spec.url] = await ensure_feed(session, job, now)
+        state = {url: (f.etag, f.last_modified, f.paused, f.next_poll_at, f.id, f.seeded)
+                 for url, f in rows.items()}
     report = IngestReport()
-    limit = asyncio.Semaphore(deps.settings.fetch.concurrency)
+    due: list[FeedJob] = []
+    for job in jobs:
+        _etag, _modified, _paused, next_at, _id, _seeded = state[job.spec.url]
+        # Paused feeds are due once a day (record_failure), so they recover on their own.
+        # A scheduled poll a little early (its jitter) still counts as on time.
+        if not force and next_at is not None and next_at > now + DUE_SLACK:
+            report.outcomes.append(FeedOutcome(job.spec.url, skipped=True))
+            continue
+        due.append(job)
 
-    async def one(spec: FeedSettings) -> tuple[FeedSettings, ParsedFeed | FeedError | None,
-                                               dict[str, str | None]]:
-        async with limit:
-            return await _fetch_and_parse(deps, spec)
+    limits = fetch_limits(deps)
+    overall = asyncio.Semaphore(deps.settings.fetch.concurrency)
+    slots = HostSlots(limits.per_host)
 
-    results = await asyncio.gather(*(one(spec) for spec in feeds))
-    # Store sequentially: one writer keeps SQLite happy and dedup decisions consistent.
-    for spec, parsed, meta in results:
-        outcome = FeedOutcome(spec.url)
-        report.outcomes.append(outcome)
-        async with deps.sessions() as session, session.begin():
-            feed = await ensure_feed(session, spec, deps.clock.now())
-            if isinstance(parsed, FeedError):
-                outcome.error = str(parsed)
-                record_failure(feed, str(parsed), deps.clock.now())
-                log.warning("feed %s failed: %s", spec.url, parsed)
-                continue
-            if parsed is None:
-                outcome.not_modified = True
-                record_success(feed, meta, deps.clock.now())
-                continue
-            await store_entries(deps, session, feed, parsed, outcome, report)
-            record_success(feed, meta, deps.clock.now())
+    async def one(job: FeedJob) -> _Fetched:
+        async with overall:
+            etag, modified, *_ = state[job.spec.url]
+            return await _fetch_and_parse(deps, job, limits=limits, slots=slots,
+                                          parser=parser, etag=etag, last_modified=modified)
+
+    results: list[_Fetched] = []
+    with Parser(processes=len(due) >= PARSE_POOL_MIN_FEEDS) as parser:
+        pending = [asyncio.ensure_future(one(job)) for job in due]
+        try:
+            for next_done in asyncio.as_completed(pending):
+                result = await next_done
+                results.append(result)
+                if on_progress is not None:
+                    on_progress(FeedOutcome(result.job.spec.url, error=str(result.parsed) if
+                                            isinstance(result.parsed, FeedError) else None))
+        finally:
+            for task in pending:
+                task.cancel()
+    store = _Store(deps)
+    report.outcomes.extend(await store.store_results(results, report))
     return report
 
 
-async def _fetch_and_parse(
-    deps: Deps, spec: FeedSettings
-) -> tuple[FeedSettings, ParsedFeed | FeedError | None, dict[str, str | None]]:
-    async with deps.sessions() as session:
-        feed = await session.scalar(select(Feed).where(Feed.url == spec.url))
-        etag, modified = (feed.etag, feed.last_modified) if feed else (None, None)
+async def _jobs(deps: Deps, feeds: Sequence[FeedSettings], *,
+                include_user_feeds: bool) -> list[FeedJob]:
+    jobs: dict[str, FeedJob] = {}
+    for spec in feeds:
+        jobs.setdefault(spec.url, FeedJob(spec))
+    if include_user_feeds:
+        async with deps.sessions() as session:
+            for feed in (await session.scalars(select(Feed).where(Feed.user_added))).all():
+                jobs.setdefault(feed.url, FeedJob(
+                    FeedSettings(url=feed.url, name=feed.name, full_text=feed.full_text,
+                                 interval_minutes=feed.interval_minutes,
+                                 lang="ja" if feed.lang == "ja" else (
+                                     "en" if feed.lang == "en" else None)),
+                    user_added=True))
+    return list(jobs.values())
+
+
+async def _fetch_and_parse(deps: Deps, job: FeedJob, *, limits: FetchLimits,
+                           slots: HostSlots, parser: Parser, etag: str | None,
+                           last_modified: str | None) -> _Fetched:
+    guard = tuple(deps.settings.fetch.allow_hosts) if job.user_added else None
+    http = deps.guarded_http if job.user_added else deps.http
     try:
-        fetched = await fetch_feed(deps.http, spec.url, limits=fetch_limits(deps),
-                                   etag=etag, last_modified=modified)
+        if http is None:
+            raise FeedError(job.spec.url, "user-added feeds need the guarded HTTP session")
+        fetched = await fetch_feed(http, job.spec.url, limits=limits, etag=etag,
+                                   last_modified=last_modified, guard_hosts=guard, slots=slots)
         meta = {"etag": fetched.etag, "last_modified": fetched.last_modified}
         if fetched.not_modified:
-            return spec, None, meta
-        parsed = await asyncio.to_thread(parse_feed, fetched.body, url=spec.url,
-                                         fetched_at=deps.clock.now(), default_lang=spec.lang)
-        return spec, parsed, meta
+            return _Fetched(job, None, meta)
+        parsed = await parser.parse(fetched.body, url=job.spec.url,
+                                    fetched_at=deps.clock.now(), default_lang=job.spec.lang,
+                                    content_type=fetched.content_type)
+        del fetched
+        if job.spec.full_text:
+            parsed = await fetch_full_texts(http, parsed, limits=limits, guard_hosts=guard,
+                                            slots=slots)
+        return _Fetched(job, parsed, meta)
     except FeedError as exc:
-        return spec, exc, {}
+        return _Fetched(job, exc, {}, exc.retry_after)
 
 
-async def ensure_feed(session: AsyncSession, spec: FeedSettings, now: datetime) -> Feed:
-    feed = await session.scalar(select(Feed).where(Feed.url == spec.url))
-    if feed is None:
-        feed = Feed(url=spec.url, name=spec.name, lang=spec.lang, full_text=spec.full_text,
-                    interval_minutes=spec.interval_minutes, created_at=now)
-        session.add(feed)
-        await session.flush()
+async def ensure_feed(session: AsyncSession, job: FeedJob, now: datetime) -> Feed:
+    spec = job.spec
+    feed = Feed(url=spec.url, name=spec.name, lang=spec.lang, full_text=spec.full_text,
+                interval_minutes=spec.interval_minutes, created_at=now,
+                user_added=job.user_added, consecutive_failures=0, items=0, seeded=False,
+                paused=False, paused_notified=False)
+    session.add(feed)
+    await session.flush()
     return feed
 
 
-def record_success(feed: Feed, meta: dict[str, str | None], now: datetime) -> None:
+def backoff_delay(failures: int, *, interval: timedelta, seed: str,
+                  retry_after: float | None = None) -> timedelta:
+    """Exponential backoff with jitter (deterministic per feed and failure count, so
+    feeds that failed together do not retry together), never sooner than Retry-After."""
+    base = min(interval * (2 ** max(failures - 1, 0)), MAX_BACKOFF)
+    delay = base * random.Random(f"{seed}:{failures}").uniform(0.5, 1.0)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=min(retry_after, 86400.0)))
+    return delay
+
+
+def record_success(feed: Feed, meta: dict[str, str | None], now: datetime,
+                   interval: timedelta) -> None:
     feed.last_polled_at = feed.last_success_at = now
     feed.consecutive_failures = 0
     feed.failing_since = None
+    feed.paused = False
+    feed.paused_notified = False
+    feed.next_poll_at = now + interval
     if meta.get("etag") is not None or meta.get("last_modified") is not None:
         feed.etag, feed.last_modified = meta.get("etag"), meta.get("last_modified")
 
 
-def record_failure(feed: Feed, error: str, now: datetime) -> None:
+def record_failure(feed: Feed, error: str, now: datetime, *, interval: timedelta,
+                   retry_after: float | None, pause_after: int) -> bool:
+    """Record a failed poll. Returns True when this failure pauses the feed."""
     feed.last_polled_at = feed.last_error_at = now
     feed.last_error = error
-    feed.consecutive_failures += 1
+    feed.consecutive_failures = (feed.consecutive_failures or 0) + 1
     feed.failing_since = feed.failing_since or now
+    feed.next_poll_at = now + backoff_delay(feed.consecutive_failures, interval=interval,
+                                            seed=feed.url, retry_after=retry_after)
+    if feed.paused:
+        feed.next_poll_at = now + PAUSED_RETRY
+        return False
+    if feed.consecutive_failures >= pause_after:
+        feed.paused = True
+        feed.next_poll_at = now + PAUSED_RETRY
+        return True
+    return False
 
 
-async def store_entries(deps: Deps, session: AsyncSession, feed: Feed, parsed: ParsedFeed,
-                        outcome: FeedOutcome, report: IngestReport) -> None:
-    now = deps.clock.now()
-    backlog = not feed.seeded
-    if not feed.name:
-        feed.name = parsed.title
-    max_age = timedelta(days=deps.settings.news.max_age_days)
-    for entry in parsed.entries:
-        outcome.fetched += 1
-        if not deps.on_topic(f"{entry.title}\n{entry.text}"):
-            outcome.off_topic += 1
-            continue
-        url = canonical_url(entry.url)
-        existing = await session.scalar(select(Article).where(
-            or_(Article.url == url, (Article.feed_id == feed.id) & (Article.guid == entry.guid))))
-        if existing is not None:
-            outcome.duplicates += 1
-            if _is_update(existing, entry):
-                _apply_update(existing, entry, now)
-                if existing.story_id:
-                    await _bump_story(session, existing.story_id, now)
-            continue
-        article = Article(
-            feed_id=feed.id, guid=entry.guid, url=url, title=entry.title, text=entry.text,
-            source=feed.name or parsed.title, lang=entry.lang, published_at=entry.published,
-            date_estimated=entry.date_estimated, fetched_at=now,
-        )
-        session.add(article)
+def pause_notice(feed: Feed, *, zone_name: str) -> str:
+    since = feed.failing_since.strftime("%Y-%m-%d %H:%M UTC") if feed.failing_since else "?"
+    return (f"⏸ The feed {feed.name or feed.url} is paused: it failed "
+            f"{feed.consecutive_failures} times in a row since {since}. Last error: "
+            f"{feed.last_error}. Check that {feed.url} still opens in a browser; if it moved, "
+            "add the new address with `sources add URL`. It is retried on its own once a day, "
+            "and `ceasefire-bot ingest --feed URL` tries it now.")
+
+
+async def notify_paused(session: AsyncSession, feed: Feed, now: datetime) -> int:
+    """Tell every channel that follows the feed, once per failure streak."""
+    if feed.paused_notified:
+        return 0
+    subs = (await session.scalars(select(Subscription).where(Subscription.active))).all()
+    text = pause_notice(feed, zone_name="UTC")
+    stamp = feed.failing_since.isoformat() if feed.failing_since else now.isoformat()
+    items = [Outgoing(key=f"feed-paused:{feed.id}:{stamp}:{sub.id}", platform=sub.platform,
+                      channel_id=sub.channel_id, part=Notice(text), subscription_id=sub.id)
+             for sub in subs]
+    feed.paused_notified = True
+    return await enqueue(session, items, now)
+
+
+class _Store:
+    """The sequential half of a poll: dedup and story state shared across feeds."""
+
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.near = NearDuplicates()
+        self.stories = StoryIndex()
+        self.signature_days: set[date] = set()
+        self.pending: dict[int, Article] = {}
+        self.resolved: dict[int, int] = {}
+        #: Story rows of the poll's session, by id (the poll stores in one session).
+        self.story_rows: dict[int, Story] = {}
+        self.loaded_span: tuple[datetime, datetime] | None = None
+
+    async def load_signatures(self, when: datetime) -> None:
+        """Index the signatures of articles published near ``when`` (copies of a report
+        appear within days of it), loading each day once per poll, and only when an
+        entry is not already known by guid or URL (most entries of most polls are)."""
+        day = when.date()
+        days = [day + timedelta(days=d) for d in range(-DEDUP_DAYS, DEDUP_DAYS + 1)]
+        missing = [d for d in days if d not in self.signature_days]
+        if not missing:
+            return
+        self.signature_days.update(missing)
+        lo = datetime.combine(min(missing), time.min, tzinfo=UTC)
+        hi = datetime.combine(max(missing), time.max, tzinfo=UTC)
+        async with self.deps.sessions() as session:
+            rows = (await session.execute(select(Article.id, Article.published_at,
+                                                 Article.minhash).where(
+                Article.minhash.is_not(None), Article.published_at >= lo,
+                Article.published_at <= hi))).tuples().all()
+        self.near.add_many((i, m) for i, published, m in rows
+                           if m is not None and published.date() in missing)
+
+    async def store_results(self, results: list[_Fetched],
+                            report: IngestReport) -> list[FeedOutcome]:
+        """Record every feed's outcome, then store all new entries of the poll oldest
+        first, so that story grouping does not depend on which feed answered first."""
+        deps, now = self.deps, self.deps.clock.now()
+        outcomes: list[FeedOutcome] = []
+        async with deps.sessions() as session, session.begin():
+            feeds = {f.url: f for f in (await session.scalars(select(Feed).where(
+                Feed.url.in_([r.job.spec.url for r in results])))).all()}
+            work: list[tuple[Feed, FeedOutcome, ParsedEntry, str]] = []
+            backlog: dict[int, bool] = {}
+            for result in results:
+                job = result.job
+                feed = feeds[job.spec.url]
+                outcome = FeedOutcome(job.spec.url)
+                outcomes.append(outcome)
+                interval = timedelta(minutes=job.spec.interval_minutes
+                                     or deps.settings.news.poll_interval_minutes)
+                if isinstance(result.parsed, FeedError):
+                    outcome.error = str(result.parsed)
+                    paused = record_failure(
+                        feed, outcome.error, now, interval=interval,
+                        retry_after=result.retry_after,
+                        pause_after=deps.settings.fetch.failures_before_pause)
+                    if paused:
+                        await notify_paused(session, feed, now)
+                    log.warning("feed %s failed: %s", job.spec.url, outcome.error)
+                    continue
+                record_success(feed, result.meta, now, interval)
+                if result.parsed is None:
+                    outcome.not_modified = True
+                    continue
+                backlog[feed.id] = not feed.seeded
+                feed.seeded = True
+                feed.name = feed.name or result.parsed.title
+                for entry in result.parsed.entries:
+                    outcome.fetched += 1
+                    if not deps.on_topic(f"{entry.title}\n{entry.text}"):
+                        outcome.off_topic += 1
+                        continue
+                    work.append((feed, outcome, entry, result.parsed.title))
+            work.sort(key=lambda w: w[2].published)
+            for chunk in range(0, len(work), 500):
+                await self.store_entries(session, work[chunk:chunk + 500], backlog, report)
+        return outcomes
+
+    async def store_entries(self, session: AsyncSession,
+                            work: list[tuple[Feed, FeedOutcome, ParsedEntry, str]],
+                            backlog: dict[int, bool], report: IngestReport) -> None:
+        deps = self.deps
+        now = deps.clock.now()
+        max_age = timedelta(days=deps.settings.news.max_age_days)
+        entries = [w[2] for w in work]
+        urls = {e.url: canonical_url(unwrap_link(e.url, e.links)) for e in entries}
+        known = (await session.scalars(select(Article).where(or_(
+            Article.url.in_(set(urls.values())),
+            Article.guid.in_({e.guid for e in entries}))))).all()
+        by_url = {a.url: a for a in known}
+        by_guid = {(a.feed_id, a.guid): a for a in known}
+        created: list[Story] = []
+        fresh_stories: list[Story] = []
+        stories_loaded = False
+        for feed, outcome, entry, feed_title in work:
+            url = urls[entry.url]
+            title, outlet = split_outlet(entry.title, entry.outlet)
+            existing = by_guid.get((feed.id, entry.guid)) or by_url.get(url)
+            if existing is not None and not is_newer_version(existing, entry):
+                outcome.duplicates += 1  # the common case in a poll: costs no hashing
+                continue
+            sig = self.near.get_signature(f"{title}\n{entry.text}", entry.lang)
+            if existing is None:
+                await self.load_signatures(entry.published)
+                match = self.near.get_match(sig)
+                if match is not None:
+                    existing = await self._article(session, match[0])
+            fresh = not backlog[feed.id] and now - entry.published <= max_age
+            if existing is not None:
+                outcome.duplicates += 1
+                if existing.feed_id == feed.id and is_newer_version(existing, entry):
+                    outcome.updated += 1
+                    apply_update(existing, entry, title, now)
+                    existing.minhash = append_signature(existing.minhash,
+                                                        self.near.to_bytes(sig))
+                    self.near.add(self._key(existing), sig)
+                    story = await self._bump(session, existing, entry, fresh=fresh)
+                    if story is not None and fresh:
+                        fresh_stories.append(story)
+                continue
+            # Articles are not flushed one by one: the index keys new ones by object.
+            article = Article(
+                feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
+                source=outlet or feed.name or feed_title, lang=entry.lang,
+                published_at=entry.published, date_estimated=entry.date_estimated,
+                fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
+            session.add(article)
+            by_url[url] = by_guid[(feed.id, entry.guid)] = article
+            self.near.add(self._key(article), sig)
+            if not stories_loaded:
+                await self._load_stories(session, entries)
+                stories_loaded = True
+            story, is_new = await self._assign(session, article, title, entry.text)
+            outcome.new += 1
+            feed.items = (feed.items or 0) + 1
+            if is_new:
+                created.append(story)
+            if fresh:
+                story.newsworthy = True
+                fresh_stories.append(story)
         await session.flush()
-        story, created = await assign_story(session, article)
-        outcome.new += 1
-        feed.items += 1
-        if created:
-            report.new_stories.add(story.id)
-        if not backlog and now - entry.published <= max_age:
+        # Release this chunk's rows: the index keeps ids, not objects (bounded memory).
+        for token, pending in self.pending.items():
+            self.resolved[token] = pending.id
+        self.pending.clear()
+        for row in list(session.identity_map.values()):
+            if isinstance(row, Article):
+                session.expunge(row)
+        report.new_stories.update(s.id for s in created)
+        report.newsworthy.update(s.id for s in fresh_stories)
+
+    def _key(self, article: Article) -> int:
+        """The dedup index key of an article: its id, or a negative token until it has one
+        (articles are flushed per chunk, not one by one)."""
+        if article.id is not None:
+            return int(article.id)
+        token = -(len(self.pending) + len(self.resolved) + 1)
+        self.pending[token] = article
+        return token
+
+    async def _article(self, session: AsyncSession, key: int) -> Article | None:
+        if key < 0:
+            if key in self.pending:
+                return self.pending[key]
+            key = self.resolved[key]
+        return await session.get(Article, key)
+
+    async def _load_stories(self, session: AsyncSession, entries: list[ParsedEntry]) -> None:
+        lo = min(e.published for e in entries) - HORIZON
+        hi = max(e.published for e in entries) + HORIZON
+        if self.loaded_span and self.loaded_span[0] <= lo and hi <= self.loaded_span[1]:
+            return
+        rows = (await session.scalars(select(Story).where(
+            Story.latest_at >= lo, Story.first_at <= hi))).all()
+        missing = [s for s in rows if s.id not in self.stories]
+        if missing:
+            articles = (await session.execute(
+                select(Article.story_id, Article.title, Article.text, Article.published_at)
+                .where(Article.story_id.in_([s.id for s in missing]))
+                .order_by(Article.published_at))).tuples().all()
+            for story in missing:
+                self.story_rows[story.id] = story
+                self.stories.create(story.id, story.first_at)
+            for story_id, title, text, when in articles:
+                if story_id is not None:
+                    self.stories.add(story_id, get_features(f"{title}\n{text}"), when)
+        span = self.loaded_span
+        self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
+
+    async def _assign(self, session: AsyncSession, article: Article, title: str,
+                      text: str) -> tuple[Story, bool]:
+        features = get_features(f"{title}\n{text}")
+        when = article.published_at
+        state = self.stories.find(features, when, update=is_update_title(title))
+        if state is None:
+            story = Story(headline=title, first_at=when, latest_at=when, revision=1,
+                          newsworthy=False, created_at=article.fetched_at)
+            session.add(story)
+            await session.flush()  # the story's id; pending articles go in the same batch
+            self.story_rows[story.id] = story
+            self.stories.create(story.id, when)
+            self.stories.add(story.id, features, when)
+            article.story_id = story.id
+            return story, True
+        story = self.story_rows[int(state.key)]  # type: ignore[call-overload]
+        adds_facts = self.stories.add(story.id, features, when)
+        article.story_id = story.id
+        if when >= story.latest_at and adds_facts:
+            story.revision = (story.revision or 1) + 1
+        story.first_at = min(story.first_at, when)
+        story.latest_at = max(story.latest_at, when)
+        return story, False
+
+    async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry, *,
+                    fresh: bool) -> Story | None:
+        """An article of the story was updated: a new revision of the story."""
+        if article.story_id is None:
+            return None
+        story = self.story_rows.get(article.story_id) or await session.get(
+            Story, article.story_id)
+        if story is None:
+            return None
+        story.revision = (story.revision or 1) + 1
+        story.latest_at = max(story.latest_at, entry.published)
+        if fresh:
             story.newsworthy = True
-            report.newsworthy.add(story.id)
-    feed.seeded = True
+        return story
 
 
-def _is_update(existing: Article, entry: ParsedEntry) -> bool:
-    return bool(entry.text) and entry.text != existing.text and (
-        existing.updated_at is None or entry.published >= existing.published_at)
+def is_newer_version(existing: Article, entry: ParsedEntry) -> bool:
+    """Another version of a stored report from the same feed: different text, and not
+    older than the version we have (so the original, still listed, never wins back)."""
+    if not entry.text or entry.text == existing.text:
+        return False
+    return entry.published >= (existing.updated_at or existing.published_at)
 
 
-def _apply_update(article: Article, entry: ParsedEntry, now: datetime) -> None:
+def apply_update(article: Article, entry: ParsedEntry, title: str, now: datetime) -> None:
     article.previous_text = article.text
     article.text = entry.text
-    article.title = entry.title
-    article.update_count += 1
-    article.updated_at = now
-
-
-async def _bump_story(session: AsyncSession, story_id: int, now: datetime) -> None:
-    story = await session.get(Story, story_id)
-    if story is not None:
-        story.revision += 1
+    article.title = title
+    article.update_count = (article.update_count or 0) + 1
+    article.updated_at = entry.published if not entry.date_estimated else now

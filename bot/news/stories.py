@@ -1,55 +1,246 @@
-"""Group articles about the same development into stories."""
+"""Group articles about the same development into stories, across outlets and languages.
+
+Japanese and English reports share almost no tokens, so similarity is measured on
+language-neutral features instead: named people, places and subjects of the talks from a
+small bilingual gazetteer (リヤド = Riyadh), figures (175, 1,000), and days of the month
+mentioned in the text ("11日" = "11 March"). Each feature has a weight: Putin or a phone
+call say little on their own; Jeddah, Easter or 1,200 say a lot. An article joins the
+story whose features cover most of its own, weighted, and whose reports lie within a few
+days (a report marked as an update may reach further back); otherwise it starts a story.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from bot.store.models import Article, Story
-from bot.text.sentences import detect_lang
+from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
-#: Reports of one development arrive within this window of its first report.
-STORY_WINDOW = timedelta(hours=30)
-MIN_SIMILARITY = 0.08
+#: canonical feature -> (weight, surface forms in en and ja; en forms match at word starts)
+GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
+    "trump": (0.2, ("trump", "トランプ")),
+    "putin": (0.2, ("putin", "プーチン")),
+    "zelensky": (0.2, ("zelensk", "ゼレンスキー")),
+    "rubio": (0.8, ("rubio", "ルビオ")),
+    "lavrov": (0.8, ("lavrov", "ラブロフ")),
+    "witkoff": (0.8, ("witkoff", "ウィトコフ")),
+    "hegseth": (0.8, ("hegseth", "ヘグセス")),
+    "vance": (0.8, ("vance", "バンス")),
+    "fidan": (1.0, ("fidan", "フィダン")),
+    "medinsky": (1.0, ("medinsky", "メジンスキー")),
+    "umerov": (1.0, ("umerov", "ウメロフ")),
+    "europe": (1.0, ("european", "europe", "macron", "starmer", "merz", "meloni", "stubb",
+                     "von der leyen", "rutte", "欧州", "ヨーロッパ", "マクロン", "スターマー",
+                     "メルツ", "メローニ", "ストゥブ")),
+    "riyadh": (1.5, ("riyadh", "リヤド")),
+    "jeddah": (1.5, ("jeddah", "jiddah", "ジッダ", "ジェッダ")),
+    "saudi": (0.4, ("saudi", "サウジ")),
+    "istanbul": (1.2, ("istanbul", "イスタンブール")),
+    "turkey": (0.4, ("turkey", "türkiye", "turkish", "トルコ")),
+    "alaska": (1.5, ("alaska", "anchorage", "アラスカ", "アンカレジ")),
+    "white_house": (0.5, ("white house", "ホワイトハウス")),
+    "oval_office": (1.5, ("oval office", "執務室")),
+    "black_sea": (1.5, ("black sea", "maritime", "黒海")),
+    "minerals": (1.5, ("mineral", "鉱物")),
+    "reconstruction": (1.0, ("reconstruction", "復興")),
+    "energy": (0.8, ("energy", "エネルギー")),
+    "prisoners": (0.8, ("prisoner", "pows", "捕虜")),
+    "easter": (1.5, ("easter", "復活祭", "イースター")),
+    "guarantees": (1.2, ("security guarantee", "安全の保証")),
+    "memorandum": (1.0, ("memorand", "覚書")),
+    "bodies": (1.0, ("bodies", "remains of", "遺体")),
+    "phone": (0.5, ("phone", "電話")),
+    "summit": (0.5, ("summit", "首脳会談")),
+    "direct_talks": (1.0, ("direct talks", "直接協議", "直接交渉")),
+    "intelligence": (0.8, ("intelligence", "情報共有", "情報提供", "機密情報")),
+    "sanctions": (0.5, ("sanction", "制裁")),
+    "embassy": (1.0, ("embass", "大使館")),
+    "thirty_days": (1.0, ("30-day", "30 day", "30日間")),
+}
+NUMBER_WEIGHT = 1.0
+DAY_WEIGHT = 0.6
+#: Reports of one development arrive within this many days of the story's reports.
+NEAR = timedelta(days=1.5)
+HORIZON = timedelta(days=14)
+HALF_LIFE_DAYS = 1.5
+MIN_SCORE = 0.28
+#: Compare with a story's latest reports only (bounded cost for long-running stories).
+MAX_MEMBERS = 8
+
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
+           "november|december")
+_EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1,2}})\b")
+_JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)|月(\d{1,2})日")
+_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d])")
+_UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
+_WORD_START = re.compile(r"[a-z]")
+
+
+@dataclass(frozen=True)
+class Features:
+    weights: dict[str, float]
+    total: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "total", sum(self.weights.values()))
+
+
+def get_features(text: str) -> Features:
+    """Language-neutral features of a report (title and text)."""
+    norm = normalise(text)
+    found: dict[str, float] = {}
+    for key, (weight, forms) in GAZETTEER.items():
+        for form in forms:
+            if _contains(norm, form):
+                found[key] = weight
+                break
+    for match in _EN_DAY.finditer(norm):
+        found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
+    for match in _JA_DAY.finditer(norm):
+        found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
+    for match in _NUMBER.finditer(norm):
+        value = int(match.group(1).replace(",", ""))
+        if value >= 32 and not 1900 <= value <= 2100:
+            found[f"n:{value}"] = NUMBER_WEIGHT
+    return Features(found)
+
+
+def _contains(text: str, form: str) -> bool:
+    """Latin forms match at the start of a word ("putin" in "putin's", not "sputinik")."""
+    if not _WORD_START.match(form):
+        return form in text
+    start = text.find(form)
+    while start != -1:
+        if start == 0 or not text[start - 1].isalnum():
+            return True
+        start = text.find(form, start + 1)
+    return False
+
+
+def is_update_title(title: str) -> bool:
+    return bool(_UPDATE.match(title))
+
+
+def feature_similarity(a: Features, b: Features) -> float:
+    """Weighted Jaccard of two reports' features (a feature weighs the same in every
+    report, so the union is the two totals minus the shared weight)."""
+    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (
+        b.weights, a.weights)
+    shared = sum(w for k, w in small.items() if k in large)
+    union = a.total + b.total - shared
+    return shared / union if union > 0 else 0.0
 
 
 def similarity(a: str, b: str) -> float:
+    """Token Jaccard of two texts (same language only); used to compare headlines."""
     ta, tb = set(tokens(a)), set(tokens(b))
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
-async def assign_story(session: AsyncSession, article: Article) -> tuple[Story, bool]:
-    """Attach ``article`` to the story it belongs to, creating one when none fits.
+def days_mentioned(when: datetime) -> set[str]:
+    """Day-of-month features a later report would use to refer back to ``when``
+    (reports are dated in several time zones, so the neighbouring days count too)."""
+    return {f"day:{(when + timedelta(hours=h)).day}" for h in (-12, 0, 12)}
 
-    Returns:
-        The story and whether it was created.
-    """
-    lo, hi = article.published_at - STORY_WINDOW, article.published_at + STORY_WINDOW
-    candidates = (await session.scalars(
-        select(Story).where(Story.first_at >= lo, Story.first_at <= hi)
-    )).all()
-    best: Story | None = None
-    best_score = -1.0
-    for story in candidates:
-        score = similarity(story.headline, f"{article.title} {article.text[:300]}")
-        # Another language shares no tokens; the time window alone groups it.
-        same_lang = detect_lang(story.headline) == article.lang
-        if same_lang and score < MIN_SIMILARITY:
-            continue
-        if score > best_score:
-            best, best_score = story, score
-    if best is not None:
-        article.story_id = best.id
-        best.first_at = min(best.first_at, article.published_at)
-        best.latest_at = max(best.latest_at, article.published_at)
-        return best, False
-    story = Story(headline=article.title, first_at=article.published_at,
-                  latest_at=article.published_at, created_at=article.fetched_at)
-    session.add(story)
-    await session.flush()
-    article.story_id = story.id
-    return story, True
 
+@dataclass
+class StoryState:
+    """What the clustering needs to know about a story, kept in memory during a poll."""
+
+    key: object
+    first: datetime
+    latest: datetime
+    members: list[Features] = field(default_factory=list)
+    #: Day-of-month features a report referring back to the first report would carry.
+    first_days: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.first_days = days_mentioned(self.first)
+
+    def add(self, features: Features, when: datetime) -> bool:
+        """Add a report; True when it brings features the story did not have."""
+        known = set().union(*(m.weights for m in self.members)) if self.members else set()
+        new = sum(w for k, w in features.weights.items() if k not in known)
+        self.members.append(features)
+        if when < self.first:
+            self.first_days = days_mentioned(when)
+        self.first, self.latest = min(self.first, when), max(self.latest, when)
+        return new >= NUMBER_WEIGHT
+
+
+def score(story: StoryState, features: Features, when: datetime, *,
+          update: bool = False) -> float:
+    """Average-link similarity of a report to a story's reports, decayed by how many days
+    it lies after the story's first report (unless it says it updates, or refers back to
+    the day of, the story's first report)."""
+    if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
+        return 0.0
+    members = story.members[-MAX_MEMBERS:]
+    value = sum(feature_similarity(features, m) for m in members) / len(members)
+    refers_back = not story.first_days.isdisjoint(features.weights)
+    gap = abs(when - story.first) - NEAR
+    days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
+    if refers_back:
+        days /= 2
+    return value * math.pow(0.5, days / HALF_LIFE_DAYS)
+
+
+def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
+               update: bool = False) -> StoryState | None:
+    best: StoryState | None = None
+    best_score = MIN_SCORE
+    for story in stories:
+        value = score(story, features, when, update=update)
+        if value >= best_score:
+            best, best_score = story, value
+    return best
+
+
+#: Features at least this heavy are indexed to find candidate stories quickly.
+INDEX_WEIGHT = 0.5
+
+
+class StoryIndex:
+    """Stories of one poll, with an inverted index from (distinctive feature, week) to
+    stories, so a report is only compared with stories near it in time that share a
+    feature with it, not with every story."""
+
+    def __init__(self) -> None:
+        self.states: dict[int, StoryState] = {}
+        self._by_feature: dict[tuple[str, int], set[int]] = {}
+
+    def __contains__(self, story_id: int) -> bool:
+        return story_id in self.states
+
+    def get_state(self, story_id: int) -> StoryState | None:
+        return self.states.get(story_id)
+
+    def create(self, story_id: int, when: datetime) -> StoryState:
+        state = self.states[story_id] = StoryState(story_id, when, when)
+        return state
+
+    def add(self, story_id: int, features: Features, when: datetime) -> bool:
+        """Add a report to a story; True when it brings features the story lacked."""
+        week = _week(when)
+        for key, weight in features.weights.items():
+            if weight >= INDEX_WEIGHT:
+                self._by_feature.setdefault((key, week), set()).add(story_id)
+        return self.states[story_id].add(features, when)
+
+    def find(self, features: Features, when: datetime, *,
+             update: bool = False) -> StoryState | None:
+        weeks = range(_week(when - HORIZON), _week(when + HORIZON) + 1)
+        ids: set[int] = set()
+        for key, weight in features.weights.items():
+            if weight >= INDEX_WEIGHT:
+                for week in weeks:
+                    ids |= self._by_feature.get((key, week), set())
+        return best_story((self.states[i] for i in ids), features, when, update=update)
+
+
+def _week(when: datetime) -> int:
+    return int(when.timestamp() // (7 * 86400))

@@ -2,6 +2,8 @@
 
 A tiny recursive-descent parser instead of user regular expressions, so no input can make
 matching slow (no ReDoS): matching is substring search on NFKC-normalised, case-folded text.
+Latin words and phrases match whole words ("war" is not in "software"); a trailing ``*``
+matches any ending ("negotiat*"). Japanese has no spaces, so Japanese terms match anywhere.
 """
 
 from __future__ import annotations
@@ -124,8 +126,34 @@ class _Parser:
             self.pos += 1
             return inner
         if kind == "word":
-            needle = normalise(value)
+            prefix = value.endswith("*") and len(value) > 1
+            needle = normalise(value[:-1] if prefix else value)
             if not needle:
                 raise self._fail('empty phrase ""')
-            return lambda text: needle in text
+            return word_matcher(needle, prefix=prefix)
         raise self._fail(f"unexpected {value!r}")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def word_matcher(needle: str, *, prefix: bool = False) -> Matcher:
+    """Substring search that, for ASCII letters or digits at either end of ``needle``,
+    requires a word boundary there. Linear in the text: str.find and a neighbour check."""
+    left = _is_word_char(needle[0])
+    right = _is_word_char(needle[-1]) and not prefix
+    if not left and not right:
+        return lambda text: needle in text
+
+    def match(text: str) -> bool:
+        start = text.find(needle)
+        while start != -1:
+            end = start + len(needle)
+            if (not left or start == 0 or not _is_word_char(text[start - 1])) and (
+                    not right or end == len(text) or not _is_word_char(text[end])):
+                return True
+            start = text.find(needle, start + 1)
+        return False
+
+    return match

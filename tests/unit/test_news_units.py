@@ -1,0 +1,79 @@
+"""Small pure parts of the pipeline: topic words, backoff, SSRF checks, shingles, features."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot.errors import FeedError
+from bot.news.dedup import NearDuplicates, append_signature, shingles
+from bot.news.guard import check_url, is_public_address
+from bot.news.pipeline import backoff_delay
+from bot.news.stories import feature_similarity, get_features, is_update_title
+from bot.news.topic import compile_expression
+
+
+def test_ascii_words_match_whole_words_japanese_anywhere() -> None:
+    expr = compile_expression('(war OR negotiat* OR "peace talks") AND NOT Gaza OR 停戦')
+    assert expr.matches("The War in Ukraine") and expr.matches("negotiations resume")
+    assert not expr.matches("software award") and not expr.matches("warfare")
+    assert not expr.matches("war in Gaza") and expr.matches("ウクライナ停戦")
+    assert not expr.matches("peace talksx")
+    # Pathological input stays linear (no regular expression is built from user text).
+    assert not compile_expression("aaaaaaaaab").matches("a" * 200_000)
+
+
+def test_backoff_grows_with_jitter_and_honours_retry_after() -> None:
+    base = timedelta(minutes=15)
+    delays = [backoff_delay(n, interval=base, seed="u") for n in range(1, 8)]
+    assert base * 0.5 <= delays[0] <= base
+    assert delays[3] > delays[0] and max(delays) <= timedelta(hours=6)
+    assert backoff_delay(1, interval=base, seed="u") == delays[0]  # deterministic per feed
+    assert backoff_delay(1, interval=base, seed="v") != delays[0]  # spread across feeds
+    assert backoff_delay(1, interval=base, seed="u", retry_after=7200) == timedelta(hours=2)
+
+
+@pytest.mark.parametrize("address,public", [
+    ("8.8.8.8", True), ("127.0.0.1", False), ("10.1.2.3", False), ("192.168.0.1", False),
+    ("169.254.169.254", False), ("224.0.0.1", False), ("::1", False), ("fe80::1", False),
+    ("::ffff:127.0.0.1", False), ("0.0.0.0", False), ("240.0.0.1", False),
+    ("2001:4860:4860::8888", True),
+])
+def test_public_addresses(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+def test_check_url() -> None:
+    check_url("https://example.com/feed", allow_hosts=())
+    check_url("http://feeds.test/x", allow_hosts=("feeds.test",))
+    for bad in ("ftp://example.com/x", "http://127.0.0.1/x", "http:///x", "gopher://a/b"):
+        with pytest.raises(FeedError):
+            check_url(bad, allow_hosts=())
+
+
+def test_shingles_and_near_duplicates() -> None:
+    assert len(shingles("one two three four", "en")) == 2
+    assert len(shingles("ウクライナ停戦", "ja")) == 3
+    text = " ".join(f"word{i}" for i in range(120))
+    edited = text.replace("word7 ", "changed ").replace("word70 ", "other ")
+    near = NearDuplicates()
+    near.add(1, near.get_signature(text, "en"))
+    match = near.get_match(near.get_signature(edited, "en"))
+    assert match is not None and match[0] == 1 and match[1] > 0.8
+    assert near.get_match(near.get_signature("an unrelated report entirely", "en")) is None
+    sig = near.to_bytes(near.get_signature(text, "en"))
+    assert len(append_signature(sig * 4, sig)) == len(sig) * 4
+    again = NearDuplicates()
+    again.add_many([(9, sig + sig)])
+    assert again.get_match(near.get_signature(edited, "en")) == (9, pytest.approx(match[1]))
+
+
+def test_story_features_cross_languages() -> None:
+    en = get_features("Russia and Ukraine agree in Istanbul to swap 1,200 prisoners on 23 July")
+    ja = get_features("ロシアとウクライナは23日、イスタンブールで捕虜1200人ずつの交換で合意")
+    other = get_features("Putin declares an Easter truce; Zelensky doubts it")
+    assert {"istanbul", "prisoners", "n:1200", "day:23"} <= en.weights.keys() & ja.weights.keys()
+    assert feature_similarity(en, ja) > 0.8 > 0.1 > feature_similarity(en, other)
+    assert is_update_title("Update: swap completed") and is_update_title("【更新】交換が完了")
+    assert not is_update_title("Kremlin rejects US update on talks")
