@@ -249,7 +249,8 @@ class BotApp:
             return
         scheduler.resume()
         self.metrics.leader.set(1)
-        for step in (self.catch_up, self.digest, self.poll, partial(self.sync_jobs, scheduler)):
+        for step in (self.catch_up, self.digest, partial(self.poll, force=True),
+                     partial(self.sync_jobs, scheduler)):
             try:
                 await step()
             except Exception:

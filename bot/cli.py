@@ -118,7 +118,8 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     console_only = all(p.name == "console" for p in platforms)
     async with BotApp(settings, platforms=platforms) as app:
         if app.leader.solo:  # elected leaders poll when elected
-            await app.poll()
+            # Fresh news at start; conditional GET keeps it cheap for feeds that did not change.
+            await app.poll(force=True)
         if console_only:
             await app.ensure_subscription("console", "console")
         await app.serve(until_platforms_close=console_only)

@@ -27,7 +27,7 @@ MIN_COVERAGE = 0.5
 #: In a thread or after a previous answer, the story's own articles need less.
 SCOPED_COVERAGE = 0.2
 #: Other articles join the best one when they score at least this share of it.
-RELATIVE_SCORE = 0.55
+RELATIVE_SCORE = 0.5
 MAX_ARTICLES = 3
 #: Supporting articles may match less of the question than the best one.
 SECONDARY = 0.6

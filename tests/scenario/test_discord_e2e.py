@@ -414,8 +414,8 @@ async def test_hostile_question_text_pings_no_one(tmp_path: Path, polled_db: Pat
 
 
 FOLLOWUP_ENTRY = (
-    "<entry>\n<title>Zelensky and European leaders press Trump on security guarantees after "
-    "White House talks</title>\n"
+    "<entry>\n<title>Update: Zelensky and European leaders press Trump on security guarantees "
+    "after the White House talks</title>\n"
     '<link rel="alternate" type="text/html" href="https://demo.ceasefire-bot.example/'
     'meridian-daily/world/2025/08/20/security-guarantees-followup"/>\n'
     "<id>tag:demo.ceasefire-bot.example,2025:meridian-daily/0820-guarantees</id>\n"
