@@ -70,5 +70,5 @@ def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAda
         adapters += discord_adapters(settings, options)
         adapters += loopback_adapters(settings, options)
     if not adapters:
-        adapters.append(ConsoleAdapter(zone=settings.zone, lang=settings.language))
+        adapters.append(ConsoleAdapter(zone=settings.zone))
     return adapters

@@ -30,12 +30,11 @@ class ConsoleAdapter(PlatformAdapter):
     name = "console"
 
     def __init__(self, *, zone: ZoneInfo, stdin: TextIO | None = None,
-                 out: TextIO | None = None, lang: str = "ja") -> None:
+                 out: TextIO | None = None) -> None:
         super().__init__()
         self.zone = zone
         self.stdin = stdin or sys.stdin
         self.out = out or sys.stdout
-        self.lang = lang
         self._ids = itertools.count(1)
         self._closed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -108,7 +107,7 @@ class ConsoleAdapter(PlatformAdapter):
 
     async def handle_line(self, line: str) -> None:
         """Run one typed line: ``/command args``, or a bare question (treated as ``ask``)."""
-        request = to_request(line, lang=self.lang)
+        request = to_request(line)
         self._echo(line)
         if self.on_request is None:
             return
@@ -116,7 +115,7 @@ class ConsoleAdapter(PlatformAdapter):
         await self.send(Target(CHANNEL), result)
 
 
-def to_request(line: str, *, lang: str | None = None) -> Request:
+def to_request(line: str) -> Request:
     """Translate a typed line into a Request (pure: tested without a terminal)."""
     text = line.strip()
     if text.startswith("/"):
@@ -125,7 +124,6 @@ def to_request(line: str, *, lang: str | None = None) -> Request:
     else:
         command, rest = "ask", text
     return Request(platform="console", command=command, text=rest, kind="command",
-                   user_id=USER, channel_id=CHANNEL, can_manage=True,
-                   lang="ja" if lang == "ja" else "en" if lang == "en" else None)
+                   user_id=USER, channel_id=CHANNEL, can_manage=True)
 
 
