@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 ChannelKey = tuple[str, str]
 
+#: Parsed payloads the sender keeps (see ``Sender._load``).
+PART_CACHE = 256
+
 
 @dataclass(frozen=True)
 class Claimed:
@@ -111,6 +114,17 @@ class Sender:
         self._stopping = False
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.journal = Journal(sessions)
+        #: Parsed payloads (parts are frozen values): a fan-out sends one part to many
+        #: channels, so it is validated once rather than once per row.
+        self._parts: dict[str, Part] = {}
+
+    def _load(self, payload: str) -> Part:
+        part = self._parts.get(payload)
+        if part is None:
+            if len(self._parts) >= PART_CACHE:
+                self._parts.clear()
+            part = self._parts[payload] = load_part(payload)
+        return part
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
@@ -367,7 +381,7 @@ class Sender:
                                                    lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
-                            load_part(info.payload), info.started, open_parent)
+                            self._load(info.payload), info.started, open_parent)
         mine = (Delivery.id == row_id, Delivery.status == "claimed",
                 Delivery.claimed_by == self.worker)
 
@@ -403,7 +417,7 @@ class Sender:
                                  lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
-                            load_part(info.payload), info.started, open_parent)
+                            self._load(info.payload), info.started, open_parent)
 
         return await self.journal.write(op)
 
