@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.model import Part, dump_part
@@ -69,6 +70,10 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetim
     stmt = insert(Delivery).values(values).on_conflict_do_nothing(index_elements=["key"])
     result = await session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+#: Row ids per claiming UPDATE (well inside SQLite's bound-parameter limit).
+CLAIM_CHUNK = 500
 
 
 def shard_clause(platform: str, shards: Shards):  # type: ignore[no-untyped-def]
@@ -171,10 +176,19 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
         seen = {r.id for r in rows}
         rows += [c for c in (await session.scalars(children)).all() if c.id not in seen]
         rows.sort(key=lambda r: r.id)
+    # One UPDATE per chunk of ids instead of a flush of one UPDATE per row object; the
+    # loaded objects are then given the same values as already-committed state.
+    lease_until = now + lease
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), CLAIM_CHUNK):
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_(ids[start:start + CLAIM_CHUNK]))
+            .values(status="claimed", claimed_by=worker, lease_until=lease_until)
+            .execution_options(synchronize_session=False))
     for row in rows:
-        row.status = "claimed"
-        row.claimed_by = worker
-        row.lease_until = now + lease
+        set_committed_value(row, "status", "claimed")
+        set_committed_value(row, "claimed_by", worker)
+        set_committed_value(row, "lease_until", lease_until)
     return rows
 
 
