@@ -6,10 +6,13 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Integer,
+    Row,
+    Table,
     and_,
     cast,
     exists,
@@ -25,7 +28,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.model import Part, dump_part
@@ -71,6 +73,8 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetim
     result = await session.execute(stmt)
     return int(getattr(result, "rowcount", 0) or 0)
 
+
+DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 
 #: Row ids per claiming UPDATE (well inside SQLite's bound-parameter limit).
 CLAIM_CHUNK = 500
@@ -127,8 +131,11 @@ def due_query(now: datetime, platforms: Sequence[str], limit: int, *,  # type: i
 async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
                 now: datetime, limit: int = 100, lease: timedelta = LEASE,
                 shards: Mapping[str, Shards] | None = None,
-                channels: int | None = None) -> list[Delivery]:
+                channels: int | None = None) -> list[Row[Any]]:
     """Claim due rows for ``worker`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+
+    Returns plain rows (the ``deliveries`` columns as read before claiming): loading ORM
+    objects costs more than the claim itself in a big fan-out.
 
     The thread replies of a post claimed here are claimed with it (they follow their post
     in the channel's order), so a post and its thread go out in one pass. On PostgreSQL
@@ -141,7 +148,8 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
     postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
     if postgres:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
-    query = due_query(now, platforms, limit, worker=worker, shards=shards)
+    query = due_query(now, platforms, limit, worker=worker,
+                      shards=shards).with_only_columns(*DELIVERIES.c)
     if channels is not None:
         conditions = due_conditions(now, platforms, worker=worker, shards=shards)
         picked = (await session.execute(
@@ -154,7 +162,7 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
             [tuple(p) for p in picked]))
     if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
-    rows = list((await session.scalars(query)).all())
+    rows = list((await session.execute(query)).all())
     if channels is not None:
         # An even share per channel: the rest of a long queue is left for the next claim.
         cap = max(1, -(-limit // channels))
@@ -167,17 +175,16 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
         rows = kept
     roots = [r.key for r in rows]
     if roots:
-        children = (select(Delivery)
+        children = (select(*DELIVERIES.c)
                     .where(Delivery.parent_key.in_(roots), Delivery.status == "pending",
                            Delivery.next_attempt_at <= now)
                     .order_by(Delivery.id))
         if postgres:
             children = children.with_for_update(skip_locked=True, of=Delivery)
         seen = {r.id for r in rows}
-        rows += [c for c in (await session.scalars(children)).all() if c.id not in seen]
+        rows += [c for c in (await session.execute(children)).all() if c.id not in seen]
         rows.sort(key=lambda r: r.id)
-    # One UPDATE per chunk of ids instead of a flush of one UPDATE per row object; the
-    # loaded objects are then given the same values as already-committed state.
+    # One UPDATE per chunk of ids (not one per row).
     lease_until = now + lease
     ids = [r.id for r in rows]
     for start in range(0, len(ids), CLAIM_CHUNK):
@@ -185,10 +192,6 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
             update(Delivery).where(Delivery.id.in_(ids[start:start + CLAIM_CHUNK]))
             .values(status="claimed", claimed_by=worker, lease_until=lease_until)
             .execution_options(synchronize_session=False))
-    for row in rows:
-        set_committed_value(row, "status", "claimed")
-        set_committed_value(row, "claimed_by", worker)
-        set_committed_value(row, "lease_until", lease_until)
     return rows
 
 
