@@ -445,7 +445,7 @@ class Sender:
                                      posted=posted)
         if root:
             self._parents.setdefault((info.platform, info.channel_id), {})[info.key] = (
-                ref.message_id, ref.thread_id, _thread_title(info.payload))
+                ref.message_id, ref.thread_id, _thread_title(info.payload, self._load))
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)
@@ -506,9 +506,9 @@ class Sender:
             channel_id=sub.channel_id, part=notice)], now)
 
 
-def _thread_title(payload: str) -> str:
+def _thread_title(payload: str, load: Callable[[str], Part] = load_part) -> str:
     try:
-        part = load_part(payload)
+        part = load(payload)
     except ValueError:
         return "Q&A"
     return str(getattr(part, "headline", None) or getattr(part, "title", None) or "Q&A")[:100]
