@@ -6,10 +6,13 @@ import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     Integer,
+    Row,
+    Table,
     and_,
     cast,
     exists,
@@ -71,6 +74,12 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetim
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
+
+#: Row ids per claiming UPDATE (well inside SQLite's bound-parameter limit).
+CLAIM_CHUNK = 500
+
+
 def shard_clause(platform: str, shards: Shards):  # type: ignore[no-untyped-def]
     """Rows of ``platform`` whose space (the subscription's guild) is in ``shards``."""
     space = (select(Subscription.space_id)
@@ -122,8 +131,11 @@ def due_query(now: datetime, platforms: Sequence[str], limit: int, *,  # type: i
 async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
                 now: datetime, limit: int = 100, lease: timedelta = LEASE,
                 shards: Mapping[str, Shards] | None = None,
-                channels: int | None = None) -> list[Delivery]:
+                channels: int | None = None) -> list[Row[Any]]:
     """Claim due rows for ``worker`` (``FOR UPDATE SKIP LOCKED`` on PostgreSQL).
+
+    Returns plain rows (the ``deliveries`` columns as read before claiming): loading ORM
+    objects costs more than the claim itself in a big fan-out.
 
     The thread replies of a post claimed here are claimed with it (they follow their post
     in the channel's order), so a post and its thread go out in one pass. On PostgreSQL
@@ -136,7 +148,8 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
     postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
     if postgres:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
-    query = due_query(now, platforms, limit, worker=worker, shards=shards)
+    query = due_query(now, platforms, limit, worker=worker,
+                      shards=shards).with_only_columns(*DELIVERIES.c)
     if channels is not None:
         conditions = due_conditions(now, platforms, worker=worker, shards=shards)
         picked = (await session.execute(
@@ -149,7 +162,7 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
             [tuple(p) for p in picked]))
     if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
-    rows = list((await session.scalars(query)).all())
+    rows = list((await session.execute(query)).all())
     if channels is not None:
         # An even share per channel: the rest of a long queue is left for the next claim.
         cap = max(1, -(-limit // channels))
@@ -162,19 +175,23 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
         rows = kept
     roots = [r.key for r in rows]
     if roots:
-        children = (select(Delivery)
+        children = (select(*DELIVERIES.c)
                     .where(Delivery.parent_key.in_(roots), Delivery.status == "pending",
                            Delivery.next_attempt_at <= now)
                     .order_by(Delivery.id))
         if postgres:
             children = children.with_for_update(skip_locked=True, of=Delivery)
         seen = {r.id for r in rows}
-        rows += [c for c in (await session.scalars(children)).all() if c.id not in seen]
+        rows += [c for c in (await session.execute(children)).all() if c.id not in seen]
         rows.sort(key=lambda r: r.id)
-    for row in rows:
-        row.status = "claimed"
-        row.claimed_by = worker
-        row.lease_until = now + lease
+    # One UPDATE per chunk of ids (not one per row).
+    lease_until = now + lease
+    ids = [r.id for r in rows]
+    for start in range(0, len(ids), CLAIM_CHUNK):
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_(ids[start:start + CLAIM_CHUNK]))
+            .values(status="claimed", claimed_by=worker, lease_until=lease_until)
+            .execution_options(synchronize_session=False))
     return rows
 
 

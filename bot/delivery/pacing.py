@@ -49,8 +49,18 @@ class SlidingWindow:
             return float("inf")
         return self._stamps[0] + self.period - now
 
+    def try_acquire(self) -> bool:
+        """Take a slot now if one is free and nobody is queued for one (no await: the
+        common case of a fan-out costs no lock, no event and no timer)."""
+        if self._lock.locked() or self.get_delay() > 0:
+            return False
+        self._in_flight += 1
+        return True
+
     async def acquire(self) -> None:
         """Take a slot; MUST be followed by ``release()`` once the call returned."""
+        if self.try_acquire():
+            return
         async with self._lock:
             while (delay := self.get_delay()) > 0:
                 self._freed.clear()
@@ -116,19 +126,41 @@ class Pacer:
     async def slot(self, target: Target, *, message: bool = True) -> AsyncIterator[None]:
         """Hold a slot for one call to ``target`` while it runs. ``message``: it posts a
         message (counts against the channel window); other calls only count globally."""
-        async with AsyncExitStack() as stack:
-            c = self.limits.channel_calls
-            if message and c:
-                key = self.channel_key(target)
-                window = self._channels.get(key)
-                if window is None:
-                    self._prune()
-                    window = self._channels[key] = SlidingWindow(
-                        c, self.limits.channel_period * (1 + self.margin))
-                await stack.enter_async_context(window.slot())
-            if self._global is not None:
-                await stack.enter_async_context(self._global.slot())
-            yield
+        window = self._channel_window(target) if message else None
+        glob = self._global
+        if glob is not None and not isinstance(glob, SlidingWindow):
+            async with AsyncExitStack() as stack:  # a shared window: only its slot() exists
+                if window is not None:
+                    await stack.enter_async_context(window.slot())
+                await stack.enter_async_context(glob.slot())
+                yield
+            return
+        # Local windows (the usual case): taken directly, without a context stack.
+        if window is not None:
+            await window.acquire()
+        try:
+            if glob is not None:
+                await glob.acquire()
+            try:
+                yield
+            finally:
+                if glob is not None:
+                    glob.release()
+        finally:
+            if window is not None:
+                window.release()
+
+    def _channel_window(self, target: Target) -> SlidingWindow | None:
+        c = self.limits.channel_calls
+        if not c:
+            return None
+        key = self.channel_key(target)
+        window = self._channels.get(key)
+        if window is None:
+            self._prune()
+            window = self._channels[key] = SlidingWindow(
+                c, self.limits.channel_period * (1 + self.margin))
+        return window
 
     def _prune(self) -> None:
         # Forget idle channel windows so a long run over many channels stays small.

@@ -42,6 +42,9 @@ log = logging.getLogger(__name__)
 
 ChannelKey = tuple[str, str]
 
+#: Parsed payloads the sender keeps (see ``Sender._load``).
+PART_CACHE = 256
+
 
 @dataclass(frozen=True)
 class Claimed:
@@ -111,6 +114,17 @@ class Sender:
         self._stopping = False
         self._heartbeat_task: asyncio.Task[None] | None = None
         self.journal = Journal(sessions)
+        #: Parsed payloads (parts are frozen values): a fan-out sends one part to many
+        #: channels, so it is validated once rather than once per row.
+        self._parts: dict[str, Part] = {}
+
+    def _load(self, payload: str) -> Part:
+        part = self._parts.get(payload)
+        if part is None:
+            if len(self._parts) >= PART_CACHE:
+                self._parts.clear()
+            part = self._parts[payload] = load_part(payload)
+        return part
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
@@ -367,7 +381,7 @@ class Sender:
                                                    lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
-                            load_part(info.payload), info.started, open_parent)
+                            self._load(info.payload), info.started, open_parent)
         mine = (Delivery.id == row_id, Delivery.status == "claimed",
                 Delivery.claimed_by == self.worker)
 
@@ -403,7 +417,7 @@ class Sender:
                                  lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
-                            load_part(info.payload), info.started, open_parent)
+                            self._load(info.payload), info.started, open_parent)
 
         return await self.journal.write(op)
 
@@ -431,7 +445,7 @@ class Sender:
                                      posted=posted)
         if root:
             self._parents.setdefault((info.platform, info.channel_id), {})[info.key] = (
-                ref.message_id, ref.thread_id, _thread_title(info.payload))
+                ref.message_id, ref.thread_id, _thread_title(info.payload, self._load))
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)
@@ -492,9 +506,9 @@ class Sender:
             channel_id=sub.channel_id, part=notice)], now)
 
 
-def _thread_title(payload: str) -> str:
+def _thread_title(payload: str, load: Callable[[str], Part] = load_part) -> str:
     try:
-        part = load_part(payload)
+        part = load(payload)
     except ValueError:
         return "Q&A"
     return str(getattr(part, "headline", None) or getattr(part, "title", None) or "Q&A")[:100]

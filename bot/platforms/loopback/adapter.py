@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import aiohttp
+from yarl import URL
 
 from bot.errors import PlatformError
 from bot.model import Part, Request, Result
@@ -25,6 +27,12 @@ log = logging.getLogger(__name__)
 PERMANENT = {"channel_not_found", "not_in_channel", "missing_permission", "bot_removed",
              "is_archived", "thread_not_found"}
 
+
+#: Request headers of a message post (the body is encoded here, once, with ``json.dumps``).
+JSON_HEADERS = {"Content-Type": "application/json"}
+
+#: Rendered texts kept per adapter: a fan-out sends the same part to many channels.
+RENDER_CACHE = 256
 
 COMMAND_NAMES = {"ask", "latest", "timeline", "sources", "subscribe", "unsubscribe", "help"}
 
@@ -69,6 +77,8 @@ class LoopbackAdapter(PlatformAdapter):
         self.limits = RateLimits()
         self._http: aiohttp.ClientSession | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._messages_url = URL(f"{self.url}/api/messages")
+        self._rendered: dict[object, list[tuple[str, bool]]] = {}
 
     @property
     def http(self) -> aiohttp.ClientSession:
@@ -101,7 +111,7 @@ class LoopbackAdapter(PlatformAdapter):
     async def send(self, target: Target, result: Result | Part, *,
                    key: str | None = None) -> MessageRef:
         first: MessageRef | None = None
-        for i, (text, threaded) in enumerate(render_result(result, self.zone)):
+        for i, (text, threaded) in enumerate(self._render(result)):
             thread = target.thread_id or (first.message_id if threaded and first else None)
             part_key = key if i == 0 else (f"{key}#{i}" if key else None)
             ref = await self._post(target.channel_id, thread, text, part_key)
@@ -109,15 +119,30 @@ class LoopbackAdapter(PlatformAdapter):
         assert first is not None
         return first
 
+    def _render(self, result: Result | Part) -> list[tuple[str, bool]]:
+        """Render once per part (frozen values, rendered in the adapter's zone): one update
+        goes to many channels."""
+        try:
+            hit = self._rendered.get(result)
+        except TypeError:  # an unhashable result: render it every time
+            return render_result(result, self.zone)
+        if hit is None:
+            if len(self._rendered) >= RENDER_CACHE:
+                self._rendered.clear()
+            hit = self._rendered[result] = render_result(result, self.zone)
+        return hit
+
     async def _post(self, channel: str, thread: str | None, text: str,
                     key: str | None) -> MessageRef:
         payload: dict[str, Any] = {"channel": channel, "thread": thread, "text": text}
         if key:
             payload["metadata"] = {"event_type": "ceasefire_delivery", "key": key}
         try:
-            async with self.http.post(f"{self.url}/api/messages", json=payload) as resp:
-                body = await resp.json(content_type=None)
+            async with self.http.post(self._messages_url, data=json.dumps(payload).encode(),
+                                      headers=JSON_HEADERS) as resp:
+                raw = await resp.read()
                 status = resp.status
+            body = json.loads(raw) if raw else {}
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise PlatformError(f"disconnected ({type(exc).__name__})",
                                 code="disconnected") from exc
