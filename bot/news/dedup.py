@@ -27,9 +27,9 @@ _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 
 
-def _hash(data: bytes) -> int:
-    # Stable across processes (unlike hash()), cheap, and 32 bits like datasketch's default.
-    return zlib.crc32(data)
+#: Stable across processes (unlike hash()), cheap, and 32 bits like datasketch's default.
+#: The C function itself, not a Python wrapper: it runs once per shingle.
+_hash = zlib.crc32
 
 
 def shingles(text: str, lang: str) -> set[bytes]:
