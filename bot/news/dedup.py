@@ -105,13 +105,16 @@ class NearDuplicates:
         copy of the original is still recognised after the article was updated).
 
         ``article`` is its id, or any hashable stand-in while it has none yet."""
+        self._add_values(article, sig.hashvalues)
+
+    def _add_values(self, article: Hashable, hashvalues: Any) -> None:
         key = (article, len(self._versions.get(article, ())))
         self._versions.setdefault(article, []).append(key)
         row = len(self._keys)
         if row % _BLOCK == 0:
             self._blocks.append(np.empty((_BLOCK, self.num_perm), dtype=np.uint64))
         values = self._blocks[-1][row % _BLOCK]
-        values[:] = sig.hashvalues
+        values[:] = hashvalues
         self._keys.append(key)
         if self._buffered == _BUFFER:
             self._merge()
@@ -123,7 +126,10 @@ class NearDuplicates:
         size = self.num_perm * 8
         for article_id, data in rows:
             for start in range(0, len(data or b"") - size + 1, size):
-                self.add(article_id, self.from_bytes(data[start:start + size]))
+                # Straight from the stored bytes: no MinHash object per stored signature.
+                self._add_values(article_id, np.frombuffer(data, dtype=np.uint64,
+                                                           count=self.num_perm,
+                                                           offset=start))
 
     def get_match(self, sig: MinHash) -> tuple[Any, float] | None:
         """The most similar indexed article at or above the threshold, with its Jaccard."""
