@@ -301,8 +301,15 @@ class _Store:
         self.signature_days: set[date] = set()
         self.pending: dict[int, Article] = {}
         self.resolved: dict[int, int] = {}
-        #: Story rows of the poll's session, by id (the poll stores in one session).
+        #: Story rows of the poll's session by their key in the story index: the id of a
+        #: story loaded from the database, a negative token for one created in this poll
+        #: (stories are inserted per chunk, not one by one, so they have no id at first).
         self.story_rows: dict[int, Story] = {}
+        #: Index key of each story created in this poll, by id once it has one.
+        self.story_keys: dict[int, int] = {}
+        #: This chunk's new articles (added to the session at the chunk's end, once their
+        #: stories have ids) with the index key of their story.
+        self.new_articles: dict[int, tuple[Article, int]] = {}
         self.loaded_span: tuple[datetime, datetime] | None = None
 
     async def load_signatures(self, when: datetime) -> None:
@@ -419,7 +426,6 @@ class _Store:
                 source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
                 fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
-            session.add(article)
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
             self.near.add(self._key(article), sig)
             if not stories_loaded:
@@ -433,6 +439,15 @@ class _Store:
             if fresh:
                 story.newsworthy = True
                 fresh_stories.append(story)
+        # One batch per chunk: the new stories first (their ids), then the new articles.
+        await session.flush()
+        for story_key, story in self.story_rows.items():
+            if story_key < 0:
+                self.story_keys.setdefault(story.id, story_key)
+        for article, story_key in self.new_articles.values():
+            article.story_id = self.story_rows[story_key].id
+            session.add(article)
+        self.new_articles.clear()
         await session.flush()
         # Release this chunk's rows: the index keeps ids, not objects (bounded memory).
         for token, pending in self.pending.items():
@@ -467,7 +482,8 @@ class _Store:
             return
         rows = (await session.scalars(select(Story).where(
             Story.latest_at >= lo, Story.first_at <= hi))).all()
-        missing = [s for s in rows if s.id not in self.stories]
+        missing = [s for s in rows if s.id not in self.stories and s.id not in self.story_keys
+                   and s.id is not None]
         if missing:
             articles = (await session.execute(
                 select(Article.story_id, Article.title, Article.text, Article.published_at)
@@ -490,16 +506,17 @@ class _Store:
         if state is None:
             story = Story(headline=title, first_at=when, latest_at=when, revision=1,
                           newsworthy=False, created_at=article.fetched_at)
-            session.add(story)
-            await session.flush()  # the story's id; pending articles go in the same batch
-            self.story_rows[story.id] = story
-            self.stories.create(story.id, when)
-            self.stories.add(story.id, features, when)
-            article.story_id = story.id
+            session.add(story)  # inserted with the chunk (no flush per story)
+            key = -(len(self.story_rows) + 1)
+            self.story_rows[key] = story
+            self.stories.create(key, when)
+            self.stories.add(key, features, when)
+            self.new_articles[id(article)] = (article, key)
             return story, True
-        story = self.story_rows[int(state.key)]  # type: ignore[call-overload]
-        adds_facts = self.stories.add(story.id, features, when)
-        article.story_id = story.id
+        key = int(state.key)  # type: ignore[call-overload]
+        story = self.story_rows[key]
+        adds_facts = self.stories.add(key, features, when)
+        self.new_articles[id(article)] = (article, key)
         if when >= story.latest_at and adds_facts:
             story.revision = (story.revision or 1) + 1
         story.first_at = min(story.first_at, when)
@@ -509,10 +526,15 @@ class _Store:
     async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry, *,
                     fresh: bool) -> Story | None:
         """An article of the story was updated: a new revision of the story."""
-        if article.story_id is None:
+        pending = self.new_articles.get(id(article))
+        if pending is not None:
+            story: Story | None = self.story_rows[pending[1]]
+        elif article.story_id is None:
             return None
-        story = self.story_rows.get(article.story_id) or await session.get(
-            Story, article.story_id)
+        else:
+            story = self.story_rows.get(self.story_keys.get(
+                article.story_id, article.story_id)) or await session.get(
+                Story, article.story_id)
         if story is None:
             return None
         story.revision = (story.revision or 1) + 1

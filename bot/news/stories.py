@@ -130,7 +130,8 @@ def feature_similarity(a: Features, b: Features) -> float:
     report, so the union is the two totals minus the shared weight)."""
     small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (
         b.weights, a.weights)
-    shared = sum(w for k, w in small.items() if k in large)
+    common = small.keys() & large.keys()  # a set operation in C: this runs per candidate
+    shared = sum(small[k] for k in common) if common else 0.0
     union = a.total + b.total - shared
     return shared / union if union > 0 else 0.0
 
@@ -173,20 +174,31 @@ class StoryState:
 
 
 def score(story: StoryState, features: Features, when: datetime, *,
-          update: bool = False) -> float:
+          update: bool = False, at_least: float = 0.0) -> float:
     """Average-link similarity of a report to a story's reports, decayed by how many days
     it lies after the story's first report (unless it says it updates, or refers back to
-    the day of, the story's first report)."""
+    the day of, the story's first report).
+
+    ``at_least``: the caller only needs scores from this value up; when the time decay
+    alone (similarity is at most 1) rules that out, the similarity is not computed and
+    0.0 is returned. Most candidates of a long corpus are ruled out this way."""
     if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
         return 0.0
-    members = story.members[-MAX_MEMBERS:]
-    value = sum(feature_similarity(features, m) for m in members) / len(members)
     refers_back = not story.first_days.isdisjoint(features.weights)
     gap = abs(when - story.first) - NEAR
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
     if refers_back:
         days /= 2
-    return value * math.pow(0.5, days / HALF_LIFE_DAYS)
+    decay = math.pow(0.5, days / HALF_LIFE_DAYS)
+    if decay * _ROUNDING < at_least:
+        return 0.0
+    members = story.members[-MAX_MEMBERS:]
+    value = sum(feature_similarity(features, m) for m in members) / len(members)
+    return value * decay
+
+
+#: Weighted Jaccard is at most 1; this margin keeps float rounding from pruning a match.
+_ROUNDING = 1.0 + 1e-9
 
 
 def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
@@ -194,7 +206,7 @@ def best_story(stories: Iterable[StoryState], features: Features, when: datetime
     best: StoryState | None = None
     best_score = MIN_SCORE
     for story in stories:
-        value = score(story, features, when, update=update)
+        value = score(story, features, when, update=update, at_least=best_score)
         if value >= best_score:
             best, best_score = story, value
     return best

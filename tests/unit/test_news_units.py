@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -67,6 +68,31 @@ def test_shingles_and_near_duplicates() -> None:
     again = NearDuplicates()
     again.add_many([(9, sig + sig)])
     assert again.get_match(near.get_signature(edited, "en")) == (9, pytest.approx(match[1]))
+
+
+def test_near_duplicates_agree_with_datasketch_lsh_across_many_signatures() -> None:
+    """The compact index returns what datasketch's MinHashLSH query, ranked by Jaccard,
+    returns, also once thousands of signatures were merged out of its buffer."""
+    from datasketch import MinHashLSH
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(300)]
+    reports = [[rng.choice(words) for _ in range(50)] for _ in range(400)]
+    near, lsh, sigs = NearDuplicates(), MinHashLSH(threshold=0.5, num_perm=128), {}
+    matched = 0
+    for i in range(2500):
+        text = list(reports[rng.randrange(len(reports))])
+        for _ in range(rng.randrange(25)):
+            text[rng.randrange(len(text))] = rng.choice(words)
+        sig = near.get_signature(" ".join(text), "en")
+        scores = [float(sig.jaccard(sigs[key])) for key in lsh.query(sig)]
+        got = near.get_match(sig)
+        assert (got[1] if got else None) == (max(scores) if scores else None)
+        matched += got is not None
+        near.add(i, sig)
+        lsh.insert((i, 0), sig)
+        sigs[(i, 0)] = sig
+    assert matched > 100
 
 
 def test_story_features_cross_languages() -> None:
