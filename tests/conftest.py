@@ -31,6 +31,14 @@ class FakeClock:
         self.current += timedelta(**delta)
 
 
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loopback fakes only: a proxy from the environment (slack_sdk reads HTTP(S)_PROXY and
+    ignores NO_PROXY) would send test traffic elsewhere."""
+    for name in ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock(datetime(2025, 8, 20, 0, 0, tzinfo=UTC))

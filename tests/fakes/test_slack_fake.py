@@ -44,14 +44,7 @@ from .slack_fake import (
 pytestmark = pytest.mark.asyncio
 
 SECRET = "test-signing-secret"
-PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """slack_sdk reads proxy env vars and ignores NO_PROXY; loopback must go direct."""
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest_asyncio.fixture

@@ -39,14 +39,7 @@ from tests.fakes.slack_fake import (
 
 SECRET = "test-signing-secret"
 TOKYO = ZoneInfo("Asia/Tokyo")
-PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """slack_sdk reads proxy env vars and ignores NO_PROXY; loopback must go direct."""
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 class Engine:

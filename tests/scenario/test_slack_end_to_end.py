@@ -38,13 +38,7 @@ from tests.fakes.slack_support import HOSTILE, pings
 
 SECRET = "scenario-signing-secret"
 ADMIN = "U0ADMIN"
-PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
 
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest_asyncio.fixture

@@ -7,7 +7,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 import pytest_asyncio
 from sqlalchemy import select
 
@@ -19,14 +18,6 @@ from bot.platforms.slack import SlackAdapter
 from bot.store.models import Delivery
 from config.settings import load_settings
 from tests.fakes.slack_fake import DEFAULT_CHANNEL_ID, FakeSlack
-
-PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy")
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in PROXY_VARS:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest_asyncio.fixture
