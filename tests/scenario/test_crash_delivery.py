@@ -103,12 +103,16 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_part_exactly_once(
         await proc.wait()
         await kill_when(fake, await start(env), 2 * CHANNELS + 3)  # SIGKILL mid-fan-out
 
-        # SIGTERM mid-fan-out: in-flight sends finish, claims are released, exit 0.
+        # SIGTERM mid-fan-out: in-flight sends finish, claims are released, exit 0. Every
+        # send now takes a second to answer, so the signal lands with sends in flight and
+        # rows still queued, however fast the machine.
         proc = await start(env)
         middle = fake.stats["accepted"] + CHANNELS
+        fake.plan.hang_after_accept, fake.plan.hang_seconds = 10**6, 1.0
         await fake.wait_for(lambda: fake.stats["accepted"] >= middle, within=30)
         proc.send_signal(signal.SIGTERM)
         _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+        fake.plan.hang_after_accept = 0
         assert proc.returncode == 0, stderr.decode()[-2000:]
         assert "claimed" not in {status for *_, status in outbox(db)}
         assert "pending" in {status for *_, status in outbox(db)}  # it really stopped early
