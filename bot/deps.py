@@ -8,7 +8,7 @@ import aiohttp
 
 from bot.answer.engine import Engine
 from bot.clock import Clock, SystemClock
-from bot.news.topic import Expression, compile_expression
+from bot.news.topic import Topic
 from bot.store.db import SessionFactory
 from config.settings import Settings
 
@@ -25,12 +25,9 @@ class Deps:
     guarded_http: aiohttp.ClientSession | None = None
 
     def __post_init__(self) -> None:
-        self.topic_include: Expression = compile_expression(
-            self.settings.topic.include, setting="topic.include")
-        self.topic_exclude: Expression = compile_expression(
-            self.settings.topic.exclude, setting="topic.exclude")
+        self.topic = Topic(self.settings.topic.include, self.settings.topic.exclude)
+        self.topic.check()
 
     def on_topic(self, text: str) -> bool:
         """The article is about the followed topic."""
-        excluded = self.topic_exclude.matcher is not None and self.topic_exclude.matches(text)
-        return self.topic_include.matches(text) and not excluded
+        return self.topic.matches(text)

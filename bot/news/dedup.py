@@ -8,6 +8,7 @@ rebuilt after a restart without re-reading old texts.
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from collections.abc import Hashable, Iterable
@@ -46,6 +47,23 @@ def shingles(text: str, lang: str) -> set[bytes]:
     return {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
 
 
+@functools.cache
+def _permutations(num_perm: int) -> Any:
+    """datasketch's permutations for the default seed: the same in every process, so
+    signatures computed in parse workers match the stored ones."""
+    return MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME).permutations
+
+
+def signature(text: str, lang: str, *, num_perm: int = NUM_PERM) -> np.ndarray:
+    """The MinHash values of the text's shingles (what is stored and indexed)."""
+    sig = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME,
+                  permutations=_permutations(num_perm))
+    grams = shingles(text, lang)
+    if grams:
+        sig.update_batch(list(grams))
+    return np.asarray(sig.hashvalues, dtype=np.uint64)
+
+
 #: Band digests wait in a small unsorted buffer before being merged into the sorted array.
 _BUFFER = 1024
 #: Signatures per block of stored values (4 MB at 128 permutations).
@@ -64,7 +82,6 @@ class NearDuplicates:
 
     def __init__(self, *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
-        self._template = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME)
         # (bands, rows) that datasketch finds optimal for 0.5 and 128 permutations; given
         # explicitly because finding them integrates numerically on every construction.
         if (threshold, num_perm) == (THRESHOLD, NUM_PERM):
@@ -83,29 +100,22 @@ class NearDuplicates:
         self._buffered = 0
         self._versions: dict[Hashable, list[tuple[Hashable, int]]] = {}
 
-    def get_signature(self, text: str, lang: str) -> MinHash:
-        sig = MinHash(num_perm=self.num_perm, hashfunc=_hash, scheme=SCHEME,
-                      permutations=self._template.permutations)
-        grams = shingles(text, lang)
-        if grams:
-            sig.update_batch(list(grams))
-        return sig
+    def get_signature(self, text: str, lang: str) -> np.ndarray:
+        return signature(text, lang, num_perm=self.num_perm)
 
-    def from_bytes(self, data: bytes) -> MinHash:
-        values = np.frombuffer(data, dtype=np.uint64).copy()
-        return MinHash(num_perm=self.num_perm, hashfunc=_hash, hashvalues=values,
-                       permutations=self._template.permutations, scheme=SCHEME)
+    def from_bytes(self, data: bytes) -> np.ndarray:
+        return np.frombuffer(data, dtype=np.uint64, count=self.num_perm)
 
     @staticmethod
-    def to_bytes(sig: MinHash) -> bytes:
-        return bytes(np.asarray(sig.hashvalues, dtype=np.uint64).tobytes())
+    def to_bytes(sig: np.ndarray) -> bytes:
+        return np.asarray(sig, dtype=np.uint64).tobytes()
 
-    def add(self, article: Hashable, sig: MinHash) -> None:
+    def add(self, article: Hashable, sig: np.ndarray) -> None:
         """Index another version of an article (its earlier versions stay indexed, so a
         copy of the original is still recognised after the article was updated).
 
         ``article`` is its id, or any hashable stand-in while it has none yet."""
-        self._add_values(article, sig.hashvalues)
+        self._add_values(article, sig)
 
     def _add_values(self, article: Hashable, hashvalues: Any) -> None:
         key = (article, len(self._versions.get(article, ())))
@@ -131,11 +141,11 @@ class NearDuplicates:
                                                            count=self.num_perm,
                                                            offset=start))
 
-    def get_match(self, sig: MinHash) -> tuple[Any, float] | None:
+    def get_match(self, sig: np.ndarray) -> tuple[Any, float] | None:
         """The most similar indexed article at or above the threshold, with its Jaccard."""
         if not self._keys:
             return None
-        query = np.asarray(sig.hashvalues, dtype=np.uint64)
+        query = np.asarray(sig, dtype=np.uint64)
         digests = self._digests(query)
         lo = np.searchsorted(self._sorted, digests, side="left")
         hi = np.searchsorted(self._sorted, digests, side="right")

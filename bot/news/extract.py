@@ -50,8 +50,9 @@ async def fetch_full_texts(http: aiohttp.ClientSession, parsed: ParsedFeed, *,
             log.info("full text of %s not fetched: %s", entry.url, exc)
             return entry
         text = await asyncio.to_thread(extract_text, page.body, content_type=page.content_type)
-        return dataclasses.replace(entry, text=text) if text and len(text) > len(
-            entry.text) else entry
+        if not text or len(text) <= len(entry.text):
+            return entry
+        return dataclasses.replace(entry, text=text, fingerprint=None)  # of the teaser
 
     replaced = {id(e): r for e, r in zip(teasers, await asyncio.gather(*map(one, teasers)),
                                          strict=True)}

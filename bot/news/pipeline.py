@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import Outgoing, enqueue
@@ -24,9 +24,10 @@ from bot.model import Notice
 from bot.news.dedup import NearDuplicates, append_signature
 from bot.news.extract import fetch_full_texts
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
-from bot.news.normalize import canonical_url, split_outlet, unwrap_link
-from bot.news.parse import ParsedEntry, ParsedFeed, Parser
-from bot.news.stories import HORIZON, StoryIndex, get_features, is_update_title
+from bot.news.fingerprint import entry_fingerprint
+from bot.news.parse import ParsedEntry, ParsedFeed
+from bot.news.stories import HORIZON, Features, StoryIndex, get_features, is_update_title
+from bot.news.workers import Parser
 from bot.store.models import Article, Feed, Story, Subscription
 from config.settings import FeedSettings
 
@@ -156,7 +157,7 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
                                           parser=parser, etag=etag, last_modified=modified)
 
     results: list[_Fetched] = []
-    with Parser(processes=len(due) >= PARSE_POOL_MIN_FEEDS) as parser:
+    with Parser(deps.topic, processes=len(due) >= PARSE_POOL_MIN_FEEDS) as parser:
         pending = [asyncio.ensure_future(one(job)) for job in due]
         try:
             for next_done in asyncio.as_completed(pending):
@@ -369,7 +370,9 @@ class _Store:
                 feed.name = feed.name or result.parsed.title
                 for entry in result.parsed.entries:
                     outcome.fetched += 1
-                    if not deps.on_topic(f"{entry.title}\n{entry.text}"):
+                    # Entries the parse workers fingerprinted were found on topic there.
+                    if entry.fingerprint is None and not deps.on_topic(
+                            f"{entry.title}\n{entry.text}"):
                         outcome.off_topic += 1
                         continue
                     work.append((feed, outcome, entry, result.parsed.title))
@@ -385,23 +388,24 @@ class _Store:
         now = deps.clock.now()
         max_age = timedelta(days=deps.settings.news.max_age_days)
         entries = [w[2] for w in work]
-        urls = {e.url: canonical_url(unwrap_link(e.url, e.links)) for e in entries}
+        prints = [entry_fingerprint(e) for e in entries]
+        # guid only within its feeds: the (feed_id, guid) index, not a scan of the table.
         known = (await session.scalars(select(Article).where(or_(
-            Article.url.in_(set(urls.values())),
-            Article.guid.in_({e.guid for e in entries}))))).all()
+            Article.url.in_({p.url for p in prints}),
+            and_(Article.feed_id.in_({w[0].id for w in work}),
+                 Article.guid.in_({e.guid for e in entries})))))).all()
         by_url = {a.url: a for a in known}
         by_guid = {(a.feed_id, a.guid): a for a in known}
         created: list[Story] = []
         fresh_stories: list[Story] = []
         stories_loaded = False
-        for feed, outcome, entry, feed_title in work:
-            url = urls[entry.url]
-            title, outlet = split_outlet(entry.title, entry.outlet)
+        for (feed, outcome, entry, feed_title), fingerprint in zip(work, prints, strict=True):
+            url, title, outlet = fingerprint.url, fingerprint.title, fingerprint.outlet
             existing = by_guid.get((feed.id, entry.guid)) or by_url.get(url)
             if existing is not None and not is_newer_version(existing, entry):
                 outcome.duplicates += 1  # the common case in a poll: costs no hashing
                 continue
-            sig = self.near.get_signature(f"{title}\n{entry.text}", entry.lang)
+            sig = self.near.from_bytes(fingerprint.signature)
             if existing is None:
                 await self.load_signatures(entry.published)
                 match = self.near.get_match(sig)
@@ -414,7 +418,7 @@ class _Store:
                     outcome.updated += 1
                     apply_update(existing, entry, title, now)
                     existing.minhash = append_signature(existing.minhash,
-                                                        self.near.to_bytes(sig))
+                                                        fingerprint.signature)
                     self.near.add(self._key(existing), sig)
                     story = await self._bump(session, existing, entry, fresh=fresh)
                     if story is not None and fresh:
@@ -425,13 +429,14 @@ class _Store:
                 feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
                 source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
-                fetched_at=now, update_count=0, minhash=self.near.to_bytes(sig))
+                fetched_at=now, update_count=0, minhash=fingerprint.signature)
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
             self.near.add(self._key(article), sig)
             if not stories_loaded:
                 await self._load_stories(session, entries)
                 stories_loaded = True
-            story, is_new = await self._assign(session, article, title, entry.text)
+            story, is_new = await self._assign(session, article, title,
+                                               fingerprint.features)
             outcome.new += 1
             feed.items = (feed.items or 0) + 1
             if is_new:
@@ -439,16 +444,25 @@ class _Store:
             if fresh:
                 story.newsworthy = True
                 fresh_stories.append(story)
-        # One batch per chunk: the new stories first (their ids), then the new articles.
+        # One batch per chunk: the new stories first (their ids), then the new articles
+        # in one executemany (an ORM flush of each object costs several times more).
         await session.flush()
         for story_key, story in self.story_rows.items():
             if story_key < 0:
                 self.story_keys.setdefault(story.id, story_key)
-        for article, story_key in self.new_articles.values():
-            article.story_id = self.story_rows[story_key].id
-            session.add(article)
+        new = list(self.new_articles.values())
         self.new_articles.clear()
-        await session.flush()
+        if new:
+            for article, story_key in new:
+                article.story_id = self.story_rows[story_key].id
+            # Plain executemany, then the ids by URL (unique): RETURNING in parameter order
+            # makes SQLite insert row by row.
+            await session.execute(insert(Article),
+                                  [article_row(article) for article, _key in new])
+            ids = dict((await session.execute(select(Article.url, Article.id).where(
+                Article.url.in_([article.url for article, _key in new])))).tuples().all())
+            for article, _key in new:
+                article.id = ids[article.url]
         # Release this chunk's rows: the index keeps ids, not objects (bounded memory).
         for token, pending in self.pending.items():
             self.resolved[token] = pending.id
@@ -499,8 +513,7 @@ class _Store:
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 
     async def _assign(self, session: AsyncSession, article: Article, title: str,
-                      text: str) -> tuple[Story, bool]:
-        features = get_features(f"{title}\n{text}")
+                      features: Features) -> tuple[Story, bool]:
         when = article.published_at
         state = self.stories.find(features, when, update=is_update_title(title))
         if state is None:
@@ -542,6 +555,14 @@ class _Store:
         if fresh:
             story.newsworthy = True
         return story
+
+
+_ARTICLE_COLUMNS = tuple(c.key for c in Article.__table__.columns if c.key != "id")
+
+
+def article_row(article: Article) -> dict[str, object]:
+    """The column values of a new (transient) article, for a bulk insert."""
+    return {key: getattr(article, key) for key in _ARTICLE_COLUMNS}
 
 
 def is_newer_version(existing: Article, entry: ParsedEntry) -> bool:

@@ -89,15 +89,19 @@ class Features:
         object.__setattr__(self, "total", sum(self.weights.values()))
 
 
+#: (feature, weight, surface form, Latin form that must start a word), flattened once.
+_FORMS = tuple((key, weight, form, bool(_WORD_START.match(form)))
+               for key, (weight, forms) in GAZETTEER.items() for form in forms)
+
+
 def get_features(text: str) -> Features:
     """Language-neutral features of a report (title and text)."""
     norm = normalise(text)
     found: dict[str, float] = {}
-    for key, (weight, forms) in GAZETTEER.items():
-        for form in forms:
-            if _contains(norm, form):
-                found[key] = weight
-                break
+    for key, weight, form, word_start in _FORMS:
+        # ``in`` first: most forms are absent, and it is the cheapest test.
+        if form in norm and key not in found and (not word_start or _at_word_start(norm, form)):
+            found[key] = weight
     for match in _EN_DAY.finditer(norm):
         found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
     for match in _JA_DAY.finditer(norm):
@@ -109,10 +113,8 @@ def get_features(text: str) -> Features:
     return Features(found)
 
 
-def _contains(text: str, form: str) -> bool:
+def _at_word_start(text: str, form: str) -> bool:
     """Latin forms match at the start of a word ("putin" in "putin's", not "sputinik")."""
-    if not _WORD_START.match(form):
-        return form in text
     start = text.find(form)
     while start != -1:
         if start == 0 or not text[start - 1].isalnum():
@@ -201,14 +203,27 @@ def score(story: StoryState, features: Features, when: datetime, *,
 _ROUNDING = 1.0 + 1e-9
 
 
+def reach(at_least: float) -> timedelta:
+    """How far from a story's first report a report can lie and still score
+    ``at_least`` (similarity 1, and the decay halved for referring back)."""
+    days = 2 * HALF_LIFE_DAYS * math.log2(_ROUNDING / at_least)
+    return NEAR + timedelta(days=max(days, 0.0))
+
+
 def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
                update: bool = False) -> StoryState | None:
     best: StoryState | None = None
     best_score = MIN_SCORE
+    # Most candidates of a long corpus lie too far in time to match: ruled out with one
+    # comparison, before any scoring (an update is not decayed, so it skips this).
+    limit = None if update else reach(best_score)
     for story in stories:
+        if limit is not None and abs(when - story.first) > limit:
+            continue
         value = score(story, features, when, update=update, at_least=best_score)
         if value >= best_score:
             best, best_score = story, value
+            limit = None if update else reach(best_score)
     return best
 
 

@@ -8,6 +8,7 @@ matches any ending ("negotiat*"). Japanese has no spaces, so Japanese terms matc
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,32 @@ class Expression:
 
     def matches(self, text: str) -> bool:
         return True if self.matcher is None else self.matcher(normalise(text))
+
+
+@dataclass(frozen=True)
+class Topic:
+    """The followed topic: include and exclude expressions. Held as source text so that
+    it can be sent to parse workers; each process compiles it once."""
+
+    include: str = ""
+    exclude: str = ""
+
+    def check(self) -> None:
+        """Raises:
+            ConfigError: either expression is malformed.
+        """
+        _compiled(self.include, self.exclude)
+
+    def matches(self, text: str) -> bool:
+        include, exclude = _compiled(self.include, self.exclude)
+        excluded = exclude.matcher is not None and exclude.matches(text)
+        return include.matches(text) and not excluded
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(include: str, exclude: str) -> tuple[Expression, Expression]:
+    return (compile_expression(include, setting="topic.include"),
+            compile_expression(exclude, setting="topic.exclude"))
 
 
 def compile_expression(source: str, *, setting: str = "expression") -> Expression:

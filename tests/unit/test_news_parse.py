@@ -31,7 +31,9 @@ ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <entry><id>tag:x,2025:2</id><title>Ceasefire holds</title>
 <link href="https://atom.example/2"/>
 <content type="html">&lt;p&gt;First.&lt;/p&gt;&lt;script&gt;evil()&lt;/script&gt;
-&lt;p&gt;Second &amp;amp; last.&lt;/p&gt;</content>
+&lt;p&gt;Second &amp;amp; last.&lt;/p&gt;&lt;style&gt;p {color: red}&lt;/style&gt;
+&lt;a href="javascript:steal()"&gt;&lt;/a&gt;&lt;a href="/relative"&gt;&lt;/a&gt;
+&lt;a href="https://publisher.example/a"&gt;&lt;/a&gt;</content>
 </entry></feed>"""
 
 
@@ -56,6 +58,8 @@ def test_atom_drops_javascript_links_and_cleans_html() -> None:
     assert [e.url for e in feed.entries] == ["https://atom.example/2"]
     entry = feed.entries[0]
     assert entry.text == "First.\nSecond & last." and "evil" not in entry.text
+    # Only absolute http(s) links survive, from the entry and from its HTML.
+    assert entry.links == ("https://atom.example/2", "https://publisher.example/a")
     assert entry.date_estimated and entry.published == NOW
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot.errors import FeedError
-from bot.news.dedup import NearDuplicates, append_signature, shingles
+from bot.news.dedup import SCHEME, NearDuplicates, append_signature, shingles
 from bot.news.guard import check_url, is_public_address
 from bot.news.pipeline import backoff_delay
 from bot.news.stories import feature_similarity, get_features, is_update_title
@@ -73,7 +73,7 @@ def test_shingles_and_near_duplicates() -> None:
 def test_near_duplicates_agree_with_datasketch_lsh_across_many_signatures() -> None:
     """The compact index returns what datasketch's MinHashLSH query, ranked by Jaccard,
     returns, also once thousands of signatures were merged out of its buffer."""
-    from datasketch import MinHashLSH
+    from datasketch import MinHash, MinHashLSH
 
     rng = random.Random(3)
     words = [f"w{i}" for i in range(300)]
@@ -84,12 +84,13 @@ def test_near_duplicates_agree_with_datasketch_lsh_across_many_signatures() -> N
         text = list(reports[rng.randrange(len(reports))])
         for _ in range(rng.randrange(25)):
             text[rng.randrange(len(text))] = rng.choice(words)
-        sig = near.get_signature(" ".join(text), "en")
+        values = near.get_signature(" ".join(text), "en")
+        sig = MinHash(num_perm=128, hashvalues=values, scheme=SCHEME)
         scores = [float(sig.jaccard(sigs[key])) for key in lsh.query(sig)]
-        got = near.get_match(sig)
+        got = near.get_match(values)
         assert (got[1] if got else None) == (max(scores) if scores else None)
         matched += got is not None
-        near.add(i, sig)
+        near.add(i, values)
         lsh.insert((i, 0), sig)
         sigs[(i, 0)] = sig
     assert matched > 100
