@@ -6,9 +6,10 @@
 (b) one poll of 1,000 feeds on a loopback aiohttp server, half answering 304 Not Modified
     (after a seeding poll that stored their ETags): wall time (target <= 15 s on 2 cores)
     and peak RSS of the polling process (target <= 300 MB; its parse workers are shown
-    apart). The poll runs in a child process so the server and part (a) do not count
-    towards its memory. All feeds are on one loopback host, so per_host is raised to the
-    overall concurrency (16) for this part.
+    apart). The poll runs in a freshly started child process so the server and part (a)
+    do not count towards its memory; peaks are read from /proc (VmHWM), so Linux only.
+    All feeds are on one loopback host, so per_host is raised to the overall
+    concurrency (16) for this part.
 
 Prints a readable table, then one line of JSON with the figures.
 Usage: python bench/ingest.py [--items 50000] [--feeds 1000]
@@ -21,10 +22,11 @@ import asyncio
 import io
 import json
 import multiprocessing as mp
+import os
 import random
-import resource
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -137,7 +139,44 @@ def part_a(items: int) -> dict[str, float]:
             "stories": len(report.new_stories)}
 
 
+def _hwm_mb(pid: int | str = "self") -> float:
+    """Peak resident memory of one process image (VmHWM, reset by exec; unlike
+    ru_maxrss, which keeps the pre-exec peak of the process that spawned it)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def _children() -> list[int]:
+    me = str(os.getpid())
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def _watch_workers(peaks: dict[int, float], stop: threading.Event) -> None:
+    """Sample the parse workers' peak memory while they live (Linux /proc)."""
+    while not stop.wait(0.1):
+        for pid in _children():
+            peaks[pid] = max(peaks.get(pid, 0.0), _hwm_mb(pid))
+
+
 def _poll_child(urls: list[str], folder: str, queue: Any) -> None:
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+    watcher = threading.Thread(target=_watch_workers, args=(peaks, stop), daemon=True)
+    watcher.start()
+
     async def run() -> dict[str, float]:
         settings = settings_for(Path(folder), concurrency=16, per_host=16, timeout_seconds=20)
         specs = [FeedSettings(url=u) for u in urls]
@@ -151,9 +190,11 @@ def _poll_child(urls: list[str], folder: str, queue: Any) -> None:
                 "fetched": report.fetched}
 
     result = asyncio.run(run())
-    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    stop.set()
+    watcher.join()
+    result["peak_rss_mb"] = _hwm_mb()
     # Big polls parse in worker processes: the largest of them, reported separately.
-    result["worker_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["worker_peak_rss_mb"] = max(peaks.values(), default=0.0)
     queue.put(result)
 
 
@@ -185,8 +226,8 @@ def part_b(feeds: int) -> dict[str, float]:
         port = runner.addresses[0][1]
         urls = [f"http://127.0.0.1:{port}{p}" for p in docs]
         with tempfile.TemporaryDirectory() as tmp:
-            queue: Any = mp.get_context("fork").Queue()
-            child = mp.get_context("fork").Process(target=_poll_child, args=(urls, tmp, queue))
+            queue: Any = mp.get_context("spawn").Queue()
+            child = mp.get_context("spawn").Process(target=_poll_child, args=(urls, tmp, queue))
             child.start()
             loop = asyncio.get_running_loop()
             result: dict[str, float] = await loop.run_in_executor(None, queue.get)

@@ -55,18 +55,19 @@ def _permutations(num_perm: int) -> Any:
 
 
 def signature(text: str, lang: str, *, num_perm: int = NUM_PERM) -> np.ndarray:
-    """The MinHash values of the text's shingles (what is stored and indexed)."""
+    """The MinHash values of the text's shingles: 32-bit (the affine32 scheme), stored
+    as 64-bit values (``to_bytes``) like every signature before them."""
     sig = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME,
                   permutations=_permutations(num_perm))
     grams = shingles(text, lang)
     if grams:
         sig.update_batch(list(grams))
-    return np.asarray(sig.hashvalues, dtype=np.uint64)
+    return np.asarray(sig.hashvalues, dtype=np.uint32)
 
 
 #: Band digests wait in a small unsorted buffer before being merged into the sorted array.
 _BUFFER = 1024
-#: Signatures per block of stored values (4 MB at 128 permutations).
+#: Signatures per block of stored values (2 MB at 128 permutations).
 _BLOCK = 4096
 
 
@@ -122,7 +123,8 @@ class NearDuplicates:
         self._versions.setdefault(article, []).append(key)
         row = len(self._keys)
         if row % _BLOCK == 0:
-            self._blocks.append(np.empty((_BLOCK, self.num_perm), dtype=np.uint64))
+            # The affine32 scheme's values fit in 32 bits (stored as 64: older rows).
+            self._blocks.append(np.empty((_BLOCK, self.num_perm), dtype=np.uint32))
         values = self._blocks[-1][row % _BLOCK]
         values[:] = hashvalues
         self._keys.append(key)

@@ -12,10 +12,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+import numpy as np
+
 from bot.news.dedup import signature
 from bot.news.normalize import canonical_url, split_outlet, unwrap_link
 from bot.news.parse import ParsedEntry, ParsedFeed
-from bot.news.stories import Features, get_features
+from bot.news.stories import get_features
 from bot.news.topic import Topic
 
 
@@ -26,16 +28,21 @@ class Fingerprint:
     #: The headline without an aggregator's " - Outlet" suffix, and that outlet.
     title: str
     outlet: str | None
-    #: MinHash values of the report (``Article.minhash``), as bytes.
+    #: MinHash values of the report: uint32 bytes (half the size of what is stored).
     signature: bytes
-    features: Features
+    #: Story feature keys (a key's weight follows from it: see ``Features.from_keys``).
+    features: tuple[str, ...]
+
+    def values(self) -> np.ndarray:
+        return np.frombuffer(self.signature, dtype=np.uint32)
 
 
 def fingerprint(entry: ParsedEntry) -> Fingerprint:
     title, outlet = split_outlet(entry.title, entry.outlet)
     body = f"{title}\n{entry.text}"
     return Fingerprint(canonical_url(unwrap_link(entry.url, entry.links)), title, outlet,
-                       signature(body, entry.lang).tobytes(), get_features(body))
+                       signature(body, entry.lang).tobytes(),
+                       tuple(get_features(body).weights))
 
 
 def entry_fingerprint(entry: ParsedEntry) -> Fingerprint:

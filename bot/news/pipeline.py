@@ -39,6 +39,8 @@ DUE_SLACK = timedelta(seconds=60)
 #: Polls of at least this many feeds parse in worker processes (feedparser is pure Python,
 #: so threads would share one core); smaller polls parse in a thread.
 PARSE_POOL_MIN_FEEDS = 50
+#: Entries stored per batch (one lookup of known articles, one bulk insert).
+CHUNK = 500
 #: Near-duplicates are looked for among articles published this many days around an entry.
 DEDUP_DAYS = 7
 MAX_BACKOFF = timedelta(hours=6)
@@ -300,7 +302,7 @@ class _Store:
         self.near = NearDuplicates()
         self.stories = StoryIndex()
         self.signature_days: set[date] = set()
-        self.pending: dict[int, Article] = {}
+        self.pending: dict[int, NewArticle] = {}
         self.resolved: dict[int, int] = {}
         #: Story rows of the poll's session by their key in the story index: the id of a
         #: story loaded from the database, a negative token for one created in this poll
@@ -310,7 +312,7 @@ class _Store:
         self.story_keys: dict[int, int] = {}
         #: This chunk's new articles (added to the session at the chunk's end, once their
         #: stories have ids) with the index key of their story.
-        self.new_articles: dict[int, tuple[Article, int]] = {}
+        self.new_articles: dict[int, tuple[NewArticle, int]] = {}
         self.loaded_span: tuple[datetime, datetime] | None = None
 
     async def load_signatures(self, when: datetime) -> None:
@@ -336,7 +338,10 @@ class _Store:
     async def store_results(self, results: list[_Fetched],
                             report: IngestReport) -> list[FeedOutcome]:
         """Record every feed's outcome, then store all new entries of the poll oldest
-        first, so that story grouping does not depend on which feed answered first."""
+        first, so that story grouping does not depend on which feed answered first.
+
+        Consumes ``results``: entries are released chunk by chunk as they are stored, so
+        a big poll does not hold every parsed entry and the stored rows at once."""
         deps, now = self.deps, self.deps.clock.now()
         outcomes: list[FeedOutcome] = []
         async with deps.sessions() as session, session.begin():
@@ -376,9 +381,12 @@ class _Store:
                         outcome.off_topic += 1
                         continue
                     work.append((feed, outcome, entry, result.parsed.title))
+            results.clear()
             work.sort(key=lambda w: w[2].published)
-            for chunk in range(0, len(work), 500):
-                await self.store_entries(session, work[chunk:chunk + 500], backlog, report)
+            work.reverse()  # oldest last: chunks are popped off the end
+            while work:
+                chunk = [work.pop() for _ in range(min(CHUNK, len(work)))]
+                await self.store_entries(session, chunk, backlog, report)
         return outcomes
 
     async def store_entries(self, session: AsyncSession,
@@ -394,8 +402,9 @@ class _Store:
             Article.url.in_({p.url for p in prints}),
             and_(Article.feed_id.in_({w[0].id for w in work}),
                  Article.guid.in_({e.guid for e in entries})))))).all()
-        by_url = {a.url: a for a in known}
-        by_guid = {(a.feed_id, a.guid): a for a in known}
+        by_url: dict[str, Article | NewArticle] = {a.url: a for a in known}
+        by_guid: dict[tuple[int | None, str], Article | NewArticle] = {
+            (a.feed_id, a.guid): a for a in known}
         created: list[Story] = []
         fresh_stories: list[Story] = []
         stories_loaded = False
@@ -403,9 +412,9 @@ class _Store:
             url, title, outlet = fingerprint.url, fingerprint.title, fingerprint.outlet
             existing = by_guid.get((feed.id, entry.guid)) or by_url.get(url)
             if existing is not None and not is_newer_version(existing, entry):
-                outcome.duplicates += 1  # the common case in a poll: costs no hashing
+                outcome.duplicates += 1  # the common case in a poll
                 continue
-            sig = self.near.from_bytes(fingerprint.signature)
+            sig = fingerprint.values()
             if existing is None:
                 await self.load_signatures(entry.published)
                 match = self.near.get_match(sig)
@@ -418,25 +427,25 @@ class _Store:
                     outcome.updated += 1
                     apply_update(existing, entry, title, now)
                     existing.minhash = append_signature(existing.minhash,
-                                                        fingerprint.signature)
+                                                        self.near.to_bytes(sig))
                     self.near.add(self._key(existing), sig)
                     story = await self._bump(session, existing, entry, fresh=fresh)
                     if story is not None and fresh:
                         fresh_stories.append(story)
                 continue
-            # Articles are not flushed one by one: the index keys new ones by object.
-            article = Article(
+            # New articles are inserted per chunk: the index keys them by object until then.
+            article = NewArticle(
                 feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
                 source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
-                fetched_at=now, update_count=0, minhash=fingerprint.signature)
+                fetched_at=now, minhash=self.near.to_bytes(sig))
             by_url[url] = by_guid[(feed.id, entry.guid)] = article
             self.near.add(self._key(article), sig)
             if not stories_loaded:
                 await self._load_stories(session, entries)
                 stories_loaded = True
             story, is_new = await self._assign(session, article, title,
-                                               fingerprint.features)
+                                               Features.from_keys(fingerprint.features))
             outcome.new += 1
             feed.items = (feed.items or 0) + 1
             if is_new:
@@ -465,6 +474,7 @@ class _Store:
                 article.id = ids[article.url]
         # Release this chunk's rows: the index keeps ids, not objects (bounded memory).
         for token, pending in self.pending.items():
+            assert pending.id is not None
             self.resolved[token] = pending.id
         self.pending.clear()
         for row in list(session.identity_map.values()):
@@ -473,16 +483,18 @@ class _Store:
         report.new_stories.update(s.id for s in created)
         report.newsworthy.update(s.id for s in fresh_stories)
 
-    def _key(self, article: Article) -> int:
+    def _key(self, article: Article | NewArticle) -> int:
         """The dedup index key of an article: its id, or a negative token until it has one
-        (articles are flushed per chunk, not one by one)."""
+        (articles are inserted per chunk, not one by one)."""
         if article.id is not None:
             return int(article.id)
+        assert isinstance(article, NewArticle)
         token = -(len(self.pending) + len(self.resolved) + 1)
         self.pending[token] = article
         return token
 
-    async def _article(self, session: AsyncSession, key: int) -> Article | None:
+    async def _article(self, session: AsyncSession,
+                       key: int) -> Article | NewArticle | None:
         if key < 0:
             if key in self.pending:
                 return self.pending[key]
@@ -512,7 +524,7 @@ class _Store:
         span = self.loaded_span
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 
-    async def _assign(self, session: AsyncSession, article: Article, title: str,
+    async def _assign(self, session: AsyncSession, article: NewArticle, title: str,
                       features: Features) -> tuple[Story, bool]:
         when = article.published_at
         state = self.stories.find(features, when, update=is_update_title(title))
@@ -536,7 +548,8 @@ class _Store:
         story.latest_at = max(story.latest_at, when)
         return story, False
 
-    async def _bump(self, session: AsyncSession, article: Article, entry: ParsedEntry, *,
+    async def _bump(self, session: AsyncSession, article: Article | NewArticle,
+                    entry: ParsedEntry, *,
                     fresh: bool) -> Story | None:
         """An article of the story was updated: a new revision of the story."""
         pending = self.new_articles.get(id(article))
@@ -557,15 +570,37 @@ class _Store:
         return story
 
 
+@dataclass(slots=True)
+class NewArticle:
+    """An article found in this poll, until its chunk is inserted in bulk: the columns of
+    :class:`Article`, without the cost of an ORM object per row."""
+
+    feed_id: int
+    guid: str
+    url: str
+    title: str
+    text: str
+    source: str
+    lang: str
+    published_at: datetime
+    date_estimated: bool
+    fetched_at: datetime
+    minhash: bytes | None
+    update_count: int = 0
+    updated_at: datetime | None = None
+    previous_text: str | None = None
+    story_id: int | None = None
+    id: int | None = None
+
+
 _ARTICLE_COLUMNS = tuple(c.key for c in Article.__table__.columns if c.key != "id")
 
 
-def article_row(article: Article) -> dict[str, object]:
-    """The column values of a new (transient) article, for a bulk insert."""
+def article_row(article: NewArticle) -> dict[str, object]:
     return {key: getattr(article, key) for key in _ARTICLE_COLUMNS}
 
 
-def is_newer_version(existing: Article, entry: ParsedEntry) -> bool:
+def is_newer_version(existing: Article | NewArticle, entry: ParsedEntry) -> bool:
     """Another version of a stored report from the same feed: different text, and not
     older than the version we have (so the original, still listed, never wins back)."""
     if not entry.text or entry.text == existing.text:
@@ -573,7 +608,8 @@ def is_newer_version(existing: Article, entry: ParsedEntry) -> bool:
     return entry.published >= (existing.updated_at or existing.published_at)
 
 
-def apply_update(article: Article, entry: ParsedEntry, title: str, now: datetime) -> None:
+def apply_update(article: Article | NewArticle, entry: ParsedEntry, title: str,
+                 now: datetime) -> None:
     article.previous_text = article.text
     article.text = entry.text
     article.title = title

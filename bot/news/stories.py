@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -88,6 +89,19 @@ class Features:
     def __post_init__(self) -> None:
         object.__setattr__(self, "total", sum(self.weights.values()))
 
+    @classmethod
+    def from_keys(cls, keys: Iterable[str]) -> Features:
+        """Features from their keys alone (a key's weight follows from the key)."""
+        return cls({key: feature_weight(key) for key in keys})
+
+
+def feature_weight(key: str) -> float:
+    if key.startswith("day:"):
+        return DAY_WEIGHT
+    if key.startswith("n:"):
+        return NUMBER_WEIGHT
+    return GAZETTEER[key][0]
+
 
 #: (feature, weight, surface form, Latin form that must start a word), flattened once.
 _FORMS = tuple((key, weight, form, bool(_WORD_START.match(form)))
@@ -130,12 +144,11 @@ def is_update_title(title: str) -> bool:
 def feature_similarity(a: Features, b: Features) -> float:
     """Weighted Jaccard of two reports' features (a feature weighs the same in every
     report, so the union is the two totals minus the shared weight)."""
-    small, large = (a.weights, b.weights) if len(a.weights) <= len(b.weights) else (
-        b.weights, a.weights)
-    common = small.keys() & large.keys()  # a set operation in C: this runs per candidate
-    shared = sum(small[k] for k in common) if common else 0.0
-    union = a.total + b.total - shared
-    return shared / union if union > 0 else 0.0
+    common = a.weights.keys() & b.weights.keys()  # in C: this runs per candidate member
+    if not common:
+        return 0.0
+    shared = sum(map(a.weights.__getitem__, common))
+    return shared / (a.total + b.total - shared)  # > 0: weights are positive
 
 
 def similarity(a: str, b: str) -> float:
@@ -157,7 +170,10 @@ class StoryState:
     key: object
     first: datetime
     latest: datetime
-    members: list[Features] = field(default_factory=list)
+    #: The latest reports' features (only these are compared: bounded cost and memory).
+    members: deque[Features] = field(default_factory=lambda: deque(maxlen=MAX_MEMBERS))
+    #: Every feature any report of the story had.
+    seen: set[str] = field(default_factory=set)
     #: Day-of-month features a report referring back to the first report would carry.
     first_days: set[str] = field(default_factory=set)
 
@@ -166,8 +182,8 @@ class StoryState:
 
     def add(self, features: Features, when: datetime) -> bool:
         """Add a report; True when it brings features the story did not have."""
-        known = set().union(*(m.weights for m in self.members)) if self.members else set()
-        new = sum(w for k, w in features.weights.items() if k not in known)
+        new = sum(w for k, w in features.weights.items() if k not in self.seen)
+        self.seen.update(features.weights)
         self.members.append(features)
         if when < self.first:
             self.first_days = days_mentioned(when)
@@ -194,7 +210,7 @@ def score(story: StoryState, features: Features, when: datetime, *,
     decay = math.pow(0.5, days / HALF_LIFE_DAYS)
     if decay * _ROUNDING < at_least:
         return 0.0
-    members = story.members[-MAX_MEMBERS:]
+    members = story.members
     value = sum(feature_similarity(features, m) for m in members) / len(members)
     return value * decay
 
