@@ -140,6 +140,9 @@ class UpdatePost:
     lang: Lang
     #: Set for a short "update" post on a story already posted in the channel.
     is_followup: bool = False
+    #: Where that story's first post and thread are (a URL, or the platform's own
+    #: reference); filled in by the sender once the first post has its message id.
+    thread_link: str | None = None
     kind: Literal["update"] = "update"
 
 

@@ -15,6 +15,7 @@ LABELS: dict[str, dict[str, str]] = {
     "earlier": {"en": "Earlier in the talks", "ja": "これまでの経緯"},
     "sources": {"en": "Sources", "ja": "出典"},
     "update": {"en": "Update", "ja": "続報"},
+    "see_thread": {"en": "See the thread", "ja": "スレッドを見る"},
     "digest": {"en": "Today in the ceasefire talks", "ja": "本日の停戦協議まとめ"},
     "no_source": {"en": "No source found", "ja": "出典が見つかりません"},
 }

@@ -43,7 +43,8 @@ def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
                   revision: int, *, headline_changed: bool = False) -> list[Outgoing]:
     """A new development of a story already posted here: replies in its existing thread
     (what is new, and the sources), never a second full post. When the headline facts
-    changed, also a short top-level "update" post pointing to the thread."""
+    changed, also a short top-level "update" post linking to the story's first post (sent
+    once that post has its message id, so the platform can give its link)."""
     parts: list[Part] = []
     if briefing.key_points:
         parts.append(UpdatePost(briefing.story_id, briefing.headline, briefing.key_points,
@@ -65,7 +66,7 @@ def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
                            is_followup=True)
         rows.append(Outgoing(key=f"{story_key(sub.id, briefing.story_id, 0, revision)}:update",
                              platform=sub.platform, channel_id=sub.channel_id, part=short,
-                             index=0, subscription_id=sub.id))
+                             index=0, subscription_id=sub.id, link_key=root))
     return rows
 
 

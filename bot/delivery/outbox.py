@@ -55,6 +55,8 @@ class Outgoing:
     parent_key: str | None = None
     subscription_id: int | None = None
     story_id: int | None = None
+    #: Key of a row this message links to (e.g. a story's first post); see ``Delivery``.
+    link_key: str | None = None
 
 
 async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetime) -> int:
@@ -62,7 +64,8 @@ async def enqueue(session: AsyncSession, items: Sequence[Outgoing], now: datetim
     if not items:
         return 0
     values = [{
-        "key": o.key, "parent_key": o.parent_key, "subscription_id": o.subscription_id,
+        "key": o.key, "parent_key": o.parent_key, "link_key": o.link_key,
+        "subscription_id": o.subscription_id,
         "platform": o.platform, "channel_id": o.channel_id, "story_id": o.story_id,
         "part": o.index, "payload": dump_part(o.part), "status": "pending", "attempts": 0,
         "next_attempt_at": now, "created_at": now,
@@ -97,6 +100,9 @@ def due_conditions(now: datetime, platforms: Sequence[str], *,  # type: ignore[n
     parent = aliased(Delivery)
     parent_unsent = exists().where(and_(parent.key == Delivery.parent_key,
                                         parent.status != "sent"))
+    linked = aliased(Delivery)
+    linked_waiting = exists().where(and_(linked.key == Delivery.link_key,
+                                         linked.status.in_(("pending", "claimed"))))
     conditions = [
         Delivery.platform.in_(platforms),
         or_(
@@ -104,6 +110,7 @@ def due_conditions(now: datetime, platforms: Sequence[str], *,  # type: ignore[n
             and_(Delivery.status == "claimed", Delivery.lease_until < now),
         ),
         or_(Delivery.parent_key.is_(None), ~parent_unsent),
+        or_(Delivery.link_key.is_(None), ~linked_waiting),
     ]
     if worker is not None:
         other = aliased(Delivery)
@@ -118,7 +125,8 @@ def due_conditions(now: datetime, platforms: Sequence[str], *,  # type: ignore[n
 def due_query(now: datetime, platforms: Sequence[str], limit: int, *,  # type: ignore[no-untyped-def]
               worker: str | None = None, shards: Mapping[str, Shards] | None = None):
     """Rows ready to send: pending and due, or claimed by a holder whose lease ran out;
-    a thread reply only once its parent has been sent.
+    a thread reply only once its parent has been sent; a row linking to another only once
+    that one is sent (or never will be).
 
     ``worker``: skip channels another live worker is sending to (one sender per channel
     keeps its order across processes). ``shards``: only rows of the spaces this process

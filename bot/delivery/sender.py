@@ -6,6 +6,9 @@ Each row moves ``pending -> claimed -> (started) -> sent | failed | cancelled``:
   by the adapter's declared limits (per channel and global) so a 429 is rare;
 * a thread reply is sent only once its parent has a platform message id, into the parent's
   thread; if the parent failed for good the reply is cancelled, never posted top-level;
+* a row linking to another (a follow-up's short update post, linking to the story's first
+  post) waits likewise, then goes out top-level with the platform's link to that message;
+  if that message failed for good it goes out without the link;
 * ``send_started_at`` is committed before the platform call. A row found started (after a
   crash, a timeout or a 5xx) has an unknown outcome: the platform is asked with
   ``find_sent`` first, and the send itself carries the delivery key (platform idempotency),
@@ -22,7 +25,7 @@ import uuid
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -33,7 +36,7 @@ from bot.delivery import outbox
 from bot.delivery.journal import Journal
 from bot.delivery.pacing import Pacer, Window
 from bot.errors import PlatformError
-from bot.model import Notice, Part, load_part
+from bot.model import Notice, Part, UpdatePost, load_part
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, PostedStory, Subscription
@@ -61,6 +64,10 @@ class Claimed:
     story_id: int | None
     #: The subscription's time zone, for the times the platform shows.
     zone: str | None = None
+    #: The row whose message this one links to.
+    link_key: str | None = None
+    #: The subscription's workspace or guild.
+    space_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class Prepared:
     unknown: bool
     #: The parent's message still has to become a thread (Discord).
     open_parent: tuple[str, str, str, str] | None = None
+    #: The linked row's message: (message id, thread id).
+    link: tuple[str, str | None] | None = None
 
 
 class Sender:
@@ -228,11 +237,14 @@ class Sender:
                                           name: p.shards for name, p in self.platforms.items()
                                           if p.shards is not None},
                                       channels=self.channels_per_claim)
-            zones = await subscription_zones(session, {r.subscription_id for r in rows})
-            claimed = [(r.id, r.platform, r.channel_id, Claimed(
-                r.key, r.platform, r.channel_id, r.parent_key, r.payload,
-                r.send_started_at is not None, r.subscription_id, r.story_id,
-                zones.get(r.subscription_id))) for r in rows]
+            places = await subscription_places(session, {r.subscription_id for r in rows})
+            claimed = []
+            for r in rows:
+                zone, space = places.get(r.subscription_id, (None, None))
+                claimed.append((r.id, r.platform, r.channel_id, Claimed(
+                    r.key, r.platform, r.channel_id, r.parent_key, r.payload,
+                    r.send_started_at is not None, r.subscription_id, r.story_id, zone,
+                    r.link_key, space)))
         added = 0
         for row_id, platform, channel, info in claimed:
             if row_id in self._held:
@@ -326,7 +338,7 @@ class Sender:
                 cached = self._parents.get(channel, {})
                 if parent_key in cached:
                     cached[parent_key] = (message_id, thread_id, title)
-                target = Target(target.channel_id, thread_id=thread_id, zone=target.zone)
+                target = replace(target, thread_id=thread_id)
             ref = None
             if prepared.unknown:
                 async with pacer.slot(target, message=False), self._calling(channel):
@@ -335,8 +347,12 @@ class Sender:
                     log.info("delivery %s was already sent (found %s)", prepared.key,
                              ref.message_id)
             if ref is None:
+                part = prepared.part
+                if prepared.link is not None and isinstance(part, UpdatePost):
+                    link = await self._message_link(prepared, target, prepared.link)
+                    part = replace(part, thread_link=link) if link else part
                 async with pacer.slot(target), self._calling(channel):
-                    ref = await adapter.send(target, prepared.part, key=prepared.key)
+                    ref = await adapter.send(target, part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
             return False
@@ -346,6 +362,22 @@ class Sender:
             return False
         await self._record_sent(row_id, ref, info=prepared.info, thread_of=target.thread_id)
         return True
+
+    async def _message_link(self, prepared: Prepared, target: Target,
+                            linked: tuple[str, str | None]) -> str | None:
+        """The platform's link to the linked message; None (post without it) when the
+        platform has none or says it never will. A transient failure retries the row."""
+        adapter = self.platforms[prepared.platform]
+        try:
+            async with (self.pacer(prepared.platform).slot(target, message=False),
+                        self._calling((prepared.platform, target.channel_id))):
+                return await adapter.message_link(replace(target, thread_id=None), *linked)
+        except PlatformError as exc:
+            if not exc.permanent:
+                raise
+            log.warning("delivery %s: no link to %s (%s)", prepared.key,
+                        prepared.info.link_key, exc)
+            return None
 
     @asynccontextmanager
     async def _calling(self, channel: ChannelKey) -> AsyncIterator[None]:
@@ -365,23 +397,26 @@ class Sender:
         if info is None:
             return None
         channel: ChannelKey = (info.platform, info.channel_id)
-        known = (self._parents.get(channel, {}).get(info.parent_key)
-                 if info.parent_key is not None else None)
-        if info.parent_key is None or known is not None:
-            # The common case, one batched statement: a post, or a reply whose post this
-            # worker just sent.
-            target, open_parent = Target(info.channel_id, zone=info.zone), None
+        sent_here = self._parents.get(channel, {})
+        known = sent_here.get(info.parent_key) if info.parent_key is not None else None
+        linked = sent_here.get(info.link_key) if info.link_key is not None else None
+        if ((info.parent_key is None or known is not None)
+                and (info.link_key is None or linked is not None)):
+            # The common case, one batched statement: a post, or a reply (or a link) to a
+            # post this worker just sent.
+            target = Target(info.channel_id, zone=info.zone, space_id=info.space_id)
+            open_parent = None
             if known is not None:
                 message_id, thread_id, title = known
-                target = Target(info.channel_id, thread_id=thread_id or message_id,
-                                zone=info.zone)
+                target = replace(target, thread_id=thread_id or message_id)
                 if thread_id is None:
                     open_parent = (str(info.parent_key), info.channel_id, message_id, title)
             if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
                                                    lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
-                            self._load(info.payload), info.started, open_parent)
+                            self._load(info.payload), info.started, open_parent,
+                            linked[:2] if linked is not None else None)
         mine = (Delivery.id == row_id, Delivery.status == "claimed",
                 Delivery.claimed_by == self.worker)
 
@@ -392,8 +427,8 @@ class Sender:
             return int(getattr(result, "rowcount", 0) or 0)
 
         async def op(session: AsyncSession) -> Prepared | bool | None:
-            target = Target(info.channel_id, zone=info.zone)
-            open_parent = None
+            target = Target(info.channel_id, zone=info.zone, space_id=info.space_id)
+            open_parent = link = None
             if info.parent_key is not None:
                 parent = (await session.execute(
                     select(Delivery.status, Delivery.message_id, Delivery.thread_id,
@@ -411,13 +446,23 @@ class Sender:
                 if parent.thread_id is None:
                     open_parent = (info.parent_key, parent.channel_id, parent.message_id,
                                    _thread_title(parent.payload))
-                target = Target(info.channel_id, thread_id=parent.thread_id or parent.message_id,
-                                zone=info.zone)
+                target = replace(target, thread_id=parent.thread_id or parent.message_id)
+            if info.link_key is not None:
+                linked = (await session.execute(
+                    select(Delivery.status, Delivery.message_id, Delivery.thread_id)
+                    .where(Delivery.key == info.link_key))).first()
+                if linked is not None and linked.status in ("pending", "claimed"):
+                    # Not before the message it links to: wait for its id.
+                    await set_row(session, status="pending", claimed_by=None,
+                                  lease_until=None)
+                    return False
+                if linked is not None and linked.status == "sent" and linked.message_id:
+                    link = (linked.message_id, linked.thread_id)
             if not await set_row(session, send_started_at=now, attempts=Delivery.attempts + 1,
                                  lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
-                            self._load(info.payload), info.started, open_parent)
+                            self._load(info.payload), info.started, open_parent, link)
 
         return await self.journal.write(op)
 
@@ -517,12 +562,14 @@ def _thread_title(payload: str, load: Callable[[str], Part] = load_part) -> str:
 __all__: Sequence[str] = ["Sender"]
 
 
-async def subscription_zones(session: AsyncSession,
-                             ids: set[int | None]) -> dict[int | None, str]:
-    """Time zones of the given subscriptions (one query for a whole claim)."""
+async def subscription_places(session: AsyncSession, ids: set[int | None]
+                              ) -> dict[int | None, tuple[str | None, str | None]]:
+    """Time zone and space (workspace, guild) of the given subscriptions (one query for
+    a whole claim)."""
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
     rows = await session.execute(
-        select(Subscription.id, Subscription.timezone).where(Subscription.id.in_(wanted)))
-    return {sub_id: zone for sub_id, zone in rows.tuples()}
+        select(Subscription.id, Subscription.timezone, Subscription.space_id)
+        .where(Subscription.id.in_(wanted)))
+    return {sub_id: (zone, space) for sub_id, zone, space in rows.tuples()}

@@ -28,6 +28,8 @@ class Target:
     user_id: str | None = None
     #: Time zone for times shown (the subscription's); None: the adapter's default.
     zone: str | None = None
+    #: The subscription's workspace or guild, when known (message links need it on Discord).
+    space_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,16 @@ class PlatformAdapter(ABC):
         """Make ``parent`` a thread parent. Platforms whose threads exist implicitly
         (Slack, console) MAY return ``parent`` unchanged."""
         return MessageRef(parent.message_id, parent.thread_id or parent.message_id)
+
+    async def message_link(self, target: Target, message_id: str,
+                           thread_id: str | None) -> str | None:
+        """A link to a message already sent in ``target``'s channel (and its thread), for
+        a later top-level post to point at it. None: the platform has no such link.
+
+        Raises:
+            PlatformError: when asking the platform failed (``permanent``: it never will).
+        """
+        return None
 
     async def on_ready(self) -> None:  # noqa: B027 - an optional hook
         """Called once start-up posts are out; adapters MAY begin taking input here."""

@@ -44,6 +44,8 @@ def render_part(part: Part, zone: ZoneInfo) -> str:
         lines = [f"🕊 {prefix}{part.headline}", f"📘 {label('summary', part.lang)}"]
         lines += [f"💡 {point}" for point in part.key_points]
         lines.append(f"{outlets_line(part.outlets)} · {local_time(part.published, zone)}")
+        if part.thread_link:
+            lines.append(f"🧵 {label('see_thread', part.lang)}: {part.thread_link}")
         return "\n".join(lines)
     if isinstance(part, QAReply):
         return f"❓ {part.question}\n{cite(part.sentences)}"

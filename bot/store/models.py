@@ -153,6 +153,9 @@ class Delivery(Base):
     #: Unique delivery key: subscription, story or digest, and part.
     key: Mapped[str] = mapped_column(String(255), unique=True)
     parent_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    #: Another row whose message this one links to (posted top-level, not in its thread):
+    #: it is sent once that row is sent, or without the link if that row never will be.
+    link_key: Mapped[str | None] = mapped_column(String(255))
     subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscriptions.id", ondelete="CASCADE"), index=True
     )

@@ -64,6 +64,22 @@ async def test_send_is_idempotent_by_key_and_find_sent_recovers_it() -> None:
             assert await adapter.find_sent(target, "sub:1:story:2:p0") is None
 
 
+async def test_message_link_is_a_jump_link_or_else_the_thread_mention() -> None:
+    async with running_fake() as fake:
+        guild = fake.add_guild()
+        channel = str(guild.text_channel_id)
+        async with adapter_for(fake) as adapter:
+            post = await adapter.send(Target(channel), POST, key="k-link")
+            jump = f"https://discord.com/channels/{guild.id}/{channel}/{post.message_id}"
+            # The subscription's guild, else the guild of the (cached) channel.
+            assert await adapter.message_link(Target(channel, space_id=str(guild.id)),
+                                              post.message_id, None) == jump
+            assert await adapter.message_link(Target(channel), post.message_id, None) == jump
+            # Neither known (a channel this client does not see): the thread's mention.
+            assert await adapter.message_link(Target("99"), "5", "5") == "<#5>"
+            assert await adapter.message_link(Target("99"), "5", None) is None
+
+
 async def test_thread_opens_on_the_post_with_the_configured_auto_archive() -> None:
     async with running_fake() as fake:
         guild = fake.add_guild()

@@ -173,6 +173,18 @@ def test_update_post_is_an_embed_with_title_points_sources_timestamp_and_colour(
     assert msg.thread_title == "Talks resume in Istanbul"
 
 
+def test_short_update_post_links_to_the_story_thread() -> None:
+    url = "https://discord.com/channels/1/20/300"
+    [msg] = render(post(is_followup=True, key_points=("A swap was agreed.",), thread_link=url),
+                   zone=ZONE)
+    assert msg.payload()["embeds"][0]["description"].endswith(f"🧵 [See the thread]({url})")
+    [ja] = render(post(is_followup=True, lang="ja", thread_link="<#300>"), zone=ZONE)
+    # The adapter's own thread mention is kept as it is (it renders as a link to the thread).
+    assert ja.payload()["embeds"][0]["description"].endswith("🧵 スレッドを見る: <#300>")
+    [plain] = render(post(), zone=ZONE)
+    assert "🧵" not in plain.payload()["embeds"][0]["description"]
+
+
 def test_hostile_headline_is_neutralised_in_the_embed() -> None:
     [msg] = render(post(headline=HOSTILE), zone=ZONE)
     title = msg.payload()["embeds"][0]["title"]

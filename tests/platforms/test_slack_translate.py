@@ -227,6 +227,17 @@ def test_answer_has_citation_links_and_feedback_buttons() -> None:
     assert "[1] Harbor Wire: Jeddah talks" in message.text
 
 
+def test_short_update_post_links_to_the_story_thread() -> None:
+    url = "https://fake-team.slack.com/archives/C1/p1700000000000100"
+    [en] = render(post(is_followup=True, thread_link=url), zone=TOKYO)
+    assert en.blocks[1]["text"]["text"].endswith(f"\n🧵 <{url}|See the thread>")
+    assert en.text.endswith(f"🧵 See the thread: {url}")
+    [ja] = render(post(is_followup=True, lang="ja", thread_link=url), zone=TOKYO)
+    assert f"<{url}|スレッドを見る>" in ja.blocks[1]["text"]["text"]
+    [odd] = render(post(thread_link="<!channel>"), zone=TOKYO)  # never a live mention
+    assert "<!channel>" not in odd.blocks[1]["text"]["text"] + odd.text
+
+
 def test_japanese_update_and_digest_use_japanese_labels_and_limits() -> None:
     long_headline = "停戦" * 100
     [update] = render(post(headline=long_headline, lang="ja", is_followup=True), zone=TOKYO)

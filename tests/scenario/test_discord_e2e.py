@@ -451,3 +451,35 @@ async def test_a_later_development_of_a_posted_story_goes_into_its_thread(
         assert any("press Trump on security guarantees" in embeds_text(m) for m in later)
         assert len([m for m in w.fake.messages_in(w.channel)
                     if m.get("embeds") and not m.get("interaction_metadata")]) == 1
+
+
+async def test_a_development_changing_the_headline_figures_adds_one_post_linking_to_the_thread(
+        tmp_path: Path) -> None:
+    feed = tmp_path / "meridian.atom"
+    base = (DEMO / "meridian-daily.atom").read_text(encoding="utf-8")
+    feed.write_text(base, encoding="utf-8")
+    async with world(tmp_path, feeds=[feed]) as w:
+        await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
+        post = await w.sent(lambda: _first_post(w))
+        thread = int(post["id"])
+        await settled(w)
+        before = len(w.fake.messages_in(thread))
+        # The new report's headline states a date the posted one did not.
+        entry = FOLLOWUP_ENTRY.replace(
+            "after the White House talks</title>",
+            "after the White House talks; working group to meet on 27 August</title>")
+        head, _, tail = base.partition("<entry>")
+        feed.write_text(head + entry + "<entry>" + tail, encoding="utf-8")
+        w.clock.advance(hours=4)
+        for _ in range(2):  # a second poll (and fan-out) adds nothing
+            await w.app.poll()
+            await settled(w)
+        later = w.fake.messages_in(thread)[before:]
+        posts = [m for m in w.fake.messages_in(w.channel)
+                 if m.get("embeds") and not m.get("interaction_metadata")]
+        assert later and all("See the thread" not in embeds_text(m) for m in later)
+        assert len(posts) == 2 and posts[0]["id"] == post["id"]
+        short = posts[1]["embeds"][0]
+        assert short["title"].startswith("🕊 Update:") and "27 August" in short["title"]
+        link = f"https://discord.com/channels/{w.guild.id}/{w.channel}/{post['id']}"
+        assert short["description"].endswith(f"🧵 [See the thread]({link})")

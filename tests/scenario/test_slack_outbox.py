@@ -1,21 +1,23 @@
-"""The real outbox Sender on Slack: exactly once across a crash, and 429s never drop a post."""
+"""The real outbox Sender on Slack: exactly once across a crash, 429s never drop a post, and
+a story's new development goes into its thread with one short update post linking to it."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest_asyncio
 from sqlalchemy import select
 
 from bot.app import BotApp
+from bot.delivery.fanout import fan_out
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.model import Notice
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
-from bot.store.models import Delivery
+from bot.store.models import Article, Delivery, Story, Subscription
 from config.settings import load_settings
 from tests.fakes.slack_fake import DEFAULT_CHANNEL_ID, FakeSlack
 
@@ -94,3 +96,69 @@ async def test_429s_beyond_the_client_retries_are_rescheduled_not_dropped(
     assert [p["text"] for p in fake.posted()] == ["parent", "child"]
     assert [(r.status, r.attempts) for r in final] == [("sent", 2), ("sent", 1)]
     assert fake.rate_limited_count == 1
+
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+async def add_report(app: BotApp, story_id: int | None, title: str, text: str,
+                     hours: int = 0) -> int:
+    """A report of a new story (``story_id`` None) or a new development of one."""
+    when = NOW + timedelta(hours=hours)
+    async with app.deps.sessions() as session, session.begin():
+        if story_id is None:
+            story = Story(headline=title, first_at=when, latest_at=when, newsworthy=True,
+                          created_at=when)
+            session.add(story)
+        else:
+            found = await session.get(Story, story_id)
+            assert found is not None
+            story = found
+            story.revision += 1
+            story.latest_at = when
+        await session.flush()
+        session.add(Article(guid=title, url=f"https://w.test/{hours}", title=title, text=text,
+                            source="Wire", lang="en", published_at=when, fetched_at=when,
+                            story_id=story.id))
+        return story.id
+
+
+async def test_a_development_changing_the_headline_figures_links_to_the_thread_once(
+        tmp_path: Path, fake: FakeSlack) -> None:
+    async with bot(tmp_path, fake) as (app, _adapter):
+        async with app.deps.sessions() as session, session.begin():
+            session.add(Subscription(platform="slack", channel_id=DEFAULT_CHANNEL_ID,
+                                     space_id="T0FAKE", realtime=True, lang="en",
+                                     timezone="UTC", since=NOW - timedelta(days=1),
+                                     created_at=NOW))
+        story_id = await add_report(
+            app, None, "Ceasefire extended",
+            "Ukraine and Russia agreed to extend the ceasefire. The truce matters because "
+            "it halts strikes on energy plants. Talks will resume next week, officials said.")
+        async with app.deps.sessions() as session, session.begin():
+            await fan_out(session, [story_id], NOW)
+        await app.sender.drain(within=10.0)
+        [post] = [p for p in fake.posted() if not p.get("thread_ts")]
+        first = len(fake.posted())
+
+        await add_report(app, story_id, "Prisoner exchange agreed: 175 for 175",
+                         "Negotiators announced a prisoner exchange of 175 people each. "
+                         "The swap will happen on Friday, the Kremlin said.", hours=2)
+        for _ in range(2):  # a rerun of the fan-out adds nothing
+            async with app.deps.sessions() as session, session.begin():
+                await fan_out(session, [story_id], NOW)
+            await app.sender.drain(within=10.0)
+
+    later = fake.posted()[first:]
+    replies = [p for p in later if p.get("thread_ts")]
+    assert replies and all(p["thread_ts"] == post["ts"] for p in replies)
+    [short] = [p for p in later if not p.get("thread_ts")]
+    assert short["metadata"]["event_payload"]["key"].endswith(":update")
+    [asked] = fake.calls_to("chat.getPermalink")
+    assert (asked["channel"], asked["message_ts"]) == (DEFAULT_CHANNEL_ID, post["ts"])
+    permalink = (f"https://fake-team.slack.com/archives/{DEFAULT_CHANNEL_ID}/"
+                 f"p{post['ts'].replace('.', '')}")
+    body = short["blocks"][1]["text"]["text"]
+    assert f"<{permalink}|See the thread>" in body
+    assert f"See the thread: {permalink}" in short["text"]
+    assert "175 for 175" in short["blocks"][0]["text"]["text"]

@@ -1,5 +1,6 @@
 """Realtime fan-out: a new story is one post plus its Q&A thread; a new development of a
-story already posted in a channel goes into that thread, never as a second full post."""
+story already posted in a channel goes into that thread, never as a second full post (at
+most a short update post linking to the thread, sent through the real sender here)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.brief.builder import load_story
 from bot.delivery.fanout import fan_out, post_story, story_key
+from bot.delivery.sender import Sender
 from bot.model import UpdatePost, load_part
+from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SessionFactory, open_store, sqlite_url
 from bot.store.models import Article, Delivery, PostedStory, Story, Subscription
+from tests.conftest import FakeClock
+from tests.fakes.chat_fake import ChatFake
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TEXT = ("Ukraine and Russia agreed to extend the ceasefire. The truce matters because it "
@@ -25,6 +30,20 @@ TEXT = ("Ukraine and Russia agreed to extend the ceasefire. The truce matters be
 async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
     async with open_store(sqlite_url(tmp_path / "fanout.db")) as (_engine, factory):
         yield factory
+
+
+@pytest.fixture
+async def chat() -> AsyncIterator[ChatFake]:
+    async with ChatFake(profile="none") as server:
+        yield server
+
+
+@pytest.fixture
+async def adapter(chat: ChatFake) -> AsyncIterator[LoopbackAdapter]:
+    a = LoopbackAdapter(chat.url, zone=UTC, timeout=2.0)
+    await a.start()
+    yield a
+    await a.stop()
 
 
 async def seed(sessions: SessionFactory) -> tuple[int, int]:
@@ -110,4 +129,75 @@ async def test_changed_headline_facts_add_a_short_update_post(sessions: SessionF
     assert len(top) == 1 and top[0].key.endswith(":update")
     part = load_part(top[0].payload)
     assert isinstance(part, UpdatePost) and part.is_followup and len(part.key_points) == 1
+    assert top[0].link_key == story_key(sub_id, story_id, 0)
     assert all(r.parent_key == story_key(sub_id, story_id, 0) for r in new if r is not top[0])
+
+
+HEADLINE_FIGURES = "Prisoner exchange agreed: 175 for 175"
+
+
+async def test_the_short_update_post_links_to_the_thread_once(
+        sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter) -> None:
+    sub_id, story_id = await seed(sessions)
+    sender = Sender(sessions, {"loopback": adapter}, FakeClock(NOW))
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    await sender.send_due()
+    [post] = [m for m in chat.posted("C1") if m["thread"] is None]
+    first = len(chat.posted("C1"))
+
+    await add_development(sessions, story_id, HEADLINE_FIGURES)
+    for _ in range(2):  # a rerun of the fan-out adds nothing
+        async with sessions() as session, session.begin():
+            await fan_out(session, [story_id], NOW)
+        await sender.send_due()
+
+    later = chat.posted("C1")[first:]
+    top = [m for m in later if m["thread"] is None]
+    assert [m["key"] for m in top] == [f"{story_key(sub_id, story_id, 0, 2)}:update"]
+    assert f"🧵 See the thread: #{post['id']}" in top[0]["text"]
+    assert HEADLINE_FIGURES in top[0]["text"]
+    replies = [m for m in later if m["thread"] is not None]
+    assert replies and all(m["thread"] == post["id"] for m in replies)
+    assert "See the thread" not in post["text"]
+
+
+async def test_the_update_post_waits_for_the_first_post(
+        sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter) -> None:
+    sub_id, story_id = await seed(sessions)
+    clock = FakeClock(NOW)
+    sender = Sender(sessions, {"loopback": adapter}, clock)
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    await add_development(sessions, story_id, HEADLINE_FIGURES)
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    chat.plan.transient.append((503, "unavailable"))  # the first post must be retried later
+    await sender.send_due()
+    await sender.send_due()
+    assert chat.posted("C1") == []  # neither the replies nor the update went ahead of it
+    clock.advance(minutes=20)
+    await sender.send_due()
+    await sender.send_due()
+    posted = chat.posted("C1")
+    tops = [m for m in posted if m["thread"] is None]
+    assert [m["key"] for m in tops] == [story_key(sub_id, story_id, 0),
+                                       f"{story_key(sub_id, story_id, 0, 2)}:update"]
+    assert f"See the thread: #{tops[0]['id']}" in tops[1]["text"]
+    assert all(m["thread"] == tops[0]["id"] for m in posted if m["thread"] is not None)
+
+
+async def test_the_update_post_goes_without_the_link_if_the_first_post_never_will(
+        sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter) -> None:
+    sub_id, story_id = await seed(sessions)
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+        await session.execute(update(Delivery).where(
+            Delivery.key == story_key(sub_id, story_id, 0)).values(status="failed"))
+    await add_development(sessions, story_id, HEADLINE_FIGURES)
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    await Sender(sessions, {"loopback": adapter}, FakeClock(NOW)).send_due()
+    [only] = chat.posted("C1")  # thread replies are cancelled, the update still goes out
+    assert only["key"].endswith(":update") and only["thread"] is None
+    assert HEADLINE_FIGURES in only["text"] and "See the thread" not in only["text"]

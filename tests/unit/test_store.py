@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select
+from alembic import command
+from sqlalchemy import inspect, select, text
 
 from bot.errors import ConfigError
-from bot.store.db import async_url, open_store
+from bot.store.db import alembic_config, async_url, create_engine, open_store
 from bot.store.models import Feed
 
 
@@ -43,3 +44,22 @@ async def test_migrations_create_the_schema_once_and_times_stay_utc(tmp_path: Pa
         feed = await session.scalar(select(Feed))
         assert feed is not None
         assert feed.created_at == when and feed.created_at.tzinfo is not None
+
+
+async def test_a_store_from_before_link_keys_is_upgraded_with_its_queue_kept(
+        tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(alembic_config(c),
+                                                          "issue8_rate_windows"))
+            await conn.execute(text(
+                "INSERT INTO deliveries (key, platform, channel_id, part, payload, status, "
+                "attempts, next_attempt_at, created_at) VALUES ('k:p0', 'console', 'C', 0, "
+                "'{}', 'pending', 0, '2025-03-18 15:00:00', '2025-03-18 15:00:00')"))
+    finally:
+        await engine.dispose()
+    async with open_store(url) as (engine, _sessions), engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT key, link_key FROM deliveries"))).all()
+    assert [tuple(r) for r in rows] == [("k:p0", None)]

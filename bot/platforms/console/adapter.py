@@ -75,6 +75,11 @@ class ConsoleAdapter(PlatformAdapter):
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         return self._sent.get(key)
 
+    async def message_link(self, target: Target, message_id: str,
+                           thread_id: str | None) -> str | None:
+        """A terminal has no URLs: a plain reference to the thread."""
+        return f"#{thread_id or message_id}"
+
     def _print(self, text: str, *, threaded: bool) -> None:
         if threaded:
             body = "\n".join(THREAD_BAR + line for line in text.splitlines())

@@ -47,6 +47,8 @@ log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
 HISTORY_SCAN = 50
+#: A message's jump link (``@me`` for a DM); Discord shows the message with its thread.
+JUMP_URL = "https://discord.com/channels/{space}/{channel}/{message}"
 
 
 def nonce_for(key: str, index: int = 0) -> str:
@@ -426,6 +428,23 @@ class DiscordAdapter(PlatformAdapter):
                     thread = target.thread_id or (str(message.id) if message.thread else None)
                     return MessageRef(str(message.id), thread)
         return None
+
+    async def message_link(self, target: Target, message_id: str,
+                           thread_id: str | None) -> str | None:
+        """The message's jump link. The guild is the subscription's (else the cached
+        channel's); without one, a mention of the thread, which Discord shows as its link."""
+        space, channel_id = target.space_id, target.channel_id
+        channel = (self.client.get_channel(int(channel_id))
+                   if self.client is not None and channel_id.isdigit() else None)
+        if space is None and channel is not None:
+            guild = getattr(channel, "guild", None)
+            space = str(guild.id) if guild is not None else (
+                "@me" if isinstance(channel, discord.DMChannel) else None)
+        if isinstance(channel, discord.ForumChannel) and thread_id:
+            channel_id = thread_id  # a forum post's first message lives in its thread
+        if space is not None:
+            return JUMP_URL.format(space=space, channel=channel_id, message=message_id)
+        return f"<#{thread_id}>" if thread_id else None
 
     async def open_thread(self, target: Target, parent: MessageRef,
                           title: str) -> MessageRef:

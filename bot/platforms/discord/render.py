@@ -157,7 +157,9 @@ def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
     title = shorten(f"🕊 {prefix}{neutralise(post.headline)}", TITLE_LIMIT)
     lines = [f"📘 **{label('summary', post.lang)}**"]
     lines += [f"💡 {neutralise(p)}" for p in post.key_points]
-    description = pack(lines, limit=DESCRIPTION_LIMIT)[0]
+    thread = (f"\n{_thread_line(post.thread_link, label('see_thread', post.lang))}"
+              if post.thread_link else "")
+    description = pack(lines, limit=DESCRIPTION_LIMIT - len(thread))[0] + thread
     embed = discord.Embed(title=title, description=description,
                           colour=COLOUR_FOLLOWUP if post.is_followup else COLOUR_UPDATE,
                           timestamp=post.published)
@@ -167,6 +169,14 @@ def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
                                       FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=post.published.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))
     return Message(embeds=(embed,), thread_title=shorten(post.headline, 100) or "Q&A")
+
+
+def _thread_line(link: str, text: str) -> str:
+    """The story's thread: a jump link, or the thread's own ``<#id>`` mention (made by the
+    adapter, not from feed text, so it is kept as it is)."""
+    if link.startswith("https://"):
+        return f"🧵 [{text}]({link})"
+    return f"🧵 {text}: {link}"
 
 
 def _cited(sentence: Sentence) -> str:

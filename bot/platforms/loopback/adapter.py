@@ -151,6 +151,11 @@ class LoopbackAdapter(PlatformAdapter):
         message = body["message"]
         return MessageRef(str(message["id"]), str(message["thread"] or message["id"]))
 
+    async def message_link(self, target: Target, message_id: str,
+                           thread_id: str | None) -> str | None:
+        """No URLs here: a plain reference to the thread."""
+        return f"#{thread_id or message_id}"
+
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         try:
             async with self.http.get(f"{self.url}/api/history",

@@ -28,7 +28,12 @@ from bot.model import Briefing, Part, Reply, Request, Result
 from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import call_api, platform_error
-from bot.platforms.slack.outbound import find_delivery, post_ephemeral, post_messages
+from bot.platforms.slack.outbound import (
+    find_delivery,
+    permalink,
+    post_ephemeral,
+    post_messages,
+)
 from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, render
 from bot.platforms.slack.translate import (
     from_app_mention,
@@ -381,6 +386,11 @@ class SlackAdapter(PlatformAdapter):
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         """Scan recent history (or the thread) for a message tagged with ``key``."""
         return await find_delivery(self.client, target, key, limit=self.history_limit)
+
+    async def message_link(self, target: Target, message_id: str,
+                           thread_id: str | None) -> str | None:
+        """chat.getPermalink (no scope needed): the message, its thread under it."""
+        return await permalink(self.client, target.channel_id, message_id)
 
 
 class _SkipEnvTokenNotice(logging.Filter):

@@ -94,6 +94,18 @@ async def post_ephemeral(client: AsyncWebClient, target: Target,
     return MessageRef(ts, target.thread_id)
 
 
+async def permalink(client: AsyncWebClient, channel: str, ts: str) -> str | None:
+    """The message's permalink; None when Slack no longer has the message."""
+    try:
+        response = await call_api("chat.getPermalink",
+                                  client.chat_getPermalink(channel=channel, message_ts=ts))
+    except PlatformError as exc:
+        if exc.code == "message_not_found":
+            return None
+        raise
+    return str(response.get("permalink") or "") or None
+
+
 async def find_delivery(client: AsyncWebClient, target: Target, key: str, *,
                         limit: int = 300) -> MessageRef | None:
     """The message tagged with ``key`` among the newest ``limit`` of the channel (or among

@@ -118,6 +118,8 @@ def update_blocks(post: UpdatePost, zone: ZoneInfo) -> list[Block]:
     points = "\n".join(f"💡 {escape(truncate(p, 600))}" for p in post.key_points)
     body = f"*📘 {escape(label('summary', post.lang))}*" + (f"\n{points}" if points else "")
     line = f"{escape(outlets_line(post.outlets))} · {escape(local_time(post.published, zone))}"
+    if post.thread_link:
+        body += f"\n🧵 {link(post.thread_link, label('see_thread', post.lang))}"
     return [header(f"🕊 {prefix}{post.headline}"), section(body), context(line)]
 
 
