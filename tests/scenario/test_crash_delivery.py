@@ -26,6 +26,13 @@ ON_TOPIC = (
     "Negotiators said the exchange of prisoners will continue next week. "
     "The status of the occupied regions is still unresolved, officials said. "
     "Talks will resume in Istanbul next month, the Kremlin said.")
+#: A second, unrelated development (another story), so that each channel gets two posts
+#: and their threads: more rows per channel than the sender has in flight at once.
+OTHER = (
+    "Kyiv and Moscow signed a Black Sea shipping accord in Riyadh on Tuesday. "
+    "Grain vessels may sail without inspection delays under the negotiated terms. "
+    "Insurers welcomed the deal, though port strikes could still derail it, analysts "
+    "warned. Saudi mediators hosted both delegations for three days of ceasefire talks.")
 
 
 def rss(items: list[tuple[str, str, datetime]]) -> str:
@@ -33,7 +40,7 @@ def rss(items: list[tuple[str, str, datetime]]) -> str:
         f"<item><title>{title}</title><link>https://wire.test/{guid}</link>"
         f"<guid isPermaLink=\"false\">{guid}</guid>"
         f"<pubDate>{format_datetime(when)}</pubDate>"
-        f"<description>{title}. {ON_TOPIC}</description></item>"
+        f"<description>{title}. {OTHER if guid == 'other' else ON_TOPIC}</description></item>"
         for guid, title, when in items)
     return ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel>"
             f"<title>Test Wire</title><link>https://wire.test/</link>{body}</channel></rss>")
@@ -92,6 +99,7 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_part_exactly_once(
         feed.write_text(rss([
             ("old", "Envoys met last week on Ukraine", now - timedelta(days=2)),
             ("new", "Ukraine and Russia extend the ceasefire", now - timedelta(minutes=5)),
+            ("other", "Black Sea shipping accord signed in Riyadh", now - timedelta(minutes=4)),
         ]))
 
         await kill_when(fake, await start(env), 1)  # SIGKILL right after the first post
@@ -130,7 +138,8 @@ async def test_sigkill_mid_fanout_then_restart_posts_every_part_exactly_once(
 
     rows = outbox(db)
     parts_per_channel = len(rows) // CHANNELS
-    assert parts_per_channel >= 3 and len(rows) == CHANNELS * parts_per_channel
+    assert parts_per_channel >= 6 and len(rows) == CHANNELS * parts_per_channel
+    assert sum(1 for _, _, parent, _ in rows if parent is None) == 2 * CHANNELS  # 2 stories
     posted = Counter((m["channel"], m["key"]) for m in fake.messages)
     assert {(channel, key) for key, channel, _, _ in rows} == set(posted)
     assert set(posted.values()) == {1}, [k for k, n in posted.items() if n > 1]
