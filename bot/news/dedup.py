@@ -104,9 +104,6 @@ class NearDuplicates:
     def get_signature(self, text: str, lang: str) -> np.ndarray:
         return signature(text, lang, num_perm=self.num_perm)
 
-    def from_bytes(self, data: bytes) -> np.ndarray:
-        return np.frombuffer(data, dtype=np.uint64, count=self.num_perm)
-
     @staticmethod
     def to_bytes(sig: np.ndarray) -> bytes:
         return np.asarray(sig, dtype=np.uint64).tobytes()

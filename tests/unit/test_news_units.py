@@ -104,3 +104,39 @@ def test_story_features_cross_languages() -> None:
     assert feature_similarity(en, ja) > 0.8 > 0.1 > feature_similarity(en, other)
     assert is_update_title("Update: swap completed") and is_update_title("【更新】交換が完了")
     assert not is_update_title("Kremlin rejects US update on talks")
+
+
+def test_fingerprints_are_computed_for_on_topic_entries_and_match_the_store_side() -> None:
+    """Parse workers fingerprint on-topic entries; what they send back is what the store
+    would have computed itself (same signature as the index's, same story features)."""
+    import pickle
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    from bot.news.fingerprint import entry_fingerprint, fingerprint_feed
+    from bot.news.parse import ParsedEntry, ParsedFeed
+    from bot.news.stories import Features
+    from bot.news.topic import Topic
+
+    when = datetime(2025, 7, 23, tzinfo=UTC)
+    on = ParsedEntry(guid="1", url="https://news.google.com/rss/articles/x?url="
+                     "https://wire.example/a%3Futm_source%3Dx", title="Istanbul talks agree "
+                     "a swap of 1,200 prisoners - Wire", text="Delegations met on 23 July.",
+                     published=when, date_estimated=False, lang="en", outlet="Wire")
+    off = replace(on, guid="2", url="https://wire.example/b", title="Football results",
+                  text="A late goal.")
+    feed = fingerprint_feed(ParsedFeed("Wire", "en", [on, off]), Topic("istanbul OR 停戦"))
+    sent = pickle.loads(pickle.dumps(feed))  # as it comes back from a worker process
+    got, skipped = sent.entries
+    assert skipped.fingerprint is None
+    assert got.fingerprint is not None and got.fingerprint == entry_fingerprint(on)
+    fp = got.fingerprint
+    assert fp.url == "https://wire.example/a" and fp.outlet == "Wire"
+    assert fp.title == "Istanbul talks agree a swap of 1,200 prisoners"
+    body = f"{fp.title}\n{on.text}"
+    assert (fp.values() == NearDuplicates().get_signature(body, "en")).all()
+    assert Features.from_keys(fp.features) == get_features(body)
+    # Stored as 64-bit values, like every signature before: the index finds it again.
+    near = NearDuplicates()
+    near.add_many([(5, near.to_bytes(fp.values()))])
+    assert near.get_match(fp.values()) == (5, 1.0)
