@@ -76,7 +76,9 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "november|december")
 _EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1,2}})\b")
 _JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)|月(\d{1,2})日")
-_NUMBER = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?![\d])")
+#: A figure; one right after a digit, "." or "," is part of another number (checked in
+#: code: a pattern that starts with a digit lets the regex engine skip to digits).
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
 _WORD_START = re.compile(r"[a-z]")
 
@@ -118,9 +120,13 @@ def get_features(text: str) -> Features:
             found[key] = weight
     for match in _EN_DAY.finditer(norm):
         found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
-    for match in _JA_DAY.finditer(norm):
-        found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
+    if "日" in norm:
+        for match in _JA_DAY.finditer(norm):
+            found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
     for match in _NUMBER.finditer(norm):
+        start = match.start()
+        if start and (norm[start - 1].isdecimal() or norm[start - 1] in ".,"):
+            continue
         value = int(match.group(1).replace(",", ""))
         if value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT

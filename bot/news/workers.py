@@ -36,14 +36,23 @@ def _in_worker(body: bytes, url: str, fetched_at: datetime, topic: Topic,
         return str(exc)
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has): with one, worker processes would only add their start-up and copying."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class Parser:
     """A context manager: the worker pool, if any, ends with the poll."""
 
     def __init__(self, topic: Topic, *, processes: bool = False) -> None:
         self.topic = topic
         self._pool: ProcessPoolExecutor | None = None
-        if processes and (os.cpu_count() or 1) > 1:
-            self._pool = ProcessPoolExecutor(max_workers=min(os.cpu_count() or 1, 4),
+        cores = usable_cores()
+        if processes and cores > 1:
+            self._pool = ProcessPoolExecutor(max_workers=min(cores, 4),
                                              mp_context=get_context("spawn"))
 
     def __enter__(self) -> Parser:
