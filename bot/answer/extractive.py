@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answer.engine import Concept, Engine, Hit
+from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.intents import cue_hits, intent_of
 from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
@@ -93,7 +93,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         if scope.story_id is not None:
             ids |= set((await session.scalars(
                 select(Article.id).where(Article.story_id == scope.story_id))).all())
-        if ids:
+        if ids and not _names_elsewhere(engine, concepts, ids, now=now):
             hits = rerank(engine.search(concepts, now=now, window=Window(), scope=ids))
             if hits and hits[0].coverage >= SCOPED_COVERAGE:
                 return _pick(hits, SCOPED_COVERAGE), True
@@ -125,6 +125,17 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return engine.newest(now=now, window=window)[:2], False
         return [], False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,
+                     now: datetime) -> bool:
+    """The question names something (a place, a person) that other stored reports mention
+    but none of the follow-up's: it asks about another event, not a follow-up."""
+    n_docs = max(engine.index.n_docs, 1)
+    return any(
+        c.name and c.df > 0 and c.df_max / n_docs <= COMMON_SHARE
+        and not engine.search([c], now=now, window=Window(), scope=scope, limit=1)
+        for c in concepts)
 
 
 def reported_at(article: Article) -> datetime:

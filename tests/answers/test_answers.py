@@ -140,6 +140,22 @@ async def test_a_follow_up_is_resolved_against_the_previous_answer_first(
     assert not any("riyadh" in stored[c.url].guid for c in cold.citations)
 
 
+async def test_a_follow_up_naming_another_event_leaves_the_previous_story(
+        sessions: SessionFactory, engine: Engine) -> None:
+    """Asked right after an answer about the White House meeting, a question that names
+    Jeddah is about Jeddah, not a follow-up to the meeting."""
+    first = await ask(sessions, engine, "Who met at the White House on 18 August?")
+    stored = await articles_by_url(sessions)
+    assert first.answerable and not any("jeddah" in stored[c.url].url for c in first.citations)
+    scope = Scope(first.story_id, first.article_ids)
+    jeddah = await ask(sessions, engine, "What was agreed in Jeddah?", scope=scope)
+    assert jeddah.answerable and jeddah.citations
+    assert all("jeddah" in stored[c.url].url for c in jeddah.citations), jeddah.text
+    # A follow-up that names nothing new stays with the previous story.
+    follow = await ask(sessions, engine, "What was agreed?", scope=scope)
+    assert follow.story_id == first.story_id
+
+
 async def test_a_new_article_is_indexed_without_rebuilding_the_index(
         sessions: SessionFactory, engine: Engine) -> None:
     await ask(sessions, engine, "Jeddah")
