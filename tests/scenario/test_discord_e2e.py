@@ -426,17 +426,25 @@ FOLLOWUP_ENTRY = (
     "is still unresolved.</summary>\n</entry>\n")
 
 
-async def test_a_later_development_of_a_posted_story_goes_into_its_thread(
-        tmp_path: Path) -> None:
+@contextlib.asynccontextmanager
+async def story_posted(tmp_path: Path) -> AsyncIterator[
+        tuple[World, Path, str, dict[str, Any], int]]:
+    """A channel subscribed to a copy of one demo feed, its latest story posted and the
+    thread settled: (world, feed file, feed text, the post, messages in its thread)."""
     feed = tmp_path / "meridian.atom"
     base = (DEMO / "meridian-daily.atom").read_text(encoding="utf-8")
     feed.write_text(base, encoding="utf-8")
     async with world(tmp_path, feeds=[feed]) as w:
         await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
         post = await w.sent(lambda: _first_post(w))
-        thread = int(post["id"])
         await settled(w)
-        before = len(w.fake.messages_in(thread))
+        yield w, feed, base, post, len(w.fake.messages_in(int(post["id"])))
+
+
+async def test_a_later_development_of_a_posted_story_goes_into_its_thread(
+        tmp_path: Path) -> None:
+    async with story_posted(tmp_path) as (w, feed, base, post, before):
+        thread = int(post["id"])
         # A new report of the same story, and the first report updated: a new development.
         head, _, tail = base.partition("<entry>")
         updated = tail.replace("The main subject was security guarantees",
@@ -455,15 +463,8 @@ async def test_a_later_development_of_a_posted_story_goes_into_its_thread(
 
 async def test_a_development_changing_the_headline_figures_adds_one_post_linking_to_the_thread(
         tmp_path: Path) -> None:
-    feed = tmp_path / "meridian.atom"
-    base = (DEMO / "meridian-daily.atom").read_text(encoding="utf-8")
-    feed.write_text(base, encoding="utf-8")
-    async with world(tmp_path, feeds=[feed]) as w:
-        await w.slash("subscribe", {"lang": "en"}, permissions=MANAGE)
-        post = await w.sent(lambda: _first_post(w))
+    async with story_posted(tmp_path) as (w, feed, base, post, before):
         thread = int(post["id"])
-        await settled(w)
-        before = len(w.fake.messages_in(thread))
         # The new report's headline states a date the posted one did not.
         entry = FOLLOWUP_ENTRY.replace(
             "after the White House talks</title>",
