@@ -82,7 +82,12 @@ def http_session(settings: Settings, *,
 
 
 def database_url(settings: Settings) -> str:
-    return settings.database_url or sqlite_url(settings.sqlite_path())
+    """The configured store, else SQLite in the data dir (created here, and only here)."""
+    if settings.database_url:
+        return settings.database_url
+    path = settings.sqlite_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(path)
 
 
 class BotApp:

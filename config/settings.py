@@ -241,6 +241,13 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"config file {path} is a directory, not a TOML file") from exc
+    except PermissionError as exc:
+        raise ConfigError(f"config file {path} cannot be read (permission denied)") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: not UTF-8 text "
+                          f"(byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
 
@@ -315,7 +322,8 @@ def describe_validation_error(exc: ValidationError) -> str:
     if first["type"] == "extra_forbidden":
         message = "unknown setting (check the spelling; see `ceasefire-bot config`)"
     given = first.get("input")
-    if first["type"] != "extra_forbidden" and isinstance(given, str | int | float):
+    if (first["type"] != "extra_forbidden" and isinstance(given, str | int | float)
+            and repr(given) not in message):
         message = f"{message} (got {given!r})"
     more = len(exc.errors()) - 1
     suffix = f" (+{more} more problem{'s' if more > 1 else ''})" if more else ""
