@@ -309,7 +309,8 @@ class BotApp:
             self._stack.push_async_callback(platform.stop)
         if self.settings.health.port is not None:
             self.health_port = await self._stack.enter_async_context(serve_health(
-                self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth))
+                self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth,
+                host=self.settings.health.host))
         recovered = await self.sender.recover()
         if recovered:
             log.info("recovered %d outbox claims left by a previous run", recovered)

@@ -174,6 +174,10 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
 
     feeds = [FeedSettings(url=u) for u in args.feed] or list(settings.followed_feeds)
+    if not args.verbose:
+        # This command prints each failing feed once itself; the poller's log line would
+        # say it a second time.
+        logging.getLogger("bot.news.pipeline").setLevel(logging.ERROR)
     async with BotApp(settings) as app:
         if not args.json and sys.stderr.isatty():
             report = await _ingest_with_progress(app, feeds)

@@ -11,11 +11,7 @@ import asyncio
 import errno
 from dataclasses import dataclass
 
-import aiohttp
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.errors import ConfigError, PlatformError, StoreError
-from bot.store.problems import reason, store_problem
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
@@ -35,6 +31,12 @@ class Failure:
 
 def describe(exc: BaseException) -> Failure | None:
     """The one-line failure for an expected error, or None for a bug."""
+    # Imported here: `--version` and `config` should not pay for the database and HTTP stacks.
+    import aiohttp
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.problems import reason, store_problem
+
     if isinstance(exc, ConfigError):
         return Failure(EXIT_CONFIG, str(exc))
     if isinstance(exc, StoreError):

@@ -38,6 +38,7 @@ PLATFORM_ENV: dict[str, tuple[str, ...]] = {
     "SLACK_APP_TOKEN": ("slack", "app_token"),
     "SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
     "SLACK_HTTP_PORT": ("slack", "http_port"),
+    "SLACK_HTTP_HOST": ("slack", "http_host"),
     "SLACK_API_URL": ("slack", "api_url"),
     "CEASEFIRE_BOT_DATABASE_URL": ("database_url",),
     "CEASEFIRE_BOT_DATA_DIR": ("data_dir",),
@@ -114,6 +115,8 @@ class SlackSettings(Section):
     app_token: SecretStr | None = None
     signing_secret: SecretStr | None = None
     http_port: int = Field(default=3000, gt=0, lt=65536)
+    #: HTTP mode listens on every interface by default: Slack must reach it.
+    http_host: str = Field(default="0.0.0.0", min_length=1)
     api_url: str = "https://slack.com/api/"
     admin_allowlist: tuple[str, ...] = ()
 
@@ -157,6 +160,8 @@ class ScaleSettings(Section):
 
 class HealthSettings(Section):
     port: int | None = Field(default=None, gt=0, lt=65536)
+    #: Loopback by default: metrics are for the operator's own scraper, not the world.
+    host: str = Field(default="127.0.0.1", min_length=1)
 
 
 def default_data_dir() -> Path:

@@ -65,8 +65,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
         db_path = make_url(url).database
-        if db_path and db_path != ":memory:":
-            folder = Path(db_path).expanduser().parent
+        if db_path and db_path != ":memory:" and "mode=memory" not in db_path:
+            # A SQLite URI ("file:/path?mode=ro", with uri=true) names its file after "file:".
+            folder = Path(db_path.removeprefix("file:").split("?")[0]).expanduser().parent
             if not folder.is_dir():
                 raise StoreError(f"the database folder {folder} does not exist: create it, "
                                  "or fix --db / CEASEFIRE_BOT_DATABASE_URL")
