@@ -185,3 +185,30 @@ def test_empty_store_says_what_to_run_next_everywhere(
         body = json.loads(proc.stdout)
         assert body["status"] == "empty" and "ceasefire-bot ingest" in body["message"]
     assert json.loads(run(cli_env, "stories", "--json", *db).stdout) == []
+
+
+def test_health_listens_on_the_configured_host(cli_env: dict[str, str], tmp_path: Path) -> None:
+    import time
+    import urllib.request
+
+    port = closed_port()
+    env = {**cli_env, "CEASEFIRE_BOT__HEALTH__PORT": str(port),
+           "CEASEFIRE_BOT__HEALTH__HOST": "127.0.0.2"}
+    proc = subprocess.Popen(cli_command("run", "--db", f"sqlite:///{tmp_path / 'h.db'}"),
+                            env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        body = b""
+        while time.monotonic() < deadline and not body:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.2:{port}/healthz", timeout=2) as r:
+                    body = r.read()
+            except OSError:
+                time.sleep(0.2)
+        assert b'"ok"' in body
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+    finally:
+        _, err = proc.communicate(input="", timeout=120)
+    assert proc.returncode == 0, err
