@@ -82,7 +82,12 @@ def http_session(settings: Settings, *,
 
 
 def database_url(settings: Settings) -> str:
-    return settings.database_url or sqlite_url(settings.sqlite_path())
+    """The configured store, else SQLite in the data dir (created here, and only here)."""
+    if settings.database_url:
+        return settings.database_url
+    path = settings.sqlite_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(path)
 
 
 class BotApp:
@@ -304,7 +309,8 @@ class BotApp:
             self._stack.push_async_callback(platform.stop)
         if self.settings.health.port is not None:
             self.health_port = await self._stack.enter_async_context(serve_health(
-                self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth))
+                self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth,
+                host=self.settings.health.host))
         recovered = await self.sender.recover()
         if recovered:
             log.info("recovered %d outbox claims left by a previous run", recovered)

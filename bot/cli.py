@@ -4,27 +4,45 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
+from importlib import metadata
 from typing import Any
 
-from bot.errors import ConfigError, PlatformError
+from bot.errors import ConfigError
+from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
 from config.settings import FeedSettings, Settings, load_settings, masked_dump
 
 log = logging.getLogger(__name__)
 
 
+def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command takes, before or after its name: the parser's own copy
+    sets the defaults; each command's copy only overrides what is given after the name."""
+    unset = {} if defaults else {"default": argparse.SUPPRESS}
+    parser.add_argument("--config", metavar="FILE", help="a TOML file overlaying the defaults",
+                        **({"default": None} if defaults else unset))
+    parser.add_argument("--db", metavar="URL",
+                        help="SQLAlchemy database URL (env CEASEFIRE_BOT_DATABASE_URL)",
+                        **({"default": None} if defaults else unset))
+    parser.add_argument("-v", "--verbose", action="count",
+                        help="more log output; -v also shows tracebacks of failures",
+                        **({"default": 0} if defaults else unset))
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE", help="a TOML file overlaying the defaults")
-    common.add_argument("--db", metavar="URL",
-                        help="SQLAlchemy database URL (env CEASEFIRE_BOT_DATABASE_URL)")
-    common.add_argument("-v", "--verbose", action="count", default=0)
+    _global_options(common, defaults=False)
 
     parser = argparse.ArgumentParser(
         prog="ceasefire-bot", description="Follow the ceasefire talks in chat.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    _global_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", parents=[common], help="run the bot")
@@ -78,22 +96,48 @@ def _shard_ids(value: str) -> tuple[int, ...]:
     return ids
 
 
+def _version() -> str:
+    try:
+        return metadata.version("ceasefire-bot")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; an expected failure is one line on stderr and its own exit code."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2), stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = load_settings(args.config, overrides=_overrides(args))
-        return asyncio.run(COMMANDS[args.command](args, settings))
-    except ConfigError as exc:
-        print(f"ceasefire-bot: {exc}", file=sys.stderr)
-        return 2
-    except PlatformError as exc:
-        print(f"ceasefire-bot: {exc}", file=sys.stderr)
-        return 1
+        code = asyncio.run(COMMANDS[args.command](args, settings))
+        sys.stdout.flush()
+        return code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # one error path: every failure ends here
+        return _fail(exc, verbose=args.verbose > 0)
+
+
+def _fail(exc: BaseException, *, verbose: bool) -> int:
+    if isinstance(exc, BrokenPipeError):
+        # Whoever read our output stopped reading (`brief | head -1`): not an error worth a
+        # traceback; keep the interpreter from failing again on its final flush.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    failure = describe(exc)
+    if verbose:
+        traceback.print_exception(exc, file=sys.stderr)
+    if failure is None:
+        log.debug("unexpected failure", exc_info=exc)
+        print(f"ceasefire-bot: unexpected error ({type(exc).__name__}: "
+              f"{str(exc).splitlines()[0][:200] if str(exc) else 'no message'}); "
+              "run again with -v for the traceback, and please report it", file=sys.stderr)
+        return EXIT_BUG
+    if not (isinstance(exc, BrokenPipeError) and not verbose):
+        print(f"ceasefire-bot: {failure.message}", file=sys.stderr)
+    return failure.exit_code
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -130,6 +174,10 @@ async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
 
     feeds = [FeedSettings(url=u) for u in args.feed] or list(settings.followed_feeds)
+    if not args.verbose:
+        # This command prints each failing feed once itself; the poller's log line would
+        # say it a second time.
+        logging.getLogger("bot.news.pipeline").setLevel(logging.ERROR)
     async with BotApp(settings) as app:
         if not args.json and sys.stderr.isatty():
             report = await _ingest_with_progress(app, feeds)
@@ -163,24 +211,58 @@ async def _ingest_with_progress(app: Any, feeds: list[FeedSettings]) -> Any:
         return await app.poll(feeds, force=True, on_progress=step)
 
 
+def _empty_hint(lang: str | None) -> str:
+    """What an empty store means and what to run next (the same words for every command)."""
+    if lang == "ja":
+        return ("まだ記事が保存されていません。先にフィードを読み込んでください: "
+                ".venv/bin/ceasefire-bot ingest(または make run)")
+    return ("No reports are stored yet. Read the feeds first: .venv/bin/ceasefire-bot ingest "
+            "(or make run).")
+
+
+async def _store_is_empty(app: Any) -> bool:
+    from sqlalchemy import exists, select
+
+    from bot.store.models import Article
+
+    async with app.deps.sessions() as session:
+        return not await session.scalar(select(exists().where(Article.id.is_not(None))))
+
+
 async def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
     from bot.model import Answer, Request
     from bot.platforms.text import render_result
 
     async with BotApp(settings) as app:
+        if await _store_is_empty(app):
+            return _say_empty(args, {"answerable": False, "answer": "", "citations": []})
         result = await app.handle(Request(platform="cli", command="ask", text=args.question,
                                           channel_id="cli", lang=args.lang))
     if not isinstance(result, Answer):
         print(getattr(result, "text", str(result)), file=sys.stderr)
         return 1
     if args.json:
-        _dump({"answerable": result.answerable, "answer": result.text,
+        _dump({"status": "answered" if result.answerable else "no_source",
+               "answerable": result.answerable, "answer": result.text,
                "citations": [{"n": c.n, "title": c.title, "url": c.url, "source": c.source}
                              for c in result.citations]})
     else:
         for text, _ in render_result(result, settings.zone):
             print(text)
+    return 0
+
+
+def _say_empty(args: argparse.Namespace, shape: dict[str, Any] | None) -> int:
+    """The empty-store answer: JSON with ``status: "empty"`` (keeping the command's usual
+    keys), or the hint on stderr so stdout stays the command's output."""
+    hint = _empty_hint(getattr(args, "lang", None))
+    if args.json:
+        _dump([] if shape is None else {"status": "empty", "message": hint, **shape})
+        if shape is None:
+            print(hint, file=sys.stderr)
+    else:
+        print(hint, file=sys.stderr)
     return 0
 
 
@@ -192,11 +274,16 @@ async def cmd_brief(args: argparse.Namespace, settings: Settings) -> int:
     from bot.platforms.text import render_result
 
     async with BotApp(settings) as app:
+        if await _store_is_empty(app):
+            return _say_empty(args, {})
         result = await app.handle(Request(platform="cli", command="latest", channel_id="cli",
                                           lang=args.lang or settings.language))
     if args.json:
-        _dump(dataclasses.asdict(result) if isinstance(result, Briefing) else None)
-        return 0 if isinstance(result, Briefing) else 1
+        if not isinstance(result, Briefing):
+            _dump({"status": "empty", "message": getattr(result, "text", "")})
+            return 0
+        _dump({"status": "ok", **dataclasses.asdict(result)})
+        return 0
     for i, (text, threaded) in enumerate(render_result(result, settings.zone)):
         print(("\n" if i else "") + ("\n".join("    ┃ " + ln for ln in text.splitlines())
                                      if threaded else text))
@@ -211,6 +298,8 @@ async def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     from bot.store.models import Story
 
     async with BotApp(settings) as app, app.deps.sessions() as session:
+        if await _store_is_empty(app):
+            return _say_empty(args, None)
         rows = (await session.scalars(
             select(Story).order_by(Story.first_at).options(selectinload(Story.articles))
         )).all()
@@ -225,8 +314,9 @@ async def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
         _dump(data)
     else:
         for s in data:
+            count = len(s["articles"])
             print(f"#{s['id']} {s['first'][:10]}..{s['latest'][:10]} {s['headline']} "
-                  f"({len(s['articles'])} reports)")
+                  f"({count} report{'' if count == 1 else 's'})")
     return 0
 
 

@@ -15,6 +15,11 @@ class ConfigError(BotError):
     """A setting is missing or wrong; the message names the key and the problem."""
 
 
+class StoreError(BotError):
+    """The store cannot be opened or used; the message names the store (password masked)
+    and what to do."""
+
+
 class FeedError(BotError):
     """A feed could not be fetched or parsed."""
 

@@ -38,6 +38,7 @@ PLATFORM_ENV: dict[str, tuple[str, ...]] = {
     "SLACK_APP_TOKEN": ("slack", "app_token"),
     "SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
     "SLACK_HTTP_PORT": ("slack", "http_port"),
+    "SLACK_HTTP_HOST": ("slack", "http_host"),
     "SLACK_API_URL": ("slack", "api_url"),
     "CEASEFIRE_BOT_DATABASE_URL": ("database_url",),
     "CEASEFIRE_BOT_DATA_DIR": ("data_dir",),
@@ -114,6 +115,8 @@ class SlackSettings(Section):
     app_token: SecretStr | None = None
     signing_secret: SecretStr | None = None
     http_port: int = Field(default=3000, gt=0, lt=65536)
+    #: HTTP mode listens on every interface by default: Slack must reach it.
+    http_host: str = Field(default="0.0.0.0", min_length=1)
     api_url: str = "https://slack.com/api/"
     admin_allowlist: tuple[str, ...] = ()
 
@@ -157,6 +160,8 @@ class ScaleSettings(Section):
 
 class HealthSettings(Section):
     port: int | None = Field(default=None, gt=0, lt=65536)
+    #: Loopback by default: metrics are for the operator's own scraper, not the world.
+    host: str = Field(default="127.0.0.1", min_length=1)
 
 
 def default_data_dir() -> Path:
@@ -241,6 +246,13 @@ def read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError as exc:
         raise ConfigError(f"config file {path} does not exist") from exc
+    except IsADirectoryError as exc:
+        raise ConfigError(f"config file {path} is a directory, not a TOML file") from exc
+    except PermissionError as exc:
+        raise ConfigError(f"config file {path} cannot be read (permission denied)") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: not UTF-8 text "
+                          f"(byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
 
@@ -315,7 +327,8 @@ def describe_validation_error(exc: ValidationError) -> str:
     if first["type"] == "extra_forbidden":
         message = "unknown setting (check the spelling; see `ceasefire-bot config`)"
     given = first.get("input")
-    if first["type"] != "extra_forbidden" and isinstance(given, str | int | float):
+    if (first["type"] != "extra_forbidden" and isinstance(given, str | int | float)
+            and repr(given) not in message):
         message = f"{message} (got {given!r})"
     more = len(exc.errors()) - 1
     suffix = f" (+{more} more problem{'s' if more > 1 else ''})" if more else ""

@@ -119,11 +119,11 @@ def feed_line(feed: Feed, zone: ZoneInfo) -> str:
     """One feed's health: state, items, last success, last error."""
     state = "⏸ paused" if feed.paused else ("⚠️ failing" if feed.consecutive_failures
                                             else "✅ ok")
-    ok = (f"last success {feed.last_success_at.astimezone(zone):%Y-%m-%d %H:%M}"
+    ok = (f"last success {feed.last_success_at.astimezone(zone):%Y-%m-%d %H:%M %Z}"
           if feed.last_success_at else "never read")
     error = ""
     if feed.last_error and feed.last_error_at:
-        error = (f"; last error {feed.last_error_at.astimezone(zone):%Y-%m-%d %H:%M}: "
+        error = (f"; last error {feed.last_error_at.astimezone(zone):%Y-%m-%d %H:%M %Z}: "
                  f"{feed.last_error}")
     added = " (added in chat)" if feed.user_added else ""
     return f"{state} {feed.name or feed.url}{added} — {feed.items} items, {ok}{error}"

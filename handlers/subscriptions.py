@@ -119,11 +119,16 @@ async def subscribe(req: Request, deps: Deps) -> Result:
         was_paused = not sub.active
         sub.active, sub.paused_reason = True, None
         await session.flush()
-        if created:
-            await welcome(session, sub, now)
+        welcomed = await welcome(session, sub, now) if created else 0
         summary = describe(sub, now)
     verb = "Subscribed" if created else ("Resumed" if was_paused else "Updated")
-    tail = " The latest briefing follows as a welcome." if created else ""
+    # Say what really happens next: a welcome only when one was queued.
+    if welcomed:
+        tail = " The latest briefing follows as a welcome."
+    elif created:
+        tail = " New updates will be posted here as they arrive."
+    else:
+        tail = " The new settings apply from the next update."
     return Reply(f"✅ {verb}: this {'DM' if req.is_dm else 'channel'} will get {summary}.{tail}")
 
 

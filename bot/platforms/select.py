@@ -36,7 +36,8 @@ def slack_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdap
 
     return [SlackAdapter(bot_token=slack.bot_token.get_secret_value(), app_token=app_token,
                          signing_secret=secret, api_url=slack.api_url,
-                         http_port=slack.http_port, admin_allowlist=slack.admin_allowlist,
+                         http_port=slack.http_port, http_host=slack.http_host,
+                         admin_allowlist=slack.admin_allowlist,
                          zone=settings.zone)]
 
 

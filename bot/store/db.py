@@ -8,11 +8,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -20,7 +21,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, StoreError
+from bot.store.problems import store_problem
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +55,22 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
+
+    Raises:
+        StoreError: a SQLite file whose folder does not exist (a typo must not silently
+            create folders; the default data dir is created by whoever chose it).
+    """
     url = async_url(url)
     is_sqlite = url.startswith("sqlite")
     if is_sqlite:
         db_path = make_url(url).database
-        if db_path and db_path != ":memory:":
-            Path(db_path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if db_path and db_path != ":memory:" and "mode=memory" not in db_path:
+            # A SQLite URI ("file:/path?mode=ro", with uri=true) names its file after "file:".
+            folder = Path(db_path.removeprefix("file:").split("?")[0]).expanduser().parent
+            if not folder.is_dir():
+                raise StoreError(f"the database folder {folder} does not exist: create it, "
+                                 "or fix --db / CEASEFIRE_BOT_DATABASE_URL")
         kwargs.setdefault("connect_args", {"timeout": 30})
     else:
         kwargs.setdefault("pool_pre_ping", True)
@@ -114,10 +125,18 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
 
 @asynccontextmanager
 async def open_store(url: str, **kwargs: Any) -> AsyncIterator[tuple[AsyncEngine, SessionFactory]]:
-    """Open, migrate, and finally dispose of a store."""
+    """Open, migrate, and finally dispose of a store.
+
+    Raises:
+        StoreError: the store cannot be reached or upgraded (one line, password masked).
+    """
     engine = create_engine(url, **kwargs)
     try:
-        await migrate(engine)
+        try:
+            await migrate(engine)
+        except (SQLAlchemyError, OSError, asyncpg.PostgresError) as exc:
+            where = f"the database {make_url(url).render_as_string(hide_password=True)}"
+            raise StoreError(store_problem(exc, where=where)) from exc
         yield engine, session_factory(engine)
     finally:
         await engine.dispose()
