@@ -86,7 +86,11 @@ def test_json_feed_1_1() -> None:
 
 @pytest.mark.parametrize("body", [
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "b">]><rss/>',
-    b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- c --><?pi x?><!doctype rss SYSTEM "x.dtd"><rss/>',
+    b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- c --><?pi x?><!DOCTYPE rss SYSTEM "x.dtd"><rss/>',
+    # Hidden after a second byte-order mark and a long comment (issue 13).
+    "\ufeff\ufeff<!--{}-->\n<!DOCTYPE r [<!ENTITY a \"bbbb\"><!ENTITY b \"&a;&a;&a;\">]>"
+    "<rss><channel><title>&b;</title><item><title>ceasefire &b;</title>"
+    "<link>https://x.example/1</link></item></channel></rss>".format("c" * 100_000).encode(),
     '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE r><rss/>'.encode("utf-16"),
 ])
 def test_documents_with_a_dtd_are_refused(body: bytes) -> None:
