@@ -15,11 +15,12 @@ from lxml import etree
 from bot.errors import FeedError
 
 #: Entries kept per feed (feeds list the newest first); the rest are dropped unread.
-MAX_ENTRIES = 1000
+MAX_ENTRIES = 500
 #: Characters kept of any one text node before text reduction (titles and texts are
 #: capped again after reduction, in ``bot.news.parse``).
 MAX_NODE_CHARS = 256 * 1024
-_ENTRY_TAGS = frozenset({"item", "entry"})
+#: RSS items and Atom entries, in any namespace (RSS 1.0 and Atom have one).
+_ENTRY_TAGS = ("{*}item", "{*}entry")
 
 
 def _parser() -> etree.XMLParser:
@@ -64,21 +65,14 @@ def safe_feed_xml(document: bytes, *, url: str) -> tuple[bytes, str | None]:
 
 def bound_tree(root: etree._Element) -> None:
     """Drop entries past ``MAX_ENTRIES`` and cut text nodes to ``MAX_NODE_CHARS``."""
-    seen = 0
-    doomed: list[etree._Element] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue  # comments, processing instructions
-        if local_name(element.tag) in _ENTRY_TAGS:
-            seen += 1
-            if seen > MAX_ENTRIES:
-                doomed.append(element)
-                continue
+    entries = list(root.iter(*_ENTRY_TAGS))
+    for element in entries[MAX_ENTRIES:]:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    del entries
+    for element in root.iter(etree.Element):
         if element.text is not None and len(element.text) > MAX_NODE_CHARS:
             element.text = element.text[:MAX_NODE_CHARS]
         if element.tail is not None and len(element.tail) > MAX_NODE_CHARS:
             element.tail = element.tail[:MAX_NODE_CHARS]
-    for element in doomed:
-        parent = element.getparent()
-        if parent is not None:
-            parent.remove(element)
