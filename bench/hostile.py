@@ -35,7 +35,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.ingest import _hwm_mb, rss_doc, synthetic_item
+from bench.ingest import _hwm_mb, rss_doc, start_loopback, synthetic_item
 
 #: Fetch timeout of the ingest (seconds); a slow hop takes ``HOP_SECONDS``.
 TIMEOUT = 5.0
@@ -159,13 +159,7 @@ async def _serve_and_ingest(docs: dict[str, bytes], paths: list[str]) -> dict[st
         kind = "text/html" if path.endswith(".html") else "application/rss+xml"
         return web.Response(body=docs[path], content_type=kind)
 
-    app = web.Application()
-    app.router.add_get("/{name}", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
+    runner, port = await start_loopback(handle)
     urls = [f"http://127.0.0.1:{port}{p}" for p in paths]
     try:
         with tempfile.TemporaryDirectory() as tmp:

@@ -39,9 +39,8 @@ _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _IPV4_COMPAT = ipaddress.ip_network("::/96")
 #: Not globally reachable, whatever this Python's ``ipaddress`` tables say (they changed
-#: between versions): IETF protocol assignments, shared (CGNAT) space, benchmarking.
-_NEVER_PUBLIC = tuple(ipaddress.ip_network(n) for n in (
-    "192.0.0.0/24", "100.64.0.0/10", "198.18.0.0/15", "0.0.0.0/8", "240.0.0.0/4"))
+#: between versions): IETF protocol assignments. The rest is ``is_global``'s job.
+_NEVER_PUBLIC = (ipaddress.ip_network("192.0.0.0/24"),)
 
 #: Set while a hop to an allow-listed host connects (see :func:`permit`).
 _PRIVATE_OK: contextvars.ContextVar[bool] = contextvars.ContextVar("private_ok", default=False)

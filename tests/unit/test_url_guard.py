@@ -90,7 +90,7 @@ def spelled_non_public(draw: st.DrawFn) -> str:
     return draw(spelled(draw(non_public_v4())))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(host=spelled_non_public(), port=st.sampled_from(["", ":80", ":8080"]))
 def test_no_spelling_of_a_non_public_address_passes_the_check(host: str, port: str) -> None:
     with pytest.raises(FeedError, match=r"private or local|not a valid address"):
@@ -136,7 +136,7 @@ async def fetch_guarded(url: str) -> FeedError | None:
     return None
 
 
-@settings(max_examples=60, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(host=spelled_loopback())
 def test_a_spelled_loopback_address_is_never_connected_to(
