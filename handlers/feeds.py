@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.errors import FeedError, UserFacingError
 from bot.model import Reply, Request, Result
 from bot.news.guard import check_url
+from bot.news.parse import MAX_URL_CHARS
 from bot.news.scope import request_scope
 from bot.store.models import Feed, FeedOwner
 
@@ -36,6 +37,8 @@ async def add_feed(req: Request, deps: Deps, url: str) -> Result:
     url = url.strip().strip("<>")
     if not url:
         raise UserFacingError("Give the feed's address: `sources add https://example.com/rss`.")
+    if len(url) > MAX_URL_CHARS:
+        raise UserFacingError(f"That address is longer than {MAX_URL_CHARS} characters.")
     try:
         check_url(url, allow_hosts=deps.settings.fetch.allow_hosts)
     except FeedError as exc:

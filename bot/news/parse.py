@@ -40,6 +40,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
 _FALLBACKS = ("cp932", "euc_jp")
 _JSON_FEED = "https://jsonfeed.org/version/"
 _LEADING_JUNK = "\ufeff\u200b \t\r\n"
+_BARE_AMP = re.compile(r"&(?!#?[A-Za-z0-9_.:-]+;)")
 #: Field caps after text reduction, in characters.
 TITLE_CHARS = 1024
 TEXT_CHARS = 200 * 1024
@@ -123,6 +124,8 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
     # and bounds the document; feedparser only ever sees lxml's serialisation of it.
     utf8 = _XML_DECL_ANY.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
     del text
+    # A bare "&" (AT&T) is a common slip; escaped, it survives lxml's recovery as text.
+    utf8 = _BARE_AMP.sub("&amp;", utf8)
     safe, recovered = safe_feed_xml(utf8.encode("utf-8"), url=url)
     del utf8
     # Its HTML sanitiser and URI resolver are off: entry HTML is reduced to plain text here

@@ -111,3 +111,14 @@ def test_google_news_links_are_unwrapped_and_outlets_split() -> None:
     assert split_outlet("Kyiv - a city at war", "Reuters") == ("Kyiv - a city at war", "Reuters")
     assert canonical_url("HTTPS://Example.com:443/a?utm_source=x&id=3&fbclid=y#frag") == (
         "https://example.com/a?id=3")
+
+
+def test_html_pages_are_not_feeds_and_bare_ampersands_survive_recovery() -> None:
+    with pytest.raises(FeedError, match="not a feed: this is an HTML page"):
+        parse_feed(b"<!DOCTYPE html><html><body><p>Ukraine ceasefire</p></body></html>",
+                   url="x", fetched_at=NOW)
+    parsed = parse_feed(b"<rss version='2.0'><channel><title>AT&T wire</title><item><title>"
+                        b"Ukraine & Russia ceasefire</title><link>https://x.example/1</link>"
+                        b"</item></channel></rss>", url="x", fetched_at=NOW)
+    assert parsed.title == "AT&T wire"
+    assert parsed.entries[0].title == "Ukraine & Russia ceasefire"
