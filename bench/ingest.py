@@ -198,6 +198,16 @@ def _poll_child(urls: list[str], folder: str, queue: Any) -> None:
     queue.put(result)
 
 
+async def start_loopback(handle: Any) -> tuple[web.AppRunner, int]:
+    """Serve ``handle`` for every GET on 127.0.0.1 (an ephemeral port)."""
+    app = web.Application()
+    app.router.add_get("/{name}", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, runner.addresses[0][1]
+
+
 def part_b(feeds: int) -> dict[str, float]:
     rng = random.Random(11)
     docs = {f"/f{i}.xml": rss_doc([synthetic_item(rng, i * 20 + j, feed=i) for j in range(20)],
@@ -217,13 +227,7 @@ def part_b(feeds: int) -> dict[str, float]:
                             content_type="application/rss+xml")
 
     async def serve_and_poll() -> dict[str, float]:
-        app = web.Application()
-        app.router.add_get("/{name}", handle)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
+        runner, port = await start_loopback(handle)
         urls = [f"http://127.0.0.1:{port}{p}" for p in docs]
         with tempfile.TemporaryDirectory() as tmp:
             queue: Any = mp.get_context("spawn").Queue()

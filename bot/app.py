@@ -34,7 +34,7 @@ from bot.delivery.sender import Sender
 from bot.deps import Deps
 from bot.health import Metrics, serve_health
 from bot.model import Request, Result
-from bot.news.guard import GuardedResolver
+from bot.news.guard import guarded_connector
 from bot.news.pipeline import FeedOutcome, IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
 from bot.scale.budget import BudgetStore, SharedWindow, build_budget
@@ -72,12 +72,14 @@ def worker_name() -> str:
 
 
 def http_session(settings: Settings, *,
-                 resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
-    """The shared HTTP session: its pool is bounded overall; the per-host bound is the
-    pipeline's (a slot taken before the request, outside the request timeout)."""
+                 guard_resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
+    """An HTTP session: its pool is bounded overall; the per-host bound is the pipeline's
+    (a slot taken before the request, outside the request timeout). With
+    ``guard_resolver``, the SSRF-guarded session (private addresses refused on connect)."""
     f = settings.fetch
-    connector = aiohttp.TCPConnector(limit=f.concurrency,
-                                     resolver=resolver, ttl_dns_cache=300)
+    connector = (aiohttp.TCPConnector(limit=f.concurrency, ttl_dns_cache=300)
+                 if guard_resolver is None else guarded_connector(
+                     resolver=guard_resolver, allow_hosts=f.allow_hosts, limit=f.concurrency))
     return aiohttp.ClientSession(connector=connector, auto_decompress=True)
 
 
@@ -133,9 +135,7 @@ class BotApp:
             engine, sessions = await self._stack.enter_async_context(open_store(url))
             http = await self._stack.enter_async_context(http_session(self.settings))
             guarded = await self._stack.enter_async_context(http_session(
-                self.settings, resolver=GuardedResolver(
-                    self.resolver or aiohttp.DefaultResolver(),
-                    allow_hosts=self.settings.fetch.allow_hosts)))
+                self.settings, guard_resolver=self.resolver or aiohttp.DefaultResolver()))
             self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
             scale = self.settings.scale
             self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
@@ -201,7 +201,9 @@ class BotApp:
             self.metrics.stories.inc(len(report.new_stories))
             if report.newsworthy:
                 async with self.deps.sessions() as session, session.begin():
-                    await fan_out(session, report.newsworthy, self.clock.now())
+                    await fan_out(session, report.newsworthy, self.clock.now(),
+                                  triggers=report.triggers,
+                                  burst=self.settings.delivery.burst_per_feed)
                 self.sender.poke()
         return report
 
@@ -213,7 +215,8 @@ class BotApp:
         async with self.deps.sessions() as session, session.begin():
             ids = (await session.scalars(select(Story.id).where(
                 Story.newsworthy.is_(True), Story.latest_at >= since))).all()
-            added = await fan_out(session, ids, self.clock.now()) if ids else 0
+            added = await fan_out(session, ids, self.clock.now(),
+                                  burst=self.settings.delivery.burst_per_feed) if ids else 0
         if added:
             log.info("catch-up: enqueued %d messages of an interrupted fan-out", added)
             self.sender.poke()

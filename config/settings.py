@@ -77,6 +77,8 @@ class FetchSettings(Section):
     failures_before_pause: int = Field(default=5, gt=0)
     #: Hosts that user-added feeds may reach even when they resolve to private addresses.
     allow_hosts: tuple[str, ...] = ()
+    #: Feeds one server, workspace or DM user may add from chat.
+    user_feeds_per_scope: int = Field(default=10, gt=0)
 
 
 class NewsSettings(Section):
@@ -87,6 +89,9 @@ class NewsSettings(Section):
 class DeliverySettings(Section):
     digest_time: str = "08:00"
     digest_grace_hours: float = Field(default=6.0, ge=0)
+    #: New stories of one feed posted per subscription and poll; the rest are summarised
+    #: in one "and N more" post.
+    burst_per_feed: int = Field(default=5, gt=0)
 
     @field_validator("digest_time")
     @classmethod

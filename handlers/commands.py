@@ -16,11 +16,12 @@ from bot.brief.builder import build_briefing, load_story, story_line
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
-from bot.store.models import AnswerLog, Article, Feed, Feedback, Story
+from bot.news.scope import request_scope
+from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
 from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feedback import feedback
-from handlers.feeds import add_feed
+from handlers.feeds import add_feed, remove_feed
 from handlers.subscriptions import subscribe, unsubscribe
 
 
@@ -98,10 +99,14 @@ async def timeline(req: Request, deps: Deps) -> Result:
 
 async def sources(req: Request, deps: Deps) -> Result:
     words = req.text.split(maxsplit=1)
-    if words and words[0].lower() == "add":
-        return await add_feed(req, deps, words[1] if len(words) > 1 else "")
+    if words and words[0].lower() in ("add", "remove"):
+        action = add_feed if words[0].lower() == "add" else remove_feed
+        return await action(req, deps, words[1] if len(words) > 1 else "")
     async with deps.sessions() as session:
-        feeds = (await session.scalars(select(Feed).order_by(Feed.id))).all()
+        # The operator's feeds, and the feeds this server, workspace or DM user added.
+        mine = select(FeedOwner.feed_id).where(FeedOwner.scope == request_scope(req))
+        feeds = (await session.scalars(select(Feed).where(
+            Feed.user_added.is_(False) | Feed.id.in_(mine)).order_by(Feed.id))).all()
         votes = dict((await session.execute(
             select(Feedback.helpful, func.count()).group_by(Feedback.helpful))).tuples().all())
     if not feeds:
@@ -125,7 +130,7 @@ def feed_line(feed: Feed, zone: ZoneInfo) -> str:
     if feed.last_error and feed.last_error_at:
         error = (f"; last error {feed.last_error_at.astimezone(zone):%Y-%m-%d %H:%M %Z}: "
                  f"{feed.last_error}")
-    added = " (added in chat)" if feed.user_added else ""
+    added = f" (#{feed.id}, added in chat)" if feed.user_added else ""
     return f"{state} {feed.name or feed.url}{added} — {feed.items} items, {ok}{error}"
 
 
@@ -134,7 +139,7 @@ news.
 `ask <question>` answer with a cited summary (or mention me, DM me, or reply in an update's thread)
 `latest` the newest briefing
 `timeline` the talks so far, one line per development
-`sources` the feeds followed and their health (`sources add URL` follows another)
+`sources` the feeds followed and their health (`sources add URL`, `sources remove URL`)
 `subscribe [realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]` post updates here
 `unsubscribe` stop them
 `help` this message"""

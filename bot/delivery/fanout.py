@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.brief.builder import build_briefing, load_story
 from bot.delivery.outbox import Outgoing, enqueue
-from bot.model import Briefing, Lang, Part, SourceReply, UpdatePost, load_part
+from bot.model import Briefing, Lang, Notice, Part, SourceReply, UpdatePost, load_part
+from bot.news.scope import subscription_scope
 from bot.news.topic import compile_expression
-from bot.store.models import Delivery, PostedStory, Story, Subscription
+from bot.store.models import Delivery, Feed, FeedOwner, JobRun, PostedStory, Story, Subscription
 from bot.text.sentences import normalise
 
 log = logging.getLogger(__name__)
+
+#: New top-level posts per subscription and feed in one fan-out (``delivery.burst_per_feed``).
+DEFAULT_BURST = 5
 
 
 def story_key(sub_id: int, story_id: int, part: int, revision: int = 1) -> str:
@@ -87,28 +93,127 @@ def wants(sub: Subscription, story: Story) -> bool:
     return expression.matches(text)
 
 
-async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime) -> int:
-    """Enqueue realtime posts for ``story_ids``. Returns rows added."""
+async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime, *,
+                  triggers: Mapping[int, set[int]] | None = None,
+                  burst: int = DEFAULT_BURST) -> int:
+    """Enqueue realtime posts for ``story_ids``. Returns rows added.
+
+    Args:
+        triggers: the feeds that made each story news in this poll (default: the feeds of
+            all its articles, as in a catch-up). A story goes to a subscription only if one
+            of them is an operator feed or a chat feed of the subscription's scope.
+        burst: new top-level posts per subscription and feed in this call; the rest of
+            that feed's new stories are summarised in one "and N more" post.
+    """
     subs = (await session.scalars(
         select(Subscription).where(Subscription.active.is_(True),
                                    Subscription.realtime.is_(True)))).all()
+    access = await FeedAccess.load(session)
+    plan = BurstPlan(burst)
     added = 0
     for story_id in sorted(set(story_ids)):
         story = await load_story(session, story_id)
         if story is None or not story.newsworthy:
             continue
+        feeds: set[int | None] = set((triggers or {}).get(story_id) or ()) or {
+            a.feed_id for a in story.articles}
         for sub in subs:
-            if story.latest_at <= sub.since or not wants(sub, story):
+            lead = access.get_lead(feeds, subscription_scope(sub))
+            if lead is False or story.latest_at <= sub.since or not wants(sub, story):
                 continue
-            added += await post_story(session, sub, story, now)
-    return added
+            posted = await session.scalar(select(PostedStory).where(
+                PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
+            if posted is None and not await plan.take(session, sub, story, lead, now):
+                continue
+            added += await post_story(session, sub, story, now, posted=posted)
+    return added + await plan.summarise(session, now, access.names)
+
+
+class FeedAccess:
+    """Which scopes each feed's stories may reach: operator feeds everywhere, chat feeds
+    only where an owner follows them (none once the last owner removed it)."""
+
+    def __init__(self, owners: dict[int, set[str]], names: dict[int, str]) -> None:
+        self.owners = owners
+        self.names = names
+
+    @classmethod
+    async def load(cls, session: AsyncSession) -> FeedAccess:
+        rows = (await session.execute(select(Feed.id, Feed.user_added, Feed.name, Feed.url)
+                                      )).tuples().all()
+        owners: dict[int, set[str]] = {fid: set() for fid, user, _n, _u in rows if user}
+        for feed_id, scope in (await session.execute(
+                select(FeedOwner.feed_id, FeedOwner.scope))).tuples().all():
+            owners.setdefault(feed_id, set()).add(scope)
+        return cls(owners, {fid: name or url for fid, _user, name, url in rows})
+
+    def get_lead(self, feeds: Iterable[int | None], scope: str) -> int | Literal[False] | None:
+        """The feed a story is counted against for a subscription in ``scope`` (None: not
+        one feed, as for stories without one), or False when no feed may reach it."""
+        visible = [f for f in feeds if f is None or f not in self.owners
+                   or scope in self.owners[f]]
+        if not visible:
+            return False
+        known = sorted(f for f in visible if f is not None)
+        return known[0] if known else None
+
+
+class BurstPlan:
+    """At most ``burst`` new top-level posts per subscription and feed in one fan-out;
+    the stories over it are recorded (so a catch-up does not post them later) and counted
+    for one "and N more" post per subscription and feed."""
+
+    def __init__(self, burst: int) -> None:
+        self.burst = burst
+        self.posted: Counter[tuple[int, int]] = Counter()
+        self.subs: dict[int, Subscription] = {}
+        self.more: Counter[tuple[int, int]] = Counter()
+
+    async def take(self, session: AsyncSession, sub: Subscription, story: Story,
+                   lead: int | None, now: datetime) -> bool:
+        """Whether ``story`` may be posted to ``sub`` now."""
+        if lead is None:
+            return True
+        key = f"burst:sub:{sub.id}:story:{story.id}:r{story.revision}"
+        if await session.get(JobRun, key) is not None:
+            return False  # summarised by an earlier fan-out
+        slot = (sub.id, lead)
+        if self.posted[slot] < self.burst:
+            self.posted[slot] += 1
+            return True
+        session.add(JobRun(key=key, ran_at=now))
+        self.more[slot] += 1
+        self.subs[sub.id] = sub
+        return False
+
+    async def summarise(self, session: AsyncSession, now: datetime,
+                        names: Mapping[int, str]) -> int:
+        items = []
+        for (sub_id, feed_id), count in sorted(self.more.items()):
+            sub = self.subs[sub_id]
+            name = names.get(feed_id, f"feed {feed_id}")
+            text = (f"…ほか {name} から新しい記事が {count} 件あります（1 回に {self.burst} 件まで"
+                    "投稿）。`timeline` で一覧できます。" if sub.lang == "ja" else
+                    f"…and {count} more new stories from {name} (at most {self.burst} are "
+                    "posted at a time). `timeline` lists them.")
+            items.append(Outgoing(key=f"sub:{sub_id}:more:feed:{feed_id}:{now.isoformat()}",
+                                  platform=sub.platform, channel_id=sub.channel_id,
+                                  part=Notice(text), subscription_id=sub_id))
+        return await enqueue(session, items, now) if items else 0
 
 
 async def post_story(session: AsyncSession, sub: Subscription, story: Story,
-                     now: datetime) -> int:
-    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later."""
-    posted = await session.scalar(select(PostedStory).where(
-        PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
+                     now: datetime, *, posted: PostedStory | Literal[False] | None = False
+                     ) -> int:
+    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later.
+
+    Args:
+        posted: where the story was already posted here, when the caller looked it up.
+    """
+    if posted is False:
+        return await post_story(session, sub, story, now, posted=await session.scalar(
+            select(PostedStory).where(PostedStory.subscription_id == sub.id,
+                                      PostedStory.story_id == story.id)))
     lang: Lang = "ja" if sub.lang == "ja" else "en"
     briefing = await build_briefing(session, story, lang=lang,
                                     said=posted.said if posted else ())

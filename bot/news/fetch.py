@@ -1,13 +1,17 @@
 """Fetch feed bytes over HTTP(S) with aiohttp, or read bundled demo and local files.
 
 The size cap is enforced while streaming, so a hostile server cannot make us buffer more
-than ``max_bytes``.
+than ``max_bytes``; one deadline covers a whole fetch, redirects included. Local feeds
+must be regular files (a device or a FIFO would never end) and get the same byte cap.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import stat
+import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from importlib import resources
@@ -17,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 import aiohttp
 
 from bot.errors import FeedError
-from bot.news.guard import check_url
+from bot.news.guard import check_url, host_allowed, permit
 
 DEMO_SCHEME = "demo:"
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
@@ -116,17 +120,22 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
                   slots: HostSlots | None) -> Fetched:
     """Redirects are followed by hand so that every hop passes the SSRF guard.
 
-    The timeout covers each request and its body, not the wait for a host slot: a slow
-    feed must not make the feeds queued behind it on the same host time out."""
+    One deadline covers every request and body of the fetch, redirects included (slow
+    hops share it); the wait for a host slot is not counted: a slow feed must not make the
+    feeds queued behind it on the same host time out."""
     current = url
     seen = {url}
+    remaining = limits.timeout_seconds
     for _hop in range(limits.max_redirects + 1):
+        allowed = True
         if guard_hosts is not None:
-            check_url(current, allow_hosts=guard_hosts)
+            allowed = host_allowed(check_url(current, allow_hosts=guard_hosts), guard_hosts)
         async with contextlib.AsyncExitStack() as stack:
             if slots is not None:
                 await stack.enter_async_context(slots.get_slot(current))
-            await stack.enter_async_context(asyncio.timeout(limits.timeout_seconds))
+            started = time.monotonic()
+            await stack.enter_async_context(asyncio.timeout(remaining))
+            stack.enter_context(permit(allowed))
             resp = await stack.enter_async_context(
                 http.get(current, headers=headers, allow_redirects=False))
             if resp.status in _REDIRECTS and "Location" in resp.headers:
@@ -135,6 +144,9 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
                     raise FeedError(url, "the feed redirects in a loop", status=resp.status)
                 seen.add(nxt)
                 current = nxt
+                remaining -= time.monotonic() - started
+                if remaining <= 0:
+                    raise TimeoutError
                 continue
             if resp.status == 304:
                 return Fetched(current, 304, b"", etag=headers.get("If-None-Match"),
@@ -199,14 +211,37 @@ def read_demo_feed(url: str) -> bytes:
 
 
 def read_local_file(url: str, max_bytes: int) -> bytes:
+    """A local feed file: a regular file only (``/dev/zero`` or a FIFO would never end),
+    read up to ``max_bytes``.
+
+    Raises:
+        FeedError: an unsupported scheme, no such file, not a regular file, too big.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    if len(scheme) > 1 and scheme != "file":  # one letter: a Windows drive
+        raise FeedError(url, f"unsupported scheme {scheme!r} (use http://, https:// or a "
+                        "local file path)")
     path = Path(url.removeprefix("file://")).expanduser()
     try:
-        if path.stat().st_size > max_bytes:
-            raise FeedError(url, f"the file is larger than the {max_bytes // 1024} KB limit")
-        return path.read_bytes()
+        # Non-blocking, so that opening a FIFO does not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise FeedError(url, "no such file") from None
     except IsADirectoryError:
         raise FeedError(url, "that is a folder, not a feed file") from None
     except PermissionError:
         raise FeedError(url, "the file cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise FeedError(url, f"the file cannot be read ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise FeedError(url, "that is a folder, not a feed file")
+        if not stat.S_ISREG(info.st_mode):
+            raise FeedError(url, "not a regular file (a device, FIFO or socket is refused)")
+        if info.st_size > max_bytes:
+            raise FeedError(url, f"the file is larger than the {max_bytes // 1024} KB limit")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FeedError(url, f"the file is larger than the {max_bytes // 1024} KB limit")
+    return data

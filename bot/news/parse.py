@@ -3,14 +3,16 @@
 feedparser is given a BytesIO (a bytes or str argument may be treated as a path or URL and
 opened). We pick the character encoding ourselves (BOM, XML declaration, strict UTF-8,
 HTTP charset, then the Japanese legacy encodings), because a server that labels a
-Shift_JIS feed as ISO-8859-1 would otherwise give mojibake. A document type declaration is
-refused before any XML parser sees it: entities (billion laughs, external entities) can
-only be declared there.
+Shift_JIS feed as ISO-8859-1 would otherwise give mojibake. XML is first read by lxml with
+entities and network off (``bot.news.xmlsafe``): a document type declaration is refused
+there, and feedparser only sees lxml's bounded re-serialisation. Titles and texts are
+capped after text reduction.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import html
 import io
 import json
@@ -23,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import feedparser
 
 from bot.errors import FeedError
+from bot.news.xmlsafe import MAX_ENTRIES, MAX_NODE_CHARS, safe_feed_xml
 from bot.text.sentences import detect_lang
 
 if TYPE_CHECKING:
@@ -30,13 +33,20 @@ if TYPE_CHECKING:
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _XML_DECL_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")
-_PROLOG_SKIP = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._-]+)", re.IGNORECASE)
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"),
          (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF16_LE, "utf-16-le"),
          (codecs.BOM_UTF16_BE, "utf-16-be"))
 _FALLBACKS = ("cp932", "euc_jp")
 _JSON_FEED = "https://jsonfeed.org/version/"
+_LEADING_JUNK = "\ufeff\u200b \t\r\n"
+_BARE_AMP = re.compile(r"&(?!#?[A-Za-z0-9_.:-]+;)")
+#: Field caps after text reduction, in characters.
+TITLE_CHARS = 1024
+TEXT_CHARS = 200 * 1024
+OUTLET_CHARS = 200
+#: The store's URL and guid columns.
+MAX_URL_CHARS = 2048
 _BLOCK_TAGS = {"p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "tr"}
 
 
@@ -98,24 +108,6 @@ def decode_document(body: bytes, content_type: str | None = None) -> str:
     return body.decode("utf-8", errors="replace")
 
 
-def refuse_dtd(text: str, url: str) -> None:
-    """Refuse a document whose prolog holds a DOCTYPE (where entities would be declared).
-
-    Raises:
-        FeedError: the document declares a DTD.
-    """
-    pos = 0
-    while True:
-        skipped = _PROLOG_SKIP.match(text, pos)
-        if not skipped or skipped.end() == pos:
-            break
-        pos = skipped.end()
-    if text.startswith("<!", pos) and text[pos:pos + 9].upper() == "<!DOCTYPE":
-        raise FeedError(url, "the feed declares a DTD or entities, which is refused for safety")
-    if "<!ENTITY" in text[:65536]:
-        raise FeedError(url, "the feed declares a DTD or entities, which is refused for safety")
-
-
 def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
                default_lang: str | None = None, content_type: str | None = None) -> ParsedFeed:
     """Parse a feed document (CPU-bound: call it off the event loop).
@@ -123,20 +115,28 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
     Raises:
         FeedError: the document is not a feed, or is unsafe to parse.
     """
-    text = decode_document(body, content_type)
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        return parse_json_feed(stripped, url=url, fetched_at=fetched_at,
+    # Stray byte-order marks before the document are not XML; a parser stops at them.
+    text = decode_document(body, content_type).lstrip(_LEADING_JUNK)
+    if text.startswith("{"):
+        return parse_json_feed(text, url=url, fetched_at=fetched_at,
                                default_lang=default_lang)
-    refuse_dtd(text, url)
-    # Hand feedparser UTF-8 with a matching declaration: the decision is already made.
+    # The encoding is decided: lxml reads UTF-8 with a matching declaration, refuses a DTD
+    # and bounds the document; feedparser only ever sees lxml's serialisation of it.
+    utf8 = _XML_DECL_ANY.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
+    del text
+    # A bare "&" (AT&T) is a common slip; escaped, it survives lxml's recovery as text.
+    utf8 = _BARE_AMP.sub("&amp;", utf8)
+    safe, recovered = safe_feed_xml(utf8.encode("utf-8"), url=url)
+    del utf8
     # Its HTML sanitiser and URI resolver are off: entry HTML is reduced to plain text here
     # (scripts and styles dropped, only absolute http(s) links kept), never shown as HTML,
     # and those two passes cost half of feedparser's time. Entry links are still resolved.
-    utf8 = _XML_DECL_ANY.sub('<?xml version="1.0" encoding="utf-8"?>', text, count=1)
     parsed: Any = feedparser.parse(
-        io.BytesIO(utf8.encode("utf-8")), sanitize_html=False, resolve_relative_uris=False,
+        io.BytesIO(safe), sanitize_html=False, resolve_relative_uris=False,
         response_headers={"content-type": "application/xml; charset=utf-8"})
+    del safe
+    if not parsed.entries and recovered:
+        raise FeedError(url, f"not a readable RSS/Atom feed (not well-formed XML at {recovered})")
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
         raise FeedError(url, f"not a readable RSS/Atom feed ({type(reason).__name__})"
@@ -149,7 +149,8 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
         where = getattr(problem, "getLineNumber", lambda: None)()
         at = f" at line {where}" if where else ""
         raise FeedError(url, f"the feed is not well-formed XML{at}: {problem}")
-    return ParsedFeed(html_to_text(parsed.feed.get("title", "")) or url, feed_lang, entries)
+    return ParsedFeed(capped(html_to_text(parsed.feed.get("title", "")), TITLE_CHARS) or url,
+                      feed_lang, entries)
 
 
 def parse_json_feed(text: str, *, url: str, fetched_at: datetime,
@@ -167,16 +168,17 @@ def parse_json_feed(text: str, *, url: str, fetched_at: datetime,
         raise FeedError(url, "not a readable feed (JSON, but not a JSON Feed)")
     feed_lang = _lang_code(doc.get("language")) or default_lang
     raw_items = doc.get("items")
-    items: list[Any] = raw_items if isinstance(raw_items, list) else []
+    items: list[Any] = raw_items[:MAX_ENTRIES] if isinstance(raw_items, list) else []
     entries: list[ParsedEntry] = []
     for item in items:
         if not isinstance(item, dict):
             continue
         link = str(item.get("url") or item.get("external_url") or "").strip()
-        title = html_to_text(str(item.get("title") or ""))
-        body = str(item.get("content_html") or "") or html.escape(
-            str(item.get("content_text") or item.get("summary") or ""))
-        text_ = html_to_text(body)
+        title = capped(html_to_text(str(item.get("title") or "")[:MAX_NODE_CHARS]),
+                       TITLE_CHARS)
+        body = str(item.get("content_html") or "")[:MAX_NODE_CHARS] or html.escape(
+            str(item.get("content_text") or item.get("summary") or "")[:MAX_NODE_CHARS])
+        text_ = capped(html_to_text(body), TEXT_CHARS)
         if not title:
             title = text_[:80]
         if not title or not safe_link(link):
@@ -186,10 +188,11 @@ def parse_json_feed(text: str, *, url: str, fetched_at: datetime,
         lang = _lang_code(item.get("language")) or feed_lang or detect_lang(f"{title} {text_}")
         authors = item.get("authors") or doc.get("authors") or []
         entries.append(ParsedEntry(
-            guid=str(item.get("id") or link), url=link, title=title, text=text_,
+            guid=bounded_guid(str(item.get("id") or link)), url=link, title=title, text=text_,
             published=published, date_estimated=estimated, lang=lang,
             links=_hrefs(body), outlet=_first_name(authors)))
-    return ParsedFeed(html_to_text(str(doc.get("title") or "")) or url, feed_lang, entries)
+    return ParsedFeed(capped(html_to_text(str(doc.get("title") or "")[:MAX_NODE_CHARS]),
+                             TITLE_CHARS) or url, feed_lang, entries)
 
 
 def _iso_date(value: Any, fetched_at: datetime) -> tuple[datetime, bool]:
@@ -218,22 +221,22 @@ def _hrefs(html_text: str) -> tuple[str, ...]:
 def _entry(raw: Any, feed_url: str, fetched_at: datetime,
            feed_lang: str | None) -> ParsedEntry | None:
     link = str(raw.get("link") or "").strip()
-    title = html_to_text(raw.get("title", ""))
+    title = capped(html_to_text(raw.get("title", "")), TITLE_CHARS)
     if not title or not safe_link(link):
         return None
     body = ""
     if raw.get("content"):
         body = max((c.get("value", "") for c in raw.content), key=len)
     body = body or raw.get("summary", "") or raw.get("description", "")
-    text = html_to_text(body)
+    text = capped(html_to_text(body), TEXT_CHARS)
     published, estimated = _published(raw, fetched_at)
     lang = _lang_code(raw.get("language")) or feed_lang or detect_lang(f"{title} {text}")
     links = tuple(str(x.get("href")) for x in raw.get("links", []) if safe_link(
         str(x.get("href") or ""))) + _hrefs(body)
     source = raw.get("source") or {}
-    outlet = html_to_text(str(source.get("title") or "")) or None
+    outlet = capped(html_to_text(str(source.get("title") or "")), OUTLET_CHARS) or None
     return ParsedEntry(
-        guid=str(raw.get("id") or link), url=link, title=title, text=text,
+        guid=bounded_guid(str(raw.get("id") or link)), url=link, title=title, text=text,
         published=published, date_estimated=estimated, lang=lang, links=links, outlet=outlet,
     )
 
@@ -253,9 +256,23 @@ def _lang_code(value: Any) -> str | None:
 
 
 def safe_link(link: str) -> bool:
-    """Only http(s) links are shown to readers (feedparser lets ``javascript:`` through)."""
+    """Only http(s) links are shown to readers (feedparser lets ``javascript:`` through),
+    and only those that fit the store's URL column."""
     low = link.strip().lower()
-    return low.startswith(("http://", "https://")) and not any(c in link for c in "\r\n\t ")
+    return (low.startswith(("http://", "https://")) and len(link) <= MAX_URL_CHARS
+            and not any(c in link for c in "\r\n\t "))
+
+
+def capped(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters (after text reduction), marked with an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def bounded_guid(guid: str) -> str:
+    """A guid that fits the store's column: a long one is replaced by its digest."""
+    if len(guid) <= MAX_URL_CHARS:
+        return guid
+    return "sha256:" + hashlib.sha256(guid.encode("utf-8", "replace")).hexdigest()
 
 
 class _TextExtractor(HTMLParser):

@@ -26,9 +26,10 @@ from bot.news.extract import fetch_full_texts
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
 from bot.news.fingerprint import entry_fingerprint
 from bot.news.parse import ParsedEntry, ParsedFeed
+from bot.news.scope import subscription_scope
 from bot.news.stories import HORIZON, Features, StoryIndex, get_features, is_update_title
 from bot.news.workers import Parser
-from bot.store.models import Article, Feed, Story, Subscription
+from bot.store.models import Article, Feed, FeedOwner, Story, Subscription
 from config.settings import FeedSettings
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ class IngestReport:
     new_stories: set[int] = field(default_factory=set)
     #: Stories that received new or updated articles fit to post as news.
     newsworthy: set[int] = field(default_factory=set)
+    #: The feeds whose articles made each newsworthy story news in this poll: a story is
+    #: posted where one of them is followed (chat feeds belong to one scope).
+    triggers: dict[int, set[int]] = field(default_factory=dict)
 
     @property
     def fetched(self) -> int:
@@ -183,7 +187,10 @@ async def _jobs(deps: Deps, feeds: Sequence[FeedSettings], *,
         jobs.setdefault(spec.url, FeedJob(spec))
     if include_user_feeds:
         async with deps.sessions() as session:
-            for feed in (await session.scalars(select(Feed).where(Feed.user_added))).all():
+            # A chat feed is polled while some server, workspace or DM user follows it.
+            owned = select(FeedOwner.feed_id)
+            for feed in (await session.scalars(select(Feed).where(
+                    Feed.user_added, Feed.id.in_(owned)))).all():
                 jobs.setdefault(feed.url, FeedJob(
                     FeedSettings(url=feed.url, name=feed.name, full_text=feed.full_text,
                                  interval_minutes=feed.interval_minutes,
@@ -210,9 +217,14 @@ async def _fetch_and_parse(deps: Deps, job: FeedJob, *, limits: FetchLimits,
                                     fetched_at=deps.clock.now(), default_lang=job.spec.lang,
                                     content_type=fetched.content_type)
         del fetched
-        if job.spec.full_text:
-            parsed = await fetch_full_texts(http, parsed, limits=limits, guard_hosts=guard,
-                                            slots=slots)
+        pages = deps.guarded_http
+        if job.spec.full_text and pages is None:
+            log.warning("full text of %s not fetched: no guarded HTTP session", job.spec.url)
+        elif job.spec.full_text and pages is not None:
+            # Entry links come from the feed's content: guarded, even for operator feeds.
+            parsed = await fetch_full_texts(
+                pages, parsed, limits=limits, slots=slots,
+                guard_hosts=tuple(deps.settings.fetch.allow_hosts))
         return _Fetched(job, parsed, meta)
     except FeedError as exc:
         return _Fetched(job, exc, {}, exc.retry_after)
@@ -281,10 +293,15 @@ def pause_notice(feed: Feed, *, zone_name: str) -> str:
 
 
 async def notify_paused(session: AsyncSession, feed: Feed, now: datetime) -> int:
-    """Tell every channel that follows the feed, once per failure streak."""
+    """Tell every channel that follows the feed, once per failure streak (a chat feed:
+    only its owners' subscriptions)."""
     if feed.paused_notified:
         return 0
     subs = (await session.scalars(select(Subscription).where(Subscription.active))).all()
+    if feed.user_added:
+        scopes = set((await session.scalars(select(FeedOwner.scope).where(
+            FeedOwner.feed_id == feed.id))).all())
+        subs = [sub for sub in subs if subscription_scope(sub) in scopes]
     text = pause_notice(feed, zone_name="UTC")
     stamp = feed.failing_since.isoformat() if feed.failing_since else now.isoformat()
     items = [Outgoing(key=f"feed-paused:{feed.id}:{stamp}:{sub.id}", platform=sub.platform,
@@ -406,7 +423,7 @@ class _Store:
         by_guid: dict[tuple[int | None, str], Article | NewArticle] = {
             (a.feed_id, a.guid): a for a in known}
         created: list[Story] = []
-        fresh_stories: list[Story] = []
+        fresh_stories: list[tuple[Story, int]] = []
         stories_loaded = False
         for (feed, outcome, entry, feed_title), fingerprint in zip(work, prints, strict=True):
             url, title, outlet = fingerprint.url, fingerprint.title, fingerprint.outlet
@@ -431,7 +448,7 @@ class _Store:
                     self.near.add(self._key(existing), sig)
                     story = await self._bump(session, existing, entry, fresh=fresh)
                     if story is not None and fresh:
-                        fresh_stories.append(story)
+                        fresh_stories.append((story, feed.id))
                 continue
             # New articles are inserted per chunk: the index keys them by object until then.
             article = NewArticle(
@@ -452,7 +469,7 @@ class _Store:
                 created.append(story)
             if fresh:
                 story.newsworthy = True
-                fresh_stories.append(story)
+                fresh_stories.append((story, feed.id))
         # One batch per chunk: the new stories first (their ids), then the new articles
         # in one executemany (an ORM flush of each object costs several times more).
         await session.flush()
@@ -481,7 +498,9 @@ class _Store:
             if isinstance(row, Article):
                 session.expunge(row)
         report.new_stories.update(s.id for s in created)
-        report.newsworthy.update(s.id for s in fresh_stories)
+        for story, feed_id in fresh_stories:
+            report.newsworthy.add(story.id)
+            report.triggers.setdefault(story.id, set()).add(feed_id)
 
     def _key(self, article: Article | NewArticle) -> int:
         """The dedup index key of an article: its id, or a negative token until it has one

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,8 @@ from typing import Any
 import asyncpg
 from alembic import command
 from alembic.config import Config
+from filelock import AsyncFileLock
+from filelock import Timeout as FileLockTimeout
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -96,6 +99,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+#: Seconds a process waits for another one's SQLite migration before giving up.
+MIGRATION_WAIT = 300.0
+
 #: PostgreSQL advisory lock key held while migrating ("cfb-migr" as a 64-bit integer), so
 #: several processes starting at once upgrade one after another, never side by side.
 MIGRATION_LOCK = 0x6366622D6D696772
@@ -104,19 +110,42 @@ MIGRATION_LOCK = 0x6366622D6D696772
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision (idempotent; safe at every start).
 
-    On PostgreSQL the upgrade runs under a transaction-level advisory lock: the first
-    process to start migrates, the others wait and then find the schema at head.
+    Processes starting together upgrade one after another, never side by side: on
+    PostgreSQL under a transaction-level advisory lock, on a SQLite file under a file lock
+    beside it (SQLite's own locking does not cover alembic's "is the table there yet?"
+    check and the ``CREATE TABLE`` that follows). The others wait, then find the schema
+    at head.
     """
 
     def upgrade(connection: Connection) -> None:
         # "heads": branches merged from parallel work may each add a revision.
         command.upgrade(alembic_config(connection), "heads")
 
-    async with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                               {"key": MIGRATION_LOCK})
-        await conn.run_sync(upgrade)
+    async with contextlib.AsyncExitStack() as stack:
+        lock = migration_lock_path(engine)
+        if lock is not None:
+            try:
+                await stack.enter_async_context(AsyncFileLock(lock, timeout=MIGRATION_WAIT))
+            except FileLockTimeout:
+                raise ConfigError(f"another process has been migrating the database for "
+                                  f"{MIGRATION_WAIT:g} s (lock {lock}); is one stuck?") from None
+        async with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": MIGRATION_LOCK})
+            await conn.run_sync(upgrade)
+
+
+def migration_lock_path(engine: AsyncEngine) -> Path | None:
+    """``<database>.migrate.lock`` beside a SQLite file (None: another database, or one
+    in memory, which no other process can open)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database).expanduser()
+    return path.with_name(path.name + ".migrate.lock")
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:

@@ -69,6 +69,22 @@ class Feed(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class FeedOwner(Base):
+    """A server, workspace or DM user that added a feed from chat: the feed's new stories
+    are posted only to that scope's subscriptions. Operator feeds have no owners (global);
+    a chat feed whose last owner removed it is no longer polled."""
+
+    __tablename__ = "feed_owners"
+    __table_args__ = (UniqueConstraint("feed_id", "scope", name="uq_feed_owner"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    #: ``platform:space:ID``, ``platform:channel:ID`` or ``platform:user:ID`` (bot.news.scope).
+    scope: Mapped[str] = mapped_column(String(300), index=True)
+    added_by: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Story(Base):
     __tablename__ = "stories"
 

@@ -145,9 +145,12 @@ class ChatFake:
 
     # -- test helpers ------------------------------------------------------------------
     def type_command(self, channel: str, text: str, *, user: str = "U1",
-                     dm: bool = False) -> None:
-        """A user types ``text`` (e.g. ``subscribe daily 08:00``) in ``channel``."""
-        self._events.put_nowait({"channel": channel, "user": user, "text": text, "dm": dm})
+                     dm: bool = False, space: str | None = None,
+                     manager: bool = True) -> None:
+        """A user types ``text`` (e.g. ``subscribe daily 08:00``) in ``channel`` (of the
+        server ``space``; ``manager``: the user may manage the channel)."""
+        self._events.put_nowait({"channel": channel, "user": user, "text": text, "dm": dm,
+                                 "space": space, "manager": manager})
 
     def posted(self, channel: str | None = None) -> list[Message]:
         return [m for m in self.messages if channel is None or m["channel"] == channel]

@@ -160,15 +160,23 @@ async def test_full_text_is_extracted_from_the_article_page_when_asked(server,
             f"<article><h1>Ceasefire talks</h1><p>{body}</p></article>"
             "<footer>© Loopback</footer></body></html>").encode()
     server.static("/article/1", page, content_type="text/html; charset=utf-8")
-    teaser = item(1, when=now, link=server.url("/article/1"),
+    server.static("/article/2", page, content_type="text/html; charset=utf-8")
+    # Article links come from the feed's content: guarded even for an operator's feed, so
+    # only the allow-listed name reaches the loopback server, a loopback address does not.
+    teaser = item(1, when=now, link=server.url("/article/1", host="feeds.test"),
                   description="Ukraine ceasefire talks resume.")
-    url = server.static("/teaser.rss", rss([teaser]))
+    inward = item(2, when=now, link=server.url("/article/2"),
+                  description="Ukraine ceasefire talks resume again.")
+    url = server.static("/teaser.rss", rss([teaser, inward]))
     async with running_app(news_settings(tmp_path), FakeClock(now)) as app:
         report = await app.poll([FeedSettings(url=url, full_text=True)], force=True)
         async with app.deps.sessions() as session:
-            text = await session.scalar(select(Article.text))
-    assert report.new == 1 and text is not None
+            texts = dict((await session.execute(select(Article.url, Article.text))).tuples().all())
+    assert report.new == 2
+    text = texts[server.url("/article/1", host="feeds.test")]
     assert "point 11 of the ceasefire plan" in text and "Home | World" not in text
+    assert texts[server.url("/article/2")] == "Ukraine ceasefire talks resume again."
+    assert server.hits["/article/1"] == 1 and server.hits["/article/2"] == 0
 
 
 async def test_a_big_poll_parses_in_worker_processes(server, tmp_path: Path) -> None:

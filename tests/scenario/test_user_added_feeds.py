@@ -54,7 +54,7 @@ async def test_user_added_feeds_are_guarded_on_every_hop(server, tmp_path: Path)
         assert stored == 1 and feed is not None and feed.user_added
         listing = await app.handle(manager(""))
         assert isinstance(listing, Reply)
-        assert "(added in chat)" in listing.text and "private or local" in listing.text
+        assert "added in chat)" in listing.text and "private or local" in listing.text
     # The loopback redirect target was only ever reached through the allowed name.
     assert server.hits["/ok.rss"] == 1
 

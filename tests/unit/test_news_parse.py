@@ -86,7 +86,11 @@ def test_json_feed_1_1() -> None:
 
 @pytest.mark.parametrize("body", [
     b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "b">]><rss/>',
-    b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- c --><?pi x?><!doctype rss SYSTEM "x.dtd"><rss/>',
+    b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- c --><?pi x?><!DOCTYPE rss SYSTEM "x.dtd"><rss/>',
+    # Hidden after a second byte-order mark and a long comment (issue 13).
+    "\ufeff\ufeff<!--{}-->\n<!DOCTYPE r [<!ENTITY a \"bbbb\"><!ENTITY b \"&a;&a;&a;\">]>"
+    "<rss><channel><title>&b;</title><item><title>ceasefire &b;</title>"
+    "<link>https://x.example/1</link></item></channel></rss>".format("c" * 100_000).encode(),
     '<?xml version="1.0" encoding="utf-16"?><!DOCTYPE r><rss/>'.encode("utf-16"),
 ])
 def test_documents_with_a_dtd_are_refused(body: bytes) -> None:
@@ -107,3 +111,14 @@ def test_google_news_links_are_unwrapped_and_outlets_split() -> None:
     assert split_outlet("Kyiv - a city at war", "Reuters") == ("Kyiv - a city at war", "Reuters")
     assert canonical_url("HTTPS://Example.com:443/a?utm_source=x&id=3&fbclid=y#frag") == (
         "https://example.com/a?id=3")
+
+
+def test_html_pages_are_not_feeds_and_bare_ampersands_survive_recovery() -> None:
+    with pytest.raises(FeedError, match="not a feed: this is an HTML page"):
+        parse_feed(b"<!DOCTYPE html><html><body><p>Ukraine ceasefire</p></body></html>",
+                   url="x", fetched_at=NOW)
+    parsed = parse_feed(b"<rss version='2.0'><channel><title>AT&T wire</title><item><title>"
+                        b"Ukraine & Russia ceasefire</title><link>https://x.example/1</link>"
+                        b"</item></channel></rss>", url="x", fetched_at=NOW)
+    assert parsed.title == "AT&T wire"
+    assert parsed.entries[0].title == "Ukraine & Russia ceasefire"

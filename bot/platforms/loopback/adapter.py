@@ -58,9 +58,12 @@ def to_request(event: dict[str, Any], *, lang: str | None = None) -> Request:
     if command.lower() not in COMMAND_NAMES:
         command, rest = "ask", text
     dm = bool(event.get("dm"))
+    space = event.get("space")
     return Request(platform="loopback", command=command.lower(), text=rest.strip(),
                    kind="dm" if dm else "command", user_id=str(event.get("user", "")),
-                   channel_id=str(event["channel"]), is_dm=dm, can_manage=True,
+                   channel_id=str(event["channel"]), is_dm=dm,
+                   space_id=str(space) if space else None,
+                   can_manage=bool(event.get("manager", True)),
                    lang="ja" if lang == "ja" else "en" if lang == "en" else None)
 
 

@@ -1,0 +1,48 @@
+"""Two processes starting together on a fresh SQLite file upgrade one after another
+(issue 13, item 6: without the lock the second failed with "table ... already exists")."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+#: Each process waits for the "go" file, then opens (and so migrates) the store.
+SCRIPT = """
+import asyncio, sys, time
+from pathlib import Path
+from bot.store.db import open_store, sqlite_url
+
+go = Path(sys.argv[2])
+while not go.exists():
+    time.sleep(0.005)
+
+async def main() -> None:
+    async with open_store(sqlite_url(Path(sys.argv[1]))):
+        pass
+
+asyncio.run(main())
+print("migrated")
+"""
+
+
+def test_two_processes_migrate_a_fresh_file_one_after_another(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.db"
+    go = tmp_path / "go"
+    root = Path(__file__).resolve().parents[2]
+    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, str(database), str(go)],
+                              cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for _ in range(2)]
+    time.sleep(1.0)  # let every interpreter import and wait at the barrier
+    go.touch()
+    results = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err[-2000:]
+        assert out.strip() == "migrated"
+    with sqlite3.connect(database) as conn:
+        versions = [row[0] for row in conn.execute("SELECT version_num FROM alembic_version")]
+        tables = {row[0] for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert len(versions) >= 1 and {"answers", "feeds", "feed_owners"} <= tables
