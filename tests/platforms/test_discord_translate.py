@@ -21,7 +21,8 @@ from bot.model import (
     TimelineEntry,
     UpdatePost,
 )
-from bot.platforms.discord.render import neutralise, parse_feedback_id, render
+from bot.platforms.discord.escape import inert, plain, thread_name
+from bot.platforms.discord.render import parse_feedback_id, render
 from bot.platforms.discord.split import pack
 from bot.platforms.discord.translate import interaction_request, message_request
 
@@ -143,11 +144,11 @@ def test_own_and_other_bots_messages_are_ignored() -> None:
 HOSTILE = "@everyone @here <@&555> <@42> <#7> talks resume"
 
 
-def test_neutralise_breaks_every_mention_form() -> None:
-    safe = neutralise(HOSTILE)
-    for raw in ("@everyone", "@here", "<@&555>", "<@42>", "<#7>"):
-        assert raw not in safe
-    assert "talks resume" in safe
+def test_every_sanitiser_breaks_every_mention_form() -> None:
+    for safe in (inert(HOSTILE), plain(HOSTILE), thread_name(HOSTILE)):
+        for raw in ("@everyone", "@here", "<@&555>", "<@42>", "<#7>"):
+            assert raw not in safe
+        assert "talks resume" in safe
 
 
 def post(**kw: object) -> UpdatePost:
