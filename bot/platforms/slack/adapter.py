@@ -28,6 +28,7 @@ from bot.model import Briefing, Part, Reply, Request, Result
 from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import call_api, platform_error
+from bot.platforms.slack.http_guard import refuse_malformed
 from bot.platforms.slack.outbound import (
     find_delivery,
     permalink,
@@ -165,8 +166,9 @@ class SlackAdapter(PlatformAdapter):
             raise
 
     async def _serve_http(self, app: AsyncApp) -> None:
-        self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=self.http_port),
-                                     access_log=None, shutdown_timeout=2.0)
+        web_app = app.web_app(path=EVENTS_PATH, port=self.http_port)
+        web_app.middlewares.append(refuse_malformed(self._signing_secret))
+        self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.http_host, self.http_port).start()
         address = self._runner.addresses[0]
