@@ -24,7 +24,7 @@ from bot.model import (
 from bot.platforms.discord.escape import inert, plain, thread_name
 from bot.platforms.discord.render import parse_feedback_id, render
 from bot.platforms.discord.split import pack
-from bot.platforms.discord.translate import interaction_request, message_request
+from bot.platforms.discord.translate import bad_ids, interaction_request, message_request
 
 ZONE = ZoneInfo("Asia/Tokyo")
 BOT = "1000"
@@ -291,3 +291,14 @@ def test_digest_and_timeline_render_as_embeds_in_the_channel_zone() -> None:
     assert "• Swap agreed" in embed["description"] and "@here" not in embed["description"]
     [earlier] = render(EarlierReply((TimelineEntry(WHEN, "Alaska summit"),), "ja"), zone=ZONE)
     assert earlier.payload()["embeds"][0]["description"] == "2025-08-18 Alaska summit"
+
+
+def test_interactions_with_empty_or_malformed_ids_are_named_for_refusal() -> None:
+    assert bad_ids(slash("subscribe")) is None and bad_ids(slash("ask", guild=False)) is None
+    empty = slash("subscribe") | {"channel_id": "", "channel": {"id": "", "type": 0}}
+    assert bad_ids(empty) == "channel"
+    assert bad_ids(slash("subscribe") | {"channel_id": "20x", "channel": {}}) == "channel"
+    assert bad_ids(slash("subscribe") | {"channel_id": "1" * 30, "channel": {}}) == "channel"
+    assert bad_ids(slash("subscribe") | {"guild_id": "-1"}) == "server"
+    no_user = slash("ask", guild=False) | {"user": {"id": ""}}
+    assert bad_ids(no_user) == "user"

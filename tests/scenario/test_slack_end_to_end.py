@@ -17,6 +17,9 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.app import BotApp
+from bot.errors import ConfigError, PlatformError
+from bot.model import Notice
+from bot.platforms.base import Target
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import AnswerLog, Delivery, Feedback
@@ -305,3 +308,14 @@ async def test_a_masked_link_in_a_headline_is_no_link_in_timeline_or_sources(
     texts = [o["text"] for p in shown for o in [p, *(b["text"] for b in p["blocks"])]]
     assert any("[Official statement](https://evil.example/phish)" in t for t in texts)
     assert not any("<https://evil" in t or "\u202e" in t or "\u200b" in t for t in texts)
+
+
+async def test_a_revoked_bot_token_stops_the_bot_with_one_line(tmp_path: Path,
+                                                               fake: FakeSlack) -> None:
+    with pytest.raises(ConfigError) as stopped:
+        async with running_bot(tmp_path, fake) as (_app, adapter):
+            fake.bot_token = "xoxb-reset-by-an-admin"
+            with pytest.raises(PlatformError):  # what the sender's next post meets
+                await adapter.send(Target(DEFAULT_CHANNEL_ID), Notice("Daily digest"))
+    assert str(stopped.value) == ("invalid setting SLACK_BOT_TOKEN: Slack refused it "
+                                  "(invalid_auth)")
