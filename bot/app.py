@@ -27,11 +27,13 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
+from bot.connections import ConnectionWatch
 from bot.delivery import outbox
 from bot.delivery.digest import digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.sender import Sender
 from bot.deps import Deps
+from bot.errors import BotError
 from bot.health import Metrics, serve_health
 from bot.model import Request, Result
 from bot.news.guard import guarded_connector
@@ -112,6 +114,9 @@ class BotApp:
         self._leader: Leader | None = None
         self._gate: LeaderGate | None = None
         self._budget: BudgetStore | None = None
+        #: The error a platform stopped the bot with (a revoked token): ``serve`` raises it.
+        self._fatal: BotError | None = None
+        self.connections: ConnectionWatch | None = None
 
     @property
     def deps(self) -> Deps:
@@ -289,6 +294,12 @@ class BotApp:
             await session.flush()
             await welcome(session, sub, now)
 
+    def _on_fatal(self, error: BotError) -> None:
+        """A platform can never work again: stop, and make ``serve`` raise ``error``."""
+        if self._fatal is None:
+            self._fatal = error
+        self.request_stop()
+
     def request_stop(self) -> None:
         """Ask ``serve`` to stop as SIGTERM would (embedding, tests)."""
         if self._stop is not None:
@@ -307,13 +318,16 @@ class BotApp:
         for platform in self.platforms:
             platform.on_request = self.handle
             platform.owns_thread = functools.partial(self.owns_thread, platform.name)
+            platform.on_fatal = self._on_fatal
         for platform in self.platforms:
             await platform.start()
             self._stack.push_async_callback(platform.stop)
+        watch = self.connections = ConnectionWatch(
+            self.platforms, grace_seconds=self.settings.health.disconnected_seconds)
         if self.settings.health.port is not None:
             self.health_port = await self._stack.enter_async_context(serve_health(
                 self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth,
-                host=self.settings.health.host))
+                host=self.settings.health.host, connections=watch))
         recovered = await self.sender.recover()
         if recovered:
             log.info("recovered %d outbox claims left by a previous run", recovered)
@@ -343,6 +357,7 @@ class BotApp:
             stop, idle_seconds=self.settings.scale.idle_seconds), name="sender")
         gate_task = (None if self.leader.solo
                      else asyncio.create_task(gate.run(stop), name="leader-election"))
+        watch_task = asyncio.create_task(watch.run(stop), name="connection-watch")
         try:
             if until_platforms_close:
                 await first_of(stop.wait(), *(p.wait_closed() for p in self.platforms))
@@ -357,6 +372,9 @@ class BotApp:
             scheduler.shutdown(wait=False)
             self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
+            await watch_task
             for sig in (signal.SIGTERM, signal.SIGINT):
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(sig)
+        if self._fatal is not None:
+            raise self._fatal

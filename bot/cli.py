@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", parents=[common], help="run the bot")
     run.add_argument("--console", action="store_true",
                      help="use the console platform even when platform tokens are set")
-    run.add_argument("--shard-count", type=int, metavar="N",
+    run.add_argument("--shard-count", type=_positive, metavar="N",
                      help="Discord: total shards across all processes (default: settings)")
     run.add_argument("--shard-ids", type=_shard_ids, metavar="0,1,...",
                      help="Discord: the shards this process runs (with --shard-count)")
@@ -83,6 +83,17 @@ def build_parser() -> argparse.ArgumentParser:
                          help="default: discord.application_id, else asked from Discord "
                               "with DISCORD_TOKEN")
     return parser
+
+
+def _positive(value: str) -> int:
+    """A count of at least 1 (``--shard-count 0`` would divide by zero when routing)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 (got {value!r})")
+    return number
 
 
 def _shard_ids(value: str) -> tuple[int, ...]:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from bot.connections import ConnectionWatch
 
 
 class Metrics:
@@ -27,6 +30,14 @@ class Metrics:
         self.outbox_depth = Gauge("ceasefire_outbox_depth", "Messages waiting", registry=r)
         self.leader = Gauge("ceasefire_leader",
                             "1 while this process is the leader (polls, schedules)", registry=r)
+        self.platform_connected = Gauge(
+            "ceasefire_platform_connected",
+            "1 while the platform's connection is up, 0 while it is down", ["platform"],
+            registry=r)
+        self.platform_down_seconds = Gauge(
+            "ceasefire_platform_down_seconds",
+            "How long the platform has been disconnected (0 while connected)", ["platform"],
+            registry=r)
         self.answer_latency = Histogram("ceasefire_answer_latency_seconds",
                                         "Time to answer a request", registry=r)
 
@@ -36,17 +47,36 @@ class Metrics:
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
+    def on_connections(self, details: dict[str, Any]) -> None:
+        for name, state in details.items():
+            self.platform_connected.labels(platform=name).set(1 if state["connected"] else 0)
+            self.platform_down_seconds.labels(platform=name).set(state["down_seconds"])
+
 
 @asynccontextmanager
 async def serve_health(port: int, metrics: Metrics, *,
                        fetch_depth: Callable[[], Awaitable[int]],
+                       connections: ConnectionWatch | None = None,
                        host: str = "127.0.0.1") -> AsyncIterator[int]:
-    """Serve ``/healthz`` and ``/metrics`` until the context exits. Yields the port."""
+    """Serve ``/healthz`` and ``/metrics`` until the context exits. Yields the port.
+
+    ``/healthz`` answers 503 while a platform has been disconnected for longer than the
+    watch's grace period, naming it."""
+
+    def report() -> tuple[bool, dict[str, Any]]:
+        if connections is None:
+            return True, {}
+        healthy, details = connections.report()
+        metrics.on_connections(details)
+        return healthy, details
 
     async def healthz(request: web.Request) -> web.Response:
-        return web.json_response({"ok": True})
+        healthy, details = report()
+        return web.json_response({"ok": healthy, "platforms": details},
+                                 status=200 if healthy else 503)
 
     async def render(request: web.Request) -> web.Response:
+        report()
         metrics.outbox_depth.set(await fetch_depth())
         return web.Response(body=metrics.render(),
                             headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -49,7 +49,15 @@ PLATFORM_ENV: dict[str, tuple[str, ...]] = {
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A settings table. ``inf`` and ``nan`` are refused everywhere (TOML reads ``1e309``
+    as ``inf``): no timeout, interval or budget is meant to be infinite."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+#: The longest poll interval accepted, in minutes (a week): a longer one would overflow
+#: the scheduler's date arithmetic rather than mean anything.
+MAX_INTERVAL_MINUTES = 7 * 24 * 60
 
 
 class TopicSettings(Section):
@@ -63,7 +71,7 @@ class FeedSettings(Section):
     url: str
     name: str | None = None
     lang: Lang | None = None
-    interval_minutes: float | None = Field(default=None, gt=0)
+    interval_minutes: float | None = Field(default=None, gt=0, le=MAX_INTERVAL_MINUTES)
     full_text: bool = False
 
 
@@ -82,7 +90,7 @@ class FetchSettings(Section):
 
 
 class NewsSettings(Section):
-    poll_interval_minutes: float = Field(default=15.0, gt=0)
+    poll_interval_minutes: float = Field(default=15.0, gt=0, le=MAX_INTERVAL_MINUTES)
     max_age_days: float = Field(default=3.0, gt=0)
 
 
@@ -167,6 +175,9 @@ class HealthSettings(Section):
     port: int | None = Field(default=None, gt=0, lt=65536)
     #: Loopback by default: metrics are for the operator's own scraper, not the world.
     host: str = Field(default="127.0.0.1", min_length=1)
+    #: ``/healthz`` turns unhealthy once a configured platform has been disconnected this
+    #: long (a reconnect normally takes seconds).
+    disconnected_seconds: float = Field(default=60.0, gt=0)
 
 
 def default_data_dir() -> Path:
@@ -177,7 +188,7 @@ def default_data_dir() -> Path:
 class Settings(BaseSettings):
     """The whole effective configuration."""
 
-    model_config = SettingsConfigDict(extra="forbid", frozen=True)
+    model_config = SettingsConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     toml_files: ClassVar[tuple[Path, ...]] = ()
     env: ClassVar[Mapping[str, str]] = {}
 

@@ -11,18 +11,23 @@ from bot.model import Reply, Request, Result
 from bot.store.models import AnswerLog, Feedback
 
 VOTES = {"up": True, "down": False}
+#: The largest id a database integer column holds (SQLite and PostgreSQL BIGINT).
+MAX_ID = 2 ** 63 - 1
+UNKNOWN_ANSWER = "That answer is no longer known; ask again for a new one."
 
 
 async def feedback(req: Request, deps: Deps) -> Result:
     """``<answer id> up|down``, as platform buttons send it."""
     answer, _, vote = req.text.strip().partition(" ")
-    if not answer.isdigit() or vote.strip() not in VOTES:
+    if not (answer.isascii() and answer.isdigit()) or vote.strip() not in VOTES:
         raise UserFacingError("Feedback is given with the 👍/👎 buttons under an answer.")
+    if int(answer) > MAX_ID:  # no such row, and the database could not even look it up
+        raise UserFacingError(UNKNOWN_ANSWER)
     helpful = VOTES[vote.strip()]
     now = deps.clock.now()
     async with deps.sessions() as session, session.begin():
         if await session.get(AnswerLog, int(answer)) is None:
-            raise UserFacingError("That answer is no longer known; ask again for a new one.")
+            raise UserFacingError(UNKNOWN_ANSWER)
         row = await session.scalar(select(Feedback).where(
             Feedback.answer_id == int(answer), Feedback.platform == req.platform,
             Feedback.user_id == req.user_id))

@@ -13,7 +13,7 @@ from bot.delivery.fanout import welcome
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Lang, Reply, Request, Result
-from bot.news.topic import compile_expression
+from bot.news.topic import MAX_KEYWORDS_LENGTH, compile_expression
 from bot.store.models import Subscription
 from config.settings import parse_hhmm
 
@@ -70,7 +70,7 @@ def parse_subscribe(text: str, *, default_time: str) -> SubscribeOptions:
     keywords = " ".join(rest) or None
     if keywords:
         try:
-            compile_expression(keywords, setting="keywords")
+            compile_expression(keywords, setting="keywords", max_length=MAX_KEYWORDS_LENGTH)
         except ConfigError as exc:
             message = str(exc).replace("invalid setting keywords", "Keywords")
             raise UserFacingError(message) from None
@@ -94,7 +94,20 @@ def describe(sub: Subscription, now: datetime | None = None) -> str:
     return f"{' and '.join(when)}, in {'Japanese' if sub.lang == 'ja' else 'English'}{topic}"
 
 
+def require_channel(req: Request) -> None:
+    """Refuse a request without a channel: a subscription to channel ``''`` would be stored
+    and then fail every delivery.
+
+    Raises:
+        UserFacingError: the request names no channel.
+    """
+    if not req.channel_id.strip():
+        raise UserFacingError("This request came without a channel, so nothing can be set "
+                              "up for it; please try again.")
+
+
 async def subscribe(req: Request, deps: Deps) -> Result:
+    require_channel(req)
     if not req.is_dm and not req.can_manage:
         raise UserFacingError(f"Only {req.manager_hint} can subscribe this channel.")
     options = parse_subscribe(req.text, default_time=deps.settings.delivery.digest_time)
@@ -133,6 +146,7 @@ async def subscribe(req: Request, deps: Deps) -> Result:
 
 
 async def unsubscribe(req: Request, deps: Deps) -> Result:
+    require_channel(req)
     if not req.is_dm and not req.can_manage:
         raise UserFacingError(f"Only {req.manager_hint} can unsubscribe this channel.")
     async with deps.sessions() as session, session.begin():

@@ -15,9 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.brief.builder import build_briefing, load_story
 from bot.delivery.outbox import Outgoing, enqueue
+from bot.errors import ConfigError
 from bot.model import Briefing, Lang, Notice, Part, SourceReply, UpdatePost, load_part
 from bot.news.scope import subscription_scope
-from bot.news.topic import compile_expression
+from bot.news.topic import compiled_keywords
 from bot.store.models import Delivery, Feed, FeedOwner, JobRun, PostedStory, Story, Subscription
 from bot.text.sentences import normalise
 
@@ -88,7 +89,11 @@ def changes_headline_facts(before: str, after: str) -> bool:
 def wants(sub: Subscription, story: Story) -> bool:
     if not sub.keywords:
         return True
-    expression = compile_expression(sub.keywords, setting="subscription keywords")
+    try:
+        expression = compiled_keywords(sub.keywords)
+    except ConfigError as exc:  # stored before the caps: nothing matches until re-subscribed
+        log.warning("subscription %s: %s", sub.id, exc)
+        return False
     text = " ".join(f"{a.title} {a.text}" for a in story.articles)
     return expression.matches(text)
 

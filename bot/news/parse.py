@@ -26,6 +26,7 @@ import feedparser
 
 from bot.errors import FeedError
 from bot.news.xmlsafe import MAX_ENTRIES, MAX_NODE_CHARS, safe_feed_xml
+from bot.text.inert import strip_controls
 from bot.text.sentences import detect_lang
 
 if TYPE_CHECKING:
@@ -299,12 +300,13 @@ class _TextExtractor(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
-    """Reduce entry HTML to clean text: tags dropped, entities decoded, spaces folded."""
+    """Reduce entry HTML to clean text: tags dropped, entities decoded, spaces folded,
+    invisible and bidi characters removed (before storing: see ``bot.text.inert``)."""
     if "<" not in html and "&" not in html:
-        return re.sub(r"[ \t\r\f\v]+", " ", html).strip()
+        return strip_controls(re.sub(r"[ \t\r\f\v]+", " ", html)).strip()
     extractor = _TextExtractor()
     extractor.feed(html)
     extractor.close()
-    text = "".join(extractor.parts)
+    text = strip_controls("".join(extractor.parts))  # after entities: &#8203; is one too
     lines = (re.sub(r"\s+", " ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

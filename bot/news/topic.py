@@ -17,6 +17,12 @@ from bot.errors import ConfigError
 from bot.text.sentences import normalise
 
 Matcher = Callable[[str], bool]
+#: Longest expression accepted (operators' topics; subscriptions set a shorter cap).
+MAX_LENGTH = 4000
+#: Deepest nesting of brackets and NOTs: the parser recurses once per level.
+MAX_DEPTH = 20
+#: Longest keyword expression a subscription may carry.
+MAX_KEYWORDS_LENGTH = 1000
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|([^\s()"]+))')
 _OPERATORS = {"AND", "OR", "NOT"}
 
@@ -52,18 +58,31 @@ class Topic:
         return include.matches(text) and not excluded
 
 
+@functools.lru_cache(maxsize=1024)
+def compiled_keywords(source: str) -> Expression:
+    """A subscription's keywords, compiled once per process and expression (fan-out checks
+    every story against every subscription: compiling there would repeat the work)."""
+    return compile_expression(source, setting="subscription keywords",
+                              max_length=MAX_KEYWORDS_LENGTH)
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(include: str, exclude: str) -> tuple[Expression, Expression]:
     return (compile_expression(include, setting="topic.include"),
             compile_expression(exclude, setting="topic.exclude"))
 
 
-def compile_expression(source: str, *, setting: str = "expression") -> Expression:
+def compile_expression(source: str, *, setting: str = "expression",
+                       max_length: int = MAX_LENGTH) -> Expression:
     """Compile ``source``.
 
     Raises:
-        ConfigError: the expression is malformed (message names ``setting``).
+        ConfigError: the expression is malformed, longer than ``max_length`` characters or
+            nested deeper than ``MAX_DEPTH`` (message names ``setting``).
     """
+    if len(source) > max_length:
+        raise ConfigError(f"invalid setting {setting}: {len(source)} characters is too long "
+                          f"(at most {max_length})")
     tokens = _tokenise(source, setting)
     if not tokens:
         return Expression(source, None)
@@ -103,6 +122,7 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.setting = setting
+        self.depth = 0
 
     def _peek(self) -> tuple[str, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -133,10 +153,17 @@ class _Parser:
             return parts[0]
         return lambda text: all(p(text) for p in parts)
 
+    def _deeper(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise self._fail(f"nested more than {MAX_DEPTH} levels deep (brackets or NOT)")
+
     def parse_not(self) -> Matcher:
         if self._peek() == ("op", "NOT"):
             self.pos += 1
+            self._deeper()
             inner = self.parse_not()
+            self.depth -= 1
             return lambda text: not inner(text)
         return self.parse_atom()
 
@@ -147,10 +174,12 @@ class _Parser:
         self.pos += 1
         kind, value = token
         if kind == "(":
+            self._deeper()
             inner = self.parse_or()
             if self._peek() != (")", ")"):
                 raise self._fail("missing ')'")
             self.pos += 1
+            self.depth -= 1
             return inner
         if kind == "word":
             prefix = value.endswith("*") and len(value) > 1

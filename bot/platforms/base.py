@@ -10,12 +10,15 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.errors import BotError
 from bot.model import Part, Request, Result
 
 #: What an adapter calls with each request it receives; returns what to send back.
 RequestHandler = Callable[[Request], Awaitable[Result]]
 #: ``(channel_id, thread_id) -> bool``: the thread is one the bot posted (an update thread).
 ThreadCheck = Callable[[str, str], Awaitable[bool]]
+#: What an adapter calls with the error that stops the bot (see ``on_fatal``).
+FatalHandler = Callable[[BotError], None]
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,9 @@ class PlatformAdapter(ABC):
 
     def __init__(self) -> None:
         self.on_request: RequestHandler | None = None
+        #: Set by the app: called when the platform can never work again (a revoked token);
+        #: the app then stops with that error. Restartable failures MUST NOT call it.
+        self.on_fatal: FatalHandler | None = None
         #: Set by the app so replies in the bot's own update threads can be told apart.
         self.owns_thread: ThreadCheck | None = None
 
@@ -147,6 +153,11 @@ class PlatformAdapter(ABC):
             PlatformError: when asking the platform failed (``permanent``: it never will).
         """
         return None
+
+    def is_connected(self) -> bool:
+        """Whether the platform can receive and send right now (``/healthz``, ``/metrics``).
+        Platforms without a lasting connection MAY keep the default."""
+        return True
 
     async def on_ready(self) -> None:  # noqa: B027 - an optional hook
         """Called once start-up posts are out; adapters MAY begin taking input here."""

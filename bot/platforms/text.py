@@ -3,7 +3,10 @@ notification fallback (the ``text`` a screen reader or a push notification shows
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from bot.brief.labels import label
@@ -21,6 +24,30 @@ from bot.model import (
     SourceReply,
     UpdatePost,
 )
+from bot.text.inert import strip_controls
+
+#: The formatting a ``Reply``/``Notice`` text may carry: ``**bold**`` and ``code``.
+_MARKUP = re.compile(r"\*\*([^\n]+?)\*\*|`([^`\n]+)`")
+Run = tuple[Literal["text", "bold", "code"], str]
+
+
+def markup_runs(text: str) -> Iterator[Run]:
+    """Split a reply's Markdown subset into runs each renderer formats its own way.
+
+    Links are not part of it: a ``[label](url)`` in a reply is text like any other, so a
+    feed title quoted in ``timeline`` or ``sources`` can never become a link.
+    """
+    pos = 0
+    for match in _MARKUP.finditer(text):
+        if match.start() > pos:
+            yield "text", text[pos:match.start()]
+        if match.group(1) is not None:
+            yield "bold", match.group(1)
+        else:
+            yield "code", match.group(2)
+        pos = match.end()
+    if pos < len(text):
+        yield "text", text[pos:]
 
 
 def cite(sentences: tuple[Sentence, ...]) -> str:
@@ -80,8 +107,9 @@ def render_answer(answer: Answer, zone: ZoneInfo) -> str:
 
 
 def render_result(result: Result | Part, zone: ZoneInfo) -> list[tuple[str, bool]]:
-    """Messages to show for a result: ``(text, in_thread)`` pairs."""
+    """Messages to show for a result: ``(text, in_thread)`` pairs, without the invisible
+    and control characters that would rewrite a terminal."""
     if isinstance(result, Briefing):
         parts = result.parts()
-        return [(render_part(p, zone), i > 0) for i, p in enumerate(parts)]
-    return [(render_part(result, zone), False)]
+        return [(strip_controls(render_part(p, zone)), i > 0) for i, p in enumerate(parts)]
+    return [(strip_controls(render_part(result, zone)), False)]

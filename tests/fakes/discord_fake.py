@@ -388,6 +388,12 @@ class FakeInteraction:
         return self.response_type in (5, 6)
 
 
+class _Raw(NamedTuple):
+    """A gateway frame sent as is (not JSON-encoded): for malformed-payload tests."""
+
+    text: str
+
+
 class _Close(NamedTuple):
     code: int
 
@@ -397,13 +403,13 @@ class _Connection:
     """One websocket; all writes go through ``queue`` so frames never interleave."""
 
     ws: web.WebSocketResponse
-    queue: asyncio.Queue[JSON | _Close] = field(default_factory=asyncio.Queue)
+    queue: asyncio.Queue[JSON | _Close | _Raw] = field(default_factory=asyncio.Queue)
     session: GatewaySession | None = None
     writer: asyncio.Task[None] | None = None
     closed: bool = False
     closed_by_server: bool = False
 
-    def send(self, frame: JSON | _Close) -> None:
+    def send(self, frame: JSON | _Close | _Raw) -> None:
         """Queue a frame; dropped once closed so ``queue.join()`` can never hang."""
         if not self.closed:
             self.queue.put_nowait(frame)
@@ -526,6 +532,7 @@ class FakeDiscord:
         interaction_ack_timeout: float = 3.0,
         interaction_token_ttl: float = 900.0,
         nonce_ttl: float = 300.0,
+        require_allowed_mentions: bool = True,
     ) -> None:
         self.token = token
         self.application_flags = application_flags
@@ -536,6 +543,10 @@ class FakeDiscord:
         self.interaction_ack_timeout = interaction_ack_timeout
         self.interaction_token_ttl = interaction_token_ttl
         self.nonce_ttl = nonce_ttl
+        #: Every message create must say whom it may ping (``allowed_mentions``); one that
+        #: does not is a violation, and ``running_fake`` fails the test on exit.
+        self.require_allowed_mentions = require_allowed_mentions
+        self.violations: list[str] = []
 
         self._ids = SnowflakeFactory()
         self.bot_user = self._user_payload(self._ids.next(), bot_name, bot=True)
@@ -1636,6 +1647,7 @@ class FakeDiscord:
         if channel["type"] not in MESSAGEABLE_TYPES:
             raise DiscordError(400, 50008, "Cannot send messages in a non-text channel")
         self._check_can_send(channel)
+        self._check_allowed_mentions(body, f"POST /channels/{channel['id']}/messages")
         existing = self._existing_for_nonce(int(channel["id"]), body)
         if existing is not None:
             return existing
@@ -1648,6 +1660,10 @@ class FakeDiscord:
         self._remember_nonce(int(channel["id"]), body, msg)
         self._emit_message("MESSAGE_CREATE", msg)
         return msg
+
+    def _check_allowed_mentions(self, body: JSON, where: str) -> None:
+        if self.require_allowed_mentions and "allowed_mentions" not in body:
+            self.violations.append(f"{where} without allowed_mentions")
 
     def _check_can_send(self, channel: JSON) -> None:
         if channel["type"] == DM:
@@ -1879,6 +1895,7 @@ class FakeDiscord:
         self._require(forum, Perm.SEND_MESSAGES)
         name = self._validate_thread_name(body)
         message_body: JSON = dict(body.get("message") or {})
+        self._check_allowed_mentions(message_body, f"forum post in {forum['id']}")
         try:
             self._validate_message(message_body, files, require_content=True)
         except DiscordError as exc:
@@ -1976,6 +1993,8 @@ class FakeDiscord:
         response_type = body.get("type")
         data: JSON = body.get("data") or {}
         resource: JSON = {"type": response_type}
+        if response_type == 4:
+            self._check_allowed_mentions(data, "interaction response")
         if response_type in (4, 5):
             msg = self._interaction_message(inter, data, req.files, loading=response_type == 5)
             inter.original_message = msg
@@ -2058,6 +2077,7 @@ class FakeDiscord:
         """Follow-up; the first one after a thinking defer replaces the loading message."""
         inter = self._webhook_interaction(req)
         body: JSON = req.body or {}
+        self._check_allowed_mentions(body, "interaction follow-up")
         original = inter.original_message
         if original is not None and original["flags"] & FLAG_LOADING:
             self._validate_message(body, req.files, require_content=True)
@@ -2161,7 +2181,8 @@ class FakeDiscord:
                             await conn.ws.close(code=item.code)
                         return
                     if not conn.ws.closed:
-                        await conn.ws.send_str(json.dumps(item))
+                        text = item.text if isinstance(item, _Raw) else json.dumps(item)
+                        await conn.ws.send_str(text)
                 finally:
                     conn.queue.task_done()
         except (ConnectionError, RuntimeError):
@@ -2295,6 +2316,13 @@ class FakeDiscord:
         for session in self._sessions_for(shard_id):
             assert session.conn is not None
             session.conn.send(_Close(code))
+        await self.flush()
+
+    async def send_raw(self, text: str, *, shard_id: int | None = None) -> None:
+        """Send ``text`` as a gateway frame, unchecked (an unexpected payload)."""
+        for session in self._sessions_for(shard_id):
+            assert session.conn is not None
+            session.conn.send(_Raw(text))
         await self.flush()
 
     async def request_reconnect(self, *, shard_id: int | None = None) -> None:
@@ -2664,6 +2692,8 @@ async def running_fake(**kwargs: Any) -> AsyncIterator[FakeDiscord]:
         await fake.close()
     if fake.internal_errors:
         raise AssertionError(f"fake Discord crashed: {fake.internal_errors!r}")
+    if fake.violations:
+        raise AssertionError(f"sent to fake Discord against the rules: {fake.violations!r}")
 
 
 @contextlib.asynccontextmanager

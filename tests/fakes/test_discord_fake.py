@@ -29,9 +29,14 @@ def make_intents(*, message_content: bool = True) -> discord.Intents:
     return intents
 
 
+SILENT_X = {"content": "x", "allowed_mentions": {"parse": []}}
+
+
 def make_client(**kwargs: object) -> discord.Client:
     """guild_ready_timeout=0.1: otherwise READY is held back 2 s waiting for more guilds."""
     kwargs.setdefault("intents", make_intents())
+    # The fake records a message create without allowed_mentions as a violation.
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
     return discord.Client(guild_ready_timeout=0.1, **kwargs)  # type: ignore[arg-type]
 
 
@@ -146,7 +151,7 @@ async def test_429_wire_format_matches_discord(fake: FakeDiscord, guild: FakeGui
     url = f"{fake.api_base}/channels/{guild.text_channel_id}/messages"
     headers = {"Authorization": f"Bot {fake.token}"}
     async with aiohttp.ClientSession() as session:
-        async with session.post(url, json={"content": "x"}, headers=headers) as resp:
+        async with session.post(url, json=SILENT_X, headers=headers) as resp:
             assert resp.status == 429
             assert resp.headers["Content-Type"] == "application/json"
             assert resp.headers["Via"]
@@ -160,7 +165,7 @@ async def test_429_wire_format_matches_discord(fake: FakeDiscord, guild: FakeGui
                 "retry_after": 0.25,
                 "global": False,
             }
-        async with session.post(url, json={"content": "x"}, headers=headers) as resp:
+        async with session.post(url, json=SILENT_X, headers=headers) as resp:
             assert resp.status == 200
             assert resp.headers["Content-Type"] == "application/json"
             assert int(resp.headers["X-RateLimit-Remaining"]) > 0
@@ -196,7 +201,8 @@ async def test_slash_command_sync_defer_and_followup(fake: FakeDiscord, guild: F
     async def ceasefire(interaction: discord.Interaction, topic: str) -> None:
         seen_locale.append(str(interaction.locale))
         await interaction.response.defer()
-        await interaction.followup.send(f"Latest on {topic}")
+        await interaction.followup.send(f"Latest on {topic}",
+                                        allowed_mentions=discord.AllowedMentions.none())
 
     async def setup_hook() -> None:
         await bot.tree.sync(guild=discord.Object(guild.id))
@@ -287,3 +293,20 @@ def _collector(sink: list[discord.Message]) -> Callable[[discord.Message], Await
         sink.append(message)
 
     return on_message
+
+
+async def test_a_message_without_allowed_mentions_is_a_violation() -> None:
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        guild = fake.add_guild("Ceasefire Watch")
+        url = f"{fake.api_base}/channels/{guild.text_channel_id}/messages"
+        headers = {"Authorization": f"Bot {fake.token}"}
+        async with aiohttp.ClientSession() as session:
+            for body in ({"content": "x"}, SILENT_X):
+                async with session.post(url, json=body, headers=headers) as resp:
+                    assert resp.status == 200
+    finally:
+        await fake.close()
+    assert fake.violations == [
+        f"POST /channels/{guild.text_channel_id}/messages without allowed_mentions"]

@@ -21,9 +21,10 @@ from bot.model import (
     TimelineEntry,
     UpdatePost,
 )
-from bot.platforms.discord.render import neutralise, parse_feedback_id, render
+from bot.platforms.discord.escape import inert, plain, thread_name
+from bot.platforms.discord.render import parse_feedback_id, render
 from bot.platforms.discord.split import pack
-from bot.platforms.discord.translate import interaction_request, message_request
+from bot.platforms.discord.translate import bad_ids, interaction_request, message_request
 
 ZONE = ZoneInfo("Asia/Tokyo")
 BOT = "1000"
@@ -143,11 +144,11 @@ def test_own_and_other_bots_messages_are_ignored() -> None:
 HOSTILE = "@everyone @here <@&555> <@42> <#7> talks resume"
 
 
-def test_neutralise_breaks_every_mention_form() -> None:
-    safe = neutralise(HOSTILE)
-    for raw in ("@everyone", "@here", "<@&555>", "<@42>", "<#7>"):
-        assert raw not in safe
-    assert "talks resume" in safe
+def test_every_sanitiser_breaks_every_mention_form() -> None:
+    for safe in (inert(HOSTILE), plain(HOSTILE), thread_name(HOSTILE)):
+        for raw in ("@everyone", "@here", "<@&555>", "<@42>", "<#7>"):
+            assert raw not in safe
+        assert "talks resume" in safe
 
 
 def post(**kw: object) -> UpdatePost:
@@ -290,3 +291,14 @@ def test_digest_and_timeline_render_as_embeds_in_the_channel_zone() -> None:
     assert "• Swap agreed" in embed["description"] and "@here" not in embed["description"]
     [earlier] = render(EarlierReply((TimelineEntry(WHEN, "Alaska summit"),), "ja"), zone=ZONE)
     assert earlier.payload()["embeds"][0]["description"] == "2025-08-18 Alaska summit"
+
+
+def test_interactions_with_empty_or_malformed_ids_are_named_for_refusal() -> None:
+    assert bad_ids(slash("subscribe")) is None and bad_ids(slash("ask", guild=False)) is None
+    empty = slash("subscribe") | {"channel_id": "", "channel": {"id": "", "type": 0}}
+    assert bad_ids(empty) == "channel"
+    assert bad_ids(slash("subscribe") | {"channel_id": "20x", "channel": {}}) == "channel"
+    assert bad_ids(slash("subscribe") | {"channel_id": "1" * 30, "channel": {}}) == "channel"
+    assert bad_ids(slash("subscribe") | {"guild_id": "-1"}) == "server"
+    no_user = slash("ask", guild=False) | {"user": {"id": ""}}
+    assert bad_ids(no_user) == "user"

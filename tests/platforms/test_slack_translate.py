@@ -267,11 +267,11 @@ def test_unanswerable_answer_has_no_buttons() -> None:
     assert "🔎 No source found." in message.text
 
 
-def test_reply_markdown_subset_becomes_mrkdwn() -> None:
+def test_reply_markdown_subset_becomes_mrkdwn_and_a_link_stays_text() -> None:
     [message] = render(Reply("**Subscribed** see [docs](https://a.example/?q=1&r=2) `x`"),
                        zone=TOKYO)
     assert message.blocks[0]["text"]["text"] == (
-        "*Subscribed* see <https://a.example/?q=1&amp;r=2|docs> `x`")
+        "*Subscribed* see [docs](https://a.example/?q=1&amp;r=2) `x`")
     assert to_mrkdwn("[x](javascript:alert(1))") == "[x](javascript:alert(1))"
 
 

@@ -162,7 +162,8 @@ async def test_ask_is_deferred_then_answered_with_citations_and_feedback_buttons
         answer = inter.followups[0]
         text = embeds_text(answer)
         assert "[1]" in text and "](https://demo.ceasefire-bot.example/" in text
-        assert answer["allowed_mentions"] if "allowed_mentions" in answer else True
+        followups = [c.json for c in w.fake.calls_to("POST", "/webhooks/*")]
+        assert followups and all(f["allowed_mentions"] == {"parse": []} for f in followups)
         buttons = answer["components"][0]["components"]
         assert [b["emoji"]["name"] for b in buttons] == ["👍", "👎"]
         click = await w.fake.dispatch_component(int(answer["id"]), buttons[0]["custom_id"])
@@ -233,13 +234,14 @@ async def test_a_mention_in_a_channel_is_answered(
                     if m["author"]["id"] == str(w.fake.bot_id)]) == 1
 
 
+PHISH = "[Official statement](https://evil.example/phish)"
 HOSTILE_TITLE = ("@everyone @here Ceasefire talks: Putin and Zelensky agree to meet in Geneva "
-                 "{role} {user}")
+                 "{role} {user} " + PHISH + " ‮evil​")
 HOSTILE_BODY = (
     "<p>Russia and Ukraine agreed on 21 August to hold ceasefire talks between Putin and "
-    "Zelensky in Geneva, @everyone said. The meeting matters because it would be the first "
-    "between the two presidents since the war began. Security guarantees are still "
-    "unresolved. Officials said the leaders will next meet in September.</p>")
+    "Zelensky in Geneva, @everyone said in an " + PHISH + ". The meeting matters because "
+    "it would be the first between the two presidents since the war began. Security "
+    "guarantees are still unresolved. Officials said the leaders will next meet in September.</p>")
 HOSTILE_ITEM = (
     "<item>\n<title>" + HOSTILE_TITLE + "</title>\n"
     "<link>https://demo.ceasefire-bot.example/harbor-wire/2025/08/21/geneva-meeting</link>\n"
@@ -280,9 +282,13 @@ async def test_hostile_feed_text_pings_no_one(tmp_path: Path) -> None:
         for m in bot_messages:
             assert not m["mention_everyone"] and m["mentions"] == [] \
                 and m["mention_roles"] == []
-        for call in w.fake.calls_to("POST", "/channels/*"):
-            if isinstance(call.json, dict) and "allowed_mentions" in call.json:
-                assert call.json["allowed_mentions"]["parse"] == []
+        shown = "\n".join(embeds_text(m) for m in bot_messages)
+        assert "Official statement" in shown
+        for live in ("](https://evil", "https://evil", "<https://evil", "\u202e", "\u200bevil"):
+            assert live not in shown
+        assert "\u202e" not in thread["name"] and "@everyone" not in thread["name"]
+        sends = [c.json for c in w.fake.calls_to("POST", "/channels/*/messages")]
+        assert sends and all(body["allowed_mentions"]["parse"] == [] for body in sends)
 
 
 async def settled(w: World) -> None:

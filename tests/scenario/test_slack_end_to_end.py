@@ -17,6 +17,9 @@ import pytest_asyncio
 from sqlalchemy import func, select
 
 from bot.app import BotApp
+from bot.errors import ConfigError, PlatformError
+from bot.model import Notice
+from bot.platforms.base import Target
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import AnswerLog, Delivery, Feedback
@@ -260,3 +263,59 @@ async def test_a_bad_signature_is_refused(tmp_path: Path, fake: FakeSlack) -> No
 
     assert (status, forged_dm) == (401, 401)
     assert fake.calls == [] and answers == 0
+
+
+async def test_malformed_requests_get_400_or_401_never_500(tmp_path: Path,
+                                                           fake: FakeSlack) -> None:
+    url_body = slash_command_body(text="ask anything?")
+    async with running_bot(tmp_path, fake) as (app, adapter):
+        fake.reset_records()
+        url = f"http://127.0.0.1:{adapter.port}/slack/events"
+        statuses = []
+        async with aiohttp.ClientSession() as http:
+            stamp = signed_request_headers(SECRET, url_body) | {
+                "X-Slack-Request-Timestamp": "soon"}
+            async with http.post(url, data=url_body, headers=stamp) as response:
+                statuses.append(response.status)
+            for body, kind in (('{"type": "event_callback", "event": ', "application/json"),
+                               ("[1, 2]", "application/json"),
+                               ("payload=%7Bnot+json", "application/x-www-form-urlencoded")):
+                headers = signed_request_headers(SECRET, body, content_type=kind)
+                async with http.post(url, data=body, headers=headers) as response:
+                    statuses.append(response.status)
+        async with app.deps.sessions() as session:
+            answers = await session.scalar(select(func.count()).select_from(AnswerLog))
+
+    assert statuses == [401, 400, 400, 400]
+    assert fake.calls == [] and answers == 0
+
+
+PHISH = "[Official statement](https://evil.example/phish)"
+
+
+async def test_a_masked_link_in_a_headline_is_no_link_in_timeline_or_sources(
+        tmp_path: Path, fake: FakeSlack) -> None:
+    feed = tmp_path / "phish.xml"
+    feed.write_text(HOSTILE_FEED.format(title=xml_escape(f"{PHISH} \u202eRussia\u200b")),
+                    encoding="utf-8")
+    phish = FeedSettings(url=str(feed), name=f"Wire {PHISH}", lang="en")
+    async with running_bot(tmp_path, fake, extra_feeds=(phish,)) as (_app, adapter):
+        for command in ("timeline", "sources"):
+            assert await post_signed(adapter, slash_command_body(text=command)) == 200
+        shown = await fake.wait_for(lambda: len(replies(fake)) >= 2 and replies(fake),
+                                    timeout=5.0)
+
+    texts = [o["text"] for p in shown for o in [p, *(b["text"] for b in p["blocks"])]]
+    assert any("[Official statement](https://evil.example/phish)" in t for t in texts)
+    assert not any("<https://evil" in t or "\u202e" in t or "\u200b" in t for t in texts)
+
+
+async def test_a_revoked_bot_token_stops_the_bot_with_one_line(tmp_path: Path,
+                                                               fake: FakeSlack) -> None:
+    with pytest.raises(ConfigError) as stopped:
+        async with running_bot(tmp_path, fake) as (_app, adapter):
+            fake.bot_token = "xoxb-reset-by-an-admin"
+            with pytest.raises(PlatformError):  # what the sender's next post meets
+                await adapter.send(Target(DEFAULT_CHANNEL_ID), Notice("Daily digest"))
+    assert str(stopped.value) == ("invalid setting SLACK_BOT_TOKEN: Slack refused it "
+                                  "(invalid_auth)")

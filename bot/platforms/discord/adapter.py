@@ -28,7 +28,13 @@ from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
 from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Shards, Target
 from bot.platforms.discord.commands import build_tree, sync_tree
-from bot.platforms.discord.errors import missing_error, missing_permissions, platform_errors
+from bot.platforms.discord.errors import (
+    fatal_error,
+    missing_error,
+    missing_permissions,
+    platform_errors,
+)
+from bot.platforms.discord.escape import thread_name
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,
@@ -37,6 +43,7 @@ from bot.platforms.discord.shapes import (
     message_payload,
 )
 from bot.platforms.discord.translate import (
+    bad_ids,
     component_request,
     interaction_request,
     message_request,
@@ -74,7 +81,8 @@ class DiscordAdapter(PlatformAdapter):
 
     def __init__(self, settings: DiscordSettings, *, zone: ZoneInfo,
                  shard_ids: Sequence[int] | None = None, shard_count: int | None = None,
-                 guild_ready_timeout: float = 2.0, ready_timeout: float = 60.0) -> None:
+                 guild_ready_timeout: float = 2.0, ready_timeout: float = 60.0,
+                 restart_delay: float = 1.0, restart_max_delay: float = 60.0) -> None:
         super().__init__()
         self.settings = settings
         self.zone = zone
@@ -86,6 +94,12 @@ class DiscordAdapter(PlatformAdapter):
             self.shards = Shards(self.shard_ids, self.shard_count)
         self.guild_ready_timeout = guild_ready_timeout
         self.ready_timeout = ready_timeout
+        #: Backoff between restarts of a client that stopped: doubles up to the maximum.
+        self.restart_delay = restart_delay
+        self.restart_max_delay = restart_max_delay
+        self._restarts = 0
+        self._stopping = False
+        self._supervisor: asyncio.Task[None] | None = None
         self.client: discord.Client | None = None
         self._task: asyncio.Task[None] | None = None
         self._tree: discord.app_commands.CommandTree | None = None
@@ -109,6 +123,7 @@ class DiscordAdapter(PlatformAdapter):
         """Log in, connect, sync the slash commands; returns once the gateway is ready."""
         if self.settings.token is None:
             raise ConfigError("invalid setting discord.token: set DISCORD_TOKEN")
+        self._stopping = False
         self._point_at_endpoints()
         try:
             await self._connect(self.settings.token.get_secret_value())
@@ -132,7 +147,6 @@ class DiscordAdapter(PlatformAdapter):
         client.event(self.on_interaction)
         self._tree = await build_tree(client, self._on_command)
         self._task = asyncio.create_task(client.start(token), name="discord-client")
-        self._task.add_done_callback(lambda _: self._closed.set())
         ready = asyncio.create_task(client.wait_until_ready())
         try:
             await asyncio.wait({self._task, ready}, timeout=self.ready_timeout,
@@ -144,25 +158,93 @@ class DiscordAdapter(PlatformAdapter):
         if not client.is_ready():
             raise PlatformError("Discord did not become ready in time", retry_after=5.0)
         await sync_tree(self._tree, self.settings.guild_ids)
+        # From now on the client is supervised: if its task ends, see _on_client_end.
+        self._task.add_done_callback(self._on_client_end)
         log.info("discord: ready as %s (shards %s of %s)", client.user,
                  self.shard_ids or "all", self.shard_count)
 
     @staticmethod
     def _check_start_failure(task: asyncio.Task[None]) -> None:
         exc = task.exception()
-        if isinstance(exc, discord.PrivilegedIntentsRequired):
-            raise ConfigError(
-                "invalid setting discord.mention_answers: enable the Message Content intent "
-                "in the Developer Portal (Bot tab), or set mention_answers = false") from exc
-        if isinstance(exc, discord.LoginFailure):
-            raise ConfigError("invalid setting discord.token: Discord rejected DISCORD_TOKEN"
-                              ) from exc
+        fatal = fatal_error(exc)
+        if fatal is not None:
+            raise fatal from exc
         if exc is not None:
             raise PlatformError(f"Discord connection failed: {type(exc).__name__}") from exc
         raise PlatformError("Discord connection closed during start")
 
-    async def stop(self) -> None:
+    # ------------------------------------------------------------------ supervision
+
+    def _on_client_end(self, task: asyncio.Task[None]) -> None:
+        """The client's task ended without ``stop``: stop the process when no restart can
+        help (``on_fatal``), else log why and restart it after a backoff."""
+        if self._stopping or task.cancelled() or task is not self._task:
+            return
+        exc = task.exception()
+        fatal = fatal_error(exc)
+        if fatal is not None:
+            self._give_up(fatal)
+            return
+        self._schedule_restart(exc)
+
+    def _give_up(self, error: ConfigError) -> None:
+        log.error("discord: %s", error)
         self._closed.set()
+        if self.on_fatal is not None:
+            self.on_fatal(error)
+
+    def _schedule_restart(self, exc: BaseException | None) -> None:
+        delay = min(self.restart_delay * 2 ** self._restarts, self.restart_max_delay)
+        self._restarts += 1
+        log.error("discord: the client stopped (%s); restarting it in %.1f s",
+                  type(exc).__name__ if exc else "connection closed", delay, exc_info=exc)
+        self._supervisor = asyncio.create_task(self._restart(delay), name="discord-restart")
+
+    async def _restart(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        await self._close_client()
+        assert self.settings.token is not None
+        try:
+            await self._connect(self.settings.token.get_secret_value())
+        except ConfigError as exc:
+            self._give_up(exc)
+        except Exception as exc:  # anything else: logged with its traceback, and retried
+            await self._close_client()
+            self._schedule_restart(exc)
+        else:
+            log.info("discord: restarted after %d attempt(s)", self._restarts)
+            self._restarts = 0
+
+    async def _close_client(self) -> None:
+        """Close the current client and wait briefly for its task (no supervision)."""
+        client, task = self.client, self._task
+        self._task = None
+        if client is not None and not client.is_closed():
+            with contextlib.suppress(Exception):
+                await client.close()
+        if task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=5.0)
+
+    def is_connected(self) -> bool:
+        """Ready, and every gateway connection this process holds is open."""
+        client = self.client
+        if (client is None or client.is_closed() or not client.is_ready()
+                or self._task is None or self._task.done()):
+            return False
+        if isinstance(client, discord.AutoShardedClient):
+            return bool(client.shards) and not any(
+                s.is_closed() for s in client.shards.values())
+        return client.ws is not None and client.ws.open
+
+    async def stop(self) -> None:
+        self._stopping = True
+        self._closed.set()
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._supervisor
+            self._supervisor = None
         if self.client is not None and not self.client.is_closed():
             await self.client.close()
         if self._task is not None:
@@ -206,9 +288,25 @@ class DiscordAdapter(PlatformAdapter):
 
     # ------------------------------------------------------------------ receiving
 
+    async def _refuse_malformed(self, interaction: discord.Interaction,
+                                payload: dict[str, Any]) -> bool:
+        """Answer an interaction whose ids are empty or malformed with a refusal (it is
+        never handled, so nothing is stored for it). Returns whether it was refused."""
+        field = bad_ids(payload)
+        if field is None:
+            return False
+        log.warning("discord: refused interaction %s: malformed %s id", interaction.id, field)
+        await interaction.response.send_message(
+            f"This request could not be read (its {field} id is missing or malformed); "
+            "please try again.", ephemeral=True, allowed_mentions=NONE)
+        return True
+
     async def _on_command(self, interaction: discord.Interaction) -> None:
         role_names = [r.name for r in getattr(interaction.user, "roles", [])]
-        req = interaction_request(interaction_payload(interaction),
+        payload = interaction_payload(interaction)
+        if await self._refuse_malformed(interaction, payload):
+            return
+        req = interaction_request(payload,
                                   manager_role=self.settings.manager_role,
                                   role_names=role_names)
         if req is None or self.on_request is None:
@@ -289,8 +387,10 @@ class DiscordAdapter(PlatformAdapter):
         if parsed is None or self.on_request is None:
             return
         answer_id, helpful = parsed
-        req = component_request(interaction_payload(interaction), answer_id=answer_id,
-                                helpful=helpful)
+        payload = interaction_payload(interaction)
+        if await self._refuse_malformed(interaction, payload):
+            return
+        req = component_request(payload, answer_id=answer_id, helpful=helpful)
         result = await self.on_request(req)
         text = getattr(result, "text", "") or "👍"
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
@@ -463,7 +563,7 @@ class DiscordAdapter(PlatformAdapter):
             message = channel.get_partial_message(int(parent.message_id))
             try:
                 thread = await message.create_thread(
-                    name=(title or "Q&A")[:100],
+                    name=thread_name(title),
                     auto_archive_duration=self.settings.thread_auto_archive_minutes)
             except discord.HTTPException as exc:
                 if exc.code == 160004:  # already created (a retry after a crash)

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import discord
 
-from bot.errors import PlatformError
+from bot.errors import ConfigError, PlatformError
 
 #: Permissions the bot needs in a channel it posts to, in Discord's words.
 NEEDED = {
@@ -89,3 +89,32 @@ async def platform_errors(where: str) -> AsyncIterator[None]:
         yield
     except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
         raise translate_error(exc, where=where) from exc
+
+
+#: Gateway close codes after which reconnecting cannot help (discord.py gives up on them):
+#: the setting to fix, and what Discord said.
+FATAL_CLOSE_CODES = {
+    4004: ("discord.token", "Discord rejected DISCORD_TOKEN (authentication failed, 4004): "
+                            "was the token reset?"),
+    4010: ("discord.shard_ids", "Discord refused the shard (invalid shard, 4010)"),
+    4011: ("discord.shard_count", "Discord requires more shards (sharding required, 4011)"),
+    4012: ("discord.api_base", "Discord refused the gateway version (4012)"),
+    4013: ("discord.mention_answers", "Discord refused the intents (invalid intents, 4013)"),
+    4014: ("discord.mention_answers", "enable the Message Content intent in the Developer "
+                                      "Portal (Bot tab), or set mention_answers = false "
+                                      "(disallowed intents, 4014)"),
+}
+
+
+def fatal_error(exc: BaseException | None) -> ConfigError | None:
+    """The one-line error to stop on when the client ended for a reason no restart fixes
+    (a bad or reset token, intents not granted, bad sharding), else None."""
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        setting, message = FATAL_CLOSE_CODES[4014]
+    elif isinstance(exc, discord.LoginFailure):
+        setting, message = "discord.token", "Discord rejected DISCORD_TOKEN"
+    elif isinstance(exc, discord.ConnectionClosed) and exc.code in FATAL_CLOSE_CODES:
+        setting, message = FATAL_CLOSE_CODES[exc.code]
+    else:
+        return None
+    return ConfigError(f"invalid setting {setting}: {message}")

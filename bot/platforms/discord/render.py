@@ -2,13 +2,12 @@
 
 ``render`` returns :class:`Message` values; ``Message.payload()`` is exactly the JSON body
 discord.py sends, so the translation is tested on raw payloads. Untrusted text (feed titles,
-article sentences, user questions) is neutralised so it can never ping, on top of
-``AllowedMentions.none()`` on every send.
+article sentences, user questions) goes through the one sanitiser, ``escape``: it can
+never ping or become a link, on top of ``AllowedMentions.none()`` on every send.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +33,7 @@ from bot.model import (
     SourceReply,
     UpdatePost,
 )
+from bot.platforms.discord.escape import inert, markup, safe_url, thread_name
 from bot.platforms.discord.split import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -53,17 +53,6 @@ COLOUR_ANSWER = 0x2F855A
 COLOUR_UNANSWERED = 0xA0AEC0
 
 FEEDBACK_PREFIX = "feedback"
-
-_MENTION = re.compile(r"<(@[!&]?|#)(\d+)>")
-_EVERYONE = re.compile(r"@(everyone|here)")
-
-
-def neutralise(text: str) -> str:
-    """Break ``@everyone``, ``@here`` and ``<@id>``/``<@&id>``/``<#id>`` so they neither
-    ping nor render as a mention (a zero-width space after ``@`` / ``<``)."""
-    text = _EVERYONE.sub("@\u200b\\1", text)
-    return _MENTION.sub(lambda m: f"<\u200b{m.group(1)}{m.group(2)}>", text)
-
 
 @dataclass(frozen=True)
 class Message:
@@ -109,7 +98,8 @@ def parse_feedback_id(custom_id: str) -> tuple[int, bool] | None:
     """``(answer_id, helpful)`` for a feedback button id, else None."""
     prefix, _, rest = custom_id.partition(":")
     answer, _, vote = rest.partition(":")
-    if prefix != FEEDBACK_PREFIX or not answer.isdigit() or vote not in ("up", "down"):
+    if prefix != FEEDBACK_PREFIX or not (answer.isascii() and answer.isdigit()) or vote not in (
+            "up", "down"):
         return None
     return int(answer), vote == "up"
 
@@ -125,21 +115,21 @@ def render(result: Result | Part, *, zone: ZoneInfo) -> list[Message]:
     if isinstance(result, UpdatePost):
         return [_update(result, zone)]
     if isinstance(result, QAReply):
-        return _long_embeds(f"❓ {result.question}", _cited_units(result.sentences),
+        return _long_embeds(f"❓ {inert(result.question)}", _cited_units(result.sentences),
                             colour=COLOUR_QA)
     if isinstance(result, SourceReply):
         return _messages([_card(c, result.lang, zone) for c in result.cards])
     if isinstance(result, EarlierReply):
-        lines = [f"{e.when.astimezone(zone):%Y-%m-%d} {neutralise(e.text)}"
+        lines = [f"{e.when.astimezone(zone):%Y-%m-%d} {inert(e.text)}"
                  for e in result.entries]
         return _long_embeds(f"🕰 {label('earlier', result.lang)}", lines, colour=COLOUR_QA)
     if isinstance(result, DigestPost):
-        lines = [f"• {neutralise(h)}" for h in result.headlines]
-        title = f"🗞 {result.title} ({result.day.astimezone(zone):%Y-%m-%d})"
+        lines = [f"• {inert(h)}" for h in result.headlines]
+        title = f"🗞 {inert(result.title)} ({result.day.astimezone(zone):%Y-%m-%d})"
         return _long_embeds(title, lines, colour=COLOUR_UPDATE, timestamp=result.day)
     if isinstance(result, Notice | Reply):
         # Plain text: a notice about missing permissions must not need Embed Links itself.
-        pieces = pack(units_of(neutralise(result.text)), limit=CONTENT_LIMIT)
+        pieces = pack(units_of(markup(result.text)), limit=CONTENT_LIMIT)
         ephemeral = isinstance(result, Reply) and result.ephemeral
         return [Message(content=p, ephemeral=ephemeral) for p in pieces or ["…"]]
     if isinstance(result, Answer):
@@ -154,9 +144,9 @@ def _in_thread(message: Message) -> Message:
 
 def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
     prefix = f"{label('update', post.lang)}: " if post.is_followup else ""
-    title = shorten(f"🕊 {prefix}{neutralise(post.headline)}", TITLE_LIMIT)
+    title = shorten(f"🕊 {prefix}{inert(post.headline)}", TITLE_LIMIT)
     lines = [f"📘 **{label('summary', post.lang)}**"]
-    lines += [f"💡 {neutralise(p)}" for p in post.key_points]
+    lines += [f"💡 {inert(p)}" for p in post.key_points]
     thread = (f"\n{_thread_line(post.thread_link, label('see_thread', post.lang))}"
               if post.thread_link else "")
     description = pack(lines, limit=DESCRIPTION_LIMIT - len(thread))[0] + thread
@@ -165,10 +155,10 @@ def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
                           timestamp=post.published)
     if post.outlets:
         embed.add_field(name=label("sources", post.lang),
-                        value=shorten(neutralise(outlets_line(post.outlets, limit=3)),
+                        value=shorten(inert(outlets_line(post.outlets, limit=3)),
                                       FIELD_VALUE_LIMIT), inline=False)
     embed.set_footer(text=post.published.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))
-    return Message(embeds=(embed,), thread_title=shorten(post.headline, 100) or "Q&A")
+    return Message(embeds=(embed,), thread_title=thread_name(post.headline))
 
 
 def _thread_line(link: str, text: str) -> str:
@@ -180,7 +170,7 @@ def _thread_line(link: str, text: str) -> str:
 
 
 def _cited(sentence: Sentence) -> str:
-    return neutralise(sentence.text) + "".join(f"[{n}]" for n in sentence.refs)
+    return inert(sentence.text) + "".join(f"[{n}]" for n in sentence.refs)
 
 
 def _cited_units(sentences: Sequence[Sentence]) -> list[str]:
@@ -189,16 +179,18 @@ def _cited_units(sentences: Sequence[Sentence]) -> list[str]:
 
 def _citation_line(c: Citation, zone: ZoneInfo) -> str:
     when = f" ({c.published.astimezone(zone):%Y-%m-%d})" if c.published else ""
-    title = shorten(neutralise(c.title), 200).replace("[", "(").replace("]", ")")
-    return f"[{c.n}] {neutralise(c.source)}: [{title}]({c.url}){when}"
+    title = inert(shorten(c.title, 200))
+    url = safe_url(c.url)
+    return f"[{c.n}] {inert(c.source)}: {f'[{title}]({url})' if url else title}{when}"
 
 
 def _card(card: SourceCard, lang: str, zone: ZoneInfo) -> discord.Embed:
-    title = shorten(f"📰 [{card.n}] {neutralise(card.source)}: {neutralise(card.title)}",
-                    TITLE_LIMIT)
-    lines = [f"✅ {neutralise(b)}" for b in card.bullets]
-    lines.append(f"[{label('read_more', lang)}]({card.url})")
-    embed = discord.Embed(title=title, url=card.url, colour=COLOUR_QA,
+    title = shorten(f"📰 [{card.n}] {inert(card.source)}: {inert(card.title)}", TITLE_LIMIT)
+    lines = [f"✅ {inert(b)}" for b in card.bullets]
+    url = safe_url(card.url)
+    if url:
+        lines.append(f"[{label('read_more', lang)}]({url})")
+    embed = discord.Embed(title=title, url=url, colour=COLOUR_QA,
                           description=pack(lines, limit=DESCRIPTION_LIMIT)[0],
                           timestamp=card.published)
     return embed
@@ -224,9 +216,9 @@ def _messages(embeds: Sequence[discord.Embed]) -> list[Message]:
 
 
 def _answer(answer: Answer, zone: ZoneInfo) -> list[Message]:
-    question = f"💬 {neutralise(answer.question)}"
+    question = f"💬 {inert(answer.question)}"
     if not answer.answerable:
-        messages = _long_embeds(question, units_of(f"🔎 {neutralise(answer.note)}"),
+        messages = _long_embeds(question, units_of(f"🔎 {inert(answer.note)}"),
                                 colour=COLOUR_UNANSWERED)
     else:
         units = [" ".join(_cited(s) for s in answer.sentences)] if _short(answer) else [

@@ -60,6 +60,24 @@ def slash_text(options: list[Payload] | None) -> str:
     return " ".join(parts)
 
 
+def is_snowflake(value: object) -> bool:
+    """A Discord id: 1 to 20 ASCII digits below 2**64."""
+    text = str(value or "")
+    return 0 < len(text) <= 20 and text.isascii() and text.isdigit() and int(text) < 2 ** 64
+
+
+def bad_ids(payload: Payload) -> str | None:
+    """The id field of an interaction that is empty or not a snowflake, else None: such an
+    interaction is refused (a subscription stored for channel ``''`` could never be sent)."""
+    member = payload.get("member")
+    user = (member or {}).get("user") or payload.get("user") or {}
+    fields = {"channel": payload.get("channel_id") or (payload.get("channel") or {}).get("id"),
+              "user": user.get("id")}
+    if payload.get("guild_id") is not None:
+        fields["server"] = payload.get("guild_id")
+    return next((name for name, value in fields.items() if not is_snowflake(value)), None)
+
+
 def interaction_request(payload: Payload, *, manager_role: str | None = None,
                         role_names: Collection[str] = ()) -> Request | None:
     """An application command interaction (type 2) as a Request; None for anything else.

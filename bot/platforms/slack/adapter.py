@@ -27,7 +27,8 @@ from bot.errors import ConfigError, PlatformError
 from bot.model import Briefing, Part, Reply, Request, Result
 from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
-from bot.platforms.slack.errors import call_api, platform_error
+from bot.platforms.slack.errors import TOKEN_REFUSED, call_api, platform_error
+from bot.platforms.slack.http_guard import refuse_malformed
 from bot.platforms.slack.outbound import (
     find_delivery,
     permalink,
@@ -165,8 +166,9 @@ class SlackAdapter(PlatformAdapter):
             raise
 
     async def _serve_http(self, app: AsyncApp) -> None:
-        self._runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=self.http_port),
-                                     access_log=None, shutdown_timeout=2.0)
+        web_app = app.web_app(path=EVENTS_PATH, port=self.http_port)
+        web_app.middlewares.append(refuse_malformed(self._signing_secret))
+        self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.http_host, self.http_port).start()
         address = self._runner.addresses[0]
@@ -194,6 +196,18 @@ class SlackAdapter(PlatformAdapter):
     async def wait_closed(self) -> None:
         """Returns once ``stop`` has run (the app otherwise stops on a signal)."""
         await self._closed.wait()
+
+    def is_connected(self) -> bool:
+        """HTTP mode: while our server runs. Socket Mode: while the websocket is open
+        (slack_sdk reconnects it by itself; a long gap shows on ``/healthz``)."""
+        if self._app is None:
+            return False
+        if self._socket is None:
+            return self._runner is not None
+        client = self._socket.client
+        session = client.current_session
+        return not client.closed and not client.stale and session is not None and (
+            not session.closed)
 
     # ------------------------------------------------------------------------ receiving
 
@@ -379,9 +393,16 @@ class SlackAdapter(PlatformAdapter):
         Keyed messages carry the key in message metadata (see ``find_sent``).
         """
         messages = render(result, zone=self.zone_for(target))
-        if isinstance(result, Reply) and result.ephemeral and target.user_id:
-            return await post_ephemeral(self.client, target, messages)
-        return await post_messages(self.client, target, messages, key=key)
+        try:
+            if isinstance(result, Reply) and result.ephemeral and target.user_id:
+                return await post_ephemeral(self.client, target, messages)
+            return await post_messages(self.client, target, messages, key=key)
+        except PlatformError as exc:
+            if exc.code in TOKEN_REFUSED and self.on_fatal is not None:
+                # Revoked or reset: no send can work again until someone sets a new token.
+                self.on_fatal(ConfigError(f"invalid setting SLACK_BOT_TOKEN: Slack refused "
+                                          f"it ({exc.code})"))
+            raise
 
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         """Scan recent history (or the thread) for a message tagged with ``key``."""

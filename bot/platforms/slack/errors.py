@@ -23,6 +23,9 @@ PERMANENT = frozenset({
     "invalid_metadata_format", "invalid_metadata_schema", "too_many_attachments",
     "not_allowed_token_type", "invalid_arguments", "channel_is_archived",
 })
+#: The bot token itself is refused (revoked, reset, workspace gone): the bot must stop.
+TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired",
+                           "account_inactive"})
 #: Block Kit refused: the same message as plain text may still go through.
 BLOCK_ERRORS = frozenset({"invalid_blocks", "invalid_blocks_format", "msg_too_long"})
 

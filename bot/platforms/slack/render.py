@@ -1,10 +1,13 @@
 """Neutral results and outbox parts as Slack Block Kit messages (pure: tested on raw JSON).
 
-Everything from feeds and users is escaped for mrkdwn (``&`` first, then ``<`` and ``>``) and
-every mrkdwn text object is ``verbatim: true``, so no feed or user text can ping
-``<!channel>``, ``<!here>``, ``<!everyone>``, a user or a group, or smuggle in a link. Every
-message also carries a plain ``text`` fallback (notifications, screen readers), escaped the
-same way because Slack parses that field as mrkdwn too.
+Everything from feeds and users goes through the one sanitiser, ``escape``: invisible and
+bidi characters removed, then ``&`` first, ``<`` and ``>`` escaped for mrkdwn. Every mrkdwn
+text object is ``verbatim: true`` (no auto-linking), so no feed or user text can ping
+``<!channel>``, ``<!here>``, ``<!everyone>``, a user or a group, or smuggle in a link; the
+only links are the ones ``link`` builds from a citation's URL. Every message also carries
+a plain ``text`` fallback (notifications, screen readers), escaped the same way because
+Slack parses that field as mrkdwn too. Reply and notice texts keep ``**bold**`` and
+``code`` and nothing else: a ``[label](url)`` there is shown as typed.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from bot.model import (
     SourceReply,
     UpdatePost,
 )
-from bot.platforms.text import cite, local_time, outlets_line, render_part
+from bot.platforms.text import cite, local_time, markup_runs, outlets_line, render_part
+from bot.text.inert import strip_controls
 
 Block = dict[str, Any]
 
@@ -40,8 +44,6 @@ MAX_BLOCKS = 50
 FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
 
 
 @dataclass(frozen=True)
@@ -58,8 +60,9 @@ class SlackMessage:
 
 
 def escape(text: str) -> str:
-    """Escape for mrkdwn: ``&`` first (so entities are not double-read), then ``<``, ``>``."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Untrusted text for mrkdwn: invisible characters removed, then ``&`` first (so
+    entities are not double-read), ``<`` and ``>`` escaped."""
+    return strip_controls(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def truncate(text: str, limit: int) -> str:
@@ -70,17 +73,17 @@ def truncate(text: str, limit: int) -> str:
 def link(url: str, text: str) -> str:
     """A mrkdwn link; anything but http(s) is shown as plain text (no ``<!...>`` tricks)."""
     label_text = escape(text)
-    if not re.match(r"^https?://[^\s]+$", url):
+    url = strip_controls(url).strip()
+    if not re.match(r"^https?://[^\s]+$", url, re.IGNORECASE):
         return label_text
     safe_url = escape(url).replace("|", "%7C")
     return f"<{safe_url}|{label_text}>"
 
 
 def to_mrkdwn(text: str) -> str:
-    """The model's Markdown subset (``**bold**``, ``[label](url)``) as escaped mrkdwn."""
-    escaped = escape(text)
-    escaped = _BOLD.sub(r"*\1*", escaped)
-    return _LINK.sub(lambda m: f"<{m.group(2).replace('|', '%7C')}|{m.group(1)}>", escaped)
+    """A reply's Markdown subset (``**bold**``, ``code``) as mrkdwn, every run escaped."""
+    marks = {"bold": "*", "code": "`", "text": ""}
+    return "".join(f"{marks[kind]}{escape(run)}{marks[kind]}" for kind, run in markup_runs(text))
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -90,7 +93,8 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 def plain(text: str, limit: int = SECTION_MAX) -> dict[str, Any]:
     """plain_text is never parsed for mentions; only emoji are rendered."""
-    return {"type": "plain_text", "text": truncate(text, limit) or " ", "emoji": True}
+    return {"type": "plain_text", "text": truncate(strip_controls(text), limit) or " ",
+            "emoji": True}
 
 
 def section(text: str) -> Block:

@@ -128,7 +128,8 @@ def from_feedback_action(body: Native) -> Request | None:
     actions = body.get("actions") or []
     action = next((a for a in actions if a.get("action_id") in (FEEDBACK_UP, FEEDBACK_DOWN)),
                   None)
-    if action is None or not str(action.get("value", "")).isdigit():
+    value = str((action or {}).get("value", ""))
+    if action is None or not (value.isascii() and value.isdigit()):
         return None
     vote = "up" if action["action_id"] == FEEDBACK_UP else "down"
     container = body.get("container") or {}
