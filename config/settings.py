@@ -86,6 +86,10 @@ class NewsSettings(Section):
 class DeliverySettings(Section):
     digest_time: str = "08:00"
     digest_grace_hours: float = Field(default=6.0, ge=0)
+    #: Delivered outbox rows and answer logs older than this are pruned (by the leader).
+    retention_days: float = Field(default=30.0, gt=0)
+    #: How often the leader prunes.
+    prune_minutes: float = Field(default=60.0, gt=0)
 
     @field_validator("digest_time")
     @classmethod

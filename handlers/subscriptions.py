@@ -120,7 +120,7 @@ async def subscribe(req: Request, deps: Deps) -> Result:
         sub.active, sub.paused_reason = True, None
         await session.flush()
         if created:
-            await welcome(session, sub, now)
+            await welcome(session, sub, now, briefings=deps.briefings)
         summary = describe(sub, now)
     verb = "Subscribed" if created else ("Resumed" if was_paused else "Updated")
     tail = " The latest briefing follows as a welcome." if created else ""

@@ -7,11 +7,13 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.brief.builder import build_briefing, load_story
+from bot.brief.builder import load_story
+from bot.brief.cache import BriefingCache
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.model import Briefing, Lang, Part, SourceReply, UpdatePost, load_part
 from bot.news.topic import compile_expression
@@ -87,8 +89,14 @@ def wants(sub: Subscription, story: Story) -> bool:
     return expression.matches(text)
 
 
-async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime) -> int:
-    """Enqueue realtime posts for ``story_ids``. Returns rows added."""
+async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime, *,
+                  briefings: BriefingCache | None = None) -> int:
+    """Enqueue realtime posts for ``story_ids``. Returns rows added.
+
+    ``briefings``: shared with other runs (the app's); by default one for this call, so
+    channels that get the same briefing share one build either way.
+    """
+    briefings = briefings if briefings is not None else BriefingCache()
     subs = (await session.scalars(
         select(Subscription).where(Subscription.active.is_(True),
                                    Subscription.realtime.is_(True)))).all()
@@ -97,21 +105,34 @@ async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime
         story = await load_story(session, story_id)
         if story is None or not story.newsworthy:
             continue
+        # Where the story was posted already, for every subscription in one query.
+        posted = {p.subscription_id: p for p in (await session.scalars(
+            select(PostedStory).where(PostedStory.story_id == story.id))).all()}
         for sub in subs:
             if story.latest_at <= sub.since or not wants(sub, story):
                 continue
-            added += await post_story(session, sub, story, now)
+            added += await post_story(session, sub, story, now, briefings=briefings,
+                                      posted=posted.get(sub.id))
     return added
 
 
+#: ``post_story(posted=...)`` default: look it up.
+NOT_LOOKED_UP: Any = object()
+
+
 async def post_story(session: AsyncSession, sub: Subscription, story: Story,
-                     now: datetime) -> int:
-    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later."""
-    posted = await session.scalar(select(PostedStory).where(
-        PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
+                     now: datetime, *, briefings: BriefingCache | None = None,
+                     posted: PostedStory | None = NOT_LOOKED_UP) -> int:
+    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later.
+
+    ``posted``: where it was posted for ``sub`` (None: nowhere), when the caller knows."""
+    if posted is NOT_LOOKED_UP:
+        posted = await session.scalar(select(PostedStory).where(
+            PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
     lang: Lang = "ja" if sub.lang == "ja" else "en"
-    briefing = await build_briefing(session, story, lang=lang,
-                                    said=posted.said if posted else ())
+    briefings = briefings if briefings is not None else BriefingCache()
+    briefing = await briefings.fetch(session, story, lang=lang,
+                                     said=posted.said if posted else ())
     if posted is None:
         session.add(PostedStory(subscription_id=sub.id, story_id=story.id,
                                 platform=sub.platform, channel_id=sub.channel_id,
@@ -131,11 +152,12 @@ async def post_story(session: AsyncSession, sub: Subscription, story: Story,
     return await enqueue(session, rows, now)
 
 
-async def welcome(session: AsyncSession, sub: Subscription, now: datetime) -> int:
+async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
+                  briefings: BriefingCache | None = None) -> int:
     """Post the latest briefing once as a welcome (not the backlog)."""
     latest = await session.scalar(select(Story.id).order_by(Story.latest_at.desc()).limit(1))
     if latest is None:
         return 0
     story = await load_story(session, latest)
     assert story is not None
-    return await post_story(session, sub, story, now)
+    return await post_story(session, sub, story, now, briefings=briefings)
