@@ -3,6 +3,7 @@ with its Q&A thread; a new development of a story already posted goes into its t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Iterable
@@ -100,30 +101,46 @@ async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime
     subs = (await session.scalars(
         select(Subscription).where(Subscription.active.is_(True),
                                    Subscription.realtime.is_(True)))).all()
-    added = 0
-    for story_id in sorted(set(story_ids)):
-        story = await load_story(session, story_id)
-        if story is None or not story.newsworthy:
-            continue
-        # Where the story was posted already, for every subscription in one query.
-        posted = {p.subscription_id: p for p in (await session.scalars(
-            select(PostedStory).where(PostedStory.story_id == story.id))).all()}
-        for sub in subs:
-            if story.latest_at <= sub.since or not wants(sub, story):
+    planned: list[Outgoing] = []
+    # Plan with reads only, then write everything at once: the store's single writer lock
+    # (SQLite) is held for the inserts, not while hundreds of channels are planned, so
+    # answers and sends that write meanwhile do not wait for the whole fan-out.
+    with session.no_autoflush:
+        for story_id in sorted(set(story_ids)):
+            story = await load_story(session, story_id)
+            if story is None or not story.newsworthy:
                 continue
-            added += await post_story(session, sub, story, now, briefings=briefings,
-                                      posted=posted.get(sub.id))
-    return added
+            # Where the story was posted already, for every subscription in one query.
+            posted = {p.subscription_id: p for p in (await session.scalars(
+                select(PostedStory).where(PostedStory.story_id == story.id))).all()}
+            for n, sub in enumerate(subs, start=1):
+                if story.latest_at <= sub.since or not wants(sub, story):
+                    continue
+                planned += await plan_story(session, sub, story, now, briefings=briefings,
+                                            posted=posted.get(sub.id))
+                if n % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # let replies and sends run between slices
+    return await enqueue(session, planned, now)
 
 
-#: ``post_story(posted=...)`` default: look it up.
+#: Channels planned between two yields to the event loop.
+YIELD_EVERY = 25
+#: ``plan_story(posted=...)`` default: look it up.
 NOT_LOOKED_UP: Any = object()
 
 
 async def post_story(session: AsyncSession, sub: Subscription, story: Story,
+                     now: datetime, *, briefings: BriefingCache | None = None) -> int:
+    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later."""
+    return await enqueue(session, await plan_story(session, sub, story, now,
+                                                   briefings=briefings), now)
+
+
+async def plan_story(session: AsyncSession, sub: Subscription, story: Story,
                      now: datetime, *, briefings: BriefingCache | None = None,
-                     posted: PostedStory | None = NOT_LOOKED_UP) -> int:
-    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later.
+                     posted: PostedStory | None = NOT_LOOKED_UP) -> list[Outgoing]:
+    """The rows that post ``story`` for ``sub`` (a full post the first time, thread
+    replies later); records it in ``PostedStory`` (written with the rows).
 
     ``posted``: where it was posted for ``sub`` (None: nowhere), when the caller knows."""
     if posted is NOT_LOOKED_UP:
@@ -138,18 +155,17 @@ async def post_story(session: AsyncSession, sub: Subscription, story: Story,
                                 platform=sub.platform, channel_id=sub.channel_id,
                                 revision=story.revision, said=list(briefing.key_points),
                                 posted_at=now))
-        return await enqueue(session, briefing_rows(sub, briefing), now)
+        return briefing_rows(sub, briefing)
     if story.revision <= posted.revision:
-        return 0
+        return []
     first = await session.scalar(select(Delivery.payload).where(
         Delivery.key == story_key(sub.id, story.id, 0)))
     before = getattr(load_part(first), "headline", None) if first else None
     posted.revision = story.revision
     posted.said = [*posted.said, *briefing.key_points]
-    rows = followup_rows(sub, posted, briefing, story.revision,
+    return followup_rows(sub, posted, briefing, story.revision,
                          headline_changed=before is not None
                          and changes_headline_facts(before, briefing.headline))
-    return await enqueue(session, rows, now)
 
 
 async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
