@@ -332,7 +332,10 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 keys, answers, stale, used, files = await asyncio.to_thread(
                     store_rows, db, older_than=overdue)
                 seen.update(keys)
-                now_metrics = await fetch_metrics(http, port)
+                try:
+                    now_metrics = await fetch_metrics(http, port)
+                except (aiohttp.ClientError, TimeoutError):
+                    now_metrics = before  # the bot did not answer in time: no new figures
                 latencies = _new_latencies(fake, commands, answered)
                 rows.append({
                     "minute": minute, "rss_mb": round(samples[-1][1], 1),
