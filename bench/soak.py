@@ -171,8 +171,13 @@ def config_text(*, chat: str, feeds_port: int, db: Path, every: float,
             f'[news]\npoll_interval_minutes = 60\n'
             f'[fetch]\nallow_hosts = ["127.0.0.1"]\n'
             f'[delivery]\nretention_days = {retention_minutes / 1440:.6f}\n'
-            f'prune_minutes = {max(0.25, retention_minutes / 4):.3f}\n'
+            f'prune_minutes = {prune_minutes(retention_minutes):.3f}\n'
             f'[loopback]\nurl = "{chat}"\n{feeds}')
+
+
+def prune_minutes(retention_minutes: float) -> float:
+    """How often the leader prunes in the soak: four times per retention window."""
+    return max(0.1, retention_minutes / 4)
 
 
 def rss_mb(pid: int) -> float:
@@ -309,7 +314,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 type_command(name, text, "subscribe")
             rows: list[dict[str, Any]] = []
             # Finished rows older than retention plus one prune interval must be gone.
-            overdue = timedelta(minutes=retention_minutes + max(0.25, retention_minutes / 4)
+            overdue = timedelta(minutes=retention_minutes + prune_minutes(retention_minutes)
                                 + 0.5)
             samples: list[tuple[float, float]] = []
             grow = asyncio.create_task(_grow(feeds, every))
