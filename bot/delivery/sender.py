@@ -9,7 +9,8 @@ Each row moves ``pending -> claimed -> (started) -> sent | failed | cancelled``:
 * a row linking to another (a follow-up's short update post, linking to the story's first
   post) waits likewise, then goes out top-level with the platform's link to that message;
   if that message failed for good it goes out without the link;
-* ``send_started_at`` is committed before the platform call. A row found started (after a
+* ``send_started_at`` is committed once the row holds its rate-limit slot, just before the
+  platform call (a row still queued for a slot is not started). A row found started (after a
   crash, a timeout or a 5xx) has an unknown outcome: the platform is asked with
   ``find_sent`` first, and the send itself carries the delivery key (platform idempotency),
   so a message the platform already accepted is never posted twice;
