@@ -28,13 +28,15 @@ from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
-from bot.delivery import outbox
+from bot.delivery import outbox, retention
 from bot.delivery.digest import digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
+from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
 from bot.deps import Deps
 from bot.errors import BotError
 from bot.health import Metrics, serve_health
+from bot.loopwatch import watch_loop
 from bot.model import Request, Result
 from bot.news.guard import guarded_connector
 from bot.news.pipeline import FeedOutcome, IngestReport, ingest
@@ -43,6 +45,7 @@ from bot.scale.budget import BudgetStore, SharedWindow, build_budget
 from bot.scale.leader import Leader, LeaderGate, build_leader
 from bot.schedule import (
     add_poll_jobs,
+    add_prune_job,
     add_sync_job,
     add_user_feed_job,
     build_scheduler,
@@ -66,6 +69,17 @@ async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None
     finally:
         for task in tasks:
             task.cancel()
+
+
+def _log_end(task: asyncio.Task[None]) -> None:
+    """A background task must not end silently: say how it ended."""
+    if task.cancelled():
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("background task %s died", task.get_name(), exc_info=exc)
+    else:
+        log.error("background task %s ended unexpectedly", task.get_name())
 
 
 def worker_name() -> str:
@@ -107,6 +121,7 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._deps: Deps | None = None
         self._sender: Sender | None = None
+        self._replier: Replier | None = None
         self._stop: asyncio.Event | None = None
         self.metrics = Metrics()
         self._ingest_lock: asyncio.Lock | None = None
@@ -157,6 +172,7 @@ class BotApp:
                                   else scale.claim_channels)
             if not self._leader.solo:
                 self._sender.batch = scale.claim_batch
+            self._replier = Replier(self._sender)
             self._ingest_lock = asyncio.Lock()
         except BaseException:
             await self._stack.aclose()
@@ -208,7 +224,8 @@ class BotApp:
                 async with self.deps.sessions() as session, session.begin():
                     await fan_out(session, report.newsworthy, self.clock.now(),
                                   triggers=report.triggers,
-                                  burst=self.settings.delivery.burst_per_feed)
+                                  burst=self.settings.delivery.burst_per_feed,
+                                  briefings=self.deps.briefings)
                 self.sender.poke()
         return report
 
@@ -220,8 +237,9 @@ class BotApp:
         async with self.deps.sessions() as session, session.begin():
             ids = (await session.scalars(select(Story.id).where(
                 Story.newsworthy.is_(True), Story.latest_at >= since))).all()
-            added = await fan_out(session, ids, self.clock.now(),
-                                  burst=self.settings.delivery.burst_per_feed) if ids else 0
+            added = (await fan_out(session, ids, self.clock.now(),
+                                   burst=self.settings.delivery.burst_per_feed,
+                                   briefings=self.deps.briefings) if ids else 0)
         if added:
             log.info("catch-up: enqueued %d messages of an interrupted fan-out", added)
             self.sender.poke()
@@ -239,10 +257,18 @@ class BotApp:
         grace = timedelta(hours=self.settings.delivery.digest_grace_hours)
         async with self.deps.sessions() as session, session.begin():
             added = await run_due_digests(session, now=self.clock.now(), grace=grace,
-                                          subscription_id=subscription_id)
+                                          subscription_id=subscription_id,
+                                          briefings=self.deps.briefings)
         if added:
             self.sender.poke()
         return added
+
+    async def prune(self) -> retention.Pruned:
+        """Delete delivered outbox rows and answer logs past ``delivery.retention_days``."""
+        pruned = await retention.prune(self.deps.sessions, now=self.clock.now(),
+                             days=self.settings.delivery.retention_days)
+        self.metrics.pruned.inc(pruned.total)
+        return pruned
 
     async def sync_jobs(self, scheduler: object) -> None:
         """Bring the digest jobs in line with the stored subscriptions."""
@@ -292,7 +318,7 @@ class BotApp:
                                since=now, created_at=now, created_by="operator")
             session.add(sub)
             await session.flush()
-            await welcome(session, sub, now)
+            await welcome(session, sub, now, briefings=self.deps.briefings)
 
     def _on_fatal(self, error: BotError) -> None:
         """A platform can never work again: stop, and make ``serve`` raise ``error``."""
@@ -319,6 +345,8 @@ class BotApp:
             platform.on_request = self.handle
             platform.owns_thread = functools.partial(self.owns_thread, platform.name)
             platform.on_fatal = self._on_fatal
+            if self._replier is not None:
+                platform.reply_through = functools.partial(self._replier.send, platform.name)
         for platform in self.platforms:
             await platform.start()
             self._stack.push_async_callback(platform.stop)
@@ -343,6 +371,8 @@ class BotApp:
         add_user_feed_job(scheduler, gate.guard(self.poll_user_feeds),
                           minutes=self.settings.news.poll_interval_minutes)
         add_sync_job(scheduler, gate.guard(partial(self.sync_jobs, scheduler)))
+        add_prune_job(scheduler, gate.guard(self.prune),
+                      minutes=self.settings.delivery.prune_minutes)
         if self.leader.solo:
             await self.catch_up()
             await self.digest()
@@ -355,6 +385,9 @@ class BotApp:
         self.metrics.leader.set(1 if self.leader.solo else 0)
         sender_task = asyncio.create_task(self.sender.run(
             stop, idle_seconds=self.settings.scale.idle_seconds), name="sender")
+        lag_task = asyncio.create_task(watch_loop(self.metrics.loop_lag.observe),
+                                       name="loop-lag")
+        lag_task.add_done_callback(_log_end)
         gate_task = (None if self.leader.solo
                      else asyncio.create_task(gate.run(stop), name="leader-election"))
         watch_task = asyncio.create_task(watch.run(stop), name="connection-watch")
@@ -370,6 +403,7 @@ class BotApp:
             if gate_task is not None:
                 await gate_task
             scheduler.shutdown(wait=False)
+            lag_task.cancel()
             self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
             await watch_task

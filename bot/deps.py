@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from bot.answer.engine import Engine
+from bot.brief.cache import BriefingCache
 from bot.clock import Clock, SystemClock
 from bot.news.topic import Topic
 from bot.store.db import SessionFactory
@@ -23,6 +24,8 @@ class Deps:
     engine: Engine = field(default_factory=Engine)
     #: Session for user-added feeds: its resolver refuses private addresses (SSRF guard).
     guarded_http: aiohttp.ClientSession | None = None
+    #: Briefings shared by the channels of one fan-out, welcome or digest run.
+    briefings: BriefingCache = field(default_factory=BriefingCache)
 
     def __post_init__(self) -> None:
         self.topic = Topic(self.settings.topic.include, self.settings.topic.exclude)

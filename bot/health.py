@@ -16,6 +16,10 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.connections import ConnectionWatch
 
+#: Loop lag buckets: fine below 100 ms (the target), coarse above.
+LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+               10.0)
+
 
 class Metrics:
     def __init__(self) -> None:
@@ -40,6 +44,12 @@ class Metrics:
             registry=r)
         self.answer_latency = Histogram("ceasefire_answer_latency_seconds",
                                         "Time to answer a request", registry=r)
+        self.loop_lag = Histogram("ceasefire_event_loop_lag_seconds",
+                                  "How late the event loop ran a timer (time it was busy)",
+                                  buckets=LAG_BUCKETS, registry=r)
+        self.pruned = Counter("ceasefire_pruned_rows",
+                              "Delivered outbox rows and answer logs past retention, deleted",
+                              registry=r)
 
     def on_sent(self, _worker: str, ok: bool) -> None:
         (self.posts_sent if ok else self.posts_failed).inc()

@@ -75,3 +75,10 @@ def sync_digest_jobs(scheduler: AsyncIOScheduler, wanted: dict[int, BaseTrigger]
 def add_sync_job(scheduler: AsyncIOScheduler, sync: Callable[[], Awaitable[object]]) -> None:
     scheduler.add_job(sync, "interval", seconds=SYNC_SECONDS, id="sync", coalesce=True,
                       max_instances=1, misfire_grace_time=SYNC_SECONDS)
+
+
+def add_prune_job(scheduler: AsyncIOScheduler, prune: Callable[[], Awaitable[object]], *,
+                  minutes: float) -> None:
+    """Retention: delivered outbox rows and old answer logs, pruned by the leader."""
+    scheduler.add_job(prune, "interval", minutes=minutes, id="prune", coalesce=True,
+                      max_instances=1, misfire_grace_time=max(1, int(minutes * 30)))

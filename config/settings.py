@@ -100,6 +100,10 @@ class DeliverySettings(Section):
     #: New stories of one feed posted per subscription and poll; the rest are summarised
     #: in one "and N more" post.
     burst_per_feed: int = Field(default=5, gt=0)
+    #: Delivered outbox rows and answer logs older than this are pruned (by the leader).
+    retention_days: float = Field(default=30.0, gt=0)
+    #: How often the leader prunes.
+    prune_minutes: float = Field(default=60.0, gt=0)
 
     @field_validator("digest_time")
     @classmethod

@@ -132,7 +132,8 @@ async def subscribe(req: Request, deps: Deps) -> Result:
         was_paused = not sub.active
         sub.active, sub.paused_reason = True, None
         await session.flush()
-        welcomed = await welcome(session, sub, now) if created else 0
+        welcomed = (await welcome(session, sub, now, briefings=deps.briefings)
+                    if created else 0)
         summary = describe(sub, now)
     verb = "Subscribed" if created else ("Resumed" if was_paused else "Updated")
     # Say what really happens next: a welcome only when one was queued.

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.brief.builder import build_briefing
+from bot.brief.cache import BriefingCache
 from bot.delivery.fanout import wants
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.model import DigestPost, Lang, Part, UpdatePost
@@ -59,7 +59,7 @@ def job_key(sub_id: int, day: str) -> str:
 
 
 async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
-                     grace: timedelta) -> int:
+                     grace: timedelta, briefings: BriefingCache | None = None) -> int:
     """Enqueue ``sub``'s latest due digest unless it was done, is too late, or is empty.
 
     Returns:
@@ -87,8 +87,9 @@ async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
         return 0
     lang: Lang = "ja" if sub.lang == "ja" else "en"
     replies: list[Part] = []
+    briefings = briefings if briefings is not None else BriefingCache()
     for story in chosen:
-        b = await build_briefing(session, story, lang=lang)
+        b = await briefings.fetch(session, story, lang=lang)
         replies.append(UpdatePost(story.id, b.headline, b.key_points, b.outlets,
                                   b.published, lang))
     post = DigestPost(TITLES[lang], tuple(getattr(r, "headline", "") for r in replies),
@@ -104,7 +105,8 @@ async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
 
 
 async def run_due_digests(session: AsyncSession, *, now: datetime, grace: timedelta,
-                          subscription_id: int | None = None) -> int:
+                          subscription_id: int | None = None,
+                          briefings: BriefingCache | None = None) -> int:
     """Run every due digest (or one subscription's): the cron jobs and the catch-up at
     start both call this. Returns rows enqueued."""
     query = select(Subscription).where(Subscription.active.is_(True),
@@ -112,6 +114,7 @@ async def run_due_digests(session: AsyncSession, *, now: datetime, grace: timede
     if subscription_id is not None:
         query = query.where(Subscription.id == subscription_id)
     added = 0
+    briefings = briefings if briefings is not None else BriefingCache()
     for sub in (await session.scalars(query)).all():
-        added += await run_digest(session, sub, now=now, grace=grace)
+        added += await run_digest(session, sub, now=now, grace=grace, briefings=briefings)
     return added

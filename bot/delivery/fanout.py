@@ -3,17 +3,19 @@ with its Q&A thread; a new development of a story already posted goes into its t
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.brief.builder import build_briefing, load_story
+from bot.brief.builder import load_story
+from bot.brief.cache import BriefingCache
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.errors import ConfigError
 from bot.model import Briefing, Lang, Notice, Part, SourceReply, UpdatePost, load_part
@@ -100,7 +102,7 @@ def wants(sub: Subscription, story: Story) -> bool:
 
 async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime, *,
                   triggers: Mapping[int, set[int]] | None = None,
-                  burst: int = DEFAULT_BURST) -> int:
+                  burst: int = DEFAULT_BURST, briefings: BriefingCache | None = None) -> int:
     """Enqueue realtime posts for ``story_ids``. Returns rows added.
 
     Args:
@@ -109,29 +111,42 @@ async def fan_out(session: AsyncSession, story_ids: Iterable[int], now: datetime
             of them is an operator feed or a chat feed of the subscription's scope.
         burst: new top-level posts per subscription and feed in this call; the rest of
             that feed's new stories are summarised in one "and N more" post.
+        briefings: shared with other runs (the app's); by default one for this call, so
+            channels that get the same briefing share one build either way.
     """
+    briefings = briefings if briefings is not None else BriefingCache()
     subs = (await session.scalars(
         select(Subscription).where(Subscription.active.is_(True),
                                    Subscription.realtime.is_(True)))).all()
     access = await FeedAccess.load(session)
     plan = BurstPlan(burst)
-    added = 0
-    for story_id in sorted(set(story_ids)):
-        story = await load_story(session, story_id)
-        if story is None or not story.newsworthy:
-            continue
-        feeds: set[int | None] = set((triggers or {}).get(story_id) or ()) or {
-            a.feed_id for a in story.articles}
-        for sub in subs:
-            lead = access.get_lead(feeds, subscription_scope(sub))
-            if lead is False or story.latest_at <= sub.since or not wants(sub, story):
+    planned: list[Outgoing] = []
+    # Plan with reads only, then write everything at once: the store's single writer lock
+    # (SQLite) is held for the inserts, not while hundreds of channels are planned, so
+    # answers and sends that write meanwhile do not wait for the whole fan-out.
+    with session.no_autoflush:
+        for story_id in sorted(set(story_ids)):
+            story = await load_story(session, story_id)
+            if story is None or not story.newsworthy:
                 continue
-            posted = await session.scalar(select(PostedStory).where(
-                PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
-            if posted is None and not await plan.take(session, sub, story, lead, now):
-                continue
-            added += await post_story(session, sub, story, now, posted=posted)
-    return added + await plan.summarise(session, now, access.names)
+            feeds: set[int | None] = set((triggers or {}).get(story_id) or ()) or {
+                a.feed_id for a in story.articles}
+            # Where the story was posted already, for every subscription in one query.
+            posted = {p.subscription_id: p for p in (await session.scalars(
+                select(PostedStory).where(PostedStory.story_id == story.id))).all()}
+            for n, sub in enumerate(subs, start=1):
+                if n % YIELD_EVERY == 0:
+                    await asyncio.sleep(0)  # let replies and sends run between slices
+                lead = access.get_lead(feeds, subscription_scope(sub))
+                if lead is False or story.latest_at <= sub.since or not wants(sub, story):
+                    continue
+                here = posted.get(sub.id)
+                if here is None and not await plan.take(session, sub, story, lead, now):
+                    continue
+                planned += await plan_story(session, sub, story, now, briefings=briefings,
+                                            posted=here)
+    return (await enqueue(session, planned, now)
+            + await plan.summarise(session, now, access.names))
 
 
 class FeedAccess:
@@ -207,45 +222,58 @@ class BurstPlan:
         return await enqueue(session, items, now) if items else 0
 
 
-async def post_story(session: AsyncSession, sub: Subscription, story: Story,
-                     now: datetime, *, posted: PostedStory | Literal[False] | None = False
-                     ) -> int:
-    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later.
 
-    Args:
-        posted: where the story was already posted here, when the caller looked it up.
-    """
-    if posted is False:
-        return await post_story(session, sub, story, now, posted=await session.scalar(
-            select(PostedStory).where(PostedStory.subscription_id == sub.id,
-                                      PostedStory.story_id == story.id)))
+#: Channels planned between two yields to the event loop.
+YIELD_EVERY = 25
+#: ``plan_story(posted=...)`` default: look it up.
+NOT_LOOKED_UP: Any = object()
+
+
+async def post_story(session: AsyncSession, sub: Subscription, story: Story,
+                     now: datetime, *, briefings: BriefingCache | None = None) -> int:
+    """Enqueue ``story`` for ``sub``: a full post the first time, a thread reply later."""
+    return await enqueue(session, await plan_story(session, sub, story, now,
+                                                   briefings=briefings), now)
+
+
+async def plan_story(session: AsyncSession, sub: Subscription, story: Story,
+                     now: datetime, *, briefings: BriefingCache | None = None,
+                     posted: PostedStory | None = NOT_LOOKED_UP) -> list[Outgoing]:
+    """The rows that post ``story`` for ``sub`` (a full post the first time, thread
+    replies later); records it in ``PostedStory`` (written with the rows).
+
+    ``posted``: where it was posted for ``sub`` (None: nowhere), when the caller knows."""
+    if posted is NOT_LOOKED_UP:
+        posted = await session.scalar(select(PostedStory).where(
+            PostedStory.subscription_id == sub.id, PostedStory.story_id == story.id))
     lang: Lang = "ja" if sub.lang == "ja" else "en"
-    briefing = await build_briefing(session, story, lang=lang,
-                                    said=posted.said if posted else ())
+    briefings = briefings if briefings is not None else BriefingCache()
+    briefing = await briefings.fetch(session, story, lang=lang,
+                                     said=posted.said if posted else ())
     if posted is None:
         session.add(PostedStory(subscription_id=sub.id, story_id=story.id,
                                 platform=sub.platform, channel_id=sub.channel_id,
                                 revision=story.revision, said=list(briefing.key_points),
                                 posted_at=now))
-        return await enqueue(session, briefing_rows(sub, briefing), now)
+        return briefing_rows(sub, briefing)
     if story.revision <= posted.revision:
-        return 0
+        return []
     first = await session.scalar(select(Delivery.payload).where(
         Delivery.key == story_key(sub.id, story.id, 0)))
     before = getattr(load_part(first), "headline", None) if first else None
     posted.revision = story.revision
     posted.said = [*posted.said, *briefing.key_points]
-    rows = followup_rows(sub, posted, briefing, story.revision,
+    return followup_rows(sub, posted, briefing, story.revision,
                          headline_changed=before is not None
                          and changes_headline_facts(before, briefing.headline))
-    return await enqueue(session, rows, now)
 
 
-async def welcome(session: AsyncSession, sub: Subscription, now: datetime) -> int:
+async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
+                  briefings: BriefingCache | None = None) -> int:
     """Post the latest briefing once as a welcome (not the backlog)."""
     latest = await session.scalar(select(Story.id).order_by(Story.latest_at.desc()).limit(1))
     if latest is None:
         return 0
     story = await load_story(session, latest)
     assert story is not None
-    return await post_story(session, sub, story, now)
+    return await post_story(session, sub, story, now, briefings=briefings)

@@ -10,21 +10,37 @@ parallel across channels.
 from __future__ import annotations
 
 import asyncio
+import heapq
+import itertools
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from enum import IntEnum
 from typing import Protocol
 
 from bot.platforms.base import RateLimits, Target
+
+
+class Priority(IntEnum):
+    """Who goes first when calls queue for a window: a person waiting for a reply, then
+    realtime posts, then digests and backfill."""
+
+    REPLY = 0
+    REALTIME = 1
+    BULK = 2
 
 
 class SlidingWindow:
     """At most ``calls`` calls in any ``period`` seconds, counted so the *server* sees the
     same: a call occupies the window from when it starts until ``period`` after its
     response came back (the server saw it at some moment in between). Network jitter can
-    therefore never squeeze two calls closer together than the limit allows."""
+    therefore never squeeze two calls closer together than the limit allows.
+
+    Callers that must wait queue by priority (then arrival); a slot that frees goes to the
+    first of them, so a reply never waits behind a fan-out queued before it.
+    """
 
     def __init__(self, calls: int, period: float, *,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -34,8 +50,9 @@ class SlidingWindow:
         self.period = period
         self._stamps: deque[float] = deque()
         self._in_flight = 0
-        self._lock = asyncio.Lock()
-        self._freed = asyncio.Event()
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
         self._monotonic = monotonic
 
     def get_delay(self) -> float:
@@ -51,34 +68,64 @@ class SlidingWindow:
 
     def try_acquire(self) -> bool:
         """Take a slot now if one is free and nobody is queued for one (no await: the
-        common case of a fan-out costs no lock, no event and no timer)."""
-        if self._lock.locked() or self.get_delay() > 0:
+        common case of a fan-out costs no future and no timer)."""
+        if self._waiters or self.get_delay() > 0:
             return False
         self._in_flight += 1
         return True
 
-    async def acquire(self) -> None:
+    async def acquire(self, priority: int = Priority.REALTIME) -> None:
         """Take a slot; MUST be followed by ``release()`` once the call returned."""
         if self.try_acquire():
             return
-        async with self._lock:
-            while (delay := self.get_delay()) > 0:
-                self._freed.clear()
-                try:
-                    await asyncio.wait_for(self._freed.wait(),
-                                           None if delay == float("inf") else delay)
-                except TimeoutError:
-                    pass
-            self._in_flight += 1
+        granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (priority, next(self._arrivals), granted))
+        self._grant()
+        try:
+            await granted
+        except asyncio.CancelledError:
+            if granted.done() and not granted.cancelled():
+                self._in_flight -= 1  # granted as the waiter went away: give it back unused
+                self._grant()
+            raise
 
     def release(self) -> None:
         self._in_flight -= 1
         self._stamps.append(self._monotonic())
-        self._freed.set()
+        self._grant()
+
+    def _grant(self) -> None:
+        """Hand free slots to the first waiters; wake up again when the next one frees."""
+        while self._waiters:
+            granted = self._waiters[0][2]
+            if granted.done():  # its waiter was cancelled
+                heapq.heappop(self._waiters)
+                continue
+            delay = self.get_delay()
+            if delay > 0:
+                if delay != float("inf"):  # otherwise a release() calls again
+                    self._wake_in(delay)
+                return
+            heapq.heappop(self._waiters)
+            self._in_flight += 1
+            granted.set_result(None)
+
+    def _wake_in(self, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        when = loop.time() + delay
+        if self._timer is not None:
+            if self._timer.when() <= when:
+                return
+            self._timer.cancel()
+        self._timer = loop.call_at(when, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._grant()
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
-        await self.acquire()
+    async def slot(self, priority: int = Priority.REALTIME) -> AsyncIterator[None]:
+        await self.acquire(priority)
         try:
             yield
         finally:
@@ -86,11 +133,13 @@ class SlidingWindow:
 
     @property
     def idle(self) -> bool:
-        return self.get_delay() == 0.0 and not self._stamps and not self._in_flight
+        return (self.get_delay() == 0.0 and not self._stamps and not self._in_flight
+                and not self._waiters)
 
 
 class Window(Protocol):
-    """What the pacer needs of a window: hold a slot while one call runs."""
+    """What the pacer needs of a window: hold a slot while one call runs (a shared window
+    serves in arrival order: priorities apply to the local windows)."""
 
     def slot(self) -> AbstractAsyncContextManager[None]: ...
 
@@ -123,24 +172,26 @@ class Pacer:
         return target.channel_id
 
     @asynccontextmanager
-    async def slot(self, target: Target, *, message: bool = True) -> AsyncIterator[None]:
+    async def slot(self, target: Target, *, message: bool = True,
+                   priority: int = Priority.REALTIME) -> AsyncIterator[None]:
         """Hold a slot for one call to ``target`` while it runs. ``message``: it posts a
-        message (counts against the channel window); other calls only count globally."""
+        message (counts against the channel window); other calls only count globally.
+        ``priority``: where the call queues when it has to wait (``Priority``)."""
         window = self._channel_window(target) if message else None
         glob = self._global
         if glob is not None and not isinstance(glob, SlidingWindow):
             async with AsyncExitStack() as stack:  # a shared window: only its slot() exists
                 if window is not None:
-                    await stack.enter_async_context(window.slot())
+                    await stack.enter_async_context(window.slot(priority))
                 await stack.enter_async_context(glob.slot())
                 yield
             return
         # Local windows (the usual case): taken directly, without a context stack.
         if window is not None:
-            await window.acquire()
+            await window.acquire(priority)
         try:
             if glob is not None:
-                await glob.acquire()
+                await glob.acquire(priority)
             try:
                 yield
             finally:

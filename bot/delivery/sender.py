@@ -9,7 +9,8 @@ Each row moves ``pending -> claimed -> (started) -> sent | failed | cancelled``:
 * a row linking to another (a follow-up's short update post, linking to the story's first
   post) waits likewise, then goes out top-level with the platform's link to that message;
   if that message failed for good it goes out without the link;
-* ``send_started_at`` is committed before the platform call. A row found started (after a
+* ``send_started_at`` is committed once the row holds its rate-limit slot, just before the
+  platform call (a row still queued for a slot is not started). A row found started (after a
   crash, a timeout or a 5xx) has an unknown outcome: the platform is asked with
   ``find_sent`` first, and the send itself carries the delivery key (platform idempotency),
   so a message the platform already accepted is never posted twice;
@@ -34,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock
 from bot.delivery import outbox
 from bot.delivery.journal import Journal
-from bot.delivery.pacing import Pacer, Window
+from bot.delivery.pacing import Pacer, Priority, Window
 from bot.errors import PlatformError
 from bot.model import Notice, Part, UpdatePost, load_part
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
@@ -44,6 +45,12 @@ from bot.store.models import Delivery, PostedStory, Subscription
 log = logging.getLogger(__name__)
 
 ChannelKey = tuple[str, str]
+
+#: Outbox keys of replies to people (queued when a direct reply could not go out in time).
+REPLY_PREFIX = "reply:"
+
+#: Seconds a woken sender waits for more wake-ups before claiming again.
+CLAIM_GAP = 0.05
 
 #: Parsed payloads the sender keeps (see ``Sender._load``).
 PART_CACHE = 256
@@ -178,7 +185,12 @@ class Sender:
                 waker = asyncio.ensure_future(self.wakeup.wait())
                 await asyncio.wait({waker, stopper}, timeout=idle_seconds,
                                    return_when=asyncio.FIRST_COMPLETED)
+                woken = waker.done()
                 waker.cancel()
+                if woken and not stop.is_set():
+                    # Channels finishing together share one claim (each claim is a query
+                    # over the outbox, compiled and run on the loop).
+                    await asyncio.sleep(CLAIM_GAP)
         finally:
             stopper.cancel()
             await self.shutdown()
@@ -351,7 +363,12 @@ class Sender:
                 if prepared.link is not None and isinstance(part, UpdatePost):
                     link = await self._message_link(prepared, target, prepared.link)
                     part = replace(part, thread_link=link) if link else part
-                async with pacer.slot(target), self._calling(channel):
+                async with (pacer.slot(target, priority=_priority(prepared.key)),
+                            self._calling(channel)):
+                    # "Started" is committed now, just before the request leaves: a row
+                    # still waiting for its slot at a crash needs no lookup afterwards.
+                    if not await self._mark_started(row_id):
+                        return True  # no longer ours (lease lost)
                     ref = await adapter.send(target, part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
@@ -378,6 +395,11 @@ class Sender:
             log.warning("delivery %s: no link to %s (%s)", prepared.key,
                         prepared.info.link_key, exc)
             return None
+
+    async def _mark_started(self, row_id: int) -> bool:
+        now = self.clock.now()
+        return await self.journal.mark_started(row_id, worker=self.worker, now=now,
+                                               lease_until=now + self.lease)
 
     @asynccontextmanager
     async def _calling(self, channel: ChannelKey) -> AsyncIterator[None]:
@@ -411,9 +433,6 @@ class Sender:
                 target = replace(target, thread_id=thread_id or message_id)
                 if thread_id is None:
                     open_parent = (str(info.parent_key), info.channel_id, message_id, title)
-            if not await self.journal.mark_started(row_id, worker=self.worker, now=now,
-                                                   lease_until=now + self.lease):
-                return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
                             self._load(info.payload), info.started, open_parent,
                             linked[:2] if linked is not None else None)
@@ -430,10 +449,12 @@ class Sender:
             target = Target(info.channel_id, zone=info.zone, space_id=info.space_id)
             open_parent = link = None
             if info.parent_key is not None:
-                parent = (await session.execute(
+                row = (await session.execute(
                     select(Delivery.status, Delivery.message_id, Delivery.thread_id,
                            Delivery.channel_id, Delivery.payload)
                     .where(Delivery.key == info.parent_key))).first()
+                parent = (_Parent(*row) if row is not None
+                          else await _archived_parent(session, info))
                 if parent is None or parent.status in ("failed", "cancelled"):
                     await set_row(session, status="cancelled", claimed_by=None,
                                   lease_until=None, error="parent message was not sent")
@@ -458,8 +479,7 @@ class Sender:
                     return False
                 if linked is not None and linked.status == "sent" and linked.message_id:
                     link = (linked.message_id, linked.thread_id)
-            if not await set_row(session, send_started_at=now, attempts=Delivery.attempts + 1,
-                                 lease_until=now + self.lease):
+            if not await set_row(session, lease_until=now + self.lease):
                 return None  # no longer ours (lease lost)
             return Prepared(row_id, info, info.key, info.platform, target,
                             self._load(info.payload), info.started, open_parent, link)
@@ -549,6 +569,35 @@ class Sender:
         await outbox.enqueue(session, [outbox.Outgoing(
             key=f"sub:{sub.id}:paused:{row.key}"[:255], platform=sub.platform,
             channel_id=sub.channel_id, part=notice)], now)
+
+
+def _priority(key: str) -> Priority:
+    """Replies (a person waits) first, then realtime posts, then digests."""
+    if key.startswith(REPLY_PREFIX):
+        return Priority.REPLY
+    return Priority.BULK if ":digest:" in key else Priority.REALTIME
+
+
+@dataclass(frozen=True)
+class _Parent:
+    status: str
+    message_id: str | None
+    thread_id: str | None
+    channel_id: str
+    payload: str
+
+
+async def _archived_parent(session: AsyncSession, info: Claimed) -> _Parent | None:
+    """A story's first post whose outbox row retention already deleted: where it went is
+    kept with the story (``PostedStory``), so a late follow-up still finds its thread."""
+    if info.subscription_id is None or info.story_id is None:
+        return None
+    posted = await session.scalar(select(PostedStory).where(
+        PostedStory.subscription_id == info.subscription_id,
+        PostedStory.story_id == info.story_id))
+    if posted is None or posted.message_id is None:
+        return None
+    return _Parent("sent", posted.message_id, posted.thread_id, posted.channel_id, "{}")
 
 
 def _thread_title(payload: str, load: Callable[[str], Part] = load_part) -> str:

@@ -19,6 +19,8 @@ RequestHandler = Callable[[Request], Awaitable[Result]]
 ThreadCheck = Callable[[str, str], Awaitable[bool]]
 #: What an adapter calls with the error that stops the bot (see ``on_fatal``).
 FatalHandler = Callable[[BotError], None]
+#: Sends a reply through the app's budget (pacing, priority, retries): ``bot.delivery.replies``.
+ReplySender = Callable[..., Awaitable["MessageRef | None"]]
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,25 @@ class PlatformAdapter(ABC):
         self.on_fatal: FatalHandler | None = None
         #: Set by the app so replies in the bot's own update threads can be told apart.
         self.owns_thread: ThreadCheck | None = None
+        #: Set by the app: replies go through its budget. Unset (scripts, unit tests): they
+        #: go straight to ``send``.
+        self.reply_through: ReplySender | None = None
+
+    async def reply(self, target: Target, result: Result | Part, *,
+                    key: str | None = None) -> MessageRef | None:
+        """Answer a person. Adapters SHOULD send every reply, confirmation and notice
+        through here, so it shares the platform's rate budget with posts and goes first.
+
+        Args:
+            key: a key unique to the request (the platform's event id), so a retried
+                reply is never posted twice.
+
+        Returns:
+            The first message; None when it was queued to go out later.
+        """
+        if self.reply_through is not None:
+            return await self.reply_through(target, result, key=key)
+        return await self.send(target, result, key=key)
 
     @abstractmethod
     async def start(self) -> None:

@@ -14,8 +14,8 @@ Wire format (all JSON):
   5xx ``{"error"}`` | 403/404 ``{"error": "channel_not_found" | "not_in_channel" |
   "missing_permission" | "thread_not_found"}``
 * ``GET  /api/history?channel=C&key=K`` -> ``{"messages": [...]}``
-* ``GET  /api/events?timeout=S`` -> ``{"events": [{"channel", "user", "text", "dm"}]}``
-  (long poll: what users typed)
+* ``GET  /api/events?timeout=S`` -> ``{"events": [{"id", "channel", "user", "text", "dm"}]}``
+  (long poll: what users typed; a reply carries ``reply:<id>`` as its key)
 
 Test controls are plain methods on :class:`ChatFake` (and ``/_admin/*`` for other processes).
 """
@@ -100,6 +100,7 @@ class ChatFake:
         self.messages: list[Message] = []
         self.stats: Counter[str] = Counter()
         self._ids = itertools.count(1000)
+        self._event_ids = itertools.count(1)
         self._by_key: dict[tuple[str, str], Message] = {}
         self._by_id: dict[str, Message] = {}
         self._global = (Window(self.profile.global_calls, self.profile.global_period)
@@ -146,11 +147,14 @@ class ChatFake:
     # -- test helpers ------------------------------------------------------------------
     def type_command(self, channel: str, text: str, *, user: str = "U1",
                      dm: bool = False, space: str | None = None,
-                     manager: bool = True) -> None:
+                     manager: bool = True) -> str:
         """A user types ``text`` (e.g. ``subscribe daily 08:00``) in ``channel`` (of the
-        server ``space``; ``manager``: the user may manage the channel)."""
-        self._events.put_nowait({"channel": channel, "user": user, "text": text, "dm": dm,
-                                 "space": space, "manager": manager})
+        server ``space``; ``manager``: the user may manage the channel). Returns the event's
+        id (replies carry ``reply:<id>`` as their key)."""
+        event_id = str(next(self._event_ids))
+        self._events.put_nowait({"id": event_id, "channel": channel, "user": user,
+                                 "text": text, "dm": dm, "space": space, "manager": manager})
+        return event_id
 
     def posted(self, channel: str | None = None) -> list[Message]:
         return [m for m in self.messages if channel is None or m["channel"] == channel]

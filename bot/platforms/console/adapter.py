@@ -117,7 +117,7 @@ class ConsoleAdapter(PlatformAdapter):
         if self.on_request is None:
             return
         result = await self.on_request(request)
-        await self.send(Target(CHANNEL), result)
+        await self.reply(Target(CHANNEL), result)
 
 
 def to_request(line: str) -> Request:

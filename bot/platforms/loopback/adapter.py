@@ -80,6 +80,7 @@ class LoopbackAdapter(PlatformAdapter):
         self.limits = RateLimits()
         self._http: aiohttp.ClientSession | None = None
         self._reader: asyncio.Task[None] | None = None
+        self._handling: set[asyncio.Task[None]] = set()
         self._messages_url = URL(f"{self.url}/api/messages")
         self._rendered: dict[object, list[tuple[str, bool]]] = {}
 
@@ -107,6 +108,10 @@ class LoopbackAdapter(PlatformAdapter):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._reader
             self._reader = None
+        for task in list(self._handling):
+            task.cancel()
+        if self._handling:
+            await asyncio.gather(*self._handling, return_exceptions=True)
         if self._http is not None:
             await self._http.close()
             self._http = None
@@ -186,13 +191,19 @@ class LoopbackAdapter(PlatformAdapter):
                 await asyncio.sleep(1.0)
                 continue
             for event in events:
-                await self._handle(event)
+                # Each in its own task: a reply waiting for a rate-limit slot must not hold
+                # up the questions behind it.
+                task = asyncio.create_task(self._handle(event), name="loopback-request")
+                self._handling.add(task)
+                task.add_done_callback(self._handling.discard)
 
     async def _handle(self, event: dict[str, Any]) -> None:
         if self.on_request is None:
             return
         try:
             result = await self.on_request(to_request(event, lang=self.lang))
-            await self.send(Target(str(event["channel"])), result)
+            event_id = event.get("id")
+            await self.reply(Target(str(event["channel"])), result,
+                             key=f"reply:{event_id}" if event_id else None)
         except Exception:
             log.exception("loopback: handling %r failed", event.get("text"))
