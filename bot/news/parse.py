@@ -136,14 +136,14 @@ def parse_feed(body: bytes, *, url: str, fetched_at: datetime,
         io.BytesIO(safe), sanitize_html=False, resolve_relative_uris=False,
         response_headers={"content-type": "application/xml; charset=utf-8"})
     del safe
-    if not parsed.entries and recovered:
-        raise FeedError(url, f"not a readable RSS/Atom feed (not well-formed XML at {recovered})")
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception")
         raise FeedError(url, f"not a readable RSS/Atom feed ({type(reason).__name__})"
                         if reason else "not a readable RSS/Atom feed")
     feed_lang = _lang_code(parsed.feed.get("language")) or default_lang
     entries = [e for e in (_entry(raw, url, fetched_at, feed_lang) for raw in parsed.entries) if e]
+    if not entries and recovered:
+        raise FeedError(url, f"not a readable RSS/Atom feed (not well-formed XML at {recovered})")
     problem = parsed.get("bozo_exception")
     if not entries and parsed.get("bozo") and not isinstance(
             problem, feedparser.CharacterEncodingOverride):
