@@ -18,7 +18,7 @@ from bot.text.sentences import normalise
 
 Matcher = Callable[[str], bool]
 #: Longest expression accepted (operators' topics; subscriptions set a shorter cap).
-MAX_LENGTH = 4000
+MAX_LENGTH = 20_000
 #: Deepest nesting of brackets and NOTs: the parser recurses once per level.
 MAX_DEPTH = 20
 #: Longest keyword expression a subscription may carry.
