@@ -473,6 +473,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "pruned": int(final.get("ceasefire_pruned_rows_total", 0)),
         "sigterm_seconds": round(stop_seconds, 2),
         "log_errors": len(re.findall(r" (ERROR|CRITICAL) ", log_text)),
+        "log_error_lines": [line[:300] for line in log_text.splitlines()
+                            if " ERROR " in line or " CRITICAL " in line][:3],
     }
     return result
 
