@@ -28,7 +28,6 @@ import json
 import os
 import random
 import re
-import socket
 import sqlite3
 import statistics
 import sys
@@ -47,6 +46,7 @@ from aiohttp import web
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.fakes.chat_fake import ChatFake
+from tests.scenario.scale.bots import free_port
 
 PLACES = [("Riyadh", "リヤド"), ("Istanbul", "イスタンブール"), ("Geneva", "ジュネーブ"),
           ("Doha", "ドーハ"), ("Vienna", "ウィーン"), ("Ankara", "アンカラ"),
@@ -57,12 +57,6 @@ QUESTIONS = ["What was agreed?", "When do the talks resume?", "Who is mediating 
              "停戦協議で何が合意された?", "次の協議はいつ?", "Why does the truce matter?"]
 WORDS = [f"{a}{b}{c}" for a in "tmvdklrspg" for b in ("a", "e", "i", "o", "u")
          for c in ("k", "n", "re", "st", "ry", "de")]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -479,6 +473,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "pruned": int(final.get("ceasefire_pruned_rows_total", 0)),
         "sigterm_seconds": round(stop_seconds, 2),
         "log_errors": len(re.findall(r" (ERROR|CRITICAL) ", log_text)),
+        "log_error_lines": [line[:300] for line in log_text.splitlines()
+                            if " ERROR " in line or " CRITICAL " in line][:3],
     }
     return result
 

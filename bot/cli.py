@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
+from bot.memory import limit_malloc_arenas
 from config.settings import FeedSettings, Settings, load_settings, masked_dump
 
 log = logging.getLogger(__name__)
@@ -120,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.WARNING - 10 * min(args.verbose, 2), stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.command == "run":
+        limit_malloc_arenas()  # a process that runs for months: before any thread starts
     try:
         settings = load_settings(args.config, overrides=_overrides(args))
         code = asyncio.run(COMMANDS[args.command](args, settings))

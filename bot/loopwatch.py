@@ -25,9 +25,12 @@ async def watch_loop(observe: Callable[[float], None], *, interval: float = INTE
                      warn: float = WARN_SECONDS) -> None:
     """Probe the running loop forever, calling ``observe(lag_seconds)`` after each probe."""
     while True:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         await asyncio.sleep(interval)
         lag = max(0.0, time.perf_counter() - started - interval)
         observe(lag)
         if lag >= warn:
-            log.warning("event loop was blocked for %.2f s", lag)
+            # The loop thread's own CPU time tells a step that hogged the loop from a
+            # process the machine did not schedule (an overloaded host).
+            log.warning("event loop was blocked for %.2f s (%.2f s of it running here)",
+                        lag, time.thread_time() - cpu)

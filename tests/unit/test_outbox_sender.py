@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -16,7 +15,7 @@ from bot.delivery.sender import Sender
 from bot.model import Notice, QAReply, Sentence, UpdatePost, load_part
 from bot.platforms.base import Target
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory
 from bot.store.models import Delivery, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
@@ -28,20 +27,6 @@ NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 async def fake() -> AsyncIterator[ChatFake]:
     async with ChatFake(profile="none", idempotent=False) as server:
         yield server
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "outbox.db")) as (_engine, factory):
-        yield factory
-
-
-@pytest.fixture
-async def adapter(fake: ChatFake) -> AsyncIterator[LoopbackAdapter]:
-    a = LoopbackAdapter(fake.url, zone=UTC, timeout=0.5)
-    await a.start()
-    yield a
-    await a.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +19,7 @@ from bot.errors import PlatformError
 from bot.model import Answer, Notice, Reply, Sentence
 from bot.platforms.base import Target
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory
 from bot.store.models import Delivery
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
@@ -33,20 +32,6 @@ async def fake() -> AsyncIterator[ChatFake]:
     # Discord's limits, 20x faster: 50 calls / 0.05 s global, 5 messages / 0.25 s a channel.
     async with ChatFake(profile="discord", scale=20, idempotent=False) as server:
         yield server
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "replies.db")) as (_engine, factory):
-        yield factory
-
-
-@pytest.fixture
-async def adapter(fake: ChatFake) -> AsyncIterator[LoopbackAdapter]:
-    a = LoopbackAdapter(fake.url, zone=UTC, timeout=2.0)
-    await a.start()
-    yield a
-    await a.stop()
 
 
 @pytest.fixture
