@@ -157,14 +157,23 @@ class Pacer:
     margin: float = 0.01
     #: When set, the global window is shared by every process (scale-out) instead of local.
     shared: SharedFactory | None = None
+    #: The local windows' clock (tests move it by hand).
+    monotonic: Callable[[], float] = time.monotonic
 
     def __post_init__(self) -> None:
         g = self.limits.global_calls
         period = self.limits.global_period * (1 + self.margin)
         self._global: Window | None = None
         if g:
-            self._global = self.shared(g, period) if self.shared else SlidingWindow(g, period)
+            self._global = (self.shared(g, period) if self.shared
+                            else SlidingWindow(g, period, monotonic=self.monotonic))
         self._channels: dict[str, SlidingWindow] = {}
+
+    def get_delay(self, target: Target) -> float:
+        """Seconds until a message to ``target`` fits in the local windows (0.0: now)."""
+        windows = [self._channel_window(target), self._global]
+        return max((w.get_delay() for w in windows if isinstance(w, SlidingWindow)),
+                   default=0.0)
 
     def channel_key(self, target: Target) -> str:
         if self.limits.thread_is_channel and target.thread_id:
@@ -210,7 +219,7 @@ class Pacer:
         if window is None:
             self._prune()
             window = self._channels[key] = SlidingWindow(
-                c, self.limits.channel_period * (1 + self.margin))
+                c, self.limits.channel_period * (1 + self.margin), monotonic=self.monotonic)
         return window
 
     def _prune(self) -> None:

@@ -21,7 +21,6 @@ from bot.text.sentences import normalise
 
 NUM_PERM = 128
 THRESHOLD = 0.5
-LSH_PARAMS = (25, 5)
 #: Stored signatures are only comparable within one permutation scheme.
 SCHEME = "affine32"
 _WORD = re.compile(r"\w+")
@@ -45,6 +44,15 @@ def shingles(text: str, lang: str) -> set[bytes]:
     if len(words) < 3:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i:i + 3]).encode() for i in range(len(words) - 2)}
+
+
+@functools.cache
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) that datasketch finds optimal for ``threshold``: derived, never
+    hard-coded, so retuning the threshold retunes the index. Cached because finding them
+    integrates numerically."""
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return lsh.b, lsh.r
 
 
 @functools.cache
@@ -83,13 +91,7 @@ class NearDuplicates:
 
     def __init__(self, *, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
         self.num_perm = num_perm
-        # (bands, rows) that datasketch finds optimal for 0.5 and 128 permutations; given
-        # explicitly because finding them integrates numerically on every construction.
-        if (threshold, num_perm) == (THRESHOLD, NUM_PERM):
-            self._bands, self._rows = LSH_PARAMS
-        else:
-            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-            self._bands, self._rows = lsh.b, lsh.r
+        self._bands, self._rows = lsh_params(threshold, num_perm)
         self._mix = np.random.default_rng(0x5EED).integers(
             1, 2**63, size=self._rows, dtype=np.uint64) | np.uint64(1)
         self._keys: list[tuple[Hashable, int]] = []

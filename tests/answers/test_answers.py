@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -81,6 +81,21 @@ async def test_a_question_the_store_cannot_support_gets_no_source_and_the_covera
     assert answer.citations == () and answer.sentences == ()
     assert ("No source found" if lang == "en" else "出典が見つかりません") in answer.text
     assert "2025-02-12" in answer.text and "2025-08-19" in answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "Did Putin and Zelensky sign a treaty on nuclear submarines in Riyadh?",
+    "What did Witkoff tell Putin about football in Moscow?",
+])
+@pytest.mark.parametrize("now", [AFTER_ALL, AFTER_ALL + timedelta(days=7),
+                                 AFTER_ALL + timedelta(days=365)])
+async def test_the_right_people_and_places_alone_do_not_make_an_answer(
+        sessions: SessionFactory, engine: Engine, question: str, now: datetime) -> None:
+    """Every name in the question is in the store, but nothing says what it asks: reports
+    that only share the names are not an answer."""
+    answer = await ask(sessions, engine, question, now=now)
+    assert not answer.answerable and answer.citations == ()
+    assert "No source found" in answer.text
 
 
 async def test_the_newer_report_leads_and_both_reports_are_dated(

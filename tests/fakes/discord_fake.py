@@ -44,6 +44,7 @@ from aiohttp import BodyPartReader, WSMsgType, web
 
 __all__ = [
     "ACTION_PERMISSIONS",
+    "UNLIMITED",
     "Call",
     "DiscordError",
     "Exchange",
@@ -269,18 +270,23 @@ class RateLimitHit:
 
 @dataclass
 class RateLimitPolicy:
-    """Limits used when ``enforce`` is on (Discord-like defaults).
-
-    When off, headers advertise a huge bucket so discord.py never pre-emptively sleeps in tests.
+    """Discord's documented limits, enforced by default: 5 messages / 5 s per channel,
+    50 requests / s per route bucket and globally (interaction callbacks and webhooks are
+    exempt from the global one). A test that wants none says so with ``UNLIMITED``; headers
+    then advertise a huge bucket so discord.py never pre-emptively sleeps.
     """
 
-    enforce: bool = False
+    enforce: bool = True
     message_limit: int = 5
     message_per: float = 5.0
     route_limit: int = 50
     route_per: float = 1.0
     global_limit: int = 50
     global_per: float = 1.0
+
+
+#: For a test that wants no limits (it says so by passing this).
+UNLIMITED = RateLimitPolicy(enforce=False)
 
 
 @dataclass
@@ -533,8 +539,10 @@ class FakeDiscord:
         interaction_token_ttl: float = 900.0,
         nonce_ttl: float = 300.0,
         require_allowed_mentions: bool = True,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        self._clock = clock
         self.application_flags = application_flags
         self.recommended_shards = recommended_shards
         self.heartbeat_interval = heartbeat_interval
@@ -1047,7 +1055,7 @@ class FakeDiscord:
         return window
 
     def _bucket_headers(self, template_key: str, bucket: str) -> dict[str, str]:
-        now = time.monotonic()
+        now = self._clock()
         window = self._window(template_key, bucket)
         window.roll(now)
         reset_after = window.reset_after(now)
@@ -1075,9 +1083,9 @@ class FakeDiscord:
                 injected=True,
             )
         if not self.rate_limits.enforce:
-            self._window(template_key, bucket).try_take(time.monotonic())
+            self._window(template_key, bucket).try_take(self._clock())
             return None
-        now = time.monotonic()
+        now = self._clock()
         if not exempt:
             global_window = self._windows.setdefault(
                 "<global>", _Window(self.rate_limits.global_limit, self.rate_limits.global_per)

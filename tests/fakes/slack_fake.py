@@ -46,6 +46,28 @@ DEFAULT_USER_ID = "U0HUMAN"
 DEFAULT_CHANNEL_ID = "C0NEWS"
 DEFAULT_DM_CHANNEL_ID = "D0HUMAN"
 
+#: Slack's Web API rate tiers: requests per minute per method and workspace, short bursts
+#: allowed (api.slack.com/apis/rate-limits). chat.postMessage is not tiered: about one
+#: message per second per channel (``POST_RATE_PER_SEC``, ``POST_BURST``).
+TIER_PER_MINUTE = {1: 1, 2: 20, 3: 50, 4: 100}
+METHOD_TIERS = {
+    "apps.connections.open": 1,
+    "chat.update": 3,
+    "conversations.info": 3,
+    "conversations.open": 3,
+    "conversations.history": 3,
+    "conversations.replies": 3,
+    "auth.test": 4,
+    "chat.postEphemeral": 4,
+    "chat.getPermalink": 4,
+    "users.info": 4,
+    "views.open": 4,
+}
+#: "A small amount of burst behaviour is tolerated" even in Tier 1 (a reconnect or two).
+TIER_MIN_BURST = 3
+POST_RATE_PER_SEC = 1.0
+POST_BURST = 3
+
 CHANNEL_ERRORS = ("channel_not_found", "not_in_channel", "is_archived")
 # Methods whose target conversation is the `channel` argument (so fail_channel applies).
 CHANNEL_METHODS = frozenset(
@@ -400,7 +422,9 @@ class FakeSlack:
 
     Point ``AsyncWebClient(base_url=fake.api_url, token=fake.bot_token)`` at it; Socket Mode
     clients find the websocket through ``apps.connections.open`` (needs ``fake.app_token``).
-    Pass `post_rate_per_sec` to enforce Slack's per-channel chat.postMessage limit.
+    Slack's limits are enforced by default, answered with 429 + ``Retry-After`` as Slack
+    does: each method's tier (``METHOD_TIERS``) and chat.postMessage's per-channel rate
+    (``post_rate_per_sec``, ``post_burst``). A test that wants none passes ``limits=False``.
     """
 
     def __init__(
@@ -412,8 +436,9 @@ class FakeSlack:
         bot_user_id: str = DEFAULT_BOT_USER_ID,
         bot_id: str = DEFAULT_BOT_ID,
         app_id: str = DEFAULT_APP_ID,
-        post_rate_per_sec: float | None = None,
-        post_burst: int = 3,
+        limits: bool = True,
+        post_rate_per_sec: float = POST_RATE_PER_SEC,
+        post_burst: int = POST_BURST,
         min_retry_after: int = 1,
         clock: Callable[[], float] = time.monotonic,
         auto_users: bool = True,
@@ -427,10 +452,15 @@ class FakeSlack:
         self.app_id = app_id
         self.auto_users = auto_users
         self.min_retry_after = min_retry_after
-        self.limiter = (
-            ChannelPostLimiter(post_rate_per_sec, post_burst, clock)
-            if post_rate_per_sec is not None
-            else None
+        self.limiter = ChannelPostLimiter(post_rate_per_sec, post_burst, clock) if limits else None
+        #: One token bucket per tier, keyed by method (a tier's budget is per method).
+        self.tier_limiters = (
+            {
+                tier: ChannelPostLimiter(n / 60.0, max(n, TIER_MIN_BURST), clock)
+                for tier, n in TIER_PER_MINUTE.items()
+            }
+            if limits
+            else {}
         )
         self._host = host
         self._runner: web.AppRunner | None = None
@@ -674,6 +704,9 @@ class FakeSlack:
         if handler is None:
             body = {"ok": False, "error": "unknown_method", "req_method": method}
             return _json_response(body, status=404)
+        tier = self.tier_limiters.get(METHOD_TIERS.get(method, 0))
+        if tier is not None and (wait := tier.try_acquire(method)) > 0:
+            return self._rate_limited(wait)
         try:
             self._check_channel(method, params)
             result = handler(params)
@@ -849,10 +882,13 @@ class FakeSlack:
         return {"channel": channel, "ts": message["ts"], "message": dict(message)}
 
     def _throttled(self, channel: str, wait: float) -> web.Response:
-        """Slack's Retry-After is whole seconds; the precise wait helps time-scaled benches."""
-        self.rate_limited_count += 1
         self.throttled_count += 1
         self.throttled_by_channel[channel] += 1
+        return self._rate_limited(wait)
+
+    def _rate_limited(self, wait: float) -> web.Response:
+        """Slack's Retry-After is whole seconds; the precise wait helps time-scaled benches."""
+        self.rate_limited_count += 1
         headers = {
             "Retry-After": str(max(self.min_retry_after, math.ceil(wait))),
             "X-Fake-Retry-After-Precise": f"{wait:.3f}",

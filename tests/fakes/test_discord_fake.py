@@ -12,7 +12,12 @@ import pytest_asyncio
 from discord import app_commands
 from discord.ext import commands
 
+from bot.delivery.pacing import Pacer
+from bot.platforms.base import Target
+from bot.platforms.discord import DiscordAdapter
+
 from .discord_fake import (
+    UNLIMITED,
     FakeDiscord,
     FakeGuild,
     RateLimitPolicy,
@@ -310,3 +315,57 @@ async def test_a_message_without_allowed_mentions_is_a_violation() -> None:
         await fake.close()
     assert fake.violations == [
         f"POST /channels/{guild.text_channel_id}/messages without allowed_mentions"]
+
+
+async def test_the_bots_discord_pacing_stays_inside_the_limits_discord_enforces() -> None:
+    """A client that never sleeps on rate-limit headers, paced only by the windows the
+    Discord adapter declares, never gets a 429 from Discord's default limits: twelve
+    messages to one channel, a thread, then one message to each of sixty channels."""
+    now = [0.0]
+    async with running_fake(clock=lambda: now[0]) as fake:
+        guild = fake.add_guild()
+        channels = [int(fake.add_channel(guild.id, f"c{i}")["id"]) for i in range(60)]
+        pacer = Pacer(DiscordAdapter.limits, monotonic=lambda: now[0])
+        plan = [Target(str(guild.text_channel_id))] * 12
+        thread = fake.add_channel(guild.id, "thread-like")["id"]  # a thread is a channel
+        plan += [Target(str(guild.text_channel_id), thread_id=str(thread))] * 6
+        plan += [Target(str(c)) for c in channels]
+        headers = {"Authorization": f"Bot {fake.token}"}
+        async with aiohttp.ClientSession(headers=headers) as http:
+            for target in plan:
+                now[0] += pacer.get_delay(target)
+                async with pacer.slot(target):
+                    channel = target.thread_id or target.channel_id
+                    url = f"{fake.api_base}/channels/{channel}/messages"
+                    body = {"content": "x", "allowed_mentions": {"parse": []}}
+                    async with http.post(url, json=body) as resp:
+                        assert resp.status == 200, await resp.text()
+                    now[0] += 0.01  # the round trip
+    assert fake.rate_limit_hits == []
+    assert len(fake.messages_in(guild.text_channel_id)) == 12
+    assert len(fake.messages_in(int(thread))) == 6
+
+
+@pytest.mark.parametrize("policy", [None, UNLIMITED])
+async def test_default_fake_answers_the_sixth_message_in_five_seconds_with_a_429(
+        policy: RateLimitPolicy | None) -> None:
+    now = [50.0]
+    async with running_fake(clock=lambda: now[0], rate_limits=policy) as fake:
+        guild = fake.add_guild()
+        url = f"{fake.api_base}/channels/{guild.text_channel_id}/messages"
+        body = {"content": "x", "allowed_mentions": {"parse": []}}
+        statuses = []
+        async with aiohttp.ClientSession(headers={"Authorization": f"Bot {fake.token}"}) as http:
+            for _ in range(6):
+                now[0] += 0.5
+                async with http.post(url, json=body) as resp:
+                    statuses.append(resp.status)
+                    answer, headers = await resp.json(), resp.headers
+    if policy is UNLIMITED:
+        assert statuses == [200] * 6 and fake.rate_limit_hits == []
+        return
+    assert statuses == [200] * 5 + [429]
+    assert answer == {"message": "You are being rate limited.", "retry_after": 2.5,
+                      "global": False}
+    assert headers["Retry-After"] == "3" and headers["X-RateLimit-Scope"] == "user"
+    assert headers["X-RateLimit-Limit"] == "5" and headers["X-RateLimit-Remaining"] == "0"

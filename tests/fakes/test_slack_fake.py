@@ -269,6 +269,44 @@ async def test_enforced_post_rate_is_per_channel_with_burst() -> None:
     assert [p["text"] for p in fake.posted("C1")] == ["burst", "burst", "after refill"]
 
 
+async def test_methods_are_limited_by_their_tier_by_default() -> None:
+    now = [100.0]
+    async with FakeSlack(clock=lambda: now[0]) as fake:
+        client = web_client(fake)
+        for _ in range(50):  # Tier 3: 50 a minute, all at once allowed
+            await client.conversations_info(channel="C1")
+        with pytest.raises(SlackApiError) as info:
+            await client.conversations_info(channel="C1")
+        await client.users_info(user="U1")  # another method has its own budget
+        now[0] += 60 / 50
+        await client.conversations_info(channel="C1")
+
+    assert info.value.response.status_code == 429
+    assert info.value.response["error"] == "ratelimited"
+    assert info.value.response.headers["Retry-After"] == "2"
+    assert fake.rate_limited_count == 1 and fake.throttled_count == 0
+
+
+async def test_default_post_rate_is_about_one_a_second_per_channel() -> None:
+    now = [100.0]
+    async with FakeSlack(clock=lambda: now[0]) as fake:
+        client = web_client(fake)
+        for _ in range(3):
+            await client.chat_postMessage(channel="C1", text="burst")
+        with pytest.raises(SlackApiError):
+            await client.chat_postMessage(channel="C1", text="too fast")
+    assert fake.throttled_by_channel == {"C1": 1}
+
+
+async def test_limits_off_when_a_test_says_so() -> None:
+    async with FakeSlack(limits=False) as fake:
+        client = web_client(fake)
+        for _ in range(60):
+            await client.conversations_info(channel="C1")
+            await client.chat_postMessage(channel="C1", text="no limit")
+    assert fake.rate_limited_count == 0 and len(fake.posted("C1")) == 60
+
+
 # --------------------------------------------------------------- history and other methods
 
 

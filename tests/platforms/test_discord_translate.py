@@ -80,6 +80,10 @@ def test_manage_channels_or_the_manager_role_may_subscribe() -> None:
     assert "Manage Channels" in plain.manager_hint
     assert all(r is not None and r.can_manage for r in (manager, admin, by_id, by_name))
     assert by_id is not None and "`77`" in by_id.manager_hint
+    # A manager role is configured, but this member has other roles only.
+    other = interaction_request(slash("subscribe", roles=["78"]), manager_role="77",
+                                role_names=["members"])
+    assert other is not None and not other.can_manage
 
 
 def test_dm_interaction_and_thread_interaction() -> None:

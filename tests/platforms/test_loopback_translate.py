@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
+from bot.model import QAReply, Sentence
 from bot.platforms.loopback.adapter import to_platform_error, to_request
+from bot.platforms.text import render_part
 
 
 def test_rate_limit_is_transient_with_retry_after() -> None:
@@ -30,3 +34,10 @@ def test_typed_lines_become_requests() -> None:
                            "dm": True}, lang="en")
     assert (question.command, question.text, question.is_dm, question.kind) == (
         "ask", "what was agreed?", True, "dm")
+
+
+def test_plain_text_cites_each_sentence_with_its_numbers() -> None:
+    reply = QAReply("What was agreed?", (Sentence("A swap.", (1,)), Sentence("A truce.", (2, 3)),
+                                         Sentence("Talks go on.")), "en")
+    assert render_part(reply, ZoneInfo("UTC")) == (
+        "❓ What was agreed?\nA swap.[1] A truce.[2][3] Talks go on.")

@@ -28,7 +28,7 @@ from bot.model import (
 )
 from bot.platforms.slack.adapter import BOT_EVENTS, BOT_SCOPES, COMMAND
 from bot.platforms.slack.errors import platform_error
-from bot.platforms.slack.render import escape, render, to_mrkdwn
+from bot.platforms.slack.render import escape, link, render, to_mrkdwn, truncate
 from bot.platforms.slack.translate import (
     from_app_mention,
     from_feedback_action,
@@ -273,6 +273,17 @@ def test_reply_markdown_subset_becomes_mrkdwn_and_a_link_stays_text() -> None:
     assert message.blocks[0]["text"]["text"] == (
         "*Subscribed* see [docs](https://a.example/?q=1&amp;r=2) `x`")
     assert to_mrkdwn("[x](javascript:alert(1))") == "[x](javascript:alert(1))"
+
+
+def test_a_pipe_in_a_url_cannot_end_the_link_early() -> None:
+    assert link("https://a.example/x|<!here>", "t") == "<https://a.example/x%7C&lt;!here&gt;|t>"
+    assert to_mrkdwn("[t](https://a.example/x|y)") == "<https://a.example/x%7Cy|t>"
+
+
+def test_truncate_keeps_the_limit_and_cuts_before_the_ellipsis() -> None:
+    assert truncate("abcde", 5) == "abcde"
+    assert truncate("abcdefgh", 5) == "abcd…"
+    assert truncate("  abc   defghij", 9) == "  abc…"
 
 
 def test_escape_ampersand_first() -> None:

@@ -203,3 +203,31 @@ def test_digest_jobs_follow_subscriptions() -> None:
     assert "hour='9'" in str(job.trigger) and "minute='15'" in str(job.trigger)
     sync_digest_jobs(scheduler, {}, run=run, grace_seconds=1)
     assert scheduler.get_jobs() == []
+
+
+@pytest.mark.parametrize("saturday", [datetime(2026, 3, 7), datetime(2027, 3, 13)])
+@pytest.mark.parametrize("late", [timedelta(seconds=30), timedelta(hours=5)])
+async def test_evening_digests_on_consecutive_days_are_keyed_by_local_date(
+        sessions: SessionFactory, saturday: datetime, late: timedelta) -> None:
+    """New York at 19:30 is past midnight UTC in winter and before it in summer: across the
+    spring change, Saturday's (EST) and Sunday's (EDT) digests fall on one UTC date. Each
+    is keyed by its own local date, so Sunday's is posted too."""
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(NY)
+    sat = saturday.replace(hour=19, minute=30, tzinfo=zone)
+    sun = (saturday + timedelta(days=1)).replace(hour=19, minute=30, tzinfo=zone)
+    assert sat.astimezone(UTC).date() == sun.astimezone(UTC).date()
+    async with sessions() as session, session.begin():
+        session.add(subscription(at="19:30"))
+        await add_story(session, sat - timedelta(hours=2), "Envoys meet")
+    for fire in (sat, sun):
+        if fire is sun:
+            async with sessions() as session, session.begin():
+                await add_story(session, sun - timedelta(hours=2), "Truce extended")
+        async with sessions() as session, session.begin():
+            assert await run_due_digests(session, now=fire + late, grace=GRACE) > 0
+    async with sessions() as session:
+        roots = [r.key for r in await rows(session) if r.parent_key is None]
+    days = [sat.date().isoformat(), sun.date().isoformat()]
+    assert [k.split(":")[3] for k in roots] == days

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from bot.errors import FeedError
-from bot.news.dedup import SCHEME, NearDuplicates, append_signature, shingles
+from bot.news.dedup import (
+    NUM_PERM,
+    SCHEME,
+    THRESHOLD,
+    NearDuplicates,
+    append_signature,
+    shingles,
+)
 from bot.news.guard import check_url, is_public_address
 from bot.news.pipeline import backoff_delay
-from bot.news.stories import feature_similarity, get_features, is_update_title
+from bot.news.stories import StoryIndex, feature_similarity, get_features, is_update_title
 from bot.news.topic import compile_expression
 
 
@@ -71,14 +78,15 @@ def test_shingles_and_near_duplicates() -> None:
 
 
 def test_near_duplicates_agree_with_datasketch_lsh_across_many_signatures() -> None:
-    """The compact index returns what datasketch's MinHashLSH query, ranked by Jaccard,
-    returns, also once thousands of signatures were merged out of its buffer."""
+    """The compact index returns what datasketch's MinHashLSH at the module's threshold,
+    ranked by Jaccard, returns, also once thousands of signatures were merged out of its
+    buffer."""
     from datasketch import MinHash, MinHashLSH
 
     rng = random.Random(3)
     words = [f"w{i}" for i in range(300)]
     reports = [[rng.choice(words) for _ in range(50)] for _ in range(400)]
-    near, lsh, sigs = NearDuplicates(), MinHashLSH(threshold=0.5, num_perm=128), {}
+    near, lsh, sigs = NearDuplicates(), MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM), {}
     matched = 0
     for i in range(2500):
         text = list(reports[rng.randrange(len(reports))])
@@ -94,6 +102,19 @@ def test_near_duplicates_agree_with_datasketch_lsh_across_many_signatures() -> N
         lsh.insert((i, 0), sig)
         sigs[(i, 0)] = sig
     assert matched > 100
+
+
+def test_the_threshold_decides_how_different_a_copy_may_be() -> None:
+    """The index's banding follows its threshold: a copy with every 15th word changed
+    (Jaccard about 0.66) is a near-duplicate at 0.5, not at a strict 0.9."""
+    text = " ".join(f"word{i}" for i in range(200))
+    edited = " ".join(f"word{i}" if i % 15 else f"new{i}" for i in range(200))
+    found = {}
+    for threshold in (0.5, 0.9):
+        near = NearDuplicates(threshold=threshold)
+        near.add(1, near.get_signature(text, "en"))
+        found[threshold] = near.get_match(near.get_signature(edited, "en")) is not None
+    assert found == {0.5: True, 0.9: False}
 
 
 def test_story_features_cross_languages() -> None:
@@ -140,3 +161,21 @@ def test_fingerprints_are_computed_for_on_topic_entries_and_match_the_store_side
     near = NearDuplicates()
     near.add_many([(5, near.to_bytes(fp.values()))])
     assert near.get_match(fp.values()) == (5, 1.0)
+
+
+@pytest.mark.parametrize("first", [datetime(2025, 3, 11, 9, tzinfo=UTC),
+                                   datetime(2026, 11, 30, 22, tzinfo=UTC)])
+@pytest.mark.parametrize("apart", [timedelta(days=5), timedelta(days=9)])
+def test_reports_days_apart_stay_separate_stories(first: datetime, apart: timedelta) -> None:
+    """The same people, place and figure days later are another development (a second
+    round of talks), not more reports of the first; hours later they are the same one."""
+    text = ("Rubio and Lavrov met in Riyadh with embassy staff and discussed sanctions and "
+            "an exchange of 1,200 prisoners.")
+    features = get_features(text)
+    index = StoryIndex()
+    index.create(1, first)
+    index.add(1, features, first)
+    same = index.find(features, first + timedelta(hours=10))
+    assert same is not None and same.key == 1
+    assert index.find(features, first + apart) is None
+    assert index.find(features, first - apart) is None

@@ -142,6 +142,31 @@ async def test_claim_of_a_killed_worker_is_recovered_without_duplicate(
     assert_threaded(fake)
 
 
+async def test_released_claim_of_a_started_send_is_looked_up_not_posted_again(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
+        clock: FakeClock) -> None:
+    """A worker began a send (the platform took it) but never wrote "sent", then gave its
+    claim back (shutdown, or a failure ahead in the queue): the next claimant must find the
+    message by its key, not post it a second time."""
+    keys = await enqueue_update(sessions, replies=1)
+    async with sessions() as session, session.begin():
+        await outbox.claim(session, worker="w0", platforms=["loopback"], now=NOW)
+        await session.execute(update(Delivery).where(Delivery.key == keys[0])
+                              .values(send_started_at=NOW, attempts=1))
+    await adapter.send(Target("C1"), UpdatePost(1, "x", (), (), NOW, "en"), key=keys[0])
+    async with sessions() as session, session.begin():
+        await outbox.release(session, "w0")
+    async with sessions() as session:
+        row = await session.scalar(select(Delivery).where(Delivery.key == keys[0]))
+        assert row is not None and row.status == "pending" and row.send_started_at is not None
+    s = sender(sessions, adapter, clock)
+    await s.send_due()
+    await s.send_due()
+    assert [m["key"] for m in fake.messages] == keys
+    assert fake.stats["history_lookups"] == 1
+    assert_threaded(fake)
+
+
 async def test_permanent_failure_pauses_subscription_and_tells_once(
         sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
         clock: FakeClock) -> None:
