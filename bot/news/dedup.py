@@ -1,4 +1,4 @@
-"""Near-duplicate detection: MinHash LSH over shingles (datasketch).
+"""Near-duplicate detection: MinHash LSH over shingles (datasketch's scheme, numpy only).
 
 Word 3-grams for English and character 5-grams for Japanese; a Jaccard threshold of 0.5
 catches syndicated copies with light edits and keeps distinct reports of the same event
@@ -15,8 +15,8 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
+from bot.news.minhash import lsh_params, min_hashes, permutations
 from bot.text.sentences import normalise
 
 NUM_PERM = 128
@@ -51,18 +51,13 @@ def shingles(text: str, lang: str) -> set[bytes]:
 def _permutations(num_perm: int) -> Any:
     """datasketch's permutations for the default seed: the same in every process, so
     signatures computed in parse workers match the stored ones."""
-    return MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME).permutations
+    return permutations(num_perm)
 
 
 def signature(text: str, lang: str, *, num_perm: int = NUM_PERM) -> np.ndarray:
     """The MinHash values of the text's shingles: 32-bit (the affine32 scheme), stored
     as 64-bit values (``to_bytes``) like every signature before them."""
-    sig = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME,
-                  permutations=_permutations(num_perm))
-    grams = shingles(text, lang)
-    if grams:
-        sig.update_batch(list(grams))
-    return np.asarray(sig.hashvalues, dtype=np.uint32)
+    return min_hashes(map(_hash, shingles(text, lang)), _permutations(num_perm))
 
 
 #: Band digests wait in a small unsorted buffer before being merged into the sorted array.
@@ -88,8 +83,7 @@ class NearDuplicates:
         if (threshold, num_perm) == (THRESHOLD, NUM_PERM):
             self._bands, self._rows = LSH_PARAMS
         else:
-            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-            self._bands, self._rows = lsh.b, lsh.r
+            self._bands, self._rows = lsh_params(threshold, num_perm)
         self._mix = np.random.default_rng(0x5EED).integers(
             1, 2**63, size=self._rows, dtype=np.uint64) | np.uint64(1)
         self._keys: list[tuple[Hashable, int]] = []
