@@ -70,5 +70,8 @@ def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAda
         adapters += discord_adapters(settings, options)
         adapters += loopback_adapters(settings, options)
     if not adapters:
-        adapters.append(ConsoleAdapter(zone=settings.zone))
+        from handlers import default_registry
+
+        adapters.append(ConsoleAdapter(zone=settings.zone, commands=default_registry().names,
+                                       history=settings.data_dir / "console-history"))
     return adapters
