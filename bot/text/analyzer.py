@@ -3,7 +3,7 @@
 Japanese goes through fugashi (MeCab) with the IPAdic dictionary (``bench/tokenizers.py``
 compares it with SudachiPy). IPAdic replaced unidic-lite, which took 249 MB of a 535 MB
 install (IPAdic: 51 MB); ``bench/quality.py`` scores the labelled questions the same with
-either but for fact recall, 0.828 instead of 0.844 (one fact).
+either but for fact recall, 0.828 instead of 0.844.
 Text is NFKC-normalised and case-folded before analysis, so tokens are for matching only:
 citations are always cut from the original text (``bot.text.sentences``), never from tokens.
 """
