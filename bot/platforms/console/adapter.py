@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from bot.model import Part, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
-from bot.platforms.console import terminal
 from bot.platforms.text import render_result
 
 log = logging.getLogger(__name__)
@@ -98,6 +97,8 @@ class ConsoleAdapter(PlatformAdapter):
 
     def _print(self, text: str, *, threaded: bool) -> None:
         if self.interactive:
+            from bot.platforms.console import terminal  # rich markdown: only on a terminal
+
             # sys.stdout, not self.out: while the prompt runs it is the proxy that prints
             # above the line being typed.
             width = shutil.get_terminal_size().columns
@@ -139,6 +140,8 @@ class ConsoleAdapter(PlatformAdapter):
         try:
             await run_prompt(self.handle_line, commands=self.commands, history=self.history,
                              show=lambda text: print(text, file=sys.stdout, flush=True))
+        except Exception:
+            log.exception("console prompt failed; the session ends")
         finally:
             self._closed.set()
 
