@@ -20,7 +20,8 @@ def test_ask_json_answers_with_citations_its_markers_refer_to(
         demo_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     question = "黒海での合意の発効について、ロシアはどの銀行への制裁解除を求めた?"
     out = ask_json(capsys, demo_dir / "demo.db", question, "--lang", "ja")
-    assert set(out) == {"answerable", "answer", "citations"}
+    assert set(out) == {"status", "answerable", "answer", "citations"}
+    assert out["status"] == "answered"
     assert out["answerable"] is True
     citations = out["citations"]
     assert isinstance(citations, list) and citations

@@ -31,6 +31,7 @@ def test_unsupported_or_malformed_urls_are_config_errors() -> None:
 
 
 async def test_migrations_create_the_schema_once_and_times_stay_utc(tmp_path: Path) -> None:
+    (tmp_path / "nested" / "dir").mkdir(parents=True)  # a missing folder is an error now
     url = f"sqlite:///{tmp_path / 'nested' / 'dir' / 'bot.db'}"
     when = datetime(2025, 3, 18, 15, 0, tzinfo=UTC)
     async with open_store(url) as (engine, sessions):
