@@ -7,7 +7,9 @@ that arrive while the user types are printed above the prompt (``patch_stdout``)
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -66,6 +68,22 @@ def open_history(path: Path | None) -> History:
     return FileHistory(str(path))
 
 
+@contextlib.contextmanager
+def logs_above_prompt() -> Iterator[None]:
+    """Log lines (``-v``) on the terminal go through the patched stderr too, so they land
+    above the prompt instead of through the line being typed (``2>file`` is left alone)."""
+    on_terminal = sys.__stderr__ is not None and sys.__stderr__.isatty()
+    handlers = [h for h in logging.getLogger().handlers if on_terminal
+                and isinstance(h, logging.StreamHandler) and h.stream is sys.__stderr__]
+    for handler in handlers:
+        handler.setStream(sys.stderr)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.setStream(sys.__stderr__)
+
+
 async def run_prompt(handle_line: Callable[[str], Awaitable[None]], *,
                      commands: Sequence[str], history: Path | None,
                      show: Callable[[str], None]) -> None:
@@ -76,7 +94,7 @@ async def run_prompt(handle_line: Callable[[str], Awaitable[None]], *,
     session: PromptSession[str] = PromptSession(
         completer=CommandCompleter(commands), complete_while_typing=False,
         history=open_history(history), key_bindings=quit_keys())
-    with patch_stdout(raw=True):  # raw: keep rich's colours in what is printed above
+    with patch_stdout(raw=True), logs_above_prompt():  # raw: keep rich's colours
         show(HINT)
         while True:
             try:
