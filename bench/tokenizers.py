@@ -1,4 +1,4 @@
-"""Japanese analysers on our demo data: fugashi + unidic-lite vs SudachiPy + sudachidict-core.
+"""Japanese analysers on our demo data: fugashi + IPAdic vs SudachiPy + sudachidict-core.
 
     python bench/tokenizers.py
 
@@ -28,7 +28,7 @@ from bench.demo_store import demo_app  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import evaluate, load_questions, system_asker  # noqa: E402
 from bot.store.models import Article  # noqa: E402
-from bot.text.analyzer import Analyzer  # noqa: E402
+from bot.text.analyzer import Analyzer, fugashi_tagger  # noqa: E402
 from bot.text.sentences import split_sentences  # noqa: E402
 
 QA = ROOT / "tests" / "data" / "qa_labelled.json"
@@ -36,10 +36,9 @@ REPEAT = 20
 
 
 def raw_analysers() -> dict[str, Any]:
-    import fugashi
     from sudachipy import Dictionary, SplitMode
 
-    tagger = fugashi.Tagger()
+    tagger = fugashi_tagger()
     sudachi = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
     return {"fugashi": lambda s: [w.surface for w in tagger(s)],
             "sudachi": lambda s: [m.surface() for m in sudachi.tokenize(s)]}
@@ -90,7 +89,7 @@ async def main() -> dict[str, dict[str, float]]:
                              "hit@1": figures["hit@1"], "fact_recall": figures["fact_recall"],
                              "no_source_recall": figures["no_source_recall"]}
     print(f"{len(sentences)} Japanese demo sentences x {REPEAT}\n")
-    print(f"{'':26}{'fugashi+unidic-lite':>22}{'sudachipy+core':>18}")
+    print(f"{'':26}{'fugashi+ipadic':>22}{'sudachipy+core':>18}")
     for key in out["fugashi"]:
         print(f"{key:26}{out['fugashi'][key]:>22}{out['sudachi'][key]:>18}")
     print(json.dumps({"bench": "tokenizers", **out}))

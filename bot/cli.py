@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -181,6 +182,9 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         if console_only:
             await app.ensure_subscription("console", "console")
         await app.serve(until_platforms_close=console_only)
+        # The process ends next: spare the interpreter's shutdown collections a walk over
+        # every object (seconds on a busy machine), so quitting the console is immediate.
+        gc.freeze()
     return 0
 
 

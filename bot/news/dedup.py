@@ -1,4 +1,4 @@
-"""Near-duplicate detection: MinHash LSH over shingles (datasketch).
+"""Near-duplicate detection: MinHash LSH over shingles (datasketch's scheme, numpy only).
 
 Word 3-grams for English and character 5-grams for Japanese; a Jaccard threshold of 0.5
 catches syndicated copies with light edits and keeps distinct reports of the same event
@@ -15,8 +15,8 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
+from bot.news.minhash import lsh_params, min_hashes, permutations
 from bot.text.sentences import normalise
 
 NUM_PERM = 128
@@ -47,30 +47,16 @@ def shingles(text: str, lang: str) -> set[bytes]:
 
 
 @functools.cache
-def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) that datasketch finds optimal for ``threshold``: derived, never
-    hard-coded, so retuning the threshold retunes the index. Cached because finding them
-    integrates numerically."""
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    return lsh.b, lsh.r
-
-
-@functools.cache
 def _permutations(num_perm: int) -> Any:
     """datasketch's permutations for the default seed: the same in every process, so
     signatures computed in parse workers match the stored ones."""
-    return MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME).permutations
+    return permutations(num_perm)
 
 
 def signature(text: str, lang: str, *, num_perm: int = NUM_PERM) -> np.ndarray:
     """The MinHash values of the text's shingles: 32-bit (the affine32 scheme), stored
     as 64-bit values (``to_bytes``) like every signature before them."""
-    sig = MinHash(num_perm=num_perm, hashfunc=_hash, scheme=SCHEME,
-                  permutations=_permutations(num_perm))
-    grams = shingles(text, lang)
-    if grams:
-        sig.update_batch(list(grams))
-    return np.asarray(sig.hashvalues, dtype=np.uint32)
+    return min_hashes(map(_hash, shingles(text, lang)), _permutations(num_perm))
 
 
 #: Band digests wait in a small unsorted buffer before being merged into the sorted array.

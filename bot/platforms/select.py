@@ -9,6 +9,7 @@ from bot.errors import ConfigError
 from bot.platforms.base import PlatformAdapter, Shards
 from bot.platforms.console import ConsoleAdapter
 from config.settings import Settings
+from handlers import default_registry
 
 
 @dataclass(frozen=True)
@@ -71,5 +72,6 @@ def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAda
         adapters += discord_adapters(settings, options)
         adapters += loopback_adapters(settings, options)
     if not adapters:
-        adapters.append(ConsoleAdapter(zone=settings.zone))
+        adapters.append(ConsoleAdapter(zone=settings.zone, commands=default_registry().names,
+                                       history=settings.data_dir / "console-history"))
     return adapters

@@ -66,6 +66,7 @@ def test_ask_json_cites_stored_articles(cli_env: dict[str, str], tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
     assert set(answer) == {"status", "answerable", "answer", "citations"}
+    assert answer["status"] == "answered"
     assert answer["answerable"] is True
     assert answer["citations"], answer
     numbers = {c["n"] for c in answer["citations"]}

@@ -1,8 +1,9 @@
 """Console adapter: commands typed at stdin, posts and threads printed to stdout.
 
 Thread replies are printed indented under their parent so the Q&A commentary reads as a
-thread. When stdin is not a terminal every line is processed and the adapter reports it is
-closed at end of input, so scripted runs finish.
+thread. On a terminal (stdin and stdout both) the user gets a prompt with history and
+completion, and messages are rendered by rich. Otherwise every line is processed as plain
+text and the adapter reports it is closed at end of input, so scripted runs finish.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import asyncio
 import itertools
 import logging
 import os
+import shutil
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -30,11 +34,21 @@ class ConsoleAdapter(PlatformAdapter):
     name = "console"
 
     def __init__(self, *, zone: ZoneInfo, stdin: TextIO | None = None,
-                 out: TextIO | None = None) -> None:
+                 out: TextIO | None = None, commands: Sequence[str] = (),
+                 history: Path | None = None, interactive: bool | None = None) -> None:
+        """Args:
+            commands: the command names the prompt completes (from the registry).
+            history: the prompt's history file.
+            interactive: prompt and rich rendering; default: stdin and stdout are terminals.
+        """
         super().__init__()
         self.zone = zone
         self.stdin = stdin or sys.stdin
         self.out = out or sys.stdout
+        self.commands = tuple(commands)
+        self.history = history
+        self.interactive = (self.stdin.isatty() and self.out.isatty()
+                            if interactive is None else interactive)
         self._ids = itertools.count(1)
         self._closed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
@@ -45,7 +59,8 @@ class ConsoleAdapter(PlatformAdapter):
         """Nothing to connect; input is read from ``on_ready`` so start-up posts come first."""
 
     async def on_ready(self) -> None:
-        self._reader = asyncio.create_task(self._read_loop(), name="console-stdin")
+        reader = self._prompt_loop() if self.interactive else self._read_loop()
+        self._reader = asyncio.create_task(reader, name="console-stdin")
 
     async def stop(self) -> None:
         if self._reader is not None:
@@ -81,6 +96,15 @@ class ConsoleAdapter(PlatformAdapter):
         return f"#{thread_id or message_id}"
 
     def _print(self, text: str, *, threaded: bool) -> None:
+        if self.interactive:
+            from bot.platforms.console import terminal  # rich markdown: only on a terminal
+
+            # sys.stdout, not self.out: while the prompt runs it is the proxy that prints
+            # above the line being typed.
+            width = shutil.get_terminal_size().columns
+            print(terminal.render(text, threaded=threaded, channel=CHANNEL, width=width),
+                  file=sys.stdout, flush=True)
+            return
         if threaded:
             body = "\n".join(THREAD_BAR + line for line in text.splitlines())
         else:
@@ -110,10 +134,22 @@ class ConsoleAdapter(PlatformAdapter):
         finally:
             self._closed.set()
 
+    async def _prompt_loop(self) -> None:
+        from bot.platforms.console.repl import run_prompt
+
+        try:
+            await run_prompt(self.handle_line, commands=self.commands, history=self.history,
+                             show=lambda text: print(text, file=sys.stdout, flush=True))
+        except Exception:
+            log.exception("console prompt failed; the session ends")
+        finally:
+            self._closed.set()
+
     async def handle_line(self, line: str) -> None:
         """Run one typed line: ``/command args``, or a bare question (treated as ``ask``)."""
         request = to_request(line)
-        self._echo(line)
+        if not self.interactive:  # a prompt already shows what was typed
+            self._echo(line)
         if self.on_request is None:
             return
         result = await self.on_request(request)
