@@ -46,6 +46,7 @@ from bot.schedule import (
     build_scheduler,
     sync_digest_jobs,
 )
+from bot.since.visits import record_visit
 from bot.store.db import open_store, sqlite_url
 from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
@@ -167,7 +168,18 @@ class BotApp:
             return await dispatch(self.registry, req, self.deps)
         finally:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
+            await self._record_visit(req)
             self.sender.poke()
+
+    async def _record_visit(self, req: Request) -> None:
+        """Remember the asker was here (after the handler, so `since my last visit` reads the
+        visit before this one). A failure is logged; the reply still goes out."""
+        try:
+            async with self.deps.sessions() as session, session.begin():
+                await record_visit(session, req, self.clock.now())
+        except Exception:
+            log.exception("recording a visit failed (platform=%s request=%s)", req.platform,
+                          req.request_id)
 
     async def owns_thread(self, platform: str, channel_id: str, thread_id: str) -> bool:
         """Whether ``thread_id`` is one of the bot's update threads in that channel."""

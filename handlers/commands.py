@@ -1,4 +1,4 @@
-"""The chat commands: ask, latest, timeline, sources, subscribe, unsubscribe, help."""
+"""The chat commands: ask, latest, since, timeline, sources, subscribe, unsubscribe, help."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feedback import feedback
 from handlers.feeds import add_feed
+from handlers.since import since
 from handlers.subscriptions import subscribe, unsubscribe
 
 
@@ -133,6 +134,7 @@ HELP_EN = """🕊 **ceasefire-bot** follows the Russia–Ukraine ceasefire talks
 news.
 `ask <question>` answer with a cited summary (or mention me, DM me, or reply in an update's thread)
 `latest` the newest briefing
+`since <time>` what changed since then (`since yesterday`, `since Monday`, `since my last visit`)
 `timeline` the talks so far, one line per development
 `sources` the feeds followed and their health (`sources add URL` follows another)
 `subscribe [realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]` post updates here
@@ -151,6 +153,7 @@ def _d(en: str, ja: str) -> dict[str, str]:
 COMMANDS: Mapping[str, tuple[Handler, dict[str, str]]] = {
     "ask": (ask, _d("Answer a question with a cited summary", "出典付きの要約で質問に答えます")),
     "latest": (latest, _d("The newest briefing", "最新のまとめ")),
+    "since": (since, _d("What changed since a time", "指定した時以降の変化")),
     "timeline": (timeline, _d("The talks so far", "これまでの経緯")),
     "sources": (sources, _d("Feeds followed and their health", "フィードと稼働状況")),
     "subscribe": (subscribe, _d("Post updates in this channel", "このチャンネルに更新を投稿")),
