@@ -133,6 +133,8 @@ class BotApp:
                     self.resolver or aiohttp.DefaultResolver(),
                     allow_hosts=self.settings.fetch.allow_hosts)))
             self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
+            if self._deps.pictures is not None:
+                self._stack.callback(self._deps.pictures.close)
             scale = self.settings.scale
             self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
                                         timeout=scale.leader_check_seconds)

@@ -10,6 +10,7 @@ from bot.answer.engine import Engine
 from bot.clock import Clock, SystemClock
 from bot.news.topic import Topic
 from bot.store.db import SessionFactory
+from bot.timeline.cache import TimelinePictures
 from config.settings import Settings
 
 
@@ -24,7 +25,12 @@ class Deps:
     #: Session for user-added feeds: its resolver refuses private addresses (SSRF guard).
     guarded_http: aiohttp.ClientSession | None = None
 
+    #: Timeline pictures, cached on disk under the data directory (built in __post_init__).
+    pictures: TimelinePictures | None = None
+
     def __post_init__(self) -> None:
+        if self.pictures is None:
+            self.pictures = TimelinePictures(self.settings.data_dir / "cache" / "timeline")
         self.topic = Topic(self.settings.topic.include, self.settings.topic.exclude)
         self.topic.check()
 

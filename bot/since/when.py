@@ -34,6 +34,7 @@ _JA_MONTH_DAY = re.compile(r"(?<![年\d])(\d{1,2})月(\d{1,2})日")
 #: "last 30 days" / "過去30日" mean "30 days ago".
 _LAST_N = re.compile(r"^(?:the\s+)?(?:last|past)\s+(\d+)\s+(hour|day|week|month)s?$")
 _JA_LAST_N = re.compile(r"^(?:過去|直近|ここ)(\d+)(時間|日|週間|か月|ヶ月)(?:間)?$")
+_RELATIVE = re.compile(r"\bago\b|^(?:the\s+)?(?:last|past)\s+\d|前$|^(?:過去|直近|ここ)\d")
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
 
@@ -44,6 +45,8 @@ class Since:
 
     start: datetime | None = None
     last_visit: bool = False
+    #: How much the words named: "day", "week", "month", "year" or "time" (dateparser's).
+    period: str = "time"
 
 
 def usage(lang: str) -> str:
@@ -79,16 +82,44 @@ def parse_since(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") -
     if data is None or data.date_obj is None:
         raise UserFacingError(_unreadable(text, lang))
     found = data.date_obj
-    if data.period in ("day", "week", "month", "year") and not _CLOCK_UNITS.search(phrase):
+    # "2 months ago" is a point in time (its day), not the month it falls in.
+    period = "day" if _RELATIVE.search(phrase) else data.period or "time"
+    if period in ("day", "week", "month", "year") and not _CLOCK_UNITS.search(phrase):
         found = datetime.combine(found.date(), time())
-        if data.period == "month":
+        if period == "month":
             found = found.replace(day=1)
-        elif data.period == "year":
+        elif period == "year":
             found = found.replace(month=1, day=1)
     start = found.replace(tzinfo=zone)
     if start > now:
         raise UserFacingError(_future(text, lang))
-    return Since(start=start)
+    return Since(start=start, period=period)
+
+
+def parse_range(text: str, *, now: datetime, zone: ZoneInfo,
+                lang: str = "en") -> tuple[datetime | None, datetime | None]:
+    """The ``[start, end)`` a `timeline` range names: a month or year is that whole month
+    or year (`timeline 3月`), anything else runs from then until now (`last 30 days`).
+    ``(None, None)`` for no range.
+
+    Raises:
+        UserFacingError: the range is unreadable or in the future, with examples.
+    """
+    if not text.strip():
+        return None, None
+    try:
+        asked = parse_since(text, now=now, zone=zone, lang=lang)
+    except UserFacingError:
+        asked = Since()
+    if asked.start is None:  # unreadable, or "my last visit", which is not a range
+        raise UserFacingError(_unreadable_range(text, lang))
+    start = asked.start
+    if asked.period == "month":
+        return start, start.replace(year=start.year + start.month // 12,
+                                    month=start.month % 12 + 1)
+    if asked.period == "year":
+        return start, start.replace(year=start.year + 1)
+    return start, None
 
 
 def _candidates(phrase: str) -> list[str]:
@@ -113,6 +144,14 @@ def _unreadable(text: str, lang: str) -> str:
     if lang == "ja":
         return f"「{text}」を日時として読めませんでした。{usage(lang)}"
     return f"I could not read `{text}` as a time. {usage(lang)}"
+
+
+def _unreadable_range(text: str, lang: str) -> str:
+    if lang == "ja":
+        return (f"「{text}」を期間として読めませんでした。例: `timeline 3月`, "
+                "`timeline 過去30日`, `timeline 2025`")
+    return (f"I could not read `{text}` as a range. Try `timeline March`, "
+            "`timeline last 30 days` or `timeline 2025`.")
 
 
 def _future(text: str, lang: str) -> str:
