@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from dateparser.date import DateDataParser
-
 from bot.errors import UserFacingError
 from bot.text.sentences import normalise
 
@@ -67,6 +65,9 @@ def parse_since(text: str, *, now: datetime, zone: ZoneInfo, lang: str = "en") -
         raise UserFacingError(usage(lang))
     if any(words in phrase for words in LAST_VISIT):
         return Since(last_visit=True)
+    # Imported on first use: dateparser's language data takes a while to load.
+    from dateparser.date import DateDataParser
+
     local_now = now.astimezone(zone)
     parser = DateDataParser(languages=["en", "ja"], settings={
         "RELATIVE_BASE": local_now.replace(tzinfo=None),

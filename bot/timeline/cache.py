@@ -13,7 +13,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bot.timeline.data import TimelineData
-from bot.timeline.picture import render_png
+
+
+def _draw(data: TimelineData) -> bytes:
+    """Render in the worker thread; matplotlib is imported there, on first use, so starting
+    the bot (or the CLI) does not pay for it."""
+    from bot.timeline.picture import render_png
+
+    return render_png(data)
 
 
 class TimelinePictures:
@@ -37,7 +44,7 @@ class TimelinePictures:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline")
         loop = asyncio.get_running_loop()
-        png = await loop.run_in_executor(self._executor, render_png, data)
+        png = await loop.run_in_executor(self._executor, _draw, data)
         return await loop.run_in_executor(self._executor, self._store, data, png)
 
     def _store(self, data: TimelineData, png: bytes) -> Path:
