@@ -51,6 +51,7 @@ from bot.schedule import (
     build_scheduler,
     sync_digest_jobs,
 )
+from bot.since.visits import record_visit
 from bot.store.db import open_store, sqlite_url
 from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
@@ -157,6 +158,8 @@ class BotApp:
             guarded = await self._stack.enter_async_context(http_session(
                 self.settings, guard_resolver=self.resolver or aiohttp.DefaultResolver()))
             self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
+            if self._deps.pictures is not None:
+                self._stack.callback(self._deps.pictures.close)
             scale = self.settings.scale
             self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
                                         timeout=scale.leader_check_seconds)
@@ -193,7 +196,18 @@ class BotApp:
             return await dispatch(self.registry, req, self.deps)
         finally:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
+            await self._record_visit(req)
             self.sender.poke()
+
+    async def _record_visit(self, req: Request) -> None:
+        """Remember the asker was here (after the handler, so `since my last visit` reads the
+        visit before this one). A failure is logged; the reply still goes out."""
+        try:
+            async with self.deps.sessions() as session, session.begin():
+                await record_visit(session, req, self.clock.now())
+        except Exception:
+            log.exception("recording a visit failed (platform=%s request=%s)", req.platform,
+                          req.request_id)
 
     async def owns_thread(self, platform: str, channel_id: str, thread_id: str) -> bool:
         """Whether ``thread_id`` is one of the bot's update threads in that channel."""

@@ -11,6 +11,7 @@ from bot.brief.cache import BriefingCache
 from bot.clock import Clock, SystemClock
 from bot.news.topic import Topic
 from bot.store.db import SessionFactory
+from bot.timeline.cache import TimelinePictures
 from config.settings import Settings
 
 
@@ -27,7 +28,12 @@ class Deps:
     #: Briefings shared by the channels of one fan-out, welcome or digest run.
     briefings: BriefingCache = field(default_factory=BriefingCache)
 
+    #: Timeline pictures, cached on disk under the data directory (built in __post_init__).
+    pictures: TimelinePictures | None = None
+
     def __post_init__(self) -> None:
+        if self.pictures is None:
+            self.pictures = TimelinePictures(self.settings.data_dir / "cache" / "timeline")
         self.topic = Topic(self.settings.topic.include, self.settings.topic.exclude)
         self.topic.check()
 

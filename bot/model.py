@@ -64,11 +64,23 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (the timeline picture): a local file the adapter uploads."""
+
+    path: str
+    filename: str
+    #: Alt text for screen readers; the reply's text carries the same content in full.
+    description: str = ""
+    kind: Literal["attachment"] = "attachment"
+
+
+@dataclass(frozen=True)
 class Reply:
-    """Plain Markdown-subset text."""
+    """Plain Markdown-subset text, optionally with a file attached."""
 
     text: str
     ephemeral: bool = False
+    attachment: Attachment | None = None
     kind: Literal["reply"] = "reply"
 
 

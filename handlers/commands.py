@@ -1,4 +1,4 @@
-"""The chat commands: ask, latest, timeline, sources, subscribe, unsubscribe, help."""
+"""The chat commands: ask, latest, since, timeline, sources, subscribe, unsubscribe, help."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.answer.extractive import answer_question, scope_of
 from bot.answer.llm import Source, rewrite_answer, rewrite_commentary
-from bot.brief.builder import build_briefing, load_story, story_line
+from bot.brief.builder import build_briefing, load_story
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
@@ -22,7 +21,9 @@ from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feedback import feedback
 from handlers.feeds import add_feed, remove_feed
+from handlers.since import since
 from handlers.subscriptions import subscribe, unsubscribe
+from handlers.timeline import timeline
 
 
 async def ask(req: Request, deps: Deps) -> Result:
@@ -83,20 +84,6 @@ async def latest(req: Request, deps: Deps) -> Result:
     return briefing
 
 
-async def timeline(req: Request, deps: Deps) -> Result:
-    async with deps.sessions() as session:
-        lang = await channel_lang(session, req, deps.settings)
-        stories = (await session.scalars(
-            select(Story).order_by(Story.first_at).options(selectinload(Story.articles))
-        )).all()
-    if not stories:
-        return Reply("No developments recorded yet." if lang == "en" else "まだ記録がありません。")
-    zone = deps.settings.zone
-    title = "🕰 The talks so far" if lang == "en" else "🕰 これまでの経緯"
-    lines = [f"{s.first_at.astimezone(zone):%Y-%m-%d} {story_line(s, lang)}" for s in stories]
-    return Reply("\n".join([title, *lines]))
-
-
 async def sources(req: Request, deps: Deps) -> Result:
     words = req.text.split(maxsplit=1)
     if words and words[0].lower() in ("add", "remove"):
@@ -138,7 +125,8 @@ HELP_EN = """🕊 **ceasefire-bot** follows the Russia–Ukraine ceasefire talks
 news.
 `ask <question>` answer with a cited summary (or mention me, DM me, or reply in an update's thread)
 `latest` the newest briefing
-`timeline` the talks so far, one line per development
+`since <time>` what changed since then (`since yesterday`, `since Monday`, `since my last visit`)
+`timeline [3月|last 30 days]` the talks so far: a picture, and one line per development
 `sources` the feeds followed and their health (`sources add URL`, `sources remove URL`)
 `subscribe [realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]` post updates here
 `unsubscribe` stop them
@@ -156,6 +144,7 @@ def _d(en: str, ja: str) -> dict[str, str]:
 COMMANDS: Mapping[str, tuple[Handler, dict[str, str]]] = {
     "ask": (ask, _d("Answer a question with a cited summary", "出典付きの要約で質問に答えます")),
     "latest": (latest, _d("The newest briefing", "最新のまとめ")),
+    "since": (since, _d("What changed since a time", "指定した時以降の変化")),
     "timeline": (timeline, _d("The talks so far", "これまでの経緯")),
     "sources": (sources, _d("Feeds followed and their health", "フィードと稼働状況")),
     "subscribe": (subscribe, _d("Post updates in this channel", "このチャンネルに更新を投稿")),

@@ -262,3 +262,17 @@ class RateWindow(Base):
 
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     slots: Mapped[list[list[str | float]]] = mapped_column(JSON, default=list)
+
+
+class Visit(Base):
+    """When a user last asked the bot something or was posted to, per conversation, so
+    ``since my last visit`` knows where they left off."""
+
+    __tablename__ = "visits"
+    __table_args__ = (UniqueConstraint("platform", "channel_id", "user_id", name="uq_visit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(128))
+    user_id: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime())

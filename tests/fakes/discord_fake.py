@@ -566,6 +566,8 @@ class FakeDiscord:
 
         self.guilds: dict[int, FakeGuild] = {}
         self.channels: dict[int, JSON] = {}
+        #: The bytes of every file received (multipart), by attachment id.
+        self.attachment_bytes: dict[str, bytes] = {}
         self._messages: dict[int, list[JSON]] = {}
         self._message_index: dict[int, JSON] = {}
         self._nonces: dict[tuple[int, int, str], tuple[int, float]] = {}
@@ -1405,6 +1407,7 @@ class FakeDiscord:
         for index, part in enumerate(files):
             meta = described.get(str(index), {})
             attachment_id = self._ids.next()
+            self.attachment_bytes[str(attachment_id)] = bytes(part.data)
             url = f"{self.base_url}/attachments/{attachment_id}/{part.filename}"
             attachments.append(
                 {

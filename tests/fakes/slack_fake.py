@@ -488,7 +488,12 @@ class FakeSlack:
             "users.info": self._users_info,
             "apps.connections.open": self._apps_connections_open,
             "views.open": self._views_open,
+            "files.getUploadURLExternal": self._files_get_upload_url,
+            "files.completeUploadExternal": self._files_complete_upload,
         }
+        #: files.uploadV2: issued upload URLs (file id -> upload), then the shared files.
+        self._uploads: dict[str, dict[str, Any]] = {}
+        self.files: list[dict[str, Any]] = []
         self.reset_records()
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -498,6 +503,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._handle_api)
         app.router.add_post("/response/{response_id}", self._handle_response_url)
+        app.router.add_post("/upload/{file_id}", self._handle_upload)
         app.router.add_get("/socket-mode", self._handle_socket)
         self._runner = web.AppRunner(app, shutdown_timeout=0.5, access_log=None)
         await self._runner.setup()
@@ -923,6 +929,58 @@ class FakeSlack:
             raise _SlackError("message_not_found")
         permalink = f"https://fake-team.slack.com/archives/{channel}/p{ts.replace('.', '')}"
         return {"channel": channel, "permalink": permalink}
+
+    # -- files.uploadV2: getUploadURLExternal -> POST bytes -> completeUploadExternal --------
+
+    def _files_get_upload_url(self, params: Params) -> dict[str, Any]:
+        filename = str(params.get("filename") or "")
+        try:
+            length = int(params.get("length") or 0)
+        except (TypeError, ValueError):
+            length = 0
+        if not filename or length <= 0:
+            raise _SlackError("invalid_arguments")
+        file_id = f"F{next(self._ids):08d}"
+        self._uploads[file_id] = {"filename": filename, "length": length,
+                                  "alt_txt": params.get("alt_txt"), "data": None}
+        return {"upload_url": f"{self.base_url}upload/{file_id}", "file_id": file_id}
+
+    async def _handle_upload(self, request: web.Request) -> web.Response:
+        """The upload URL: the raw bytes, exactly as many as announced."""
+        upload = self._uploads.get(request.match_info["file_id"])
+        data = await request.read()
+        if upload is None:
+            return web.Response(status=404, text="unknown upload")
+        if len(data) != upload["length"]:
+            return web.Response(status=400, text="length mismatch")
+        upload["data"] = data
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _files_complete_upload(self, params: Params) -> dict[str, Any]:
+        raw = params.get("files")
+        try:
+            items = json.loads(raw) if isinstance(raw, str) else raw
+        except json.JSONDecodeError as exc:
+            raise _SlackError("invalid_arguments") from exc
+        if not isinstance(items, list) or not items:
+            raise _SlackError("invalid_arguments")
+        shared = []
+        for item in items:
+            upload = self._uploads.get(str(item.get("id")))
+            if upload is None or upload["data"] is None:
+                raise _SlackError("file_not_found")
+            shared.append({"id": str(item["id"]), "name": upload["filename"],
+                           "title": item.get("title") or upload["filename"],
+                           "alt_txt": upload["alt_txt"], "data": upload["data"]})
+        channel = params.get("channel_id")
+        for file in shared:
+            self._uploads.pop(file["id"], None)
+            self.files.append({**file, "channel": channel, "thread_ts": params.get("thread_ts")})
+        if channel:
+            message = self._new_message({"thread_ts": params.get("thread_ts")})
+            message["files"] = [{k: f[k] for k in ("id", "name", "title")} for f in shared]
+            self.messages.setdefault(str(channel), []).append(message)
+        return {"files": [{k: f[k] for k in ("id", "name", "title")} for f in shared]}
 
     def _conversations_info(self, params: Params) -> dict[str, Any]:
         channel = self._require_channel(params)

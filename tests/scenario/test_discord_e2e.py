@@ -155,8 +155,8 @@ async def test_commands_synced_to_the_guild_with_japanese_localisations(
         tmp_path: Path, polled_db: Path) -> None:
     async with world(tmp_path, polled_db) as w:
         synced = {c["name"]: c for c in w.fake.commands_for(w.guild.id)}
-        assert set(synced) == {"ask", "latest", "timeline", "sources", "subscribe",
-                               "unsubscribe", "help"}
+        assert set(synced) == {"ask", "latest", "since", "timeline", "sources",
+                               "subscribe", "unsubscribe", "help"}
         assert synced["ask"]["description_localizations"]["ja"]
         question = synced["ask"]["options"][0]
         assert question["name"] == "question" and question["description_localizations"]["ja"]

@@ -29,7 +29,8 @@ def test_bad_or_duplicate_names_reject_the_whole_batch() -> None:
 
 def test_default_commands_match_the_design() -> None:
     assert set(default_registry().names) == {
-        "ask", "latest", "timeline", "sources", "subscribe", "unsubscribe", "help"}
+        "ask", "latest", "since", "timeline", "sources", "subscribe", "unsubscribe",
+        "help"}
 
 
 async def test_expected_and_unexpected_failures(app: BotApp,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.model import Part, Request, Result
+from bot.model import Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.text import render_result
 
@@ -82,6 +82,9 @@ class ConsoleAdapter(PlatformAdapter):
                 self._print(text, threaded=threaded)
                 if first is None:
                     first = MessageRef(ref.message_id, target.thread_id or ref.message_id)
+            if isinstance(result, Reply) and result.attachment is not None:
+                # A terminal shows no pictures: where the file is, to open it.
+                self._print(f"🖼 {result.attachment.path}", threaded=True)
             assert first is not None
             if key is not None:
                 self._sent[key] = first

@@ -63,6 +63,21 @@ def nonce_for(key: str, index: int = 0) -> str:
     return hashlib.sha256(f"{key}#{index}".encode()).hexdigest()[:25]
 
 
+def attached_file(result: Result | Part) -> dict[str, Any]:
+    """``file=`` for a reply with an attachment (sent as multipart with the first message);
+    empty when there is none or its file is gone (the text still goes out)."""
+    attachment = result.attachment if isinstance(result, Reply) else None
+    if attachment is None:
+        return {}
+    try:
+        return {"file": discord.File(attachment.path, filename=attachment.filename,
+                                     description=attachment.description or None)}
+    except OSError:
+        log.warning("discord: attachment %s is missing; sending the text alone",
+                    attachment.filename)
+        return {}
+
+
 def build_intents(settings: DiscordSettings) -> discord.Intents:
     """Only what the bot uses: guilds (channels, threads), DMs, and, for answering
     mentions and thread replies, guild messages with their content (privileged)."""
@@ -317,19 +332,21 @@ class DiscordAdapter(PlatformAdapter):
         result = await self.on_request(req)
         messages = render(result, zone=self.zone)
         try:
-            await self._follow_up(interaction, messages, ephemeral=refusal)
+            await self._follow_up(interaction, messages, ephemeral=refusal,
+                                  files=attached_file(result))
         except discord.HTTPException:
             log.exception("discord: follow-up failed (request %s)", req.request_id)
 
     async def _follow_up(self, interaction: discord.Interaction, messages: list[Message], *,
-                         ephemeral: bool) -> None:
+                         ephemeral: bool, files: dict[str, Any] | None = None) -> None:
         """Send the answer as follow-ups; a briefing's commentary goes into a thread on it."""
         if messages[0].ephemeral and not ephemeral:
             # A refusal or error after a public defer: show it to the user only.
             await interaction.delete_original_response()
             ephemeral = True
         followup = interaction.followup
-        first = await self._post(followup.send, messages[0], ephemeral=ephemeral, wait=True)
+        first = await self._post(followup.send, messages[0], ephemeral=ephemeral, wait=True,
+                                 **(files or {}))
         rest = messages[1:]
         channel = interaction.channel
         threaded = [m for m in rest if m.in_thread]
@@ -368,7 +385,7 @@ class DiscordAdapter(PlatformAdapter):
         messages = render(result, zone=self.zone)
         channel = message.channel
         first = await self._post(channel.send, messages[0], reference=message,
-                                 mention_author=False)
+                                 mention_author=False, **attached_file(result))
         target: discord.abc.Messageable = channel
         if (len(messages) > 1 and messages[0].thread_title
                 and isinstance(channel, discord.TextChannel)):
@@ -488,7 +505,8 @@ class DiscordAdapter(PlatformAdapter):
                 raise missing_error(f"#{getattr(channel, 'name', 'this channel')}", missing)
             if isinstance(channel, discord.ForumChannel):
                 return await self._forum_post(channel, messages)
-            first = await self._post(channel.send, root, **self._nonce(key, 0))
+            first = await self._post(channel.send, root, **self._nonce(key, 0),
+                                     **attached_file(result))
             ref = MessageRef(str(first.id), target.thread_id)
             out: Any = channel
             if any(m.in_thread for m in rest) and isinstance(channel, discord.TextChannel):

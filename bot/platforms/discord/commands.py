@@ -24,6 +24,8 @@ def _t(en: str, ja: str) -> locale_str:
 DESCRIPTIONS: dict[str, locale_str] = {
     "ask": _t("Answer a question with a cited summary", "出典付きの要約で質問に答えます"),
     "latest": _t("The newest briefing", "最新のまとめ"),
+    "since": _t("What changed since a time (yesterday, Monday, my last visit)",
+                "指定した時以降の変化 (昨日、月曜日、前回など)"),
     "timeline": _t("The talks so far, one line per development", "これまでの経緯"),
     "sources": _t("Feeds followed and their health", "フィードと稼働状況"),
     "subscribe": _t("Post updates in this channel (channel managers)",
@@ -52,7 +54,7 @@ LANGS = [Choice(name=_t("Japanese", "日本語"), value="ja"),
 
 
 def build_commands(on_command: OnCommand) -> list[app_commands.Command[Any, ..., None]]:
-    """The seven commands, each calling ``on_command``."""
+    """The slash commands, each calling ``on_command``."""
 
     @app_commands.describe(question=_t("What you want to know, e.g. What was agreed?",
                                        "知りたいこと (例: 何が合意された?)"))
@@ -71,10 +73,15 @@ def build_commands(on_command: OnCommand) -> list[app_commands.Command[Any, ...,
                         timezone: str | None = None, keywords: str | None = None) -> None:
         await on_command(interaction)
 
+    @app_commands.describe(when=_t("Since when, e.g. yesterday, Monday, my last visit",
+                                   "いつから (例: 昨日、月曜日、前回)"))
+    async def since(interaction: discord.Interaction, when: str) -> None:
+        await on_command(interaction)
+
     async def plain(interaction: discord.Interaction) -> None:
         await on_command(interaction)
 
-    callbacks: dict[str, Any] = {"ask": ask, "subscribe": subscribe}
+    callbacks: dict[str, Any] = {"ask": ask, "subscribe": subscribe, "since": since}
     return [app_commands.Command(name=name, description=DESCRIPTIONS[name],
                                  callback=callbacks.get(name, plain))
             for name in DESCRIPTIONS]

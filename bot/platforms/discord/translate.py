@@ -19,10 +19,10 @@ THREAD_TYPES = frozenset({10, 11, 12})
 #: Commands a mention or a thread reply may start with (``@bot latest``); anything else is
 #: a question. Subscribing needs the slash command (it carries the member's permissions),
 #: except in a DM.
-MESSAGE_COMMANDS = frozenset({"ask", "latest", "timeline", "sources", "help"})
+MESSAGE_COMMANDS = frozenset({"ask", "latest", "since", "timeline", "sources", "help"})
 DM_COMMANDS = MESSAGE_COMMANDS | {"subscribe", "unsubscribe"}
 #: Option order when a slash command's options are joined into the request text.
-OPTION_ORDER = ("question", "mode", "time", "lang", "timezone", "keywords")
+OPTION_ORDER = ("question", "when", "mode", "time", "lang", "timezone", "keywords")
 
 Payload = Mapping[str, Any]
 

@@ -34,7 +34,8 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 #: Rendered texts kept per adapter: a fan-out sends the same part to many channels.
 RENDER_CACHE = 256
 
-COMMAND_NAMES = {"ask", "latest", "timeline", "sources", "subscribe", "unsubscribe", "help"}
+COMMAND_NAMES = {"ask", "latest", "since", "timeline", "sources", "subscribe", "unsubscribe",
+                 "help"}
 
 
 def to_platform_error(status: int, body: dict[str, Any]) -> PlatformError:

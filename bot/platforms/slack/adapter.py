@@ -44,6 +44,7 @@ from bot.platforms.slack.translate import (
     manager_hint,
     message_kind,
 )
+from bot.platforms.slack.upload import upload_attachment
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ EVENTS_PATH = "/slack/events"
 #: chat:write (post, ephemeral), commands, app_mentions:read, *:history (message events in
 #: channels, private channels and DMs, and ``find_sent``'s history scan), users:read (admins).
 BOT_SCOPES = ("app_mentions:read", "channels:history", "chat:write", "commands",
-              "groups:history", "im:history", "users:read")
+              "files:write", "groups:history", "im:history", "users:read")
 BOT_EVENTS = ("app_mention", "message.channels", "message.groups", "message.im")
 MANAGE_COMMANDS = frozenset({"subscribe", "unsubscribe"})
 WORKING_NOTE = "⏳ Working on it…"
@@ -396,13 +397,22 @@ class SlackAdapter(PlatformAdapter):
         try:
             if isinstance(result, Reply) and result.ephemeral and target.user_id:
                 return await post_ephemeral(self.client, target, messages)
-            return await post_messages(self.client, target, messages, key=key)
+            ref = await post_messages(self.client, target, messages, key=key)
         except PlatformError as exc:
             if exc.code in TOKEN_REFUSED and self.on_fatal is not None:
                 # Revoked or reset: no send can work again until someone sets a new token.
                 self.on_fatal(ConfigError(f"invalid setting SLACK_BOT_TOKEN: Slack refused "
                                           f"it ({exc.code})"))
             raise
+        if isinstance(result, Reply) and result.attachment is not None:
+            try:
+                await upload_attachment(self.client, target.channel_id, result.attachment,
+                                        thread_ts=target.thread_id)
+            except PlatformError as exc:
+                # The text (the same content) is out; retrying would post it twice.
+                log.warning("slack: the picture could not be uploaded to %s: %s",
+                            target.channel_id, exc)
+        return ref
 
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         """Scan recent history (or the thread) for a message tagged with ``key``."""

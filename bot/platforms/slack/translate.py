@@ -16,7 +16,7 @@ from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
 
 PLATFORM = "slack"
 #: The subcommands of ``/ceasefire``; anything else is a question (``/ceasefire why now?``).
-SUBCOMMANDS = ("ask", "latest", "timeline", "sources", "subscribe", "unsubscribe", "help")
+SUBCOMMANDS = ("ask", "latest", "since", "timeline", "sources", "subscribe", "unsubscribe", "help")
 #: Message subtypes that are still a person writing (others are edits, joins, bots...).
 HUMAN_SUBTYPES = (None, "file_share", "thread_broadcast")
 

@@ -1,0 +1,171 @@
+"""The `since` reply: the developments after a time, newest first, each with one cited key
+sentence, the figures that changed against what was known then, and its coverage; then
+what is still unresolved, and the sources.
+
+Extractive like every other reply: each sentence shown is quoted from a cited report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from bot.answer.intents import cue_hits
+from bot.brief.builder import story_line
+from bot.brief.labels import QUESTIONS
+from bot.since.figures import Change, changes, latest_values, read_figures
+from bot.store.models import Article, Story
+from bot.text.sentences import split_sentences
+
+#: Developments listed; older ones are counted, not shown.
+MAX_DEVELOPMENTS = 8
+#: Earlier reports read for the figures known before the period.
+BASELINE_REPORTS = 500
+MAX_UNRESOLVED = 2
+
+
+@dataclass
+class Citations:
+    """Reports cited so far, numbered in order of first use."""
+
+    numbers: dict[int, int] = field(default_factory=dict)
+    articles: list[Article] = field(default_factory=list)
+
+    def cite(self, article: Article) -> int:
+        if article.id not in self.numbers:
+            self.articles.append(article)
+            self.numbers[article.id] = len(self.articles)
+        return self.numbers[article.id]
+
+
+@dataclass(frozen=True)
+class Development:
+    story: Story
+    reports: tuple[Article, ...]
+    key: Article
+    sentence: str
+    changed: tuple[Change, ...]
+
+    @property
+    def when(self) -> datetime:
+        return max(a.published_at for a in self.reports)
+
+
+def coverage_line(articles: Sequence[Article], lang: str) -> str:
+    """``5 outlets · ja 3 / en 2``: distinct outlets, and how many report in each language."""
+    outlets = {a.source for a in articles}
+    by_lang = {code: len({a.source for a in articles if a.lang == code}) for code in ("ja", "en")}
+    word = "媒体" if lang == "ja" else (" outlet" if len(outlets) == 1 else " outlets")
+    return f"{len(outlets)}{word} · ja {by_lang['ja']} / en {by_lang['en']}"
+
+
+def _lead(article: Article) -> str:
+    sentences = split_sentences(article.text)
+    return sentences[0] if sentences else article.title
+
+
+def _pick(reports: Sequence[Article], lang: str) -> Article:
+    """The newest report in the channel's language, else the newest at all."""
+    ordered = sorted(reports, key=lambda a: (a.lang == lang, a.published_at), reverse=True)
+    return ordered[0]
+
+
+async def fetch_developments(session: AsyncSession, *, start: datetime, now: datetime,
+                             lang: str) -> tuple[list[Development], int]:
+    """Stories with reports in ``[start, now]``, newest first, and how many there were."""
+    stories = (await session.scalars(
+        select(Story).where(Story.latest_at >= start, Story.first_at <= now)
+        .options(selectinload(Story.articles)))).all()
+    earlier = (await session.scalars(
+        select(Article).where(Article.published_at < start)
+        .order_by(Article.published_at.desc()).limit(BASELINE_REPORTS))).all()
+    known = latest_values(r for a in earlier for r in read_figures(f"{a.title}\n{a.text}",
+                                                                     a.published_at))
+    found: list[Development] = []
+    for story in stories:
+        reports = tuple(a for a in story.articles if start <= a.published_at <= now)
+        if not reports:
+            continue
+        key = _pick(reports, lang)
+        now_values = latest_values(r for a in reports
+                                   for r in read_figures(f"{a.title}\n{a.text}",
+                                                         a.published_at))
+        found.append(Development(story, reports, key, _lead(key),
+                                 tuple(changes(known, now_values))))
+    found.sort(key=lambda d: d.when, reverse=True)
+    return found[:MAX_DEVELOPMENTS], len(found)
+
+
+def unresolved(developments: Sequence[Development], lang: str,
+               skip: Sequence[str]) -> list[tuple[str, Article]]:
+    """Sentences saying what is still open: one from each development, newest first."""
+    picked: list[tuple[str, Article]] = []
+    for dev in developments:
+        found = next(((sentence, article)
+                      for article in sorted(dev.reports, key=lambda a: a.lang != lang)
+                      for sentence in split_sentences(article.text)
+                      if sentence not in skip and cue_hits("open", sentence)), None)
+        if found is not None:
+            picked.append(found)
+        if len(picked) >= MAX_UNRESOLVED:
+            break
+    return picked
+
+
+async def what_changed(session: AsyncSession, *, start: datetime, now: datetime, lang: str,
+                       zone: ZoneInfo) -> str:
+    """The whole `since` reply as Markdown-subset text."""
+    shown = f"{start.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+    developments, total = await fetch_developments(session, start=start, now=now, lang=lang)
+    if not developments:
+        return await _nothing_new(session, shown=shown, now=now, lang=lang, zone=zone)
+    if lang == "ja":
+        lines = [f"🕰 **{shown} 以降の展開: {total}件** (新しい順)"]
+    else:
+        plural = "development" if total == 1 else "developments"
+        lines = [f"🕰 **Since {shown}: {total} {plural}** (newest first)"]
+    cites = Citations()
+    for dev in developments:
+        n = cites.cite(dev.key)
+        lines.append("")
+        lines.append(f"**{dev.when.astimezone(zone):%Y-%m-%d}** {story_line(dev.story, lang)}")
+        lines.append(f"💡 {dev.sentence}[{n}]")
+        if dev.changed:
+            lines.append("📈 " + " · ".join(c.describe(lang) for c in dev.changed))
+        lines.append(f"📰 {coverage_line(dev.story.articles, lang)}")
+    still = unresolved(developments, lang, [d.sentence for d in developments])
+    if still:
+        lines.append("")
+        lines.append(f"❓ {QUESTIONS['open']['ja' if lang == 'ja' else 'en']}")
+        lines += [f"{sentence}[{cites.cite(article)}]" for sentence, article in still]
+    if total > len(developments):
+        more = total - len(developments)
+        lines.append(f"(+{more} 件)" if lang == "ja" else f"(+{more} earlier not shown)")
+    lines.append("")
+    lines += [f"[{i}] {a.source}: {a.title} ({a.published_at.astimezone(zone):%Y-%m-%d}) "
+              f"⇒ {a.url}" for i, a in enumerate(cites.articles, start=1)]
+    return "\n".join(lines)
+
+
+async def _nothing_new(session: AsyncSession, *, shown: str, now: datetime, lang: str,
+                       zone: ZoneInfo) -> str:
+    last = await session.scalar(
+        select(Story).where(Story.first_at <= now).order_by(Story.latest_at.desc()).limit(1)
+        .options(selectinload(Story.articles)))
+    if lang == "ja":
+        text = f"🕰 {shown} 以降、新しい展開はありません。"
+        if last is not None:
+            text += (f"最新の展開: {last.latest_at.astimezone(zone):%Y-%m-%d} "
+                     f"{story_line(last, lang)}")
+        return text
+    text = f"🕰 Nothing new since {shown}."
+    if last is not None:
+        text += (f" The latest development: {last.latest_at.astimezone(zone):%Y-%m-%d} "
+                 f"{story_line(last, lang)}")
+    return text

@@ -1,0 +1,40 @@
+"""When a user was last here: the last time they asked the bot something in a conversation,
+or (in a DM) the bot last posted to them. `since my last visit` starts there."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.model import Request
+from bot.store.models import Delivery, Visit
+
+
+async def fetch_last_visit(session: AsyncSession, req: Request) -> datetime | None:
+    """The user's previous visit to this conversation, or None if they never came."""
+    asked = await session.scalar(select(Visit.seen_at).where(
+        Visit.platform == req.platform, Visit.channel_id == req.channel_id,
+        Visit.user_id == req.user_id))
+    posted = None
+    if req.is_dm:
+        posted = await session.scalar(select(func.max(Delivery.sent_at)).where(
+            Delivery.platform == req.platform, Delivery.channel_id == req.channel_id,
+            Delivery.status == "sent"))
+    seen = [t for t in (asked, posted) if t is not None]
+    return max(seen) if seen else None
+
+
+async def record_visit(session: AsyncSession, req: Request, now: datetime) -> None:
+    """Remember that the user asked something here at ``now``."""
+    if not req.user_id or not req.channel_id:
+        return
+    visit = await session.scalar(select(Visit).where(
+        Visit.platform == req.platform, Visit.channel_id == req.channel_id,
+        Visit.user_id == req.user_id))
+    if visit is None:
+        session.add(Visit(platform=req.platform, channel_id=req.channel_id,
+                          user_id=req.user_id, seen_at=now))
+    elif visit.seen_at < now:
+        visit.seen_at = now

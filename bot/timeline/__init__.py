@@ -1,0 +1,1 @@
+"""The timeline as a picture: developments on a time axis by kind, with daily coverage."""

@@ -1,0 +1,171 @@
+"""`since <time>` through the console platform on the demo data, at several "nows": a day,
+a week and a year after the last report (2025-08-19)."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import BotApp
+from bot.errors import UserFacingError
+from bot.model import Reply, Request
+from bot.platforms.console.adapter import ConsoleAdapter
+from bot.since.when import parse_since
+from bot.store.models import Delivery, Visit
+from tests.answers.support import demo_settings
+from tests.conftest import FakeClock
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+DAY_AFTER = datetime(2025, 8, 20, 9, 0, tzinfo=UTC)
+WEEK_AFTER = datetime(2025, 8, 26, 9, 0, tzinfo=UTC)
+YEAR_AFTER = datetime(2026, 8, 19, 9, 0, tzinfo=UTC)
+
+WHITE_HOUSE = "Zelensky and European leaders meet Trump at the White House"
+ALASKA = "Trump–Putin summit in Alaska ends without a ceasefire deal"
+ISTANBUL_3 = "Third round of Istanbul talks ends quickly with a new prisoner exchange deal"
+
+
+async def console_says(app: BotApp, line: str) -> str:
+    """Type one line at the console and return what it printed."""
+    out = io.StringIO()
+    console = ConsoleAdapter(zone=TOKYO, stdin=io.StringIO(), out=out)
+    console.on_request = app.handle
+    await console.handle_line(line)
+    return out.getvalue()
+
+
+def headlines(text: str) -> list[str]:
+    """The development lines of a `since` reply, in the order shown."""
+    return [line.split(" ", 1)[1] for line in text.splitlines()
+            if line.startswith("**20") and "** " in line]
+
+
+@pytest.mark.parametrize(("now", "line", "expected"), [
+    (DAY_AFTER, "/since yesterday", [WHITE_HOUSE]),
+    (WEEK_AFTER, "/since last week", [WHITE_HOUSE]),
+    (WEEK_AFTER, "/since 8月15日", [WHITE_HOUSE, ALASKA]),
+    (YEAR_AFTER, "/since 2025-07-01", [WHITE_HOUSE, ALASKA, ISTANBUL_3]),
+])
+async def test_since_lists_the_developments_newest_first_with_a_cited_key_sentence(
+        demo_dir: Path, now: datetime, line: str, expected: list[str]) -> None:
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=FakeClock(now)) as app:
+        out = await console_says(app, line)
+    shown = headlines(out)
+    assert len(shown) == len(expected)
+    assert all(e in h for e, h in zip(expected, shown, strict=True))
+    assert f"{len(expected)} development" in out
+    # Each development: a quoted key sentence with its citation, and its coverage.
+    assert out.count("💡 ") == len(expected)
+    assert all(f"[{n}]" in out for n in range(1, len(expected) + 1))
+    assert out.count("📰 ") == len(expected)
+    assert "https://demo.ceasefire-bot.example/" in out
+    assert "❓ What is still unresolved?" in out
+
+
+async def test_nothing_new_a_year_later_names_the_latest_development(demo_dir: Path) -> None:
+    async with BotApp(demo_settings(demo_dir, language="en"),
+                      clock=FakeClock(YEAR_AFTER)) as app:
+        out = await console_says(app, "/since yesterday")
+    assert "Nothing new since 2026-08-18" in out
+    assert "The latest development: 2025-08-19" in out and WHITE_HOUSE in out
+
+
+@pytest.mark.parametrize("now", [DAY_AFTER, WEEK_AFTER, YEAR_AFTER])
+async def test_changed_figures_against_what_was_known_before(demo_dir: Path,
+                                                             now: datetime) -> None:
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=FakeClock(now)) as app:
+        en = await console_says(app, "/since 2025-07-01")
+        # Since May: the first Istanbul round's 1,000 is itself new against March's 175.
+        may = await console_says(app, "/since 2025-05-10")
+    async with BotApp(demo_settings(demo_dir, language="ja"), clock=FakeClock(now)) as app:
+        ja = await console_says(app, "/since 2025-07-01")
+    istanbul = en[en.index(ISTANBUL_3):]
+    assert "📈 prisoners exchanged: 1,000 → 1,200" in istanbul
+    assert "📈" not in en[:en.index(ISTANBUL_3)]  # the summits changed no figure
+    assert "prisoners exchanged: 175 → 1,000" in may
+    assert "捕虜交換: 1,000 → 1,200人" in ja
+    assert "📰 2 outlets · ja 1 / en 1" in istanbul
+    assert "3 outlets · ja 1 / en 2" in en  # Alaska: one Japanese, two English outlets
+
+
+async def test_since_my_last_visit_remembers_each_user_per_conversation(
+        demo_dir: Path) -> None:
+    clock = FakeClock(datetime(2025, 8, 10, tzinfo=UTC))
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=clock) as app:
+        first = await console_says(app, "/since my last visit")
+        assert "no earlier visit of yours here" in first and "`since yesterday`" in first
+        clock.current = datetime(2025, 8, 20, 9, 0, tzinfo=UTC)
+        out = await console_says(app, "/since my last visit")
+        assert headlines(out)[1] == ALASKA and WHITE_HOUSE in headlines(out)[0]
+        assert "Since 2025-08-10 09:00 JST" in out
+        clock.current = datetime(2025, 8, 27, tzinfo=UTC)
+        again = await console_says(app, "/since my last visit")
+        assert "Nothing new since 2025-08-20 18:00 JST" in again
+        # Another user, and the same user elsewhere, have no visit yet.
+        other = await app.handle(Request(platform="console", command="since",
+                                         text="my last visit", user_id="someone-else",
+                                         channel_id="console", lang="en"))
+        elsewhere = await app.handle(Request(platform="console", command="since",
+                                             text="my last visit", user_id="console-user",
+                                             channel_id="D-other", is_dm=True, lang="en"))
+        async with app.deps.sessions() as session:
+            visits = (await session.scalars(select(Visit))).all()
+    assert isinstance(other, Reply) and "no earlier visit" in other.text
+    assert isinstance(elsewhere, Reply) and "no earlier visit" in elsewhere.text
+    assert {(v.user_id, v.channel_id) for v in visits} == {
+        ("console-user", "console"), ("someone-else", "console"),
+        ("console-user", "D-other")}
+
+
+async def test_a_post_to_a_dm_counts_as_a_visit(demo_dir: Path) -> None:
+    clock = FakeClock(datetime(2025, 8, 20, 9, 0, tzinfo=UTC))
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=clock) as app:
+        async with app.deps.sessions() as session, session.begin():
+            posted = datetime(2025, 8, 17, tzinfo=UTC)
+            session.add(Delivery(key="dm-post", platform="console", channel_id="D1",
+                                 payload="{}", status="sent", next_attempt_at=posted,
+                                 created_at=posted, sent_at=posted))
+        reply = await app.handle(Request(platform="console", command="since",
+                                         text="my last visit", user_id="u1",
+                                         channel_id="D1", is_dm=True, kind="dm", lang="en"))
+    assert isinstance(reply, Reply)
+    assert "Since 2025-08-17 09:00 JST: 1 development" in reply.text
+    assert WHITE_HOUSE in reply.text and ALASKA not in reply.text
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("/since", "Say since when, e.g. `since yesterday`"),
+    ("/since whenever it was", "I could not read `whenever it was` as a time"),
+    ("/since tomorrow", "`tomorrow` is still in the future"),
+])
+async def test_a_time_the_bot_cannot_read_gets_examples(demo_dir: Path, line: str,
+                                                        expected: str) -> None:
+    async with BotApp(demo_settings(demo_dir, language="en"),
+                      clock=FakeClock(WEEK_AFTER)) as app:
+        out = await console_says(app, line)
+    assert expected in out and "`since my last visit`" in out
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize(("now", "text", "expected"), [
+    (DAY_AFTER, "Monday", datetime(2025, 8, 18, tzinfo=TOKYO)),
+    (WEEK_AFTER, "Monday", datetime(2025, 8, 25, tzinfo=TOKYO)),
+    (YEAR_AFTER, "月曜日", datetime(2026, 8, 17, tzinfo=TOKYO)),
+    (DAY_AFTER, "11月20日", datetime(2024, 11, 20, tzinfo=TOKYO)),
+    (YEAR_AFTER, "11月20日", datetime(2025, 11, 20, tzinfo=TOKYO)),
+    (WEEK_AFTER, "last 30 days", datetime(2025, 7, 27, tzinfo=TOKYO)),
+    (YEAR_AFTER, "2時間前", datetime(2026, 8, 19, 16, 0, tzinfo=TOKYO)),
+])
+def test_times_are_read_against_the_injected_clock(now: datetime, text: str,
+                                                   expected: datetime) -> None:
+    assert parse_since(text, now=now, zone=TOKYO).start == expected
+
+
+def test_a_japanese_asker_gets_japanese_examples() -> None:
+    with pytest.raises(UserFacingError, match="例: `since 昨日`"):
+        parse_since("いつか", now=DAY_AFTER, zone=TOKYO, lang="ja")
