@@ -26,6 +26,8 @@ from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
+from bot.answer.engine import Engine
+from bot.answer.persist import index_dir_for
 from bot.clock import Clock, SystemClock
 from bot.delivery import outbox
 from bot.delivery.digest import digest_trigger, run_due_digests
@@ -131,7 +133,9 @@ class BotApp:
                 self.settings, resolver=GuardedResolver(
                     self.resolver or aiohttp.DefaultResolver(),
                     allow_hosts=self.settings.fetch.allow_hosts)))
-            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
+            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded,
+                              engine=Engine(index_dir=index_dir_for(
+                                  url, data_dir=self.settings.data_dir)))
             scale = self.settings.scale
             self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
                                         timeout=scale.leader_check_seconds)
