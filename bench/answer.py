@@ -1,11 +1,20 @@
-"""Answer latency on a synthetic store of 100,000 articles (ja + en), against rank-bm25.
+"""Answer latency, cold start and memory on a synthetic store (ja + en), against rank-bm25.
 
-    python bench/answer.py [--docs 100000] [--queries 200]
+    python bench/answer.py [--docs 100000] [--queries 200] [--no-baseline]
 
-Measures: index build time (tokenise + bm25s segments), the cost of indexing 100 new
-articles afterwards (incremental, vs a rebuild), p50/p95 of `answer_question` end to end in
-process (SQLite store, retrieval, sentence selection), peak RSS, and the same queries' scoring
-through rank-bm25 (BM25Okapi) as a ratio. Prints a table, then one line of JSON.
+Measures, on a SQLite store of ``--docs`` articles:
+
+- index build time (tokenise + bm25s segments + saving them), and indexing 100 new
+  articles afterwards (incremental, vs a rebuild);
+- p50/p95 of `answer_question` end to end in process (store, retrieval, sentence selection);
+- the first answer after a restart, each in a freshly started process: with the saved index
+  (memory-mapped) and without it (rebuilt from the store); their ratio;
+- peak RSS (VmHWM, Linux) of each restarted process after answering every question once:
+  what the bot holds for this many articles;
+- rank-bm25 (BM25Okapi) scoring the same questions as a baseline (skipped with
+  ``--no-baseline``: it needs every token as a Python string, too much at 1M).
+
+Prints a table, then one line of JSON.
 """
 
 from __future__ import annotations
@@ -14,11 +23,12 @@ import argparse
 import asyncio
 import json
 import random
-import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -32,13 +42,15 @@ from bench.demo_store import demo_app  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import load_questions  # noqa: E402
 from bot.answer.extractive import answer_question  # noqa: E402
-from bot.store.db import open_store  # noqa: E402
+from bot.store.db import SessionFactory, open_store  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 from bot.text.sentences import split_sentences  # noqa: E402
 
 START = datetime(2023, 1, 1, tzinfo=UTC)
 NOW = datetime(2025, 9, 1, tzinfo=UTC)
 SOURCES = ("Harbor Wire", "Meridian Daily", "Kyokai Shimbun", "Nami News")
+ZONE = ZoneInfo("Asia/Tokyo")
+CHUNK = 5000
 
 
 async def demo_sentences() -> dict[str, list[str]]:
@@ -51,11 +63,11 @@ async def demo_sentences() -> dict[str, list[str]]:
     return pool
 
 
-def synthetic(n: int, pool: dict[str, list[str]], rng: random.Random) -> list[dict[str, object]]:
+def synthetic(start: int, n: int, pool: dict[str, list[str]],
+              rng: random.Random) -> Iterator[dict[str, object]]:
     """Articles recombined from demo sentences, each with its own made-up place and figure."""
     span = int((NOW - START).total_seconds())
-    rows: list[dict[str, object]] = []
-    for i in range(n):
+    for i in range(start, start + n):
         lang = "ja" if i % 2 else "en"
         picked = rng.sample(pool[lang], 5)
         place = f"Zone{rng.randrange(5000)}"
@@ -63,11 +75,19 @@ def synthetic(n: int, pool: dict[str, list[str]], rng: random.Random) -> list[di
         extra = (f"{place}では{figure}人が避難した。" if lang == "ja"
                  else f"Officials in {place} said {figure} people were moved.")
         when = START + timedelta(seconds=rng.randrange(span))
-        rows.append({"guid": f"syn-{i}", "url": f"https://synthetic.test/{i}",
-                     "title": picked[0][:60], "text": " ".join([*picked, extra]),
-                     "source": SOURCES[i % 4], "lang": lang, "published_at": when,
-                     "fetched_at": when, "update_count": 0, "date_estimated": False})
-    return rows
+        yield {"guid": f"syn-{i}", "url": f"https://synthetic.test/{i}",
+               "title": picked[0][:60], "text": " ".join([*picked, extra]),
+               "source": SOURCES[i % 4], "lang": lang, "published_at": when,
+               "fetched_at": when, "update_count": 0, "date_estimated": False}
+
+
+async def fill(sessions: SessionFactory, start: int, n: int, pool: dict[str, list[str]],
+               rng: random.Random) -> None:
+    rows = synthetic(start, n, pool, rng)
+    for _ in range(0, n, CHUNK):
+        chunk = [row for _, row in zip(range(CHUNK), rows, strict=False)]
+        async with sessions() as session, session.begin():
+            await session.execute(insert(Article), chunk)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -75,92 +95,148 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-async def main(n_docs: int, n_queries: int) -> dict[str, float]:
+def questions(n: int) -> list[str]:
+    texts = [q.text for q in load_questions(ROOT / "tests" / "data" / "qa_labelled.json")]
+    return [texts[i % len(texts)] for i in range(n)]
+
+
+async def ask_all(sessions: SessionFactory, engine: Engine,
+                  queries: list[str]) -> tuple[list[float], int]:
+    latencies: list[float] = []
+    answered = 0
+    for q in queries:
+        t0 = time.perf_counter()
+        async with sessions() as session:
+            answer = await answer_question(session, q, lang="en", now=NOW, engine=engine,
+                                           zone=ZONE)
+        latencies.append((time.perf_counter() - t0) * 1000)
+        answered += answer.answerable
+    return latencies, answered
+
+
+def vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def restarted(db: Path, index_dir: Path, n_queries: int) -> dict[str, float]:
+    """In a fresh process: the first answer (loading or rebuilding the index), then every
+    question once more; the process's peak RSS."""
+    queries = questions(n_queries)
+    async with open_store(f"sqlite:///{db}") as (_engine, sessions):
+        t0 = time.perf_counter()
+        engine = Engine(index_dir=index_dir)
+        _lat, _ = await ask_all(sessions, engine, queries[:1])
+        first_s = time.perf_counter() - t0
+        latencies, _ = await ask_all(sessions, engine, queries)
+    return {"first_answer_s": first_s, "p95_ms": pct(latencies, 0.95),
+            "peak_rss_mb": vm_hwm_mb(), "docs": engine.index.n_docs}
+
+
+def in_child(db: Path, index_dir: Path, n_queries: int) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(db), "--index-dir", str(index_dir),
+         "--queries", str(n_queries)], check=True, capture_output=True, text=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, float]:
     rng = random.Random(7)
     pool = await demo_sentences()
-    questions = [q.text for q in load_questions(ROOT / "tests" / "data" / "qa_labelled.json")]
-    queries = [questions[i % len(questions)] for i in range(n_queries)]
-    zone = ZoneInfo("Asia/Tokyo")
+    queries = questions(n_queries)
     with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
-        async with open_store(url) as (_engine, sessions):
-            rows = synthetic(n_docs + 100, pool, rng)
-            async with sessions() as session, session.begin():
-                for i in range(0, n_docs, 5000):
-                    await session.execute(insert(Article), rows[i:i + 5000])
-            engine = Engine()
+        db, saved = Path(tmp) / "bench.db", Path(tmp) / "bench.db.index"
+        async with open_store(f"sqlite:///{db}") as (_engine, sessions):
+            await fill(sessions, 0, n_docs, pool, rng)
+            engine = Engine(index_dir=saved)
             t0 = time.perf_counter()
             async with sessions() as session:
                 await engine.refresh(session, force=True)
             build_s = time.perf_counter() - t0
 
-            async with sessions() as session, session.begin():
-                await session.execute(insert(Article), rows[n_docs:])
+            await fill(sessions, n_docs, 100, pool, rng)
             t0 = time.perf_counter()
             async with sessions() as session:
                 added = await engine.refresh(session, force=True)
             incremental_s = time.perf_counter() - t0
             assert added == 100
+            latencies, answered = await ask_all(sessions, engine, queries)
+            segments = len(engine.index.segments)
 
-            latencies: list[float] = []
-            slowest: list[tuple[float, str]] = []
-            answered = 0
-            for q in queries:
-                t0 = time.perf_counter()
-                async with sessions() as session:
-                    answer = await answer_question(session, q, lang="en", now=NOW,
-                                                   engine=engine, zone=zone)
-                latencies.append((time.perf_counter() - t0) * 1000)
-                slowest.append((latencies[-1], q))
-                answered += answer.answerable
-            peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-            # Baseline: rank-bm25 over the very same tokens (rebuilt from the index's ids).
-            from rank_bm25 import BM25Okapi
-
-            words = {i: w for w, i in engine.index.vocab.items()}
-            corpus = [[words[int(t)] for t in ids] for seg in engine.index.segments
-                      for ids in seg.token_ids]
-            t0 = time.perf_counter()
-            baseline = BM25Okapi(corpus)
-            baseline_build_s = time.perf_counter() - t0
-            del corpus
-            base_lat: list[float] = []
-            for q in queries[:10]:
-                toks = engine.analyzer.tokens(q)
-                t0 = time.perf_counter()
-                scores = baseline.get_scores(toks)
-                int(scores.argmax())
-                base_lat.append((time.perf_counter() - t0) * 1000)
-    ours_p50, ours_p95 = statistics.median(latencies), pct(latencies, 0.95)
-    base_p50 = statistics.median(base_lat)
+            base_build_s = base_p50 = float("nan")
+            if baseline:
+                base_build_s, base_p50 = rank_bm25_baseline(engine, queries[:10])
+            del engine
+        cold = in_child(db, saved, n_queries)
+        rebuild = in_child(db, Path(tmp) / "no-index-yet", n_queries)
+    p50, p95 = statistics.median(latencies), pct(latencies, 0.95)
     figures = {
-        "docs": n_docs, "queries": n_queries, "answered": answered,
-        "build_s": round(build_s, 1), "incremental_100_s": round(incremental_s, 3),
-        "segments": len(engine.index.segments),
-        "ask_p50_ms": round(ours_p50, 1), "ask_p95_ms": round(ours_p95, 1),
-        "peak_rss_mb": round(peak_rss_mb), "rank_bm25_build_s": round(baseline_build_s, 1),
+        "docs": n_docs, "queries": n_queries, "answered": answered, "segments": segments,
+        "build_and_save_s": round(build_s, 1), "incremental_100_s": round(incremental_s, 3),
+        "ask_p50_ms": round(p50, 1), "ask_p95_ms": round(p95, 1),
+        "cold_first_answer_s": round(cold["first_answer_s"], 2),
+        "rebuild_first_answer_s": round(rebuild["first_answer_s"], 1),
+        "cold_vs_rebuild": round(rebuild["first_answer_s"] / cold["first_answer_s"], 1),
+        "cold_ask_p95_ms": round(cold["p95_ms"], 1),
+        "peak_rss_loaded_mb": round(cold["peak_rss_mb"]),
+        "peak_rss_rebuilt_mb": round(rebuild["peak_rss_mb"]),
+        "rank_bm25_build_s": round(base_build_s, 1),
         "rank_bm25_score_p50_ms": round(base_p50, 1),
-        "speedup_vs_rank_bm25": round(base_p50 / ours_p50, 1),
+        "speedup_vs_rank_bm25": round(base_p50 / p50, 1),
     }
     print(f"synthetic store: {n_docs:,} articles (ja+en); {n_queries} questions\n")
-    print(f"{'':34}{'ours (bm25s, segmented)':>26}{'rank-bm25':>12}")
-    print(f"{'index build (s)':34}{build_s:>26.1f}{baseline_build_s:>12.1f}")
-    print(f"{'100 new articles indexed (s)':34}{incremental_s:>26.3f}{'rebuild':>12}")
-    print(f"{'ask end to end p50 (ms)':34}{ours_p50:>26.1f}{base_p50:>12.1f}  (scoring only)")
-    print(f"{'ask end to end p95 (ms)':34}{ours_p95:>26.1f}{'':>12}  target <= 50")
-    print(f"{'peak RSS before baseline (MB)':34}{peak_rss_mb:>26.0f}{'':>12}  target <= 1024")
-    print(f"{'speed-up (p50)':34}{base_p50 / ours_p50:>26.1f}x")
-    print("\nslowest questions:")
-    for ms, q in sorted(slowest, reverse=True)[:5]:
-        print(f"  {ms:7.1f} ms  {q}")
+    rows = [
+        ("index build + save (s)", f"{build_s:.1f}", f"rank-bm25 build {base_build_s:.1f}"),
+        ("100 new articles indexed (s)", f"{incremental_s:.3f}", "rank-bm25: rebuild"),
+        ("ask end to end p50 (ms)", f"{p50:.1f}", f"rank-bm25 scoring only {base_p50:.1f}"),
+        ("ask end to end p95 (ms)", f"{p95:.1f}", "target <= 50"),
+        ("restart: first answer, saved index (s)", f"{cold['first_answer_s']:.2f}",
+         "target <= 2"),
+        ("restart: first answer, rebuilt (s)", f"{rebuild['first_answer_s']:.1f}",
+         f"{figures['cold_vs_rebuild']}x the saved index's"),
+        ("restart: ask p95 after loading (ms)", f"{cold['p95_ms']:.1f}", ""),
+        ("restart: peak RSS, saved index (MB)", f"{cold['peak_rss_mb']:.0f}", ""),
+        ("restart: peak RSS, rebuilt (MB)", f"{rebuild['peak_rss_mb']:.0f}", ""),
+    ]
+    for name, value, note in rows:
+        print(f"{name:42}{value:>10}  {note}")
     print(json.dumps({"bench": "answer", **figures}))
     return figures
+
+
+def rank_bm25_baseline(engine: Engine, queries: list[str]) -> tuple[float, float]:
+    """rank-bm25 over the very same tokens (rebuilt from the index's ids): build seconds and
+    the median milliseconds to score one question."""
+    from rank_bm25 import BM25Okapi
+
+    words = {i: w for w, i in engine.index.vocab.items()}
+    corpus = [[words[int(t)] for t in ids] for seg in engine.index.segments
+              for ids in seg.iter_token_ids()]
+    t0 = time.perf_counter()
+    model = BM25Okapi(corpus)
+    build_s = time.perf_counter() - t0
+    del corpus
+    lat: list[float] = []
+    for q in queries:
+        toks = engine.analyzer.tokens(q)
+        t0 = time.perf_counter()
+        int(model.get_scores(toks).argmax())
+        lat.append((time.perf_counter() - t0) * 1000)
+    return build_s, statistics.median(lat)
 
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    asyncio.run(main(args.docs, args.queries))
+    if args.child:
+        print(json.dumps(asyncio.run(restarted(args.child, args.index_dir, args.queries))))
+    else:
+        asyncio.run(main(args.docs, args.queries, baseline=not args.no_baseline))

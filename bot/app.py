@@ -26,6 +26,8 @@ from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
+from bot.answer.engine import Engine
+from bot.answer.persist import index_dir_for
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
 from bot.delivery import outbox, retention
@@ -157,7 +159,9 @@ class BotApp:
             http = await self._stack.enter_async_context(http_session(self.settings))
             guarded = await self._stack.enter_async_context(http_session(
                 self.settings, guard_resolver=self.resolver or aiohttp.DefaultResolver()))
-            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded)
+            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded,
+                              engine=Engine(index_dir=index_dir_for(
+                                  url, data_dir=self.settings.data_dir)))
             if self._deps.pictures is not None:
                 self._stack.callback(self._deps.pictures.close)
             scale = self.settings.scale

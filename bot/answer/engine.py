@@ -1,7 +1,8 @@
 """Retrieval over the store: one per process, refreshed from the store by article id.
 
 ``refresh`` reads only articles newer than the last one indexed (or updated since), so a
-new article costs one small segment, not a rebuild.
+new article costs one small segment, not a rebuild. With an index directory, the index is
+saved as it grows and mapped back after a restart (``bot.answer.persist``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import unicodedata
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.index import DocMeta, SearchIndex
+from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.when import Window
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer
@@ -70,7 +73,7 @@ class Engine:
 
     def __init__(self, *, analyzer: Analyzer | None = None,
                  glossary: Glossary | None = None, index: SearchIndex | None = None,
-                 refresh_interval: float = 1.0) -> None:
+                 refresh_interval: float = 1.0, index_dir: Path | None = None) -> None:
         self.analyzer = analyzer or Analyzer()
         self._glossary = glossary
         self.index = index or SearchIndex()
@@ -80,6 +83,10 @@ class Engine:
         self.max_id = 0
         #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
         self.max_updated = EPOCH
+        #: Where the index is saved (None: kept in memory only).
+        self.saved = IndexDir(index_dir) if index_dir is not None else None
+        self._opened = False
+        self._key: str | None = None
 
     @property
     def glossary(self) -> Glossary:
@@ -100,6 +107,49 @@ class Engine:
         if not force and time.monotonic() - self._checked_at < self.refresh_interval:
             return 0
         self._checked_at = time.monotonic()
+        if self.saved is not None and not self._opened:
+            self._opened = True
+            await self._open_saved(session)
+        added = await self._index_new(session)
+        if added and self.saved is not None:
+            await self._save(session)
+        return added
+
+    def index_key(self) -> str:
+        """What a saved index must have been built with to be used (computed once)."""
+        if self._key is None:
+            self._key = index_key(self.analyzer, self.index)
+        return self._key
+
+    async def _open_saved(self, session: AsyncSession) -> None:
+        """Map the saved index back if it was built from this store with this analyser."""
+        assert self.saved is not None
+        key = self.index_key()
+        saved = self.saved.get_stamp(key)
+        if saved is None:
+            log.info("no saved answer index in %s for this analyser: building", self.saved.path)
+            return
+        stamp = await fetch_stamp(session, max_id=saved.max_id,
+                                  max_updated=datetime.fromisoformat(saved.max_updated))
+        index = self.saved.load(key, stamp)
+        if index is None:
+            log.warning("saved answer index in %s does not match the store: rebuilding",
+                        self.saved.path)
+            return
+        self.index, self.max_id = index, stamp.max_id
+        self.max_updated = datetime.fromisoformat(stamp.max_updated)
+        log.info("answer index loaded from %s (%d articles)", self.saved.path, index.n_docs)
+
+    async def _save(self, session: AsyncSession) -> None:
+        """Save what was indexed; a failed save is logged and the index kept in memory."""
+        assert self.saved is not None
+        stamp = await fetch_stamp(session, max_id=self.max_id, max_updated=self.max_updated)
+        try:
+            self.saved.save(self.index, key=self.index_key(), stamp=stamp)
+        except OSError as exc:
+            log.warning("answer index not saved to %s: %s", self.saved.path, exc)
+
+    async def _index_new(self, session: AsyncSession) -> int:
         added = 0
         while True:
             cond = or_(Article.id > self.max_id, Article.updated_at > self.max_updated)

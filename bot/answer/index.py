@@ -1,16 +1,19 @@
 """A segmented BM25 index (bm25s) that grows as articles arrive.
 
 New articles go into a small new segment; the world is not rebuilt for each one. When there
-are too many segments the small ones are merged (from the token ids kept in memory, without
-re-tokenising). Each segment has its own bm25s matrix, whose scores carry the segment's own
-IDF; query terms are re-weighted by the global IDF so scores compare across segments.
+are too many segments the small ones are merged (from the token ids each segment keeps,
+without re-tokenising). Each segment has its own bm25s score matrix, whose scores carry the
+segment's own IDF; query terms are re-weighted by the global IDF so scores compare across
+segments. Segments hold only numpy arrays (no Python object per article), so they can be
+saved and memory-mapped back (``bot.answer.persist``) instead of rebuilt after a restart.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Sequence
+import uuid
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import bm25s
@@ -29,26 +32,78 @@ class DocMeta:
     lang: str
 
 
+class DocTable:
+    """A segment's articles as columns, read back as ``DocMeta`` by position."""
+
+    def __init__(self, ids: np.ndarray, published: np.ndarray, story: np.ndarray,
+                 lang: np.ndarray) -> None:
+        self.ids, self.published, self.story, self.lang = ids, published, story, lang
+
+    @classmethod
+    def of(cls, metas: Sequence[DocMeta]) -> DocTable:
+        return cls(np.array([m.article_id for m in metas], dtype=np.int64),
+                   np.array([m.published for m in metas], dtype=np.float64),
+                   np.array([m.story_id for m in metas], dtype=np.int64),
+                   np.array([m.lang for m in metas], dtype="<U8"))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, pos: int) -> DocMeta:
+        return DocMeta(int(self.ids[pos]), float(self.published[pos]), int(self.story[pos]),
+                       str(self.lang[pos]))
+
+    def __iter__(self) -> Iterator[DocMeta]:
+        return (self[i] for i in range(len(self)))
+
+    def take(self, positions: np.ndarray) -> DocTable:
+        return DocTable(self.ids[positions], self.published[positions],
+                        self.story[positions], self.lang[positions])
+
+    @staticmethod
+    def concat(tables: Sequence[DocTable]) -> DocTable:
+        return DocTable(*(np.concatenate([getattr(t, name) for t in tables])
+                          for name in ("ids", "published", "story", "lang")))
+
+
 @dataclass
 class Segment:
-    docs: list[DocMeta]
-    token_ids: list[np.ndarray]
-    bm25: bm25s.BM25
+    docs: DocTable
+    #: Every article's token ids, end to end; article ``i`` is ``tokens[offsets[i]:offsets[i+1]]``.
+    tokens: np.ndarray
+    offsets: np.ndarray
+    #: The bm25s score matrix (CSC: ``data``, ``indices``, ``indptr``, one column per token id).
+    scores: Mapping[str, np.ndarray]
     #: Document frequency per global token id (length = vocabulary size at build time).
     df: np.ndarray
     alive: np.ndarray
-    published: np.ndarray = field(init=False)
-    story: np.ndarray = field(init=False)
-    ids: np.ndarray = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.published = np.array([d.published for d in self.docs], dtype=np.float64)
-        self.story = np.array([d.story_id for d in self.docs], dtype=np.int64)
-        self.ids = np.array([d.article_id for d in self.docs], dtype=np.int64)
+    #: Extra per-article arrays aligned with ``docs`` (e.g. dense vectors, one row each):
+    #: kept through merges and saved with the segment.
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    #: Names the segment on disk; a segment never changes once built (only ``alive``).
+    name: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     @property
     def size(self) -> int:
         return len(self.docs)
+
+    @property
+    def published(self) -> np.ndarray:
+        return self.docs.published
+
+    @property
+    def story(self) -> np.ndarray:
+        return self.docs.story
+
+    @property
+    def ids(self) -> np.ndarray:
+        return self.docs.ids
+
+    def token_ids(self, pos: int) -> np.ndarray:
+        return self.tokens[self.offsets[pos]:self.offsets[pos + 1]]
+
+    def iter_token_ids(self) -> Iterator[np.ndarray]:
+        return (self.token_ids(i) for i in range(self.size))
 
 
 def idf(n_docs: int, df: np.ndarray | float) -> np.ndarray | float:
@@ -64,72 +119,101 @@ class SearchIndex:
         self.segments: list[Segment] = []
         self.max_segments = max_segments
         self.k1, self.b = k1, b
-        self.where: dict[int, tuple[int, int]] = {}
         self.merges = 0
+        self._n_docs = 0
 
     @property
     def n_docs(self) -> int:
-        return len(self.where)
+        """Articles indexed (live ones: an updated article counts once)."""
+        return self._n_docs
 
     def token_id(self, token: str) -> int | None:
         return self.vocab.get(token)
 
-    def add(self, docs: Sequence[tuple[DocMeta, Sequence[str]]]) -> None:
-        """Index ``docs`` as one new segment; an article indexed before is replaced."""
+    def add(self, docs: Sequence[tuple[DocMeta, Sequence[str]]], *,
+            columns: Mapping[str, np.ndarray] | None = None) -> None:
+        """Index ``docs`` as one new segment; an article indexed before is replaced.
+
+        ``columns``: per-article arrays (one row per doc, in order) kept with the segment.
+        """
         if not docs:
             return
-        metas: list[DocMeta] = []
+        # An article given twice in one batch: its last version wins.
+        last = {meta.article_id: i for i, (meta, _toks) in enumerate(docs)}
+        keep = sorted(last.values())
+        metas = [docs[i][0] for i in keep]
+        self._forget(np.array([m.article_id for m in metas], dtype=np.int64))
         ids: list[np.ndarray] = []
-        for meta, toks in docs:
-            self._forget(meta.article_id)
-            metas.append(meta)
+        for i in keep:
+            toks = docs[i][1]
             ids.append(np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in toks),
                                    dtype=np.int32, count=len(toks)))
-        self._append(self._build(metas, ids))
+        extra = {k: np.asarray(v)[keep] for k, v in (columns or {}).items()}
+        self._append(self._build(DocTable.of(metas), ids, extra))
         if len(self.segments) > self.max_segments:
             self._merge_small()
 
-    def _forget(self, article_id: int) -> None:
-        place = self.where.pop(article_id, None)
-        if place is not None:
-            self.segments[place[0]].alive[place[1]] = False
+    def _forget(self, article_ids: np.ndarray) -> None:
+        for seg in self.segments:
+            gone = seg.alive & np.isin(seg.ids, article_ids)
+            if gone.any():
+                if not seg.alive.flags.writeable:
+                    seg.alive = seg.alive.copy()
+                seg.alive[gone] = False
+                self._n_docs -= int(gone.sum())
 
-    def _build(self, metas: list[DocMeta], ids: list[np.ndarray]) -> Segment:
+    def _build(self, docs: DocTable, ids: Sequence[np.ndarray],
+               columns: dict[str, np.ndarray]) -> Segment:
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         model = bm25s.BM25(k1=self.k1, b=self.b)
         vocab_ids = {i: i for i in range(len(self.vocab))}
-        model.index(([list(map(int, x)) for x in ids], vocab_ids),
+        model.index(([x.tolist() for x in ids], vocab_ids),
                     create_empty_token=False, show_progress=False)
         df = np.zeros(len(self.vocab), dtype=np.int32)
         for x in ids:
             df[np.unique(x)] += 1
-        return Segment(metas, ids, model, df, np.ones(len(metas), dtype=bool))
+        lengths = np.fromiter((len(x) for x in ids), dtype=np.int64, count=len(ids))
+        offsets = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        tokens = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+        # Only the score matrix is kept: the model's own vocabulary maps (one entry per
+        # token id) would cost more memory than the matrix.
+        scores = {k: model.scores[k] for k in ("data", "indices", "indptr")}
+        return Segment(docs, tokens.astype(np.int32, copy=False), offsets, scores, df,
+                       np.ones(len(docs), dtype=bool), columns)
 
     def _append(self, segment: Segment) -> None:
-        n = len(self.segments)
         self.segments.append(segment)
-        for pos, meta in enumerate(segment.docs):
-            self.where[meta.article_id] = (n, pos)
+        self._n_docs += int(segment.alive.sum())
 
     def _merge_small(self) -> None:
         """Merge every segment but the largest into one (cheap: tokens are kept as ids)."""
         largest = max(range(len(self.segments)), key=lambda i: self.segments[i].size)
         keep = [self.segments[largest]]
         rest = [s for i, s in enumerate(self.segments) if i != largest]
-        metas = [m for s in rest for m, a in zip(s.docs, s.alive, strict=True) if a]
-        ids = [x for s in rest for x, a in zip(s.token_ids, s.alive, strict=True) if a]
-        merged = self._build(metas, ids)
+        merged = self._merge(rest)
         if merged.size > keep[0].size // 2:
             # The small ones have grown: fold everything into one segment.
-            base = keep[0]
-            metas = [m for m, a in zip(base.docs, base.alive, strict=True) if a] + metas
-            ids = [x for x, a in zip(base.token_ids, base.alive, strict=True) if a] + ids
-            keep, merged = [], self._build(metas, ids)
-        self.segments, self.where = [], {}
+            keep, merged = [], self._merge([keep[0], merged])
+        self.segments, self._n_docs = [], 0
         for segment in [*keep, merged]:
             self._append(segment)
         self.merges += 1
         log.debug("merged index into %d segments (%d docs)", len(self.segments), self.n_docs)
+
+    def _merge(self, segments: Sequence[Segment]) -> Segment:
+        """One segment of the live articles of ``segments``."""
+        tables, ids = [], []
+        names = set.intersection(*(set(s.columns) for s in segments)) if segments else set()
+        columns: dict[str, list[np.ndarray]] = {k: [] for k in names}
+        for seg in segments:
+            live = np.flatnonzero(seg.alive)
+            tables.append(seg.docs.take(live))
+            ids += [seg.token_ids(int(p)) for p in live]
+            for k in names:
+                columns[k].append(seg.columns[k][live])
+        return self._build(DocTable.concat(tables), ids,
+                           {k: np.concatenate(v) for k, v in columns.items()})
 
     def global_df(self, token_id: int) -> int:
         return int(sum(s.df[token_id] for s in self.segments if token_id < len(s.df)))
@@ -142,7 +226,7 @@ class SearchIndex:
         for number, seg in enumerate(self.segments):
             if token_id >= len(seg.df) or not seg.df[token_id]:
                 continue
-            scores = seg.bm25.scores
+            scores = seg.scores
             lo, hi = scores["indptr"][token_id], scores["indptr"][token_id + 1]
             docs = scores["indices"][lo:hi]
             s_idf = float(idf(seg.size, float(seg.df[token_id])))

@@ -1,10 +1,12 @@
 """Group articles about the same development into stories, across outlets and languages.
 
 Japanese and English reports share almost no tokens, so similarity is measured on
-language-neutral features instead: named people, places and subjects of the talks from a
-small bilingual gazetteer (リヤド = Riyadh), figures (175, 1,000), and days of the month
-mentioned in the text ("11日" = "11 March"). Each feature has a weight: Putin or a phone
-call say little on their own; Jeddah, Easter or 1,200 say a lot. An article joins the
+language-neutral features instead: names found without any list (``bot.news.entities``:
+"Abu Dhabi" and アブダビ share a key), subjects of the talks from a small bilingual
+gazetteer (鉱物 = minerals), figures (175, 1,000), and days of the month mentioned in the
+text ("11日" = "11 March"). Each feature has a weight: Putin or a phone call say little on
+their own; Jeddah, Easter or 1,200 say a lot. A name weighs by how rare it is among the
+reports seen so far (Russia and Kyiv are in most; Kushner in few). An article joins the
 story whose features cover most of its own, weighted, and whose reports lie within a few
 days (a report marked as an update may reach further back); otherwise it starts a story.
 """
@@ -18,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bot.news.entities import entity_keys, skeleton
 from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
@@ -64,11 +67,19 @@ GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
 }
 NUMBER_WEIGHT = 1.0
 DAY_WEIGHT = 0.6
+#: A name's weight when it is rare among the reports seen; common names weigh less
+#: (down to ``ENTITY_FLOOR`` of it), see ``StoryIndex.weigh``.
+ENTITY_WEIGHT = 1.0
+ENTITY_FLOOR = 0.1
+#: Reports assumed seen before the first one, so the first few names are not all "common".
+ENTITY_PRIOR = 20
+#: Characters (headline and lead) where names are looked for.
+ENTITY_SPAN = 300
 #: Reports of one development arrive within this many days of the story's reports.
 NEAR = timedelta(days=1.5)
 HORIZON = timedelta(days=14)
 HALF_LIFE_DAYS = 1.5
-MIN_SCORE = 0.28
+MIN_SCORE = 0.12
 #: Compare with a story's latest reports only (bounded cost for long-running stories).
 MAX_MEMBERS = 8
 
@@ -102,12 +113,16 @@ def feature_weight(key: str) -> float:
         return DAY_WEIGHT
     if key.startswith("n:"):
         return NUMBER_WEIGHT
+    if key.startswith("e:"):
+        return ENTITY_WEIGHT
     return GAZETTEER[key][0]
 
 
 #: (feature, weight, surface form, Latin form that must start a word), flattened once.
 _FORMS = tuple((key, weight, form, bool(_WORD_START.match(form)))
                for key, (weight, forms) in GAZETTEER.items() for form in forms)
+#: Name keys the gazetteer already counts (its Latin forms' skeletons).
+_IN_GAZETTEER = frozenset(skeleton(form) for _k, _w, form, latin in _FORMS if latin)
 
 
 def get_features(text: str) -> Features:
@@ -118,6 +133,11 @@ def get_features(text: str) -> Features:
         # ``in`` first: most forms are absent, and it is the cheapest test.
         if form in norm and key not in found and (not word_start or _at_word_start(norm, form)):
             found[key] = weight
+    # Names of the lead only: the development's own people and places are named there;
+    # the rest of a report brings background names that other developments share.
+    for key in entity_keys(text[:ENTITY_SPAN]):
+        if key not in _IN_GAZETTEER:
+            found[f"e:{key}"] = ENTITY_WEIGHT
     for match in _EN_DAY.finditer(norm):
         found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
     if "日" in norm:
@@ -261,6 +281,21 @@ class StoryIndex:
     def __init__(self) -> None:
         self.states: dict[int, StoryState] = {}
         self._by_feature: dict[tuple[str, int], set[int]] = {}
+        #: Reports added, and how many of them named each name.
+        self.reports = 0
+        self.name_df: dict[str, int] = {}
+
+    def weigh(self, features: Features) -> Features:
+        """``features`` with each name weighted by its rarity among the reports so far."""
+        names = [k for k in features.weights if k.startswith("e:")]
+        if not names:
+            return features
+        weights = dict(features.weights)
+        scale = math.log(ENTITY_PRIOR + 1)
+        for key in names:
+            rarity = math.log((self.reports + ENTITY_PRIOR) / (self.name_df.get(key, 0) + 1))
+            weights[key] = ENTITY_WEIGHT * min(1.0, max(ENTITY_FLOOR, rarity / scale))
+        return Features(weights)
 
     def __contains__(self, story_id: int) -> bool:
         return story_id in self.states
@@ -274,6 +309,11 @@ class StoryIndex:
 
     def add(self, story_id: int, features: Features, when: datetime) -> bool:
         """Add a report to a story; True when it brings features the story lacked."""
+        features = self.weigh(features)
+        self.reports += 1
+        for key in features.weights:
+            if key.startswith("e:"):
+                self.name_df[key] = self.name_df.get(key, 0) + 1
         week = _week(when)
         for key, weight in features.weights.items():
             if weight >= INDEX_WEIGHT:
@@ -282,6 +322,7 @@ class StoryIndex:
 
     def find(self, features: Features, when: datetime, *,
              update: bool = False) -> StoryState | None:
+        features = self.weigh(features)
         weeks = range(_week(when - HORIZON), _week(when + HORIZON) + 1)
         ids: set[int] = set()
         for key, weight in features.weights.items():

@@ -1,0 +1,279 @@
+"""The answer index on disk: saved as it grows, memory-mapped back after a restart.
+
+Rebuilding the BM25 index of 100k articles takes tens of seconds; mapping the saved arrays
+takes milliseconds. Layout of the index directory::
+
+    manifest.json          what is there, and what it was built from (see ``Stamp``)
+    vocab-<lineage>.txt    token of each token id, one a line, appended as the vocabulary grows
+    alive-<save>.npy       which articles of each segment are current (an update replaces one)
+    seg-<name>/            one segment, never changed once written: the bm25s score matrix
+                           under bm25s's own file names (loaded with ``BM25.load_scores``,
+                           mmap), token ids, document frequencies, article columns, and any
+                           extra per-article column (``<column>.col.npy``, e.g. dense vectors)
+
+The manifest is replaced atomically, after everything it names is written, so a crash
+leaves the previous index readable. A saved index is only used when its ``key`` (format,
+BM25 parameters, how the analyser tokenises) matches and the store still holds what it
+was built from (``Stamp``); otherwise it is rebuilt. One process writes at a time (an
+exclusive lock during a save; loads share the lock); a process that finds another's save
+since its own starts a new vocabulary file instead of appending to one it did not write.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+import bm25s
+import numpy as np
+from sqlalchemy import func, make_url, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.answer.index import DocTable, SearchIndex, Segment
+from bot.store.models import Article
+from bot.text.analyzer import Analyzer
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+#: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
+_PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul on May 16th; "
+          "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")
+_DOC_COLUMNS = ("ids", "published", "story", "lang")
+
+
+def index_dir_for(database_url: str, *, data_dir: Path) -> Path | None:
+    """Where the answer index of a store is saved: next to a SQLite file, else in the data
+    directory under a name derived from the database (host, port, name; no password).
+    None for an in-memory store."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if not url.database or url.database == ":memory:":
+            return None
+        db = Path(url.database).expanduser()
+        return db.with_name(db.name + ".index")
+    where = f"{url.get_backend_name()}://{url.host}:{url.port}/{url.database}"
+    return data_dir / f"answer-index-{hashlib.sha256(where.encode()).hexdigest()[:16]}"
+
+
+def index_key(analyzer: Analyzer, index: SearchIndex) -> str:
+    """What the saved arrays depend on besides the store: format, BM25 parameters and the
+    analyser's behaviour (its tokens of a probe text)."""
+    probe = "\x1f".join(analyzer.tokens(_PROBE))
+    raw = f"{FORMAT}|{index.k1}|{index.b}|{probe}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What of the store the index holds, checked against the store before it is used."""
+
+    #: The newest article id indexed and the newest update stamp seen.
+    max_id: int
+    max_updated: str
+    #: Articles with ids up to ``max_id``, and the guids of the first and last of them:
+    #: another store, or one that lost articles, differs in one of these.
+    count: int
+    first_guid: str
+    last_guid: str
+
+
+async def fetch_stamp(session: AsyncSession, *, max_id: int, max_updated: datetime) -> Stamp:
+    """The store's side of a ``Stamp`` for an index covering ids up to ``max_id``."""
+    row = (await session.execute(
+        select(func.count(Article.id), func.min(Article.id)).where(Article.id <= max_id))).one()
+    count, first_id = int(row[0]), row[1]
+    rows = (await session.execute(
+        select(Article.id, Article.guid).where(Article.id.in_([first_id or 0, max_id])))).all()
+    guids: dict[int, str] = {int(r.id): r.guid for r in rows}
+    return Stamp(max_id, max_updated.isoformat(), count, guids.get(first_id or 0, ""),
+                 guids.get(max_id, ""))
+
+
+class IndexDir:
+    """One directory holding one saved index."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        #: The save this process last wrote or loaded (None: none yet).
+        self._save_id: str | None = None
+        self._lineage: str | None = None
+        self._vocab_saved = 0
+
+    @contextmanager
+    def _lock(self, kind: int) -> Iterator[None]:
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / "lock", "a+b") as handle:
+            fcntl.flock(handle, kind)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _manifest(self) -> dict[str, object] | None:
+        try:
+            data = json.loads((self.path / "manifest.json").read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            log.warning("answer index manifest unreadable (%s): rebuilding", exc)
+            return None
+        return data if isinstance(data, dict) else None
+
+    def get_stamp(self, key: str) -> Stamp | None:
+        """The saved index's stamp, if one with this key is there (no arrays read)."""
+        with self._lock(fcntl.LOCK_SH):
+            manifest = self._manifest()
+        if manifest is None or manifest.get("key") != key:
+            return None
+        stamp = manifest.get("stamp")
+        return Stamp(**stamp) if isinstance(stamp, dict) else None
+
+    def load(self, key: str, stamp: Stamp) -> SearchIndex | None:
+        """The saved index if it has ``key`` and ``stamp``; its arrays are memory-mapped."""
+        with self._lock(fcntl.LOCK_SH):
+            manifest = self._manifest()
+            if (manifest is None or manifest.get("key") != key
+                    or manifest.get("stamp") != asdict(stamp)):
+                return None
+            try:
+                return self._read(manifest)
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("answer index in %s unreadable (%s): rebuilding", self.path, exc)
+                return None
+
+    def _read(self, manifest: dict[str, object]) -> SearchIndex:
+        params = manifest["params"]
+        assert isinstance(params, dict)
+        index = SearchIndex(max_segments=int(params["max_segments"]),
+                            k1=float(params["k1"]), b=float(params["b"]))
+        lineage, size = str(manifest["lineage"]), int(str(manifest["vocab_size"]))
+        words = (self.path / f"vocab-{lineage}.txt").read_text("utf-8").split("\n")[:size]
+        if len(words) != size:
+            raise ValueError("vocabulary file shorter than its manifest")
+        index.vocab = {w: i for i, w in enumerate(words)}
+        alive = np.load(self.path / f"alive-{manifest['save']}.npy")
+        segments = manifest["segments"]
+        assert isinstance(segments, list)
+        start = 0
+        for entry in segments:
+            folder = self.path / f"seg-{entry['name']}"
+            mapped = bm25s.BM25()
+            mapped.load_scores(folder, mmap=True)
+
+            def column(name: str, folder: Path = folder) -> np.ndarray:
+                return np.load(folder / f"{name}.npy", mmap_mode="r")
+
+            docs = DocTable(*(column(name) for name in _DOC_COLUMNS))
+            extra = {name: column(f"{name}.col") for name in entry["columns"]}
+            n = len(docs)
+            index._append(Segment(docs, column("tokens"), column("offsets"),
+                                  {k: mapped.scores[k] for k in ("data", "indices", "indptr")},
+                                  column("df"), alive[start:start + n].copy(), extra,
+                                  name=str(entry["name"])))
+            start += n
+        if start != len(alive):
+            raise ValueError("alive mask does not match the segments")
+        index.merges = int(str(manifest.get("merges", 0)))
+        # Our first save writes a vocabulary file of our own (the loaded one may hold
+        # lines past its manifest's count, left by a crash mid-save).
+        self._save_id, self._lineage = str(manifest["save"]), None
+        return index
+
+    def save(self, index: SearchIndex, *, key: str, stamp: Stamp) -> None:
+        """Write what changed since this process's last save, then the manifest."""
+        with self._lock(fcntl.LOCK_EX):
+            manifest = self._manifest()
+            if (self._lineage is None or manifest is None
+                    or manifest.get("save") != self._save_id):
+                # First save, or someone else saved since: start a vocabulary file of
+                # our own rather than append to one we did not write.
+                self._lineage, self._vocab_saved = uuid.uuid4().hex, 0
+            try:
+                self._write(index, key=key, stamp=stamp)
+            except BaseException:
+                self._lineage = None  # the next save starts clean
+                raise
+
+    def _write(self, index: SearchIndex, *, key: str, stamp: Stamp) -> None:
+        assert self._lineage is not None
+        words = list(index.vocab)[self._vocab_saved:]
+        if words:
+            with open(self.path / f"vocab-{self._lineage}.txt", "a", encoding="utf-8") as f:
+                if self._vocab_saved:
+                    f.write("\n")
+                # Tokens hold no line breaks (the analysers split on white space).
+                f.write("\n".join(w.replace("\n", " ") for w in words))
+                f.flush()
+                os.fsync(f.fileno())
+        self._vocab_saved = len(index.vocab)
+        for seg in index.segments:
+            if not (self.path / f"seg-{seg.name}").is_dir():
+                self._write_segment(seg)
+        save_id = uuid.uuid4().hex
+        alive = [s.alive for s in index.segments]
+        _atomic_save(self.path / f"alive-{save_id}.npy",
+                     np.concatenate(alive) if alive else np.zeros(0, dtype=bool))
+        new = {
+            "format": FORMAT, "key": key, "stamp": asdict(stamp), "save": save_id,
+            "lineage": self._lineage, "vocab_size": len(index.vocab),
+            "params": {"k1": index.k1, "b": index.b, "max_segments": index.max_segments},
+            "merges": index.merges,
+            "segments": [{"name": s.name, "size": s.size, "columns": sorted(s.columns)}
+                         for s in index.segments],
+        }
+        tmp = self.path / f"manifest.json.{save_id}"
+        tmp.write_text(json.dumps(new), "utf-8")
+        os.replace(tmp, self.path / "manifest.json")
+        self._save_id = save_id
+        self._collect(new)
+
+    def _write_segment(self, seg: Segment) -> None:
+        tmp = self.path / f"tmp-{seg.name}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        # bm25s's own file names, so ``BM25.load_scores`` maps them back.
+        np.save(tmp / "data.csc.index.npy", seg.scores["data"])
+        np.save(tmp / "indices.csc.index.npy", seg.scores["indices"])
+        np.save(tmp / "indptr.csc.index.npy", seg.scores["indptr"])
+        for name in _DOC_COLUMNS:
+            np.save(tmp / f"{name}.npy", getattr(seg.docs, name))
+        np.save(tmp / "tokens.npy", seg.tokens)
+        np.save(tmp / "offsets.npy", seg.offsets)
+        np.save(tmp / "df.npy", seg.df)
+        for name, values in seg.columns.items():
+            np.save(tmp / f"{name}.col.npy", values)
+        os.replace(tmp, self.path / f"seg-{seg.name}")
+
+    def _collect(self, manifest: dict[str, object]) -> None:
+        """Remove files the manifest no longer names (a reader that mapped them keeps its
+        mapping: on POSIX an unlinked file lives until it is unmapped)."""
+        segments = manifest["segments"]
+        assert isinstance(segments, list)
+        keep = {f"seg-{s['name']}" for s in segments} | {
+            f"vocab-{manifest['lineage']}.txt", f"alive-{manifest['save']}.npy",
+            "manifest.json", "lock"}
+        for item in self.path.iterdir():
+            if item.name in keep:
+                continue
+            if item.is_dir():
+                shutil.rmtree(item, ignore_errors=True)
+            else:
+                item.unlink(missing_ok=True)
+
+
+def _atomic_save(path: Path, values: np.ndarray) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        np.save(f, values)
+    os.replace(tmp, path)

@@ -1,0 +1,126 @@
+"""Names found without a gazetteer, as keys that match across English and Japanese.
+
+A report names the people and places of its development: capitalised runs in English
+("Abu Dhabi", "Kushner"), katakana runs in Japanese (アブダビ, クシュナー), and kanji names
+before a title (石破首相). Japanese writes foreign names as it hears them, so a name is
+keyed by its consonant skeleton after folding the sounds Japanese merges (l/r, b/v/f/p,
+s/z/ts/th, j/soft g, silent final r, no w/y/h): "Witkoff" and ウィトコフ (uitokofu) both
+become ``tkb``; "Abu Dhabi" and アブダビ both ``bdb``. Names the glossary knows take the
+English form's key, so ロ and Russia agree even where their sounds do not.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import jaconv
+
+from bot.text.glossary import DEFAULT_GLOSSARY
+
+#: Capitalised words that start sentences or stand before names without being names.
+_NOT_NAMES = frozenset(
+    "a an and as at but by for from he her his i if in into it its me my no not of on or "
+    "our she so that the their then there these they this those to up was we were what when "
+    "where which while who why will with yet after also although before both during each "
+    "however meanwhile since under until earlier later last next new one two three many "
+    "more most some such other mr mrs ms dr sir president prime minister ministers foreign "
+    "defence defense secretary state envoy special spokesman spokeswoman spokesperson "
+    "officials official leader leaders chancellor senator general gen adviser advisor "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december reuters ap afp photo update "
+    "updated file read says said according breaking live video watch".split())
+_EN_RUN = re.compile(r"[A-Z][A-Za-z'’\-]*(?:[ \-][A-Z][A-Za-z'’\-]*)*")
+#: Where a capital letter says nothing: the start of a line, sentence or quote.
+_STARTS = re.compile(r"(?:^|[\n.!?:;]\s*|[\"“‘'(]\s*)$")
+_KATAKANA_RUN = re.compile(r"[ァ-ヺー・]{2,}")
+#: Titles after a kanji name (a name of two or three kanji, not the tail of a longer run:
+#: 米国務長官 and 中東担当特使 name no one).
+_TITLES = ("大統領", "首相", "外相", "国防相", "報道官", "特使", "氏", "主席")
+_KANJI_NAME = re.compile(r"(?<![\u4e00-\u9fff])([\u4e00-\u9fff]{2,3})(?:"
+                         + "|".join(_TITLES) + ")")
+_VOWELS = frozenset("aeiouy")
+#: Sounds Japanese merges, folded the same way on both sides (applied in order).
+_FOLDS = (("ph", "f"), ("th", "s"), ("sh", "s"), ("ts", "s"), ("dz", "s"),
+          ("zh", "j"), ("kh", "k"), ("ck", "k"), ("x", "ks"), ("q", "k"), ("z", "s"),
+          ("l", "r"), ("v", "b"), ("f", "b"), ("p", "b"), ("w", ""))
+MIN_KEY = 2
+
+
+def skeleton(latin: str) -> str:
+    """The consonant skeleton of a Latin-script name (see the module docstring)."""
+    word = "".join(ch for ch in unicodedata.normalize("NFKD", latin.lower())
+                   if "a" <= ch <= "z")
+    # ch (チ), soft c and g before e/i/y; an r that Japanese lengthens into a vowel.
+    word = word.replace("ch", "t")
+    word = re.sub(r"c(?=[eiy])", "s", word)
+    word = re.sub(r"g(?=[eiy])", "j", word).replace("c", "k")
+    word = re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", word)
+    for old, new in _FOLDS:
+        word = word.replace(old, new)
+    # h sounds only at the start of a word (Dhabi, Riyadh, Bahrain).
+    word = word[:1] + word[1:].replace("h", "")
+    out: list[str] = []
+    for ch in word:
+        if ch in _VOWELS or (out and out[-1] == ch):
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def kana_skeleton(katakana: str) -> str:
+    """The skeleton of a katakana name, through its romaji."""
+    return skeleton(jaconv.kana2alphabet(jaconv.kata2hira(katakana)).replace("-", ""))
+
+
+@lru_cache(maxsize=1)
+def _glossary_keys() -> dict[str, str]:
+    """Katakana and English names of the glossary -> the English form's skeleton."""
+    keys: dict[str, str] = {}
+    for line in DEFAULT_GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        ja, _, en = line.partition("\t")
+        forms = [e.strip() for e in en.split("|") if e.strip() and e.strip()[0].isupper()]
+        if not forms:
+            continue
+        key = skeleton(forms[0])
+        keys.setdefault(ja.strip(), key)
+        for form in forms:
+            keys.setdefault(form.lower(), key)
+    return keys
+
+
+def entity_keys(text: str) -> set[str]:
+    """Keys of the names in ``text`` (original case; both languages)."""
+    known = _glossary_keys()
+    found: set[str] = set()
+    runs = [(m.group(), bool(_STARTS.search(text, 0, m.start())))
+            for m in _EN_RUN.finditer(text)]
+    # A capitalised word starting a sentence (or a title-case headline) is a name only
+    # if the text also capitalises it mid-sentence.
+    inner = {w for run, start in runs if not start for w in run.split(" ")}
+    for run, start in runs:
+        words = [w for w in re.split(r"[ \-]", run) if w and w.lower() not in _NOT_NAMES]
+        if start and words and words[0] not in inner:
+            words = words[1:]
+        found.update(_keys(words, known, skeleton))
+    if any("\u30a0" <= ch <= "\u30ff" for ch in text):
+        for run in _KATAKANA_RUN.findall(text):
+            parts = [p for p in run.split("・") if len(p.strip("ー")) >= 2]
+            found.update(_keys(parts, known, kana_skeleton))
+    for name in _KANJI_NAME.findall(text):
+        found.add(f"kanji:{name}")
+    return found
+
+
+def _keys(words: list[str], known: dict[str, str],
+          skel: Callable[[str], str]) -> Iterable[str]:
+    """A key per word; the whole run's key when a word is too short to stand alone
+    (Abu Dhabi, Mar-a-Lago: written as one word in Japanese)."""
+    keys = [known.get(w.lower()) or known.get(w) or skel(w) for w in words]
+    if len(words) > 1 and any(len(k) < MIN_KEY for k in keys):
+        keys.append(skel("".join(words)))
+    return (k for k in keys if len(k) >= MIN_KEY)
