@@ -50,7 +50,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           scope: Scope | None = None) -> Answer:
     """Answer ``question`` from the store as it was at ``now``."""
     await engine.refresh(session)
-    window = parse_window(question, now=now, zone=zone)
+    _count, _first, last = engine.span()
+    window = parse_window(question, now=now, zone=zone,
+                          covered_until=min(last, now) if last else None)
     concepts = engine.concepts_for(question, window)
     intent = intent_of(question)
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
