@@ -134,8 +134,11 @@ class Engine:
         return out
 
     def concepts_for(self, question: str, window: Window) -> list[Concept]:
-        """Concepts of the question without the words that named its time window."""
-        return self.concepts(_strip_phrase(question, window))
+        """Concepts of the question without the words that named its time window.
+
+        An ordinary word no stored report uses ("gonna", "actually") tells no report from
+        another: it is left out. A name no report uses stays (it means another event)."""
+        return [c for c in self.concepts(_strip_phrase(question, window)) if c.df or c.name]
 
     def _names(self, question: str) -> set[str]:
         if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):

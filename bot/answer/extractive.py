@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +55,10 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           covered_until=min(last, now) if last else None)
     concepts = engine.concepts_for(question, window)
     intent = intent_of(question)
+    if scope is not None and not is_followup(question, engine, concepts, window):
+        # A question that names its own event is answered from that event, not the
+        # thread's or the previous answer's.
+        scope = None
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent)
     if not hits:
@@ -117,15 +121,27 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         if window.start is None:
             return [], False
         return engine.newest(now=now, window=window)[:2], False
-    hits = engine.search(concepts, now=now, window=window, limit=30)
+    # The time a question names ranks reports; it never empties the candidates.
+    hits = engine.search(concepts, now=now, window=Window(), limit=30)
+    if window.start is not None:
+        inside = engine.search(concepts, now=now, window=window, limit=30)
+        hits = inside + [h for h in hits if h not in inside]
     if any(c.name and c.df == 0 for c in concepts):
         # The question names something no stored report mentions: another event.
         return [], False
-    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE])
+    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE], window)
+    if (window.start is not None and not (good and _inside(window, good[0]))
+            and _only_generic(concepts, hits)):
+        # Only the topic's common words besides the time: what happened then.
+        newest = engine.newest(now=now, window=window)[:2]
+        if newest:
+            return newest, False
     if not good:
-        if window.start is not None and _only_generic(concepts, hits):
-            return engine.newest(now=now, window=window)[:2], False
         return [], False
+    if window.start is not None and _inside(window, good[0]):
+        # Reports from the named time answer; others from then on do not join them.
+        good = [h for h in good if _inside(window, h)]
+        return _pick(good, MIN_COVERAGE), False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
 
 
@@ -140,6 +156,29 @@ def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int
         for c in concepts)
 
 
+#: Words that open an elliptical question ("And who led…?", "それで次は?").
+_LEAD_IN = re.compile(r"^\s*(?:and|so|then|also|but|what about|how about)\b"
+                      r"|^\s*(?:それで|で、|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
+#: The sides of the talks: every report names them, so they name no event of their own.
+PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians",
+                     "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",
+                     "washington", "putin", "zelensky", "zelenskyy", "trump",
+                     "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
+
+
+def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
+                window: Window) -> bool:
+    """Only an elliptical question inherits context: one that opens with "and …" / "それで",
+    or names no event of its own (no distinguishing name, no date)."""
+    if _LEAD_IN.search(question):
+        return True
+    if window.start is not None:
+        return False
+    n_docs = max(engine.index.n_docs, 1)
+    return not any(c.name and c.df_max / n_docs <= COMMON_SHARE
+                   and not PARTIES.intersection(c.tokens) for c in concepts)
+
+
 def reported_at(article: Article) -> datetime:
     """When the report said what it now says: an updated report is as new as its update."""
     if article.update_count and article.updated_at is not None:
@@ -147,9 +186,17 @@ def reported_at(article: Article) -> datetime:
     return article.published_at
 
 
-def rerank(hits: Sequence[Hit]) -> list[Hit]:
-    """BM25 score scaled by how much of the question an article covers."""
-    return sorted(hits, key=lambda h: (h.score * h.coverage, h.published), reverse=True)
+def rerank(hits: Sequence[Hit], window: Window | None = None) -> list[Hit]:
+    """BM25 score scaled by how much of the question an article covers; reports from the
+    time the question names come first (the others follow: a date never empties the
+    candidates)."""
+    return sorted(hits, key=lambda h: (window is not None and _inside(window, h),
+                                       h.score * h.coverage, h.published), reverse=True)
+
+
+def _inside(window: Window, hit: Hit) -> bool:
+    return window.start is not None and window.contains(
+        datetime.fromtimestamp(hit.published, UTC))
 
 
 def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
