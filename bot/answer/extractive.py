@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.intents import cue_hits, intent_of
+from bot.answer.noise import is_furniture, without_dateline
+from bot.answer.support import event_names, supported
 from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
@@ -64,6 +66,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if not hits:
         return no_source(engine, question, lang, window)
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
+    if not supported(question, concepts, ranked, engine):
+        return no_source(engine, question, lang, window)
     # Among reports of the best one's development (within RELATED_SPAN of it), the newer
     # leads: an update, a later report. Same-day reports in the reader's language come
     # before translations of them. Reports of other developments follow.
@@ -159,11 +163,6 @@ def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int
 #: Words that open an elliptical question ("And who led…?", "それで次は?").
 _LEAD_IN = re.compile(r"^\s*(?:and|so|then|also|but|what about|how about)\b"
                       r"|^\s*(?:それで|で、|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
-#: The sides of the talks: every report names them, so they name no event of their own.
-PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians",
-                     "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",
-                     "washington", "putin", "zelensky", "zelenskyy", "trump",
-                     "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
 
 
 def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
@@ -174,9 +173,7 @@ def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
         return True
     if window.start is not None:
         return False
-    n_docs = max(engine.index.n_docs, 1)
-    return not any(c.name and c.df_max / n_docs <= COMMON_SHARE
-                   and not PARTIES.intersection(c.tokens) for c in concepts)
+    return not event_names(concepts, engine)
 
 
 def reported_at(article: Article) -> datetime:
@@ -252,7 +249,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
                    intent: str | None, count: int,
                    wants: Sequence[re.Pattern[str]] = ()) -> list[str]:
     """The ``count`` sentences of ``article`` that match the question best, in text order."""
-    sentences = split_sentences(article.text) or [article.title]
+    sentences = [without_dateline(s) for s in split_sentences(article.text)
+                 if not is_furniture(s, article.title)] or [article.title]
     scored: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
         toks = set(engine.analyzer.tokens(sentence))
