@@ -6,6 +6,7 @@ new article costs one small segment, not a rebuild.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -32,6 +33,11 @@ GENERIC_WEIGHT = 0.35
 #: Share of reports above which a term is treated as matched by every report.
 COMMON_SHARE = 0.8
 _EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
+#: The sides of the talks: nearly every report names them, so they pick out no event.
+PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians",
+                     "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",
+                     "washington", "putin", "zelensky", "zelenskyy", "trump",
+                     "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 
 
@@ -81,6 +87,11 @@ class Engine:
         #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
         self.max_updated = EPOCH
 
+    @functools.cached_property
+    def party_tokens(self) -> frozenset[str]:
+        """The sides as the analyser writes them (stemmed: "ukrain")."""
+        return frozenset(t for word in PARTIES for t in (word, *self.analyzer.tokens(word)))
+
     @property
     def glossary(self) -> Glossary:
         if self._glossary is None:
@@ -126,7 +137,11 @@ class Engine:
         names = self._names(question)
         out: list[Concept] = []
         for token in tokens:
-            alts = (token, *sorted(alternatives[token] - {token}))
+            # "trump-putin", "us-ukrain": a report saying "Trump and Putin" matches too.
+            parts = [p for p in token.split("-") if p] if "-" in token else []
+            if not set(parts) <= self.party_tokens:
+                parts = []
+            alts = tuple(dict.fromkeys((token, *sorted(alternatives[token] - {token}), *parts)))
             ids = tuple(self.index.token_id(t) for t in alts)
             dfs = [self.index.global_df(i) for i in ids if i is not None]
             out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names,

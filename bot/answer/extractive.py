@@ -52,9 +52,12 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           scope: Scope | None = None) -> Answer:
     """Answer ``question`` from the store as it was at ``now``."""
     await engine.refresh(session)
-    _count, _first, last = engine.span()
+    _count, first, last = engine.span()
     window = parse_window(question, now=now, zone=zone,
                           covered_until=min(last, now) if last else None)
+    if window.start is not None and not _overlaps(window, first, now):
+        # A time before the first stored report or after now: nothing can say it.
+        return no_source(engine, question, lang, window)
     concepts = engine.concepts_for(question, window)
     intent = intent_of(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
@@ -133,7 +136,9 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     if any(c.name and c.df == 0 for c in concepts):
         # The question names something no stored report mentions: another event.
         return [], False
-    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE], window)
+    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
+                   or (_inside(window, h) and h.coverage >= MIN_COVERAGE * SECONDARY)],
+                  window)
     if (window.start is not None and not (good and _inside(window, good[0]))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -189,6 +194,11 @@ def rerank(hits: Sequence[Hit], window: Window | None = None) -> list[Hit]:
     candidates)."""
     return sorted(hits, key=lambda h: (window is not None and _inside(window, h),
                                        h.score * h.coverage, h.published), reverse=True)
+
+
+def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
+    return ((window.end is None or first is None or window.end > first)
+            and (window.start is None or window.start <= now))
 
 
 def _inside(window: Window, hit: Hit) -> bool:

@@ -15,18 +15,24 @@ _FURNITURE = re.compile(
     r"|(?:\((?:ロイター|共同|時事|AFP|AP|Reuters|Xinhua)[^)]*\)|/ ?(?:AFP|AP|Reuters|Getty"
     r"(?: Images)?|EPA|Xinhua))\s*$",
     re.IGNORECASE)
+#: A line that is only a date and time ("2025年04月20日(日)09時37分", "May 16, 2025 10:40").
+_STAMP = re.compile(r"^[\d年月日時分秒:/.,()\s日月火水木金土-]+$"
+                    r"|^\w+ \d{1,2}, \d{4}[\d:\s]*(?:[AP]M)?$")
 #: "ISTANBUL, May 16 (Reuters) -", "WASHINGTON, Feb. 28 (Xinhua) --", "GENEVA:",
 #: "【イスタンブール共同】", "［モスクワ 3日 ロイター］ -", "(CNN) ".
 _DATELINE = re.compile(
     r"^(?:[A-Z][A-Z .'-]{2,}(?:/[A-Z][A-Z .'-]+)?(?:,[^()\n]{0,30})?(?:\([^)]{2,30}\))?"
     r"\s*(?:-{1,2}|—|–|:)\s+"
+    r"|[A-Z][A-Z .'-]{2,}, [A-Z][a-z]+\.? \d{1,2}\. /[A-Z]+/\.?\s*"
     r"|【[^】]{1,20}】|[［\[][^］\]]{1,30}[］\]]\s*-?\s*|\((?:CNN|AP|AFP|Reuters)\)\s*)")
 
 
 def is_furniture(sentence: str, title: str) -> bool:
     """A caption, byline, link line or the repeated headline."""
     text = sentence.strip()
-    if not text or _FURNITURE.search(text):
+    if not text or _FURNITURE.search(text) or _STAMP.match(text):
+        return True
+    if not _DATELINE.sub("", text, count=1).strip():
         return True
     return bool(title) and normalise(text).rstrip("。. ") == normalise(title).rstrip("。. ")
 

@@ -7,7 +7,8 @@ with real coverage. So the question's own constraints are checked against the re
 - the names that pick out its event (people, places; not the two sides every report names)
   must all occur in one report, not spread over several;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
-  asked (the figure's sentence matches most of the question), not any figure nearby.
+  asked (the figure's sentence matches much of the question), not any figure nearby; a
+  question about what will happen needs a sentence saying what is planned or expected.
 """
 
 from __future__ import annotations
@@ -19,16 +20,15 @@ from bot.answer.engine import COMMON_SHARE, Concept, Engine
 from bot.store.models import Article
 from bot.text.sentences import split_sentences
 
-#: The sides of the talks: every report names them, so they pick out no event.
-PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians",
-                     "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",
-                     "washington", "putin", "zelensky", "zelenskyy", "trump",
-                     "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
                        r"何時間|何分|何カ国|何か国|何件|何回|いくら|どのくらい|どれくらい|人数")
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
                      re.IGNORECASE)
+#: "When will …", "Who will lead …": asks about what is yet to happen.
+_FUTURE = re.compile(r"\bwill\b|\bgoing to\b|\bnext round\b|今後|次回|来月|来週")
+_FUTURE_SAID = re.compile(r"\bwill\b|\bto be\b|\bexpected\b|\bscheduled\b|\bplan|\bset to\b"
+                          r"|\bnext\b|予定|見通し|方針|次回|今後|へ$|する$", re.IGNORECASE)
 #: Share of the question's weight the sentence giving a figure must match.
 FIGURE_MATCH = 0.35
 
@@ -42,9 +42,8 @@ def event_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
             and not any(set(t.split("-")) <= sides for t in c.tokens)]
 
 
-def party_tokens(engine: Engine) -> set[str]:
-    """The sides as the analyser writes them (stemmed: "ukrain")."""
-    return {t for word in PARTIES for t in (word, *engine.analyzer.tokens(word))}
+def party_tokens(engine: Engine) -> frozenset[str]:
+    return engine.party_tokens
 
 
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
@@ -55,17 +54,22 @@ def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Art
     if names and not any(all(toks.intersection(c.tokens) for c in names)
                          for toks in token_sets):
         return False
-    if _HOW_MANY.search(question.lower()):
-        return any(_figure_about(a, concepts, engine) for a in articles[:2])
+    asked = question.lower()
+    if _HOW_MANY.search(asked):
+        return any(_said_about(a, concepts, engine, _FIGURE) for a in articles[:2])
+    if _FUTURE.search(asked):
+        return any(_said_about(a, concepts, engine, _FUTURE_SAID) for a in articles[:2])
     return True
 
 
-def _figure_about(article: Article, concepts: Sequence[Concept], engine: Engine) -> bool:
+def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
+                kind: re.Pattern[str]) -> bool:
+    """A sentence of the kind asked (a figure, a plan) that is about the question."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
     for sentence in split_sentences(article.text):
-        if not _FIGURE.search(sentence):
+        if not kind.search(sentence):
             continue
         toks = set(engine.analyzer.tokens(sentence))
         matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
