@@ -25,6 +25,8 @@ _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|�
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
                      re.IGNORECASE)
+#: The thing a "how many" question counts.
+_COUNTED = re.compile(r"how many ([a-z][a-z-]+)")
 #: "When will …", "Who will lead …": asks about what is yet to happen.
 _FUTURE = re.compile(r"\bwill\b|\bgoing to\b|\bnext round\b|今後|次回|来月|来週")
 _FUTURE_SAID = re.compile(r"\bwill\b|\bto be\b|\bexpected\b|\bscheduled\b|\bplan|\bset to\b"
@@ -56,6 +58,10 @@ def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Art
         return False
     asked = question.lower()
     if _HOW_MANY.search(asked):
+        counted = _COUNTED.search(asked)
+        if counted and not any(engine.index.token_id(t) is not None
+                               for t in engine.analyzer.tokens(counted[1])):
+            return False  # "how many journalists": no report counts (or names) them
         return any(_said_about(a, concepts, engine, _FIGURE) for a in articles[:2])
     if _FUTURE.search(asked):
         return any(_said_about(a, concepts, engine, _FUTURE_SAID) for a in articles[:2])
