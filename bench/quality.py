@@ -1,6 +1,7 @@
 """Answer quality on real coverage nobody tuned to: our system vs plain BM25 in the same run.
 
     python bench/quality.py [--split dev|test|both] [--ablation] [-v]
+    python bench/quality.py --ablation --split dev   # retrieval only: BM25, glossary, dense
     python bench/quality.py --demo        # the labelled demo set (tests/data/qa_labelled.json)
 
 The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
@@ -31,6 +32,7 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
 from bench.realset import RealSet, build_store, load_realset  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
@@ -142,10 +144,31 @@ def print_tables(figures: dict[str, object]) -> None:
             print(f"{key:<22}{row}")
 
 
+async def ablation_main(realset: RealSet, splits: list[str]) -> dict[str, object]:
+    analyzer = Analyzer()
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await build_store(realset, Path(tmp))
+        async with open_store(f"sqlite:///{db}") as (_engine, sessions):
+            for split in splits:
+                table = await ablation(realset, sessions, split, analyzer=analyzer,
+                                       now=realset.last_report + CLOCKS["week"])
+                print(f"\n{split} split, answerable questions, first report only")
+                print(f"{'retrieval':<36}{'hit@1':>8}{'hit@3':>8}")
+                for name, row in table.items():
+                    print(f"{name:<36}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}")
+                out[split] = table
+    result = {"bench": "quality-ablation", **out}
+    print(json.dumps(result))
+    return result
+
+
 async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
     parser.add_argument("--demo", action="store_true", help="the labelled demo set instead")
+    parser.add_argument("--ablation", action="store_true",
+                        help="retrieval only: BM25, +glossary, dense, fused (hit@1/3)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     args = parser.parse_args(argv)
     if args.demo:
@@ -155,6 +178,8 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     print(f"real coverage: {len(realset.reports)} reports, "
           f"{len(realset.questions)} questions; clocks: a week and a year after "
           f"{realset.last_report.date().isoformat()}")
+    if args.ablation:
+        return await ablation_main(realset, splits)
     figures = await measure(realset, splits, verbose=args.verbose)
     print_tables(figures)
     out = {"bench": "quality", "set": "realnews", **figures}

@@ -86,7 +86,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     wants = answer_type(question)
     sentences: list[Sentence] = []
     for n, article in enumerate(articles, start=1):
-        count = 3 if article.id == best_id else 1
+        count = 4 if article.id == best_id else 1
         for text in best_sentences(article, concepts, engine, intent=intent, count=count,
                                    wants=wants):
             sentences.append(Sentence(text, (n,), reported_at(article)))
