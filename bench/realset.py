@@ -13,7 +13,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -126,7 +126,7 @@ class _Clock:
 
 
 @asynccontextmanager
-async def served(reports: Sequence[Report]) -> AsyncIterator[tuple[dict[str, bytes], str]]:
+async def served() -> AsyncIterator[tuple[dict[str, bytes], str]]:
     """An aiohttp server on 127.0.0.1 serving ``/feeds/<slug>.xml`` from a mutable dict."""
     bodies: dict[str, bytes] = {}
 
@@ -142,7 +142,7 @@ async def served(reports: Sequence[Report]) -> AsyncIterator[tuple[dict[str, byt
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     try:
         yield bodies, f"http://127.0.0.1:{port}"
     finally:
@@ -155,7 +155,7 @@ async def build_store(realset: RealSet, folder: Path) -> Path:
     for r in realset.reports:
         by_feed[(r.outlet, r.lang)].append(r)
     clock = _Clock(realset.last_report + timedelta(hours=1))
-    async with served(realset.reports) as (bodies, base):
+    async with served() as (bodies, base):
         feeds = [FeedSettings(url=f"{base}/feeds/{feed_slug(o, lang)}.xml", name=o, lang=lang)
                  for (o, lang) in by_feed]
         settings = load_settings(None, env={}, overrides={
