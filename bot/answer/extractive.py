@@ -121,6 +121,12 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         recent = Window(start=datetime.fromtimestamp(newest[0].published, now.tzinfo)
                         - LATEST_SPAN, end=now)
         hits = engine.search(concepts, now=now, window=recent)
+        about = [h for h in engine.search(concepts, now=now, window=Window(), limit=30)
+                 if h.coverage >= MIN_COVERAGE]
+        if not any(h.coverage >= MIN_COVERAGE for h in hits) and about:
+            # "The latest on the minerals deal": the newest reports of that development
+            # (they lead the answer), not whatever arrived last.
+            return _pick(rerank(about), MIN_COVERAGE), False
         # "Latest" means newest first, among reports that match the rest of the question.
         hits.sort(key=lambda h: h.published, reverse=True)
         return (hits[:2] if hits else newest[:2]), False
