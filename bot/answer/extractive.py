@@ -110,10 +110,12 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             hits = rerank(engine.search(concepts, now=now, window=Window(), scope=ids))
             if hits and hits[0].coverage >= SCOPED_COVERAGE:
                 return _pick(hits, SCOPED_COVERAGE), True
-            if intent is not None or not concepts:
-                newest = engine.newest(now=now, window=Window(), scope=ids)
-                if newest:
-                    return newest[:2], True
+            # An elliptical follow-up stays with its story even on a weak match.
+            if hits:
+                return hits[:2], True
+            newest = engine.newest(now=now, window=Window(), scope=ids)
+            if newest:
+                return newest[:2], True
     if window.latest:
         newest = engine.newest(now=now, window=Window())
         if not newest:

@@ -12,6 +12,7 @@ _FURNITURE = re.compile(
     r"^(?:photo|image|picture|file photo|video|watch|read more|read also|see also|related|"
     r"also read|more:|by [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3}$)"
     r"|^(?:写真|画像|動画|関連記事|関連ニュース|この話題の関連|あわせて読みたい|【関連】|≪関連)"
+    r"|\bpowered by\b|配信$|^(?:copyright|©)"
     r"|(?:\((?:ロイター|共同|時事|AFP|AP|Reuters|Xinhua)[^)]*\)|/ ?(?:AFP|AP|Reuters|Getty"
     r"(?: Images)?|EPA|Xinhua))\s*$",
     re.IGNORECASE)
