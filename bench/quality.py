@@ -1,17 +1,28 @@
-"""Answer quality on the labelled demo questions: our system vs plain BM25 + lead-3.
+"""Answer quality on real coverage nobody tuned to: our system vs plain BM25 in the same run.
 
-    python bench/quality.py
+    python bench/quality.py [--split dev|test|both] [--ablation] [-v]
+    python bench/quality.py --ablation --split dev   # retrieval only: BM25, glossary, dense
+    python bench/quality.py --demo        # the labelled demo set (tests/data/qa_labelled.json)
 
-Prints a table, then one line of JSON with the figures.
+The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
+127.0.0.1 and ingested through the bot's pipeline (updated reports: first version, then the
+update). Every question is asked the way ``ceasefire-bot ask --json`` asks it, at two clocks:
+a week and a year after the last report (questions with ``asked_at`` keep theirs). The
+baseline is plain BM25 (bm25s) over whole articles with the project's tokenizer (fugashi for
+Japanese), quoting the top article's first three sentences. Prints the tables, then ONE line
+of JSON with every figure.
+
+The test split is read once per measurement: tune on ``--split dev`` only.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
 import tempfile
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -21,16 +32,28 @@ from sqlalchemy import select
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
-from bot.answer.evaluation import Asker, evaluate, load_questions, system_asker  # noqa: E402
+from bench.realset import RealSet, build_store, load_realset  # noqa: E402
+from bot.answer.engine import Engine  # noqa: E402
+from bot.answer.evaluation import (  # noqa: E402
+    Asker,
+    evaluate,
+    load_questions,
+    story_pairwise_f1,
+    system_asker,
+)
 from bot.answer.extractive import Scope  # noqa: E402
 from bot.model import Answer, Citation, Lang, Sentence  # noqa: E402
-from bot.store.db import SessionFactory  # noqa: E402
+from bot.store.db import SessionFactory, open_store  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 from bot.text.analyzer import Analyzer  # noqa: E402
 from bot.text.sentences import split_sentences  # noqa: E402
 
 QA = ROOT / "tests" / "data" / "qa_labelled.json"
+CLOCKS = {"week": timedelta(days=7), "year": timedelta(days=365)}
+SHOWN = ("hit@1", "hit@3", "fact_recall", "no_source_precision", "no_source_recall",
+         "answerable_refused", "newer_report_first")
 
 
 async def baseline_asker(sessions: SessionFactory, analyzer: Analyzer) -> Asker:
@@ -59,7 +82,7 @@ async def baseline_asker(sessions: SessionFactory, analyzer: Analyzer) -> Asker:
     return ask
 
 
-async def main() -> dict[str, dict[str, float]]:
+async def demo_main(verbose: bool) -> dict[str, object]:
     questions = load_questions(QA)
     with tempfile.TemporaryDirectory() as tmp:
         async with demo_app(Path(tmp)) as app:
@@ -68,16 +91,100 @@ async def main() -> dict[str, dict[str, float]]:
             base = await evaluate(questions, sessions,
                                   await baseline_asker(sessions, app.deps.engine.analyzer))
     figures = {"system": ours.as_dict(), "baseline_bm25_lead3": base.as_dict()}
-    print(f"{len(questions)} labelled questions ({ours.answerable} answerable, "
+    print(f"{len(questions)} labelled demo questions ({ours.answerable} answerable, "
           f"{ours.unanswerable} unanswerable)\n")
     print(f"{'metric':<22}{'system':>10}{'bm25+lead3':>12}")
     for key in figures["system"]:
         print(f"{key:<22}{figures['system'][key]:>10.3f}"
               f"{figures['baseline_bm25_lead3'][key]:>12.3f}")
-    if "-v" in sys.argv:
+    if verbose:
         print("\nmisses:", *ours.misses, sep="\n  ")
-    print(json.dumps({"bench": "quality", **figures}))
-    return figures
+    out = {"bench": "quality", "set": "demo", **figures}
+    print(json.dumps(out))
+    return out
+
+
+async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
+                  engine_factory: type[Engine] = Engine) -> dict[str, object]:
+    """Figures per split and clock for ours and the baseline, plus story F1 per split."""
+    analyzer = Analyzer()
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await build_store(realset, Path(tmp))
+        async with open_store(f"sqlite:///{db}") as (_engine, sessions):
+            base = await baseline_asker(sessions, analyzer)
+            for split in splits:
+                questions = realset.questions_of(split)
+                devs = {r.guid: r.development for r in realset.reports
+                        if realset.splits.get(r.development) == split}
+                per: dict[str, object] = {"questions": len(questions),
+                                          "story_f1": await story_pairwise_f1(sessions, devs)}
+                for clock, delta in CLOCKS.items():
+                    now = realset.last_report + delta
+                    ours = await evaluate(questions, sessions, system_asker(
+                        sessions, engine_factory(analyzer=analyzer)), default_now=now)
+                    plain = await evaluate(questions, sessions, base, default_now=now)
+                    per[clock] = {"ours": ours.as_dict(), "bm25": plain.as_dict()}
+                    if verbose:
+                        print(f"\n[{split} @ {clock}] misses:", *ours.misses, sep="\n  ")
+                out[split] = per
+    return out
+
+
+def print_tables(figures: dict[str, object]) -> None:
+    for split, per in figures.items():
+        assert isinstance(per, dict)
+        print(f"\n{split} split: {per['questions']} questions, story pairwise F1 "
+              f"{per['story_f1']:.3f}")
+        print(f"{'metric':<22}" + "".join(f"{f'{who} @{clock}':>14}" for clock in CLOCKS
+                                          for who in ("ours", "bm25")))
+        for key in SHOWN:
+            row = "".join(f"{per[clock][who][key]:>14.3f}" for clock in CLOCKS
+                          for who in ("ours", "bm25"))
+            print(f"{key:<22}{row}")
+
+
+async def ablation_main(realset: RealSet, splits: list[str]) -> dict[str, object]:
+    analyzer = Analyzer()
+    out: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await build_store(realset, Path(tmp))
+        async with open_store(f"sqlite:///{db}") as (_engine, sessions):
+            for split in splits:
+                table = await ablation(realset, sessions, split, analyzer=analyzer,
+                                       now=realset.last_report + CLOCKS["week"])
+                print(f"\n{split} split, answerable questions, first report only")
+                print(f"{'retrieval':<36}{'hit@1':>8}{'hit@3':>8}")
+                for name, row in table.items():
+                    print(f"{name:<36}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}")
+                out[split] = table
+    result = {"bench": "quality-ablation", **out}
+    print(json.dumps(result))
+    return result
+
+
+async def main(argv: list[str] | None = None) -> dict[str, object]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=["dev", "test", "both"], default="both")
+    parser.add_argument("--demo", action="store_true", help="the labelled demo set instead")
+    parser.add_argument("--ablation", action="store_true",
+                        help="retrieval only: BM25, +glossary, dense, fused (hit@1/3)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    args = parser.parse_args(argv)
+    if args.demo:
+        return await demo_main(args.verbose)
+    realset = load_realset()
+    splits = ["dev", "test"] if args.split == "both" else [args.split]
+    print(f"real coverage: {len(realset.reports)} reports, "
+          f"{len(realset.questions)} questions; clocks: a week and a year after "
+          f"{realset.last_report.date().isoformat()}")
+    if args.ablation:
+        return await ablation_main(realset, splits)
+    figures = await measure(realset, splits, verbose=args.verbose)
+    print_tables(figures)
+    out = {"bench": "quality", "set": "realnews", **figures}
+    print(json.dumps(out))
+    return out
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ saved as it grows and mapped back after a restart (``bot.answer.persist``).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -35,6 +36,11 @@ GENERIC_WEIGHT = 0.35
 #: Share of reports above which a term is treated as matched by every report.
 COMMON_SHARE = 0.8
 _EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
+#: The sides of the talks: nearly every report names them, so they pick out no event.
+PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians",
+                     "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",
+                     "washington", "putin", "zelensky", "zelenskyy", "trump",
+                     "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 
 
@@ -87,6 +93,11 @@ class Engine:
         self.saved = IndexDir(index_dir) if index_dir is not None else None
         self._opened = False
         self._key: str | None = None
+
+    @functools.cached_property
+    def party_tokens(self) -> frozenset[str]:
+        """The sides as the analyser writes them (stemmed: "ukrain")."""
+        return frozenset(t for word in PARTIES for t in (word, *self.analyzer.tokens(word)))
 
     @property
     def glossary(self) -> Glossary:
@@ -176,7 +187,11 @@ class Engine:
         names = self._names(question)
         out: list[Concept] = []
         for token in tokens:
-            alts = (token, *sorted(alternatives[token] - {token}))
+            # "trump-putin", "us-ukrain": a report saying "Trump and Putin" matches too.
+            parts = [p for p in token.split("-") if p] if "-" in token else []
+            if not set(parts) <= self.party_tokens:
+                parts = []
+            alts = tuple(dict.fromkeys((token, *sorted(alternatives[token] - {token}), *parts)))
             ids = tuple(self.index.token_id(t) for t in alts)
             dfs = [self.index.global_df(i) for i in ids if i is not None]
             out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names,
@@ -184,8 +199,11 @@ class Engine:
         return out
 
     def concepts_for(self, question: str, window: Window) -> list[Concept]:
-        """Concepts of the question without the words that named its time window."""
-        return self.concepts(_strip_phrase(question, window))
+        """Concepts of the question without the words that named its time window.
+
+        An ordinary word no stored report uses ("gonna", "actually") tells no report from
+        another: it is left out. A name no report uses stays (it means another event)."""
+        return [c for c in self.concepts(_strip_phrase(question, window)) if c.df or c.name]
 
     def _names(self, question: str) -> set[str]:
         if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):

@@ -37,6 +37,10 @@ class Question:
     support: tuple[str, ...]
     facts: tuple[str, ...]
     asked_at: datetime | None
+    #: Real-coverage set only: the development it is about, its split, why unanswerable.
+    development: str | None = None
+    split: str | None = None
+    unanswerable_kind: str | None = None
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -59,6 +63,8 @@ class Scores:
     unanswerable: int = 0
     newer: int = 0
     newer_first: int = 0
+    #: Answerable questions answered "no source found".
+    refused_answerable: int = 0
     misses: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, float]:
@@ -69,7 +75,8 @@ class Scores:
                 "fact_recall": ratio(self.facts_found, self.facts),
                 "no_source_precision": ratio(self.said_none_right, self.said_none),
                 "no_source_recall": ratio(self.said_none_right, self.unanswerable),
-                "newer_report_first": ratio(self.newer_first, self.newer)}
+                "newer_report_first": ratio(self.newer_first, self.newer),
+                "answerable_refused": ratio(self.refused_answerable, self.answerable)}
 
 
 #: ``(question, now, zone, scope) -> (answer, guids of cited articles in order)``
@@ -96,7 +103,7 @@ async def guids_of(sessions: SessionFactory, ids: Sequence[int]) -> list[str]:
 
 
 async def evaluate(questions: Sequence[Question], sessions: SessionFactory,
-                   ask: Asker) -> Scores:
+                   ask: Asker, *, default_now: datetime = DEFAULT_NOW) -> Scores:
     """Ask every question the way a reader would (follow-ups after their context)."""
     async with sessions() as session:
         rows = (await session.execute(
@@ -105,7 +112,7 @@ async def evaluate(questions: Sequence[Question], sessions: SessionFactory,
     urls = {g: (u,) for g, _s, u in rows}
     scores = Scores()
     for q in questions:
-        now = q.asked_at.astimezone(UTC) if q.asked_at else DEFAULT_NOW
+        now = q.asked_at.astimezone(UTC) if q.asked_at else default_now
         zone = ZoneInfo("UTC") if q.asked_at is None else _zone_of(q.asked_at)
         zone = DEFAULT_ZONE if q.asked_at is None else zone
         scope: Scope | None = None
@@ -140,6 +147,7 @@ def score_one(scores: Scores, q: Question, answer: Answer, guids: Sequence[str],
     scores.answerable += 1
     if not answer.answerable:
         scores.said_none += 1
+        scores.refused_answerable += 1
         scores.facts += len(q.facts)
         scores.misses.append(f"{q.id}: said no source")
         return
@@ -158,3 +166,27 @@ def score_one(scores: Scores, q: Question, answer: Answer, guids: Sequence[str],
     if len(found) < len(q.facts) or not guids or guids[0] not in support:
         scores.misses.append(f"{q.id}: facts {len(found)}/{len(q.facts)}, top "
                              f"{'ok' if guids and guids[0] in support else 'wrong'}")
+
+
+async def story_pairwise_f1(sessions: SessionFactory, development_of: Mapping[str, str]
+                            ) -> float:
+    """Pairwise F1 of the stored story grouping against the labelled developments.
+
+    Every pair of stored labelled reports counts: "same story" is the prediction, "same
+    development" the truth.
+    """
+    async with sessions() as session:
+        rows = [(g, s) for g, s in (await session.execute(
+            select(Article.guid, Article.story_id))).tuples().all() if g in development_of]
+    both = predicted = actual = 0
+    for i, (guid_a, story_a) in enumerate(rows):
+        for guid_b, story_b in rows[i + 1:]:
+            same_story = story_a is not None and story_a == story_b
+            same_dev = development_of[guid_a] == development_of[guid_b]
+            predicted += same_story
+            actual += same_dev
+            both += same_story and same_dev
+    if not both:
+        return 0.0
+    precision, recall = both / predicted, both / actual
+    return round(2 * precision * recall / (precision + recall), 3)

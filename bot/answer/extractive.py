@@ -8,13 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.intents import cue_hits, intent_of
+from bot.answer.noise import is_furniture, without_dateline
+from bot.answer.support import event_names, supported
 from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
@@ -50,14 +52,25 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           scope: Scope | None = None) -> Answer:
     """Answer ``question`` from the store as it was at ``now``."""
     await engine.refresh(session)
-    window = parse_window(question, now=now, zone=zone)
+    _count, first, last = engine.span()
+    window = parse_window(question, now=now, zone=zone,
+                          covered_until=min(last, now) if last else None)
+    if window.start is not None and not _overlaps(window, first, now):
+        # A time before the first stored report or after now: nothing can say it.
+        return no_source(engine, question, lang, window)
     concepts = engine.concepts_for(question, window)
     intent = intent_of(question)
+    if scope is not None and not is_followup(question, engine, concepts, window):
+        # A question that names its own event is answered from that event, not the
+        # thread's or the previous answer's.
+        scope = None
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent)
     if not hits:
         return no_source(engine, question, lang, window)
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
+    if not supported(question, concepts, ranked, engine):
+        return no_source(engine, question, lang, window)
     # Among reports of the best one's development (within RELATED_SPAN of it), the newer
     # leads: an update, a later report. Same-day reports in the reader's language come
     # before translations of them. Reports of other developments follow.
@@ -73,7 +86,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     wants = answer_type(question)
     sentences: list[Sentence] = []
     for n, article in enumerate(articles, start=1):
-        count = 3 if article.id == best_id else 1
+        count = 4 if article.id == best_id else 1
         for text in best_sentences(article, concepts, engine, intent=intent, count=count,
                                    wants=wants):
             sentences.append(Sentence(text, (n,), reported_at(article)))
@@ -97,10 +110,12 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             hits = rerank(engine.search(concepts, now=now, window=Window(), scope=ids))
             if hits and hits[0].coverage >= SCOPED_COVERAGE:
                 return _pick(hits, SCOPED_COVERAGE), True
-            if intent is not None or not concepts:
-                newest = engine.newest(now=now, window=Window(), scope=ids)
-                if newest:
-                    return newest[:2], True
+            # An elliptical follow-up stays with its story even on a weak match.
+            if hits:
+                return hits[:2], True
+            newest = engine.newest(now=now, window=Window(), scope=ids)
+            if newest:
+                return newest[:2], True
     if window.latest:
         newest = engine.newest(now=now, window=Window())
         if not newest:
@@ -108,6 +123,12 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         recent = Window(start=datetime.fromtimestamp(newest[0].published, now.tzinfo)
                         - LATEST_SPAN, end=now)
         hits = engine.search(concepts, now=now, window=recent)
+        about = [h for h in engine.search(concepts, now=now, window=Window(), limit=30)
+                 if h.coverage >= MIN_COVERAGE]
+        if not any(h.coverage >= MIN_COVERAGE for h in hits) and about:
+            # "The latest on the minerals deal": the newest reports of that development
+            # (they lead the answer), not whatever arrived last.
+            return _pick(rerank(about), MIN_COVERAGE), False
         # "Latest" means newest first, among reports that match the rest of the question.
         hits.sort(key=lambda h: h.published, reverse=True)
         return (hits[:2] if hits else newest[:2]), False
@@ -115,15 +136,29 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         if window.start is None:
             return [], False
         return engine.newest(now=now, window=window)[:2], False
-    hits = engine.search(concepts, now=now, window=window, limit=30)
+    # The time a question names ranks reports; it never empties the candidates.
+    hits = engine.search(concepts, now=now, window=Window(), limit=30)
+    if window.start is not None:
+        inside = engine.search(concepts, now=now, window=window, limit=30)
+        hits = inside + [h for h in hits if h not in inside]
     if any(c.name and c.df == 0 for c in concepts):
         # The question names something no stored report mentions: another event.
         return [], False
-    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE])
+    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
+                   or (_inside(window, h) and h.coverage >= MIN_COVERAGE * SECONDARY)],
+                  window)
+    if (window.start is not None and not (good and _inside(window, good[0]))
+            and _only_generic(concepts, hits)):
+        # Only the topic's common words besides the time: what happened then.
+        newest = engine.newest(now=now, window=window)[:2]
+        if newest:
+            return newest, False
     if not good:
-        if window.start is not None and _only_generic(concepts, hits):
-            return engine.newest(now=now, window=window)[:2], False
         return [], False
+    if window.start is not None and _inside(window, good[0]):
+        # Reports from the named time answer; others from then on do not join them.
+        good = [h for h in good if _inside(window, h)]
+        return _pick(good, MIN_COVERAGE), False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
 
 
@@ -138,6 +173,22 @@ def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int
         for c in concepts)
 
 
+#: Words that open an elliptical question ("And who led…?", "それで次は?").
+_LEAD_IN = re.compile(r"^\s*(?:and|so|then|also|but|what about|how about)\b"
+                      r"|^\s*(?:それで|で、|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
+
+
+def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
+                window: Window) -> bool:
+    """Only an elliptical question inherits context: one that opens with "and …" / "それで",
+    or names no event of its own (no distinguishing name, no date)."""
+    if _LEAD_IN.search(question):
+        return True
+    if window.start is not None:
+        return False
+    return not event_names(concepts, engine)
+
+
 def reported_at(article: Article) -> datetime:
     """When the report said what it now says: an updated report is as new as its update."""
     if article.update_count and article.updated_at is not None:
@@ -145,9 +196,22 @@ def reported_at(article: Article) -> datetime:
     return article.published_at
 
 
-def rerank(hits: Sequence[Hit]) -> list[Hit]:
-    """BM25 score scaled by how much of the question an article covers."""
-    return sorted(hits, key=lambda h: (h.score * h.coverage, h.published), reverse=True)
+def rerank(hits: Sequence[Hit], window: Window | None = None) -> list[Hit]:
+    """BM25 score scaled by how much of the question an article covers; reports from the
+    time the question names come first (the others follow: a date never empties the
+    candidates)."""
+    return sorted(hits, key=lambda h: (window is not None and _inside(window, h),
+                                       h.score * h.coverage, h.published), reverse=True)
+
+
+def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
+    return ((window.end is None or first is None or window.end > first)
+            and (window.start is None or window.start <= now))
+
+
+def _inside(window: Window, hit: Hit) -> bool:
+    return window.start is not None and window.contains(
+        datetime.fromtimestamp(hit.published, UTC))
 
 
 def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
@@ -203,7 +267,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
                    intent: str | None, count: int,
                    wants: Sequence[re.Pattern[str]] = ()) -> list[str]:
     """The ``count`` sentences of ``article`` that match the question best, in text order."""
-    sentences = split_sentences(article.text) or [article.title]
+    sentences = [without_dateline(s) for s in split_sentences(article.text)
+                 if not is_furniture(s, article.title)] or [article.title]
     scored: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
         toks = set(engine.analyzer.tokens(sentence))

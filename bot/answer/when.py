@@ -1,35 +1,55 @@
-"""What time a question asks about: "latest", "yesterday", "in March", "3月25日", a date.
+"""What time a question asks about: "latest", "yesterday", "in May 2025", "5月16日", "mid-March".
 
-Everything is relative to the injected clock's ``now`` in the asker's time zone. Windows are
-a little wider than the calendar day because reports of a day's events are often dated the
-next morning in another time zone.
+Finding and reading the time words is left to maintained parsers: dateparser's
+``search_dates`` for English, ja-timex (TIMEX3 values) for Japanese. What this module adds is
+where the time lands on the calendar:
+
+- an explicit year is honoured;
+- a date without a year is the latest such date **the store covers** (not the latest before
+  today: a question about "16 May" means the same a week or two years after the reports);
+- a relative time ("last month", "先週の金曜日") counts back from the asker's now.
+
+Windows are a little wider than the calendar days because reports of a day's events are
+often dated the next morning in another time zone. A window ranks reports and checks answers;
+it is not a filter that can empty the candidate set (see ``bot.answer.extractive``).
 """
 
 from __future__ import annotations
 
+import calendar
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
 
 from bot.text.sentences import normalise
 
-MONTHS = {m: i for i, names in enumerate((
-    (), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-    ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-    ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-    ("december", "dec"))) for m in names}
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|" \
-         r"december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)"
-_EN_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b")
-_EN_MONTH_DAY = re.compile(rf"\b{_MONTH}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:,\s*)?\d{{3}})")
-_EN_IN_MONTH = re.compile(rf"\b(?:in|during|since|of|last)\s+{_MONTH}\b")
-_ISO = re.compile(r"\b(20\d\d)-(\d{1,2})-(\d{1,2})\b")
-_JA_MONTH_DAY = re.compile(r"(?:(20\d\d)年)?(\d{1,2})月(\d{1,2})日")
-_JA_MONTH = re.compile(r"(?:(20\d\d)年)?(\d{1,2})月(?!\d|.日)")
+log = logging.getLogger(__name__)
+
 LATEST = ("latest", "newest", "most recent", "recent", "最新", "直近", "最近")
 SLACK = timedelta(hours=12)
 #: Later reports of a day's events (updates, next-morning editions) still count.
 LATE_SLACK = timedelta(hours=36)
+_MONTHS = ("january|february|march|april|june|july|august|september|october|november|"
+           "december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
+#: "may" is also a verb: a month only next to a number or a time preposition.
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b|\bmay\b(?=\s*\d)|(?<=\d\s)may\b"
+                         r"|\b(?:in|since|during|of|early|mid|late)[\s-]+may\b")
+_RELATIVE_EN = re.compile(r"\b(?:yesterday|today|tonight|ago|last|this|past|previous)\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d年")
+#: Part of a month ("mid-March", "3月中旬"): the parsers read the month, we narrow it.
+_PART_EN = re.compile(r"\b(early|mid|late|end of|beginning of|start of)[\s-]+"
+                      rf"(?=(?:{_MONTHS}|may)\b)")
+_PART_JA = re.compile(r"(\d{1,2})月(上旬|初め|初旬|中旬|下旬|末)")
+_PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "上旬": (1, 10),
+          "初め": (1, 10), "初旬": (1, 10), "mid": (11, 20), "中旬": (11, 20),
+          "late": (21, 31), "end of": (21, 31), "下旬": (21, 31), "末": (21, 31)}
+_TIMEX_DATE = re.compile(r"^(\d{4}|XXXX)-(\d\d|XX)(?:-(\d\d|XX))?$")
+_TIMEX_WEEKDAY = re.compile(r"^XXXX-WXX-(\d)$")
+_TIMEX_SPAN = re.compile(r"^P(\d+)([DWMY])$")
 
 
 @dataclass(frozen=True)
@@ -45,71 +65,194 @@ class Window:
                 and (self.end is None or when < self.end))
 
 
+@dataclass(frozen=True)
+class Named:
+    """A time as the question names it, before a year is chosen for it."""
+
+    first: date
+    days: int
+    #: The year was given or follows from the asker's now ("last month").
+    anchored: bool
+    phrase: str
+
+
 def without_phrase(question: str, window: Window) -> str:
     """The question without the words that named its time (they are not search terms)."""
     q = normalise(question)
     return q.replace(window.phrase, " ") if window.phrase and window.start else q
 
 
-def parse_window(question: str, *, now: datetime, zone: tzinfo) -> Window:
-    """The time window a question asks about; unbounded when it names no time."""
+def parse_window(question: str, *, now: datetime, zone: tzinfo,
+                 covered_until: datetime | None = None) -> Window:
+    """The time window a question asks about; unbounded when it names no time.
+
+    Args:
+        now: the asker's now (relative times count back from it).
+        covered_until: the newest stored report: a date without a year is the latest such
+            date up to it (defaults to ``now``).
+    """
     q = normalise(question)
     today = now.astimezone(zone).date()
-    for match in (_ISO.search(q),):
-        if match:
-            day = _safe_date(int(match[1]), int(match[2]), int(match[3]))
-            if day:
-                return _days(day, 1, zone, match[0])
-    match = _JA_MONTH_DAY.search(q)
-    if match:
-        day = _resolve(match[1], int(match[2]), int(match[3]), today)
-        if day:
-            return _days(day, 1, zone, match[0])
-    for pattern, d_group, m_group in ((_EN_DAY_MONTH, 1, 2), (_EN_MONTH_DAY, 2, 1)):
-        match = pattern.search(q)
-        if match:
-            day = _resolve(None, MONTHS[match[m_group]], int(match[d_group]), today)
-            if day:
-                return _days(day, 1, zone, match[0])
-    if "yesterday" in q or "昨日" in q or "きのう" in q:
-        return _days(today - timedelta(days=1), 1, zone, "yesterday")
-    if "today" in q or "今日" in q or "本日" in q:
-        return _days(today, 1, zone, "today")
-    if "last week" in q or "先週" in q:
-        return _days(today - timedelta(days=7), 7, zone, "last week")
-    match = _JA_MONTH.search(q) or _EN_IN_MONTH.search(q)
-    if match:
-        if match.re is _JA_MONTH:
-            year, month = match[1], int(match[2])
-        else:
-            year, month = None, MONTHS[match[1]]
-        first = _resolve(year, month, 1, today)
-        if first:
-            nxt = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-            return _days(first, (nxt - first).days, zone, match[0])
+    named = named_time(q, today)
+    if named is not None:
+        first = named.first
+        if not named.anchored:
+            first = latest_covered(first, (covered_until or now).astimezone(zone).date())
+        start = datetime.combine(first, time(), zone) - SLACK
+        end = datetime.combine(first + timedelta(days=named.days), time(), zone) + LATE_SLACK
+        return Window(start, end, phrase=named.phrase)
     if any(word in q for word in LATEST):
         return Window(latest=True, phrase="latest")
     return Window()
 
 
-def _days(first: date, count: int, zone: tzinfo, phrase: str) -> Window:
-    start = datetime.combine(first, time(), zone) - SLACK
-    end = datetime.combine(first + timedelta(days=count), time(), zone) + LATE_SLACK
-    return Window(start, end, phrase=phrase)
+def latest_covered(first: date, until: date) -> date:
+    """The same month and day in the latest year that does not pass ``until``."""
+    for year in range(until.year, until.year - 4, -1):
+        moved = _replace_year(first, year)
+        if moved is not None and moved <= until:
+            return moved
+    return _replace_year(first, until.year - 1) or first
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
+def named_time(q: str, today: date) -> Named | None:
+    """The first time the (normalised) question names, read by the parser for its script."""
+    if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in q):
+        return _japanese(q, today)
+    return _english(q, today)
+
+
+def _english(q: str, today: date) -> Named | None:
+    part = _PART_EN.search(q)
+    text = _PART_EN.sub("", q) if part else q
+    if not (_MONTH_WORD.search(text) or _RELATIVE_EN.search(text) or re.search(r"\d", text)):
+        return None
+    from dateparser.search import search_dates
+
+    base = datetime.combine(today, time(12))
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past",
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    found = search_dates(text, languages=["en"], settings=settings) or []
+    for phrase, when in found:
+        words = phrase.strip()
+        relative = bool(_RELATIVE_EN.search(words))
+        if not (_MONTH_WORD.search(words) or relative or _has_date_digits(words)):
+            continue
+        period = _parser().get_date_data(words).period or "day"
+        first, days = _span(when.date(), period)
+        if part and period == "month":
+            first, days = _month_part(first, _PARTS[part[1]])
+            words = f"{part[1]} {words.strip()}"
+        anchored = relative or bool(_YEAR.search(words))
+        return Named(first, days, anchored, phrase.strip())
+    return None
+
+
+def _has_date_digits(words: str) -> bool:
+    # A bare number ("30-day", "1,000") is not a date; "2025-03-11" and "16 May" are.
+    return bool(re.search(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b", words))
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Any:
+    from dateparser.date import DateDataParser
+    return DateDataParser(languages=["en"], settings={"PREFER_DATES_FROM": "past"})
+
+
+def _japanese(q: str, today: date) -> Named | None:
+    from ja_timex import TimexParser
+
+    found = TimexParser(reference=datetime.combine(today, time(12))).parse(q)
+    back: tuple[int, str] | None = None  # ("先週" = one week back) for a weekday after it
+    year: int | None = None  # "去年の5月", "今年3月"
+    for timex in found:
+        if timex.type == "DURATION" and timex.mod in ("BEFORE", "NOW", "AFTER"):
+            span = _TIMEX_SPAN.match(timex.value)
+            if not span:
+                continue
+            n = int(span[1]) * (-1 if timex.mod == "AFTER" else 1)
+            unit = span[2]
+            if unit == "Y":
+                year = today.year - n
+                continue
+            back = (n, unit)
+            nxt = _next_date(found, timex)
+            if unit == "W" and nxt is not None and _TIMEX_WEEKDAY.match(nxt.value):
+                continue
+            first, days = _relative(today, n, unit)
+            return Named(first, days, True, timex.text)
+        if timex.type != "DATE":
+            continue
+        weekday = _TIMEX_WEEKDAY.match(timex.value)
+        if weekday:
+            weeks = back[0] if back and back[1] == "W" else 0
+            monday = today - timedelta(days=today.weekday() + 7 * weeks)
+            day = monday + timedelta(days=int(weekday[1]) - 1)
+            if day >= today and not weeks:
+                day -= timedelta(days=7)
+            return Named(day, 1, True, timex.text)
+        parts = _TIMEX_DATE.match(timex.value)
+        if not parts or parts[2] == "XX":
+            if parts and parts[1] != "XXXX":
+                return Named(date(int(parts[1]), 1, 1), 365, True, timex.text)
+            continue
+        given = int(parts[1]) if parts[1] != "XXXX" else year
+        month = int(parts[2])
+        start = _safe(given or today.year, month, 1)
+        if start is None:
+            continue
+        if parts[3] and parts[3] != "XX":
+            exact = _safe(start.year, month, int(parts[3]))
+            if exact is not None:
+                return Named(exact, 1, given is not None, timex.text)
+            continue
+        first = start
+        days = calendar.monthrange(first.year, month)[1]
+        piece = _PART_JA.search(q)
+        if piece and int(piece[1]) == month:
+            first, days = _month_part(first, _PARTS[piece[2]])
+            return Named(first, days, given is not None, piece[0])
+        return Named(first, days, given is not None, timex.text)
+    return None
+
+
+def _next_date(found: Sequence[Any], timex: Any) -> Any | None:
+    at = list(found).index(timex)
+    return next((t for t in found[at + 1:] if t.type == "DATE"), None)
+
+
+def _relative(today: date, n: int, unit: str) -> tuple[date, int]:
+    if unit == "D":
+        return today - timedelta(days=n), 1
+    if unit == "W":
+        monday = today - timedelta(days=today.weekday() + 7 * n)
+        return monday, 7
+    month_index = today.year * 12 + today.month - 1 - n
+    first = date(month_index // 12, month_index % 12 + 1, 1)
+    return first, calendar.monthrange(first.year, first.month)[1]
+
+
+def _span(day: date, period: str) -> tuple[date, int]:
+    if period == "month":
+        return day.replace(day=1), calendar.monthrange(day.year, day.month)[1]
+    if period == "year":
+        return date(day.year, 1, 1), 365 + calendar.isleap(day.year)
+    if period == "week":
+        return day - timedelta(days=day.weekday()), 7
+    return day, 1
+
+
+def _month_part(first: date, bounds: tuple[int, int]) -> tuple[date, int]:
+    last = min(bounds[1], calendar.monthrange(first.year, first.month)[1])
+    return first.replace(day=bounds[0]), last - bounds[0] + 1
+
+
+def _replace_year(day: date, year: int) -> date | None:
+    return _safe(year, day.month, day.day)
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
     except ValueError:
         return None
-
-
-def _resolve(year: str | None, month: int, day: int, today: date) -> date | None:
-    """The date with that month and day, in the given year or the latest one not ahead."""
-    if year:
-        return _safe_date(int(year), month, day)
-    found = _safe_date(today.year, month, day)
-    if found and found > today:
-        found = _safe_date(today.year - 1, month, day)
-    return found

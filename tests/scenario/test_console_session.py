@@ -53,3 +53,25 @@ def test_unknown_command_and_bad_input_get_plain_answers(cli_env: dict[str, str]
     assert "Ask a question" in proc.stdout
     assert "`25:00` is not a time" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def _answer_to(out: str, question: str) -> str:
+    start = out.index(f"> /ask {question}")
+    nxt = out.find("\n> ", start + 1)
+    return out[start:nxt if nxt >= 0 else len(out)]
+
+
+def test_a_question_naming_its_own_event_is_not_a_follow_up(
+        cli_env: dict[str, str]) -> None:
+    """The README's example: after 何が合意された? (answered from the latest development),
+    "What was agreed in Jeddah?" is answered about Jeddah; and a fresh process does not
+    inherit the previous session's context."""
+    proc = run_console(cli_env, "/ask 何が合意された?\n/ask What was agreed in Jeddah?\n")
+    assert proc.returncode == 0, proc.stderr
+    jeddah = _answer_to(proc.stdout, "What was agreed in Jeddah?")
+    assert "Jeddah" in jeddah and "jeddah" in jeddah.lower().split("[1]", 2)[-1]
+    assert "anchorage" not in jeddah.lower()
+    again = run_console(cli_env, "/ask What was agreed?\n")
+    assert again.returncode == 0, again.stderr
+    fresh = _answer_to(again.stdout, "What was agreed?")
+    assert "jeddah" not in fresh.lower()

@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import sys
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -26,6 +27,7 @@ from bot.platforms.text import render_result
 log = logging.getLogger(__name__)
 
 CHANNEL = "console"
+#: The user id of one console session (a fresh one per adapter: context ends with it).
 USER = "console-user"
 THREAD_BAR = "    ┃ "
 
@@ -54,6 +56,7 @@ class ConsoleAdapter(PlatformAdapter):
         self._reader: asyncio.Task[None] | None = None
         self._sent: dict[str, MessageRef] = {}
         self._lock = asyncio.Lock()
+        self.user_id = f"{USER}-{uuid.uuid4().hex[:12]}"
 
     async def start(self) -> None:
         """Nothing to connect; input is read from ``on_ready`` so start-up posts come first."""
@@ -150,7 +153,7 @@ class ConsoleAdapter(PlatformAdapter):
 
     async def handle_line(self, line: str) -> None:
         """Run one typed line: ``/command args``, or a bare question (treated as ``ask``)."""
-        request = to_request(line)
+        request = to_request(line, user_id=self.user_id)
         if not self.interactive:  # a prompt already shows what was typed
             self._echo(line)
         if self.on_request is None:
@@ -159,7 +162,7 @@ class ConsoleAdapter(PlatformAdapter):
         await self.reply(Target(CHANNEL), result)
 
 
-def to_request(line: str) -> Request:
+def to_request(line: str, *, user_id: str = USER) -> Request:
     """Translate a typed line into a Request (pure: tested without a terminal)."""
     text = line.strip()
     if text.startswith("/"):
@@ -168,6 +171,6 @@ def to_request(line: str) -> Request:
     else:
         command, rest = "ask", text
     return Request(platform="console", command=command, text=rest, kind="command",
-                   user_id=USER, channel_id=CHANNEL, can_manage=True)
+                   user_id=user_id, channel_id=CHANNEL, can_manage=True)
 
 

@@ -1,0 +1,84 @@
+"""Whether the reports found actually say what the question asks, or only share its words.
+
+Scores alone cannot tell an unanswerable question from an answerable one: a question about a
+meeting that never happened ("What did Lavrov tell Rubio in Geneva?") shares names and places
+with real coverage. So the question's own constraints are checked against the reports:
+
+- the names that pick out its event (people, places; not the two sides every report names)
+  must all occur in one report, not spread over several;
+- a "how many / how long" question needs a sentence that gives a figure *about* what was
+  asked (the figure's sentence matches much of the question), not any figure nearby; a
+  question about what will happen needs a sentence saying what is planned or expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.answer.engine import COMMON_SHARE, Concept, Engine
+from bot.store.models import Article
+from bot.text.sentences import split_sentences
+
+_HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
+                       r"何時間|何分|何カ国|何か国|何件|何回|いくら|どのくらい|どれくらい|人数")
+_FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
+                     r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
+                     re.IGNORECASE)
+#: The thing a "how many" question counts.
+_COUNTED = re.compile(r"how many ([a-z][a-z-]+)")
+#: "When will …", "Who will lead …": asks about what is yet to happen.
+_FUTURE = re.compile(r"\bwill\b|\bgoing to\b|\bnext round\b|今後|次回|来月|来週")
+_FUTURE_SAID = re.compile(r"\bwill\b|\bto be\b|\bexpected\b|\bscheduled\b|\bplan|\bset to\b"
+                          r"|\bnext\b|予定|見通し|方針|次回|今後|へ$|する$", re.IGNORECASE)
+#: Share of the question's weight the sentence giving a figure must match.
+FIGURE_MATCH = 0.35
+
+
+def event_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
+    """The question's names that pick out one event (not the sides, not in most reports)."""
+    n_docs = max(engine.index.n_docs, 1)
+    sides = party_tokens(engine)
+    return [c for c in concepts
+            if c.name and c.df and c.df_max / n_docs <= COMMON_SHARE
+            and not any(set(t.split("-")) <= sides for t in c.tokens)]
+
+
+def party_tokens(engine: Engine) -> frozenset[str]:
+    return engine.party_tokens
+
+
+def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+              engine: Engine) -> bool:
+    """The found reports support an answer to the question's own constraints."""
+    names = event_names(concepts, engine)
+    token_sets = [set(engine.analyzer.tokens(f"{a.title}\n{a.text}")) for a in articles]
+    if names and not any(all(toks.intersection(c.tokens) for c in names)
+                         for toks in token_sets):
+        return False
+    asked = question.lower()
+    if _HOW_MANY.search(asked):
+        counted = _COUNTED.search(asked)
+        if counted and not any(engine.index.token_id(t) is not None
+                               for t in engine.analyzer.tokens(counted[1])):
+            return False  # "how many journalists": no report counts (or names) them
+        return any(_said_about(a, concepts, engine, _FIGURE) for a in articles[:2])
+    if _FUTURE.search(asked):
+        return any(_said_about(a, concepts, engine, _FUTURE_SAID) for a in articles[:2])
+    return True
+
+
+def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
+                kind: re.Pattern[str]) -> bool:
+    """A sentence of the kind asked (a figure, a plan) that is about the question."""
+    total = sum(c.weight for c in concepts)
+    if total <= 0:
+        return True
+    for sentence in split_sentences(article.text):
+        if not kind.search(sentence):
+            continue
+        toks = set(engine.analyzer.tokens(sentence))
+        matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
+        if matched / total >= FIGURE_MATCH:
+            return True
+    return False

@@ -1,0 +1,71 @@
+"""Quality on real coverage (tests/data/realnews), DEV split only, must not drop.
+
+The store is built once for the module the way ``bench/quality.py`` builds it: every outlet's
+reports as RSS over loopback, ingested by the bot's pipeline (updated reports twice). The
+floors sit a little under the dev figures measured by ``python bench/quality.py --split dev``
+(see the README); the test split is never read here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bench.realset import RealSet, build_store, load_realset
+from bot.answer.engine import Engine
+from bot.answer.evaluation import DEFAULT_ZONE, evaluate, system_asker
+from bot.store.db import open_store
+
+FLOORS = {"hit@1": 0.46, "hit@3": 0.58, "fact_recall": 0.39, "no_source_precision": 0.5,
+          "no_source_recall": 0.5}
+MAX_ANSWERABLE_REFUSED = 0.1
+WEEK, YEAR = timedelta(days=7), timedelta(days=365)
+
+
+@pytest.fixture(scope="module")
+def realset() -> RealSet:
+    return load_realset()
+
+
+@pytest.fixture(scope="module")
+def real_db(realset: RealSet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield asyncio.run(build_store(realset, tmp_path_factory.mktemp("realnews")))
+
+
+async def test_dev_split_keeps_its_quality_a_week_after_the_reports(
+        realset: RealSet, real_db: Path, shared_engine: Engine) -> None:
+    questions = realset.questions_of("dev")
+    assert len(questions) >= 100 and not any(q.split == "test" for q in questions)
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    async with open_store(f"sqlite:///{real_db}") as (_e, sessions):
+        scores = await evaluate(questions, sessions, system_asker(sessions, engine),
+                                default_now=realset.last_report + WEEK)
+    figures = scores.as_dict()
+    below = {k: (figures[k], floor) for k, floor in FLOORS.items() if figures[k] < floor}
+    assert not below, f"below the floor: {below}; misses: {scores.misses}"
+    assert figures["answerable_refused"] <= MAX_ANSWERABLE_REFUSED, scores.misses
+
+
+async def test_dated_and_unanswerable_questions_get_the_same_answer_a_year_later(
+        realset: RealSet, real_db: Path, shared_engine: Engine) -> None:
+    """A date without a year means the latest such date the store covers, so moving the
+    clock from a week to a year after the reports changes nothing."""
+    questions = [q for q in realset.questions_of("dev")
+                 if q.kind in ("time", "unanswerable") and q.asked_at is None]
+    assert len(questions) >= 5
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    async with open_store(f"sqlite:///{real_db}") as (_e, sessions):
+        ask = system_asker(sessions, engine)
+        answers: dict[str, list[tuple[bool, tuple[str, ...], str]]] = {}
+        for delta in (WEEK, YEAR):
+            now = realset.last_report + delta
+            for q in questions:
+                answer, guids = await ask(q.text, q.lang, now, DEFAULT_ZONE, None)
+                answers.setdefault(q.id, []).append((answer.answerable, tuple(guids),
+                                                     answer.text))
+    changed = [qid for qid, (week, year) in answers.items() if week != year]
+    assert not changed
