@@ -1,7 +1,8 @@
 """The platform-neutral message model: what adapters hand to handlers, and what comes back.
 
-Text fields hold a small Markdown subset (``**bold**``, ``[label](url)``, line breaks);
-every adapter converts it for its platform and escapes untrusted text there.
+Text fields hold a small Markdown subset (``**bold**``, ``code``, line breaks) and never
+links: a link comes only from a structured URL field (a source card's, a citation's). Every
+adapter converts the subset for its platform and makes all other text inert there.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ HOSTILE_TEXT = st.lists(st.one_of(HOSTILE_PIECES, st.text(max_size=3)), max_size
     "".join)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(HOSTILE_TEXT)
 def test_no_generated_text_renders_a_live_link_or_a_ping_on_discord(text: str) -> None:
     for part in every_part(text):
@@ -144,7 +144,7 @@ def test_no_generated_text_renders_a_live_link_or_a_ping_on_discord(text: str) -
     assert thread_name_problems(thread_name(text)) == []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(HOSTILE_TEXT)
 def test_no_generated_text_renders_a_live_link_or_a_ping_on_slack(text: str) -> None:
     for part in every_part(text):
@@ -152,7 +152,7 @@ def test_no_generated_text_renders_a_live_link_or_a_ping_on_slack(text: str) -> 
             assert slack_problems(payload) == [], (type(part).__name__, payload)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(st.text(max_size=40))
 def test_stripping_leaves_no_format_character_and_is_idempotent(text: str) -> None:
     once = strip_controls(text)

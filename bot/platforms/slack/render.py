@@ -45,7 +45,6 @@ FEEDBACK_UP = "feedback_up"
 FEEDBACK_DOWN = "feedback_down"
 
 
-
 @dataclass(frozen=True)
 class SlackMessage:
     """One chat.postMessage worth of content (channel and thread come from the target)."""
