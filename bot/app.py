@@ -284,7 +284,7 @@ class BotApp:
     async def prune(self) -> retention.Pruned:
         """Delete delivered outbox rows and answer logs past ``delivery.retention_days``."""
         pruned = await retention.prune(self.deps.sessions, now=self.clock.now(),
-                             days=self.settings.delivery.retention_days)
+                                       days=self.settings.delivery.retention_days)
         self.metrics.pruned.inc(pruned.total)
         return pruned
 
