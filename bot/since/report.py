@@ -24,7 +24,9 @@ from bot.store.models import Article, Story
 from bot.text.sentences import split_sentences
 
 #: Developments listed; older ones are counted, not shown.
-MAX_DEVELOPMENTS = 8
+MAX_DEVELOPMENTS = 5
+#: Longest reply: inside one Slack section (3,000) and two Discord messages.
+MAX_CHARS = 2800
 #: Earlier reports read for the figures known before the period.
 BASELINE_REPORTS = 500
 MAX_UNRESOLVED = 2
@@ -120,11 +122,21 @@ def unresolved(developments: Sequence[Development], lang: str,
 
 async def what_changed(session: AsyncSession, *, start: datetime, now: datetime, lang: str,
                        zone: ZoneInfo) -> str:
-    """The whole `since` reply as Markdown-subset text."""
+    """The whole `since` reply as Markdown-subset text, at most ``MAX_CHARS`` long (older
+    developments are left out, and counted, rather than the sources cut off)."""
     shown = f"{start.astimezone(zone):%Y-%m-%d %H:%M %Z}"
     developments, total = await fetch_developments(session, start=start, now=now, lang=lang)
     if not developments:
         return await _nothing_new(session, shown=shown, now=now, lang=lang, zone=zone)
+    text = compose(developments, total, shown=shown, lang=lang, zone=zone)
+    while len(text) > MAX_CHARS and len(developments) > 1:
+        developments = developments[:-1]
+        text = compose(developments, total, shown=shown, lang=lang, zone=zone)
+    return text
+
+
+def compose(developments: Sequence[Development], total: int, *, shown: str, lang: str,
+            zone: ZoneInfo) -> str:
     if lang == "ja":
         lines = [f"🕰 **{shown} 以降の展開: {total}件** (新しい順)"]
     else:
@@ -146,10 +158,11 @@ async def what_changed(session: AsyncSession, *, start: datetime, now: datetime,
         lines += [f"{sentence}[{cites.cite(article)}]" for sentence, article in still]
     if total > len(developments):
         more = total - len(developments)
-        lines.append(f"(+{more} 件)" if lang == "ja" else f"(+{more} earlier not shown)")
+        lines.append(f"(ほか{more}件は省略)" if lang == "ja" else f"(+{more} earlier not shown)")
     lines.append("")
-    lines += [f"[{i}] {a.source}: {a.title} ({a.published_at.astimezone(zone):%Y-%m-%d}) "
-              f"⇒ {a.url}" for i, a in enumerate(cites.articles, start=1)]
+    # The development's line already gives the headline: a source is its outlet and link.
+    lines += [f"[{i}] {a.source} ({a.published_at.astimezone(zone):%Y-%m-%d}) ⇒ {a.url}"
+              for i, a in enumerate(cites.articles, start=1)]
     return "\n".join(lines)
 
 
