@@ -53,6 +53,8 @@ class Development:
     key: Article
     sentence: str
     changed: tuple[Change, ...]
+    #: Coverage of the whole story so far (reports up to now, not only the period's).
+    coverage: str
 
     @property
     def when(self) -> datetime:
@@ -98,8 +100,10 @@ async def fetch_developments(session: AsyncSession, *, start: datetime, now: dat
         now_values = latest_values(r for a in reports
                                    for r in read_figures(f"{a.title}\n{a.text}",
                                                          a.published_at))
+        so_far = [a for a in story.articles if a.published_at <= now]
         found.append(Development(story, reports, key, _lead(key),
-                                 tuple(changes(known, now_values))))
+                                 tuple(changes(known, now_values)),
+                                 coverage_line(so_far, lang)))
     found.sort(key=lambda d: d.when, reverse=True)
     return found[:MAX_DEVELOPMENTS], len(found)
 
@@ -150,7 +154,7 @@ def compose(developments: Sequence[Development], total: int, *, shown: str, lang
         lines.append(f"💡 {dev.sentence}[{n}]")
         if dev.changed:
             lines.append("📈 " + " · ".join(c.describe(lang) for c in dev.changed))
-        lines.append(f"📰 {coverage_line(dev.story.articles, lang)}")
+        lines.append(f"📰 {dev.coverage}")
     still = unresolved(developments, lang, [d.sentence for d in developments])
     if still:
         lines.append("")

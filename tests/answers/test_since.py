@@ -187,3 +187,14 @@ async def test_a_long_period_keeps_every_citation_and_counts_what_it_leaves_out(
     cited = {int(n) for n in re.findall(r"\[(\d+)\](?! )", text)}
     listed = [int(n) for n in re.findall(r"^\[(\d+)\] ", text, flags=re.M)]
     assert listed == list(range(1, len(listed) + 1)) and cited == set(listed)
+
+
+async def test_while_a_story_is_still_being_reported_only_what_is_out_counts(
+        demo_dir: Path) -> None:
+    """At 2025-08-16 06:00 UTC only the first Alaska report is out (two more come later)."""
+    async with BotApp(demo_settings(demo_dir, language="en"),
+                      clock=FakeClock(datetime(2025, 8, 16, 6, 0, tzinfo=UTC))) as app:
+        out = await console_says(app, "/since 8月15日")
+    assert headlines(out) == [ALASKA]
+    assert "📰 1 outlet · ja 0 / en 1" in out
+    assert "Meridian Daily" not in out and WHITE_HOUSE not in out
