@@ -24,7 +24,9 @@ from bot.store.models import Article, Story
 from bot.text.sentences import split_sentences
 
 #: Developments listed; older ones are counted, not shown.
-MAX_DEVELOPMENTS = 8
+MAX_DEVELOPMENTS = 5
+#: Longest reply: inside one Slack section (3,000) and two Discord messages.
+MAX_CHARS = 2800
 #: Earlier reports read for the figures known before the period.
 BASELINE_REPORTS = 500
 MAX_UNRESOLVED = 2
@@ -51,6 +53,8 @@ class Development:
     key: Article
     sentence: str
     changed: tuple[Change, ...]
+    #: Coverage of the whole story so far (reports up to now, not only the period's).
+    coverage: str
 
     @property
     def when(self) -> datetime:
@@ -96,8 +100,10 @@ async def fetch_developments(session: AsyncSession, *, start: datetime, now: dat
         now_values = latest_values(r for a in reports
                                    for r in read_figures(f"{a.title}\n{a.text}",
                                                          a.published_at))
+        so_far = [a for a in story.articles if a.published_at <= now]
         found.append(Development(story, reports, key, _lead(key),
-                                 tuple(changes(known, now_values))))
+                                 tuple(changes(known, now_values)),
+                                 coverage_line(so_far, lang)))
     found.sort(key=lambda d: d.when, reverse=True)
     return found[:MAX_DEVELOPMENTS], len(found)
 
@@ -120,11 +126,21 @@ def unresolved(developments: Sequence[Development], lang: str,
 
 async def what_changed(session: AsyncSession, *, start: datetime, now: datetime, lang: str,
                        zone: ZoneInfo) -> str:
-    """The whole `since` reply as Markdown-subset text."""
+    """The whole `since` reply as Markdown-subset text, at most ``MAX_CHARS`` long (older
+    developments are left out, and counted, rather than the sources cut off)."""
     shown = f"{start.astimezone(zone):%Y-%m-%d %H:%M %Z}"
     developments, total = await fetch_developments(session, start=start, now=now, lang=lang)
     if not developments:
         return await _nothing_new(session, shown=shown, now=now, lang=lang, zone=zone)
+    text = compose(developments, total, shown=shown, lang=lang, zone=zone)
+    while len(text) > MAX_CHARS and len(developments) > 1:
+        developments = developments[:-1]
+        text = compose(developments, total, shown=shown, lang=lang, zone=zone)
+    return text
+
+
+def compose(developments: Sequence[Development], total: int, *, shown: str, lang: str,
+            zone: ZoneInfo) -> str:
     if lang == "ja":
         lines = [f"🕰 **{shown} 以降の展開: {total}件** (新しい順)"]
     else:
@@ -138,7 +154,7 @@ async def what_changed(session: AsyncSession, *, start: datetime, now: datetime,
         lines.append(f"💡 {dev.sentence}[{n}]")
         if dev.changed:
             lines.append("📈 " + " · ".join(c.describe(lang) for c in dev.changed))
-        lines.append(f"📰 {coverage_line(dev.story.articles, lang)}")
+        lines.append(f"📰 {dev.coverage}")
     still = unresolved(developments, lang, [d.sentence for d in developments])
     if still:
         lines.append("")
@@ -146,10 +162,11 @@ async def what_changed(session: AsyncSession, *, start: datetime, now: datetime,
         lines += [f"{sentence}[{cites.cite(article)}]" for sentence, article in still]
     if total > len(developments):
         more = total - len(developments)
-        lines.append(f"(+{more} 件)" if lang == "ja" else f"(+{more} earlier not shown)")
+        lines.append(f"(ほか{more}件は省略)" if lang == "ja" else f"(+{more} earlier not shown)")
     lines.append("")
-    lines += [f"[{i}] {a.source}: {a.title} ({a.published_at.astimezone(zone):%Y-%m-%d}) "
-              f"⇒ {a.url}" for i, a in enumerate(cites.articles, start=1)]
+    # The development's line already gives the headline: a source is its outlet and link.
+    lines += [f"[{i}] {a.source} ({a.published_at.astimezone(zone):%Y-%m-%d}) ⇒ {a.url}"
+              for i, a in enumerate(cites.articles, start=1)]
     return "\n".join(lines)
 
 

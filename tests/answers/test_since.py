@@ -4,6 +4,7 @@ a week and a year after the last report (2025-08-19)."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -80,14 +81,14 @@ async def test_changed_figures_against_what_was_known_before(demo_dir: Path,
                                                              now: datetime) -> None:
     async with BotApp(demo_settings(demo_dir, language="en"), clock=FakeClock(now)) as app:
         en = await console_says(app, "/since 2025-07-01")
-        # Since May: the first Istanbul round's 1,000 is itself new against March's 175.
-        may = await console_says(app, "/since 2025-05-10")
     async with BotApp(demo_settings(demo_dir, language="ja"), clock=FakeClock(now)) as app:
         ja = await console_says(app, "/since 2025-07-01")
+        # Since May: the first Istanbul round's 1,000 is itself new against March's 175.
+        may = await console_says(app, "/since 2025-05-10")
     istanbul = en[en.index(ISTANBUL_3):]
     assert "📈 prisoners exchanged: 1,000 → 1,200" in istanbul
     assert "📈" not in en[:en.index(ISTANBUL_3)]  # the summits changed no figure
-    assert "prisoners exchanged: 175 → 1,000" in may
+    assert "捕虜交換: 175 → 1,000人" in may
     assert "捕虜交換: 1,000 → 1,200人" in ja
     assert "📰 2 outlets · ja 1 / en 1" in istanbul
     assert "3 outlets · ja 1 / en 2" in en  # Alaska: one Japanese, two English outlets
@@ -169,3 +170,31 @@ def test_times_are_read_against_the_injected_clock(now: datetime, text: str,
 def test_a_japanese_asker_gets_japanese_examples() -> None:
     with pytest.raises(UserFacingError, match="例: `since 昨日`"):
         parse_since("いつか", now=DAY_AFTER, zone=TOKYO, lang="ja")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+async def test_a_long_period_keeps_every_citation_and_counts_what_it_leaves_out(
+        demo_dir: Path, lang: str) -> None:
+    async with BotApp(demo_settings(demo_dir, language=lang),
+                      clock=FakeClock(YEAR_AFTER)) as app:
+        out = await console_says(app, "/since 2025-01-01")
+    text = out.split("\n", 2)[2]  # after the echoed command and the channel header
+    assert len(text) <= 2800
+    assert "14 developments" in text or "14件" in text
+    shown = len(headlines(text))
+    assert 1 < shown < 14
+    assert f"(+{14 - shown} earlier not shown)" in text or f"(ほか{14 - shown}件は省略)" in text
+    cited = {int(n) for n in re.findall(r"\[(\d+)\](?! )", text)}
+    listed = [int(n) for n in re.findall(r"^\[(\d+)\] ", text, flags=re.M)]
+    assert listed == list(range(1, len(listed) + 1)) and cited == set(listed)
+
+
+async def test_while_a_story_is_still_being_reported_only_what_is_out_counts(
+        demo_dir: Path) -> None:
+    """At 2025-08-16 06:00 UTC only the first Alaska report is out (two more come later)."""
+    async with BotApp(demo_settings(demo_dir, language="en"),
+                      clock=FakeClock(datetime(2025, 8, 16, 6, 0, tzinfo=UTC))) as app:
+        out = await console_says(app, "/since 8月15日")
+    assert headlines(out) == [ALASKA]
+    assert "📰 1 outlet · ja 0 / en 1" in out
+    assert "Meridian Daily" not in out and WHITE_HOUSE not in out
