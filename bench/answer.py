@@ -15,6 +15,14 @@ Measures, on a SQLite store of ``--docs`` articles:
   ``--no-baseline``: it needs every token as a Python string, too much at 1M).
 
 Prints a table, then one line of JSON.
+
+    python bench/answer.py --fit 100000,200000,500000,1000000
+
+Memory at scale, where tokenising every article would take hours on a small machine: the
+same synthetic articles (five demo sentences, a place, a figure), tokenised per sentence
+once and combined, go straight into the index; for each size, one fresh process builds and
+saves it (its peak RSS: a rebuild), another maps it back and ranks every question (its peak
+RSS: a restarted bot answering). Prints a table and a linear fit, then one line of JSON.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -39,11 +48,15 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import insert, select  # noqa: E402
 
 from bench.demo_store import demo_app  # noqa: E402
-from bot.answer.engine import Engine  # noqa: E402
+from bot.answer.engine import REFRESH_BATCH, Engine  # noqa: E402
 from bot.answer.evaluation import load_questions  # noqa: E402
 from bot.answer.extractive import answer_question  # noqa: E402
+from bot.answer.index import DocMeta  # noqa: E402
+from bot.answer.persist import IndexDir, Stamp  # noqa: E402
+from bot.answer.when import Window  # noqa: E402
 from bot.store.db import SessionFactory, open_store  # noqa: E402
 from bot.store.models import Article  # noqa: E402
+from bot.text.analyzer import Analyzer  # noqa: E402
 from bot.text.sentences import split_sentences  # noqa: E402
 
 START = datetime(2023, 1, 1, tzinfo=UTC)
@@ -228,15 +241,114 @@ def rank_bm25_baseline(engine: Engine, queries: list[str]) -> tuple[float, float
     return build_s, statistics.median(lat)
 
 
+def fit_tokens(n: int, analyzer: Analyzer, pool: dict[str, list[str]],
+               rng: random.Random) -> Iterator[tuple[DocMeta, list[str]]]:
+    """``synthetic`` articles as index tokens (sentences tokenised once, then combined)."""
+    toks = {lang: [analyzer.tokens(s) for s in sents] for lang, sents in pool.items()}
+    span = int((NOW - START).total_seconds())
+    for i in range(n):
+        lang = "ja" if i % 2 else "en"
+        picked = rng.sample(range(len(toks[lang])), 5)
+        title = toks[lang][picked[0]]
+        body = [t for k in picked for t in toks[lang][k]]
+        extra = [f"zone{rng.randrange(5000)}", str(rng.randrange(10, 99999))]
+        when = (START + timedelta(seconds=rng.randrange(span))).timestamp()
+        yield DocMeta(i + 1, when, 0, lang), title + title + body + extra
+
+
+def fit_build(n: int, where: Path) -> dict[str, float]:
+    """In a fresh process: build the index of ``n`` articles and save it."""
+    pool = asyncio.run(demo_sentences())
+    engine = Engine()
+    rng = random.Random(7)
+    t0 = time.perf_counter()
+    docs = fit_tokens(n, engine.analyzer, pool, rng)
+    while batch := [d for _, d in zip(range(REFRESH_BATCH), docs, strict=False)]:
+        engine.index.add(batch)
+    build_s = time.perf_counter() - t0
+    IndexDir(where).save(engine.index, key="fit", stamp=FIT_STAMP)
+    return {"build_s": build_s, "peak_rss_mb": vm_hwm_mb()}
+
+
+def fit_answer(where: Path, n_queries: int) -> dict[str, float]:
+    """In a fresh process: map the saved index back and rank every question."""
+    engine = Engine()
+    engine.concepts("warm up the analysers")
+    base = vm_hwm_mb()
+    t0 = time.perf_counter()
+    index = IndexDir(where).load("fit", FIT_STAMP)
+    assert index is not None
+    engine.index = index
+    load_s = time.perf_counter() - t0
+    latencies = []
+    for q in questions(n_queries):
+        t0 = time.perf_counter()
+        engine.search(engine.concepts(q), now=NOW, window=Window())
+        latencies.append((time.perf_counter() - t0) * 1000)
+    return {"load_s": load_s, "rank_p95_ms": pct(latencies, 0.95), "base_rss_mb": base,
+            "peak_rss_mb": vm_hwm_mb(), "docs": index.n_docs}
+
+
+FIT_STAMP = Stamp(0, "", 0, "", "")
+
+
+def run_child(*args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
+                         text=True).stdout
+    result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def fit_main(sizes: list[int], n_queries: int) -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            where = Path(tmp) / f"fit-{n}"
+            built = run_child("--fit-build", str(n), "--index-dir", str(where))
+            answered = run_child("--fit-answer", "--index-dir", str(where),
+                                 "--queries", str(n_queries))
+            rows.append({"docs": n, "build_s": round(built["build_s"], 1),
+                         "build_peak_rss_mb": round(built["peak_rss_mb"]),
+                         "load_s": round(answered["load_s"], 3),
+                         "rank_p95_ms": round(answered["rank_p95_ms"], 1),
+                         "base_rss_mb": round(answered["base_rss_mb"]),
+                         "answer_peak_rss_mb": round(answered["peak_rss_mb"])})
+            shutil.rmtree(where)
+    print(f"{'articles':>10}{'build s':>9}{'build RSS':>11}{'load s':>8}{'rank p95':>10}"
+          f"{'answer RSS':>12}  (MB; RSS of the process before loading: analysers)")
+    for r in rows:
+        print(f"{r['docs']:>10,}{r['build_s']:>9}{r['build_peak_rss_mb']:>11}{r['load_s']:>8}"
+              f"{r['rank_p95_ms']:>10}{r['answer_peak_rss_mb']:>12}  ({r['base_rss_mb']})")
+    fits = {}
+    if len(rows) > 1:
+        for name in ("build_peak_rss_mb", "answer_peak_rss_mb"):
+            xs, ys = [r["docs"] for r in rows], [r[name] for r in rows]
+            slope, icpt = statistics.linear_regression(xs, ys)
+            fits[name] = {"mb_per_100k": round(slope * 100_000, 1), "at_1m": round(
+                icpt + slope * 1_000_000)}
+            print(f"linear fit {name}: {slope * 100_000:.1f} MB per 100k articles; "
+                  f"{icpt + slope * 1_000_000:.0f} MB at 1,000,000 (target <= 2048)")
+    print(json.dumps({"bench": "answer-fit", "rows": rows, "fit": fits}))
+
+
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--fit", help="comma-separated sizes: memory at scale (see above)")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--index-dir", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--fit-build", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--fit-answer", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.child:
+    if args.fit:
+        fit_main([int(x) for x in args.fit.split(",")], args.queries)
+    elif args.fit_build:
+        print(json.dumps(fit_build(args.fit_build, args.index_dir)))
+    elif args.fit_answer:
+        print(json.dumps(fit_answer(args.index_dir, args.queries)))
+    elif args.child:
         print(json.dumps(asyncio.run(restarted(args.child, args.index_dir, args.queries))))
     else:
         asyncio.run(main(args.docs, args.queries, baseline=not args.no_baseline))

@@ -5,7 +5,7 @@
 Two corpora, each ingested through the bot's own pipeline:
 
 - the real coverage set (tests/data/realnews, the chosen split's developments), served as
-  plain RSS 2.0, one feed per outlet and language, from an aiohttp server on 127.0.0.1;
+  plain RSS 2.0, one feed per outlet and language, from the tests' loopback feed server;
   an updated report is served first as first published, then again with its update;
 - the bundled demo feeds (13 developments; truth from bot/demo/feeds/README.md).
 
@@ -25,14 +25,11 @@ import re
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
-
-from aiohttp import web
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,6 +39,7 @@ from sqlalchemy import select  # noqa: E402
 from bot.app import BotApp  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 from config.settings import FeedSettings, load_settings  # noqa: E402
+from tests.feedserver import start_feed_server  # noqa: E402
 from tests.scenario.test_cli_news import development as demo_development  # noqa: E402
 
 REALNEWS = ROOT / "tests" / "data" / "realnews"
@@ -95,29 +93,6 @@ def rss(outlet: str, lang: str, reports: Sequence[Report], *, updated: bool) -> 
             "</channel></rss>").encode()
 
 
-@asynccontextmanager
-async def feed_server(bodies: dict[str, bytes]) -> AsyncIterator[str]:
-    """``/<slug>.xml`` from ``bodies`` (changed between polls) on 127.0.0.1."""
-
-    async def handle(request: web.Request) -> web.Response:
-        body = bodies.get(request.match_info["slug"])
-        if body is None:
-            raise web.HTTPNotFound()
-        return web.Response(body=body, content_type="application/rss+xml")
-
-    app = web.Application()
-    app.router.add_get("/{slug}.xml", handle)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        await runner.cleanup()
-
-
 @dataclass
 class FixedClock:
     at: datetime
@@ -131,23 +106,24 @@ async def stories_of_real(reports: Sequence[Report], tmp: Path) -> dict[str, int
     by_feed: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for r in reports:
         by_feed[(r.outlet, r.lang)].append(r)
-    slugs = {key: f"f{n}" for n, key in enumerate(by_feed)}
     last = max(r.version(updated=True)[2] for r in reports)
-    bodies: dict[str, bytes] = {}
-    async with feed_server(bodies) as base:
-        feeds = [FeedSettings(url=f"{base}/{slugs[k]}.xml", name=k[0], lang=k[1])
-                 for k in by_feed]
+    server = await start_feed_server()
+    try:
+        feeds = [FeedSettings(url=server.url(f"/f{n}.xml"), name=k[0], lang=k[1])
+                 for n, k in enumerate(by_feed)]
         settings = load_settings(None, env={}, overrides={
             "database_url": f"sqlite:///{tmp / 'real.db'}", "data_dir": str(tmp),
             "demo": False, "feeds": [f.model_dump() for f in feeds]})
         async with BotApp(settings, clock=FixedClock(last + timedelta(hours=1))) as app:
             for updated in (False, True):
-                for key, rows in by_feed.items():
-                    bodies[slugs[key]] = rss(*key, rows, updated=updated)
+                for n, (key, rows) in enumerate(by_feed.items()):
+                    server.static(f"/f{n}.xml", rss(*key, rows, updated=updated))
                 report = await app.poll(feeds, force=True)
                 if report.errors:
                     raise RuntimeError(f"ingest failed: {report.errors}")
             return await story_by_url(app)
+    finally:
+        await server.server.close()
 
 
 async def stories_of_demo(tmp: Path) -> dict[str, int]:

@@ -15,9 +15,11 @@ import math
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import bm25s
 import numpy as np
+from bm25s.tokenization import Tokenized
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +108,30 @@ class Segment:
         return (self.token_ids(i) for i in range(self.size))
 
 
+class _AsLists(Sequence[list[int]]):
+    """Token ids as the lists bm25s reads, one article at a time: a merge of a million
+    articles would otherwise hold every token as a Python int at once (gigabytes)."""
+
+    def __init__(self, arrays: Sequence[np.ndarray]) -> None:
+        self.arrays = arrays
+
+    def __len__(self) -> int:
+        return len(self.arrays)
+
+    @overload
+    def __getitem__(self, i: int) -> list[int]: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[list[int]]: ...
+
+    def __getitem__(self, i: int | slice) -> list[int] | list[list[int]]:
+        if isinstance(i, slice):
+            return [a.tolist() for a in self.arrays[i]]
+        return self.arrays[i].tolist()
+
+    def __iter__(self) -> Iterator[list[int]]:
+        return (a.tolist() for a in self.arrays)
+
+
 def idf(n_docs: int, df: np.ndarray | float) -> np.ndarray | float:
     """The Lucene BM25 IDF that bm25s uses by default."""
     return np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
@@ -167,7 +193,7 @@ class SearchIndex:
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         model = bm25s.BM25(k1=self.k1, b=self.b)
         vocab_ids = {i: i for i in range(len(self.vocab))}
-        model.index(([x.tolist() for x in ids], vocab_ids),
+        model.index(Tokenized(ids=_AsLists(ids), vocab=vocab_ids),
                     create_empty_token=False, show_progress=False)
         df = np.zeros(len(self.vocab), dtype=np.int32)
         for x in ids:

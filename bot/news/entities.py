@@ -33,8 +33,9 @@ _NOT_NAMES = frozenset(
     "may june july august september october november december reuters ap afp photo update "
     "updated file read says said according breaking live video watch".split())
 _EN_RUN = re.compile(r"[A-Z][A-Za-z'’\-]*(?:[ \-][A-Z][A-Za-z'’\-]*)*")
-#: Where a capital letter says nothing: the start of a line, sentence or quote.
-_STARTS = re.compile(r"(?:^|[\n.!?:;]\s*|[\"“‘'(]\s*)$")
+#: Where a capital letter says nothing: after the start of a line, sentence or quote.
+_STARTERS = frozenset("\n.!?:;\"“‘'(")
+_SPLIT = re.compile(r"[ \-]")
 _KATAKANA_RUN = re.compile(r"[ァ-ヺー・]{2,}")
 #: Titles after a kanji name (a name of two or three kanji, not the tail of a longer run:
 #: 米国務長官 and 中東担当特使 name no one).
@@ -49,6 +50,7 @@ _FOLDS = (("ph", "f"), ("th", "s"), ("sh", "s"), ("ts", "s"), ("dz", "s"),
 MIN_KEY = 2
 
 
+@lru_cache(maxsize=65536)
 def skeleton(latin: str) -> str:
     """The consonant skeleton of a Latin-script name (see the module docstring)."""
     word = "".join(ch for ch in unicodedata.normalize("NFKD", latin.lower())
@@ -70,6 +72,7 @@ def skeleton(latin: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=65536)
 def kana_skeleton(katakana: str) -> str:
     """The skeleton of a katakana name, through its romaji."""
     return skeleton(jaconv.kana2alphabet(jaconv.kata2hira(katakana)).replace("-", ""))
@@ -97,23 +100,27 @@ def entity_keys(text: str) -> set[str]:
     """Keys of the names in ``text`` (original case; both languages)."""
     known = _glossary_keys()
     found: set[str] = set()
-    runs = [(m.group(), bool(_STARTS.search(text, 0, m.start())))
-            for m in _EN_RUN.finditer(text)]
+    runs = [(m.group(), _starts(text, m.start())) for m in _EN_RUN.finditer(text)]
     # A capitalised word starting a sentence (or a title-case headline) is a name only
     # if the text also capitalises it mid-sentence.
     inner = {w for run, start in runs if not start for w in run.split(" ")}
     for run, start in runs:
-        words = [w for w in re.split(r"[ \-]", run) if w and w.lower() not in _NOT_NAMES]
+        words = [w for w in _SPLIT.split(run) if w and w.lower() not in _NOT_NAMES]
         if start and words and words[0] not in inner:
             words = words[1:]
         found.update(_keys(words, known, skeleton))
-    if any("\u30a0" <= ch <= "\u30ff" for ch in text):
-        for run in _KATAKANA_RUN.findall(text):
-            parts = [p for p in run.split("・") if len(p.strip("ー")) >= 2]
-            found.update(_keys(parts, known, kana_skeleton))
+    for run in _KATAKANA_RUN.findall(text):
+        parts = [p for p in run.split("・") if len(p.strip("ー")) >= 2]
+        found.update(_keys(parts, known, kana_skeleton))
     for name in _KANJI_NAME.findall(text):
         found.add(f"kanji:{name}")
     return found
+
+
+def _starts(text: str, pos: int) -> bool:
+    """Whether ``pos`` starts the text, a line, a sentence or a quote."""
+    before = text[:pos].rstrip(" \t")
+    return not before or before[-1] in _STARTERS
 
 
 def _keys(words: list[str], known: dict[str, str],

@@ -9,16 +9,16 @@ The ingest clock runs a day, a week and a year after the reports.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
 from bot.store.models import Article
 from config.settings import FeedSettings
-from tests.feedserver import rss, start_feed_server
+from tests.feedserver import FeedServer, rss, start_feed_server
 from tests.newsfix import FakeClock, news_settings, running_app
 
 DAY = datetime(2025, 11, 4, 9, 0, tzinfo=UTC)
@@ -49,23 +49,10 @@ SECOND_ROUND_JA = ("ブラムウェル特使とドロベンコ交渉官、オス
                    "再び会談し、ロシアとの停戦協議が続く中、民間人の帰還に関する覚書に署名した。")
 
 
-class Feeds:
-    def __init__(self) -> None:
-        self.docs: dict[str, bytes] = {}
-
-    def handler(self, path: str):  # type: ignore[no-untyped-def]
-        async def handle(request: web.Request) -> web.StreamResponse:
-            return web.Response(body=self.docs[path], content_type="application/rss+xml")
-        return handle
-
-
 @pytest.fixture
-async def served():  # type: ignore[no-untyped-def]
+async def served() -> AsyncIterator[FeedServer]:
     fs = await start_feed_server()
-    feeds = Feeds()
-    urls = {name: fs.route(f"/{name}.rss", feeds.handler(f"/{name}.rss"))
-            for name in ("wire", "daily", "shimbun", "nami")}
-    yield feeds, urls
+    yield fs
     await fs.server.close()
 
 
@@ -74,14 +61,13 @@ def items(*reports: tuple[tuple[str, str], str, datetime]) -> list[dict[str, str
              "date": when.isoformat()} for (title, body), link, when in reports]
 
 
-async def stories_by_link(served, tmp_path: Path, now: datetime,  # type: ignore[no-untyped-def]
+async def stories_by_link(served: FeedServer, tmp_path: Path, now: datetime,
                           docs: dict[str, tuple[str, list[dict[str, str]]]]) -> list[set[str]]:
     """Poll every feed once at ``now``; the stories as sets of links."""
-    feeds, urls = served
-    for name, (lang, entries) in docs.items():
-        feeds.docs[f"/{name}.rss"] = rss(entries, lang=lang)
+    urls = [served.static(f"/{name}.rss", rss(entries, lang=lang))
+            for name, (lang, entries) in docs.items()]
     async with running_app(news_settings(tmp_path), FakeClock(now)) as app:
-        report = await app.poll([FeedSettings(url=urls[name]) for name in docs], force=True)
+        report = await app.poll([FeedSettings(url=u) for u in urls], force=True)
         assert not report.errors
         async with app.deps.sessions() as session:
             rows = (await session.execute(select(Article.url, Article.story_id))).all()
@@ -93,7 +79,7 @@ async def stories_by_link(served, tmp_path: Path, now: datetime,  # type: ignore
 
 @pytest.mark.parametrize("now", NOWS, ids=["day", "week", "year"])
 async def test_unseen_names_make_one_story_per_development_across_languages(
-        served, tmp_path: Path, now: datetime) -> None:  # type: ignore[no-untyped-def]
+        served: FeedServer, tmp_path: Path, now: datetime) -> None:
     h = timedelta(hours=1)
     stories = await stories_by_link(served, tmp_path, now, {
         "wire": ("en", items((TAVRINSK_EN, "https://wire.example/tavrinsk", DAY),
@@ -110,7 +96,7 @@ async def test_unseen_names_make_one_story_per_development_across_languages(
 
 @pytest.mark.parametrize("now", NOWS, ids=["day", "week", "year"])
 async def test_the_same_envoys_four_days_later_are_another_story(
-        served, tmp_path: Path, now: datetime) -> None:  # type: ignore[no-untyped-def]
+        served: FeedServer, tmp_path: Path, now: datetime) -> None:
     later = DAY + timedelta(days=4)
     stories = await stories_by_link(served, tmp_path, now + timedelta(days=4), {
         "wire": ("en", items((TAVRINSK_EN, "https://wire.example/tavrinsk", DAY),
