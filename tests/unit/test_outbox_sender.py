@@ -279,3 +279,31 @@ async def test_giving_up_on_a_post_cancels_its_thread(
     async with sessions() as session:
         assert await outbox.depth(session) == 0  # nothing left waiting forever
     assert fake.messages == []
+
+
+async def test_depth_counts_what_still_waits_and_recover_gives_claims_back(
+        sessions: SessionFactory) -> None:
+    keys = await enqueue_update(sessions, replies=3)
+    async with sessions() as session, session.begin():
+        assert await outbox.recover(session) == 0  # nothing claimed yet
+        await outbox.claim(session, worker="dead", platforms=["loopback"], now=NOW, limit=1)
+        await session.execute(update(Delivery).where(Delivery.key == keys[2])
+                              .values(status="sent"))
+        await session.execute(update(Delivery).where(Delivery.key == keys[3])
+                              .values(status="failed"))
+        assert await outbox.depth(session) == 2  # the post and one reply, still claimed
+    async with sessions() as session, session.begin():
+        assert await outbox.recover(session) == 2  # the post and its due reply
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+    assert [(rows[k].status, rows[k].claimed_by, rows[k].lease_until) for k in keys[:2]] == [
+        ("pending", None, None), ("pending", None, None)]
+
+
+def test_backoff_jitter_spans_half_to_full_and_needs_no_floor() -> None:
+    import random
+
+    random.seed(7)
+    delays = [outbox.backoff(3).total_seconds() for _ in range(200)]
+    assert 4.0 <= min(delays) < 4.5 and 7.5 < max(delays) <= 8.0
+    assert min(outbox.backoff(0).total_seconds() for _ in range(50)) < 0.6
