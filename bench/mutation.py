@@ -11,7 +11,7 @@ survivors (nothing would notice).
 Equivalent mutants are not generated: their lines carry ``# pragma: no mutate`` with the
 reason beside it.
 
-    python bench/mutation.py            # a fresh run (about ten minutes on two cores)
+    python bench/mutation.py            # a fresh run (15 min for six paths on two loaded cores)
     python bench/mutation.py --keep     # reuse results of functions unchanged since
     python bench/mutation.py pacing     # only the paths named
 """

@@ -11,7 +11,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.digest import digest_trigger, get_last_fire_time, run_due_digests
+from bot.delivery.digest import (
+    TITLES,
+    digest_trigger,
+    get_last_fire_time,
+    run_digest,
+    run_due_digests,
+)
 from bot.model import DigestPost, UpdatePost, load_part
 from bot.schedule import add_poll_jobs, build_scheduler, sync_digest_jobs
 from bot.store.db import SessionFactory, open_store, sqlite_url
@@ -30,8 +36,9 @@ async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
 
 def subscription(*, zone: str = NY, at: str = "08:00", **extra: object) -> Subscription:
     since = datetime(2026, 1, 1, tzinfo=UTC)
-    return Subscription(platform="loopback", channel_id="C1", realtime=False, daily_at=at,
-                        lang="en", timezone=zone, since=since, created_at=since, **extra)
+    fields: dict[str, object] = {"channel_id": "C1", "lang": "en", **extra}
+    return Subscription(platform="loopback", realtime=False, daily_at=at, timezone=zone,
+                        since=since, created_at=since, **fields)
 
 
 async def add_story(session: AsyncSession, when: datetime, title: str) -> Story:
@@ -231,3 +238,53 @@ async def test_evening_digests_on_consecutive_days_are_keyed_by_local_date(
         roots = [r.key for r in await rows(session) if r.parent_key is None]
     days = [sat.date().isoformat(), sun.date().isoformat()]
     assert [k.split(":")[3] for k in roots] == days
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+@pytest.mark.parametrize("late", [timedelta(0), GRACE])
+async def test_digest_rows_are_keyed_ordered_and_in_the_subscriptions_language(
+        sessions: SessionFactory, lang: str, late: timedelta) -> None:
+    """On time or at the very end of the grace period; a story at the digest's minute is in
+    it, one exactly a day before is yesterday's; stories come oldest first."""
+    fire = datetime(2026, 3, 8, 12, 0, tzinfo=UTC)  # 08:00 EDT
+    async with sessions() as session, session.begin():
+        sub = subscription(lang=lang)
+        session.add(sub)
+        await add_story(session, fire, "Truce extended")
+        await add_story(session, fire - timedelta(hours=10), "Envoys meet")
+        await add_story(session, fire - timedelta(days=1), "Yesterday's news")
+    async with sessions() as session, session.begin():
+        assert await run_due_digests(session, now=fire + late, grace=GRACE) == 3
+    async with sessions() as session:
+        sent = await rows(session)
+        stored = await session.get(Subscription, sent[0].subscription_id)
+        assert stored is not None and stored.last_digest_on == "2026-03-08"
+    prefix = f"sub:{stored.id}:digest:2026-03-08"
+    assert [r.key for r in sent] == [f"{prefix}:p0", f"{prefix}:p1", f"{prefix}:p2"]
+    assert [r.part for r in sent] == [0, 1, 2]
+    assert {r.subscription_id for r in sent} == {stored.id}
+    post = load_part(sent[0].payload)
+    assert isinstance(post, DigestPost)
+    assert post.title == TITLES[lang] and post.lang == lang
+    assert post.headlines == ("Envoys meet", "Truce extended")
+    assert {load_part(r.payload).lang for r in sent[1:]} == {lang}  # type: ignore[union-attr]
+
+
+async def test_due_digests_run_for_every_subscription_or_only_the_one_asked(
+        sessions: SessionFactory) -> None:
+    fire = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)  # 08:00 EDT
+    async with sessions() as session, session.begin():
+        subs = [subscription(channel_id=f"C{i}") for i in range(3)]
+        session.add_all(subs)
+        await add_story(session, fire - timedelta(hours=3), "Envoys meet")
+    async with sessions() as session, session.begin():
+        assert await run_due_digests(session, now=fire, grace=GRACE,
+                                     subscription_id=subs[2].id) == 2
+    async with sessions() as session:
+        assert {r.channel_id for r in await rows(session)} == {"C2"}
+    async with sessions() as session, session.begin():
+        assert await run_due_digests(session, now=fire, grace=GRACE) == 4
+        paused = subscription(channel_id="C9", active=False)
+        session.add(paused)
+        await session.flush()
+        assert await run_digest(session, paused, now=fire, grace=GRACE) == 0

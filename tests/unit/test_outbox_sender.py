@@ -124,16 +124,23 @@ async def test_server_error_after_accept_is_found_not_resent(
     assert_threaded(fake)
 
 
+async def post_accepted_unrecorded(sessions: SessionFactory, adapter: LoopbackAdapter, *,
+                                   worker: str, key: str) -> None:
+    """``worker`` claimed everything and started ``key``; the platform took the message,
+    but "sent" was never written."""
+    async with sessions() as session, session.begin():
+        await outbox.claim(session, worker=worker, platforms=["loopback"], now=NOW)
+        await session.execute(update(Delivery).where(Delivery.key == key)
+                              .values(send_started_at=NOW, attempts=1))
+    await adapter.send(Target("C1"), UpdatePost(1, "x", (), (), NOW, "en"), key=key)
+
+
 async def test_claim_of_a_killed_worker_is_recovered_without_duplicate(
         sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
         clock: FakeClock) -> None:
     keys = await enqueue_update(sessions, replies=2)
     # A worker claimed everything, started the post, the platform accepted it, then SIGKILL.
-    async with sessions() as session, session.begin():
-        await outbox.claim(session, worker="dead", platforms=["loopback"], now=NOW)
-        await session.execute(update(Delivery).where(Delivery.key == keys[0])
-                              .values(send_started_at=NOW, attempts=1))
-    await adapter.send(Target("C1"), UpdatePost(1, "x", (), (), NOW, "en"), key=keys[0])
+    await post_accepted_unrecorded(sessions, adapter, worker="dead", key=keys[0])
     s = sender(sessions, adapter, clock)
     assert await s.send_due() == 0  # leased to the dead worker
     assert await s.recover() == 3
@@ -149,11 +156,7 @@ async def test_released_claim_of_a_started_send_is_looked_up_not_posted_again(
     claim back (shutdown, or a failure ahead in the queue): the next claimant must find the
     message by its key, not post it a second time."""
     keys = await enqueue_update(sessions, replies=1)
-    async with sessions() as session, session.begin():
-        await outbox.claim(session, worker="w0", platforms=["loopback"], now=NOW)
-        await session.execute(update(Delivery).where(Delivery.key == keys[0])
-                              .values(send_started_at=NOW, attempts=1))
-    await adapter.send(Target("C1"), UpdatePost(1, "x", (), (), NOW, "en"), key=keys[0])
+    await post_accepted_unrecorded(sessions, adapter, worker="w0", key=keys[0])
     async with sessions() as session, session.begin():
         await outbox.release(session, "w0")
     async with sessions() as session:
@@ -264,3 +267,31 @@ async def test_giving_up_on_a_post_cancels_its_thread(
     async with sessions() as session:
         assert await outbox.depth(session) == 0  # nothing left waiting forever
     assert fake.messages == []
+
+
+async def test_depth_counts_what_still_waits_and_recover_gives_claims_back(
+        sessions: SessionFactory) -> None:
+    keys = await enqueue_update(sessions, replies=3)
+    async with sessions() as session, session.begin():
+        assert await outbox.recover(session) == 0  # nothing claimed yet
+        await outbox.claim(session, worker="dead", platforms=["loopback"], now=NOW, limit=1)
+        await session.execute(update(Delivery).where(Delivery.key == keys[2])
+                              .values(status="sent"))
+        await session.execute(update(Delivery).where(Delivery.key == keys[3])
+                              .values(status="failed"))
+        assert await outbox.depth(session) == 2  # the post and one reply, still claimed
+    async with sessions() as session, session.begin():
+        assert await outbox.recover(session) == 2  # the post and its due reply
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+    assert [(rows[k].status, rows[k].claimed_by, rows[k].lease_until) for k in keys[:2]] == [
+        ("pending", None, None), ("pending", None, None)]
+
+
+def test_backoff_jitter_spans_half_to_full_and_needs_no_floor() -> None:
+    import random
+
+    random.seed(7)
+    delays = [outbox.backoff(3).total_seconds() for _ in range(200)]
+    assert 4.0 <= min(delays) < 4.5 and 7.5 < max(delays) <= 8.0
+    assert min(outbox.backoff(0).total_seconds() for _ in range(50)) < 0.6

@@ -1,0 +1,83 @@
+"""Sliding windows and the pacer driven with a hand-moved clock: who gets a slot, when,
+and who has to wait (no real waiting)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.delivery.pacing import Pacer, SlidingWindow
+from bot.platforms.base import DISCORD_LIMITS, SLACK_LIMITS, RateLimits, Target
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_window_needs_calls_and_a_period() -> None:
+    for calls, period in ((0, 1.0), (1, 0.0), (-1, 1.0)):
+        with pytest.raises(ValueError, match="calls > 0 and period > 0"):
+            SlidingWindow(calls, period)
+
+
+async def test_try_acquire_counts_calls_in_flight_and_until_a_period_after_them() -> None:
+    clock = Clock()
+    window = SlidingWindow(2, 5.0, monotonic=clock)
+    assert window.try_acquire() and window.try_acquire()
+    assert not window.try_acquire()  # both in flight
+    window.release()
+    assert not window.try_acquire()  # one in flight, one answered just now
+    window.release()
+    clock.now += 4.9
+    assert not window.try_acquire() and window.get_delay() == pytest.approx(0.1)
+    clock.now += 0.1
+    assert window.try_acquire() and window.try_acquire() and not window.try_acquire()
+    assert not window.idle
+
+
+async def test_acquire_waits_for_a_release_then_for_the_period() -> None:
+    clock = Clock()
+    window = SlidingWindow(1, 5.0, monotonic=clock)
+    await window.acquire()
+    waiter = asyncio.create_task(window.acquire())
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiter.done()  # the one call is still in flight
+    assert not window.try_acquire()  # and nobody jumps the queue
+    clock.now += 5.0
+    window.release()  # answered now: the slot frees at +5 s ...
+    clock.now += 5.0  # ... which has passed when the waiter looks again
+    await asyncio.wait_for(waiter, 1.0)
+    assert not window.try_acquire()  # the waiter holds the slot
+    window.release()
+    clock.now += 5.0
+    async with window.slot():
+        assert not window.idle  # slot() takes one and gives it back, like acquire/release
+    clock.now += 5.0
+    assert window.idle
+
+
+def test_pacer_keys_threads_as_channels_only_where_the_platform_does() -> None:
+    discord, slack = Pacer(DISCORD_LIMITS), Pacer(SLACK_LIMITS)
+    thread = Target("C1", thread_id="T1")
+    assert discord.channel_key(thread) == "C1/T1" and slack.channel_key(thread) == "C1"
+    assert discord.channel_key(Target("C1")) == "C1"
+
+
+async def test_pacer_delay_is_the_stricter_of_channel_and_global_windows() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimits(3, 1.0, 2, 10.0), margin=0.0, monotonic=clock)
+    for channel in ("A", "A", "B"):
+        async with pacer.slot(Target(channel)):
+            pass
+    assert pacer.get_delay(Target("A")) == pytest.approx(10.0)  # A's window: 2 in 10 s
+    assert pacer.get_delay(Target("C")) == pytest.approx(1.0)  # global: 3 in 1 s
+    clock.now += 1.0
+    assert pacer.get_delay(Target("C")) == 0.0
+    assert pacer.get_delay(Target("A")) == pytest.approx(9.0)
+    assert Pacer(RateLimits(), monotonic=clock).get_delay(Target("A")) == 0.0
