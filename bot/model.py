@@ -42,6 +42,8 @@ class Request:
     manager_hint: str = "channel managers"
     lang: Lang | None = None
     timezone: str | None = None
+    #: A conversation that ends (one console session): follow-up context stays inside it.
+    session_id: str | None = None
     request_id: str = field(default_factory=new_request_id)
 
 

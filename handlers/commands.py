@@ -46,7 +46,8 @@ async def ask(req: Request, deps: Deps) -> Result:
                                        scope=scope_of(story_id, article_ids))
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
-            user_id=req.user_id, question=question, answerable=answer.answerable,
+            user_id=req.user_id, session_id=req.session_id, question=question,
+            answerable=answer.answerable,
             article_ids=list(answer.article_ids), story_id=answer.story_id or story_id,
             created_at=now)
         session.add(log_row)

@@ -35,9 +35,9 @@ async def previous_answer(session: AsyncSession, req: Request,
              .order_by(AnswerLog.created_at.desc(), AnswerLog.id.desc()).limit(1))
     if req.thread_id:
         query = query.where(AnswerLog.thread_id == req.thread_id)
-    elif req.platform == "console":
-        # Console context ends with the console session: each session has its own user id.
-        query = query.where(AnswerLog.user_id == req.user_id)
+    elif req.session_id is not None:
+        # A conversation that ends (the console session): its own answers only.
+        query = query.where(AnswerLog.session_id == req.session_id)
     elif not req.is_dm:
         return None
     return await session.scalar(query)

@@ -226,6 +226,8 @@ class AnswerLog(Base):
     channel_id: Mapped[str] = mapped_column(String(128))
     thread_id: Mapped[str | None] = mapped_column(String(128))
     user_id: Mapped[str | None] = mapped_column(String(128))
+    #: The conversation it belongs to, where conversations end (a console session).
+    session_id: Mapped[str | None] = mapped_column(String(64))
     question: Mapped[str] = mapped_column(Text)
     answerable: Mapped[bool] = mapped_column(Boolean)
     article_ids: Mapped[list[int]] = mapped_column(JSON, default=list)

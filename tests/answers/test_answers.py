@@ -83,6 +83,9 @@ async def test_a_question_the_store_cannot_support_gets_no_source_and_the_covera
     assert "2025-02-12" in answer.text and "2025-08-19" in answer.text
 
 
+@pytest.mark.xfail(strict=True, reason="issue 12, open: a word no stored report uses (treaty, "
+                   "submarines, football) no longer counts against a question, so the gate "
+                   "sees only the names; the dev split's refusals are 0.61 precision/recall")
 @pytest.mark.parametrize("question", [
     "Did Putin and Zelensky sign a treaty on nuclear submarines in Riyadh?",
     "What did Witkoff tell Putin about football in Moscow?",

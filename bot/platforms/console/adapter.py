@@ -56,7 +56,9 @@ class ConsoleAdapter(PlatformAdapter):
         self._reader: asyncio.Task[None] | None = None
         self._sent: dict[str, MessageRef] = {}
         self._lock = asyncio.Lock()
-        self.user_id = f"{USER}-{uuid.uuid4().hex[:12]}"
+        #: Follow-up context ends with this session; the user stays the same across sessions
+        #: (``since my last visit`` remembers them).
+        self.session_id = uuid.uuid4().hex[:12]
 
     async def start(self) -> None:
         """Nothing to connect; input is read from ``on_ready`` so start-up posts come first."""
@@ -153,7 +155,7 @@ class ConsoleAdapter(PlatformAdapter):
 
     async def handle_line(self, line: str) -> None:
         """Run one typed line: ``/command args``, or a bare question (treated as ``ask``)."""
-        request = to_request(line, user_id=self.user_id)
+        request = to_request(line, session_id=self.session_id)
         if not self.interactive:  # a prompt already shows what was typed
             self._echo(line)
         if self.on_request is None:
@@ -162,7 +164,7 @@ class ConsoleAdapter(PlatformAdapter):
         await self.reply(Target(CHANNEL), result)
 
 
-def to_request(line: str, *, user_id: str = USER) -> Request:
+def to_request(line: str, *, session_id: str | None = None) -> Request:
     """Translate a typed line into a Request (pure: tested without a terminal)."""
     text = line.strip()
     if text.startswith("/"):
@@ -171,6 +173,7 @@ def to_request(line: str, *, user_id: str = USER) -> Request:
     else:
         command, rest = "ask", text
     return Request(platform="console", command=command, text=rest, kind="command",
-                   user_id=user_id, channel_id=CHANNEL, can_manage=True)
+                   user_id=USER, channel_id=CHANNEL, can_manage=True,
+                   session_id=session_id)
 
 
