@@ -44,7 +44,14 @@ class Request:
     timezone: str | None = None
     #: A conversation that ends (one console session): follow-up context stays inside it.
     session_id: str | None = None
+    #: Typed argument values (``(name, value)`` pairs, as the command declares them): set
+    #: by platforms with native typed options, else bound from ``text`` by ``dispatch``.
+    args: tuple[tuple[str, str], ...] = ()
     request_id: str = field(default_factory=new_request_id)
+
+    def arg(self, name: str) -> str | None:
+        """The value of argument ``name``, or None when it was not given."""
+        return next((value for key, value in self.args if key == name), None)
 
 
 @dataclass(frozen=True)

@@ -1,78 +1,82 @@
 """What each command, mention, DM and thread reply does: written once for every platform.
 
-A handler is ``async def handle(req, deps) -> Result``: it returns, it never sends.
+A handler is ``async def handle(req, deps) -> Result``: it returns, it never sends. The
+commands are declared in ``handlers.registry``; ``dispatch`` runs one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import re
-from collections.abc import Awaitable, Callable, Mapping
 
+from bot.commands import Command, Permission, Registry
+from bot.commands.spec import Handler
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Reply, Request, Result
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Request, Deps], Awaitable[Result]]
-_NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+__all__ = ["Handler", "Registry", "apology", "bind", "default_registry", "dispatch"]
 
 
-class Registry:
-    """Command name -> handler. Registration is all or nothing: a bad name or a duplicate
-    rejects the whole batch."""
+def apology(req: Request) -> Reply:
+    """What the user gets for a failure that is ours: the request id, no internals."""
+    return Reply(f"Sorry, something went wrong on our side (request {req.request_id}). "
+                 "It has been logged; please try again in a moment.", ephemeral=True)
 
-    def __init__(self) -> None:
-        self._handlers: dict[str, Handler] = {}
-        self._unlisted: set[str] = set()
-        self.descriptions: dict[str, dict[str, str]] = {}
 
-    def register_all(self, table: Mapping[str, tuple[Handler, dict[str, str]]], *,
-                     listed: bool = True) -> None:
-        """Register commands; ``listed=False`` for requests only adapters make (a button
-        click), which help and "unknown command" never mention."""
-        for name in table:
-            if not _NAME.match(name):
-                raise ValueError(f"invalid command name {name!r}")
-            if name in self._handlers:
-                raise ValueError(f"command {name!r} is already registered")
-        for name, (handler, description) in table.items():
-            self._handlers[name] = handler
-            self.descriptions[name] = description
-            if not listed:
-                self._unlisted.add(name)
+def bind(command: Command, req: Request) -> Request:
+    """The request with typed arguments (from its text, on text platforms) and the text a
+    user would have typed (from its arguments, on platforms with typed options).
 
-    def get(self, name: str) -> Handler | None:
-        return self._handlers.get(name)
+    Raises:
+        UserFacingError: a native option's value outside its choices, or text the
+            command's grammar refuses.
+    """
+    if not req.args:
+        # Typed text: the command's grammar reads it and its handler explains mistakes.
+        values = command.bind_text(req.text)
+        return dataclasses.replace(req, args=tuple(values.items())) if values else req
+    if not req.text:
+        req = dataclasses.replace(req, text=command.typed_line(dict(req.args)))
+    for arg in command.arguments:
+        value = req.arg(arg.name)
+        if value is not None and arg.choices and value not in {c.value for c in arg.choices}:
+            allowed = ", ".join(f"`{c.value}`" for c in arg.choices)
+            raise UserFacingError(f"`{value}` is not a {arg.name}: use one of {allowed}.")
+    return req
 
-    @property
-    def names(self) -> list[str]:
-        return [name for name in self._handlers if name not in self._unlisted]
+
+def refusal(command: Command, req: Request) -> str | None:
+    """Why ``req``'s user may not run ``command``, or None when they may."""
+    if command.permission is Permission.MANAGERS and not req.is_dm and not req.can_manage:
+        return f"Only {req.manager_hint} can {command.name} this channel."
+    return None
 
 
 async def dispatch(registry: Registry, req: Request, deps: Deps) -> Result:
-    """Run the handler for ``req``. Expected failures become a plain reply; anything else
+    """Run the command ``req`` names. Expected failures become a plain reply; anything else
     is logged with the request id and the user gets a generic apology (no internals)."""
-    handler = registry.get(req.command)
-    if handler is None:
+    command = registry.command(req.command)
+    if command is None:
         known = ", ".join(registry.names)
         return Reply(f"Unknown command `{req.command}`. Try one of: {known}.", ephemeral=True)
     try:
-        return await handler(req, deps)
+        refused = refusal(command, req)
+        if refused is not None:
+            raise UserFacingError(refused)
+        return await command.handler(bind(command, req), deps)
     except UserFacingError as exc:
         return Reply(str(exc), ephemeral=True)
     except Exception:
         log.exception("handler %s failed (platform=%s request=%s)", req.command, req.platform,
                       req.request_id)
-        return Reply(f"Sorry, something went wrong on our side (request {req.request_id}). "
-                     "It has been logged; please try again in a moment.", ephemeral=True)
+        return apology(req)
 
 
 def default_registry() -> Registry:
-    from handlers.commands import COMMANDS, UNLISTED
+    """Every command the bot has (``handlers.registry``)."""
+    from handlers.registry import default_registry as build
 
-    registry = Registry()
-    registry.register_all(COMMANDS)
-    registry.register_all(UNLISTED, listed=False)
-    return registry
+    return build()

@@ -1,4 +1,4 @@
-"""The chat commands: ask, latest, since, timeline, sources, subscribe, unsubscribe, help."""
+"""The chat commands ask, latest and sources (declared in ``handlers.registry``)."""
 
 from __future__ import annotations
 
@@ -17,17 +17,12 @@ from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
 from bot.news.scope import request_scope
 from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
-from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
-from handlers.feedback import feedback
 from handlers.feeds import add_feed, remove_feed
-from handlers.since import since
-from handlers.subscriptions import subscribe, unsubscribe
-from handlers.timeline import timeline
 
 
 async def ask(req: Request, deps: Deps) -> Result:
-    question = req.text.strip()
+    question = (req.arg("question") or "").strip()
     if not question:
         raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
     lang = question_lang(req)
@@ -85,11 +80,19 @@ async def latest(req: Request, deps: Deps) -> Result:
     return briefing
 
 
-async def sources(req: Request, deps: Deps) -> Result:
-    words = req.text.split(maxsplit=1)
+def sources_args(text: str) -> Mapping[str, str]:
+    """``add URL`` / ``remove URL|ID`` as arguments; other text lists the feeds."""
+    words = text.split(maxsplit=1)
     if words and words[0].lower() in ("add", "remove"):
-        action = add_feed if words[0].lower() == "add" else remove_feed
-        return await action(req, deps, words[1] if len(words) > 1 else "")
+        return {"action": words[0].lower(), "feed": words[1] if len(words) > 1 else ""}
+    return {}
+
+
+async def sources(req: Request, deps: Deps) -> Result:
+    action = req.arg("action")
+    if action in ("add", "remove"):
+        change = add_feed if action == "add" else remove_feed
+        return await change(req, deps, req.arg("feed") or "")
     async with deps.sessions() as session:
         # The operator's feeds, and the feeds this server, workspace or DM user added.
         mine = select(FeedOwner.feed_id).where(FeedOwner.scope == request_scope(req))
@@ -120,42 +123,3 @@ def feed_line(feed: Feed, zone: ZoneInfo) -> str:
                  f"{feed.last_error}")
     added = f" (#{feed.id}, added in chat)" if feed.user_added else ""
     return f"{state} {feed.name or feed.url}{added} — {feed.items} items, {ok}{error}"
-
-
-HELP_EN = """🕊 **ceasefire-bot** follows the Russia–Ukraine ceasefire talks in Japanese and English
-news.
-`ask <question>` answer with a cited summary (or mention me, DM me, or reply in an update's thread)
-`latest` the newest briefing
-`since <time>` what changed since then (`since yesterday`, `since Monday`, `since my last visit`)
-`timeline [3月|last 30 days]` the talks so far: a picture, and one line per development
-`sources` the feeds followed and their health (`sources add URL`, `sources remove URL`)
-`subscribe [realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]` post updates here
-`unsubscribe` stop them
-`help` this message"""
-
-
-async def help_(req: Request, deps: Deps) -> Result:
-    return Reply(HELP_EN)
-
-
-def _d(en: str, ja: str) -> dict[str, str]:
-    return {"en": en, "ja": ja}
-
-
-COMMANDS: Mapping[str, tuple[Handler, dict[str, str]]] = {
-    "ask": (ask, _d("Answer a question with a cited summary", "出典付きの要約で質問に答えます")),
-    "latest": (latest, _d("The newest briefing", "最新のまとめ")),
-    "since": (since, _d("What changed since a time", "指定した時以降の変化")),
-    "timeline": (timeline, _d("The talks so far", "これまでの経緯")),
-    "sources": (sources, _d("Feeds followed and their health", "フィードと稼働状況")),
-    "subscribe": (subscribe, _d("Post updates in this channel", "このチャンネルに更新を投稿")),
-    "unsubscribe": (unsubscribe, _d("Stop posting updates here", "更新の投稿を停止")),
-    "help": (help_, _d("What the bot can do", "使い方")),
-    # Sent by the 👍/👎 buttons under answers, not typed.
-}
-
-#: Requests adapters make on the user's behalf, not typed commands.
-UNLISTED: Mapping[str, tuple[Handler, dict[str, str]]] = {
-    "feedback": (feedback, _d("Rate an answer (the 👍/👎 buttons)", "回答の評価 (👍/👎)")),
-}
-

@@ -56,7 +56,7 @@ async def channel_lang(session: AsyncSession, req: Request, settings: Settings) 
 def question_lang(req: Request) -> Lang:
     if req.lang:
         return req.lang
-    return "ja" if detect_lang(req.text) == "ja" else "en"
+    return "ja" if detect_lang(req.arg("question") or req.text) == "ja" else "en"
 
 
 async def owns_thread(session: AsyncSession, *, platform: str, channel_id: str,

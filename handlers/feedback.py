@@ -16,14 +16,19 @@ MAX_ID = 2 ** 63 - 1
 UNKNOWN_ANSWER = "That answer is no longer known; ask again for a new one."
 
 
-async def feedback(req: Request, deps: Deps) -> Result:
+def feedback_args(text: str) -> dict[str, str]:
     """``<answer id> up|down``, as platform buttons send it."""
-    answer, _, vote = req.text.strip().partition(" ")
-    if not (answer.isascii() and answer.isdigit()) or vote.strip() not in VOTES:
+    answer, _, vote = text.strip().partition(" ")
+    return {"answer": answer, "vote": vote.strip()}
+
+
+async def feedback(req: Request, deps: Deps) -> Result:
+    answer, vote = req.arg("answer") or "", req.arg("vote") or ""
+    if not (answer.isascii() and answer.isdigit()) or vote not in VOTES:
         raise UserFacingError("Feedback is given with the 👍/👎 buttons under an answer.")
     if int(answer) > MAX_ID:  # no such row, and the database could not even look it up
         raise UserFacingError(UNKNOWN_ANSWER)
-    helpful = VOTES[vote.strip()]
+    helpful = VOTES[vote]
     now = deps.clock.now()
     async with deps.sessions() as session, session.begin():
         if await session.get(AnswerLog, int(answer)) is None:

@@ -18,7 +18,7 @@ async def since(req: Request, deps: Deps) -> Result:
     zone = ZoneInfo(req.timezone) if req.timezone else deps.settings.zone
     async with deps.sessions() as session:
         lang = await channel_lang(session, req, deps.settings)
-        asked = parse_since(req.text, now=now, zone=zone, lang=lang)
+        asked = parse_since(req.arg("when") or "", now=now, zone=zone, lang=lang)
         start = asked.start
         if asked.last_visit:
             start = await fetch_last_visit(session, req)

@@ -1,4 +1,5 @@
-"""subscribe / unsubscribe: per channel (channel managers) or per DM user."""
+"""subscribe / unsubscribe: per channel (channel managers: the registry checks) or per DM
+user."""
 
 from __future__ import annotations
 
@@ -27,16 +28,13 @@ class SubscribeOptions:
     keywords: str | None
 
 
-def parse_subscribe(text: str, *, default_time: str) -> SubscribeOptions:
-    """Parse ``[realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords...]``.
-
-    Raises:
-        UserFacingError: what is wrong and how to write it.
-    """
+def subscribe_args(text: str) -> dict[str, str]:
+    """``[realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords...]`` as the
+    command's arguments (mode, time, lang, timezone, keywords); values are checked by
+    ``subscribe_options``. A later mode word wins; a daily time once given is kept."""
     words = text.split()
-    realtime, daily_at = True, None
-    lang: Lang | None = None
-    zone: str | None = None
+    realtime, daily, time = True, False, None
+    values: dict[str, str] = {}
     rest: list[str] = []
     i = 0
     while i < len(words):
@@ -45,36 +43,81 @@ def parse_subscribe(text: str, *, default_time: str) -> SubscribeOptions:
         if low in ("realtime", "daily", "both"):
             realtime = low != "daily"
             if low != "realtime":
-                daily_at = default_time
+                daily = True
                 if i + 1 < len(words) and ":" in words[i + 1]:
-                    daily_at = words[i + 1]
+                    time = words[i + 1]
                     i += 1
-                try:
-                    parse_hhmm(daily_at)
-                except ValueError:
-                    raise UserFacingError(
-                        f"`{daily_at}` is not a time: write it as HH:MM, e.g. `daily 08:00`."
-                    ) from None
+                if time is not None:
+                    _check_time(time)
         elif low in ("ja", "en"):
-            lang = "ja" if low == "ja" else "en"
+            values["lang"] = low
         elif low.startswith("tz="):
-            zone = word[3:]
-            try:
-                ZoneInfo(zone)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise UserFacingError(
-                    f"`{zone}` is not a time zone: use a name like `tz=Asia/Tokyo`.") from None
+            values["timezone"] = word[3:]
+            _check_zone(word[3:])
         else:
             rest.append(word)
         i += 1
-    keywords = " ".join(rest) or None
+    if daily:
+        values["mode"] = "both" if realtime else "daily"
+    if time is not None:
+        values["time"] = time
+    if rest:
+        values["keywords"] = " ".join(rest)
+    return values
+
+
+def _check_time(value: str) -> None:
+    try:
+        parse_hhmm(value)
+    except ValueError:
+        raise UserFacingError(
+            f"`{value}` is not a time: write it as HH:MM, e.g. `daily 08:00`.") from None
+
+
+def _check_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserFacingError(
+            f"`{value}` is not a time zone: use a name like `tz=Asia/Tokyo`.") from None
+
+
+def subscribe_options(req: Request, *, default_time: str) -> SubscribeOptions:
+    """The subscription ``req``'s arguments ask for. A time without a mode means a daily
+    digest at that time.
+
+    Raises:
+        UserFacingError: what is wrong and how to write it.
+    """
+    mode = req.arg("mode") or ("daily" if req.arg("time") else "realtime")
+    daily_at = None
+    if mode != "realtime":
+        daily_at = req.arg("time") or default_time
+        _check_time(daily_at)
+    zone = req.arg("timezone")
+    if zone is not None:
+        _check_zone(zone)
+    lang = req.arg("lang")
+    keywords = req.arg("keywords") or None
     if keywords:
         try:
             compile_expression(keywords, setting="keywords", max_length=MAX_KEYWORDS_LENGTH)
         except ConfigError as exc:
             message = str(exc).replace("invalid setting keywords", "Keywords")
             raise UserFacingError(message) from None
-    return SubscribeOptions(realtime, daily_at, lang, zone, keywords)
+    return SubscribeOptions(mode != "daily", daily_at,
+                            "ja" if lang == "ja" else "en" if lang == "en" else None,
+                            zone, keywords)
+
+
+def parse_subscribe(text: str, *, default_time: str) -> SubscribeOptions:
+    """Parse ``[realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords...]``.
+
+    Raises:
+        UserFacingError: what is wrong and how to write it.
+    """
+    args = tuple(subscribe_args(text).items())
+    return subscribe_options(Request("", "subscribe", args=args), default_time=default_time)
 
 
 def describe(sub: Subscription, now: datetime | None = None) -> str:
@@ -108,9 +151,7 @@ def require_channel(req: Request) -> None:
 
 async def subscribe(req: Request, deps: Deps) -> Result:
     require_channel(req)
-    if not req.is_dm and not req.can_manage:
-        raise UserFacingError(f"Only {req.manager_hint} can subscribe this channel.")
-    options = parse_subscribe(req.text, default_time=deps.settings.delivery.digest_time)
+    options = subscribe_options(req, default_time=deps.settings.delivery.digest_time)
     now = deps.clock.now()
     async with deps.sessions() as session, session.begin():
         sub = await session.scalar(select(Subscription).where(
@@ -148,8 +189,6 @@ async def subscribe(req: Request, deps: Deps) -> Result:
 
 async def unsubscribe(req: Request, deps: Deps) -> Result:
     require_channel(req)
-    if not req.is_dm and not req.can_manage:
-        raise UserFacingError(f"Only {req.manager_hint} can unsubscribe this channel.")
     async with deps.sessions() as session, session.begin():
         sub = await session.scalar(select(Subscription).where(
             Subscription.platform == req.platform, Subscription.channel_id == req.channel_id))

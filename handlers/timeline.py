@@ -28,7 +28,8 @@ async def timeline(req: Request, deps: Deps) -> Result:
     zone = ZoneInfo(req.timezone) if req.timezone else deps.settings.zone
     async with deps.sessions() as session:
         lang = await channel_lang(session, req, deps.settings)
-        start, end = parse_range(req.text, now=now, zone=zone, lang=lang)
+        span = (req.arg("span") or "").strip()
+        start, end = parse_range(span, now=now, zone=zone, lang=lang)
         query = select(Story).where(Story.first_at <= now).order_by(Story.first_at)
         if start is not None:
             query = query.where(Story.latest_at >= start)
@@ -36,7 +37,7 @@ async def timeline(req: Request, deps: Deps) -> Result:
             query = query.where(Story.first_at < end)
         stories = (await session.scalars(query.options(selectinload(Story.articles)))).all()
     data = timeline_data(stories, lang=lang, zone=zone, start=start,
-                         end=end or now, span=req.text.strip())
+                         end=end or now, span=span)
     if not data.points and data.span:
         return Reply(f"No developments in {data.span}." if lang == "en"
                      else f"{data.span}の展開はありません。")
