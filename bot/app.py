@@ -361,6 +361,8 @@ class BotApp:
                 loop.add_signal_handler(sig, stop.set)
         for platform in self.platforms:
             platform.on_request = self.handle
+            if platform.commands is None:
+                platform.commands = self.registry
             platform.owns_thread = functools.partial(self.owns_thread, platform.name)
             platform.on_fatal = self._on_fatal
             if self._replier is not None:

@@ -14,16 +14,11 @@ from bot.commands.spec import Handler
 from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Reply, Request, Result
+from bot.respond import apology
 
 log = logging.getLogger(__name__)
 
 __all__ = ["Handler", "Registry", "apology", "bind", "default_registry", "dispatch"]
-
-
-def apology(req: Request) -> Reply:
-    """What the user gets for a failure that is ours: the request id, no internals."""
-    return Reply(f"Sorry, something went wrong on our side (request {req.request_id}). "
-                 "It has been logged; please try again in a moment.", ephemeral=True)
 
 
 def bind(command: Command, req: Request) -> Request:

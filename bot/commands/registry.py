@@ -46,7 +46,7 @@ class Registry:
         Raises:
             ValueError: a bad name, option or description, or a name already registered.
         """
-        batch = []
+        batch: list[Command] = []
         for name, entry in table.items():
             command = _as_command(name, entry)
             if not listed and command.listed:

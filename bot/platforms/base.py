@@ -10,8 +10,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.commands import Registry
 from bot.errors import BotError
 from bot.model import Part, Request, Result
+from bot.respond import Conversation, ReplyPath
 
 #: What an adapter calls with each request it receives; returns what to send back.
 RequestHandler = Callable[[Request], Awaitable[Result]]
@@ -93,7 +95,8 @@ class PlatformAdapter(ABC):
     """A chat platform.
 
     An adapter MUST turn each command, mention, DM or thread reply it receives into a
-    ``Request`` and pass it to ``on_request``; it MUST send back what that returns.
+    ``Request`` and hand it, with a ``Conversation`` saying where to answer, to ``answer``
+    (the core reply path runs ``on_request`` and sends what it returns).
     It MUST escape untrusted text so no feed or user text can ping anyone.
     """
 
@@ -113,6 +116,23 @@ class PlatformAdapter(ABC):
         #: Set by the app: replies go through its budget. Unset (scripts, unit tests): they
         #: go straight to ``send``.
         self.reply_through: ReplySender | None = None
+        #: How requests are answered (working note, zone, retries, fallback, error guard):
+        #: the core's one path, shared by every platform.
+        self.replies = ReplyPath()
+        #: Set by the app before ``start``: the commands to offer and parse. Unset, adapters
+        #: use every command (``bot.platforms.commands``).
+        self.commands: Registry | None = None
+
+    async def answer(self, req: Request, conversation: Conversation) -> Result | None:
+        """Run ``req`` through ``on_request`` and the core reply path, answering in
+        ``conversation``. Adapters MUST answer every request through here; it never raises.
+
+        Returns:
+            What was sent, or None (no handler set, or the reply could not be sent: logged).
+        """
+        if self.on_request is None:
+            return None
+        return await self.replies.run(req, conversation, self.on_request)
 
     async def reply(self, target: Target, result: Result | Part, *,
                     key: str | None = None) -> MessageRef | None:

@@ -1,15 +1,30 @@
-"""Which platforms a run starts: Slack and/or Discord when their tokens are set, else the
-console (the embedded default)."""
+"""Which platforms a run starts: each registered platform whose settings enable it (Slack
+and Discord when their tokens are set, loopback when its URL is), else the console (the
+embedded default).
+
+A platform registers with one line in ``PLATFORMS``: its package under ``bot/platforms/``
+has a ``setup`` module (light: no platform library imported) with
+``adapters(settings, options, commands) -> list[PlatformAdapter]``.
+"""
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.errors import ConfigError
-from bot.platforms.base import PlatformAdapter, Shards
+from bot.commands import Registry
+from bot.platforms.base import PlatformAdapter
 from bot.platforms.console import ConsoleAdapter
 from config.settings import Settings
 from handlers import default_registry
+
+#: The chat platforms, in start order.
+PLATFORMS: tuple[str, ...] = (
+    "slack",
+    "discord",
+    "loopback",
+)
 
 
 @dataclass(frozen=True)
@@ -19,59 +34,29 @@ class RunOptions:
     shard_count: int | None = None
 
 
-def slack_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
-    """Slack when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP).
+Setup = Callable[[Settings, RunOptions, Registry], list[PlatformAdapter]]
+
+
+def setup_of(name: str) -> Setup:
+    """The ``adapters`` function of platform ``name``."""
+    module = importlib.import_module(f"bot.platforms.{name}.setup")
+    adapters: Setup = module.adapters
+    return adapters
+
+
+def build_platforms(settings: Settings, options: RunOptions, *,
+                    commands: Registry | None = None) -> list[PlatformAdapter]:
+    """The adapters to run, each offering ``commands`` (default: every command).
 
     Raises:
-        ConfigError: a bot token without SLACK_APP_TOKEN or SLACK_SIGNING_SECRET.
+        ConfigError: a platform is half configured (e.g. a Slack token without a way in).
     """
-    slack = settings.slack
-    if slack.bot_token is None or not slack.bot_token.get_secret_value():
-        return []
-    app_token = slack.app_token.get_secret_value() if slack.app_token else None
-    secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None
-    if not app_token and not secret:
-        raise ConfigError("invalid setting slack: SLACK_BOT_TOKEN is set but neither "
-                          "SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode)")
-    from bot.platforms.slack import SlackAdapter
-
-    return [SlackAdapter(bot_token=slack.bot_token.get_secret_value(), app_token=app_token,
-                         signing_secret=secret, api_url=slack.api_url,
-                         http_port=slack.http_port, http_host=slack.http_host,
-                         admin_allowlist=slack.admin_allowlist,
-                         zone=settings.zone)]
-
-
-def discord_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
-    """Discord when DISCORD_TOKEN is set (AutoShardedClient when the shard count is > 1)."""
-    if settings.discord.token is None or not settings.discord.token.get_secret_value():
-        return []
-    from bot.platforms.discord import DiscordAdapter
-
-    return [DiscordAdapter(settings.discord, zone=settings.zone, shard_ids=options.shard_ids,
-                           shard_count=options.shard_count)]
-
-
-def loopback_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
-    """The loopback chat platform when ``[loopback] url`` (CEASEFIRE_BOT_LOOPBACK_URL) is set."""
-    if not settings.loopback.url:
-        return []
-    from bot.platforms.loopback import LoopbackAdapter
-
-    adapter = LoopbackAdapter(settings.loopback.url, zone=settings.zone, lang=settings.language)
-    if options.shard_ids is not None and options.shard_count is not None:
-        # Sharded like Discord, so shard routing can be exercised end to end.
-        adapter.shards = Shards(options.shard_ids, options.shard_count)
-    return [adapter]
-
-
-def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
+    registry = commands if commands is not None else default_registry()
     adapters: list[PlatformAdapter] = []
     if not options.console:
-        adapters += slack_adapters(settings, options)
-        adapters += discord_adapters(settings, options)
-        adapters += loopback_adapters(settings, options)
+        for name in PLATFORMS:
+            adapters += setup_of(name)(settings, options, registry)
     if not adapters:
-        adapters.append(ConsoleAdapter(zone=settings.zone, commands=default_registry().names,
+        adapters.append(ConsoleAdapter(zone=settings.zone, commands=registry,
                                        history=settings.data_dir / "console-history"))
     return adapters

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.brief.labels import label
 from bot.model import (
@@ -48,6 +48,17 @@ def markup_runs(text: str) -> Iterator[Run]:
         pos = match.end()
     if pos < len(text):
         yield "text", text[pos:]
+
+
+def zone_for(name: str | None, default: ZoneInfo) -> ZoneInfo:
+    """The zone a reply is shown in: ``name`` (a subscription's or the asker's) when it is
+    a known zone, else the platform's default."""
+    if name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return default
+    return default
 
 
 def cite(sentences: tuple[Sentence, ...]) -> str:

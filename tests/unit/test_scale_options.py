@@ -8,7 +8,8 @@ import pytest
 
 from bot.cli import build_parser, main
 from bot.platforms.base import Shards
-from bot.platforms.select import RunOptions, loopback_adapters
+from bot.platforms.loopback.setup import adapters as loopback_adapters
+from bot.platforms.select import RunOptions
 from bot.scale.leader import LeaderGate, SoloLeader, build_leader
 from config.settings import Settings
 

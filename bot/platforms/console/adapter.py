@@ -9,20 +9,23 @@ text and the adapter reports it is closed at end of input, so scripted runs fini
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import logging
 import os
 import shutil
 import sys
 import uuid
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.commands import Registry, parse_line
 from bot.model import Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
-from bot.platforms.text import render_result
+from bot.platforms.commands import commands_or_default
+from bot.platforms.text import render_result, zone_for
+from bot.respond import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -36,10 +39,11 @@ class ConsoleAdapter(PlatformAdapter):
     name = "console"
 
     def __init__(self, *, zone: ZoneInfo, stdin: TextIO | None = None,
-                 out: TextIO | None = None, commands: Sequence[str] = (),
+                 out: TextIO | None = None, commands: Registry | None = None,
                  history: Path | None = None, interactive: bool | None = None) -> None:
         """Args:
-            commands: the command names the prompt completes (from the registry).
+            commands: the commands typed lines may run and the prompt completes (default:
+                every command).
             history: the prompt's history file.
             interactive: prompt and rich rendering; default: stdin and stdout are terminals.
         """
@@ -47,7 +51,7 @@ class ConsoleAdapter(PlatformAdapter):
         self.zone = zone
         self.stdin = stdin or sys.stdin
         self.out = out or sys.stdout
-        self.commands = tuple(commands)
+        self.commands = commands
         self.history = history
         self.interactive = (self.stdin.isatty() and self.out.isatty()
                             if interactive is None else interactive)
@@ -81,7 +85,7 @@ class ConsoleAdapter(PlatformAdapter):
             return self._sent[key]
         async with self._lock:
             first: MessageRef | None = None
-            for text, in_thread in render_result(result, self.zone):
+            for text, in_thread in render_result(result, zone_for(target.zone, self.zone)):
                 threaded = in_thread or target.thread_id is not None
                 ref = MessageRef(f"m{next(self._ids)}")
                 self._print(text, threaded=threaded)
@@ -146,7 +150,8 @@ class ConsoleAdapter(PlatformAdapter):
         from bot.platforms.console.repl import run_prompt
 
         try:
-            await run_prompt(self.handle_line, commands=self.commands, history=self.history,
+            await run_prompt(self.handle_line, commands=commands_or_default(self.commands),
+                             history=self.history,
                              show=lambda text: print(text, file=sys.stdout, flush=True))
         except Exception:
             log.exception("console prompt failed; the session ends")
@@ -155,23 +160,29 @@ class ConsoleAdapter(PlatformAdapter):
 
     async def handle_line(self, line: str) -> None:
         """Run one typed line: ``/command args``, or a bare question (treated as ``ask``)."""
-        request = to_request(line, session_id=self.session_id)
+        request = to_request(line, session_id=self.session_id, commands=self.commands)
         if not self.interactive:  # a prompt already shows what was typed
             self._echo(line)
-        if self.on_request is None:
-            return
-        result = await self.on_request(request)
-        await self.reply(Target(CHANNEL), result)
+        await self.answer(request, _Terminal(self))
 
 
-def to_request(line: str, *, session_id: str | None = None) -> Request:
-    """Translate a typed line into a Request (pure: tested without a terminal)."""
-    text = line.strip()
-    if text.startswith("/"):
-        command, _, rest = text[1:].partition(" ")
-        command, rest = command.lower(), rest.strip()
-    else:
-        command, rest = "ask", text
+@dataclasses.dataclass
+class _Terminal(Conversation):
+    """Replies print in the one console channel."""
+
+    adapter: ConsoleAdapter
+
+    async def send(self, result: Result, *, zone: str | None) -> None:
+        await self.adapter.reply(Target(CHANNEL, zone=zone), result)
+
+
+def to_request(line: str, *, session_id: str | None = None,
+               commands: Registry | None = None) -> Request:
+    """Translate a typed line into a Request (pure: tested without a terminal): ``/name``
+    runs a command (an unknown one is answered as such), anything else is a question."""
+    registry = commands_or_default(commands)
+    command, rest = parse_line(line, registry.typable(), fallback=registry.fallback,
+                               slash="required", keep_unknown=True)
     return Request(platform="console", command=command, text=rest, kind="command",
                    user_id=USER, channel_id=CHANNEL, can_manage=True,
                    session_id=session_id)

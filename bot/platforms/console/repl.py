@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
@@ -20,6 +20,8 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from prompt_toolkit.patch_stdout import patch_stdout
 
+from bot.commands import Registry
+
 log = logging.getLogger(__name__)
 
 PROMPT = "ceasefire> "
@@ -27,15 +29,31 @@ HINT = "Type a question or /help · Tab completes · Ctrl-C clears the line · C
 
 
 class CommandCompleter(Completer):
-    """Completes ``/name`` at the start of the line from the registry's command names."""
+    """Completes ``/name`` at the start of the line from the registry's command names, and
+    after it the declared choices of that command's arguments (``/subscribe da``)."""
 
-    def __init__(self, names: Iterable[str]) -> None:
+    def __init__(self, names: Iterable[str], *,
+                 choices: Mapping[str, Sequence[str]] | None = None) -> None:
         self.names = sorted(names)
+        self.choices = dict(choices or {})
+
+    @classmethod
+    def from_registry(cls, registry: Registry) -> CommandCompleter:
+        return cls(registry.names, choices={
+            c.name: [choice.value for arg in c.arguments for choice in arg.choices]
+            for c in registry})
 
     def get_completions(self, document: Document,
                         complete_event: CompleteEvent) -> Iterator[Completion]:
         typed = document.text_before_cursor
-        if not typed.startswith("/") or " " in typed:
+        if not typed.startswith("/"):
+            return
+        if " " in typed:
+            name, _, rest = typed[1:].partition(" ")
+            word = rest.rsplit(" ", 1)[-1]
+            for value in self.choices.get(name.lower(), ()):
+                if value.startswith(word.lower()):
+                    yield Completion(value, start_position=-len(word))
             return
         for name in self.names:
             if name.startswith(typed[1:].lower()):
@@ -85,14 +103,14 @@ def logs_above_prompt() -> Iterator[None]:
 
 
 async def run_prompt(handle_line: Callable[[str], Awaitable[None]], *,
-                     commands: Sequence[str], history: Path | None,
+                     commands: Registry, history: Path | None,
                      show: Callable[[str], None]) -> None:
     """Read lines until the user quits, running each one before the next prompt.
 
     Returns on Ctrl-D or Ctrl-C on an empty line; cancelled, it restores the terminal.
     """
     session: PromptSession[str] = PromptSession(
-        completer=CommandCompleter(commands), complete_while_typing=False,
+        completer=CommandCompleter.from_registry(commands), complete_while_typing=False,
         history=open_history(history), key_bindings=quit_keys())
     with patch_stdout(raw=True), logs_above_prompt():  # raw: keep rich's colours
         show(HINT)

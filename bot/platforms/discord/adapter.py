@@ -1,8 +1,9 @@
 """The Discord adapter: discord.py client, slash commands, mentions, DMs and thread replies in,
 embeds and threads out.
 
-Receiving: each interaction or message is translated (``translate``) and handed to
-``on_request``; what comes back is rendered (``render``) and sent where it was asked.
+Receiving: each interaction or message is translated (``translate``) and answered through
+the core reply path (``answer``); what comes back is rendered (``render``) and sent where
+it was asked.
 Sending (outbox): ``send`` posts with a nonce derived from the delivery key and
 ``enforce_nonce`` (Discord drops a repeat within minutes), ``find_sent`` scans recent history
 for that nonce after a crash. Missing permissions are found before posting and reported as
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -24,9 +26,11 @@ import discord.gateway
 import discord.http
 import yarl
 
+from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
 from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Shards, Target
+from bot.platforms.commands import commands_or_default
 from bot.platforms.discord.commands import build_tree, sync_tree
 from bot.platforms.discord.errors import (
     fatal_error,
@@ -48,6 +52,8 @@ from bot.platforms.discord.translate import (
     interaction_request,
     message_request,
 )
+from bot.platforms.text import zone_for
+from bot.respond import Conversation
 from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -160,7 +166,8 @@ class DiscordAdapter(PlatformAdapter):
         client = self.client = self._build_client()
         client.event(self.on_message)
         client.event(self.on_interaction)
-        self._tree = await build_tree(client, self._on_command)
+        self.commands = commands_or_default(self.commands)
+        self._tree = await build_tree(client, self._on_command, self.commands)
         self._task = asyncio.create_task(client.start(token), name="discord-client")
         ready = asyncio.create_task(client.wait_until_ready())
         try:
@@ -321,21 +328,16 @@ class DiscordAdapter(PlatformAdapter):
         payload = interaction_payload(interaction)
         if await self._refuse_malformed(interaction, payload):
             return
-        req = interaction_request(payload,
-                                  manager_role=self.settings.manager_role,
-                                  role_names=role_names)
+        req = interaction_request(payload, manager_role=self.settings.manager_role,
+                                  role_names=role_names, commands=self.commands)
         if req is None or self.on_request is None:
             return
-        refusal = (req.command in ("subscribe", "unsubscribe") and not req.is_dm
-                   and not req.can_manage)
+        command = commands_or_default(self.commands).command(req.command)
+        refusal = (command is not None and command.permission is Permission.MANAGERS
+                   and not req.is_dm and not req.can_manage)
+        # The interaction's acknowledgement (Discord shows "thinking…" until the answer).
         await interaction.response.defer(thinking=True, ephemeral=refusal)
-        result = await self.on_request(req)
-        messages = render(result, zone=self.zone)
-        try:
-            await self._follow_up(interaction, messages, ephemeral=refusal,
-                                  files=attached_file(result))
-        except discord.HTTPException:
-            log.exception("discord: follow-up failed (request %s)", req.request_id)
+        await self.answer(req, _FollowUps(self, interaction, ephemeral=refusal))
 
     async def _follow_up(self, interaction: discord.Interaction, messages: list[Message], *,
                          ephemeral: bool, files: dict[str, Any] | None = None) -> None:
@@ -370,19 +372,15 @@ class DiscordAdapter(PlatformAdapter):
         if self.on_request is None or self.client is None or self.client.user is None:
             return
         req = message_request(message_payload(message), bot_id=self.bot_id,
-                              channel=channel_payload(message.channel))
+                              channel=channel_payload(message.channel), commands=self.commands)
         if req is None:
             return
-        try:
-            result = await self.on_request(req)
-            await self._reply(message, result)
-        except (discord.DiscordException, PlatformError):
-            log.warning("discord: could not answer message %s (request %s)", message.id,
-                        req.request_id, exc_info=True)
+        await self.answer(req, _Answering(self, message))
 
-    async def _reply(self, message: discord.Message, result: Result) -> None:
+    async def _reply(self, message: discord.Message, result: Result, *,
+                     zone: str | None = None) -> None:
         """Answer where the question was asked (the thread, the DM, or the channel)."""
-        messages = render(result, zone=self.zone)
+        messages = render(result, zone=zone_for(zone, self.zone))
         channel = message.channel
         first = await self._post(channel.send, messages[0], reference=message,
                                  mention_author=False, **attached_file(result))
@@ -408,9 +406,7 @@ class DiscordAdapter(PlatformAdapter):
         if await self._refuse_malformed(interaction, payload):
             return
         req = component_request(payload, answer_id=answer_id, helpful=helpful)
-        result = await self.on_request(req)
-        text = getattr(result, "text", "") or "👍"
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NONE)
+        await self.answer(req, _Clicked(interaction))
 
     # ------------------------------------------------------------------ sending (outbox)
 
@@ -493,7 +489,7 @@ class DiscordAdapter(PlatformAdapter):
             if not self.serves_guild(guild.id if guild else None):
                 raise PlatformError(f"{where} belongs to a shard another process holds",
                                     retry_after=30.0, code="other_shard")
-            messages = render(result, zone=self.zone)
+            messages = render(result, zone=zone_for(target.zone, self.zone))
             root, rest = messages[0], messages[1:]
             threaded = bool(root.thread_title) and target.thread_id is None
             plain = isinstance(result, Notice | Reply)
@@ -588,3 +584,44 @@ class DiscordAdapter(PlatformAdapter):
                     return MessageRef(parent.message_id, parent.message_id)
                 raise
         return MessageRef(parent.message_id, str(thread.id))
+
+
+@dataclasses.dataclass
+class _FollowUps(Conversation):
+    """A slash command's answer: follow-ups of its deferred response (Discord shows its own
+    "thinking…" meanwhile, so there is no working note)."""
+
+    adapter: DiscordAdapter
+    interaction: discord.Interaction
+    ephemeral: bool
+
+    async def send(self, result: Result, *, zone: str | None) -> None:
+        messages = render(result, zone=zone_for(zone, self.adapter.zone))
+        async with platform_errors(f"interaction {self.interaction.id}"):
+            await self.adapter._follow_up(self.interaction, messages, ephemeral=self.ephemeral,
+                                          files=attached_file(result))
+
+
+@dataclasses.dataclass
+class _Answering(Conversation):
+    """A mention, DM or thread reply: answered in reply to the message."""
+
+    adapter: DiscordAdapter
+    message: discord.Message
+
+    async def send(self, result: Result, *, zone: str | None) -> None:
+        async with platform_errors(f"channel {self.message.channel.id}"):
+            await self.adapter._reply(self.message, result, zone=zone)
+
+
+@dataclasses.dataclass
+class _Clicked(Conversation):
+    """A 👍/👎 click: acknowledged to the clicker only."""
+
+    interaction: discord.Interaction
+
+    async def send(self, result: Result, *, zone: str | None) -> None:
+        text = getattr(result, "text", "") or "👍"
+        async with platform_errors(f"interaction {self.interaction.id}"):
+            await self.interaction.response.send_message(text, ephemeral=True,
+                                                         allowed_mentions=NONE)

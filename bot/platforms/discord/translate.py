@@ -9,20 +9,15 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from bot.commands import Registry, parse_line
 from bot.model import Lang, Request
+from bot.platforms.commands import commands_or_default
 
 PLATFORM = "discord"
 
 MANAGE_CHANNELS = 1 << 4
 ADMINISTRATOR = 1 << 3
 THREAD_TYPES = frozenset({10, 11, 12})
-#: Commands a mention or a thread reply may start with (``@bot latest``); anything else is
-#: a question. Subscribing needs the slash command (it carries the member's permissions),
-#: except in a DM.
-MESSAGE_COMMANDS = frozenset({"ask", "latest", "since", "timeline", "sources", "help"})
-DM_COMMANDS = MESSAGE_COMMANDS | {"subscribe", "unsubscribe"}
-#: Option order when a slash command's options are joined into the request text.
-OPTION_ORDER = ("question", "when", "mode", "time", "lang", "timezone", "keywords")
 
 Payload = Mapping[str, Any]
 
@@ -48,16 +43,10 @@ def can_manage(permissions: int, role_ids: Collection[str], *, manager_role: str
     return bool(manager_role) and (manager_role in role_ids or manager_role in role_names)
 
 
-def slash_text(options: list[Payload] | None) -> str:
-    """Join slash command options into the text the neutral handlers parse."""
-    parts = []
-    by_name = {str(o.get("name")): str(o.get("value", "")).strip() for o in options or []}
-    for name in OPTION_ORDER:
-        value = by_name.pop(name, "")
-        if value:
-            parts.append(f"tz={value}" if name == "timezone" else value)
-    parts += [v for v in by_name.values() if v]
-    return " ".join(parts)
+def option_values(options: list[Payload] | None) -> dict[str, str]:
+    """A slash command's typed option values by name (blank ones left out)."""
+    values = {str(o.get("name")): str(o.get("value", "")).strip() for o in options or []}
+    return {name: value for name, value in values.items() if value}
 
 
 def is_snowflake(value: object) -> bool:
@@ -79,13 +68,17 @@ def bad_ids(payload: Payload) -> str | None:
 
 
 def interaction_request(payload: Payload, *, manager_role: str | None = None,
-                        role_names: Collection[str] = ()) -> Request | None:
+                        role_names: Collection[str] = (),
+                        commands: Registry | None = None) -> Request | None:
     """An application command interaction (type 2) as a Request; None for anything else.
+    Its options go into the request as typed arguments (and, for logs and echoes, as the
+    line a user would type).
 
     Args:
         payload: the INTERACTION_CREATE data.
         manager_role: ``discord.manager_role`` (a role name or id).
         role_names: names of the member's roles (not in the payload; the adapter knows them).
+        commands: the registry the slash commands were built from (default: every command).
     """
     if payload.get("type") != 2:
         return None
@@ -103,12 +96,20 @@ def interaction_request(payload: Payload, *, manager_role: str | None = None,
     manage = member is not None and can_manage(
         permissions, [str(r) for r in member.get("roles", [])], manager_role=manager_role,
         role_names=role_names)
+    registry = commands_or_default(commands)
+    spec = registry.command(command)
+    values = option_values(data.get("options"))
+    if spec is not None:  # declared options only, in declaration order
+        values = {a.name: values[a.name] for a in spec.arguments if a.name in values}
     return Request(
-        platform=PLATFORM, command=command, text=slash_text(data.get("options")),
+        platform=PLATFORM, command=command,
+        text=spec.typed_line(values) if spec is not None else " ".join(values.values()),
+        args=tuple(values.items()),
         kind="command", user_id=str(user.get("id", "")), channel_id=channel_id,
         thread_id=thread_id, space_id=str(guild_id) if guild_id else None,
         is_dm=guild_id is None, can_manage=manage, manager_hint=manager_hint(manager_role),
-        lang=None if command == "ask" else locale_lang(payload.get("locale")))
+        # A question's language is its own (detected); the locale is the asker's otherwise.
+        lang=None if command == registry.fallback else locale_lang(payload.get("locale")))
 
 
 def component_request(payload: Payload, *, answer_id: int, helpful: bool) -> Request:
@@ -131,21 +132,16 @@ def strip_mention(text: str, bot_id: str) -> str:
     return re.sub(rf"<@!?{bot_id}>", " ", text).strip()
 
 
-def split_command(text: str, allowed: Collection[str]) -> tuple[str, str]:
-    """``latest`` / ``/latest`` at the start selects that command; anything else asks."""
-    first, _, rest = text.strip().partition(" ")
-    name = first.lstrip("/").lower()
-    if name in allowed:
-        return name, rest.strip()
-    return "ask", text.strip()
-
-
-def message_request(payload: Payload, *, bot_id: str,
-                    channel: Payload | None = None) -> Request | None:
+def message_request(payload: Payload, *, bot_id: str, channel: Payload | None = None,
+                    commands: Registry | None = None) -> Request | None:
     """A MESSAGE_CREATE the bot should answer (DM, @mention, reply in its own thread).
+    ``latest`` / ``/latest`` at the start selects that command; anything else asks. In a
+    server, commands for channel managers need the slash command (it carries the member's
+    permissions), so there such text is a question; in a DM it is the user's own.
 
     Args:
         channel: the channel payload (type, owner_id, parent_id); the event lacks it.
+        commands: the commands text may select (default: every command).
 
     Returns None for messages the bot ignores (its own, other bots', unrelated chatter).
     """
@@ -162,19 +158,19 @@ def message_request(payload: Payload, *, bot_id: str,
     if not text:
         return None
     base: dict[str, Any] = {"platform": PLATFORM, "user_id": str(author.get("id", ""))}
+    registry = commands_or_default(commands)
+    command, rest = parse_line(text, registry.typable(native_rights=guild_id is None),
+                               fallback=registry.fallback)
     if guild_id is None:
-        command, rest = split_command(text, DM_COMMANDS)
         return Request(**base, command=command, text=rest, kind="dm", channel_id=channel_id,
                        is_dm=True)
     in_bot_thread = (channel.get("type") in THREAD_TYPES
                      and str(channel.get("owner_id")) == bot_id)
     if in_bot_thread:
-        command, rest = split_command(text, MESSAGE_COMMANDS)
         return Request(**base, command=command, text=rest, kind="thread_reply",
                        channel_id=str(channel.get("parent_id") or channel_id),
                        thread_id=channel_id, space_id=str(guild_id))
     if _mentions_bot(payload, bot_id):
-        command, rest = split_command(text, MESSAGE_COMMANDS)
         thread_id = channel_id if channel.get("type") in THREAD_TYPES else None
         parent = str(channel.get("parent_id") or channel_id) if thread_id else channel_id
         return Request(**base, command=command, text=rest, kind="mention", channel_id=parent,

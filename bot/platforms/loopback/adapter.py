@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import json
 import logging
 from typing import Any
@@ -16,10 +17,13 @@ from zoneinfo import ZoneInfo
 import aiohttp
 from yarl import URL
 
+from bot.commands import Registry, parse_line
 from bot.errors import PlatformError
 from bot.model import Part, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, RateLimits, Target
-from bot.platforms.text import render_result
+from bot.platforms.commands import commands_or_default
+from bot.platforms.text import render_result, zone_for
+from bot.respond import Conversation
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +38,6 @@ JSON_HEADERS = {"Content-Type": "application/json"}
 #: Rendered texts kept per adapter: a fan-out sends the same part to many channels.
 RENDER_CACHE = 256
 
-COMMAND_NAMES = {"ask", "latest", "since", "timeline", "sources", "subscribe", "unsubscribe",
-                 "help"}
-
 
 def to_platform_error(status: int, body: dict[str, Any]) -> PlatformError:
     """Translate an error response (pure; tested on raw JSON)."""
@@ -50,17 +51,15 @@ def to_platform_error(status: int, body: dict[str, Any]) -> PlatformError:
     return PlatformError(f"server error {status} ({error})", code=error)
 
 
-def to_request(event: dict[str, Any], *, lang: str | None = None) -> Request:
+def to_request(event: dict[str, Any], *, lang: str | None = None,
+               commands: Registry | None = None) -> Request:
     """A typed line (``/command args`` or a bare question) -> Request."""
-    text = str(event.get("text", "")).strip()
-    if text.startswith("/"):
-        text = text[1:]
-    command, _, rest = text.partition(" ")
-    if command.lower() not in COMMAND_NAMES:
-        command, rest = "ask", text
+    registry = commands_or_default(commands)
+    command, rest = parse_line(str(event.get("text", "")), registry.typable(),
+                               fallback=registry.fallback)
     dm = bool(event.get("dm"))
     space = event.get("space")
-    return Request(platform="loopback", command=command.lower(), text=rest.strip(),
+    return Request(platform="loopback", command=command, text=rest,
                    kind="dm" if dm else "command", user_id=str(event.get("user", "")),
                    channel_id=str(event["channel"]), is_dm=dm,
                    space_id=str(space) if space else None,
@@ -120,7 +119,7 @@ class LoopbackAdapter(PlatformAdapter):
     async def send(self, target: Target, result: Result | Part, *,
                    key: str | None = None) -> MessageRef:
         first: MessageRef | None = None
-        for i, (text, threaded) in enumerate(self._render(result)):
+        for i, (text, threaded) in enumerate(self._render(result, target.zone)):
             thread = target.thread_id or (first.message_id if threaded and first else None)
             part_key = key if i == 0 else (f"{key}#{i}" if key else None)
             ref = await self._post(target.channel_id, thread, text, part_key)
@@ -128,17 +127,18 @@ class LoopbackAdapter(PlatformAdapter):
         assert first is not None
         return first
 
-    def _render(self, result: Result | Part) -> list[tuple[str, bool]]:
-        """Render once per part (frozen values, rendered in the adapter's zone): one update
-        goes to many channels."""
+    def _render(self, result: Result | Part, zone: str | None) -> list[tuple[str, bool]]:
+        """Render once per part and zone (frozen values): one update goes to many
+        channels."""
+        shown = zone_for(zone, self.zone)
         try:
-            hit = self._rendered.get(result)
+            hit = self._rendered.get((result, shown))
         except TypeError:  # an unhashable result: render it every time
-            return render_result(result, self.zone)
+            return render_result(result, shown)
         if hit is None:
             if len(self._rendered) >= RENDER_CACHE:
                 self._rendered.clear()
-            hit = self._rendered[result] = render_result(result, self.zone)
+            hit = self._rendered[(result, shown)] = render_result(result, shown)
         return hit
 
     async def _post(self, channel: str, thread: str | None, text: str,
@@ -199,12 +199,25 @@ class LoopbackAdapter(PlatformAdapter):
                 task.add_done_callback(self._handling.discard)
 
     async def _handle(self, event: dict[str, Any]) -> None:
-        if self.on_request is None:
-            return
         try:
-            result = await self.on_request(to_request(event, lang=self.lang))
-            event_id = event.get("id")
-            await self.reply(Target(str(event["channel"])), result,
-                             key=f"reply:{event_id}" if event_id else None)
+            req = to_request(event, lang=self.lang, commands=self.commands)
         except Exception:
-            log.exception("loopback: handling %r failed", event.get("text"))
+            log.exception("loopback: event %r could not be read", event.get("id"))
+            return
+        event_id = event.get("id")
+        await self.answer(req, _Channel(self, Target(str(event["channel"])),
+                                        f"reply:{event_id}" if event_id else None))
+
+
+@dataclasses.dataclass
+class _Channel(Conversation):
+    """A reply goes to the channel the line was typed in, keyed by the event id so a
+    retried reply is never posted twice."""
+
+    adapter: LoopbackAdapter
+    target: Target
+    key: str | None
+
+    async def send(self, result: Result, *, zone: str | None) -> None:
+        await self.adapter.reply(dataclasses.replace(self.target, zone=zone), result,
+                                 key=self.key)

@@ -1,9 +1,10 @@
 """Slack through slack-bolt's AsyncApp, in Socket Mode or HTTP mode.
 
 Every listener acks at once (Slack wants it within 3 s) and the work goes on in a task the
-adapter tracks; a "working on it" note is posted only when that work is slow. Replies go
-where the question was: slash commands in the channel (ephemeral for ephemeral results),
-mentions and thread replies in their thread, DMs in the DM.
+adapter tracks, through the core reply path (``bot.respond``: working note, retries, error
+guard). Replies go where the question was: slash commands in the channel (ephemeral for
+ephemeral results; the interaction's response_url where the bot may not post), mentions
+and thread replies in their thread, DMs in the DM.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
+from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
-from bot.model import Briefing, Part, Reply, Request, Result
+from bot.model import Part, Reply, Request, Result
 from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
+from bot.platforms.commands import commands_or_default
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import TOKEN_REFUSED, call_api, platform_error
 from bot.platforms.slack.http_guard import refuse_malformed
@@ -45,6 +47,7 @@ from bot.platforms.slack.translate import (
     message_kind,
 )
 from bot.platforms.slack.upload import upload_attachment
+from bot.respond import Conversation, ReplyPath
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +59,6 @@ EVENTS_PATH = "/slack/events"
 BOT_SCOPES = ("app_mentions:read", "channels:history", "chat:write", "commands",
               "files:write", "groups:history", "im:history", "users:read")
 BOT_EVENTS = ("app_mention", "message.channels", "message.groups", "message.im")
-MANAGE_COMMANDS = frozenset({"subscribe", "unsubscribe"})
-WORKING_NOTE = "⏳ Working on it…"
 SEEN_EVENTS = 2048
 
 Mode = Literal["socket", "http"]
@@ -89,7 +90,7 @@ class SlackAdapter(PlatformAdapter):
         self.http_port = http_port
         self.http_host = http_host
         self.admin_allowlist = tuple(admin_allowlist)
-        self.slow_after = slow_after
+        self.replies = ReplyPath(slow_after=slow_after)
         self.rate_limit_retries = rate_limit_retries
         self.history_limit = history_limit
         self.ping_interval = ping_interval
@@ -105,7 +106,7 @@ class SlackAdapter(PlatformAdapter):
         self._app: AsyncApp | None = None
         self._socket: AsyncSocketModeHandler | None = None
         self._runner: web.AppRunner | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._closed = asyncio.Event()
 
@@ -227,7 +228,7 @@ class SlackAdapter(PlatformAdapter):
         app.action(FEEDBACK_DOWN)(self._on_feedback)
         return app
 
-    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
         task = asyncio.create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -249,22 +250,23 @@ class SlackAdapter(PlatformAdapter):
         self._spawn(self._command(dict(command)))
 
     async def _command(self, command: dict[str, Any]) -> None:
-        req = await self._with_user(from_slash_command(command))
-        target = Target(req.channel_id, user_id=req.user_id)
-        await self._answer(req, target, response_url=command.get("response_url"))
+        req = await self._with_user(from_slash_command(command, commands=self.commands))
+        await self.answer(req, _Asked(self, Target(req.channel_id, user_id=req.user_id),
+                                      response_url=command.get("response_url")))
 
     async def _on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         if not self._first_time(body):
             return
         req = from_app_mention(event, bot_user_id=self.bot_user_id,
-                               team_id=body.get("team_id"))
+                               team_id=body.get("team_id"), commands=self.commands)
         self._spawn(self._mention_or_message(req))
 
     async def _on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         kind = message_kind(event, bot_user_id=self.bot_user_id)
         if kind is None or not self._first_time(body):
             return
-        req = from_message(event, bot_user_id=self.bot_user_id, team_id=body.get("team_id"))
+        req = from_message(event, bot_user_id=self.bot_user_id, team_id=body.get("team_id"),
+                           commands=self.commands)
         if kind == "thread":
             parent = event.get("parent_user_id")
             if parent and parent != self.bot_user_id:
@@ -284,21 +286,23 @@ class SlackAdapter(PlatformAdapter):
 
     async def _mention_or_message(self, req: Request) -> None:
         req = await self._with_user(req)
-        await self._answer(req, Target(req.channel_id, thread_id=req.thread_id,
-                                       user_id=req.user_id))
+        await self.answer(req, _Asked(self, Target(req.channel_id, thread_id=req.thread_id,
+                                                   user_id=req.user_id)))
 
     async def _on_feedback(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
         req = from_feedback_action(body)
         if req is not None:
             target = Target(req.channel_id, thread_id=req.thread_id, user_id=req.user_id)
-            self._spawn(self._answer(req, target, response_url=body.get("response_url")))
+            self._spawn(self.answer(req, _Asked(self, target,
+                                                response_url=body.get("response_url"))))
 
     async def _with_user(self, req: Request) -> Request:
-        """For subscribe/unsubscribe: may this user manage the channel, and (in a DM, where
-        the user subscribes themselves) their own time zone."""
+        """For commands for channel managers: may this user manage the channel, and (in a
+        DM, where the user subscribes themselves) their own time zone."""
         hint = manager_hint(self.admin_allowlist)
-        if req.command not in MANAGE_COMMANDS:
+        command = commands_or_default(self.commands).command(req.command)
+        if command is None or command.permission is not Permission.MANAGERS:
             return dataclasses.replace(req, manager_hint=hint)
         if req.is_dm:
             user = await self.fetch_user(req.user_id)
@@ -323,54 +327,12 @@ class SlackAdapter(PlatformAdapter):
         user = await self.fetch_user(user_id) or {}
         return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
-    async def _answer(self, req: Request, target: Target, *,
-                      response_url: str | None = None) -> None:
-        """Run the request and send what comes back; failures are logged, never raised."""
-        if self.on_request is None:
-            return
-        try:
-            result = await self._with_note(self.on_request(req), target)
-            await self._reply(target, result, response_url=response_url)
-        except Exception:
-            log.exception("slack: request %s (%s) failed", req.request_id, req.command)
-
-    async def _with_note(self, work: Awaitable[Result], target: Target) -> Result:
-        """Post a "working on it" note only when the answer takes longer than ``slow_after``."""
-        task = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({task}, timeout=self.slow_after)
-        if not done and target.user_id:
-            try:
-                await self.send(target, Reply(WORKING_NOTE, ephemeral=True))
-            except PlatformError as exc:
-                log.info("slack: could not post the working note: %s", exc)
-        return await task
-
-    async def _reply(self, target: Target, result: Result, *,
-                     response_url: str | None) -> None:
-        """Send a reply; transient failures are retried, and where the bot may not post
-        (not in the channel, someone else's DM) the interaction's response_url is used.
-
-        A briefing (several messages) is not retried as a whole: that could repeat the
-        messages that did go out. 429s are waited out inside the client either way.
-        """
-        attempts = 1 if isinstance(result, Briefing) else 3
-        try:
-            async for attempt in AsyncRetrying(
-                    stop=stop_after_attempt(attempts), reraise=True,
-                    retry=retry_if_exception(_transient),
-                    wait=_retry_wait):
-                with attempt:
-                    await self.send(target, result)
-        except PlatformError as exc:
-            if not (exc.permanent and response_url):
-                raise
-            await self._respond(response_url, result)
-
-    async def _respond(self, response_url: str, result: Result) -> None:
+    async def respond(self, response_url: str, result: Result, *, zone: str | None) -> None:
+        """Answer through an interaction's response_url (where the bot may not post)."""
         assert self._session is not None
         ephemeral = not isinstance(result, Reply) or result.ephemeral
         # A response_url takes up to five messages (its thread replies become follow-ups).
-        for message in render(result, zone=self.zone)[:5]:
+        for message in render(result, zone=self.zone_for(Target("", zone=zone)))[:5]:
             body = {**message.payload(),
                     "response_type": "ephemeral" if ephemeral else "in_channel"}
             async with self._session.post(response_url, json=body) as response:
@@ -432,12 +394,27 @@ class _SkipEnvTokenNotice(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-def _transient(exc: BaseException) -> bool:
-    return isinstance(exc, PlatformError) and not exc.permanent
+@dataclasses.dataclass
+class _Asked(Conversation):
+    """Where a Slack request is answered: its channel, thread or DM; the working note is
+    ephemeral to the asker; the interaction's response_url is the fallback where the bot
+    may not post (not in the channel, someone else's DM)."""
 
+    adapter: SlackAdapter
+    target: Target
+    response_url: str | None = None
 
-def _retry_wait(state: Any) -> float:
-    exc = state.outcome.exception() if state.outcome is not None else None
-    wait = getattr(exc, "retry_after", None)
-    return min(30.0, float(wait)) if wait is not None else 1.0
+    async def working(self, note: Reply) -> bool:
+        if not self.target.user_id:
+            return False
+        await self.adapter.send(self.target, note)
+        return True
 
+    async def send(self, result: Result, *, zone: str | None) -> None:
+        await self.adapter.send(dataclasses.replace(self.target, zone=zone), result)
+
+    async def fallback(self, result: Result, *, zone: str | None) -> bool:
+        if not self.response_url:
+            return False
+        await self.adapter.respond(self.response_url, result, zone=zone)
+        return True

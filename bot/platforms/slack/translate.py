@@ -11,12 +11,12 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from bot.commands import Registry, parse_line
 from bot.model import Request
+from bot.platforms.commands import commands_or_default
 from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
 
 PLATFORM = "slack"
-#: The subcommands of ``/ceasefire``; anything else is a question (``/ceasefire why now?``).
-SUBCOMMANDS = ("ask", "latest", "since", "timeline", "sources", "subscribe", "unsubscribe", "help")
 #: Message subtypes that are still a person writing (others are edits, joins, bots...).
 HUMAN_SUBTYPES = (None, "file_share", "thread_broadcast")
 
@@ -26,16 +26,12 @@ MessageKind = Literal["dm", "thread"]
 Native = Mapping[str, Any]
 
 
-def parse_command(text: str) -> tuple[str, str]:
-    """``"latest"`` -> ``("latest", "")``; ``"why now?"`` -> ``("ask", "why now?")``."""
-    stripped = text.strip()
-    if not stripped:
-        return "help", ""
-    parts = stripped.split(maxsplit=1)
-    word = parts[0].lower()
-    if word in SUBCOMMANDS:
-        return word, parts[1].strip() if len(parts) > 1 else ""
-    return "ask", stripped
+def parse_command(text: str, commands: Registry | None = None) -> tuple[str, str]:
+    """``"latest"`` -> ``("latest", "")``; ``"why now?"`` -> ``("ask", "why now?")``: the
+    registry's commands are the sub-commands of ``/ceasefire``; blank text is ``help``."""
+    registry = commands_or_default(commands)
+    return parse_line(text, registry.typable(), fallback=registry.fallback, slash="never",
+                      empty="help")
 
 
 def plain_text(text: str, *, bot_user_id: str | None = None) -> str:
@@ -67,9 +63,10 @@ def is_dm_channel(channel_id: str) -> bool:
 
 
 def from_slash_command(command: Native, *, can_manage: bool = False,
-                       hint: str = "workspace admins and owners") -> Request:
+                       hint: str = "workspace admins and owners",
+                       commands: Registry | None = None) -> Request:
     """A ``/ceasefire <subcommand> ...`` payload (HTTP form fields or Socket Mode payload)."""
-    name, rest = parse_command(str(command.get("text", "")))
+    name, rest = parse_command(str(command.get("text", "")), commands)
     channel = str(command.get("channel_id", ""))
     return Request(
         platform=PLATFORM, command=name, text=plain_text(rest), kind="command",
@@ -79,9 +76,11 @@ def from_slash_command(command: Native, *, can_manage: bool = False,
         can_manage=can_manage, manager_hint=hint)
 
 
-def from_app_mention(event: Native, *, bot_user_id: str, team_id: str | None = None) -> Request:
+def from_app_mention(event: Native, *, bot_user_id: str, team_id: str | None = None,
+                     commands: Registry | None = None) -> Request:
     """``@bot question``: answered in a thread under the mention (or in its thread)."""
-    name, rest = parse_command(plain_text(str(event.get("text", "")), bot_user_id=bot_user_id))
+    name, rest = parse_command(plain_text(str(event.get("text", "")), bot_user_id=bot_user_id),
+                               commands)
     channel = str(event.get("channel", ""))
     return Request(
         platform=PLATFORM, command=name, text=rest, kind="mention",
@@ -110,10 +109,12 @@ def message_kind(event: Native, *, bot_user_id: str) -> MessageKind | None:
     return None
 
 
-def from_message(event: Native, *, bot_user_id: str, team_id: str | None = None) -> Request:
+def from_message(event: Native, *, bot_user_id: str, team_id: str | None = None,
+                 commands: Registry | None = None) -> Request:
     """A DM (answered in the DM) or a reply in one of our threads (answered there)."""
     kind = message_kind(event, bot_user_id=bot_user_id)
-    name, rest = parse_command(plain_text(str(event.get("text", "")), bot_user_id=bot_user_id))
+    name, rest = parse_command(plain_text(str(event.get("text", "")), bot_user_id=bot_user_id),
+                               commands)
     thread = event.get("thread_ts")
     return Request(
         platform=PLATFORM, command=name, text=rest,
@@ -142,21 +143,24 @@ def from_feedback_action(body: Native) -> Request | None:
 
 
 def to_request(native: Native, *, bot_user_id: str, can_manage: bool = False,
-               hint: str = "workspace admins and owners") -> Request | None:
+               hint: str = "workspace admins and owners",
+               commands: Registry | None = None) -> Request | None:
     """Any Slack payload Bolt hands us as a ``Request``, or None when it is not for us.
 
     Accepts a slash command's fields, an ``event_callback`` body (``app_mention`` or a
     ``message`` that is a DM or a thread reply) or a ``block_actions`` body (👍/👎).
     """
     if "command" in native and "user_id" in native:
-        return from_slash_command(native, can_manage=can_manage, hint=hint)
+        return from_slash_command(native, can_manage=can_manage, hint=hint, commands=commands)
     if native.get("type") == "event_callback":
         event = native.get("event") or {}
         team = native.get("team_id")
         if event.get("type") == "app_mention":
-            return from_app_mention(event, bot_user_id=bot_user_id, team_id=team)
+            return from_app_mention(event, bot_user_id=bot_user_id, team_id=team,
+                                    commands=commands)
         if event.get("type") == "message" and message_kind(event, bot_user_id=bot_user_id):
-            return from_message(event, bot_user_id=bot_user_id, team_id=team)
+            return from_message(event, bot_user_id=bot_user_id, team_id=team,
+                                commands=commands)
         return None
     if native.get("type") == "block_actions":
         return from_feedback_action(native)

@@ -1,0 +1,28 @@
+"""How a run starts the loopback platform: when ``[loopback] url``
+(CEASEFIRE_BOT_LOOPBACK_URL) is set."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.commands import Registry
+from bot.platforms.base import PlatformAdapter, Shards
+from config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.platforms.select import RunOptions
+
+
+def adapters(settings: Settings, options: RunOptions,
+             commands: Registry | None = None) -> list[PlatformAdapter]:
+    """The loopback chat platform when its URL is set, else none."""
+    if not settings.loopback.url:
+        return []
+    from bot.platforms.loopback import LoopbackAdapter
+
+    adapter = LoopbackAdapter(settings.loopback.url, zone=settings.zone, lang=settings.language)
+    adapter.commands = commands
+    if options.shard_ids is not None and options.shard_count is not None:
+        # Sharded like Discord, so shard routing can be exercised end to end.
+        adapter.shards = Shards(options.shard_ids, options.shard_count)
+    return [adapter]
