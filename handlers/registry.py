@@ -11,7 +11,6 @@ from bot.commands import Argument, Choice, Command, Permission, Registry, Text
 from bot.deps import Deps
 from bot.model import Reply, Request, Result
 from handlers.commands import ask, latest, sources, sources_args
-from handlers.context import channel_lang
 from handlers.feedback import feedback, feedback_args
 from handlers.help import help_text
 from handlers.since import since
@@ -22,10 +21,9 @@ MANAGERS = Permission.MANAGERS
 
 
 async def help_(req: Request, deps: Deps) -> Result:
-    """What the bot can do, in the asker's language."""
-    async with deps.sessions() as session:
-        lang = await channel_lang(session, req, deps.settings)
-    return Reply(help_text(default_registry(), lang))
+    """What the bot can do, in the asker's language when the platform says it (a Discord
+    locale), else English."""
+    return Reply(help_text(default_registry(), req.lang or "en"))
 
 
 COMMANDS: tuple[Command, ...] = (
