@@ -38,7 +38,9 @@ from bot.platforms.slack.translate import (
     parse_command,
     plain_text,
     to_request,
+    usage_hint,
 )
+from handlers import default_registry
 from tests.fakes.slack_fake import (
     DEFAULT_BOT_USER_ID,
     app_mention_event,
@@ -355,6 +357,14 @@ def test_manifest_asks_for_exactly_what_the_adapter_uses() -> None:
     assert tuple(manifest_list(text, "bot")) == BOT_SCOPES
     assert tuple(manifest_list(text, "bot_events")) == BOT_EVENTS
     assert re.findall(r"command: (\S+)", text) == [COMMAND]
+
+
+def test_manifest_usage_hint_lists_the_registrys_commands() -> None:
+    text = (ROOT / "slack-manifest.yaml").read_text(encoding="utf-8")
+
+    [hint] = re.findall(r'usage_hint: "(.*)"', text)
+    assert hint == usage_hint()
+    assert [part.split()[0] for part in hint.split(" | ")] == default_registry().names
 
 
 def test_only_the_slack_package_imports_slack_libraries() -> None:

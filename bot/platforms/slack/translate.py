@@ -34,6 +34,11 @@ def parse_command(text: str, commands: Registry | None = None) -> tuple[str, str
                       empty="help")
 
 
+def usage_hint(commands: Registry | None = None) -> str:
+    """The ``/ceasefire`` usage hint Slack shows (slack-manifest.yaml carries it)."""
+    return " | ".join(c.usage() for c in commands_or_default(commands))
+
+
 def plain_text(text: str, *, bot_user_id: str | None = None) -> str:
     """Slack mrkdwn from a user as plain text: the bot's mention dropped, other mentions and
     links reduced to their labels, entities decoded (``&amp;`` last)."""
