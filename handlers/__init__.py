@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import TYPE_CHECKING
 
 from bot.commands import Command, Permission, Registry
 from bot.commands.spec import Handler
-from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Reply, Request, Result
 from bot.respond import apology
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -78,14 +77,6 @@ async def latest(req: Request, deps: Deps) -> Result:
     if sources:
         briefing = await rewrite_commentary(deps.http, deps.settings.llm, briefing, sources)
     return briefing
-
-
-def sources_args(text: str) -> Mapping[str, str]:
-    """``add URL`` / ``remove URL|ID`` as arguments; other text lists the feeds."""
-    words = text.split(maxsplit=1)
-    if words and words[0].lower() in ("add", "remove"):
-        return {"action": words[0].lower(), "feed": words[1] if len(words) > 1 else ""}
-    return {}
 
 
 async def sources(req: Request, deps: Deps) -> Result:

@@ -16,12 +16,6 @@ MAX_ID = 2 ** 63 - 1
 UNKNOWN_ANSWER = "That answer is no longer known; ask again for a new one."
 
 
-def feedback_args(text: str) -> dict[str, str]:
-    """``<answer id> up|down``, as platform buttons send it."""
-    answer, _, vote = text.strip().partition(" ")
-    return {"answer": answer, "vote": vote.strip()}
-
-
 async def feedback(req: Request, deps: Deps) -> Result:
     answer, vote = req.arg("answer") or "", req.arg("vote") or ""
     if not (answer.isascii() and answer.isdigit()) or vote not in VOTES:

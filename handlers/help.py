@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.commands import Registry, Text
-from bot.model import Lang
+from bot.model import Lang, Reply, Request, Result
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
 
 INTRO = Text(
     "🕊 **ceasefire-bot** follows the Russia–Ukraine ceasefire talks in Japanese and "
@@ -19,3 +24,11 @@ def help_text(registry: Registry, lang: Lang) -> str:
         what = (command.help or command.description).get(lang)
         lines.append(f"`{command.usage()}` {what}")
     return "\n".join(lines)
+
+
+async def help_(req: Request, deps: Deps) -> Result:
+    """What the bot can do, in the asker's language when the platform says it (a Discord
+    locale), else English."""
+    from handlers.registry import default_registry
+
+    return Reply(help_text(default_registry(), req.lang or "en"))

@@ -2,43 +2,33 @@
 handler. Platforms build their native commands from this (Discord app commands, Slack's
 ``/ceasefire`` sub-commands, console completion) and ``help`` lists it.
 
-Adding a command: one ``Command`` below, plus its handler.
+Adding a command: one ``Command`` below, plus its handler. Handlers are named
+(``"module:function"``) and imported when first run, so adapters read this cheaply.
 """
 
 from __future__ import annotations
 
-from bot.commands import Argument, Choice, Command, Permission, Registry, Text
-from bot.deps import Deps
-from bot.model import Reply, Request, Result
-from handlers.commands import ask, latest, sources, sources_args
-from handlers.feedback import feedback, feedback_args
+from bot.commands import Argument, Choice, Command, Permission, Registry, Text, handler_at
+from handlers.grammar import feedback_args, sources_args, subscribe_args
 from handlers.help import help_text
-from handlers.since import since
-from handlers.subscriptions import subscribe, subscribe_args, unsubscribe
-from handlers.timeline import timeline
 
 MANAGERS = Permission.MANAGERS
 
 
-async def help_(req: Request, deps: Deps) -> Result:
-    """What the bot can do, in the asker's language when the platform says it (a Discord
-    locale), else English."""
-    return Reply(help_text(default_registry(), req.lang or "en"))
-
-
 COMMANDS: tuple[Command, ...] = (
     Command(
-        "ask", ask,
+        "ask", handler_at("handlers.commands:ask"),
         Text("Answer a question with a cited summary", "出典付きの要約で質問に答えます"),
         (Argument("question", Text("What you want to know, e.g. What was agreed?",
                                    "知りたいこと (例: 何が合意された?)"), required=True),),
         help=Text("answer with a cited summary (or mention me, DM me, or reply in an "
                   "update's thread)",
                   "出典付きの要約で答えます (メンション、DM、更新のスレッドへの返信でも可)")),
-    Command("latest", latest, Text("The newest briefing", "最新のまとめ"),
+    Command("latest", handler_at("handlers.commands:latest"),
+            Text("The newest briefing", "最新のまとめ"),
             help=Text("the newest briefing", "最新のまとめ")),
     Command(
-        "since", since,
+        "since", handler_at("handlers.since:since"),
         Text("What changed since a time (yesterday, Monday, my last visit)",
              "指定した時以降の変化 (昨日、月曜日、前回など)"),
         (Argument("when", Text("Since when, e.g. yesterday, Monday, my last visit",
@@ -48,7 +38,7 @@ COMMANDS: tuple[Command, ...] = (
                   "`since my last visit`)",
                   "その時以降の変化 (`since 昨日`、`since 月曜日`、`since 前回`)")),
     Command(
-        "timeline", timeline,
+        "timeline", handler_at("handlers.timeline:timeline"),
         Text("The talks so far, one line per development", "これまでの経緯"),
         (Argument("span", Text("Which period, e.g. 3月, last 30 days",
                                "期間 (例: 3月、過去30日)")),),
@@ -56,7 +46,8 @@ COMMANDS: tuple[Command, ...] = (
         help=Text("the talks so far: a picture, and one line per development",
                   "これまでの経緯: 図と、展開ごとに1行")),
     Command(
-        "sources", sources, Text("Feeds followed and their health", "フィードと稼働状況"),
+        "sources", handler_at("handlers.commands:sources"),
+        Text("Feeds followed and their health", "フィードと稼働状況"),
         (Argument("action", Text("Add or remove a feed (channel managers)",
                                  "フィードの追加・削除 (チャンネル管理者)"),
                   choices=(Choice("add", Text("add a feed", "フィードを追加")),
@@ -69,7 +60,7 @@ COMMANDS: tuple[Command, ...] = (
                   "フィードと稼働状況 (`sources add URL`、`sources remove URL`)"),
         parse=sources_args),
     Command(
-        "subscribe", subscribe,
+        "subscribe", handler_at("handlers.subscriptions:subscribe"),
         Text("Post updates in this channel (channel managers)",
              "このチャンネルに更新を投稿 (チャンネル管理者)"),
         (Argument("mode", Text("When to post (default: each new development)",
@@ -89,15 +80,16 @@ COMMANDS: tuple[Command, ...] = (
         syntax="[realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords]",
         help=Text("post updates here", "ここに更新を投稿"),
         parse=subscribe_args),
-    Command("unsubscribe", unsubscribe,
+    Command("unsubscribe", handler_at("handlers.subscriptions:unsubscribe"),
             Text("Stop posting updates here (channel managers)",
                  "更新の投稿を停止 (チャンネル管理者)"),
             permission=MANAGERS, help=Text("stop them", "投稿を停止")),
-    Command("help", help_, Text("What the bot can do", "使い方"),
+    Command("help", handler_at("handlers.help:help_"), Text("What the bot can do", "使い方"),
             help=Text("this message", "このメッセージ")),
     # Sent by the 👍/👎 buttons under answers, never typed.
     Command(
-        "feedback", feedback, Text("Rate an answer (the 👍/👎 buttons)", "回答の評価 (👍/👎)"),
+        "feedback", handler_at("handlers.feedback:feedback"),
+        Text("Rate an answer (the 👍/👎 buttons)", "回答の評価 (👍/👎)"),
         (Argument("answer", Text("The answer's number", "回答の番号"), required=True),
          Argument("vote", Text("up or down", "up または down"), required=True,
                   choices=(Choice("up", Text("helpful", "役に立った")),

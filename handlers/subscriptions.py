@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 
@@ -16,7 +15,7 @@ from bot.errors import ConfigError, UserFacingError
 from bot.model import Lang, Reply, Request, Result
 from bot.news.topic import MAX_KEYWORDS_LENGTH, compile_expression
 from bot.store.models import Subscription
-from config.settings import parse_hhmm
+from handlers.grammar import check_time, check_zone, subscribe_args
 
 
 @dataclass(frozen=True)
@@ -26,60 +25,6 @@ class SubscribeOptions:
     lang: Lang | None
     timezone: str | None
     keywords: str | None
-
-
-def subscribe_args(text: str) -> dict[str, str]:
-    """``[realtime|daily HH:MM|both HH:MM] [ja|en] [tz=Area/City] [keywords...]`` as the
-    command's arguments (mode, time, lang, timezone, keywords); values are checked by
-    ``subscribe_options``. A later mode word wins; a daily time once given is kept."""
-    words = text.split()
-    realtime, daily, time = True, False, None
-    values: dict[str, str] = {}
-    rest: list[str] = []
-    i = 0
-    while i < len(words):
-        word = words[i]
-        low = word.lower()
-        if low in ("realtime", "daily", "both"):
-            realtime = low != "daily"
-            if low != "realtime":
-                daily = True
-                if i + 1 < len(words) and ":" in words[i + 1]:
-                    time = words[i + 1]
-                    i += 1
-                if time is not None:
-                    _check_time(time)
-        elif low in ("ja", "en"):
-            values["lang"] = low
-        elif low.startswith("tz="):
-            values["timezone"] = word[3:]
-            _check_zone(word[3:])
-        else:
-            rest.append(word)
-        i += 1
-    if daily:
-        values["mode"] = "both" if realtime else "daily"
-    if time is not None:
-        values["time"] = time
-    if rest:
-        values["keywords"] = " ".join(rest)
-    return values
-
-
-def _check_time(value: str) -> None:
-    try:
-        parse_hhmm(value)
-    except ValueError:
-        raise UserFacingError(
-            f"`{value}` is not a time: write it as HH:MM, e.g. `daily 08:00`.") from None
-
-
-def _check_zone(value: str) -> None:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise UserFacingError(
-            f"`{value}` is not a time zone: use a name like `tz=Asia/Tokyo`.") from None
 
 
 def subscribe_options(req: Request, *, default_time: str) -> SubscribeOptions:
@@ -93,10 +38,10 @@ def subscribe_options(req: Request, *, default_time: str) -> SubscribeOptions:
     daily_at = None
     if mode != "realtime":
         daily_at = req.arg("time") or default_time
-        _check_time(daily_at)
+        check_time(daily_at)
     zone = req.arg("timezone")
     if zone is not None:
-        _check_zone(zone)
+        check_zone(zone)
     lang = req.arg("lang")
     keywords = req.arg("keywords") or None
     if keywords:

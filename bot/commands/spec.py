@@ -7,6 +7,7 @@ platforms), so every platform can show every command as declared.
 from __future__ import annotations
 
 import enum
+import importlib
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,21 @@ TextParser = Callable[[str], Mapping[str, str]]
 NAME = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 #: Discord refuses longer command and option descriptions.
 MAX_DESCRIPTION = 100
+
+
+def handler_at(target: str) -> Handler:
+    """The handler ``"package.module:function"``, imported when first run: the declaration
+    stays cheap to import for adapters, which read it without running handlers."""
+    module_name, _, name = target.partition(":")
+    if not module_name or not name:
+        raise ValueError(f"handler {target!r} is not 'module:function'")
+
+    async def handle(req: Request, deps: Deps) -> Result:
+        handler: Handler = getattr(importlib.import_module(module_name), name)
+        return await handler(req, deps)
+
+    handle.__qualname__ = handle.__name__ = target
+    return handle
 
 
 @dataclass(frozen=True)

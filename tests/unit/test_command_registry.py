@@ -14,7 +14,6 @@ from bot.platforms.slack.translate import parse_command
 from handlers import bind, dispatch
 from handlers.help import help_text
 from handlers.registry import COMMANDS, default_registry
-from handlers.since import since
 
 DESCRIBED = Text("Say it", "言う")
 
@@ -25,7 +24,7 @@ async def echo(req: Request, deps: object) -> Result:
 
 def test_since_is_one_registry_entry_with_its_handler() -> None:
     [entry] = [c for c in COMMANDS if c.name == "since"]
-    assert entry.handler is since
+    assert entry.handler.__qualname__ == "handlers.since:since"
     assert [a.name for a in entry.arguments] == ["when"] and entry.arguments[0].required
     assert entry.description.ja and entry.description.en
 
@@ -128,3 +127,26 @@ def test_help_lists_every_command_in_the_askers_language() -> None:
         Command("hidden", echo, DESCRIBED, listed=False)])
     assert help_text(registry, "en").splitlines()[2:] == ["`greet <who> [warm]` say hello"]
     assert help_text(registry, "ja").splitlines()[2:] == ["`greet <who> [warm]` 挨拶する"]
+
+
+def test_adapters_read_the_declaration_without_loading_the_handlers() -> None:
+    """The registry is cheap for adapters (a bare Slack adapter acks as fast as Bolt):
+    importing it pulls in no handler module and no database library."""
+    import subprocess
+    import sys
+
+    code = ("import sys, handlers.registry; "
+            "print(sorted(m for m in sys.modules if m.startswith(('handlers.', 'sqlalchemy'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "['handlers.grammar', 'handlers.help', 'handlers.registry']"
+
+
+async def test_a_named_handler_runs_the_function_it_names() -> None:
+    from bot.commands import handler_at
+
+    ran = await handler_at("tests.unit.test_command_registry:echo")(
+        Request("t", "x", args=(("a", "1"),)), None)  # type: ignore[arg-type]
+    assert ran == Reply("x:{'a': '1'}")
+    with pytest.raises(ValueError):
+        handler_at("no_function_here")

@@ -66,6 +66,7 @@ class ConsoleAdapter(PlatformAdapter):
 
     async def start(self) -> None:
         """Nothing to connect; input is read from ``on_ready`` so start-up posts come first."""
+        self.commands = commands_or_default(self.commands)
 
     async def on_ready(self) -> None:
         reader = self._prompt_loop() if self.interactive else self._read_loop()

@@ -90,6 +90,7 @@ class LoopbackAdapter(PlatformAdapter):
         return self._http
 
     async def start(self) -> None:
+        self.commands = commands_or_default(self.commands)
         self._http = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self.timeout),
             connector=aiohttp.TCPConnector(limit=256))

@@ -130,6 +130,8 @@ class SlackAdapter(PlatformAdapter):
         if self._app is not None:
             return
         self._closed.clear()
+        # Resolved before serving: the first request must not wait for handlers to import.
+        self.commands = commands_or_default(self.commands)
         self._session = aiohttp.ClientSession()
         self._client = build_web_client(self._bot_token, session=self._session,
                                         api_url=self.api_url,
@@ -301,7 +303,7 @@ class SlackAdapter(PlatformAdapter):
         """For commands for channel managers: may this user manage the channel, and (in a
         DM, where the user subscribes themselves) their own time zone."""
         hint = manager_hint(self.admin_allowlist)
-        command = commands_or_default(self.commands).command(req.command)
+        command = self.commands.command(req.command) if self.commands is not None else None
         if command is None or command.permission is not Permission.MANAGERS:
             return dataclasses.replace(req, manager_hint=hint)
         if req.is_dm:
