@@ -303,7 +303,7 @@ class SlackAdapter(PlatformAdapter):
         """For commands for channel managers: may this user manage the channel, and (in a
         DM, where the user subscribes themselves) their own time zone."""
         hint = manager_hint(self.admin_allowlist)
-        command = self.commands.command(req.command) if self.commands is not None else None
+        command = commands_or_default(self.commands).command(req.command)
         if command is None or command.permission is not Permission.MANAGERS:
             return dataclasses.replace(req, manager_hint=hint)
         if req.is_dm:
