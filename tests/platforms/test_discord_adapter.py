@@ -268,3 +268,36 @@ async def test_the_real_cli_runs_its_shard_against_the_fake(tmp_path: Path) -> N
             proc.terminate()
             _, err = await asyncio.wait_for(proc.communicate(), 30)
         assert proc.returncode == 0, err.decode()[-2000:]
+
+
+async def test_a_slash_command_that_fails_is_answered_with_an_apology_and_logged(
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The core reply path guards Discord's command path too: a crash is logged with the
+    request id and the asker gets an apology instead of an endless "thinking…"."""
+    from bot.model import Reply, Request, Result
+
+    seen: list[Request] = []
+
+    async def crashes(req: Request) -> Result:
+        seen.append(req)
+        if req.command == "since":
+            raise RuntimeError("secret internal detail")
+        return Reply(f"{req.command} {dict(req.args)}")
+
+    async with running_fake() as fake:
+        guild = fake.add_guild()
+        async with adapter_for(fake) as adapter:
+            adapter.on_request = crashes
+            with caplog.at_level("ERROR"):
+                failed = await fake.dispatch_interaction(
+                    "since", {"when": "yesterday"}, channel_id=guild.text_channel_id)
+                await fake.wait_for(lambda: failed.followups, timeout=10)
+            typed = await fake.dispatch_interaction(
+                "subscribe", {"mode": "daily", "time": "07:30"},
+                channel_id=guild.text_channel_id, permissions=1 << 4)
+            await fake.wait_for(lambda: typed.followups, timeout=10)
+    apology = failed.followups[0]["content"]
+    assert "Sorry" in apology and seen[0].request_id in apology and "secret" not in apology
+    assert seen[0].request_id in caplog.text and "secret internal detail" in caplog.text
+    # Typed options arrive as typed arguments, not as text to parse again.
+    assert seen[1].args == (("mode", "daily"), ("time", "07:30"))

@@ -150,3 +150,12 @@ async def test_a_named_handler_runs_the_function_it_names() -> None:
     assert ran == Reply("x:{'a': '1'}")
     with pytest.raises(ValueError):
         handler_at("no_function_here")
+
+
+async def test_help_answers_in_the_askers_language() -> None:
+    registry = default_registry()
+    ja = await dispatch(registry, Request("discord", "help", lang="ja"), None)  # type: ignore[arg-type]
+    en = await dispatch(registry, Request("console", "help"), None)  # type: ignore[arg-type]
+    assert isinstance(ja, Reply) and "停戦協議" in ja.text and "`since <time>`" in ja.text
+    assert isinstance(en, Reply) and en.text.startswith("🕊 **ceasefire-bot** follows")
+    assert all(f"`{name}" in en.text for name in registry.names)
