@@ -23,7 +23,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.errors import ConfigError
+from config.errors import ConfigError
 
 Lang = Literal["ja", "en"]
 CONFIG_ENV = "CEASEFIRE_BOT_CONFIG"

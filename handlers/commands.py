@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -17,13 +18,15 @@ from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
 from bot.news.scope import request_scope
 from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
-from handlers import Handler
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feedback import feedback
 from handlers.feeds import add_feed, remove_feed
 from handlers.since import since
 from handlers.subscriptions import subscribe, unsubscribe
 from handlers.timeline import timeline
+
+if TYPE_CHECKING:  # the package imports this module to build its registry
+    from handlers import Handler
 
 
 async def ask(req: Request, deps: Deps) -> Result:

@@ -12,7 +12,7 @@ from multiprocessing import get_context
 from bot.errors import FeedError
 from bot.news.fingerprint import fingerprint_feed
 from bot.news.parse import ParsedFeed, parse_feed
-from bot.news.topic import Topic
+from bot.text.topic import Topic
 
 
 def parse_and_fingerprint(body: bytes, *, url: str, fetched_at: datetime, topic: Topic,
