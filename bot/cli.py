@@ -354,7 +354,7 @@ async def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import database_url
+    from bot.runtime import database_url
     from bot.store.db import open_store
 
     async with open_store(database_url(settings)):

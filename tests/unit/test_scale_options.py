@@ -48,7 +48,7 @@ def test_loopback_is_sharded_like_discord_when_asked(settings: Settings) -> None
 
 
 async def test_sqlite_is_always_its_own_leader() -> None:
-    leader = build_leader("sqlite+aiosqlite:///x.db", solo=True, timeout=1)
+    leader = build_leader(None, solo=True, timeout=1)
     assert isinstance(leader, SoloLeader) and leader.is_leader
     ran: list[str] = []
 
