@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.errors import ConfigError
-from bot.platforms.base import PlatformAdapter, Shards
+from bot.platforms.base import PlatformAdapter
 from bot.platforms.console import ConsoleAdapter
 from config.settings import Settings
 from handlers import default_registry
@@ -57,11 +57,12 @@ def loopback_adapters(settings: Settings, options: RunOptions) -> list[PlatformA
     if not settings.loopback.url:
         return []
     from bot.platforms.loopback import LoopbackAdapter
+    from bot.platforms.loopback.shards import LoopbackShards
 
     adapter = LoopbackAdapter(settings.loopback.url, zone=settings.zone, lang=settings.language)
     if options.shard_ids is not None and options.shard_count is not None:
         # Sharded like Discord, so shard routing can be exercised end to end.
-        adapter.shards = Shards(options.shard_ids, options.shard_count)
+        adapter.shards = LoopbackShards(options.shard_ids, options.shard_count)
     return [adapter]
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -141,6 +142,9 @@ class Subscription(Base):
     #: Channel id, or the DM channel id for a user subscription.
     channel_id: Mapped[str] = mapped_column(String(128))
     space_id: Mapped[str | None] = mapped_column(String(128))
+    #: The platform's routing number of ``space_id`` (its shard is ``route % count``), set
+    #: by the sender of a sharded platform before it claims rows; None: not yet, or no space.
+    route: Mapped[int | None] = mapped_column(BigInteger)
     is_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[str | None] = mapped_column(String(128))
     realtime: Mapped[bool] = mapped_column(Boolean, default=True)

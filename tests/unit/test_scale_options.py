@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from bot.cli import build_parser, main
-from bot.platforms.base import Shards
+from bot.platforms.discord.facts import DiscordShards as Shards
+from bot.platforms.loopback.shards import LoopbackShards
 from bot.platforms.select import RunOptions, loopback_adapters
 from bot.scale.leader import LeaderGate, SoloLeader, build_leader
 from config.settings import Settings
@@ -42,7 +43,7 @@ def test_loopback_is_sharded_like_discord_when_asked(settings: Settings) -> None
     sharded = settings.model_copy(update={"loopback": settings.loopback.model_copy(
         update={"url": "http://127.0.0.1:9"})})
     [adapter] = loopback_adapters(sharded, RunOptions(shard_ids=(1,), shard_count=2))
-    assert adapter.shards == Shards((1,), 2)
+    assert adapter.shards == LoopbackShards((1,), 2)
     [plain] = loopback_adapters(sharded, RunOptions())
     assert plain.shards is None
 

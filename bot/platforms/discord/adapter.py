@@ -26,7 +26,7 @@ import yarl
 
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
-from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Shards, Target
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.discord.commands import build_tree, sync_tree
 from bot.platforms.discord.errors import (
     fatal_error,
@@ -35,6 +35,7 @@ from bot.platforms.discord.errors import (
     platform_errors,
 )
 from bot.platforms.discord.escape import thread_name
+from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,
@@ -106,7 +107,7 @@ class DiscordAdapter(PlatformAdapter):
         self.shard_ids: tuple[int, ...] | None = tuple(ids) if ids is not None else None
         if self.shard_ids is not None and self.shard_count > 1:
             # The sender claims only outbox rows of guilds on these shards.
-            self.shards = Shards(self.shard_ids, self.shard_count)
+            self.shards = DiscordShards(self.shard_ids, self.shard_count)
         self.guild_ready_timeout = guild_ready_timeout
         self.ready_timeout = ready_timeout
         #: Backoff between restarts of a client that stopped: doubles up to the maximum.

@@ -25,9 +25,10 @@ from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt
 
 from bot.errors import ConfigError, PlatformError
 from bot.model import Briefing, Part, Reply, Request, Result
-from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import TOKEN_REFUSED, call_api, platform_error
+from bot.platforms.slack.facts import SLACK_LIMITS
 from bot.platforms.slack.http_guard import refuse_malformed
 from bot.platforms.slack.outbound import (
     find_delivery,

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from bot.delivery import outbox
 from bot.model import Notice
-from bot.platforms.base import Shards
+from bot.platforms.loopback.shards import LoopbackShards as Shards
 from bot.scale.leader import AdvisoryLeader, LeaderGate
 from bot.store.db import MIGRATIONS, alembic_config, create_engine, migrate, open_store
 from bot.store.models import Base, Delivery, Subscription
