@@ -36,7 +36,7 @@ from bot.loopwatch import watch_loop
 from bot.model import Notice, Request, Result
 from bot.news.pipeline import FeedOutcome, IngestInputs, IngestReport, PausedNotice, ingest
 from bot.platforms.base import PlatformAdapter
-from bot.runtime import Runtime, open_runtime
+from bot.runtime import PlatformFactory, Runtime, open_runtime
 from bot.scale.leader import Leader, LeaderGate
 from bot.schedule import (
     add_poll_jobs,
@@ -88,13 +88,15 @@ class BotApp:
     builds the runtime in one step and closes it in reverse."""
 
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
-                 platforms: Sequence[PlatformAdapter] = (),
+                 platforms: Sequence[PlatformAdapter] | PlatformFactory = (),
                  resolver: AbstractResolver | None = None) -> None:
         self.settings = settings
         #: DNS for user-added feeds (tests inject a fake; the guard wraps it).
         self.resolver = resolver
         self.clock = clock or SystemClock()
-        self.platforms = list(platforms)
+        self._platforms = platforms
+        #: The platforms (built by the runtime when a factory was given).
+        self.platforms: list[PlatformAdapter] = [] if callable(platforms) else list(platforms)
         self.registry: Registry = default_registry()
         self.metrics = Metrics()
         self._stack = AsyncExitStack()
@@ -133,12 +135,13 @@ class BotApp:
     async def __aenter__(self) -> BotApp:
         try:
             runtime = await self._stack.enter_async_context(open_runtime(
-                self.settings, clock=self.clock, platforms=self.platforms,
+                self.settings, clock=self.clock, platforms=self._platforms,
                 metrics=self.metrics, resolver=self.resolver))
         except BaseException:
             await self._stack.aclose()
             raise
         self._runtime = runtime
+        self.platforms = list(runtime.platforms)
         for platform in self.platforms:
             self._wire(platform, runtime.replier)
         return self

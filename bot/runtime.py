@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -37,6 +37,9 @@ from bot.scale.leader import Leader, build_leader
 from bot.schedule import build_scheduler
 from bot.store.db import SessionFactory, open_store, sqlite_url
 from config.settings import Settings
+
+#: Builds the platforms on the runtime's HTTP session for platform calls.
+PlatformFactory = Callable[[aiohttp.ClientSession], Sequence[PlatformAdapter]]
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,15 @@ def _shutdown(scheduler: AsyncIOScheduler) -> None:
 
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, clock: Clock,
-                       platforms: Sequence[PlatformAdapter] = (),
+                       platforms: Sequence[PlatformAdapter] | PlatformFactory = (),
                        metrics: Metrics | None = None,
                        resolver: AbstractResolver | None = None) -> AsyncIterator[Runtime]:
     """Build the runtime; on exit, close everything in the reverse order of opening.
 
     Args:
+        platforms: the platforms, or a factory that builds them on the runtime's HTTP
+            session for platform calls (kept apart from feed fetching, whose connection
+            limit must not hold replies back).
         resolver: DNS for user-added feeds (tests inject a fake; the SSRF guard wraps it).
 
     Raises:
@@ -111,6 +117,8 @@ async def open_runtime(settings: Settings, *, clock: Clock,
             settings, guard_resolver=resolver or aiohttp.DefaultResolver()))
         deps = Deps(settings, sessions, http, clock, guarded_http=guarded,
                     engine=Engine(index_dir=index_dir_for(url, data_dir=settings.data_dir)))
+        platform_http = await stack.enter_async_context(aiohttp.ClientSession())
+        adapters = tuple(platforms(platform_http) if callable(platforms) else platforms)
         if deps.pictures is not None:
             stack.callback(deps.pictures.close)
         pool = ParsePool()
@@ -133,7 +141,7 @@ async def open_runtime(settings: Settings, *, clock: Clock,
         on_sent = metrics.on_sent if metrics is not None else None
         # Several processes share the outbox: each claims a bounded share (solo: all).
         shares: dict[str, int] = {} if solo else {"batch": scale.claim_batch}
-        sender = Sender(sessions, {p.name: p for p in platforms}, clock,
+        sender = Sender(sessions, {p.name: p for p in adapters}, clock,
                         worker=worker_name(), on_sent=on_sent,
                         lease=timedelta(seconds=scale.lease_seconds),
                         shared=window if budget is not None else None,
@@ -146,4 +154,4 @@ async def open_runtime(settings: Settings, *, clock: Clock,
             ingest=IngestInputs(settings=settings, sessions=sessions, http=http, clock=clock,
                                 topic=deps.topic, guarded_http=guarded, pool=pool),
             leader=leader, budget=budget, sender=sender, replier=Replier(sender),
-            scheduler=scheduler, platforms=tuple(platforms), stack=stack)
+            scheduler=scheduler, platforms=adapters, stack=stack)

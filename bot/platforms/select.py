@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import aiohttp
+
 from bot.errors import ConfigError
 from bot.platforms.base import PlatformAdapter
 from bot.platforms.console import ConsoleAdapter
@@ -19,8 +21,10 @@ class RunOptions:
     shard_count: int | None = None
 
 
-def slack_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
-    """Slack when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP).
+def slack_adapters(settings: Settings, options: RunOptions, *,
+                   http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
+    """Slack when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP),
+    calling its Web API through ``http`` when given (the app's session for platforms).
 
     Raises:
         ConfigError: a bot token without SLACK_APP_TOKEN or SLACK_SIGNING_SECRET.
@@ -39,7 +43,7 @@ def slack_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdap
                          signing_secret=secret, api_url=slack.api_url,
                          http_port=slack.http_port, http_host=slack.http_host,
                          admin_allowlist=slack.admin_allowlist,
-                         zone=settings.zone)]
+                         zone=settings.zone, session=http)]
 
 
 def discord_adapters(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
@@ -66,10 +70,12 @@ def loopback_adapters(settings: Settings, options: RunOptions) -> list[PlatformA
     return [adapter]
 
 
-def build_platforms(settings: Settings, options: RunOptions) -> list[PlatformAdapter]:
+def build_platforms(settings: Settings, options: RunOptions, *,
+                    http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
+    """The run's platforms; ``http``: the app's HTTP session for platform calls."""
     adapters: list[PlatformAdapter] = []
     if not options.console:
-        adapters += slack_adapters(settings, options)
+        adapters += slack_adapters(settings, options, http=http)
         adapters += discord_adapters(settings, options)
         adapters += loopback_adapters(settings, options)
     if not adapters:

@@ -80,7 +80,12 @@ class SlackAdapter(PlatformAdapter):
                  http_port: int = 3000, http_host: str = "0.0.0.0",
                  admin_allowlist: tuple[str, ...] = (), slow_after: float = 2.0,
                  rate_limit_retries: int = 5, history_limit: int = 300,
-                 ping_interval: float = 10.0) -> None:
+                 ping_interval: float = 10.0,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        """Args:
+            session: the app's HTTP session for platform calls (owned and closed by the
+                app); None: the adapter opens one per ``start`` (scripts, tests).
+        """
         super().__init__()
         if not app_token and not signing_secret:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or "
@@ -101,6 +106,7 @@ class SlackAdapter(PlatformAdapter):
         self.team_id: str | None = None
         #: The bound HTTP port (HTTP mode), useful when ``http_port`` is 0.
         self.port: int | None = None
+        self._given_session = session
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
         self._app: AsyncApp | None = None
@@ -130,7 +136,7 @@ class SlackAdapter(PlatformAdapter):
         if self._app is not None:
             return
         self._closed.clear()
-        self._session = aiohttp.ClientSession()
+        self._session = self._given_session or aiohttp.ClientSession()
         self._client = build_web_client(self._bot_token, session=self._session,
                                         api_url=self.api_url,
                                         rate_limit_retries=self.rate_limit_retries)
@@ -191,7 +197,8 @@ class SlackAdapter(PlatformAdapter):
         self._app = None
         if self._session is not None:
             session, self._session = self._session, None
-            await session.close()
+            if session is not self._given_session:
+                await session.close()
         self._client = None
         self._closed.set()
 
