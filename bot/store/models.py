@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 from bot.clock import utc
@@ -159,6 +159,14 @@ class Subscription(Base):
     last_digest_on: Mapped[str | None] = mapped_column(String(10))
     created_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @validates("space_id")
+    def _space_changed(self, _key: str, space_id: str | None) -> str | None:
+        """Another space (a re-subscribe) has another route: worked out again before the
+        next claim."""
+        if space_id != self.space_id:
+            self.route = None
+        return space_id
 
 
 class Delivery(Base):
