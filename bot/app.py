@@ -10,24 +10,18 @@ import asyncio
 import contextlib
 import functools
 import logging
-import os
 import signal
-import socket
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from functools import partial
 from types import TracebackType
 
-import aiohttp
 from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 
-from bot.answer.engine import Engine
-from bot.answer.persist import index_dir_for
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
 from bot.delivery import outbox, retention
@@ -39,22 +33,19 @@ from bot.deps import Deps
 from bot.errors import BotError
 from bot.health import Metrics, serve_health
 from bot.loopwatch import watch_loop
-from bot.model import Request, Result
-from bot.news.guard import guarded_connector
-from bot.news.pipeline import FeedOutcome, IngestReport, ingest
+from bot.model import Notice, Request, Result
+from bot.news.pipeline import FeedOutcome, IngestInputs, IngestReport, PausedNotice, ingest
 from bot.platforms.base import PlatformAdapter
-from bot.scale.budget import BudgetStore, SharedWindow, build_budget
-from bot.scale.leader import Leader, LeaderGate, build_leader
+from bot.runtime import PlatformFactory, Runtime, open_runtime
+from bot.scale.leader import Leader, LeaderGate
 from bot.schedule import (
     add_poll_jobs,
     add_prune_job,
     add_sync_job,
     add_user_feed_job,
-    build_scheduler,
     sync_digest_jobs,
 )
 from bot.since.visits import record_visit
-from bot.store.db import open_store, sqlite_url
 from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
 from handlers import Registry, default_registry, dispatch
@@ -85,114 +76,89 @@ def _log_end(task: asyncio.Task[None]) -> None:
         log.error("background task %s ended unexpectedly", task.get_name())
 
 
-def worker_name() -> str:
-    """``host:pid:random``: who holds an outbox claim, readable by operators."""
-    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def http_session(settings: Settings, *,
-                 guard_resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
-    """An HTTP session: its pool is bounded overall; the per-host bound is the pipeline's
-    (a slot taken before the request, outside the request timeout). With
-    ``guard_resolver``, the SSRF-guarded session (private addresses refused on connect)."""
-    f = settings.fetch
-    connector = (aiohttp.TCPConnector(limit=f.concurrency, ttl_dns_cache=300)
-                 if guard_resolver is None else guarded_connector(
-                     resolver=guard_resolver, allow_hosts=f.allow_hosts, limit=f.concurrency))
-    return aiohttp.ClientSession(connector=connector, auto_decompress=True)
-
-
-def database_url(settings: Settings) -> str:
-    """The configured store, else SQLite in the data dir (created here, and only here)."""
-    if settings.database_url:
-        return settings.database_url
-    path = settings.sqlite_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return sqlite_url(path)
+def paused_outgoing(notice: PausedNotice) -> outbox.Outgoing:
+    """The outbox row of a paused-feed notice."""
+    return outbox.Outgoing(key=notice.key, platform=notice.platform,
+                           channel_id=notice.channel_id, part=Notice(notice.text),
+                           subscription_id=notice.subscription_id)
 
 
 class BotApp:
+    """The bot: its runtime (``bot.runtime``) plus what it does with it. ``async with``
+    builds the runtime in one step and closes it in reverse."""
+
     def __init__(self, settings: Settings, *, clock: Clock | None = None,
-                 platforms: Sequence[PlatformAdapter] = (),
+                 platforms: Sequence[PlatformAdapter] | PlatformFactory = (),
                  resolver: AbstractResolver | None = None) -> None:
         self.settings = settings
         #: DNS for user-added feeds (tests inject a fake; the guard wraps it).
         self.resolver = resolver
         self.clock = clock or SystemClock()
-        self.platforms = list(platforms)
+        self._platforms = platforms
+        #: The platforms (built by the runtime when a factory was given).
+        self.platforms: list[PlatformAdapter] = [] if callable(platforms) else list(platforms)
         self.registry: Registry = default_registry()
-        self._stack = AsyncExitStack()
-        self._deps: Deps | None = None
-        self._sender: Sender | None = None
-        self._replier: Replier | None = None
-        self._stop: asyncio.Event | None = None
         self.metrics = Metrics()
-        self._ingest_lock: asyncio.Lock | None = None
+        self._stack = AsyncExitStack()
+        self._runtime: Runtime | None = None
+        self._ingest_lock = asyncio.Lock()
+        # What one ``serve`` run sets up.
+        self._stop: asyncio.Event | None = None
         self.health_port: int | None = None
-        self._leader: Leader | None = None
         self._gate: LeaderGate | None = None
-        self._budget: BudgetStore | None = None
         #: The error a platform stopped the bot with (a revoked token): ``serve`` raises it.
         self._fatal: BotError | None = None
         self.connections: ConnectionWatch | None = None
 
     @property
+    def runtime(self) -> Runtime:
+        assert self._runtime is not None, "use `async with BotApp(...)`"
+        return self._runtime
+
+    @property
     def deps(self) -> Deps:
-        assert self._deps is not None, "use `async with BotApp(...)`"
-        return self._deps
+        return self.runtime.deps
+
+    @property
+    def ingest_inputs(self) -> IngestInputs:
+        return self.runtime.ingest
 
     @property
     def leader(self) -> Leader:
         """Who polls and schedules (SQLite: always this process; PostgreSQL: elected)."""
-        assert self._leader is not None, "use `async with BotApp(...)`"
-        return self._leader
+        return self.runtime.leader
 
     @property
     def sender(self) -> Sender:
-        assert self._sender is not None, "use `async with BotApp(...)`"
-        return self._sender
+        return self.runtime.sender
 
     async def __aenter__(self) -> BotApp:
         try:
-            url = database_url(self.settings)
-            engine, sessions = await self._stack.enter_async_context(open_store(url))
-            http = await self._stack.enter_async_context(http_session(self.settings))
-            guarded = await self._stack.enter_async_context(http_session(
-                self.settings, guard_resolver=self.resolver or aiohttp.DefaultResolver()))
-            self._deps = Deps(self.settings, sessions, http, self.clock, guarded_http=guarded,
-                              engine=Engine(index_dir=index_dir_for(
-                                  url, data_dir=self.settings.data_dir)))
-            if self._deps.pictures is not None:
-                self._stack.callback(self._deps.pictures.close)
-            scale = self.settings.scale
-            self._leader = build_leader(url, solo=engine.dialect.name == "sqlite",
-                                        timeout=scale.leader_check_seconds)
-            self._budget = build_budget(scale.budget, redis_url=scale.redis_url,
-                                        sessions=sessions, namespace=scale.budget_namespace)
-            if self._budget is not None:
-                self._stack.push_async_callback(self._budget.close)
-            self._sender = Sender(sessions, {p.name: p for p in self.platforms}, self.clock,
-                                  worker=worker_name(), on_sent=self.metrics.on_sent,
-                                  lease=timedelta(seconds=scale.lease_seconds),
-                                  shared=self._shared_window if self._budget else None,
-                                  channels_per_claim=None if self._leader.solo
-                                  else scale.claim_channels)
-            if not self._leader.solo:
-                self._sender.batch = scale.claim_batch
-            self._replier = Replier(self._sender)
-            self._ingest_lock = asyncio.Lock()
+            runtime = await self._stack.enter_async_context(open_runtime(
+                self.settings, clock=self.clock, platforms=self._platforms,
+                metrics=self.metrics, resolver=self.resolver))
         except BaseException:
             await self._stack.aclose()
             raise
+        self._runtime = runtime
+        self.platforms = list(runtime.platforms)
+        for platform in self.platforms:
+            self._wire(platform, runtime.replier)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self._stack.aclose()
 
-    def _shared_window(self, platform: str, calls: int, period: float) -> SharedWindow:
-        assert self._budget is not None
-        return SharedWindow(self._budget, f"{platform}:global", calls=calls, period=period)
+    def _wire(self, platform: PlatformAdapter, replier: Replier) -> None:
+        """Point a platform at the app: its requests, its thread checks, its fatal errors,
+        and its replies (through the sender's budget)."""
+        platform.on_request = self.handle
+        if platform.commands is None:
+            platform.commands = self.registry
+        platform.owns_thread = functools.partial(self.owns_thread, platform.name)
+        platform.on_fatal = self._on_fatal
+        platform.reply_through = functools.partial(replier.send, platform.name)
 
     async def handle(self, req: Request) -> Result:
         started = time.perf_counter()
@@ -228,9 +194,8 @@ class BotApp:
 
         Polls are serialised (one writer); the fan-out is one transaction, so a crash
         leaves either every row of an update enqueued or none (the next poll redoes it)."""
-        assert self._ingest_lock is not None, "use `async with BotApp(...)`"
         async with self._ingest_lock:
-            report = await ingest(self.deps, feeds if feeds is not None
+            report = await ingest(self.ingest_inputs, feeds if feeds is not None
                                   else self.settings.followed_feeds, force=force,
                                   include_user_feeds=(feeds is None if include_user_feeds is None
                                                       else include_user_feeds),
@@ -238,6 +203,11 @@ class BotApp:
             self.metrics.feeds_polled.inc(len(report.outcomes))
             self.metrics.fetch_errors.inc(len(report.errors))
             self.metrics.stories.inc(len(report.new_stories))
+            if report.paused:
+                async with self.deps.sessions() as session, session.begin():
+                    await outbox.enqueue(session, [paused_outgoing(n) for n in report.paused],
+                                         self.clock.now())
+                self.sender.poke()
             if report.newsworthy:
                 async with self.deps.sessions() as session, session.begin():
                     await fan_out(session, report.newsworthy, self.clock.now(),
@@ -348,8 +318,8 @@ class BotApp:
         """Ask ``serve`` to stop as SIGTERM would (embedding, tests)."""
         if self._stop is not None:
             self._stop.set()
-        if self._sender is not None:
-            self._sender.poke()
+        if self._runtime is not None:
+            self._runtime.sender.poke()
 
     async def serve(self, *, until_platforms_close: bool = False) -> None:
         """Run platforms, scheduler and sender until a signal (or, for scripted console
@@ -359,27 +329,20 @@ class BotApp:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
-        for platform in self.platforms:
-            platform.on_request = self.handle
-            if platform.commands is None:
-                platform.commands = self.registry
-            platform.owns_thread = functools.partial(self.owns_thread, platform.name)
-            platform.on_fatal = self._on_fatal
-            if self._replier is not None:
-                platform.reply_through = functools.partial(self._replier.send, platform.name)
+        runtime = self.runtime
         for platform in self.platforms:
             await platform.start()
-            self._stack.push_async_callback(platform.stop)
+            runtime.stack.push_async_callback(platform.stop)
         watch = self.connections = ConnectionWatch(
             self.platforms, grace_seconds=self.settings.health.disconnected_seconds)
         if self.settings.health.port is not None:
-            self.health_port = await self._stack.enter_async_context(serve_health(
+            self.health_port = await runtime.stack.enter_async_context(serve_health(
                 self.settings.health.port, self.metrics, fetch_depth=self.fetch_outbox_depth,
                 host=self.settings.health.host, connections=watch))
         recovered = await self.sender.recover()
         if recovered:
             log.info("recovered %d outbox claims left by a previous run", recovered)
-        scheduler = build_scheduler(timezone=self.settings.timezone)
+        scheduler = runtime.scheduler
         # Leader-only work (polls, digests, catch-up) runs through the gate: nothing on a
         # follower, and cancelled the moment leadership is lost.
         gate = self._gate = LeaderGate(
@@ -422,7 +385,8 @@ class BotApp:
             stop.set()
             if gate_task is not None:
                 await gate_task
-            scheduler.shutdown(wait=False)
+            if scheduler.running:
+                scheduler.shutdown(wait=False)
             lag_task.cancel()
             self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task

@@ -173,9 +173,9 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
                                                         or settings.discord.shard_count):
         raise ConfigError(f"--shard-ids {','.join(map(str, options.shard_ids))} must be below "
                           "the shard count (--shard-count, or discord.shard_count)")
-    platforms = build_platforms(settings, options)
-    console_only = all(p.name == "console" for p in platforms)
-    async with BotApp(settings, platforms=platforms) as app:
+    async with BotApp(settings, platforms=lambda http: build_platforms(
+            settings, options, http=http)) as app:
+        console_only = all(p.name == "console" for p in app.platforms)
         if app.leader.solo:  # elected leaders poll when elected
             # Fresh news at start; conditional GET keeps it cheap for feeds that did not change.
             await app.poll(force=True)
@@ -354,7 +354,7 @@ async def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.app import database_url
+    from bot.runtime import database_url
     from bot.store.db import open_store
 
     async with open_store(database_url(settings)):

@@ -9,8 +9,8 @@ import aiohttp
 from bot.answer.engine import Engine
 from bot.brief.cache import BriefingCache
 from bot.clock import Clock, SystemClock
-from bot.news.topic import Topic
 from bot.store.db import SessionFactory
+from bot.text.topic import Topic
 from bot.timeline.cache import TimelinePictures
 from config.settings import Settings
 

@@ -1,18 +1,18 @@
-"""The error tree. Expected failures carry data; anything else is a bug and gets logged."""
+"""The error tree. Expected failures carry data; anything else is a bug and gets logged.
+
+Its root and ``ConfigError`` live in ``config.errors`` (settings sit below the bot).
+"""
 
 from __future__ import annotations
 
+from config.errors import BotError, ConfigError
 
-class BotError(Exception):
-    """Root of every error the bot raises on purpose."""
+__all__ = ["BotError", "ConfigError", "FeedError", "PlatformError", "StoreError",
+           "UserFacingError"]
 
 
 class UserFacingError(BotError):
     """An expected failure whose message is safe and useful to show the user as is."""
-
-
-class ConfigError(BotError):
-    """A setting is missing or wrong; the message names the key and the problem."""
 
 
 class StoreError(BotError):

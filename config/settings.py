@@ -12,18 +12,17 @@ from collections.abc import Mapping
 from datetime import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
-    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
 
-from bot.errors import ConfigError
+from config.errors import ConfigError
 
 Lang = Literal["ja", "en"]
 CONFIG_ENV = "CEASEFIRE_BOT_CONFIG"
@@ -193,8 +192,6 @@ class Settings(BaseSettings):
     """The whole effective configuration."""
 
     model_config = SettingsConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-    toml_files: ClassVar[tuple[Path, ...]] = ()
-    env: ClassVar[Mapping[str, str]] = {}
 
     language: Lang = "ja"
     timezone: str = "Asia/Tokyo"
@@ -244,11 +241,9 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        layered: dict[str, Any] = {}
-        for path in cls.toml_files:
-            deep_merge(layered, read_toml(path))
-        deep_merge(layered, env_overrides(cls.env))
-        return (init_settings, InitSettingsSource(settings_cls, layered))
+        """Only the values given: ``load_settings`` layers the files, the environment and
+        the overrides itself and passes the result (no state on the class)."""
+        return (init_settings,)
 
 
 def parse_hhmm(value: str) -> time:
@@ -333,9 +328,13 @@ def load_settings(
     chosen = config_file or environ.get(CONFIG_ENV)
     if chosen:
         files.append(Path(chosen).expanduser())
-    loaded = type("LoadedSettings", (Settings,), {"toml_files": tuple(files), "env": environ})
+    layered: dict[str, Any] = {}
+    for path in files:
+        deep_merge(layered, read_toml(path))
+    deep_merge(layered, env_overrides(environ))
+    deep_merge(layered, dict(overrides or {}))
     try:
-        return loaded(**dict(overrides or {}))
+        return Settings(**layered)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc)) from None
 

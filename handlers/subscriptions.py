@@ -13,8 +13,8 @@ from bot.delivery.fanout import welcome
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Lang, Reply, Request, Result
-from bot.news.topic import MAX_KEYWORDS_LENGTH, compile_expression
 from bot.store.models import Subscription
+from bot.text.topic import MAX_KEYWORDS_LENGTH, compile_expression
 from handlers.grammar import check_time, check_zone, subscribe_args
 
 

@@ -14,14 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
-from bot.answer.intents import cue_hits, intent_of
 from bot.answer.noise import is_furniture, without_dateline
 from bot.answer.support import event_names, supported
 from bot.answer.when import Window, parse_window
-from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
 from bot.news.stories import similarity
 from bot.store.models import Article
+from bot.text.intents import cue_hits, intent_of
+from bot.text.labels import label
 from bot.text.sentences import split_sentences
 
 #: Share of the question's IDF mass the best article must match to be an answer.

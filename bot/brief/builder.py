@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.answer.intents import CUES, cue_hits
-from bot.brief.labels import QUESTIONS
 from bot.model import QA, Briefing, Lang, Sentence, SourceCard, TimelineEntry
 from bot.news.stories import similarity
 from bot.store.models import Article, Story
+from bot.text.intents import CUES, cue_hits
+from bot.text.labels import QUESTIONS
 from bot.text.sentences import normalise, split_sentences
 
 MAX_CARDS = 5

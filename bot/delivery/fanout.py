@@ -20,9 +20,9 @@ from bot.delivery.outbox import Outgoing, enqueue
 from bot.errors import ConfigError
 from bot.model import Briefing, Lang, Notice, Part, SourceReply, UpdatePost, load_part
 from bot.news.scope import subscription_scope
-from bot.news.topic import compiled_keywords
 from bot.store.models import Delivery, Feed, FeedOwner, JobRun, PostedStory, Story, Subscription
 from bot.text.sentences import normalise
+from bot.text.topic import compiled_keywords
 
 log = logging.getLogger(__name__)
 

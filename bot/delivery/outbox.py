@@ -10,17 +10,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    Integer,
     Row,
     Select,
     Table,
     and_,
     bindparam,
-    cast,
     exists,
     func,
-    literal,
     or_,
     select,
     text,
@@ -103,14 +99,32 @@ CLAIM_CHUNK = 500
 
 
 def shard_clause(platform: str, shards: Shards):  # type: ignore[no-untyped-def]
-    """Rows of ``platform`` whose space (the subscription's guild) is in ``shards``."""
+    """Rows of ``platform`` whose space (the subscription's) is on ``shards``: by the
+    subscription's stored route. A subscription with a space but no route yet waits for
+    ``route_subscriptions``; rows without a space (DMs) go through shard 0."""
+    route = (select(Subscription.route)
+             .where(Subscription.id == Delivery.subscription_id).scalar_subquery())
     space = (select(Subscription.space_id)
              .where(Subscription.id == Delivery.subscription_id).scalar_subquery())
-    shard = (cast(space, BigInteger).op(">>")(literal(22, Integer))) % shards.count
-    clause: ColumnElement[bool] = shard.in_(list(shards.ids))
+    clause: ColumnElement[bool] = (route % shards.count).in_(list(shards.ids))
     if 0 in shards.ids:
         clause = or_(clause, space.is_(None))  # DMs go through shard 0
     return or_(Delivery.platform != platform, clause)
+
+
+async def route_subscriptions(session: AsyncSession, platform: str, shards: Shards) -> int:
+    """Store the route of each subscription of ``platform`` that has a space but no route
+    yet (the platform's routing is the adapter's: ``shards.route_of``). Returns how many."""
+    rows = (await session.execute(select(Subscription.id, Subscription.space_id).where(
+        Subscription.platform == platform, Subscription.route.is_(None),
+        Subscription.space_id.is_not(None)))).tuples().all()
+    routed = [{"sub_id": sub_id, "new_route": shards.route_of(space)}
+              for sub_id, space in rows if space]
+    if routed:
+        table: Table = Subscription.__table__  # type: ignore[assignment]
+        await session.execute(update(table).where(table.c.id == bindparam("sub_id"))
+                              .values(route=bindparam("new_route")), routed)
+    return len(routed)
 
 
 def due_conditions(now: datetime, platforms: Sequence[str], *,  # type: ignore[no-untyped-def]
@@ -184,6 +198,8 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
     postgres = session.bind is not None and session.bind.dialect.name == "postgresql"
     if postgres:
         await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CLAIM_LOCK})
+    for platform, held in (shards or {}).items():
+        await route_subscriptions(session, platform, held)
     params: dict[str, Any] = {}
     if channels is None:
         # Built once per (platforms, worker, shards): building this statement costs more

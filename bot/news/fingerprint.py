@@ -10,31 +10,13 @@ order, only looks the results up.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-
-import numpy as np
 
 from bot.news.dedup import signature
 from bot.news.normalize import canonical_url, split_outlet, unwrap_link
 from bot.news.parse import ParsedEntry, ParsedFeed
+from bot.news.shapes import Fingerprint
 from bot.news.stories import get_features
-from bot.news.topic import Topic
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    #: Canonical URL: the publisher's link for an aggregator's entry, no tracking.
-    url: str
-    #: The headline without an aggregator's " - Outlet" suffix, and that outlet.
-    title: str
-    outlet: str | None
-    #: MinHash values of the report: uint32 bytes (half the size of what is stored).
-    signature: bytes
-    #: Story feature keys (a key's weight follows from it: see ``Features.from_keys``).
-    features: tuple[str, ...]
-
-    def values(self) -> np.ndarray:
-        return np.frombuffer(self.signature, dtype=np.uint32)
+from bot.text.topic import Topic
 
 
 def fingerprint(entry: ParsedEntry) -> Fingerprint:

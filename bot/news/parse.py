@@ -20,17 +20,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import feedparser
 
 from bot.errors import FeedError
+from bot.news.shapes import Fingerprint
 from bot.news.xmlsafe import MAX_ENTRIES, MAX_NODE_CHARS, safe_feed_xml
 from bot.text.inert import strip_controls
 from bot.text.sentences import detect_lang
-
-if TYPE_CHECKING:
-    from bot.news.fingerprint import Fingerprint
 
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"'][^>]*\?>")
 _XML_DECL_ANY = re.compile(r"^\s*<\?xml[^>]*\?>")

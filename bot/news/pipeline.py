@@ -14,13 +14,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+import aiohttp
 from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.delivery.outbox import Outgoing, enqueue
-from bot.deps import Deps
+from bot.clock import Clock
 from bot.errors import FeedError
-from bot.model import Notice
 from bot.news.dedup import NearDuplicates, append_signature
 from bot.news.extract import fetch_full_texts
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
@@ -28,9 +27,11 @@ from bot.news.fingerprint import entry_fingerprint
 from bot.news.parse import ParsedEntry, ParsedFeed
 from bot.news.scope import subscription_scope
 from bot.news.stories import HORIZON, Features, StoryIndex, get_features, is_update_title
-from bot.news.workers import Parser
+from bot.news.workers import ParsePool, Parser
+from bot.store.db import SessionFactory
 from bot.store.models import Article, Feed, FeedOwner, Story, Subscription
-from config.settings import FeedSettings
+from bot.text.topic import Topic
+from config.settings import FeedSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -62,9 +63,43 @@ class FeedOutcome:
     skipped: bool = False
 
 
+@dataclass(frozen=True)
+class IngestInputs:
+    """What a poll reads and writes through, handed over by the app: the news layer does
+    not know the app's ``Deps`` (which sits above it)."""
+
+    settings: Settings
+    sessions: SessionFactory
+    http: aiohttp.ClientSession
+    clock: Clock
+    topic: Topic
+    #: Session for user-added feeds and full texts: its resolver refuses private addresses.
+    guarded_http: aiohttp.ClientSession | None = None
+    #: Worker processes for big polls, kept by the app across polls (None: threads only).
+    pool: ParsePool | None = None
+
+    def on_topic(self, text: str) -> bool:
+        """The article is about the followed topic."""
+        return self.topic.matches(text)
+
+
+@dataclass(frozen=True)
+class PausedNotice:
+    """A notice that a followed feed was paused, for one subscription: the app enqueues
+    it (the news layer does not send)."""
+
+    key: str
+    platform: str
+    channel_id: str
+    text: str
+    subscription_id: int
+
+
 @dataclass
 class IngestReport:
     outcomes: list[FeedOutcome] = field(default_factory=list)
+    #: Feeds paused by this poll, one notice per subscription that follows them.
+    paused: list[PausedNotice] = field(default_factory=list)
     new_stories: set[int] = field(default_factory=set)
     #: Stories that received new or updated articles fit to post as news.
     newsworthy: set[int] = field(default_factory=set)
@@ -115,13 +150,13 @@ class _Fetched:
     retry_after: float | None = None
 
 
-def fetch_limits(deps: Deps) -> FetchLimits:
+def fetch_limits(deps: IngestInputs) -> FetchLimits:
     f = deps.settings.fetch
     return FetchLimits(f.timeout_seconds, f.max_bytes, f.max_redirects,
                        f"ceasefire-bot/0.1 (+{f.contact_url})", f.per_host)
 
 
-async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = True,
+async def ingest(deps: IngestInputs, feeds: Sequence[FeedSettings], *, force: bool = True,
                  include_user_feeds: bool = False,
                  on_progress: Callable[[FeedOutcome], None] | None = None) -> IngestReport:
     """Poll ``feeds`` once (plus the user-added feeds when asked).
@@ -163,24 +198,24 @@ async def ingest(deps: Deps, feeds: Sequence[FeedSettings], *, force: bool = Tru
                                           parser=parser, etag=etag, last_modified=modified)
 
     results: list[_Fetched] = []
-    with Parser(deps.topic, processes=len(due) >= PARSE_POOL_MIN_FEEDS) as parser:
-        pending = [asyncio.ensure_future(one(job)) for job in due]
-        try:
-            for next_done in asyncio.as_completed(pending):
-                result = await next_done
-                results.append(result)
-                if on_progress is not None:
-                    on_progress(FeedOutcome(result.job.spec.url, error=str(result.parsed) if
-                                            isinstance(result.parsed, FeedError) else None))
-        finally:
-            for task in pending:
-                task.cancel()
+    parser = Parser(deps.topic, pool=deps.pool if len(due) >= PARSE_POOL_MIN_FEEDS else None)
+    pending = [asyncio.ensure_future(one(job)) for job in due]
+    try:
+        for next_done in asyncio.as_completed(pending):
+            result = await next_done
+            results.append(result)
+            if on_progress is not None:
+                on_progress(FeedOutcome(result.job.spec.url, error=str(result.parsed) if
+                                        isinstance(result.parsed, FeedError) else None))
+    finally:
+        for task in pending:
+            task.cancel()
     store = _Store(deps)
     report.outcomes.extend(await store.store_results(results, report))
     return report
 
 
-async def _jobs(deps: Deps, feeds: Sequence[FeedSettings], *,
+async def _jobs(deps: IngestInputs, feeds: Sequence[FeedSettings], *,
                 include_user_feeds: bool) -> list[FeedJob]:
     jobs: dict[str, FeedJob] = {}
     for spec in feeds:
@@ -200,7 +235,7 @@ async def _jobs(deps: Deps, feeds: Sequence[FeedSettings], *,
     return list(jobs.values())
 
 
-async def _fetch_and_parse(deps: Deps, job: FeedJob, *, limits: FetchLimits,
+async def _fetch_and_parse(deps: IngestInputs, job: FeedJob, *, limits: FetchLimits,
                            slots: HostSlots, parser: Parser, etag: str | None,
                            last_modified: str | None) -> _Fetched:
     guard = tuple(deps.settings.fetch.allow_hosts) if job.user_added else None
@@ -292,11 +327,12 @@ def pause_notice(feed: Feed, *, zone_name: str) -> str:
             "and `ceasefire-bot ingest --feed URL` tries it now.")
 
 
-async def notify_paused(session: AsyncSession, feed: Feed, now: datetime) -> int:
-    """Tell every channel that follows the feed, once per failure streak (a chat feed:
-    only its owners' subscriptions)."""
+async def notify_paused(session: AsyncSession, feed: Feed,
+                        now: datetime) -> list[PausedNotice]:
+    """The notices for every channel that follows the feed, once per failure streak (a chat
+    feed: only its owners' subscriptions); the app enqueues them."""
     if feed.paused_notified:
-        return 0
+        return []
     subs = (await session.scalars(select(Subscription).where(Subscription.active))).all()
     if feed.user_added:
         scopes = set((await session.scalars(select(FeedOwner.scope).where(
@@ -304,17 +340,16 @@ async def notify_paused(session: AsyncSession, feed: Feed, now: datetime) -> int
         subs = [sub for sub in subs if subscription_scope(sub) in scopes]
     text = pause_notice(feed, zone_name="UTC")
     stamp = feed.failing_since.isoformat() if feed.failing_since else now.isoformat()
-    items = [Outgoing(key=f"feed-paused:{feed.id}:{stamp}:{sub.id}", platform=sub.platform,
-                      channel_id=sub.channel_id, part=Notice(text), subscription_id=sub.id)
-             for sub in subs]
     feed.paused_notified = True
-    return await enqueue(session, items, now)
+    return [PausedNotice(key=f"feed-paused:{feed.id}:{stamp}:{sub.id}", platform=sub.platform,
+                         channel_id=sub.channel_id, text=text, subscription_id=sub.id)
+            for sub in subs]
 
 
 class _Store:
     """The sequential half of a poll: dedup and story state shared across feeds."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: IngestInputs) -> None:
         self.deps = deps
         self.near = NearDuplicates()
         self.stories = StoryIndex()
@@ -380,7 +415,7 @@ class _Store:
                         retry_after=result.retry_after,
                         pause_after=deps.settings.fetch.failures_before_pause)
                     if paused:
-                        await notify_paused(session, feed, now)
+                        report.paused.extend(await notify_paused(session, feed, now))
                     log.warning("feed %s failed: %s", job.spec.url, outcome.error)
                     continue
                 record_success(feed, result.meta, now, interval)

@@ -12,7 +12,7 @@ from multiprocessing import get_context
 from bot.errors import FeedError
 from bot.news.fingerprint import fingerprint_feed
 from bot.news.parse import ParsedFeed, parse_feed
-from bot.news.topic import Topic
+from bot.text.topic import Topic
 
 
 def parse_and_fingerprint(body: bytes, *, url: str, fetched_at: datetime, topic: Topic,
@@ -44,23 +44,38 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
-class Parser:
-    """A context manager: the worker pool, if any, ends with the poll."""
+class ParsePool:
+    """Worker processes for big polls, owned by the app for its whole life: started on the
+    first poll that needs them (spawning costs about a second), shut down once at the end."""
 
-    def __init__(self, topic: Topic, *, processes: bool = False) -> None:
-        self.topic = topic
-        self._pool: ProcessPoolExecutor | None = None
+    def __init__(self, *, max_workers: int = 4) -> None:
+        self.max_workers = max_workers
+        self._executor: ProcessPoolExecutor | None = None
+
+    def get_executor(self) -> ProcessPoolExecutor | None:
+        """The pool, started now if need be; None on one usable core (workers would only
+        add their start-up and copying)."""
         cores = usable_cores()
-        if processes and cores > 1:
-            self._pool = ProcessPoolExecutor(max_workers=min(cores, 4),
-                                             mp_context=get_context("spawn"))
+        if cores <= 1:
+            return None
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(max_workers=min(cores, self.max_workers),
+                                                 mp_context=get_context("spawn"))
+        return self._executor
 
-    def __enter__(self) -> Parser:
-        return self
+    def close(self) -> None:
+        """End the workers (safe to call twice); queued work is dropped."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+
+class Parser:
+    """Parses in the given worker processes, else in a thread."""
+
+    def __init__(self, topic: Topic, *, pool: ParsePool | None = None) -> None:
+        self.topic = topic
+        self._pool = pool.get_executor() if pool is not None else None
 
     async def parse(self, body: bytes, *, url: str, fetched_at: datetime,
                     default_lang: str | None = None,

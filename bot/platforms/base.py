@@ -54,19 +54,14 @@ class RateLimits:
     thread_is_channel: bool = False
 
 
-#: Discord: 50 requests/s per bot, 5 messages / 5 s per channel (a thread is a channel).
-DISCORD_LIMITS = RateLimits(50, 1.0, 5, 5.0, thread_is_channel=True)
-#: Slack chat.postMessage: about 1 message/s per channel, short bursts allowed.
-SLACK_LIMITS = RateLimits(None, 1.0, 2, 2.0)
-
-
 @dataclass(frozen=True)
 class Shards:
-    """The shards of a sharded platform (Discord) one process holds.
+    """The shards of a sharded platform that one process holds.
 
-    A space (guild) belongs to shard ``(space_id >> 22) % count``; direct messages (no
-    space) to shard 0, as Discord routes them. The sender claims only outbox rows whose
-    subscription's space is in ``ids``, so each process sends through the shards it holds.
+    A space (a guild) belongs to shard ``route % count``, where its *route* is a number the
+    platform derives from the space's id (``route_of``, which each sharded platform
+    supplies); targets without a space (DMs) belong to shard 0. Routes are stored on the
+    subscriptions, so the outbox selects rows by a stored column, not by platform maths.
     """
 
     ids: tuple[int, ...]
@@ -76,8 +71,12 @@ class Shards:
         if self.count <= 0 or not self.ids or any(not 0 <= i < self.count for i in self.ids):
             raise ValueError(f"shard ids {self.ids} do not fit shard count {self.count}")
 
+    def route_of(self, space_id: str) -> int:
+        """The platform's routing number of a space. Sharded platforms MUST override it."""
+        raise NotImplementedError(f"{type(self).__name__} does not route spaces")
+
     def get_shard(self, space_id: str | None) -> int:
-        return (int(space_id) >> 22) % self.count if space_id else 0
+        return self.route_of(space_id) % self.count if space_id else 0
 
     def holds(self, space_id: str | None) -> bool:
         return self.get_shard(space_id) in self.ids

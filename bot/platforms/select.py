@@ -4,14 +4,17 @@ embedded default).
 
 A platform registers with one line in ``PLATFORMS``: its package under ``bot/platforms/``
 has a ``setup`` module (light: no platform library imported) with
-``adapters(settings, options, commands) -> list[PlatformAdapter]``.
+``adapters(settings, options, commands, *, http=None) -> list[PlatformAdapter]``, where
+``http`` is the app's HTTP session for platform calls (platforms that can use one do).
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
+
+import aiohttp
 
 from bot.commands import Registry
 from bot.platforms.base import PlatformAdapter
@@ -34,7 +37,9 @@ class RunOptions:
     shard_count: int | None = None
 
 
-Setup = Callable[[Settings, RunOptions, Registry], list[PlatformAdapter]]
+class Setup(Protocol):
+    def __call__(self, settings: Settings, options: RunOptions, commands: Registry, *,
+                 http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]: ...
 
 
 def setup_of(name: str) -> Setup:
@@ -45,8 +50,10 @@ def setup_of(name: str) -> Setup:
 
 
 def build_platforms(settings: Settings, options: RunOptions, *,
-                    commands: Registry | None = None) -> list[PlatformAdapter]:
-    """The adapters to run, each offering ``commands`` (default: every command).
+                    commands: Registry | None = None,
+                    http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
+    """The adapters to run, each offering ``commands`` (default: every command) and calling
+    out through ``http`` where the platform can (the app's session for platform calls).
 
     Raises:
         ConfigError: a platform is half configured (e.g. a Slack token without a way in).
@@ -55,7 +62,7 @@ def build_platforms(settings: Settings, options: RunOptions, *,
     adapters: list[PlatformAdapter] = []
     if not options.console:
         for name in PLATFORMS:
-            adapters += setup_of(name)(settings, options, registry)
+            adapters += setup_of(name)(settings, options, registry, http=http)
     if not adapters:
         adapters.append(ConsoleAdapter(zone=settings.zone, commands=registry,
                                        history=settings.data_dir / "console-history"))

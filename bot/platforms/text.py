@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.brief.labels import label
 from bot.model import (
     Answer,
     Briefing,
@@ -25,6 +24,7 @@ from bot.model import (
     UpdatePost,
 )
 from bot.text.inert import strip_controls
+from bot.text.labels import label
 
 #: The formatting a ``Reply``/``Notice`` text may carry: ``**bold**`` and ``code``.
 _MARKUP = re.compile(r"\*\*([^\n]+?)\*\*|`([^`\n]+)`")

@@ -1,11 +1,12 @@
 """Leader election: one process polls feeds and runs the scheduler; every process sends.
 
-On PostgreSQL the leader is whoever holds a session-level advisory lock on a connection of
-its own. The lock lives exactly as long as that connection: when the leader dies, the
-server drops the connection and the lock with it, and the next follower to try takes over.
-The leader re-checks its lock every ``check_seconds`` (bounded by the same timeout) and,
-the moment the check fails, stops its scheduler and cancels the leader-only jobs in flight,
-so two processes never run the jobs at once. SQLite is single-process: always the leader.
+On PostgreSQL the leader is whoever holds a session-level advisory lock on a connection it
+keeps (taken from the app's engine, never returned to its pool). The lock lives exactly as
+long as that connection: when the leader dies, the server drops the connection and the
+lock with it, and the next follower to try takes over. The leader re-checks its lock every
+``check_seconds`` (bounded by the same timeout) and, the moment the check fails, stops its
+scheduler and cancels the leader-only jobs in flight, so two processes never run the jobs
+at once. SQLite is single-process: always the leader.
 """
 
 from __future__ import annotations
@@ -20,9 +21,6 @@ from typing import Any, ParamSpec
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.pool import NullPool
-
-from bot.store.db import create_engine
 
 log = logging.getLogger(__name__)
 
@@ -71,27 +69,29 @@ class SoloLeader(Leader):
 class AdvisoryLeader(Leader):
     """Leadership = a session-level ``pg_advisory_lock`` on a dedicated connection."""
 
-    def __init__(self, url: str, *, key: int = LEADER_LOCK, timeout: float = 5.0) -> None:
-        self.url = url
+    def __init__(self, engine: AsyncEngine, *, key: int = LEADER_LOCK,
+                 timeout: float = 5.0) -> None:
+        self.engine = engine
         self.key = key
         self.timeout = timeout
         self.is_leader = False
-        self._engine: AsyncEngine | None = None
         self._conn: AsyncConnection | None = None
 
     async def _connection(self) -> AsyncConnection:
-        if self._engine is None:
+        if self._conn is None:
+            conn = await self.engine.connect()
             keepalive = max(1, int(self.timeout))
             # Server-side keepalives: if this host vanishes without closing its socket, the
-            # server notices within a few timeouts and frees the lock for a follower.
-            self._engine = create_engine(self.url, poolclass=NullPool, connect_args={
-                "timeout": self.timeout,
-                "server_settings": {"tcp_keepalives_idle": str(keepalive),
-                                    "tcp_keepalives_interval": str(keepalive),
-                                    "tcp_keepalives_count": "3",
-                                    "application_name": "ceasefire-bot leader"}})
-        if self._conn is None:
-            self._conn = await self._engine.connect()
+            # server notices within a few timeouts and frees the lock for a follower. The
+            # name lets operators (and tests) find the leader's connection.
+            for setting, value in (("tcp_keepalives_idle", str(keepalive)),
+                                   ("tcp_keepalives_interval", str(keepalive)),
+                                   ("tcp_keepalives_count", "3"),
+                                   ("application_name", "ceasefire-bot leader")):
+                await conn.execute(text("SELECT set_config(:name, :value, false)"),
+                                   {"name": setting, "value": value})
+            await conn.commit()
+            self._conn = conn
         return self._conn
 
     async def try_acquire(self) -> bool:
@@ -144,12 +144,10 @@ class AdvisoryLeader(Leader):
                     text("SELECT pg_advisory_unlock(:key)"), {"key": self.key}), self.timeout)
         self.is_leader = False
         await self._drop()
-        if self._engine is not None:
-            await self._engine.dispose()
-            self._engine = None
 
     async def _drop(self) -> None:
-        """Forget the connection (closing it frees the lock if the server still has it)."""
+        """Forget the connection (closing it frees the lock if the server still has it);
+        it is invalidated, so the pool never hands a lock-holding connection out again."""
         conn, self._conn = self._conn, None
         if conn is not None:
             with contextlib.suppress(Exception):
@@ -158,9 +156,12 @@ class AdvisoryLeader(Leader):
                 await asyncio.wait_for(conn.close(), self.timeout)
 
 
-def build_leader(url: str, *, solo: bool, timeout: float) -> Leader:
-    """A solo leader for a single-process store (SQLite), else an advisory-lock election."""
-    return SoloLeader() if solo else AdvisoryLeader(url, timeout=timeout)
+def build_leader(engine: AsyncEngine | None, *, solo: bool, timeout: float) -> Leader:
+    """A solo leader for a single-process store (SQLite), else an advisory-lock election
+    on a connection of ``engine``."""
+    if solo or engine is None:
+        return SoloLeader()
+    return AdvisoryLeader(engine, timeout=timeout)
 
 
 class LeaderGate:

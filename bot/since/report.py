@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bot.answer.intents import cue_hits
 from bot.brief.builder import story_line
-from bot.brief.labels import QUESTIONS
 from bot.since.figures import Change, changes, latest_values, read_figures
 from bot.store.models import Article, Story
+from bot.text.intents import cue_hits
+from bot.text.labels import QUESTIONS
 from bot.text.sentences import split_sentences
 
 #: Developments listed; older ones are counted, not shown.

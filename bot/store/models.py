@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     Float,
@@ -18,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 from bot.clock import utc
@@ -141,6 +142,9 @@ class Subscription(Base):
     #: Channel id, or the DM channel id for a user subscription.
     channel_id: Mapped[str] = mapped_column(String(128))
     space_id: Mapped[str | None] = mapped_column(String(128))
+    #: The platform's routing number of ``space_id`` (its shard is ``route % count``), set
+    #: by the sender of a sharded platform before it claims rows; None: not yet, or no space.
+    route: Mapped[int | None] = mapped_column(BigInteger)
     is_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[str | None] = mapped_column(String(128))
     realtime: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -155,6 +159,14 @@ class Subscription(Base):
     last_digest_on: Mapped[str | None] = mapped_column(String(10))
     created_by: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @validates("space_id")
+    def _space_changed(self, _key: str, space_id: str | None) -> str | None:
+        """Another space (a re-subscribe) has another route: worked out again before the
+        next claim."""
+        if space_id != self.space_id:
+            self.route = None
+        return space_id
 
 
 class Delivery(Base):

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.brief.builder import build_briefing, load_story
-from bot.brief.labels import QUESTIONS
 from bot.model import Briefing, Lang
 from bot.news.stories import similarity
 from bot.platforms.text import render_result
 from bot.store.db import SessionFactory, open_store
 from bot.store.models import Article, Story
+from bot.text.labels import QUESTIONS
 from config.settings import load_settings
 
 WHITE_HOUSE = "https://demo.ceasefire-bot.example/kyokai-shimbun/2025/08/19/white-house-europe-leaders.html"

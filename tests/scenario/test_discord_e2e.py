@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import BotApp
-from bot.platforms.base import DISCORD_LIMITS
 from bot.platforms.discord import DiscordAdapter
+from bot.platforms.discord.facts import DISCORD_LIMITS
 from bot.store.models import Delivery, Feedback, Subscription
 from config.settings import Settings, load_settings
 from tests.fakes.discord_fake import (

@@ -43,7 +43,7 @@ async def test_user_added_feeds_are_guarded_on_every_hop(server, tmp_path: Path)
         for url in (ok, to_loopback, to_private):
             reply = await app.handle(manager(f"add {url}"))
             assert isinstance(reply, Reply) and reply.text.startswith("✅ Added"), reply
-        report = await ingest(app.deps, [], include_user_feeds=True)
+        report = await ingest(app.ingest_inputs, [], include_user_feeds=True)
         errors = {e["feed"]: e["error"] for e in report.errors}
         assert "127.0.0.1 is a private or local address" in errors[to_loopback]
         assert "evil.test resolves to a private or local address" in errors[to_private]

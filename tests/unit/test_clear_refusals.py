@@ -18,9 +18,9 @@ from bot.cli import main
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Reply, Request
-from bot.news.topic import MAX_DEPTH, compile_expression, compiled_keywords
 from bot.store.db import open_store, sqlite_url
 from bot.store.models import Subscription
+from bot.text.topic import MAX_DEPTH, compile_expression, compiled_keywords
 from config.settings import load_settings
 from handlers import default_registry, dispatch
 from handlers.subscriptions import parse_subscribe

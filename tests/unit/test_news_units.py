@@ -19,7 +19,7 @@ from bot.news.dedup import (
 from bot.news.guard import check_url, is_public_address
 from bot.news.pipeline import backoff_delay
 from bot.news.stories import StoryIndex, feature_similarity, get_features, is_update_title
-from bot.news.topic import compile_expression
+from bot.text.topic import compile_expression
 
 
 def test_ascii_words_match_whole_words_japanese_anywhere() -> None:
@@ -137,7 +137,7 @@ def test_fingerprints_are_computed_for_on_topic_entries_and_match_the_store_side
     from bot.news.fingerprint import entry_fingerprint, fingerprint_feed
     from bot.news.parse import ParsedEntry, ParsedFeed
     from bot.news.stories import Features
-    from bot.news.topic import Topic
+    from bot.text.topic import Topic
 
     when = datetime(2025, 7, 23, tzinfo=UTC)
     on = ParsedEntry(guid="1", url="https://news.google.com/rss/articles/x?url="

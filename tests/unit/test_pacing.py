@@ -9,7 +9,9 @@ import time
 import pytest
 
 from bot.delivery.pacing import Pacer, SlidingWindow
-from bot.platforms.base import DISCORD_LIMITS, SLACK_LIMITS, RateLimits, Target
+from bot.platforms.base import RateLimits, Target
+from bot.platforms.discord.facts import DISCORD_LIMITS
+from bot.platforms.slack.facts import SLACK_LIMITS
 
 
 class Clock:

@@ -7,8 +7,9 @@ import asyncio
 import pytest
 
 from bot.cli import build_parser, main
-from bot.platforms.base import Shards
+from bot.platforms.discord.facts import DiscordShards as Shards
 from bot.platforms.loopback.setup import adapters as loopback_adapters
+from bot.platforms.loopback.shards import LoopbackShards
 from bot.platforms.select import RunOptions
 from bot.scale.leader import LeaderGate, SoloLeader, build_leader
 from config.settings import Settings
@@ -43,13 +44,13 @@ def test_loopback_is_sharded_like_discord_when_asked(settings: Settings) -> None
     sharded = settings.model_copy(update={"loopback": settings.loopback.model_copy(
         update={"url": "http://127.0.0.1:9"})})
     [adapter] = loopback_adapters(sharded, RunOptions(shard_ids=(1,), shard_count=2))
-    assert adapter.shards == Shards((1,), 2)
+    assert adapter.shards == LoopbackShards((1,), 2)
     [plain] = loopback_adapters(sharded, RunOptions())
     assert plain.shards is None
 
 
 async def test_sqlite_is_always_its_own_leader() -> None:
-    leader = build_leader("sqlite+aiosqlite:///x.db", solo=True, timeout=1)
+    leader = build_leader(None, solo=True, timeout=1)
     assert isinstance(leader, SoloLeader) and leader.is_leader
     ran: list[str] = []
 

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.errors import ConfigError
-from bot.news.topic import compile_expression
+from bot.text.topic import compile_expression
 from config.settings import load_settings
 
 

@@ -24,14 +24,14 @@ from zoneinfo import ZoneInfo
 import discord
 import discord.gateway
 import discord.http
-import yarl
 
 from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice, Part, Reply, Result
-from bot.platforms.base import DISCORD_LIMITS, MessageRef, PlatformAdapter, Shards, Target
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
 from bot.platforms.discord.commands import build_tree, sync_tree
+from bot.platforms.discord.endpoints import client_context, point_at
 from bot.platforms.discord.errors import (
     fatal_error,
     missing_error,
@@ -39,6 +39,7 @@ from bot.platforms.discord.errors import (
     platform_errors,
 )
 from bot.platforms.discord.escape import thread_name
+from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,
@@ -112,7 +113,7 @@ class DiscordAdapter(PlatformAdapter):
         self.shard_ids: tuple[int, ...] | None = tuple(ids) if ids is not None else None
         if self.shard_ids is not None and self.shard_count > 1:
             # The sender claims only outbox rows of guilds on these shards.
-            self.shards = Shards(self.shard_ids, self.shard_count)
+            self.shards = DiscordShards(self.shard_ids, self.shard_count)
         self.guild_ready_timeout = guild_ready_timeout
         self.ready_timeout = ready_timeout
         #: Backoff between restarts of a client that stopped: doubles up to the maximum.
@@ -124,8 +125,6 @@ class DiscordAdapter(PlatformAdapter):
         self.client: discord.Client | None = None
         self._task: asyncio.Task[None] | None = None
         self._tree: discord.app_commands.CommandTree | None = None
-        self._api_base: str | None = None
-        self._gateway: yarl.URL | None = None
         self._closed = asyncio.Event()
 
     # ------------------------------------------------------------------ lifecycle
@@ -145,22 +144,11 @@ class DiscordAdapter(PlatformAdapter):
         if self.settings.token is None:
             raise ConfigError("invalid setting discord.token: set DISCORD_TOKEN")
         self._stopping = False
-        self._point_at_endpoints()
         try:
             await self._connect(self.settings.token.get_secret_value())
         except BaseException:
             await self.stop()
             raise
-
-    def _point_at_endpoints(self) -> None:
-        """discord.py takes its REST base and first gateway URL from class attributes (no
-        per-client option), so they are set for this process and restored by ``stop``."""
-        if self.settings.api_base.rstrip("/") != discord.http.Route.BASE:
-            self._api_base = discord.http.Route.BASE
-            discord.http.Route.BASE = self.settings.api_base.rstrip("/")
-        if self.settings.gateway_url:
-            self._gateway = discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(self.settings.gateway_url)
 
     async def _connect(self, token: str) -> None:
         client = self.client = self._build_client()
@@ -168,7 +156,10 @@ class DiscordAdapter(PlatformAdapter):
         client.event(self.on_interaction)
         self.commands = commands_or_default(self.commands)
         self._tree = await build_tree(client, self._on_command, self.commands)
-        self._task = asyncio.create_task(client.start(token), name="discord-client")
+        # Its own endpoints, for this client only (no discord.py class is patched).
+        point_at(client, api_base=self.settings.api_base, gateway_url=self.settings.gateway_url)
+        self._task = asyncio.create_task(client.start(token), name="discord-client",
+                                         context=client_context(self.settings.api_base))
         ready = asyncio.create_task(client.wait_until_ready())
         try:
             await asyncio.wait({self._task, ready}, timeout=self.ready_timeout,
@@ -273,10 +264,6 @@ class DiscordAdapter(PlatformAdapter):
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(self._task, timeout=5.0)
             self._task = None
-        if self._api_base is not None:
-            discord.http.Route.BASE, self._api_base = self._api_base, None
-        if self._gateway is not None:
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY, self._gateway = self._gateway, None
 
     async def wait_closed(self) -> None:
         """Returns once the client has stopped (``stop`` or a fatal gateway error)."""

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 import discord
 
-from bot.brief.labels import label
 from bot.model import (
     Answer,
     Briefing,
@@ -45,6 +44,7 @@ from bot.platforms.discord.split import (
     units_of,
 )
 from bot.platforms.text import outlets_line
+from bot.text.labels import label
 
 COLOUR_UPDATE = 0x2B6CB0
 COLOUR_FOLLOWUP = 0xDD6B20

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aiohttp
+
 from bot.commands import Registry
 from bot.platforms.base import PlatformAdapter
 from config.settings import Settings
@@ -13,7 +15,8 @@ if TYPE_CHECKING:
 
 
 def adapters(settings: Settings, options: RunOptions,
-             commands: Registry) -> list[PlatformAdapter]:
+             commands: Registry, *,
+             http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
     """Discord when DISCORD_TOKEN is set (AutoShardedClient when the shard count is > 1)."""
     if settings.discord.token is None or not settings.discord.token.get_secret_value():
         return []

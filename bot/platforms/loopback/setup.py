@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aiohttp
+
 from bot.commands import Registry
-from bot.platforms.base import PlatformAdapter, Shards
+from bot.platforms.base import PlatformAdapter
 from config.settings import Settings
 
 if TYPE_CHECKING:
@@ -14,15 +16,17 @@ if TYPE_CHECKING:
 
 
 def adapters(settings: Settings, options: RunOptions,
-             commands: Registry | None = None) -> list[PlatformAdapter]:
+             commands: Registry | None = None, *,
+             http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
     """The loopback chat platform when its URL is set, else none."""
     if not settings.loopback.url:
         return []
     from bot.platforms.loopback import LoopbackAdapter
+    from bot.platforms.loopback.shards import LoopbackShards
 
     adapter = LoopbackAdapter(settings.loopback.url, zone=settings.zone, lang=settings.language)
     adapter.commands = commands
     if options.shard_ids is not None and options.shard_count is not None:
         # Sharded like Discord, so shard routing can be exercised end to end.
-        adapter.shards = Shards(options.shard_ids, options.shard_count)
+        adapter.shards = LoopbackShards(options.shard_ids, options.shard_count)
     return [adapter]

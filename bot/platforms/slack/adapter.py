@@ -26,10 +26,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
 from bot.model import Part, Reply, Request, Result
-from bot.platforms.base import SLACK_LIMITS, MessageRef, PlatformAdapter, Target
+from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import TOKEN_REFUSED, call_api, platform_error
+from bot.platforms.slack.facts import SLACK_LIMITS
 from bot.platforms.slack.http_guard import refuse_malformed
 from bot.platforms.slack.outbound import (
     find_delivery,
@@ -80,7 +81,12 @@ class SlackAdapter(PlatformAdapter):
                  http_port: int = 3000, http_host: str = "0.0.0.0",
                  admin_allowlist: tuple[str, ...] = (), slow_after: float = 2.0,
                  rate_limit_retries: int = 5, history_limit: int = 300,
-                 ping_interval: float = 10.0) -> None:
+                 ping_interval: float = 10.0,
+                 session: aiohttp.ClientSession | None = None) -> None:
+        """Args:
+            session: the app's HTTP session for platform calls (owned and closed by the
+                app); None: the adapter opens one per ``start`` (scripts, tests).
+        """
         super().__init__()
         if not app_token and not signing_secret:
             raise ValueError("Slack needs SLACK_APP_TOKEN (Socket Mode) or "
@@ -101,6 +107,7 @@ class SlackAdapter(PlatformAdapter):
         self.team_id: str | None = None
         #: The bound HTTP port (HTTP mode), useful when ``http_port`` is 0.
         self.port: int | None = None
+        self._given_session = session
         self._session: aiohttp.ClientSession | None = None
         self._client: AsyncWebClient | None = None
         self._app: AsyncApp | None = None
@@ -132,7 +139,7 @@ class SlackAdapter(PlatformAdapter):
         self._closed.clear()
         # Resolved before serving: the first request must not wait for handlers to import.
         self.commands = commands_or_default(self.commands)
-        self._session = aiohttp.ClientSession()
+        self._session = self._given_session or aiohttp.ClientSession()
         self._client = build_web_client(self._bot_token, session=self._session,
                                         api_url=self.api_url,
                                         rate_limit_retries=self.rate_limit_retries)
@@ -193,7 +200,8 @@ class SlackAdapter(PlatformAdapter):
         self._app = None
         if self._session is not None:
             session, self._session = self._session, None
-            await session.close()
+            if session is not self._given_session:
+                await session.close()
         self._client = None
         self._closed.set()
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.brief.labels import label
 from bot.model import (
     Answer,
     Briefing,
@@ -33,6 +32,7 @@ from bot.model import (
 )
 from bot.platforms.text import cite, local_time, markup_runs, outlets_line, render_part
 from bot.text.inert import strip_controls
+from bot.text.labels import label
 
 Block = dict[str, Any]
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import aiohttp
+
 from bot.commands import Registry
 from bot.errors import ConfigError
 from bot.platforms.base import PlatformAdapter
@@ -14,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def adapters(settings: Settings, options: RunOptions,
-             commands: Registry) -> list[PlatformAdapter]:
+             commands: Registry, *,
+             http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
     """Slack when SLACK_BOT_TOKEN is set (Socket Mode with SLACK_APP_TOKEN, else HTTP).
 
     Raises:
@@ -33,6 +36,7 @@ def adapters(settings: Settings, options: RunOptions,
     adapter = SlackAdapter(bot_token=slack.bot_token.get_secret_value(), app_token=app_token,
                            signing_secret=secret, api_url=slack.api_url,
                            http_port=slack.http_port, http_host=slack.http_host,
-                           admin_allowlist=slack.admin_allowlist, zone=settings.zone)
+                           admin_allowlist=slack.admin_allowlist, zone=settings.zone,
+                           session=http)
     adapter.commands = commands
     return [adapter]

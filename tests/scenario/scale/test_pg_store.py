@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from bot.delivery import outbox
 from bot.model import Notice
-from bot.platforms.base import Shards
+from bot.platforms.loopback.shards import LoopbackShards as Shards
 from bot.scale.leader import AdvisoryLeader, LeaderGate
 from bot.store.db import MIGRATIONS, alembic_config, create_engine, migrate, open_store
 from bot.store.models import Base, Delivery, Subscription
@@ -159,7 +159,7 @@ async def test_a_process_claims_only_the_spaces_of_its_shards(pg_url: str) -> No
 async def test_leader_lock_one_holder_and_takeover_when_its_connection_dies(
         pg_url: str) -> None:
     async with open_store(pg_url) as (engine, _sessions):
-        first, second = AdvisoryLeader(pg_url, timeout=2), AdvisoryLeader(pg_url, timeout=2)
+        first, second = AdvisoryLeader(engine, timeout=2), AdvisoryLeader(engine, timeout=2)
         try:
             assert await first.try_acquire()
             assert not await second.try_acquire()
@@ -180,7 +180,7 @@ async def test_leader_lock_one_holder_and_takeover_when_its_connection_dies(
 
 async def test_gate_stops_leader_work_the_moment_leadership_is_lost(pg_url: str) -> None:
     async with open_store(pg_url) as (engine, _sessions):
-        leader = AdvisoryLeader(pg_url, timeout=2)
+        leader = AdvisoryLeader(engine, timeout=2)
         started, lost = asyncio.Event(), []
 
         async def long_job() -> None:

@@ -1,0 +1,157 @@
+"""Everything the running bot holds, built in one step and torn down in reverse.
+
+``open_runtime`` enters each resource on one ``AsyncExitStack`` as it makes it (store,
+HTTP sessions, parse workers, picture cache, shared budget, leader, scheduler) and
+yields a frozen ``Runtime``: nothing is set on it afterwards, so no part of the bot has
+to ask whether another part exists yet. A failure half-way closes what was opened.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+import aiohttp
+from aiohttp.abc import AbstractResolver
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.answer.engine import Engine
+from bot.answer.persist import index_dir_for
+from bot.clock import Clock
+from bot.delivery.replies import Replier
+from bot.delivery.sender import Sender
+from bot.deps import Deps
+from bot.health import Metrics
+from bot.news.guard import guarded_connector
+from bot.news.pipeline import IngestInputs
+from bot.news.workers import ParsePool
+from bot.platforms.base import PlatformAdapter
+from bot.scale.budget import BudgetStore, SharedWindow, build_budget
+from bot.scale.leader import Leader, build_leader
+from bot.schedule import build_scheduler
+from bot.store.db import SessionFactory, open_store, sqlite_url
+from config.settings import Settings
+
+#: Builds the platforms on the runtime's HTTP session for platform calls.
+PlatformFactory = Callable[[aiohttp.ClientSession], Sequence[PlatformAdapter]]
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The bot's resources, each built once; ``stack`` owns them (and whatever is
+    started later for the same run, such as the platforms and the health server)."""
+
+    settings: Settings
+    clock: Clock
+    engine: AsyncEngine
+    sessions: SessionFactory
+    deps: Deps
+    ingest: IngestInputs
+    leader: Leader
+    budget: BudgetStore | None
+    sender: Sender
+    replier: Replier
+    scheduler: AsyncIOScheduler
+    platforms: tuple[PlatformAdapter, ...]
+    stack: AsyncExitStack
+
+
+def worker_name() -> str:
+    """``host:pid:random``: who holds an outbox claim, readable by operators."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def http_session(settings: Settings, *,
+                 guard_resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
+    """An HTTP session: its pool is bounded overall; the per-host bound is the pipeline's
+    (a slot taken before the request, outside the request timeout). With
+    ``guard_resolver``, the SSRF-guarded session (private addresses refused on connect)."""
+    f = settings.fetch
+    connector = (aiohttp.TCPConnector(limit=f.concurrency, ttl_dns_cache=300)
+                 if guard_resolver is None else guarded_connector(
+                     resolver=guard_resolver, allow_hosts=f.allow_hosts, limit=f.concurrency))
+    return aiohttp.ClientSession(connector=connector, auto_decompress=True)
+
+
+def database_url(settings: Settings) -> str:
+    """The configured store, else SQLite in the data dir (created here, and only here)."""
+    if settings.database_url:
+        return settings.database_url
+    path = settings.sqlite_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return sqlite_url(path)
+
+
+def _shutdown(scheduler: AsyncIOScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+
+
+@asynccontextmanager
+async def open_runtime(settings: Settings, *, clock: Clock,
+                       platforms: Sequence[PlatformAdapter] | PlatformFactory = (),
+                       metrics: Metrics | None = None,
+                       resolver: AbstractResolver | None = None) -> AsyncIterator[Runtime]:
+    """Build the runtime; on exit, close everything in the reverse order of opening.
+
+    Args:
+        platforms: the platforms, or a factory that builds them on the runtime's HTTP
+            session for platform calls (kept apart from feed fetching, whose connection
+            limit must not hold replies back).
+        resolver: DNS for user-added feeds (tests inject a fake; the SSRF guard wraps it).
+
+    Raises:
+        StoreError: the store cannot be opened or upgraded.
+    """
+    async with AsyncExitStack() as stack:
+        url = database_url(settings)
+        engine, sessions = await stack.enter_async_context(open_store(url))
+        http = await stack.enter_async_context(http_session(settings))
+        guarded = await stack.enter_async_context(http_session(
+            settings, guard_resolver=resolver or aiohttp.DefaultResolver()))
+        deps = Deps(settings, sessions, http, clock, guarded_http=guarded,
+                    engine=Engine(index_dir=index_dir_for(url, data_dir=settings.data_dir)))
+        platform_http = await stack.enter_async_context(aiohttp.ClientSession())
+        adapters = tuple(platforms(platform_http) if callable(platforms) else platforms)
+        if deps.pictures is not None:
+            stack.callback(deps.pictures.close)
+        pool = ParsePool()
+        stack.callback(pool.close)
+        scale = settings.scale
+        solo = engine.dialect.name == "sqlite"
+        leader = build_leader(engine, solo=solo, timeout=scale.leader_check_seconds)
+        # Released before the engine is disposed (the lock lives on one of its connections).
+        stack.push_async_callback(leader.release)
+        budget = build_budget(scale.budget, redis_url=scale.redis_url, sessions=sessions,
+                              namespace=scale.budget_namespace)
+        if budget is not None:
+            stack.push_async_callback(budget.close)
+        shared = budget
+
+        def window(platform: str, calls: int, period: float) -> SharedWindow:
+            assert shared is not None
+            return SharedWindow(shared, f"{platform}:global", calls=calls, period=period)
+
+        on_sent = metrics.on_sent if metrics is not None else None
+        # Several processes share the outbox: each claims a bounded share (solo: all).
+        shares: dict[str, int] = {} if solo else {"batch": scale.claim_batch}
+        sender = Sender(sessions, {p.name: p for p in adapters}, clock,
+                        worker=worker_name(), on_sent=on_sent,
+                        lease=timedelta(seconds=scale.lease_seconds),
+                        shared=window if budget is not None else None,
+                        channels_per_claim=None if solo else scale.claim_channels,
+                        **shares)
+        scheduler = build_scheduler(timezone=settings.timezone)
+        stack.callback(_shutdown, scheduler)
+        yield Runtime(
+            settings=settings, clock=clock, engine=engine, sessions=sessions, deps=deps,
+            ingest=IngestInputs(settings=settings, sessions=sessions, http=http, clock=clock,
+                                topic=deps.topic, guarded_http=guarded, pool=pool),
+            leader=leader, budget=budget, sender=sender, replier=Replier(sender),
+            scheduler=scheduler, platforms=adapters, stack=stack)
