@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands import Registry, Text
 from bot.model import Lang, Reply, Request, Result
+from handlers.registry import default_registry
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -29,6 +30,8 @@ def help_text(registry: Registry, lang: Lang) -> str:
 async def help_(req: Request, deps: Deps) -> Result:
     """What the bot can do, in the asker's language when the platform says it (a Discord
     locale), else English."""
-    from handlers.registry import default_registry
-
     return Reply(help_text(default_registry(), req.lang or "en"))
+
+
+#: The English help (the console's and the README's reference).
+HELP_EN = help_text(default_registry(), "en")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bot.commands import Argument, Choice, Command, Permission, Registry, Text, handler_at
 from handlers.grammar import feedback_args, sources_args, subscribe_args
-from handlers.help import help_text
 
 MANAGERS = Permission.MANAGERS
 
@@ -101,7 +100,3 @@ COMMANDS: tuple[Command, ...] = (
 def default_registry() -> Registry:
     """A registry of every command above (validated, all or nothing)."""
     return Registry(COMMANDS)
-
-
-#: The English help (the console's and the README's reference).
-HELP_EN = help_text(default_registry(), "en")

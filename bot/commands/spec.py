@@ -11,15 +11,13 @@ import importlib
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.model import Lang, Request, Result
 
-if TYPE_CHECKING:
-    from bot.deps import Deps
-
-#: ``async def handle(req, deps) -> Result``: returns, never sends.
-Handler = Callable[[Request, "Deps"], Awaitable[Result]]
+#: ``async def handle(req, deps) -> Result``: returns, never sends. ``deps`` is the app's
+#: ``bot.deps.Deps``, a layer above this one, so it is not named here.
+Handler = Callable[[Request, Any], Awaitable[Result]]
 #: A typed line's words -> argument values (for commands whose text has its own grammar).
 TextParser = Callable[[str], Mapping[str, str]]
 
@@ -35,7 +33,7 @@ def handler_at(target: str) -> Handler:
     if not module_name or not name:
         raise ValueError(f"handler {target!r} is not 'module:function'")
 
-    async def handle(req: Request, deps: Deps) -> Result:
+    async def handle(req: Request, deps: Any) -> Result:
         handler: Handler = getattr(importlib.import_module(module_name), name)
         return await handler(req, deps)
 

@@ -14,7 +14,7 @@ from bot.platforms.console import ConsoleAdapter
 from bot.platforms.console.repl import CommandCompleter
 from bot.platforms.console.terminal import GUTTER, render
 from handlers import default_registry
-from handlers.registry import HELP_EN
+from handlers.help import HELP_EN
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LONG = ("❓ What happens next?\nGerman Chancellor Friedrich Merz said he wanted a ceasefire "

@@ -139,7 +139,7 @@ def test_adapters_read_the_declaration_without_loading_the_handlers() -> None:
             "print(sorted(m for m in sys.modules if m.startswith(('handlers.', 'sqlalchemy'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
-    assert out.strip() == "['handlers.grammar', 'handlers.help', 'handlers.registry']"
+    assert out.strip() == "['handlers.grammar', 'handlers.registry']"
 
 
 async def test_a_named_handler_runs_the_function_it_names() -> None:
