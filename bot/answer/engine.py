@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.index import DocMeta, SearchIndex
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.when import Window
+from bot.news.entities import entity_names
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer
 from bot.text.glossary import Glossary
@@ -42,6 +43,8 @@ PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "u
                      "washington", "putin", "zelensky", "zelenskyy", "trump",
                      "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
+#: Marks a name's sound key among the tokens (no analyser token starts with it).
+NAME_KEY = "§"
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,12 @@ class Engine:
     def doc_tokens(self, title: str, text: str) -> list[str]:
         # The title counts twice: it says what the report is about.
         title_tokens = self.analyzer.tokens(title)
-        return title_tokens + title_tokens + self.analyzer.tokens(text)
+        return title_tokens + title_tokens + self.text_tokens(text)
+
+    def text_tokens(self, text: str) -> list[str]:
+        """The analyser's tokens plus a sound key per name: "Leavitt" and レビット share
+        one, so a name finds reports in the other language (``bot.news.entities``)."""
+        return self.analyzer.tokens(text) + name_keys(text)
 
     async def refresh(self, session: AsyncSession, *, force: bool = False) -> int:
         """Index articles stored or updated since the last refresh; returns how many.
@@ -184,6 +192,8 @@ class Engine:
         """The question's terms, each with its glossary translations as alternatives."""
         tokens = list(dict.fromkeys(self.analyzer.tokens(question)))
         alternatives = self.glossary.alternatives(tokens)
+        for token, key in self._keyed_names(question, tokens):
+            alternatives[token].add(key)
         names = self._names(question)
         out: list[Concept] = []
         for token in tokens:
@@ -204,6 +214,19 @@ class Engine:
         An ordinary word no stored report uses ("gonna", "actually") tells no report from
         another: it is left out. A name no report uses stays (it means another event)."""
         return [c for c in self.concepts(_strip_phrase(question, window)) if c.df or c.name]
+
+    def _keyed_names(self, question: str, tokens: Sequence[str]
+                     ) -> list[tuple[str, str]]:
+        """(the question's token for a name, the name's sound key): the key joins that
+        token's alternatives (the longest token of a name MeCab splits, レ|ビット)."""
+        out: list[tuple[str, str]] = []
+        for surface, key in entity_names(question):
+            if key.startswith("kanji:"):
+                continue
+            mine = [t for t in self.analyzer.tokens(surface) if t in tokens]
+            if mine:
+                out.append((max(mine, key=len), NAME_KEY + key))
+        return out
 
     def _names(self, question: str) -> set[str]:
         if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):
@@ -297,6 +320,12 @@ class Engine:
             return 0, None, None
         return (self.index.n_docs, datetime.fromtimestamp(first, UTC),
                 datetime.fromtimestamp(last, UTC))
+
+
+def name_keys(text: str) -> list[str]:
+    """The sound keys of the names in ``text``, as tokens (once each)."""
+    return [NAME_KEY + key for key in dict.fromkeys(
+        key for _surface, key in entity_names(text) if not key.startswith("kanji:"))]
 
 
 def _strip_phrase(question: str, window: Window) -> str:

@@ -271,7 +271,7 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
                  if not is_furniture(s, article.title)] or [article.title]
     scored: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
-        toks = set(engine.analyzer.tokens(sentence))
+        toks = set(engine.text_tokens(sentence))
         score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
         if intent is not None:
             score += 2.0 * min(cue_hits(intent, sentence), 2)

@@ -52,7 +52,7 @@ def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Art
               engine: Engine) -> bool:
     """The found reports support an answer to the question's own constraints."""
     names = event_names(concepts, engine)
-    token_sets = [set(engine.analyzer.tokens(f"{a.title}\n{a.text}")) for a in articles]
+    token_sets = [set(engine.text_tokens(f"{a.title}\n{a.text}")) for a in articles]
     if names and not any(all(toks.intersection(c.tokens) for c in names)
                          for toks in token_sets):
         return False
@@ -77,7 +77,7 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     for sentence in split_sentences(article.text):
         if not kind.search(sentence):
             continue
-        toks = set(engine.analyzer.tokens(sentence))
+        toks = set(engine.text_tokens(sentence))
         matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
         if matched / total >= FIGURE_MATCH:
             return True
