@@ -29,6 +29,7 @@ from bot.news.entities import entity_names
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer
 from bot.text.glossary import Glossary
+from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 20_000
@@ -45,6 +46,8 @@ PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "u
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 #: Marks a name's sound key among the tokens (no analyser token starts with it).
 NAME_KEY = "§"
+#: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
+SENTENCE_END = "¶"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Hit:
     coverage: float
     published: float
     story_id: int
+    #: Share of the question's weight its best two adjacent sentences match (0..1).
+    passage: float = 0.0
 
 
 class Engine:
@@ -111,7 +116,11 @@ class Engine:
     def doc_tokens(self, title: str, text: str) -> list[str]:
         # The title counts twice: it says what the report is about.
         title_tokens = self.analyzer.tokens(title)
-        return title_tokens + title_tokens + self.text_tokens(text)
+        out = title_tokens + title_tokens + [SENTENCE_END]
+        for sentence in split_sentences(text):
+            out += self.text_tokens(sentence)
+            out.append(SENTENCE_END)
+        return out
 
     def text_tokens(self, text: str) -> list[str]:
         """The analyser's tokens plus a sound key per name: "Leavitt" and レビット share
@@ -284,9 +293,25 @@ class Engine:
             for pos in candidates:
                 doc = seg.docs[int(pos)]
                 hits.append(Hit(doc.article_id, float(score[pos]),
-                                float(covered[pos]) / total_idf, doc.published, doc.story_id))
+                                float(covered[pos]) / total_idf, doc.published, doc.story_id,
+                                self._passage(seg.token_ids(int(pos)), concepts, total_idf)))
         hits.sort(key=lambda h: (h.score, h.published), reverse=True)
         return hits[:limit]
+
+    def _passage(self, token_ids: np.ndarray, concepts: Sequence[Concept],
+                 total: float) -> float:
+        """The share of the question's weight that two adjacent sentences match together:
+        a report that says what was asked in one place, not words spread over the page."""
+        end = self.index.token_id(SENTENCE_END)
+        if end is None or total <= 0:
+            return 0.0
+        wanted = [(frozenset(i for i in c.ids if i is not None), c.weight) for c in concepts]
+        pieces = [set(p.tolist()) for p in np.split(token_ids, np.flatnonzero(token_ids == end))]
+        best = 0.0
+        for i, piece in enumerate(pieces):
+            have = piece | pieces[i + 1] if i + 1 < len(pieces) else piece
+            best = max(best, sum(w for ids, w in wanted if not ids.isdisjoint(have)))
+        return min(best / total, 1.0)
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:

@@ -37,6 +37,9 @@ LATEST_SPAN = timedelta(hours=48)
 DUPLICATE = 0.6
 OTHER_LANG_DELAY = 12 * 3600
 RELATED_SPAN = timedelta(days=14)
+#: A report whose best passage matches none of the question still ranks by its score at
+#: this share; one passage matching all of it, at 1 + this share.
+PASSAGE_BASE = 2.0
 
 
 @dataclass(frozen=True)
@@ -201,7 +204,8 @@ def rerank(hits: Sequence[Hit], window: Window | None = None) -> list[Hit]:
     time the question names come first (the others follow: a date never empties the
     candidates)."""
     return sorted(hits, key=lambda h: (window is not None and _inside(window, h),
-                                       h.score * h.coverage, h.published), reverse=True)
+                                       h.score * h.coverage * (PASSAGE_BASE + h.passage),
+                                       h.published), reverse=True)
 
 
 def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
