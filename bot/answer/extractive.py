@@ -62,7 +62,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         # A time before the first stored report or after now: nothing can say it.
         return no_source(engine, question, lang, window)
     concepts = engine.concepts_for(question, window)
-    intent = intent_of(question)
+    intent = intent_of(question) or outcome_asked(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
         # A question that names its own event is answered from that event, not the
         # thread's or the previous answer's.
@@ -253,6 +253,13 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                        r"|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
     "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
                re.compile(r"\d")),
+    # "How long did the talks last?": a length of time, not any number.
+    "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
+                 re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|eight|"
+                            r"nine|ten|twelve|half|several)(?:[\s-]and[\s-]a[\s-]half)?)"
+                            r"[\s-]*(?:hours?|minutes?|days?|weeks?|months?)\b"
+                            r"|[\d一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
+                            re.IGNORECASE)),
     "when": (re.compile(r"\bwhen\b|what time|いつ|何時|何日"),
              re.compile(r"\d+\s*(?:日|月|時)"
                         r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
@@ -262,9 +269,50 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+#: "how many prisoners of war", "何人" / "何カ国": the thing counted, or its unit.
+_COUNTED_EN = re.compile(r"how many ((?:[a-z][a-z'-]+ ){0,3}?[a-z][a-z'-]+)"
+                         r"(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|could)\b)")
+_COUNTED_JA = re.compile(r"何(人|件|回|カ国|か国|隻|機|発|社|基)")
+_FIGURE = r"(?:\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?"
+_FIGURE += r"|thousands?))"
+
+
+#: "did they agree on anything?", "うまくいったの?", "合意はまとまった?": asks how it ended.
+_OUTCOME = re.compile(r"\b(?:did|do|does|was|were|is|has|have)\b.*\b(?:agree\w*|deal|sort\w* out|"
+                      r"settle\w*|work out|succeed\w*|signed?|breakthrough)\b"
+                      r"|合意|まとま|決ま|うまくいっ|成功|署名|進展", re.IGNORECASE)
+#: The cue sets an outcome question is answered with: what was agreed and what was not.
+OUTCOME = "outcome"
+
+
+def outcome_asked(question: str) -> str | None:
+    """A yes/no question about how talks ended: answered with what was (not) agreed."""
+    return OUTCOME if _OUTCOME.search(question) and not _WH.search(question) else None
+
+
+_WH = re.compile(r"^\s*(?:who|where|when|which|how many|how much|how long)\b|誰|どこ|いつ|何人",
+                 re.IGNORECASE)
+
+
+def _intents(intent: str | None) -> tuple[str, ...]:
+    if intent is None:
+        return ()
+    return ("agreed", "open") if intent == OUTCOME else (intent,)
+
+
 def answer_type(question: str) -> list[re.Pattern[str]]:
-    """What kind of thing the question asks for, as patterns a good sentence contains."""
-    return [want for ask, want in _ANSWER_TYPES.values() if ask.search(question.lower())]
+    """What kind of thing the question asks for, as patterns a good sentence contains:
+    for "how many X", a figure followed closely by X, besides any figure."""
+    asked = question.lower()
+    wants = [want for ask, want in _ANSWER_TYPES.values() if ask.search(asked)]
+    counted = _COUNTED_EN.search(asked)
+    if counted:
+        last = re.escape(counted[1].split()[-1].rstrip("s")[:6])
+        wants.append(re.compile(rf"{_FIGURE}[\s-]+(?:[\w-]+\s+){{0,3}}?{last}", re.IGNORECASE))
+    unit = _COUNTED_JA.search(question)
+    if unit:
+        wants.append(re.compile(rf"[\d,０-９一二三四五六七八九十百千万]+{re.escape(unit[1])}"))
+    return wants
 
 
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
@@ -277,8 +325,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
     for i, sentence in enumerate(sentences):
         toks = set(engine.text_tokens(sentence))
         score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
-        if intent is not None:
-            score += 2.0 * min(cue_hits(intent, sentence), 2)
+        for key in _intents(intent):
+            score += 2.0 * min(cue_hits(key, sentence), 2)
         score += sum(1.5 for want in wants if want.search(sentence))
         score += 0.3 / (1 + i)
         scored.append((score, i, sentence))
