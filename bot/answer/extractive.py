@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.intents import cue_hits, intent_of
 from bot.answer.noise import is_furniture, without_dateline
-from bot.answer.support import event_names, supported
+from bot.answer.support import counted_figure, event_names, supported
 from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
@@ -269,14 +269,6 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
-#: "how many prisoners of war", "何人" / "何カ国": the thing counted, or its unit.
-_COUNTED_EN = re.compile(r"how many ((?:[a-z][a-z'-]+ ){0,3}?[a-z][a-z'-]+)"
-                         r"(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|could)\b)")
-_COUNTED_JA = re.compile(r"何(人|件|回|カ国|か国|隻|機|発|社|基)")
-_FIGURE = r"(?:\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?"
-_FIGURE += r"|thousands?))"
-
-
 #: "did they agree on anything?", "うまくいったの?", "合意はまとまった?": asks how it ended.
 _OUTCOME = re.compile(r"\b(?:did|do|does|was|were|is|has|have)\b.*\b(?:agree\w*|deal|sort\w* out|"
                       r"settle\w*|work out|succeed\w*|signed?|breakthrough)\b"
@@ -305,14 +297,8 @@ def answer_type(question: str) -> list[re.Pattern[str]]:
     for "how many X", a figure followed closely by X, besides any figure."""
     asked = question.lower()
     wants = [want for ask, want in _ANSWER_TYPES.values() if ask.search(asked)]
-    counted = _COUNTED_EN.search(asked)
-    if counted:
-        last = re.escape(counted[1].split()[-1].rstrip("s")[:6])
-        wants.append(re.compile(rf"{_FIGURE}[\s-]+(?:[\w-]+\s+){{0,3}}?{last}", re.IGNORECASE))
-    unit = _COUNTED_JA.search(question)
-    if unit:
-        wants.append(re.compile(rf"[\d,０-９一二三四五六七八九十百千万]+{re.escape(unit[1])}"))
-    return wants
+    counted = counted_figure(question)
+    return [*wants, counted] if counted is not None else wants
 
 
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
