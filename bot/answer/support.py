@@ -83,9 +83,9 @@ def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Art
             return False  # "how many journalists": no report counts (or names) them
         # The figure must count what was asked ("90 minutes" for "how many minutes").
         # A report in the other language writes the count its own way: any figure there.
-        counted = counted_figure(question)
+        figure = counted_figure(question)
         ja = bool(_KANA.search(question))
-        return any(_said_about(a, concepts, engine, counted if counted is not None
+        return any(_said_about(a, concepts, engine, figure if figure is not None
                                and (a.lang == "ja") == ja else _FIGURE)
                    for a in articles[:2])
     if _FUTURE.search(asked):
