@@ -7,6 +7,7 @@ saved as it grows and mapped back after a restart (``bot.answer.persist``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import math
@@ -248,7 +249,7 @@ class Engine:
         total_idf = sum(c.weight for c in concepts)
         if not concepts or total_idf <= 0:
             return []
-        hits: list[Hit] = []
+        found: list[tuple[Hit, int, int]] = []
         lo = window.start.timestamp() if window.start else -np.inf
         hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
         n_docs = max(self.index.n_docs, 1)
@@ -292,26 +293,32 @@ class Engine:
                 candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
             for pos in candidates:
                 doc = seg.docs[int(pos)]
-                hits.append(Hit(doc.article_id, float(score[pos]),
-                                float(covered[pos]) / total_idf, doc.published, doc.story_id,
-                                self._passage(seg.token_ids(int(pos)), concepts, total_idf)))
-        hits.sort(key=lambda h: (h.score, h.published), reverse=True)
-        return hits[:limit]
+                found.append((Hit(doc.article_id, float(score[pos]),
+                                  float(covered[pos]) / total_idf, doc.published,
+                                  doc.story_id), number, int(pos)))
+        found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
+        # The best passage is judged only for the hits returned (it reads their tokens).
+        return [dataclasses.replace(hit, passage=self._passage(
+                    self.index.segments[number].token_ids(pos), concepts, total_idf))
+                for hit, number, pos in found[:limit]]
 
     def _passage(self, token_ids: np.ndarray, concepts: Sequence[Concept],
                  total: float) -> float:
         """The share of the question's weight that two adjacent sentences match together:
         a report that says what was asked in one place, not words spread over the page."""
         end = self.index.token_id(SENTENCE_END)
-        if end is None or total <= 0:
+        if end is None or total <= 0 or not token_ids.size:
             return 0.0
-        wanted = [(frozenset(i for i in c.ids if i is not None), c.weight) for c in concepts]
-        pieces = [set(p.tolist()) for p in np.split(token_ids, np.flatnonzero(token_ids == end))]
-        best = 0.0
-        for i, piece in enumerate(pieces):
-            have = piece | pieces[i + 1] if i + 1 < len(pieces) else piece
-            best = max(best, sum(w for ids, w in wanted if not ids.isdisjoint(have)))
-        return min(best / total, 1.0)
+        sentence = np.cumsum(token_ids == end)
+        count = int(sentence[-1]) + 2
+        present = np.zeros((len(concepts), count), dtype=bool)
+        for row, concept in enumerate(concepts):
+            ids = [i for i in concept.ids if i is not None]
+            if ids:
+                present[row, sentence[np.isin(token_ids, ids)]] = True
+        pairs = present[:, :-1] | present[:, 1:]
+        weights = np.array([c.weight for c in concepts], dtype=np.float64)
+        return min(float((weights @ pairs).max()) / total, 1.0)
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:
