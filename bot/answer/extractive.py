@@ -16,7 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.intents import cue_hits, intent_of
 from bot.answer.noise import is_furniture, without_dateline
-from bot.answer.support import counted_figure, event_names, supported
+from bot.answer.support import (
+    asks_figure,
+    counted_figure,
+    event_names,
+    gives_figure,
+    supported,
+)
 from bot.answer.when import Window, parse_window
 from bot.brief.labels import label
 from bot.model import Answer, Citation, Lang, Sentence
@@ -40,6 +46,8 @@ RELATED_SPAN = timedelta(days=14)
 #: A report whose best passage matches none of the question still ranks by its score at
 #: this share; one passage matching all of it, at 1 + this share.
 PASSAGE_BASE = 2.0
+#: What a sentence of the kind asked (a place, a figure, a duration) adds to its match.
+SLOT_BONUS = 3.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
     if not supported(question, concepts, ranked, engine):
         return no_source(engine, question, lang, window)
+    if asks_figure(question):
+        other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
+        ranked = [*ranked, *other]
     # Among reports of the best one's development (within RELATED_SPAN of it), the newer
     # leads: an update, a later report. Same-day reports in the reader's language come
     # before translations of them. Reports of other developments follow.
@@ -163,6 +174,27 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         good = [h for h in good if _inside(window, h)]
         return _pick(good, MIN_COVERAGE), False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+async def _figure_in_other_language(session: AsyncSession, engine: Engine,
+                                     concepts: Sequence[Concept], ranked: Sequence[Article],
+                                     *, now: datetime) -> list[Article]:
+    """For a "how many / how long" question answered in one language only, the best report
+    of the same story in the other language that gives a figure about it: outlets often
+    disagree, and the reader sees both figures side by side with their sources."""
+    langs = {a.lang for a in ranked}
+    story = ranked[0].story_id
+    if len(langs) > 1 or story is None:
+        return []
+    ids = set((await session.scalars(
+        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    if not ids:
+        return []
+    found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
+    for article in await _load(session, [h.article_id for h in found]):
+        if article.lang not in langs and gives_figure(article, concepts, engine):
+            return [article]
+    return []
 
 
 def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,
@@ -313,7 +345,7 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
         for key in _intents(intent):
             score += 2.0 * min(cue_hits(key, sentence), 2)
-        score += sum(1.5 for want in wants if want.search(sentence))
+        score += sum(SLOT_BONUS for want in wants if want.search(sentence))
         score += 0.3 / (1 + i)
         scored.append((score, i, sentence))
     top = sorted(scored, key=lambda s: (-s[0], s[1]))[:count]

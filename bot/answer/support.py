@@ -93,6 +93,16 @@ def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Art
     return True
 
 
+def asks_figure(question: str) -> bool:
+    """A "how many / how long" question (outlets may disagree on the figure)."""
+    return bool(_HOW_MANY.search(question.lower()))
+
+
+def gives_figure(article: Article, concepts: Sequence[Concept], engine: Engine) -> bool:
+    """The report has a sentence giving a figure about the question."""
+    return _said_about(article, concepts, engine, _FIGURE)
+
+
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                 kind: re.Pattern[str]) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question."""
