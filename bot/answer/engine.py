@@ -102,11 +102,19 @@ class Engine:
         self.saved = IndexDir(index_dir) if index_dir is not None else None
         self._opened = False
         self._key: str | None = None
+        self._chat: dict[tuple[str, ...], frozenset[str]] = {}
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
         """The sides as the analyser writes them (stemmed: "ukrain")."""
         return frozenset(t for word in PARTIES for t in (word, *self.analyzer.tokens(word)))
+
+    def chat_tokens(self, words: Sequence[str]) -> frozenset[str]:
+        """``words`` as the analyser writes them, computed once per list."""
+        key = tuple(words)
+        if key not in self._chat:
+            self._chat[key] = frozenset(t for w in words for t in self.analyzer.tokens(w))
+        return self._chat[key]
 
     @property
     def glossary(self) -> Glossary:
@@ -224,6 +232,11 @@ class Engine:
         An ordinary word no stored report uses ("gonna", "actually") tells no report from
         another: it is left out. A name no report uses stays (it means another event)."""
         return [c for c in self.concepts(_strip_phrase(question, window)) if c.df or c.name]
+
+    def unknown_words(self, question: str, window: Window) -> list[Concept]:
+        """The question's ordinary words (not names, not its time) that no report uses."""
+        return [c for c in self.concepts(_strip_phrase(question, window))
+                if not c.df and not c.name]
 
     def _keyed_names(self, question: str, tokens: Sequence[str]
                      ) -> list[tuple[str, str]]:

@@ -69,6 +69,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if window.start is not None and not _overlaps(window, first, now):
         # A time before the first stored report or after now: nothing can say it.
         return no_source(engine, question, lang, window)
+    if unknown_subject(engine, question, window):
+        return no_source(engine, question, lang, window)
     concepts = engine.concepts_for(question, window)
     intent = intent_of(question) or outcome_asked(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
@@ -195,6 +197,29 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
         if article.lang not in langs and gives_figure(article, concepts, engine):
             return [article]
     return []
+
+
+#: Words of asking and chatting, not of what is asked about: a question may use them
+#: though no report does ("gonna", "summarise", "according to the coverage").
+_CHAT = ("gonna wanna gotta kinda sorta lol nah yeah yep hey ok okay pls please actually "
+         "really basically literally somewhere something anything anyone someone wait "
+         "confused guess think know tell mean like stuff thing things what whats got get "
+         "do does did sort coverage according summarise summarize explain outcome happen "
+         "happened news update quick short brief").split()
+#: Words no stored report uses that make the question about something else.
+UNKNOWN_WORDS = 2
+
+
+def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
+    """An English question with several words of substance that no stored report uses
+    ("the weather forecast", "a treaty on nuclear submarines") asks about something the
+    store does not cover, whatever names it shares with the coverage."""
+    if any("\u3040" <= ch <= "\u9fff" for ch in question):
+        return False  # Japanese: an unknown token is as often a particle's spelling
+    chat = engine.chat_tokens(_CHAT)
+    unknown = [c for c in engine.unknown_words(question, window)
+               if c.tokens[0] not in chat]
+    return len(unknown) >= UNKNOWN_WORDS
 
 
 def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,
