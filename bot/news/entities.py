@@ -55,7 +55,9 @@ def skeleton(latin: str) -> str:
     """The consonant skeleton of a Latin-script name (see the module docstring)."""
     word = "".join(ch for ch in unicodedata.normalize("NFKD", latin.lower())
                    if "a" <= ch <= "z")
-    # ch (チ), soft c and g before e/i/y; an r that Japanese lengthens into a vowel.
+    # British -re is said -er (Centre, センター); ch (チ), soft c and g before e/i/y; an r
+    # that Japanese lengthens into a vowel.
+    word = re.sub(r"(?<=[^aeiou])re$", "er", word)
     word = word.replace("ch", "t")
     word = re.sub(r"c(?=[eiy])", "s", word)
     word = re.sub(r"g(?=[eiy])", "j", word).replace("c", "k")
