@@ -159,9 +159,9 @@ async def ablation_main(realset: RealSet, splits: list[str]) -> dict[str, object
                 table = await ablation(realset, sessions, split, analyzer=analyzer,
                                        now=realset.last_report + CLOCKS["week"])
                 print(f"\n{split} split, answerable questions, first report only")
-                print(f"{'retrieval':<36}{'hit@1':>8}{'hit@3':>8}")
+                print(f"{'retrieval':<50}{'hit@1':>8}{'hit@3':>8}")
                 for name, row in table.items():
-                    print(f"{name:<36}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}")
+                    print(f"{name:<50}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}")
                 out[split] = table
     result = {"bench": "quality-ablation", **out}
     print(json.dumps(result))
