@@ -311,26 +311,33 @@ class Engine:
                                   doc.story_id), number, int(pos)))
         found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
         # The best passage is judged only for the hits returned (it reads their tokens).
+        rows_of: dict[int, list[int]] = {}
+        for row, concept in enumerate(concepts):
+            for token_id in concept.ids:
+                if token_id is not None:
+                    rows_of.setdefault(token_id, []).append(row)
+        keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
+        weights = np.array([c.weight for c in concepts], dtype=np.float64)
         return [dataclasses.replace(hit, passage=self._passage(
-                    self.index.segments[number].token_ids(pos), concepts, total_idf))
+                    self.index.segments[number].token_ids(pos), rows_of, keys, weights,
+                    total_idf))
                 for hit, number, pos in found[:limit]]
 
-    def _passage(self, token_ids: np.ndarray, concepts: Sequence[Concept],
-                 total: float) -> float:
+    def _passage(self, token_ids: np.ndarray, rows_of: dict[int, list[int]],
+                 keys: np.ndarray, weights: np.ndarray, total: float) -> float:
         """The share of the question's weight that two adjacent sentences match together:
-        a report that says what was asked in one place, not words spread over the page."""
+        a report that says what was asked in one place, not words spread over the page.
+
+        ``rows_of`` maps a query token id to the concepts it stands for (``keys``: its
+        ids as an array); one pass over the article finds every matched position."""
         end = self.index.token_id(SENTENCE_END)
-        if end is None or total <= 0 or not token_ids.size:
+        if end is None or total <= 0 or not token_ids.size or not keys.size:
             return 0.0
         sentence = np.cumsum(token_ids == end)
-        count = int(sentence[-1]) + 2
-        present = np.zeros((len(concepts), count), dtype=bool)
-        for row, concept in enumerate(concepts):
-            ids = [i for i in concept.ids if i is not None]
-            if ids:
-                present[row, sentence[np.isin(token_ids, ids)]] = True
+        present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
+        for pos in np.flatnonzero(np.isin(token_ids, keys)):
+            present[rows_of[int(token_ids[pos])], sentence[pos]] = True
         pairs = present[:, :-1] | present[:, 1:]
-        weights = np.array([c.weight for c in concepts], dtype=np.float64)
         return min(float((weights @ pairs).max()) / total, 1.0)
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
