@@ -3,6 +3,7 @@
     python bench/quality.py [--split dev|test|both] [--ablation] [-v]
     python bench/quality.py --ablation --split dev   # retrieval only: BM25, glossary, dense
     python bench/quality.py --demo        # the labelled demo set (tests/data/qa_labelled.json)
+    python bench/quality.py --dev-misses  # dev split only: every miss, bucketed by cause
 
 The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
 127.0.0.1 and ingested through the bot's pipeline (updated reports: first version, then the
@@ -34,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
+from bench.misses import MissLog  # noqa: E402
 from bench.realset import RealSet, build_store, load_realset  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import (  # noqa: E402
@@ -105,7 +107,8 @@ async def demo_main(verbose: bool) -> dict[str, object]:
 
 
 async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
-                  engine_factory: type[Engine] = Engine) -> dict[str, object]:
+                  engine_factory: type[Engine] = Engine,
+                  misses: MissLog | None = None) -> dict[str, object]:
     """Figures per split and clock for ours and the baseline, plus story F1 per split."""
     analyzer = Analyzer()
     out: dict[str, object] = {}
@@ -121,8 +124,10 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                                           "story_f1": await story_pairwise_f1(sessions, devs)}
                 for clock, delta in CLOCKS.items():
                     now = realset.last_report + delta
+                    observe = misses if misses is not None and clock == "week" else None
                     ours = await evaluate(questions, sessions, system_asker(
-                        sessions, engine_factory(analyzer=analyzer)), default_now=now)
+                        sessions, engine_factory(analyzer=analyzer)), default_now=now,
+                        observe=observe)
                     plain = await evaluate(questions, sessions, base, default_now=now)
                     per[clock] = {"ours": ours.as_dict(), "bm25": plain.as_dict()}
                     if verbose:
@@ -154,9 +159,9 @@ async def ablation_main(realset: RealSet, splits: list[str]) -> dict[str, object
                 table = await ablation(realset, sessions, split, analyzer=analyzer,
                                        now=realset.last_report + CLOCKS["week"])
                 print(f"\n{split} split, answerable questions, first report only")
-                print(f"{'retrieval':<36}{'hit@1':>8}{'hit@3':>8}")
+                print(f"{'retrieval':<50}{'hit@1':>8}{'hit@3':>8}")
                 for name, row in table.items():
-                    print(f"{name:<36}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}")
+                    print(f"{name:<50}{row['hit@1']:>8.3f}{row['hit@3']:>8.3f}")
                 out[split] = table
     result = {"bench": "quality-ablation", **out}
     print(json.dumps(result))
@@ -170,6 +175,8 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("--ablation", action="store_true",
                         help="retrieval only: BM25, +glossary, dense, fused (hit@1/3)")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
+    parser.add_argument("--dev-misses", action="store_true",
+                        help="dev split only: every miss at a week, bucketed by cause")
     args = parser.parse_args(argv)
     if args.demo:
         return await demo_main(args.verbose)
@@ -180,7 +187,12 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
           f"{realset.last_report.date().isoformat()}")
     if args.ablation:
         return await ablation_main(realset, splits)
-    figures = await measure(realset, splits, verbose=args.verbose)
+    if args.dev_misses:
+        log = MissLog(realset)
+        figures = await measure(realset, ["dev"], misses=log)
+        print(log.report())
+    else:
+        figures = await measure(realset, splits, verbose=args.verbose)
     print_tables(figures)
     out = {"bench": "quality", "set": "realnews", **figures}
     print(json.dumps(out))

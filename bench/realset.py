@@ -3,7 +3,7 @@ from an aiohttp server on 127.0.0.1, and ingest it through the bot's own pipelin
 
 Updated reports arrive as a newsroom publishes them: the first version is served and
 ingested, then the page is served again with its update and ingested again.
-Shared by ``bench/quality.py`` and the dev-split quality floor test.
+Shared by ``bench/quality.py``, ``bench/stories.py`` and the dev-split quality floor test.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ class RealSet:
 
     def questions_of(self, split: Split) -> list[Question]:
         return [q for q in self.questions if q.split == split]
+
+    def reports_of(self, split: Split) -> tuple[Report, ...]:
+        """Reports of the developments in ``split`` ("all": every report)."""
+        return tuple(r for r in self.reports
+                     if split == "all" or self.splits.get(r.development) == split)
 
 
 def load_realset(folder: Path = REALNEWS) -> RealSet:

@@ -7,6 +7,7 @@ saved as it grows and mapped back after a restart (``bot.answer.persist``).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import math
@@ -25,9 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.index import DocMeta, SearchIndex
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.when import Window
+from bot.news.entities import entity_names
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer
 from bot.text.glossary import Glossary
+from bot.text.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 20_000
@@ -42,6 +45,10 @@ PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "u
                      "washington", "putin", "zelensky", "zelenskyy", "trump",
                      "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
+#: Marks a name's sound key among the tokens (no analyser token starts with it).
+NAME_KEY = "§"
+#: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
+SENTENCE_END = "¶"
 
 
 @dataclass(frozen=True)
@@ -72,6 +79,8 @@ class Hit:
     coverage: float
     published: float
     story_id: int
+    #: Share of the question's weight its best two adjacent sentences match (0..1).
+    passage: float = 0.0
 
 
 class Engine:
@@ -93,11 +102,19 @@ class Engine:
         self.saved = IndexDir(index_dir) if index_dir is not None else None
         self._opened = False
         self._key: str | None = None
+        self._chat: dict[tuple[str, ...], frozenset[str]] = {}
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
         """The sides as the analyser writes them (stemmed: "ukrain")."""
         return frozenset(t for word in PARTIES for t in (word, *self.analyzer.tokens(word)))
+
+    def chat_tokens(self, words: Sequence[str]) -> frozenset[str]:
+        """``words`` as the analyser writes them, computed once per list."""
+        key = tuple(words)
+        if key not in self._chat:
+            self._chat[key] = frozenset(t for w in words for t in self.analyzer.tokens(w))
+        return self._chat[key]
 
     @property
     def glossary(self) -> Glossary:
@@ -108,7 +125,16 @@ class Engine:
     def doc_tokens(self, title: str, text: str) -> list[str]:
         # The title counts twice: it says what the report is about.
         title_tokens = self.analyzer.tokens(title)
-        return title_tokens + title_tokens + self.analyzer.tokens(text)
+        out = title_tokens + title_tokens + [SENTENCE_END]
+        for sentence in split_sentences(text):
+            out += self.text_tokens(sentence)
+            out.append(SENTENCE_END)
+        return out
+
+    def text_tokens(self, text: str) -> list[str]:
+        """The analyser's tokens plus a sound key per name: "Leavitt" and レビット share
+        one, so a name finds reports in the other language (``bot.news.entities``)."""
+        return self.analyzer.tokens(text) + name_keys(text)
 
     async def refresh(self, session: AsyncSession, *, force: bool = False) -> int:
         """Index articles stored or updated since the last refresh; returns how many.
@@ -184,6 +210,8 @@ class Engine:
         """The question's terms, each with its glossary translations as alternatives."""
         tokens = list(dict.fromkeys(self.analyzer.tokens(question)))
         alternatives = self.glossary.alternatives(tokens)
+        for token, key in self._keyed_names(question, tokens):
+            alternatives[token].add(key)
         names = self._names(question)
         out: list[Concept] = []
         for token in tokens:
@@ -205,6 +233,24 @@ class Engine:
         another: it is left out. A name no report uses stays (it means another event)."""
         return [c for c in self.concepts(_strip_phrase(question, window)) if c.df or c.name]
 
+    def unknown_words(self, question: str, window: Window) -> list[Concept]:
+        """The question's ordinary words (not names, not its time) that no report uses."""
+        return [c for c in self.concepts(_strip_phrase(question, window))
+                if not c.df and not c.name]
+
+    def _keyed_names(self, question: str, tokens: Sequence[str]
+                     ) -> list[tuple[str, str]]:
+        """(the question's token for a name, the name's sound key): the key joins that
+        token's alternatives (the longest token of a name MeCab splits, レ|ビット)."""
+        out: list[tuple[str, str]] = []
+        for surface, key in entity_names(question):
+            if key.startswith("kanji:"):
+                continue
+            mine = [t for t in self.analyzer.tokens(surface) if t in tokens]
+            if mine:
+                out.append((max(mine, key=len), NAME_KEY + key))
+        return out
+
     def _names(self, question: str) -> set[str]:
         if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):
             return {t for t in self.analyzer.tokens(question) if _JA_NAME.match(t)}
@@ -216,7 +262,7 @@ class Engine:
         total_idf = sum(c.weight for c in concepts)
         if not concepts or total_idf <= 0:
             return []
-        hits: list[Hit] = []
+        found: list[tuple[Hit, int, int]] = []
         lo = window.start.timestamp() if window.start else -np.inf
         hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
         n_docs = max(self.index.n_docs, 1)
@@ -260,10 +306,39 @@ class Engine:
                 candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
             for pos in candidates:
                 doc = seg.docs[int(pos)]
-                hits.append(Hit(doc.article_id, float(score[pos]),
-                                float(covered[pos]) / total_idf, doc.published, doc.story_id))
-        hits.sort(key=lambda h: (h.score, h.published), reverse=True)
-        return hits[:limit]
+                found.append((Hit(doc.article_id, float(score[pos]),
+                                  float(covered[pos]) / total_idf, doc.published,
+                                  doc.story_id), number, int(pos)))
+        found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
+        # The best passage is judged only for the hits returned (it reads their tokens).
+        rows_of: dict[int, list[int]] = {}
+        for row, concept in enumerate(concepts):
+            for token_id in concept.ids:
+                if token_id is not None:
+                    rows_of.setdefault(token_id, []).append(row)
+        keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
+        weights = np.array([c.weight for c in concepts], dtype=np.float64)
+        return [dataclasses.replace(hit, passage=self._passage(
+                    self.index.segments[number].token_ids(pos), rows_of, keys, weights,
+                    total_idf))
+                for hit, number, pos in found[:limit]]
+
+    def _passage(self, token_ids: np.ndarray, rows_of: dict[int, list[int]],
+                 keys: np.ndarray, weights: np.ndarray, total: float) -> float:
+        """The share of the question's weight that two adjacent sentences match together:
+        a report that says what was asked in one place, not words spread over the page.
+
+        ``rows_of`` maps a query token id to the concepts it stands for (``keys``: its
+        ids as an array); one pass over the article finds every matched position."""
+        end = self.index.token_id(SENTENCE_END)
+        if end is None or total <= 0 or not token_ids.size or not keys.size:
+            return 0.0
+        sentence = np.cumsum(token_ids == end)
+        present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
+        for pos in np.flatnonzero(np.isin(token_ids, keys)):
+            present[rows_of[int(token_ids[pos])], sentence[pos]] = True
+        pairs = present[:, :-1] | present[:, 1:]
+        return min(float((weights @ pairs).max()) / total, 1.0)
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:
@@ -297,6 +372,12 @@ class Engine:
             return 0, None, None
         return (self.index.n_docs, datetime.fromtimestamp(first, UTC),
                 datetime.fromtimestamp(last, UTC))
+
+
+def name_keys(text: str) -> list[str]:
+    """The sound keys of the names in ``text``, as tokens (once each)."""
+    return [NAME_KEY + key for key in dict.fromkeys(
+        key for _surface, key in entity_names(text) if not key.startswith("kanji:"))]
 
 
 def _strip_phrase(question: str, window: Window) -> str:

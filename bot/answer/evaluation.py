@@ -102,8 +102,13 @@ async def guids_of(sessions: SessionFactory, ids: Sequence[int]) -> list[str]:
     return [rows[i] for i in ids if i in rows]
 
 
+#: Called with each question, its answer and the cited guids (for error analysis).
+Observer = Callable[[Question, Answer, list[str]], None]
+
+
 async def evaluate(questions: Sequence[Question], sessions: SessionFactory,
-                   ask: Asker, *, default_now: datetime = DEFAULT_NOW) -> Scores:
+                   ask: Asker, *, default_now: datetime = DEFAULT_NOW,
+                   observe: Observer | None = None) -> Scores:
     """Ask every question the way a reader would (follow-ups after their context)."""
     async with sessions() as session:
         rows = (await session.execute(
@@ -124,6 +129,8 @@ async def evaluate(questions: Sequence[Question], sessions: SessionFactory,
             scope = Scope(by_guid.get(q.context["story_hint"]))
         answer, guids = await ask(q.text, q.lang, now, zone, scope)
         score_one(scores, q, answer, guids, urls)
+        if observe is not None:
+            observe(q, answer, guids)
     return scores
 
 

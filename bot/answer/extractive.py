@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.noise import is_furniture, without_dateline
-from bot.answer.support import event_names, supported
+from bot.answer.support import (
+    asks_figure,
+    counted_figure,
+    event_names,
+    gives_figure,
+    supported,
+)
 from bot.answer.when import Window, parse_window
 from bot.model import Answer, Citation, Lang, Sentence
 from bot.news.stories import similarity
@@ -37,6 +43,11 @@ LATEST_SPAN = timedelta(hours=48)
 DUPLICATE = 0.6
 OTHER_LANG_DELAY = 12 * 3600
 RELATED_SPAN = timedelta(days=14)
+#: A report whose best passage matches none of the question still ranks by its score at
+#: this share; one passage matching all of it, at 1 + this share.
+PASSAGE_BASE = 2.0
+#: What a sentence of the kind asked (a place, a figure, a duration) adds to its match.
+SLOT_BONUS = 3.0
 
 
 @dataclass(frozen=True)
@@ -58,8 +69,10 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if window.start is not None and not _overlaps(window, first, now):
         # A time before the first stored report or after now: nothing can say it.
         return no_source(engine, question, lang, window)
+    if unknown_subject(engine, question, window):
+        return no_source(engine, question, lang, window)
     concepts = engine.concepts_for(question, window)
-    intent = intent_of(question)
+    intent = intent_of(question) or outcome_asked(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
         # A question that names its own event is answered from that event, not the
         # thread's or the previous answer's.
@@ -71,6 +84,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
     if not supported(question, concepts, ranked, engine):
         return no_source(engine, question, lang, window)
+    if asks_figure(question):
+        other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
+        ranked = [*ranked, *other]
     # Among reports of the best one's development (within RELATED_SPAN of it), the newer
     # leads: an update, a later report. Same-day reports in the reader's language come
     # before translations of them. Reports of other developments follow.
@@ -162,6 +178,50 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
 
 
+async def _figure_in_other_language(session: AsyncSession, engine: Engine,
+                                     concepts: Sequence[Concept], ranked: Sequence[Article],
+                                     *, now: datetime) -> list[Article]:
+    """For a "how many / how long" question answered in one language only, the best report
+    of the same story in the other language that gives a figure about it: outlets often
+    disagree, and the reader sees both figures side by side with their sources."""
+    langs = {a.lang for a in ranked}
+    story = ranked[0].story_id
+    if len(langs) > 1 or story is None:
+        return []
+    ids = set((await session.scalars(
+        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    if not ids:
+        return []
+    found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
+    for article in await _load(session, [h.article_id for h in found]):
+        if article.lang not in langs and gives_figure(article, concepts, engine):
+            return [article]
+    return []
+
+
+#: Words of asking and chatting, not of what is asked about: a question may use them
+#: though no report does ("gonna", "summarise", "according to the coverage").
+_CHAT = ("gonna wanna gotta kinda sorta lol nah yeah yep hey ok okay pls please actually "
+         "really basically literally somewhere something anything anyone someone wait "
+         "confused guess think know tell mean like stuff thing things what whats got get "
+         "do does did sort coverage according summarise summarize explain outcome happen "
+         "happened news update quick short brief").split()
+#: Words no stored report uses that make the question about something else.
+UNKNOWN_WORDS = 2
+
+
+def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
+    """An English question with several words of substance that no stored report uses
+    ("the weather forecast", "a treaty on nuclear submarines") asks about something the
+    store does not cover, whatever names it shares with the coverage."""
+    if any("\u3040" <= ch <= "\u9fff" for ch in question):
+        return False  # Japanese: an unknown token is as often a particle's spelling
+    chat = engine.chat_tokens(_CHAT)
+    unknown = [c for c in engine.unknown_words(question, window)
+               if c.tokens[0] not in chat]
+    return len(unknown) >= UNKNOWN_WORDS
+
+
 def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,
                      now: datetime) -> bool:
     """The question names something (a place, a person) that other stored reports mention
@@ -201,7 +261,8 @@ def rerank(hits: Sequence[Hit], window: Window | None = None) -> list[Hit]:
     time the question names come first (the others follow: a date never empties the
     candidates)."""
     return sorted(hits, key=lambda h: (window is not None and _inside(window, h),
-                                       h.score * h.coverage, h.published), reverse=True)
+                                       h.score * h.coverage * (PASSAGE_BASE + h.passage),
+                                       h.published), reverse=True)
 
 
 def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
@@ -249,6 +310,13 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                        r"|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
     "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
                re.compile(r"\d")),
+    # "How long did the talks last?": a length of time, not any number.
+    "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
+                 re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|eight|"
+                            r"nine|ten|twelve|half|several)(?:[\s-]and[\s-]a[\s-]half)?)"
+                            r"[\s-]*(?:hours?|minutes?|days?|weeks?|months?)\b"
+                            r"|[\d一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
+                            re.IGNORECASE)),
     "when": (re.compile(r"\bwhen\b|what time|いつ|何時|何日"),
              re.compile(r"\d+\s*(?:日|月|時)"
                         r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
@@ -258,9 +326,36 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+#: "did they agree on anything?", "うまくいったの?", "合意はまとまった?": asks how it ended.
+_OUTCOME = re.compile(r"\b(?:did|do|does|was|were|is|has|have)\b.*\b(?:agree\w*|deal|sort\w* out|"
+                      r"settle\w*|work out|succeed\w*|signed?|breakthrough)\b"
+                      r"|合意|まとま|決ま|うまくいっ|成功|署名|進展", re.IGNORECASE)
+#: The cue sets an outcome question is answered with: what was agreed and what was not.
+OUTCOME = "outcome"
+
+
+def outcome_asked(question: str) -> str | None:
+    """A yes/no question about how talks ended: answered with what was (not) agreed."""
+    return OUTCOME if _OUTCOME.search(question) and not _WH.search(question) else None
+
+
+_WH = re.compile(r"^\s*(?:who|where|when|which|how many|how much|how long)\b|誰|どこ|いつ|何人",
+                 re.IGNORECASE)
+
+
+def _intents(intent: str | None) -> tuple[str, ...]:
+    if intent is None:
+        return ()
+    return ("agreed", "open") if intent == OUTCOME else (intent,)
+
+
 def answer_type(question: str) -> list[re.Pattern[str]]:
-    """What kind of thing the question asks for, as patterns a good sentence contains."""
-    return [want for ask, want in _ANSWER_TYPES.values() if ask.search(question.lower())]
+    """What kind of thing the question asks for, as patterns a good sentence contains:
+    for "how many X", a figure followed closely by X, besides any figure."""
+    asked = question.lower()
+    wants = [want for ask, want in _ANSWER_TYPES.values() if ask.search(asked)]
+    counted = counted_figure(question)
+    return [*wants, counted] if counted is not None else wants
 
 
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
@@ -271,11 +366,11 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
                  if not is_furniture(s, article.title)] or [article.title]
     scored: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
-        toks = set(engine.analyzer.tokens(sentence))
+        toks = set(engine.text_tokens(sentence))
         score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
-        if intent is not None:
-            score += 2.0 * min(cue_hits(intent, sentence), 2)
-        score += sum(1.5 for want in wants if want.search(sentence))
+        for key in _intents(intent):
+            score += 2.0 * min(cue_hits(key, sentence), 2)
+        score += sum(SLOT_BONUS for want in wants if want.search(sentence))
         score += 0.3 / (1 + i)
         scored.append((score, i, sentence))
     top = sorted(scored, key=lambda s: (-s[0], s[1]))[:count]

@@ -45,7 +45,8 @@ from bot.text.analyzer import Analyzer
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+#: 2: an article's tokens include its names' sound keys.
+FORMAT = 2
 #: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
 _PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul on May 16th; "
           "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")

@@ -55,7 +55,9 @@ def skeleton(latin: str) -> str:
     """The consonant skeleton of a Latin-script name (see the module docstring)."""
     word = "".join(ch for ch in unicodedata.normalize("NFKD", latin.lower())
                    if "a" <= ch <= "z")
-    # ch (チ), soft c and g before e/i/y; an r that Japanese lengthens into a vowel.
+    # British -re is said -er (Centre, センター); ch (チ), soft c and g before e/i/y; an r
+    # that Japanese lengthens into a vowel.
+    word = re.sub(r"(?<=[^aeiou])re$", "er", word)
     word = word.replace("ch", "t")
     word = re.sub(r"c(?=[eiy])", "s", word)
     word = re.sub(r"g(?=[eiy])", "j", word).replace("c", "k")
@@ -98,8 +100,13 @@ def _glossary_keys() -> dict[str, str]:
 
 def entity_keys(text: str) -> set[str]:
     """Keys of the names in ``text`` (original case; both languages)."""
+    return {key for _word, key in entity_names(text)}
+
+
+def entity_names(text: str) -> list[tuple[str, str]]:
+    """Each name in ``text`` as written (a word, a katakana run, a kanji name) with its key."""
     known = _glossary_keys()
-    found: set[str] = set()
+    found: list[tuple[str, str]] = []
     runs = [(m.group(), _starts(text, m.start())) for m in _EN_RUN.finditer(text)]
     # A capitalised word starting a sentence (or a title-case headline) is a name only
     # if the text also capitalises it mid-sentence.
@@ -108,12 +115,11 @@ def entity_keys(text: str) -> set[str]:
         words = [w for w in _SPLIT.split(run) if w and w.lower() not in _NOT_NAMES]
         if start and words and words[0] not in inner:
             words = words[1:]
-        found.update(_keys(words, known, skeleton))
+        found.extend(_keys(words, known, skeleton))
     for run in _KATAKANA_RUN.findall(text):
         parts = [p for p in run.split("・") if len(p.strip("ー")) >= 2]
-        found.update(_keys(parts, known, kana_skeleton))
-    for name in _KANJI_NAME.findall(text):
-        found.add(f"kanji:{name}")
+        found.extend(_keys(parts, known, kana_skeleton))
+    found.extend((name, f"kanji:{name}") for name in _KANJI_NAME.findall(text))
     return found
 
 
@@ -124,10 +130,10 @@ def _starts(text: str, pos: int) -> bool:
 
 
 def _keys(words: list[str], known: dict[str, str],
-          skel: Callable[[str], str]) -> Iterable[str]:
+          skel: Callable[[str], str]) -> Iterable[tuple[str, str]]:
     """A key per word; the whole run's key when a word is too short to stand alone
     (Abu Dhabi, Mar-a-Lago: written as one word in Japanese)."""
-    keys = [known.get(w.lower()) or known.get(w) or skel(w) for w in words]
-    if len(words) > 1 and any(len(k) < MIN_KEY for k in keys):
-        keys.append(skel("".join(words)))
-    return (k for k in keys if len(k) >= MIN_KEY)
+    keyed = [(w, known.get(w.lower()) or known.get(w) or skel(w)) for w in words]
+    if len(words) > 1 and any(len(k) < MIN_KEY for _w, k in keyed):
+        keyed.append((" ".join(words), skel("".join(words))))
+    return ((w, k) for w, k in keyed if len(k) >= MIN_KEY)

@@ -83,12 +83,12 @@ async def test_a_question_the_store_cannot_support_gets_no_source_and_the_covera
     assert "2025-02-12" in answer.text and "2025-08-19" in answer.text
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12, open: a word no stored report uses (treaty, "
-                   "submarines, football) no longer counts against a question, so the gate "
-                   "sees only the names; the dev split's refusals are 0.61 precision/recall")
 @pytest.mark.parametrize("question", [
     "Did Putin and Zelensky sign a treaty on nuclear submarines in Riyadh?",
-    "What did Witkoff tell Putin about football in Moscow?",
+    pytest.param("What did Witkoff tell Putin about football in Moscow?", marks=pytest.mark.xfail(
+        strict=True, reason="issue 12, open: one word no report uses (football) is not enough "
+        "to refuse (casual and cross-language questions have one too), and the names alone "
+        "are all in one report")),
 ])
 @pytest.mark.parametrize("now", [AFTER_ALL, AFTER_ALL + timedelta(days=7),
                                  AFTER_ALL + timedelta(days=365)])

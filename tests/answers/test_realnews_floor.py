@@ -20,9 +20,9 @@ from bot.answer.engine import Engine
 from bot.answer.evaluation import DEFAULT_ZONE, evaluate, system_asker
 from bot.store.db import open_store
 
-FLOORS = {"hit@1": 0.48, "hit@3": 0.6, "fact_recall": 0.43, "no_source_precision": 0.55,
-          "no_source_recall": 0.55}
-MAX_ANSWERABLE_REFUSED = 0.09
+FLOORS = {"hit@1": 0.6, "hit@3": 0.76, "fact_recall": 0.57, "no_source_precision": 0.8,
+          "no_source_recall": 0.66}
+MAX_ANSWERABLE_REFUSED = 0.04
 WEEK, YEAR = timedelta(days=7), timedelta(days=365)
 
 
