@@ -363,18 +363,13 @@ class Sender:
                 if prepared.link is not None and isinstance(part, UpdatePost):
                     link = await self._message_link(prepared, target, prepared.link)
                     part = replace(part, thread_link=link) if link else part
-                # A budget shared with other processes stamps its slot when taken: the
-                # request must follow at once, so "started" is committed before taking it.
-                # Local windows stamp when a call ends, so there it is committed inside the
-                # slot, just before the request leaves (a row still waiting for its slot at
-                # a crash then needs no lookup afterwards).
-                early = pacer.shared is not None
-                if early and not await self._mark_started(row_id):
-                    return True  # no longer ours (lease lost)
-                async with (pacer.slot(target, priority=_priority(prepared.key)),
+                async with (pacer.slot(target, priority=_priority(prepared.key)) as ticket,
                             self._calling(channel)):
-                    if not early and not await self._mark_started(row_id):
+                    # "Started" is committed now, just before the request leaves: a row
+                    # still waiting for its slot at a crash needs no lookup afterwards.
+                    if not await self._mark_started(row_id):
                         return True  # no longer ours (lease lost)
+                    await ticket.confirm()
                     ref = await adapter.send(target, part, key=prepared.key)
         except PlatformError as exc:
             await self._record_failure(row_id, exc)
