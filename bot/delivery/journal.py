@@ -12,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlalchemy import Table, bindparam, select, update
@@ -24,21 +26,77 @@ from bot.store.models import Delivery, PostedStory
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-Op = Callable[[AsyncSession], Awaitable[Any]]
+
+
+class RowStatus(StrEnum):
+    """Where an outbox row is: ``pending -> claimed -> sent | failed | cancelled`` (a
+    claimed row whose ``send_started_at`` is set has a send of unknown outcome)."""
+
+    PENDING = "pending"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class Started:
+    """A claimed row's request is about to leave (only while the claim is ``worker``'s)."""
+
+    row_id: int
+    worker: str
+    now: datetime
+    lease_until: datetime
+
+    def params(self) -> dict[str, Any]:
+        return {"b_id": self.row_id, "b_worker": self.worker, "b_now": self.now,
+                "b_lease": self.lease_until}
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A row the platform took; ``posted``: (subscription, story) of a story's post."""
+
+    row_id: int
+    now: datetime
+    message_id: str
+    thread_id: str | None
+    posted: tuple[int, int] | None
+
+    def params(self) -> dict[str, Any]:
+        return {"b_id": self.row_id, "b_now": self.now, "b_message": self.message_id,
+                "b_thread": self.thread_id}
+
+
+@dataclass(frozen=True)
+class Op:
+    """Any other write, run in the shared transaction."""
+
+    run: Callable[[AsyncSession], Awaitable[Any]]
+
+
+Write = Started | Sent | Op
+
+
+@dataclass(frozen=True)
+class _Entry:
+    write: Write
+    done: asyncio.Future[Any]
 
 DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 POSTED: Table = PostedStory.__table__  # type: ignore[assignment]
 
 #: Mark a claimed row started (only while the claim is still this worker's).
 STARTED = (update(DELIVERIES)
-           .where(DELIVERIES.c.id == bindparam("b_id"), DELIVERIES.c.status == "claimed",
+           .where(DELIVERIES.c.id == bindparam("b_id"),
+                  DELIVERIES.c.status == RowStatus.CLAIMED.value,
                   DELIVERIES.c.claimed_by == bindparam("b_worker"))
            .values(send_started_at=bindparam("b_now"), attempts=DELIVERIES.c.attempts + 1,
                    lease_until=bindparam("b_lease")))
 SENT = (update(DELIVERIES).where(DELIVERIES.c.id == bindparam("b_id"))
-        .values(status="sent", sent_at=bindparam("b_now"), message_id=bindparam("b_message"),
-                thread_id=bindparam("b_thread"), claimed_by=None, lease_until=None,
-                error=None))
+        .values(status=RowStatus.SENT.value, sent_at=bindparam("b_now"),
+                message_id=bindparam("b_message"), thread_id=bindparam("b_thread"),
+                claimed_by=None, lease_until=None, error=None))
 POSTED_SENT = (update(POSTED)
                .where(POSTED.c.subscription_id == bindparam("b_sub"),
                       POSTED.c.story_id == bindparam("b_story"),
@@ -56,7 +114,7 @@ class Journal:
     def __init__(self, sessions: SessionFactory, *, max_batch: int = MAX_BATCH) -> None:
         self.sessions = sessions
         self.max_batch = max_batch
-        self._pending: list[tuple[str, Any, asyncio.Future[Any]]] = []
+        self._pending: list[_Entry] = []
         self._task: asyncio.Task[None] | None = None
 
     async def write(self, op: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -65,24 +123,38 @@ class Journal:
         Raises:
             Whatever ``op`` raised (it is then retried alone, so others are unaffected).
         """
-        result: T = await self._submit("op", op)
+        result: T = await self._submit(Op(op))
         return result
 
     async def mark_started(self, row_id: int, *, worker: str, now: datetime,
                            lease_until: datetime) -> bool:
         """Mark a row started; False when the claim is no longer ``worker``'s."""
-        return bool(await self._submit("started", {
-            "b_id": row_id, "b_worker": worker, "b_now": now, "b_lease": lease_until}))
+        return bool(await self._submit(Started(row_id, worker, now, lease_until)))
 
     async def mark_sent(self, row_id: int, *, now: datetime, message_id: str,
                         thread_id: str | None, posted: tuple[int, int] | None) -> None:
         """Record a sent row (and, for a story post, where the story's thread is)."""
-        await self._submit("sent", {"b_id": row_id, "b_now": now, "b_message": message_id,
-                                    "b_thread": thread_id, "posted": posted})
+        await self._submit(Sent(row_id, now, message_id, thread_id, posted))
 
-    async def _submit(self, kind: str, item: Any) -> Any:
+    async def thread_opened(self, parent_key: str, thread_id: str) -> None:
+        """A post's message became a thread: its replies (and its story) go there."""
+
+        async def op(session: AsyncSession) -> None:
+            await session.execute(update(Delivery).where(Delivery.key == parent_key)
+                                  .values(thread_id=thread_id))
+            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
+            if parent is not None and parent.subscription_id and parent.story_id:
+                await session.execute(
+                    update(PostedStory)
+                    .where(PostedStory.subscription_id == parent.subscription_id,
+                           PostedStory.story_id == parent.story_id)
+                    .values(thread_id=thread_id))
+
+        await self.write(op)
+
+    async def _submit(self, write: Write) -> Any:
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self._pending.append((kind, item, future))
+        self._pending.append(_Entry(write, future))
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._flush(), name="outbox-journal")
         return await asyncio.shield(future)
@@ -100,54 +172,51 @@ class Journal:
                 for entry in batch:
                     await self._alone(entry)
                 continue
-            for (_, _, future), result in zip(batch, results, strict=True):
-                if not future.done():
-                    future.set_result(result)
+            for entry, result in zip(batch, results, strict=True):
+                if not entry.done.done():
+                    entry.done.set_result(result)
 
-    async def _apply(self, session: AsyncSession,
-                     batch: list[tuple[str, Any, asyncio.Future[Any]]]) -> list[Any]:
+    async def _apply(self, session: AsyncSession, batch: list[_Entry]) -> list[Any]:
         results: list[Any] = [None] * len(batch)
-        started = [(i, item) for i, (kind, item, _) in enumerate(batch) if kind == "started"]
-        sent = [item for kind, item, _ in batch if kind == "sent"]
+        started = [(i, e.write) for i, e in enumerate(batch) if isinstance(e.write, Started)]
+        sent = [e.write for e in batch if isinstance(e.write, Sent)]
         if started:
             if len(started) == 1:
                 i, item = started[0]
-                one = await session.execute(STARTED, item)
+                one = await session.execute(STARTED, item.params())
                 results[i] = int(getattr(one, "rowcount", 0) or 0)
             else:
-                done = await session.execute(STARTED, [item for _, item in started])
+                done = await session.execute(STARTED, [item.params() for _, item in started])
                 if getattr(done, "rowcount", -1) == len(started):
                     for i, _ in started:
                         results[i] = 1
                 else:  # a claim was lost (or the driver cannot count): look row by row
                     rows = {r.id: r for r in (await session.execute(
                         select(DELIVERIES.c.id, DELIVERIES.c.status, DELIVERIES.c.claimed_by)
-                        .where(DELIVERIES.c.id.in_([item["b_id"] for _, item in started]))))}
+                        .where(DELIVERIES.c.id.in_([item.row_id for _, item in started]))))}
                     for i, item in started:
-                        row = rows.get(item["b_id"])
-                        results[i] = int(row is not None and row.status == "claimed"
-                                         and row.claimed_by == item["b_worker"])
+                        row = rows.get(item.row_id)
+                        results[i] = int(row is not None and row.status == RowStatus.CLAIMED
+                                         and row.claimed_by == item.worker)
         if sent:
-            await session.execute(SENT, [{k: v for k, v in s.items() if k != "posted"}
-                                         for s in sent])
-            posted = [{"b_sub": s["posted"][0], "b_story": s["posted"][1],
-                       "b_message": s["b_message"], "b_thread": s["b_thread"]}
-                      for s in sent if s["posted"] is not None]
+            await session.execute(SENT, [s.params() for s in sent])
+            posted = [{"b_sub": s.posted[0], "b_story": s.posted[1],
+                       "b_message": s.message_id, "b_thread": s.thread_id}
+                      for s in sent if s.posted is not None]
             if posted:
                 await session.execute(POSTED_SENT, posted)
-        for i, (kind, item, _) in enumerate(batch):
-            if kind == "op":
-                results[i] = await item(session)
+        for i, entry in enumerate(batch):
+            if isinstance(entry.write, Op):
+                results[i] = await entry.write.run(session)
         return results
 
-    async def _alone(self, entry: tuple[str, Any, asyncio.Future[Any]]) -> None:
-        _, _, future = entry
+    async def _alone(self, entry: _Entry) -> None:
         try:
             async with self.sessions() as session, session.begin():
                 (result,) = await self._apply(session, [entry])
         except Exception as exc:
-            if not future.done():
-                future.set_exception(exc)
+            if not entry.done.done():
+                entry.done.set_exception(exc)
             return
-        if not future.done():
-            future.set_result(result)
+        if not entry.done.done():
+            entry.done.set_result(result)

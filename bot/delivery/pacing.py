@@ -124,10 +124,10 @@ class SlidingWindow:
         self._grant()
 
     @asynccontextmanager
-    async def slot(self, priority: int = Priority.REALTIME) -> AsyncIterator[None]:
+    async def slot(self, priority: int = Priority.REALTIME) -> AsyncIterator[Ticket]:
         await self.acquire(priority)
         try:
-            yield
+            yield COUNTED
         finally:
             self.release()
 
@@ -137,11 +137,30 @@ class SlidingWindow:
                 and not self._waiters)
 
 
+class Ticket(Protocol):
+    """A held slot. ``confirm()`` is awaited just before the request leaves, after any
+    work done inside the slot (committing "send started"): a window that stamps its slot
+    when taken checks that the request still follows that stamp closely enough."""
+
+    async def confirm(self) -> None: ...
+
+
+class _Counted:
+    """Local windows count a call from its start until its end: nothing to confirm."""
+
+    async def confirm(self) -> None:
+        return None
+
+
+#: The ticket of a slot held in local windows only.
+COUNTED: Ticket = _Counted()
+
+
 class Window(Protocol):
     """What the pacer needs of a window: hold a slot while one call runs (a shared window
     serves in arrival order: priorities apply to the local windows)."""
 
-    def slot(self) -> AbstractAsyncContextManager[None]: ...
+    def slot(self) -> AbstractAsyncContextManager[Ticket]: ...
 
 
 #: Builds a window shared with other processes from (calls, period): ``bot.scale.budget``.
@@ -182,18 +201,18 @@ class Pacer:
 
     @asynccontextmanager
     async def slot(self, target: Target, *, message: bool = True,
-                   priority: int = Priority.REALTIME) -> AsyncIterator[None]:
+                   priority: int = Priority.REALTIME) -> AsyncIterator[Ticket]:
         """Hold a slot for one call to ``target`` while it runs. ``message``: it posts a
         message (counts against the channel window); other calls only count globally.
-        ``priority``: where the call queues when it has to wait (``Priority``)."""
+        ``priority``: where the call queues when it has to wait (``Priority``). Work done
+        inside the slot before the call ends with ``await ticket.confirm()``."""
         window = self._channel_window(target) if message else None
         glob = self._global
         if glob is not None and not isinstance(glob, SlidingWindow):
             async with AsyncExitStack() as stack:  # a shared window: only its slot() exists
                 if window is not None:
                     await stack.enter_async_context(window.slot(priority))
-                await stack.enter_async_context(glob.slot())
-                yield
+                yield await stack.enter_async_context(glob.slot())
             return
         # Local windows (the usual case): taken directly, without a context stack.
         if window is not None:
@@ -202,7 +221,7 @@ class Pacer:
             if glob is not None:
                 await glob.acquire(priority)
             try:
-                yield
+                yield COUNTED
             finally:
                 if glob is not None:
                     glob.release()

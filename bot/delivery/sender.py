@@ -16,6 +16,10 @@ Each row moves ``pending -> claimed -> (started) -> sent | failed | cancelled``:
   so a message the platform already accepted is never posted twice;
 * transient failures go back to pending with backoff; permanent ones fail the row, pause
   the subscription, cancel its queue and tell the subscriber once.
+
+The steps live in their own modules: ``claim`` (take rows, queue them per channel),
+``prepare`` (what a row needs before it can go), ``send`` (the platform calls, in their
+slots), ``journal`` (the group-committed writes) and ``failure``; this module runs them.
 """
 
 from __future__ import annotations
@@ -23,76 +27,30 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections import deque
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock
 from bot.delivery import outbox
-from bot.delivery.journal import Journal
-from bot.delivery.pacing import Pacer, Priority, Window
+from bot.delivery.claim import ChannelKey, ClaimBook, Claimed, claim_rows
+from bot.delivery.failure import Outcome, record_failure
+from bot.delivery.journal import Journal, RowStatus
+from bot.delivery.pacing import Pacer, Window
+from bot.delivery.prepare import Hold, PartCache, PostedMessage, Prepared, Preparer, SentPosts
+from bot.delivery.send import REPLY_PREFIX, Call, Delivered
 from bot.errors import PlatformError
-from bot.model import Notice, Part, UpdatePost, load_part
-from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.platforms.base import PlatformAdapter
 from bot.store.db import SessionFactory
-from bot.store.models import Delivery, PostedStory, Subscription
+from bot.store.models import Delivery
 
 log = logging.getLogger(__name__)
 
-ChannelKey = tuple[str, str]
-
-#: Outbox keys of replies to people (queued when a direct reply could not go out in time).
-REPLY_PREFIX = "reply:"
-
 #: Seconds a woken sender waits for more wake-ups before claiming again.
 CLAIM_GAP = 0.05
-
-#: Parsed payloads the sender keeps (see ``Sender._load``).
-PART_CACHE = 256
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """What the claim read of a row; while the claim is held nobody else changes it."""
-
-    key: str
-    platform: str
-    channel_id: str
-    parent_key: str | None
-    payload: str
-    #: A send of it was started before this claim: its outcome is unknown.
-    started: bool
-    subscription_id: int | None
-    story_id: int | None
-    #: The subscription's time zone, for the times the platform shows.
-    zone: str | None = None
-    #: The row whose message this one links to.
-    link_key: str | None = None
-    #: The subscription's workspace or guild.
-    space_id: str | None = None
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A claimed row, ready for the platform call (read in one short transaction)."""
-
-    row_id: int
-    info: Claimed
-    key: str
-    platform: str
-    target: Target
-    part: Part
-    #: A previous attempt started: ask the platform before sending again.
-    unknown: bool
-    #: The parent's message still has to become a thread (Discord).
-    open_parent: tuple[str, str, str, str] | None = None
-    #: The linked row's message: (message id, thread id).
-    link: tuple[str, str | None] | None = None
 
 
 class Sender:
@@ -117,30 +75,18 @@ class Sender:
         self.wakeup = asyncio.Event()
         self.sent = 0
         self.failed = 0
+        self.journal = Journal(sessions)
         self._pacers: dict[str, Pacer] = {}
-        self._queues: dict[ChannelKey, deque[int]] = {}
+        self._book = ClaimBook()
+        self._posts = SentPosts()
+        self._parts = PartCache()
+        self._preparer = Preparer(self.journal, self._posts, self._parts,
+                                  worker=self.worker, lease=lease)
         self._workers: dict[ChannelKey, asyncio.Task[None]] = {}
-        self._held: set[int] = set()
-        self._claimed: dict[int, Claimed] = {}
-        #: Posts this worker sent, per channel: key -> (message id, thread id, title), so
-        #: their replies need no lookup while the channel's queue runs.
-        self._parents: dict[ChannelKey, dict[str, tuple[str, str | None, str]]] = {}
         #: Channels whose worker is inside a platform call right now.
         self._in_call: set[ChannelKey] = set()
         self._stopping = False
         self._heartbeat_task: asyncio.Task[None] | None = None
-        self.journal = Journal(sessions)
-        #: Parsed payloads (parts are frozen values): a fan-out sends one part to many
-        #: channels, so it is validated once rather than once per row.
-        self._parts: dict[str, Part] = {}
-
-    def _load(self, payload: str) -> Part:
-        part = self._parts.get(payload)
-        if part is None:
-            if len(self._parts) >= PART_CACHE:
-                self._parts.clear()
-            part = self._parts[payload] = load_part(payload)
-        return part
 
     def poke(self) -> None:
         """New rows were enqueued: look now rather than at the next tick."""
@@ -158,7 +104,7 @@ class Sender:
 
     @property
     def in_flight(self) -> int:
-        return len(self._held)
+        return len(self._book)
 
     async def recover(self) -> int:
         """Give back claims a killed process left (single-process SQLite store only;
@@ -238,37 +184,18 @@ class Sender:
 
     async def claim_and_dispatch(self) -> int:
         """Claim due rows (up to the room left) and queue them on their channel's worker."""
-        room = self.batch - len(self._held)
+        room = self.batch - len(self._book)
         if room <= 0 or self._stopping:
             return 0
-        now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            rows = await outbox.claim(session, worker=self.worker,
-                                      platforms=list(self.platforms), now=now, limit=room,
-                                      lease=self.lease, shards={
-                                          name: p.shards for name, p in self.platforms.items()
-                                          if p.shards is not None},
-                                      channels=self.channels_per_claim)
-            places = await subscription_places(session, {r.subscription_id for r in rows})
-            claimed = []
-            for r in rows:
-                zone, space = places.get(r.subscription_id, (None, None))
-                claimed.append((r.id, r.platform, r.channel_id, Claimed(
-                    r.key, r.platform, r.channel_id, r.parent_key, r.payload,
-                    r.send_started_at is not None, r.subscription_id, r.story_id, zone,
-                    r.link_key, space)))
-        added = 0
-        for row_id, platform, channel, info in claimed:
-            if row_id in self._held:
-                continue
-            self._held.add(row_id)
-            self._claimed[row_id] = info
-            added += 1
-            key = (platform, channel)
-            self._queues.setdefault(key, deque()).append(row_id)
+            rows = await claim_rows(session, worker=self.worker, platforms=self.platforms,
+                                    now=self.clock.now(), limit=room, lease=self.lease,
+                                    channels=self.channels_per_claim)
+        added, channels = self._book.add(rows)
+        for key in channels:
             if key not in self._workers:
                 self._workers[key] = asyncio.create_task(self._channel_worker(key),
-                                                         name=f"send-{platform}-{channel}")
+                                                         name=f"send-{key[0]}-{key[1]}")
         if self._workers and (self._heartbeat_task is None or self._heartbeat_task.done()):
             self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="outbox-lease")
         return added
@@ -280,7 +207,7 @@ class Sender:
         period = self.lease.total_seconds() / 3
         while self._workers:
             await asyncio.sleep(period)
-            if not self._held:
+            if not len(self._book):
                 continue
             now = self.clock.now()
             try:
@@ -288,119 +215,75 @@ class Sender:
                     await session.execute(
                         update(Delivery)
                         .where(Delivery.claimed_by == self.worker,
-                               Delivery.status == "claimed")
+                               Delivery.status == RowStatus.CLAIMED.value)
                         .values(lease_until=now + self.lease)
                         .execution_options(synchronize_session=False))
             except Exception:
                 log.exception("sender %s: renewing leases failed", self.worker)
 
     async def _channel_worker(self, key: ChannelKey) -> None:
-        queue = self._queues[key]
         try:
-            while queue:
+            while (row := self._book.head(key)) is not None:
                 if self._stopping:
                     break
-                row_id = queue[0]
                 try:
-                    ok = await self.send_one(row_id)
+                    ok = await self.send_one(row)
                 except Exception:
                     # e.g. the store failed: give the row back (a started send keeps its
                     # unknown-outcome mark, so the retry checks the platform first).
-                    log.exception("sender %s: row %s failed unexpectedly", self.worker, row_id)
+                    log.exception("sender %s: row %s failed unexpectedly", self.worker,
+                                  row.row_id)
                     break
-                queue.popleft()
-                self._held.discard(row_id)
-                self._claimed.pop(row_id, None)
+                self._book.done(key)
                 if not ok:
                     break  # keep the channel's order: later rows wait for this one
         finally:
-            rest = list(queue)
-            queue.clear()
-            self._held.difference_update(rest)
-            for row_id in rest:
-                self._claimed.pop(row_id, None)
-            del self._queues[key]
+            rest = self._book.close(key)
             del self._workers[key]
-            self._parents.pop(key, None)
+            self._posts.forget(key)
             if rest:
                 async with self.sessions() as session, session.begin():
                     await outbox.release(session, self.worker, rest)
             self.wakeup.set()
 
-    async def send_one(self, row_id: int) -> bool:
+    async def send_one(self, row: Claimed) -> bool:
         """Send one claimed row. Returns False when it was not sent and the rows behind it
         in its channel must wait (retry); True when the channel may go on."""
-        prepared = await self._prepare(row_id)
-        if prepared is None:
-            return True
-        if isinstance(prepared, bool):
-            return prepared
-        adapter = self.platforms[prepared.platform]
-        pacer = self.pacer(prepared.platform)
-        target = prepared.target
-        channel: ChannelKey = (prepared.platform, target.channel_id)
+        prepared = await self._preparer.prepare(row, self.clock.now())
+        if isinstance(prepared, Hold):
+            return prepared is Hold.SKIP
         try:
-            if prepared.open_parent is not None:
-                parent_key, _, message_id, title = prepared.open_parent
-                async with pacer.slot(target, message=False), self._calling(channel):
-                    opened = await adapter.open_thread(Target(channel[1]),
-                                                       MessageRef(message_id), title)
-                thread_id = opened.thread_id or message_id
-                await self._record_thread(parent_key, thread_id)
-                cached = self._parents.get(channel, {})
-                if parent_key in cached:
-                    cached[parent_key] = (message_id, thread_id, title)
-                target = replace(target, thread_id=thread_id)
-            ref = None
-            if prepared.unknown:
-                async with pacer.slot(target, message=False), self._calling(channel):
-                    ref = await adapter.find_sent(target, prepared.key)
-                if ref is not None:
-                    log.info("delivery %s was already sent (found %s)", prepared.key,
-                             ref.message_id)
-            if ref is None:
-                part = prepared.part
-                if prepared.link is not None and isinstance(part, UpdatePost):
-                    link = await self._message_link(prepared, target, prepared.link)
-                    part = replace(part, thread_link=link) if link else part
-                # A budget shared with other processes stamps its slot when taken: the
-                # request must follow at once, so "started" is committed before taking it.
-                # Local windows stamp when a call ends, so there it is committed inside the
-                # slot, just before the request leaves (a row still waiting for its slot at
-                # a crash then needs no lookup afterwards).
-                early = pacer.shared is not None
-                if early and not await self._mark_started(row_id):
-                    return True  # no longer ours (lease lost)
-                async with (pacer.slot(target, priority=_priority(prepared.key)),
-                            self._calling(channel)):
-                    if not early and not await self._mark_started(row_id):
-                        return True  # no longer ours (lease lost)
-                    ref = await adapter.send(target, part, key=prepared.key)
+            delivered = await self._call(prepared)
         except PlatformError as exc:
-            await self._record_failure(row_id, exc)
+            await self._record_failure(row.row_id, exc)
             return False
         except Exception as exc:  # a bug or an unexpected transport error: retry later
-            log.exception("delivery %s via %s failed unexpectedly", prepared.key, adapter.name)
-            await self._record_failure(row_id, PlatformError(type(exc).__name__))
+            log.exception("delivery %s via %s failed unexpectedly", prepared.key,
+                          prepared.platform)
+            await self._record_failure(row.row_id, PlatformError(type(exc).__name__))
             return False
-        await self._record_sent(row_id, ref, info=prepared.info, thread_of=target.thread_id)
+        if delivered is not None:
+            await self._record_sent(row, delivered)
         return True
 
-    async def _message_link(self, prepared: Prepared, target: Target,
-                            linked: tuple[str, str | None]) -> str | None:
-        """The platform's link to the linked message; None (post without it) when the
-        platform has none or says it never will. A transient failure retries the row."""
-        adapter = self.platforms[prepared.platform]
-        try:
-            async with (self.pacer(prepared.platform).slot(target, message=False),
-                        self._calling((prepared.platform, target.channel_id))):
-                return await adapter.message_link(replace(target, thread_id=None), *linked)
-        except PlatformError as exc:
-            if not exc.permanent:
-                raise
-            log.warning("delivery %s: no link to %s (%s)", prepared.key,
-                        prepared.info.link_key, exc)
-            return None
+    async def _call(self, prepared: Prepared) -> Delivered | None:
+        """The platform calls of one row; None when the claim was lost before sending."""
+        row = prepared.row
+        call = Call(prepared, self.platforms[row.platform], self.pacer(row.platform),
+                    lambda: self._calling(row.channel))
+        target = prepared.target
+        if prepared.thread_to_open is not None:
+            parent = prepared.thread_to_open
+            thread_id = await call.open_thread(parent)
+            await self.journal.thread_opened(parent.parent_key, thread_id)
+            self._posts.thread_opened(row.channel, parent.parent_key, thread_id)
+            target = replace(target, thread_id=thread_id)
+        ref = await call.find_sent(target) if prepared.unknown else None
+        if ref is None:
+            ref = await call.post(target, lambda: self._mark_started(row.row_id))
+            if ref is None:
+                return None  # no longer ours (lease lost)
+        return Delivered(ref, target.thread_id)
 
     async def _mark_started(self, row_id: int) -> bool:
         now = self.clock.now()
@@ -417,214 +300,29 @@ class Sender:
         finally:
             self._in_call.discard(channel)
 
-    async def _prepare(self, row_id: int) -> Prepared | bool | None:
-        """Mark the row started (committed before the platform call) and read what the send
-        needs. Returns None to skip the row, False when it must wait (parent not sent)."""
-        now = self.clock.now()
-        info = self._claimed.get(row_id)
-        if info is None:
-            return None
-        channel: ChannelKey = (info.platform, info.channel_id)
-        sent_here = self._parents.get(channel, {})
-        known = sent_here.get(info.parent_key) if info.parent_key is not None else None
-        linked = sent_here.get(info.link_key) if info.link_key is not None else None
-        if ((info.parent_key is None or known is not None)
-                and (info.link_key is None or linked is not None)):
-            # The common case, one batched statement: a post, or a reply (or a link) to a
-            # post this worker just sent.
-            target = Target(info.channel_id, zone=info.zone, space_id=info.space_id)
-            open_parent = None
-            if known is not None:
-                message_id, thread_id, title = known
-                target = replace(target, thread_id=thread_id or message_id)
-                if thread_id is None:
-                    open_parent = (str(info.parent_key), info.channel_id, message_id, title)
-            return Prepared(row_id, info, info.key, info.platform, target,
-                            self._load(info.payload), info.started, open_parent,
-                            linked[:2] if linked is not None else None)
-        mine = (Delivery.id == row_id, Delivery.status == "claimed",
-                Delivery.claimed_by == self.worker)
-
-        async def set_row(session: AsyncSession, **values: object) -> int:
-            result = await session.execute(
-                update(Delivery).where(*mine).values(**values)
-                .execution_options(synchronize_session=False))
-            return int(getattr(result, "rowcount", 0) or 0)
-
-        async def op(session: AsyncSession) -> Prepared | bool | None:
-            target = Target(info.channel_id, zone=info.zone, space_id=info.space_id)
-            open_parent = link = None
-            if info.parent_key is not None:
-                row = (await session.execute(
-                    select(Delivery.status, Delivery.message_id, Delivery.thread_id,
-                           Delivery.channel_id, Delivery.payload)
-                    .where(Delivery.key == info.parent_key))).first()
-                parent = (_Parent(*row) if row is not None
-                          else await _archived_parent(session, info))
-                if parent is None or parent.status in ("failed", "cancelled"):
-                    await set_row(session, status="cancelled", claimed_by=None,
-                                  lease_until=None, error="parent message was not sent")
-                    return None
-                if parent.status != "sent" or parent.message_id is None:
-                    # Never outside its thread: wait for the parent's id.
-                    await set_row(session, status="pending", claimed_by=None,
-                                  lease_until=None)
-                    return False
-                if parent.thread_id is None:
-                    open_parent = (info.parent_key, parent.channel_id, parent.message_id,
-                                   _thread_title(parent.payload))
-                target = replace(target, thread_id=parent.thread_id or parent.message_id)
-            if info.link_key is not None:
-                linked = (await session.execute(
-                    select(Delivery.status, Delivery.message_id, Delivery.thread_id)
-                    .where(Delivery.key == info.link_key))).first()
-                if linked is not None and linked.status in ("pending", "claimed"):
-                    # Not before the message it links to: wait for its id.
-                    await set_row(session, status="pending", claimed_by=None,
-                                  lease_until=None)
-                    return False
-                if linked is not None and linked.status == "sent" and linked.message_id:
-                    link = (linked.message_id, linked.thread_id)
-            if not await set_row(session, lease_until=now + self.lease):
-                return None  # no longer ours (lease lost)
-            return Prepared(row_id, info, info.key, info.platform, target,
-                            self._load(info.payload), info.started, open_parent, link)
-
-        return await self.journal.write(op)
-
-    async def _record_thread(self, parent_key: str, thread_id: str) -> None:
-        async def op(session: AsyncSession) -> None:
-            await session.execute(update(Delivery).where(Delivery.key == parent_key)
-                                  .values(thread_id=thread_id))
-            parent = await session.scalar(select(Delivery).where(Delivery.key == parent_key))
-            if parent is not None and parent.subscription_id and parent.story_id:
-                await session.execute(
-                    update(PostedStory)
-                    .where(PostedStory.subscription_id == parent.subscription_id,
-                           PostedStory.story_id == parent.story_id)
-                    .values(thread_id=thread_id))
-
-        await self.journal.write(op)
-
-    async def _record_sent(self, row_id: int, ref: MessageRef, *, info: Claimed,
-                           thread_of: str | None) -> None:
-        root = info.parent_key is None
-        posted = ((info.subscription_id, info.story_id)
-                  if root and info.story_id is not None and info.subscription_id else None)
-        await self.journal.mark_sent(row_id, now=self.clock.now(), message_id=ref.message_id,
-                                     thread_id=ref.thread_id if root else thread_of,
+    async def _record_sent(self, row: Claimed, delivered: Delivered) -> None:
+        root = row.parent_key is None
+        ref = delivered.ref
+        posted = ((row.subscription_id, row.story_id)
+                  if root and row.story_id is not None and row.subscription_id else None)
+        await self.journal.mark_sent(row.row_id, now=self.clock.now(),
+                                     message_id=ref.message_id,
+                                     thread_id=ref.thread_id if root else delivered.thread_of,
                                      posted=posted)
         if root:
-            self._parents.setdefault((info.platform, info.channel_id), {})[info.key] = (
-                ref.message_id, ref.thread_id, _thread_title(info.payload, self._load))
+            self._posts.remember(row.channel, row.key, PostedMessage(
+                ref.message_id, ref.thread_id, self._parts.title(row.payload)))
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)
 
     async def _record_failure(self, row_id: int, exc: PlatformError) -> None:
-        now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            row = await session.get(Delivery, row_id)
-            if row is None:
-                return
-            row.error = str(exc)[:500]
-            row.claimed_by = row.lease_until = None
-            if exc.permanent or row.attempts >= outbox.MAX_ATTEMPTS:
-                row.status = "failed"
-                self.failed += 1
-                if self.on_sent is not None:
-                    self.on_sent(self.worker, False)
-                # Its thread replies can never go out inside its thread: cancel them.
-                await session.execute(
-                    update(Delivery)
-                    .where(Delivery.parent_key == row.key,
-                           Delivery.status.in_(("pending", "claimed")))
-                    .values(status="cancelled", error="parent message was not sent",
-                            claimed_by=None, lease_until=None))
-                if exc.permanent:
-                    await self._pause_subscription(session, row, str(exc), now)
-                log.warning("delivery %s failed for good: %s", row.key, exc)
-                return
-            row.status = "pending"
-            if exc.retry_after is not None:
-                # A rate limit means the platform did not take the message.
-                row.send_started_at = None
-            row.next_attempt_at = now + outbox.backoff(row.attempts, exc.retry_after)
-            log.info("delivery %s will be retried: %s", row.key, exc)
-
-    async def _pause_subscription(self, session: AsyncSession, row: Delivery, reason: str,
-                                  now: datetime) -> None:
-        if row.subscription_id is None:
-            return
-        sub = await session.get(Subscription, row.subscription_id)
-        if sub is None or not sub.active:
-            return
-        sub.active = False
-        sub.paused_reason = reason
-        await session.execute(
-            update(Delivery)
-            .where(Delivery.subscription_id == sub.id,
-                   Delivery.status.in_(("pending", "claimed")))
-            .values(status="cancelled", error="subscription paused", claimed_by=None,
-                    lease_until=None))
-        notice = Notice(
-            f"Updates to this channel are paused: {reason}. "
-            "Fix it, then run `subscribe` again to resume.")
-        # Tell the subscriber once: the key names the failure that paused it. A DM user is
-        # told in the DM; a channel is told there (it may be gone: then that fails quietly).
-        await outbox.enqueue(session, [outbox.Outgoing(
-            key=f"sub:{sub.id}:paused:{row.key}"[:255], platform=sub.platform,
-            channel_id=sub.channel_id, part=notice)], now)
+            outcome = await record_failure(session, row_id, exc, self.clock.now())
+        if outcome is Outcome.FAILED:
+            self.failed += 1
+            if self.on_sent is not None:
+                self.on_sent(self.worker, False)
 
 
-def _priority(key: str) -> Priority:
-    """Replies (a person waits) first, then realtime posts, then digests."""
-    if key.startswith(REPLY_PREFIX):
-        return Priority.REPLY
-    return Priority.BULK if ":digest:" in key else Priority.REALTIME
-
-
-@dataclass(frozen=True)
-class _Parent:
-    status: str
-    message_id: str | None
-    thread_id: str | None
-    channel_id: str
-    payload: str
-
-
-async def _archived_parent(session: AsyncSession, info: Claimed) -> _Parent | None:
-    """A story's first post whose outbox row retention already deleted: where it went is
-    kept with the story (``PostedStory``), so a late follow-up still finds its thread."""
-    if info.subscription_id is None or info.story_id is None:
-        return None
-    posted = await session.scalar(select(PostedStory).where(
-        PostedStory.subscription_id == info.subscription_id,
-        PostedStory.story_id == info.story_id))
-    if posted is None or posted.message_id is None:
-        return None
-    return _Parent("sent", posted.message_id, posted.thread_id, posted.channel_id, "{}")
-
-
-def _thread_title(payload: str, load: Callable[[str], Part] = load_part) -> str:
-    try:
-        part = load(payload)
-    except ValueError:
-        return "Q&A"
-    return str(getattr(part, "headline", None) or getattr(part, "title", None) or "Q&A")[:100]
-
-
-__all__: Sequence[str] = ["Sender"]
-
-
-async def subscription_places(session: AsyncSession, ids: set[int | None]
-                              ) -> dict[int | None, tuple[str | None, str | None]]:
-    """Time zone and space (workspace, guild) of the given subscriptions (one query for
-    a whole claim)."""
-    wanted = [i for i in ids if i is not None]
-    if not wanted:
-        return {}
-    rows = await session.execute(
-        select(Subscription.id, Subscription.timezone, Subscription.space_id)
-        .where(Subscription.id.in_(wanted)))
-    return {sub_id: (zone, space) for sub_id, zone, space in rows.tuples()}
+__all__: Sequence[str] = ["REPLY_PREFIX", "Sender"]

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 import aiohttp
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ColumnElement
 
 from bot.clock import Clock
 from bot.errors import FeedError
@@ -26,6 +28,7 @@ from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
 from bot.news.fingerprint import entry_fingerprint
 from bot.news.parse import ParsedEntry, ParsedFeed
 from bot.news.scope import subscription_scope
+from bot.news.storeplan import ChunkPlan, FreshStory, Known, NewArticle
 from bot.news.stories import HORIZON, Features, StoryIndex, get_features, is_update_title
 from bot.news.workers import ParsePool, Parser
 from bot.store.db import SessionFactory
@@ -148,6 +151,15 @@ class _Fetched:
     parsed: ParsedFeed | FeedError | None
     meta: dict[str, str | None]
     retry_after: float | None = None
+
+
+class WorkItem(NamedTuple):
+    """One on-topic entry of a poll, with its feed and that feed's outcome."""
+
+    feed: Feed
+    outcome: FeedOutcome
+    entry: ParsedEntry
+    feed_title: str
 
 
 def fetch_limits(deps: IngestInputs) -> FetchLimits:
@@ -367,7 +379,7 @@ class _Store:
         self.new_articles: dict[int, tuple[NewArticle, int]] = {}
         self.loaded_span: tuple[datetime, datetime] | None = None
 
-    async def load_signatures(self, when: datetime) -> None:
+    async def load_signatures(self, session: AsyncSession, when: datetime) -> None:
         """Index the signatures of articles published near ``when`` (copies of a report
         appear within days of it), loading each day once per poll, and only when an
         entry is not already known by guid or URL (most entries of most polls are)."""
@@ -379,11 +391,10 @@ class _Store:
         self.signature_days.update(missing)
         lo = datetime.combine(min(missing), time.min, tzinfo=UTC)
         hi = datetime.combine(max(missing), time.max, tzinfo=UTC)
-        async with self.deps.sessions() as session:
-            rows = (await session.execute(select(Article.id, Article.published_at,
-                                                 Article.minhash).where(
-                Article.minhash.is_not(None), Article.published_at >= lo,
-                Article.published_at <= hi))).tuples().all()
+        rows = (await session.execute(select(Article.id, Article.published_at,
+                                             Article.minhash).where(
+            Article.minhash.is_not(None), Article.published_at >= lo,
+            Article.published_at <= hi))).tuples().all()
         self.near.add_many((i, m) for i, published, m in rows
                            if m is not None and published.date() in missing)
 
@@ -399,7 +410,7 @@ class _Store:
         async with deps.sessions() as session, session.begin():
             feeds = {f.url: f for f in (await session.scalars(select(Feed).where(
                 Feed.url.in_([r.job.spec.url for r in results])))).all()}
-            work: list[tuple[Feed, FeedOutcome, ParsedEntry, str]] = []
+            work: list[WorkItem] = []
             backlog: dict[int, bool] = {}
             for result in results:
                 job = result.job
@@ -432,46 +443,90 @@ class _Store:
                             f"{entry.title}\n{entry.text}"):
                         outcome.off_topic += 1
                         continue
-                    work.append((feed, outcome, entry, result.parsed.title))
+                    work.append(WorkItem(feed, outcome, entry, result.parsed.title))
             results.clear()
-            work.sort(key=lambda w: w[2].published)
+            work.sort(key=lambda w: w.entry.published)
             work.reverse()  # oldest last: chunks are popped off the end
             while work:
                 chunk = [work.pop() for _ in range(min(CHUNK, len(work)))]
                 await self.store_entries(session, chunk, backlog, report)
         return outcomes
 
-    async def store_entries(self, session: AsyncSession,
-                            work: list[tuple[Feed, FeedOutcome, ParsedEntry, str]],
+    async def store_entries(self, session: AsyncSession, work: list[WorkItem],
                             backlog: dict[int, bool], report: IngestReport) -> None:
-        deps = self.deps
-        now = deps.clock.now()
-        max_age = timedelta(days=deps.settings.news.max_age_days)
-        entries = [w[2] for w in work]
+        """Store one chunk: read what it needs (in the poll's session), decide every insert
+        and update without I/O (``_plan``), then write them (``_apply``)."""
+        now = self.deps.clock.now()
+        known = await self._load(session, work)
+        plan = self._plan(work, known, backlog, now,
+                          max_age=timedelta(days=self.deps.settings.news.max_age_days))
+        await self._apply(session, plan, report)
+
+    async def _load(self, session: AsyncSession, work: list[WorkItem]) -> Known:
+        """The stored articles the chunk's entries may be (by URL, guid or near-duplicate
+        signature), the signatures and stories around them, and the stories of articles
+        that may get a new version."""
+        entries = [w.entry for w in work]
         prints = [entry_fingerprint(e) for e in entries]
         # guid only within its feeds: the (feed_id, guid) index, not a scan of the table.
-        known = (await session.scalars(select(Article).where(or_(
+        stored = await _articles(session, or_(
             Article.url.in_({p.url for p in prints}),
-            and_(Article.feed_id.in_({w[0].id for w in work}),
-                 Article.guid.in_({e.guid for e in entries})))))).all()
-        by_url: dict[str, Article | NewArticle] = {a.url: a for a in known}
-        by_guid: dict[tuple[int | None, str], Article | NewArticle] = {
-            (a.feed_id, a.guid): a for a in known}
-        created: list[Story] = []
-        fresh_stories: list[tuple[Story, int]] = []
-        stories_loaded = False
-        for (feed, outcome, entry, feed_title), fingerprint in zip(work, prints, strict=True):
-            url, title, outlet = fingerprint.url, fingerprint.title, fingerprint.outlet
-            existing = by_guid.get((feed.id, entry.guid)) or by_url.get(url)
-            if existing is not None and not is_newer_version(existing, entry):
-                outcome.duplicates += 1  # the common case in a poll
-                continue
-            sig = fingerprint.values()
+            and_(Article.feed_id.in_({w.feed.id for w in work}),
+                 Article.guid.in_({e.guid for e in entries}))))
+        known = Known(prints, {a.url: a for a in stored},
+                      {(a.feed_id, a.guid): a for a in stored},
+                      {int(a.id): a for a in stored if a.id is not None})
+        unknown = False
+        updatable: set[int] = set()
+        for i, (item, fingerprint) in enumerate(zip(work, prints, strict=True)):
+            existing = (known.by_guid.get((item.feed.id, item.entry.guid))
+                        or known.by_url.get(fingerprint.url))
+            if existing is not None and not is_newer_version(existing, item.entry):
+                continue  # the common case in a poll
+            sig = known.sigs[i] = fingerprint.values()
+            if existing is not None and existing.id is not None:
+                updatable.add(existing.id)
             if existing is None:
-                await self.load_signatures(entry.published)
+                unknown = True
+                await self.load_signatures(session, item.entry.published)
                 match = self.near.get_match(sig)
                 if match is not None:
-                    existing = await self._article(session, match[0])
+                    known.matches[i] = match
+        for key, _ in known.matches.values():
+            if (article_id := self._stored_id(key)) is not None:
+                updatable.add(article_id)
+        missing = [i for i in updatable if i not in known.articles]
+        if missing:
+            known.articles.update((int(a.id), a) for a in await _articles(
+                session, Article.id.in_(missing)) if a.id is not None)
+        story_ids = {a.story_id for i in updatable if (a := known.articles.get(i)) is not None
+                     and a.story_id is not None}
+        story_ids -= set(self.story_rows) | set(self.story_keys)
+        if story_ids:
+            known.stories = {s.id: s for s in (await session.scalars(
+                select(Story).where(Story.id.in_(story_ids)))).all()}
+        if unknown:
+            await self._load_stories(session, entries)
+        return known
+
+    def _plan(self, work: list[WorkItem], known: Known, backlog: dict[int, bool],
+              now: datetime, *, max_age: timedelta) -> ChunkPlan:
+        """Decide what the chunk stores: no I/O, but the poll's dedup and story indexes
+        learn each entry as it is decided (later entries are compared with it)."""
+        plan = ChunkPlan()
+        chunk = NearDuplicates()  # this chunk's signatures: matches among its own entries
+        for i, (feed, outcome, entry, feed_title) in enumerate(work):
+            fingerprint = known.prints[i]
+            url, title, outlet = fingerprint.url, fingerprint.title, fingerprint.outlet
+            existing = known.by_guid.get((feed.id, entry.guid)) or known.by_url.get(url)
+            if existing is not None and not is_newer_version(existing, entry):
+                outcome.duplicates += 1
+                continue
+            sig = known.sigs[i]
+            if existing is None:
+                match = _best(known.matches.get(i), chunk.get_match(sig))
+                if match is not None:
+                    existing = self._article(known, match[0])
             fresh = not backlog[feed.id] and now - entry.published <= max_age
             if existing is not None:
                 outcome.duplicates += 1
@@ -480,10 +535,14 @@ class _Store:
                     apply_update(existing, entry, title, now)
                     existing.minhash = append_signature(existing.minhash,
                                                         self.near.to_bytes(sig))
-                    self.near.add(self._key(existing), sig)
-                    story = await self._bump(session, existing, entry, fresh=fresh)
+                    key = self._key(existing)
+                    self.near.add(key, sig)
+                    chunk.add(key, sig)
+                    if existing.id is not None:
+                        plan.updated[existing.id] = existing
+                    story = self._bump(existing, entry, known, fresh=fresh)
                     if story is not None and fresh:
-                        fresh_stories.append((story, feed.id))
+                        plan.fresh.append(FreshStory(story, feed.id))
                 continue
             # New articles are inserted per chunk: the index keys them by object until then.
             article = NewArticle(
@@ -491,22 +550,29 @@ class _Store:
                 source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
                 fetched_at=now, minhash=self.near.to_bytes(sig))
-            by_url[url] = by_guid[(feed.id, entry.guid)] = article
-            self.near.add(self._key(article), sig)
-            if not stories_loaded:
-                await self._load_stories(session, entries)
-                stories_loaded = True
-            story, is_new = await self._assign(session, article, title,
-                                               Features.from_keys(fingerprint.features))
+            known.by_url[url] = known.by_guid[(feed.id, entry.guid)] = article
+            key = self._key(article)
+            self.near.add(key, sig)
+            chunk.add(key, sig)
+            story, is_new = self._assign(article, title, Features.from_keys(
+                fingerprint.features))
             outcome.new += 1
-            feed.items = (feed.items or 0) + 1
+            plan.count_item(feed)
             if is_new:
-                created.append(story)
+                plan.created.append(story)
             if fresh:
                 story.newsworthy = True
-                fresh_stories.append((story, feed.id))
-        # One batch per chunk: the new stories first (their ids), then the new articles
-        # in one executemany (an ORM flush of each object costs several times more).
+                plan.fresh.append(FreshStory(story, feed.id))
+        return plan
+
+    async def _apply(self, session: AsyncSession, plan: ChunkPlan,
+                     report: IngestReport) -> None:
+        """Write a chunk's plan: the new stories first (their ids), then the new articles
+        in one executemany (an ORM flush of each object costs several times more), then
+        the new versions of stored articles in another."""
+        for feed, n in plan.items.values():
+            feed.items = (feed.items or 0) + n
+        session.add_all(plan.created)
         await session.flush()
         for story_key, story in self.story_rows.items():
             if story_key < 0:
@@ -524,36 +590,43 @@ class _Store:
                 Article.url.in_([article.url for article, _key in new])))).tuples().all())
             for article, _key in new:
                 article.id = ids[article.url]
+        if plan.updated:
+            await session.execute(NEW_VERSION, [
+                {"b_id": a.id, **{f"b_{c}": getattr(a, c) for c in VERSION_COLUMNS}}
+                for a in plan.updated.values()])
         # Release this chunk's rows: the index keeps ids, not objects (bounded memory).
         for token, pending in self.pending.items():
             assert pending.id is not None
             self.resolved[token] = pending.id
         self.pending.clear()
-        for row in list(session.identity_map.values()):
-            if isinstance(row, Article):
-                session.expunge(row)
-        report.new_stories.update(s.id for s in created)
-        for story, feed_id in fresh_stories:
+        report.new_stories.update(s.id for s in plan.created)
+        for story, feed_id in plan.fresh:
             report.newsworthy.add(story.id)
             report.triggers.setdefault(story.id, set()).add(feed_id)
 
-    def _key(self, article: Article | NewArticle) -> int:
+    def _stored_id(self, key: object) -> int | None:
+        """The id of the stored article a dedup key stands for (None: one of this
+        chunk's new articles)."""
+        assert isinstance(key, int)
+        if key >= 0:
+            return key
+        return self.resolved.get(key)
+
+    def _article(self, known: Known, key: object) -> NewArticle | None:
+        assert isinstance(key, int)
+        if key < 0 and key in self.pending:
+            return self.pending[key]
+        stored = self._stored_id(key)
+        return known.articles.get(stored) if stored is not None else None
+
+    def _key(self, article: NewArticle) -> int:
         """The dedup index key of an article: its id, or a negative token until it has one
         (articles are inserted per chunk, not one by one)."""
         if article.id is not None:
             return int(article.id)
-        assert isinstance(article, NewArticle)
         token = -(len(self.pending) + len(self.resolved) + 1)
         self.pending[token] = article
         return token
-
-    async def _article(self, session: AsyncSession,
-                       key: int) -> Article | NewArticle | None:
-        if key < 0:
-            if key in self.pending:
-                return self.pending[key]
-            key = self.resolved[key]
-        return await session.get(Article, key)
 
     async def _load_stories(self, session: AsyncSession, entries: list[ParsedEntry]) -> None:
         lo = min(e.published for e in entries) - HORIZON
@@ -578,14 +651,13 @@ class _Store:
         span = self.loaded_span
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 
-    async def _assign(self, session: AsyncSession, article: NewArticle, title: str,
-                      features: Features) -> tuple[Story, bool]:
+    def _assign(self, article: NewArticle, title: str,
+                features: Features) -> tuple[Story, bool]:
         when = article.published_at
         state = self.stories.find(features, when, update=is_update_title(title))
         if state is None:
             story = Story(headline=title, first_at=when, latest_at=when, revision=1,
                           newsworthy=False, created_at=article.fetched_at)
-            session.add(story)  # inserted with the chunk (no flush per story)
             key = -(len(self.story_rows) + 1)
             self.story_rows[key] = story
             self.stories.create(key, when)
@@ -602,9 +674,8 @@ class _Store:
         story.latest_at = max(story.latest_at, when)
         return story, False
 
-    async def _bump(self, session: AsyncSession, article: Article | NewArticle,
-                    entry: ParsedEntry, *,
-                    fresh: bool) -> Story | None:
+    def _bump(self, article: NewArticle, entry: ParsedEntry, known: Known, *,
+              fresh: bool) -> Story | None:
         """An article of the story was updated: a new revision of the story."""
         pending = self.new_articles.get(id(article))
         if pending is not None:
@@ -613,8 +684,7 @@ class _Store:
             return None
         else:
             story = self.story_rows.get(self.story_keys.get(
-                article.story_id, article.story_id)) or await session.get(
-                Story, article.story_id)
+                article.story_id, article.story_id)) or known.stories.get(article.story_id)
         if story is None:
             return None
         story.revision = (story.revision or 1) + 1
@@ -624,29 +694,6 @@ class _Store:
         return story
 
 
-@dataclass(slots=True)
-class NewArticle:
-    """An article found in this poll, until its chunk is inserted in bulk: the columns of
-    :class:`Article`, without the cost of an ORM object per row."""
-
-    feed_id: int
-    guid: str
-    url: str
-    title: str
-    text: str
-    source: str
-    lang: str
-    published_at: datetime
-    date_estimated: bool
-    fetched_at: datetime
-    minhash: bytes | None
-    update_count: int = 0
-    updated_at: datetime | None = None
-    previous_text: str | None = None
-    story_id: int | None = None
-    id: int | None = None
-
-
 _ARTICLE_COLUMNS = tuple(c.key for c in Article.__table__.columns if c.key != "id")
 
 
@@ -654,7 +701,29 @@ def article_row(article: NewArticle) -> dict[str, object]:
     return {key: getattr(article, key) for key in _ARTICLE_COLUMNS}
 
 
-def is_newer_version(existing: Article | NewArticle, entry: ParsedEntry) -> bool:
+#: What a new version of a stored article changes (``apply_update``, its signature).
+VERSION_COLUMNS = ("previous_text", "text", "title", "update_count", "updated_at", "minhash")
+ARTICLES: Table = Article.__table__  # type: ignore[assignment]
+NEW_VERSION = (update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
+               .values({c: bindparam(f"b_{c}") for c in VERSION_COLUMNS}))
+
+
+async def _articles(session: AsyncSession, where: ColumnElement[bool]) -> list[NewArticle]:
+    """Stored articles as plain rows (no ORM objects to track or release)."""
+    rows = await session.execute(select(*ARTICLES.columns).where(where))
+    return [NewArticle(**row._mapping) for row in rows]
+
+
+def _best(stored: tuple[Hashable, float] | None,
+          chunk: tuple[Hashable, float] | None) -> tuple[Hashable, float] | None:
+    """The better of two near-duplicate matches; on a tie the one indexed first (the
+    stored article), as one index holding both would answer."""
+    if stored is None or (chunk is not None and chunk[1] > stored[1]):
+        return chunk
+    return stored
+
+
+def is_newer_version(existing: NewArticle, entry: ParsedEntry) -> bool:
     """Another version of a stored report from the same feed: different text, and not
     older than the version we have (so the original, still listed, never wins back)."""
     if not entry.text or entry.text == existing.text:
@@ -662,7 +731,7 @@ def is_newer_version(existing: Article | NewArticle, entry: ParsedEntry) -> bool
     return entry.published >= (existing.updated_at or existing.published_at)
 
 
-def apply_update(article: Article | NewArticle, entry: ParsedEntry, title: str,
+def apply_update(article: NewArticle, entry: ParsedEntry, title: str,
                  now: datetime) -> None:
     article.previous_text = article.text
     article.text = entry.text

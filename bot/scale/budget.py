@@ -90,6 +90,11 @@ class BudgetStore(ABC):
     async def settle(self, name: str, token: str) -> None:
         """The call returned: its slot counts from now (not from when it started)."""
 
+    @abstractmethod
+    async def cancel(self, name: str, token: str) -> None:
+        """Give back a reservation no call was made on (later reservations placed after
+        it keep their slots: they only wait longer than they had to)."""
+
     async def close(self) -> None:  # noqa: B027 - optional
         """Release connections."""
 
@@ -114,6 +119,9 @@ class RedisBudget(BudgetStore):
 
     async def settle(self, name: str, token: str) -> None:
         await self._settle(keys=[self.key(name)], args=[token])
+
+    async def cancel(self, name: str, token: str) -> None:
+        await self._redis.zrem(self.key(name), token)
 
     async def close(self) -> None:
         await self._redis.aclose()
@@ -147,6 +155,12 @@ class PostgresBudget(BudgetStore):
             new: list[list[str | float]] = [[t, at] for t, at in moved]
             row.slots = new
 
+    async def cancel(self, name: str, token: str) -> None:
+        key = f"{self.namespace}:{name}"[:200]
+        async with self.sessions() as session, session.begin():
+            row, _now = await self._locked(session, key)
+            row.slots = [[str(t), float(at)] for t, at in row.slots if t != token]
+
     @staticmethod
     async def _locked(session: AsyncSession, key: str) -> tuple[RateWindow, float]:
         row = await session.scalar(
@@ -157,11 +171,19 @@ class PostgresBudget(BudgetStore):
         return row, now
 
 
+#: How many times a late slot is taken again before the call goes anyway.
+RETAKES = 3
+
+
 class SharedWindow:
     """At most ``calls`` in any ``period`` seconds across every process using ``name``.
 
     ``slack`` (default: a tenth of the period) is added to the period for what settling
-    cannot see: a call still in flight while another process reserves after it.
+    cannot see: a call still in flight while another process reserves after it, and a
+    request leaving a little after its slot's stamp. A slot is stamped when reserved, so
+    the request must follow that stamp: ``confirm()`` (just before it leaves) takes a new
+    slot when more than half the slack went by since the stamp (a commit or a busy loop in
+    between), since later reservations were placed counting from the old stamp.
     """
 
     def __init__(self, store: BudgetStore, name: str, *, calls: int, period: float,
@@ -169,23 +191,55 @@ class SharedWindow:
         self.store = store
         self.name = name
         self.calls = calls
-        self.period = period + (0.1 * period if slack is None else slack)
+        extra = 0.1 * period if slack is None else slack
+        self.period = period + extra
+        #: How long after its slot's stamp a request may still leave on that slot.
+        self.tolerance = extra / 2
 
     @asynccontextmanager
-    async def slot(self) -> AsyncIterator[None]:
+    async def slot(self) -> AsyncIterator[_HeldSlot]:
         """Hold a slot while one call runs."""
-        delay, token = await self.store.reserve(self.name, calls=self.calls,
-                                                period=self.period)
-        if delay > 0:
-            await asyncio.sleep(delay)
+        held = _HeldSlot(self)
+        await held.take()
         try:
-            yield
+            yield held
         finally:
             try:
-                await self.store.settle(self.name, token)
+                await self.store.settle(self.name, held.token)
             except Exception as exc:  # the reservation still counts from its start
                 log.warning("rate budget %s: could not settle a slot (%s)", self.name,
                             type(exc).__name__)
+
+
+class _HeldSlot:
+    """One reservation of a shared window, from its stamp until the call returned."""
+
+    def __init__(self, window: SharedWindow) -> None:
+        self.window = window
+        self.token = ""
+        #: The loop time the slot's stamp fell on (at the latest: the store's clock read
+        #: the stamp before its answer came back).
+        self.due = 0.0
+        self.retaken = 0
+
+    async def take(self) -> None:
+        w = self.window
+        delay, self.token = await w.store.reserve(w.name, calls=w.calls, period=w.period)
+        self.due = asyncio.get_running_loop().time() + delay
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    async def confirm(self) -> None:
+        """The request leaves now: if the stamp is too far behind, give that reservation
+        back (nothing was sent on it) and take a new one."""
+        w = self.window
+        loop = asyncio.get_running_loop()
+        while loop.time() - self.due > w.tolerance and self.retaken < RETAKES:
+            self.retaken += 1
+            log.debug("rate budget %s: slot %.3f s late, taken again", w.name,
+                      loop.time() - self.due)
+            await w.store.cancel(w.name, self.token)
+            await self.take()
 
 
 def build_budget(kind: str, *, redis_url: str, sessions: SessionFactory,

@@ -112,9 +112,9 @@ async def test_two_senders_stay_inside_the_global_limit_only_with_the_shared_bud
                 if store is not None:
                     await store.close()
         if kind != "local":
-            # Together inside the limit but for stray 429s from timing jitter (the local
-            # case gets them at once: each sender alone would go 2x the limit). Since the
-            # priority queue and the shared claim gap (issue 19) full-suite runs see up to
-            # 10 of 50 here (isolated runs none): a known regression, bounded at a quarter.
-            assert fake.stats["rate_limited"] <= MESSAGES // 4, fake.stats
+            # Together inside the limit: at most a few stray 429s from timing jitter on a
+            # loaded machine (the local case gets them at once: each sender alone would go
+            # 2x the limit). A request confirms its shared slot just before it leaves, so
+            # a late one takes a new slot instead of crowding the ones reserved after it.
+            assert fake.stats["rate_limited"] <= MESSAGES // 8, fake.stats
             assert len({m["key"] for m in fake.messages}) == len(fake.messages) == MESSAGES
