@@ -14,6 +14,8 @@ reason beside it.
     python bench/mutation.py            # a fresh run (15 min for six paths on two loaded cores)
     python bench/mutation.py --keep     # reuse results of functions unchanged since
     python bench/mutation.py pacing     # only the paths named
+    python bench/mutation.py --list     # the paths, their files and functions
+    python bench/mutation.py --jobs 3   # mutants run at once (default: one per core)
 """
 
 from __future__ import annotations
@@ -84,13 +86,16 @@ OUTCOMES = {"killed": "killed", "caught by type check": "killed", "timeout": "ti
             "survived": "survived", "no tests": "no tests"}
 
 
-def run_mutmut(paths: list[Area], *, keep: bool, log: Path) -> None:
+def run_mutmut(paths: list[Area], *, keep: bool, log: Path, jobs: int | None) -> None:
     if not keep:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     names = [g for p in paths for g in p.globs()]
+    # The covering tests wait on loopback servers a good part of the time: on a loaded
+    # machine one more mutant than cores keeps them busy.
+    children = ["--max-children", str(jobs)] if jobs else []
     with log.open("w") as out:
-        subprocess.run([str(MUTMUT), "run", *names], cwd=ROOT, stdout=out, stderr=out,
-                       check=False)
+        subprocess.run([str(MUTMUT), "run", *children, *names], cwd=ROOT, stdout=out,
+                       stderr=out, check=False)
 
 
 def results(paths: list[Area]) -> dict[str, dict[str, str]]:
@@ -124,13 +129,20 @@ def main() -> int:
     parser.add_argument("paths", nargs="*", help="names of SCOPE entries (default: all)")
     parser.add_argument("--keep", action="store_true",
                         help="reuse mutmut's results for functions unchanged since")
+    parser.add_argument("--list", action="store_true", help="list the paths and exit")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="mutants run at once (mutmut's --max-children; default: cores)")
     args = parser.parse_args()
+    if args.list:
+        for p in SCOPE:
+            print(f"{p.name:22} {p.file}  {', '.join(p.functions) or '(every function)'}")
+        return 0
     paths = [p for p in SCOPE if not args.paths or p.name in args.paths]
     if not paths:
         parser.error(f"no such path; known: {', '.join(p.name for p in SCOPE)}")
     log = ROOT / "mutants.log"
     started = time.monotonic()
-    run_mutmut(paths, keep=args.keep, log=log)
+    run_mutmut(paths, keep=args.keep, log=log, jobs=args.jobs)
     elapsed = time.monotonic() - started
     found = results(paths)
 

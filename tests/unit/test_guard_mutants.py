@@ -57,6 +57,9 @@ PUBLIC_V4 = [
 NOT_PUBLIC_V6 = [
     "::/128", "::1/128", "100::/64", "2001::/32", "2001:2::/48", "2001:db8::/32",
     "fc00::/7", "fe80::/10", "ff00::/8",
+    # Reserved by the IETF (unassigned): nothing there is routed.
+    "100::/8", "200::/7", "400::/6", "800::/5", "1000::/4", "4000::/3", "6000::/3",
+    "8000::/3", "a000::/3", "c000::/3", "e000::/4", "f000::/5", "f800::/6", "fe00::/9",
 ]
 #: Deprecated site-local (RFC 3879): still routed inside some networks, yet neither this
 #: Python's ``ipaddress`` tables nor the guard refuse it (a gap, reported in issue 18).
@@ -201,7 +204,8 @@ def test_numeric_hosts_name_the_address_getaddrinfo_would_connect_to(
 
 @pytest.mark.parametrize("host", ["1.2.3.256", "1.2.65536", "1.16777216", "4294967296",
                                   "256.1", "1.256.1.1", "1.2.3.4.5", "foo.123", "08",
-                                  "1.2.3.4.5.6", "a1.2.3.4"])
+                                  "1.2.3.4.5.6", "a1.2.3.4",
+                                  "1.2.3.4.0", "0.0.0.0.0"])
 def test_numeric_hosts_that_are_no_address_raise(host: str) -> None:
     with pytest.raises(ValueError):
         parse_ipv4_like(host)
@@ -232,6 +236,7 @@ def test_the_host_is_normalised_as_the_client_will_use_it(
     ("http:///feed", "^the address has no host name$"),
     ("http://./feed", "^the address has no host name$"),
     ("http://1.2.3.999/x", r"^1\.2\.3\.999 is not a valid address$"),
+    ("http://exa\u200bmple.com/x", "^the address has an invalid host name$"),
 ])
 def test_hosts_the_client_could_not_use_are_refused_with_the_reason(
         url: str, message: str) -> None:
@@ -339,7 +344,8 @@ async def test_the_static_resolver_answers_as_getaddrinfo_would() -> None:
         {"hostname": "two.test", "host": "2001:4860::8844", "port": 443,
          "family": socket.AF_INET6, "proto": 0, "flags": socket.AI_NUMERICHOST},
     ]
-    assert [a["host"] for a in await table.resolve("one.test")] == ["8.8.8.8"]
+    assert [(a["host"], a["port"]) for a in await table.resolve("one.test")] == [
+        ("8.8.8.8", 0)]
     for host in ("none.test", "unknown.test"):
         with pytest.raises(OSError, match=f"^unknown host {host}$"):
             await table.resolve(host, 80)
