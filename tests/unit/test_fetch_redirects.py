@@ -171,6 +171,18 @@ async def test_an_error_after_a_redirect_names_the_first_address_and_the_status(
         at(server, "/old.rss"), code, retry_after)
 
 
+async def test_a_body_over_the_cap_after_a_redirect_names_the_first_address(
+        server: FeedServer, http: aiohttp.ClientSession) -> None:
+    server.route("/old.rss", redirect(at(server, "/feed.rss")))
+    fetched = await fetch_feed(http, at(server, "/old.rss"),
+                               limits=FetchLimits(max_bytes=len(BODY)), guard_hosts=ALLOWED)
+    assert fetched.body == BODY
+    with pytest.raises(FeedError, match="larger than the 0 KB limit") as err:
+        await fetch_feed(http, at(server, "/old.rss"), limits=FetchLimits(max_bytes=10),
+                         guard_hosts=ALLOWED)
+    assert err.value.url == at(server, "/old.rss")
+
+
 async def test_a_399_is_an_answer_not_an_error(server: FeedServer,
                                                http: aiohttp.ClientSession) -> None:
     server.route("/odd.rss", answer(399, {}))

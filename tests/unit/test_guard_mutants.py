@@ -224,6 +224,8 @@ def test_names_are_not_numeric_hosts(host: str) -> None:
     ("http://[::FFFF:10.0.0.1]/x", "::ffff:a00:1", "10.0.0.1"),
     ("http://[2606:4700::1111]:443/x", "2606:4700::1111", "2606:4700::1111"),
     ("http://0x7F.1./x", "0x7f.1", "127.0.0.1"),
+    # The zone of a scoped address is no part of the address checked.
+    ("http://[2606:4700::1111%25eth0]/x", "2606:4700::1111%25eth0", "2606:4700::1111"),
     ("http://8.8.8.8/x", "8.8.8.8", "8.8.8.8"),
 ])
 def test_the_host_is_normalised_as_the_client_will_use_it(
@@ -256,8 +258,9 @@ def test_only_http_and_https_are_accepted(url: str) -> None:
 def test_the_scheme_is_read_case_blind_and_a_broken_url_is_refused() -> None:
     assert check_url("HTTPS://example.com/rss", allow_hosts=()) == "example.com"
     assert check_url("Http://example.com/rss", allow_hosts=()) == "example.com"
-    with pytest.raises(FeedError, match=r"^the address is not a valid URL$"):
+    with pytest.raises(FeedError, match=r"^the address is not a valid URL$") as refused:
         check_url("http://[::1/rss", allow_hosts=())
+    assert refused.value.url == "http://[::1/rss"
 
 
 @pytest.mark.parametrize("host", ["localhost", "LocalHost", "localhost.",
