@@ -4,10 +4,16 @@ enqueue is idempotent by key and stores what it was given; claim takes exactly t
 that are due (the edges of "due" and of a lease, a reply only after its post, a link only
 after its target, a channel another live worker holds left alone, shards, a fair share per
 channel) and leases them; release gives back only the worker's own claims; recover and
-depth count what they say. SQLite store; no adapter, no sender."""
+depth count what they say. SQLite store; no adapter, no sender.
+
+Worker names get a suffix new in every test: claim caches its statement per (platforms,
+worker, shards), and a statement cached by an earlier run in the same process (mutmut
+forks its mutant runs from one that already ran these tests) would hide a changed rule."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -23,6 +29,18 @@ from bot.store.models import Delivery, Subscription
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 POST = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Wire",), NOW, "en")
 US = "w1"
+_run = {"suffix": ""}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_worker_names() -> Iterator[None]:
+    _run["suffix"] = uuid.uuid4().hex[:8]
+    yield
+
+
+def me(worker: str) -> str:
+    """The name ``worker`` has in this test."""
+    return f"{worker}-{_run['suffix']}"
 
 
 def out(key: str, channel: str = "C1", *, platform: str = "loopback",
@@ -39,8 +57,8 @@ async def put(sessions: SessionFactory, *items: outbox.Outgoing,
 async def claim(sessions: SessionFactory, *, worker: str = US, now: datetime = NOW,
                 platforms: tuple[str, ...] = ("loopback",), **kwargs: Any) -> list[str]:
     async with sessions() as session, session.begin():
-        rows = await outbox.claim(session, worker=worker, platforms=list(platforms), now=now,
-                                  **kwargs)
+        rows = await outbox.claim(session, worker=me(worker), platforms=list(platforms),
+                                  now=now, **kwargs)
     return [r.key for r in rows]
 
 
@@ -93,7 +111,7 @@ async def test_a_row_is_due_from_its_next_attempt_on(sessions: SessionFactory) -
     assert await claim(sessions, now=NOW) == ["a"]
     row = (await rows(sessions))["a"]
     assert (row.status, row.claimed_by, row.lease_until) == (
-        "claimed", US, NOW + outbox.LEASE)
+        "claimed", me(US), NOW + outbox.LEASE)
     assert await claim(sessions, now=NOW) == []  # claimed: not taken twice
 
 
@@ -105,7 +123,7 @@ async def test_a_claim_is_taken_over_only_once_its_lease_has_run_out(
     assert await claim(sessions, now=until) == []  # still held at its last instant
     assert await claim(sessions, now=until + timedelta(microseconds=1)) == ["a"]
     row = (await rows(sessions))["a"]
-    assert (row.claimed_by, row.lease_until) == (US, until + timedelta(microseconds=1)
+    assert (row.claimed_by, row.lease_until) == (me(US), until + timedelta(microseconds=1)
                                                  + outbox.LEASE)
 
 
@@ -147,7 +165,7 @@ async def test_a_reply_is_due_only_once_its_post_was_sent(
         sessions: SessionFactory, parent: str, due: bool) -> None:
     await put(sessions, out("p"), out("r", parent_key="p", index=1))
     await set_row(sessions, "p", status=parent, lease_until=NOW + timedelta(hours=1),
-                  claimed_by="w0", next_attempt_at=NOW + timedelta(hours=1))
+                  claimed_by=me("w0"), next_attempt_at=NOW + timedelta(hours=1))
     assert await claim(sessions, worker="w0") == (["r"] if due else [])
 
 
@@ -158,7 +176,7 @@ async def test_a_row_linking_to_another_waits_until_that_one_is_settled(
         sessions: SessionFactory, target: str, due: bool) -> None:
     await put(sessions, out("first", "C1"), out("link", "C2", link_key="first"))
     await set_row(sessions, "first", status=target, lease_until=NOW + timedelta(hours=1),
-                  claimed_by="w0", next_attempt_at=NOW + timedelta(hours=1))
+                  claimed_by=me("w0"), next_attempt_at=NOW + timedelta(hours=1))
     assert await claim(sessions) == (["link"] if due else [])
 
 
@@ -213,7 +231,7 @@ async def test_a_claim_larger_than_one_update_leases_every_row(
     await put(sessions, *[out(f"k{n:04}", f"C{n}") for n in range(501)])
     assert len(await claim(sessions, limit=501)) == 501
     got = await rows(sessions)
-    assert {(r.status, r.claimed_by) for r in got.values()} == {("claimed", US)}
+    assert {(r.status, r.claimed_by) for r in got.values()} == {("claimed", me(US))}
 
 
 async def sharded(sessions: SessionFactory) -> None:
@@ -231,15 +249,17 @@ async def sharded(sessions: SessionFactory) -> None:
               out("s", "S", platform="slack", subscription_id=9))
 
 
+@pytest.mark.parametrize("channels", [None, 10])
 @pytest.mark.parametrize(("ids", "expected"), [
     ((0,), ["g0", "dm", "s"]), ((1,), ["g1", "s"]), ((2,), ["g2", "s"]),
     ((1, 2), ["g1", "g2", "s"]), ((0, 1, 2), ["g0", "g1", "g2", "dm", "s"]),
 ])
 async def test_a_process_claims_only_the_guilds_of_its_shards(
-        sessions: SessionFactory, ids: tuple[int, ...], expected: list[str]) -> None:
+        sessions: SessionFactory, ids: tuple[int, ...], expected: list[str],
+        channels: int | None) -> None:
     await sharded(sessions)
     got = await claim(sessions, platforms=("discord", "slack"),
-                      shards={"discord": Shards(ids, 3)})
+                      shards={"discord": Shards(ids, 3)}, channels=channels)
     assert got == expected
 
 
@@ -251,16 +271,16 @@ async def test_release_gives_back_only_this_workers_claims_and_keeps_started_sen
     await set_row(sessions, "a", send_started_at=NOW)
     await set_row(sessions, "c", status="sent")
     async with sessions() as session, session.begin():
-        await outbox.release(session, US, ids=[(await rows(sessions))["b"].id])
+        await outbox.release(session, me(US), ids=[(await rows(sessions))["b"].id])
     got = await rows(sessions)
     assert [(got[k].status, got[k].claimed_by) for k in "abcd"] == [
-        ("claimed", US), ("pending", None), ("sent", US), ("claimed", "w0")]
+        ("claimed", me(US)), ("pending", None), ("sent", me(US)), ("claimed", me("w0"))]
     assert got["b"].lease_until is None
     async with sessions() as session, session.begin():
-        await outbox.release(session, US)
+        await outbox.release(session, me(US))
     got = await rows(sessions)
     assert [(got[k].status, got[k].claimed_by) for k in "abcd"] == [
-        ("pending", None), ("pending", None), ("sent", US), ("claimed", "w0")]
+        ("pending", None), ("pending", None), ("sent", me(US)), ("claimed", me("w0"))]
     assert got["a"].send_started_at == NOW and got["a"].lease_until is None
 
 
