@@ -7,6 +7,7 @@ stores (``next_slot``), on a hand-moved clock: no processes, no waiting."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 import pytest
@@ -158,3 +159,110 @@ async def test_a_window_with_a_call_in_flight_or_answered_is_not_idle() -> None:
 def test_a_window_refuses_an_empty_limit_with_the_reason() -> None:
     with pytest.raises(ValueError, match=r"^a window needs calls > 0 and period > 0$"):
         SlidingWindow(1, -1.0)
+
+
+# Waiters that go away, and the window's own timer ----------------------------------------
+
+async def settle() -> None:
+    """Let every task that is ready run (no time passes)."""
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+async def test_a_waiter_cancelled_while_queued_does_not_free_a_slot() -> None:
+    clock = Clock()
+    window = SlidingWindow(1, 1.0, monotonic=clock)
+    await window.acquire()
+    gone = asyncio.create_task(window.acquire())
+    await settle()
+    gone.cancel()
+    await settle()
+    assert gone.cancelled()
+    assert window.get_delay() == float("inf")  # the one call is still in flight
+    window.release()
+
+
+async def test_a_free_slot_skips_the_cancelled_waiters_queued_first() -> None:
+    clock = Clock()
+    window = SlidingWindow(1, 1.0, monotonic=clock)
+    async with window.slot():
+        pass
+    first = asyncio.create_task(window.acquire())
+    second = asyncio.create_task(window.acquire())
+    await settle()
+    first.cancel()
+    await settle()
+    clock.now += 1.0
+    third = asyncio.create_task(window.acquire())  # its arrival hands out the free slot
+    await settle()
+    assert second.done() and not third.done()
+    third.cancel()
+    await settle()
+
+
+async def test_a_slot_granted_to_a_waiter_that_went_away_goes_to_the_next() -> None:
+    clock = Clock()
+    window = SlidingWindow(1, 1.0, monotonic=clock)
+    await window.acquire()
+    first = asyncio.create_task(window.acquire())
+    second = asyncio.create_task(window.acquire())
+    await settle()
+    window.release()
+    clock.now += 1.0
+    third = asyncio.create_task(window.acquire())
+    await asyncio.sleep(0)  # the third's arrival grants the first its slot ...
+    first.cancel()  # ... which goes away before it could use it
+    await settle()
+    assert first.cancelled() and second.done() and not third.done()
+    assert window.get_delay() == float("inf")  # exactly one call in flight: the second's
+    window.release()
+    clock.now += 1.0
+    fourth = asyncio.create_task(window.acquire())
+    await settle()
+    assert third.done() and not fourth.done()
+    fourth.cancel()
+    await settle()
+
+
+async def test_a_grant_counts_the_calls_already_in_flight() -> None:
+    clock = Clock()
+    window = SlidingWindow(2, 1.0, monotonic=clock)
+    await window.acquire()
+    await window.acquire()
+    waiter = asyncio.create_task(window.acquire())
+    await settle()
+    window.release()
+    clock.now += 1.0
+    late = asyncio.create_task(window.acquire())
+    await settle()
+    assert waiter.done() and not late.done()  # one in flight plus the waiter's: full
+    late.cancel()
+    await settle()
+
+
+async def test_a_waiter_is_woken_by_the_timer_not_by_polling() -> None:
+    """With the window's clock moved by hand and no real time passing, the timer (set for
+    the real second the window asked for) has not fired: nothing polls the clock."""
+    clock = Clock()
+    window = SlidingWindow(1, 1.0, monotonic=clock)
+    async with window.slot():
+        pass
+    waiter = asyncio.create_task(window.acquire())
+    await settle()
+    clock.now += 1.0
+    await settle()
+    assert not waiter.done()
+    waiter.cancel()
+    await settle()
+
+
+async def test_the_timer_wakes_waiters_one_after_another() -> None:
+    window = SlidingWindow(1, 0.02)
+    async with window.slot():
+        pass
+    first = asyncio.create_task(window.acquire())
+    second = asyncio.create_task(window.acquire())
+    await asyncio.wait_for(first, 2.0)
+    window.release()  # the second now waits for the timer again
+    await asyncio.wait_for(second, 2.0)
+    window.release()
