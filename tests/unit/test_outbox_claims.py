@@ -121,6 +121,7 @@ async def test_a_claim_is_taken_over_only_once_its_lease_has_run_out(
     assert await claim(sessions, worker="w0", lease=timedelta(seconds=30)) == ["a"]
     until = NOW + timedelta(seconds=30)
     assert await claim(sessions, now=until) == []  # still held at its last instant
+    assert await claim(sessions, worker="w0", now=until) == []  # by its holder too
     assert await claim(sessions, now=until + timedelta(microseconds=1)) == ["a"]
     row = (await rows(sessions))["a"]
     assert (row.claimed_by, row.lease_until) == (me(US), until + timedelta(microseconds=1)
