@@ -222,6 +222,16 @@ async def test_channels_caps_the_channels_taken_and_shares_the_limit(
     assert await claim(sessions, limit=3, channels=2) == ["b2", "a1"]
 
 
+async def test_channels_picks_the_oldest_channels_each_of_one_platform(
+        sessions: SessionFactory) -> None:
+    await put(sessions, out("z0", "Z"), out("a0", "A"), out("a1", "A", platform="slack"),
+              out("z1", "Z"))
+    assert await claim(sessions, limit=10, channels=1) == ["z0", "z1"]
+    got = await claim(sessions, worker="w2", limit=10, channels=2,
+                      platforms=("loopback", "slack"))
+    assert got == ["a0", "a1"]  # A on loopback and A on slack are two channels
+
+
 async def test_channels_with_nothing_due_claims_nothing(sessions: SessionFactory) -> None:
     await put(sessions, out("a", "A"))
     assert await claim(sessions, channels=3, now=NOW - timedelta(seconds=1)) == []
