@@ -232,6 +232,14 @@ async def test_channels_picks_the_oldest_channels_each_of_one_platform(
     assert got == ["a0", "a1"]  # A on loopback and A on slack are two channels
 
 
+@pytest.mark.parametrize(("limit", "channels", "expected"), [
+    (2, 3, ["b0"]), (4, 3, ["b0", "b1", "a0"]), (1, 1, ["b0"])])
+async def test_each_channel_gets_the_limit_divided_rounded_up_and_at_least_one(
+        sessions: SessionFactory, limit: int, channels: int, expected: list[str]) -> None:
+    await put(sessions, out("b0", "B"), out("b1", "B"), out("b2", "B"), out("a0", "A"))
+    assert await claim(sessions, limit=limit, channels=channels) == expected
+
+
 async def test_channels_with_nothing_due_claims_nothing(sessions: SessionFactory) -> None:
     await put(sessions, out("a", "A"))
     assert await claim(sessions, channels=3, now=NOW - timedelta(seconds=1)) == []
