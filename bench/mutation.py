@@ -14,6 +14,9 @@ reason beside it.
     python bench/mutation.py            # a fresh run (15 min for six paths on two loaded cores)
     python bench/mutation.py --keep     # reuse results of functions unchanged since
     python bench/mutation.py pacing     # only the paths named
+    python bench/mutation.py --list     # the paths, their files and functions
+    python bench/mutation.py --jobs 3   # mutants run at once (default: one per core)
+    python bench/mutation.py --report   # the last run's records again (even a cut-short one)
 """
 
 from __future__ import annotations
@@ -86,13 +89,16 @@ OUTCOMES = {"killed": "killed", "caught by type check": "killed", "timeout": "ti
             "survived": "survived", "no tests": "no tests"}
 
 
-def run_mutmut(paths: list[Area], *, keep: bool, log: Path) -> None:
+def run_mutmut(paths: list[Area], *, keep: bool, log: Path, jobs: int | None) -> None:
     if not keep:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
     names = [g for p in paths for g in p.globs()]
+    # The covering tests wait on loopback servers a good part of the time: on a loaded
+    # machine one more mutant than cores keeps them busy.
+    children = ["--max-children", str(jobs)] if jobs else []
     with log.open("w") as out:
-        subprocess.run([str(MUTMUT), "run", *names], cwd=ROOT, stdout=out, stderr=out,
-                       check=False)
+        subprocess.run([str(MUTMUT), "run", *children, *names], cwd=ROOT, stdout=out,
+                       stderr=out, check=False)
 
 
 def results(paths: list[Area]) -> dict[str, dict[str, str]]:
@@ -107,7 +113,7 @@ def results(paths: list[Area]) -> dict[str, dict[str, str]]:
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         for mutant, code in codes.items():
             if p.covers(mutant):
-                status = status_by_exit_code[code]
+                status = "not run" if code is None else status_by_exit_code[code]
                 found[p.name][mutant] = OUTCOMES.get(status, status)
     return found
 
@@ -126,21 +132,34 @@ def main() -> int:
     parser.add_argument("paths", nargs="*", help="names of SCOPE entries (default: all)")
     parser.add_argument("--keep", action="store_true",
                         help="reuse mutmut's results for functions unchanged since")
+    parser.add_argument("--list", action="store_true", help="list the paths and exit")
+    parser.add_argument("--report", action="store_true",
+                        help="report mutmut's records of the last run without running it")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="mutants run at once (mutmut's --max-children; default: cores)")
     args = parser.parse_args()
+    if args.list:
+        for p in SCOPE:
+            print(f"{p.name:22} {p.file}  {', '.join(p.functions) or '(every function)'}")
+        return 0
     paths = [p for p in SCOPE if not args.paths or p.name in args.paths]
     if not paths:
         parser.error(f"no such path; known: {', '.join(p.name for p in SCOPE)}")
     log = ROOT / "mutants.log"
     started = time.monotonic()
-    run_mutmut(paths, keep=args.keep, log=log)
+    if not args.report:
+        run_mutmut(paths, keep=args.keep, log=log, jobs=args.jobs)
     elapsed = time.monotonic() - started
     found = results(paths)
 
     print(f"{'path':22} {'mutants':>7} {'killed':>7} {'survived':>8} {'no tests':>8} "
           f"{'timeout':>7} {'score':>6}")
     total: Counter[str] = Counter()
+    not_run: dict[str, int] = {}
     for p in paths:
         counts = Counter(found[p.name].values())
+        if counts["not run"]:  # a run cut short (--report): these count nowhere
+            not_run[p.name] = counts.pop("not run")
         total.update(counts)
         n = sum(counts.values())
         score = (counts["killed"] + counts["timeout"]) / n if n else 0.0
@@ -151,8 +170,10 @@ def main() -> int:
     score = detected / n if n else 0.0
     print(f"{'all':22} {n:7} {total['killed']:7} {total['survived']:8} "
           f"{total['no tests']:8} {total['timeout']:7} {score:6.1%}")
+    for name, count in not_run.items():
+        print(f"{name}: {count} mutants not run (the run was cut short)")
     survivors = [(p.name, m) for p in paths for m, s in sorted(found[p.name].items())
-                 if s not in ("killed", "timeout")]
+                 if s not in ("killed", "timeout", "not run")]
     if survivors:
         print("\nsurvivors (path, mutant, change):")
         for name, mutant in survivors:
@@ -160,8 +181,8 @@ def main() -> int:
     print(f"\nmutmut log: {log.relative_to(ROOT)}; {elapsed:.0f} s")
     print(json.dumps({"bench": "mutation", "mutants": n, "killed": total["killed"],
                       "timeout": total["timeout"], "survived": total["survived"],
-                      "no_tests": total["no tests"], "score": round(score, 4),
-                      "seconds": round(elapsed)}))
+                      "no_tests": total["no tests"], "not_run": sum(not_run.values()),
+                      "score": round(score, 4), "seconds": round(elapsed)}))
     return 0
 
 
