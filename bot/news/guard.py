@@ -39,8 +39,9 @@ _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]*|[0-9]+)$")
 _NAT64 = (ipaddress.ip_network("64:ff9b::/96"), ipaddress.ip_network("64:ff9b:1::/48"))
 _IPV4_COMPAT = ipaddress.ip_network("::/96")
 #: Not globally reachable, whatever this Python's ``ipaddress`` tables say (they changed
-#: between versions): IETF protocol assignments. The rest is ``is_global``'s job.
-_NEVER_PUBLIC = (ipaddress.ip_network("192.0.0.0/24"),)
+#: between versions): IETF protocol assignments, and IPv6 site-local (deprecated by RFC 3879
+#: but still routed inside some networks). The rest is ``is_global``'s job.
+_NEVER_PUBLIC = (ipaddress.ip_network("192.0.0.0/24"), ipaddress.ip_network("fec0::/10"))
 
 #: Set while a hop to an allow-listed host connects (see :func:`permit`).
 _PRIVATE_OK: contextvars.ContextVar[bool] = contextvars.ContextVar("private_ok", default=False)
@@ -62,7 +63,7 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
 def is_public_ip(ip: Address) -> bool:
     """True for a globally routable unicast address. Everything ``ipaddress`` does not
     call global is refused (private, loopback, link-local, 100.64.0.0/10 shared space,
-    benchmarking, documentation, multicast, reserved, unspecified), and so is an IPv6
+    benchmarking, documentation, multicast, reserved, unspecified, site-local), and so is an IPv6
     address embedding a non-public IPv4 one."""
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.teredo is not None or (ip in _IPV4_COMPAT and int(ip) > 1):

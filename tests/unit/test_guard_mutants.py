@@ -107,7 +107,6 @@ def test_every_special_purpose_ipv6_address_is_refused(address: str) -> None:
         check_url(url_of(address), allow_hosts=())
 
 
-@pytest.mark.xfail(strict=True, reason="the guard lets site-local fec0::/10 through")
 @pytest.mark.parametrize("address", edges(SITE_LOCAL))
 def test_deprecated_site_local_addresses_are_refused(address: str) -> None:
     assert not is_public_address(address)

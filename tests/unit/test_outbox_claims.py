@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 
 from bot.delivery import outbox
 from bot.model import QAReply, Sentence, UpdatePost, load_part
-from bot.platforms.base import Shards
+from bot.platforms.discord.facts import DiscordShards as Shards
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, Subscription
 

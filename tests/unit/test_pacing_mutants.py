@@ -13,7 +13,8 @@ import itertools
 import pytest
 
 from bot.delivery.pacing import Pacer, SlidingWindow
-from bot.platforms.base import DISCORD_LIMITS, RateLimits, Target
+from bot.platforms.base import RateLimits, Target
+from bot.platforms.discord.facts import DISCORD_LIMITS
 from bot.scale.budget import BudgetStore, SharedWindow, next_slot
 
 
@@ -51,6 +52,10 @@ class MemoryBudget(BudgetStore):
         if token in held:
             held[token] = max(held[token], self.clock())
         self.calls.append(("settle", name, 0, 0.0))
+
+    async def cancel(self, name: str, token: str) -> None:
+        self.slots.get(name, {}).pop(token, None)
+        self.calls.append(("cancel", name, 0, 0.0))
 
 
 def shared_pacer(limits: RateLimits, clock: Clock, store: MemoryBudget, *,

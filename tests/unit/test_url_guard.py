@@ -152,7 +152,9 @@ async def test_the_connector_refuses_private_addresses_the_url_check_never_saw(
     port = listener.getsockname()[1]
     connector = guarded_connector(resolver=StaticResolver({"inside.test": "127.0.0.1"}),
                                   allow_hosts=("inside.test",), limit=4)
-    async with aiohttp.ClientSession(connector=connector) as http:
+    # A bounded wait: were the guard gone, the listener would accept and never answer.
+    async with aiohttp.ClientSession(connector=connector,
+                                     timeout=aiohttp.ClientTimeout(total=5)) as http:
         # Straight to the session: no URL check, an IP literal (no resolver either).
         with pytest.raises(aiohttp.ClientConnectorError) as literal:
             await http.get(f"http://127.0.0.1:{port}/")
