@@ -250,7 +250,8 @@ def store_rows(db: Path, *, older_than: timedelta
 async def run_soak(*, minutes: float, channels: int, rate: float, every: float = 20.0,
                    daily_share: float = 1 / 6, retention_minutes: float = 3.0,
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
-                   workdir: Path | None = None, echo: bool = True) -> dict[str, Any]:
+                   workdir: Path | None = None, echo: bool = True,
+                   heap_profile: float | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -271,8 +272,14 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
         env.update(CEASEFIRE_BOT_CONFIG=str(config), CEASEFIRE_BOT_DATA_DIR=str(work),
                    CEASEFIRE_BOT__HEALTH__PORT=str(port), PYTHONUNBUFFERED="1")
         log_path = work / "bot.log"
+        command = [sys.executable, "-m", "bot.cli", "run"]
+        if heap_profile:
+            # Baseline after the warm-up, then the top growing sites every `heap_profile` s.
+            command = [sys.executable, str(Path(__file__).with_name("heapwatch.py")),
+                       "--out", str(work / "heap.txt"), "--every", str(heap_profile),
+                       "--baseline", str(min(warmup * 60, minutes * 60 / 4)), "--", "run"]
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stdin=asyncio.subprocess.DEVNULL,
+            *command, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=log_path.open("wb"))
         http = aiohttp.ClientSession()
         commands: dict[str, float] = {}  # event id -> when typed (epoch, as the fake's ts)
@@ -392,6 +399,15 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             await fake.stop()
             await feed_runner.cleanup()
         log_text = log_path.read_text(errors="replace")
+        heap = work / "heap.txt"
+        snaps = sorted(work.glob("heap-*.snap"))
+        if heap_profile and len(snaps) >= 2:
+            compared = await asyncio.create_subprocess_exec(
+                sys.executable, str(Path(__file__).with_name("heapwatch.py")), "--out",
+                str(heap), "--compare", str(snaps[0]), str(snaps[-1]),
+                stdout=asyncio.subprocess.PIPE)
+            growth = (await compared.communicate())[0].decode()
+            say(f"heap profile ({heap}):\n{heap.read_text()}{growth}")
     return _report(minutes=minutes, channels=channels, rate=rate, rows=rows, samples=samples,
                    warmup=warmup, fake=fake, commands=commands, kinds=kinds, seen=seen,
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
@@ -522,11 +538,16 @@ def main() -> None:
                         help="minutes before the RSS baseline")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the store, config and bot log here")
+    parser.add_argument("--heap-profile", type=float, default=None, metavar="SECONDS",
+                        help="run the bot under tracemalloc (bench/heapwatch.py): every "
+                        "SECONDS after the warm-up, the top growing allocation sites go "
+                        "to heap.txt in --workdir (slower: not for latency figures)")
     args = parser.parse_args()
     result = asyncio.run(run_soak(minutes=args.minutes, channels=args.channels,
                                   rate=args.rate, every=args.every,
                                   retention_minutes=args.retention_minutes,
-                                  warmup=args.warmup, workdir=args.workdir))
+                                  warmup=args.warmup, workdir=args.workdir,
+                                  heap_profile=args.heap_profile))
     print_report(result)
     print(json.dumps(result))
 
