@@ -144,6 +144,9 @@ class Window(Protocol):
     def slot(self) -> AbstractAsyncContextManager[None]: ...
 
 
+#: Channel windows a pacer holds before it first looks for idle ones to forget.
+PRUNE_AT = 256
+
 #: Builds a window shared with other processes from (calls, period): ``bot.scale.budget``.
 SharedFactory = Callable[[int, float], Window]
 
@@ -168,6 +171,8 @@ class Pacer:
             self._global = (self.shared(g, period) if self.shared
                             else SlidingWindow(g, period, monotonic=self.monotonic))
         self._channels: dict[str, SlidingWindow] = {}
+        #: Look for idle windows once this many exist (doubles with the busy ones kept).
+        self._prune_at = PRUNE_AT
 
     def get_delay(self, target: Target) -> float:
         """Seconds until a message to ``target`` fits in the local windows (0.0: now)."""
@@ -222,8 +227,18 @@ class Pacer:
                 c, self.limits.channel_period * (1 + self.margin), monotonic=self.monotonic)
         return window
 
+    @property
+    def windows(self) -> int:
+        """Channel (and thread) windows held now."""
+        return len(self._channels)
+
     def _prune(self) -> None:
-        # Forget idle channel windows so a long run over many channels stays small.
-        if len(self._channels) > 4096:
-            for key in [k for k, w in self._channels.items() if w.idle]:
-                del self._channels[key]
+        # Forget idle channel windows (nothing sent there for a period) so a long run over
+        # many channels and threads keeps about as many windows as are busy: every thread
+        # of every story is a window on Discord. Scanning only when the count has doubled
+        # since the last scan keeps the cost per new window constant.
+        if len(self._channels) < self._prune_at:
+            return
+        for key in [k for k, w in self._channels.items() if w.idle]:
+            del self._channels[key]
+        self._prune_at = max(PRUNE_AT, 2 * len(self._channels))

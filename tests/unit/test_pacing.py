@@ -82,3 +82,24 @@ async def test_pacer_delay_is_the_stricter_of_channel_and_global_windows() -> No
     assert pacer.get_delay(Target("C")) == 0.0
     assert pacer.get_delay(Target("A")) == pytest.approx(9.0)
     assert Pacer(RateLimits(), monotonic=clock).get_delay(Target("A")) == 0.0
+
+
+async def test_pacer_forgets_idle_thread_windows_and_keeps_busy_ones() -> None:
+    clock = Clock()
+    # Discord's per-thread windows; no global one (the clock is moved by hand).
+    pacer = Pacer(RateLimits(None, 1.0, 5, 5.0, thread_is_channel=True), margin=0.0,
+                  monotonic=clock)
+    for story in range(2000):  # a long run: a new thread per story and channel
+        async with pacer.slot(Target(f"C{story % 300}", thread_id=f"T{story}")):
+            pass
+        clock.now += 0.1  # each thread's window goes idle 5 s after its post
+    assert pacer.windows < 600  # about the windows of the last 5 s, not all 2,000
+    busy = Target("C1", thread_id="busy")
+    for _ in range(5):
+        async with pacer.slot(busy):
+            pass
+    for n in range(1000):  # enough new windows, at the same instant, to scan again
+        async with pacer.slot(Target("C2", thread_id=f"new{n}")):
+            pass
+    # The busy window was kept through the scans: its limit still applies.
+    assert pacer.get_delay(busy) == pytest.approx(5.0)  # 5 in 5 s: the sixth must wait
