@@ -297,6 +297,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 await asyncio.sleep(0.2)
             start = time.monotonic()
             started_at = datetime.now(UTC)
+            load_start = os.getloadavg()
 
             def type_command(channel: str, text: str, kind: str) -> None:
                 event = fake.type_command(channel, text, user=f"U{rng.randrange(50)}")
@@ -391,6 +392,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             proc.terminate()
             await asyncio.wait_for(proc.wait(), 60)
             stop_seconds = time.monotonic() - stop_started
+            load_end = os.getloadavg()
         finally:
             if proc.returncode is None:
                 proc.kill()
@@ -412,7 +414,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    warmup=warmup, fake=fake, commands=commands, kinds=kinds, seen=seen,
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
                    answers=answers, stale=stale, used=used,
-                   stop_seconds=stop_seconds, log_text=log_text, feeds=feeds)
+                   stop_seconds=stop_seconds, log_text=log_text, feeds=feeds,
+                   load=(load_start, load_end))
 
 
 async def _grow(feeds: Feeds, every: float) -> None:
@@ -451,7 +454,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
             commands: dict[str, float], kinds: dict[str, str], seen: dict[str, str],
             tail: list[float], first: dict[str, float], final: dict[str, float],
             keys: dict[str, str], answers: int, stale: int, used: int,
-            stop_seconds: float, log_text: str, feeds: Feeds) -> dict[str, Any]:
+            stop_seconds: float, log_text: str, feeds: Feeds,
+            load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())) -> dict[str, Any]:
     replies = Counter(m["key"] for m in fake.messages if (m["key"] or "").startswith("reply:"))
     posts = Counter(m["key"] for m in fake.messages
                     if m["key"] and not m["key"].startswith("reply:"))
@@ -462,6 +466,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
     expected = {k for k, status in seen.items() if not k.startswith("reply:")}
     never_sent = {k for k in expected if k not in posts}
     latencies = [x for r in rows for x in r["_latencies"]] + tail
+    # After the first minute (the burst of subscriptions): the steady state.
+    steady = [x for r in rows[1:] for x in r["_latencies"]] + tail
     base_at = min(warmup * 60, minutes * 60 / 4)
     after = [(t, mb) for t, mb in samples if t >= base_at]
     base_rss = after[0][1] if after else (samples[-1][1] if samples else 0.0)
@@ -480,6 +486,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "answer_p95": round(quantile(latencies, 0.95), 3),
         "answer_p99": round(quantile(latencies, 0.99), 3),
         "answer_max": round(max(latencies, default=0.0), 3),
+        "answer_p99_after_minute_1": round(quantile(steady, 0.99), 3),
+        "answer_max_after_minute_1": round(max(steady, default=0.0), 3),
         "handler_p99_le": lag_quantile(final, first, 0.99,
                                        histogram="ceasefire_answer_latency_seconds"),
         "loop_lag_p99_le": lag_quantile(final, first, 0.99),
@@ -495,6 +503,9 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "store_used_mb_end": round(used / 2**20, 2),
         "pruned": int(final.get("ceasefire_pruned_rows_total", 0)),
         "sigterm_seconds": round(stop_seconds, 2),
+        # The host's 1/5/15-minute load averages as the run started and as it ended.
+        "load_avg_start": [round(x, 2) for x in load[0]],
+        "load_avg_end": [round(x, 2) for x in load[1]],
         "log_errors": len(re.findall(r" (ERROR|CRITICAL) ", log_text)),
         "log_error_lines": [line[:300] for line in log_text.splitlines()
                             if " ERROR " in line or " CRITICAL " in line][:3],
@@ -512,6 +523,8 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("posts doubled", "posts_doubled"), ("answer p50 s", "answer_p50"),
                        ("answer p95 s", "answer_p95"), ("answer p99 s", "answer_p99"),
                        ("answer worst s", "answer_max"),
+                       ("answer p99 after minute 1 s", "answer_p99_after_minute_1"),
+                       ("answer worst after minute 1 s", "answer_max_after_minute_1"),
                        ("handler p99 <= s (in the bot)", "handler_p99_le"),
                        ("loop lag p99 <= s", "loop_lag_p99_le"),
                        ("loop lag worst <= s", "loop_lag_max_le"),
@@ -524,6 +537,9 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("rows pruned", "pruned"), ("SIGTERM to exit s", "sigterm_seconds"),
                        ("errors in the bot log", "log_errors")]:
         print(f"{label:<40}{r[key]:>14}")
+    for label, key in [("load average at start (1/5/15 min)", "load_avg_start"),
+                       ("load average at end (1/5/15 min)", "load_avg_end")]:
+        print(f"{label:<40}{' / '.join(str(x) for x in r[key]):>20}")
 
 
 def main() -> None:
