@@ -182,6 +182,28 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def rss_parts_mb(pid: int) -> tuple[float, float]:
+    """Resident MB of the main malloc heap (``[heap]``) and of anonymous mappings (Python's
+    object arenas, other malloc arenas, large arrays): which of them grows tells the
+    allocator's main heap from the rest."""
+    heap = anon = 0
+    name = ""
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                first = line.split(maxsplit=6)
+                if "-" in first[0] and not first[0].endswith(":"):
+                    name = first[5].strip() if len(first) > 5 else ""
+                elif first[0] == "Rss:":
+                    if name == "[heap]":
+                        heap += int(first[1])
+                    elif not name:
+                        anon += int(first[1])
+    except OSError:
+        pass
+    return heap / 1024, anon / 1024
+
+
 async def fetch_metrics(http: aiohttp.ClientSession, port: int) -> dict[str, float]:
     async with http.get(f"http://127.0.0.1:{port}/metrics",
                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
@@ -348,6 +370,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 latencies = _new_latencies(fake, commands, answered)
                 rows.append({
                     "minute": minute, "rss_mb": round(samples[-1][1], 1),
+                    "heap_anon_mb": [round(x, 1) for x in rss_parts_mb(proc.pid)],
                     "lag_p99": lag_quantile(now_metrics, before, 0.99),
                     "handler_p99": lag_quantile(now_metrics, before, 0.99,
                                                 histogram="ceasefire_answer_latency_seconds"),
@@ -364,7 +387,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 last_429 = fake.stats["rate_limited"]
                 before = now_metrics
                 r = rows[-1]
-                say(f"min {minute:>3}  rss {r['rss_mb']:>6.1f} MB  lag p99 <= "
+                say(f"min {minute:>3}  rss {r['rss_mb']:>6.1f} MB (heap/anon "
+                    f"{r['heap_anon_mb'][0]:.1f}/{r['heap_anon_mb'][1]:.1f})  lag p99 <= "
                     f"{r['lag_p99'] * 1000:>5.0f} ms  answers {r['answers']:>4} "
                     f"p50/p95/p99/max {r['p50']:.2f}/{r['p95']:.2f}/{r['p99']:.2f}/"
                     f"{r['max']:.2f} s (handler p99 <= {r['handler_p99']:.2f} s)  "
@@ -496,6 +520,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "rss_first_mb": round(samples[0][1], 1) if samples else 0.0,
         "rss_baseline_mb": round(base_rss, 1), "rss_baseline_at_s": round(base_at),
         "rss_end_mb": round(samples[-1][1], 1) if samples else 0.0,
+        # [heap] and anonymous RSS (MB) at each minute (see rss_parts_mb).
+        "heap_anon_mb_per_minute": [r["heap_anon_mb"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
