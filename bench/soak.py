@@ -182,6 +182,28 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def rss_parts_mb(pid: int) -> tuple[float, float]:
+    """Resident MB of the main malloc heap (``[heap]``) and of anonymous mappings (Python's
+    object arenas, other malloc arenas, large arrays): which of them grows tells the
+    allocator's main heap from the rest."""
+    heap = anon = 0
+    name = ""
+    try:
+        with open(f"/proc/{pid}/smaps") as f:
+            for line in f:
+                first = line.split(maxsplit=6)
+                if "-" in first[0] and not first[0].endswith(":"):
+                    name = first[5].strip() if len(first) > 5 else ""
+                elif first[0] == "Rss:":
+                    if name == "[heap]":
+                        heap += int(first[1])
+                    elif not name:
+                        anon += int(first[1])
+    except OSError:
+        pass
+    return heap / 1024, anon / 1024
+
+
 async def fetch_metrics(http: aiohttp.ClientSession, port: int) -> dict[str, float]:
     async with http.get(f"http://127.0.0.1:{port}/metrics",
                         timeout=aiohttp.ClientTimeout(total=10)) as resp:
@@ -250,7 +272,8 @@ def store_rows(db: Path, *, older_than: timedelta
 async def run_soak(*, minutes: float, channels: int, rate: float, every: float = 20.0,
                    daily_share: float = 1 / 6, retention_minutes: float = 3.0,
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
-                   workdir: Path | None = None, echo: bool = True) -> dict[str, Any]:
+                   workdir: Path | None = None, echo: bool = True,
+                   heap_profile: float | None = None) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -271,8 +294,14 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
         env.update(CEASEFIRE_BOT_CONFIG=str(config), CEASEFIRE_BOT_DATA_DIR=str(work),
                    CEASEFIRE_BOT__HEALTH__PORT=str(port), PYTHONUNBUFFERED="1")
         log_path = work / "bot.log"
+        command = [sys.executable, "-m", "bot.cli", "run"]
+        if heap_profile:
+            # Baseline after the warm-up, then the top growing sites every `heap_profile` s.
+            command = [sys.executable, str(Path(__file__).with_name("heapwatch.py")),
+                       "--out", str(work / "heap.txt"), "--every", str(heap_profile),
+                       "--baseline", str(min(warmup * 60, minutes * 60 / 4)), "--", "run"]
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, stdin=asyncio.subprocess.DEVNULL,
+            *command, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=log_path.open("wb"))
         http = aiohttp.ClientSession()
         commands: dict[str, float] = {}  # event id -> when typed (epoch, as the fake's ts)
@@ -290,6 +319,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 await asyncio.sleep(0.2)
             start = time.monotonic()
             started_at = datetime.now(UTC)
+            load_start = os.getloadavg()
 
             def type_command(channel: str, text: str, kind: str) -> None:
                 event = fake.type_command(channel, text, user=f"U{rng.randrange(50)}")
@@ -340,6 +370,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 latencies = _new_latencies(fake, commands, answered)
                 rows.append({
                     "minute": minute, "rss_mb": round(samples[-1][1], 1),
+                    "heap_anon_mb": [round(x, 1) for x in rss_parts_mb(proc.pid)],
                     "lag_p99": lag_quantile(now_metrics, before, 0.99),
                     "handler_p99": lag_quantile(now_metrics, before, 0.99,
                                                 histogram="ceasefire_answer_latency_seconds"),
@@ -356,7 +387,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 last_429 = fake.stats["rate_limited"]
                 before = now_metrics
                 r = rows[-1]
-                say(f"min {minute:>3}  rss {r['rss_mb']:>6.1f} MB  lag p99 <= "
+                say(f"min {minute:>3}  rss {r['rss_mb']:>6.1f} MB (heap/anon "
+                    f"{r['heap_anon_mb'][0]:.1f}/{r['heap_anon_mb'][1]:.1f})  lag p99 <= "
                     f"{r['lag_p99'] * 1000:>5.0f} ms  answers {r['answers']:>4} "
                     f"p50/p95/p99/max {r['p50']:.2f}/{r['p95']:.2f}/{r['p99']:.2f}/"
                     f"{r['max']:.2f} s (handler p99 <= {r['handler_p99']:.2f} s)  "
@@ -384,6 +416,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             proc.terminate()
             await asyncio.wait_for(proc.wait(), 60)
             stop_seconds = time.monotonic() - stop_started
+            load_end = os.getloadavg()
         finally:
             if proc.returncode is None:
                 proc.kill()
@@ -392,11 +425,21 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             await fake.stop()
             await feed_runner.cleanup()
         log_text = log_path.read_text(errors="replace")
+        heap = work / "heap.txt"
+        snaps = sorted(work.glob("heap-*.snap"))
+        if heap_profile and len(snaps) >= 2:
+            compared = await asyncio.create_subprocess_exec(
+                sys.executable, str(Path(__file__).with_name("heapwatch.py")), "--out",
+                str(heap), "--compare", str(snaps[0]), str(snaps[-1]),
+                stdout=asyncio.subprocess.PIPE)
+            growth = (await compared.communicate())[0].decode()
+            say(f"heap profile ({heap}):\n{heap.read_text()}{growth}")
     return _report(minutes=minutes, channels=channels, rate=rate, rows=rows, samples=samples,
                    warmup=warmup, fake=fake, commands=commands, kinds=kinds, seen=seen,
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
                    answers=answers, stale=stale, used=used,
-                   stop_seconds=stop_seconds, log_text=log_text, feeds=feeds)
+                   stop_seconds=stop_seconds, log_text=log_text, feeds=feeds,
+                   load=(load_start, load_end))
 
 
 async def _grow(feeds: Feeds, every: float) -> None:
@@ -435,7 +478,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
             commands: dict[str, float], kinds: dict[str, str], seen: dict[str, str],
             tail: list[float], first: dict[str, float], final: dict[str, float],
             keys: dict[str, str], answers: int, stale: int, used: int,
-            stop_seconds: float, log_text: str, feeds: Feeds) -> dict[str, Any]:
+            stop_seconds: float, log_text: str, feeds: Feeds,
+            load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())) -> dict[str, Any]:
     replies = Counter(m["key"] for m in fake.messages if (m["key"] or "").startswith("reply:"))
     posts = Counter(m["key"] for m in fake.messages
                     if m["key"] and not m["key"].startswith("reply:"))
@@ -446,6 +490,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
     expected = {k for k, status in seen.items() if not k.startswith("reply:")}
     never_sent = {k for k in expected if k not in posts}
     latencies = [x for r in rows for x in r["_latencies"]] + tail
+    # After the first minute (the burst of subscriptions): the steady state.
+    steady = [x for r in rows[1:] for x in r["_latencies"]] + tail
     base_at = min(warmup * 60, minutes * 60 / 4)
     after = [(t, mb) for t, mb in samples if t >= base_at]
     base_rss = after[0][1] if after else (samples[-1][1] if samples else 0.0)
@@ -464,6 +510,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "answer_p95": round(quantile(latencies, 0.95), 3),
         "answer_p99": round(quantile(latencies, 0.99), 3),
         "answer_max": round(max(latencies, default=0.0), 3),
+        "answer_p99_after_minute_1": round(quantile(steady, 0.99), 3),
+        "answer_max_after_minute_1": round(max(steady, default=0.0), 3),
         "handler_p99_le": lag_quantile(final, first, 0.99,
                                        histogram="ceasefire_answer_latency_seconds"),
         "loop_lag_p99_le": lag_quantile(final, first, 0.99),
@@ -472,6 +520,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "rss_first_mb": round(samples[0][1], 1) if samples else 0.0,
         "rss_baseline_mb": round(base_rss, 1), "rss_baseline_at_s": round(base_at),
         "rss_end_mb": round(samples[-1][1], 1) if samples else 0.0,
+        # [heap] and anonymous RSS (MB) at each minute (see rss_parts_mb).
+        "heap_anon_mb_per_minute": [r["heap_anon_mb"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
@@ -479,6 +529,9 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "store_used_mb_end": round(used / 2**20, 2),
         "pruned": int(final.get("ceasefire_pruned_rows_total", 0)),
         "sigterm_seconds": round(stop_seconds, 2),
+        # The host's 1/5/15-minute load averages as the run started and as it ended.
+        "load_avg_start": [round(x, 2) for x in load[0]],
+        "load_avg_end": [round(x, 2) for x in load[1]],
         "log_errors": len(re.findall(r" (ERROR|CRITICAL) ", log_text)),
         "log_error_lines": [line[:300] for line in log_text.splitlines()
                             if " ERROR " in line or " CRITICAL " in line][:3],
@@ -496,6 +549,8 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("posts doubled", "posts_doubled"), ("answer p50 s", "answer_p50"),
                        ("answer p95 s", "answer_p95"), ("answer p99 s", "answer_p99"),
                        ("answer worst s", "answer_max"),
+                       ("answer p99 after minute 1 s", "answer_p99_after_minute_1"),
+                       ("answer worst after minute 1 s", "answer_max_after_minute_1"),
                        ("handler p99 <= s (in the bot)", "handler_p99_le"),
                        ("loop lag p99 <= s", "loop_lag_p99_le"),
                        ("loop lag worst <= s", "loop_lag_max_le"),
@@ -508,6 +563,9 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("rows pruned", "pruned"), ("SIGTERM to exit s", "sigterm_seconds"),
                        ("errors in the bot log", "log_errors")]:
         print(f"{label:<40}{r[key]:>14}")
+    for label, key in [("load average at start (1/5/15 min)", "load_avg_start"),
+                       ("load average at end (1/5/15 min)", "load_avg_end")]:
+        print(f"{label:<40}{' / '.join(str(x) for x in r[key]):>20}")
 
 
 def main() -> None:
@@ -522,11 +580,16 @@ def main() -> None:
                         help="minutes before the RSS baseline")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="keep the store, config and bot log here")
+    parser.add_argument("--heap-profile", type=float, default=None, metavar="SECONDS",
+                        help="run the bot under tracemalloc (bench/heapwatch.py): every "
+                        "SECONDS after the warm-up, the top growing allocation sites go "
+                        "to heap.txt in --workdir (slower: not for latency figures)")
     args = parser.parse_args()
     result = asyncio.run(run_soak(minutes=args.minutes, channels=args.channels,
                                   rate=args.rate, every=args.every,
                                   retention_minutes=args.retention_minutes,
-                                  warmup=args.warmup, workdir=args.workdir))
+                                  warmup=args.warmup, workdir=args.workdir,
+                                  heap_profile=args.heap_profile))
     print_report(result)
     print(json.dumps(result))
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
-from bot.memory import limit_malloc_arenas
+from bot.memory import limit_malloc_arenas, start_trimming
 from config.settings import FeedSettings, Settings, load_settings, masked_dump
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "run":
         limit_malloc_arenas()  # a process that runs for months: before any thread starts
+        start_trimming()  # and freed heap pages go back to the kernel while it runs
     try:
         settings = load_settings(args.config, overrides=_overrides(args))
         code = asyncio.run(COMMANDS[args.command](args, settings))

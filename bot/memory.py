@@ -5,6 +5,12 @@ glibc gives threads their own malloc arenas (up to 8 per core). The bot's thread
 in one is not reused by the others, so RSS creeps up over hours with no Python object
 growing (bench/soak.py: RSS growth after the warm-up with and without this). Two arenas are
 plenty for one event loop plus a few I/O threads.
+
+Even with two arenas, memory freed inside an arena stays mapped: glibc only gives back the
+top of the main heap on its own. Under tracemalloc the bot's Python heap stays flat through
+a soak while RSS keeps rising (bench/heapwatch.py), so the rise is freed-but-kept memory
+(allocator fragmentation, SQLite's per-connection allocations). ``start_trimming`` hands
+such pages back to the kernel periodically with ``malloc_trim``.
 """
 
 from __future__ import annotations
@@ -13,24 +19,74 @@ import ctypes
 import ctypes.util
 import logging
 import sys
+import threading
+from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
 #: ``mallopt`` parameter number of M_ARENA_MAX (glibc malloc.h).
 M_ARENA_MAX = -8
 ARENAS = 2
+#: Seconds between two trims: cheap (a few ms per hundred MB, off the event loop), and
+#: often enough that a burst of fan-out garbage does not linger as RSS for long.
+TRIM_SECONDS = 30.0
+
+
+def _libc() -> ctypes.CDLL | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    try:
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
 
 
 def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
     """Cap glibc's malloc arenas; MUST run before threads start. False where not glibc."""
-    if not sys.platform.startswith("linux"):
-        return False
-    name = ctypes.util.find_library("c")
-    if name is None:
+    libc = _libc()
+    if libc is None:
         return False
     try:
-        libc = ctypes.CDLL(name)
         return bool(libc.mallopt(M_ARENA_MAX, arenas))
-    except (OSError, AttributeError):  # musl and others have no mallopt: nothing to cap
+    except AttributeError:  # musl and others have no mallopt: nothing to cap
         log.debug("malloc arenas not capped: no glibc mallopt")
         return False
+
+
+def trim_heap() -> bool:
+    """Give freed malloc pages back to the kernel (every arena, not only the heap top).
+
+    Returns:
+        True when glibc released memory; False when nothing was released or not glibc.
+    """
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None) if libc is not None else None
+    if trim is None:
+        return False
+    trim.argtypes = [ctypes.c_size_t]
+    return bool(trim(0))  # ctypes drops the GIL for the call: the loop keeps running
+
+
+def start_trimming(every: float = TRIM_SECONDS, *,
+                   trim: Callable[[], bool] = trim_heap,
+                   stop: threading.Event | None = None) -> threading.Thread | None:
+    """Trim every ``every`` seconds from a daemon thread, for the life of the process
+    (or until ``stop`` is set). None where there is no glibc ``malloc_trim``."""
+    if trim is trim_heap and getattr(_libc(), "malloc_trim", None) is None:
+        return None
+    stopped = stop or threading.Event()
+
+    def run() -> None:
+        while not stopped.wait(every):
+            try:
+                trim()
+            except Exception:  # never take the process down for a housekeeping step
+                log.exception("malloc_trim failed; trimming stops")
+                return
+
+    thread = threading.Thread(target=run, name="malloc-trim", daemon=True)
+    thread.start()
+    return thread

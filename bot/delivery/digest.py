@@ -78,16 +78,13 @@ async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
     key = job_key(sub.id, day)
     if await session.get(JobRun, key) is not None:
         return 0
-    session.add(JobRun(key=key, ran_at=now))
-    sub.last_digest_on = day
+    # Read and build everything first, write at the end: the first write takes the store's
+    # single writer lock (SQLite) until commit, and answers wait for it meanwhile.
     since = max(fire - timedelta(days=1), sub.since)
     stories = (await session.scalars(
         select(Story).where(Story.latest_at > since, Story.latest_at <= fire)
         .order_by(Story.latest_at).options(selectinload(Story.articles)))).all()
     chosen = [s for s in stories if wants(sub, s)]
-    if not chosen:
-        log.info("digest %s: nothing new", key)  # pragma: no mutate (log text)
-        return 0
     lang: Lang = "ja" if sub.lang == "ja" else "en"
     replies: list[UpdatePost] = []
     briefings = briefings if briefings is not None else BriefingCache()
@@ -95,6 +92,11 @@ async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
         b = await briefings.fetch(session, story, lang=lang)
         replies.append(UpdatePost(story.id, b.headline, b.key_points, b.outlets,
                                   b.published, lang))
+    session.add(JobRun(key=key, ran_at=now))
+    sub.last_digest_on = day
+    if not chosen:
+        log.info("digest %s: nothing new", key)  # pragma: no mutate (log text)
+        return 0
     post = DigestPost(TITLES[lang], tuple(r.headline for r in replies), fire, lang)
     root = digest_key(sub.id, day, 0)
     rows = [Outgoing(key=root, platform=sub.platform, channel_id=sub.channel_id, part=post,

@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.brief.builder import load_story
 from bot.brief.cache import BriefingCache
@@ -270,10 +271,14 @@ async def plan_story(session: AsyncSession, sub: Subscription, story: Story,
 
 async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
                   briefings: BriefingCache | None = None) -> int:
-    """Post the latest briefing once as a welcome (not the backlog)."""
-    latest = await session.scalar(select(Story.id).order_by(Story.latest_at.desc()).limit(1))
-    if latest is None:
+    """Post the latest briefing once as a welcome (not the backlog) to ``sub``, a
+    subscription created in this transaction (so nothing was posted to it yet: deleting a
+    subscription deletes where its stories were posted)."""
+    # As few round trips as possible: a subscribing channel holds the writer lock already,
+    # and a burst of new channels queues on it.
+    story = await session.scalar(select(Story).order_by(Story.latest_at.desc()).limit(1)
+                                 .options(selectinload(Story.articles)))
+    if story is None:
         return 0
-    story = await load_story(session, latest)
-    assert story is not None
-    return await post_story(session, sub, story, now, briefings=briefings)
+    return await enqueue(session, await plan_story(session, sub, story, now,
+                                                   briefings=briefings, posted=None), now)

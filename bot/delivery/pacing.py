@@ -39,15 +39,20 @@ class SlidingWindow:
     therefore never squeeze two calls closer together than the limit allows.
 
     Callers that must wait queue by priority (then arrival); a slot that frees goes to the
-    first of them, so a reply never waits behind a fan-out queued before it.
+    first of them, so a reply never waits behind a fan-out queued before it. ``reserve``
+    slots are for replies only: posts already sent count for the whole period, so without
+    it a burst of posts to a channel would make the next reply there wait that long.
     """
 
-    def __init__(self, calls: int, period: float, *,
+    def __init__(self, calls: int, period: float, *, reserve: int = 0,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
         if calls <= 0 or period <= 0:
             raise ValueError("a window needs calls > 0 and period > 0")
+        if not 0 <= reserve < calls:
+            raise ValueError("a window's reserve must leave other calls at least one slot")
         self.calls = calls
         self.period = period
+        self.reserve = reserve
         self._stamps: deque[float] = deque()
         self._in_flight = 0
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
@@ -55,28 +60,32 @@ class SlidingWindow:
         self._timer: asyncio.TimerHandle | None = None
         self._monotonic = monotonic
 
-    def get_delay(self) -> float:
-        """Seconds until one more call fits (inf while only in-flight calls block it)."""
+    def get_delay(self, priority: int = Priority.REALTIME) -> float:
+        """Seconds until one more call of ``priority`` fits (inf while only in-flight calls
+        block it)."""
         now = self._monotonic()
         while self._stamps and now - self._stamps[0] >= self.period:
             self._stamps.popleft()
-        if len(self._stamps) + self._in_flight < self.calls:
+        room = self.calls if priority <= Priority.REPLY else self.calls - self.reserve
+        # Calls to wait out: the oldest ``over`` of them must leave the window first.
+        over = len(self._stamps) + self._in_flight - room
+        if over < 0:
             return 0.0
-        if not self._stamps:
+        if over >= len(self._stamps):
             return float("inf")  # pragma: no mutate - "INF" is the same infinity
-        return self._stamps[0] + self.period - now
+        return self._stamps[over] + self.period - now
 
-    def try_acquire(self) -> bool:
+    def try_acquire(self, priority: int = Priority.REALTIME) -> bool:
         """Take a slot now if one is free and nobody is queued for one (no await: the
         common case of a fan-out costs no future and no timer)."""
-        if self._waiters or self.get_delay() > 0:
+        if self._waiters or self.get_delay(priority) > 0:
             return False
         self._in_flight += 1
         return True
 
     async def acquire(self, priority: int = Priority.REALTIME) -> None:
         """Take a slot; MUST be followed by ``release()`` once the call returned."""
-        if self.try_acquire():
+        if self.try_acquire(priority):
             return
         granted: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiters, (priority, next(self._arrivals), granted))
@@ -97,11 +106,11 @@ class SlidingWindow:
     def _grant(self) -> None:
         """Hand free slots to the first waiters; wake up again when the next one frees."""
         while self._waiters:
-            granted = self._waiters[0][2]
+            priority, _, granted = self._waiters[0]
             if granted.done():  # its waiter was cancelled
                 heapq.heappop(self._waiters)
                 continue
-            delay = self.get_delay()
+            delay = self.get_delay(priority)
             if delay > 0:
                 if delay != float("inf"):  # otherwise a release() calls again
                     self._wake_in(delay)
@@ -163,6 +172,14 @@ class Window(Protocol):
     def slot(self) -> AbstractAsyncContextManager[Ticket]: ...
 
 
+#: Slots of each channel window only replies may take (a person is waiting there); the
+#: global window has none: it frees within a second. Only windows of ``RESERVE_FROM``
+#: calls or more keep one (Discord's 5 per 5 s: posts keep 4; Slack's 2 per 2 s: none).
+REPLY_RESERVE = 1
+RESERVE_FROM = 4
+#: Channel windows a pacer holds before it first looks for idle ones to forget.
+PRUNE_AT = 256
+
 #: Builds a window shared with other processes from (calls, period): ``bot.scale.budget``.
 SharedFactory = Callable[[int, float], Window]
 
@@ -187,6 +204,8 @@ class Pacer:
             self._global = (self.shared(g, period) if self.shared
                             else SlidingWindow(g, period, monotonic=self.monotonic))
         self._channels: dict[str, SlidingWindow] = {}
+        #: Look for idle windows once this many exist (doubles with the busy ones kept).
+        self._prune_at = PRUNE_AT
 
     def get_delay(self, target: Target) -> float:
         """Seconds until a message to ``target`` fits in the local windows (0.0: now)."""
@@ -238,11 +257,22 @@ class Pacer:
         if window is None:
             self._prune()
             window = self._channels[key] = SlidingWindow(
-                c, self.limits.channel_period * (1 + self.margin), monotonic=self.monotonic)
+                c, self.limits.channel_period * (1 + self.margin),
+                reserve=REPLY_RESERVE if c >= RESERVE_FROM else 0, monotonic=self.monotonic)
         return window
 
+    @property
+    def windows(self) -> int:
+        """Channel (and thread) windows held now."""
+        return len(self._channels)
+
     def _prune(self) -> None:
-        # Forget idle channel windows so a long run over many channels stays small.
-        if len(self._channels) > 4096:
-            for key in [k for k, w in self._channels.items() if w.idle]:
-                del self._channels[key]
+        # Forget idle channel windows (nothing sent there for a period) so a long run over
+        # many channels and threads keeps about as many windows as are busy: every thread
+        # of every story is a window on Discord. Scanning only when the count has doubled
+        # since the last scan keeps the cost per new window constant.
+        if len(self._channels) < self._prune_at:
+            return
+        for key in [k for k, w in self._channels.items() if w.idle]:
+            del self._channels[key]
+        self._prune_at = max(PRUNE_AT, 2 * len(self._channels))

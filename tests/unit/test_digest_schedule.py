@@ -3,7 +3,8 @@ get_next_fire_time and the engine functions, never real waiting."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.brief.cache import BriefingCache
 from bot.delivery.digest import (
     TITLES,
     digest_trigger,
@@ -18,7 +20,7 @@ from bot.delivery.digest import (
     run_digest,
     run_due_digests,
 )
-from bot.model import DigestPost, UpdatePost, load_part
+from bot.model import Briefing, DigestPost, Lang, UpdatePost, load_part
 from bot.schedule import add_poll_jobs, build_scheduler, sync_digest_jobs
 from bot.store.db import SessionFactory, open_store, sqlite_url
 from bot.store.models import Article, Delivery, JobRun, Story, Subscription
@@ -288,3 +290,44 @@ async def test_due_digests_run_for_every_subscription_or_only_the_one_asked(
         session.add(paused)
         await session.flush()
         assert await run_digest(session, paused, now=fire, grace=GRACE) == 0
+
+
+class WritesWhileBuilding(BriefingCache):
+    """Builds briefings normally, but first commits a write from another connection (as
+    an answer would): it only succeeds if the digest does not hold the writer lock."""
+
+    def __init__(self, db: Path) -> None:
+        super().__init__()
+        self.db = db
+        self.errors: list[str] = []
+
+    async def fetch(self, session: AsyncSession, story: Story, *, lang: Lang,
+                    said: Sequence[str] = ()) -> Briefing:
+        other = sqlite3.connect(self.db, timeout=0.2)
+        try:
+            other.execute("INSERT INTO job_runs (key, ran_at) VALUES (?, ?)",
+                          (f"other:{story.id}", "2026-04-02 12:00:00"))
+            other.commit()
+        except sqlite3.OperationalError as exc:  # "database is locked"
+            self.errors.append(str(exc))
+        finally:
+            other.close()
+        return await super().fetch(session, story, lang=lang, said=said)
+
+
+async def test_a_digest_builds_before_it_takes_the_writer_lock(
+        sessions: SessionFactory, tmp_path: Path) -> None:
+    fire = datetime(2026, 4, 2, 12, 0, tzinfo=UTC)  # 08:00 EDT
+    async with sessions() as session, session.begin():
+        sub = subscription()
+        session.add(sub)
+        await add_story(session, fire - timedelta(hours=3), "Envoys meet")
+        await add_story(session, fire - timedelta(hours=2), "Truce extended")
+    briefings = WritesWhileBuilding(tmp_path / "digest.db")
+    async with sessions() as session, session.begin():
+        added = await run_due_digests(session, now=fire, grace=GRACE, briefings=briefings)
+    assert added == 3
+    assert briefings.errors == []  # nobody waited for the digest's transaction
+    async with sessions() as session:
+        assert await session.get(JobRun, "other:1") is not None
+        assert await session.get(JobRun, f"digest:{sub.id}:2026-04-02") is not None

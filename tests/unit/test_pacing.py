@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.delivery.pacing import Pacer, SlidingWindow
+from bot.delivery.pacing import Pacer, Priority, SlidingWindow
 from bot.platforms.base import RateLimits, Target
 from bot.platforms.discord.facts import DISCORD_LIMITS
 from bot.platforms.slack.facts import SLACK_LIMITS
@@ -84,3 +84,60 @@ async def test_pacer_delay_is_the_stricter_of_channel_and_global_windows() -> No
     assert pacer.get_delay(Target("C")) == 0.0
     assert pacer.get_delay(Target("A")) == pytest.approx(9.0)
     assert Pacer(RateLimits(), monotonic=clock).get_delay(Target("A")) == 0.0
+
+
+async def test_pacer_forgets_idle_thread_windows_and_keeps_busy_ones() -> None:
+    clock = Clock()
+    # Discord's per-thread windows; no global one (the clock is moved by hand).
+    pacer = Pacer(RateLimits(None, 1.0, 5, 5.0, thread_is_channel=True), margin=0.0,
+                  monotonic=clock)
+    for story in range(2000):  # a long run: a new thread per story and channel
+        async with pacer.slot(Target(f"C{story % 300}", thread_id=f"T{story}")):
+            pass
+        clock.now += 0.1  # each thread's window goes idle 5 s after its post
+    assert pacer.windows < 600  # about the windows of the last 5 s, not all 2,000
+    busy = Target("C1", thread_id="busy")
+    for _ in range(4):  # all a post may take: the fifth slot is kept for a reply
+        async with pacer.slot(busy):
+            pass
+    for n in range(1000):  # enough new windows, at the same instant, to scan again
+        async with pacer.slot(Target("C2", thread_id=f"new{n}")):
+            pass
+    # The busy window was kept through the scans: its limit still applies.
+    assert pacer.get_delay(busy) == pytest.approx(5.0)  # the next post must wait
+
+
+async def test_a_reply_finds_the_slot_a_burst_of_posts_may_not_take() -> None:
+    clock = Clock()
+    window = SlidingWindow(5, 5.0, reserve=1, monotonic=clock)
+    for _ in range(4):
+        assert window.try_acquire(Priority.REALTIME)
+        window.release()
+    assert not window.try_acquire(Priority.REALTIME)  # posts: 4 in 5 s at most
+    assert window.get_delay(Priority.BULK) == pytest.approx(5.0)
+    assert window.get_delay(Priority.REPLY) == 0.0
+    assert window.try_acquire(Priority.REPLY)  # a reply takes the kept slot at once
+    window.release()
+    assert window.get_delay(Priority.REPLY) == pytest.approx(5.0)  # 5 in 5 s: the limit
+    # Once the reply's slot is used, a post waits for two of the earlier calls to leave.
+    clock.now += 1.0
+    assert window.get_delay(Priority.REALTIME) == pytest.approx(4.0)
+
+
+async def test_a_queued_post_leaves_the_kept_slot_to_a_reply_that_comes_later() -> None:
+    window = SlidingWindow(3, 0.05, reserve=1)
+    for _ in range(2):
+        await window.acquire(Priority.REALTIME)
+        window.release()
+    post = asyncio.create_task(window.acquire(Priority.REALTIME))
+    await asyncio.sleep(0)
+    assert not post.done()  # the posts' share is used
+    await asyncio.wait_for(window.acquire(Priority.REPLY), 1)  # the reply does not wait
+    window.release()
+    await asyncio.wait_for(post, 1)  # the post goes once the window moved on
+    window.release()
+
+
+def test_a_reserve_must_leave_posts_a_slot() -> None:
+    with pytest.raises(ValueError, match="reserve"):
+        SlidingWindow(2, 1.0, reserve=2)

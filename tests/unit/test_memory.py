@@ -1,0 +1,60 @@
+"""The heap trimmer: glibc's malloc_trim called periodically off the event loop."""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+import threading
+
+import pytest
+
+from bot.memory import start_trimming, trim_heap
+
+
+def test_trimmer_calls_trim_until_stopped() -> None:
+    calls: list[int] = []
+    enough = threading.Event()
+
+    def trim() -> bool:
+        calls.append(1)
+        if len(calls) >= 3:
+            enough.set()
+        return True
+
+    stop = threading.Event()
+    thread = start_trimming(0.01, trim=trim, stop=stop)
+    assert thread is not None and thread.daemon
+    assert enough.wait(5), "trim was not called periodically"
+    stop.set()
+    thread.join(5)
+    assert not thread.is_alive()
+    stopped_at = len(calls)
+    assert stopped_at >= 3
+    threading.Event().wait(0.05)
+    assert len(calls) == stopped_at  # nothing after the stop
+
+
+def test_a_failing_trim_ends_the_thread_without_raising() -> None:
+    def trim() -> bool:
+        raise OSError("boom")
+
+    thread = start_trimming(0.01, trim=trim)
+    assert thread is not None
+    thread.join(5)
+    assert not thread.is_alive()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
+def test_trim_gives_freed_pages_back() -> None:
+    libc = ctypes.CDLL(None)
+    if not hasattr(libc, "malloc_trim"):
+        pytest.skip("not glibc")
+    # Many mid-sized blocks, every other one freed: holes no arena top can give back.
+    libc.malloc.restype = ctypes.c_void_p
+    libc.free.argtypes = [ctypes.c_void_p]
+    blocks = [libc.malloc(64 * 1024) for _ in range(400)]
+    for block in blocks[::2]:
+        libc.free(block)
+    assert trim_heap() is True
+    for block in blocks[1::2]:
+        libc.free(block)
