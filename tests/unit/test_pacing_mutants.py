@@ -12,7 +12,7 @@ import itertools
 
 import pytest
 
-from bot.delivery.pacing import Pacer, SlidingWindow
+from bot.delivery.pacing import PRUNE_AT, Pacer, Priority, SlidingWindow
 from bot.platforms.base import RateLimits, Target
 from bot.platforms.discord.facts import DISCORD_LIMITS
 from bot.scale.budget import BudgetStore, SharedWindow, next_slot
@@ -127,7 +127,7 @@ async def test_the_default_margin_is_one_percent_of_discords_windows() -> None:
     clock = Clock()
     pacer = Pacer(DISCORD_LIMITS, monotonic=clock)
     for _ in range(5):
-        async with pacer.slot(Target("C1")):
+        async with pacer.slot(Target("C1"), priority=Priority.REPLY):
             pass
     assert pacer.get_delay(Target("C1")) == pytest.approx(5.05)
     clock.now += 5.0
@@ -136,14 +136,14 @@ async def test_the_default_margin_is_one_percent_of_discords_windows() -> None:
     assert pacer.get_delay(Target("C1")) == 0.0
 
 
-async def test_idle_channel_windows_are_forgotten_past_4096_and_busy_ones_kept() -> None:
+async def test_idle_channel_windows_are_forgotten_past_the_bound_and_busy_ones_kept() -> None:
     clock = Clock()
     pacer = Pacer(RateLimits(None, 1.0, 1, 10.0), margin=0.0, monotonic=clock)
     async with pacer.slot(Target("busy")):
         pass
-    for n in range(4096):  # 4097 windows: none forgotten yet
+    for n in range(PRUNE_AT - 1):  # PRUNE_AT windows: none forgotten yet
         assert pacer.get_delay(Target(f"c{n}")) == 0.0
-    assert len(pacer._channels) == 4097  # the memory bound is the point
+    assert len(pacer._channels) == PRUNE_AT  # the memory bound is the point
     assert pacer.get_delay(Target("one-more")) == 0.0  # the 4098th: idle ones go
     assert set(pacer._channels) == {"busy", "one-more"}
     assert pacer.get_delay(Target("busy")) == pytest.approx(10.0)  # its call still counts
