@@ -30,7 +30,7 @@ from bot.answer.engine import Engine
 from bot.answer.persist import index_dir_for
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
-from bot.delivery import outbox, retention
+from bot.delivery import known_edits, outbox, retention
 from bot.delivery.digest import digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.replies import Replier
@@ -46,6 +46,7 @@ from bot.platforms.base import PlatformAdapter
 from bot.scale.budget import BudgetStore, SharedWindow, build_budget
 from bot.scale.leader import Leader, LeaderGate, build_leader
 from bot.schedule import (
+    add_known_job,
     add_poll_jobs,
     add_prune_job,
     add_sync_job,
@@ -288,6 +289,12 @@ class BotApp:
         self.metrics.pruned.inc(pruned.total)
         return pruned
 
+    async def refresh_known(self) -> int:
+        """Edit the posted "what we know" blocks whose story changed since."""
+        return await known_edits.refresh_known(
+            self.deps.sessions, platforms=self.sender.platforms, pacer=self.sender.pacer,
+            clock=self.clock)
+
     async def sync_jobs(self, scheduler: object) -> None:
         """Bring the digest jobs in line with the stored subscriptions."""
         assert isinstance(scheduler, AsyncIOScheduler)
@@ -393,6 +400,7 @@ class BotApp:
         add_sync_job(scheduler, gate.guard(partial(self.sync_jobs, scheduler)))
         add_prune_job(scheduler, gate.guard(self.prune),
                       minutes=self.settings.delivery.prune_minutes)
+        add_known_job(scheduler, gate.guard(self.refresh_known))
         if self.leader.solo:
             await self.catch_up()
             await self.digest()

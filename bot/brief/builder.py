@@ -11,6 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.answer.intents import CUES, cue_hits
+from bot.brief.coverage import coverage_line
+from bot.brief.known import known_block
 from bot.brief.labels import QUESTIONS
 from bot.model import QA, Briefing, Lang, Sentence, SourceCard, TimelineEntry
 from bot.news.stories import similarity
@@ -50,6 +52,8 @@ async def build_briefing(session: AsyncSession, story: Story, *, lang: Lang,
         outlets=tuple(dict.fromkeys(a.source for a in articles)),
         published=story.latest_at,
         lang=lang,
+        coverage=coverage_line(story.articles, lang),
+        known=known_block(story, lang=lang) if story.articles else None,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from bot.answer.intents import cue_hits
 from bot.brief.builder import story_line
+from bot.brief.coverage import coverage_line
 from bot.brief.labels import QUESTIONS
 from bot.since.figures import Change, changes, latest_values, read_figures
 from bot.store.models import Article, Story
@@ -61,14 +62,6 @@ class Development:
         return max(a.published_at for a in self.reports)
 
 
-def coverage_line(articles: Sequence[Article], lang: str) -> str:
-    """``5 outlets · ja 3 / en 2``: distinct outlets, and how many report in each language."""
-    outlets = {a.source for a in articles}
-    by_lang = {code: len({a.source for a in articles if a.lang == code}) for code in ("ja", "en")}
-    word = "媒体" if lang == "ja" else (" outlet" if len(outlets) == 1 else " outlets")
-    return f"{len(outlets)}{word} · ja {by_lang['ja']} / en {by_lang['en']}"
-
-
 def _lead(article: Article) -> str:
     sentences = split_sentences(article.text)
     return sentences[0] if sentences else article.title
@@ -81,13 +74,20 @@ def _pick(reports: Sequence[Article], lang: str) -> Article:
 
 
 async def fetch_developments(session: AsyncSession, *, start: datetime, now: datetime,
-                             lang: str) -> tuple[list[Development], int]:
-    """Stories with reports in ``[start, now]``, newest first, and how many there were."""
+                             lang: str, baseline: datetime | None = None,
+                             ) -> tuple[list[Development], int]:
+    """Stories with reports in ``[start, now]``, newest first, and how many there were.
+
+    Args:
+        baseline: figures are compared with what reports published before it stated
+            (what the asker was last shown); default ``start``.
+    """
+    cutoff = start if baseline is None else baseline
     stories = (await session.scalars(
         select(Story).where(Story.latest_at >= start, Story.first_at <= now)
         .options(selectinload(Story.articles)))).all()
     earlier = (await session.scalars(
-        select(Article).where(Article.published_at < start)
+        select(Article).where(Article.published_at < cutoff)
         .order_by(Article.published_at.desc()).limit(BASELINE_REPORTS))).all()
     known = latest_values(r for a in earlier for r in read_figures(f"{a.title}\n{a.text}",
                                                                      a.published_at))
@@ -124,28 +124,53 @@ def unresolved(developments: Sequence[Development], lang: str,
     return picked
 
 
+def baseline_for(start: datetime, last_shown: datetime | None) -> datetime:
+    """Where "what changed" starts counting figures from: what the asker was last shown,
+    when that is before the period asked about (they have not seen what changed since);
+    else the period's start (what stood before it)."""
+    return min(start, last_shown) if last_shown is not None else start
+
+
 async def what_changed(session: AsyncSession, *, start: datetime, now: datetime, lang: str,
-                       zone: ZoneInfo) -> str:
+                       zone: ZoneInfo, last_shown: datetime | None = None) -> str:
     """The whole `since` reply as Markdown-subset text, at most ``MAX_CHARS`` long (older
-    developments are left out, and counted, rather than the sources cut off)."""
+    developments are left out, and counted, rather than the sources cut off).
+
+    Args:
+        last_shown: when this channel or user was last shown the talks (their last visit,
+            or the bot's last post here); changed figures are compared with what stood then.
+    """
     shown = f"{start.astimezone(zone):%Y-%m-%d %H:%M %Z}"
-    developments, total = await fetch_developments(session, start=start, now=now, lang=lang)
+    baseline = baseline_for(start, last_shown)
+    developments, total = await fetch_developments(session, start=start, now=now, lang=lang,
+                                                   baseline=baseline)
     if not developments:
         return await _nothing_new(session, shown=shown, now=now, lang=lang, zone=zone)
-    text = compose(developments, total, shown=shown, lang=lang, zone=zone)
+    since_shown = (f"{baseline.astimezone(zone):%Y-%m-%d %H:%M %Z}"
+                   if baseline < start else None)
+    text = compose(developments, total, shown=shown, lang=lang, zone=zone,
+                   since_shown=since_shown)
     while len(text) > MAX_CHARS and len(developments) > 1:
         developments = developments[:-1]
-        text = compose(developments, total, shown=shown, lang=lang, zone=zone)
+        text = compose(developments, total, shown=shown, lang=lang, zone=zone,
+                       since_shown=since_shown)
     return text
 
 
 def compose(developments: Sequence[Development], total: int, *, shown: str, lang: str,
-            zone: ZoneInfo) -> str:
+            zone: ZoneInfo, since_shown: str | None = None) -> str:
+    """Args:
+        since_shown: when figures are compared with what was last shown before ``shown``.
+    """
     if lang == "ja":
         lines = [f"🕰 **{shown} 以降の展開: {total}件** (新しい順)"]
+        if since_shown:
+            lines.append(f"📈 数字は前回ここで見た時点 ({since_shown}) との比較です。")
     else:
         plural = "development" if total == 1 else "developments"
         lines = [f"🕰 **Since {shown}: {total} {plural}** (newest first)"]
+        if since_shown:
+            lines.append(f"📈 Figures compared with what was last shown here ({since_shown}).")
     cites = Citations()
     for dev in developments:
         n = cites.cite(dev.key)

@@ -512,6 +512,23 @@ class DiscordAdapter(PlatformAdapter):
                 await self._post(out.send, message, **self._nonce(key, i))
             return ref
 
+    async def edit(self, target: Target, message_id: str, result: Part) -> None:
+        """``PATCH /channels/{channel}/messages/{message}`` (``PartialMessage.edit``) with
+        the part's first message; mentions stay off, as on every send."""
+        if self.client is None:
+            raise PlatformError("Discord is not connected", retry_after=5.0)
+        channel_id = target.thread_id or target.channel_id
+        message = render(result, zone=zone_for(target.zone, self.zone))[0]
+        async with platform_errors(f"message {message_id} in channel {channel_id}"):
+            channel = await self._fetch_channel(channel_id)
+            partial = getattr(channel, "get_partial_message", None)
+            if partial is None:
+                raise PlatformError(f"channel {channel_id} has no messages to edit",
+                                    permanent=True, code="not_messageable")
+            await partial(int(message_id)).edit(content=message.content or None,
+                                                embeds=list(message.embeds),
+                                                allowed_mentions=NONE)
+
     @staticmethod
     def _nonce(key: str | None, index: int) -> dict[str, Any]:
         return {} if key is None else {"nonce": nonce_for(key, index)}
