@@ -132,9 +132,8 @@ def update_blocks(post: UpdatePost, zone: ZoneInfo) -> list[Block]:
     line = f"{escape(outlets_line(post.outlets))} · {escape(local_time(post.published, zone))}"
     if post.thread_link:
         body += f"\n🧵 {link(post.thread_link, label('see_thread', post.lang))}"
-    if post.coverage:
-        line += f" · 📰 {escape(post.coverage)}"
-    return [header(f"🕊 {prefix}{post.headline}"), section(body), context(line)]
+    lines = [line, f"📰 {escape(post.coverage)}"] if post.coverage else [line]
+    return [header(f"🕊 {prefix}{post.headline}"), section(body), context(*lines)]
 
 
 def known_blocks(block: KnownBlock, zone: ZoneInfo) -> list[Block]:
