@@ -109,8 +109,9 @@ async def refresh_known(sessions: SessionFactory, *, platforms: Mapping[str, Pla
                         recent: timedelta = RECENT) -> int:
     """Edit every posted block that is behind its story. Returns the blocks edited.
 
-    A platform that refuses one edit (a deleted message, a 429 past its retries) does not
-    stop the others; the block is tried again on the next run.
+    A platform that refuses one edit does not stop the others: a transient refusal (a 429,
+    a 5xx) is tried again on the next run; a permanent one (the message deleted) is not
+    tried again for that revision.
     """
     now = clock.now()
     async with sessions() as session:
@@ -124,8 +125,16 @@ async def refresh_known(sessions: SessionFactory, *, platforms: Mapping[str, Pla
             async with pacer(adapter.name).slot(posted.target, priority=Priority.BULK):
                 await adapter.edit(posted.target, posted.message_id, block)
         except PlatformError as exc:
-            log.warning("what-we-know block %s on %s not edited: %s", posted.key,
+            if not exc.permanent:
+                log.warning("what-we-know block %s on %s not edited (tried again on the "
+                            "next run): %s", posted.key, posted.platform, exc)
+                continue
+            # Gone or not editable: this revision is given up rather than asked for again
+            # every run (a later revision tries once more).
+            log.warning("what-we-know block %s on %s cannot be edited: %s", posted.key,
                         posted.platform, exc)
+            async with sessions() as session, session.begin():
+                await record_shown(session, posted, block.revision, now)
             continue
         async with sessions() as session, session.begin():
             await record_shown(session, posted, block.revision, now)

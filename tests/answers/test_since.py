@@ -198,3 +198,39 @@ async def test_while_a_story_is_still_being_reported_only_what_is_out_counts(
     assert headlines(out) == [ALASKA]
     assert "📰 1 outlet · ja 0 / en 1" in out
     assert "Meridian Daily" not in out and WHITE_HOUSE not in out
+
+
+@pytest.mark.parametrize("now", [DAY_AFTER, WEEK_AFTER, YEAR_AFTER])
+async def test_figures_are_compared_with_what_the_channel_was_last_shown(
+        demo_dir: Path, now: datetime) -> None:
+    """The channel was last posted to on 1 May (before the Istanbul rounds): `since July`
+    compares the prisoner figure with May's 175, not with the 1,000 that stood on 1 July."""
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=FakeClock(now)) as app:
+        async with app.deps.sessions() as session, session.begin():
+            posted = datetime(2025, 5, 1, tzinfo=UTC)
+            session.add(Delivery(key="sub:1:story:1:p0", platform="console",
+                                 channel_id="console", payload="{}", status="sent",
+                                 next_attempt_at=posted, created_at=posted, sent_at=posted))
+        out = await console_says(app, "/since 2025-07-01")
+        # Asked again: the visit just recorded is after July, so July's figures count.
+        again = await console_says(app, "/since 2025-07-01")
+    istanbul = out[out.index(ISTANBUL_3):]
+    assert "📈 prisoners exchanged: 175 → 1,200" in istanbul
+    assert "📈 Figures compared with what was last shown here (2025-05-01 09:00 JST)." in out
+    assert "📈 prisoners exchanged: 1,000 → 1,200" in again[again.index(ISTANBUL_3):]
+    assert "last shown here" not in again
+
+
+async def test_a_japanese_channel_is_told_in_japanese_what_the_figures_are_compared_with(
+        demo_dir: Path) -> None:
+    async with BotApp(demo_settings(demo_dir, language="ja"),
+                      clock=FakeClock(WEEK_AFTER)) as app:
+        async with app.deps.sessions() as session, session.begin():
+            posted = datetime(2025, 5, 1, tzinfo=UTC)
+            session.add(Delivery(key="sub:1:story:1:p0", platform="console",
+                                 channel_id="console", payload="{}", status="sent",
+                                 next_attempt_at=posted, created_at=posted, sent_at=posted))
+        out = await console_says(app, "/since 2025-07-01")
+    assert "捕虜交換: 175 → 1,200人" in out
+    assert "数字は前回ここで見た時点 (2025-05-01 09:00 JST) との比較です。" in out
+    assert "媒体 · 日本語" in out

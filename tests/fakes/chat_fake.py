@@ -259,6 +259,10 @@ class ChatFake:
             return web.json_response({"ok": False, "error": "rate_limited",
                                       "retry_after": round(wait, 3)}, status=429,
                                      headers={"Retry-After": f"{wait:.3f}"})
+        if self.plan.transient:
+            status, error = self.plan.transient.popleft()
+            self.stats["transient_errors"] += 1
+            return web.json_response({"ok": False, "error": error}, status=status)
         message["text"] = str(body.get("text", ""))
         message["edited"] = True
         self.edits.append({"id": message["id"], "channel": channel, "text": message["text"]})
