@@ -5,8 +5,14 @@ next run (transient) or given up for that revision (message gone)."""
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.app import BotApp
+from bot.errors import PlatformError
+from bot.model import Notice
+from bot.platforms.base import Target
 from bot.platforms.loopback import LoopbackAdapter
 from config.settings import load_settings
 from tests.conftest import FakeClock
@@ -61,3 +67,22 @@ async def test_loopback_block_is_edited_and_a_refused_edit_is_retried_next_run(
                 assert len(fake.edits) == 1
             finally:
                 await adapter.stop()
+
+
+async def test_editing_a_message_the_fake_does_not_have_is_permanent(tmp_path: Path) -> None:
+    async with ChatFake(profile="none") as fake:
+        adapter = LoopbackAdapter(fake.url, zone=ZoneInfo("UTC"))
+        await adapter.start()
+        try:
+            ref = await adapter.send(Target("C1"), Notice("first"))
+            await adapter.edit(Target("C1"), ref.message_id, Notice("second"))
+            with pytest.raises(PlatformError) as gone:
+                await adapter.edit(Target("C1"), "999999", Notice("third"))
+            with pytest.raises(PlatformError) as elsewhere:
+                await adapter.edit(Target("C2"), ref.message_id, Notice("third"))
+        finally:
+            await adapter.stop()
+    assert gone.value.permanent and gone.value.code == "message_not_found"
+    assert elsewhere.value.permanent
+    assert [m["text"] for m in fake.posted("C1")] == ["second"]
+    assert fake.edits == [{"id": ref.message_id, "channel": "C1", "text": "second"}]
