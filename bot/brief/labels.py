@@ -21,6 +21,7 @@ LABELS: dict[str, dict[str, str]] = {
     "known": {"en": "What we know", "ja": "現時点で分かっていること"},
     "known_updated": {"en": "updated", "ja": "更新"},
     "latest_report": {"en": "latest report", "ja": "最新の報道"},
+    "next_date": {"en": "next date named", "ja": "次に示された日付"},
 }
 
 

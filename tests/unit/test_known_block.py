@@ -88,3 +88,16 @@ def test_hostile_feed_text_in_the_block_stays_inert() -> None:
     section = slack.blocks[0]["text"]["text"]
     assert "<!channel>" not in section and "&lt;!channel&gt;" in section
     assert "<!here>" not in slack.text
+
+
+def test_the_next_date_each_outlet_names_and_disagreement_side_by_side() -> None:
+    s = story(
+        report("Wire A", "The working group will meet on 27 November, officials said."),
+        report("Paper B", "Talks are set for November 28, 2025 in Geneva, after the 19 November "
+                          "round.", hours=2),
+        report("共同", "作業部会は11月27日に開かれる。", lang="ja", hours=3),
+        report("Paper C", "The 20 November call was short.", hours=4))
+    text = render_part(known_block(s, lang="en"), TOKYO)
+    # Days before the report's own date are not "next"; Paper C names none ahead.
+    assert ("• next date named: 2025-11-27 (共同, Wire A) ↔ 2025-11-28 (Paper B)" in text)
+    assert "Paper C)" not in text.split("latest report")[0]
