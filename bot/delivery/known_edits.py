@@ -78,10 +78,14 @@ async def fetch_stale(session: AsyncSession, *, now: datetime,
     built: dict[tuple[int, str], KnownBlock] = {}
     stale: list[tuple[PostedBlock, KnownBlock]] = []
     for key, platform, channel, thread, message, story_id, payload, zone, space in rows:
-        part = load_part(payload)
-        if not isinstance(part, KnownBlock) or story_id is None or message is None:
+        if story_id is None or message is None:
             continue
         story = stories[story_id]
+        if edited.get(key) == story.revision:
+            continue  # edited to this revision already: no payload to parse
+        part = load_part(payload)
+        if not isinstance(part, KnownBlock):
+            continue
         shown = edited.get(key, part.revision)
         if shown == story.revision:
             continue
