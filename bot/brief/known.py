@@ -87,6 +87,16 @@ def named_dates(text: str, year: int) -> Iterator[date]:
             continue
 
 
+def next_named_day(articles: Sequence[Article]) -> date | None:
+    """The next day the newest report naming one after its own date names (None: none)."""
+    for article in sorted(articles, key=lambda a: a.published_at, reverse=True):
+        day = article.published_at.date()
+        ahead = [d for d in named_dates(f"{article.title}\n{article.text}", day.year) if d > day]
+        if ahead:
+            return min(ahead)
+    return None
+
+
 def upcoming_fact(articles: Sequence[Article], lang: str) -> KnownFact | None:
     """The next day each outlet's newest report names after its own date (a meeting set, a
     deadline), grouped like figures: outlets naming different days stand side by side."""

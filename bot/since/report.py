@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from bot.answer.intents import cue_hits
 from bot.brief.builder import story_line
 from bot.brief.coverage import coverage_line
-from bot.brief.labels import QUESTIONS
+from bot.brief.known import next_named_day
+from bot.brief.labels import QUESTIONS, label
 from bot.since.figures import Change, changes, latest_values, read_figures
 from bot.store.models import Article, Story
 from bot.text.sentences import split_sentences
@@ -56,6 +57,8 @@ class Development:
     changed: tuple[Change, ...]
     #: Coverage of the whole story so far (reports up to now, not only the period's).
     coverage: str
+    #: The next day the story's reports named, before and now, when it moved.
+    moved: tuple[date, date] | None = None
 
     @property
     def when(self) -> datetime:
@@ -103,9 +106,21 @@ async def fetch_developments(session: AsyncSession, *, start: datetime, now: dat
         so_far = [a for a in story.articles if a.published_at <= now]
         found.append(Development(story, reports, key, _lead(key),
                                  tuple(changes(known, now_values)),
-                                 coverage_line(so_far, lang)))
+                                 coverage_line(so_far, lang),
+                                 moved_day(story, reports, cutoff)))
     found.sort(key=lambda d: d.when, reverse=True)
     return found[:MAX_DEVELOPMENTS], len(found)
+
+
+def moved_day(story: Story, reports: Sequence[Article],
+              cutoff: datetime) -> tuple[date, date] | None:
+    """The next day the story's reports named before ``cutoff`` and the one the period's
+    reports name now, when both exist and differ (a meeting moved, a deadline set anew)."""
+    before = next_named_day([a for a in story.articles if a.published_at < cutoff])
+    after = next_named_day(reports)
+    if before is None or after is None or before == after:
+        return None
+    return before, after
 
 
 def unresolved(developments: Sequence[Development], lang: str,
@@ -177,8 +192,13 @@ def compose(developments: Sequence[Development], total: int, *, shown: str, lang
         lines.append("")
         lines.append(f"**{dev.when.astimezone(zone):%Y-%m-%d}** {story_line(dev.story, lang)}")
         lines.append(f"💡 {dev.sentence}[{n}]")
-        if dev.changed:
-            lines.append("📈 " + " · ".join(c.describe(lang) for c in dev.changed))
+        changed = [c.describe(lang) for c in dev.changed]
+        if dev.moved:
+            was, now_day = dev.moved
+            changed.append(f"{label('next_date', lang)}: {was.isoformat()} → "
+                           f"{now_day.isoformat()}")
+        if changed:
+            lines.append("📈 " + " · ".join(changed))
         lines.append(f"📰 {dev.coverage}")
     still = unresolved(developments, lang, [d.sentence for d in developments])
     if still:
