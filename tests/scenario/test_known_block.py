@@ -112,11 +112,16 @@ async def test_discord_thread_opens_on_the_block_and_the_refresh_edits_it(
         assert f"the plan: 28 points — {MERIDIAN}" in embeds_text(edited)
         assert "✏️ updated" in embeds_text(edited)
 
+        # The thread went quiet and Discord archived it: editing needs it reopened first.
         feeds.harbor_says_19()
         w.clock.advance(hours=4)
         await w.app.poll()
         await settled(w)
+        w.fake.channels[thread]["thread_metadata"]["archived"] = True
         assert await w.app.refresh_known() == 1
+        assert [c.json for c in w.fake.calls_to("PATCH", f"/channels/{thread}")] == [
+            {"archived": False}, {"archived": True}]
+        assert w.fake.channels[thread]["thread_metadata"]["archived"]
         assert await w.app.refresh_known() == 0  # the stored revision is current now
         edited = w.fake.message(int(first["id"]))
         assert edited is not None

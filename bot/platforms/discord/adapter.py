@@ -59,6 +59,8 @@ from config.settings import DiscordSettings
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
+#: Discord's error code for an operation on an archived thread (editing a message in it).
+THREAD_ARCHIVED = 50083
 HISTORY_SCAN = 50
 #: A message's jump link (``@me`` for a DM); Discord shows the message with its thread.
 JUMP_URL = "https://discord.com/channels/{space}/{channel}/{message}"
@@ -525,9 +527,19 @@ class DiscordAdapter(PlatformAdapter):
             if partial is None:
                 raise PlatformError(f"channel {channel_id} has no messages to edit",
                                     permanent=True, code="not_messageable")
-            await partial(int(message_id)).edit(content=message.content or None,
-                                                embeds=list(message.embeds),
-                                                allowed_mentions=NONE)
+            target_message = partial(int(message_id))
+            kwargs: dict[str, Any] = {"content": message.content or None,
+                                      "embeds": list(message.embeds), "allowed_mentions": NONE}
+            try:
+                await target_message.edit(**kwargs)
+            except discord.HTTPException as exc:
+                if exc.code != THREAD_ARCHIVED or not isinstance(channel, discord.Thread):
+                    raise
+                # An archived thread's messages cannot be edited: reopen it (the bot made
+                # it), edit, and archive it again so the thread list looks as it did.
+                await channel.edit(archived=False)
+                await target_message.edit(**kwargs)
+                await channel.edit(archived=True)
 
     @staticmethod
     def _nonce(key: str | None, index: int) -> dict[str, Any]:
