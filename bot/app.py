@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
-from bot.delivery import outbox, retention
+from bot.delivery import known_edits, outbox, retention
 from bot.delivery.digest import digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.replies import Replier
@@ -39,6 +39,7 @@ from bot.platforms.base import PlatformAdapter
 from bot.runtime import PlatformFactory, Runtime, open_runtime
 from bot.scale.leader import Leader, LeaderGate
 from bot.schedule import (
+    add_known_job,
     add_poll_jobs,
     add_prune_job,
     add_sync_job,
@@ -258,6 +259,12 @@ class BotApp:
         self.metrics.pruned.inc(pruned.total)
         return pruned
 
+    async def refresh_known(self) -> int:
+        """Edit the posted "what we know" blocks whose story changed since."""
+        return await known_edits.refresh_known(
+            self.deps.sessions, platforms=self.sender.platforms, pacer=self.sender.pacer,
+            clock=self.clock)
+
     async def sync_jobs(self, scheduler: object) -> None:
         """Bring the digest jobs in line with the stored subscriptions."""
         assert isinstance(scheduler, AsyncIOScheduler)
@@ -356,6 +363,7 @@ class BotApp:
         add_sync_job(scheduler, gate.guard(partial(self.sync_jobs, scheduler)))
         add_prune_job(scheduler, gate.guard(self.prune),
                       minutes=self.settings.delivery.prune_minutes)
+        add_known_job(scheduler, gate.guard(self.refresh_known))
         if self.leader.solo:
             await self.catch_up()
             await self.digest()

@@ -165,7 +165,44 @@ class UpdatePost:
     #: Where that story's first post and thread are (a URL, or the platform's own
     #: reference); filled in by the sender once the first post has its message id.
     thread_link: str | None = None
+    #: Who reported the story: ``5 outlets · ja 3 / en 2`` (``bot.brief.coverage``).
+    coverage: str = ""
     kind: Literal["update"] = "update"
+
+
+@dataclass(frozen=True)
+class KnownValue:
+    """One value of a headline fact, and the outlets whose newest report states it."""
+
+    value: str
+    outlets: tuple[str, ...]
+    published: datetime
+
+
+@dataclass(frozen=True)
+class KnownFact:
+    """A headline fact's current state; several values when outlets disagree (newest
+    first, shown side by side)."""
+
+    label: str
+    values: tuple[KnownValue, ...]
+
+
+@dataclass(frozen=True)
+class KnownBlock:
+    """"What we know": the current state of a story's headline facts, each with the
+    reports that say it. Opens the story's thread and is edited when the story changes."""
+
+    story_id: int
+    facts: tuple[KnownFact, ...]
+    #: The story revision it shows (the refresh edits a posted block when this is behind).
+    revision: int
+    as_of: datetime
+    lang: Lang
+    coverage: str = ""
+    #: Set on an edited block, so the console can mark it.
+    updated: bool = False
+    kind: Literal["known"] = "known"
 
 
 @dataclass(frozen=True)
@@ -207,7 +244,8 @@ class Notice:
     kind: Literal["notice"] = "notice"
 
 
-Part = UpdatePost | QAReply | SourceReply | EarlierReply | DigestPost | Notice | Reply | Answer
+Part = (UpdatePost | KnownBlock | QAReply | SourceReply | EarlierReply | DigestPost | Notice
+        | Reply | Answer)
 
 
 @dataclass(frozen=True)
@@ -223,14 +261,20 @@ class Briefing:
     outlets: tuple[str, ...]
     published: datetime
     lang: Lang
+    coverage: str = ""
+    #: "What we know", the thread's first reply (None: no headline fact to state).
+    known: KnownBlock | None = None
     kind: Literal["briefing"] = "briefing"
 
     def parts(self) -> list[Part]:
-        """The post first, then one thread reply per Q&A, the sources, and the timeline."""
+        """The post first, then "what we know", one thread reply per Q&A, the sources,
+        and the timeline."""
         parts: list[Part] = [
             UpdatePost(self.story_id, self.headline, self.key_points, self.outlets,
-                       self.published, self.lang)
+                       self.published, self.lang, coverage=self.coverage)
         ]
+        if self.known is not None:
+            parts.append(self.known)
         parts += [QAReply(qa.question, qa.sentences, self.lang) for qa in self.qa]
         if self.sources:
             parts.append(SourceReply(self.sources, self.lang))

@@ -82,3 +82,14 @@ def add_prune_job(scheduler: AsyncIOScheduler, prune: Callable[[], Awaitable[obj
     """Retention: delivered outbox rows and old answer logs, pruned by the leader."""
     scheduler.add_job(prune, "interval", minutes=minutes, id="prune", coalesce=True,
                       max_instances=1, misfire_grace_time=max(1, int(minutes * 30)))
+
+
+#: How often the leader refreshes posted "what we know" blocks.
+KNOWN_MINUTES = 5.0
+
+
+def add_known_job(scheduler: AsyncIOScheduler, refresh: Callable[[], Awaitable[object]], *,
+                  minutes: float = KNOWN_MINUTES) -> None:
+    """"What we know" blocks: edited by the leader when their story changed."""
+    scheduler.add_job(refresh, "interval", minutes=minutes, id="known", coalesce=True,
+                      max_instances=1, misfire_grace_time=max(1, int(minutes * 30)))

@@ -8,7 +8,7 @@ from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Reply, Request, Result
 from bot.since.report import what_changed
-from bot.since.visits import fetch_last_visit
+from bot.since.visits import fetch_last_shown, fetch_last_visit
 from bot.since.when import parse_since, usage
 from handlers.context import channel_lang
 
@@ -27,4 +27,6 @@ async def since(req: Request, deps: Deps) -> Result:
                     "前回の訪問の記録がまだありません。" + usage(lang) if lang == "ja"
                     else "I have no earlier visit of yours here yet. " + usage(lang))
         assert start is not None
-        return Reply(await what_changed(session, start=start, now=now, lang=lang, zone=zone))
+        shown = await fetch_last_shown(session, req)
+        return Reply(await what_changed(session, start=start, now=now, lang=lang, zone=zone,
+                                        last_shown=shown))

@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from bot.brief.coverage import coverage_line
+from bot.brief.known import known_block
 from bot.model import QA, Briefing, Lang, Sentence, SourceCard, TimelineEntry
 from bot.news.stories import similarity
 from bot.store.models import Article, Story
@@ -50,6 +52,8 @@ async def build_briefing(session: AsyncSession, story: Story, *, lang: Lang,
         outlets=tuple(dict.fromkeys(a.source for a in articles)),
         published=story.latest_at,
         lang=lang,
+        coverage=coverage_line(story.articles, lang),
+        known=known_block(story, lang=lang) if story.articles else None,
     )
 
 

@@ -170,6 +170,16 @@ class PlatformAdapter(ABC):
             PlatformError: ``permanent`` when retrying cannot help.
         """
 
+    @abstractmethod
+    async def edit(self, target: Target, message_id: str, result: Part) -> None:
+        """Replace message ``message_id`` (sent by the bot in ``target``'s channel, or its
+        thread when ``target.thread_id`` is set) with ``result``, rendered as one message.
+        Editing is idempotent: the same edit twice leaves the same message.
+
+        Raises:
+            PlatformError: ``permanent`` when the message is gone or may not be edited.
+        """
+
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         """Look for a message already sent with ``key`` (crash recovery).
 

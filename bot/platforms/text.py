@@ -14,6 +14,8 @@ from bot.model import (
     Briefing,
     DigestPost,
     EarlierReply,
+    KnownBlock,
+    KnownFact,
     Notice,
     Part,
     QAReply,
@@ -75,6 +77,34 @@ def outlets_line(outlets: tuple[str, ...], limit: int = 2) -> str:
     return f"{shown} (+{extra})" if extra > 0 else shown
 
 
+def fact_line(fact: KnownFact) -> str:
+    """``the plan: 19 points — Wire A, Wire B``; disagreeing outlets side by side:
+    ``the plan: 19 points (Wire B) ↔ 28 points (Wire A)``. Unescaped: renderers make it
+    inert for their platform."""
+    if len(fact.values) == 1:
+        only = fact.values[0]
+        return f"{fact.label}: {only.value} — {', '.join(only.outlets)}"
+    sides = " ↔ ".join(f"{v.value} ({', '.join(v.outlets)})" for v in fact.values)
+    return f"{fact.label}: {sides}"
+
+
+def known_title(block: KnownBlock, zone: ZoneInfo) -> str:
+    """``📌 What we know (as of 2025-08-19 18:00 JST)``, marked when it was edited."""
+    when = local_time(block.as_of, zone)
+    mark = f" · ✏️ {label('known_updated', block.lang)}" if block.updated else ""
+    if block.lang == "ja":
+        return f"📌 {label('known', 'ja')}（{when} 時点{mark}）"
+    return f"📌 {label('known', 'en')} (as of {when}{mark})"
+
+
+def known_lines(block: KnownBlock) -> list[str]:
+    """The block's body lines, unescaped: one per fact, then the coverage."""
+    lines = [f"• {fact_line(fact)}" for fact in block.facts]
+    if block.coverage:
+        lines.append(f"📰 {block.coverage}")
+    return lines
+
+
 def render_part(part: Part, zone: ZoneInfo) -> str:
     """One message as plain text."""
     if isinstance(part, UpdatePost):
@@ -82,9 +112,13 @@ def render_part(part: Part, zone: ZoneInfo) -> str:
         lines = [f"🕊 {prefix}{part.headline}", f"📘 {label('summary', part.lang)}"]
         lines += [f"💡 {point}" for point in part.key_points]
         lines.append(f"{outlets_line(part.outlets)} · {local_time(part.published, zone)}")
+        if part.coverage:
+            lines.append(f"📰 {part.coverage}")
         if part.thread_link:
             lines.append(f"🧵 {label('see_thread', part.lang)}: {part.thread_link}")
         return "\n".join(lines)
+    if isinstance(part, KnownBlock):
+        return "\n".join([known_title(part, zone), *known_lines(part)])
     if isinstance(part, QAReply):
         return f"❓ {part.question}\n{cite(part.sentences)}"
     if isinstance(part, SourceReply):

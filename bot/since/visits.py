@@ -38,3 +38,17 @@ async def record_visit(session: AsyncSession, req: Request, now: datetime) -> No
                           user_id=req.user_id, seen_at=now))
     elif visit.seen_at < now:
         visit.seen_at = now
+
+
+async def fetch_last_shown(session: AsyncSession, req: Request) -> datetime | None:
+    """When this conversation was last shown the talks: the asker's previous visit here,
+    or the bot's last post in the channel (an update, a digest, a reply), whichever is
+    later. None when neither happened."""
+    asked = await session.scalar(select(Visit.seen_at).where(
+        Visit.platform == req.platform, Visit.channel_id == req.channel_id,
+        Visit.user_id == req.user_id))
+    posted = await session.scalar(select(func.max(Delivery.sent_at)).where(
+        Delivery.platform == req.platform, Delivery.channel_id == req.channel_id,
+        Delivery.status == "sent"))
+    seen = [t for t in (asked, posted) if t is not None]
+    return max(seen) if seen else None

@@ -290,3 +290,16 @@ class Visit(Base):
     channel_id: Mapped[str] = mapped_column(String(128))
     user_id: Mapped[str] = mapped_column(String(128))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class KnownBlockShown(Base):
+    """The story revision a posted "what we know" block shows since it was last edited
+    (a block never edited shows the revision in its outbox payload)."""
+
+    __tablename__ = "known_blocks"
+
+    #: The outbox row that posted the block (its message id is there).
+    delivery_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    story_id: Mapped[int] = mapped_column(Integer, index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    edited_at: Mapped[datetime] = mapped_column(UTCDateTime())

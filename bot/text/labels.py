@@ -18,6 +18,10 @@ LABELS: dict[str, dict[str, str]] = {
     "see_thread": {"en": "See the thread", "ja": "スレッドを見る"},
     "digest": {"en": "Today in the ceasefire talks", "ja": "本日の停戦協議まとめ"},
     "no_source": {"en": "No source found", "ja": "出典が見つかりません"},
+    "known": {"en": "What we know", "ja": "現時点で分かっていること"},
+    "known_updated": {"en": "updated", "ja": "更新"},
+    "latest_report": {"en": "latest report", "ja": "最新の報道"},
+    "next_date": {"en": "next date named", "ja": "次に示された日付"},
 }
 
 

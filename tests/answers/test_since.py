@@ -10,14 +10,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.app import BotApp
 from bot.errors import UserFacingError
 from bot.model import Reply, Request
 from bot.platforms.console.adapter import ConsoleAdapter
 from bot.since.when import parse_since
-from bot.store.models import Delivery, Visit
+from bot.store.models import Article, Delivery, Story, Visit
 from tests.answers.support import demo_settings
 from tests.conftest import FakeClock
 
@@ -198,3 +198,70 @@ async def test_while_a_story_is_still_being_reported_only_what_is_out_counts(
     assert headlines(out) == [ALASKA]
     assert "📰 1 outlet · ja 0 / en 1" in out
     assert "Meridian Daily" not in out and WHITE_HOUSE not in out
+
+
+@pytest.mark.parametrize("now", [DAY_AFTER, WEEK_AFTER, YEAR_AFTER])
+async def test_figures_are_compared_with_what_the_channel_was_last_shown(
+        demo_dir: Path, now: datetime) -> None:
+    """The channel was last posted to on 1 May (before the Istanbul rounds): `since July`
+    compares the prisoner figure with May's 175, not with the 1,000 that stood on 1 July."""
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=FakeClock(now)) as app:
+        async with app.deps.sessions() as session, session.begin():
+            posted = datetime(2025, 5, 1, tzinfo=UTC)
+            session.add(Delivery(key="sub:1:story:1:p0", platform="console",
+                                 channel_id="console", payload="{}", status="sent",
+                                 next_attempt_at=posted, created_at=posted, sent_at=posted))
+        out = await console_says(app, "/since 2025-07-01")
+        # Asked again: the visit just recorded is after July, so July's figures count.
+        again = await console_says(app, "/since 2025-07-01")
+    istanbul = out[out.index(ISTANBUL_3):]
+    assert "📈 prisoners exchanged: 175 → 1,200" in istanbul
+    assert "📈 Figures compared with what was last shown here (2025-05-01 09:00 JST)." in out
+    assert "📈 prisoners exchanged: 1,000 → 1,200" in again[again.index(ISTANBUL_3):]
+    assert "last shown here" not in again
+
+
+async def test_a_japanese_channel_is_told_in_japanese_what_the_figures_are_compared_with(
+        demo_dir: Path) -> None:
+    async with BotApp(demo_settings(demo_dir, language="ja"),
+                      clock=FakeClock(WEEK_AFTER)) as app:
+        async with app.deps.sessions() as session, session.begin():
+            posted = datetime(2025, 5, 1, tzinfo=UTC)
+            session.add(Delivery(key="sub:1:story:1:p0", platform="console",
+                                 channel_id="console", payload="{}", status="sent",
+                                 next_attempt_at=posted, created_at=posted, sent_at=posted))
+        out = await console_says(app, "/since 2025-07-01")
+    assert "捕虜交換: 175 → 1,200人" in out
+    assert "数字は前回ここで見た時点 (2025-05-01 09:00 JST) との比較です。" in out
+    assert "媒体 · 日本語" in out
+
+
+@pytest.mark.parametrize("now", [DAY_AFTER, WEEK_AFTER, YEAR_AFTER])
+async def test_a_date_that_moved_since_the_channel_was_last_shown_is_named(
+        demo_dir: Path, now: datetime) -> None:
+    """The channel was posted to on 16 August, when Meridian named 18 August (the White House
+    meeting); a later report on the same story names the 19th: `since` says it moved."""
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=FakeClock(now)) as app:
+        async with app.deps.sessions() as session, session.begin():
+            story = await session.scalar(select(Story).where(Story.headline == ALASKA))
+            assert story is not None
+            later = datetime(2025, 8, 17, 20, 0, tzinfo=UTC)
+            session.add(Article(
+                guid="moved", url="https://demo.ceasefire-bot.example/test/moved",
+                title="White House meeting with Zelensky moves a day",
+                text="The White House said the meeting with Zelensky will now be held on "
+                     "19 August.", source="Test Wire", lang="en", published_at=later,
+                fetched_at=later, story_id=story.id))
+            story.latest_at = max(story.latest_at, later)
+            posted = datetime(2025, 8, 16, 19, 0, tzinfo=UTC)
+            session.add(Delivery(key="sub:1:story:1:p0", platform="console",
+                                 channel_id="console", payload="{}", status="sent",
+                                 next_attempt_at=posted, created_at=posted, sent_at=posted))
+        out = await console_says(app, "/since 2025-08-18")
+        # Asked from before the story began: no day was named before, so none moved.
+        async with app.deps.sessions() as session, session.begin():
+            await session.execute(delete(Delivery))
+        whole = await console_says(app, "/since 2025-08-15")
+    alaska = out[out.index(ALASKA):]
+    assert "📈 next date named: 2025-08-18 → 2025-08-19" in alaska
+    assert ALASKA in whole and "next date named" not in whole

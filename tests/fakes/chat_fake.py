@@ -13,6 +13,9 @@ Wire format (all JSON):
   ``{"ok": true, "message": {...}}`` | 429 ``{"error": "rate_limited", "retry_after"}`` |
   5xx ``{"error"}`` | 403/404 ``{"error": "channel_not_found" | "not_in_channel" |
   "missing_permission" | "thread_not_found"}``
+* ``PATCH /api/messages/{id}`` ``{"channel", "text"}`` -> ``{"ok": true, "message": {...}}``
+  (the message's text replaced, ``edited`` set) | 429 as above | 404 ``{"error":
+  "message_not_found"}`` (no such message in that channel)
 * ``GET  /api/history?channel=C&key=K`` -> ``{"messages": [...]}``
 * ``GET  /api/events?timeout=S`` -> ``{"events": [{"id", "channel", "user", "text", "dm"}]}``
   (long poll: what users typed; a reply carries ``reply:<id>`` as its key)
@@ -98,6 +101,8 @@ class ChatFake:
         self.port = port
         self.plan = Plan()
         self.messages: list[Message] = []
+        #: Every accepted edit: ``{"id", "channel", "text"}``, in order.
+        self.edits: list[Message] = []
         self.stats: Counter[str] = Counter()
         self._ids = itertools.count(1000)
         self._event_ids = itertools.count(1)
@@ -124,6 +129,7 @@ class ChatFake:
         app.add_routes([
             web.get("/api/info", self._info),
             web.post("/api/messages", self._post_message),
+            web.patch("/api/messages/{id}", self._edit_message),
             web.get("/api/history", self._history),
             web.get("/api/events", self._poll_events),
             web.get("/_admin/messages", self._admin_messages),
@@ -235,6 +241,32 @@ class ChatFake:
         if self.plan.hang_after_accept > 0:
             self.plan.hang_after_accept -= 1
             await asyncio.sleep(self.plan.hang_seconds)
+        return web.json_response({"ok": True, "message": message})
+
+    async def _edit_message(self, request: web.Request) -> web.Response:
+        """Replace a message's text; an edit counts against the rate windows like a post."""
+        body = await request.json()
+        channel = str(body.get("channel", ""))
+        self.stats["requests"] += 1
+        message = self._by_id.get(request.match_info["id"])
+        if message is None or message["channel"] != channel:
+            return web.json_response({"ok": False, "error": "message_not_found"}, status=404)
+        thread = message["thread"]
+        bucket = f"{channel}/{thread}" if thread and self.profile.thread_is_channel else channel
+        wait = self._rate_limited(bucket, time.monotonic())
+        if wait > 0:
+            self.stats["rate_limited"] += 1
+            return web.json_response({"ok": False, "error": "rate_limited",
+                                      "retry_after": round(wait, 3)}, status=429,
+                                     headers={"Retry-After": f"{wait:.3f}"})
+        if self.plan.transient:
+            status, error = self.plan.transient.popleft()
+            self.stats["transient_errors"] += 1
+            return web.json_response({"ok": False, "error": error}, status=status)
+        message["text"] = str(body.get("text", ""))
+        message["edited"] = True
+        self.edits.append({"id": message["id"], "channel": channel, "text": message["text"]})
+        self.stats["edited"] += 1
         return web.json_response({"ok": True, "message": message})
 
     async def _history(self, request: web.Request) -> web.Response:

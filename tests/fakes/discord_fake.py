@@ -1626,7 +1626,8 @@ class FakeDiscord:
         channel = self._req_channel(req)
         body = req.body or {}
         is_thread = channel["type"] in THREAD_TYPES
-        self._require(channel, Perm.MANAGE_THREADS if is_thread else Perm.MANAGE_CHANNELS)
+        self._require(channel, self._edit_channel_permission(channel, body)
+                      if is_thread else Perm.MANAGE_CHANNELS)
         for key in ("name", "topic", "rate_limit_per_user", "nsfw", "applied_tags"):
             if key in body:
                 channel[key] = body[key]
@@ -1638,6 +1639,18 @@ class FakeDiscord:
         event = "THREAD_UPDATE" if is_thread else "CHANNEL_UPDATE"
         self._broadcast(event, channel, guild_id=self._guild_id_of(channel))
         return channel
+
+    def _edit_channel_permission(self, thread: JSON, body: JSON) -> int:
+        """Discord's rule: a thread's creator may rename, archive or unarchive it, and anyone
+        who may send in it may unarchive it, unless it is locked; else Manage Threads."""
+        if thread["thread_metadata"].get("locked"):
+            return Perm.MANAGE_THREADS
+        if (str(thread.get("owner_id")) == str(self.bot_id)
+                and set(body) <= {"name", "archived", "auto_archive_duration"}):
+            return Perm.VIEW_CHANNEL
+        if set(body) == {"archived"} and body["archived"] is False:
+            return Perm.SEND_MESSAGES_IN_THREADS
+        return Perm.MANAGE_THREADS
 
     async def _typing(self, req: _Req) -> None:
         self._require(self._req_channel(req), Perm.SEND_MESSAGES)
@@ -1735,6 +1748,10 @@ class FakeDiscord:
     async def _edit_message(self, req: _Req) -> JSON:
         channel = self._req_channel(req)
         self._require(channel, Perm.VIEW_CHANNEL)
+        if (channel["type"] in THREAD_TYPES
+                and channel["thread_metadata"].get("archived")):
+            # Sending unarchives a thread; editing does not (it must be unarchived first).
+            raise DiscordError(400, 50083, "Thread is archived")
         msg = self._stored_message(int(channel["id"]), _snowflake(req.params["message_id"]))
         body = req.body or {}
         if int(msg["author"]["id"]) != self.bot_id:

@@ -370,6 +370,10 @@ def _json_response(
     return web.json_response(body, status=status, headers=headers)
 
 
+#: chat.update refuses longer ``text`` (msg_too_long), as chat.postMessage does.
+UPDATE_TEXT_MAX = 40_000
+
+
 def _truthy(value: Any) -> bool:
     """Slack booleans arrive as True, 1, "1" or "true" depending on the encoding."""
     return value is True or str(value).lower() in {"1", "true"}
@@ -912,8 +916,23 @@ class FakeSlack:
         return {"message_ts": ts}
 
     def _chat_update(self, params: Params) -> dict[str, Any]:
+        """chat.update as Slack documents it: only the bot's own messages, something to
+        show, and Block Kit's limits (50 blocks, 3,000 characters of section text)."""
         channel = self._require_channel(params)
         message = self._find_message(channel, str(params.get("ts", "")))
+        if message.get("user") != self.bot_user_id:
+            raise _SlackError("cant_update_message")
+        if not any(params.get(k) for k in ("text", "blocks", "attachments")):
+            raise _SlackError("no_text")
+        if len(str(params.get("text") or "")) > UPDATE_TEXT_MAX:
+            raise _SlackError("msg_too_long")
+        blocks = params.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if len(blocks) > 50 or any(
+                len(str((b.get("text") or {}).get("text", ""))) > 3000 for b in blocks
+                if isinstance(b, dict) and b.get("type") == "section"):
+            raise _SlackError("invalid_blocks")
         for key in ("text", "blocks", "attachments", "metadata"):
             if key in params and params[key] is not None:
                 message[key] = params[key]

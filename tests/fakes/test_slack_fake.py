@@ -361,6 +361,30 @@ async def test_replies_history_and_misc_methods(fake: FakeSlack) -> None:
     assert float(parent["ts"]) < float(replies["messages"][1]["ts"])
 
 
+async def test_chat_update_keeps_slacks_rules(fake: FakeSlack) -> None:
+    """Only the bot's own messages, something to show, Block Kit's limits (as Slack)."""
+    client = web_client(fake)
+    mine = await client.chat_postMessage(channel="C1", text="block")
+    theirs = fake.add_message("C1", "a person's message")
+    too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
+    refused = {}
+    for name, kwargs in {
+        "theirs": {"ts": theirs["ts"], "text": "edited"},
+        "gone": {"ts": "1.000001", "text": "edited"},
+        "empty": {"ts": mine["ts"], "text": ""},
+        "section": {"ts": mine["ts"], "text": "t", "blocks": too_long},
+    }.items():
+        with pytest.raises(SlackApiError) as caught:
+            await client.chat_update(channel="C1", **kwargs)
+        refused[name] = caught.value.response["error"]
+    updated = await client.chat_update(channel="C1", ts=mine["ts"], text="block, edited")
+
+    assert refused == {"theirs": "cant_update_message", "gone": "message_not_found",
+                       "empty": "no_text", "section": "invalid_blocks"}
+    assert updated["message"]["text"] == "block, edited"
+    assert [u["text"] for u in fake.updates] == ["block, edited"]
+
+
 # -------------------------------------------------------------------------- Socket Mode
 
 

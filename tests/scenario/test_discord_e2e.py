@@ -370,8 +370,12 @@ async def test_latest_follows_up_with_the_update_and_opens_its_qa_thread(
         assert post["embeds"][0]["title"].startswith("🕊")
         assert "この更新で分かる事" in post["embeds"][0]["description"]
         thread = await w.sent(lambda: w.fake.channels.get(int(post["id"])))
-        replies = await w.sent(lambda: w.fake.messages_in(int(thread["id"])))
-        assert any("❓" in embeds_text(m) for m in replies)
+        # The thread opens on "what we know" (Japanese: the asker's locale), then the Q&A.
+        replies = await w.sent(lambda: [m for m in w.fake.messages_in(int(thread["id"]))
+                                        if "❓" in embeds_text(m)]
+                               and w.fake.messages_in(int(thread["id"])))
+        assert "📌 現時点で分かっていること" in embeds_text(replies[0])
+        assert any("❓" in embeds_text(m) for m in replies[1:])
 
 
 async def test_a_managers_mistake_is_shown_only_to_them(

@@ -100,6 +100,13 @@ class ConsoleAdapter(PlatformAdapter):
                 self._sent[key] = first
             return first
 
+    async def edit(self, target: Target, message_id: str, result: Part) -> None:
+        """A terminal cannot change what it printed: the refreshed message is printed
+        again, marked as the edit of ``message_id``."""
+        async with self._lock:
+            for text, _ in render_result(result, zone_for(target.zone, self.zone)):
+                self._print(f"✏️ #{message_id}\n{text}", threaded=target.thread_id is not None)
+
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         return self._sent.get(key)
 

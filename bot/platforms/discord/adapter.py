@@ -60,6 +60,8 @@ from config.settings import DiscordSettings
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
+#: Discord's error code for an operation on an archived thread (editing a message in it).
+THREAD_ARCHIVED = 50083
 HISTORY_SCAN = 50
 #: A message's jump link (``@me`` for a DM); Discord shows the message with its thread.
 JUMP_URL = "https://discord.com/channels/{space}/{channel}/{message}"
@@ -498,6 +500,33 @@ class DiscordAdapter(PlatformAdapter):
             for i, message in enumerate(rest, start=1):
                 await self._post(out.send, message, **self._nonce(key, i))
             return ref
+
+    async def edit(self, target: Target, message_id: str, result: Part) -> None:
+        """``PATCH /channels/{channel}/messages/{message}`` (``PartialMessage.edit``) with
+        the part's first message; mentions stay off, as on every send."""
+        if self.client is None:
+            raise PlatformError("Discord is not connected", retry_after=5.0)
+        channel_id = target.thread_id or target.channel_id
+        message = render(result, zone=zone_for(target.zone, self.zone))[0]
+        async with platform_errors(f"message {message_id} in channel {channel_id}"):
+            channel = await self._fetch_channel(channel_id)
+            partial = getattr(channel, "get_partial_message", None)
+            if partial is None:
+                raise PlatformError(f"channel {channel_id} has no messages to edit",
+                                    permanent=True, code="not_messageable")
+            target_message = partial(int(message_id))
+            kwargs: dict[str, Any] = {"content": message.content or None,
+                                      "embeds": list(message.embeds), "allowed_mentions": NONE}
+            try:
+                await target_message.edit(**kwargs)
+            except discord.HTTPException as exc:
+                if exc.code != THREAD_ARCHIVED or not isinstance(channel, discord.Thread):
+                    raise
+                # An archived thread's messages cannot be edited: reopen it (the bot made
+                # it), edit, and archive it again so the thread list looks as it did.
+                await channel.edit(archived=False)
+                await target_message.edit(**kwargs)
+                await channel.edit(archived=True)
 
     @staticmethod
     def _nonce(key: str | None, index: int) -> dict[str, Any]:

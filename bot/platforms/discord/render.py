@@ -22,6 +22,7 @@ from bot.model import (
     Citation,
     DigestPost,
     EarlierReply,
+    KnownBlock,
     Notice,
     Part,
     QAReply,
@@ -43,7 +44,7 @@ from bot.platforms.discord.split import (
     shorten,
     units_of,
 )
-from bot.platforms.text import outlets_line
+from bot.platforms.text import known_lines, known_title, outlets_line
 from bot.text.labels import label
 
 COLOUR_UPDATE = 0x2B6CB0
@@ -114,6 +115,8 @@ def render(result: Result | Part, *, zone: ZoneInfo) -> list[Message]:
         return out
     if isinstance(result, UpdatePost):
         return [_update(result, zone)]
+    if isinstance(result, KnownBlock):
+        return [known_message(result, zone)]
     if isinstance(result, QAReply):
         return _long_embeds(f"❓ {inert(result.question)}", _cited_units(result.sentences),
                             colour=COLOUR_QA)
@@ -157,8 +160,20 @@ def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
         embed.add_field(name=label("sources", post.lang),
                         value=shorten(inert(outlets_line(post.outlets, limit=3)),
                                       FIELD_VALUE_LIMIT), inline=False)
+    if post.coverage:
+        embed.add_field(name="📰", value=shorten(inert(post.coverage), FIELD_VALUE_LIMIT),
+                        inline=False)
     embed.set_footer(text=post.published.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))
     return Message(embeds=(embed,), thread_title=thread_name(post.headline))
+
+
+def known_message(block: KnownBlock, zone: ZoneInfo) -> Message:
+    """"What we know" as one embed (one message, so it can be edited in place)."""
+    lines = [inert(line) for line in known_lines(block)] or ["—"]
+    embed = discord.Embed(title=shorten(known_title(block, zone), TITLE_LIMIT),
+                          description=pack(lines, limit=DESCRIPTION_LIMIT)[0],
+                          colour=COLOUR_FOLLOWUP if block.updated else COLOUR_QA)
+    return Message(embeds=(embed,))
 
 
 def _thread_line(link: str, text: str) -> str:

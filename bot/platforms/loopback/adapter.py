@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 #: Errors meaning "retrying cannot help": the channel is gone or the bot may not post.
 PERMANENT = {"channel_not_found", "not_in_channel", "missing_permission", "bot_removed",
-             "is_archived", "thread_not_found"}
+             "is_archived", "thread_not_found", "message_not_found"}
 
 
 #: Request headers of a message post (the body is encoded here, once, with ``json.dumps``).
@@ -127,6 +127,23 @@ class LoopbackAdapter(PlatformAdapter):
             first = first or ref
         assert first is not None
         return first
+
+    async def edit(self, target: Target, message_id: str, result: Part) -> None:
+        """``PATCH /api/messages/{id}`` with the part's text (a part is one message)."""
+        text = "\n".join(text for text, _ in self._render(result, target.zone))
+        payload = {"channel": target.channel_id, "text": text}
+        try:
+            async with self.http.patch(self._messages_url / message_id,
+                                       data=json.dumps(payload).encode(),
+                                       headers=JSON_HEADERS) as resp:
+                raw = await resp.read()
+                status = resp.status
+            body = json.loads(raw) if raw else {}
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PlatformError(f"disconnected ({type(exc).__name__})",
+                                code="disconnected") from exc
+        if status != 200 or not body.get("ok"):
+            raise to_platform_error(status, body if isinstance(body, dict) else {})
 
     def _render(self, result: Result | Part, zone: str | None) -> list[tuple[str, bool]]:
         """Render once per part and zone (frozen values): one update goes to many

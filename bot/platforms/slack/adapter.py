@@ -37,6 +37,7 @@ from bot.platforms.slack.outbound import (
     permalink,
     post_ephemeral,
     post_messages,
+    update_message,
 )
 from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, render
 from bot.platforms.slack.translate import (
@@ -358,6 +359,11 @@ class SlackAdapter(PlatformAdapter):
             except (ZoneInfoNotFoundError, ValueError):
                 log.warning("slack: unknown time zone %r; using the default", target.zone)
         return self.zone
+
+    async def edit(self, target: Target, message_id: str, result: Part) -> None:
+        """chat.update of message ``message_id`` (its ts) with the part, as one message."""
+        message = render(result, zone=self.zone_for(target))[0]
+        await update_message(self.client, target.channel_id, message_id, message)
 
     async def send(self, target: Target, result: Result | Part, *,
                    key: str | None = None) -> MessageRef:

@@ -22,6 +22,8 @@ PERMANENT = frozenset({
     "msg_too_long", "no_text", "invalid_blocks", "invalid_blocks_format",
     "invalid_metadata_format", "invalid_metadata_schema", "too_many_attachments",
     "not_allowed_token_type", "invalid_arguments", "channel_is_archived",
+    # chat.update: the message is gone, not the bot's, or past the workspace's edit window.
+    "message_not_found", "cant_update_message", "edit_window_closed",
 })
 #: The bot token itself is refused (revoked, reset, workspace gone): the bot must stop.
 TOKEN_REFUSED = frozenset({"invalid_auth", "not_authed", "token_revoked", "token_expired",

@@ -80,6 +80,25 @@ async def post_message(client: AsyncWebClient, channel: str, message: SlackMessa
     return str(response.get("ts") or "")
 
 
+async def update_message(client: AsyncWebClient, channel: str, ts: str,
+                         message: SlackMessage) -> None:
+    """chat.update: replace message ``ts`` with ``message`` (plain text if blocks are
+    refused). Names are not linked, as on every post."""
+    kwargs: dict[str, Any] = {"channel": channel, "ts": ts, "text": message.text,
+                              "link_names": False}
+    if message.blocks:
+        kwargs["blocks"] = list(message.blocks)
+    try:
+        await call_api("chat.update", client.chat_update(**kwargs))
+    except PlatformError as exc:
+        if exc.code not in BLOCK_ERRORS or not message.blocks:
+            raise
+        log.warning("slack: blocks refused on update (%s); plain text", exc.code)
+        kwargs.pop("blocks")
+        kwargs["text"] = text_only(message).text
+        await call_api("chat.update", client.chat_update(**kwargs))
+
+
 async def post_ephemeral(client: AsyncWebClient, target: Target,
                          messages: Sequence[SlackMessage]) -> MessageRef:
     """chat.postEphemeral to ``target.user_id`` (in the target's thread, if any)."""

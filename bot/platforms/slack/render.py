@@ -22,6 +22,7 @@ from bot.model import (
     Briefing,
     DigestPost,
     EarlierReply,
+    KnownBlock,
     Notice,
     Part,
     QAReply,
@@ -30,7 +31,15 @@ from bot.model import (
     SourceReply,
     UpdatePost,
 )
-from bot.platforms.text import cite, local_time, markup_runs, outlets_line, render_part
+from bot.platforms.text import (
+    cite,
+    known_lines,
+    known_title,
+    local_time,
+    markup_runs,
+    outlets_line,
+    render_part,
+)
 from bot.text.inert import strip_controls
 from bot.text.labels import label
 
@@ -123,7 +132,14 @@ def update_blocks(post: UpdatePost, zone: ZoneInfo) -> list[Block]:
     line = f"{escape(outlets_line(post.outlets))} · {escape(local_time(post.published, zone))}"
     if post.thread_link:
         body += f"\n🧵 {link(post.thread_link, label('see_thread', post.lang))}"
-    return [header(f"🕊 {prefix}{post.headline}"), section(body), context(line)]
+    lines = [line, f"📰 {escape(post.coverage)}"] if post.coverage else [line]
+    return [header(f"🕊 {prefix}{post.headline}"), section(body), context(*lines)]
+
+
+def known_blocks(block: KnownBlock, zone: ZoneInfo) -> list[Block]:
+    """"What we know": every line escaped (values and outlets come from feeds)."""
+    body = "\n".join(escape(truncate(line, 600)) for line in known_lines(block))
+    return [section(f"*{escape(known_title(block, zone))}*\n{body}")]
 
 
 def qa_blocks(part: QAReply) -> list[Block]:
@@ -180,6 +196,8 @@ def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
 def part_blocks(part: Part, zone: ZoneInfo) -> list[Block]:
     if isinstance(part, UpdatePost):
         return update_blocks(part, zone)
+    if isinstance(part, KnownBlock):
+        return known_blocks(part, zone)
     if isinstance(part, QAReply):
         return qa_blocks(part)
     if isinstance(part, SourceReply):
