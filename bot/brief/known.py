@@ -14,10 +14,10 @@ from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 
 from bot.brief.coverage import coverage_line
-from bot.text.labels import label
 from bot.model import KnownBlock, KnownFact, KnownValue, Lang
-from bot.since.figures import BY_KEY, QUANTITIES, read_figures
 from bot.store.models import Article, Story
+from bot.text.figures import BY_KEY, QUANTITIES, read_figures
+from bot.text.labels import label
 from bot.text.sentences import normalise, split_sentences
 
 #: Values shown per fact; more disagreeing outlets than this are left out (oldest first).

@@ -19,8 +19,8 @@ from sqlalchemy.orm import selectinload
 from bot.brief.builder import story_line
 from bot.brief.coverage import coverage_line
 from bot.brief.known import next_named_day
-from bot.since.figures import Change, changes, latest_values, read_figures
 from bot.store.models import Article, Story
+from bot.text.figures import Change, changes, latest_values, read_figures
 from bot.text.intents import cue_hits
 from bot.text.labels import QUESTIONS, label
 from bot.text.sentences import split_sentences
