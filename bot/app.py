@@ -33,8 +33,8 @@ from bot.deps import Deps
 from bot.errors import BotError
 from bot.health import Metrics, serve_health
 from bot.loopwatch import watch_loop
-from bot.model import Notice, Request, Result
-from bot.news.pipeline import FeedOutcome, IngestInputs, IngestReport, PausedNotice, ingest
+from bot.model import Request, Result
+from bot.news.pipeline import FeedOutcome, IngestInputs, IngestReport, ingest
 from bot.platforms.base import PlatformAdapter
 from bot.runtime import PlatformFactory, Runtime, open_runtime
 from bot.scale.leader import Leader, LeaderGate
@@ -75,13 +75,6 @@ def _log_end(task: asyncio.Task[None]) -> None:
         log.error("background task %s died", task.get_name(), exc_info=exc)
     else:
         log.error("background task %s ended unexpectedly", task.get_name())
-
-
-def paused_outgoing(notice: PausedNotice) -> outbox.Outgoing:
-    """The outbox row of a paused-feed notice."""
-    return outbox.Outgoing(key=notice.key, platform=notice.platform,
-                           channel_id=notice.channel_id, part=Notice(notice.text),
-                           subscription_id=notice.subscription_id)
 
 
 class BotApp:
@@ -204,10 +197,7 @@ class BotApp:
             self.metrics.feeds_polled.inc(len(report.outcomes))
             self.metrics.fetch_errors.inc(len(report.errors))
             self.metrics.stories.inc(len(report.new_stories))
-            if report.paused:
-                async with self.deps.sessions() as session, session.begin():
-                    await outbox.enqueue(session, [paused_outgoing(n) for n in report.paused],
-                                         self.clock.now())
+            if report.paused:  # enqueued inside the poll's transaction (runtime.enqueue_paused)
                 self.sender.poke()
             if report.newsworthy:
                 async with self.deps.sessions() as session, session.begin():

@@ -14,22 +14,24 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bot.answer.engine import Engine
 from bot.answer.persist import index_dir_for
 from bot.clock import Clock
+from bot.delivery import outbox
 from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
 from bot.deps import Deps
 from bot.health import Metrics
+from bot.model import Notice
 from bot.news.guard import guarded_connector
-from bot.news.pipeline import IngestInputs
+from bot.news.pipeline import IngestInputs, PausedNotice
 from bot.news.workers import ParsePool
 from bot.platforms.base import PlatformAdapter
 from bot.scale.budget import BudgetStore, SharedWindow, build_budget
@@ -93,6 +95,15 @@ def _shutdown(scheduler: AsyncIOScheduler) -> None:
         scheduler.shutdown(wait=False)
 
 
+async def enqueue_paused(session: AsyncSession, notices: Sequence[PausedNotice],
+                         now: datetime) -> None:
+    """Paused-feed notices as outbox rows, in the poll's transaction (with the pause)."""
+    await outbox.enqueue(session, [
+        outbox.Outgoing(key=n.key, platform=n.platform, channel_id=n.channel_id,
+                        part=Notice(n.text), subscription_id=n.subscription_id)
+        for n in notices], now)
+
+
 @asynccontextmanager
 async def open_runtime(settings: Settings, *, clock: Clock,
                        platforms: Sequence[PlatformAdapter] | PlatformFactory = (),
@@ -152,6 +163,7 @@ async def open_runtime(settings: Settings, *, clock: Clock,
         yield Runtime(
             settings=settings, clock=clock, engine=engine, sessions=sessions, deps=deps,
             ingest=IngestInputs(settings=settings, sessions=sessions, http=http, clock=clock,
-                                topic=deps.topic, guarded_http=guarded, pool=pool),
+                                topic=deps.topic, guarded_http=guarded, pool=pool,
+                                on_paused=enqueue_paused),
             leader=leader, budget=budget, sender=sender, replier=Replier(sender),
             scheduler=scheduler, platforms=adapters, stack=stack)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
@@ -80,6 +80,11 @@ class IngestInputs:
     guarded_http: aiohttp.ClientSession | None = None
     #: Worker processes for big polls, kept by the app across polls (None: threads only).
     pool: ParsePool | None = None
+    #: Stores the notices of feeds a poll paused, in the poll's own transaction, so a crash
+    #: cannot keep the pause (and its "notified" mark) while losing the notice. The app
+    #: supplies it (it enqueues them; the news layer does not send).
+    on_paused: Callable[[AsyncSession, Sequence[PausedNotice], datetime],
+                        Awaitable[None]] | None = None
 
     def on_topic(self, text: str) -> bool:
         """The article is about the followed topic."""
@@ -426,7 +431,10 @@ class _Store:
                         retry_after=result.retry_after,
                         pause_after=deps.settings.fetch.failures_before_pause)
                     if paused:
-                        report.paused.extend(await notify_paused(session, feed, now))
+                        notices = await notify_paused(session, feed, now)
+                        report.paused.extend(notices)
+                        if notices and deps.on_paused is not None:
+                            await deps.on_paused(session, notices, now)
                     log.warning("feed %s failed: %s", job.spec.url, outcome.error)
                     continue
                 record_success(feed, result.meta, now, interval)
