@@ -210,13 +210,9 @@ class ChatFake:
             status, error = self.plan.channel_errors[channel]
             self.stats["permanent_errors"] += 1
             return web.json_response({"ok": False, "error": error}, status=status)
-        bucket = f"{channel}/{thread}" if thread and self.profile.thread_is_channel else channel
-        wait = self._rate_limited(bucket, time.monotonic())
-        if wait > 0:
-            self.stats["rate_limited"] += 1
-            return web.json_response({"ok": False, "error": "rate_limited",
-                                      "retry_after": round(wait, 3)}, status=429,
-                                     headers={"Retry-After": f"{wait:.3f}"})
+        refused = self._refuse_over_limit(channel, thread)
+        if refused is not None:
+            return refused
         if self.plan.transient:
             status, error = self.plan.transient.popleft()
             self.stats["transient_errors"] += 1
@@ -243,6 +239,17 @@ class ChatFake:
             await asyncio.sleep(self.plan.hang_seconds)
         return web.json_response({"ok": True, "message": message})
 
+    def _refuse_over_limit(self, channel: str, thread: str | None) -> web.Response | None:
+        """A 429 like the platform's when the message's channel (or thread) window is full."""
+        bucket = f"{channel}/{thread}" if thread and self.profile.thread_is_channel else channel
+        wait = self._rate_limited(bucket, time.monotonic())
+        if wait <= 0:
+            return None
+        self.stats["rate_limited"] += 1
+        return web.json_response({"ok": False, "error": "rate_limited",
+                                  "retry_after": round(wait, 3)}, status=429,
+                                 headers={"Retry-After": f"{wait:.3f}"})
+
     async def _edit_message(self, request: web.Request) -> web.Response:
         """Replace a message's text; an edit counts against the rate windows like a post."""
         body = await request.json()
@@ -252,13 +259,9 @@ class ChatFake:
         if message is None or message["channel"] != channel:
             return web.json_response({"ok": False, "error": "message_not_found"}, status=404)
         thread = message["thread"]
-        bucket = f"{channel}/{thread}" if thread and self.profile.thread_is_channel else channel
-        wait = self._rate_limited(bucket, time.monotonic())
-        if wait > 0:
-            self.stats["rate_limited"] += 1
-            return web.json_response({"ok": False, "error": "rate_limited",
-                                      "retry_after": round(wait, 3)}, status=429,
-                                     headers={"Retry-After": f"{wait:.3f}"})
+        refused = self._refuse_over_limit(channel, thread)
+        if refused is not None:
+            return refused
         if self.plan.transient:
             status, error = self.plan.transient.popleft()
             self.stats["transient_errors"] += 1

@@ -131,19 +131,8 @@ class LoopbackAdapter(PlatformAdapter):
     async def edit(self, target: Target, message_id: str, result: Part) -> None:
         """``PATCH /api/messages/{id}`` with the part's text (a part is one message)."""
         text = "\n".join(text for text, _ in self._render(result, target.zone))
-        payload = {"channel": target.channel_id, "text": text}
-        try:
-            async with self.http.patch(self._messages_url / message_id,
-                                       data=json.dumps(payload).encode(),
-                                       headers=JSON_HEADERS) as resp:
-                raw = await resp.read()
-                status = resp.status
-            body = json.loads(raw) if raw else {}
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise PlatformError(f"disconnected ({type(exc).__name__})",
-                                code="disconnected") from exc
-        if status != 200 or not body.get("ok"):
-            raise to_platform_error(status, body if isinstance(body, dict) else {})
+        await self._call("PATCH", self._messages_url / message_id,
+                         {"channel": target.channel_id, "text": text})
 
     def _render(self, result: Result | Part, zone: str | None) -> list[tuple[str, bool]]:
         """Render once per part and zone (frozen values): one update goes to many
@@ -164,19 +153,24 @@ class LoopbackAdapter(PlatformAdapter):
         payload: dict[str, Any] = {"channel": channel, "thread": thread, "text": text}
         if key:
             payload["metadata"] = {"event_type": "ceasefire_delivery", "key": key}
+        body = await self._call("POST", self._messages_url, payload)
+        message = body["message"]
+        return MessageRef(str(message["id"]), str(message["thread"] or message["id"]))
+
+    async def _call(self, method: str, url: URL, payload: dict[str, Any]) -> dict[str, Any]:
+        """One JSON request to the chat server; its refusals as ``PlatformError``."""
         try:
-            async with self.http.post(self._messages_url, data=json.dumps(payload).encode(),
-                                      headers=JSON_HEADERS) as resp:
+            async with self.http.request(method, url, data=json.dumps(payload).encode(),
+                                         headers=JSON_HEADERS) as resp:
                 raw = await resp.read()
                 status = resp.status
             body = json.loads(raw) if raw else {}
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise PlatformError(f"disconnected ({type(exc).__name__})",
                                 code="disconnected") from exc
-        if status != 200 or not body.get("ok"):
+        if status != 200 or not isinstance(body, dict) or not body.get("ok"):
             raise to_platform_error(status, body if isinstance(body, dict) else {})
-        message = body["message"]
-        return MessageRef(str(message["id"]), str(message["thread"] or message["id"]))
+        return body
 
     async def message_link(self, target: Target, message_id: str,
                            thread_id: str | None) -> str | None:
