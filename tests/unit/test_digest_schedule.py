@@ -270,6 +270,9 @@ async def test_digest_rows_are_keyed_ordered_and_in_the_subscriptions_language(
     assert post.title == TITLES[lang] and post.lang == lang
     assert post.headlines == ("Envoys meet", "Truce extended")
     assert {load_part(r.payload).lang for r in sent[1:]} == {lang}  # type: ignore[union-attr]
+    # Each story's post says who reported it (one wire outlet in English here).
+    expected = "1媒体 · 日本語0 / 英語1" if lang == "ja" else "1 outlet · ja 0 / en 1"
+    assert {load_part(r.payload).coverage for r in sent[1:]} == {expected}  # type: ignore[union-attr]
 
 
 async def test_due_digests_run_for_every_subscription_or_only_the_one_asked(
