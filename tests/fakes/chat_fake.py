@@ -214,11 +214,7 @@ class ChatFake:
         if refused is not None:
             return refused
         if self.plan.transient:
-            status, error = self.plan.transient.popleft()
-            self.stats["transient_errors"] += 1
-            return web.json_response({"ok": False, "error": error,
-                                      "retry_after": 0.05 if status == 429 else None},
-                                     status=status)
+            return self._next_transient(retry_after=True)
         parent = self._by_id.get(str(thread)) if thread is not None else None
         if thread is not None and (parent is None or parent["channel"] != channel
                                    or parent["thread"] is not None):
@@ -238,6 +234,15 @@ class ChatFake:
             self.plan.hang_after_accept -= 1
             await asyncio.sleep(self.plan.hang_seconds)
         return web.json_response({"ok": True, "message": message})
+
+    def _next_transient(self, *, retry_after: bool) -> web.Response:
+        """The next injected transient failure (a 429 may say when to retry)."""
+        status, error = self.plan.transient.popleft()
+        self.stats["transient_errors"] += 1
+        body: dict[str, Any] = {"ok": False, "error": error}
+        if retry_after:
+            body["retry_after"] = 0.05 if status == 429 else None
+        return web.json_response(body, status=status)
 
     def _refuse_over_limit(self, channel: str, thread: str | None) -> web.Response | None:
         """A 429 like the platform's when the message's channel (or thread) window is full."""
@@ -263,9 +268,7 @@ class ChatFake:
         if refused is not None:
             return refused
         if self.plan.transient:
-            status, error = self.plan.transient.popleft()
-            self.stats["transient_errors"] += 1
-            return web.json_response({"ok": False, "error": error}, status=status)
+            return self._next_transient(retry_after=False)
         message["text"] = str(body.get("text", ""))
         message["edited"] = True
         self.edits.append({"id": message["id"], "channel": channel, "text": message["text"]})

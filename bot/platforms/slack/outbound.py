@@ -8,7 +8,7 @@ lost is recognised instead of repeated.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -68,15 +68,8 @@ async def post_message(client: AsyncWebClient, channel: str, message: SlackMessa
         kwargs["thread_ts"] = thread_ts
     if key:
         kwargs["metadata"] = delivery_metadata(key)
-    try:
-        response = await call_api("chat.postMessage", client.chat_postMessage(**kwargs))
-    except PlatformError as exc:
-        if exc.code not in BLOCK_ERRORS or not message.blocks:
-            raise
-        log.warning("slack: blocks refused (%s); sending plain text", exc.code)
-        kwargs.pop("blocks")
-        kwargs["text"] = text_only(message).text
-        response = await call_api("chat.postMessage", client.chat_postMessage(**kwargs))
+    response = await call_plain_if_refused("chat.postMessage", client.chat_postMessage,
+                                           kwargs, message)
     return str(response.get("ts") or "")
 
 
@@ -88,15 +81,22 @@ async def update_message(client: AsyncWebClient, channel: str, ts: str,
                               "link_names": False}
     if message.blocks:
         kwargs["blocks"] = list(message.blocks)
+    await call_plain_if_refused("chat.update", client.chat_update, kwargs, message)
+
+
+async def call_plain_if_refused(method: str, call: Callable[..., Awaitable[Any]],
+                                kwargs: dict[str, Any], message: SlackMessage) -> Any:
+    """Call ``method`` with ``message``'s blocks; if Slack refuses the blocks, once more
+    as plain text (a message is never lost to a layout Slack will not take)."""
     try:
-        await call_api("chat.update", client.chat_update(**kwargs))
+        return await call_api(method, call(**kwargs))
     except PlatformError as exc:
         if exc.code not in BLOCK_ERRORS or not message.blocks:
             raise
-        log.warning("slack: blocks refused on update (%s); plain text", exc.code)
+        log.warning("slack: blocks refused by %s (%s); sending plain text", method, exc.code)
         kwargs.pop("blocks")
         kwargs["text"] = text_only(message).text
-        await call_api("chat.update", client.chat_update(**kwargs))
+        return await call_api(method, call(**kwargs))
 
 
 async def post_ephemeral(client: AsyncWebClient, target: Target,
