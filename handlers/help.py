@@ -27,11 +27,13 @@ def help_text(registry: Registry, lang: Lang) -> str:
     return "\n".join(lines)
 
 
+#: The help in each language, built once (the registry does not change while the bot runs).
+HELP: dict[Lang, str] = {lang: help_text(default_registry(), lang) for lang in ("en", "ja")}
+#: The English help (the console's and the README's reference).
+HELP_EN = HELP["en"]
+
+
 async def help_(req: Request, deps: Deps) -> Result:
     """What the bot can do, in the asker's language when the platform says it (a Discord
     locale), else English."""
-    return Reply(help_text(default_registry(), req.lang or "en"))
-
-
-#: The English help (the console's and the README's reference).
-HELP_EN = help_text(default_registry(), "en")
+    return Reply(HELP.get(req.lang or "en", HELP_EN))
