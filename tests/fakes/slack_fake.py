@@ -32,6 +32,8 @@ from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from tests.fakes.slack_stream_fake import AgentWire, StreamError
+
 T = TypeVar("T")
 Params = dict[str, Any]
 Message = dict[str, Any]
@@ -79,10 +81,13 @@ CHANNEL_METHODS = frozenset(
         "conversations.info",
         "conversations.history",
         "conversations.replies",
+        "chat.startStream",
+        "chat.appendStream",
+        "chat.stopStream",
     }
 )
 # Fields that form-encoded callers send as JSON strings; decoded so both encodings look alike.
-JSON_STRING_FIELDS = ("blocks", "attachments", "metadata", "view")
+JSON_STRING_FIELDS = ("blocks", "attachments", "metadata", "view", "chunks", "prompts")
 SOCKET_ENVELOPE_TYPES = ("events_api", "slash_commands", "interactive")
 
 
@@ -274,20 +279,25 @@ def block_actions_payload(
     trigger_id: str | None = None,
     block_id: str = "actions",
     api_app_id: str = DEFAULT_APP_ID,
+    action_type: str = "button",
+    thread_ts: str | None = None,
 ) -> dict[str, Any]:
-    """A `block_actions` payload for a button click; also the Socket Mode `interactive` one."""
+    """A `block_actions` payload for a button click; also the Socket Mode `interactive` one.
+
+    ``action_type="feedback_buttons"``: a click on a streamed answer's 👍/👎 element (its
+    ``value`` is the clicked button's); ``thread_ts``: the clicked message is in a thread.
+    """
     message_ts = message_ts or _event_ts()
+    container: dict[str, Any] = {"type": "message", "message_ts": message_ts,
+                                 "channel_id": channel, "is_ephemeral": False}
+    if thread_ts:
+        container["thread_ts"] = thread_ts
     return {
         "type": "block_actions",
         "user": {"id": user, "username": "tester", "name": "tester", "team_id": team_id},
         "api_app_id": api_app_id,
         "token": "legacy-verification-token",
-        "container": {
-            "type": "message",
-            "message_ts": message_ts,
-            "channel_id": channel,
-            "is_ephemeral": False,
-        },
+        "container": container,
         "trigger_id": trigger_id or f"trigger-{uuid.uuid4().hex[:12]}",
         "team": {"id": team_id, "domain": "fake-team"},
         "enterprise": None,
@@ -298,7 +308,7 @@ def block_actions_payload(
         "response_url": response_url,
         "actions": [
             {
-                "type": "button",
+                "type": action_type,
                 "action_id": action_id,
                 "block_id": block_id,
                 "value": value,
@@ -421,7 +431,7 @@ def _bearer_token(request: web.Request) -> str | None:
 # --------------------------------------------------------------------------------------------
 
 
-class FakeSlack:
+class FakeSlack(AgentWire):
     """In-process fake Slack: Web API under ``/api/``, ``/response/{id}``, ``/socket-mode``.
 
     Point ``AsyncWebClient(base_url=fake.api_url, token=fake.bot_token)`` at it; Socket Mode
@@ -447,6 +457,7 @@ class FakeSlack:
         clock: Callable[[], float] = time.monotonic,
         auto_users: bool = True,
         host: str = "127.0.0.1",
+        stream_timeout: float = 300.0,
     ) -> None:
         self.bot_token = bot_token
         self.app_token = app_token
@@ -456,6 +467,8 @@ class FakeSlack:
         self.app_id = app_id
         self.auto_users = auto_users
         self.min_retry_after = min_retry_after
+        self.stream_timeout = stream_timeout
+        self._clock = clock
         self.limiter = ChannelPostLimiter(post_rate_per_sec, post_burst, clock) if limits else None
         #: One token bucket per tier, keyed by method (a tier's budget is per method).
         self.tier_limiters = (
@@ -494,6 +507,7 @@ class FakeSlack:
             "views.open": self._views_open,
             "files.getUploadURLExternal": self._files_get_upload_url,
             "files.completeUploadExternal": self._files_complete_upload,
+            **self.agent_methods(),
         }
         #: files.uploadV2: issued upload URLs (file id -> upload), then the shared files.
         self._uploads: dict[str, dict[str, Any]] = {}
@@ -563,6 +577,7 @@ class FakeSlack:
         self.rate_limited_count = 0
         self.throttled_count = 0
         self.throttled_by_channel: Counter[str] = Counter()
+        self.reset_agent_records()
 
     def posted(self, channel: str | None = None) -> list[Params]:
         """Successful chat.postMessage params (plus the assigned ``ts``), oldest first."""
@@ -604,8 +619,10 @@ class FakeSlack:
         is_owner: bool = False,
         is_bot: bool = False,
         tz: str = "UTC",
+        locale: str = "en-US",
     ) -> dict[str, Any]:
-        """Register a user for users.info (admins/owners matter for permission checks)."""
+        """Register a user for users.info (admins/owners matter for permission checks;
+        ``locale`` is shown only when the call asks ``include_locale``, as on Slack)."""
         name = name or user_id.lower()
         self.users[user_id] = {
             "id": user_id,
@@ -620,6 +637,7 @@ class FakeSlack:
             "is_restricted": False,
             "is_ultra_restricted": False,
             "is_bot": is_bot,
+            "locale": locale,
             "profile": {"real_name": name.title(), "display_name": name},
         }
         return self.users[user_id]
@@ -720,7 +738,7 @@ class FakeSlack:
         try:
             self._check_channel(method, params)
             result = handler(params)
-        except _SlackError as exc:
+        except (_SlackError, StreamError) as exc:
             return _json_response({"ok": False, "error": exc.error})
         if isinstance(result, web.Response):
             return result
@@ -1045,7 +1063,10 @@ class FakeSlack:
             if not self.auto_users or not user_id:
                 raise _SlackError("user_not_found")
             user = self.add_user(user_id)
-        return {"user": dict(user)}
+        shown = dict(user)
+        if not _truthy(params.get("include_locale")):
+            shown.pop("locale", None)
+        return {"user": shown}
 
     def _apps_connections_open(self, params: Params) -> dict[str, Any]:
         ticket = uuid.uuid4().hex

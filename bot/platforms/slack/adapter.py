@@ -25,9 +25,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
-from bot.model import Part, Reply, Request, Result
+from bot.model import Answer, Lang, Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
+from bot.platforms.slack.agent import AgentView, viewed_channel
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import TOKEN_REFUSED, call_api, platform_error
 from bot.platforms.slack.facts import SLACK_LIMITS
@@ -40,6 +41,8 @@ from bot.platforms.slack.outbound import (
     update_message,
 )
 from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP, render
+from bot.platforms.slack.stream import StreamTo, stream_answer
+from bot.platforms.slack.streamed import FEEDBACK_VOTE
 from bot.platforms.slack.translate import (
     from_app_mention,
     from_feedback_action,
@@ -50,17 +53,20 @@ from bot.platforms.slack.translate import (
 )
 from bot.platforms.slack.upload import upload_attachment
 from bot.respond import Conversation, ReplyPath
+from bot.text.sentences import detect_lang
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/ceasefire"
 EVENTS_PATH = "/slack/events"
 #: What the adapter uses; slack-manifest.yaml asks for exactly these (a test compares):
-#: chat:write (post, ephemeral), commands, app_mentions:read, *:history (message events in
-#: channels, private channels and DMs, and ``find_sent``'s history scan), users:read (admins).
-BOT_SCOPES = ("app_mentions:read", "channels:history", "chat:write", "commands",
-              "files:write", "groups:history", "im:history", "users:read")
-BOT_EVENTS = ("app_mention", "message.channels", "message.groups", "message.im")
+#: chat:write (post, ephemeral, streams), commands, app_mentions:read, *:history (message
+#: events in channels, private channels and DMs, and ``find_sent``'s history scan),
+#: users:read (admins, locales), assistant:write (the agent DM's prompts, status, title).
+BOT_SCOPES = ("app_mentions:read", "assistant:write", "channels:history", "chat:write",
+              "commands", "files:write", "groups:history", "im:history", "users:read")
+BOT_EVENTS = ("app_context_changed", "app_home_opened", "app_mention", "message.channels",
+              "message.groups", "message.im")
 SEEN_EVENTS = 2048
 
 Mode = Literal["socket", "http"]
@@ -82,9 +88,11 @@ class SlackAdapter(PlatformAdapter):
                  http_port: int = 3000, http_host: str = "0.0.0.0",
                  admin_allowlist: tuple[str, ...] = (), slow_after: float = 2.0,
                  rate_limit_retries: int = 5, history_limit: int = 300,
-                 ping_interval: float = 10.0,
+                 ping_interval: float = 10.0, lang: Lang = "en",
                  session: aiohttp.ClientSession | None = None) -> None:
         """Args:
+            lang: the workspace's language (suggested prompts for users whose locale
+                Slack does not give).
             session: the app's HTTP session for platform calls (owned and closed by the
                 app); None: the adapter opens one per ``start`` (scripts, tests).
         """
@@ -101,6 +109,8 @@ class SlackAdapter(PlatformAdapter):
         self.rate_limit_retries = rate_limit_retries
         self.history_limit = history_limit
         self.ping_interval = ping_interval
+        self.lang: Lang = lang
+        self._agent: AgentView | None = None
         self._bot_token = bot_token
         self._app_token = app_token
         self._signing_secret = signing_secret or ""
@@ -149,6 +159,7 @@ class SlackAdapter(PlatformAdapter):
                                            self._client.auth_test())
             self.bot_user_id = str(identity.get("user_id") or "")
             self.team_id = identity.get("team_id")
+            self._agent = AgentView(self._client, lang=self.lang)
             self._app = self._build_app(self._client)
             if self.mode == "socket":
                 self._socket = AsyncSocketModeHandler(self._app, app_token=self._app_token,
@@ -204,6 +215,7 @@ class SlackAdapter(PlatformAdapter):
             if session is not self._given_session:
                 await session.close()
         self._client = None
+        self._agent = None
         self._closed.set()
 
     async def wait_closed(self) -> None:
@@ -235,8 +247,11 @@ class SlackAdapter(PlatformAdapter):
         app.command(COMMAND)(self._on_command)
         app.event("app_mention")(self._on_mention)
         app.event("message")(self._on_message)
+        app.event("app_home_opened")(self._on_home_opened)
+        app.event("app_context_changed")(self._on_context_changed)
         app.action(FEEDBACK_UP)(self._on_feedback)
         app.action(FEEDBACK_DOWN)(self._on_feedback)
+        app.action(FEEDBACK_VOTE)(self._on_feedback)
         return app
 
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:
@@ -284,7 +299,10 @@ class SlackAdapter(PlatformAdapter):
                 return  # someone else's thread: left alone unless we are mentioned
             self._spawn(self._thread_reply(req, by_bot=parent == self.bot_user_id))
             return
-        self._spawn(self._mention_or_message(req))
+        # The agent DM: each message of the user's is a thread root (or in one); the
+        # answer streams into that thread.
+        thread = str(event.get("thread_ts") or event.get("ts") or "")
+        self._spawn(self._agent_message(req, thread, first=not event.get("thread_ts")))
 
     async def _thread_reply(self, req: Request, *, by_bot: bool) -> None:
         assert req.thread_id is not None
@@ -299,6 +317,47 @@ class SlackAdapter(PlatformAdapter):
         req = await self._with_user(req)
         await self.answer(req, _Asked(self, Target(req.channel_id, thread_id=req.thread_id,
                                                    user_id=req.user_id)))
+
+    async def _agent_message(self, req: Request, thread: str, *, first: bool) -> None:
+        """A DM: a status while the bot searches (cleared once answered), a title for a new
+        conversation, and the answer streamed into the message's thread."""
+        req = await self._with_user(req)
+        agent = self._agent
+        asking = req.command == "ask" and bool(thread) and agent is not None
+        if asking and agent is not None:
+            lang: Lang = req.lang or ("ja" if detect_lang(req.text) == "ja" else "en")
+            if first:
+                await agent.title(req.channel_id, thread, req.text)
+            await agent.status(req.channel_id, thread, lang)
+        try:
+            await self.answer(req, _Asked(self, Target(req.channel_id, thread_id=req.thread_id,
+                                                       user_id=req.user_id),
+                                          answer_thread=thread or None, shows_status=asking))
+        finally:
+            if asking and agent is not None:
+                await agent.clear_status(req.channel_id, thread)
+
+    async def _on_home_opened(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """The Messages tab opened: suggested prompts at the top of the agent DM."""
+        if event.get("tab") != "messages" or not self._first_time(body):
+            return
+        user, channel = str(event.get("user") or ""), str(event.get("channel") or "")
+        if self._agent is not None and event.get("context"):
+            self._agent.saw(user, viewed_channel(event))
+        if user and channel and self._agent is not None:
+            self._spawn(self._agent.suggest(channel, user))
+
+    async def _on_context_changed(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """The user looks at another channel: remembered (its subscription is the context of
+        their next question), and the prompts set again for it."""
+        if not self._first_time(body) or self._agent is None:
+            return
+        user, channel = str(event.get("user") or ""), str(event.get("channel") or "")
+        if not user:
+            return
+        self._agent.saw(user, viewed_channel(event))
+        if channel:
+            self._spawn(self._agent.suggest(channel, user))
 
     async def _on_feedback(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
@@ -369,12 +428,21 @@ class SlackAdapter(PlatformAdapter):
                    key: str | None = None) -> MessageRef:
         """Post ``result``: a briefing's replies go into the thread of its first message.
 
+        An answer to a person in a thread (``target.user_id`` and ``thread_id``: only
+        replies have a user) is streamed there; where Slack will not stream it is posted.
         Keyed messages carry the key in message metadata (see ``find_sent``).
         """
         messages = render(result, zone=self.zone_for(target))
         try:
             if isinstance(result, Reply) and result.ephemeral and target.user_id:
                 return await post_ephemeral(self.client, target, messages)
+            if isinstance(result, Answer) and target.user_id and target.thread_id:
+                to = StreamTo(target.channel_id, target.thread_id, target.user_id,
+                              target.space_id or self.team_id)
+                ts = await stream_answer(self.client, to, result,
+                                         zone=self.zone_for(target), key=key)
+                if ts is not None:
+                    return MessageRef(ts, target.thread_id)
             ref = await post_messages(self.client, target, messages, key=key)
         except PlatformError as exc:
             if exc.code in TOKEN_REFUSED and self.on_fatal is not None:
@@ -419,15 +487,28 @@ class _Asked(Conversation):
     adapter: SlackAdapter
     target: Target
     response_url: str | None = None
+    #: Where an answer to a DM goes: the thread of the person's message (a stream must
+    #: reply to one). Other replies to a DM stay in the DM itself.
+    answer_thread: str | None = None
+    #: The agent DM shows its progress as the thread's status, not as a note.
+    shows_status: bool = False
 
     async def working(self, note: Reply) -> bool:
-        if not self.target.user_id:
+        if not self.target.user_id or self.shows_status:
             return False
         await self.adapter.send(self.target, note)
         return True
 
     async def send(self, result: Result, *, zone: str | None) -> None:
-        await self.adapter.send(dataclasses.replace(self.target, zone=zone), result)
+        target = dataclasses.replace(self.target, zone=zone)
+        if isinstance(result, Answer) and target.user_id and (
+                target.thread_id or self.answer_thread):
+            # Streamed: through the app's budget at the reply priority, like every reply
+            # that shares the platform's rate limits.
+            await self.adapter.reply(dataclasses.replace(
+                target, thread_id=target.thread_id or self.answer_thread), result)
+            return
+        await self.adapter.send(target, result)
 
     async def fallback(self, result: Result, *, zone: str | None) -> bool:
         if not self.response_url:

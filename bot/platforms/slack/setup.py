@@ -37,6 +37,6 @@ def adapters(settings: Settings, options: RunOptions,
                            signing_secret=secret, api_url=slack.api_url,
                            http_port=slack.http_port, http_host=slack.http_host,
                            admin_allowlist=slack.admin_allowlist, zone=settings.zone,
-                           session=http)
+                           lang="ja" if settings.language == "ja" else "en", session=http)
     adapter.commands = commands
     return [adapter]

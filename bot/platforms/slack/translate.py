@@ -15,6 +15,7 @@ from bot.commands import Registry, parse_line
 from bot.model import Request
 from bot.platforms.commands import commands_or_default
 from bot.platforms.slack.render import FEEDBACK_DOWN, FEEDBACK_UP
+from bot.platforms.slack.streamed import FEEDBACK_VOTE
 
 PLATFORM = "slack"
 #: Message subtypes that are still a person writing (others are edits, joins, bots...).
@@ -129,19 +130,33 @@ def from_message(event: Native, *, bot_user_id: str, team_id: str | None = None,
         space_id=team_id or event.get("team"), is_dm=kind == "dm")
 
 
+def feedback_vote(action: Native) -> tuple[str, str] | None:
+    """``(answer id, "up"|"down")`` of a click: a 👍/👎 button (the id is the value), or the
+    streamed answer's feedback element (the value is ``"<id> up|down"``)."""
+    value = str(action.get("value", ""))
+    action_id = action.get("action_id")
+    if action_id == FEEDBACK_VOTE:
+        answer, _, vote = value.partition(" ")
+    elif action_id in (FEEDBACK_UP, FEEDBACK_DOWN):
+        answer, vote = value, "up" if action_id == FEEDBACK_UP else "down"
+    else:
+        return None
+    if not (answer.isascii() and answer.isdigit()) or vote not in ("up", "down"):
+        return None
+    return answer, vote
+
+
 def from_feedback_action(body: Native) -> Request | None:
     """A 👍/👎 click as a ``feedback`` request (``"<answer id> up|down"``)."""
     actions = body.get("actions") or []
-    action = next((a for a in actions if a.get("action_id") in (FEEDBACK_UP, FEEDBACK_DOWN)),
-                  None)
-    value = str((action or {}).get("value", ""))
-    if action is None or not (value.isascii() and value.isdigit()):
+    voted = next((v for a in actions if (v := feedback_vote(a)) is not None), None)
+    if voted is None:
         return None
-    vote = "up" if action["action_id"] == FEEDBACK_UP else "down"
+    answer, vote = voted
     container = body.get("container") or {}
     channel = (body.get("channel") or {}).get("id") or container.get("channel_id") or ""
     return Request(
-        platform=PLATFORM, command="feedback", text=f"{action['value']} {vote}",
+        platform=PLATFORM, command="feedback", text=f"{answer} {vote}",
         kind="command", user_id=str((body.get("user") or {}).get("id", "")),
         channel_id=str(channel), thread_id=container.get("thread_ts"),
         space_id=(body.get("team") or {}).get("id"), is_dm=is_dm_channel(str(channel)))
