@@ -152,17 +152,23 @@ async def test_app_mention_is_answered_in_its_thread(
     event = app_mention_event("what was agreed?", ts="1700000001.000100")
     status, _ = await post_signed(slack, event_body(event))
 
-    [post] = await settle(fake, lambda: fake.posted(DEFAULT_CHANNEL_ID))
+    # An answer to a person is streamed (issue 16), into the mention's thread, to them.
+    [post] = await settle(fake, lambda: fake.streamed(DEFAULT_CHANNEL_ID, stopped=True))
     assert status == 200 and post["thread_ts"] == "1700000001.000100"
+    assert post["recipient_user_id"] == "U0HUMAN" and fake.posted() == []
     assert engine.requests[0].kind == "mention" and engine.requests[0].text == "what was agreed?"
 
 
 async def test_dm_is_answered_in_the_dm(fake: FakeSlack, slack: SlackAdapter,
                                         engine: Engine) -> None:
-    await post_signed(slack, event_body(dm_message_event("what was agreed?")))
+    dm = dm_message_event("what was agreed?")
+    await post_signed(slack, event_body(dm))
 
-    [post] = await settle(fake, lambda: fake.posted(DEFAULT_DM_CHANNEL_ID))
-    assert "thread_ts" not in post and engine.requests[0].is_dm
+    # Issue 16: a DM's answer streams into the thread of the person's message (Slack
+    # streams only replies to a message), where it used to be a top-level DM post.
+    [post] = await settle(fake, lambda: fake.streamed(DEFAULT_DM_CHANNEL_ID, stopped=True))
+    assert post["thread_ts"] == dm["ts"] and engine.requests[0].is_dm
+    assert fake.posted() == []
 
 
 async def test_only_replies_in_our_update_threads_are_answered(
@@ -175,11 +181,11 @@ async def test_only_replies_in_our_update_threads_are_answered(
     for event in (theirs, ours_untracked, ours):
         assert (await post_signed(slack, event_body(event)))[0] == 200
 
-    [post] = await settle(fake, lambda: fake.posted(DEFAULT_CHANNEL_ID))
+    [post] = await settle(fake, lambda: fake.streamed(DEFAULT_CHANNEL_ID, stopped=True))
     await asyncio.sleep(0.1)
     assert post["thread_ts"] == "1700000000.000100"
     assert [r.kind for r in engine.requests] == ["thread_reply"]
-    assert len(fake.posted()) == 1
+    assert len(fake.streamed()) == 1 and fake.posted() == []
 
 
 async def test_redelivered_event_is_answered_once(fake: FakeSlack, slack: SlackAdapter,
@@ -188,9 +194,9 @@ async def test_redelivered_event_is_answered_once(fake: FakeSlack, slack: SlackA
     await post_signed(slack, body)
     await post_signed(slack, body)
 
-    await settle(fake, lambda: fake.posted(DEFAULT_DM_CHANNEL_ID))
+    await settle(fake, lambda: fake.streamed(DEFAULT_DM_CHANNEL_ID, stopped=True))
     await asyncio.sleep(0.1)
-    assert len(engine.requests) == 1
+    assert len(engine.requests) == 1 and len(fake.streamed()) == 1
 
 
 async def test_feedback_click_is_acked_and_thanked_privately(
@@ -271,15 +277,19 @@ async def test_socket_mode_acks_envelopes_and_answers(fake: FakeSlack, engine: E
         click_id = await fake.socket_push("interactive",
                                           block_actions_payload("feedback_up", "5"))
         click_ack = await fake.wait_for_ack(click_id)
-        await settle(fake, lambda: len(fake.posted()) == 2 and fake.ephemerals)
+        await settle(fake, lambda: fake.posted() and fake.streamed(stopped=True)
+                     and fake.ephemerals)
     finally:
         await adapter.stop()
 
     assert command_ack == {"envelope_id": command_id}
     assert event_ack == {"envelope_id": event_id} and click_ack == {"envelope_id": click_id}
-    by_thread = {p.get("thread_ts"): p for p in fake.posted()}
-    assert by_thread[None]["text"] == "did latest"
-    assert "A 30-day halt" in by_thread["1700000002.000100"]["text"]
+    [post] = fake.posted()
+    assert "thread_ts" not in post and post["text"] == "did latest"
+    # The mention's answer is streamed into its thread (issue 16).
+    [streamed] = fake.streamed()
+    assert streamed["thread_ts"] == "1700000002.000100"
+    assert "A 30-day halt" in streamed["message"]["text"]
     assert [r.command for r in engine.requests] == ["latest", "ask", "feedback"]
 
 
@@ -406,7 +416,7 @@ async def test_socket_mode_reconnects_when_slack_asks(fake: FakeSlack, engine: E
         envelope = await fake.socket_push("events_api", event_callback(dm_message_event("hi")),
                                           timeout=5.0)
         await fake.wait_for_ack(envelope)
-        await settle(fake, lambda: fake.posted(DEFAULT_DM_CHANNEL_ID))
+        await settle(fake, lambda: fake.streamed(DEFAULT_DM_CHANNEL_ID, stopped=True))
     finally:
         await adapter.stop()
 

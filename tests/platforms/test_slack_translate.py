@@ -359,6 +359,19 @@ def test_manifest_asks_for_exactly_what_the_adapter_uses() -> None:
     assert re.findall(r"command: (\S+)", text) == [COMMAND]
 
 
+def test_manifest_turns_on_the_agent_view_the_adapter_serves() -> None:
+    """Issue 16: assistant:write is only granted with the agent_view feature; the events
+    the agent DM listens to are subscribed; the default prompts fit Slack's limit of 4."""
+    text = (ROOT / "slack-manifest.yaml").read_text(encoding="utf-8")
+
+    assert "assistant:write" in BOT_SCOPES
+    assert {"app_home_opened", "app_context_changed"} <= set(BOT_EVENTS)
+    assert re.search(r"^  agent_view:\n    agent_description: ", text, re.MULTILINE)
+    prompts = re.findall(r"^      - title: (.+)\n        message: (.+)$", text, re.MULTILINE)
+    assert 1 <= len(prompts) <= 4 and all(title and message for title, message in prompts)
+    assert re.search(r"^    messages_tab_enabled: true$", text, re.MULTILINE)
+
+
 def test_manifest_usage_hint_lists_the_registrys_commands() -> None:
     text = (ROOT / "slack-manifest.yaml").read_text(encoding="utf-8")
 
