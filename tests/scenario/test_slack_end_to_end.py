@@ -152,9 +152,11 @@ async def test_subscribe_posts_an_update_with_its_qa_thread_then_thread_replies_
                      "parent_user_id": "U0OTHER"}
         assert await post_signed(adapter, event_body(elsewhere)) == 200
         assert await post_signed(adapter, event_body(question)) == 200
-        [answer] = await fake.wait_for(lambda: fake.posted(), timeout=5.0)
+        # The answer to a person streams into the thread (issue 16).
+        [answer] = await fake.wait_for(lambda: fake.streamed(stopped=True), timeout=5.0)
         await asyncio.sleep(0.1)
         later_posts = fake.posted()
+        later_streams = fake.streamed()
 
     assert "Only workspace admins and owners can subscribe" in refusal[0]["text"]
     assert len(rows) == 1 + len(thread) and len(thread) >= 3
@@ -165,7 +167,7 @@ async def test_subscribe_posts_an_update_with_its_qa_thread_then_thread_replies_
     assert all(t["unfurl_links"] is False and t["text"] for t in thread)
     assert {r.message_id for r in rows} == {p["ts"] for p in [parent, *thread]}
     assert answer["thread_ts"] == parent["ts"] and answer["channel"] == DEFAULT_CHANNEL_ID
-    assert later_posts == [answer]  # the other thread was left alone
+    assert later_posts == [] and later_streams == [answer]  # the other thread left alone
 
 
 @pytest.mark.parametrize("socket_mode", [False, True], ids=["http", "socket-mode"])
@@ -178,12 +180,15 @@ async def test_a_dm_is_answered_in_the_dm(tmp_path: Path, fake: FakeSlack,
             assert await fake.wait_for_ack(envelope) == {"envelope_id": envelope}
         else:
             assert await post_signed(adapter, event_body(dm)) == 200
-        [answer] = await fake.wait_for(lambda: fake.posted(DEFAULT_DM_CHANNEL_ID), timeout=5.0)
+        [answer] = await fake.wait_for(
+            lambda: fake.streamed(DEFAULT_DM_CHANNEL_ID, stopped=True), timeout=5.0)
         async with app.deps.sessions() as session:
             logged = (await session.scalars(select(AnswerLog))).all()
 
-    assert "thread_ts" not in answer
-    assert "💬" in answer["blocks"][0]["text"]["text"]
+    # Issue 16: streamed into the thread of the person's DM (Slack streams only replies to a
+    # message); it used to be a top-level DM post.
+    assert answer["thread_ts"] == dm["ts"] and fake.posted(DEFAULT_DM_CHANNEL_ID) == []
+    assert "💬" in answer["message"]["text"]
     assert [(a.channel_id, a.answerable) for a in logged] == [(DEFAULT_DM_CHANNEL_ID, True)]
 
 
