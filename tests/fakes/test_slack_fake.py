@@ -40,6 +40,7 @@ from .slack_fake import (
     slash_command_payload,
     thread_message_event,
 )
+from .slack_stream_fake import app_home_opened_event
 
 pytestmark = pytest.mark.asyncio
 
@@ -428,3 +429,133 @@ async def test_socket_mode_slash_command_and_event_are_acked(fake: FakeSlack) ->
     assert fake.ack_for(ignored_id) is None
     assert {p["text"] for p in posts} == {"answer: ask", "mention reply"}
     assert fake.calls_to("apps.connections.open")
+
+
+# ----------------------------------------------------------- streams and the agent DM (#16)
+
+
+async def test_a_stream_answers_a_message_and_closes_for_good(fake: FakeSlack) -> None:
+    """slack_sdk's chat_stream against the fake: start, append, stop; then Slack's rules."""
+    client = web_client(fake)
+    stream = await client.chat_stream(channel="C1", thread_ts="1700000000.000100",
+                                      recipient_user_id="U0HUMAN",
+                                      recipient_team_id=fake.team_id, buffer_size=1)
+    await stream.append(markdown_text="**Half** ")
+    await stream.append(markdown_text="an answer.")
+    source = {"type": "url", "url": "https://demo.example/1", "text": "[1] Talks"}
+    task = {"type": "task_update", "id": "s", "title": "Sources", "status": "complete",
+            "sources": [source]}
+    meta = {"event_type": "ceasefire_delivery", "event_payload": {"key": "k1"}}
+    await stream.stop(chunks=[task], metadata=meta,
+                      blocks=[{"type": "context_actions", "elements": []}])
+    refused = {}
+    for name, method, kwargs in [
+        ("after stop", "chat.appendStream", {"channel": "C1", "ts": stream.ts,
+                                             "markdown_text": "more"}),
+        ("stop twice", "chat.stopStream", {"channel": "C1", "ts": stream.ts}),
+        ("no thread", "chat.startStream", {"channel": "D0HUMAN", "markdown_text": "x"}),
+        ("channel, no recipient", "chat.startStream",
+         {"channel": "C1", "thread_ts": "1.1", "markdown_text": "x"}),
+        ("to the bot", "chat.startStream",
+         {"channel": "C1", "thread_ts": "1.1", "recipient_user_id": DEFAULT_BOT_USER_ID,
+          "recipient_team_id": fake.team_id}),
+        ("too long", "chat.startStream",
+         {"channel": "D0HUMAN", "thread_ts": "1.1", "markdown_text": "x" * 12_001}),
+        ("bad source", "chat.startStream",
+         {"channel": "D0HUMAN", "thread_ts": "1.1",
+          "chunks": [{**task, "sources": [{**source, "url": "javascript:alert(1)"}]}]}),
+        ("unknown", "chat.appendStream", {"channel": "C1", "ts": "9.9", "markdown_text": "x"}),
+    ]:
+        with pytest.raises(SlackApiError) as caught:
+            await client.api_call(method, json=kwargs)
+        refused[name] = caught.value.response["error"]
+    replies = await client.conversations_replies(channel="C1", ts="1700000000.000100",
+                                                 include_all_metadata=True)
+
+    [done] = fake.streamed("C1", stopped=True)
+    # slack_sdk sends the text as markdown_text chunks; the task follows them.
+    assert done["markdown"] == ["**Half** ", "an answer."] and done["chunks"][-1] == task
+    assert refused == {
+        "after stop": "message_not_in_streaming_state",
+        "stop twice": "message_not_in_streaming_state", "no thread": "invalid_arguments",
+        "channel, no recipient": "invalid_arguments", "to the bot": "invalid_arguments",
+        "too long": "msg_too_long", "bad source": "invalid_chunks",
+        "unknown": "message_not_found"}
+    [message] = replies["messages"]  # the streamed message is an ordinary bot message
+    assert message["text"] == "**Half** an answer." and message["metadata"] == meta
+
+
+async def test_an_idle_stream_times_out_and_chat_update_still_works() -> None:
+    now = [1000.0]
+    async with FakeSlack(clock=lambda: now[0], stream_timeout=10.0) as fake:
+        client = web_client(fake)
+        started = await client.chat_startStream(channel="D0HUMAN", thread_ts="1.1",
+                                                markdown_text="part one")
+        now[0] += 5.0
+        await client.chat_appendStream(channel="D0HUMAN", ts=started["ts"],
+                                       markdown_text=", two")
+        now[0] += 11.0
+        with pytest.raises(SlackApiError) as caught:
+            await client.chat_appendStream(channel="D0HUMAN", ts=started["ts"],
+                                           markdown_text=", three")
+        await client.chat_update(channel="D0HUMAN", ts=started["ts"], text="the full answer")
+
+    assert caught.value.response["error"] == "message_not_in_streaming_state"
+    [stream] = fake.streamed()
+    assert stream["state"] == "expired" and stream["message"]["text"] == "the full answer"
+
+
+async def test_assistant_thread_methods_keep_slacks_rules(fake: FakeSlack) -> None:
+    client = web_client(fake)
+    five = [{"title": f"t{i}", "message": f"m{i}"} for i in range(5)]
+    await client.assistant_threads_setSuggestedPrompts(channel_id="D0HUMAN", prompts=five[:3])
+    await client.assistant_threads_setStatus(channel_id="D0HUMAN", thread_ts="1.1",
+                                             status="Searching…")
+    await client.assistant_threads_setStatus(channel_id="D0HUMAN", thread_ts="1.1", status="")
+    await client.assistant_threads_setTitle(channel_id="D0HUMAN", thread_ts="1.1", title="Q")
+    refused = []
+    for call in (client.assistant_threads_setSuggestedPrompts(channel_id="D0HUMAN",
+                                                              prompts=five),
+                 client.assistant_threads_setSuggestedPrompts(
+                     channel_id="D0HUMAN", prompts=[{"title": "no message"}]),
+                 client.api_call("assistant.threads.setStatus",
+                                 json={"channel_id": "D0HUMAN", "status": "x"}),
+                 client.assistant_threads_setTitle(channel_id="D0HUMAN", thread_ts="1.1",
+                                                   title="")):
+        with pytest.raises(SlackApiError) as caught:
+            await call
+        refused.append(caught.value.response["error"])
+
+    assert refused == ["invalid_arguments"] * 4
+    assert [p["prompts"] for p in fake.prompts] == [five[:3]]
+    assert [s["status"] for s in fake.statuses] == ["Searching…", ""]
+    assert [t["title"] for t in fake.titles] == ["Q"]
+
+
+async def test_bolts_agent_helpers_work_against_the_fake(fake: FakeSlack) -> None:
+    """Bolt's own set_suggested_prompts (Messages tab opened), set_status and say_stream
+    (a DM) reach the fake as the real Slack would get them."""
+    app = bolt_app(fake)
+
+    @app.event("app_home_opened")
+    async def on_open(set_suggested_prompts: Any) -> None:
+        await set_suggested_prompts(prompts=["What changed since yesterday?"])
+
+    @app.event("message")
+    async def on_dm(set_status: Any, say_stream: Any) -> None:
+        await set_status(status="Searching…")
+        stream = await say_stream(buffer_size=1)
+        await stream.append(markdown_text="answer")
+        await stream.stop()
+
+    dm = dm_message_event("what now?")
+    opened = app_home_opened_event(user="U0HUMAN", channel="D0HUMAN")
+    async with bolt_http(app) as http:
+        assert await post_signed(http, event_body(opened)) == 200
+        assert await post_signed(http, event_body(dm)) == 200
+        await fake.wait_for(lambda: fake.prompts and fake.streamed(stopped=True))
+
+    assert fake.prompts[0]["channel_id"] == "D0HUMAN"
+    assert fake.statuses[0]["thread_ts"] == dm["ts"]
+    [stream] = fake.streamed()
+    assert (stream["thread_ts"], stream["recipient_user_id"]) == (dm["ts"], "U0HUMAN")
