@@ -38,3 +38,18 @@ def pings(message: dict[str, Any]) -> list[str]:
     if message.get("link_names") not in (None, False, "false", "0", 0):
         found.append("link_names enabled")
     return found
+
+
+#: In Markdown, an unescaped ``[label](url)`` is a link and a bare ``@here`` may notify.
+_MD_LINK = re.compile(r"(?<!\\)\]\(")
+_MD_MENTION = re.compile(r"(?<!\\)@(channel|here|everyone)\b")
+
+
+def markdown_pings(text: str) -> list[str]:
+    """What in a stream's ``markdown_text`` Slack could read as a mention, a control
+    sequence or a link someone else wrote (ours are only URL sources, never in the text)."""
+    found = [f"control: {m.group(0)!r}" for m in _OPENING.finditer(text)]
+    found += [f"link: {text[max(0, m.start() - 20):m.end() + 20]!r}"
+              for m in _MD_LINK.finditer(text)]
+    found += [f"mention: {m.group(0)!r}" for m in _MD_MENTION.finditer(text)]
+    return found
