@@ -44,6 +44,9 @@ class Request:
     timezone: str | None = None
     #: A conversation that ends (one console session): follow-up context stays inside it.
     session_id: str | None = None
+    #: The channel the person is looking at while asking elsewhere (Slack's agent DM): its
+    #: subscription, if any, is the question's context (language, keywords).
+    context_channel_id: str | None = None
     #: Typed argument values (``(name, value)`` pairs, as the command declares them): set
     #: by platforms with native typed options, else bound from ``text`` by ``dispatch``.
     args: tuple[tuple[str, str], ...] = ()

@@ -16,7 +16,14 @@ from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
 from bot.news.scope import request_scope
 from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
-from handlers.context import channel_lang, previous_answer, question_lang, thread_story
+from handlers.context import (
+    channel_lang,
+    context_subscription,
+    previous_answer,
+    question_lang,
+    thread_story,
+    with_context_terms,
+)
 from handlers.feeds import add_feed, remove_feed
 
 
@@ -35,9 +42,16 @@ async def ask(req: Request, deps: Deps) -> Result:
             if previous is not None and previous.answerable:
                 story_id = previous.story_id
                 article_ids = list(previous.article_ids or [])
-        answer = await answer_question(session, question, lang=lang, now=now,
+        searched = question
+        context = await context_subscription(session, req)
+        if context is not None:  # asked while looking at a subscribed channel
+            lang = req.lang or ("ja" if context.lang == "ja" else "en")
+            searched = with_context_terms(question, context.keywords)
+        answer = await answer_question(session, searched, lang=lang, now=now,
                                        engine=deps.engine, zone=zone,
                                        scope=scope_of(story_id, article_ids))
+        if searched != question:  # shown as asked, not as searched
+            answer = dataclasses.replace(answer, question=question)
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
             user_id=req.user_id, session_id=req.session_id, question=question,

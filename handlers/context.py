@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.model import Lang, Request
 from bot.store.models import AnswerLog, Delivery, Subscription
 from bot.text.sentences import detect_lang
+from bot.text.topic import expression_terms
 from config.settings import Settings
 
 FOLLOWUP_WINDOW = timedelta(minutes=30)
@@ -51,6 +52,22 @@ async def channel_lang(session: AsyncSession, req: Request, settings: Settings) 
         Subscription.platform == req.platform, Subscription.channel_id == req.channel_id))
     chosen = lang or settings.language
     return "ja" if chosen == "ja" else "en"
+
+
+async def context_subscription(session: AsyncSession, req: Request) -> Subscription | None:
+    """The subscription of the channel the asker is looking at (``context_channel_id``)."""
+    if not req.context_channel_id:
+        return None
+    return await session.scalar(select(Subscription).where(
+        Subscription.platform == req.platform,
+        Subscription.channel_id == req.context_channel_id))
+
+
+def with_context_terms(question: str, keywords: str | None) -> str:
+    """The question as searched: with the context subscription's keywords it does not
+    already name, so the answer leans to that channel's topic."""
+    extra = [t for t in expression_terms(keywords or "") if t.lower() not in question.lower()]
+    return " ".join([question, *extra])
 
 
 def question_lang(req: Request) -> Lang:

@@ -93,6 +93,22 @@ def compile_expression(source: str, *, setting: str = "expression",
     return Expression(source, matcher)
 
 
+def expression_terms(source: str) -> list[str]:
+    """The words and phrases an expression asks for (those after ``NOT`` left out): what a
+    search for its topic looks for. A malformed expression has none."""
+    try:
+        tokens = _tokenise(source, "keywords")
+    except ConfigError:
+        return []
+    terms: list[str] = []
+    negated = False
+    for kind, text in tokens:
+        if kind == "word" and not negated:
+            terms.append(text)
+        negated = kind == "op" and text == "NOT"
+    return terms
+
+
 def _tokenise(source: str, setting: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     pos = 0

@@ -167,3 +167,32 @@ async def test_scheduled_posts_stay_ordinary_messages_and_hostile_text_stays_ine
     assert "channel" in text and markdown_pings(text) == [], markdown_pings(text)
     assert "**loud**" not in text
     assert all("<" not in s["text"] for s in sources_of(stream))
+
+
+async def test_asking_while_looking_at_a_subscribed_channel_answers_in_its_context(
+        tmp_path: Path, fake: FakeSlack) -> None:
+    """The channel the person looks at is subscribed in Japanese: the agent DM answers an
+    English question in Japanese (its sources title and vote buttons show it); looking at
+    nothing, the same question is answered in English."""
+    async with running_bot(tmp_path, fake) as (app, adapter):
+        await subscribe(adapter, "subscribe realtime ja")
+        await all_sent(app)
+        looking = app_context_changed_event(user=DEFAULT_USER_ID, channel=DEFAULT_DM_CHANNEL_ID,
+                                            viewing=DEFAULT_CHANNEL_ID, team_id=fake.team_id)
+        assert await post_signed(adapter, event_body(looking)) == 200
+        await fake.wait_for(lambda: fake.prompts, timeout=5.0)
+        assert await post_signed(adapter, event_body(dm_message_event(QUESTION))) == 200
+        await fake.wait_for(lambda: fake.streamed(stopped=True), timeout=8.0)
+        away = app_context_changed_event(user=DEFAULT_USER_ID, channel=DEFAULT_DM_CHANNEL_ID,
+                                         viewing=None, team_id=fake.team_id)
+        assert await post_signed(adapter, event_body(away)) == 200
+        await fake.wait_for(lambda: len(fake.prompts) >= 2, timeout=5.0)
+        assert await post_signed(adapter, event_body(dm_message_event(QUESTION))) == 200
+        await fake.wait_for(lambda: len(fake.streamed(stopped=True)) == 2, timeout=8.0)
+
+    in_context, plain = fake.streamed()
+    titles = [[c["title"] for c in s["chunks"] if c.get("type") == "task_update"]
+              for s in (in_context, plain)]
+    assert titles == [["出典"], ["Sources"]]
+    assert "役に立った" in str(in_context["blocks"]) and "Helpful" in str(plain["blocks"])
+    assert "記事を検索しています…" not in [s["status"] for s in fake.statuses]  # asked in en

@@ -323,6 +323,9 @@ class SlackAdapter(PlatformAdapter):
         conversation, and the answer streamed into the message's thread."""
         req = await self._with_user(req)
         agent = self._agent
+        viewing = agent.viewing(req.user_id) if agent is not None else None
+        if viewing:
+            req = dataclasses.replace(req, context_channel_id=viewing)
         asking = req.command == "ask" and bool(thread) and agent is not None
         if asking and agent is not None:
             lang: Lang = req.lang or ("ja" if detect_lang(req.text) == "ja" else "en")
