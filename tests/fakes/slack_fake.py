@@ -701,6 +701,10 @@ class FakeSlack(AgentWire):
             _InjectedFailure(429, "ratelimited", method, headers) for _ in range(n)
         )
 
+    def refuse_next(self, method: str, error: str, n: int = 1) -> None:
+        """Answer the next `n` calls of `method` with ``{"ok": false, "error": error}``."""
+        self._injected.extend(_InjectedFailure(200, error, method) for _ in range(n))
+
     def server_error_next(
         self, n: int = 1, status: int = 500, method: str | None = None, error: str = "fatal_error"
     ) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest_asyncio
 from sqlalchemy import select
 
+from bot.delivery.send import REPLY_PREFIX
 from bot.store.models import Feedback
 from config.settings import FeedSettings
 from tests.fakes.slack_fake import (
@@ -118,7 +119,10 @@ async def test_an_agent_dm_shows_a_status_then_streams_a_cited_answer_and_a_vote
     sources = sources_of(stream)
     assert sources and all(s["type"] == "url" for s in sources)
     assert all(s["url"].startswith("https://demo.ceasefire-bot.example/") for s in sources)
-    assert stream["metadata"]["event_type"] == "ceasefire_delivery"  # found again, not redone
+    # Sent through the app's replier (the sender's budget, reply priority): its reply key
+    # is in the metadata, so a retry finds the stream instead of answering twice.
+    assert stream["metadata"]["event_type"] == "ceasefire_delivery"
+    assert stream["metadata"]["event_payload"]["key"].startswith(REPLY_PREFIX)
     assert fake.posted(DEFAULT_DM_CHANNEL_ID) == [] and fake.updates == []
     # 👍 on the streamed answer is stored like the buttons under a posted answer.
     answer_id = int(vote_value(stream, "positive").split()[0])
