@@ -13,6 +13,7 @@ from bot.errors import PlatformError
 from bot.model import Answer, Citation, Notice, Sentence
 from bot.platforms.base import Target
 from bot.platforms.slack import SlackAdapter
+from bot.platforms.slack.agent import TITLE_MAX, lang_of_locale, title_of
 from bot.platforms.slack.streamed import (
     FEEDBACK_VOTE,
     answer_pieces,
@@ -136,3 +137,12 @@ async def test_a_transient_refusal_to_start_is_raised_for_the_retry(
         await slack.send(PERSON, ANSWER)
 
     assert not info.value.permanent and fake.posted() == [] and fake.streamed() == []
+
+
+def test_a_conversation_title_is_one_short_inert_line() -> None:
+    assert title_of("  What was\nagreed?  ") == "What was agreed?"
+    assert title_of("<!channel> why?") == "&lt;!channel&gt; why?"
+    assert len(title_of("x" * 500)) == TITLE_MAX
+    assert [lang_of_locale(loc, "en") for loc in ("ja-JP", "en-GB", None)] == [
+        "ja", "en", "en"]
+    assert lang_of_locale(None, "ja") == "ja"

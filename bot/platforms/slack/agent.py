@@ -20,6 +20,7 @@ from bot.commands.spec import Text
 from bot.errors import PlatformError
 from bot.model import Lang
 from bot.platforms.slack.errors import call_api
+from bot.platforms.slack.render import escape, truncate
 from bot.text.inert import strip_controls
 
 log = logging.getLogger(__name__)
@@ -61,9 +62,10 @@ def viewed_channel(event: Mapping[str, Any]) -> str | None:
 
 
 def title_of(question: str) -> str:
-    """A conversation title from its first question: one line, short."""
+    """A conversation title from its first question: one line, short, escaped like every
+    text the bot shows (so a pasted ``<!channel>`` stays text)."""
     line = " ".join(strip_controls(question).split())
-    return line if len(line) <= TITLE_MAX else line[: TITLE_MAX - 1].rstrip() + "…"
+    return escape(truncate(line, TITLE_MAX))
 
 
 class AgentView:
