@@ -31,6 +31,9 @@ class ForumTagger:
 
     def __init__(self) -> None:
         self._told: set[int] = set()
+        #: Tags this process created, by (forum, kind): the forum's cached tag list only
+        #: learns them from the CHANNEL_UPDATE that follows, which may come after the next post.
+        self._created: dict[tuple[int, str], discord.ForumTag] = {}
 
     def _untagged_once(self, forum: discord.ForumChannel, why: str) -> None:
         if forum.id not in self._told:
@@ -44,7 +47,7 @@ class ForumTagger:
         kind = kind_of([post.headline, *post.key_points])
         if kind is None:
             return []
-        tag = _find(forum, kind)
+        tag = _find(forum, kind) or self._created.get((forum.id, kind))
         if tag is not None:
             return [tag]
         me = forum.guild.me
@@ -55,7 +58,10 @@ class ForumTagger:
             self._untagged_once(forum, "the forum already has 20 tags")
             return []
         try:
-            return [await forum.create_tag(name=kind_name(kind, post.lang))]
+            tag = await forum.create_tag(name=kind_name(kind, post.lang))
         except discord.HTTPException as exc:
             self._untagged_once(forum, f"creating the tag failed: {exc.status} {exc.code}")
             return []
+        self._created[(forum.id, kind)] = tag
+        log.info("discord: forum #%s: created the tag %r", forum.name, tag.name)
+        return [tag]
