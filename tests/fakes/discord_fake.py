@@ -861,6 +861,15 @@ class FakeDiscord:
         """Undo :meth:`deny`."""
         self._set_overwrite(channel_id, self._action_bits(actions), deny=False)
 
+    def grant(self, channel_id: int, *actions: str | int) -> None:
+        """Give the bot permissions in a guild channel beyond its role's (a member allow
+        overwrite, dispatched as CHANNEL_UPDATE), e.g. ``Perm.MANAGE_CHANNELS``."""
+        channel = self.channels[channel_id]
+        overwrite = self._bot_overwrite(channel)
+        overwrite["allow"] = str(int(overwrite["allow"]) | self._action_bits(actions))
+        overwrite["deny"] = str(int(overwrite["deny"]) & ~self._action_bits(actions))
+        self._broadcast("CHANNEL_UPDATE", channel, guild_id=self._guild_id_of(channel))
+
     def block_dms(self, user_id: int) -> None:
         """DMs to this user fail with 403 50007, like a user who closed DMs."""
         self.dm_blocked.add(user_id)
