@@ -840,6 +840,22 @@ class FakeDiscord:
             self._broadcast("CHANNEL_CREATE", channel, guild_id=guild_id)
         return channel
 
+    def add_forum_post(self, forum_id: int, name: str, content: str,
+                       *, author: JSON | int | None = None) -> JSON:
+        """A person's post in a forum: a thread they own and its starter message (same id),
+        announced with THREAD_CREATE and MESSAGE_CREATE."""
+        forum = self.channels[forum_id]
+        user = self._resolve_user(author)
+        thread_id = self._ids.next()
+        thread = self._new_thread(forum, thread_id, name, PUBLIC_THREAD, {})
+        thread["owner_id"] = user["id"]
+        thread.pop("member", None)
+        msg = self._new_message(thread_id, user, {"content": content}, message_id=thread_id)
+        self._store_message(msg)
+        self._announce_thread(thread)
+        self._emit_message("MESSAGE_CREATE", msg)
+        return thread
+
     def delete_channel(self, channel_id: int) -> None:
         """Remove a channel: later REST calls get 404 Unknown Channel (10003)."""
         channel = self.channels.pop(channel_id)
