@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.model import UpdatePost
+from bot.platforms.base import Target
 from bot.text.kinds import KIND_NAMES
 from tests.fakes.discord_fake import FakeDiscord, Perm
 from tests.scenario.test_discord_e2e import (
@@ -230,9 +232,12 @@ async def test_without_manage_messages_the_update_is_posted_and_the_channel_told
         assert len(notices) == 1 and "not published" in notices[0]["content"]
         assert not post[0]["flags"] & CROSSPOSTED
         assert w.fake.calls_to("POST", f"/channels/{news}/messages/*/crosspost") == []
-        # a later story: posted, still unpublished, and no second notice
-        await w.app.poll()
-        await settled(w)
-        assert len([m for m in bot_posts(w.fake, news)
-                    if "Manage Messages" in m["content"]]) == 1
+        # a later update: posted, still unpublished, and no second notice
+        before = len(bot_posts(w.fake, news))
+        later = UpdatePost(1, "Talks resume in Istanbul", ("Delegations met again.",),
+                           ("Harbor Wire",), w.clock.now(), "en")
+        await w.adapter.send(Target(str(news)), later, key="later-update")
+        posts = bot_posts(w.fake, news)
+        assert len(posts) == before + 1 and not posts[-1]["flags"] & CROSSPOSTED
+        assert len([m for m in posts if "Manage Messages" in m["content"]]) == 1
         assert failures(w.fake) == []
