@@ -9,6 +9,7 @@ channel is told once (per process) which permission is missing, in the post's la
 from __future__ import annotations
 
 import logging
+from typing import TypeGuard
 
 import discord
 
@@ -29,7 +30,7 @@ NOTICE = {
 }
 
 
-def is_announcement(channel: object) -> bool:
+def is_announcement(channel: object) -> TypeGuard[discord.TextChannel]:
     return isinstance(channel, discord.TextChannel) and channel.is_news()
 
 

@@ -75,7 +75,7 @@ def installs_for(command: Command) -> tuple[app_commands.AppInstallationType,
 def build_commands(on_command: OnCommand,
                    registry: Registry) -> list[app_commands.Command[Any, ..., None]]:
     """One slash command per listed command of ``registry``, each calling ``on_command``."""
-    built = []
+    built: list[app_commands.Command[Any, ..., None]] = []
     for command in registry:
         installs, contexts = installs_for(command)
         built.append(app_commands.Command(
