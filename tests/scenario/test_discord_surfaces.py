@@ -241,3 +241,17 @@ async def test_without_manage_messages_the_update_is_posted_and_the_channel_told
         assert len(posts) == before + 1 and not posts[-1]["flags"] & CROSSPOSTED
         assert len([m for m in posts if "Manage Messages" in m["content"]]) == 1
         assert failures(w.fake) == []
+
+
+async def test_a_user_install_cannot_change_the_feeds_of_a_server_without_the_bot(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db, guild_ids=[]) as w:
+        elsewhere = w.fake.add_guild("Another server", with_bot=False)
+        inter = await w.slash("sources", {"action": "add", "feed": "https://example.org/rss"},
+                              channel_id=elsewhere.text_channel_id,
+                              permissions=MANAGE | Perm.USE_EXTERNAL_APPS)
+        [refusal] = inter.followups
+        assert refusal["flags"] & 64 and "server that added the bot" in refusal["content"]
+        listed = await w.slash("sources", channel_id=elsewhere.text_channel_id,
+                               permissions=MANAGE | Perm.USE_EXTERNAL_APPS)
+        assert listed.followups and not listed.followups[0]["flags"] & 64

@@ -69,6 +69,9 @@ NONE = discord.AllowedMentions.none()
 #: Discord's error code for an operation on an archived thread (editing a message in it).
 THREAD_ARCHIVED = 50083
 HISTORY_SCAN = 50
+#: Who may change a server's feeds, said where the server never added the bot.
+WITHOUT_BOT_HINT = ("members of a server that added the bot (with the Manage Channels "
+                    "permission there)")
 #: A message's jump link (``@me`` for a DM); Discord shows the message with its thread.
 JUMP_URL = "https://discord.com/channels/{space}/{channel}/{message}"
 
@@ -329,10 +332,14 @@ class DiscordAdapter(PlatformAdapter):
                                   role_names=role_names, commands=self.commands)
         if req is None or self.on_request is None:
             return
+        install = install_of(interaction)
+        if install.webhook_only and not req.is_dm:
+            # A server that never added the bot: nothing of that server is the bot's to
+            # change (its feeds, its channels), whatever the member may do there.
+            req = dataclasses.replace(req, can_manage=False, manager_hint=WITHOUT_BOT_HINT)
         command = commands_or_default(self.commands).command(req.command)
         refusal = (command is not None and command.permission is Permission.MANAGERS
                    and not req.is_dm and not req.can_manage)
-        install = install_of(interaction)
         private = refusal or install.private
         # The interaction's acknowledgement (Discord shows "thinking…" until the answer).
         await interaction.response.defer(thinking=True, ephemeral=private)
