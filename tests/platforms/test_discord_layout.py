@@ -89,6 +89,16 @@ def test_sources_are_trimmed_under_the_cap_leaving_room_for_follow_up_buttons(
     _check_components({"flags": 1 << 15, "components": components})
 
 
+def test_a_follow_up_post_is_orange_and_links_to_the_storys_thread() -> None:
+    link = "https://discord.com/channels/1/2/3"
+    p = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Harbor Wire",), WHEN, "en",
+                   is_followup=True, thread_link=link)
+    [container] = update_components(p, ZONE)
+    assert container["accent_color"] == 0xDD6B20
+    assert container["components"][0]["content"].startswith("### 🕊 Update: Talks resume")
+    assert container["components"][-1]["content"].endswith(f"🧵 [See the thread]({link})")
+
+
 def test_long_key_points_stay_under_the_text_cap() -> None:
     points = tuple("Delegations met and talked at length. " * 40 for _ in range(6))
     components = update_components(post(12, points=points), ZONE)

@@ -156,7 +156,7 @@ def forum_posts(w: World, forum: int) -> list[dict[str, Any]]:
 
 async def test_a_forum_post_is_tagged_with_its_kind_and_the_tag_created_when_missing(
         tmp_path: Path, polled_db: Path) -> None:
-    async with world(tmp_path, polled_db) as w:
+    async with world(tmp_path, polled_db, components_v2=True) as w:
         forum = w.guild.forum_channel_id
         w.fake.grant(forum, Perm.MANAGE_CHANNELS)
         await subscribe_forum(w)
@@ -168,7 +168,8 @@ async def test_a_forum_post_is_tagged_with_its_kind_and_the_tag_created_when_mis
         assert post["applied_tags"] and set(post["applied_tags"]) <= set(tags)
         assert w.fake.calls_to("PATCH", f"/channels/{forum}")
         starter = w.fake.message(int(post["id"]))
-        assert starter is not None and embeds_text(starter).lstrip().startswith("🕊")
+        assert starter is not None and starter["flags"] & V2  # the V2 layout as starter
+        assert "🕊" in layout_text(starter)
         assert len(w.fake.messages_in(int(post["id"]))) >= 3  # the Q&A inside the post
         assert failures(w.fake) == []
 
@@ -255,3 +256,17 @@ async def test_a_user_install_cannot_change_the_feeds_of_a_server_without_the_bo
         listed = await w.slash("sources", channel_id=elsewhere.text_channel_id,
                                permissions=MANAGE | Perm.USE_EXTERNAL_APPS)
         assert listed.followups and not listed.followups[0]["flags"] & 64
+
+
+async def test_a_paused_announcement_channel_is_told_about_manage_messages_too(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
+        news = int(w.fake.add_channel(w.guild.id, "ceasefire-news", channel_type=5)["id"])
+        w.fake.deny(news, "create_thread")
+        await w.fake.wait_for(lambda: w.adapter.client is not None
+                              and w.adapter.client.get_channel(news))
+        await w.slash("subscribe", {"lang": "en"}, channel_id=news, permissions=MANAGE)
+        found = await w.sent(lambda: [m for m in bot_posts(w.fake, news)
+                                      if "paused" in (m.get("content") or "")])
+        assert "Create Public Threads" in found[0]["content"]
+        assert "Manage Messages" in found[0]["content"]
