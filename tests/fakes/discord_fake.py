@@ -145,7 +145,8 @@ ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
 GUILD_FORUM, GUILD_MEDIA = 15, 16
 THREAD_TYPES = frozenset({ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD})
 FORUM_TYPES = frozenset({GUILD_FORUM, GUILD_MEDIA})
-MESSAGEABLE_TYPES = frozenset({GUILD_TEXT, DM, GUILD_ANNOUNCEMENT, *THREAD_TYPES})
+GROUP_DM = 3
+MESSAGEABLE_TYPES = frozenset({GUILD_TEXT, DM, GROUP_DM, GUILD_ANNOUNCEMENT, *THREAD_TYPES})
 
 # Message flags.
 FLAG_CROSSPOSTED, FLAG_HAS_THREAD, FLAG_EPHEMERAL, FLAG_LOADING = 1, 32, 64, 128
@@ -1262,6 +1263,9 @@ class FakeDiscord:
         gid = self._guild_id_of(channel)
         extra = self._extra_denies.get(int(channel["id"]), 0)
         if gid is None:
+            if channel["type"] == GROUP_DM and not any(
+                    int(r["id"]) == user_id for r in channel.get("recipients", [])):
+                return 0
             return DM_PERMISSIONS & ~extra
         guild = self.guilds[gid]
         if user_id == guild.owner_id:
@@ -1653,6 +1657,22 @@ class FakeDiscord:
         }
         self.channels[int(channel["id"])] = channel
         self._dm_by_user[user_id] = int(channel["id"])
+        return channel
+
+    def add_group_dm(self, *users: JSON | int) -> JSON:
+        """A group DM of people (the bot is never in one: a user-installed app is used there
+        through interactions only; its channel refuses the bot with Missing Access)."""
+        channel = {
+            "id": str(self._ids.next()),
+            "type": GROUP_DM,
+            "last_message_id": None,
+            "recipients": [self._resolve_user(u) for u in users],
+            "owner_id": self._resolve_user(users[0])["id"] if users else None,
+            "name": None,
+            "icon": None,
+            "flags": 0,
+        }
+        self.channels[int(channel["id"])] = channel
         return channel
 
     # ----------------------------------------------------------------- REST: guilds
@@ -2569,7 +2589,8 @@ class FakeDiscord:
         cmd = self._find_command(name, command_type, gid)
         if cmd is None and strict:
             raise LookupError(f"command {name!r} was never synced to the fake")
-        user_install = user_install or (gid is not None and not self.guilds[gid].has_bot)
+        user_install = user_install or channel["type"] == GROUP_DM or (
+            gid is not None and not self.guilds[gid].has_bot)
         if user_install and cmd is not None and 1 not in (cmd.get("integration_types") or [0]):
             raise LookupError(f"command {name!r} does not allow user installs")
         data: JSON = {

@@ -559,3 +559,14 @@ async def test_a_user_install_in_a_server_without_the_bot(fake: FakeDiscord) -> 
     # bob may not use external apps in that server: Discord shows him alone the answers
     assert all(m["flags"] & 64 for m in inter.followups)
     assert no_member.value.code == 50001
+
+
+async def test_a_group_dm_is_reached_only_through_a_user_installs_interactions(
+        fake: FakeDiscord, guild: FakeGuild, client: discord.Client) -> None:
+    group = fake.add_group_dm(fake.add_user("dave"), fake.add_user("erin"))
+    with pytest.raises(discord.Forbidden) as refused:
+        await client.get_partial_messageable(int(group["id"])).send("hello")
+    assert refused.value.code == 50001
+    # the command must allow user installs to be offered there (none is synced here)
+    inter = await fake.dispatch_interaction("ask", channel_id=int(group["id"]), strict=False)
+    assert inter.payload["context"] == 2 and "1" in inter.payload["authorizing_integration_owners"]

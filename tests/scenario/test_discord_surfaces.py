@@ -270,3 +270,16 @@ async def test_a_paused_announcement_channel_is_told_about_manage_messages_too(
                                       if "paused" in (m.get("content") or "")])
         assert "Create Public Threads" in found[0]["content"]
         assert "Manage Messages" in found[0]["content"]
+
+
+async def test_a_user_installed_ask_in_a_group_dm(tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db, guild_ids=[]) as w:
+        dave, erin = w.fake.add_user("dave"), w.fake.add_user("erin")
+        group = int(w.fake.add_group_dm(dave, erin)["id"])
+        inter = await w.slash("ask", {"question": "What was agreed in Jeddah?"},
+                              channel_id=group, user=dave)
+        assert inter.payload["context"] == 2
+        assert inter.payload["authorizing_integration_owners"] == {"1": dave["id"]}
+        assert "[1]" in embeds_text(inter.followups[0])
+        assert w.fake.calls_to("POST", f"/channels/{group}/*") == []
+        assert failures(w.fake) == []
