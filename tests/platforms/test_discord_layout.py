@@ -4,7 +4,10 @@ contexts of each command, and the user-install link."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,6 +39,7 @@ from tests.platforms.test_inert_text import HOSTILE_TEXT, SNEAKY
 
 ZONE = ZoneInfo("Asia/Tokyo")
 WHEN = datetime(2025, 8, 18, 12, 0, tzinfo=UTC)
+REPO = Path(__file__).resolve().parents[2]
 
 
 def post(n_sources: int = 3, *, lang: str = "en", text: str = "Talks resume in Istanbul",
@@ -197,3 +201,13 @@ def test_the_fake_error_is_discords_form_error_shape() -> None:
     with pytest.raises(DiscordError) as refused:
         _check_components({"flags": 1 << 15, "content": "x", "components": []})
     assert refused.value.body()["code"] == 50035
+
+
+def test_the_cli_prints_the_user_install_link(tmp_path: Path) -> None:
+    env = {"CEASEFIRE_BOT_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin",
+           "DISCORD_APPLICATION_ID": "1234"}
+    done = subprocess.run([sys.executable, "-m", "bot.cli", "discord", "invite-url", "--user"],
+                          env=env, cwd=REPO, capture_output=True, text=True, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == invite_url(1234, user=True)
