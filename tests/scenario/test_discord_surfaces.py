@@ -221,6 +221,15 @@ async def test_an_update_in_an_announcement_channel_is_published(
         assert thread["type"] == 10  # an announcement thread carries the Q&A
         assert not [m for m in bot_posts(w.fake, news) if "Manage Messages" in m["content"]]
         assert failures(w.fake) == []
+        # a send retried after a crash finds its message by nonce; publishing it again is
+        # refused by Discord (40033) and the send still succeeds
+        later = UpdatePost(1, "Talks resume in Istanbul", ("Delegations met again.",),
+                           ("Harbor Wire",), w.clock.now(), "en")
+        first = await w.adapter.send(Target(str(news)), later, key="retried-update")
+        again = await w.adapter.send(Target(str(news)), later, key="retried-update")
+        assert again.message_id == first.message_id
+        assert w.fake.message(int(first.message_id))["flags"] & CROSSPOSTED  # type: ignore[index]
+        assert [e.response["code"] for e in failures(w.fake)] == [40033]
 
 
 async def test_without_manage_messages_the_update_is_posted_and_the_channel_told_once(

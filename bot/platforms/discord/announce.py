@@ -19,6 +19,8 @@ from bot.platforms.discord.escape import inert
 log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
+#: Discord's error code for publishing a message a second time.
+ALREADY_CROSSPOSTED = 40033
 
 NOTICE = {
     "en": ("Updates in #{channel} are posted but not published to the servers that follow "
@@ -51,13 +53,21 @@ class Publisher:
 
     async def publish(self, channel: discord.TextChannel, message: discord.Message,
                       lang: str) -> bool:
-        """Publish ``message``; returns whether it was published."""
+        """Publish ``message``; returns whether it is published. Never raises for
+        Discord's answer: the post is out either way, and a retry of the send (which finds
+        the same message by its nonce) must not fail on publishing it twice."""
         if self.may_publish(channel):
             try:
                 await message.publish()
                 return True
             except discord.Forbidden:
                 log.info("discord: Discord refused to publish in #%s", channel.name)
+            except discord.HTTPException as exc:
+                if exc.code == ALREADY_CROSSPOSTED:
+                    return True
+                log.warning("discord: publishing in #%s failed (%s %s); the update stays "
+                            "posted", channel.name, exc.status, exc.code)
+                return False
         await self._tell(channel, lang)
         return False
 
@@ -67,4 +77,8 @@ class Publisher:
         self._told.add(channel.id)
         log.warning("discord: #%s is an announcement channel but the bot lacks Manage "
                     "Messages there; updates are not published", channel.name)
-        await channel.send(content=notice_text(channel.name, lang), allowed_mentions=NONE)
+        try:
+            await channel.send(content=notice_text(channel.name, lang), allowed_mentions=NONE)
+        except discord.HTTPException as exc:
+            log.warning("discord: could not tell #%s (%s %s)", channel.name, exc.status,
+                        exc.code)
