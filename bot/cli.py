@@ -81,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     discord.add_argument("action", choices=["invite-url"],
                          help="invite-url: the link that adds the bot with the permissions "
                               "it needs")
+    discord.add_argument("--user", action="store_true",
+                         help="the user-install link: people add the commands to their own "
+                              "account and use /ask, /latest, /timeline anywhere")
     discord.add_argument("--application-id", type=int, metavar="ID",
                          help="default: discord.application_id, else asked from Discord "
                               "with DISCORD_TOKEN")
@@ -370,7 +373,7 @@ async def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     app_id = args.application_id or settings.discord.application_id
     if app_id is None:
         app_id = await fetch_application_id(settings.discord)
-    print(invite_url(app_id))
+    print(invite_url(app_id, user=args.user))
     return 0
 
 

@@ -170,6 +170,9 @@ class UpdatePost:
     thread_link: str | None = None
     #: Who reported the story: ``5 outlets · ja 3 / en 2`` (``bot.brief.coverage``).
     coverage: str = ""
+    #: ``(outlet, url)`` of the story's sources, for platforms that put a "read more" link
+    #: per source on the post itself (Discord's V2 layout); empty in older outbox rows.
+    links: tuple[tuple[str, str], ...] = ()
     kind: Literal["update"] = "update"
 
 
@@ -274,7 +277,8 @@ class Briefing:
         and the timeline."""
         parts: list[Part] = [
             UpdatePost(self.story_id, self.headline, self.key_points, self.outlets,
-                       self.published, self.lang, coverage=self.coverage)
+                       self.published, self.lang, coverage=self.coverage,
+                       links=source_links(self.sources))
         ]
         if self.known is not None:
             parts.append(self.known)
@@ -289,6 +293,11 @@ class Briefing:
 Result = Reply | Answer | Briefing
 
 PART_ADAPTER: TypeAdapter[Part] = TypeAdapter(Part)
+
+
+def source_links(cards: tuple[SourceCard, ...]) -> tuple[tuple[str, str], ...]:
+    """``(outlet, url)`` per source card, in citation order."""
+    return tuple((c.source, c.url) for c in cards)
 
 
 def dump_part(part: Part) -> str:

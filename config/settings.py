@@ -124,6 +124,9 @@ class DiscordSettings(Section):
     shard_count: int = Field(default=1, gt=0)
     shard_ids: tuple[int, ...] | None = None
     thread_auto_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
+    #: Post updates as Components V2 layouts (a container with a "read more" button per
+    #: source) instead of embeds. Replies to slash commands and edits stay embeds.
+    components_v2: bool = False
 
 
 class SlackSettings(Section):

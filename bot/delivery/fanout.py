@@ -19,7 +19,16 @@ from bot.brief.builder import load_story
 from bot.brief.cache import BriefingCache
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.errors import ConfigError
-from bot.model import Briefing, Lang, Notice, Part, SourceReply, UpdatePost, load_part
+from bot.model import (
+    Briefing,
+    Lang,
+    Notice,
+    Part,
+    SourceReply,
+    UpdatePost,
+    load_part,
+    source_links,
+)
 from bot.news.scope import subscription_scope
 from bot.store.models import Delivery, Feed, FeedOwner, JobRun, PostedStory, Story, Subscription
 from bot.text.sentences import normalise
@@ -59,7 +68,8 @@ def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
     if briefing.key_points:
         parts.append(UpdatePost(briefing.story_id, briefing.headline, briefing.key_points,
                                 briefing.outlets, briefing.published, briefing.lang,
-                                is_followup=True, coverage=briefing.coverage))
+                                is_followup=True, coverage=briefing.coverage,
+                                links=source_links(briefing.sources)))
     new_cards = tuple(c for c in briefing.sources if c.bullets)
     if new_cards:
         parts.append(SourceReply(new_cards[:2], briefing.lang))

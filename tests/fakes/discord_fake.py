@@ -98,6 +98,7 @@ class Perm:
     MENTION_EVERYONE = 1 << 17
     USE_APPLICATION_COMMANDS = 1 << 31
     MANAGE_THREADS = 1 << 34
+    USE_EXTERNAL_APPS = 1 << 50
     CREATE_PUBLIC_THREADS = 1 << 35
     CREATE_PRIVATE_THREADS = 1 << 36
     SEND_MESSAGES_IN_THREADS = 1 << 38
@@ -144,10 +145,34 @@ ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD = 10, 11, 12
 GUILD_FORUM, GUILD_MEDIA = 15, 16
 THREAD_TYPES = frozenset({ANNOUNCEMENT_THREAD, PUBLIC_THREAD, PRIVATE_THREAD})
 FORUM_TYPES = frozenset({GUILD_FORUM, GUILD_MEDIA})
-MESSAGEABLE_TYPES = frozenset({GUILD_TEXT, DM, GUILD_ANNOUNCEMENT, *THREAD_TYPES})
+GROUP_DM = 3
+MESSAGEABLE_TYPES = frozenset({GUILD_TEXT, DM, GROUP_DM, GUILD_ANNOUNCEMENT, *THREAD_TYPES})
 
 # Message flags.
 FLAG_CROSSPOSTED, FLAG_HAS_THREAD, FLAG_EPHEMERAL, FLAG_LOADING = 1, 32, 64, 128
+FLAG_COMPONENTS_V2 = 1 << 15
+
+# Interaction contexts and installation types (``authorizing_integration_owners`` keys).
+CONTEXT_GUILD, CONTEXT_BOT_DM, CONTEXT_PRIVATE_CHANNEL = 0, 1, 2
+GUILD_INSTALL, USER_INSTALL = "0", "1"
+#: Follow-up messages Discord allows per interaction of a user-installed app.
+USER_INSTALL_FOLLOWUPS = 5
+#: Permissions an app has where it is only user-installed (it answers through webhooks).
+USER_APP_PERMISSIONS = Perm.EMBED_LINKS | Perm.ATTACH_FILES | Perm.MENTION_EVERYONE
+
+# Component types (Components V2 adds 9-17) and Discord's caps for a V2 message.
+ACTION_ROW, BUTTON, SECTION, TEXT_DISPLAY, THUMBNAIL = 1, 2, 9, 10, 11
+MEDIA_GALLERY, FILE_COMPONENT, SEPARATOR, CONTAINER = 12, 13, 14, 17
+SELECT_TYPES = frozenset({3, 5, 6, 7, 8})
+V2_TYPES = frozenset({SECTION, TEXT_DISPLAY, THUMBNAIL, MEDIA_GALLERY, FILE_COMPONENT,
+                      SEPARATOR, CONTAINER})
+CONTAINER_CHILDREN = frozenset({ACTION_ROW, SECTION, TEXT_DISPLAY, MEDIA_GALLERY,
+                                FILE_COMPONENT, SEPARATOR})
+V2_MAX_COMPONENTS, V2_MAX_TOP_LEVEL, V2_MAX_TEXT = 40, 10, 4000
+LINK_STYLE = 5
+#: Forum channel flag: a post must carry a tag; Discord allows 20 tags per forum.
+FLAG_REQUIRE_TAG = 1 << 4
+MAX_FORUM_TAGS, MAX_APPLIED_TAGS = 20, 5
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -366,6 +391,8 @@ class FakeGuild:
     forum_channel_id: int
     bot_role_id: int
     locale: str = "en-US"
+    #: False for a server that never added the bot (a user-installed app is used there).
+    has_bot: bool = True
 
 
 @dataclass(eq=False)
@@ -683,8 +710,13 @@ class FakeDiscord:
         locale: str = "en-US",
         text_channel: str = "general",
         forum_channel: str = "news-forum",
+        with_bot: bool = True,
     ) -> FakeGuild:
-        """Create a guild with @everyone, a bot role, the bot + default user, a text and a forum."""
+        """Create a guild with @everyone, a bot role, the bot + default user, a text and a forum.
+
+        ``with_bot=False``: a server that never added the bot (no bot member or role; the bot's
+        sessions hear nothing of it except interactions from a user-installed app).
+        """
         gid = guild_id or self._ids.next()
         bot_role_id = self._ids.next()
         roles = [
@@ -703,9 +735,13 @@ class FakeDiscord:
             forum_channel_id=0,
             bot_role_id=bot_role_id,
             locale=locale,
+            has_bot=with_bot,
         )
+        if not with_bot:
+            guild.roles = roles[:1]
         self.guilds[gid] = guild
-        self.add_member(gid, self.bot_user, role_ids=[bot_role_id])
+        if with_bot:
+            self.add_member(gid, self.bot_user, role_ids=[bot_role_id])
         self.add_member(gid, self.default_user)
         guild.text_channel_id = int(self.add_channel(gid, text_channel, notify=False)["id"])
         guild.forum_channel_id = int(
@@ -805,6 +841,22 @@ class FakeDiscord:
             self._broadcast("CHANNEL_CREATE", channel, guild_id=guild_id)
         return channel
 
+    def add_forum_post(self, forum_id: int, name: str, content: str,
+                       *, author: JSON | int | None = None) -> JSON:
+        """A person's post in a forum: a thread they own and its starter message (same id),
+        announced with THREAD_CREATE and MESSAGE_CREATE."""
+        forum = self.channels[forum_id]
+        user = self._resolve_user(author)
+        thread_id = self._ids.next()
+        thread = self._new_thread(forum, thread_id, name, PUBLIC_THREAD, {})
+        thread["owner_id"] = user["id"]
+        thread.pop("member", None)
+        msg = self._new_message(thread_id, user, {"content": content}, message_id=thread_id)
+        self._store_message(msg)
+        self._announce_thread(thread)
+        self._emit_message("MESSAGE_CREATE", msg)
+        return thread
+
     def delete_channel(self, channel_id: int) -> None:
         """Remove a channel: later REST calls get 404 Unknown Channel (10003)."""
         channel = self.channels.pop(channel_id)
@@ -825,6 +877,15 @@ class FakeDiscord:
     def allow(self, channel_id: int, *actions: str | int) -> None:
         """Undo :meth:`deny`."""
         self._set_overwrite(channel_id, self._action_bits(actions), deny=False)
+
+    def grant(self, channel_id: int, *actions: str | int) -> None:
+        """Give the bot permissions in a guild channel beyond its role's (a member allow
+        overwrite, dispatched as CHANNEL_UPDATE), e.g. ``Perm.MANAGE_CHANNELS``."""
+        channel = self.channels[channel_id]
+        overwrite = self._bot_overwrite(channel)
+        overwrite["allow"] = str(int(overwrite["allow"]) | self._action_bits(actions))
+        overwrite["deny"] = str(int(overwrite["deny"]) & ~self._action_bits(actions))
+        self._broadcast("CHANNEL_UPDATE", channel, guild_id=self._guild_id_of(channel))
 
     def block_dms(self, user_id: int) -> None:
         """DMs to this user fail with 403 50007, like a user who closed DMs."""
@@ -1202,11 +1263,16 @@ class FakeDiscord:
         gid = self._guild_id_of(channel)
         extra = self._extra_denies.get(int(channel["id"]), 0)
         if gid is None:
+            if channel["type"] == GROUP_DM and not any(
+                    int(r["id"]) == user_id for r in channel.get("recipients", [])):
+                return 0
             return DM_PERMISSIONS & ~extra
         guild = self.guilds[gid]
         if user_id == guild.owner_id:
             return Perm.ALL
         member = guild.members.get(user_id)
+        if member is None:
+            return 0  # not in the server (the bot where only a user installed the app)
         role_ids = {gid} | {int(r) for r in (member or {}).get("roles", [])}
         perms = 0
         for role in guild.roles:
@@ -1426,7 +1492,9 @@ class FakeDiscord:
 
     @staticmethod
     def _validate_message(body: JSON, files: list[_FilePart], *, require_content: bool) -> None:
-        """The limits news bots hit: 2000-char content, 10 embeds, 6000-char embed total."""
+        """The limits news bots hit: 2000-char content, 10 embeds, 6000-char embed total;
+        and the Components V2 rules (see :func:`_check_components`)."""
+        _check_components(body)
         content = body.get("content") or ""
         if len(content) > 2000:
             raise _form_error(
@@ -1461,6 +1529,9 @@ class FakeDiscord:
     ) -> None:
         """Queue ``event`` to every session that covers the guild and has the intent."""
         needed = _event_intent(event, guild_id)
+        guild = self.guilds.get(guild_id) if guild_id is not None else None
+        if guild is not None and not guild.has_bot and event != "INTERACTION_CREATE":
+            return  # the bot is not in that server: it hears nothing of it
         for session in sorted(self.sessions, key=lambda s: s.conn is None):
             if session.ended or not session.covers(guild_id):
                 continue
@@ -1526,6 +1597,7 @@ class FakeDiscord:
                 "features": [],
             }
             for g in self.guilds.values()
+            if g.has_bot
         ]
 
     async def _get_application(self, req: _Req) -> JSON:
@@ -1587,6 +1659,22 @@ class FakeDiscord:
         self._dm_by_user[user_id] = int(channel["id"])
         return channel
 
+    def add_group_dm(self, *users: JSON | int) -> JSON:
+        """A group DM of people (the bot is never in one: a user-installed app is used there
+        through interactions only; its channel refuses the bot with Missing Access)."""
+        channel = {
+            "id": str(self._ids.next()),
+            "type": GROUP_DM,
+            "last_message_id": None,
+            "recipients": [self._resolve_user(u) for u in users],
+            "owner_id": self._resolve_user(users[0])["id"] if users else None,
+            "name": None,
+            "icon": None,
+            "flags": 0,
+        }
+        self.channels[int(channel["id"])] = channel
+        return channel
+
     # ----------------------------------------------------------------- REST: guilds
 
     def _guild(self, req: _Req) -> FakeGuild:
@@ -1628,6 +1716,10 @@ class FakeDiscord:
         is_thread = channel["type"] in THREAD_TYPES
         self._require(channel, self._edit_channel_permission(channel, body)
                       if is_thread else Perm.MANAGE_CHANNELS)
+        if "available_tags" in body:
+            if channel["type"] not in FORUM_TYPES:
+                raise DiscordError(400, 50024, "Cannot execute action on this channel type")
+            channel["available_tags"] = self._forum_tags(channel, body["available_tags"])
         for key in ("name", "topic", "rate_limit_per_user", "nsfw", "applied_tags"):
             if key in body:
                 channel[key] = body[key]
@@ -1639,6 +1731,30 @@ class FakeDiscord:
         event = "THREAD_UPDATE" if is_thread else "CHANNEL_UPDATE"
         self._broadcast(event, channel, guild_id=self._guild_id_of(channel))
         return channel
+
+    def _forum_tags(self, forum: JSON, tags: Any) -> list[JSON]:
+        """A forum's new tag list (PATCH ``available_tags``): known ids kept, new tags given
+        one; at most 20 tags, names of 1 to 20 characters."""
+        if not isinstance(tags, list):
+            raise _form_error(["available_tags"], "LIST_TYPE_CONVERT",
+                              "Only iterables may be used in a ListType")
+        if len(tags) > MAX_FORUM_TAGS:
+            raise _form_error(["available_tags"], "BASE_TYPE_MAX_LENGTH",
+                              f"Must be {MAX_FORUM_TAGS} or fewer in length.")
+        known = {str(t["id"]) for t in forum.get("available_tags") or []}
+        out = []
+        for i, tag in enumerate(tags):
+            name = str(tag.get("name") or "")
+            if not 1 <= len(name) <= 20:
+                raise _form_error(["available_tags", i, "name"], "BASE_TYPE_BAD_LENGTH",
+                                  "Must be between 1 and 20 in length.")
+            tag_id = str(tag.get("id") or "")
+            out.append({
+                "id": tag_id if tag_id in known else str(self._ids.next()),
+                "name": name, "moderated": bool(tag.get("moderated", False)),
+                "emoji_id": tag.get("emoji_id"), "emoji_name": tag.get("emoji_name"),
+            })
+        return out
 
     def _edit_channel_permission(self, thread: JSON, body: JSON) -> int:
         """Discord's rule: a thread's creator may rename, archive or unarchive it, and anyone
@@ -1762,6 +1878,8 @@ class FakeDiscord:
         return msg
 
     def _apply_edit(self, msg: JSON, body: JSON, files: list[_FilePart]) -> None:
+        if msg["flags"] & FLAG_COMPONENTS_V2:  # the flag stays: so do its rules
+            body = body | {"flags": int(body.get("flags") or 0) | FLAG_COMPONENTS_V2}
         self._validate_message(body, files, require_content=False)
         for key in ("content", "components", "flags"):
             if key in body:
@@ -1801,11 +1919,19 @@ class FakeDiscord:
         self._broadcast("MESSAGE_DELETE", data, guild_id=gid)
 
     async def _crosspost(self, req: _Req) -> JSON:
+        """Publish a message of an announcement channel to the servers following it.
+        Stricter than Discord, which lets an author publish their own messages with Send
+        Messages: here publishing always needs Manage Messages, the permission the bot is
+        told to hold (so a test can take it away without taking the channel)."""
         channel = self._req_channel(req)
         if channel["type"] != GUILD_ANNOUNCEMENT:
             raise DiscordError(400, 50024, "Cannot execute action on this channel type")
+        self._require(channel, Perm.SEND_MESSAGES | Perm.MANAGE_MESSAGES)
         msg = self._stored_message(int(channel["id"]), _snowflake(req.params["message_id"]))
+        if msg["flags"] & FLAG_CROSSPOSTED:
+            raise DiscordError(400, 40033, "This message has already been crossposted.")
         msg["flags"] |= FLAG_CROSSPOSTED
+        self._emit_message("MESSAGE_UPDATE", msg)
         return msg
 
     async def _react(self, req: _Req) -> None:
@@ -1919,9 +2045,22 @@ class FakeDiscord:
         return _Reply(201, thread)
 
     async def _create_forum_post(self, forum: JSON, body: JSON, files: list[_FilePart]) -> _Reply:
-        """Forum post: thread + starter message sharing one id, returned together."""
+        """Forum post: thread + starter message sharing one id, returned together. Its
+        ``applied_tags`` must be tags of the forum (at most 5; one is required when the
+        forum says so)."""
         self._require(forum, Perm.SEND_MESSAGES)
         name = self._validate_thread_name(body)
+        applied = [str(t) for t in body.get("applied_tags") or []]
+        available = {str(t["id"]) for t in forum.get("available_tags") or []}
+        if len(applied) > MAX_APPLIED_TAGS:
+            raise _form_error(["applied_tags"], "BASE_TYPE_MAX_LENGTH",
+                              f"Must be {MAX_APPLIED_TAGS} or fewer in length.")
+        for i, tag in enumerate(applied):
+            if tag not in available:
+                raise _form_error(["applied_tags", i], "UNKNOWN_TAG", "Unknown tag")
+        if not applied and int(forum.get("flags") or 0) & FLAG_REQUIRE_TAG:
+            raise DiscordError(400, 40067, "A tag is required to create a forum post in this "
+                                           "channel")
         message_body: JSON = dict(body.get("message") or {})
         self._check_allowed_mentions(message_body, f"forum post in {forum['id']}")
         try:
@@ -2052,9 +2191,11 @@ class FakeDiscord:
         """Message created by a type 4/5 response or a follow-up (no channel perms needed)."""
         if not loading:
             self._validate_message(data, files, require_content=True)
-        flags = int(data.get("flags") or 0) & (FLAG_EPHEMERAL | 4 | 4096 | 32768)
+        flags = int(data.get("flags") or 0) & (FLAG_EPHEMERAL | 4 | 4096 | FLAG_COMPONENTS_V2)
         if loading:
             flags |= FLAG_LOADING
+        if _external_apps_refused(inter.payload):
+            flags |= FLAG_EPHEMERAL  # Discord shows a refused external app to the member only
         body = data | {"flags": flags}
         if files:
             body["attachments"] = self._attachments_from(files, data)
@@ -2106,6 +2247,10 @@ class FakeDiscord:
         inter = self._webhook_interaction(req)
         body: JSON = req.body or {}
         self._check_allowed_mentions(body, "interaction follow-up")
+        if _user_install_only(inter.payload) and len(inter.followups) >= USER_INSTALL_FOLLOWUPS:
+            raise DiscordError(
+                400, 40094, "This interaction has hit the maximum number of follow up messages"
+            )
         original = inter.original_message
         if original is not None and original["flags"] & FLAG_LOADING:
             self._validate_message(body, req.files, require_content=True)
@@ -2265,14 +2410,14 @@ class FakeDiscord:
         self.sessions.append(session)
         session.push("READY", self._ready_payload(session, "shard" in data))
         for guild in self.guilds.values():
-            if session.covers(guild.id) and intents & Intent.GUILDS:
+            if guild.has_bot and session.covers(guild.id) and intents & Intent.GUILDS:
                 session.push("GUILD_CREATE", self._guild_create(guild, session))
 
     def _ready_payload(self, session: GatewaySession, sharded: bool) -> JSON:
         guilds = [
             {"id": str(g.id), "unavailable": True}
             for g in self.guilds.values()
-            if session.covers(g.id)
+            if g.has_bot and session.covers(g.id)
         ]
         ready: JSON = {
             "v": 10,
@@ -2431,13 +2576,23 @@ class FakeDiscord:
         target_id: int | None = None,
         resolved: JSON | None = None,
         strict: bool = True,
+        user_install: bool = False,
     ) -> FakeInteraction:
-        """An application command (type 2). ``strict`` requires it to be synced first."""
+        """An application command (type 2). ``strict`` requires it to be synced first.
+
+        ``user_install``: the invoker added the app to their own account and runs it from
+        there (forced in a guild added with ``with_bot=False``); the command must then
+        allow user installs, as Discord shows it only then.
+        """
         channel = self._interaction_channel(channel_id)
         gid = self._guild_id_of(channel)
         cmd = self._find_command(name, command_type, gid)
         if cmd is None and strict:
             raise LookupError(f"command {name!r} was never synced to the fake")
+        user_install = user_install or channel["type"] == GROUP_DM or (
+            gid is not None and not self.guilds[gid].has_bot)
+        if user_install and cmd is not None and 1 not in (cmd.get("integration_types") or [0]):
+            raise LookupError(f"command {name!r} does not allow user installs")
         data: JSON = {
             "id": cmd["id"] if cmd else str(self._ids.next()),
             "name": name,
@@ -2450,7 +2605,8 @@ class FakeDiscord:
             data["target_id"] = str(target_id)
         if resolved is not None:
             data["resolved"] = resolved
-        payload = self._interaction_payload(2, channel, user, permissions, locale, data)
+        payload = self._interaction_payload(2, channel, user, permissions, locale, data,
+                                            user_install=user_install)
         return await self._dispatch_interaction_payload(payload, channel)
 
     async def dispatch_component(
@@ -2513,9 +2669,12 @@ class FakeDiscord:
         permissions: int | None,
         locale: str,
         data: JSON,
+        *,
+        user_install: bool = False,
     ) -> JSON:
         invoker = self._resolve_user(user)
         gid = self._guild_id_of(channel)
+        owners: JSON = {USER_INSTALL: invoker["id"]} if user_install else {}
         payload: JSON = {
             "id": str(self._ids.next()),
             "application_id": str(self.application_id),
@@ -2531,13 +2690,18 @@ class FakeDiscord:
             "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
         }
         if gid is None:
+            bot_dm = channel["type"] == DM  # the fake's DMs are all with the bot
             payload |= {
                 "user": invoker,
-                "context": 1,
-                "authorizing_integration_owners": {"0": str(self.application_id)},
+                "context": CONTEXT_BOT_DM if bot_dm else CONTEXT_PRIVATE_CHANNEL,
+                "authorizing_integration_owners": owners or {GUILD_INSTALL: "0"},
             }
             return payload
         guild = self.guilds[gid]
+        if guild.has_bot:
+            owners[GUILD_INSTALL] = str(gid)
+        else:
+            payload["app_permissions"] = str(USER_APP_PERMISSIONS)
         if int(invoker["id"]) not in guild.members:
             self.add_member(gid, invoker)
         member = dict(guild.members[int(invoker["id"])])
@@ -2552,8 +2716,8 @@ class FakeDiscord:
             "guild": {"id": str(gid), "locale": guild.locale, "features": []},
             "guild_locale": guild.locale,
             "member": member,
-            "context": 0,
-            "authorizing_integration_owners": {"0": str(gid)},
+            "context": CONTEXT_GUILD,
+            "authorizing_integration_owners": owners,
         }
         return payload
 
@@ -2575,6 +2739,20 @@ class FakeDiscord:
 
 
 # --------------------------------------------------------------------------- module helpers
+
+
+def _user_install_only(payload: JSON) -> bool:
+    """Authorised by the invoker's own install alone (the server did not add the app)."""
+    owners = payload.get("authorizing_integration_owners") or {}
+    return USER_INSTALL in owners and GUILD_INSTALL not in owners
+
+
+def _external_apps_refused(payload: JSON) -> bool:
+    """A user-installed app used in a server where the member may not use external apps."""
+    if payload.get("context") != CONTEXT_GUILD or not _user_install_only(payload):
+        return False
+    perms = int((payload.get("member") or {}).get("permissions") or 0)
+    return not perms & (Perm.USE_EXTERNAL_APPS | Perm.ADMINISTRATOR)
 
 
 def _check_embed(index: int, embed: JSON) -> int:
@@ -2608,6 +2786,116 @@ def _check_embed(index: int, embed: JSON) -> int:
     size += len((embed.get("footer") or {}).get("text") or "")
     size += len((embed.get("author") or {}).get("name") or "")
     return size
+
+
+def _component_error(path: list[str | int], code: str, message: str) -> DiscordError:
+    return _form_error(["components", *path], code, message)
+
+
+def _check_components(body: JSON) -> None:
+    """Discord's rules for ``components``. With flag ``IS_COMPONENTS_V2`` (1 << 15) the
+    message is its components: ``content`` and ``embeds`` are refused, at most 10 top-level
+    and 40 components in all (nested ones and accessories counted), 4000 characters of
+    text displays, sections of 1-3 text displays with a button or thumbnail accessory.
+    Without the flag only action rows may be at the top (at most 5)."""
+    components = body.get("components") or []
+    v2 = bool(int(body.get("flags") or 0) & FLAG_COMPONENTS_V2)
+    if not v2:
+        for i, component in enumerate(components):
+            if component.get("type") != ACTION_ROW:
+                raise _component_error(
+                    [i, "type"], "COMPONENT_LAYOUT_REQUIRES_FLAG",
+                    "Component type requires the IS_COMPONENTS_V2 message flag.")
+            _check_component(component, [i], top=True)
+        if len(components) > 5:
+            raise _component_error([], "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.")
+        return
+    for legacy in ("content", "embeds", "poll", "sticker_ids"):
+        if body.get(legacy):
+            raise _form_error(
+                [legacy], "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+                f"The '{legacy}' field cannot be used when using MessageFlags.IS_COMPONENTS_V2")
+    if len(components) > V2_MAX_TOP_LEVEL:
+        raise _component_error([], "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
+    for i, component in enumerate(components):
+        _check_component(component, [i], top=True)
+    every = list(_walk_components(components))
+    if len(every) > V2_MAX_COMPONENTS:
+        raise _component_error(
+            [], "MAX_COMPONENTS_EXCEEDED",
+            f"Must be {V2_MAX_COMPONENTS} or fewer components in total, nested included.")
+    text = sum(len(c.get("content") or "") for c in every if c.get("type") == TEXT_DISPLAY)
+    if text > V2_MAX_TEXT:
+        raise _component_error(
+            [], "MAX_TEXT_LENGTH_EXCEEDED",
+            f"Text displays must be {V2_MAX_TEXT} or fewer characters in total.")
+
+
+def _walk_components(components: Iterable[JSON]) -> Iterator[JSON]:
+    for component in components:
+        yield component
+        yield from _walk_components(component.get("components") or [])
+        if component.get("accessory"):
+            yield component["accessory"]
+
+
+_KNOWN_TYPES = frozenset({ACTION_ROW, BUTTON, *SELECT_TYPES, *V2_TYPES})
+
+
+def _check_component(c: JSON, path: list[str | int], *, top: bool = False) -> None:
+    kind = c.get("type")
+    if kind not in _KNOWN_TYPES:
+        raise _component_error([*path, "type"], "UNION_TYPE_CHOICES",
+                               "Value of field \"type\" must be a known component type.")
+    children = c.get("components") or []
+    if kind == ACTION_ROW:
+        if not 1 <= len(children) <= 5 or any(
+                ch.get("type") not in {BUTTON, *SELECT_TYPES} for ch in children):
+            raise _component_error([*path, "components"], "COMPONENT_INVALID_CHILDREN",
+                                   "An action row holds 1 to 5 buttons or one select.")
+    elif kind == CONTAINER:
+        if not top:
+            raise _component_error([*path, "type"], "COMPONENT_INVALID_PARENT",
+                                   "A container must be at the top level.")
+        if not children or any(ch.get("type") not in CONTAINER_CHILDREN for ch in children):
+            raise _component_error([*path, "components"], "COMPONENT_INVALID_CHILDREN",
+                                   "A container holds rows, sections, text, media, separators.")
+        accent = c.get("accent_color")
+        if accent is not None and not 0 <= int(accent) <= 0xFFFFFF:
+            raise _component_error([*path, "accent_color"], "NUMBER_TYPE_MAX",
+                                   "int value should be less than or equal to 16777215.")
+    elif kind == SECTION:
+        accessory = c.get("accessory")
+        if not 1 <= len(children) <= 3 or any(ch.get("type") != TEXT_DISPLAY for ch in children):
+            raise _component_error([*path, "components"], "COMPONENT_INVALID_CHILDREN",
+                                   "A section holds 1 to 3 text displays.")
+        if not accessory or accessory.get("type") not in (BUTTON, THUMBNAIL):
+            raise _component_error([*path, "accessory"], "BASE_TYPE_REQUIRED",
+                                   "This field is required (a button or a thumbnail).")
+        _check_component(accessory, [*path, "accessory"])
+    elif kind == TEXT_DISPLAY:
+        if not c.get("content"):
+            raise _component_error([*path, "content"], "BASE_TYPE_REQUIRED",
+                                   "This field is required")
+    elif kind == BUTTON:
+        _check_button(c, path)
+    for i, child in enumerate(children):
+        _check_component(child, [*path, "components", i])
+
+
+def _check_button(c: JSON, path: list[str | int]) -> None:
+    label = c.get("label") or ""
+    if len(label) > 80:
+        raise _component_error([*path, "label"], "BASE_TYPE_MAX_LENGTH",
+                               "Must be 80 or fewer in length.")
+    if c.get("style") == LINK_STYLE:
+        url = str(c.get("url") or "")
+        if c.get("custom_id") or not re.match(r"^(https?|discord)://\S+$", url) or len(url) > 512:
+            raise _component_error([*path, "url"], "URL_TYPE_INVALID_URL",
+                                   "Not a well formed URL.")
+    elif not 1 <= len(str(c.get("custom_id") or "")) <= 100:
+        raise _component_error([*path, "custom_id"], "BASE_TYPE_REQUIRED",
+                               "This field is required")
 
 
 def _validate_commands(commands: list[JSON]) -> None:

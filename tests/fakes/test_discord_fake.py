@@ -20,6 +20,7 @@ from .discord_fake import (
     UNLIMITED,
     FakeDiscord,
     FakeGuild,
+    Perm,
     RateLimitPolicy,
     running_client,
     running_fake,
@@ -369,3 +370,203 @@ async def test_default_fake_answers_the_sixth_message_in_five_seconds_with_a_429
                       "global": False}
     assert headers["Retry-After"] == "3" and headers["X-RateLimit-Scope"] == "user"
     assert headers["X-RateLimit-Limit"] == "5" and headers["X-RateLimit-Remaining"] == "0"
+
+
+# --------------------------------------------------------------------------- issue 16: the new wire
+
+V2 = 1 << 15
+
+
+async def _post_raw(fake: FakeDiscord, channel_id: int, body: dict[str, object]) -> tuple[
+        int, dict[str, object]]:
+    url = f"{fake.api_base}/channels/{channel_id}/messages"
+    async with aiohttp.ClientSession() as session, session.post(
+            url, json=body | {"allowed_mentions": {"parse": []}},
+            headers={"Authorization": f"Bot {fake.token}"}) as resp:
+        return resp.status, await resp.json()
+
+
+def _text(content: str) -> dict[str, object]:
+    return {"type": 10, "content": content}
+
+
+def _link_section(n: int) -> dict[str, object]:
+    return {"type": 9, "components": [_text(f"source {n}")],
+            "accessory": {"type": 2, "style": 5, "label": "Read more",
+                          "url": f"https://example.org/{n}"}}
+
+
+async def test_v2_payloads_discord_refuses_get_its_form_errors() -> None:
+    async with running_fake(rate_limits=UNLIMITED) as fake:
+        await _check_v2_rules(fake, fake.add_guild().text_channel_id)
+
+
+async def _check_v2_rules(fake: FakeDiscord, channel: int) -> None:
+    ok = {"flags": V2, "components": [{"type": 17, "accent_color": 0x2B6CB0,
+                                       "components": [_text("hello"), _link_section(1)]}]}
+    status, msg = await _post_raw(fake, channel, ok)
+    assert status == 200 and int(msg["flags"]) & V2  # type: ignore[call-overload]
+
+    status, body = await _post_raw(fake, channel, ok | {"content": "also text"})
+    assert status == 400 and body["code"] == 50035 and body["message"] == "Invalid Form Body"
+    assert body["errors"] == {"content": {"_errors": [{
+        "code": "MESSAGE_CANNOT_USE_LEGACY_FIELDS_WITH_COMPONENTS_V2",
+        "message": "The 'content' field cannot be used when using "
+                   "MessageFlags.IS_COMPONENTS_V2"}]}}
+    status, body = await _post_raw(fake, channel, ok | {"embeds": [{"title": "x"}]})
+    assert status == 400 and "embeds" in body["errors"]  # type: ignore[operator]
+
+    # 1 container + 1 text + 13 sections of 3 = 41 components: one past the cap
+    too_many = {"flags": V2, "components": [{"type": 17, "components": [
+        _text("head"), *[_link_section(n) for n in range(13)]]}]}
+    status, body = await _post_raw(fake, channel, too_many)
+    assert status == 400
+    assert body["errors"]["components"]["_errors"][0]["code"] == (  # type: ignore[index]
+        "MAX_COMPONENTS_EXCEEDED")
+    at_cap = {"flags": V2, "components": [{"type": 17, "components": [
+        _text("head"), _text("tail"), *[_link_section(n) for n in range(12)]]}]}
+    assert (await _post_raw(fake, channel, at_cap))[0] == 200  # exactly 40
+
+    long_text = {"flags": V2, "components": [_text("x" * 2500), _text("y" * 1501)]}
+    status, body = await _post_raw(fake, channel, long_text)
+    assert status == 400 and body["errors"]["components"]["_errors"][0]["code"] == (  # type: ignore[index]
+        "MAX_TEXT_LENGTH_EXCEEDED")
+
+    no_accessory = {"flags": V2, "components": [{"type": 9, "components": [_text("a")]}]}
+    status, body = await _post_raw(fake, channel, no_accessory)
+    assert status == 400 and "accessory" in body["errors"]["components"]["0"]  # type: ignore[index]
+
+    bad_url = {"flags": V2, "components": [{"type": 9, "components": [_text("a")], "accessory": {
+        "type": 2, "style": 5, "label": "Read more", "url": "javascript:alert(1)"}}]}
+    assert (await _post_raw(fake, channel, bad_url))[0] == 400
+
+    status, body = await _post_raw(fake, channel, {"components": [_text("no flag")]})
+    assert status == 400 and body["errors"]["components"]["0"]["type"]["_errors"][0][  # type: ignore[index]
+        "code"] == "COMPONENT_LAYOUT_REQUIRES_FLAG"
+    # nothing refused was stored
+    assert len(fake.messages_in(channel)) == 2
+
+
+async def test_a_layout_view_goes_out_as_v2_and_its_edits_keep_the_rules(
+        fake: FakeDiscord, guild: FakeGuild, client: discord.Client) -> None:
+    view = discord.ui.LayoutView(timeout=None)
+    view.add_item(discord.ui.Container(
+        discord.ui.TextDisplay("Talks resume"), discord.ui.Separator(),
+        discord.ui.Section("Harbor Wire", accessory=discord.ui.Button(
+            style=discord.ButtonStyle.link, url="https://example.org/a", label="Read more")),
+        accent_colour=0x2B6CB0))
+    sent = await text_channel(client, guild).send(view=view)
+    stored = fake.message(sent.id)
+    assert stored is not None and stored["flags"] & V2 and not fake.calls[-1].json.get("content")
+    assert [c["type"] for c in stored["components"][0]["components"]] == [10, 14, 9]
+    with pytest.raises(discord.HTTPException) as refused:
+        await sent.edit(content="now with text")
+    assert refused.value.status == 400 and refused.value.code == 50035
+
+
+async def test_forum_tags_are_created_by_channel_patch_and_applied_to_posts(
+        fake: FakeDiscord, guild: FakeGuild, client: discord.Client) -> None:
+    forum = client.get_channel(guild.forum_channel_id)
+    assert isinstance(forum, discord.ForumChannel)
+    with pytest.raises(discord.Forbidden):  # the bot's role has no Manage Channels
+        await forum.create_tag(name="Talks")
+    fake.grant(forum.id, Perm.MANAGE_CHANNELS)
+    tag = await forum.create_tag(name="Ceasefire")
+    assert tag.id and [t["name"] for t in fake.channels[forum.id]["available_tags"]] == [
+        "Ceasefire"]
+    post = await forum.create_thread(name="Truce holds", content="x", applied_tags=[tag],
+                                     allowed_mentions=discord.AllowedMentions.none())
+    assert fake.channels[post.thread.id]["applied_tags"] == [str(tag.id)]
+    bogus = discord.ForumTag(name="Nope")
+    bogus.id = 12345
+    with pytest.raises(discord.HTTPException) as unknown:
+        await forum.create_thread(name="x", content="x", applied_tags=[bogus],
+                                  allowed_mentions=discord.AllowedMentions.none())
+    assert unknown.value.status == 400
+    fake.channels[forum.id]["flags"] = 1 << 4  # REQUIRE_TAG
+    with pytest.raises(discord.HTTPException) as required:
+        await forum.create_thread(name="x", content="x",
+                                  allowed_mentions=discord.AllowedMentions.none())
+    assert required.value.code == 40067
+    with pytest.raises(discord.HTTPException) as long_name:
+        await forum.create_tag(name="x" * 21)
+    assert long_name.value.status == 400
+
+
+async def test_crosspost_needs_an_announcement_channel_and_manage_messages(
+        fake: FakeDiscord, guild: FakeGuild) -> None:
+    news = fake.add_channel(guild.id, "announcements", channel_type=5, notify=False)
+    async with running_client(make_client()) as client:
+        channel = client.get_channel(int(news["id"]))
+        assert isinstance(channel, discord.TextChannel) and channel.is_news()
+        sent = await channel.send("Ceasefire agreed")
+        with pytest.raises(discord.Forbidden) as no_permission:
+            await sent.publish()  # the bot's role has no Manage Messages by default
+        assert no_permission.value.code == 50013
+        fake.grant(channel.id, Perm.MANAGE_MESSAGES)
+        await sent.publish()
+        assert fake.message(sent.id)["flags"] & 1  # type: ignore[index]
+        assert fake.calls_to("POST", f"/channels/{channel.id}/messages/{sent.id}/crosspost")
+        with pytest.raises(discord.HTTPException) as twice:
+            await sent.publish()
+        assert twice.value.code == 40033
+        plain = await text_channel(client, guild).send("not news")
+        with pytest.raises(discord.HTTPException) as wrong_type:
+            await plain.publish()
+        assert wrong_type.value.code == 50024
+
+
+async def test_a_user_install_in_a_server_without_the_bot(fake: FakeDiscord) -> None:
+    elsewhere = fake.add_guild("No bot here", with_bot=False)
+    bob = fake.add_user("bob")
+    client = make_client()
+    tree = app_commands.CommandTree(client)
+    seen: list[tuple[bool, bool, int | bool | None]] = []
+
+    @tree.command(name="ask", description="Ask")
+    @app_commands.allowed_installs(guilds=True, users=True)
+    @app_commands.allowed_contexts(guilds=True, dms=True, private_channels=True)
+    async def ask(interaction: discord.Interaction) -> None:
+        seen.append((interaction.is_user_integration(), interaction.is_guild_integration(),
+                     interaction.context.guild))
+        await interaction.response.defer(thinking=True)
+        for n in range(6):
+            try:
+                await interaction.followup.send(f"part {n}",
+                                                allowed_mentions=discord.AllowedMentions.none())
+            except discord.HTTPException as exc:
+                seen.append((False, False, exc.code))
+
+    async def setup_hook() -> None:
+        await tree.sync()
+
+    client.setup_hook = setup_hook  # type: ignore[method-assign]
+    async with running_client(client):
+        assert [g.id for g in client.guilds] == []  # the bot is not in that server
+        [synced] = fake.commands_for(None)
+        assert synced["integration_types"] == [0, 1] and synced["contexts"] == [0, 1, 2]
+        inter = await fake.dispatch_interaction("ask", channel_id=elsewhere.text_channel_id,
+                                                user=bob, permissions=Perm.SEND_MESSAGES)
+        await fake.wait_for(lambda: len(seen) == 2)
+        with pytest.raises(discord.Forbidden) as no_member:  # no bot member: no channel sends
+            await client.get_partial_messageable(elsewhere.text_channel_id).send("x")
+    payload = inter.payload
+    assert payload["authorizing_integration_owners"] == {"1": bob["id"]}
+    assert payload["context"] == 0 and "guild_id" in payload
+    assert seen[0] == (True, False, True)  # user install, not the server's, in a server
+    assert seen[1] == (False, False, 40094)  # the sixth follow-up
+    assert len(inter.followups) == 5
+    # bob may not use external apps in that server: Discord shows him alone the answers
+    assert all(m["flags"] & 64 for m in inter.followups)
+    assert no_member.value.code == 50001
+
+
+async def test_a_group_dm_is_reached_only_through_a_user_installs_interactions(
+        fake: FakeDiscord, guild: FakeGuild, client: discord.Client) -> None:
+    group = fake.add_group_dm(fake.add_user("dave"), fake.add_user("erin"))
+    with pytest.raises(discord.Forbidden) as refused:
+        await client.get_partial_messageable(int(group["id"])).send("hello")
+    assert refused.value.code == 50001
+    # the command must allow user installs to be offered there (none is synced here)
+    inter = await fake.dispatch_interaction("ask", channel_id=int(group["id"]), strict=False)
+    assert inter.payload["context"] == 2 and "1" in inter.payload["authorizing_integration_owners"]

@@ -71,7 +71,7 @@ def write_settings(tmp: Path, fake: FakeDiscord, guild: FakeGuild, feeds: list[P
     lines = ["demo = false", "language = 'en'"]
     for feed in feeds:
         lines += ["[[feeds]]", f"url = '{feed}'"]
-    lines += ["[discord]", f"guild_ids = [{guild.id}]"]
+    lines += ["[discord]"] + ([] if "guild_ids" in discord else [f"guild_ids = [{guild.id}]"])
     lines += [f"{k} = {v!r}".replace("'", '"') if isinstance(v, str) else
               f"{k} = {str(v).lower() if isinstance(v, bool) else v}"
               for k, v in discord.items()]
@@ -129,7 +129,8 @@ async def world(tmp_path: Path, polled: Path | None = None, *,
                 await app.poll()
             serving = asyncio.create_task(app.serve(until_platforms_close=True))
             try:
-                await fake.wait_for(lambda: fake.commands_for(guild.id), timeout=10)
+                await fake.wait_for(lambda: fake.commands_for(guild.id)
+                                    or fake.commands_for(None), timeout=10)
                 yield World(fake, guild, app, adapter, clock, tmp_path)
             finally:
                 app.request_stop()

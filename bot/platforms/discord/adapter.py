@@ -27,12 +27,14 @@ import discord.http
 
 from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
-from bot.model import Notice, Part, Reply, Result
+from bot.model import Briefing, Notice, Part, Reply, Result, UpdatePost
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
+from bot.platforms.discord.announce import Publisher, is_announcement
 from bot.platforms.discord.commands import build_tree, sync_tree
 from bot.platforms.discord.endpoints import client_context, point_at
 from bot.platforms.discord.errors import (
+    NEEDED,
     fatal_error,
     missing_error,
     missing_permissions,
@@ -40,11 +42,15 @@ from bot.platforms.discord.errors import (
 )
 from bot.platforms.discord.escape import thread_name
 from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
+from bot.platforms.discord.forum import ForumTagger
+from bot.platforms.discord.installs import Install, install_of, within_follow_up_limit
+from bot.platforms.discord.layout import as_v2
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,
     feedback_view,
     interaction_payload,
+    layout_view,
     message_payload,
 )
 from bot.platforms.discord.translate import (
@@ -63,6 +69,9 @@ NONE = discord.AllowedMentions.none()
 #: Discord's error code for an operation on an archived thread (editing a message in it).
 THREAD_ARCHIVED = 50083
 HISTORY_SCAN = 50
+#: Who may change a server's feeds, said where the server never added the bot.
+WITHOUT_BOT_HINT = ("members of a server that added the bot (with the Manage Channels "
+                    "permission there)")
 #: A message's jump link (``@me`` for a DM); Discord shows the message with its thread.
 JUMP_URL = "https://discord.com/channels/{space}/{channel}/{message}"
 
@@ -128,6 +137,8 @@ class DiscordAdapter(PlatformAdapter):
         self._task: asyncio.Task[None] | None = None
         self._tree: discord.app_commands.CommandTree | None = None
         self._closed = asyncio.Event()
+        self._tagger = ForumTagger()
+        self._publisher = Publisher()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -321,16 +332,28 @@ class DiscordAdapter(PlatformAdapter):
                                   role_names=role_names, commands=self.commands)
         if req is None or self.on_request is None:
             return
+        install = install_of(interaction)
+        if install.webhook_only and not req.is_dm:
+            # A server that never added the bot: nothing of that server is the bot's to
+            # change (its feeds, its channels), whatever the member may do there.
+            req = dataclasses.replace(req, can_manage=False, manager_hint=WITHOUT_BOT_HINT)
         command = commands_or_default(self.commands).command(req.command)
         refusal = (command is not None and command.permission is Permission.MANAGERS
                    and not req.is_dm and not req.can_manage)
+        private = refusal or install.private
         # The interaction's acknowledgement (Discord shows "thinking…" until the answer).
-        await interaction.response.defer(thinking=True, ephemeral=refusal)
-        await self.answer(req, _FollowUps(self, interaction, ephemeral=refusal))
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        await self.answer(req, _FollowUps(self, interaction, ephemeral=private,
+                                          install=install))
 
     async def _follow_up(self, interaction: discord.Interaction, messages: list[Message], *,
-                         ephemeral: bool, files: dict[str, Any] | None = None) -> None:
-        """Send the answer as follow-ups; a briefing's commentary goes into a thread on it."""
+                         ephemeral: bool, files: dict[str, Any] | None = None,
+                         install: Install | None = None) -> None:
+        """Send the answer as follow-ups; a briefing's commentary goes into a thread on it.
+        From a user install where the bot is no member, everything goes through the
+        interaction's webhook (no thread), within Discord's follow-up limit."""
+        install = install or Install()
+        messages = within_follow_up_limit(messages, install.follow_up_limit)
         if messages[0].ephemeral and not ephemeral:
             # A refusal or error after a public defer: show it to the user only.
             await interaction.delete_original_response()
@@ -342,7 +365,7 @@ class DiscordAdapter(PlatformAdapter):
         channel = interaction.channel
         threaded = [m for m in rest if m.in_thread]
         if (threaded and messages[0].thread_title and not ephemeral
-                and isinstance(channel, discord.TextChannel)):
+                and not install.webhook_only and isinstance(channel, discord.TextChannel)):
             try:
                 # A follow-up (webhook) message carries no guild: thread it via the channel.
                 thread = await channel.get_partial_message(first.id).create_thread(
@@ -412,6 +435,8 @@ class DiscordAdapter(PlatformAdapter):
 
     def _kwargs(self, message: Message) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"allowed_mentions": NONE}
+        if message.layout:  # V2: the layout is the whole message (flag set by discord.py)
+            return kwargs | {"view": layout_view(message)}
         if message.content:
             kwargs["content"] = message.content
         if message.embeds:
@@ -478,7 +503,11 @@ class DiscordAdapter(PlatformAdapter):
             if not self.serves_guild(guild.id if guild else None):
                 raise PlatformError(f"{where} belongs to a shard another process holds",
                                     retry_after=30.0, code="other_shard")
-            messages = render(result, zone=zone_for(target.zone, self.zone))
+            zone = zone_for(target.zone, self.zone)
+            messages = render(result, zone=zone)
+            post = _update_post(result)
+            if post is not None and self.settings.components_v2:
+                messages[0] = as_v2(messages[0], post, zone)
             root, rest = messages[0], messages[1:]
             threaded = bool(root.thread_title) and target.thread_id is None
             plain = isinstance(result, Notice | Reply)
@@ -487,11 +516,15 @@ class DiscordAdapter(PlatformAdapter):
             if missing and isinstance(result, Notice) and "Send Messages" in missing:
                 return await self._notify_owner(channel, messages)
             if missing:
+                if is_announcement(channel) and not self._publisher.may_publish(channel):
+                    missing.append(NEEDED["manage_messages"])  # to publish, once resumed
                 raise missing_error(f"#{getattr(channel, 'name', 'this channel')}", missing)
             if isinstance(channel, discord.ForumChannel):
-                return await self._forum_post(channel, messages)
+                return await self._forum_post(channel, messages, post)
             first = await self._post(channel.send, root, **self._nonce(key, 0),
                                      **attached_file(result))
+            if post is not None and target.thread_id is None and is_announcement(channel):
+                await self._publisher.publish(channel, first, post.lang)
             ref = MessageRef(str(first.id), target.thread_id)
             out: Any = channel
             if any(m.in_thread for m in rest) and isinstance(channel, discord.TextChannel):
@@ -532,14 +565,21 @@ class DiscordAdapter(PlatformAdapter):
     def _nonce(key: str | None, index: int) -> dict[str, Any]:
         return {} if key is None else {"nonce": nonce_for(key, index)}
 
-    async def _forum_post(self, forum: discord.ForumChannel,
-                          messages: list[Message]) -> MessageRef:
-        """Forum channels: one post (a thread) per story, commentary inside it."""
+    async def _forum_post(self, forum: discord.ForumChannel, messages: list[Message],
+                          post: UpdatePost | None = None) -> MessageRef:
+        """Forum channels: one post (a thread) per story, tagged with its kind,
+        commentary inside it."""
         root = messages[0]
-        created = await forum.create_thread(
-            name=root.thread_title or "Update",
-            auto_archive_duration=self.settings.thread_auto_archive_minutes,
-            **self._kwargs(root))
+        tags = await self._tagger.tags_for(forum, post)
+        kwargs = self._kwargs(root)
+        try:
+            created = await forum.create_thread(
+                name=root.thread_title or "Update",
+                auto_archive_duration=self.settings.thread_auto_archive_minutes,
+                applied_tags=tags, **kwargs)
+        finally:
+            if "view" in kwargs:
+                kwargs["view"].stop()
         for message in messages[1:]:
             await self._post(created.thread.send, message)
         return MessageRef(str(created.message.id), str(created.thread.id))
@@ -602,6 +642,16 @@ class DiscordAdapter(PlatformAdapter):
         return MessageRef(parent.message_id, str(thread.id))
 
 
+def _update_post(result: Result | Part) -> UpdatePost | None:
+    """The update post a result opens with (a part, or a briefing's first part)."""
+    if isinstance(result, UpdatePost):
+        return result
+    if isinstance(result, Briefing):
+        first = result.parts()[0]
+        return first if isinstance(first, UpdatePost) else None
+    return None
+
+
 @dataclasses.dataclass
 class _FollowUps(Conversation):
     """A slash command's answer: follow-ups of its deferred response (Discord shows its own
@@ -610,12 +660,13 @@ class _FollowUps(Conversation):
     adapter: DiscordAdapter
     interaction: discord.Interaction
     ephemeral: bool
+    install: Install = dataclasses.field(default_factory=Install)
 
     async def send(self, result: Result, *, zone: str | None) -> None:
         messages = render(result, zone=zone_for(zone, self.adapter.zone))
         async with platform_errors(f"interaction {self.interaction.id}"):
             await self.adapter._follow_up(self.interaction, messages, ephemeral=self.ephemeral,
-                                          files=attached_file(result))
+                                          files=attached_file(result), install=self.install)
 
 
 @dataclasses.dataclass

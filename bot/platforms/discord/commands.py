@@ -16,7 +16,7 @@ import discord
 from discord import app_commands
 from discord.app_commands import Choice, locale_str
 
-from bot.commands import Command, Registry, Text
+from bot.commands import Command, Permission, Registry, Text
 
 OnCommand = Callable[[discord.Interaction], Awaitable[None]]
 
@@ -58,12 +58,31 @@ def _callback(command: Command,
     return app_commands.choices(**choices)(described) if choices else described
 
 
+def installs_for(command: Command) -> tuple[app_commands.AppInstallationType,
+                                              app_commands.AppCommandContext]:
+    """Where a command may be installed and used. Commands anyone may run (``ask``,
+    ``latest``, ``timeline``...) work from a user install too: in any server, the bot's DM
+    and group DMs. Channel managers' commands (``subscribe``, ``unsubscribe``) need the
+    server to have added the bot (it posts there), so: guild install, server or bot DM."""
+    if command.permission is Permission.MANAGERS:
+        return (app_commands.AppInstallationType(guild=True, user=False),
+                app_commands.AppCommandContext(guild=True, dm_channel=True,
+                                               private_channel=False))
+    return (app_commands.AppInstallationType(guild=True, user=True),
+            app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True))
+
+
 def build_commands(on_command: OnCommand,
                    registry: Registry) -> list[app_commands.Command[Any, ..., None]]:
     """One slash command per listed command of ``registry``, each calling ``on_command``."""
-    return [app_commands.Command(name=command.name, description=_t(command.description),
-                                 callback=_callback(command, on_command))
-            for command in registry]
+    built: list[app_commands.Command[Any, ..., None]] = []
+    for command in registry:
+        installs, contexts = installs_for(command)
+        built.append(app_commands.Command(
+            name=command.name, description=_t(command.description),
+            callback=_callback(command, on_command), allowed_installs=installs,
+            allowed_contexts=contexts))
+    return built
 
 
 async def build_tree(client: discord.Client, on_command: OnCommand,

@@ -20,6 +20,8 @@ NEEDED = {
     "create_public_threads": "Create Public Threads",
     "send_messages_in_threads": "Send Messages in Threads",
     "read_message_history": "Read Message History",
+    "manage_messages": "Manage Messages",
+    "manage_channels": "Manage Channels",
 }
 
 #: Discord JSON error codes that no retry will fix.

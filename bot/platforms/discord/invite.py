@@ -19,7 +19,17 @@ def needed_permissions() -> discord.Permissions:
                                read_message_history=True)
 
 
-def invite_url(application_id: int) -> str:
+#: OAuth2 ``integration_type``: 0 adds the app to a server, 1 to the user's own account.
+GUILD_INSTALL, USER_INSTALL = 0, 1
+
+
+def invite_url(application_id: int, *, user: bool = False) -> str:
+    """The server invite (bot + commands, with the permissions above), or with ``user``
+    the user-install link: the commands only, on the person's own account (the portal's
+    Installation page must allow User Install)."""
+    if user:
+        url = discord.utils.oauth_url(application_id, scopes=("applications.commands",))
+        return f"{url}&integration_type={USER_INSTALL}"
     return discord.utils.oauth_url(application_id, permissions=needed_permissions(),
                                    scopes=SCOPES)
 

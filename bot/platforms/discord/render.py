@@ -54,6 +54,8 @@ COLOUR_ANSWER = 0x2F855A
 COLOUR_UNANSWERED = 0xA0AEC0
 
 FEEDBACK_PREFIX = "feedback"
+#: Message flag of a V2 layout (kept here so ``payload`` needs no import from ``layout``).
+IS_COMPONENTS_V2 = 1 << 15
 
 @dataclass(frozen=True)
 class Message:
@@ -68,8 +70,13 @@ class Message:
     #: For a channel post that gets a thread: the thread's name.
     thread_title: str | None = None
     ephemeral: bool = False
+    #: A Components V2 layout (``layout.py``): sent with flag ``IS_COMPONENTS_V2`` and no
+    #: content or embeds.
+    layout: tuple[dict[str, Any], ...] = ()
 
     def components(self) -> list[dict[str, Any]]:
+        if self.layout:
+            return list(self.layout)
         if self.feedback_for is None:
             return []
         return [{"type": 1, "components": [
@@ -80,6 +87,9 @@ class Message:
     def payload(self) -> dict[str, Any]:
         """The REST body (what discord.py sends for this message)."""
         body: dict[str, Any] = {"allowed_mentions": {"parse": []}}
+        if self.layout:
+            return body | {"components": list(self.layout),
+                           "flags": IS_COMPONENTS_V2 | (64 if self.ephemeral else 0)}
         if self.content:
             body["content"] = self.content
         if self.embeds:

@@ -7,6 +7,15 @@ from typing import Any
 
 import discord
 
+from bot.platforms.discord.layout import (
+    ACTION_ROW,
+    BUTTON,
+    CONTAINER,
+    SECTION,
+    SEPARATOR,
+    TEXT_DISPLAY,
+    THUMBNAIL,
+)
 from bot.platforms.discord.render import Message
 
 
@@ -19,6 +28,36 @@ def feedback_view(message: Message) -> discord.ui.View:
                                             emoji=button["emoji"]["name"],
                                             custom_id=button["custom_id"]))
     return view
+
+
+def layout_view(message: Message) -> discord.ui.LayoutView:
+    """A V2 layout (``layout.py`` JSON) as discord.py items; sending a ``LayoutView``
+    sets the ``IS_COMPONENTS_V2`` flag and sends no content or embeds."""
+    view = discord.ui.LayoutView(timeout=None)
+    for component in message.layout:
+        view.add_item(_item(component))
+    return view
+
+
+def _item(c: dict[str, Any]) -> Any:
+    kind = c["type"]
+    children = [_item(child) for child in c.get("components") or []]
+    if kind == CONTAINER:
+        return discord.ui.Container(*children, accent_colour=c.get("accent_color"))
+    if kind == TEXT_DISPLAY:
+        return discord.ui.TextDisplay(c["content"])
+    if kind == SEPARATOR:
+        return discord.ui.Separator(visible=c.get("divider", True))
+    if kind == SECTION:
+        return discord.ui.Section(*children, accessory=_item(c["accessory"]))
+    if kind == THUMBNAIL:
+        return discord.ui.Thumbnail(c["media"]["url"])
+    if kind == BUTTON and c.get("url"):
+        return discord.ui.Button(style=discord.ButtonStyle.link, url=c["url"],
+                                 label=c.get("label"))
+    if kind == ACTION_ROW:
+        return discord.ui.ActionRow(*children)
+    raise ValueError(f"no discord.py item for component type {kind}")
 
 
 def interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
