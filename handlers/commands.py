@@ -18,17 +18,26 @@ from bot.news.scope import request_scope
 from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feeds import add_feed, remove_feed
+from handlers.followup_source import answer_follow_ups
 
 
 async def ask(req: Request, deps: Deps) -> Result:
     question = (req.arg("question") or "").strip()
     if not question:
         raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
-    lang = question_lang(req)
+    return await answer_for(req, deps, question)
+
+
+async def answer_for(req: Request, deps: Deps, question: str, *,
+                     story_id: int | None = None) -> Answer:
+    """Answer ``question`` (scoped to ``story_id`` when given, else to the thread's story
+    or the conversation's previous answer), log it, and suggest what to ask next."""
+    lang = question_lang(dataclasses.replace(req, args=(("question", question),)))
     now = deps.clock.now()
     zone = ZoneInfo(req.timezone) if req.timezone else deps.settings.zone
     async with deps.sessions() as session, session.begin():
-        story_id = await thread_story(session, req)
+        if story_id is None:
+            story_id = await thread_story(session, req)
         article_ids: list[int] = []
         if story_id is None:
             previous = await previous_answer(session, req, now)
@@ -46,10 +55,12 @@ async def ask(req: Request, deps: Deps) -> Result:
             created_at=now)
         session.add(log_row)
         await session.flush()
+        follow_ups = await answer_follow_ups(session, log_row)
         sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
     if sources:
         answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)
-    return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id)
+    return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id,
+                               follow_ups=follow_ups)
 
 
 async def llm_sources(session: AsyncSession, answer: Answer) -> list[Source]:
