@@ -40,6 +40,7 @@ from bot.platforms.discord.errors import (
 )
 from bot.platforms.discord.escape import thread_name
 from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
+from bot.platforms.discord.followups import on_follow_up
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,
@@ -384,7 +385,10 @@ class DiscordAdapter(PlatformAdapter):
             await self._post(target.send, extra)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """👍/👎 clicks under an answer are stored as feedback."""
+        """👍/👎 clicks under an answer are stored as feedback; follow-up clicks are
+        answered in the thread (``followups``)."""
+        if await on_follow_up(self, interaction):
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         parsed = parse_feedback_id(str(interaction.data.get("custom_id", "")))
@@ -416,7 +420,7 @@ class DiscordAdapter(PlatformAdapter):
             kwargs["content"] = message.content
         if message.embeds:
             kwargs["embeds"] = list(message.embeds)
-        if message.feedback_for is not None:
+        if message.components():
             kwargs["view"] = feedback_view(message)
         return kwargs
 

@@ -11,13 +11,16 @@ from bot.platforms.discord.render import Message
 
 
 def feedback_view(message: Message) -> discord.ui.View:
-    """👍/👎 buttons; clicks are handled in ``on_interaction`` (the view is not kept)."""
+    """👍/👎 and follow-up buttons, a row each; clicks are handled in ``on_interaction``
+    (the view is not kept)."""
     view = discord.ui.View(timeout=None)
-    for row in message.components():
+    for n, row in enumerate(message.components()):
         for button in row["components"]:
+            emoji = button.get("emoji")
             view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary,
-                                            emoji=button["emoji"]["name"],
-                                            custom_id=button["custom_id"]))
+                                            emoji=emoji["name"] if emoji else None,
+                                            label=button.get("label"),
+                                            custom_id=button["custom_id"], row=n))
     return view
 
 

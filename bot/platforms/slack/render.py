@@ -22,6 +22,7 @@ from bot.model import (
     Briefing,
     DigestPost,
     EarlierReply,
+    FollowUp,
     KnownBlock,
     Notice,
     Part,
@@ -31,6 +32,7 @@ from bot.model import (
     SourceReply,
     UpdatePost,
 )
+from bot.platforms.slack.followup_blocks import follow_up_block
 from bot.platforms.text import (
     cite,
     known_lines,
@@ -133,7 +135,13 @@ def update_blocks(post: UpdatePost, zone: ZoneInfo) -> list[Block]:
     if post.thread_link:
         body += f"\n🧵 {link(post.thread_link, label('see_thread', post.lang))}"
     lines = [line, f"📰 {escape(post.coverage)}"] if post.coverage else [line]
-    return [header(f"🕊 {prefix}{post.headline}"), section(body), context(*lines)]
+    blocks = [header(f"🕊 {prefix}{post.headline}"), section(body), context(*lines)]
+    return blocks + _follow_ups(post.follow_ups)
+
+
+def _follow_ups(follow_ups: tuple[FollowUp, ...]) -> list[Block]:
+    block = follow_up_block(follow_ups)
+    return [block] if block is not None else []
 
 
 def known_blocks(block: KnownBlock, zone: ZoneInfo) -> list[Block]:
@@ -190,7 +198,7 @@ def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
              "text": plain("👎 Not helpful"),
              "accessibility_label": "This answer was not helpful"},
         ]})
-    return blocks
+    return blocks + _follow_ups(answer.follow_ups)
 
 
 def part_blocks(part: Part, zone: ZoneInfo) -> list[Block]:
