@@ -10,7 +10,9 @@ unknown or forged key) is shown to the clicker only.
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
 
 import discord
 
@@ -24,8 +26,25 @@ from bot.platforms.discord.translate import PLATFORM, THREAD_TYPES
 from bot.platforms.text import zone_for
 from bot.respond import Conversation
 
-if TYPE_CHECKING:
-    from bot.platforms.discord.adapter import DiscordAdapter
+
+class DiscordAdapter(Protocol):
+    """What a click needs of the adapter (a protocol: the adapter imports this module)."""
+
+    zone: ZoneInfo
+
+    @property
+    def on_request(self) -> object: ...
+
+    def _refuse_malformed(self, interaction: discord.Interaction,
+                          payload: dict[str, Any]) -> Coroutine[Any, Any, bool]: ...
+
+    async def open_thread(self, target: Target, parent: MessageRef,
+                          title: str) -> MessageRef: ...
+
+    async def answer(self, req: Request, conversation: Conversation) -> Result | None: ...
+
+    async def reply(self, target: Target, result: Result, *,
+                    key: str | None = None) -> MessageRef | None: ...
 
 NONE = discord.AllowedMentions.none()
 #: Longest key a click may carry (ours are about 30 characters).

@@ -8,10 +8,11 @@ the server derives the question again, and refuses a key it did not make, epheme
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any
+from collections.abc import Coroutine
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.model import FOLLOW_UP_COMMAND, Reply, Request, Result
-from bot.platforms.base import Target
+from bot.platforms.base import MessageRef, Target
 from bot.platforms.slack.followup_blocks import ACTIONS
 from bot.platforms.slack.translate import PLATFORM, is_dm_channel
 from bot.respond import Conversation
@@ -19,7 +20,21 @@ from bot.respond import Conversation
 if TYPE_CHECKING:
     from slack_bolt.async_app import AsyncApp
 
-    from bot.platforms.slack.adapter import SlackAdapter
+
+class SlackAdapter(Protocol):
+    """What a click needs of the adapter (a protocol: the adapter imports this module)."""
+
+    def _spawn(self, work: Coroutine[Any, Any, object]) -> None: ...
+
+    async def answer(self, req: Request, conversation: Conversation) -> Result | None: ...
+
+    async def send(self, target: Target, result: Result, *,
+                   key: str | None = None) -> MessageRef: ...
+
+    async def reply(self, target: Target, result: Result, *,
+                    key: str | None = None) -> MessageRef | None: ...
+
+    async def respond(self, response_url: str, result: Result, *, zone: str | None) -> None: ...
 
 def from_follow_up_action(body: dict[str, Any]) -> Request | None:
     """A click as a ``more`` request, to be answered in the clicked message's thread (the
