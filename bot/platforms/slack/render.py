@@ -180,7 +180,8 @@ def digest_blocks(part: DigestPost, zone: ZoneInfo) -> list[Block]:
 
 
 def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
-    """The cited answer, one citation block per source with its link, and 👍/👎 buttons."""
+    """The cited answer, one citation block per source with its link, the follow-up
+    buttons, and 👍/👎 buttons."""
     question = f"*❓ {escape(truncate(answer.question, 300))}*\n" if answer.question else ""
     if not answer.answerable:
         return [section(f"{question}🔎 {escape(answer.note)}")]
@@ -189,6 +190,8 @@ def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
     for c in answer.citations[:10]:
         when = f" · {c.published.astimezone(zone):%Y-%m-%d}" if c.published else ""
         blocks.append(context(f"[{c.n}] {link(c.url, c.title)} — {escape(c.source)}{when}"))
+    # The suggested next questions, then 👍/👎 last (as under every answer).
+    blocks += _follow_ups(answer.follow_ups)
     if answer.answer_id is not None:
         value = str(answer.answer_id)
         blocks.append({"type": "actions", "block_id": "feedback", "elements": [
@@ -198,7 +201,7 @@ def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
              "text": plain("👎 Not helpful"),
              "accessibility_label": "This answer was not helpful"},
         ]})
-    return blocks + _follow_ups(answer.follow_ups)
+    return blocks
 
 
 def part_blocks(part: Part, zone: ZoneInfo) -> list[Block]:
