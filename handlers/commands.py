@@ -15,7 +15,15 @@ from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
 from bot.news.scope import request_scope
-from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
+from bot.store.models import (
+    AnswerLog,
+    Article,
+    Feed,
+    Feedback,
+    FeedOwner,
+    FollowUpClick,
+    Story,
+)
 from handlers.context import channel_lang, previous_answer, question_lang, thread_story
 from handlers.feeds import add_feed, remove_feed
 from handlers.followup_source import answer_follow_ups
@@ -102,14 +110,16 @@ async def sources(req: Request, deps: Deps) -> Result:
             Feed.user_added.is_(False) | Feed.id.in_(mine)).order_by(Feed.id))).all()
         votes = dict((await session.execute(
             select(Feedback.helpful, func.count()).group_by(Feedback.helpful))).tuples().all())
+        clicks = await session.scalar(select(func.count()).select_from(FollowUpClick)) or 0
     if not feeds:
         return Reply("No feeds have been read yet.")
     zone = deps.settings.zone
     lines = ["📡 Feeds followed"]
     for feed in feeds:
         lines.append(feed_line(feed, zone))
-    if votes:
-        lines.append(f"Answer feedback: 👍 {votes.get(True, 0)} · 👎 {votes.get(False, 0)}")
+    if votes or clicks:
+        lines.append(f"Answer feedback: 👍 {votes.get(True, 0)} · 👎 {votes.get(False, 0)}"
+                     f" · ➡ follow-up questions clicked: {clicks}")
     return Reply("\n".join(lines))
 
 
