@@ -135,8 +135,9 @@ def update_blocks(post: UpdatePost, zone: ZoneInfo) -> list[Block]:
     if post.thread_link:
         body += f"\n🧵 {link(post.thread_link, label('see_thread', post.lang))}"
     lines = [line, f"📰 {escape(post.coverage)}"] if post.coverage else [line]
-    blocks = [header(f"🕊 {prefix}{post.headline}"), section(body), context(*lines)]
-    return blocks + _follow_ups(post.follow_ups)
+    # The suggested next questions above the outlets line, which stays the post's last.
+    return [header(f"🕊 {prefix}{post.headline}"), section(body),
+            *_follow_ups(post.follow_ups), context(*lines)]
 
 
 def _follow_ups(follow_ups: tuple[FollowUp, ...]) -> list[Block]:
