@@ -10,12 +10,14 @@ unknown or forged key) is shown to the clicker only.
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Coroutine
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import discord
 
+from bot.errors import PlatformError
 from bot.model import FOLLOW_UP_COMMAND, Reply, Request, Result
 from bot.platforms.base import MessageRef, Target
 from bot.platforms.discord.errors import platform_errors
@@ -45,6 +47,8 @@ class DiscordAdapter(Protocol):
 
     async def reply(self, target: Target, result: Result, *,
                     key: str | None = None) -> MessageRef | None: ...
+
+log = logging.getLogger(__name__)
 
 NONE = discord.AllowedMentions.none()
 #: Longest key a click may carry (ours are about 30 characters).
@@ -94,7 +98,11 @@ async def _thread_of(adapter: DiscordAdapter, interaction: discord.Interaction) 
     if message is None or not isinstance(channel, discord.TextChannel):
         return Target(channel_id)
     title = next((e.title for e in message.embeds if e.title), None) or "Q&A"
-    ref = await adapter.open_thread(Target(channel_id), MessageRef(str(message.id)), title)
+    try:
+        ref = await adapter.open_thread(Target(channel_id), MessageRef(str(message.id)), title)
+    except PlatformError as exc:  # no thread permission here: answered below the message
+        log.info("discord: no thread for follow-up click %s: %s", interaction.id, exc)
+        return Target(channel_id)
     return Target(channel_id, thread_id=ref.thread_id)
 
 
