@@ -28,9 +28,9 @@ from typing import Literal
 from bot.brief.known import next_named_day
 from bot.model import FollowUp, Lang
 from bot.store.models import Article
-from bot.text.intents import cue_hits, intent_of
+from bot.text.intents import CUES, intent_of
 from bot.text.labels import QUESTIONS
-from bot.text.sentences import normalise, split_sentences
+from bot.text.sentences import normalise
 
 #: Button labels: Slack allows 75 characters, Discord 80.
 LABEL_MAX = 75
@@ -59,9 +59,6 @@ class Name:
 
     en: str
     ja: str
-
-    def count_in(self, text: str) -> int:
-        return (len(re.findall(rf"\b{re.escape(self.en)}\b", text)) + text.count(self.ja))
 
 
 @dataclass(frozen=True)
@@ -132,10 +129,11 @@ def suggest(articles: Sequence[Article], lang: Lang, *, asked: str = "",
     if not articles:
         return ()
     texts = [f"{a.title}\n{a.text}" for a in articles]
-    sentences = [s for a in articles for s in split_sentences(a.text)]
+    # The commentary's cue words, looked for in the reports' text normalised once.
+    body = normalise("\n".join(a.text for a in articles))
     done = intent_of(asked) if asked else None
     headings = [QUESTIONS[k][lang] for k in HEADINGS
-                if k != done and any(cue_hits(k, s) for s in sentences)]
+                if k != done and any(cue in body for cue in CUES[k])]
     story = [q for q in (_date_question(articles, lang, now), _name_question(texts, lang, asked))
              if q is not None]
     chosen = headings[:2] + story[:1]
@@ -158,15 +156,30 @@ def _date_question(articles: Sequence[Article], lang: Lang,
                                           m=day.month)
 
 
+@cache
+def _name_pattern() -> re.Pattern[str]:
+    """Every name in either language, longest first, in one pattern (one scan a text)."""
+    spellings = sorted({w for n in names() for w in (n.en, n.ja)}, key=len, reverse=True)
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+                               for w in spellings))
+
+
+@cache
+def _by_spelling() -> dict[str, Name]:
+    return {w: n for n in names() for w in (n.en, n.ja)}
+
+
 def _name_question(texts: Sequence[str], lang: Lang, asked: str) -> str | None:
+    """The name the reports mention most (the glossary's order breaks ties), unless the
+    question already names it."""
+    by_spelling = _by_spelling()
+    skip = {by_spelling[w] for w in _name_pattern().findall(asked)}
     counts: Counter[Name] = Counter()
-    for name in names():
-        if name.count_in(asked):
-            continue
-        counts[name] = sum(name.count_in(t) for t in texts)
-    best = [n for n, c in counts.most_common() if c > 0]
+    for text in texts:
+        counts.update(by_spelling[w] for w in _name_pattern().findall(text))
+    order = {n: i for i, n in enumerate(names())}
+    best = sorted((n for n in counts if n not in skip), key=lambda n: (-counts[n], order[n]))
     if not best:
         return None
     top = best[0]
     return TEMPLATES["name"][lang].format(name=top.ja if lang == "ja" else top.en)
-
