@@ -115,3 +115,19 @@ async def test_hostile_feed_text_stays_inert_on_the_buttons(tmp_path: Path) -> N
     for button in buttons:
         assert not any(bad in button["label"] + button["custom_id"]
                        for bad in ("@", "<", "*", "[", "|", "evil"))
+
+
+async def test_a_button_still_works_after_the_client_restarts(
+        tmp_path: Path, polled_db: Path) -> None:
+    async with world(tmp_path, polled_db) as w:
+        post = await posted_update(w)
+        await settled(w)
+        old_client = w.adapter.client
+        await w.adapter._restart(0)  # a new discord.py client: no view of the old one left
+        assert w.adapter.client is not old_client and w.adapter.is_connected()
+        [button, *_] = follow_up_buttons(post)
+        click = await w.fake.dispatch_component(int(post["id"]), button["custom_id"])
+        answers = await w.sent(lambda: [m for m in w.fake.messages_in(int(post["id"]))
+                                        if "💬" in embeds_text(m)])
+    assert click.callbacks[0]["type"] == 6
+    assert button["label"] in embeds_text(answers[0])
