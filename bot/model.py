@@ -18,6 +18,10 @@ Lang = Literal["ja", "en"]
 RequestKind = Literal["command", "mention", "dm", "thread_reply"]
 
 
+#: The command a follow-up button sends (and the console and loopback type): ``more <key>``.
+FOLLOW_UP_COMMAND = "more"
+
+
 def new_request_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -98,6 +102,17 @@ class Reply:
 
 
 @dataclass(frozen=True)
+class FollowUp:
+    """A suggested next question under an answer or update post (a button, or a line to
+    type). ``key`` names where it came from (``bot.brief.followups``), never its text, so a
+    click cannot carry words of its own: the server derives the question again from it."""
+
+    label: str
+    question: str
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     answerable: bool
@@ -110,6 +125,8 @@ class Answer:
     story_id: int | None = None
     #: Store ids of the cited articles, in citation order (for follow-up questions).
     article_ids: tuple[int, ...] = ()
+    #: Suggested next questions (buttons under the answer).
+    follow_ups: tuple[FollowUp, ...] = ()
     kind: Literal["answer"] = "answer"
 
     @property
@@ -173,6 +190,8 @@ class UpdatePost:
     #: ``(outlet, url)`` of the story's sources, for platforms that put a "read more" link
     #: per source on the post itself (Discord's V2 layout); empty in older outbox rows.
     links: tuple[tuple[str, str], ...] = ()
+    #: Suggested next questions (buttons under the post), answered in its thread.
+    follow_ups: tuple[FollowUp, ...] = ()
     kind: Literal["update"] = "update"
 
 
@@ -270,6 +289,8 @@ class Briefing:
     coverage: str = ""
     #: "What we know", the thread's first reply (None: no headline fact to state).
     known: KnownBlock | None = None
+    #: Suggested next questions, shown under the update post.
+    follow_ups: tuple[FollowUp, ...] = ()
     kind: Literal["briefing"] = "briefing"
 
     def parts(self) -> list[Part]:
@@ -278,7 +299,8 @@ class Briefing:
         parts: list[Part] = [
             UpdatePost(self.story_id, self.headline, self.key_points, self.outlets,
                        self.published, self.lang, coverage=self.coverage,
-                       links=source_links(self.sources))
+                       links=source_links(self.sources),
+                       follow_ups=self.follow_ups)
         ]
         if self.known is not None:
             parts.append(self.known)

@@ -15,7 +15,15 @@ from bot.deps import Deps
 from bot.errors import UserFacingError
 from bot.model import Answer, Reply, Request, Result
 from bot.news.scope import request_scope
-from bot.store.models import AnswerLog, Article, Feed, Feedback, FeedOwner, Story
+from bot.store.models import (
+    AnswerLog,
+    Article,
+    Feed,
+    Feedback,
+    FeedOwner,
+    FollowUpClick,
+    Story,
+)
 from handlers.context import (
     channel_lang,
     context_subscription,
@@ -25,17 +33,26 @@ from handlers.context import (
     with_context_terms,
 )
 from handlers.feeds import add_feed, remove_feed
+from handlers.followup_source import answer_follow_ups
 
 
 async def ask(req: Request, deps: Deps) -> Result:
     question = (req.arg("question") or "").strip()
     if not question:
         raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
-    lang = question_lang(req)
+    return await answer_for(req, deps, question)
+
+
+async def answer_for(req: Request, deps: Deps, question: str, *,
+                     story_id: int | None = None) -> Answer:
+    """Answer ``question`` (scoped to ``story_id`` when given, else to the thread's story
+    or the conversation's previous answer), log it, and suggest what to ask next."""
+    lang = question_lang(dataclasses.replace(req, args=(("question", question),)))
     now = deps.clock.now()
     zone = ZoneInfo(req.timezone) if req.timezone else deps.settings.zone
     async with deps.sessions() as session, session.begin():
-        story_id = await thread_story(session, req)
+        if story_id is None:
+            story_id = await thread_story(session, req)
         article_ids: list[int] = []
         if story_id is None:
             previous = await previous_answer(session, req, now)
@@ -60,10 +77,12 @@ async def ask(req: Request, deps: Deps) -> Result:
             created_at=now)
         session.add(log_row)
         await session.flush()
+        follow_ups = await answer_follow_ups(session, log_row)
         sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
     if sources:
         answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)
-    return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id)
+    return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id,
+                               follow_ups=follow_ups)
 
 
 async def llm_sources(session: AsyncSession, answer: Answer) -> list[Source]:
@@ -105,14 +124,16 @@ async def sources(req: Request, deps: Deps) -> Result:
             Feed.user_added.is_(False) | Feed.id.in_(mine)).order_by(Feed.id))).all()
         votes = dict((await session.execute(
             select(Feedback.helpful, func.count()).group_by(Feedback.helpful))).tuples().all())
+        clicks = await session.scalar(select(func.count()).select_from(FollowUpClick)) or 0
     if not feeds:
         return Reply("No feeds have been read yet.")
     zone = deps.settings.zone
     lines = ["📡 Feeds followed"]
     for feed in feeds:
         lines.append(feed_line(feed, zone))
-    if votes:
-        lines.append(f"Answer feedback: 👍 {votes.get(True, 0)} · 👎 {votes.get(False, 0)}")
+    if votes or clicks:
+        lines.append(f"Answer feedback: 👍 {votes.get(True, 0)} · 👎 {votes.get(False, 0)}"
+                     f" · ➡ follow-up questions clicked: {clicks}")
     return Reply("\n".join(lines))
 
 

@@ -9,6 +9,7 @@ Adding a command: one ``Command`` below, plus its handler. Handlers are named
 from __future__ import annotations
 
 from bot.commands import Argument, Choice, Command, Permission, Registry, Text, handler_at
+from bot.model import FOLLOW_UP_COMMAND
 from handlers.grammar import feedback_args, sources_args, subscribe_args
 
 MANAGERS = Permission.MANAGERS
@@ -94,6 +95,15 @@ COMMANDS: tuple[Command, ...] = (
                   choices=(Choice("up", Text("helpful", "役に立った")),
                            Choice("down", Text("not helpful", "役に立たなかった"))))),
         listed=False, parse=feedback_args),
+    # Sent by the follow-up buttons under answers and updates; the console and loopback
+    # type it (``more 2``, ``more s12.0.3f9c0d``), so it is never listed.
+    Command(
+        FOLLOW_UP_COMMAND, handler_at("handlers.followups:more"),
+        Text("Ask a suggested next question (the buttons under an answer)",
+             "続けて質問 (回答の下のボタン)"),
+        (Argument("key", Text("The suggestion's number or code", "候補の番号またはコード"),
+                  required=True),),
+        listed=False),
 )
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.brief.coverage import coverage_line
+from bot.brief.followups import keyed, suggest
 from bot.brief.known import known_block
-from bot.model import QA, Briefing, Lang, Sentence, SourceCard, TimelineEntry
+from bot.model import QA, Briefing, FollowUp, Lang, Sentence, SourceCard, TimelineEntry
 from bot.news.stories import similarity
 from bot.store.models import Article, Story
 from bot.text.intents import CUES, cue_hits
@@ -54,7 +55,13 @@ async def build_briefing(session: AsyncSession, story: Story, *, lang: Lang,
         lang=lang,
         coverage=coverage_line(story.articles, lang),
         known=known_block(story, lang=lang) if story.articles else None,
+        follow_ups=story_follow_ups(story, lang),
     )
+
+
+def story_follow_ups(story: Story, lang: Lang) -> tuple[FollowUp, ...]:
+    """The next questions under the story's update post (keys name the story)."""
+    return keyed(suggest(list(story.articles), lang), "s", story.id)
 
 
 def order_sources(articles: list[Article], lang: str) -> list[Article]:

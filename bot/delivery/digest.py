@@ -91,7 +91,8 @@ async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
     for story in chosen:
         b = await briefings.fetch(session, story, lang=lang)
         replies.append(UpdatePost(story.id, b.headline, b.key_points, b.outlets,
-                                  b.published, lang, coverage=b.coverage))
+                                  b.published, lang, coverage=b.coverage,
+                                  follow_ups=b.follow_ups))
     session.add(JobRun(key=key, ran_at=now))
     sub.last_digest_on = day
     if not chosen:

@@ -69,7 +69,8 @@ def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
         parts.append(UpdatePost(briefing.story_id, briefing.headline, briefing.key_points,
                                 briefing.outlets, briefing.published, briefing.lang,
                                 is_followup=True, coverage=briefing.coverage,
-                                links=source_links(briefing.sources)))
+                                links=source_links(briefing.sources),
+                                follow_ups=briefing.follow_ups))
     new_cards = tuple(c for c in briefing.sources if c.bullets)
     if new_cards:
         parts.append(SourceReply(new_cards[:2], briefing.lang))
@@ -83,7 +84,8 @@ def followup_rows(sub: Subscription, posted: PostedStory, briefing: Briefing,
     if headline_changed and briefing.key_points:
         short = UpdatePost(briefing.story_id, briefing.headline, briefing.key_points[:1],
                            briefing.outlets, briefing.published, briefing.lang,
-                           is_followup=True, coverage=briefing.coverage)
+                           is_followup=True, coverage=briefing.coverage,
+                           follow_ups=briefing.follow_ups)
         rows.append(Outgoing(key=f"{story_key(sub.id, briefing.story_id, 0, revision)}:update",
                              platform=sub.platform, channel_id=sub.channel_id, part=short,
                              index=0, subscription_id=sub.id, link_key=root))

@@ -9,13 +9,16 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.commands.spec import Text
 from bot.model import (
     Answer,
     Briefing,
     DigestPost,
     EarlierReply,
+    FollowUp,
     KnownBlock,
     KnownFact,
+    Lang,
     Notice,
     Part,
     QAReply,
@@ -151,10 +154,42 @@ def render_answer(answer: Answer, zone: ZoneInfo) -> str:
     return "\n".join(lines)
 
 
-def render_result(result: Result | Part, zone: ZoneInfo) -> list[tuple[str, bool]]:
+ASK_NEXT = {True: Text("➡ Ask next (type /more and the number):",
+                       "➡ 続けて質問 (/more と番号を入力):"),
+            False: Text("➡ Ask next in the thread (type /more and the code):",
+                        "➡ 続けて質問 (/more とコードを入力):")}
+
+
+def follow_up_lines(follow_ups: tuple[FollowUp, ...], lang: Lang, *,
+                    numbered: bool) -> list[str]:
+    """Suggested next questions for text platforms: numbered under an answer (``/more 2``
+    asks the second), by code under an update (``/more s12.0.3f9c0d``)."""
+    if not follow_ups:
+        return []
+    lines = [ASK_NEXT[numbered].get(lang)]
+    for n, follow_up in enumerate(follow_ups, start=1):
+        lines.append(f"  {n}. {follow_up.label}" if numbered
+                     else f"  {follow_up.key}  {follow_up.label}")
+    return lines
+
+
+def render_result(result: Result | Part, zone: ZoneInfo, *,
+                  follow_ups: bool = False) -> list[tuple[str, bool]]:
     """Messages to show for a result: ``(text, in_thread)`` pairs, without the invisible
-    and control characters that would rewrite a terminal."""
-    if isinstance(result, Briefing):
-        parts = result.parts()
-        return [(strip_controls(render_part(p, zone)), i > 0) for i, p in enumerate(parts)]
-    return [(strip_controls(render_part(result, zone)), False)]
+    and control characters that would rewrite a terminal.
+
+    Args:
+        follow_ups: show the suggested next questions, for platforms where ``/more`` is
+            typed (the console, loopback).
+    """
+    parts = result.parts() if isinstance(result, Briefing) else [result]
+    return [(strip_controls(_with_follow_ups(p, zone, follow_ups)), i > 0)
+            for i, p in enumerate(parts)]
+
+
+def _with_follow_ups(part: Part, zone: ZoneInfo, shown: bool) -> str:
+    text = render_part(part, zone)
+    if not shown or not isinstance(part, Answer | UpdatePost) or not part.follow_ups:
+        return text
+    lines = follow_up_lines(part.follow_ups, part.lang, numbered=isinstance(part, Answer))
+    return "\n".join([text, *lines])

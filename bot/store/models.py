@@ -259,6 +259,22 @@ class Feedback(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class FollowUpClick(Base):
+    """One click on a follow-up button (or its typed form): counted with the feedback."""
+
+    __tablename__ = "follow_up_clicks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(128))
+    #: ``a``: under an answer, ``s``: under a story's update post.
+    source: Mapped[str] = mapped_column(String(1))
+    #: The answer or story id the key named.
+    ref_id: Mapped[int] = mapped_column(BigInteger)
+    question: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class JobRun(Base):
     """Scheduled work already done (digests), so a restart never does it twice."""
 

@@ -42,6 +42,8 @@ import discord.http
 import yarl
 from aiohttp import BodyPartReader, WSMsgType, web
 
+from tests.fakes.component_rules import discord_component_error
+
 __all__ = [
     "ACTION_PERMISSIONS",
     "UNLIMITED",
@@ -1510,6 +1512,9 @@ class FakeDiscord:
             raise _form_error(
                 ["embeds"], "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000"
             )
+        component_error = discord_component_error(body)
+        if component_error is not None:
+            raise _form_error(*component_error)
         has_any = any(
             body.get(k) for k in ("content", "embeds", "components", "sticker_ids", "poll")
         )

@@ -33,6 +33,7 @@ from urllib.parse import urlencode
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from tests.fakes.slack_stream_fake import AgentWire, StreamError
+from tests.fakes.component_rules import slack_blocks_error
 
 T = TypeVar("T")
 Params = dict[str, Any]
@@ -904,6 +905,9 @@ class FakeSlack(AgentWire):
         channel = self._require_channel(params)
         if not any(params.get(k) for k in ("text", "blocks", "attachments")):
             raise _SlackError("no_text")
+        blocks_error = slack_blocks_error(params.get("blocks"))
+        if blocks_error is not None:
+            raise _SlackError(blocks_error)
         if self.limiter is not None:
             wait = self.limiter.try_acquire(channel)
             if wait > 0:

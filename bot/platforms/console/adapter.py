@@ -21,7 +21,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from bot.commands import Registry, parse_line
-from bot.model import Part, Reply, Request, Result
+from bot.model import FOLLOW_UP_COMMAND, Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
 from bot.platforms.text import render_result, zone_for
@@ -86,7 +86,8 @@ class ConsoleAdapter(PlatformAdapter):
             return self._sent[key]
         async with self._lock:
             first: MessageRef | None = None
-            for text, in_thread in render_result(result, zone_for(target.zone, self.zone)):
+            for text, in_thread in render_result(result, zone_for(target.zone, self.zone),
+                                                 follow_ups=True):
                 threaded = in_thread or target.thread_id is not None
                 ref = MessageRef(f"m{next(self._ids)}")
                 self._print(text, threaded=threaded)
@@ -189,8 +190,9 @@ def to_request(line: str, *, session_id: str | None = None,
     """Translate a typed line into a Request (pure: tested without a terminal): ``/name``
     runs a command (an unknown one is answered as such), anything else is a question."""
     registry = commands_or_default(commands)
-    command, rest = parse_line(line, registry.typable(), fallback=registry.fallback,
-                               slash="required", keep_unknown=True)
+    # ``/more 2`` asks a suggestion shown under an answer (the console has no buttons).
+    command, rest = parse_line(line, [*registry.typable(), FOLLOW_UP_COMMAND],
+                               fallback=registry.fallback, slash="required", keep_unknown=True)
     return Request(platform="console", command=command, text=rest, kind="command",
                    user_id=USER, channel_id=CHANNEL, can_manage=True,
                    session_id=session_id)

@@ -45,6 +45,7 @@ from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
 from bot.platforms.discord.forum import ForumTagger
 from bot.platforms.discord.installs import Install, install_of, within_follow_up_limit
 from bot.platforms.discord.layout import as_v2
+from bot.platforms.discord.followups import on_follow_up
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,
@@ -407,7 +408,10 @@ class DiscordAdapter(PlatformAdapter):
             await self._post(target.send, extra)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """👍/👎 clicks under an answer are stored as feedback."""
+        """👍/👎 clicks under an answer are stored as feedback; follow-up clicks are
+        answered in the thread (``followups``)."""
+        if await on_follow_up(self, interaction):
+            return
         if interaction.type is not discord.InteractionType.component or not interaction.data:
             return
         parsed = parse_feedback_id(str(interaction.data.get("custom_id", "")))
@@ -441,7 +445,7 @@ class DiscordAdapter(PlatformAdapter):
             kwargs["content"] = message.content
         if message.embeds:
             kwargs["embeds"] = list(message.embeds)
-        if message.feedback_for is not None:
+        if message.components():
             kwargs["view"] = feedback_view(message)
         return kwargs
 

@@ -8,6 +8,7 @@ never ping or become a link, on top of ``AllowedMentions.none()`` on every send.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +23,7 @@ from bot.model import (
     Citation,
     DigestPost,
     EarlierReply,
+    FollowUp,
     KnownBlock,
     Notice,
     Part,
@@ -34,6 +36,7 @@ from bot.model import (
     UpdatePost,
 )
 from bot.platforms.discord.escape import inert, markup, safe_url, thread_name
+from bot.platforms.discord.followup_row import follow_up_row
 from bot.platforms.discord.split import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -73,22 +76,24 @@ class Message:
     #: A Components V2 layout (``layout.py``): sent with flag ``IS_COMPONENTS_V2`` and no
     #: content or embeds.
     layout: tuple[dict[str, Any], ...] = ()
+    #: Suggested next questions: a row of buttons under the message.
+    follow_ups: tuple[FollowUp, ...] = ()
 
     def components(self) -> list[dict[str, Any]]:
-        if self.layout:
-            return list(self.layout)
-        if self.feedback_for is None:
-            return []
-        return [{"type": 1, "components": [
-            {"type": 2, "style": 2, "emoji": {"name": emoji},
-             "custom_id": feedback_id(self.feedback_for, vote)}
-            for emoji, vote in (("👍", "up"), ("👎", "down"))]}]
+        rows: list[dict[str, Any]] = list(self.layout)
+        if self.feedback_for is not None and not self.layout:
+            rows.append({"type": 1, "components": [
+                {"type": 2, "style": 2, "emoji": {"name": emoji},
+                 "custom_id": feedback_id(self.feedback_for, vote)}
+                for emoji, vote in (("👍", "up"), ("👎", "down"))]})
+        row = follow_up_row(self.follow_ups)
+        return rows + ([row] if row is not None else [])
 
     def payload(self) -> dict[str, Any]:
         """The REST body (what discord.py sends for this message)."""
         body: dict[str, Any] = {"allowed_mentions": {"parse": []}}
         if self.layout:
-            return body | {"components": list(self.layout),
+            return body | {"components": self.components(),
                            "flags": IS_COMPONENTS_V2 | (64 if self.ephemeral else 0)}
         if self.content:
             body["content"] = self.content
@@ -151,8 +156,7 @@ def render(result: Result | Part, *, zone: ZoneInfo) -> list[Message]:
 
 
 def _in_thread(message: Message) -> Message:
-    return Message(message.content, message.embeds, message.feedback_for, True, None,
-                   message.ephemeral)
+    return dataclasses.replace(message, in_thread=True, thread_title=None)
 
 
 def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
@@ -174,7 +178,8 @@ def _update(post: UpdatePost, zone: ZoneInfo) -> Message:
         embed.add_field(name="📰", value=shorten(inert(post.coverage), FIELD_VALUE_LIMIT),
                         inline=False)
     embed.set_footer(text=post.published.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z"))
-    return Message(embeds=(embed,), thread_title=thread_name(post.headline))
+    return Message(embeds=(embed,), thread_title=thread_name(post.headline),
+                   follow_ups=post.follow_ups)
 
 
 def known_message(block: KnownBlock, zone: ZoneInfo) -> Message:
@@ -250,10 +255,11 @@ def _answer(answer: Answer, zone: ZoneInfo) -> list[Message]:
             _cited(s) for s in answer.sentences]
         units += [""] + [_citation_line(c, zone) for c in answer.citations]
         messages = _long_embeds(question, units, colour=COLOUR_ANSWER)
-    if answer.answer_id is None:
+    if answer.answer_id is None and not answer.follow_ups:
         return messages
-    last = messages[-1]
-    return [*messages[:-1], Message(last.content, last.embeds, answer.answer_id)]
+    last = dataclasses.replace(messages[-1], feedback_for=answer.answer_id,
+                               follow_ups=answer.follow_ups)
+    return [*messages[:-1], last]
 
 
 def _short(answer: Answer) -> bool:

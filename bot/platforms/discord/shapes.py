@@ -20,13 +20,16 @@ from bot.platforms.discord.render import Message
 
 
 def feedback_view(message: Message) -> discord.ui.View:
-    """👍/👎 buttons; clicks are handled in ``on_interaction`` (the view is not kept)."""
+    """👍/👎 and follow-up buttons, a row each; clicks are handled in ``on_interaction``
+    (the view is not kept)."""
     view = discord.ui.View(timeout=None)
-    for row in message.components():
+    for n, row in enumerate(message.components()):
         for button in row["components"]:
+            emoji = button.get("emoji")
             view.add_item(discord.ui.Button(style=discord.ButtonStyle.secondary,
-                                            emoji=button["emoji"]["name"],
-                                            custom_id=button["custom_id"]))
+                                            emoji=emoji["name"] if emoji else None,
+                                            label=button.get("label"),
+                                            custom_id=button["custom_id"], row=n))
     return view
 
 
@@ -34,7 +37,7 @@ def layout_view(message: Message) -> discord.ui.LayoutView:
     """A V2 layout (``layout.py`` JSON) as discord.py items; sending a ``LayoutView``
     sets the ``IS_COMPONENTS_V2`` flag and sends no content or embeds."""
     view = discord.ui.LayoutView(timeout=None)
-    for component in message.layout:
+    for component in message.components():  # the layout, then any follow-up row
         view.add_item(_item(component))
     return view
 
@@ -55,6 +58,9 @@ def _item(c: dict[str, Any]) -> Any:
     if kind == BUTTON and c.get("url"):
         return discord.ui.Button(style=discord.ButtonStyle.link, url=c["url"],
                                  label=c.get("label"))
+    if kind == BUTTON:  # a follow-up button: handled in ``on_interaction`` by its id
+        return discord.ui.Button(style=discord.ButtonStyle.secondary, label=c.get("label"),
+                                 custom_id=c["custom_id"])
     if kind == ACTION_ROW:
         return discord.ui.ActionRow(*children)
     raise ValueError(f"no discord.py item for component type {kind}")

@@ -19,7 +19,7 @@ from yarl import URL
 
 from bot.commands import Registry, parse_line
 from bot.errors import PlatformError
-from bot.model import Part, Request, Result
+from bot.model import FOLLOW_UP_COMMAND, Part, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, RateLimits, Target
 from bot.platforms.commands import commands_or_default
 from bot.platforms.text import render_result, zone_for
@@ -55,7 +55,9 @@ def to_request(event: dict[str, Any], *, lang: str | None = None,
                commands: Registry | None = None) -> Request:
     """A typed line (``/command args`` or a bare question) -> Request."""
     registry = commands_or_default(commands)
-    command, rest = parse_line(str(event.get("text", "")), registry.typable(),
+    # ``/more <code>`` asks a suggestion shown under an answer or update (no buttons here).
+    command, rest = parse_line(str(event.get("text", "")),
+                               [*registry.typable(), FOLLOW_UP_COMMAND],
                                fallback=registry.fallback)
     dm = bool(event.get("dm"))
     space = event.get("space")
@@ -141,11 +143,12 @@ class LoopbackAdapter(PlatformAdapter):
         try:
             hit = self._rendered.get((result, shown))
         except TypeError:  # an unhashable result: render it every time
-            return render_result(result, shown)
+            return render_result(result, shown, follow_ups=True)
         if hit is None:
             if len(self._rendered) >= RENDER_CACHE:
                 self._rendered.clear()
-            hit = self._rendered[(result, shown)] = render_result(result, shown)
+            hit = self._rendered[(result, shown)] = render_result(result, shown,
+                                                                 follow_ups=True)
         return hit
 
     async def _post(self, channel: str, thread: str | None, text: str,

@@ -32,6 +32,7 @@ from bot.platforms.slack.agent import AgentView, viewed_channel
 from bot.platforms.slack.client import DEFAULT_API_URL, build_web_client
 from bot.platforms.slack.errors import TOKEN_REFUSED, call_api, platform_error
 from bot.platforms.slack.facts import SLACK_LIMITS
+from bot.platforms.slack.followups import listen as listen_follow_ups
 from bot.platforms.slack.http_guard import refuse_malformed
 from bot.platforms.slack.outbound import (
     find_delivery,
@@ -252,6 +253,7 @@ class SlackAdapter(PlatformAdapter):
         app.action(FEEDBACK_UP)(self._on_feedback)
         app.action(FEEDBACK_DOWN)(self._on_feedback)
         app.action(FEEDBACK_VOTE)(self._on_feedback)
+        listen_follow_ups(app, self)
         return app
 
     def _spawn(self, work: Coroutine[Any, Any, object]) -> None:

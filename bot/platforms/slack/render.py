@@ -22,6 +22,7 @@ from bot.model import (
     Briefing,
     DigestPost,
     EarlierReply,
+    FollowUp,
     KnownBlock,
     Notice,
     Part,
@@ -31,6 +32,7 @@ from bot.model import (
     SourceReply,
     UpdatePost,
 )
+from bot.platforms.slack.followup_blocks import follow_up_block
 from bot.platforms.text import (
     cite,
     known_lines,
@@ -133,7 +135,14 @@ def update_blocks(post: UpdatePost, zone: ZoneInfo) -> list[Block]:
     if post.thread_link:
         body += f"\n🧵 {link(post.thread_link, label('see_thread', post.lang))}"
     lines = [line, f"📰 {escape(post.coverage)}"] if post.coverage else [line]
-    return [header(f"🕊 {prefix}{post.headline}"), section(body), context(*lines)]
+    # The suggested next questions above the outlets line, which stays the post's last.
+    return [header(f"🕊 {prefix}{post.headline}"), section(body),
+            *_follow_ups(post.follow_ups), context(*lines)]
+
+
+def _follow_ups(follow_ups: tuple[FollowUp, ...]) -> list[Block]:
+    block = follow_up_block(follow_ups)
+    return [block] if block is not None else []
 
 
 def known_blocks(block: KnownBlock, zone: ZoneInfo) -> list[Block]:
@@ -172,7 +181,8 @@ def digest_blocks(part: DigestPost, zone: ZoneInfo) -> list[Block]:
 
 
 def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
-    """The cited answer, one citation block per source with its link, and 👍/👎 buttons."""
+    """The cited answer, one citation block per source with its link, the follow-up
+    buttons, and 👍/👎 buttons."""
     question = f"*❓ {escape(truncate(answer.question, 300))}*\n" if answer.question else ""
     if not answer.answerable:
         return [section(f"{question}🔎 {escape(answer.note)}")]
@@ -181,6 +191,8 @@ def answer_blocks(answer: Answer, zone: ZoneInfo) -> list[Block]:
     for c in answer.citations[:10]:
         when = f" · {c.published.astimezone(zone):%Y-%m-%d}" if c.published else ""
         blocks.append(context(f"[{c.n}] {link(c.url, c.title)} — {escape(c.source)}{when}"))
+    # The suggested next questions, then 👍/👎 last (as under every answer).
+    blocks += _follow_ups(answer.follow_ups)
     if answer.answer_id is not None:
         value = str(answer.answer_id)
         blocks.append({"type": "actions", "block_id": "feedback", "elements": [
