@@ -2854,7 +2854,10 @@ def _check_component(c: JSON, path: list[str | int], *, top: bool = False) -> No
                                "Value of field \"type\" must be a known component type.")
     children = c.get("components") or []
     if kind == ACTION_ROW:
-        if not 1 <= len(children) <= 5 or any(
+        if len(children) > 5:
+            raise _component_error([*path, "components"], "BASE_TYPE_MAX_LENGTH",
+                                   "Must be 5 or fewer in length.")
+        if not children or any(
                 ch.get("type") not in {BUTTON, *SELECT_TYPES} for ch in children):
             raise _component_error([*path, "components"], "COMPONENT_INVALID_CHILDREN",
                                    "An action row holds 1 to 5 buttons or one select.")
@@ -2898,9 +2901,12 @@ def _check_button(c: JSON, path: list[str | int]) -> None:
         if c.get("custom_id") or not re.match(r"^(https?|discord)://\S+$", url) or len(url) > 512:
             raise _component_error([*path, "url"], "URL_TYPE_INVALID_URL",
                                    "Not a well formed URL.")
-    elif not 1 <= len(str(c.get("custom_id") or "")) <= 100:
+    elif not c.get("custom_id"):
         raise _component_error([*path, "custom_id"], "BASE_TYPE_REQUIRED",
                                "This field is required")
+    elif len(str(c["custom_id"])) > 100:
+        raise _component_error([*path, "custom_id"], "BASE_TYPE_MAX_LENGTH",
+                               "Must be 100 or fewer in length.")
 
 
 def _validate_commands(commands: list[JSON]) -> None:

@@ -32,8 +32,8 @@ from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from tests.fakes.slack_stream_fake import AgentWire, StreamError
 from tests.fakes.component_rules import slack_blocks_error
+from tests.fakes.slack_stream_fake import AgentWire, StreamError
 
 T = TypeVar("T")
 Params = dict[str, Any]

@@ -4,19 +4,21 @@ against the fake; the content on raw JSON)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
 
 from bot.errors import PlatformError
-from bot.model import Answer, Citation, Notice, Sentence
+from bot.model import Answer, Citation, FollowUp, Notice, Sentence
 from bot.platforms.base import Target
 from bot.platforms.slack import SlackAdapter
 from bot.platforms.slack.agent import TITLE_MAX, lang_of_locale, title_of
 from bot.platforms.slack.streamed import (
     FEEDBACK_VOTE,
     answer_pieces,
+    closing_blocks,
     feedback_blocks,
     md_escape,
     source_chunks,
@@ -74,6 +76,18 @@ def test_an_answer_streams_in_pieces_then_sources_then_the_vote() -> None:
     unanswerable = Answer("Why?", False, (), (), note="No report says.")
     assert source_chunks(unanswerable) == [] and feedback_blocks(unanswerable) == []
     assert answer_pieces(unanswerable) == ["**❓ Why?**\n\n🔎 No report says."]
+
+
+def test_a_streamed_answer_closes_with_its_follow_up_buttons_then_the_vote() -> None:
+    follow_up = FollowUp("What happens next? <!channel>", "next", "a42.1.abcdef")
+    asked = replace(ANSWER, follow_ups=(follow_up,))
+
+    blocks = closing_blocks(asked)
+
+    assert [b["type"] for b in blocks] == ["actions", "context_actions"]
+    [button] = blocks[0]["elements"]
+    assert button["value"] == "a42.1.abcdef" and button["text"]["type"] == "plain_text"
+    assert closing_blocks(ANSWER) == feedback_blocks(ANSWER)
 
 
 @pytest.mark.parametrize(("value", "text"), [("42 up", "42 up"), ("42 down", "42 down"),

@@ -42,10 +42,10 @@ from bot.platforms.discord.errors import (
 )
 from bot.platforms.discord.escape import thread_name
 from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
+from bot.platforms.discord.followups import on_follow_up
 from bot.platforms.discord.forum import ForumTagger
 from bot.platforms.discord.installs import Install, install_of, within_follow_up_limit
 from bot.platforms.discord.layout import as_v2
-from bot.platforms.discord.followups import on_follow_up
 from bot.platforms.discord.render import Message, parse_feedback_id, render
 from bot.platforms.discord.shapes import (
     channel_payload,

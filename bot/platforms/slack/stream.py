@@ -23,7 +23,7 @@ from bot.model import Answer
 from bot.platforms.slack.errors import call_api
 from bot.platforms.slack.outbound import delivery_metadata, update_message
 from bot.platforms.slack.render import render_message
-from bot.platforms.slack.streamed import answer_pieces, feedback_blocks, source_chunks
+from bot.platforms.slack.streamed import answer_pieces, closing_blocks, source_chunks
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ async def stream_answer(client: AsyncWebClient, to: StreamTo, answer: Answer, *,
             await call_api("chat.appendStream", stream.append(markdown_text=piece))
         metadata = delivery_metadata(key) if key else None
         await call_api("chat.stopStream", stream.stop(
-            chunks=source_chunks(answer), blocks=feedback_blocks(answer) or None,
+            chunks=source_chunks(answer), blocks=closing_blocks(answer) or None,
             metadata=metadata))
     except (PlatformError, SlackRequestError) as exc:
         log.warning("slack: the stream in %s ended early (%s); replacing it with the full "

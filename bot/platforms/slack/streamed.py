@@ -20,6 +20,7 @@ from slack_sdk.models.blocks.blocks import ContextActionsBlock
 from slack_sdk.models.messages.chunk import TaskUpdateChunk
 
 from bot.model import Answer, Sentence
+from bot.platforms.slack.followup_blocks import follow_up_block
 from bot.platforms.slack.render import escape, truncate
 from bot.text.inert import strip_controls
 
@@ -95,3 +96,9 @@ def feedback_blocks(answer: Answer) -> list[dict[str, Any]]:
             text=down, value=f"{answer.answer_id} down",
             accessibility_label="This answer was not helpful"))
     return [ContextActionsBlock(block_id="feedback", elements=[element]).to_dict()]
+
+
+def closing_blocks(answer: Answer) -> list[dict[str, Any]]:
+    """What closes a streamed answer: its follow-up buttons, then the 👍/👎 element."""
+    follow_ups = follow_up_block(answer.follow_ups)
+    return ([follow_ups] if follow_ups else []) + feedback_blocks(answer)
