@@ -113,10 +113,13 @@ async def test_an_update_post_as_a_v2_layout_with_its_thread(
         post = (await w.sent(lambda: [m for m in bot_posts(w.fake, w.channel)
                                       if m["flags"] & V2]))[0]
         assert not post["content"] and post["embeds"] == []
-        [container] = post["components"]
+        container, follow_ups = post["components"]  # the layout, then its follow-up row
         assert container["type"] == 17 and container["accent_color"]
-        every = walk(post["components"])
-        assert len(every) <= 40
+        assert follow_ups["type"] == 1 and all(
+            b["style"] == 2 and b["custom_id"].startswith("followup:")
+            for b in follow_ups["components"])
+        assert len(walk(post["components"])) <= 40
+        every = walk([container])
         text = layout_text(post)
         assert "🕊" in text and "💡" in text and "この更新で分かる事" in text
         buttons = [c for c in every if c["type"] == 2]
