@@ -38,6 +38,8 @@ async def ask(req: Request, deps: Deps) -> Result:
         answer = await answer_question(session, question, lang=lang, now=now,
                                        engine=deps.engine, zone=zone,
                                        scope=scope_of(story_id, article_ids))
+        sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
+        # The one write last: it takes the store's single writer lock (SQLite) until commit.
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
             user_id=req.user_id, session_id=req.session_id, question=question,
@@ -46,7 +48,6 @@ async def ask(req: Request, deps: Deps) -> Result:
             created_at=now)
         session.add(log_row)
         await session.flush()
-        sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
     if sources:
         answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)
     return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id)
