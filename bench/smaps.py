@@ -82,7 +82,7 @@ def sample(pid: int) -> dict[str, Any]:
                      if m["rss"]}}
 
 
-def report(path: Path, top: int = 12) -> str:
+def report(path: Path, top: int = 12, after: float = 300.0) -> str:
     samples = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     if len(samples) < 2:
         return "fewer than two samples"
@@ -95,6 +95,14 @@ def report(path: Path, top: int = 12) -> str:
         x, y = a["groups"].get(name, 0) / 1024, b["groups"].get(name, 0) / 1024
         if max(x, y) >= 0.5:
             lines.append(f"  {name:<32} {x:8.1f} -> {y:8.1f}  ({y - x:+.1f})")
+    totals = [(x["t"] - a["t"], sum(x["groups"].values()) / 1024) for x in samples]
+    late = [(t, mb) for t, mb in totals if t >= after]
+    lines.append(f"resident total {totals[0][1]:.1f} -> {totals[-1][1]:.1f} MiB; "
+                 f"fit from {after:g} s: {slope_per_hour(late):+.1f} MiB/h")
+    for name in names[:4]:
+        series = [(x["t"] - a["t"], x["groups"].get(name, 0) / 1024) for x in samples
+                  if x["t"] - a["t"] >= after]
+        lines.append(f"  {name}: {slope_per_hour(series):+.1f} MiB/h from {after:g} s")
     grown = sorted(((b["maps"][s][0] - a["maps"].get(s, [0])[0], s) for s in b["maps"]),
                    reverse=True)[:top]
     lines.append("mappings that grew most (KiB resident: first -> last, size, kind):")
@@ -108,15 +116,27 @@ def report(path: Path, top: int = 12) -> str:
     return "\n".join(lines)
 
 
+def slope_per_hour(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MiB), in MiB per hour (0 with fewer than 3)."""
+    if len(points) < 3:
+        return 0.0
+    mx = sum(p[0] for p in points) / len(points)
+    my = sum(p[1] for p in points) / len(points)
+    var = sum((x - mx) ** 2 for x, _ in points)
+    return 0.0 if var == 0 else sum((x - mx) * (y - my) for x, y in points) / var * 3600
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pid", type=int)
     parser.add_argument("--every", type=float, default=30.0)
     parser.add_argument("--out", type=Path)
     parser.add_argument("--report", type=Path)
+    parser.add_argument("--after", type=float, default=300.0,
+                        help="fit the growth from this many seconds after the first sample")
     args = parser.parse_args()
     if args.report:
-        print(report(args.report))
+        print(report(args.report, after=args.after))
         return
     assert args.pid and args.out, "--pid and --out, or --report"
     with args.out.open("a") as out:

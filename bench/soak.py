@@ -401,7 +401,11 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             # Drain: everything typed answered, everything queued sent.
             drain_until = time.monotonic() + 120
             while time.monotonic() < drain_until:
-                depth = (await fetch_metrics(http, port)).get("ceasefire_outbox_depth", 0)
+                try:
+                    depth = (await fetch_metrics(http, port)).get("ceasefire_outbox_depth", 0)
+                except (aiohttp.ClientError, TimeoutError):
+                    await asyncio.sleep(1)  # busy catching up: ask again
+                    continue
                 replied = {m["key"] for m in fake.messages if (m["key"] or "").startswith(
                     "reply:")}
                 if depth == 0 and all(f"reply:{e}" in replied for e in commands):
@@ -410,7 +414,11 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             keys, answers, stale, used, files = await asyncio.to_thread(
                 store_rows, db, older_than=overdue)
             seen.update(keys)
-            final_metrics = await fetch_metrics(http, port)
+            final_metrics = before
+            for _ in range(6):  # a bot still busy may miss one scrape's timeout
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                    final_metrics = await fetch_metrics(http, port)
+                    break
             tail = _new_latencies(fake, commands, answered)
             stop_started = time.monotonic()
             proc.terminate()
