@@ -75,8 +75,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     is_sqlite = url.startswith("sqlite")
     in_file = False
     if is_sqlite:
-        db_path = make_url(url).database
-        in_file = bool(db_path) and db_path != ":memory:" and "mode=memory" not in db_path
+        db_path = make_url(url).database or ""
+        in_file = db_path not in ("", ":memory:") and "mode=memory" not in db_path
         if in_file:
             # A SQLite URI ("file:/path?mode=ro", with uri=true) names its file after "file:".
             folder = Path(db_path.removeprefix("file:").split("?")[0]).expanduser().parent
