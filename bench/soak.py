@@ -447,7 +447,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
                    answers=answers, stale=stale, used=used,
                    stop_seconds=stop_seconds, log_text=log_text, feeds=feeds,
-                   load=(load_start, load_end))
+                   load=(load_start, load_end), overdue=overdue)
 
 
 async def _grow(feeds: Feeds, every: float) -> None:
@@ -487,7 +487,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
             tail: list[float], first: dict[str, float], final: dict[str, float],
             keys: dict[str, str], answers: int, stale: int, used: int,
             stop_seconds: float, log_text: str, feeds: Feeds,
-            load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())) -> dict[str, Any]:
+            load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
+            overdue: timedelta = timedelta(0)) -> dict[str, Any]:
     replies = Counter(m["key"] for m in fake.messages if (m["key"] or "").startswith("reply:"))
     posts = Counter(m["key"] for m in fake.messages
                     if m["key"] and not m["key"].startswith("reply:"))
@@ -534,6 +535,11 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
         "answer_rows_end": answers,
+        # The retention bound: no finished row older than retention + one prune interval
+        # (+30 s) is left. Only a run longer than that window can show it (else None).
+        "retention_window_minutes": round(overdue.total_seconds() / 60, 2),
+        "retention_bound_met": (stale == 0 and int(final.get("ceasefire_pruned_rows_total", 0))
+                                > 0) if minutes * 60 > overdue.total_seconds() else None,
         "store_used_mb_end": round(used / 2**20, 2),
         "pruned": int(final.get("ceasefire_pruned_rows_total", 0)),
         "sigterm_seconds": round(stop_seconds, 2),
@@ -568,9 +574,10 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("outbox rows at end", "store_rows_end"),
                        ("outbox rows, most (2nd half)", "store_rows_max_second_half"),
                        ("rows past retention left (end)", "store_rows_overdue_end"),
+                       ("back under the retention bound", "retention_bound_met"),
                        ("rows pruned", "pruned"), ("SIGTERM to exit s", "sigterm_seconds"),
                        ("errors in the bot log", "log_errors")]:
-        print(f"{label:<40}{r[key]:>14}")
+        print(f"{label:<40}{r[key]!s:>14}")
     for label, key in [("load average at start (1/5/15 min)", "load_avg_start"),
                        ("load average at end (1/5/15 min)", "load_avg_end")]:
         print(f"{label:<40}{' / '.join(str(x) for x in r[key]):>20}")
