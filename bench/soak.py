@@ -182,6 +182,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used (user + system): its work, whatever the host's load
+    (a loaded host stretches latencies, not this)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_parts_mb(pid: int) -> tuple[float, float]:
     """Resident MB of the main malloc heap (``[heap]``) and of anonymous mappings (Python's
     object arenas, other malloc arenas, large arrays): which of them grows tells the
@@ -348,6 +359,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             before = await fetch_metrics(http, port)
             first_metrics = before
             last_429 = 0
+            cpu_before = cpu_seconds(proc.pid)
             answered: set[str] = set()
             end = start + minutes * 60
             minute = 0
@@ -368,8 +380,10 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 except (aiohttp.ClientError, TimeoutError):
                     now_metrics = before  # the bot did not answer in time: no new figures
                 latencies = _new_latencies(fake, commands, answered)
+                cpu_now = cpu_seconds(proc.pid)
                 rows.append({
                     "minute": minute, "rss_mb": round(samples[-1][1], 1),
+                    "cpu_s": round(cpu_now - cpu_before, 1),
                     "heap_anon_mb": [round(x, 1) for x in rss_parts_mb(proc.pid)],
                     "lag_p99": lag_quantile(now_metrics, before, 0.99),
                     "handler_p99": lag_quantile(now_metrics, before, 0.99,
@@ -385,9 +399,11 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                     "db_mb": round(files / 2**20, 1),
                     "used_mb": round(used / 2**20, 1), "_latencies": latencies})
                 last_429 = fake.stats["rate_limited"]
+                cpu_before = cpu_now
                 before = now_metrics
                 r = rows[-1]
-                say(f"min {minute:>3}  rss {r['rss_mb']:>6.1f} MB (heap/anon "
+                say(f"min {minute:>3}  cpu {r['cpu_s']:>4.1f} s  rss {r['rss_mb']:>6.1f} MB "
+                    "(heap/anon "
                     f"{r['heap_anon_mb'][0]:.1f}/{r['heap_anon_mb'][1]:.1f})  lag p99 <= "
                     f"{r['lag_p99'] * 1000:>5.0f} ms  answers {r['answers']:>4} "
                     f"p50/p95/p99/max {r['p50']:.2f}/{r['p95']:.2f}/{r['p99']:.2f}/"
@@ -531,6 +547,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "rss_end_mb": round(samples[-1][1], 1) if samples else 0.0,
         # [heap] and anonymous RSS (MB) at each minute (see rss_parts_mb).
         "heap_anon_mb_per_minute": [r["heap_anon_mb"] for r in rows],
+        # The bot's CPU seconds (user + system) in each minute.
+        "cpu_s_per_minute": [r["cpu_s"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
