@@ -182,6 +182,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time the process has used (user + system): its work, whatever the host's load
+    (a loaded host stretches latencies, not this)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_parts_mb(pid: int) -> tuple[float, float]:
     """Resident MB of the main malloc heap (``[heap]``) and of anonymous mappings (Python's
     object arenas, other malloc arenas, large arrays): which of them grows tells the
@@ -348,6 +359,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             before = await fetch_metrics(http, port)
             first_metrics = before
             last_429 = 0
+            cpu_before = cpu_seconds(proc.pid)
             answered: set[str] = set()
             end = start + minutes * 60
             minute = 0
@@ -368,8 +380,10 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 except (aiohttp.ClientError, TimeoutError):
                     now_metrics = before  # the bot did not answer in time: no new figures
                 latencies = _new_latencies(fake, commands, answered)
+                cpu_now = cpu_seconds(proc.pid)
                 rows.append({
                     "minute": minute, "rss_mb": round(samples[-1][1], 1),
+                    "cpu_s": round(cpu_now - cpu_before, 1),
                     "heap_anon_mb": [round(x, 1) for x in rss_parts_mb(proc.pid)],
                     "lag_p99": lag_quantile(now_metrics, before, 0.99),
                     "handler_p99": lag_quantile(now_metrics, before, 0.99,
@@ -385,9 +399,11 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                     "db_mb": round(files / 2**20, 1),
                     "used_mb": round(used / 2**20, 1), "_latencies": latencies})
                 last_429 = fake.stats["rate_limited"]
+                cpu_before = cpu_now
                 before = now_metrics
                 r = rows[-1]
-                say(f"min {minute:>3}  rss {r['rss_mb']:>6.1f} MB (heap/anon "
+                say(f"min {minute:>3}  cpu {r['cpu_s']:>4.1f} s  rss {r['rss_mb']:>6.1f} MB "
+                    "(heap/anon "
                     f"{r['heap_anon_mb'][0]:.1f}/{r['heap_anon_mb'][1]:.1f})  lag p99 <= "
                     f"{r['lag_p99'] * 1000:>5.0f} ms  answers {r['answers']:>4} "
                     f"p50/p95/p99/max {r['p50']:.2f}/{r['p95']:.2f}/{r['p99']:.2f}/"
@@ -401,7 +417,11 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             # Drain: everything typed answered, everything queued sent.
             drain_until = time.monotonic() + 120
             while time.monotonic() < drain_until:
-                depth = (await fetch_metrics(http, port)).get("ceasefire_outbox_depth", 0)
+                try:
+                    depth = (await fetch_metrics(http, port)).get("ceasefire_outbox_depth", 0)
+                except (aiohttp.ClientError, TimeoutError):
+                    await asyncio.sleep(1)  # busy catching up: ask again
+                    continue
                 replied = {m["key"] for m in fake.messages if (m["key"] or "").startswith(
                     "reply:")}
                 if depth == 0 and all(f"reply:{e}" in replied for e in commands):
@@ -410,7 +430,11 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             keys, answers, stale, used, files = await asyncio.to_thread(
                 store_rows, db, older_than=overdue)
             seen.update(keys)
-            final_metrics = await fetch_metrics(http, port)
+            final_metrics = before
+            for _ in range(6):  # a bot still busy may miss one scrape's timeout
+                with contextlib.suppress(aiohttp.ClientError, TimeoutError):
+                    final_metrics = await fetch_metrics(http, port)
+                    break
             tail = _new_latencies(fake, commands, answered)
             stop_started = time.monotonic()
             proc.terminate()
@@ -439,7 +463,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
                    answers=answers, stale=stale, used=used,
                    stop_seconds=stop_seconds, log_text=log_text, feeds=feeds,
-                   load=(load_start, load_end))
+                   load=(load_start, load_end), overdue=overdue)
 
 
 async def _grow(feeds: Feeds, every: float) -> None:
@@ -479,7 +503,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
             tail: list[float], first: dict[str, float], final: dict[str, float],
             keys: dict[str, str], answers: int, stale: int, used: int,
             stop_seconds: float, log_text: str, feeds: Feeds,
-            load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())) -> dict[str, Any]:
+            load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
+            overdue: timedelta = timedelta(0)) -> dict[str, Any]:
     replies = Counter(m["key"] for m in fake.messages if (m["key"] or "").startswith("reply:"))
     posts = Counter(m["key"] for m in fake.messages
                     if m["key"] and not m["key"].startswith("reply:"))
@@ -522,10 +547,17 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "rss_end_mb": round(samples[-1][1], 1) if samples else 0.0,
         # [heap] and anonymous RSS (MB) at each minute (see rss_parts_mb).
         "heap_anon_mb_per_minute": [r["heap_anon_mb"] for r in rows],
+        # The bot's CPU seconds (user + system) in each minute.
+        "cpu_s_per_minute": [r["cpu_s"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
         "answer_rows_end": answers,
+        # The retention bound: no finished row older than retention + one prune interval
+        # (+30 s) is left. Only a run longer than that window can show it (else None).
+        "retention_window_minutes": round(overdue.total_seconds() / 60, 2),
+        "retention_bound_met": (stale == 0 and int(final.get("ceasefire_pruned_rows_total", 0))
+                                > 0) if minutes * 60 > overdue.total_seconds() else None,
         "store_used_mb_end": round(used / 2**20, 2),
         "pruned": int(final.get("ceasefire_pruned_rows_total", 0)),
         "sigterm_seconds": round(stop_seconds, 2),
@@ -560,9 +592,10 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("outbox rows at end", "store_rows_end"),
                        ("outbox rows, most (2nd half)", "store_rows_max_second_half"),
                        ("rows past retention left (end)", "store_rows_overdue_end"),
+                       ("back under the retention bound", "retention_bound_met"),
                        ("rows pruned", "pruned"), ("SIGTERM to exit s", "sigterm_seconds"),
                        ("errors in the bot log", "log_errors")]:
-        print(f"{label:<40}{r[key]:>14}")
+        print(f"{label:<40}{r[key]!s:>14}")
     for label, key in [("load average at start (1/5/15 min)", "load_avg_start"),
                        ("load average at end (1/5/15 min)", "load_avg_end")]:
         print(f"{label:<40}{' / '.join(str(x) for x in r[key]):>20}")

@@ -24,9 +24,15 @@ from collections.abc import Callable
 
 log = logging.getLogger(__name__)
 
-#: ``mallopt`` parameter number of M_ARENA_MAX (glibc malloc.h).
+#: ``mallopt`` parameter numbers (glibc malloc.h).
 M_ARENA_MAX = -8
+M_MMAP_THRESHOLD = -3
 ARENAS = 2
+#: Blocks this big or bigger get their own mapping, returned to the kernel when freed.
+#: Setting it fixes it: glibc otherwise raises the threshold to the largest block freed so
+#: far (up to 32 MiB), after which feed bodies, JSON payloads and the answer index's
+#: arrays are carved from the heap and leave holes in it as they come and go.
+MMAP_THRESHOLD = 256 * 1024
 #: Seconds between two trims: cheap (a few ms per hundred MB, off the event loop), and
 #: often enough that a burst of fan-out garbage does not linger as RSS for long.
 TRIM_SECONDS = 30.0
@@ -44,13 +50,15 @@ def _libc() -> ctypes.CDLL | None:
         return None
 
 
-def limit_malloc_arenas(arenas: int = ARENAS) -> bool:
-    """Cap glibc's malloc arenas; MUST run before threads start. False where not glibc."""
+def limit_malloc_arenas(arenas: int = ARENAS, mmap_threshold: int = MMAP_THRESHOLD) -> bool:
+    """Cap glibc's malloc arenas and fix its mmap threshold; MUST run before threads
+    start. False where not glibc."""
     libc = _libc()
     if libc is None:
         return False
     try:
-        return bool(libc.mallopt(M_ARENA_MAX, arenas))
+        return bool(libc.mallopt(M_ARENA_MAX, arenas)) \
+            and bool(libc.mallopt(M_MMAP_THRESHOLD, mmap_threshold))
     except AttributeError:  # musl and others have no mallopt: nothing to cap
         log.debug("malloc arenas not capped: no glibc mallopt")
         return False

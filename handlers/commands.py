@@ -69,6 +69,8 @@ async def answer_for(req: Request, deps: Deps, question: str, *,
                                        scope=scope_of(story_id, article_ids))
         if searched != question:  # shown as asked, not as searched
             answer = dataclasses.replace(answer, question=question)
+        sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
+        # The one write last: it takes the store's single writer lock (SQLite) until commit.
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
             user_id=req.user_id, session_id=req.session_id, question=question,
@@ -77,8 +79,7 @@ async def answer_for(req: Request, deps: Deps, question: str, *,
             created_at=now)
         session.add(log_row)
         await session.flush()
-        follow_ups = await answer_follow_ups(session, log_row)
-        sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
+        follow_ups = await answer_follow_ups(session, log_row)  # keys name the logged answer
     if sources:
         answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)
     return dataclasses.replace(answer, answer_id=log_row.id, story_id=log_row.story_id,

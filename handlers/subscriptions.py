@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.delivery.digest import digest_trigger
-from bot.delivery.fanout import welcome
+from bot.delivery.fanout import prepare_welcome, welcome
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Lang, Reply, Request, Result
@@ -98,10 +98,21 @@ async def subscribe(req: Request, deps: Deps) -> Result:
     require_channel(req)
     options = subscribe_options(req, default_time=deps.settings.delivery.digest_time)
     now = deps.clock.now()
+    # Read and build first, write last: the first write takes the store's single writer
+    # lock (SQLite) until commit, and a burst of channels subscribing at once (and the
+    # questions typed meanwhile) queue on it. The subscription and its welcome are still
+    # one transaction: a crash leaves both or neither.
     async with deps.sessions() as session, session.begin():
-        sub = await session.scalar(select(Subscription).where(
-            Subscription.platform == req.platform, Subscription.channel_id == req.channel_id))
-        created = sub is None
+        with session.no_autoflush:
+            sub = await session.scalar(select(Subscription).where(
+                Subscription.platform == req.platform,
+                Subscription.channel_id == req.channel_id))
+            created = sub is None
+            lang = options.lang or req.lang or (sub.lang if sub else None) \
+                or deps.settings.language
+            prepared = (await prepare_welcome(session, "ja" if lang == "ja" else "en",
+                                              briefings=deps.briefings)
+                        if created else None)
         if sub is None:
             sub = Subscription(platform=req.platform, channel_id=req.channel_id,
                                since=now, created_at=now)
@@ -112,15 +123,15 @@ async def subscribe(req: Request, deps: Deps) -> Result:
         sub.created_by = req.user_id
         sub.realtime = options.realtime
         sub.daily_at = options.daily_at
-        sub.lang = options.lang or req.lang or sub.lang or deps.settings.language
+        sub.lang = lang
         sub.timezone = options.timezone or req.timezone or sub.timezone or deps.settings.timezone
         sub.keywords = options.keywords
         was_paused = not sub.active
         sub.active, sub.paused_reason = True, None
-        await session.flush()
-        welcomed = (await welcome(session, sub, now, briefings=deps.briefings)
-                    if created else 0)
         summary = describe(sub, now)
+        await session.flush()
+        welcomed = (await welcome(session, sub, now, prepared=prepared)
+                    if created else 0)
     verb = "Subscribed" if created else ("Resumed" if was_paused else "Updated")
     # Say what really happens next: a welcome only when one was queued.
     if welcomed:

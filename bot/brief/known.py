@@ -16,7 +16,7 @@ from datetime import date, datetime
 from bot.brief.coverage import coverage_line
 from bot.model import KnownBlock, KnownFact, KnownValue, Lang
 from bot.store.models import Article, Story
-from bot.text.figures import BY_KEY, QUANTITIES, read_figures
+from bot.text.figures import BY_KEY, QUANTITIES, Reading, read_figures
 from bot.text.labels import label
 from bot.text.sentences import normalise, split_sentences
 
@@ -27,8 +27,10 @@ MAX_VALUES = 3
 def known_block(story: Story, *, lang: Lang, now: datetime | None = None) -> KnownBlock:
     """The block for ``story`` as its reports up to ``now`` (default: all) state it."""
     articles = [a for a in story.articles if now is None or a.published_at <= now]
+    # Each report's figures read once, not once per quantity (a briefing build's hot spot).
+    readings = [(a, read_figures(f"{a.title}\n{a.text}", a.published_at)) for a in articles]
     facts = [fact for quantity in QUANTITIES
-             if (fact := figure_fact(articles, quantity.key, lang)) is not None]
+             if (fact := figure_fact(articles, quantity.key, lang, readings)) is not None]
     upcoming = upcoming_fact(articles, lang)
     if upcoming is not None:
         facts.append(upcoming)
@@ -40,11 +42,18 @@ def known_block(story: Story, *, lang: Lang, now: datetime | None = None) -> Kno
                       coverage=coverage_line(articles, lang))
 
 
-def figure_fact(articles: Sequence[Article], key: str, lang: str) -> KnownFact | None:
-    """Figure ``key`` as each outlet's newest report states it, grouped by value."""
+def figure_fact(articles: Sequence[Article], key: str, lang: str,
+                readings: Sequence[tuple[Article, Sequence[Reading]]] | None = None
+                ) -> KnownFact | None:
+    """Figure ``key`` as each outlet's newest report states it, grouped by value.
+
+    ``readings``: each article's ``read_figures``, when the caller read them already."""
+    if readings is None:
+        readings = [(a, read_figures(f"{a.title}\n{a.text}", a.published_at))
+                    for a in articles]
     newest: dict[str, tuple[datetime, int]] = {}
-    for article in articles:
-        for reading in read_figures(f"{article.title}\n{article.text}", article.published_at):
+    for article, found in readings:
+        for reading in found:
             if reading.key != key:
                 continue
             outlet = article.source

@@ -8,6 +8,7 @@ import logging
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -281,16 +282,46 @@ async def plan_story(session: AsyncSession, sub: Subscription, story: Story,
                          and changes_headline_facts(before, briefing.headline))
 
 
-async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
-                  briefings: BriefingCache | None = None) -> int:
-    """Post the latest briefing once as a welcome (not the backlog) to ``sub``, a
-    subscription created in this transaction (so nothing was posted to it yet: deleting a
-    subscription deletes where its stories were posted)."""
-    # As few round trips as possible: a subscribing channel holds the writer lock already,
-    # and a burst of new channels queues on it.
+@dataclass(frozen=True)
+class Welcome:
+    """The latest story and its briefing in one language, read and built before the
+    subscribing transaction writes anything (see ``prepare_welcome``)."""
+
+    story: Story
+    briefing: Briefing
+
+
+async def prepare_welcome(session: AsyncSession, lang: Lang, *,
+                          briefings: BriefingCache | None = None) -> Welcome | None:
+    """Read the latest story and build its briefing for a welcome in ``lang``: reads only,
+    so a caller does this before its first write and holds the store's single writer lock
+    (SQLite) only for the inserts. None when there is no story yet."""
     story = await session.scalar(select(Story).order_by(Story.latest_at.desc()).limit(1)
                                  .options(selectinload(Story.articles)))
     if story is None:
+        return None
+    briefings = briefings if briefings is not None else BriefingCache()
+    return Welcome(story, await briefings.fetch(session, story, lang=lang))
+
+
+async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
+                  briefings: BriefingCache | None = None,
+                  prepared: Welcome | None = NOT_LOOKED_UP) -> int:
+    """Post the latest briefing once as a welcome (not the backlog) to ``sub``, a
+    subscription created in this transaction (so nothing was posted to it yet: deleting a
+    subscription deletes where its stories were posted). Exactly once: the rows are keyed
+    by subscription, story and part, and written in the transaction that creates ``sub``.
+
+    ``prepared``: from ``prepare_welcome`` in ``sub.lang`` before the transaction's first
+    write (None: there was no story); by default read and built here."""
+    if prepared is NOT_LOOKED_UP:
+        lang: Lang = "ja" if sub.lang == "ja" else "en"
+        prepared = await prepare_welcome(session, lang, briefings=briefings)
+    if prepared is None:
         return 0
-    return await enqueue(session, await plan_story(session, sub, story, now,
-                                                   briefings=briefings, posted=None), now)
+    story, briefing = prepared.story, prepared.briefing
+    session.add(PostedStory(subscription_id=sub.id, story_id=story.id,
+                            platform=sub.platform, channel_id=sub.channel_id,
+                            revision=story.revision, said=list(briefing.key_points),
+                            posted_at=now))
+    return await enqueue(session, briefing_rows(sub, briefing), now)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.model import Request
@@ -27,17 +29,20 @@ async def fetch_last_visit(session: AsyncSession, req: Request) -> datetime | No
 
 
 async def record_visit(session: AsyncSession, req: Request, now: datetime) -> None:
-    """Remember that the user asked something here at ``now``."""
+    """Remember that the user asked something here at ``now`` (a later visit stays).
+
+    One upsert: every request records its visit before its reply goes out, so this is one
+    short write (one turn at SQLite's single writer lock), not a read and then a write."""
     if not req.user_id or not req.channel_id:
         return
-    visit = await session.scalar(select(Visit).where(
-        Visit.platform == req.platform, Visit.channel_id == req.channel_id,
-        Visit.user_id == req.user_id))
-    if visit is None:
-        session.add(Visit(platform=req.platform, channel_id=req.channel_id,
-                          user_id=req.user_id, seen_at=now))
-    elif visit.seen_at < now:
-        visit.seen_at = now
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(Visit).values(platform=req.platform, channel_id=req.channel_id,
+                                user_id=req.user_id, seen_at=now)
+    await session.execute(stmt.on_conflict_do_update(
+        index_elements=["platform", "channel_id", "user_id"],
+        set_={"seen_at": stmt.excluded.seen_at},
+        where=Visit.seen_at < stmt.excluded.seen_at))
 
 
 async def fetch_last_shown(session: AsyncSession, req: Request) -> datetime | None:

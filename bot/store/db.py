@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.errors import ConfigError, StoreError
+from bot.store.gate import WriterGate
 from bot.store.problems import store_problem
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,11 @@ ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg
                  "postgres": "postgresql+asyncpg"}
 
 SessionFactory = async_sessionmaker[AsyncSession]
+
+#: Pooled SQLite connections (each an aiosqlite thread); no overflow beyond them.
+SQLITE_CONNECTIONS = 16
+#: KiB of page cache per SQLite connection (SQLite's default: 2,000).
+SQLITE_CACHE_KIB = 1024
 
 
 def async_url(url: str) -> str:
@@ -58,7 +64,8 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
+    """Create the engine; SQLite gets WAL, a busy timeout, enforced foreign keys and one
+    writer at a time in order (``bot.store.gate``).
 
     Raises:
         StoreError: a SQLite file whose folder does not exist (a typo must not silently
@@ -66,20 +73,31 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """
     url = async_url(url)
     is_sqlite = url.startswith("sqlite")
+    in_file = False
     if is_sqlite:
-        db_path = make_url(url).database
-        if db_path and db_path != ":memory:" and "mode=memory" not in db_path:
+        db_path = make_url(url).database or ""
+        in_file = db_path not in ("", ":memory:") and "mode=memory" not in db_path
+        if in_file:
             # A SQLite URI ("file:/path?mode=ro", with uri=true) names its file after "file:".
             folder = Path(db_path.removeprefix("file:").split("?")[0]).expanduser().parent
             if not folder.is_dir():
                 raise StoreError(f"the database folder {folder} does not exist: create it, "
                                  "or fix --db / CEASEFIRE_BOT_DATABASE_URL")
         kwargs.setdefault("connect_args", {"timeout": 30})
-    else:
+    if is_sqlite and in_file:
+        # A fixed set of connections: overflow connections were opened and closed again
+        # with every burst (a thread, a file handle, the schema parsed, a page cache each:
+        # CPU on the loop and churn in the allocator); SQLite writes one at a time anyway,
+        # and reads (WAL) and the handlers' round trips overlap across these.
+        kwargs.setdefault("pool_size", SQLITE_CONNECTIONS)
+        kwargs.setdefault("max_overflow", 0)
+        kwargs.setdefault("pool_timeout", 60)
+    elif not is_sqlite:
         kwargs.setdefault("pool_pre_ping", True)
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        WriterGate().install(engine)  # this process's writers take turns, in order
     return engine
 
 
@@ -89,6 +107,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Each pooled connection keeps its own page cache (default 2 MB, filling up as the
+    # store grows); the OS caches the file for all of them. Bounded per connection.
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

@@ -265,3 +265,33 @@ async def test_a_date_that_moved_since_the_channel_was_last_shown_is_named(
     alaska = out[out.index(ALASKA):]
     assert "📈 next date named: 2025-08-18 → 2025-08-19" in alaska
     assert ALASKA in whole and "next date named" not in whole
+
+
+async def test_a_visit_is_one_row_per_user_and_conversation_and_only_moves_forward(
+        tmp_path: Path) -> None:
+    """Recorded with one upsert per request (issue 19: one short write before each reply):
+    a later visit replaces the time, an earlier one (a request that finished late) does
+    not, and two users or two conversations never share a row."""
+    from bot.since.visits import record_visit
+    from bot.store.db import open_store
+
+    req = Request(platform="loopback", command="ask", user_id="U1", channel_id="C1")
+    times = [datetime(2025, 8, 20, 9, tzinfo=UTC), datetime(2025, 8, 19, tzinfo=UTC),
+             datetime(2026, 8, 20, tzinfo=UTC)]
+    seen = []
+    async with open_store(f"sqlite:///{tmp_path / 'bot.db'}") as (_engine, sessions):
+        for when in times:
+            async with sessions() as session, session.begin():
+                await record_visit(session, req, when)
+            async with sessions() as session:
+                seen.append(await session.scalar(select(Visit.seen_at)))
+        async with sessions() as session, session.begin():
+            await record_visit(session, Request(platform="loopback", command="ask",
+                                                user_id="U2", channel_id="C1"), times[0])
+            await record_visit(session, Request(platform="loopback", command="ask",
+                                                user_id="U1", channel_id="C2"), times[0])
+        async with sessions() as session:
+            rows = (await session.scalars(select(Visit))).all()
+    assert seen == [times[0], times[0], times[2]]
+    assert sorted((v.user_id, v.channel_id) for v in rows) == [
+        ("U1", "C1"), ("U1", "C2"), ("U2", "C1")]

@@ -4,11 +4,16 @@ not the backlog; subscribing again only updates."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import aiohttp
+from sqlalchemy import func, select
 
 from bot.app import BotApp
 from bot.health import Metrics, serve_health
 from bot.platforms.loopback import LoopbackAdapter
+from bot.store.models import AnswerLog, Delivery, Subscription
 from config.settings import Settings
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
@@ -74,3 +79,55 @@ async def test_health_and_metrics_endpoint() -> None:
     for name in ("feeds_polled", "fetch_errors", "stories", "posts_failed"):
         assert f"ceasefire_{name}_total" in text
     assert Metrics().registry is not metrics.registry  # no global registry
+
+
+async def test_a_welcome_being_built_does_not_hold_up_other_channels(
+        settings: Settings, clock: FakeClock) -> None:
+    """Issue 19: 300 channels subscribing at once queued on the store's single writer lock,
+    each holding it while its welcome was built. The welcome is now built before the
+    subscribing transaction writes: while one is being built, a question in another channel
+    (whose answer log is a write) is answered, and the subscription and its welcome still
+    land together, once."""
+    async with ChatFake(profile="none") as fake:
+        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
+        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
+            await app.poll()
+            await app.sender.drain()
+            building, release = asyncio.Event(), asyncio.Event()
+            cache = app.deps.briefings
+            real_build = cache._build
+
+            async def slow_build(*args: Any, **kwargs: Any) -> Any:
+                building.set()
+                await release.wait()  # the welcome's briefing takes its time
+                return await real_build(*args, **kwargs)
+
+            cache._build = slow_build
+            adapter.on_request = app.handle
+            await adapter.start()
+            await adapter.on_ready()
+            try:
+                fake.type_command("C1", "subscribe realtime en")
+                await asyncio.wait_for(building.wait(), 30)
+                fake.type_command("C2", "ask What was agreed?")
+                # Answered (its answer-log row committed) while C1's welcome is built.
+                await fake.wait_for(lambda: bool(fake.posted("C2")), within=20)
+                assert not fake.posted("C1")
+                async with app.deps.sessions() as session:
+                    assert await session.scalar(select(func.count()).select_from(
+                        AnswerLog).where(AnswerLog.channel_id == "C2")) == 1
+                    assert await session.scalar(select(func.count()).select_from(
+                        Subscription)) == 0  # nothing of C1's written yet
+                release.set()
+                await fake.wait_for(lambda: bool(fake.posted("C1")), within=20)
+                assert fake.posted("C1")[0]["text"].startswith("✅ Subscribed")
+                await app.sender.drain()
+                welcome = fake.posted("C1")[1:]
+                assert len(welcome) >= 3 and welcome[0]["thread"] is None
+                async with app.deps.sessions() as session:
+                    keys = (await session.scalars(select(Delivery.key).where(
+                        Delivery.channel_id == "C1"))).all()
+                assert len(keys) == len(set(keys)) == len(welcome)
+            finally:
+                release.set()
+                await adapter.stop()

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from bot.memory import start_trimming, trim_heap
+from bot.memory import MMAP_THRESHOLD, limit_malloc_arenas, start_trimming, trim_heap
 
 
 def test_trimmer_calls_trim_until_stopped() -> None:
@@ -58,3 +58,36 @@ def test_trim_gives_freed_pages_back() -> None:
     assert trim_heap() is True
     for block in blocks[1::2]:
         libc.free(block)
+
+
+def _in_heap(address: int) -> bool:
+    """Whether ``address`` lies in the main malloc heap (``[heap]`` in /proc/self/maps)."""
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            if line.rstrip().endswith("[heap]"):
+                lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+                if lo <= address < hi:
+                    return True
+    return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc only")
+def test_big_blocks_keep_their_own_mapping_after_a_bigger_one_was_freed() -> None:
+    """glibc raises its mmap threshold to the largest block freed; the bot fixes it, so
+    a big temporary buffer (a feed body, an index array) is never carved from the heap."""
+    libc = ctypes.CDLL(None)
+    if not hasattr(libc, "mallopt"):
+        pytest.skip("not glibc")
+    libc.malloc.restype = ctypes.c_void_p
+    libc.malloc.argtypes = [ctypes.c_size_t]
+    libc.free.argtypes = [ctypes.c_void_p]
+    assert limit_malloc_arenas() is True
+    big = libc.malloc(8 * 1024 * 1024)
+    libc.free(big)  # without a fixed threshold, blocks up to 8 MiB now come from the heap
+    blocks = [libc.malloc(MMAP_THRESHOLD * 2) for _ in range(8)]
+    try:
+        assert blocks and all(blocks)
+        assert not any(_in_heap(b) for b in blocks)
+    finally:
+        for block in blocks:
+            libc.free(block)

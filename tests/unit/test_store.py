@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -64,3 +65,29 @@ async def test_a_store_from_before_link_keys_is_upgraded_with_its_queue_kept(
     async with open_store(url) as (engine, _sessions), engine.connect() as conn:
         rows = (await conn.execute(text("SELECT key, link_key FROM deliveries"))).all()
     assert [tuple(r) for r in rows] == [("k:p0", None)]
+
+
+async def test_a_burst_reuses_a_fixed_set_of_connections_each_with_a_bounded_cache(
+        tmp_path: Path) -> None:
+    """Issue 19: connections beyond the pool were opened and closed with every burst (a
+    thread, the schema, a page cache each); now bursts share a fixed set."""
+    from sqlalchemy import event
+
+    from bot.store.db import SQLITE_CACHE_KIB, SQLITE_CONNECTIONS
+
+    async with open_store(f"sqlite:///{tmp_path / 'bot.db'}") as (engine, sessions):
+        opened: list[int] = []
+        event.listen(engine.sync_engine, "connect", lambda *_: opened.append(1))
+
+        async def read() -> int:
+            async with sessions() as session:
+                await asyncio.sleep(0.01)  # hold the connection while the others start
+                return int(await session.scalar(text("PRAGMA cache_size")) or 0)
+
+        for burst in range(3):
+            caches = await asyncio.gather(*(read() for _ in range(3 * SQLITE_CONNECTIONS)))
+            assert set(caches) == {-SQLITE_CACHE_KIB}
+            if burst == 0:
+                first = len(opened)
+        assert 1 <= len(opened) <= SQLITE_CONNECTIONS
+        assert len(opened) == first  # later bursts opened nothing new
