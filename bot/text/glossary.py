@@ -15,6 +15,7 @@ from bot.text.analyzer import Analyzer
 
 DEFAULT_GLOSSARY = Path(__file__).parent / "data" / "glossary_ja_en.tsv"
 IRREGULAR = Path(__file__).parent / "data" / "irregular_en.tsv"
+CASUAL = Path(__file__).parent / "data" / "casual_en.tsv"
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Glossary:
 
     @classmethod
     def load(cls, analyzer: Analyzer, path: Path = DEFAULT_GLOSSARY,
-             irregular: Path | None = IRREGULAR) -> Glossary:
+             irregular: Path | None = IRREGULAR, casual: Path | None = CASUAL) -> Glossary:
         forms = _forms(analyzer, irregular) if irregular is not None else {}
         entries: list[Entry] = []
         for ja, ens in _pairs(path):
@@ -42,6 +43,9 @@ class Glossary:
             for ja_tok in dict.fromkeys([tuple(analyzer.tokens(ja)), (ja,)]):
                 entries.append(Entry(ja_tok, en_toks))
             entries.extend(Entry(en, (tuple(analyzer.tokens(ja)),)) for en in en_toks)
+        for said, written in _pairs(casual) if casual is not None else ():
+            entries.append(Entry(tuple(analyzer.tokens(said)), tuple(
+                v for w in written for v in _variants(tuple(analyzer.tokens(w)), forms) if v)))
         return cls(entries)
 
     def alternatives(self, tokens: Sequence[str]) -> dict[str, set[str]]:
