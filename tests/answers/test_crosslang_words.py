@@ -1,5 +1,5 @@
-"""A question in one language finds the one report in the other language that answers it,
-through the words of the question, not only its names (issue 12).
+"""A question finds the report that answers it through the words of the question, not only
+its names (issue 12): in the other language, or in a reader's casual words.
 
 The reports are written for this test (our own words), served as RSS from 127.0.0.1 and
 ingested by the bot's pipeline; the question is asked as ``ceasefire-bot ask`` asks it, at
@@ -40,6 +40,13 @@ REPORTS = (
             "Officials met three times this month to work on a ceasefire deal, Volodymyr "
             "Zelensky's office said.\n\nA spokesman for Vladimir Putin said the deal still "
             "needed work and that the talks would go on.", 2),
+    # Said in the report's words ("accepted", "ceasefire"), asked in a reader's.
+    _report("accepted", "en", "Nami News", "Putin accepts a pause in strikes on power plants",
+            "Vladimir Putin accepted a 30-day ceasefire on strikes against power plants, "
+            "the Kremlin said on Tuesday.\n\nA wider ceasefire was left for later talks.", 4),
+    _report("later", "en", "Meridian Daily", "Kremlin: a wider ceasefire needs long talks",
+            "A spokesman for Vladimir Putin said on Wednesday that a wider ceasefire would "
+            "need long talks.\n\nNo date for them has been set, he said.", 30),
     _report("kyokai", "ja", "Kyokai Shimbun", "ゼレンスキー氏、停戦協議を続ける考え",
             "ゼレンスキー大統領は4日、停戦合意に向けた協議を続ける考えを示した。\n\n"
             "プーチン大統領との首脳会談の日程はまだ決まっていない。", 3),
@@ -69,3 +76,17 @@ async def test_a_japanese_question_is_answered_from_the_english_report_that_says
     async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
         best = await session.get(Article, answer.article_ids[0])
     assert best is not None and best.guid == "broken"
+
+
+@pytest.mark.parametrize("after", [timedelta(days=1), timedelta(days=365)])
+async def test_a_casual_question_finds_the_report_in_its_own_words(
+        store: Path, shared_engine: Engine, after: timedelta) -> None:
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
+        answer = await answer_question(session, "so did putin say yes to the truce or nah??",
+                                       lang="en", now=AT + after, engine=engine,
+                                       zone=ZoneInfo("UTC"))
+        assert answer.answerable, answer.text
+        best = await session.get(Article, answer.article_ids[0])
+    assert best is not None and best.guid == "accepted"
+    assert "accepted a 30-day ceasefire" in answer.text
