@@ -86,5 +86,5 @@ def _variants(tokens: tuple[str, ...], forms: dict[str, tuple[str, ...]]
     """A phrase's tokens, and the same phrase with each irregular verb in its other forms."""
     out = [tokens]
     for i, token in enumerate(tokens):
-        out += [tokens[:i] + (f,) + tokens[i + 1:] for f in forms.get(token, ()) if f != token]
+        out += [(*tokens[:i], f, *tokens[i + 1:]) for f in forms.get(token, ()) if f != token]
     return out
