@@ -15,7 +15,7 @@ from bot.text.analyzer import Analyzer
 
 DEFAULT_GLOSSARY = Path(__file__).parent / "data" / "glossary_ja_en.tsv"
 IRREGULAR = Path(__file__).parent / "data" / "irregular_en.tsv"
-CASUAL = Path(__file__).parent / "data" / "casual_en.tsv"
+CASUAL = Path(__file__).parent / "data" / "casual.tsv"
 
 
 @dataclass(frozen=True)
