@@ -40,7 +40,7 @@ class Glossary:
                 v for e in ens for v in _variants(tuple(analyzer.tokens(e)), forms) if v))
             # A term as MeCab splits it alone and, when that differs, as one token: in a
             # sentence 日間 and 停戦協議 often come out whole.
-            for ja_tok in dict.fromkeys([tuple(analyzer.tokens(ja)), (ja,)]):
+            for ja_tok in dict.fromkeys([tuple(analyzer.tokens(ja))]):
                 entries.append(Entry(ja_tok, en_toks))
             entries.extend(Entry(en, (tuple(analyzer.tokens(ja)),)) for en in en_toks)
         for said, written in _pairs(casual) if casual is not None else ():
