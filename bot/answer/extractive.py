@@ -208,6 +208,9 @@ _CHAT = ("gonna wanna gotta kinda sorta lol nah yeah yep hey ok okay pls please 
          "happened news update quick short brief").split()
 #: Words no stored report uses that make the question about something else.
 UNKNOWN_WORDS = 2
+#: What a question says it is about: "… about football", "… about the weather in Kyiv".
+_ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-]*)",
+                    re.IGNORECASE)
 
 
 def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
@@ -219,7 +222,15 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
     chat = engine.chat_tokens(_CHAT)
     unknown = [c for c in engine.unknown_words(question, window)
                if c.tokens[0] not in chat]
-    return len(unknown) >= UNKNOWN_WORDS
+    if len(unknown) >= UNKNOWN_WORDS:
+        return True
+    # "What did Witkoff tell Putin about football?": the one thing asked about is a word
+    # no report uses, so the names alone cannot make an answer.
+    about = _ABOUT.search(question)
+    if about is None or not unknown:
+        return False
+    asked = set(engine.analyzer.tokens(about[1])) - chat
+    return bool(asked) and asked <= {t for c in unknown for t in c.tokens}
 
 
 def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,

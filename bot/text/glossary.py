@@ -14,6 +14,8 @@ from pathlib import Path
 from bot.text.analyzer import Analyzer
 
 DEFAULT_GLOSSARY = Path(__file__).parent / "data" / "glossary_ja_en.tsv"
+IRREGULAR = Path(__file__).parent / "data" / "irregular_en.tsv"
+CASUAL = Path(__file__).parent / "data" / "casual.tsv"
 
 
 @dataclass(frozen=True)
@@ -29,19 +31,21 @@ class Glossary:
         self.entries = tuple(e for e in entries if e.source)
 
     @classmethod
-    def load(cls, analyzer: Analyzer, path: Path = DEFAULT_GLOSSARY) -> Glossary:
-        pairs: list[tuple[str, list[str]]] = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#"):
-                continue
-            ja, _, en = line.partition("\t")
-            pairs.append((ja.strip(), [e.strip() for e in en.split("|") if e.strip()]))
+    def load(cls, analyzer: Analyzer, path: Path = DEFAULT_GLOSSARY,
+             irregular: Path | None = IRREGULAR, casual: Path | None = CASUAL) -> Glossary:
+        forms = _forms(analyzer, irregular) if irregular is not None else {}
         entries: list[Entry] = []
-        for ja, ens in pairs:
-            ja_tok = tuple(analyzer.tokens(ja))
-            en_toks = tuple(t for t in (tuple(analyzer.tokens(e)) for e in ens) if t)
-            entries.append(Entry(ja_tok, en_toks))
-            entries.extend(Entry(en, (ja_tok,)) for en in en_toks)
+        for ja, ens in _pairs(path):
+            en_toks = tuple(dict.fromkeys(
+                v for e in ens for v in _variants(tuple(analyzer.tokens(e)), forms) if v))
+            # A term as MeCab splits it alone and, when that differs, as one token: in a
+            # sentence 日間 and 停戦協議 often come out whole.
+            for ja_tok in dict.fromkeys([tuple(analyzer.tokens(ja))]):
+                entries.append(Entry(ja_tok, en_toks))
+            entries.extend(Entry(en, (tuple(analyzer.tokens(ja)),)) for en in en_toks)
+        for said, written in _pairs(casual) if casual is not None else ():
+            entries.append(Entry(tuple(analyzer.tokens(said)), tuple(
+                v for w in written for v in _variants(tuple(analyzer.tokens(w)), forms) if v)))
         return cls(entries)
 
     def alternatives(self, tokens: Sequence[str]) -> dict[str, set[str]]:
@@ -54,3 +58,33 @@ class Glossary:
                     for t in entry.source:
                         out[t].update(target)
         return out
+
+
+def _pairs(path: Path) -> list[tuple[str, list[str]]]:
+    """(first column, the alternatives of the second) of a two-column TSV with comments."""
+    pairs: list[tuple[str, list[str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        left, _, right = line.partition("\t")
+        pairs.append((left.strip(), [e.strip() for e in right.split("|") if e.strip()]))
+    return pairs
+
+
+def _forms(analyzer: Analyzer, path: Path) -> dict[str, tuple[str, ...]]:
+    """Each irregular form's token -> the tokens of every form of its verb."""
+    out: dict[str, tuple[str, ...]] = {}
+    for base, others in _pairs(path):
+        tokens = tuple(dict.fromkeys(t for w in (base, *others) for t in analyzer.tokens(w)))
+        for t in tokens:
+            out[t] = tokens
+    return out
+
+
+def _variants(tokens: tuple[str, ...], forms: dict[str, tuple[str, ...]]
+              ) -> list[tuple[str, ...]]:
+    """A phrase's tokens, and the same phrase with each irregular verb in its other forms."""
+    out = [tokens]
+    for i, token in enumerate(tokens):
+        out += [(*tokens[:i], f, *tokens[i + 1:]) for f in forms.get(token, ()) if f != token]
+    return out

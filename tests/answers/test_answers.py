@@ -85,10 +85,9 @@ async def test_a_question_the_store_cannot_support_gets_no_source_and_the_covera
 
 @pytest.mark.parametrize("question", [
     "Did Putin and Zelensky sign a treaty on nuclear submarines in Riyadh?",
-    pytest.param("What did Witkoff tell Putin about football in Moscow?", marks=pytest.mark.xfail(
-        strict=True, reason="issue 12, open: one word no report uses (football) is not enough "
-        "to refuse (casual and cross-language questions have one too), and the names alone "
-        "are all in one report")),
+    # One word no report uses is not enough to refuse (casual and cross-language questions
+    # have one too), but here it is the very thing the question is about.
+    "What did Witkoff tell Putin about football in Moscow?",
 ])
 @pytest.mark.parametrize("now", [AFTER_ALL, AFTER_ALL + timedelta(days=7),
                                  AFTER_ALL + timedelta(days=365)])

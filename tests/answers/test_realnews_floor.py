@@ -20,7 +20,7 @@ from bot.answer.engine import Engine
 from bot.answer.evaluation import DEFAULT_ZONE, evaluate, system_asker
 from bot.store.db import open_store
 
-FLOORS = {"hit@1": 0.6, "hit@3": 0.76, "fact_recall": 0.57, "no_source_precision": 0.8,
+FLOORS = {"hit@1": 0.69, "hit@3": 0.82, "fact_recall": 0.68, "no_source_precision": 0.88,
           "no_source_recall": 0.66}
 MAX_ANSWERABLE_REFUSED = 0.04
 WEEK, YEAR = timedelta(days=7), timedelta(days=365)
