@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from config.settings import load_settings, masked_dump
+from bot.platforms.discord.settings import SECTION as DISCORD
+from bot.platforms.registry import load_settings
+from bot.platforms.slack.settings import SECTION as SLACK
+from config.settings import masked_dump
 from tests.conftest import cli_command
 
 
@@ -30,9 +33,9 @@ def test_user_toml_overlays_defaults_and_env_overlays_both(tmp_path: Path) -> No
     assert settings.language == "en"
     assert settings.news.poll_interval_minutes == 2
     assert settings.news.max_age_days == 3  # untouched default survives the overlay
-    assert settings.discord.token is not None
-    assert settings.discord.token.get_secret_value() == "abc.def"
-    assert settings.slack.http_port == 3111
+    assert settings.section(DISCORD).token is not None
+    assert settings.section(DISCORD).token.get_secret_value() == "abc.def"
+    assert settings.section(SLACK).http_port == 3111
 
 
 def test_config_file_can_come_from_the_environment(tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ from bot.platforms.discord.errors import (
 from bot.platforms.discord.escape import thread_name
 from bot.platforms.discord.facts import DISCORD_LIMITS, DiscordShards
 from bot.platforms.discord.render import Message, parse_feedback_id, render
+from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.discord.shapes import (
     channel_payload,
     feedback_view,
@@ -55,7 +56,6 @@ from bot.platforms.discord.translate import (
 )
 from bot.platforms.text import zone_for
 from bot.respond import Conversation
-from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 
