@@ -20,6 +20,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_aft
 from bot.commands.spec import Text
 from bot.errors import PlatformError
 from bot.model import Briefing, Reply, Request, Result
+from bot.retries import refusal_of, transient
 
 log = logging.getLogger(__name__)
 
@@ -126,15 +127,3 @@ class ReplyPath:
         asked = refusal_of(state).retry_after
         return min(self.max_wait, asked if asked is not None else 1.0)
 
-
-def transient(exc: BaseException) -> bool:
-    """A refusal another attempt may get past (a 429, a 5xx, a dropped connection)."""
-    return isinstance(exc, PlatformError) and not exc.permanent
-
-
-def refusal_of(state: RetryCallState) -> PlatformError:
-    """The refusal that ended the attempt ``state`` describes (``transient`` held)."""
-    assert state.outcome is not None
-    exc = state.outcome.exception()
-    assert isinstance(exc, PlatformError)
-    return exc
