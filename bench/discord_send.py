@@ -24,7 +24,7 @@ from bot.model import UpdatePost
 from bot.platforms.base import Target
 from bot.platforms.discord import DiscordAdapter
 from bot.platforms.discord.render import render
-from config.settings import DiscordSettings
+from bot.platforms.discord.settings import DiscordSettings
 from tests.fakes.discord_fake import running_fake
 
 N = 200

@@ -18,7 +18,8 @@ from typing import Any
 from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
 from bot.memory import limit_malloc_arenas, start_trimming
-from config.settings import FeedSettings, Settings, load_settings, masked_dump
+from bot.platforms.registry import load_settings
+from config.settings import FeedSettings, Settings, masked_dump
 
 log = logging.getLogger(__name__)
 
@@ -169,12 +170,13 @@ def _dump(value: Any) -> None:
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
+    from bot.platforms.discord.settings import SECTION as DISCORD
     from bot.platforms.select import RunOptions, build_platforms
 
     options = RunOptions(console=args.console, shard_ids=args.shard_ids,
                          shard_count=args.shard_count)
     if options.shard_ids and max(options.shard_ids) >= (options.shard_count
-                                                        or settings.discord.shard_count):
+                                                        or settings.section(DISCORD).shard_count):
         raise ConfigError(f"--shard-ids {','.join(map(str, options.shard_ids))} must be below "
                           "the shard count (--shard-count, or discord.shard_count)")
     async with BotApp(settings, platforms=lambda http: build_platforms(
@@ -369,10 +371,12 @@ async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_discord(args: argparse.Namespace, settings: Settings) -> int:
     from bot.platforms.discord.invite import fetch_application_id, invite_url
+    from bot.platforms.discord.settings import SECTION as DISCORD
 
-    app_id = args.application_id or settings.discord.application_id
+    discord = settings.section(DISCORD)
+    app_id = args.application_id or discord.application_id
     if app_id is None:
-        app_id = await fetch_application_id(settings.discord)
+        app_id = await fetch_application_id(discord)
     print(invite_url(app_id, user=args.user))
     return 0
 

@@ -15,9 +15,12 @@ from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
 from bot.commands.spec import Text
 from bot.errors import PlatformError
 from bot.model import Briefing, Reply, Request, Result
+from bot.retries import refusal_of, transient
 
 log = logging.getLogger(__name__)
 
@@ -108,16 +111,19 @@ class ReplyPath:
     async def _send(self, conversation: Conversation, result: Result, *,
                     zone: str | None) -> None:
         attempts = 1 if isinstance(result, Briefing) else max(1, self.attempts)
-        for attempt in range(1, attempts + 1):
-            try:
-                await conversation.send(result, zone=zone)
+        retrying = AsyncRetrying(stop=stop_after_attempt(attempts), retry=retry_if_exception(
+            transient), wait=self._wait, reraise=True)
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    await conversation.send(result, zone=zone)
+        except PlatformError as exc:
+            if exc.permanent and await conversation.fallback(result, zone=zone):
                 return
-            except PlatformError as exc:
-                if exc.permanent:
-                    if await conversation.fallback(result, zone=zone):
-                        return
-                    raise
-                if attempt == attempts:
-                    raise
-                wait = exc.retry_after if exc.retry_after is not None else 1.0
-                await asyncio.sleep(min(self.max_wait, wait))
+            raise
+
+    def _wait(self, state: RetryCallState) -> float:
+        """As long as the platform asked (a second when it did not), at most ``max_wait``."""
+        asked = refusal_of(state).retry_after
+        return min(self.max_wait, asked if asked is not None else 1.0)
+

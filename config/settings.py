@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import time
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -23,35 +23,19 @@ from pydantic_settings import (
 )
 
 from config.errors import ConfigError
+from config.sections import PlatformSection, S, Section
 
 Lang = Literal["ja", "en"]
 CONFIG_ENV = "CEASEFIRE_BOT_CONFIG"
 
-#: Conventional environment names that land in a nested settings key.
-PLATFORM_ENV: dict[str, tuple[str, ...]] = {
-    "DISCORD_TOKEN": ("discord", "token"),
-    "DISCORD_API_BASE": ("discord", "api_base"),
-    "DISCORD_APPLICATION_ID": ("discord", "application_id"),
-    "DISCORD_GATEWAY_URL": ("discord", "gateway_url"),
-    "SLACK_BOT_TOKEN": ("slack", "bot_token"),
-    "SLACK_APP_TOKEN": ("slack", "app_token"),
-    "SLACK_SIGNING_SECRET": ("slack", "signing_secret"),
-    "SLACK_HTTP_PORT": ("slack", "http_port"),
-    "SLACK_HTTP_HOST": ("slack", "http_host"),
-    "SLACK_API_URL": ("slack", "api_url"),
+#: Conventional environment names that land in a nested settings key (a platform declares
+#: its own in its ``PlatformSection``).
+ENV_NAMES: dict[str, tuple[str, ...]] = {
     "CEASEFIRE_BOT_DATABASE_URL": ("database_url",),
     "CEASEFIRE_BOT_DATA_DIR": ("data_dir",),
     "CEASEFIRE_BOT_LLM_API_KEY": ("llm", "api_key"),
-    "CEASEFIRE_BOT_LOOPBACK_URL": ("loopback", "url"),
     "CEASEFIRE_BOT_REDIS_URL": ("scale", "redis_url"),
 }
-
-
-class Section(BaseModel):
-    """A settings table. ``inf`` and ``nan`` are refused everywhere (TOML reads ``1e309``
-    as ``inf``): no timeout, interval or budget is meant to be infinite."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 #: The longest poll interval accepted, in minutes (a week): a longer one would overflow
@@ -111,47 +95,12 @@ class DeliverySettings(Section):
         return value
 
 
-class DiscordSettings(Section):
-    token: SecretStr | None = None
-    api_base: str = "https://discord.com/api/v10"
-    #: Gateway websocket to connect to instead of Discord's (a gateway proxy; tests).
-    gateway_url: str | None = None
-    #: For `ceasefire-bot discord invite-url` without a token (env DISCORD_APPLICATION_ID).
-    application_id: int | None = None
-    guild_ids: tuple[int, ...] = ()
-    mention_answers: bool = True
-    manager_role: str | None = None
-    shard_count: int = Field(default=1, gt=0)
-    shard_ids: tuple[int, ...] | None = None
-    thread_auto_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
-    #: Post updates as Components V2 layouts (a container with a "read more" button per
-    #: source) instead of embeds. Replies to slash commands and edits stay embeds.
-    components_v2: bool = False
-
-
-class SlackSettings(Section):
-    bot_token: SecretStr | None = None
-    app_token: SecretStr | None = None
-    signing_secret: SecretStr | None = None
-    http_port: int = Field(default=3000, gt=0, lt=65536)
-    #: HTTP mode listens on every interface by default: Slack must reach it.
-    http_host: str = Field(default="0.0.0.0", min_length=1)
-    api_url: str = "https://slack.com/api/"
-    admin_allowlist: tuple[str, ...] = ()
-
-
 class LLMSettings(Section):
     enabled: bool = False
     base_url: str = "http://127.0.0.1:8000/v1"
     model: str = "gpt-4o-mini"
     api_key: SecretStr | None = None
     timeout_seconds: float = Field(default=20.0, gt=0)
-
-
-class LoopbackSettings(Section):
-    """The loopback chat platform (tests, benchmarks): off unless ``url`` is set."""
-
-    url: str | None = None
 
 
 class ScaleSettings(Section):
@@ -208,12 +157,11 @@ class Settings(BaseSettings):
     news: NewsSettings = NewsSettings()
     fetch: FetchSettings = FetchSettings()
     delivery: DeliverySettings = DeliverySettings()
-    discord: DiscordSettings = DiscordSettings()
-    slack: SlackSettings = SlackSettings()
     llm: LLMSettings = LLMSettings()
     health: HealthSettings = HealthSettings()
     scale: ScaleSettings = ScaleSettings()
-    loopback: LoopbackSettings = LoopbackSettings()
+    #: Each registered platform's validated table by name (``section`` reads one).
+    platforms: Mapping[str, Section] = Field(default_factory=dict)
 
     @field_validator("timezone")
     @classmethod
@@ -227,6 +175,16 @@ class Settings(BaseSettings):
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def section(self, spec: PlatformSection[S]) -> S:
+        """A platform's table; its defaults when it was not loaded with the settings."""
+        found = self.platforms.get(spec.name)
+        if found is None:
+            return spec.model()
+        if not isinstance(found, spec.model):
+            raise TypeError(f"settings section {spec.name!r} is a {type(found).__name__}, "
+                            f"not a {spec.model.__name__}")
+        return found
 
     @property
     def followed_feeds(self) -> tuple[FeedSettings, ...]:
@@ -275,15 +233,20 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
 
 
-def env_overrides(env: Mapping[str, str]) -> dict[str, Any]:
+def env_overrides(env: Mapping[str, str],
+                  sections: Sequence[PlatformSection[Any]] = ()) -> dict[str, Any]:
     """Map environment variables onto nested keys.
 
-    Besides the conventional platform names, ``CEASEFIRE_BOT__SECTION__KEY`` sets any key.
+    Besides the conventional names (ours and each platform's), ``CEASEFIRE_BOT__SECTION__KEY``
+    sets any key.
     """
+    names = dict(ENV_NAMES)
+    for section in sections:
+        names.update({var: (section.name, key) for var, key in section.env.items()})
     out: dict[str, Any] = {}
     for name, value in env.items():
-        if name in PLATFORM_ENV:
-            path: tuple[str, ...] = PLATFORM_ENV[name]
+        if name in names:
+            path: tuple[str, ...] = names[name]
         elif name.startswith("CEASEFIRE_BOT__"):
             path = tuple(part.lower() for part in name.removeprefix("CEASEFIRE_BOT__").split("__"))
         else:
@@ -315,6 +278,7 @@ def load_settings(
     *,
     env: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
+    sections: Sequence[PlatformSection[Any]] = (),
 ) -> Settings:
     """Build the effective settings.
 
@@ -322,6 +286,8 @@ def load_settings(
         config_file: optional user TOML; when None, ``CEASEFIRE_BOT_CONFIG`` is used if set.
         env: the environment to read (defaults to ``os.environ``); tests pass their own.
         overrides: values from the command line, applied last.
+        sections: the platforms' tables (``bot.platforms.registered``); a table of a
+            platform not given here is an unknown setting.
 
     Raises:
         ConfigError: one plain line naming the key and what is wrong.
@@ -334,17 +300,31 @@ def load_settings(
     layered: dict[str, Any] = {}
     for path in files:
         deep_merge(layered, read_toml(path))
-    deep_merge(layered, env_overrides(environ))
+    deep_merge(layered, env_overrides(environ, sections))
     deep_merge(layered, dict(overrides or {}))
+    if "platforms" in layered:  # filled from the platforms' own tables only
+        raise ConfigError("invalid setting platforms: unknown setting (a platform's keys go "
+                          "in its own table, e.g. [discord])")
+    raw = {s.name: layered.pop(s.name) for s in sections if s.name in layered}
     try:
-        return Settings(**layered)
+        settings = Settings(**layered)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc)) from None
+    platforms: dict[str, Section] = {}
+    for section in sections:
+        try:
+            platforms[section.name] = section.model.model_validate(raw.get(section.name, {}))
+        except ValidationError as exc:
+            raise ConfigError(describe_validation_error(exc, within=section.name)) from None
+    return settings.model_copy(update={"platforms": platforms})
 
 
-def describe_validation_error(exc: ValidationError) -> str:
+def describe_validation_error(exc: ValidationError, *, within: str | None = None) -> str:
+    """One line: the first problem's dotted key (under table ``within``), what is wrong,
+    and how many more there are."""
     first = exc.errors()[0]
-    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    loc = (within, *first["loc"]) if within else first["loc"]
+    key = ".".join(str(part) for part in loc) or "(top level)"
     message = str(first["msg"]).removeprefix("Value error, ")
     if first["type"] == "extra_forbidden":
         message = "unknown setting (check the spelling; see `ceasefire-bot config`)"
@@ -372,6 +352,8 @@ def masked_dump(settings: Settings) -> dict[str, Any]:
         return value
 
     dumped = walk(settings)
+    del dumped["platforms"]  # each platform's table under its own name, as in the TOML
+    dumped.update({name: walk(section) for name, section in settings.platforms.items()})
     if settings.database_url:
         dumped["database_url"] = mask_url_password(settings.database_url)
     return dumped

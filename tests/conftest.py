@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from bot.app import BotApp
-from config.settings import Settings, load_settings
+from bot.platforms.registry import load_settings
+from config.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -16,18 +16,27 @@ import logging
 import uuid
 from dataclasses import replace
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
+
 from bot.delivery import outbox
 from bot.delivery.pacing import Priority
 from bot.delivery.sender import REPLY_PREFIX, Sender
 from bot.errors import PlatformError
 from bot.model import Briefing, Part, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
+from bot.retries import refusal_of, transient
 from bot.store.models import Delivery
 
 log = logging.getLogger(__name__)
 
 #: How long a reply keeps trying directly before it is handed to the outbox.
 REPLY_WITHIN = 30.0
+
+
+def reply_wait(state: RetryCallState) -> float:
+    """As long as the platform asked, else a short doubling pause (0.1 s up to 2 s)."""
+    asked = refusal_of(state).retry_after
+    return asked if asked is not None else min(2.0, 0.1 * 2 ** (state.attempt_number - 1))
 
 
 class Replier:
@@ -80,29 +89,32 @@ class Replier:
                     key: str, deadline: float) -> MessageRef:
         pacer = self.sender.pacer(adapter.name)
         loop = asyncio.get_running_loop()
-        attempt = 0
-        unknown = False
-        while True:
-            try:
-                if unknown:  # the last attempt may have landed: ask before sending again
+        unknown = False  # the last attempt may have landed: ask before sending again
+
+        def past_deadline(state: RetryCallState) -> bool:
+            return loop.time() + state.upcoming_sleep > deadline
+
+        def before_sleep(state: RetryCallState) -> None:
+            nonlocal unknown
+            exc = refusal_of(state)
+            unknown = exc.retry_after is None  # a 429 was refused before any effect
+            self.retried += 1
+            log.info("reply %s via %s retried in %.2f s: %s", key, adapter.name,
+                     state.upcoming_sleep, exc)
+
+        retrying = AsyncRetrying(retry=retry_if_exception(transient), wait=reply_wait,
+                                 stop=past_deadline, before_sleep=before_sleep, reraise=True)
+        async for attempt in retrying:
+            with attempt:
+                found = None
+                if unknown:
                     async with pacer.slot(target, message=False, priority=Priority.REPLY):
                         found = await adapter.find_sent(target, key)
-                    if found is not None:
-                        return found
-                async with pacer.slot(target, priority=Priority.REPLY):
-                    return await adapter.send(target, part, key=key)
-            except PlatformError as exc:
-                if exc.permanent:
-                    raise
-                wait = (exc.retry_after if exc.retry_after is not None
-                        else min(2.0, 0.1 * 2 ** attempt))
-                if loop.time() + wait > deadline:
-                    raise
-                unknown = exc.retry_after is None  # a 429 was refused before any effect
-                attempt += 1
-                self.retried += 1
-                log.info("reply %s via %s retried in %.2f s: %s", key, adapter.name, wait, exc)
-                await asyncio.sleep(wait)
+                if found is None:
+                    async with pacer.slot(target, priority=Priority.REPLY):
+                        found = await adapter.send(target, part, key=key)
+        assert found is not None  # the loop ends on a success or raises
+        return found
 
     async def _open_thread(self, adapter: PlatformAdapter, target: Target, ref: MessageRef,
                            part: Part) -> MessageRef:

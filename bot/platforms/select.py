@@ -2,8 +2,9 @@
 and Discord when their tokens are set, loopback when its URL is), else the console (the
 embedded default).
 
-A platform registers with one line in ``PLATFORMS``: its package under ``bot/platforms/``
-has a ``setup`` module (light: no platform library imported) with
+A platform registers with one line in ``PLATFORMS`` (``bot.platforms.registry``): its
+package under ``bot/platforms/`` has a ``settings`` module (its table) and a ``setup``
+module (light: no platform library imported) with
 ``adapters(settings, options, commands, *, http=None) -> list[PlatformAdapter]``, where
 ``http`` is the app's HTTP session for platform calls (platforms that can use one do).
 """
@@ -19,15 +20,11 @@ import aiohttp
 from bot.commands import Registry
 from bot.platforms.base import PlatformAdapter
 from bot.platforms.console import ConsoleAdapter
+from bot.platforms.registry import PLATFORMS
 from config.settings import Settings
 from handlers import default_registry
 
-#: The chat platforms, in start order.
-PLATFORMS: tuple[str, ...] = (
-    "slack",
-    "discord",
-    "loopback",
-)
+__all__ = ["PLATFORMS", "RunOptions", "Setup", "build_platforms", "setup_of"]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from bot.platforms.base import MessageRef, Target
 from bot.platforms.discord import DiscordAdapter
 from bot.platforms.discord.errors import translate_error
 from bot.platforms.discord.invite import invite_url
-from config.settings import DiscordSettings
+from bot.platforms.discord.settings import DiscordSettings
 from tests.fakes.discord_fake import FakeDiscord, running_fake
 
 ZONE = ZoneInfo("Asia/Tokyo")
@@ -232,8 +232,8 @@ async def test_cli_invite_url_asks_discord_for_the_application_id(tmp_path: Path
 
 def test_run_picks_discord_when_the_token_is_set_with_the_shard_options() -> None:
     from bot.cli import build_parser
+    from bot.platforms.registry import load_settings
     from bot.platforms.select import RunOptions, build_platforms
-    from config.settings import load_settings
 
     args = build_parser().parse_args(["run", "--shard-count", "4", "--shard-ids", "2,3"])
     assert (args.shard_count, args.shard_ids) == (4, (2, 3))

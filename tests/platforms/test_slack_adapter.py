@@ -17,9 +17,9 @@ import pytest_asyncio
 from bot.errors import PlatformError
 from bot.model import Answer, Citation, Notice, Reply, Request, Result, Sentence
 from bot.platforms.base import MessageRef, Target
+from bot.platforms.registry import load_settings
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
-from config.settings import load_settings
 from tests.fakes.slack_fake import (
     DEFAULT_BOT_USER_ID,
     DEFAULT_CHANNEL_ID,

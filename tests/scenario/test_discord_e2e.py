@@ -18,8 +18,10 @@ from sqlalchemy import select
 from bot.app import BotApp
 from bot.platforms.discord import DiscordAdapter
 from bot.platforms.discord.facts import DISCORD_LIMITS
+from bot.platforms.discord.settings import SECTION as DISCORD
+from bot.platforms.registry import load_settings
 from bot.store.models import Delivery, Feedback, Subscription
-from config.settings import Settings, load_settings
+from config.settings import Settings
 from tests.fakes.discord_fake import (
     FakeDiscord,
     FakeGuild,
@@ -119,8 +121,8 @@ async def world(tmp_path: Path, polled: Path | None = None, *,
             settings.sqlite_path().parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(polled, settings.sqlite_path())
         clock = FakeClock(START)
-        adapter = DiscordAdapter(settings.discord, zone=settings.zone, guild_ready_timeout=0.1,
-                                 ready_timeout=10)
+        adapter = DiscordAdapter(settings.section(DISCORD), zone=settings.zone,
+                                 guild_ready_timeout=0.1, ready_timeout=10)
         adapter.limits = replace(DISCORD_LIMITS,
                                  global_period=DISCORD_LIMITS.global_period / FASTER,
                                  channel_period=DISCORD_LIMITS.channel_period / FASTER)

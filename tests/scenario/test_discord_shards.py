@@ -12,8 +12,9 @@ from bot.app import BotApp
 from bot.delivery import outbox
 from bot.model import Notice
 from bot.platforms.discord import DiscordAdapter
+from bot.platforms.discord.settings import SECTION as DISCORD
+from bot.platforms.registry import load_settings
 from bot.store.models import Delivery, Subscription
-from config.settings import load_settings
 from tests.fakes.discord_fake import running_fake
 
 NOW = datetime(2025, 8, 20, tzinfo=UTC)
@@ -31,7 +32,7 @@ async def test_each_process_sends_only_for_the_guilds_of_its_shards(tmp_path: Pa
         settings = load_settings(env={"CEASEFIRE_BOT_DATA_DIR": str(tmp_path),
                                       "DISCORD_TOKEN": fake.token,
                                       "DISCORD_API_BASE": fake.api_base})
-        adapters = [DiscordAdapter(settings.discord, zone=settings.zone, shard_ids=(i,),
+        adapters = [DiscordAdapter(settings.section(DISCORD), zone=settings.zone, shard_ids=(i,),
                                    shard_count=2, guild_ready_timeout=0.1) for i in (0, 1)]
         async with BotApp(settings, clock=Clock(), platforms=[adapters[0]]) as first, \
                 BotApp(settings, clock=Clock(), platforms=[adapters[1]]) as second:

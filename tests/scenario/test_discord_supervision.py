@@ -19,6 +19,7 @@ from bot.app import BotApp
 from bot.cli import main
 from bot.errors import ConfigError
 from bot.platforms.discord import DiscordAdapter
+from bot.platforms.discord.settings import SECTION as DISCORD
 from config.settings import HealthSettings
 from tests.fakes.discord_fake import FakeDiscord, running_fake
 from tests.scenario.scale.bots import free_port
@@ -58,8 +59,8 @@ async def running(tmp_path: Path) -> AsyncIterator[Running]:
         port = free_port()
         settings = settings.model_copy(update={"health": HealthSettings(
             port=port, disconnected_seconds=GRACE)})
-        adapter = DiscordAdapter(settings.discord, zone=settings.zone, guild_ready_timeout=0.1,
-                                 ready_timeout=10, restart_delay=1.0)
+        adapter = DiscordAdapter(settings.section(DISCORD), zone=settings.zone,
+                                 guild_ready_timeout=0.1, ready_timeout=10, restart_delay=1.0)
         async with BotApp(settings, clock=FakeClock(START), platforms=[adapter]) as app:
             serving = asyncio.create_task(app.serve())
             try:
@@ -111,8 +112,8 @@ async def test_a_reset_token_ends_the_process_with_one_line_and_a_non_zero_exit(
         guild = fake.add_guild("Ceasefire Watch")
         settings = write_settings(tmp_path, fake, guild, [FEED])
         config = tmp_path / "bot.toml"
-        assert settings.discord.token is not None
-        token = settings.discord.token.get_secret_value()
+        assert settings.section(DISCORD).token is not None
+        token = settings.section(DISCORD).token.get_secret_value()
         config.write_text(f"data_dir = '{tmp_path / 'data'}'\n" + config.read_text(
             encoding="utf-8").replace("[discord]", (
                 f"[discord]\ntoken = '{token}'\napi_base = '{fake.api_base}'\n"

@@ -21,10 +21,10 @@ from sqlalchemy import select
 from bot.app import BotApp
 from bot.model import Request
 from bot.platforms.console.adapter import ConsoleAdapter
+from bot.platforms.registry import load_settings
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import Delivery, KnownBlockShown
-from config.settings import load_settings
 from tests.fakes.slack_fake import DEFAULT_CHANNEL_ID, FakeSlack, slash_command_body
 from tests.fakes.slack_support import pings
 from tests.scenario.test_discord_e2e import (

@@ -14,7 +14,7 @@ from bot.errors import PlatformError
 from bot.model import Notice
 from bot.platforms.base import Target
 from bot.platforms.loopback import LoopbackAdapter
-from config.settings import load_settings
+from bot.platforms.registry import load_settings
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
 from tests.scenario.test_known_block import MERIDIAN, START, Feeds

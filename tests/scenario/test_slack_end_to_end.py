@@ -20,10 +20,11 @@ from bot.app import BotApp
 from bot.errors import ConfigError, PlatformError
 from bot.model import Notice
 from bot.platforms.base import Target
+from bot.platforms.registry import load_settings
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import AnswerLog, Delivery, Feedback
-from config.settings import FeedSettings, load_settings
+from config.settings import FeedSettings
 from tests.fakes.slack_fake import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_DM_CHANNEL_ID,

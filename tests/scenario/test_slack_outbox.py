@@ -15,10 +15,10 @@ from bot.app import BotApp
 from bot.delivery.fanout import fan_out
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.model import Notice
+from bot.platforms.registry import load_settings
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import Article, Delivery, Story, Subscription
-from config.settings import load_settings
 from tests.fakes.slack_fake import DEFAULT_CHANNEL_ID, FakeSlack
 
 

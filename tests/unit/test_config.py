@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from config.settings import load_settings, masked_dump
+from bot.platforms.discord.settings import SECTION as DISCORD
+from bot.platforms.registry import load_settings
+from bot.platforms.slack.settings import SECTION as SLACK
+from config.settings import masked_dump
 from tests.conftest import cli_command
 
 
@@ -30,9 +33,9 @@ def test_user_toml_overlays_defaults_and_env_overlays_both(tmp_path: Path) -> No
     assert settings.language == "en"
     assert settings.news.poll_interval_minutes == 2
     assert settings.news.max_age_days == 3  # untouched default survives the overlay
-    assert settings.discord.token is not None
-    assert settings.discord.token.get_secret_value() == "abc.def"
-    assert settings.slack.http_port == 3111
+    assert settings.section(DISCORD).token is not None
+    assert settings.section(DISCORD).token.get_secret_value() == "abc.def"
+    assert settings.section(SLACK).http_port == 3111
 
 
 def test_config_file_can_come_from_the_environment(tmp_path: Path) -> None:
@@ -97,3 +100,32 @@ def test_masked_dump_keeps_unset_secrets_visible_as_null() -> None:
     dumped = masked_dump(load_settings(env={}))
     assert dumped["discord"]["token"] is None
     assert dumped["slack"]["signing_secret"] is None
+
+
+@pytest.mark.parametrize(("toml", "expected"), [
+    ("[discord]\nshard_count = -2\n", "ceasefire-bot: invalid setting discord.shard_count: "
+                                      "Input should be greater than 0 (got -2)"),
+    ("[slack]\nhtp_port = 3000\n", "ceasefire-bot: invalid setting slack.htp_port: unknown "
+                                   "setting (check the spelling; see `ceasefire-bot config`)"),
+    ('[loopback]\nurl = ["x"]\n', "ceasefire-bot: invalid setting loopback.url: "
+                                  "Input should be a valid string"),
+    ("[platforms]\nslack = {}\n", "ceasefire-bot: invalid setting platforms: unknown setting "
+                                  "(a platform's keys go in its own table, e.g. [discord])"),
+])
+def test_a_bad_platform_key_stops_start_up_with_one_line_naming_it(
+        tmp_path: Path, cli_env: dict[str, str], toml: str, expected: str) -> None:
+    """A platform's table is the platform's, yet checked at start like every other."""
+    user = tmp_path / "bad.toml"
+    user.write_text(toml, encoding="utf-8")
+    proc = subprocess.run(cli_command("run", "--config", str(user)), env=cli_env,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [expected]
+
+
+def test_platform_secrets_from_the_environment_are_masked_under_their_table() -> None:
+    dumped = masked_dump(load_settings(env={"SLACK_BOT_TOKEN": "xoxb-hush-1",
+                                            "SLACK_APP_TOKEN": "xapp-hush-2"}))
+    assert dumped["slack"]["bot_token"] == dumped["slack"]["app_token"] == "********"
+    assert "hush" not in repr(dumped)
+    assert "platforms" not in dumped

@@ -94,6 +94,18 @@ async def test_reply_refused_for_now_is_retried_and_posted_once(
     assert replier.retried == 2
 
 
+async def test_a_reply_whose_answer_was_lost_is_looked_up_not_posted_again(
+        fake: ChatFake, adapter: LoopbackAdapter, sender: Sender) -> None:
+    # The fake stores the message, then answers after the adapter's 0.5 s timeout: the
+    # outcome is unknown, so the retry asks the platform by key before sending again.
+    fake.plan.hang_after_accept, fake.plan.hang_seconds = 1, 2.0
+    replier = Replier(sender)
+    ref = await replier.send("loopback", Target("C1"), Reply("hello"), key="reply:8")
+    assert [m["key"] for m in fake.messages] == ["reply:8"]
+    assert ref is not None and ref.message_id == fake.messages[0]["id"]
+    assert replier.retried == 1 and replier.queued == 0
+
+
 async def test_reply_that_cannot_go_out_in_time_is_queued_and_sent_later(
         fake: ChatFake, adapter: LoopbackAdapter, sender: Sender,
         sessions: SessionFactory) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,6 @@ from bot.platforms.loopback.setup import adapters as loopback_adapters
 from bot.platforms.loopback.shards import LoopbackShards
 from bot.platforms.select import RunOptions
 from bot.scale.leader import LeaderGate, SoloLeader, build_leader
-from config.settings import Settings
 
 
 def test_run_takes_discord_style_shard_flags() -> None:
@@ -40,9 +40,8 @@ def test_a_guild_belongs_to_one_shard_and_dms_to_shard_zero() -> None:
         Shards((4,), 4)
 
 
-def test_loopback_is_sharded_like_discord_when_asked(settings: Settings) -> None:
-    sharded = settings.model_copy(update={"loopback": settings.loopback.model_copy(
-        update={"url": "http://127.0.0.1:9"})})
+def test_loopback_is_sharded_like_discord_when_asked(make_settings: Any) -> None:
+    sharded = make_settings({"CEASEFIRE_BOT_LOOPBACK_URL": "http://127.0.0.1:9"})
     [adapter] = loopback_adapters(sharded, RunOptions(shard_ids=(1,), shard_count=2))
     assert adapter.shards == LoopbackShards((1,), 2)
     [plain] = loopback_adapters(sharded, RunOptions())

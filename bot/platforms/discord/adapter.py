@@ -47,6 +47,7 @@ from bot.platforms.discord.forum import ForumTagger
 from bot.platforms.discord.installs import Install, install_of, within_follow_up_limit
 from bot.platforms.discord.layout import as_v2
 from bot.platforms.discord.render import Message, parse_feedback_id, render
+from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.discord.shapes import (
     channel_payload,
     feedback_view,
@@ -62,7 +63,6 @@ from bot.platforms.discord.translate import (
 )
 from bot.platforms.text import zone_for
 from bot.respond import Conversation
-from config.settings import DiscordSettings
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import aiohttp
 import discord
 
 from bot.errors import ConfigError
-from config.settings import DiscordSettings
+from bot.platforms.discord.settings import DiscordSettings
 
 SCOPES = ("bot", "applications.commands")
 

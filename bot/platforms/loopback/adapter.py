@@ -73,14 +73,21 @@ class LoopbackAdapter(PlatformAdapter):
     name = "loopback"
 
     def __init__(self, url: str, *, zone: ZoneInfo, lang: str | None = None,
-                 timeout: float = 10.0) -> None:
+                 timeout: float = 10.0, session: aiohttp.ClientSession | None = None) -> None:
+        """Args:
+            timeout: the most one call to the chat server may take, in seconds.
+            session: the app's HTTP session for platform calls (owned and closed by the
+                app); None: the adapter opens one per ``start`` (scripts, tests).
+        """
         super().__init__()
         self.url = url.rstrip("/")
         self.zone = zone
         self.lang = lang
         self.timeout = timeout
         self.limits = RateLimits()
+        self._given_session = session
         self._http: aiohttp.ClientSession | None = None
+        self._call_timeout = aiohttp.ClientTimeout(total=timeout)
         self._reader: asyncio.Task[None] | None = None
         self._handling: set[asyncio.Task[None]] = set()
         self._messages_url = URL(f"{self.url}/api/messages")
@@ -93,10 +100,9 @@ class LoopbackAdapter(PlatformAdapter):
 
     async def start(self) -> None:
         self.commands = commands_or_default(self.commands)
-        self._http = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=self.timeout),
+        self._http = self._given_session or aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=256))
-        async with self.http.get(f"{self.url}/api/info") as resp:
+        async with self.http.get(f"{self.url}/api/info", timeout=self._call_timeout) as resp:
             info = await resp.json()
         limits = info.get("limits") or {}
         self.limits = RateLimits(**{k: v for k, v in limits.items()
@@ -115,9 +121,9 @@ class LoopbackAdapter(PlatformAdapter):
             task.cancel()
         if self._handling:
             await asyncio.gather(*self._handling, return_exceptions=True)
-        if self._http is not None:
+        if self._http is not None and self._http is not self._given_session:
             await self._http.close()
-            self._http = None
+        self._http = None
 
     async def send(self, target: Target, result: Result | Part, *,
                    key: str | None = None) -> MessageRef:
@@ -164,7 +170,8 @@ class LoopbackAdapter(PlatformAdapter):
         """One JSON request to the chat server; its refusals as ``PlatformError``."""
         try:
             async with self.http.request(method, url, data=json.dumps(payload).encode(),
-                                         headers=JSON_HEADERS) as resp:
+                                         headers=JSON_HEADERS,
+                                         timeout=self._call_timeout) as resp:
                 raw = await resp.read()
                 status = resp.status
             body = json.loads(raw) if raw else {}
@@ -183,7 +190,8 @@ class LoopbackAdapter(PlatformAdapter):
     async def find_sent(self, target: Target, key: str) -> MessageRef | None:
         try:
             async with self.http.get(f"{self.url}/api/history",
-                                     params={"channel": target.channel_id, "key": key}) as resp:
+                                     params={"channel": target.channel_id, "key": key},
+                                     timeout=self._call_timeout) as resp:
                 body = await resp.json(content_type=None)
                 status = resp.status
         except (aiohttp.ClientError, TimeoutError) as exc:

@@ -9,6 +9,7 @@ import aiohttp
 
 from bot.commands import Registry
 from bot.platforms.base import PlatformAdapter
+from bot.platforms.loopback.settings import SECTION
 from config.settings import Settings
 
 if TYPE_CHECKING:
@@ -19,12 +20,13 @@ def adapters(settings: Settings, options: RunOptions,
              commands: Registry | None = None, *,
              http: aiohttp.ClientSession | None = None) -> list[PlatformAdapter]:
     """The loopback chat platform when its URL is set, else none."""
-    if not settings.loopback.url:
+    url = settings.section(SECTION).url
+    if not url:
         return []
     from bot.platforms.loopback import LoopbackAdapter
     from bot.platforms.loopback.shards import LoopbackShards
 
-    adapter = LoopbackAdapter(settings.loopback.url, zone=settings.zone, lang=settings.language)
+    adapter = LoopbackAdapter(url, zone=settings.zone, lang=settings.language, session=http)
     adapter.commands = commands
     if options.shard_ids is not None and options.shard_count is not None:
         # Sharded like Discord, so shard routing can be exercised end to end.

@@ -9,6 +9,7 @@ import aiohttp
 from bot.commands import Registry
 from bot.errors import ConfigError
 from bot.platforms.base import PlatformAdapter
+from bot.platforms.slack.settings import SECTION
 from config.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ def adapters(settings: Settings, options: RunOptions,
     Raises:
         ConfigError: a bot token without SLACK_APP_TOKEN or SLACK_SIGNING_SECRET.
     """
-    slack = settings.slack
+    slack = settings.section(SECTION)
     if slack.bot_token is None or not slack.bot_token.get_secret_value():
         return []
     app_token = slack.app_token.get_secret_value() if slack.app_token else None
