@@ -69,6 +69,7 @@ SCOPE = (
     Area("url guard", "bot/news/guard.py"),
     Area("fetch redirects", "bot/news/fetch.py", ("_follow",)),
     Area("outbox", "bot/delivery/outbox.py"),
+    Area("claim", "bot/delivery/claim.py"),
     Area("journal", "bot/delivery/journal.py"),
     Area("sender", "bot/delivery/sender.py", ("_record_sent", "_record_failure", "send_one")),
     Area("prepare", "bot/delivery/prepare.py", ("prepare", "_look_up")),
@@ -78,9 +79,11 @@ SCOPE = (
     Area("digest scheduling", "bot/delivery/digest.py"),
     Area("slack escaping", "bot/platforms/slack/render.py",
           ("escape", "truncate", "link", "to_mrkdwn")),
-    Area("discord escaping", "bot/platforms/discord/render.py", ("neutralise",)),
+    Area("discord escaping", "bot/platforms/discord/escape.py"),
+    Area("inert text", "bot/text/inert.py"),
     Area("permission checks", "bot/platforms/discord/translate.py", ("can_manage",)),
-    Area("answerability gate", "bot/answer/extractive.py", ("_retrieve", "_pick")),
+    Area("answerability gate", "bot/answer/support.py"),
+    Area("answer retrieval", "bot/answer/extractive.py", ("_retrieve", "_pick")),
     Area("citation numbering", "bot/platforms/text.py", ("cite",)),
 )
 
