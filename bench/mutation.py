@@ -83,7 +83,7 @@ SCOPE = (
     Area("inert text", "bot/text/inert.py"),
     Area("permission checks", "bot/platforms/discord/translate.py", ("can_manage",)),
     Area("answerability gate", "bot/answer/support.py"),
-    Area("answer retrieval", "bot/answer/extractive.py", ("_retrieve", "_pick")),
+    Area("coverage floor", "bot/answer/extractive.py", ("_pick",)),
     Area("citation numbering", "bot/platforms/text.py", ("cite",)),
 )
 
