@@ -17,6 +17,7 @@ reason beside it.
     python bench/mutation.py --list     # the paths, their files and functions
     python bench/mutation.py --jobs 3   # mutants run at once (default: one per core)
     python bench/mutation.py --report   # the last run's records again (even a cut-short one)
+    python bench/mutation.py --rerun    # only the last run's survivors and unrun mutants again
 """
 
 from __future__ import annotations
@@ -92,10 +93,12 @@ OUTCOMES = {"killed": "killed", "caught by type check": "killed", "timeout": "ti
             "survived": "survived", "no tests": "no tests"}
 
 
-def run_mutmut(paths: list[Area], *, keep: bool, log: Path, jobs: int | None) -> None:
+def run_mutmut(paths: list[Area], *, keep: bool, log: Path, jobs: int | None,
+               names: list[str] | None = None) -> None:
+    """Run mutmut over ``paths`` (or only the mutants ``names``, keeping other records)."""
     if not keep:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    names = [g for p in paths for g in p.globs()]
+    names = names or [g for p in paths for g in p.globs()]
     # The covering tests wait on loopback servers a good part of the time: on a loaded
     # machine one more mutant than cores keeps them busy.
     children = ["--max-children", str(jobs)] if jobs else []
@@ -136,6 +139,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true",
                         help="reuse mutmut's results for functions unchanged since")
     parser.add_argument("--list", action="store_true", help="list the paths and exit")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run again only the mutants the last run left alive or did not "
+                             "reach (after new tests or pragmas); other records are kept")
     parser.add_argument("--report", action="store_true",
                         help="report mutmut's records of the last run without running it")
     parser.add_argument("--jobs", type=int, default=None,
@@ -150,7 +156,14 @@ def main() -> int:
         parser.error(f"no such path; known: {', '.join(p.name for p in SCOPE)}")
     log = ROOT / "mutants.log"
     started = time.monotonic()
-    if not args.report:
+    if args.rerun:
+        # A function changed since (a pragma) renumbers its mutants: a second --rerun
+        # picks up those the first one left "not run".
+        alive = [m for found in results(paths).values() for m, s in found.items()
+                 if s not in ("killed", "timeout")]
+        if alive:
+            run_mutmut(paths, keep=True, log=log, jobs=args.jobs, names=alive)
+    elif not args.report:
         run_mutmut(paths, keep=args.keep, log=log, jobs=args.jobs)
     elapsed = time.monotonic() - started
     found = results(paths)
