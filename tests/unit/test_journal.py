@@ -98,18 +98,26 @@ async def test_starts_together_answer_each_caller_when_some_claims_were_lost(
     assert got["c"].send_started_at is None and got["c"].status == "cancelled"
 
 
-async def story_post(sessions: SessionFactory, message_id: str | None = None
+async def story_post(sessions: SessionFactory, message_id: str | None = None, *,
+                     sub_id: int | None = None, story_id: int | None = None
                      ) -> tuple[int, int]:
+    """A story's post in a subscription (new ones unless given)."""
     async with sessions() as session, session.begin():
-        channel = f"S{await session.scalar(select(func.count(Subscription.id)))}"
-        sub = Subscription(platform="loopback", channel_id=channel, lang="en", timezone="UTC",
-                           since=NOW, created_at=NOW)
-        story = Story(headline="Talks", first_at=NOW, latest_at=NOW, created_at=NOW)
-        session.add_all([sub, story])
-        await session.flush()
-        session.add(PostedStory(subscription_id=sub.id, story_id=story.id, platform="loopback",
+        if sub_id is None:
+            channel = f"S{await session.scalar(select(func.count(Subscription.id)))}"
+            sub = Subscription(platform="loopback", channel_id=channel, lang="en",
+                               timezone="UTC", since=NOW, created_at=NOW)
+            session.add(sub)
+            await session.flush()
+            sub_id = sub.id
+        if story_id is None:
+            story = Story(headline="Talks", first_at=NOW, latest_at=NOW, created_at=NOW)
+            session.add(story)
+            await session.flush()
+            story_id = story.id
+        session.add(PostedStory(subscription_id=sub_id, story_id=story_id, platform="loopback",
                                 channel_id="C-a", message_id=message_id, posted_at=NOW))
-        return sub.id, story.id
+        return sub_id, story_id
 
 
 async def posted(sessions: SessionFactory) -> list[tuple[str | None, str | None]]:
@@ -154,15 +162,20 @@ async def test_a_thread_opened_reaches_the_post_and_its_story_only(
         sessions: SessionFactory) -> None:
     sub, story = await story_post(sessions, message_id="m1")
     other = await story_post(sessions, message_id="m2")
+    # The same story in another channel, another story in the same channel.
+    await story_post(sessions, message_id="m3", story_id=story)
+    await story_post(sessions, message_id="m4", sub_id=sub)
     items = [outbox.Outgoing(key=k, platform="loopback", channel_id="C-a", part=POST,
                              subscription_id=s, story_id=st)
              for k, s, st in (("p", sub, story), ("q", other[0], other[1]))]
     async with sessions() as session, session.begin():
         await outbox.enqueue(session, items, NOW)
-    await Journal(sessions).thread_opened("p", "T9")
+    journal = Journal(sessions)
+    await journal.thread_opened("p", "T9")
+    await journal.thread_opened("no such post", "T8")  # pruned meanwhile: nothing to do
     got = await rows(sessions)
     assert (got["p"].thread_id, got["q"].thread_id) == ("T9", None)
-    assert await posted(sessions) == [("m1", "T9"), ("m2", None)]
+    assert await posted(sessions) == [("m1", "T9"), ("m2", None), ("m3", None), ("m4", None)]
 
 
 async def test_a_thread_opened_on_a_post_of_no_story_touches_no_story(
