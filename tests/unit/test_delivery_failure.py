@@ -8,6 +8,7 @@ tells the subscriber once. SQLite store, no adapter.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -44,6 +45,8 @@ async def setup(sessions: SessionFactory, now: datetime, *, attempts: int = 1) -
         await session.execute(update(Delivery).where(Delivery.key == "p").values(
             status="claimed", claimed_by="w1", lease_until=now + timedelta(minutes=1),
             send_started_at=now, attempts=attempts))
+        await session.execute(update(Delivery).where(Delivery.key == "r1").values(
+            status="claimed", claimed_by="w1", lease_until=now + timedelta(minutes=1)))
         await session.execute(update(Delivery).where(Delivery.key == "r2")
                               .values(status="sent", message_id="m2"))
         return sub.id
@@ -62,6 +65,11 @@ async def rows(sessions: SessionFactory) -> dict[str, Delivery]:
         return {r.key: r for r in (await session.scalars(select(Delivery))).all()}
 
 
+def said(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """What the operator's log says of the row."""
+    return [r.getMessage() for r in caplog.records if r.name == "bot.delivery.failure"]
+
+
 async def subscription(sessions: SessionFactory, sub_id: int) -> Any:
     async with sessions() as session:
         return await session.get(Subscription, sub_id)
@@ -69,9 +77,11 @@ async def subscription(sessions: SessionFactory, sub_id: int) -> Any:
 
 @pytest.mark.parametrize("now", NOWS)
 async def test_a_passing_refusal_goes_back_to_the_queue_after_a_backoff(
-        sessions: SessionFactory, now: datetime) -> None:
+        sessions: SessionFactory, now: datetime, caplog: pytest.LogCaptureFixture) -> None:
     sub_id = await setup(sessions, now, attempts=3)
+    caplog.set_level(logging.INFO, logger="bot.delivery.failure")
     assert await fail(sessions, "p", PlatformError("x" * 600), now) is Outcome.RETRY
+    assert said(caplog) == [f"delivery p will be retried: {'x' * 600}"]
     got = await rows(sessions)
     row = got["p"]
     assert (row.status, row.claimed_by, row.lease_until) == ("pending", None, None)
@@ -79,7 +89,8 @@ async def test_a_passing_refusal_goes_back_to_the_queue_after_a_backoff(
     assert row.send_started_at == now  # the outcome is unknown: the retry looks it up
     # Full jitter over 2**attempts seconds: between half of it and all of it.
     assert now + timedelta(seconds=4) <= row.next_attempt_at <= now + timedelta(seconds=8)
-    assert (got["r1"].status, got["q"].status) == ("pending", "pending")
+    assert (got["r1"].status, got["r1"].claimed_by, got["q"].status) == \
+        ("claimed", "w1", "pending")
     assert (await subscription(sessions, sub_id)).active
 
 
@@ -96,9 +107,11 @@ async def test_a_rate_limit_forgets_the_start_and_waits_as_long_as_asked(
 
 @pytest.mark.parametrize("now", NOWS)
 async def test_the_last_attempt_fails_the_row_and_cancels_its_open_replies_only(
-        sessions: SessionFactory, now: datetime) -> None:
+        sessions: SessionFactory, now: datetime, caplog: pytest.LogCaptureFixture) -> None:
     sub_id = await setup(sessions, now, attempts=outbox.MAX_ATTEMPTS)
+    caplog.set_level(logging.INFO, logger="bot.delivery.failure")
     assert await fail(sessions, "p", PlatformError("timed out"), now) is Outcome.FAILED
+    assert said(caplog) == ["delivery p failed for good: timed out"]
     got = await rows(sessions)
     assert (got["p"].status, got["p"].error, got["p"].claimed_by) == ("failed", "timed out",
                                                                       None)
