@@ -91,3 +91,23 @@ async def test_a_claim_reads_every_field_the_send_needs(sessions: SessionFactory
         leases = {r.key: (r.claimed_by, r.lease_until)
                   for r in (await session.scalars(select(Delivery))).all()}
     assert set(leases.values()) == {("w1", NOW + timedelta(seconds=90))}
+
+
+async def test_a_claim_takes_no_more_rows_or_channels_than_asked(
+        sessions: SessionFactory) -> None:
+    async with sessions() as session, session.begin():
+        await outbox.enqueue(session, [
+            outbox.Outgoing(key=k, platform="loopback", channel_id=ch, part=POST)
+            for k, ch in (("a1", "C1"), ("a2", "C1"), ("a3", "C1"), ("b1", "C2"),
+                              ("b2", "C2"))], NOW)
+    adapter = LoopbackAdapter("http://127.0.0.1:9", zone=UTC)
+
+    async def take(worker: str, limit: int, channels: int | None) -> list[str]:
+        async with sessions() as session, session.begin():
+            got = await claim_rows(session, worker=worker, platforms={"loopback": adapter},
+                                   now=NOW, limit=limit, lease=timedelta(seconds=90),
+                                   channels=channels)
+        return sorted(c.key for c in got)
+
+    assert await take("w1", 10, 1) == ["a1", "a2", "a3"]  # the oldest channel only
+    assert await take("w2", 1, None) == ["b1"]
