@@ -23,6 +23,7 @@ reason beside it.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 import shutil
@@ -32,6 +33,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTMUT = Path(sys.executable).with_name("mutmut")
@@ -124,13 +126,20 @@ def results(paths: list[Area]) -> dict[str, dict[str, str]]:
     return found
 
 
-def change_of(mutant: str) -> str:
-    """The mutated line(s), as ``mutmut show`` prints them."""
-    shown = subprocess.run([str(MUTMUT), "show", mutant], cwd=ROOT, capture_output=True,
-                           text=True, check=False).stdout
-    lines = [ln[1:].strip() for ln in shown.splitlines()
-             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
-    return " => ".join(lines)
+def change_of(mutant: str, file: str, modules: dict[str, Any]) -> str:
+    """The mutated line(s), as ``mutmut show`` prints them (read in this process: a
+    ``mutmut show`` per survivor re-reads the whole mutated file each time)."""
+    import libcst
+    from mutmut.mutation.diff_apply import read_mutant_function, read_original_function
+
+    if file not in modules:
+        modules[file] = libcst.parse_module((ROOT / "mutants" / file).read_text())
+    module = modules[file]
+    before, after = (libcst.Module([f]).code.strip().split("\n")
+                     for f in (read_original_function(module, mutant),
+                               read_mutant_function(module, mutant)))
+    return " => ".join(ln[1:].strip() for ln in difflib.unified_diff(before, after, lineterm="")
+                       if ln[:1] in "+-" and not ln.startswith(("+++", "---")))
 
 
 def main() -> int:
@@ -192,8 +201,10 @@ def main() -> int:
                  if s not in ("killed", "timeout", "not run")]
     if survivors:
         print("\nsurvivors (path, mutant, change):")
+        files = {p.name: p.file for p in paths}
+        modules: dict[str, Any] = {}
         for name, mutant in survivors:
-            print(f"  {name}: {mutant}: {change_of(mutant)}")
+            print(f"  {name}: {mutant}: {change_of(mutant, files[name], modules)}")
     print(f"\nmutmut log: {log.relative_to(ROOT)}; {elapsed:.0f} s")
     print(json.dumps({"bench": "mutation", "mutants": n, "killed": total["killed"],
                       "timeout": total["timeout"], "survived": total["survived"],
