@@ -17,7 +17,7 @@ reason beside it.
     python bench/mutation.py --list     # the paths, their files and functions
     python bench/mutation.py --jobs 3   # mutants run at once (default: one per core)
     python bench/mutation.py --report   # the last run's records again (even a cut-short one)
-    python bench/mutation.py --rerun    # only the last run's survivors and unrun mutants again
+    python bench/mutation.py --rerun    # only the last run's survivors again (after new tests)
 """
 
 from __future__ import annotations
@@ -149,8 +149,8 @@ def main() -> int:
                         help="reuse mutmut's results for functions unchanged since")
     parser.add_argument("--list", action="store_true", help="list the paths and exit")
     parser.add_argument("--rerun", action="store_true",
-                        help="run again only the mutants the last run left alive or did not "
-                             "reach (after new tests or pragmas); other records are kept")
+                        help="run again only the mutants the last run left alive (after new "
+                             "tests); other records are kept")
     parser.add_argument("--report", action="store_true",
                         help="report mutmut's records of the last run without running it")
     parser.add_argument("--jobs", type=int, default=None,
@@ -166,10 +166,9 @@ def main() -> int:
     log = ROOT / "mutants.log"
     started = time.monotonic()
     if args.rerun:
-        # A function changed since (a pragma) renumbers its mutants: a second --rerun
-        # picks up those the first one left "not run".
+        # Mutants the run never reached stay "not run": a fresh run is what reaches them.
         alive = [m for found in results(paths).values() for m, s in found.items()
-                 if s not in ("killed", "timeout")]
+                 if s in ("survived", "no tests")]
         if alive:
             run_mutmut(paths, keep=True, log=log, jobs=args.jobs, names=alive)
     elif not args.report:
