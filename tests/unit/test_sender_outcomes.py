@@ -44,18 +44,19 @@ async def test_metrics_count_rows_sent_and_failed_for_good_not_retries(
                 for ch in channels], now)
 
     fake.plan.channel_errors["GONE"] = (404, "channel_not_found")
+    fake.plan.channel_errors["GONE2"] = (404, "channel_not_found")
     seen: list[tuple[str, bool]] = []
     s = Sender(sessions, {"loopback": adapter}, FakeClock(now), worker="w1",
                on_sent=lambda worker, ok: seen.append((worker, ok)))
-    await put("OK", "GONE")
+    await put("OK", "GONE", "OK2", "GONE2")
     await s.send_due()
-    assert sorted(seen) == [("w1", False), ("w1", True)]
-    assert (s.sent, s.failed) == (1, 1)
+    assert sorted(seen) == [("w1", False)] * 2 + [("w1", True)] * 2
+    assert (s.sent, s.failed) == (2, 2)
     await put("BUSY")
     fake.plan.transient.append((500, "internal_error"))
     await s.send_due()
-    assert len(fake.messages) == 1  # BUSY's send was refused: it will be retried
-    assert len(seen) == 2 and (s.sent, s.failed) == (1, 1)
+    assert len(fake.messages) == 2  # BUSY's send was refused: it will be retried
+    assert len(seen) == 4 and (s.sent, s.failed) == (2, 2)
 
 
 @pytest.mark.parametrize("later", [timedelta(days=1), timedelta(days=365)])
