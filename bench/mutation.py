@@ -17,11 +17,13 @@ reason beside it.
     python bench/mutation.py --list     # the paths, their files and functions
     python bench/mutation.py --jobs 3   # mutants run at once (default: one per core)
     python bench/mutation.py --report   # the last run's records again (even a cut-short one)
+    python bench/mutation.py --rerun    # only the last run's survivors again (after new tests)
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import re
 import shutil
@@ -31,6 +33,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MUTMUT = Path(sys.executable).with_name("mutmut")
@@ -69,6 +72,7 @@ SCOPE = (
     Area("url guard", "bot/news/guard.py"),
     Area("fetch redirects", "bot/news/fetch.py", ("_follow",)),
     Area("outbox", "bot/delivery/outbox.py"),
+    Area("claim", "bot/delivery/claim.py"),
     Area("journal", "bot/delivery/journal.py"),
     Area("sender", "bot/delivery/sender.py", ("_record_sent", "_record_failure", "send_one")),
     Area("prepare", "bot/delivery/prepare.py", ("prepare", "_look_up")),
@@ -78,9 +82,11 @@ SCOPE = (
     Area("digest scheduling", "bot/delivery/digest.py"),
     Area("slack escaping", "bot/platforms/slack/render.py",
           ("escape", "truncate", "link", "to_mrkdwn")),
-    Area("discord escaping", "bot/platforms/discord/render.py", ("neutralise",)),
+    Area("discord escaping", "bot/platforms/discord/escape.py"),
+    Area("inert text", "bot/text/inert.py"),
     Area("permission checks", "bot/platforms/discord/translate.py", ("can_manage",)),
-    Area("answerability gate", "bot/answer/extractive.py", ("_retrieve", "_pick")),
+    Area("answerability gate", "bot/answer/support.py"),
+    Area("coverage floor", "bot/answer/extractive.py", ("_pick",)),
     Area("citation numbering", "bot/platforms/text.py", ("cite",)),
 )
 
@@ -89,10 +95,12 @@ OUTCOMES = {"killed": "killed", "caught by type check": "killed", "timeout": "ti
             "survived": "survived", "no tests": "no tests"}
 
 
-def run_mutmut(paths: list[Area], *, keep: bool, log: Path, jobs: int | None) -> None:
+def run_mutmut(paths: list[Area], *, keep: bool, log: Path, jobs: int | None,
+               names: list[str] | None = None) -> None:
+    """Run mutmut over ``paths`` (or only the mutants ``names``, keeping other records)."""
     if not keep:
         shutil.rmtree(ROOT / "mutants", ignore_errors=True)
-    names = [g for p in paths for g in p.globs()]
+    names = names or [g for p in paths for g in p.globs()]
     # The covering tests wait on loopback servers a good part of the time: on a loaded
     # machine one more mutant than cores keeps them busy.
     children = ["--max-children", str(jobs)] if jobs else []
@@ -118,13 +126,20 @@ def results(paths: list[Area]) -> dict[str, dict[str, str]]:
     return found
 
 
-def change_of(mutant: str) -> str:
-    """The mutated line(s), as ``mutmut show`` prints them."""
-    shown = subprocess.run([str(MUTMUT), "show", mutant], cwd=ROOT, capture_output=True,
-                           text=True, check=False).stdout
-    lines = [ln[1:].strip() for ln in shown.splitlines()
-             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
-    return " => ".join(lines)
+def change_of(mutant: str, file: str, modules: dict[str, Any]) -> str:
+    """The mutated line(s), as ``mutmut show`` prints them (read in this process: a
+    ``mutmut show`` per survivor re-reads the whole mutated file each time)."""
+    import libcst
+    from mutmut.mutation.diff_apply import read_mutant_function, read_original_function
+
+    if file not in modules:
+        modules[file] = libcst.parse_module((ROOT / "mutants" / file).read_text())
+    module = modules[file]
+    before, after = (libcst.Module([f]).code.strip().split("\n")
+                     for f in (read_original_function(module, mutant),
+                               read_mutant_function(module, mutant)))
+    return " => ".join(ln[1:].strip() for ln in difflib.unified_diff(before, after, lineterm="")
+                       if ln[:1] in "+-" and not ln.startswith(("+++", "---")))
 
 
 def main() -> int:
@@ -133,6 +148,9 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true",
                         help="reuse mutmut's results for functions unchanged since")
     parser.add_argument("--list", action="store_true", help="list the paths and exit")
+    parser.add_argument("--rerun", action="store_true",
+                        help="run again only the mutants the last run left alive (after new "
+                             "tests); other records are kept")
     parser.add_argument("--report", action="store_true",
                         help="report mutmut's records of the last run without running it")
     parser.add_argument("--jobs", type=int, default=None,
@@ -147,7 +165,13 @@ def main() -> int:
         parser.error(f"no such path; known: {', '.join(p.name for p in SCOPE)}")
     log = ROOT / "mutants.log"
     started = time.monotonic()
-    if not args.report:
+    if args.rerun:
+        # Mutants the run never reached stay "not run": a fresh run is what reaches them.
+        alive = [m for found in results(paths).values() for m, s in found.items()
+                 if s in ("survived", "no tests")]
+        if alive:
+            run_mutmut(paths, keep=True, log=log, jobs=args.jobs, names=alive)
+    elif not args.report:
         run_mutmut(paths, keep=args.keep, log=log, jobs=args.jobs)
     elapsed = time.monotonic() - started
     found = results(paths)
@@ -176,8 +200,10 @@ def main() -> int:
                  if s not in ("killed", "timeout", "not run")]
     if survivors:
         print("\nsurvivors (path, mutant, change):")
+        files = {p.name: p.file for p in paths}
+        modules: dict[str, Any] = {}
         for name, mutant in survivors:
-            print(f"  {name}: {mutant}: {change_of(mutant)}")
+            print(f"  {name}: {mutant}: {change_of(mutant, files[name], modules)}")
     print(f"\nmutmut log: {log.relative_to(ROOT)}; {elapsed:.0f} s")
     print(json.dumps({"bench": "mutation", "mutants": n, "killed": total["killed"],
                       "timeout": total["timeout"], "survived": total["survived"],

@@ -1,0 +1,94 @@
+"""What the sender reports of each row (issue 18: sender mutants): the health metrics count
+a row sent, or failed for good, once each; a refusal that will be retried is neither.
+Real loopback adapter and chat fake, SQLite store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.delivery import outbox
+from bot.delivery.sender import Sender
+from bot.model import QAReply, Sentence, UpdatePost
+from bot.platforms.loopback import LoopbackAdapter
+from bot.store.db import SessionFactory
+from bot.store.models import Delivery, PostedStory, Story, Subscription
+from tests.conftest import FakeClock
+from tests.fakes.chat_fake import ChatFake
+
+REPORTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+POST = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Wire",), REPORTED, "en")
+REPLY = QAReply("Who met?", (Sentence("Delegations met.", (1,)),), "en")
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[ChatFake]:
+    async with ChatFake(profile="none", idempotent=False) as server:
+        yield server
+
+
+@pytest.mark.parametrize("later", [timedelta(days=1), timedelta(days=365)])
+async def test_metrics_count_rows_sent_and_failed_for_good_not_retries(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
+        later: timedelta) -> None:
+    now = REPORTED + later
+
+    async def put(*channels: str) -> None:
+        async with sessions() as session, session.begin():
+            await outbox.enqueue(session, [
+                outbox.Outgoing(key=f"k:{ch}", platform="loopback", channel_id=ch, part=POST)
+                for ch in channels], now)
+
+    fake.plan.channel_errors["GONE"] = (404, "channel_not_found")
+    fake.plan.channel_errors["GONE2"] = (404, "channel_not_found")
+    seen: list[tuple[str, bool]] = []
+    s = Sender(sessions, {"loopback": adapter}, FakeClock(now), worker="w1",
+               on_sent=lambda worker, ok: seen.append((worker, ok)))
+    await put("OK", "GONE", "OK2", "GONE2")
+    await s.send_due()
+    assert sorted(seen) == [("w1", False)] * 2 + [("w1", True)] * 2
+    assert (s.sent, s.failed) == (2, 2)
+    await put("BUSY")
+    fake.plan.transient.append((500, "internal_error"))
+    await s.send_due()
+    assert len(fake.messages) == 2  # BUSY's send was refused: it will be retried
+    assert len(seen) == 4 and (s.sent, s.failed) == (2, 2)
+
+
+@pytest.mark.parametrize("later", [timedelta(days=1), timedelta(days=365)])
+async def test_a_sent_story_post_and_its_replies_record_where_they_went(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
+        later: timedelta) -> None:
+    now = REPORTED + later
+    async with sessions() as session, session.begin():
+        sub = Subscription(platform="loopback", channel_id="C1", lang="en", timezone="UTC",
+                           since=REPORTED, created_at=REPORTED)
+        story = Story(headline="Talks", first_at=REPORTED, latest_at=REPORTED,
+                      created_at=REPORTED)
+        session.add_all([sub, story])
+        await session.flush()
+        session.add(PostedStory(subscription_id=sub.id, story_id=story.id,
+                                platform="loopback", channel_id="C1", posted_at=now))
+        root = f"sub:{sub.id}:story:{story.id}:p0"
+        await outbox.enqueue(session, [
+            outbox.Outgoing(key=root, platform="loopback", channel_id="C1", part=POST,
+                            subscription_id=sub.id, story_id=story.id),
+            outbox.Outgoing(key=f"{root}:r1", platform="loopback", channel_id="C1",
+                            part=REPLY, parent_key=root, index=1, subscription_id=sub.id,
+                            story_id=story.id)], now)
+    s = Sender(sessions, {"loopback": adapter}, FakeClock(now), worker="w1")
+    assert await s.send_due() == 2
+    post, reply = fake.posted("C1")
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+        posted = (await session.scalars(select(PostedStory))).one()
+    assert (rows[root].sent_at, rows[root].message_id) == (now, post["id"])
+    assert (rows[f"{root}:r1"].sent_at, rows[f"{root}:r1"].message_id) == (now, reply["id"])
+    # The reply went into the post's thread, and its row says so.
+    assert reply["thread"] == post["id"] == rows[f"{root}:r1"].thread_id
+    # The story knows its post, so a later development goes into the same thread.
+    assert (posted.message_id, posted.thread_id) == (post["id"], rows[root].thread_id)
