@@ -110,6 +110,16 @@ def test_long_key_points_stay_under_the_text_cap() -> None:
     _check_components({"flags": 1 << 15, "components": components})
 
 
+def test_huge_feed_text_is_shortened_and_every_source_still_fits() -> None:
+    huge = "Talks resume " * 2000
+    p = UpdatePost(1, huge, (huge,), (huge,), WHEN, "en",
+                   links=tuple((huge, OK_URL) for _ in range(5)))
+    components = update_components(p, ZONE)
+    assert text_length(components) <= MAX_TEXT
+    assert len([c for c in walk(components) if c["type"] == 9]) == 5
+    _check_components({"flags": 1 << 15, "components": components})
+
+
 def test_a_source_without_a_plain_web_address_gets_no_button() -> None:
     components = update_components(post(2, url="javascript:alert(1)"), ZONE)
     assert [c for c in walk(components) if c["type"] == 2] == []

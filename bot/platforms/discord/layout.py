@@ -29,7 +29,7 @@ from bot.model import UpdatePost
 from bot.platforms.discord.escape import inert, safe_url
 from bot.platforms.discord.render import IS_COMPONENTS_V2 as IS_COMPONENTS_V2
 from bot.platforms.discord.render import Message
-from bot.platforms.discord.split import pack, shorten
+from bot.platforms.discord.split import TITLE_LIMIT, pack, shorten
 from bot.platforms.text import outlets_line
 from bot.text.kinds import kind_of
 from bot.text.labels import label
@@ -53,6 +53,11 @@ ACCENTS = {"talks": 0x2B6CB0, "agreement": 0x2F855A, "prisoner_exchange": 0x6B46
            "ceasefire": 0x319795, "statement": 0x718096}
 ACCENT_DEFAULT = 0x2B6CB0
 ACCENT_FOLLOWUP = 0xDD6B20
+#: Characters of one key point shown (longer ones are shortened with an ellipsis).
+KEY_POINT_LIMIT = 1000
+#: Characters of the outlets line and of the coverage line in the footer (so the footer
+#: stays well inside the text reserve, whatever the feeds call themselves).
+FOOTER_PART_LIMIT = 200
 #: Text kept for the footer and the "+N more" line when the key points are packed.
 TEXT_RESERVE = 600
 
@@ -74,7 +79,7 @@ def _separator() -> JSON:
 
 
 def _source(outlet: str, url: str, lang: str) -> JSON:
-    return {"type": SECTION, "components": [_text(f"📰 **{inert(outlet)}**")],
+    return {"type": SECTION, "components": [_text(f"📰 **{inert(shorten(outlet, 200))}**")],
             "accessory": {"type": BUTTON, "style": LINK_STYLE, "url": url,
                           "label": shorten(label("read_more", lang), BUTTON_LABEL_LIMIT)}}
 
@@ -82,9 +87,10 @@ def _source(outlet: str, url: str, lang: str) -> JSON:
 def _footer(post: UpdatePost, zone: ZoneInfo) -> str:
     lines = []
     if post.outlets:
-        lines.append(f"{label('sources', post.lang)}: {inert(outlets_line(post.outlets, limit=3))}")
+        outlets = shorten(outlets_line(post.outlets, limit=3), FOOTER_PART_LIMIT)
+        lines.append(f"{label('sources', post.lang)}: {inert(outlets)}")
     if post.coverage:
-        lines.append(f"📰 {inert(post.coverage)}")
+        lines.append(f"📰 {inert(shorten(post.coverage, FOOTER_PART_LIMIT))}")
     lines.append(f"🕰 {post.published.astimezone(zone):%Y-%m-%d %H:%M %Z}")
     if post.thread_link:
         text = label("see_thread", post.lang)
@@ -97,9 +103,11 @@ def _footer(post: UpdatePost, zone: ZoneInfo) -> str:
 def update_components(post: UpdatePost, zone: ZoneInfo) -> list[JSON]:
     """The post's top-level components: one container (see the module docstring)."""
     prefix = f"{label('update', post.lang)}: " if post.is_followup else ""
-    head = f"### 🕊 {prefix}{inert(post.headline)}"
+    head = f"### 🕊 {prefix}{inert(shorten(post.headline, TITLE_LIMIT))}"
     lines = [head, f"📘 **{label('summary', post.lang)}**"]
-    lines += [f"💡 {inert(p)}" for p in post.key_points]
+    # Each unit bounded before packing (a key point is a sentence or two; ``pack`` is slow
+    # on one huge unbroken unit).
+    lines += [f"💡 {inert(shorten(p, KEY_POINT_LIMIT))}" for p in post.key_points]
     footer = _footer(post, zone)
     summary = pack(lines, limit=MAX_TEXT - TEXT_RESERVE - len(footer))[0]
     linked = [(outlet, url) for outlet, raw in post.links if (url := safe_url(raw))]
