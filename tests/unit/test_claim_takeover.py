@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Update, select
+from sqlalchemy import Update, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
@@ -144,8 +144,7 @@ async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
 
     async def renew() -> None:
         async with sessions() as session, session.begin():
-            await session.execute(Delivery.__table__.update()  # type: ignore[attr-defined]
-                                  .where(Delivery.__table__.c.key == KEY)  # type: ignore[attr-defined]
+            await session.execute(update(Delivery).where(Delivery.key == KEY)
                                   .values(lease_until=now + outbox.LEASE))
 
     meanwhile.run = renew
