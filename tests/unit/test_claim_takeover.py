@@ -12,6 +12,7 @@ adapter and chat fake (not idempotent by key, so a second send would show).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -158,7 +159,7 @@ async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
 @pytest.mark.parametrize("order", ["first-then-second", "second-then-first", "together"])
 async def test_an_expired_claim_taken_over_by_another_worker_posts_once(
         staged: tuple[SessionFactory, Meanwhile], adapter: LoopbackAdapter, fake: ChatFake,
-        later: timedelta, order: str) -> None:
+        later: timedelta, order: str, caplog: pytest.LogCaptureFixture) -> None:
     """Scale-out: w0's claim lapses while the row waits in its queue, w1 claims it; then
     both copies run through prepare and send, in either order or side by side. "Send
     started" is written only while the claim is still the writer's, so w0's copy drops."""
@@ -170,6 +171,7 @@ async def test_an_expired_claim_taken_over_by_another_worker_posts_once(
     (copy0,) = await take(sessions, adapter, "w0", NOW)
     (copy1,) = await take(sessions, adapter, "w1", NOW + later)
     assert not copy0.started and not copy1.started
+    caplog.set_level(logging.INFO, logger="bot.delivery.sender")
     if order == "first-then-second":
         await w0.send_one(copy0)
         await w1.send_one(copy1)
@@ -181,3 +183,6 @@ async def test_an_expired_claim_taken_over_by_another_worker_posts_once(
     assert posts(fake) == [KEY]
     sent = await row(sessions)
     assert (sent.status, sent.attempts) == ("sent", 1)
+    dropped = [r for r in caplog.records if "claim lost" in r.getMessage()]
+    assert [(r.levelno, r.getMessage()) for r in dropped] == [
+        (logging.INFO, f"delivery {KEY}: claim lost before sending; this copy is dropped")]
