@@ -39,17 +39,19 @@ KEY = "sub:1:story:1:p0"
 
 
 class Meanwhile:
-    """Work to run once, just before the next claiming UPDATE executes."""
+    """Work to run once, just before the next UPDATE setting ``status`` to ``when``
+    executes (default: the claim's write)."""
 
     def __init__(self) -> None:
         self.run: Callable[[], Awaitable[Any]] | None = None
+        self.when = "claimed"
         self.ran = False
 
 
-def claiming(statement: Any) -> bool:
-    """An UPDATE that sets ``status = 'claimed'`` (the claim's write, nothing else)."""
+def setting_status(statement: Any, status: str) -> bool:
+    """An UPDATE of the outbox that sets ``status`` to ``status``."""
     return (isinstance(statement, Update) and statement.table.name == "deliveries"
-            and statement.compile().params.get("status") == "claimed")
+            and statement.compile().params.get("status") == status)
 
 
 @pytest.fixture
@@ -58,7 +60,7 @@ async def staged(tmp_path: Path) -> AsyncIterator[tuple[SessionFactory, Meanwhil
 
     class Staged(AsyncSession):
         async def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
-            if meanwhile.run is not None and claiming(statement):
+            if meanwhile.run is not None and setting_status(statement, meanwhile.when):
                 run, meanwhile.run = meanwhile.run, None
                 await run()
                 meanwhile.ran = True
@@ -186,3 +188,33 @@ async def test_an_expired_claim_taken_over_by_another_worker_posts_once(
     dropped = [r for r in caplog.records if "claim lost" in r.getMessage()]
     assert [(r.levelno, r.getMessage()) for r in dropped] == [
         (logging.INFO, f"delivery {KEY}: claim lost before sending; this copy is dropped")]
+
+
+@pytest.mark.parametrize("later", LATER)
+async def test_a_send_not_yet_recorded_when_its_claim_lapses_is_found_not_resent(
+        staged: tuple[SessionFactory, Meanwhile], adapter: LoopbackAdapter, fake: ChatFake,
+        later: timedelta) -> None:
+    """Hypothesis 3: the platform took w0's post, but its "sent" write waits (the journal
+    behind other writers) past the lease; w1 takes the row over. The row is marked
+    started, so w1 asks the platform first and finds the message."""
+    sessions, meanwhile = staged
+    await enqueue_post(sessions)
+    clock = FakeClock(NOW)
+    w0 = Sender(sessions, {"loopback": adapter}, clock, worker="w0")
+    w1 = Sender(sessions, {"loopback": adapter}, clock, worker="w1")
+    (copy0,) = await take(sessions, adapter, "w0", NOW)
+    taken: list[Claimed] = []
+
+    async def take_over() -> None:
+        clock.current = NOW + later
+        taken.extend(await take(sessions, adapter, "w1", clock.now()))
+        for copy in taken:
+            await w1.send_one(copy)
+
+    meanwhile.when, meanwhile.run = "sent", take_over
+    await w0.send_one(copy0)
+    assert meanwhile.ran and [c.started for c in taken] == [True]
+    assert posts(fake) == [KEY]
+    assert fake.stats["history_lookups"] == 1
+    sent = await row(sessions)
+    assert (sent.status, sent.claimed_by, sent.attempts) == ("sent", None, 1)
