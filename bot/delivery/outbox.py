@@ -251,15 +251,32 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
         seen = {r.id for r in rows}
         rows += [c for c in (await session.execute(children)).all() if c.id not in seen]
         rows.sort(key=lambda r: r.id)
-    # One UPDATE per chunk of ids (not one per row).
+    # One UPDATE per chunk of ids (not one per row), taking only rows still due as read.
     lease_until = now + lease
     ids = [r.id for r in rows]
+    taken: set[int] = set()
     for start in range(0, len(ids), CLAIM_CHUNK):
-        await session.execute(
-            update(Delivery).where(Delivery.id.in_(ids[start:start + CLAIM_CHUNK]))
+        result = await session.execute(
+            update(Delivery).where(Delivery.id.in_(ids[start:start + CLAIM_CHUNK]),
+                                   still_claimable(now))
             .values(status="claimed", claimed_by=worker, lease_until=lease_until)
+            .returning(Delivery.id)
             .execution_options(synchronize_session=False))
-    return rows
+        taken.update(result.scalars())
+    return [r for r in rows if r.id in taken]
+
+
+def still_claimable(now: datetime) -> ColumnElement[bool]:
+    """The claiming write's own check that a row read as due still is (issue 19).
+
+    On SQLite the read and the write of a claim are not one atomic step: the driver opens
+    the write transaction only at the UPDATE, which may wait for the writer lock while
+    the row's holder sends it and records "sent" (or renews its lease). Without this
+    check the UPDATE turned a sent row back into a claimed one, and the copy queued from
+    the stale read posted it a second time. (PostgreSQL's ``FOR UPDATE`` already locks.)
+    """
+    return or_(and_(Delivery.status == "pending", Delivery.next_attempt_at <= now),
+               and_(Delivery.status == "claimed", Delivery.lease_until < now))
 
 
 def backoff(attempts: int, retry_after: float | None = None) -> timedelta:

@@ -281,8 +281,10 @@ class Sender:
         ref = await call.find_sent(target) if prepared.unknown else None
         if ref is None:
             ref = await call.post(target, lambda: self._mark_started(row.row_id))
-            if ref is None:
-                return None  # no longer ours (lease lost)
+            if ref is None:  # no longer ours: the lease ran out and the row was taken
+                log.info("delivery %s: claim lost before sending; this copy is dropped",
+                         prepared.key)
+                return None
         return Delivered(ref, target.thread_id)
 
     async def _mark_started(self, row_id: int) -> bool:
