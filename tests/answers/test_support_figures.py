@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.answer.engine import Concept, Engine, Hit
 from bot.answer.extractive import MAX_ARTICLES, MIN_COVERAGE, SECONDARY, _pick
-from bot.answer.support import FIGURE_MATCH, gives_figure
+from bot.answer.support import FIGURE_MATCH, asks_figure, counted_figure, gives_figure
 from bot.store.models import Article
 
 
@@ -58,3 +58,31 @@ def test_the_pick_is_judged_against_the_first_hit_and_keeps_at_most_five() -> No
     assert _pick([hit(1, 10.0, 0.9)], MIN_COVERAGE) == [hit(1, 10.0, 0.9)]
     many = [hit(n, 10.0 - n * 0.1, 0.9) for n in range(7)]
     assert _pick(many, MIN_COVERAGE) == many[:MAX_ARTICLES + 2]
+
+
+# Which questions ask for a figure, and what figure answers them (issue 18: support gate
+# mutants of `asks_figure` and `counted_figure`).
+
+def test_how_many_questions_ask_for_a_figure_in_any_case_and_in_japanese() -> None:
+    assert asks_figure("HOW MANY ships were seized?")
+    assert asks_figure("How long did the talks last?")
+    assert asks_figure("捕虜は何人解放されたか")
+    assert not asks_figure("Who met in Riyadh?")
+
+
+def test_a_counted_figure_is_a_number_close_before_the_thing_counted() -> None:
+    ships = counted_figure("How many Ships were seized?")
+    assert ships is not None
+    assert ships.search("Officials said 1 ship was held.")
+    assert ships.search("Two ships were seized overnight.")
+    assert not ships.search("The ships were seized; 40 crew were freed.")
+    prisoners = counted_figure("how many prisoners were exchanged?")
+    assert prisoners is not None and prisoners.search("Both sides exchanged 390 prisoners each.")
+    assert counted_figure("Who met in Riyadh?") is None
+
+
+def test_a_japanese_counted_figure_is_a_number_with_its_unit() -> None:
+    people = counted_figure("捕虜は何人解放されたか")
+    assert people is not None
+    assert people.search("捕虜390人が解放された")
+    assert not people.search("捕虜が解放された")
