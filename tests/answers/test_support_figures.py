@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from bot.answer.engine import Concept, Engine, Hit
 from bot.answer.extractive import MAX_ARTICLES, MIN_COVERAGE, SECONDARY, _pick
-from bot.answer.support import FIGURE_MATCH, asks_figure, counted_figure, gives_figure
+from bot.answer.index import DocMeta
+from bot.answer.support import (
+    FIGURE_MATCH,
+    asks_figure,
+    counted_figure,
+    gives_figure,
+    supported,
+)
 from bot.store.models import Article
 
 
@@ -86,3 +93,49 @@ def test_a_japanese_counted_figure_is_a_number_with_its_unit() -> None:
     assert people is not None
     assert people.search("捕虜390人が解放された")
     assert not people.search("捕虜が解放された")
+
+
+# Whether the found reports support a "how many" or "what next" question (issue 18:
+# support gate mutants of `supported`).
+
+def indexed(shared_engine: Engine, *texts: str) -> Engine:
+    """An engine whose index knows the words of ``texts`` (what "how many X" looks up)."""
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    engine.index.add([(DocMeta(n, 0.0, n, "en"), engine.text_tokens(t))
+                      for n, t in enumerate(texts, 1)])
+    return engine
+
+
+def test_a_how_many_answer_needs_the_count_of_what_was_asked(shared_engine: Engine) -> None:
+    dated = report("The prisoners were freed on 3 May.")
+    counted = report("Both sides freed 390 prisoners.")
+    engine = indexed(shared_engine, dated.text, counted.text)
+    asked = [concept(engine, "prisoners", 1.0)]
+    question = "How many prisoners were freed?"
+    assert not supported(question, asked, [dated], engine)
+    assert supported(question, asked, [counted], engine)
+    assert supported(question, asked, [dated, counted], engine)
+    assert not supported(question, asked, [dated, dated, counted], engine)
+
+
+def test_a_report_in_the_other_language_may_give_the_count_its_own_way(
+        shared_engine: Engine) -> None:
+    dated_ja = Article(title="捕虜", text="捕虜は5月3日に解放された。", lang="ja")
+    dated_en = report("The prisoners were freed on 3 May.")
+    engine = indexed(shared_engine, dated_en.text, dated_ja.text)
+    ja_asked = [concept(engine, "捕虜", 1.0)]
+    en_asked = [concept(engine, "prisoners", 1.0)]
+    assert not supported("捕虜は何人解放されたか", ja_asked, [dated_ja], engine)
+    assert supported("捕虜は何人解放されたか", en_asked, [dated_en], engine)
+    assert supported("How many prisoners were freed?", ja_asked, [dated_ja], engine)
+
+
+def test_a_what_next_answer_needs_a_report_of_plans_among_the_first_two(
+        shared_engine: Engine) -> None:
+    past = report("The delegations met in Istanbul.")
+    plan = report("The delegations will meet again in Istanbul.")
+    engine = indexed(shared_engine, past.text, plan.text)
+    asked = [concept(engine, "Istanbul", 1.0)]
+    question = "When will the delegations meet in Istanbul?"
+    assert supported(question, asked, [past, plan], engine)
+    assert not supported(question, asked, [past, past, plan], engine)
