@@ -12,6 +12,7 @@ from bot.answer.support import (
     FIGURE_MATCH,
     asks_figure,
     counted_figure,
+    event_names,
     gives_figure,
     supported,
 )
@@ -139,3 +140,20 @@ def test_a_what_next_answer_needs_a_report_of_plans_among_the_first_two(
     question = "When will the delegations meet in Istanbul?"
     assert supported(question, asked, [past, plan], engine)
     assert not supported(question, asked, [past, past, plan], engine)
+
+
+# Which of the question's names pick out one event (issue 18: `event_names` mutants).
+
+def named(token: str, df: int) -> Concept:
+    return Concept((token,), (None,), 1.0, name=True, df=df, df_max=df)
+
+
+def test_a_name_in_most_reports_or_made_of_the_sides_picks_out_no_event(
+        shared_engine: Engine) -> None:
+    five = indexed(shared_engine, *(f"Report {n} from Riyadh." for n in range(5)))
+    assert event_names([named("riyadh", 4)], five) == [named("riyadh", 4)]
+    assert event_names([named("riyadh", 5)], five) == []
+    one = indexed(shared_engine, "Report from Riyadh.")
+    assert event_names([named("riyadh", 1)], one) == []
+    first, second = sorted(one.party_tokens)[:2]
+    assert event_names([named(f"{first}-{second}", 1)], five) == []
