@@ -30,7 +30,7 @@ from bot.model import (
     UpdatePost,
 )
 from bot.platforms.discord import render as discord_render
-from bot.platforms.discord.escape import safe_url, thread_name
+from bot.platforms.discord.escape import inert, markup, plain, safe_url, thread_name
 from bot.platforms.slack import render as slack_render
 from bot.platforms.text import render_result
 from bot.text.inert import strip_controls
@@ -166,3 +166,25 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert not discord_live("\\[a\\](https:\\/\\/evil.example)")
     assert slack_problems({"text": "<https://evil.example|x>", "blocks": []})
     assert invisible("a\u200bb") and thread_name_problems("@here")
+
+
+def test_discord_inert_text_is_shown_as_written_with_each_special_escaped() -> None:
+    hostile = "see https://x.example [a](b) *c* @everyone"
+    assert inert(hostile) == "see https:\\/\\/x.example \\[a\\](b) \\*c\\* @\u200beveryone"
+
+
+def test_discord_plain_text_breaks_only_the_mention_forms() -> None:
+    assert plain("<@123> and <#9> @here *kept*") == (
+        "<\u200b@123> and <\u200b#9> @\u200bhere *kept*")
+
+
+def test_a_thread_name_cut_at_the_limit_loses_its_trailing_space() -> None:
+    assert thread_name("a" * 99 + " b") == "a" * 99
+    assert thread_name("\u200b \u200e") == "Q&A"
+
+
+def test_discord_reply_markup_keeps_bold_and_safe_code_and_shows_risky_code_as_text() -> None:
+    reply = "**a_b** then `x_y` then `http://e.example` end"
+    assert markup(reply) == (
+        "**a\\_b** then `x_y` then \\`http:\\/\\/e.example\\` end")
+    assert markup("`<@1>`") == "\\`\\<@1\\>\\`"

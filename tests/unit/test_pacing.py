@@ -139,5 +139,6 @@ async def test_a_queued_post_leaves_the_kept_slot_to_a_reply_that_comes_later() 
 
 
 def test_a_reserve_must_leave_posts_a_slot() -> None:
-    with pytest.raises(ValueError, match="reserve"):
+    with pytest.raises(ValueError,
+                       match=r"^a window's reserve must leave other calls at least one slot$"):
         SlidingWindow(2, 1.0, reserve=2)
