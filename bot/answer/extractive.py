@@ -20,7 +20,7 @@ from bot.answer.support import (
     counted_figure,
     event_names,
     gives_figure,
-    supported,
+    supporting,
 )
 from bot.answer.when import Window, parse_window
 from bot.model import Answer, Citation, Lang, Sentence
@@ -81,8 +81,10 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                    scope=scope, intent=intent)
     if not hits:
         return no_source(engine, question, lang, window)
-    ranked = _drop_duplicates(await _load(session, [h.article_id for h in hits]))
-    if not supported(question, concepts, ranked, engine):
+    ranked = supporting(question, concepts,
+                        _drop_duplicates(await _load(session, [h.article_id for h in hits])),
+                        engine)
+    if not ranked:
         return no_source(engine, question, lang, window)
     if asks_figure(question):
         other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
@@ -98,7 +100,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(articles, start=1))
-    best_id = hits[0].article_id
+    best_id = ranked[0].id
     wants = answer_type(question)
     sentences: list[Sentence] = []
     for n, article in enumerate(articles, start=1):

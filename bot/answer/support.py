@@ -6,6 +6,8 @@ with real coverage. So the question's own constraints are checked against the re
 
 - the names that pick out its event (people, places; not the two sides every report names)
   must all occur in one report, not spread over several;
+- a "what did X say" question needs a report in which X is the one speaking (X next to
+  a verb of saying, not only spoken to or about), in English or Japanese;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
   asked (the figure's sentence matches much of the question), not any figure nearby; a
   question about what will happen needs a sentence saying what is planned or expected.
@@ -16,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.answer.engine import COMMON_SHARE, Concept, Engine
+from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
+from bot.news.entities import entity_names
 from bot.store.models import Article
 from bot.text.sentences import split_sentences
 
@@ -70,11 +73,38 @@ def party_tokens(engine: Engine) -> frozenset[str]:
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
               engine: Engine) -> bool:
     """The found reports support an answer to the question's own constraints."""
+    return bool(supporting(question, concepts, articles, engine))
+
+
+def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+               engine: Engine) -> list[Article]:
+    """The found reports that support the question's own constraints (in their order);
+    none: the store does not say it.
+
+    A report must name every one of the question's event names (the others are dropped);
+    for "what did X say", X must speak in one of them; a "how many" or "what next"
+    question needs, among the first two, a sentence of the kind asked about what was asked.
+    """
     names = event_names(concepts, engine)
-    token_sets = [set(engine.text_tokens(f"{a.title}\n{a.text}")) for a in articles]
-    if names and not any(all(toks.intersection(c.tokens) for c in names)
-                         for toks in token_sets):
-        return False
+    found = [a for a in articles if _names_all(a, names, engine)]
+    speaker = speaker_of(question, concepts, engine)
+    if speaker and not any(speaks(a, speaker, engine) for a in found):
+        return []
+    if not found or not _asked_kind(question, concepts, found, engine):
+        return []
+    return found
+
+
+def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:
+    if not names:
+        return True
+    toks = set(engine.text_tokens(f"{article.title}\n{article.text}"))
+    return all(toks.intersection(c.tokens) for c in names)
+
+
+def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+                engine: Engine) -> bool:
+    """A figure about what was asked for "how many", a plan for "what will happen"."""
     asked = question.lower()
     if _HOW_MANY.search(asked):
         counted = _COUNTED.search(asked)
@@ -117,3 +147,82 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         if matched / total >= FIGURE_MATCH:
             return True
     return False
+
+
+#: "What did X say …", "How did X describe …": the words between are the speaker.
+_SPEAKER_EN = re.compile(
+    r"\b(?:what|how)\s+(?:did|does|do|has|have|had|would|was|is)\s+(?P<who>.+?)\s+"
+    r"(?:say|tell|call|describe|write|post|announce|claim|respond|react|reply|answer|"
+    r"comment|accuse|warn|think|make of)\b", re.IGNORECASE)
+#: "ルビオ氏は和平案を何と表現した?", "トランプ氏はSNSに何と投稿した?".
+_SPEAKER_JA = re.compile(
+    r"(?P<who>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z・ー]+?)(?:氏|大統領|首相|外相|長官|報道官|特使|"
+    r"補佐官|副大統領|国務長官)?(?:は|が)[^。?？]*?(?:何と|なんと|どう|どのように)"
+    r"(?:言|述べ|語|話|投稿|書き込|表現|呼|説明|発言|主張|批判|答え|反応|評価|伝え|非難)")
+_CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
+_KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
+#: A verb (or noun) of saying in a report's sentence.
+_SAYS = re.compile(
+    r"\b(?:sa(?:id|ys?)|t(?:old|ells?)|stated?|call(?:ed|s)|describ(?:ed|es)|wr(?:ote|ites)|"
+    r"post(?:ed|s)|warn(?:ed|s)|added|noted|stress(?:ed|es)|insist(?:ed|s)|claim(?:ed|s)|"
+    r"argu(?:ed|es)|announc(?:ed|es)|accus(?:ed|es)|urg(?:ed|es)|repli(?:ed|es)|"
+    r"respond(?:ed|s)|react(?:ed|s)|dismiss(?:ed|es)|denounc(?:ed|es)|hail(?:ed|s)|"
+    r"prais(?:ed|es)|welcom(?:ed|es)|critici[sz](?:ed|es)|reject(?:ed|s)|demand(?:ed|s)|"
+    r"according to|quoted|statement|remarks?|comments?|interview|briefing|speech|"
+    r"vow(?:ed|s)|pledg(?:ed|es)|promis(?:ed|es)|admitt?(?:ed|s)|declar(?:ed|es)|"
+    r"suggest(?:ed|s)|propos(?:ed|es)|confirm(?:ed|s)|thank(?:ed|s)|label(?:l?ed|s)|"
+    r"brand(?:ed|s)|insisted|explain(?:ed|s))\b"
+    r"|述べ|語っ|語り|語る|言っ|言い|話し|発言|表明|強調|批判|非難|投稿|書き込|明らかに|明か|"
+    r"指摘|主張|訴え|呼ん|呼び|表現|反発|歓迎|評価|説明|発表|伝え|会見|声明|記者団|強調|"
+    r"としている|とした|と話|示した|求め|提案|否定|認め", re.IGNORECASE)
+#: The word before an English name that makes it the one spoken to, not the speaker.
+_SPOKEN_TO = re.compile(r"(?:\bto|\btold|\btell|\btells|\bwith|\basked|\burged|\binvited|"
+                        r"\bmet|\bcalled|\bphoned)\W*$", re.IGNORECASE)
+#: After a Japanese name (and its title), a particle that makes it the subject.
+_JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)")
+
+
+def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
+    """For "what did X say / how did X describe", the concepts naming X (else [])."""
+    who = ""
+    if (found := _SPEAKER_JA.search(question)) is not None:
+        runs = _KATAKANA.findall(found["who"]) or [found["who"]]
+        who = runs[-1]
+    elif (found := _SPEAKER_EN.search(question)) is not None:
+        runs = _CAPITALISED.findall(found["who"])
+        who = runs[-1] if runs else ""
+    if not who:
+        return []
+    tokens = set(engine.analyzer.tokens(who))
+    return [c for c in concepts if c.name and c.df and tokens.intersection(c.tokens)]
+
+
+def speaks(article: Article, speaker: Sequence[Concept], engine: Engine) -> bool:
+    """A sentence of ``article`` in which ``speaker`` says something (not only is told)."""
+    for sentence in split_sentences(f"{article.title}\n{article.text}"):
+        if not _SAYS.search(sentence):
+            continue
+        toks = set(engine.text_tokens(sentence))
+        if not all(toks.intersection(c.tokens) for c in speaker):
+            continue
+        spans = _spans_of(sentence, speaker[-1], engine)
+        if not spans or any(_as_subject(sentence, start, end) for start, end in spans):
+            return True
+    return False
+
+
+def _spans_of(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
+    """Where ``concept``'s name is written in ``sentence`` (by its sound key or tokens)."""
+    out: list[tuple[int, int]] = []
+    for surface, key in entity_names(sentence):
+        forms = {NAME_KEY + key, *engine.analyzer.tokens(surface)}
+        if forms.intersection(concept.tokens):
+            out += [(m.start(), m.end()) for m in re.finditer(re.escape(surface), sentence)]
+    return out
+
+
+def _as_subject(sentence: str, start: int, end: int) -> bool:
+    """The name at ``start:end`` is not the object of another's saying."""
+    if not sentence[start:end].isascii():
+        return bool(_JA_SUBJECT.match(sentence[end:]))
+    return not _SPOKEN_TO.search(sentence[:start])
