@@ -47,14 +47,20 @@ _NUMBER = (r"(?:\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|doze
 
 def counted_figure(question: str) -> re.Pattern[str] | None:
     """For "how many X" / "何人", a figure followed closely by X (or the unit)."""
-    counted = _COUNTED_EN.search(question.lower())
-    if counted:
-        last = re.escape(counted[1].split()[-1].rstrip("s")[:6])
+    head = _counted_head(question)
+    if head:
+        last = re.escape(head.rstrip("s")[:6])
         return re.compile(rf"{_NUMBER}[\s-]+(?:[\w-]+\s+){{0,3}}?{last}", re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
         return re.compile(rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}")
     return None
+
+
+def _counted_head(question: str) -> str:
+    """The noun a "how many" question counts: "bodies" in "how many bodies of soldiers"."""
+    counted = _COUNTED_EN.search(question.lower())
+    return counted[1].split(" of ")[0].split()[-1] if counted else ""
 
 
 def event_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
@@ -111,16 +117,62 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         if counted and not any(engine.index.token_id(t) is not None
                                for t in engine.analyzer.tokens(counted[1])):
             return False  # "how many journalists": no report counts (or names) them
-        # The figure must count what was asked ("90 minutes" for "how many minutes").
-        # A report in the other language writes the count its own way: any figure there.
+        # The figure must count what was asked ("90 minutes" for "how many minutes"); a
+        # report in the other language writes the count its own way: a length of time
+        # for "how long", else a number next to a translation of the thing counted.
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
-        return any(_said_about(a, concepts, engine, figure if figure is not None
-                               and (a.lang == "ja") == ja else _FIGURE)
+        across = counted_across(question, concepts, to_ja=not ja)
+        return any(_said_about(a, concepts, engine, across, context=True)
+                   if (a.lang == "ja") != ja else
+                   _said_about(a, concepts, engine, figure or _FIGURE)
                    for a in articles[:2])
     if _FUTURE.search(asked):
         return any(_said_about(a, concepts, engine, _FUTURE_SAID) for a in articles[:2])
     return True
+
+
+#: "How long", "how many hours", "何時間": the answer is a length of time.
+_DURATION_ASKED = re.compile(r"how long|how many (?:minutes|hours|days|weeks|months)|"
+                             r"何時間|何日間|何分|何週間|何カ月|何か月|どのくらいの(?:時間|期間)")
+#: A length of time in either language ("90 minutes", "two-and-a-half hours", "1時間半").
+DURATION = re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|eight|"
+                      r"nine|ten|twelve|half|several)(?:[\s-]and[\s-]a[\s-]half)?)"
+                      r"[\s-]*(?:hours?|minutes?|days?|weeks?|months?)\b"
+                      r"|[\d一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
+                      re.IGNORECASE)
+_JA_NUMBER = r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十百千万数]+)"
+#: The Japanese words before "何人" / "何件" name what is counted ("捕虜交換は何人ずつ").
+_BEFORE_COUNT_JA = re.compile(r"^(.*?)何(?:人|件|回|カ国|か国|隻|機|発|社|基)")
+
+
+def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
+                   ) -> re.Pattern[str]:
+    """What a report in the other language must show for a "how many" question: a length
+    of time for "how long"; else a number within a few words of a translation of the
+    thing counted (any figure when the glossary has no translation for it)."""
+    if _DURATION_ASKED.search(question.lower()):
+        return DURATION
+    if to_ja:
+        head = _counted_head(question)
+        wanted = [c for c in concepts if head and any(head.startswith(t) or t.startswith(head)
+                                                       for t in c.tokens if t.isascii())]
+        alts = sorted({t for c in wanted for t in c.tokens if _KANA.search(t)}, key=len)
+        if not alts:
+            return _FIGURE
+        words = "|".join(re.escape(t) for t in alts)
+        return re.compile(rf"{_JA_NUMBER}[^。]{{0,10}}?(?:{words})"
+                          rf"|(?:{words})[^。]{{0,10}}?{_JA_NUMBER}")
+    before = _BEFORE_COUNT_JA.search(question)
+    if before is None:
+        return _FIGURE
+    stems = sorted({t for c in concepts if c.tokens[0] in before[1] and not c.name
+                    for t in c.tokens if t.isascii() and t.isalpha() and len(t) > 2})
+    if not stems:
+        return _FIGURE
+    words = "|".join(re.escape(t) for t in stems)
+    return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
+                      rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
 
 
 def asks_figure(question: str) -> bool:
@@ -134,15 +186,19 @@ def gives_figure(article: Article, concepts: Sequence[Concept], engine: Engine) 
 
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
-                kind: re.Pattern[str]) -> bool:
-    """A sentence of the kind asked (a figure, a plan) that is about the question."""
+                kind: re.Pattern[str], *, context: bool = False) -> bool:
+    """A sentence of the kind asked (a figure, a plan) that is about the question (with
+    ``context``: read together with the sentence before it, which often names the event
+    a translated figure belongs to)."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
-    for sentence in split_sentences(article.text):
+    sentences = split_sentences(article.text)
+    for i, sentence in enumerate(sentences):
         if not kind.search(sentence):
             continue
-        toks = set(engine.text_tokens(sentence))
+        around = sentences[max(0, i - 1):i + 1] if context else [sentence]
+        toks = set(engine.text_tokens(" ".join(around)))
         matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
         if matched / total >= FIGURE_MATCH:
             return True
