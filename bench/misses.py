@@ -9,6 +9,7 @@ chosen, or no cited report states it: it is only in reports not cited).
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -32,6 +33,9 @@ class MissLog:
     realset: RealSet
     misses: list[Miss] = field(default_factory=list)
     asked: Counter[str] = field(default_factory=Counter)
+    #: Asked facts present / asked, by what the question asks for (answerable only).
+    facts_found: Counter[str] = field(default_factory=Counter)
+    facts_asked: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         self._text = {r.guid: normalise(f"{r.title}\n{r.text}\n"
@@ -40,6 +44,11 @@ class MissLog:
 
     def __call__(self, q: Question, answer: Answer, guids: list[str]) -> None:
         self.asked[kind_of(q)] += 1
+        if q.kind != "unanswerable":
+            text = normalise(answer.text) if answer.answerable else ""
+            for key in (f"kind {q.kind}", f"asks {slot_of(q.text)}"):
+                self.facts_asked[key] += len(q.facts)
+                self.facts_found[key] += sum(normalise(f) in text for f in q.facts)
         cause = self.cause(q, answer, guids)
         if cause is not None:
             shown = answer.text.replace("\n", " ")[:220]
@@ -69,6 +78,12 @@ class MissLog:
         lines = [f"dev misses: {len(self.misses)} of {sum(self.asked.values())} questions",
                  f"{'cause':<30}{'kind':<28}{'n':>4}"]
         lines += [f"{cause:<30}{kind:<28}{n:>4}" for (cause, kind), n in buckets.most_common()]
+        lines += ["", "asked facts present, by question kind and by what it asks for",
+                  f"{'bucket':<30}{'present':>8}{'asked':>7}{'missing':>9}{'share':>7}"]
+        for key, n in sorted(self.facts_asked.items(),
+                             key=lambda kv: self.facts_found[kv[0]] - kv[1]):
+            got = self.facts_found[key]
+            lines.append(f"{key:<30}{got:>8}{n:>7}{n - got:>9}{got / n if n else 0:>7.2f}")
         lines.append("")
         for m in sorted(self.misses, key=lambda m: (m.cause, kind_of(m.question))):
             q = m.question
@@ -83,3 +98,21 @@ def kind_of(q: Question) -> str:
     if q.kind == "unanswerable":
         return f"unanswerable/{q.unanswerable_kind or '?'}"
     return q.kind
+
+
+#: What a question asks for, by its question word (first match wins).
+_SLOTS = (("how many", re.compile(r"how many|how much|何人|何件|何回|何カ国|いくつ|人数")),
+          ("how long", re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい")),
+          ("when", re.compile(r"\bwhen\b|by when|what date|いつ|何日")),
+          ("where", re.compile(r"\bwhere\b|which (?:city|base|palace|country)|どこ")),
+          ("who", re.compile(r"\bwho\b|which \w* ?(?:leader|minister|official|envoy)|誰|だれ")),
+          ("what was said", re.compile(r"\b(?:say|said|tell|told|call|describe|respond)\b"
+                                       r"|何と|どう(?:語|述|表現)")),
+          ("what was agreed / yes-no", re.compile(r"agree|deal|sign|合意|決ま|まとま|署名|"
+                                                  r"^(?:was|were|did|is|are|has|have)\b|の\?$")))
+
+
+def slot_of(question: str) -> str:
+    """The kind of answer a question asks for (for bucketing misses)."""
+    text = question.lower().strip()
+    return next((name for name, pattern in _SLOTS if pattern.search(text)), "what / other")
