@@ -16,14 +16,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.noise import is_furniture, without_dateline
 from bot.answer.support import (
+    DURATION,
     asks_figure,
     counted_figure,
     event_names,
     gives_figure,
+    speaker_of,
+    speaks_in,
     supporting,
 )
 from bot.answer.when import Window, parse_window
 from bot.model import Answer, Citation, Lang, Sentence
+from bot.news.entities import entity_names
 from bot.news.stories import similarity
 from bot.store.models import Article
 from bot.text.intents import cue_hits, intent_of
@@ -102,11 +106,12 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         for n, a in enumerate(articles, start=1))
     best_id = ranked[0].id
     wants = answer_type(question)
+    speaker = speaker_of(question, concepts, engine)
     sentences: list[Sentence] = []
     for n, article in enumerate(articles, start=1):
         count = 4 if article.id == best_id else 1
         for text in best_sentences(article, concepts, engine, intent=intent, count=count,
-                                   wants=wants):
+                                   wants=wants, speaker=speaker):
             sentences.append(Sentence(text, (n,), reported_at(article)))
     story = next((a.story_id for a in articles if a.id == best_id), None)
     return Answer(question, True, tuple(sentences), citations, lang,
@@ -316,27 +321,43 @@ def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
     return kept
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
-    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official)|誰|だれ|首脳は|出席"),
+    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official|envoy)|誰|だれ|首脳は|出席"),
             re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
-                       r"|[\u30a0-\u30ff]{2,}(?:氏|首相|大統領|長官|外相|補佐官|相)")),
+                       r"|[\u30a0-\u30ff]{2,}・?(?:氏|首相|大統領|長官|外相|補佐官|相|特使|報道官|"
+                       r"委員長|議長|事務総長|国防相|代表|司令官|首席)")),
     "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
                re.compile(r"\d")),
     # "How long did the talks last?": a length of time, not any number.
     "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
-                 re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|eight|"
-                            r"nine|ten|twelve|half|several)(?:[\s-]and[\s-]a[\s-]half)?)"
-                            r"[\s-]*(?:hours?|minutes?|days?|weeks?|months?)\b"
-                            r"|[\d一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
-                            re.IGNORECASE)),
-    "when": (re.compile(r"\bwhen\b|what time|いつ|何時|何日"),
-             re.compile(r"\d+\s*(?:日|月|時)"
-                        r"|\b\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)",
+                 DURATION),
+    "when": (re.compile(r"\bwhen\b|what time|what date|いつ|何時|何日"),
+             re.compile(rf"\d+\s*(?:日|月|時)|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b"
+                        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+                        r"|\b(?:next|this|coming|last) (?:week|month|year)\b|週|来月|年内",
                         re.IGNORECASE)),
     "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
               re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
 }
+#: Kinds whose answer is a name: a sentence answers only with a name the question lacks.
+_NAMED = frozenset({"who", "where"})
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a sentence must contain to give the kind of answer asked."""
+
+    pattern: re.Pattern[str]
+    #: Names the question gives: a "who" or "where" answer names someone or somewhere else.
+    given: frozenset[str] | None = None
+
+    def filled_by(self, sentence: str) -> bool:
+        if not self.pattern.search(sentence):
+            return False
+        return self.given is None or any(
+            key not in self.given for _name, key in entity_names(sentence))
 
 
 #: "did they agree on anything?", "うまくいったの?", "合意はまとまった?": asks how it ended.
@@ -362,19 +383,26 @@ def _intents(intent: str | None) -> tuple[str, ...]:
     return ("agreed", "open") if intent == OUTCOME else (intent,)
 
 
-def answer_type(question: str) -> list[re.Pattern[str]]:
-    """What kind of thing the question asks for, as patterns a good sentence contains:
-    for "how many X", a figure followed closely by X, besides any figure."""
+def answer_type(question: str) -> list[Slot]:
+    """What kind of thing the question asks for, as what a good sentence contains: for
+    "who" / "where", a name the question does not give; for "how many X", a figure
+    followed closely by X, besides any figure."""
     asked = question.lower()
-    wants = [want for ask, want in _ANSWER_TYPES.values() if ask.search(asked)]
+    given = frozenset(key for _name, key in entity_names(question))
+    wants = [Slot(want, given if kind in _NAMED else None)
+             for kind, (ask, want) in _ANSWER_TYPES.items() if ask.search(asked)]
     counted = counted_figure(question)
-    return [*wants, counted] if counted is not None else wants
+    return [*wants, Slot(counted)] if counted is not None else wants
 
 
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
                    intent: str | None, count: int,
-                   wants: Sequence[re.Pattern[str]] = ()) -> list[str]:
-    """The ``count`` sentences of ``article`` that match the question best, in text order."""
+                   wants: Sequence[Slot] = (), speaker: Sequence[Concept] = ()
+                   ) -> list[str]:
+    """The ``count`` sentences of ``article`` that match the question best, in text order.
+
+    A sentence scores by the question's words it holds, the cues of a commentary question,
+    the kind of answer asked (``wants``) and, for "what did X say", X speaking in it."""
     sentences = [without_dateline(s) for s in split_sentences(article.text)
                  if not is_furniture(s, article.title)] or [article.title]
     scored: list[tuple[float, int, str]] = []
@@ -383,7 +411,9 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
         for key in _intents(intent):
             score += 2.0 * min(cue_hits(key, sentence), 2)
-        score += sum(SLOT_BONUS for want in wants if want.search(sentence))
+        score += sum(SLOT_BONUS for want in wants if want.filled_by(sentence))
+        if speaker and speaks_in(sentence, speaker, engine):
+            score += SLOT_BONUS
         score += 0.3 / (1 + i)
         scored.append((score, i, sentence))
     top = sorted(scored, key=lambda s: (-s[0], s[1]))[:count]

@@ -1,5 +1,6 @@
-"""Page furniture that is not news: datelines, bylines, photo captions, "Read more" lines and
-the headline repeated as the first line. Such lines are never quoted as answers.
+"""Page furniture that is not news: datelines, bylines, photo captions, "Read more" lines,
+lists of related links and the headline repeated as the first line. Such lines are never
+quoted as answers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ _FURNITURE = re.compile(
     r"|(?:\((?:ロイター|共同|時事|AFP|AP|Reuters|Xinhua)[^)]*\)|/ ?(?:AFP|AP|Reuters|Getty"
     r"(?: Images)?|EPA|Xinhua))\s*$",
     re.IGNORECASE)
+#: "By Andy Jehring, August 16, 2025", "By Andrea Shalal and Max Hunder".
+_BYLINE = re.compile(r"^By [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
+                     r"(?:(?:,| and| &) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})*"
+                     r"(?:,? [^.]{0,40}\d{4}[^.]{0,20})?$")
+#: A list line: related links ("・米ロ首脳会談、停戦の行方は"), "▽ … のまとめは", "※ notes".
+_LIST_LINE = re.compile(r"^[・▽▼▶►■□●◆◇※→＞>]")
 #: A line that is only a date and time ("2025年04月20日(日)09時37分", "May 16, 2025 10:40").
 _STAMP = re.compile(r"^[\d年月日時分秒:/.,()\s日月火水木金土-]+$"
                     r"|^\w+ \d{1,2}, \d{4}[\d:\s]*(?:[AP]M)?$")
@@ -31,7 +38,8 @@ _DATELINE = re.compile(
 def is_furniture(sentence: str, title: str) -> bool:
     """A caption, byline, link line or the repeated headline."""
     text = sentence.strip()
-    if not text or _FURNITURE.search(text) or _STAMP.match(text):
+    if (not text or _FURNITURE.search(text) or _STAMP.match(text) or _BYLINE.match(text)
+            or _LIST_LINE.match(text)):
         return True
     if not _DATELINE.sub("", text, count=1).strip():
         return True

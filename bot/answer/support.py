@@ -255,16 +255,20 @@ def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> li
 
 def speaks(article: Article, speaker: Sequence[Concept], engine: Engine) -> bool:
     """A sentence of ``article`` in which ``speaker`` says something (not only is told)."""
-    for sentence in split_sentences(f"{article.title}\n{article.text}"):
-        if not _SAYS.search(sentence):
-            continue
-        toks = set(engine.text_tokens(sentence))
-        if not all(toks.intersection(c.tokens) for c in speaker):
-            continue
-        spans = _spans_of(sentence, speaker[-1], engine)
-        if not spans or any(_as_subject(sentence, start, end) for start, end in spans):
-            return True
-    return False
+    return any(speaks_in(sentence, speaker, engine)
+               for sentence in split_sentences(f"{article.title}\n{article.text}"))
+
+
+def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine) -> bool:
+    """``speaker`` says something in ``sentence`` (is named next to a verb of saying, and
+    not as the one spoken to)."""
+    if not _SAYS.search(sentence):
+        return False
+    toks = set(engine.text_tokens(sentence))
+    if not all(toks.intersection(c.tokens) for c in speaker):
+        return False
+    spans = _spans_of(sentence, speaker[-1], engine)
+    return not spans or any(_as_subject(sentence, start, end) for start, end in spans)
 
 
 def _spans_of(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
