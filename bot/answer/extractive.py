@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.noise import is_furniture, without_dateline
 from bot.answer.support import (
-    DURATION,
+    Slot,
+    answer_type,
     asks_figure,
-    counted_figure,
     event_names,
     gives_figure,
     speaker_of,
@@ -27,7 +27,6 @@ from bot.answer.support import (
 )
 from bot.answer.when import Window, parse_window
 from bot.model import Answer, Citation, Lang, Sentence
-from bot.news.entities import entity_names
 from bot.news.stories import similarity
 from bot.store.models import Article
 from bot.text.intents import cue_hits, intent_of
@@ -321,45 +320,6 @@ def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
     return kept
 
 
-_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
-_ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
-    # question pattern -> what a sentence answering it contains
-    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official|envoy)|誰|だれ|首脳は|出席"),
-            re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
-                       r"|[\u30a0-\u30ff]{2,}・?(?:氏|首相|大統領|長官|外相|補佐官|相|特使|報道官|"
-                       r"委員長|議長|事務総長|国防相|代表|司令官|首席)")),
-    "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
-               re.compile(r"\d")),
-    # "How long did the talks last?": a length of time, not any number.
-    "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
-                 DURATION),
-    "when": (re.compile(r"\bwhen\b|what time|what date|いつ|何時|何日"),
-             re.compile(rf"\d+\s*(?:日|月|時)|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b"
-                        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
-                        r"|\b(?:next|this|coming|last) (?:week|month|year)\b|週|来月|年内",
-                        re.IGNORECASE)),
-    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
-              re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
-}
-#: Kinds whose answer is a name: a sentence answers only with a name the question lacks.
-_NAMED = frozenset({"who", "where"})
-
-
-@dataclass(frozen=True)
-class Slot:
-    """What a sentence must contain to give the kind of answer asked."""
-
-    pattern: re.Pattern[str]
-    #: Names the question gives: a "who" or "where" answer names someone or somewhere else.
-    given: frozenset[str] | None = None
-
-    def filled_by(self, sentence: str) -> bool:
-        if not self.pattern.search(sentence):
-            return False
-        return self.given is None or any(
-            key not in self.given for _name, key in entity_names(sentence))
-
-
 #: "did they agree on anything?", "うまくいったの?", "合意はまとまった?": asks how it ended.
 _OUTCOME = re.compile(r"\b(?:did|do|does|was|were|is|has|have)\b.*\b(?:agree\w*|deal|sort\w* out|"
                       r"settle\w*|work out|succeed\w*|signed?|breakthrough)\b"
@@ -381,18 +341,6 @@ def _intents(intent: str | None) -> tuple[str, ...]:
     if intent is None:
         return ()
     return ("agreed", "open") if intent == OUTCOME else (intent,)
-
-
-def answer_type(question: str) -> list[Slot]:
-    """What kind of thing the question asks for, as what a good sentence contains: for
-    "who" / "where", a name the question does not give; for "how many X", a figure
-    followed closely by X, besides any figure."""
-    asked = question.lower()
-    given = frozenset(key for _name, key in entity_names(question))
-    wants = [Slot(want, given if kind in _NAMED else None)
-             for kind, (ask, want) in _ANSWER_TYPES.items() if ask.search(asked)]
-    counted = counted_figure(question)
-    return [*wants, Slot(counted)] if counted is not None else wants
 
 
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,

@@ -16,7 +16,8 @@ with real coverage. So the question's own constraints are checked against the re
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
 from bot.news.entities import entity_names
@@ -88,14 +89,18 @@ def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
     none: the store does not say it.
 
     A report must name every one of the question's event names (the others are dropped);
-    for "what did X say", X must speak in one of them; a "how many" or "what next"
+    for "what did X say", X must speak in one of them (those lead); a "how many" or "what next"
     question needs, among the first two, a sentence of the kind asked about what was asked.
     """
     names = event_names(concepts, engine)
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
-    if speaker and not any(speaks(a, speaker, engine) for a in found):
-        return []
+    if speaker:
+        # Reports where the speaker speaks lead (stable otherwise); none: no source.
+        speaking = [a for a in found if speaks(a, speaker, engine)]
+        if not speaking:
+            return []
+        found = speaking + [a for a in found if a not in speaking]
     if not found or not _asked_kind(question, concepts, found, engine):
         return []
     return found
@@ -123,12 +128,19 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
-        return any(_said_about(a, concepts, engine, across, context=True)
+        return any(_said_about(a, concepts, engine, across.search, context=True)
                    if (a.lang == "ja") != ja else
-                   _said_about(a, concepts, engine, figure or _FIGURE)
+                   _said_about(a, concepts, engine, (figure or _FIGURE).search)
                    for a in articles[:2])
     if _FUTURE.search(asked):
-        return any(_said_about(a, concepts, engine, _FUTURE_SAID) for a in articles[:2])
+        # What is planned and, for "who / where / when will", who, where (a name the
+        # question does not give) or when.
+        slots = [slot for slot in answer_type(question) if slot.kind in ("who", "where", "when")]
+
+        def planned(sentence: str) -> bool:
+            return bool(_FUTURE_SAID.search(sentence)) and (
+                not slots or any(slot.filled_by(sentence) for slot in slots))
+        return any(_said_about(a, concepts, engine, planned) for a in articles[:2])
     return True
 
 
@@ -182,11 +194,11 @@ def asks_figure(question: str) -> bool:
 
 def gives_figure(article: Article, concepts: Sequence[Concept], engine: Engine) -> bool:
     """The report has a sentence giving a figure about the question."""
-    return _said_about(article, concepts, engine, _FIGURE)
+    return _said_about(article, concepts, engine, _FIGURE.search)
 
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
-                kind: re.Pattern[str], *, context: bool = False) -> bool:
+                kind: Callable[[str], object], *, context: bool = False) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question (with
     ``context``: read together with the sentence before it, which often names the event
     a translated figure belongs to)."""
@@ -195,7 +207,7 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         return True
     sentences = split_sentences(article.text)
     for i, sentence in enumerate(sentences):
-        if not kind.search(sentence):
+        if not kind(sentence):
             continue
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
         toks = set(engine.text_tokens(" ".join(around)))
@@ -286,3 +298,56 @@ def _as_subject(sentence: str, start: int, end: int) -> bool:
     if not sentence[start:end].isascii():
         return bool(_JA_SUBJECT.match(sentence[end:]))
     return not _SPOKEN_TO.search(sentence[:start])
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    # question pattern -> what a sentence answering it contains
+    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official|envoy)|誰|だれ|首脳は|出席"),
+            re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
+                       r"|[\u30a0-\u30ff]{2,}・?(?:氏|首相|大統領|長官|外相|補佐官|相|特使|報道官|"
+                       r"委員長|議長|事務総長|国防相|代表|司令官|首席)")),
+    "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
+               re.compile(r"\d")),
+    # "How long did the talks last?": a length of time, not any number.
+    "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
+                 DURATION),
+    "when": (re.compile(r"\bwhen\b|what time|what date|いつ|何時|何日"),
+             re.compile(rf"\d+\s*(?:日|月|時)|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b"
+                        r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
+                        r"|\b(?:next|this|coming|last) (?:week|month|year)\b|週|来月|年内",
+                        re.IGNORECASE)),
+    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
+              re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
+}
+#: Kinds whose answer is a name: a sentence answers only with a name the question lacks.
+_NAMED = frozenset({"who", "where"})
+
+
+@dataclass(frozen=True)
+class Slot:
+    """What a sentence must contain to give the kind of answer asked."""
+
+    pattern: re.Pattern[str]
+    #: "who", "where", "when", "number", "duration" or "counted".
+    kind: str = ""
+    #: Names the question gives: a "who" or "where" answer names someone or somewhere else.
+    given: frozenset[str] | None = None
+
+    def filled_by(self, sentence: str) -> bool:
+        if not self.pattern.search(sentence):
+            return False
+        return self.given is None or any(
+            key not in self.given for _name, key in entity_names(sentence))
+
+
+def answer_type(question: str) -> list[Slot]:
+    """What kind of thing the question asks for, as what a good sentence contains: for
+    "who" / "where", a name the question does not give; for "how many X", a figure
+    followed closely by X, besides any figure."""
+    asked = question.lower()
+    given = frozenset(key for _name, key in entity_names(question))
+    wants = [Slot(want, kind, given if kind in _NAMED else None)
+             for kind, (ask, want) in _ANSWER_TYPES.items() if ask.search(asked)]
+    counted = counted_figure(question)
+    return [*wants, Slot(counted, "counted")] if counted is not None else wants
