@@ -153,7 +153,9 @@ DURATION = re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|
                       r"[\s-]*(?:hours?|minutes?|days?|weeks?|months?)\b"
                       r"|[\d一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
                       re.IGNORECASE)
-_JA_NUMBER = r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十百千万数]+)"
+#: A count in Japanese, not a date ("5月3日") or a time.
+_JA_NUMBER = (r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十百千万数]+)"
+              r"(?![\d０-９,，一二三四五六七八九十]*[月日年時])")
 #: The Japanese words before "何人" / "何件" name what is counted ("捕虜交換は何人ずつ").
 _BEFORE_COUNT_JA = re.compile(r"^(.*?)何(?:人|件|回|カ国|か国|隻|機|発|社|基)")
 
@@ -243,9 +245,10 @@ _SAYS = re.compile(
     r"|述べ|語っ|語り|語る|言っ|言い|話し|発言|表明|強調|批判|非難|投稿|書き込|明らかに|明か|"
     r"指摘|主張|訴え|呼ん|呼び|表現|反発|歓迎|評価|説明|発表|伝え|会見|声明|記者団|強調|"
     r"としている|とした|と話|示した|求め|提案|否定|認め", re.IGNORECASE)
-#: The word before an English name that makes it the one spoken to, not the speaker.
-_SPOKEN_TO = re.compile(r"(?:\bto|\btold|\btell|\btells|\bwith|\basked|\burged|\binvited|"
-                        r"\bmet|\bcalled|\bphoned)\W*$", re.IGNORECASE)
+#: The words before an English name (a verb, then titles) that make it the one spoken to.
+_SPOKEN_TO = re.compile(r"(?:(?<![Aa]ccording )\bto|\btold|\btell|\btells|\bwith|\basked|"
+                        r"\burged|\binvited|\bmet|\bcalled|\bphoned|\bbriefed|\binformed)"
+                        r"\W+(?:[A-Z][\w.'’-]*\W+){0,3}$")
 #: After a Japanese name (and its title), a particle that makes it the subject.
 _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)")
 
