@@ -24,6 +24,7 @@ from bot.answer.support import (
     speaker_of,
     speaks_in,
     supporting,
+    unknown_names,
 )
 from bot.answer.when import Window, parse_window
 from bot.model import Answer, Citation, Lang, Sentence
@@ -163,7 +164,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     if window.start is not None:
         inside = engine.search(concepts, now=now, window=window, limit=30)
         hits = inside + [h for h in hits if h not in inside]
-    if any(c.name and c.df == 0 for c in concepts):
+    if unknown_names(concepts):
         # The question names something no stored report mentions: another event.
         return [], False
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE

@@ -15,13 +15,16 @@ with real coverage. So the question's own constraints are checked against the re
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
 from bot.news.entities import entity_names
 from bot.store.models import Article
+from bot.text.analyzer import fugashi_tagger
 from bot.text.sentences import split_sentences
 
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
@@ -62,6 +65,28 @@ def _counted_head(question: str) -> str:
     """The noun a "how many" question counts: "bodies" in "how many bodies of soldiers"."""
     counted = _COUNTED_EN.search(question.lower())
     return counted[1].split(" of ")[0].split()[-1] if counted else ""
+
+
+def unknown_names(concepts: Sequence[Concept]) -> list[Concept]:
+    """The question's names that no stored report mentions (it asks about another event).
+
+    A bare number is a figure, not a name; a katakana word is a name only when MeCab reads
+    it as a proper noun (or does not know it): グループ, センター, サミット are loanwords any
+    question may use whether or not a report does."""
+    return [c for c in concepts if c.name and c.df == 0 and not c.tokens[0].isdigit()
+            and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))]
+
+
+@functools.lru_cache(maxsize=1024)
+def _proper_noun(word: str) -> bool:
+    """MeCab (IPAdic) tags ``word`` a proper noun; unknown katakana words are tagged so."""
+    words = list(_tagger()(word))
+    return len(words) == 1 and words[0].feature_raw.split(",", 2)[1] == "固有名詞"
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger() -> Any:
+    return fugashi_tagger()
 
 
 def event_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:

@@ -134,12 +134,15 @@ def test_a_report_in_the_other_language_may_give_the_count_its_own_way(
 def test_a_what_next_answer_needs_a_report_of_plans_among_the_first_two(
         shared_engine: Engine) -> None:
     past = report("The delegations met in Istanbul.")
-    plan = report("The delegations will meet again in Istanbul.")
+    plan = report("The delegations will meet again in Istanbul next week.")
+    # Issue 12: "when will" needs a plan that says when, not only that it will happen.
+    undated = report("The delegations will meet again in Istanbul.")
     engine = indexed(shared_engine, past.text, plan.text)
     asked = [concept(engine, "Istanbul", 1.0)]
     question = "When will the delegations meet in Istanbul?"
     assert supported(question, asked, [past, plan], engine)
     assert not supported(question, asked, [past, past, plan], engine)
+    assert not supported(question, asked, [past, undated], engine)
 
 
 # Which of the question's names pick out one event (issue 18: `event_names` mutants).
