@@ -20,6 +20,7 @@ from bot.answer.support import (
     answer_type,
     asks_figure,
     event_names,
+    figures_about,
     gives_figure,
     speaker_of,
     speaks_in,
@@ -189,8 +190,9 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
                                      concepts: Sequence[Concept], ranked: Sequence[Article],
                                      *, now: datetime) -> list[Article]:
     """For a "how many / how long" question answered in one language only, the best report
-    of the same story in the other language that gives a figure about it: outlets often
-    disagree, and the reader sees both figures side by side with their sources."""
+    of the same story in the other language that gives a figure about it (one giving a
+    different figure first): outlets often disagree, and the reader sees both figures side
+    by side with their sources."""
     langs = {a.lang for a in ranked}
     story = ranked[0].story_id
     if len(langs) > 1 or story is None:
@@ -200,10 +202,13 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
     if not ids:
         return []
     found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
-    for article in await _load(session, [h.article_id for h in found]):
-        if article.lang not in langs and gives_figure(article, concepts, engine):
-            return [article]
-    return []
+    giving = [a for a in await _load(session, [h.article_id for h in found])
+              if a.lang not in langs and gives_figure(a, concepts, engine)]
+    # One that states another figure than the answer's reports comes first: the point is
+    # to show where outlets disagree.
+    shown = set().union(*(figures_about(a, concepts, engine) for a in ranked))
+    other = [a for a in giving if figures_about(a, concepts, engine) - shown]
+    return (other or giving)[:1]
 
 
 #: Words of asking and chatting, not of what is asked about: a question may use them

@@ -224,6 +224,23 @@ def gives_figure(article: Article, concepts: Sequence[Concept], engine: Engine) 
     return _said_about(article, concepts, engine, _FIGURE.search)
 
 
+_DIGITS = re.compile(r"\d[\d,]*")
+
+
+def figures_about(article: Article, concepts: Sequence[Concept], engine: Engine) -> set[int]:
+    """The numbers (written in digits) of the report's sentences that give a figure about
+    the question: what a second outlet must differ on to be shown beside it."""
+    found: set[int] = set()
+
+    def collect(sentence: str) -> bool:
+        found.update(int(n.replace(",", "")) for n in _DIGITS.findall(sentence)
+                     if n.replace(",", "").isdigit())
+        return False
+
+    _said_about(article, concepts, engine, lambda s: bool(_FIGURE.search(s)) and collect(s))
+    return found
+
+
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                 kind: Callable[[str], object], *, context: bool = False) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question (with

@@ -23,9 +23,17 @@ from bot.answer.engine import Concept, Engine
 from bot.answer.extractive import answer_question
 from bot.answer.index import DocMeta
 from bot.answer.noise import is_furniture
-from bot.answer.support import answer_type, counted_across, speaker_of, speaks_in
+from bot.answer.support import (
+    answer_type,
+    counted_across,
+    figures_about,
+    speaker_of,
+    speaks_in,
+    unknown_names,
+)
 from bot.answer.when import Window
 from bot.store.db import SessionFactory, open_store
+from bot.store.models import Article
 
 #: The demo store's last report is from 19 August 2025.
 NOWS = [datetime(2025, 8, 26, tzinfo=UTC), datetime(2026, 8, 19, tzinfo=UTC)]
@@ -123,3 +131,25 @@ async def test_what_someone_said_is_answered_only_where_they_speak(
                                        zone=ZoneInfo("Asia/Tokyo"))
     assert said.answerable and "Bessent said" in said.text
     assert not silent.answerable and silent.note.startswith("No source found")
+
+
+def test_only_a_real_name_no_report_mentions_means_another_event() -> None:
+    def unknown(word: str) -> bool:
+        return bool(unknown_names([Concept((word,), (None,), 1.0, name=True, df=0)]))
+
+    assert unknown("スウィフト") and unknown("taylor")  # a proper noun / a capitalised name
+    assert not unknown("グループ") and not unknown("サミット")  # loanwords any question uses
+    assert not unknown("2015")  # a figure, not a name
+    assert not unknown_names([Concept(("スウィフト",), (None,), 1.0, name=True, df=3)])
+
+
+def test_the_figure_shown_beside_is_one_the_answer_does_not_give(
+        shared_engine: Engine) -> None:
+    children = [Concept(tuple(shared_engine.text_tokens("children list")), (None,), 1.0)]
+    lead = Article(title="Talks", lang="en",
+                   text="Ukraine handed over a list of 339 children. The talks ended.")
+    other = Article(title="Talks", lang="en",
+                    text="Ukraine gave a list of more than 500 children, Verstka said.")
+    assert figures_about(lead, children, shared_engine) == {339}
+    assert figures_about(other, children, shared_engine) - figures_about(
+        lead, children, shared_engine) == {500}
