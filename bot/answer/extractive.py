@@ -19,6 +19,7 @@ from bot.answer.support import (
     Slot,
     answer_type,
     asks_figure,
+    content_nouns,
     event_names,
     figures_about,
     gives_figure,
@@ -27,7 +28,7 @@ from bot.answer.support import (
     supporting,
     unknown_names,
 )
-from bot.answer.when import Window, parse_window
+from bot.answer.when import Window, parse_window, without_phrase
 from bot.model import Answer, Citation, Lang, Sentence
 from bot.news.stories import similarity
 from bot.store.models import Article
@@ -228,9 +229,14 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
 def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
     """An English question with several words of substance that no stored report uses
     ("the weather forecast", "a treaty on nuclear submarines") asks about something the
-    store does not cover, whatever names it shares with the coverage."""
+    store does not cover, whatever names it shares with the coverage. A Japanese one, by
+    its nouns alone (an unknown token is as often a particle's casual spelling): when at
+    than half of them are words no stored report uses (天気予報, サッカーの試合)."""
     if any("\u3040" <= ch <= "\u9fff" for ch in question):
-        return False  # Japanese: an unknown token is as often a particle's spelling
+        nouns = content_nouns(without_phrase(question, window))
+        unknown_nouns = [n for n in nouns
+                         if all(engine.index.token_id(t) is None for t in engine.text_tokens(n))]
+        return 2 * len(unknown_nouns) > len(nouns)
     chat = engine.chat_tokens(_CHAT)
     unknown = [c for c in engine.unknown_words(question, window)
                if c.tokens[0] not in chat]

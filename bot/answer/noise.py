@@ -21,6 +21,10 @@ _FURNITURE = re.compile(
 _BYLINE = re.compile(r"^By [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}"
                      r"(?:(?:,| and| &) [A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3})*"
                      r"(?:,? [^.]{0,40}\d{4}[^.]{0,20})?$")
+#: A photo caption ends with its credit: "…での会談(ウクライナ大統領府提供、2025年 ロイター)",
+#: "Leaders meet in Kyiv (Photo: Reuters)".
+_CREDIT = re.compile(r"^[^。]*[(（][^()（）]*(?:提供|撮影|ロイター|共同|時事|AFP|AP|Reuters|Getty|"
+                     r"[Pp]hoto|EPA|Xinhua)[^()（）]*[)）]\s*$")
 #: A list line: related links ("・米ロ首脳会談、停戦の行方は"), "▽ … のまとめは", "※ notes".
 _LIST_LINE = re.compile(r"^[・▽▼▶►■□●◆◇※→＞>]")
 #: A line that is only a date and time ("2025年04月20日(日)09時37分", "May 16, 2025 10:40").
@@ -39,7 +43,7 @@ def is_furniture(sentence: str, title: str) -> bool:
     """A caption, byline, link line or the repeated headline."""
     text = sentence.strip()
     if (not text or _FURNITURE.search(text) or _STAMP.match(text) or _BYLINE.match(text)
-            or _LIST_LINE.match(text)):
+            or _LIST_LINE.match(text) or _CREDIT.match(text)):
         return True
     if not _DATELINE.sub("", text, count=1).strip():
         return True

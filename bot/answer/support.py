@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
+from bot.answer.noise import is_furniture
 from bot.news.entities import entity_names
 from bot.store.models import Article
 from bot.text.analyzer import fugashi_tagger
@@ -84,6 +85,20 @@ def _proper_noun(word: str) -> bool:
     return len(words) == 1 and words[0].feature_raw.split(",", 2)[1] == "固有名詞"
 
 
+#: Nouns that say what a question is about (not pronouns, suffixes, numbers, time adverbs).
+_CONTENT_NOUNS = frozenset({"一般", "固有名詞", "サ変接続", "形容動詞語幹"})
+
+
+def content_nouns(question: str) -> list[str]:
+    """The nouns of a Japanese question that say what it is about (MeCab, IPAdic)."""
+    out: list[str] = []
+    for word in _tagger()(question):
+        pos = word.feature_raw.split(",", 2)
+        if pos[0] == "名詞" and len(pos) > 1 and pos[1] in _CONTENT_NOUNS:
+            out.append(word.surface)
+    return list(dict.fromkeys(out))
+
+
 @functools.lru_cache(maxsize=1)
 def _tagger() -> Any:
     return fugashi_tagger()
@@ -120,6 +135,8 @@ def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
     names = event_names(concepts, engine)
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
+    if unknown_speaker(question, concepts, engine):
+        return []
     if speaker:
         # Reports where the speaker speaks lead (stable otherwise); none: no source.
         speaking = [a for a in found if speaks(a, speaker, engine)]
@@ -132,9 +149,11 @@ def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
 
 
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:
+    """The report's news (not its captions, credits or related links) names all of them."""
     if not names:
         return True
-    toks = set(engine.text_tokens(f"{article.title}\n{article.text}"))
+    news = [s for s in split_sentences(article.text) if not is_furniture(s, article.title)]
+    toks = set(engine.text_tokens("\n".join([article.title, *news])))
     return all(toks.intersection(c.tokens) for c in names)
 
 
@@ -307,7 +326,21 @@ def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> li
     if not who:
         return []
     tokens = set(engine.analyzer.tokens(who))
-    return [c for c in concepts if c.name and c.df and tokens.intersection(c.tokens)]
+    return [c for c in concepts if c.df and tokens.intersection(c.tokens)]
+
+
+def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) -> bool:
+    """"What did X say" where no stored report mentions X (習近平, a misspelt name); X is
+    known through the question's concepts too (its sound key: "Leavitt" and レビット)."""
+    who = ""
+    if (found := _SPEAKER_JA.search(question)) is not None:
+        who = found["who"]
+    elif (found := _SPEAKER_EN.search(question)) is not None:
+        runs = _CAPITALISED.findall(found["who"])
+        who = runs[-1] if runs else ""
+    tokens = set(engine.text_tokens(who)) if who else set()
+    return bool(tokens) and all(engine.index.token_id(t) is None for t in tokens) and not any(
+        c.df and tokens.intersection(c.tokens) for c in concepts)
 
 
 def speaks(article: Article, speaker: Sequence[Concept], engine: Engine) -> bool:

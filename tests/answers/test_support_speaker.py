@@ -153,3 +153,25 @@ def test_the_figure_shown_beside_is_one_the_answer_does_not_give(
     assert figures_about(lead, children, shared_engine) == {339}
     assert figures_about(other, children, shared_engine) - figures_about(
         lead, children, shared_engine) == {500}
+
+
+@pytest.mark.parametrize("now", NOWS, ids=["a week after", "a year after"])
+@pytest.mark.parametrize("question", [
+    "習近平はイスタンブールでの協議について何と言った?",  # a speaker no report names
+    "キーウでのサッカーの試合はどっちが勝った?",  # most of its nouns: no report uses them
+    "東京の週末の天気予報は?",
+])
+async def test_japanese_questions_about_what_the_store_does_not_cover_are_refused(
+        sessions: SessionFactory, shared_engine: Engine, question: str,
+        now: datetime) -> None:
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    async with sessions() as session:
+        answer = await answer_question(session, question, lang="ja", now=now, engine=engine,
+                                       zone=ZoneInfo("Asia/Tokyo"))
+    assert not answer.answerable, answer.text
+
+
+def test_a_photo_caption_ends_with_its_credit() -> None:
+    assert is_furniture("4月26日、バチカン市での会談(ウクライナ大統領府提供、2025年 ロイター)", "")
+    assert is_furniture("Leaders meet in Kyiv (Photo: Reuters)", "")
+    assert not is_furniture("The talks were held in Istanbul (Turkey).", "")
