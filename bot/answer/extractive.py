@@ -166,7 +166,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     if window.start is not None:
         inside = engine.search(concepts, now=now, window=window, limit=30)
         hits = inside + [h for h in hits if h not in inside]
-    if unknown_names(concepts):
+    if unknown_names(concepts, engine):
         # The question names something no stored report mentions: another event.
         return [], False
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE

@@ -68,14 +68,21 @@ def _counted_head(question: str) -> str:
     return counted[1].split(" of ")[0].split()[-1] if counted else ""
 
 
-def unknown_names(concepts: Sequence[Concept]) -> list[Concept]:
+def unknown_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     """The question's names that no stored report mentions (it asks about another event).
 
     A bare number is a figure, not a name; a katakana word is a name only when MeCab reads
     it as a proper noun (or does not know it): グループ, センター, サミット are loanwords any
-    question may use whether or not a report does."""
+    question may use whether or not a report does. "Witkoff-Putin" is known when both
+    names are."""
     return [c for c in concepts if c.name and c.df == 0 and not c.tokens[0].isdigit()
-            and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))]
+            and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))
+            and not _known_parts(c.tokens[0], engine)]
+
+
+def _known_parts(token: str, engine: Engine) -> bool:
+    parts = [p for p in token.split("-") if p]
+    return len(parts) > 1 and all(engine.index.token_id(p) is not None for p in parts)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -133,14 +133,18 @@ async def test_what_someone_said_is_answered_only_where_they_speak(
     assert not silent.answerable and silent.note.startswith("No source found")
 
 
-def test_only_a_real_name_no_report_mentions_means_another_event() -> None:
+def test_only_a_real_name_no_report_mentions_means_another_event(
+        shared_engine: Engine) -> None:
+    engine = indexed(shared_engine, "Witkoff met Putin.")
+
     def unknown(word: str) -> bool:
-        return bool(unknown_names([Concept((word,), (None,), 1.0, name=True, df=0)]))
+        return bool(unknown_names([Concept((word,), (None,), 1.0, name=True, df=0)], engine))
 
     assert unknown("スウィフト") and unknown("taylor")  # a proper noun / a capitalised name
     assert not unknown("グループ") and not unknown("サミット")  # loanwords any question uses
     assert not unknown("2015")  # a figure, not a name
-    assert not unknown_names([Concept(("スウィフト",), (None,), 1.0, name=True, df=3)])
+    assert not unknown("witkoff-putin") and unknown("witkoff-orban")  # both names known
+    assert not unknown_names([Concept(("スウィフト",), (None,), 1.0, name=True, df=3)], engine)
 
 
 def test_the_figure_shown_beside_is_one_the_answer_does_not_give(
