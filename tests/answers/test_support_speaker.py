@@ -32,6 +32,7 @@ from bot.answer.support import (
     unknown_names,
 )
 from bot.answer.when import Window
+from bot.model import Answer, Lang
 from bot.store.db import SessionFactory, open_store
 from bot.store.models import Article
 
@@ -117,18 +118,22 @@ async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
         yield factory
 
 
+async def ask(sessions: SessionFactory, shared_engine: Engine, question: str, *,
+              now: datetime, lang: Lang = "en") -> Answer:
+    """``question`` asked of the demo store at ``now`` through the answer engine."""
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    async with sessions() as session:
+        return await answer_question(session, question, lang=lang, now=now, engine=engine,
+                                     zone=ZoneInfo("Asia/Tokyo"))
+
+
 @pytest.mark.parametrize("now", NOWS, ids=["a week after", "a year after"])
 async def test_what_someone_said_is_answered_only_where_they_speak(
         sessions: SessionFactory, shared_engine: Engine, now: datetime) -> None:
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    async with sessions() as session:
-        said = await answer_question(session, "What did Bessent say about the minerals deal?",
-                                     lang="en", now=now, engine=engine,
-                                     zone=ZoneInfo("Asia/Tokyo"))
-        # Umerov is named in the Istanbul reports but never quoted.
-        silent = await answer_question(session, "What did Umerov say in Istanbul?",
-                                       lang="en", now=now, engine=engine,
-                                       zone=ZoneInfo("Asia/Tokyo"))
+    said = await ask(sessions, shared_engine, "What did Bessent say about the minerals deal?",
+                     now=now)
+    # Umerov is named in the Istanbul reports but never quoted.
+    silent = await ask(sessions, shared_engine, "What did Umerov say in Istanbul?", now=now)
     assert said.answerable and "Bessent said" in said.text
     assert not silent.answerable and silent.note.startswith("No source found")
 
@@ -168,10 +173,7 @@ def test_the_figure_shown_beside_is_one_the_answer_does_not_give(
 async def test_japanese_questions_about_what_the_store_does_not_cover_are_refused(
         sessions: SessionFactory, shared_engine: Engine, question: str,
         now: datetime) -> None:
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    async with sessions() as session:
-        answer = await answer_question(session, question, lang="ja", now=now, engine=engine,
-                                       zone=ZoneInfo("Asia/Tokyo"))
+    answer = await ask(sessions, shared_engine, question, now=now, lang="ja")
     assert not answer.answerable, answer.text
 
 
