@@ -5,6 +5,8 @@ Real loopback adapter and chat fake, SQLite store.
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,7 +15,7 @@ from sqlalchemy import select
 
 from bot.delivery import outbox
 from bot.delivery.sender import Sender
-from bot.model import QAReply, Sentence, UpdatePost
+from bot.model import Notice, QAReply, Sentence, UpdatePost
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, PostedStory, Story, Subscription
@@ -92,3 +94,44 @@ async def test_a_sent_story_post_and_its_replies_record_where_they_went(
     assert reply["thread"] == post["id"] == rows[f"{root}:r1"].thread_id
     # The story knows its post, so a later development goes into the same thread.
     assert (posted.message_id, posted.thread_id) == (post["id"], rows[root].thread_id)
+
+
+async def test_an_answer_no_adapter_expects_is_retried_and_found_not_posted_again(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The platform took the message, but what came back was not its JSON (a proxy's page):
+    an error the adapter does not translate. The row goes back to pending with backoff (it
+    is not failed, nobody is told), the channel's next row waits behind it, the log names
+    the delivery, and the retry (a new process, as after a restart) finds the message
+    instead of posting it twice."""
+    now = REPORTED + timedelta(days=1)
+    async with sessions() as session, session.begin():
+        await outbox.enqueue(session, [
+            outbox.Outgoing(key=f"k:{i}", platform="loopback", channel_id="C1",
+                            part=Notice(f"Notice {i}.")) for i in (1, 2)], now)
+    fake.plan.garbled = 1
+    seen: list[tuple[str, bool]] = []
+    first = Sender(sessions, {"loopback": adapter}, FakeClock(now), worker="w1",
+                   on_sent=lambda worker, ok: seen.append((worker, ok)))
+    with caplog.at_level(logging.ERROR, logger="bot.delivery.sender"):
+        await first.send_due()
+    assert [m["key"] for m in fake.messages] == ["k:1"]  # k:2 keeps its place behind k:1
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+    assert (rows["k:1"].status, rows["k:1"].error) == ("pending", "JSONDecodeError")
+    assert rows["k:1"].send_started_at is not None and rows["k:1"].next_attempt_at > now
+    assert (rows["k:2"].status, rows["k:2"].send_started_at) == ("pending", None)
+    assert seen == [] and (first.sent, first.failed) == (0, 0)
+    [logged] = [r for r in caplog.records if r.name == "bot.delivery.sender"]
+    assert logged.getMessage() == "delivery k:1 via loopback failed unexpectedly"
+    assert logged.exc_info is not None and logged.exc_info[0] is json.JSONDecodeError
+
+    later = Sender(sessions, {"loopback": adapter}, FakeClock(now + timedelta(hours=1)),
+                   worker="w2")
+    await later.send_due()
+    assert [m["key"] for m in fake.messages] == ["k:1", "k:2"]
+    assert fake.stats["history_lookups"] == 1
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+    assert [(rows[k].status, rows[k].message_id) for k in ("k:1", "k:2")] == [
+        ("sent", m["id"]) for m in fake.messages]
