@@ -16,11 +16,14 @@ from sqlalchemy import select
 from bot.delivery import outbox
 from bot.delivery.sender import Sender
 from bot.model import Notice, QAReply, Sentence, UpdatePost
+from bot.platforms.discord import DiscordAdapter
+from bot.platforms.discord.settings import DiscordSettings
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, PostedStory, Story, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
+from tests.fakes.discord_fake import running_fake
 
 REPORTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 POST = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Wire",), REPORTED, "en")
@@ -135,3 +138,38 @@ async def test_an_answer_no_adapter_expects_is_retried_and_found_not_posted_agai
         rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
     assert [(rows[k].status, rows[k].message_id) for k in ("k:1", "k:2")] == [
         ("sent", m["id"]) for m in fake.messages]
+
+
+async def test_a_discord_post_gets_its_thread_named_after_the_headline_in_one_pass(
+        sessions: SessionFactory) -> None:
+    """On Discord a post is not a thread until its first reply opens one, named from what
+    the sender recorded of the post it just sent: both replies go into that one thread in
+    the same pass, and the rows say where each went."""
+    now = REPORTED + timedelta(days=1)
+    async with running_fake() as discord_fake:
+        guild = discord_fake.add_guild()
+        channel = str(guild.text_channel_id)
+        root = "sub:1:story:1:p0"
+        async with sessions() as session, session.begin():
+            await outbox.enqueue(session, [
+                outbox.Outgoing(key=root, platform="discord", channel_id=channel, part=POST),
+                *(outbox.Outgoing(key=f"{root}:r{i}", platform="discord", channel_id=channel,
+                                  part=REPLY, parent_key=root, index=i) for i in (1, 2))],
+                now)
+        adapter = DiscordAdapter(DiscordSettings(token=discord_fake.token,
+                                                 api_base=discord_fake.api_base),
+                                 zone=UTC, guild_ready_timeout=0.1, ready_timeout=10)
+        await adapter.start()
+        try:
+            s = Sender(sessions, {"discord": adapter}, FakeClock(now), worker="w1")
+            assert await s.send_due() == 3
+        finally:
+            await adapter.stop()
+        [post] = discord_fake.messages_in(guild.text_channel_id)
+        thread = discord_fake.channels[int(post["id"])]
+        assert thread["name"] == "Talks resume"
+        assert len(discord_fake.messages_in(int(thread["id"]))) == 2
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+    assert {r.status for r in rows.values()} == {"sent"}
+    assert rows[root].message_id == post["id"] and rows[f"{root}:r2"].thread_id == thread["id"]
