@@ -173,3 +173,24 @@ async def test_a_discord_post_gets_its_thread_named_after_the_headline_in_one_pa
         rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
     assert {r.status for r in rows.values()} == {"sent"}
     assert rows[root].message_id == post["id"] and rows[f"{root}:r2"].thread_id == thread["id"]
+
+
+async def test_a_reply_that_can_never_go_is_cancelled_without_holding_up_its_channel(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter) -> None:
+    """A late reply whose post is gone (its row pruned, its story never told where it went)
+    is cancelled, and the notice queued behind it in the channel still goes in that pass."""
+    now = REPORTED + timedelta(days=1)
+    async with sessions() as session, session.begin():
+        await outbox.enqueue(session, [
+            outbox.Outgoing(key="pruned:p0:r1", platform="loopback", channel_id="C1",
+                            part=REPLY, parent_key="pruned:p0", index=1),
+            outbox.Outgoing(key="k:notice", platform="loopback", channel_id="C1",
+                            part=Notice("Digest at 08:00 from tomorrow."))], now)
+    s = Sender(sessions, {"loopback": adapter}, FakeClock(now), worker="w1")
+    assert await s.send_due() == 2
+    assert [m["key"] for m in fake.messages] == ["k:notice"]
+    async with sessions() as session:
+        rows = {r.key: r for r in (await session.scalars(select(Delivery))).all()}
+    assert (rows["pruned:p0:r1"].status, rows["pruned:p0:r1"].error) == (
+        "cancelled", "parent message was not sent")
+    assert rows["k:notice"].status == "sent"
