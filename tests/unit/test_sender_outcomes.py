@@ -1,6 +1,8 @@
 """What the sender reports of each row (issue 18: sender mutants): the health metrics count
-a row sent, or failed for good, once each; a refusal that will be retried is neither.
-Real loopback adapter and chat fake, SQLite store.
+a row sent, or failed for good, once each; a refusal that will be retried is neither; an
+error no adapter expects is retried without a second post; a reply that can never go does
+not hold up its channel; a Discord post's thread is opened from what was recorded of it.
+Real loopback adapter and chat fake (the Discord fake for the thread), SQLite store.
 """
 
 from __future__ import annotations
