@@ -19,7 +19,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
-from aiohttp import hdrs
 
 from bot.errors import FeedError
 from bot.news.guard import check_url, host_allowed, permit
@@ -139,9 +138,8 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
             stack.enter_context(permit(allowed))
             resp = await stack.enter_async_context(
                 http.get(current, headers=headers, allow_redirects=False))
-            # aiohttp's header-name constants (headers match case-insensitively).
-            if resp.status in _REDIRECTS and hdrs.LOCATION in resp.headers:
-                nxt = urljoin(current, resp.headers[hdrs.LOCATION])
+            if resp.status in _REDIRECTS and "Location" in resp.headers:
+                nxt = urljoin(current, resp.headers["Location"])
                 if nxt in seen:
                     raise FeedError(url, "the feed redirects in a loop", status=resp.status)
                 seen.add(nxt)
@@ -158,8 +156,8 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
                                 status=resp.status, retry_after=retry_after_seconds(resp))
             body = await read_capped(resp, limits.max_bytes, url)
             return Fetched(
-                str(resp.url), resp.status, body, resp.headers.get(hdrs.CONTENT_TYPE),
-                resp.headers.get(hdrs.ETAG), resp.headers.get(hdrs.LAST_MODIFIED),
+                str(resp.url), resp.status, body, resp.headers.get("Content-Type"),
+                resp.headers.get("ETag"), resp.headers.get("Last-Modified"),
             )
     raise FeedError(url, f"too many redirects (more than {limits.max_redirects})")
 
