@@ -162,11 +162,7 @@ class Preparer:
         link = LinkedMessage(linked.message_id, linked.thread_id) if linked else None
         if ((row.parent_key is not None and parent is None)
                 or (row.link_key is not None and link is None)):
-            found = await self.journal.write(partial(
-                self._look_up, row,
-                # None for what the cache had only makes _look_up read the same from the store.
-                parent, link,  # pragma: no mutate
-                now))
+            found = await self.journal.write(partial(self._look_up, row, parent, link, now))
             if isinstance(found, Hold):
                 return found
             parent, link = found
