@@ -195,8 +195,7 @@ def guarded_connector(*, resolver: AbstractResolver, allow_hosts: Iterable[str],
     """The connector of every session that fetches on behalf of a feed's content."""
     return aiohttp.TCPConnector(
         limit=limit, resolver=GuardedResolver(resolver, allow_hosts=allow_hosts),
-        ttl_dns_cache=300,  # pragma: no mutate - how long names stay cached is no safety property
-        socket_factory=guarded_socket)
+        ttl_dns_cache=300, socket_factory=guarded_socket)
 
 
 class GuardedResolver(AbstractResolver):
