@@ -196,3 +196,22 @@ async def test_a_reply_that_can_never_go_is_cancelled_without_holding_up_its_cha
     assert (rows["pruned:p0:r1"].status, rows["pruned:p0:r1"].error) == (
         "cancelled", "parent message was not sent")
     assert rows["k:notice"].status == "sent"
+
+
+async def test_a_refused_row_keeps_the_rows_behind_it_waiting(
+        sessions: SessionFactory, fake: ChatFake, adapter: LoopbackAdapter) -> None:
+    """A send the platform refused for now (a 503) is retried later, and the channel's next
+    row does not go out ahead of it."""
+    now = REPORTED + timedelta(days=1)
+    async with sessions() as session, session.begin():
+        await outbox.enqueue(session, [
+            outbox.Outgoing(key=f"k:{i}", platform="loopback", channel_id="C1",
+                            part=Notice(f"Notice {i}.")) for i in (1, 2)], now)
+    fake.plan.transient.append((503, "unavailable"))
+    clock = FakeClock(now)
+    s = Sender(sessions, {"loopback": adapter}, clock, worker="w1")
+    await s.send_due()
+    assert fake.messages == []
+    clock.advance(hours=1)
+    await s.send_due()
+    assert [m["key"] for m in fake.messages] == ["k:1", "k:2"]
