@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import math
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -72,7 +73,7 @@ class SlidingWindow:
         if over < 0:
             return 0.0
         if over >= len(self._stamps):
-            return float("inf")  # pragma: no mutate - "INF" is the same infinity
+            return math.inf
         return self._stamps[over] + self.period - now
 
     def try_acquire(self, priority: int = Priority.REALTIME) -> bool:
@@ -112,7 +113,7 @@ class SlidingWindow:
                 continue
             delay = self.get_delay(priority)
             if delay > 0:
-                if delay != float("inf"):  # otherwise a release() calls again
+                if delay != math.inf:  # otherwise a release() calls again
                     self._wake_in(delay)
                 return
             heapq.heappop(self._waiters)

@@ -63,7 +63,9 @@ class Call:
 
     async def find_sent(self, target: Target) -> MessageRef | None:
         """An earlier attempt's message, if the platform has it."""
-        async with self.pacer.slot(target, message=False), self.calling():
+        async with self.pacer.slot(
+                target,  # pragma: no mutate - read only for a message's channel window
+                message=False), self.calling():
             ref = await self.adapter.find_sent(target, self.prepared.key)
         if ref is not None:
             log.info("delivery %s was already sent (found %s)", self.prepared.key,

@@ -312,8 +312,11 @@ class Sender:
                                      thread_id=ref.thread_id if root else delivered.thread_of,
                                      posted=posted)
         if root:
-            self._posts.remember(row.channel, row.key, PostedMessage(
-                ref.message_id, ref.thread_id, self._parts.title(row.payload)))
+            # Kept so this channel's replies and links need no query: an entry missed (kept
+            # under no channel or key) is read from the store, the same post, one query more.
+            self._posts.remember(
+                row.channel, row.key,  # pragma: no mutate
+                PostedMessage(ref.message_id, ref.thread_id, self._parts.title(row.payload)))
         self.sent += 1
         if self.on_sent is not None:
             self.on_sent(self.worker, True)

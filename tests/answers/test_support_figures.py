@@ -160,3 +160,13 @@ def test_a_name_in_most_reports_or_made_of_the_sides_picks_out_no_event(
     assert event_names([named("riyadh", 1)], one) == []
     first, second = sorted(one.party_tokens)[:2]
     assert event_names([named(f"{first}-{second}", 1)], five) == []
+
+
+
+def test_a_count_may_be_given_in_another_form_of_the_counted_word() -> None:
+    """"How many deportations" is answered by "300 children were deported": the words
+    share a stem, not their seventh letter."""
+    deportations = counted_figure("How many deportations were recorded last year?")
+    assert deportations is not None
+    assert deportations.search("Officials said 300 children were deported last year.")
+    assert not deportations.search("The deportation report came out; 3 officials spoke.")

@@ -90,6 +90,9 @@ class Plan:
     #: Accept (store) the next N messages but answer only after ``hang_seconds``.
     hang_after_accept: int = 0
     hang_seconds: float = 30.0
+    #: Accept (store) the next N messages but answer 200 with a page that is not the API's
+    #: JSON (what a misbehaving proxy in between sends): an answer no adapter can read.
+    garbled: int = 0
 
 
 class ChatFake:
@@ -233,6 +236,10 @@ class ChatFake:
         if self.plan.hang_after_accept > 0:
             self.plan.hang_after_accept -= 1
             await asyncio.sleep(self.plan.hang_seconds)
+        if self.plan.garbled > 0:
+            self.plan.garbled -= 1
+            return web.Response(text="<html><body>Please wait</body></html>",
+                                content_type="text/html")
         return web.json_response({"ok": True, "message": message})
 
     def _next_transient(self, *, retry_after: bool) -> web.Response:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from bot.brief.cache import BriefingCache
 from bot.delivery.digest import (
@@ -334,3 +335,30 @@ async def test_a_digest_builds_before_it_takes_the_writer_lock(
     async with sessions() as session:
         assert await session.get(JobRun, "other:1") is not None
         assert await session.get(JobRun, f"digest:{sub.id}:2026-04-02") is not None
+
+
+async def test_a_story_is_in_one_days_digest_only_at_the_edges(
+        sessions: SessionFactory) -> None:
+    """A story at the digest's very minute is that day's; one reported after the minute but
+    before a late run (catch-up after downtime) is the next day's. Neither comes twice, and
+    each story's reply offers the follow-up questions its own post would."""
+    saturday = datetime(2026, 4, 4, 12, 0, tzinfo=UTC)  # 08:00 EDT
+    sunday = saturday + timedelta(days=1)
+    async with sessions() as session, session.begin():
+        session.add(subscription())
+        await add_story(session, saturday, "Envoys meet at eight")
+        await add_story(session, saturday + timedelta(minutes=30), "Truce extended")
+    headlines = []
+    for fire, late in ((saturday, timedelta(hours=1)), (sunday, timedelta(0))):
+        async with sessions() as session, session.begin():
+            assert await run_due_digests(session, now=fire + late, grace=GRACE) == 2
+        async with sessions() as session:
+            post, reply = (load_part(r.payload) for r in (await rows(session))[-2:])
+            story = await session.scalar(select(Story).options(selectinload(Story.articles))
+                                         .where(Story.headline == getattr(reply, "headline", "")))
+            assert story is not None
+            briefing = await BriefingCache().fetch(session, story, lang="en")
+        assert isinstance(post, DigestPost) and isinstance(reply, UpdatePost)
+        assert reply.follow_ups and reply.follow_ups == briefing.follow_ups
+        headlines.append(post.headlines)
+    assert headlines == [("Envoys meet at eight",), ("Truce extended",)]

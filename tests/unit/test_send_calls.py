@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
 
 import pytest
@@ -67,3 +67,26 @@ async def test_looking_up_earlier_sends_takes_no_slot_of_the_channels_messages(
         is None
     said = [r.getMessage() for r in caplog.records if r.name == "bot.delivery.send"]
     assert said == [f"delivery k1 was already sent (found {sent.message_id})"]
+
+
+async def test_a_reply_to_a_person_takes_the_slot_the_channels_posts_leave_it(
+        fake: ChatFake, adapter: LoopbackAdapter) -> None:
+    """Discord's window (5 messages / 5 s a channel) on a clock that never moves: posts
+    may take four slots, the fifth is kept for a person waiting for an answer."""
+    pacer = Pacer(RateLimits(global_calls=100, global_period=1.0, channel_calls=5,
+                             channel_period=5.0), monotonic=lambda: 0.0)
+
+    async def started() -> bool:
+        return True
+
+    for i in range(4):
+        await asyncio.wait_for(call(adapter, pacer, f"k{i}").post(Target("C1"), started), 5)
+    post = asyncio.ensure_future(call(adapter, pacer, "k4").post(Target("C1"), started))
+    reply = call(adapter, pacer, "reply:42")
+    sent = await asyncio.wait_for(reply.post(Target("C1"), started), 5)
+    assert sent is not None and [m["key"] for m in fake.messages][-1] == "reply:42"
+    assert not post.done()  # the post waits for the window to move
+    post.cancel()
+    with suppress(asyncio.CancelledError):
+        await post
+    assert len(fake.messages) == 5
