@@ -27,6 +27,10 @@ from bot.store.models import Subscription
 
 log = logging.getLogger(__name__)
 
+#: Subscriptions per transaction: each confirmation waits for its batch's commit, so a
+#: burst of 300 is confirmed a batch at a time rather than all at the end.
+BATCH = 32
+
 
 @dataclass(frozen=True)
 class NewSubscription:
@@ -109,13 +113,14 @@ Queued = tuple[NewSubscription, datetime, "asyncio.Future[int]"]
 
 
 def _first_per_target(queue: list[Queued]) -> tuple[list[Queued], list[Queued]]:
-    """The batch to write now (one per channel) and what waits for the next one (the
-    same channel again: it finds the first one's subscription and updates it)."""
+    """The batch to write now (at most ``BATCH``, one per channel, in arrival order) and
+    what waits for the next one (the same channel again finds the first one's
+    subscription and updates it)."""
     now: list[Queued] = []
     later: list[Queued] = []
     seen: set[tuple[str, str]] = set()
     for item in queue:
-        (later if item[0].target in seen else now).append(item)
+        (later if item[0].target in seen or len(now) >= BATCH else now).append(item)
         seen.add(item[0].target)
     return now, later
 
