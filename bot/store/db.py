@@ -25,7 +25,6 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.errors import ConfigError, StoreError
-from bot.store.gate import WriterGate
 from bot.store.problems import store_problem
 
 log = logging.getLogger(__name__)
@@ -64,8 +63,7 @@ def sqlite_url(path: Path) -> str:
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """Create the engine; SQLite gets WAL, a busy timeout, enforced foreign keys and one
-    writer at a time in order (``bot.store.gate``).
+    """Create the engine; SQLite gets WAL, a busy timeout and enforced foreign keys.
 
     Raises:
         StoreError: a SQLite file whose folder does not exist (a typo must not silently
@@ -97,7 +95,6 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        WriterGate().install(engine)  # this process's writers take turns, in order
     return engine
 
 
