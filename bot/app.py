@@ -96,6 +96,8 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._runtime: Runtime | None = None
         self._ingest_lock = asyncio.Lock()
+        #: Visits being recorded, by (platform, channel, user): the reply does not wait.
+        self._visits: dict[tuple[str, str, str], asyncio.Task[None]] = {}
         # What one ``serve`` run sets up.
         self._stop: asyncio.Event | None = None
         self.health_port: int | None = None
@@ -142,7 +144,15 @@ class BotApp:
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
-        await self._stack.aclose()
+        try:
+            await self.settle()
+        finally:
+            await self._stack.aclose()
+
+    async def settle(self) -> None:
+        """Wait for the visits still being recorded."""
+        if self._visits:
+            await asyncio.wait(list(self._visits.values()))
 
     def _wire(self, platform: PlatformAdapter, replier: Replier) -> None:
         """Point a platform at the app: its requests, its thread checks, its fatal errors,
@@ -156,12 +166,24 @@ class BotApp:
 
     async def handle(self, req: Request) -> Result:
         started = time.perf_counter()
+        who = (req.platform, req.channel_id, req.user_id)
+        earlier = self._visits.get(who)
+        if earlier is not None:  # `since my last visit` reads the one before this request
+            await asyncio.wait([earlier])
         try:
             return await dispatch(self.registry, req, self.deps)
         finally:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
-            await self._record_visit(req)
+            # Recorded beside the reply, not before it: a write waits for the store's
+            # single writer (SQLite), which a fan-out or the sender may hold.
+            visit = asyncio.create_task(self._record_visit(req), name="record-visit")
+            self._visits[who] = visit
+            visit.add_done_callback(functools.partial(self._visit_done, who))
             self.sender.poke()
+
+    def _visit_done(self, who: tuple[str, str, str], task: asyncio.Task[None]) -> None:
+        if self._visits.get(who) is task:
+            del self._visits[who]
 
     async def _record_visit(self, req: Request) -> None:
         """Remember the asker was here (after the handler, so `since my last visit` reads the

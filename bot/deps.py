@@ -9,6 +9,7 @@ import aiohttp
 from bot.answer.engine import Engine
 from bot.brief.cache import BriefingCache
 from bot.clock import Clock, SystemClock
+from bot.delivery.subscribing import SubscriptionWriter
 from bot.store.db import SessionFactory
 from bot.text.topic import Topic
 from bot.timeline.cache import TimelinePictures
@@ -27,6 +28,8 @@ class Deps:
     guarded_http: aiohttp.ClientSession | None = None
     #: Briefings shared by the channels of one fan-out, welcome or digest run.
     briefings: BriefingCache = field(default_factory=BriefingCache)
+    #: New subscriptions arriving together are written in one transaction.
+    subscriptions: SubscriptionWriter = field(default_factory=SubscriptionWriter)
 
     #: Timeline pictures, cached on disk under the data directory (built in __post_init__).
     pictures: TimelinePictures | None = None

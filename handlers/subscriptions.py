@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.digest import digest_trigger
 from bot.delivery.fanout import prepare_welcome, welcome
+from bot.delivery.subscribing import NewSubscription
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Lang, Reply, Request, Result
@@ -100,39 +102,72 @@ async def subscribe(req: Request, deps: Deps) -> Result:
     now = deps.clock.now()
     # Read and build first, write last: the first write takes the store's single writer
     # lock (SQLite) until commit, and a burst of channels subscribing at once (and the
-    # questions typed meanwhile) queue on it. The subscription and its welcome are still
-    # one transaction: a crash leaves both or neither.
+    # questions typed meanwhile) queue on it. A new subscription and its welcome are one
+    # transaction (a crash leaves both or neither), shared with the other channels
+    # subscribing at the same moment (``bot.delivery.subscribing``).
+    async with deps.sessions() as session:
+        existing = await session.scalar(select(Subscription).where(
+            Subscription.platform == req.platform,
+            Subscription.channel_id == req.channel_id))
+        if existing is None:
+            lang = _lang(req, options, None, deps)
+            prepared = await prepare_welcome(session, lang, briefings=deps.briefings)
+    if existing is None:
+        def build() -> Subscription:
+            return _apply(Subscription(platform=req.platform, channel_id=req.channel_id,
+                                       since=now, created_at=now), req, options, lang, deps)
+
+        try:
+            welcomed = await deps.subscriptions.add(
+                deps.sessions, NewSubscription((req.platform, req.channel_id), build,
+                                               prepared), now)
+        except IntegrityError:
+            pass  # the channel was subscribed meanwhile: update that subscription below
+        else:
+            return _confirmation(build(), now, req, verb="Subscribed", created=True,
+                                 welcomed=welcomed)
     async with deps.sessions() as session, session.begin():
-        with session.no_autoflush:
-            sub = await session.scalar(select(Subscription).where(
-                Subscription.platform == req.platform,
-                Subscription.channel_id == req.channel_id))
-            created = sub is None
-            lang = options.lang or req.lang or (sub.lang if sub else None) \
-                or deps.settings.language
-            prepared = (await prepare_welcome(session, "ja" if lang == "ja" else "en",
-                                              briefings=deps.briefings)
-                        if created else None)
-        if sub is None:
+        sub = await session.scalar(select(Subscription).where(
+            Subscription.platform == req.platform,
+            Subscription.channel_id == req.channel_id))
+        created = sub is None
+        if sub is None:  # unsubscribed meanwhile
             sub = Subscription(platform=req.platform, channel_id=req.channel_id,
                                since=now, created_at=now)
             session.add(sub)
-        sub.space_id = req.space_id
-        sub.is_dm = req.is_dm
-        sub.user_id = req.user_id if req.is_dm else sub.user_id
-        sub.created_by = req.user_id
-        sub.realtime = options.realtime
-        sub.daily_at = options.daily_at
-        sub.lang = lang
-        sub.timezone = options.timezone or req.timezone or sub.timezone or deps.settings.timezone
-        sub.keywords = options.keywords
         was_paused = not sub.active
-        sub.active, sub.paused_reason = True, None
-        summary = describe(sub, now)
+        _apply(sub, req, options, _lang(req, options, sub, deps), deps)
         await session.flush()
-        welcomed = (await welcome(session, sub, now, prepared=prepared)
-                    if created else 0)
+        welcomed = await welcome(session, sub, now, briefings=deps.briefings) \
+            if created else 0
     verb = "Subscribed" if created else ("Resumed" if was_paused else "Updated")
+    return _confirmation(sub, now, req, verb=verb, created=created, welcomed=welcomed)
+
+
+def _lang(req: Request, options: SubscribeOptions, sub: Subscription | None,
+          deps: Deps) -> Lang:
+    lang = options.lang or req.lang or (sub.lang if sub else None) or deps.settings.language
+    return "ja" if lang == "ja" else "en"
+
+
+def _apply(sub: Subscription, req: Request, options: SubscribeOptions, lang: Lang,
+           deps: Deps) -> Subscription:
+    """Set what the request asks for on ``sub`` (new or existing); active again."""
+    sub.space_id = req.space_id
+    sub.is_dm = req.is_dm
+    sub.user_id = req.user_id if req.is_dm else sub.user_id
+    sub.created_by = req.user_id
+    sub.realtime = options.realtime
+    sub.daily_at = options.daily_at
+    sub.lang = lang
+    sub.timezone = options.timezone or req.timezone or sub.timezone or deps.settings.timezone
+    sub.keywords = options.keywords
+    sub.active, sub.paused_reason = True, None
+    return sub
+
+
+def _confirmation(sub: Subscription, now: datetime, req: Request, *, verb: str,
+                  created: bool, welcomed: int) -> Result:
     # Say what really happens next: a welcome only when one was queued.
     if welcomed:
         tail = " The latest briefing follows as a welcome."
@@ -140,7 +175,8 @@ async def subscribe(req: Request, deps: Deps) -> Result:
         tail = " New updates will be posted here as they arrive."
     else:
         tail = " The new settings apply from the next update."
-    return Reply(f"✅ {verb}: this {'DM' if req.is_dm else 'channel'} will get {summary}.{tail}")
+    return Reply(f"✅ {verb}: this {'DM' if req.is_dm else 'channel'} will get "
+                 f"{describe(sub, now)}.{tail}")
 
 
 async def unsubscribe(req: Request, deps: Deps) -> Result:

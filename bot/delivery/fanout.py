@@ -317,11 +317,19 @@ async def welcome(session: AsyncSession, sub: Subscription, now: datetime, *,
     if prepared is NOT_LOOKED_UP:
         lang: Lang = "ja" if sub.lang == "ja" else "en"
         prepared = await prepare_welcome(session, lang, briefings=briefings)
+    rows = welcome_rows(session, sub, now, prepared)
+    return await enqueue(session, rows, now) if rows else 0
+
+
+def welcome_rows(session: AsyncSession, sub: Subscription, now: datetime,
+                 prepared: Welcome | None) -> list[Outgoing]:
+    """The welcome's outbox rows for ``sub`` (flushed: it has its id), recording in the
+    session where its story was posted; none when there is no story (``prepared``)."""
     if prepared is None:
-        return 0
+        return []
     story, briefing = prepared.story, prepared.briefing
     session.add(PostedStory(subscription_id=sub.id, story_id=story.id,
                             platform=sub.platform, channel_id=sub.channel_id,
                             revision=story.revision, said=list(briefing.key_points),
                             posted_at=now))
-    return await enqueue(session, briefing_rows(sub, briefing), now)
+    return briefing_rows(sub, briefing)

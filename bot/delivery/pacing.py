@@ -221,13 +221,16 @@ class Pacer:
 
     @asynccontextmanager
     async def slot(self, target: Target, *, message: bool = True,
-                   priority: int = Priority.REALTIME) -> AsyncIterator[Ticket]:
+                   priority: int = Priority.REALTIME,
+                   global_limit: bool = True) -> AsyncIterator[Ticket]:
         """Hold a slot for one call to ``target`` while it runs. ``message``: it posts a
         message (counts against the channel window); other calls only count globally.
-        ``priority``: where the call queues when it has to wait (``Priority``). Work done
-        inside the slot before the call ends with ``await ticket.confirm()``."""
+        ``priority``: where the call queues when it has to wait (``Priority``).
+        ``global_limit``: False for an endpoint the platform does not count globally
+        (Discord's interaction responses). Work done inside the slot before the call ends
+        with ``await ticket.confirm()``."""
         window = self._channel_window(target) if message else None
-        glob = self._global
+        glob = self._global if global_limit else None
         if glob is not None and not isinstance(glob, SlidingWindow):
             async with AsyncExitStack() as stack:  # a shared window: only its slot() exists
                 if window is not None:

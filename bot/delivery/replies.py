@@ -67,7 +67,9 @@ class Replier:
             part_key = key if i == 0 else f"{key}#{i}"
             where = target
             if first is not None:
-                where = replace(target, thread_id=first.thread_id or first.message_id)
+                # The thread's parts are ordinary messages (counted globally).
+                where = replace(target, thread_id=first.thread_id or first.message_id,
+                                interaction=None)
             try:
                 ref = await self._call(adapter, where, part, part_key, deadline)
                 if first is None and len(parts) > 1 and not target.thread_id:
@@ -111,7 +113,10 @@ class Replier:
                     async with pacer.slot(target, message=False, priority=Priority.REPLY):
                         found = await adapter.find_sent(target, key)
                 if found is None:
-                    async with pacer.slot(target, priority=Priority.REPLY):
+                    # An answer to an interaction skips the global window where the
+                    # platform does (Discord), so a fan-out using it up cannot hold it.
+                    async with pacer.slot(target, priority=Priority.REPLY,
+                                          global_limit=target.interaction is None):
                         found = await adapter.send(target, part, key=key)
         assert found is not None  # the loop ends on a success or raises
         return found

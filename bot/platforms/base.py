@@ -37,6 +37,9 @@ class Target:
     zone: str | None = None
     #: The subscription's workspace or guild, when known (message links need it on Discord).
     space_id: str | None = None
+    #: The interaction (command) this message answers, when it answers one: Discord does
+    #: not count interaction responses and follow-ups against the bot's global rate limit.
+    interaction: str | None = None
 
 
 @dataclass(frozen=True)

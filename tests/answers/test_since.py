@@ -3,8 +3,10 @@ a week and a year after the last report (2025-08-19)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -114,6 +116,7 @@ async def test_since_my_last_visit_remembers_each_user_per_conversation(
         elsewhere = await app.handle(Request(platform="console", command="since",
                                              text="my last visit", user_id="console-user",
                                              channel_id="D-other", is_dm=True, lang="en"))
+        await app.settle()  # visits are recorded beside the reply
         async with app.deps.sessions() as session:
             visits = (await session.scalars(select(Visit))).all()
     assert isinstance(other, Reply) and "no earlier visit" in other.text
@@ -295,3 +298,23 @@ async def test_a_visit_is_one_row_per_user_and_conversation_and_only_moves_forwa
     assert seen == [times[0], times[0], times[2]]
     assert sorted((v.user_id, v.channel_id) for v in rows) == [
         ("U1", "C1"), ("U1", "C2"), ("U2", "C1")]
+
+
+async def test_a_reply_does_not_wait_for_its_visit_to_be_written(demo_dir: Path) -> None:
+    clock = FakeClock(DAY_AFTER)
+    async with BotApp(demo_settings(demo_dir, language="en"), clock=clock) as app:
+        # Another connection holds SQLite's single writer, as a fan-out's insert would.
+        holder = sqlite3.connect(demo_dir / "demo.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            reply = await asyncio.wait_for(app.handle(Request(
+                platform="console", command="since", text="yesterday", user_id="u1",
+                channel_id="C1", lang="en")), 10)
+            assert isinstance(reply, Reply) and WHITE_HOUSE in reply.text
+        finally:
+            holder.execute("COMMIT")
+            holder.close()
+        await app.settle()  # the visit is written once the writer is free
+        async with app.deps.sessions() as session:
+            visits = (await session.scalars(select(Visit))).all()
+    assert [(v.user_id, v.channel_id) for v in visits] == [("u1", "C1")]

@@ -9,7 +9,8 @@ history lookup by key, threads, and injected transient (429/5xx) and permanent
 Wire format (all JSON):
 
 * ``GET  /api/info`` -> ``{"profile", "limits": {...}}``
-* ``POST /api/messages`` ``{"channel", "thread"?, "text", "metadata": {"key"}}`` ->
+* ``POST /api/messages`` ``{"channel", "thread"?, "text", "metadata": {"key"},
+  "interaction"?}`` ->
   ``{"ok": true, "message": {...}}`` | 429 ``{"error": "rate_limited", "retry_after"}`` |
   5xx ``{"error"}`` | 403/404 ``{"error": "channel_not_found" | "not_in_channel" |
   "missing_permission" | "thread_not_found"}``
@@ -17,8 +18,15 @@ Wire format (all JSON):
   (the message's text replaced, ``edited`` set) | 429 as above | 404 ``{"error":
   "message_not_found"}`` (no such message in that channel)
 * ``GET  /api/history?channel=C&key=K`` -> ``{"messages": [...]}``
-* ``GET  /api/events?timeout=S`` -> ``{"events": [{"id", "channel", "user", "text", "dm"}]}``
-  (long poll: what users typed; a reply carries ``reply:<id>`` as its key)
+* ``GET  /api/events?timeout=S`` -> ``{"events": [{"id", "channel", "user", "text", "dm",
+  "interaction"}]}`` (long poll: what users typed; a reply carries ``reply:<id>`` as its key)
+
+Every event is a command invocation, as on Discord an application command is an interaction
+with a token: a message posted with ``"interaction": <its token>`` (valid for 15 minutes)
+answers it and, as Discord documents ("Interaction endpoints are not bound to the bot's
+Global Rate Limit"), does not count against the global window. It still counts against its
+channel's window, which is stricter than Discord (whose per-route limit for an interaction's
+responses is its own).
 
 Test controls are plain methods on :class:`ChatFake` (and ``/_admin/*`` for other processes).
 """
@@ -61,6 +69,10 @@ PROFILES = {
     #: No limits (fast functional tests).
     "none": Profile(None, 1.0, None, 1.0, False),
 }
+
+
+#: How long an interaction's token stays valid (Discord: 15 minutes).
+INTERACTION_TTL = 15 * 60.0
 
 
 class Window:
@@ -115,6 +127,8 @@ class ChatFake:
                         if self.profile.global_calls else None)
         self._channels: dict[str, Window] = {}
         self._events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        #: Interaction token -> when it was issued (``time.monotonic``).
+        self._interactions: dict[str, float] = {}
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -161,9 +175,16 @@ class ChatFake:
         server ``space``; ``manager``: the user may manage the channel). Returns the event's
         id (replies carry ``reply:<id>`` as their key)."""
         event_id = str(next(self._event_ids))
+        token = self.interaction_of(event_id)
+        self._interactions[token] = time.monotonic()
         self._events.put_nowait({"id": event_id, "channel": channel, "user": user,
-                                 "text": text, "dm": dm, "space": space, "manager": manager})
+                                 "text": text, "dm": dm, "space": space, "manager": manager,
+                                 "interaction": token})
         return event_id
+
+    def interaction_of(self, event_id: str) -> str:
+        """The interaction token an event (a typed command) carries."""
+        return f"itk-{event_id}"
 
     def posted(self, channel: str | None = None) -> list[Message]:
         return [m for m in self.messages if channel is None or m["channel"] == channel]
@@ -186,9 +207,12 @@ class ChatFake:
         return web.json_response({"profile": self.profile_name, "limits": self._limits(),
                                   "idempotent": self.idempotent})
 
-    def _rate_limited(self, bucket: str | None, now: float) -> float:
-        """Seconds to wait, or 0 after counting this call against its windows."""
-        wait = self._global.retry_after(now) if self._global else 0.0
+    def _rate_limited(self, bucket: str | None, now: float, *,
+                      interaction: bool = False) -> float:
+        """Seconds to wait, or 0 after counting this call against its windows (an answer
+        to an ``interaction`` skips the global one)."""
+        glob = None if interaction else self._global
+        wait = glob.retry_after(now) if glob else 0.0
         window = None
         if bucket is not None and self.profile.channel_calls:
             window = self._channels.get(bucket)
@@ -198,8 +222,8 @@ class ChatFake:
             wait = max(wait, window.retry_after(now))
         if wait > 0:
             return wait
-        if self._global:
-            self._global.add(now)
+        if glob:
+            glob.add(now)
         if window is not None:
             window.add(now)
         return 0.0
@@ -213,7 +237,8 @@ class ChatFake:
             status, error = self.plan.channel_errors[channel]
             self.stats["permanent_errors"] += 1
             return web.json_response({"ok": False, "error": error}, status=status)
-        refused = self._refuse_over_limit(channel, thread)
+        refused = self._refuse_over_limit(channel, thread,
+                                          interaction=self._live_interaction(body))
         if refused is not None:
             return refused
         if self.plan.transient:
@@ -251,10 +276,20 @@ class ChatFake:
             body["retry_after"] = 0.05 if status == 429 else None
         return web.json_response(body, status=status)
 
-    def _refuse_over_limit(self, channel: str, thread: str | None) -> web.Response | None:
-        """A 429 like the platform's when the message's channel (or thread) window is full."""
+    def _live_interaction(self, body: dict[str, Any]) -> bool:
+        """Whether the message answers an interaction whose token is still valid."""
+        issued = self._interactions.get(str(body.get("interaction")))
+        if issued is None or time.monotonic() - issued > INTERACTION_TTL:
+            return False
+        self.stats["interaction_replies"] += 1
+        return True
+
+    def _refuse_over_limit(self, channel: str, thread: str | None, *,
+                           interaction: bool = False) -> web.Response | None:
+        """A 429 like the platform's when the message's channel (or thread) window is full
+        (or the global one, unless it answers an ``interaction``)."""
         bucket = f"{channel}/{thread}" if thread and self.profile.thread_is_channel else channel
-        wait = self._rate_limited(bucket, time.monotonic())
+        wait = self._rate_limited(bucket, time.monotonic(), interaction=interaction)
         if wait <= 0:
             return None
         self.stats["rate_limited"] += 1

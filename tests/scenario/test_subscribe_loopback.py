@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from bot.app import BotApp
 from bot.health import Metrics, serve_health
+from bot.model import Reply, Request
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.models import AnswerLog, Delivery, Subscription
 from config.settings import Settings
@@ -131,3 +132,32 @@ async def test_a_welcome_being_built_does_not_hold_up_other_channels(
             finally:
                 release.set()
                 await adapter.stop()
+
+
+async def test_channels_subscribing_together_share_a_transaction_each_with_its_welcome(
+        settings: Settings, clock: FakeClock) -> None:
+    """Issue 19: a burst of `subscribe` is written in a few transactions, not one per
+    channel; each channel still gets its subscription and welcome together, and a channel
+    subscribed twice at once gets one subscription and one welcome."""
+    async with BotApp(settings, clock=clock) as app:
+        await app.poll()
+
+        def typed(channel: str) -> Request:
+            return Request(platform="loopback", command="subscribe", text="realtime en",
+                           channel_id=channel, user_id="U1", can_manage=True)
+
+        channels = [f"C{i}" for i in range(12)]
+        replies = await asyncio.gather(*(app.handle(typed(c)) for c in channels))
+        assert all(isinstance(r, Reply) and r.text.startswith("✅ Subscribed")
+                   for r in replies)
+        assert app.deps.subscriptions.transactions <= 3  # not one per channel
+        # The same channel twice at once: one subscription (updated by the second line).
+        again = await asyncio.gather(app.handle(typed("C20")), app.handle(typed("C20")))
+        texts = sorted(r.text[:12] for r in again if isinstance(r, Reply))
+        assert texts == ["✅ Subscribed", "✅ Updated: t"]
+        async with app.deps.sessions() as session:
+            subs = (await session.scalars(select(Subscription))).all()
+            roots = (await session.scalars(select(Delivery.channel_id).where(
+                Delivery.parent_key.is_(None)))).all()
+    assert sorted(s.channel_id for s in subs) == sorted([*channels, "C20"])
+    assert sorted(roots) == sorted([*channels, "C20"])  # one welcome post per channel

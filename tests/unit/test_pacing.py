@@ -142,3 +142,19 @@ def test_a_reserve_must_leave_posts_a_slot() -> None:
     with pytest.raises(ValueError,
                        match=r"^a window's reserve must leave other calls at least one slot$"):
         SlidingWindow(2, 1.0, reserve=2)
+
+
+async def test_a_call_outside_the_global_limit_takes_only_its_channel_slot() -> None:
+    clock = Clock()
+    pacer = Pacer(RateLimits(2, 1.0, 5, 5.0), margin=0.0, monotonic=clock)
+    for channel in ("A", "B"):  # the global window is used up
+        async with pacer.slot(Target(channel)):
+            pass
+    assert pacer.get_delay(Target("C")) == pytest.approx(1.0)
+    # An interaction's answer (Discord) goes at once, and its channel still counts it.
+    async with pacer.slot(Target("C"), priority=Priority.REPLY, global_limit=False):
+        pass
+    channel = pacer._channel_window(Target("C"))
+    assert channel is not None and channel.get_delay() == 0.0
+    assert len(channel._stamps) == 1
+    assert pacer.get_delay(Target("D")) == pytest.approx(1.0)  # no global slot was used

@@ -84,6 +84,29 @@ async def test_reply_waits_for_its_slot_instead_of_drawing_a_429(
     assert fake.stats["rate_limited"] == 0
 
 
+async def test_an_answer_to_a_command_does_not_wait_for_the_global_window(
+        fake: ChatFake, adapter: LoopbackAdapter, sender: Sender) -> None:
+    # Discord: "Interaction endpoints are not bound to the bot's Global Rate Limit".
+    glob = sender.pacer("loopback")._global
+    assert isinstance(glob, SlidingWindow)
+    for _ in range(glob.calls):  # a fan-out holds the whole global window
+        await glob.acquire()
+    event = fake.type_command("C1", "subscribe")
+    replier = Replier(sender)
+    answer = asyncio.create_task(replier.send(
+        "loopback", Target("C1", interaction=fake.interaction_of(event)), Reply("ok"),
+        key=f"reply:{event}"))
+    notice = asyncio.create_task(replier.send("loopback", Target("C2"), Reply("later"),
+                                              key="reply:n"))
+    await asyncio.wait_for(answer, 2.0)
+    assert not notice.done()  # an ordinary message waits for the global window
+    for _ in range(glob.calls):
+        glob.release()
+    await asyncio.wait_for(notice, 2.0)
+    assert [m["key"] for m in fake.messages] == [f"reply:{event}", "reply:n"]
+    assert fake.stats["interaction_replies"] == 1 and fake.stats["rate_limited"] == 0
+
+
 async def test_reply_refused_for_now_is_retried_and_posted_once(
         fake: ChatFake, adapter: LoopbackAdapter, sender: Sender) -> None:
     fake.plan.transient.extend([(429, "rate_limited"), (503, "unavailable")])

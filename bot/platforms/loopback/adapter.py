@@ -131,7 +131,8 @@ class LoopbackAdapter(PlatformAdapter):
         for i, (text, threaded) in enumerate(self._render(result, target.zone)):
             thread = target.thread_id or (first.message_id if threaded and first else None)
             part_key = key if i == 0 else (f"{key}#{i}" if key else None)
-            ref = await self._post(target.channel_id, thread, text, part_key)
+            ref = await self._post(target.channel_id, thread, text, part_key,
+                                   interaction=target.interaction if i == 0 else None)
             first = first or ref
         assert first is not None
         return first
@@ -158,10 +159,12 @@ class LoopbackAdapter(PlatformAdapter):
         return hit
 
     async def _post(self, channel: str, thread: str | None, text: str,
-                    key: str | None) -> MessageRef:
+                    key: str | None, *, interaction: str | None = None) -> MessageRef:
         payload: dict[str, Any] = {"channel": channel, "thread": thread, "text": text}
         if key:
             payload["metadata"] = {"event_type": "ceasefire_delivery", "key": key}
+        if interaction:  # an answer to a command: outside the global limit, as on Discord
+            payload["interaction"] = interaction
         body = await self._call("POST", self._messages_url, payload)
         message = body["message"]
         return MessageRef(str(message["id"]), str(message["thread"] or message["id"]))
@@ -228,7 +231,10 @@ class LoopbackAdapter(PlatformAdapter):
             log.exception("loopback: event %r could not be read", event.get("id"))
             return
         event_id = event.get("id")
-        await self.answer(req, _Channel(self, Target(str(event["channel"])),
+        interaction = event.get("interaction")
+        target = Target(str(event["channel"]),
+                        interaction=str(interaction) if interaction else None)
+        await self.answer(req, _Channel(self, target,
                                         f"reply:{event_id}" if event_id else None))
 
 

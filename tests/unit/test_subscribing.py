@@ -1,0 +1,25 @@
+"""Which queued new subscriptions are written together (issue 19: a burst of `subscribe`)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+from bot.delivery.subscribing import BATCH, NewSubscription, Queued, _first_per_target
+from bot.store.models import Subscription
+
+NOW = datetime(2026, 3, 1, tzinfo=UTC)
+
+
+def queued(channel: str) -> Queued:
+    new = NewSubscription(("loopback", channel), lambda: Subscription(), None)
+    return new, NOW, asyncio.get_running_loop().create_future()
+
+
+async def test_a_batch_takes_each_channel_once_and_at_most_batch_of_them() -> None:
+    queue = [queued(f"C{i}") for i in range(BATCH + 5)]
+    queue.insert(3, queued("C0"))  # the same channel again
+    now, later = _first_per_target(queue)
+    assert [q[0].target[1] for q in now] == [f"C{i}" for i in range(BATCH)]
+    assert [q[0].target[1] for q in later] == ["C0", *(f"C{i}" for i in range(BATCH,
+                                                                              BATCH + 5))]
