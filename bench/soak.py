@@ -45,6 +45,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import memwatch
 from tests.fakes.chat_fake import ChatFake
 from tests.scenario.scale.bots import free_port
 
@@ -284,7 +285,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    daily_share: float = 1 / 6, retention_minutes: float = 3.0,
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
                    workdir: Path | None = None, echo: bool = True,
-                   heap_profile: float | None = None) -> dict[str, Any]:
+                   heap_profile: float | None = None,
+                   probe: float | None = 20.0) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -311,6 +313,10 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             command = [sys.executable, str(Path(__file__).with_name("heapwatch.py")),
                        "--out", str(work / "heap.txt"), "--every", str(heap_profile),
                        "--baseline", str(min(warmup * 60, minutes * 60 / 4)), "--", "run"]
+        elif probe:
+            # Who holds the native memory, sampled inside the bot (bench/memwatch.py).
+            command = [sys.executable, str(Path(__file__).with_name("memwatch.py")),
+                       "--out", str(work / "mem.jsonl"), "--every", str(probe), "--", "run"]
         proc = await asyncio.create_subprocess_exec(
             *command, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=log_path.open("wb"))
@@ -330,6 +336,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 await asyncio.sleep(0.2)
             start = time.monotonic()
             started_at = datetime.now(UTC)
+            started_epoch = time.time()
             load_start = os.getloadavg()
 
             def type_command(channel: str, text: str, kind: str) -> None:
@@ -449,6 +456,9 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             await fake.stop()
             await feed_runner.cleanup()
         log_text = log_path.read_text(errors="replace")
+        probed = work / "mem.jsonl"
+        memory = memwatch.fit(memwatch.load(probed), after=min(warmup * 60, minutes * 60 / 4),
+                              t0=started_epoch) if probe and probed.exists() else {}
         heap = work / "heap.txt"
         snaps = sorted(work.glob("heap-*.snap"))
         if heap_profile and len(snaps) >= 2:
@@ -463,7 +473,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
                    answers=answers, stale=stale, used=used,
                    stop_seconds=stop_seconds, log_text=log_text, feeds=feeds,
-                   load=(load_start, load_end), overdue=overdue)
+                   load=(load_start, load_end), overdue=overdue, memory=memory)
 
 
 async def _grow(feeds: Feeds, every: float) -> None:
@@ -504,7 +514,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
             keys: dict[str, str], answers: int, stale: int, used: int,
             stop_seconds: float, log_text: str, feeds: Feeds,
             load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
-            overdue: timedelta = timedelta(0)) -> dict[str, Any]:
+            overdue: timedelta = timedelta(0),
+            memory: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
     replies = Counter(m["key"] for m in fake.messages if (m["key"] or "").startswith("reply:"))
     posts = Counter(m["key"] for m in fake.messages
                     if m["key"] and not m["key"].startswith("reply:"))
@@ -550,6 +561,9 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         # The bot's CPU seconds (user + system) in each minute.
         "cpu_s_per_minute": [r["cpu_s"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
+        # Who holds the memory (bench/memwatch.py, sampled in the bot): per component, MiB
+        # at the baseline and at the end, and the fitted growth from the baseline in MiB/h.
+        "memory_components": memory or {},
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
         "answer_rows_end": answers,
@@ -599,6 +613,12 @@ def print_report(rows: dict[str, Any]) -> None:
     for label, key in [("load average at start (1/5/15 min)", "load_avg_start"),
                        ("load average at end (1/5/15 min)", "load_avg_end")]:
         print(f"{label:<40}{' / '.join(str(x) for x in r[key]):>20}")
+    if r.get("memory_components"):
+        print(f"\n{'memory held by (in the bot)':<28}{'baseline MiB':>14}{'end MiB':>10}"
+              f"{'fit MiB/h':>12}")
+        for name, f in r["memory_components"].items():
+            print(f"{name:<28}{f['from_mib']:>14.1f}{f['to_mib']:>10.1f}"
+                  f"{f['mib_per_hour']:>+12.1f}")
 
 
 def main() -> None:
@@ -617,12 +637,15 @@ def main() -> None:
                         help="run the bot under tracemalloc (bench/heapwatch.py): every "
                         "SECONDS after the warm-up, the top growing allocation sites go "
                         "to heap.txt in --workdir (slower: not for latency figures)")
+    parser.add_argument("--probe", type=float, default=20.0, metavar="SECONDS",
+                        help="sample who holds the bot's memory every SECONDS "
+                        "(bench/memwatch.py; 0: off)")
     args = parser.parse_args()
     result = asyncio.run(run_soak(minutes=args.minutes, channels=args.channels,
                                   rate=args.rate, every=args.every,
                                   retention_minutes=args.retention_minutes,
                                   warmup=args.warmup, workdir=args.workdir,
-                                  heap_profile=args.heap_profile))
+                                  heap_profile=args.heap_profile, probe=args.probe or None))
     print_report(result)
     print(json.dumps(result))
 
