@@ -288,8 +288,9 @@ def main() -> int:
     args = parser.parse_args()
     if args.report:
         for name, f in fit(load(args.report), after=args.after).items():
-            print(f"{name:<16} {f['from_mib']:8.1f} -> {f['to_mib']:8.1f} MiB  "
-                  f"{f['mib_per_hour']:+8.1f} MiB/h")
+            unit = "" if name == "sql_texts" else " MiB"  # a count, not a size
+            print(f"{name:<16} {f['from_mib']:8.1f} -> {f['to_mib']:8.1f}{unit:<4}  "
+                  f"{f['mib_per_hour']:+8.1f}{unit}/h")
         return 0
     assert args.out, "--out FILE -- run, or --report FILE"
     bot_args = [a for a in args.bot_args if a != "--"] or ["run"]
