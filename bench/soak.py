@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -78,12 +79,14 @@ class Feeds:
     items: dict[int, list[tuple[str, str, str, datetime]]] = field(default_factory=dict)
     developments: list[Development] = field(default_factory=list)
     count: int = 0
+    #: When a report is published (``bench/archive_memory.py`` steps its own clock).
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def lang(self, feed: int) -> str:
         return "ja" if feed % 2 else "en"
 
     def add(self, feed: int) -> None:
-        now = datetime.now(UTC)
+        now = self.now()
         self.count += 1
         rng = self.rng
         ja = self.lang(feed) == "ja"
