@@ -288,7 +288,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    daily_share: float = 1 / 6, retention_minutes: float = 3.0,
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
                    workdir: Path | None = None, echo: bool = True,
-                   heap_profile: float | None = None,
+                   heap_profile: float | None = None, heap_frames: int = 1,
                    probe: float | None = 20.0) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
@@ -315,7 +315,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             # Baseline after the warm-up, then the top growing sites every `heap_profile` s.
             command = [sys.executable, str(Path(__file__).with_name("heapwatch.py")),
                        "--out", str(work / "heap.txt"), "--every", str(heap_profile),
-                       "--baseline", str(min(warmup * 60, minutes * 60 / 4)), "--", "run"]
+                       "--baseline", str(min(warmup * 60, minutes * 60 / 4)),
+                       "--frames", str(heap_frames), "--", "run"]
         elif probe:
             # Who holds the native memory, sampled inside the bot (bench/memwatch.py).
             command = [sys.executable, str(Path(__file__).with_name("memwatch.py")),
@@ -564,6 +565,11 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         # The bot's CPU seconds (user + system) in each minute.
         "cpu_s_per_minute": [r["cpu_s"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
+        # The same per message the platform accepted (posts and replies; minute samples
+        # from the baseline on): a loaded host that sends less also grows less per hour.
+        "rss_growth_mb_per_1000_messages": round(slope_per_hour(
+            [(r["posted"], r["rss_mb"]) for r in rows if r["minute"] * 60 >= base_at])
+            / 3.6, 2),
         # Who holds the memory (bench/memwatch.py, sampled in the bot): per component, MiB
         # at the baseline and at the end, and the fitted growth from the baseline in MiB/h.
         "memory_components": memory or {},
@@ -606,6 +612,7 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("429s from the platform", "rate_limited_429"),
                        ("RSS baseline MB", "rss_baseline_mb"), ("RSS end MB", "rss_end_mb"),
                        ("RSS growth after baseline MB/h (fit)", "rss_growth_mb_per_hour"),
+                       ("the same, MB per 1,000 messages", "rss_growth_mb_per_1000_messages"),
                        ("outbox rows at end", "store_rows_end"),
                        ("outbox rows, most (2nd half)", "store_rows_max_second_half"),
                        ("rows past retention left (end)", "store_rows_overdue_end"),
@@ -640,6 +647,8 @@ def main() -> None:
                         help="run the bot under tracemalloc (bench/heapwatch.py): every "
                         "SECONDS after the warm-up, the top growing allocation sites go "
                         "to heap.txt in --workdir (slower: not for latency figures)")
+    parser.add_argument("--heap-frames", type=int, default=1,
+                        help="with --heap-profile: frames kept per allocation (who holds it)")
     parser.add_argument("--probe", type=float, default=20.0, metavar="SECONDS",
                         help="sample who holds the bot's memory every SECONDS "
                         "(bench/memwatch.py; 0: off)")
@@ -648,7 +657,8 @@ def main() -> None:
                                   rate=args.rate, every=args.every,
                                   retention_minutes=args.retention_minutes,
                                   warmup=args.warmup, workdir=args.workdir,
-                                  heap_profile=args.heap_profile, probe=args.probe or None))
+                                  heap_profile=args.heap_profile,
+                                  heap_frames=args.heap_frames, probe=args.probe or None))
     print_report(result)
     print(json.dumps(result))
 
