@@ -330,7 +330,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
         seen: dict[str, str] = {}  # every delivery key the store ever showed
         try:
             loop = asyncio.get_running_loop()
-            deadline = loop.time() + 60
+            deadline = loop.time() + (240 if heap_profile else 60)  # tracemalloc: slow
             while True:
                 assert proc.returncode is None, log_path.read_text()[-3000:]
                 with contextlib.suppress(aiohttp.ClientError, OSError):
