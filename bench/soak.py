@@ -367,7 +367,13 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             samples: list[tuple[float, float]] = []
             grow = asyncio.create_task(_grow(feeds, every))
             ask = asyncio.create_task(_ask(rng, names, rate, type_command))
-            before = await fetch_metrics(http, port)
+            for attempt in range(6):  # a bot dumping a heap snapshot may miss one scrape
+                try:
+                    before = await fetch_metrics(http, port)
+                    break
+                except (aiohttp.ClientError, TimeoutError):
+                    if attempt == 5:
+                        raise
             first_metrics = before
             last_429 = 0
             cpu_before = cpu_seconds(proc.pid)
