@@ -40,6 +40,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.smaps import slope_per_hour
+
 MIB = 2**20
 
 
@@ -201,16 +203,6 @@ def components(sample: dict[str, Any]) -> dict[str, float]:
         out["pymalloc_live"] = py["live"] / MIB
         out["pymalloc_free"] = (py["arenas_bytes"] - py["live"]) / MIB
     return out
-
-
-def slope_per_hour(points: list[tuple[float, float]]) -> float:
-    """Least-squares slope of (seconds, MiB), in MiB per hour (0 with fewer than 3)."""
-    if len(points) < 3:
-        return 0.0
-    mx = sum(p[0] for p in points) / len(points)
-    my = sum(p[1] for p in points) / len(points)
-    var = sum((x - mx) ** 2 for x, _ in points)
-    return 0.0 if var == 0 else sum((x - mx) * (y - my) for x, y in points) / var * 3600
 
 
 def fit(samples: list[dict[str, Any]], *, after: float,

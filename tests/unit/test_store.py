@@ -95,19 +95,10 @@ async def test_a_burst_reuses_a_fixed_set_of_connections_each_with_a_bounded_cac
 
 def _sqlite_memory_used() -> int | None:
     """Bytes SQLite has allocated in this process (its own counter), or None."""
-    import ctypes
-    import ctypes.util
-    import sqlite3  # noqa: F401  (the library the store's driver loaded)
+    from bench.memwatch import sqlite_memory
 
-    name = ctypes.util.find_library("sqlite3")
-    if name is None:
-        return None
-    try:
-        lib = ctypes.CDLL(name)
-        lib.sqlite3_memory_used.restype = ctypes.c_int64
-        return int(lib.sqlite3_memory_used())
-    except (OSError, AttributeError):
-        return None
+    used = sqlite_memory()
+    return None if used is None else used[0]
 
 
 async def test_a_connection_keeps_a_bounded_number_of_prepared_statements(
