@@ -40,11 +40,11 @@ SQLITE_CONNECTIONS = 16
 #: KiB of page cache per SQLite connection (SQLite's default: 2,000).
 SQLITE_CACHE_KIB = 1024
 #: Prepared statements each SQLite connection keeps (Python's default: 128). A statement
-#: holds 5-180 KiB of SQLite memory, and every length of an ``IN (?, ?, ...)`` list is a
-#: text of its own: with 128 a connection, the pool's caches filled towards 35 MiB over
-#: hours (bench/soak.py: SQLite +67 MiB/h, ``sqlite`` in ``memory_components``). The
-#: hot statements (claims, journal, answers) stay cached; a rare one is prepared again,
-#: on the connection's thread, not the loop.
+#: holds KiB of SQLite memory (about 4 for a 20-id ``IN`` list), and every length of an
+#: ``IN (?, ?, ...)`` list is a text of its own: with 128 a connection, the pool's caches
+#: kept filling for hours (bench/soak.py: SQLite +67-101 MiB/h, ``sqlite`` in its
+#: ``memory_components``; +7-12 with 32). The hot statements (claims, journal, answers)
+#: stay cached; a rare one is prepared again, on the connection's thread, not the loop.
 SQLITE_STATEMENTS = 32
 
 
