@@ -129,7 +129,8 @@ def pymalloc_stats() -> dict[str, int] | None:
     """CPython's small-object allocator: arenas held and bytes live in them.
 
     ``sys._debugmallocstats`` writes to the C-level stderr, so fd 2 goes to a file for
-    the call; any other line that lands there meanwhile is written back to stderr.
+    the call (a log line another thread wrote in that instant would go with it: a bench
+    probe, not a production one).
     """
     if not hasattr(sys, "_debugmallocstats"):
         return None
