@@ -34,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -45,6 +46,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import memwatch
 from tests.fakes.chat_fake import ChatFake
 from tests.scenario.scale.bots import free_port
 
@@ -77,12 +79,14 @@ class Feeds:
     items: dict[int, list[tuple[str, str, str, datetime]]] = field(default_factory=dict)
     developments: list[Development] = field(default_factory=list)
     count: int = 0
+    #: When a report is published (``bench/archive_memory.py`` steps its own clock).
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
     def lang(self, feed: int) -> str:
         return "ja" if feed % 2 else "en"
 
     def add(self, feed: int) -> None:
-        now = datetime.now(UTC)
+        now = self.now()
         self.count += 1
         rng = self.rng
         ja = self.lang(feed) == "ja"
@@ -284,7 +288,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    daily_share: float = 1 / 6, retention_minutes: float = 3.0,
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
                    workdir: Path | None = None, echo: bool = True,
-                   heap_profile: float | None = None) -> dict[str, Any]:
+                   heap_profile: float | None = None, heap_frames: int = 1,
+                   probe: float | None = 20.0) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -310,7 +315,12 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             # Baseline after the warm-up, then the top growing sites every `heap_profile` s.
             command = [sys.executable, str(Path(__file__).with_name("heapwatch.py")),
                        "--out", str(work / "heap.txt"), "--every", str(heap_profile),
-                       "--baseline", str(min(warmup * 60, minutes * 60 / 4)), "--", "run"]
+                       "--baseline", str(min(warmup * 60, minutes * 60 / 4)),
+                       "--frames", str(heap_frames), "--", "run"]
+        elif probe:
+            # Who holds the native memory, sampled inside the bot (bench/memwatch.py).
+            command = [sys.executable, str(Path(__file__).with_name("memwatch.py")),
+                       "--out", str(work / "mem.jsonl"), "--every", str(probe), "--", "run"]
         proc = await asyncio.create_subprocess_exec(
             *command, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=log_path.open("wb"))
@@ -320,7 +330,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
         seen: dict[str, str] = {}  # every delivery key the store ever showed
         try:
             loop = asyncio.get_running_loop()
-            deadline = loop.time() + 60
+            deadline = loop.time() + (240 if heap_profile else 60)  # tracemalloc: slow
             while True:
                 assert proc.returncode is None, log_path.read_text()[-3000:]
                 with contextlib.suppress(aiohttp.ClientError, OSError):
@@ -330,6 +340,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 await asyncio.sleep(0.2)
             start = time.monotonic()
             started_at = datetime.now(UTC)
+            started_epoch = time.time()
             load_start = os.getloadavg()
 
             def type_command(channel: str, text: str, kind: str) -> None:
@@ -356,7 +367,13 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             samples: list[tuple[float, float]] = []
             grow = asyncio.create_task(_grow(feeds, every))
             ask = asyncio.create_task(_ask(rng, names, rate, type_command))
-            before = await fetch_metrics(http, port)
+            for attempt in range(6):  # a bot dumping a heap snapshot may miss one scrape
+                try:
+                    before = await fetch_metrics(http, port)
+                    break
+                except (aiohttp.ClientError, TimeoutError):
+                    if attempt == 5:
+                        raise
             first_metrics = before
             last_429 = 0
             cpu_before = cpu_seconds(proc.pid)
@@ -449,6 +466,9 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             await fake.stop()
             await feed_runner.cleanup()
         log_text = log_path.read_text(errors="replace")
+        probed = work / "mem.jsonl"
+        memory = memwatch.fit(memwatch.load(probed), after=min(warmup * 60, minutes * 60 / 4),
+                              t0=started_epoch) if probe and probed.exists() else {}
         heap = work / "heap.txt"
         snaps = sorted(work.glob("heap-*.snap"))
         if heap_profile and len(snaps) >= 2:
@@ -463,7 +483,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
                    answers=answers, stale=stale, used=used,
                    stop_seconds=stop_seconds, log_text=log_text, feeds=feeds,
-                   load=(load_start, load_end), overdue=overdue)
+                   load=(load_start, load_end), overdue=overdue, memory=memory)
 
 
 async def _grow(feeds: Feeds, every: float) -> None:
@@ -504,7 +524,8 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
             keys: dict[str, str], answers: int, stale: int, used: int,
             stop_seconds: float, log_text: str, feeds: Feeds,
             load: tuple[tuple[float, ...], tuple[float, ...]] = ((), ()),
-            overdue: timedelta = timedelta(0)) -> dict[str, Any]:
+            overdue: timedelta = timedelta(0),
+            memory: dict[str, dict[str, float]] | None = None) -> dict[str, Any]:
     replies = Counter(m["key"] for m in fake.messages if (m["key"] or "").startswith("reply:"))
     posts = Counter(m["key"] for m in fake.messages
                     if m["key"] and not m["key"].startswith("reply:"))
@@ -550,6 +571,14 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         # The bot's CPU seconds (user + system) in each minute.
         "cpu_s_per_minute": [r["cpu_s"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
+        # The same per message the platform accepted (posts and replies; minute samples
+        # from the baseline on): a loaded host that sends less also grows less per hour.
+        "rss_growth_mb_per_1000_messages": round(slope_per_hour(
+            [(r["posted"], r["rss_mb"]) for r in rows if r["minute"] * 60 >= base_at])
+            / 3.6, 2),
+        # Who holds the memory (bench/memwatch.py, sampled in the bot): per component, MiB
+        # at the baseline and at the end, and the fitted growth from the baseline in MiB/h.
+        "memory_components": memory or {},
         "store_rows_end": len(keys), "store_rows_max": max_rows,
         "store_rows_max_second_half": late_rows, "store_rows_overdue_end": stale,
         "answer_rows_end": answers,
@@ -589,6 +618,7 @@ def print_report(rows: dict[str, Any]) -> None:
                        ("429s from the platform", "rate_limited_429"),
                        ("RSS baseline MB", "rss_baseline_mb"), ("RSS end MB", "rss_end_mb"),
                        ("RSS growth after baseline MB/h (fit)", "rss_growth_mb_per_hour"),
+                       ("the same, MB per 1,000 messages", "rss_growth_mb_per_1000_messages"),
                        ("outbox rows at end", "store_rows_end"),
                        ("outbox rows, most (2nd half)", "store_rows_max_second_half"),
                        ("rows past retention left (end)", "store_rows_overdue_end"),
@@ -599,6 +629,12 @@ def print_report(rows: dict[str, Any]) -> None:
     for label, key in [("load average at start (1/5/15 min)", "load_avg_start"),
                        ("load average at end (1/5/15 min)", "load_avg_end")]:
         print(f"{label:<40}{' / '.join(str(x) for x in r[key]):>20}")
+    if r.get("memory_components"):
+        print(f"\n{'memory held by (in the bot)':<28}{'baseline MiB':>14}{'end MiB':>10}"
+              f"{'fit MiB/h':>12}")
+        for name, f in r["memory_components"].items():
+            print(f"{name:<28}{f['from_mib']:>14.1f}{f['to_mib']:>10.1f}"
+                  f"{f['mib_per_hour']:>+12.1f}")
 
 
 def main() -> None:
@@ -617,12 +653,18 @@ def main() -> None:
                         help="run the bot under tracemalloc (bench/heapwatch.py): every "
                         "SECONDS after the warm-up, the top growing allocation sites go "
                         "to heap.txt in --workdir (slower: not for latency figures)")
+    parser.add_argument("--heap-frames", type=int, default=1,
+                        help="with --heap-profile: frames kept per allocation (who holds it)")
+    parser.add_argument("--probe", type=float, default=20.0, metavar="SECONDS",
+                        help="sample who holds the bot's memory every SECONDS "
+                        "(bench/memwatch.py; 0: off)")
     args = parser.parse_args()
     result = asyncio.run(run_soak(minutes=args.minutes, channels=args.channels,
                                   rate=args.rate, every=args.every,
                                   retention_minutes=args.retention_minutes,
                                   warmup=args.warmup, workdir=args.workdir,
-                                  heap_profile=args.heap_profile))
+                                  heap_profile=args.heap_profile,
+                                  heap_frames=args.heap_frames, probe=args.probe or None))
     print_report(result)
     print(json.dumps(result))
 

@@ -3,10 +3,13 @@
 glibc gives threads their own malloc arenas (up to 8 per core). The bot's threads
 (aiosqlite's one per connection, ``asyncio.to_thread``) each grow an arena, and memory freed
 in one is not reused by the others, so RSS creeps up over hours with no Python object
-growing (bench/soak.py: RSS growth after the warm-up with and without this). Two arenas are
-plenty for one event loop plus a few I/O threads.
+growing (bench/soak.py: RSS growth after the warm-up with and without this). One arena
+serves them all: with a second one (the threads' arena), the memory free inside it grew
+by tens of MiB an hour in the soak (``arenas_free`` in its ``memory_components``), holes
+the main heap could not reuse. On a two-core machine at most two threads allocate at once,
+so the shared lock costs little.
 
-Even with two arenas, memory freed inside an arena stays mapped: glibc only gives back the
+Even with one arena, memory freed inside an arena stays mapped: glibc only gives back the
 top of the main heap on its own. Under tracemalloc the bot's Python heap stays flat through
 a soak while RSS keeps rising (bench/heapwatch.py), so the rise is freed-but-kept memory
 (allocator fragmentation, SQLite's per-connection allocations). ``start_trimming`` hands
@@ -27,7 +30,7 @@ log = logging.getLogger(__name__)
 #: ``mallopt`` parameter numbers (glibc malloc.h).
 M_ARENA_MAX = -8
 M_MMAP_THRESHOLD = -3
-ARENAS = 2
+ARENAS = 1
 #: Blocks this big or bigger get their own mapping, returned to the kernel when freed.
 #: Setting it fixes it: glibc otherwise raises the threshold to the largest block freed so
 #: far (up to 32 MiB), after which feed bodies, JSON payloads and the answer index's

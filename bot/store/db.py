@@ -39,6 +39,13 @@ SessionFactory = async_sessionmaker[AsyncSession]
 SQLITE_CONNECTIONS = 16
 #: KiB of page cache per SQLite connection (SQLite's default: 2,000).
 SQLITE_CACHE_KIB = 1024
+#: Prepared statements each SQLite connection keeps (Python's default: 128). A statement
+#: holds KiB of SQLite memory (about 4 for a 20-id ``IN`` list), and every length of an
+#: ``IN (?, ?, ...)`` list is a text of its own: with 128 a connection, the pool's caches
+#: kept filling for hours (bench/soak.py: SQLite +67-101 MiB/h, ``sqlite`` in its
+#: ``memory_components``; +7-12 with 32). The hot statements (claims, journal, answers)
+#: stay cached; a rare one is prepared again, on the connection's thread, not the loop.
+SQLITE_STATEMENTS = 32
 
 
 def async_url(url: str) -> str:
@@ -81,7 +88,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             if not folder.is_dir():
                 raise StoreError(f"the database folder {folder} does not exist: create it, "
                                  "or fix --db / CEASEFIRE_BOT_DATABASE_URL")
-        kwargs.setdefault("connect_args", {"timeout": 30})
+        kwargs.setdefault("connect_args", {"timeout": 30,
+                                           "cached_statements": SQLITE_STATEMENTS})
     if is_sqlite and in_file:
         # A fixed set of connections: overflow connections were opened and closed again
         # with every burst (a thread, a file handle, the schema parsed, a page cache each:

@@ -91,3 +91,40 @@ async def test_a_burst_reuses_a_fixed_set_of_connections_each_with_a_bounded_cac
                 first = len(opened)
         assert 1 <= len(opened) <= SQLITE_CONNECTIONS
         assert len(opened) == first  # later bursts opened nothing new
+
+
+def _sqlite_memory_used() -> int | None:
+    """Bytes SQLite has allocated in this process (its own counter), or None."""
+    from bench.memwatch import sqlite_memory
+
+    used = sqlite_memory()
+    return None if used is None else used[0]
+
+
+async def test_a_connection_keeps_a_bounded_number_of_prepared_statements(
+        tmp_path: Path) -> None:
+    """Issue 19: each pooled connection kept Python's default of 128 prepared statements,
+    and every length of an ``IN (...)`` list is a statement of its own, so SQLite's memory
+    grew for hours. Now a connection keeps ``SQLITE_STATEMENTS``: four times as many
+    distinct statements hold about as much memory as that many."""
+    from bot.store.db import SQLITE_STATEMENTS
+
+    if _sqlite_memory_used() is None:
+        pytest.skip("no shared libsqlite3 to ask")
+    async with open_store(f"sqlite:///{tmp_path / 'bot.db'}") as (engine, _sessions), \
+            engine.connect() as conn:
+        await conn.exec_driver_sql("SELECT count(*) FROM deliveries")
+
+        async def distinct_statements(start: int, count: int) -> int:
+            for n in range(start, start + count):  # same shape, a text of its own each
+                await conn.exec_driver_sql(
+                    "SELECT deliveries.id, deliveries.key FROM deliveries JOIN subscriptions"
+                    " ON subscriptions.id = deliveries.subscription_id WHERE deliveries.id"
+                    f" IN ({', '.join(str(n + i) for i in range(20))}) ORDER BY 1")
+            return _sqlite_memory_used() or 0
+
+        base = _sqlite_memory_used() or 0
+        some = await distinct_statements(0, SQLITE_STATEMENTS) - base
+        many = await distinct_statements(SQLITE_STATEMENTS, 3 * SQLITE_STATEMENTS) - base
+    assert some > 0
+    assert many < 1.5 * some, (some, many)
