@@ -527,10 +527,13 @@ class _Store:
             fingerprint = known.prints[i]
             url, title, outlet = fingerprint.url, fingerprint.title, fingerprint.outlet
             existing = known.by_guid.get((feed.id, entry.guid)) or known.by_url.get(url)
-            if existing is not None and not is_newer_version(existing, entry):
+            sig = known.sigs.get(i)
+            # No signature: an unchanged copy when the chunk was read. An earlier entry of the
+            # chunk may have updated its article since (two versions listed at one time), but
+            # the copy, still listed, must not win back.
+            if sig is None or (existing is not None and not is_newer_version(existing, entry)):
                 outcome.duplicates += 1
                 continue
-            sig = known.sigs[i]
             if existing is None:
                 match = _best(known.matches.get(i), chunk.get_match(sig))
                 if match is not None:
@@ -734,7 +737,7 @@ def _best(stored: tuple[Hashable, float] | None,
 def is_newer_version(existing: NewArticle, entry: ParsedEntry) -> bool:
     """Another version of a stored report from the same feed: different text, and not
     older than the version we have (so the original, still listed, never wins back)."""
-    if not entry.text or entry.text == existing.text:
+    if not entry.text or entry.text in (existing.text, existing.previous_text):
         return False
     return entry.published >= (existing.updated_at or existing.published_at)
 

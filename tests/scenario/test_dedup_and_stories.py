@@ -121,3 +121,29 @@ async def test_new_entries_after_first_run_are_posted_unless_old(served,
         async with app.deps.sessions() as session:
             posted = await session.scalar(select(Story).where(Story.newsworthy))
         assert posted is not None and posted.headline.startswith("Easter truce")
+
+
+async def test_update_and_original_listed_together_at_one_time(served, tmp_path: Path) -> None:
+    """A feed that lists a report's update beside its original, both stamped alike: the
+    update is applied once and the original, still listed, does not win back."""
+    feeds, urls = served
+    now = now_utc()
+    clock = FakeClock(now)
+    day = now - timedelta(hours=6)
+    link = "https://harbor.example/swap"
+    feeds.docs["/harbor.rss"] = doc(("Russia and Ukraine agree prisoner swap", link,
+                                     ORIGINAL, day))
+    specs = [FeedSettings(url=urls["harbor"])]
+    async with running_app(news_settings(tmp_path), clock) as app:
+        await app.poll(specs, force=True)
+        clock.advance(timedelta(hours=1))
+        feeds.docs["/harbor.rss"] = doc(("Update: prisoner swap completed", link, UPDATED, day),
+                                        ("Russia and Ukraine agree prisoner swap", link,
+                                         ORIGINAL, day))
+        second = await app.poll(specs, force=True)
+        third = await app.poll(specs, force=True)
+        async with app.deps.sessions() as session:
+            articles = (await session.scalars(select(Article))).all()
+    assert second.new == 0 and third.new == 0
+    assert len(articles) == 1
+    assert articles[0].text == UPDATED and articles[0].update_count == 1
