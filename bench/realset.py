@@ -96,8 +96,12 @@ def _update_time(report: Report) -> datetime | None:
 
 
 def feed_slug(outlet: str, lang: str) -> str:
+    """The outlet's feed name: readable, and unique to the exact outlet name. The readable
+    part alone collides ("WACOCA(ロイター)" and "WACOCA（ロイター）" are both "wacoca"), and
+    the later outlet's feed then replaced the earlier's: its reports were never served."""
     base = re.sub(r"[^a-z0-9]+", "-", outlet.lower()).strip("-")
-    return f"{base or hashlib.sha1(outlet.encode()).hexdigest()[:8]}-{lang}"
+    digest = hashlib.sha1(outlet.encode()).hexdigest()[:8]
+    return f"{base}-{digest}-{lang}" if base else f"{digest}-{lang}"
 
 
 def rss_for(outlet: str, lang: str, reports: Iterable[Report], *, updated: bool) -> bytes:
@@ -159,6 +163,9 @@ async def build_store(realset: RealSet, folder: Path) -> Path:
     by_feed: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for r in realset.reports:
         by_feed[(r.outlet, r.lang)].append(r)
+    slugs = {feed_slug(o, lang) for (o, lang) in by_feed}
+    if len(slugs) != len(by_feed):
+        raise ValueError("two outlets share a feed URL: one would hide the other's reports")
     clock = _Clock(realset.last_report + timedelta(hours=1))
     async with served() as (bodies, base):
         feeds = [FeedSettings(url=f"{base}/feeds/{feed_slug(o, lang)}.xml", name=o, lang=lang)

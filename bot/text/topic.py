@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.errors import ConfigError
-from bot.text.sentences import normalise
+from bot.text.sentences import normalise, split_sentences
 
 Matcher = Callable[[str], bool]
 #: Longest expression accepted (operators' topics; subscriptions set a shorter cap).
@@ -25,6 +25,10 @@ MAX_DEPTH = 20
 MAX_KEYWORDS_LENGTH = 1000
 _TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"|([^\s()"]+))')
 _OPERATORS = {"AND", "OR", "NOT"}
+#: The body's first sentences, read with the headline as what a report is about.
+LEAD_SENTENCES = 2
+#: Enough of the body to hold its lead (the rest is not split into sentences).
+_LEAD_CHARS = 1500
 
 
 @dataclass(frozen=True)
@@ -53,9 +57,25 @@ class Topic:
         _compiled(self.include, self.exclude)
 
     def matches(self, text: str) -> bool:
+        """``text`` ("headline\\nbody") is about the topic: the include expression matches
+        it, and the exclude expression does not match its headline and lead. A report on
+        the talks that mentions another conflict further down (an aside on Gaza) is kept;
+        a report whose opening is about that conflict is not."""
         include, exclude = _compiled(self.include, self.exclude)
-        excluded = exclude.matcher is not None and exclude.matches(text)
-        return include.matches(text) and not excluded
+        if not include.matches(text):
+            return False
+        # The lead is cut out only for the few reports that name the excluded subject.
+        return (exclude.matcher is None or not exclude.matches(text)
+                or not exclude.matches(lead(text)))
+
+
+def lead(text: str) -> str:
+    """The headline (the first line) and the body's first ``LEAD_SENTENCES`` sentences; a
+    headline repeated as the body's first line (page furniture) does not count as one."""
+    title, _, body = text.partition("\n")
+    head = normalise(title)
+    sentences = [s for s in split_sentences(body[:_LEAD_CHARS]) if normalise(s) != head]
+    return "\n".join([title, *sentences[:LEAD_SENTENCES]])
 
 
 @functools.lru_cache(maxsize=1024)

@@ -9,19 +9,22 @@ floors sit a little under the dev figures measured by ``python bench/quality.py 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
-from bench.realset import RealSet, build_store, load_realset
+from bench.realset import REALNEWS, RealSet, build_store, load_realset
 from bot.answer.engine import Engine
 from bot.answer.evaluation import DEFAULT_ZONE, evaluate, system_asker
 from bot.store.db import open_store
+from bot.store.models import Article
 
-FLOORS = {"hit@1": 0.69, "hit@3": 0.82, "fact_recall": 0.68, "no_source_precision": 0.88,
-          "no_source_recall": 0.83}
+FLOORS = {"hit@1": 0.72, "hit@3": 0.84, "fact_recall": 0.70, "no_source_precision": 0.88,
+          "no_source_recall": 0.66}
 MAX_ANSWERABLE_REFUSED = 0.04
 WEEK, YEAR = timedelta(days=7), timedelta(days=365)
 
@@ -34,6 +37,19 @@ def realset() -> RealSet:
 @pytest.fixture(scope="module")
 def real_db(realset: RealSet, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield asyncio.run(build_store(realset, tmp_path_factory.mktemp("realnews")))
+
+
+async def test_every_report_but_the_wire_copies_reaches_the_store(
+        realset: RealSet, real_db: Path) -> None:
+    """Nothing on the talks is lost on the way in: not to the topic filter (a report that
+    mentions Gaza in passing, or says "ceasefires"), not to two outlets sharing a feed;
+    only a wire copy of a stored report is dropped as its duplicate."""
+    copies = {r["guid"] for path in REALNEWS.glob("d*.json")
+              for r in json.loads(path.read_text(encoding="utf-8"))["reports"]
+              if r.get("wire_copy_of")}
+    async with open_store(f"sqlite:///{real_db}") as (_e, sessions), sessions() as session:
+        stored = set((await session.scalars(select(Article.guid))).all())
+    assert stored == {r.guid for r in realset.reports} - copies
 
 
 async def test_dev_split_keeps_its_quality_a_week_after_the_reports(

@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.errors import ConfigError
-from bot.text.topic import compile_expression
+from bot.text.topic import Topic, compile_expression
 from config.settings import load_settings
 
 
@@ -56,3 +56,46 @@ def test_default_topic_keeps_the_talks_and_drops_other_news() -> None:
     assert include.matches("Putin rejects a full ceasefire in a call with Trump")
     assert include.matches("プーチン大統領、エネルギー施設への攻撃停止に合意　全面停戦は拒否")
     assert not include.matches("Harbor City FC agrees a new contract after negotiations")
+
+
+def _default_topic() -> Topic:
+    settings = load_settings(env={})
+    return Topic(settings.topic.include, settings.topic.exclude)
+
+
+@pytest.mark.parametrize("report", [
+    # Plural and inflected forms of the topic's words.
+    "Zelenskyy leaves the White House with the minerals deal unsigned\n"
+    "Zelenskyy told Trump that Putin had broken ceasefires 25 times.",
+    # "Not ready for peace": no "talks" or "ceasefire", still the talks.
+    "Trump says Zelensky is not ready for peace\n"
+    "The Oval Office meeting ended in an angry exchange, and the minerals deal was left open.",
+    "Kyiv receives a US peace proposal\nThe 28-point plan asks Ukraine to give up land.",
+    # Another conflict named far from the opening: an aside, not the subject.
+    "Trump drops the Budapest summit with Putin\n"
+    "The meeting was called off days after it was announced. Sanctions on Russian oil firms "
+    "followed. Aides said the talks had stalled. Some compared it with the Gaza ceasefire.",
+    "ウィトコフ特使、2日にプーチン氏と会談へ\nウィトコフ特使、2日にプーチン氏と会談へ\n"
+    "ロシア大統領府は1日、特使がプーチン大統領と会談すると発表した。特使はモスクワへ発った。"
+    "特使は当初、ガザ情勢を担当していた。",
+])
+def test_default_topic_keeps_reports_on_the_talks_that_mention_another_conflict(
+        report: str) -> None:
+    assert _default_topic().matches(report)
+
+
+@pytest.mark.parametrize("report", [
+    # Gaza is the subject (headline, or the lead under a neutral headline): dropped even
+    # though Russia and the Ukraine talks come up further down.
+    "Gaza ceasefire holds for a second day\n"
+    "Aid lorries entered the strip. Hamas freed four hostages. Trump also spoke of his "
+    "peace talks with Putin on Ukraine.",
+    "Truce begins at dawn\nThe ceasefire in Gaza took effect on Sunday. Israel halted its "
+    "strikes. Russia welcomed the truce.",
+    "ガザ停戦、2日目も維持\n人質4人が解放された。ロシアも停戦を歓迎した。",
+    # Russia and Ukraine in the news, but not the talks.
+    "Russian drones hit a power station near Kyiv\nRepairs will take two weeks, Ukraine said.",
+    "Nobel Peace Prize goes to a Russian rights group\nThe committee praised its archive.",
+])
+def test_default_topic_still_drops_other_news(report: str) -> None:
+    assert not _default_topic().matches(report)
