@@ -315,3 +315,35 @@ async def test_recover_and_depth_count_rows(sessions: SessionFactory) -> None:
     got = await rows(sessions)
     assert {(got[k].status, got[k].claimed_by, got[k].lease_until) for k in "ab"} == {
         ("pending", None, None)}
+
+
+async def test_due_query_lists_the_rows_a_worker_may_take_on_its_shards(
+        sessions: SessionFactory) -> None:
+    await sharded(sessions)
+    await put(sessions, out("g1b", "D1", platform="discord", subscription_id=2))
+    held = await claim(sessions, worker="w0", platforms=("discord",),
+                       shards={"discord": Shards((1,), 3)}, limit=1)
+    assert held == ["g1"]  # w0 now sends to D1 (and the claim stored every route)
+
+    async def due(limit: int = 10, **kwargs: Any) -> list[str]:
+        async with sessions() as session:
+            query = outbox.due_query(NOW, ["discord", "slack"], limit, **kwargs)
+            return [r.key for r in (await session.scalars(query)).all()]
+
+    assert await due() == ["g0", "g2", "dm", "s", "g1b"]
+    assert await due(worker=me(US)) == ["g0", "g2", "dm", "s"]  # D1 is w0's
+    assert await due(worker=me("w0")) == ["g0", "g2", "dm", "s", "g1b"]
+    assert await due(shards={"discord": Shards((2,), 3)}) == ["g2", "s"]
+    assert await due(worker=me(US), shards={"discord": Shards((1,), 3)}) == ["s"]
+    assert await due(2) == ["g0", "g2"]
+
+
+async def test_a_channel_is_claimed_oldest_first_after_its_oldest_row_was_retried(
+        sessions: SessionFactory) -> None:
+    """The oldest row is due again later than the others: a claim cut by its limit must
+    still take the channel's oldest rows, in order."""
+    await put(sessions, out("a1", "A"), out("a2", "A"), out("a3", "A"),
+              now=NOW - timedelta(minutes=2))
+    await set_row(sessions, "a1", next_attempt_at=NOW - timedelta(minutes=1))
+    assert await claim(sessions, limit=2, channels=1) == ["a1", "a2"]
+    assert await claim(sessions, worker="w2", limit=1) == []  # A is ours now

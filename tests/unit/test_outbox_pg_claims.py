@@ -109,3 +109,4 @@ async def test_rows_locked_by_another_transaction_are_passed_over_not_waited_for
         async with asyncio.timeout(PATIENCE):
             assert await claim(pg_sessions, worker("w1")) == ["p", "r2"]
         await holder.rollback()
+
