@@ -124,7 +124,8 @@ async def route_subscriptions(session: AsyncSession, platform: str, shards: Shar
     yet (the platform's routing is the adapter's: ``shards.route_of``). Returns how many."""
     rows = (await session.execute(select(Subscription.id, Subscription.space_id).where(
         Subscription.platform == platform, Subscription.route.is_(None),
-        Subscription.space_id.is_not(None)))).tuples().all()
+        Subscription.space_id.is_not(None),  # pragma: no mutate (`if space` drops them too)
+    ))).tuples().all()
     routed = [{"sub_id": sub_id, "new_route": shards.route_of(space)}
               for sub_id, space in rows if space]
     if routed:

@@ -133,6 +133,9 @@ async def test_finished_rows_are_never_claimed(sessions: SessionFactory, status:
     await put(sessions, out("a"))
     await set_row(sessions, "a", status=status, lease_until=NOW - timedelta(hours=1))
     assert await claim(sessions, now=NOW + timedelta(days=1)) == []
+    # Nor do they take a channel's place when channels are shared out.
+    await put(sessions, out("b", "C2"))
+    assert await claim(sessions, now=NOW + timedelta(days=1), channels=1) == ["b"]
 
 
 async def test_only_the_platforms_asked_for_are_claimed_in_enqueue_order(
