@@ -122,6 +122,8 @@ async def test_a_claim_is_taken_over_only_once_its_lease_has_run_out(
     until = NOW + timedelta(seconds=30)
     assert await claim(sessions, now=until) == []  # still held at its last instant
     assert await claim(sessions, worker="w0", now=until) == []  # by its holder too
+    await put(sessions, out("b", "C2"))  # not due even for its holder: C2 goes first
+    assert await claim(sessions, worker="w0", now=until, channels=1) == ["b"]
     assert await claim(sessions, now=until + timedelta(microseconds=1)) == ["a"]
     row = (await rows(sessions))["a"]
     assert (row.claimed_by, row.lease_until) == (me(US), until + timedelta(microseconds=1)
