@@ -85,12 +85,14 @@ async def test_one_start_alone_is_marked_only_for_the_claims_holder(
         assert_untouched(row)
 
 
+@pytest.mark.parametrize("keys", ["ab", "abc"])
 @answered_in_time
 async def test_starts_together_are_marked_in_one_go_when_every_claim_holds(
-        sessions: SessionFactory) -> None:
-    ids = await queued(sessions, "a", "b", "c")
+        sessions: SessionFactory, keys: str) -> None:
+    ids = await queued(sessions, *keys)
     journal = Journal(sessions)
-    assert await asyncio.gather(*(started(journal, i) for i in ids.values())) == [True] * 3
+    assert await asyncio.gather(*(started(journal, i) for i in ids.values())) == \
+        [True] * len(keys)
     for row in (await rows(sessions)).values():
         assert_started(row)
 
@@ -177,6 +179,19 @@ async def test_a_sent_row_alone_records_its_story_post(sessions: SessionFactory)
                                       posted=story)
     assert (await rows(sessions))["a"].status == "sent"
     assert await posted(sessions) == [("m1", "t1")]
+
+
+@answered_in_time
+async def test_a_sent_rows_story_post_is_the_one_of_its_subscription_and_story(
+        sessions: SessionFactory) -> None:
+    ids = await queued(sessions, "a")
+    sub, _story = await story_post(sessions)
+    mine = await story_post(sessions, sub_id=sub)  # the same subscription, another story
+    await story_post(sessions, story_id=mine[1])  # the same story in another subscription
+    assert mine[0] != mine[1]  # so taking one id for the other would show
+    await Journal(sessions).mark_sent(ids["a"], now=NOW, message_id="m1", thread_id=None,
+                                      posted=mine)
+    assert await posted(sessions) == [(None, None), ("m1", None), (None, None)]
 
 
 @answered_in_time
