@@ -287,6 +287,22 @@ async def test_a_process_claims_only_the_guilds_of_its_shards(
     assert got == expected
 
 
+@pytest.mark.parametrize("channels", [None, 10])
+async def test_a_row_of_no_subscription_in_a_guild_channel_goes_through_shard_zero(
+        sessions: SessionFactory, channels: int | None) -> None:
+    await sharded(sessions)
+    await put(sessions, out("x", "D1", platform="discord"))  # in shard 1's guild channel
+    got = await claim(sessions, platforms=("discord",), shards={"discord": Shards((1,), 3)},
+                      channels=channels)
+    assert got == ["g1"]
+
+
+async def test_a_claim_takes_a_hundred_rows_unless_told(sessions: SessionFactory) -> None:
+    await put(sessions, *[out(f"k{n:03}", f"C{n}") for n in range(101)])
+    assert len(await claim(sessions)) == 100
+    assert await claim(sessions) == ["k100"]
+
+
 async def test_release_gives_back_only_this_workers_claims_and_keeps_started_sends(
         sessions: SessionFactory) -> None:
     await put(sessions, out("a", "A"), out("b", "B"), out("c", "C"), out("d", "D"))
