@@ -12,7 +12,7 @@ import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import func, select, update
@@ -59,6 +59,19 @@ async def rows(sessions: SessionFactory) -> dict[str, Delivery]:
         return {r.key: r for r in (await session.scalars(select(Delivery))).all()}
 
 
+class Counted:
+    """The store's sessions, counted: writes that arrive together share one transaction
+    (a batch that failed is retried write by write, each in its own)."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self.opened = 0
+
+    def __call__(self) -> AsyncSession:
+        self.opened += 1
+        return self.sessions()
+
+
 def started(journal: Journal, row_id: int, worker: str = "w1") -> Any:
     return journal.mark_started(row_id, worker=worker, now=NOW, lease_until=LEASE)
 
@@ -90,9 +103,11 @@ async def test_one_start_alone_is_marked_only_for_the_claims_holder(
 async def test_starts_together_are_marked_in_one_go_when_every_claim_holds(
         sessions: SessionFactory, keys: str) -> None:
     ids = await queued(sessions, *keys)
-    journal = Journal(sessions)
+    counted = Counted(sessions)
+    journal = Journal(cast(SessionFactory, counted))
     assert await asyncio.gather(*(started(journal, i) for i in ids.values())) == \
         [True] * len(keys)
+    assert counted.opened == 1
     for row in (await rows(sessions)).values():
         assert_started(row)
 
@@ -107,11 +122,12 @@ async def test_starts_together_answer_each_caller_when_some_claims_were_lost(
                               .values(claimed_by="w2"))
         await session.execute(update(Delivery).where(Delivery.key == "c")
                               .values(status="cancelled"))
-    journal = Journal(sessions)
+    counted = Counted(sessions)
+    journal = Journal(cast(SessionFactory, counted))
     answers = await asyncio.gather(started(journal, ids["a"]), started(journal, ids["b"]),
                                    started(journal, ids["c"]), started(journal, 10_000),
                                    started(journal, ids["d"], worker="w3"))
-    assert answers == [True, False, False, False, False]
+    assert answers == [True, False, False, False, False] and counted.opened == 1
     got = await rows(sessions)
     assert_started(got["a"])
     for key in "bd":
@@ -155,12 +171,14 @@ async def test_sent_rows_record_everything_and_their_story_posts_learn_the_messa
         await session.execute(update(Delivery).values(error="timed out"))
     first = await story_post(sessions)
     second = await story_post(sessions, message_id="earlier")
-    journal = Journal(sessions)
+    counted = Counted(sessions)
+    journal = Journal(cast(SessionFactory, counted))
     later = NOW + timedelta(seconds=3)
     await asyncio.gather(
         journal.mark_sent(ids["a"], now=later, message_id="m1", thread_id="t1", posted=first),
         journal.mark_sent(ids["b"], now=later, message_id="m2", thread_id=None, posted=second),
         journal.mark_sent(ids["c"], now=later, message_id="m3", thread_id=None, posted=None))
+    assert counted.opened == 1
     got = await rows(sessions)
     for key, message, thread in (("a", "m1", "t1"), ("b", "m2", None), ("c", "m3", None)):
         row = got[key]
