@@ -110,7 +110,7 @@ class ClaimBook:
                 continue
             self._held.add(row.row_id)
             self._queues.setdefault(row.channel, deque()).append(row)
-            touched[row.channel] = None
+            touched[row.channel] = None  # pragma: no mutate (an ordered set: keys only)
             added += 1
         return added, list(touched)
 

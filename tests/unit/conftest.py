@@ -1,23 +1,49 @@
-"""Fixtures shared by the outbox tests: a fresh SQLite store and a started loopback
-adapter talking to the module's ``fake`` chat server."""
+"""Fixtures shared by the outbox tests: a fresh SQLite store, a fresh PostgreSQL database
+on 127.0.0.1 (skipped when none answers), and a started loopback adapter talking to the
+module's ``fake`` chat server."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SessionFactory, open_store, sqlite_url
 from tests.fakes.chat_fake import ChatFake
+
+PG_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 
 @pytest.fixture
 async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
     async with open_store(sqlite_url(tmp_path / "outbox.db")) as (_engine, factory):
         yield factory
+
+
+@pytest.fixture
+async def pg_sessions() -> AsyncIterator[SessionFactory]:
+    """A new, migrated PostgreSQL database, dropped afterwards."""
+    name = f"ceasefire_outbox_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server here: nothing to test against
+        await admin.dispose()
+        pytest.skip(f"PostgreSQL not available: {type(exc).__name__}")
+    try:
+        async with open_store(f"{PG_SERVER}/{name}") as (_engine, factory):
+            yield factory
+    finally:
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bot.delivery import outbox
 from bot.delivery.claim import ClaimBook, Claimed, claim_rows
 from bot.model import UpdatePost
 from bot.platforms.loopback import LoopbackAdapter
+from bot.platforms.loopback.shards import LoopbackShards
 from bot.store.db import SessionFactory
 from bot.store.models import Delivery, Subscription
 
@@ -111,3 +112,25 @@ async def test_a_claim_takes_no_more_rows_or_channels_than_asked(
 
     assert await take("w1", 10, 1) == ["a1", "a2", "a3"]  # the oldest channel only
     assert await take("w2", 1, None) == ["b1"]
+
+
+async def test_a_claim_takes_only_the_spaces_of_the_shards_its_adapters_hold(
+        sessions: SessionFactory) -> None:
+    """The loopback adapter holds shard 1 of 2; the other platform is not sharded."""
+    async with sessions() as session, session.begin():
+        subs = [Subscription(platform=platform, channel_id=channel, space_id=str(n << 22),
+                             lang="en", timezone="UTC", since=NOW, created_at=NOW)
+                for platform, channel, n in (("loopback", "C0", 0), ("loopback", "C1", 1),
+                                             ("other", "O0", 0))]
+        session.add_all(subs)
+        await session.flush()
+        await outbox.enqueue(session, [
+            outbox.Outgoing(key=s.channel_id, platform=s.platform, channel_id=s.channel_id,
+                            part=POST, subscription_id=s.id) for s in subs], NOW)
+    sharded = LoopbackAdapter("http://127.0.0.1:9", zone=UTC)
+    sharded.shards = LoopbackShards((1,), 2)
+    adapters = {"loopback": sharded, "other": LoopbackAdapter("http://127.0.0.1:9", zone=UTC)}
+    async with sessions() as session, session.begin():
+        got = await claim_rows(session, worker="w1", platforms=adapters, now=NOW, limit=10,
+                               lease=timedelta(seconds=90), channels=None)
+    assert sorted((c.key, c.space_id) for c in got) == [("C1", str(1 << 22)), ("O0", "0")]

@@ -9,8 +9,10 @@ retried alone so the others still commit, and no batch exceeds its size. SQLite 
 from __future__ import annotations
 
 import asyncio
+import functools
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import func, select, update
@@ -25,6 +27,20 @@ from bot.store.models import Delivery, PostedStory, Story, Subscription
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LEASE = NOW + timedelta(minutes=5)
 POST = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Wire",), NOW, "en")
+#: Seconds a test's writes may take to be answered: a journal that loses a write leaves
+#: its caller waiting forever, and the test fails after this instead of hanging.
+PATIENCE = 10.0
+
+
+def answered_in_time(test: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Fail the test when its writes are not all answered within ``PATIENCE``."""
+
+    @functools.wraps(test)
+    async def run(*args: Any, **kwargs: Any) -> None:
+        async with asyncio.timeout(PATIENCE):
+            await test(*args, **kwargs)
+
+    return run
 
 
 async def queued(sessions: SessionFactory, *keys: str, holder: str = "w1") -> dict[str, int]:
@@ -43,6 +59,19 @@ async def rows(sessions: SessionFactory) -> dict[str, Delivery]:
         return {r.key: r for r in (await session.scalars(select(Delivery))).all()}
 
 
+class Counted:
+    """The store's sessions, counted: writes that arrive together share one transaction
+    (a batch that failed is retried write by write, each in its own)."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self.opened = 0
+
+    def __call__(self) -> AsyncSession:
+        self.opened += 1
+        return self.sessions()
+
+
 def started(journal: Journal, row_id: int, worker: str = "w1") -> Any:
     return journal.mark_started(row_id, worker=worker, now=NOW, lease_until=LEASE)
 
@@ -57,6 +86,7 @@ def assert_untouched(row: Delivery) -> None:
 
 
 @pytest.mark.parametrize("holder", ["w1", "w2"])
+@answered_in_time
 async def test_one_start_alone_is_marked_only_for_the_claims_holder(
         sessions: SessionFactory, holder: str) -> None:
     ids = await queued(sessions, "a", holder=holder)
@@ -68,15 +98,21 @@ async def test_one_start_alone_is_marked_only_for_the_claims_holder(
         assert_untouched(row)
 
 
+@pytest.mark.parametrize("keys", ["ab", "abc"])
+@answered_in_time
 async def test_starts_together_are_marked_in_one_go_when_every_claim_holds(
-        sessions: SessionFactory) -> None:
-    ids = await queued(sessions, "a", "b", "c")
-    journal = Journal(sessions)
-    assert await asyncio.gather(*(started(journal, i) for i in ids.values())) == [True] * 3
+        sessions: SessionFactory, keys: str) -> None:
+    ids = await queued(sessions, *keys)
+    counted = Counted(sessions)
+    journal = Journal(cast(SessionFactory, counted))
+    assert await asyncio.gather(*(started(journal, i) for i in ids.values())) == \
+        [True] * len(keys)
+    assert counted.opened == 1
     for row in (await rows(sessions)).values():
         assert_started(row)
 
 
+@answered_in_time
 async def test_starts_together_answer_each_caller_when_some_claims_were_lost(
         sessions: SessionFactory) -> None:
     """b was re-claimed by another worker, c was cancelled: only a's start counts."""
@@ -86,11 +122,12 @@ async def test_starts_together_answer_each_caller_when_some_claims_were_lost(
                               .values(claimed_by="w2"))
         await session.execute(update(Delivery).where(Delivery.key == "c")
                               .values(status="cancelled"))
-    journal = Journal(sessions)
+    counted = Counted(sessions)
+    journal = Journal(cast(SessionFactory, counted))
     answers = await asyncio.gather(started(journal, ids["a"]), started(journal, ids["b"]),
                                    started(journal, ids["c"]), started(journal, 10_000),
                                    started(journal, ids["d"], worker="w3"))
-    assert answers == [True, False, False, False, False]
+    assert answers == [True, False, False, False, False] and counted.opened == 1
     got = await rows(sessions)
     assert_started(got["a"])
     for key in "bd":
@@ -126,6 +163,7 @@ async def posted(sessions: SessionFactory) -> list[tuple[str | None, str | None]
                 for p in (await session.scalars(select(PostedStory).order_by(PostedStory.id)))]
 
 
+@answered_in_time
 async def test_sent_rows_record_everything_and_their_story_posts_learn_the_message(
         sessions: SessionFactory) -> None:
     ids = await queued(sessions, "a", "b", "c")
@@ -133,12 +171,14 @@ async def test_sent_rows_record_everything_and_their_story_posts_learn_the_messa
         await session.execute(update(Delivery).values(error="timed out"))
     first = await story_post(sessions)
     second = await story_post(sessions, message_id="earlier")
-    journal = Journal(sessions)
+    counted = Counted(sessions)
+    journal = Journal(cast(SessionFactory, counted))
     later = NOW + timedelta(seconds=3)
     await asyncio.gather(
         journal.mark_sent(ids["a"], now=later, message_id="m1", thread_id="t1", posted=first),
         journal.mark_sent(ids["b"], now=later, message_id="m2", thread_id=None, posted=second),
         journal.mark_sent(ids["c"], now=later, message_id="m3", thread_id=None, posted=None))
+    assert counted.opened == 1
     got = await rows(sessions)
     for key, message, thread in (("a", "m1", "t1"), ("b", "m2", None), ("c", "m3", None)):
         row = got[key]
@@ -149,6 +189,7 @@ async def test_sent_rows_record_everything_and_their_story_posts_learn_the_messa
     assert await posted(sessions) == [("m1", "t1"), ("earlier", None)]
 
 
+@answered_in_time
 async def test_a_sent_row_alone_records_its_story_post(sessions: SessionFactory) -> None:
     ids = await queued(sessions, "a")
     story = await story_post(sessions)
@@ -158,6 +199,20 @@ async def test_a_sent_row_alone_records_its_story_post(sessions: SessionFactory)
     assert await posted(sessions) == [("m1", "t1")]
 
 
+@answered_in_time
+async def test_a_sent_rows_story_post_is_the_one_of_its_subscription_and_story(
+        sessions: SessionFactory) -> None:
+    ids = await queued(sessions, "a")
+    sub, _story = await story_post(sessions)
+    mine = await story_post(sessions, sub_id=sub)  # the same subscription, another story
+    await story_post(sessions, story_id=mine[1])  # the same story in another subscription
+    assert mine[0] != mine[1]  # so taking one id for the other would show
+    await Journal(sessions).mark_sent(ids["a"], now=NOW, message_id="m1", thread_id=None,
+                                      posted=mine)
+    assert await posted(sessions) == [(None, None), ("m1", None), (None, None)]
+
+
+@answered_in_time
 async def test_a_thread_opened_reaches_the_post_and_its_story_only(
         sessions: SessionFactory) -> None:
     sub, story = await story_post(sessions, message_id="m1")
@@ -178,6 +233,7 @@ async def test_a_thread_opened_reaches_the_post_and_its_story_only(
     assert await posted(sessions) == [("m1", "T9"), ("m2", None), ("m3", None), ("m4", None)]
 
 
+@answered_in_time
 async def test_a_thread_opened_on_a_post_of_no_story_touches_no_story(
         sessions: SessionFactory) -> None:
     await story_post(sessions, message_id="m1")
@@ -187,6 +243,7 @@ async def test_a_thread_opened_on_a_post_of_no_story_touches_no_story(
     assert await posted(sessions) == [("m1", None)]
 
 
+@answered_in_time
 async def test_a_failing_write_fails_alone_and_the_rest_of_its_batch_commits(
         sessions: SessionFactory) -> None:
     ids = await queued(sessions, "a", "b")
@@ -212,6 +269,7 @@ async def test_a_failing_write_fails_alone_and_the_rest_of_its_batch_commits(
     assert await journal.write(note) == "noted"
 
 
+@answered_in_time
 async def test_no_transaction_takes_more_than_a_batch_and_every_write_is_answered(
         sessions: SessionFactory) -> None:
     journal = Journal(sessions, max_batch=2)
@@ -232,3 +290,30 @@ async def test_no_transaction_takes_more_than_a_batch_and_every_write_is_answere
         else:
             shares.append(1)
     assert shares == [2, 2, 1]
+
+
+@answered_in_time
+async def test_writes_queued_past_several_batches_are_all_answered_after_failures(
+        sessions: SessionFactory) -> None:
+    """A failing write in the first batch and in the second: each is retried alone, and
+    the writes of every batch after them still commit and are answered."""
+    await queued(sessions, "a", "b", "c")
+    journal = Journal(sessions, max_batch=2)
+
+    def note(key: str) -> Any:
+        async def run(session: AsyncSession) -> str:
+            await session.execute(update(Delivery).where(Delivery.key == key)
+                                  .values(error=f"noted {key}"))
+            return key
+        return run
+
+    async def broken(session: AsyncSession) -> None:
+        raise LookupError("no such thing")
+
+    answers = await asyncio.gather(
+        journal.write(broken), journal.write(note("a")), journal.write(note("b")),
+        journal.write(broken), journal.write(note("c")), return_exceptions=True)
+    assert [type(a) if isinstance(a, Exception) else a for a in answers] == [
+        LookupError, "a", "b", LookupError, "c"]
+    assert {k: r.error for k, r in (await rows(sessions)).items()} == {
+        "a": "noted a", "b": "noted b", "c": "noted c"}

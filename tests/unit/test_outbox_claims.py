@@ -122,6 +122,8 @@ async def test_a_claim_is_taken_over_only_once_its_lease_has_run_out(
     until = NOW + timedelta(seconds=30)
     assert await claim(sessions, now=until) == []  # still held at its last instant
     assert await claim(sessions, worker="w0", now=until) == []  # by its holder too
+    await put(sessions, out("b", "C2"))  # not due even for its holder: C2 goes first
+    assert await claim(sessions, worker="w0", now=until, channels=1) == ["b"]
     assert await claim(sessions, now=until + timedelta(microseconds=1)) == ["a"]
     row = (await rows(sessions))["a"]
     assert (row.claimed_by, row.lease_until) == (me(US), until + timedelta(microseconds=1)
@@ -133,6 +135,9 @@ async def test_finished_rows_are_never_claimed(sessions: SessionFactory, status:
     await put(sessions, out("a"))
     await set_row(sessions, "a", status=status, lease_until=NOW - timedelta(hours=1))
     assert await claim(sessions, now=NOW + timedelta(days=1)) == []
+    # Nor do they take a channel's place when channels are shared out.
+    await put(sessions, out("b", "C2"))
+    assert await claim(sessions, now=NOW + timedelta(days=1), channels=1) == ["b"]
 
 
 async def test_only_the_platforms_asked_for_are_claimed_in_enqueue_order(
@@ -282,6 +287,22 @@ async def test_a_process_claims_only_the_guilds_of_its_shards(
     assert got == expected
 
 
+@pytest.mark.parametrize("channels", [None, 10])
+async def test_a_row_of_no_subscription_in_a_guild_channel_goes_through_shard_zero(
+        sessions: SessionFactory, channels: int | None) -> None:
+    await sharded(sessions)
+    await put(sessions, out("x", "D1", platform="discord"))  # in shard 1's guild channel
+    got = await claim(sessions, platforms=("discord",), shards={"discord": Shards((1,), 3)},
+                      channels=channels)
+    assert got == ["g1"]
+
+
+async def test_a_claim_takes_a_hundred_rows_unless_told(sessions: SessionFactory) -> None:
+    await put(sessions, *[out(f"k{n:03}", f"C{n}") for n in range(101)])
+    assert len(await claim(sessions)) == 100
+    assert await claim(sessions) == ["k100"]
+
+
 async def test_release_gives_back_only_this_workers_claims_and_keeps_started_sends(
         sessions: SessionFactory) -> None:
     await put(sessions, out("a", "A"), out("b", "B"), out("c", "C"), out("d", "D"))
@@ -315,3 +336,35 @@ async def test_recover_and_depth_count_rows(sessions: SessionFactory) -> None:
     got = await rows(sessions)
     assert {(got[k].status, got[k].claimed_by, got[k].lease_until) for k in "ab"} == {
         ("pending", None, None)}
+
+
+async def test_due_query_lists_the_rows_a_worker_may_take_on_its_shards(
+        sessions: SessionFactory) -> None:
+    await sharded(sessions)
+    await put(sessions, out("g1b", "D1", platform="discord", subscription_id=2))
+    held = await claim(sessions, worker="w0", platforms=("discord",),
+                       shards={"discord": Shards((1,), 3)}, limit=1)
+    assert held == ["g1"]  # w0 now sends to D1 (and the claim stored every route)
+
+    async def due(limit: int = 10, **kwargs: Any) -> list[str]:
+        async with sessions() as session:
+            query = outbox.due_query(NOW, ["discord", "slack"], limit, **kwargs)
+            return [r.key for r in (await session.scalars(query)).all()]
+
+    assert await due() == ["g0", "g2", "dm", "s", "g1b"]
+    assert await due(worker=me(US)) == ["g0", "g2", "dm", "s"]  # D1 is w0's
+    assert await due(worker=me("w0")) == ["g0", "g2", "dm", "s", "g1b"]
+    assert await due(shards={"discord": Shards((2,), 3)}) == ["g2", "s"]
+    assert await due(worker=me(US), shards={"discord": Shards((1,), 3)}) == ["s"]
+    assert await due(2) == ["g0", "g2"]
+
+
+async def test_a_channel_is_claimed_oldest_first_after_its_oldest_row_was_retried(
+        sessions: SessionFactory) -> None:
+    """The oldest row is due again later than the others: a claim cut by its limit must
+    still take the channel's oldest rows, in order."""
+    await put(sessions, out("a1", "A"), out("a2", "A"), out("a3", "A"),
+              now=NOW - timedelta(minutes=2))
+    await set_row(sessions, "a1", next_attempt_at=NOW - timedelta(minutes=1))
+    assert await claim(sessions, limit=2, channels=1) == ["a1", "a2"]
+    assert await claim(sessions, worker="w2", limit=1) == []  # A is ours now

@@ -1,47 +1,20 @@
 """Two senders (as two processes would) share one PostgreSQL outbox: FOR UPDATE SKIP LOCKED
 claims mean every message goes out exactly once and replies stay in their threads.
-Skipped when no PostgreSQL is reachable on 127.0.0.1."""
+Skipped when no PostgreSQL is reachable on 127.0.0.1 (``pg_sessions``, conftest)."""
 
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC
-
-import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.clock import SystemClock
 from bot.delivery import outbox
 from bot.delivery.sender import Sender
 from bot.model import QAReply, Sentence, UpdatePost
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store
+from bot.store.db import SessionFactory
 from tests.fakes.chat_fake import ChatFake
-
-SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
-
-
-@pytest.fixture
-async def pg_sessions() -> AsyncIterator[SessionFactory]:
-    name = f"ceasefire_issue7_{uuid.uuid4().hex[:8]}"
-    admin = create_async_engine(f"{SERVER}/postgres", isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server here: nothing to test against
-        await admin.dispose()
-        pytest.skip(f"PostgreSQL not available: {type(exc).__name__}")
-    try:
-        async with open_store(f"{SERVER}/{name}") as (_engine, sessions):
-            yield sessions
-    finally:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        await admin.dispose()
 
 
 async def test_two_senders_share_the_outbox_exactly_once(pg_sessions: SessionFactory) -> None:
