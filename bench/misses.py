@@ -36,6 +36,11 @@ class MissLog:
     #: Asked facts present / asked, by what the question asks for (answerable only).
     facts_found: Counter[str] = field(default_factory=Counter)
     facts_asked: Counter[str] = field(default_factory=Counter)
+    #: Refusals by the check that refused and the question's kind.
+    refusals: Counter[tuple[str, str]] = field(default_factory=Counter)
+    #: Per half of dev's developments: [answerable, answerable refused, unanswerable,
+    #: unanswerable refused, facts asked, facts present] (two-fold cross-validation).
+    halves: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._text = {r.guid: normalise(f"{r.title}\n{r.text}\n"
@@ -44,15 +49,27 @@ class MissLog:
 
     def __call__(self, q: Question, answer: Answer, guids: list[str]) -> None:
         self.asked[kind_of(q)] += 1
+        if not answer.answerable:
+            self.refusals[(answer.refusal or "?", kind_of(q))] += 1
+        row = self.halves.setdefault(half_of(q), [0] * 6)
+        present = 0
         if q.kind != "unanswerable":
             text = normalise(answer.text) if answer.answerable else ""
             for key in (f"kind {q.kind}", f"asks {slot_of(q.text)}"):
                 self.facts_asked[key] += len(q.facts)
                 self.facts_found[key] += sum(normalise(f) in text for f in q.facts)
+            present = sum(normalise(f) in text for f in q.facts)
+        unanswerable = q.kind == "unanswerable"
+        row[2 * unanswerable] += 1
+        row[2 * unanswerable + 1] += not answer.answerable
+        if not unanswerable:
+            row[4] += len(q.facts)
+            row[5] += present
         cause = self.cause(q, answer, guids)
         if cause is not None:
             shown = answer.text.replace("\n", " ")[:220]
-            self.misses.append(Miss(q, cause, f"top={guids[:3]} answer={shown!r}"))
+            why = f" refusal={answer.refusal}" if not answer.answerable else ""
+            self.misses.append(Miss(q, cause, f"top={guids[:3]}{why} answer={shown!r}"))
 
     def cause(self, q: Question, answer: Answer, guids: list[str]) -> str | None:
         if q.kind == "unanswerable":
@@ -84,6 +101,15 @@ class MissLog:
                              key=lambda kv: self.facts_found[kv[0]] - kv[1]):
             got = self.facts_found[key]
             lines.append(f"{key:<30}{got:>8}{n:>7}{n - got:>9}{got / n if n else 0:>7.2f}")
+        lines += ["", "refusals by the check that refused",
+                  f"{'check':<24}{'kind':<34}{'n':>4}"]
+        lines += [f"{why:<24}{kind:<34}{n:>4}" for (why, kind), n in sorted(self.refusals.items())]
+        lines += ["", "two halves of dev (cross-validation): answerable refused, unanswerable "
+                  "refused (recall), facts present",
+                  f"{'half':<6}{'ans':>5}{'refused':>9}{'unans':>7}{'refused':>9}{'facts':>7}"
+                  f"{'share':>7}"]
+        for half, (a, ar, u, ur, fa, fp) in sorted(self.halves.items()):
+            lines.append(f"{half:<6}{a:>5}{ar:>9}{u:>7}{ur:>9}{fa:>7}{fp / fa if fa else 0:>7.3f}")
         lines.append("")
         for m in sorted(self.misses, key=lambda m: (m.cause, kind_of(m.question))):
             q = m.question
@@ -91,6 +117,19 @@ class MissLog:
             lines.append(f"    facts={list(q.facts)} support={list(q.support)[:4]}")
             lines.append(f"    {m.detail}")
         return "\n".join(lines)
+
+
+#: Dev's developments in two halves (odd and even positions in date order); misc
+#: questions by the parity of their number.
+_HALF_A = frozenset({"d01", "d05", "d09", "d13", "d17", "d21"})
+
+
+def half_of(q: Question) -> str:
+    """Which half of dev a question belongs to (for two-fold cross-validation)."""
+    dev = q.id.split("-")[0]
+    if dev == "misc":
+        return "A" if int(q.id.rsplit("q", 1)[-1]) % 2 else "B"
+    return "A" if dev in _HALF_A else "B"
 
 
 def kind_of(q: Question) -> str:

@@ -128,6 +128,8 @@ class Answer:
     #: Suggested next questions (buttons under the answer).
     follow_ups: tuple[FollowUp, ...] = ()
     kind: Literal["answer"] = "answer"
+    #: Why "No source found" (a short code: which check refused), for error analysis.
+    refusal: str = ""
 
     @property
     def text(self) -> str:

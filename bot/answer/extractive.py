@@ -25,7 +25,7 @@ from bot.answer.support import (
     gives_figure,
     speaker_of,
     speaks_in,
-    supporting,
+    support,
     unknown_names,
 )
 from bot.answer.when import Window, parse_window, without_phrase
@@ -74,9 +74,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           covered_until=min(last, now) if last else None)
     if window.start is not None and not _overlaps(window, first, now):
         # A time before the first stored report or after now: nothing can say it.
-        return no_source(engine, question, lang, window)
+        return no_source(engine, question, lang, window, "outside-coverage")
     if unknown_subject(engine, question, window):
-        return no_source(engine, question, lang, window)
+        return no_source(engine, question, lang, window, "unknown-subject")
     concepts = engine.concepts_for(question, window)
     intent = intent_of(question) or outcome_asked(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
@@ -86,12 +86,13 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent)
     if not hits:
-        return no_source(engine, question, lang, window)
-    ranked = supporting(question, concepts,
-                        _drop_duplicates(await _load(session, [h.article_id for h in hits])),
-                        engine)
+        why = "unknown-name" if unknown_names(concepts, engine) else "weak-match"
+        return no_source(engine, question, lang, window, why)
+    ranked, why = support(question, concepts,
+                          _drop_duplicates(await _load(session, [h.article_id for h in hits])),
+                          engine)
     if not ranked:
-        return no_source(engine, question, lang, window)
+        return no_source(engine, question, lang, window, why)
     if asks_figure(question):
         other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
         ranked = [*ranked, *other]
@@ -380,7 +381,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
     return [s for _score, _i, s in sorted(top, key=lambda s: s[1])]
 
 
-def no_source(engine: Engine, question: str, lang: Lang, window: Window) -> Answer:
+def no_source(engine: Engine, question: str, lang: Lang, window: Window,
+              refusal: str = "") -> Answer:
     """Say plainly that nothing supports an answer, and what the store does cover."""
     count, first, last = engine.span()
     when = f" ({window.phrase})" if window.phrase and window.start is not None else ""
@@ -393,7 +395,8 @@ def no_source(engine: Engine, question: str, lang: Lang, window: Window) -> Answ
                  "Russia–Ukraine ceasefire talks.")
     else:
         cover = "記事がまだありません。" if lang == "ja" else "no reports are stored yet."
-    return Answer(question, False, (), (), lang, note=f"{label('no_source', lang)}: {cover}")
+    return Answer(question, False, (), (), lang, note=f"{label('no_source', lang)}: {cover}",
+                  refusal=refusal)
 
 
 def scope_of(story_id: int | None, article_ids: Collection[int] = ()) -> Scope | None:

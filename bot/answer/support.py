@@ -133,7 +133,13 @@ def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Art
 def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
                engine: Engine) -> list[Article]:
     """The found reports that support the question's own constraints (in their order);
-    none: the store does not say it.
+    none: the store does not say it."""
+    return support(question, concepts, articles, engine)[0]
+
+
+def support(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+            engine: Engine) -> tuple[list[Article], str]:
+    """The supporting reports, or none and which check refused (for error analysis).
 
     A report must name every one of the question's event names (the others are dropped);
     for "what did X say", X must speak in one of them (those lead); a "how many" or "what next"
@@ -143,16 +149,19 @@ def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine):
-        return []
+        return [], "unknown-speaker"
     if speaker:
         # Reports where the speaker speaks lead (stable otherwise); none: no source.
         speaking = [a for a in found if speaks(a, speaker, engine)]
         if not speaking:
-            return []
+            return [], "speaker-silent" if found else "event-names"
         found = speaking + [a for a in found if a not in speaking]
-    if not found or not _asked_kind(question, concepts, found, engine):
-        return []
-    return found
+    if not found:
+        return [], "event-names"
+    kind = _asked_kind(question, concepts, found, engine)
+    if kind:
+        return [], kind
+    return found, ""
 
 
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:
@@ -165,34 +174,37 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
 
 
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
-                engine: Engine) -> bool:
-    """A figure about what was asked for "how many", a plan for "what will happen"."""
+                engine: Engine) -> str:
+    """Which check refuses (else ""): a figure about what was asked for "how many", a plan
+    for "what will happen"."""
     asked = question.lower()
     if _HOW_MANY.search(asked):
         counted = _COUNTED.search(asked)
         if counted and not any(engine.index.token_id(t) is not None
                                for t in engine.analyzer.tokens(counted[1])):
-            return False  # "how many journalists": no report counts (or names) them
+            return "figure-unknown-noun"  # "how many journalists": no report counts them
         # The figure must count what was asked ("90 minutes" for "how many minutes"); a
         # report in the other language writes the count its own way: a length of time
         # for "how long", else a number next to a translation of the thing counted.
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
-        return any(_said_about(a, concepts, engine, across.search, context=True)
-                   if (a.lang == "ja") != ja else
-                   _said_about(a, concepts, engine, (figure or _FIGURE).search)
-                   for a in articles[:2])
+        given = any(_said_about(a, concepts, engine, across.search, context=True)
+                    if (a.lang == "ja") != ja else
+                    _said_about(a, concepts, engine, (figure or _FIGURE).search)
+                    for a in articles[:2])
+        return "" if given else "figure-not-given"
     if _FUTURE.search(asked):
         # What is planned and, for "who / where / when will", who, where (a name the
         # question does not give) or when.
         slots = [slot for slot in answer_type(question) if slot.kind in ("who", "where", "when")]
 
-        def planned(sentence: str) -> bool:
+        def planned(sentence: str) -> str:
             return bool(_FUTURE_SAID.search(sentence)) and (
                 not slots or any(slot.filled_by(sentence) for slot in slots))
-        return any(_said_about(a, concepts, engine, planned) for a in articles[:2])
-    return True
+        if not any(_said_about(a, concepts, engine, planned) for a in articles[:2]):
+            return "plan-not-given"
+    return ""
 
 
 #: "How long", "how many hours", "何時間": the answer is a length of time.
