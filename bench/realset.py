@@ -63,13 +63,14 @@ class RealSet:
                      if split == "all" or self.splits.get(r.development) == split)
 
 
-def load_realset(folder: Path = REALNEWS) -> RealSet:
-    """Every development file and misc.json; questions carry their split."""
+def load_realset(folder: Path = REALNEWS, *, only: Path | None = None) -> RealSet:
+    """Every development file and misc.json; questions carry their split (with
+    ``only``: that file's questions instead, e.g. the probe set)."""
     split_doc = json.loads((folder / "SPLIT.json").read_text(encoding="utf-8"))
     splits = {d: v["split"] for d, v in split_doc["developments"].items()}
     reports: list[Report] = []
     questions: list[Question] = []
-    for path in sorted(folder.glob("*.json")):
+    for path in [only] if only else sorted(folder.glob("*.json")):
         if path.name == "SPLIT.json":
             continue
         doc = json.loads(path.read_text(encoding="utf-8"))
