@@ -23,6 +23,7 @@ from bot.answer.support import (
     event_names,
     figures_about,
     gives_figure,
+    known_form,
     speaker_of,
     speaks_in,
     support,
@@ -227,6 +228,12 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
                     re.IGNORECASE)
 
 
+#: The thing a question asks to be named: "which hotel", "the name of the hotel",
+#: "what kind of weapons", "how many journalists".
+_ASKED_THING = re.compile(r"\b(?:which|what (?:kind|sort|type) of|(?:the )?name of the|"
+                          r"how many|how much)\s+(?P<thing>[a-z][a-z'-]+)", re.IGNORECASE)
+
+
 def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
     """An English question with several words of substance that no stored report uses
     ("the weather forecast", "a treaty on nuclear submarines") asks about something the
@@ -239,10 +246,20 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
                          if all(engine.index.token_id(t) is None for t in engine.text_tokens(n))]
         return 2 * len(unknown_nouns) > len(nouns)
     chat = engine.chat_tokens(_CHAT)
+    # A short word ("per", "vs") is not a subject; a word whose stem a report uses
+    # ("reaction" and "react") is known in another form.
     unknown = [c for c in engine.unknown_words(question, window)
-               if c.tokens[0] not in chat]
+               if c.tokens[0] not in chat and len(c.tokens[0]) > 3
+               and not known_form(c.tokens[0], engine)]
     if len(unknown) >= UNKNOWN_WORDS:
         return True
+    # "Which hotel …", "the name of the hotel …", "what kind of missiles …": the thing
+    # asked for is a word no report uses, so no report can name it.
+    target = _ASKED_THING.search(question)
+    if target is not None and unknown:
+        asked_for = set(engine.analyzer.tokens(target["thing"])) - chat
+        if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:
+            return True
     # "What did Witkoff tell Putin about football?": the one thing asked about is a word
     # no report uses, so the names alone cannot make an answer.
     about = _ABOUT.search(question)

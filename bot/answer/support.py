@@ -15,6 +15,7 @@ with real coverage. So the question's own constraints are checked against the re
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -45,17 +46,31 @@ FIGURE_MATCH = 0.35
 #: "how many prisoners of war", "何人" / "何カ国": the thing counted, or its unit.
 _COUNTED_EN = re.compile(r"how many ((?:[a-z][a-z'-]+ ){0,3}?[a-z][a-z'-]+)"
                          r"(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|could)\b)")
+#: "how many aides listened": the counted noun when no auxiliary follows it.
+_COUNTED_BARE = re.compile(r"how many ([a-z][a-z'-]+)")
+#: Words of a counted phrase that are not what is counted.
+_NOT_COUNTED = frozenset({"more", "other", "different", "separate", "total", "each", "such",
+                          "those", "these", "their", "ukrainian", "russian", "american"})
+#: "How much did it cost", "how much money", "費用はいくら": the answer is an amount of money.
+_MONEY_ASKED = re.compile(r"how much\b.*\b(?:cost|costs|spen[dt]|pa(?:y|id)|money|worth|price|"
+                          r"fund(?:s|ing)?|budget)\b|いくら|費用|金額|予算", re.IGNORECASE)
+MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|rubles?|"
+                   r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
+                   r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
 _COUNTED_JA = re.compile(r"何(人|件|回(?!目)|カ国|か国|隻|機|発|社|基|分|時間|日間)")
 _NUMBER = (r"(?:\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|"
            r"hundreds?|thousands?))")
 
 
 def counted_figure(question: str) -> re.Pattern[str] | None:
-    """For "how many X" / "何人", a figure followed closely by X (or the unit)."""
-    head = _counted_head(question)
-    if head:
-        last = re.escape(head.rstrip("s")[:6])
-        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w-]+\s+){{0,3}}?{last}", re.IGNORECASE)
+    """For "how many X" / "何人", a figure followed closely by X (or the unit); for "how
+    much did it cost" / "いくら", an amount of money."""
+    if _MONEY_ASKED.search(question):
+        return MONEY
+    words = _counted_words(question)
+    if words:
+        stems = "|".join(sorted({re.escape(w.rstrip("s")[:6]) for w in words}))
+        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems})", re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
         return re.compile(rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}")
@@ -63,9 +78,24 @@ def counted_figure(question: str) -> re.Pattern[str] | None:
 
 
 def _counted_head(question: str) -> str:
-    """The noun a "how many" question counts: "bodies" in "how many bodies of soldiers"."""
+    """The noun a "how many" question counts: "bodies" in "how many bodies of soldiers";
+    "aides" in "how many aides listened" (no auxiliary: the word after "how many")."""
     counted = _COUNTED_EN.search(question.lower())
-    return counted[1].split(" of ")[0].split()[-1] if counted else ""
+    if counted:
+        return counted[1].split(" of ")[0].split()[-1]
+    bare = _COUNTED_BARE.search(question.lower())
+    return bare[1] if bare else ""
+
+
+def _counted_words(question: str) -> list[str]:
+    """Every noun of the counted phrase ("soldiers' remains": soldiers, remains): a report
+    may count the same thing by another of its words ("6,000 bodies of fallen soldiers")."""
+    counted = _COUNTED_EN.search(question.lower())
+    if not counted:
+        head = _counted_head(question)
+        return [head] if len(head) > 3 and head not in _NOT_COUNTED else []
+    words = [w.strip("'’") for w in re.split(r"\s+|\bof\b", counted[1]) if w.strip("'’")]
+    return [w for w in words if len(w) > 3 and w not in _NOT_COUNTED]
 
 
 def unknown_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
@@ -78,6 +108,31 @@ def unknown_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     return [c for c in concepts if c.name and c.df == 0 and not c.tokens[0].isdigit()
             and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))
             and not _known_parts(c.tokens[0], engine)]
+
+
+def known_form(token: str, engine: Engine) -> bool:
+    """Some stored report uses a form of the word: "reaction" is known through "react",
+    "negotiators" through "negotiat": a shared stem of at least five letters (the stemmer
+    leaves derived forms apart)."""
+    if engine.index.token_id(token) is not None:
+        return True
+    if not token.isascii() or len(token) < 6:
+        return False
+    stem = token[:max(5, len(token) - 4)]
+    vocab = _sorted_vocab(engine)
+    i = bisect.bisect_left(vocab, stem)
+    return i < len(vocab) and vocab[i].startswith(stem)
+
+
+def _sorted_vocab(engine: Engine) -> list[str]:
+    cached = _VOCAB.get(id(engine))
+    if cached is None or cached[0] != len(engine.index.vocab):
+        cached = (len(engine.index.vocab), sorted(engine.index.vocab))
+        _VOCAB[id(engine)] = cached
+    return cached[1]
+
+
+_VOCAB: dict[int, tuple[int, list[str]]] = {}
 
 
 def _known_parts(token: str, engine: Engine) -> bool:
@@ -112,11 +167,13 @@ def _tagger() -> Any:
 
 
 def event_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
-    """The question's names that pick out one event (not the sides, not in most reports)."""
+    """The question's names that pick out one event (not the sides, not in most reports;
+    a katakana loanword such as トップ is a name only when MeCab reads it as one)."""
     n_docs = max(engine.index.n_docs, 1)
     sides = party_tokens(engine)
     return [c for c in concepts
             if c.name and c.df and c.df_max / n_docs <= COMMON_SHARE
+            and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))
             and not any(set(t.split("-")) <= sides for t in c.tokens)]
 
 
@@ -199,7 +256,7 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         # question does not give) or when.
         slots = [slot for slot in answer_type(question) if slot.kind in ("who", "where", "when")]
 
-        def planned(sentence: str) -> str:
+        def planned(sentence: str) -> bool:
             return bool(_FUTURE_SAID.search(sentence)) and (
                 not slots or any(slot.filled_by(sentence) for slot in slots))
         if not any(_said_about(a, concepts, engine, planned) for a in articles[:2]):
@@ -230,6 +287,8 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     thing counted (any figure when the glossary has no translation for it)."""
     if _DURATION_ASKED.search(question.lower()):
         return DURATION
+    if _MONEY_ASKED.search(question):
+        return MONEY
     if to_ja:
         head = _counted_head(question)
         wanted = [c for c in concepts if head and any(head.startswith(t) or t.startswith(head)
