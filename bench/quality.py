@@ -5,6 +5,7 @@
     python bench/quality.py --demo        # the labelled demo set (tests/data/qa_labelled.json)
     python bench/quality.py --dev-misses  # dev split only: every miss, bucketed by cause
     python bench/quality.py --probe       # hand-written paraphrases of dev questions
+    python bench/quality.py --probe probe2.json   # the second probe, held out
 
 The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
 127.0.0.1 and ingested through the bot's pipeline (updated reports: first version, then the
@@ -57,7 +58,7 @@ from bot.text.sentences import split_sentences  # noqa: E402
 QA = ROOT / "tests" / "data" / "qa_labelled.json"
 #: Paraphrases of dev questions and new unanswerable ones over dev developments, written
 #: by hand: do the checks hold on wording they were not tuned to? (never test questions)
-PROBE = REALNEWS.parent / "realnews_probe" / "probe.json"
+PROBE = REALNEWS.parent / "realnews_probe"
 CLOCKS = {"week": timedelta(days=7), "year": timedelta(days=365)}
 SHOWN = ("hit@1", "hit@3", "fact_recall", "no_source_precision", "no_source_recall",
          "answerable_refused", "newer_report_first")
@@ -182,8 +183,9 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--dev-misses", action="store_true",
                         help="dev split only: every miss at a week, bucketed by cause")
-    parser.add_argument("--probe", action="store_true",
-                        help="hand-written paraphrases of dev questions, misses bucketed")
+    parser.add_argument("--probe", nargs="?", const="probe.json", default=None,
+                        help="hand-written paraphrases of dev questions, misses bucketed "
+                             "(a file of tests/data/realnews_probe; probe2.json is held out)")
     args = parser.parse_args(argv)
     if args.demo:
         return await demo_main(args.verbose)
@@ -195,7 +197,7 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     if args.ablation:
         return await ablation_main(realset, splits)
     if args.probe:
-        probe = load_realset(only=PROBE)
+        probe = load_realset(only=PROBE / args.probe)
         realset = dataclasses.replace(realset, questions=probe.questions)
     if args.dev_misses or args.probe:
         log = MissLog(realset)
