@@ -1,0 +1,85 @@
+"""Issue 12: answerability rules that follow what a question asks, not how dev worded it.
+
+Each case is a question and the report sentences that must (or must not) answer it:
+- an ordinary word the reports use in another form ("reaction" / "reacted") or a short
+  word ("per") does not make the question about something else; a thing asked for that no
+  report names ("which hotel") does;
+- a katakana loanword (トップ) is not a name that picks out an event;
+- "how many X" counts X by any noun of its phrase, with or without an auxiliary after it;
+  "how much did it cost" needs an amount of money.
+These rules do not depend on the clock.
+"""
+
+from __future__ import annotations
+
+from bot.answer.engine import Engine
+from bot.answer.extractive import unknown_subject
+from bot.answer.index import DocMeta
+from bot.answer.support import counted_across, counted_figure, event_names, known_form
+from bot.answer.when import Window
+
+
+def indexed(shared_engine: Engine, *texts: str) -> Engine:
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    engine.index.add([(DocMeta(n, 0.0, n, "ja" if not t.isascii() else "en"),
+                       engine.text_tokens(t)) for n, t in enumerate(texts, 1)])
+    return engine
+
+
+REPORTS = ("The White House reacted coolly to the truce, press secretary Leavitt said.",
+           "The talks took place in Abu Dhabi; the venue's name was not given.",
+           "Russia and Ukraine met again in Istanbul and swapped prisoners.",
+           "Delegations from both sides agreed to meet again next month.")
+
+
+def test_a_word_the_reports_use_in_another_form_is_known(shared_engine: Engine) -> None:
+    engine = indexed(shared_engine, *REPORTS)
+    assert known_form("reaction", engine)
+    assert not known_form("forecast", engine)
+    assert not known_form("reac", engine)
+
+
+def test_a_paraphrase_is_not_a_question_about_something_else(shared_engine: Engine) -> None:
+    engine = indexed(shared_engine, *REPORTS)
+    asked = "What was the White House's reaction to the truce, per Leavitt?"
+    assert not unknown_subject(engine, asked, Window())
+    assert unknown_subject(engine, "What is the weather forecast for the weekend?", Window())
+
+
+def test_a_thing_asked_for_that_no_report_names_refuses(shared_engine: Engine) -> None:
+    engine = indexed(shared_engine, *REPORTS)
+    assert unknown_subject(
+        engine, "What was the name of the hotel where the Abu Dhabi talks took place?",
+        Window())
+    assert unknown_subject(engine, "Which hotel hosted the Abu Dhabi talks?", Window())
+    assert not unknown_subject(engine, "Which venue hosted the Abu Dhabi talks?", Window())
+
+
+def test_a_katakana_loanword_does_not_pick_out_an_event(shared_engine: Engine) -> None:
+    engine = indexed(shared_engine, "アブダビでウクライナ代表団のトップが協議に臨んだ。",
+                     *(f"ロシアとウクライナが協議した。第{n}報。" for n in range(8)))
+    names = [c.tokens[0] for c in event_names(
+        engine.concepts("アブダビでウクライナ代表団のトップは誰だった?"), engine)]
+    assert "アブダビ" in names
+    assert "トップ" not in names
+
+
+def test_how_many_counts_by_any_noun_of_the_counted_phrase() -> None:
+    remains = counted_figure("How many soldiers' remains will Russia return after the talks?")
+    assert remains is not None
+    assert remains.search("Russia will return 6,000 bodies of fallen soldiers next week.")
+    assert not remains.search("The talks lasted 90 minutes.")
+    aides = counted_figure("How many aides listened in on the call?")
+    assert aides is not None
+    assert aides.search("Three aides listened in.") and aides.search("with 12 aides")
+    assert not aides.search("The call lasted 90 minutes.")
+
+
+def test_how_much_it_cost_needs_an_amount_of_money(shared_engine: Engine) -> None:
+    cost = counted_figure("How much did the Alaska summit cost US taxpayers?")
+    assert cost is not None
+    assert cost.search("The summit cost $2.5 million.") and cost.search("費用は3億円だった。")
+    assert not cost.search("The meeting lasted three hours and 12 aides attended.")
+    across = counted_across("How much did the Alaska summit cost?", [], to_ja=True)
+    assert not across.search("会談は約3時間続いた。")
+    assert counted_figure("How much of Donetsk does Russia want?") is None
