@@ -73,8 +73,33 @@ def counted_figure(question: str) -> re.Pattern[str] | None:
         return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems})", re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
-        return re.compile(rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}")
+        count = rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}"
+        nouns = _counted_nouns_ja(question, unit)
+        if not nouns:
+            return re.compile(count)
+        near = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+        return re.compile(rf"(?:{near})[^。]{{0,15}}?{count}|{count}[^。]{{0,15}}?(?:{near})")
     return None
+
+
+def _counted_nouns_ja(question: str, unit: re.Match[str]) -> list[str]:
+    """What "何人" counts: the common nouns of the noun after it ("何人ずつの捕虜交換"),
+    else of the words before its topic particle ("代表団は全部で何人"); names pick out the
+    event, not the count."""
+    topic = _COUNT_TOPIC.search(question[:unit.start()])
+    before = topic[1] if topic else ""
+    after = re.match(r"(?:ずつ)?の([^、。?？]+?)(?:を|が|は|に|で|と|[?？]|$)",
+                     question[unit.end():])
+    # "何人の通訳" names what is counted; else the words before the particle do.
+    words = (content_nouns(after[1]) if after else []) or content_nouns(before)
+    return [w for w in words if (not _proper_noun(w) and len(w) > 1) or w in _COUNTED_ONE]
+
+
+#: The words right before the topic particle of a count: "ロシア代表団は全部で何人".
+_COUNT_TOPIC = re.compile(r"([^\sはがをにでの、,]+)(?:には|では|は|が|も)"
+                          r"(?:全部で|合わせて|あわせて|合計|総勢|計)?$")
+#: One-character nouns that are what is counted ("兵", "船").
+_COUNTED_ONE = frozenset({"兵", "船", "人"})
 
 
 def _counted_head(question: str) -> str:
@@ -302,7 +327,10 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     before = _BEFORE_COUNT_JA.search(question)
     if before is None:
         return _FIGURE
-    stems = sorted({t for c in concepts if c.tokens[0] in before[1] and not c.name
+    # The thing counted ("代表団は全部で何人": the delegation), not the event's words.
+    unit = _COUNTED_JA.search(question)
+    counted = "".join(_counted_nouns_ja(question, unit)) if unit else ""
+    stems = sorted({t for c in concepts if c.tokens[0] in (counted or before[1]) and not c.name
                     for t in c.tokens if t.isascii() and t.isalpha() and len(t) > 2})
     if not stems:
         return _FIGURE

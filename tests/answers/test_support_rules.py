@@ -83,3 +83,22 @@ def test_how_much_it_cost_needs_an_amount_of_money(shared_engine: Engine) -> Non
     across = counted_across("How much did the Alaska summit cost?", [], to_ja=True)
     assert not across.search("会談は約3時間続いた。")
     assert counted_figure("How much of Donetsk does Russia want?") is None
+
+
+def test_a_japanese_count_is_of_the_thing_asked_not_any_count_nearby() -> None:
+    delegation = counted_figure("アブダビの協議に出たロシア代表団は全部で何人だった?")
+    assert delegation is not None
+    assert delegation.search("ロシアの代表団は12人で構成された。")
+    assert not delegation.search("協議には3カ国が参加し、捕虜157人の交換も話し合われた。")
+    names = counted_figure("子どものリストには何人の名前があった?")
+    assert names is not None and names.search("リストには339人の名前があった")
+    assert not names.search("339人の子どもが帰還した")
+
+
+def test_a_count_in_english_reports_is_of_the_japanese_thing_asked(
+        shared_engine: Engine) -> None:
+    question = "アブダビの協議に出たロシア代表団は全部で何人だった?"
+    engine = indexed(shared_engine, "Russia sent a 12-member delegation to the talks.")
+    across = counted_across(question, engine.concepts(question), to_ja=False)
+    assert across.search("Russia sent a 12-member delegation to the talks.")
+    assert not across.search("They began the first three-way talks in Abu Dhabi.")
