@@ -1,6 +1,8 @@
 """Page furniture that is not news: datelines, bylines, photo captions, "Read more" lines,
-lists of related links and the headline repeated as the first line. Such lines are never
-quoted as answers.
+lists of related links, page controls (share, tags, comments), section headings, masthead
+stamps and the headline repeated as the first line. Such lines are never quoted as answers.
+Told apart by their shape (short, no sentence end, a date with its year, a media label),
+not by an outlet's wording.
 """
 
 from __future__ import annotations
@@ -39,11 +41,46 @@ _DATELINE = re.compile(
     r"|【[^】]{1,20}】|[［\[][^］\]]{1,30}[］\]]\s*-?\s*|\((?:CNN|AP|AFP|Reuters)\)\s*)")
 
 
+#: A full date with its year, in either language ("2025/3/1", "2025年6月3日", "April 19,
+#: 2025", "23.01.2026").
+_FULL_DATE = re.compile(r"\d{4}\s*[/年.-]\s*\d{1,2}\s*[/月.-]\s*\d{1,2}|\d{1,2}\.\d{1,2}\.\d{4}"
+                        r"|[A-Z][a-z]+\.? \d{1,2}, \d{4}")
+#: A media label opening a line: "【動画】…", "〔写真説明〕…", "【速報】…", "[Video] …".
+_MEDIA_LABEL = re.compile(r"^[【〔\[(（]\s*(?:動画|映像|中継|写真|画像|図解|速報|関連|特集|PR|"
+                          r"video|photo|watch|live)", re.IGNORECASE)
+#: Page controls and labels: share, comments, tags, keywords, sources, "read more".
+_CONTROL = re.compile(r"^(?:関連キーワード|関連|タグ|出典|コメント|キーワード|tags?|source)\s*[:：]"
+                      r"|(?:シェア(?:する)?|続きを読む|もっと見る|会員限定です?|コメントはありません)"
+                      r"[。.]?$", re.IGNORECASE)
+#: A line wholly in brackets ("(ワシントン 山田花子)", "(共同通信配信。"), not "(CNN) …".
+_BOXED = re.compile(r"[(（][^()（）]*(?:[)）]|。)")
+#: Closes a sentence of news (a heading or a label has none).
+_CLOSES = re.compile(r"[.。!！」\"”’')）]$")
+
+
+def _is_label(text: str) -> bool:
+    """A heading, a masthead stamp or a lone name: short and not a sentence ("What
+    happened", "Lucy Papachristou", "毎日新聞 2025/3/1 01:20", "ポイント", "(共同通信配信。")."""
+    if text.endswith(("?", "？")):
+        return True  # a section heading asked as a question is never an answer
+    ja = any("\u3040" <= ch <= "\u9fff" for ch in text)
+    if ja:
+        short = len(text) <= 12 and not text.endswith("。")
+    else:
+        short = len(text.split()) <= 4 and not _CLOSES.search(text)
+    stamp = len(text) <= 45 and bool(_FULL_DATE.search(text)) and not (
+        text.endswith("。") or (text.endswith(".") and not ja))
+    boxed = len(text) <= 30 and bool(_BOXED.fullmatch(text))
+    menu = len(re.findall(r"[|｜]", text)) >= 2  # a navigation bar
+    return short or stamp or boxed or menu
+
+
 def is_furniture(sentence: str, title: str) -> bool:
-    """A caption, byline, link line or the repeated headline."""
+    """A caption, byline, link line, page control, heading or the repeated headline."""
     text = sentence.strip()
     if (not text or _FURNITURE.search(text) or _STAMP.match(text) or _BYLINE.match(text)
-            or _LIST_LINE.match(text) or _CREDIT.match(text)):
+            or _LIST_LINE.match(text) or _CREDIT.match(text) or _MEDIA_LABEL.match(text)
+            or _CONTROL.search(text) or _is_label(text)):
         return True
     if not _DATELINE.sub("", text, count=1).strip():
         return True

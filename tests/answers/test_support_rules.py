@@ -15,6 +15,7 @@ from __future__ import annotations
 from bot.answer.engine import Engine
 from bot.answer.extractive import unknown_subject
 from bot.answer.index import DocMeta
+from bot.answer.noise import is_furniture
 from bot.answer.support import counted_across, counted_figure, event_names, known_form
 from bot.answer.when import Window
 
@@ -102,3 +103,20 @@ def test_a_count_in_english_reports_is_of_the_japanese_thing_asked(
     across = counted_across(question, engine.concepts(question), to_ja=False)
     assert across.search("Russia sent a 12-member delegation to the talks.")
     assert not across.search("They began the first three-way talks in Abu Dhabi.")
+
+
+# Page furniture told apart by its shape, not by an outlet's wording (lines invented here).
+FURNITURE = ["What happened", "Who said what next", "Jane Q Reporter", "What did they agree?",
+             "東西新聞 2025/4/1 09:30(最終更新 4/1 10:02)", "2025年5月2日 投稿 / 国際ニュース",
+             "Daily digest – March 3, 2025", "(ベルリン 山田花子)", "（XYZニュース）",
+             "〔写真説明〕会談に臨む代表団(2日)。", "【映像】協議会場の様子", "【速報】協議が終了",
+             "関連キーワード:停戦 / 和平", "この記事をシェアする", "続きを読む", "タグ：和平／停戦",
+             "政治｜経済｜国際ニュース一覧", "ポイント"]
+NEWS = ["Talks resumed on Monday.", "会談は約2時間続いた。", "両国の直接交渉は3年ぶり。",
+        "Putin met the envoy in Moscow on March 3, 2025, for five hours.",
+        "（CNN）米国とウクライナの代表団が23日、協議した。", "Trump kept it short."]
+
+
+def test_headings_stamps_labels_and_page_controls_are_furniture() -> None:
+    assert [line for line in FURNITURE if not is_furniture(line, title="")] == []
+    assert [line for line in NEWS if is_furniture(line, title="")] == []
