@@ -21,6 +21,7 @@ from bot.answer.support import (
     asks_figure,
     content_nouns,
     event_names,
+    figure_phrases,
     figures_about,
     gives_figure,
     known_form,
@@ -97,6 +98,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if asks_figure(question):
         other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
         ranked = [*ranked, *other]
+        ranked += await _disagreeing_figure(session, engine, question, concepts, ranked,
+                                            now=now)
     # Among reports of the best one's development (within RELATED_SPAN of it), the newer
     # leads: an update, a later report. Same-day reports in the reader's language come
     # before translations of them. Reports of other developments follow.
@@ -212,6 +215,27 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
     shown = set().union(*(figures_about(a, concepts, engine) for a in ranked))
     other = [a for a in giving if figures_about(a, concepts, engine) - shown]
     return (other or giving)[:1]
+
+
+async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: str,
+                              concepts: Sequence[Concept], ranked: Sequence[Article], *,
+                              now: datetime) -> list[Article]:
+    """The best other report of the story that gives a figure of the kind asked that none
+    of the answer's reports gives ("nearly three hours" beside "two-and-a-half hours"), in
+    either language: where outlets disagree, the reader sees each figure with its outlet."""
+    story = ranked[0].story_id
+    if story is None:
+        return []
+    ids = set((await session.scalars(
+        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    if not ids:
+        return []
+    shown = set().union(*(figure_phrases(a, question, concepts, engine) for a in ranked))
+    found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
+    for article in await _load(session, [h.article_id for h in found]):
+        if figure_phrases(article, question, concepts, engine) - shown:
+            return [article]
+    return []
 
 
 #: Words of asking and chatting, not of what is asked about: a question may use them

@@ -352,6 +352,29 @@ def gives_figure(article: Article, concepts: Sequence[Concept], engine: Engine) 
 _DIGITS = re.compile(r"\d[\d,]*")
 
 
+def figure_phrases(article: Article, question: str, concepts: Sequence[Concept],
+                   engine: Engine) -> set[str]:
+    """The figures of the kind asked that the report gives about the question, as written
+    ("two-and-a-half hours", "2時間45分"): what another outlet must differ on to be shown
+    beside the answer."""
+    ja = bool(_KANA.search(question))
+    if _DURATION_ASKED.search(question.lower()):
+        pattern = DURATION
+    elif (article.lang == "ja") != ja:
+        pattern = counted_across(question, concepts, to_ja=not ja)
+    else:
+        pattern = counted_figure(question) or _FIGURE
+    found: set[str] = set()
+
+    def collect(sentence: str) -> bool:
+        found.update(m[0].lower() for m in pattern.finditer(sentence))
+        return False
+
+    _said_about(article, concepts, engine, lambda s: bool(pattern.search(s)) and collect(s),
+                context=(article.lang == "ja") != ja)
+    return found
+
+
 def figures_about(article: Article, concepts: Sequence[Concept], engine: Engine) -> set[int]:
     """The numbers (written in digits) of the report's sentences that give a figure about
     the question: what a second outlet must differ on to be shown beside it."""

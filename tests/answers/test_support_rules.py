@@ -16,8 +16,15 @@ from bot.answer.engine import Engine
 from bot.answer.extractive import unknown_subject
 from bot.answer.index import DocMeta
 from bot.answer.noise import is_furniture
-from bot.answer.support import counted_across, counted_figure, event_names, known_form
+from bot.answer.support import (
+    counted_across,
+    counted_figure,
+    event_names,
+    figure_phrases,
+    known_form,
+)
 from bot.answer.when import Window
+from bot.store.models import Article
 
 
 def indexed(shared_engine: Engine, *texts: str) -> Engine:
@@ -120,3 +127,22 @@ NEWS = ["Talks resumed on Monday.", "会談は約2時間続いた。", "両国�
 def test_headings_stamps_labels_and_page_controls_are_furniture() -> None:
     assert [line for line in FURNITURE if not is_furniture(line, title="")] == []
     assert [line for line in NEWS if is_furniture(line, title="")] == []
+
+
+def test_outlets_figures_of_the_kind_asked_are_told_apart(shared_engine: Engine) -> None:
+    question = "How long did the Alaska talks last?"
+    one = "The Alaska talks lasted nearly three hours, officials said."
+    two = "Talks in Alaska went on for two-and-a-half hours."
+    off = "Alaska joined the union in 1959, and 12 aides flew in."
+    engine = indexed(shared_engine, one, two, off, "Delegations met in Riyadh.")
+    concepts = engine.concepts(question)
+
+    def phrases(text: str) -> set[str]:
+        return figure_phrases(Article(title="Talks", text=text, lang="en"), question,
+                              concepts, engine)
+    assert phrases(one) == {"three hours"}
+    assert phrases(two) == {"two-and-a-half hours"}
+    assert phrases(off) == set()
+    ja = "アラスカでの会談は2時間45分に及んだ。"
+    assert figure_phrases(Article(title="会談", text=ja, lang="ja"), question, concepts,
+                          engine) == {"2時間", "45分"}
