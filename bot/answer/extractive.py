@@ -317,7 +317,7 @@ def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
         return True
     if window.start is not None:
         return False
-    return not event_names(concepts, engine)
+    return not event_names(concepts, engine, loanwords=True)
 
 
 def reported_at(article: Article) -> datetime:

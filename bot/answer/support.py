@@ -191,14 +191,17 @@ def _tagger() -> Any:
     return fugashi_tagger()
 
 
-def event_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
+def event_names(concepts: Sequence[Concept], engine: Engine, *,
+                loanwords: bool = False) -> list[Concept]:
     """The question's names that pick out one event (not the sides, not in most reports;
-    a katakana loanword such as トップ is a name only when MeCab reads it as one)."""
+    a katakana loanword such as トップ is a name only when MeCab reads it as one, unless
+    ``loanwords``: イースター still tells a question from a follow-up)."""
     n_docs = max(engine.index.n_docs, 1)
     sides = party_tokens(engine)
     return [c for c in concepts
             if c.name and c.df and c.df_max / n_docs <= COMMON_SHARE
-            and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))
+            and (loanwords or not _KATAKANA.fullmatch(c.tokens[0])
+                 or _proper_noun(c.tokens[0]))
             and not any(set(t.split("-")) <= sides for t in c.tokens)]
 
 
