@@ -50,7 +50,7 @@ class MissLog:
     def __call__(self, q: Question, answer: Answer, guids: list[str]) -> None:
         self.asked[kind_of(q)] += 1
         if not answer.answerable:
-            self.refusals[(answer.refusal or "?", kind_of(q))] += 1
+            self.refusals[(getattr(answer, "refusal", "") or "?", kind_of(q))] += 1
         row = self.halves.setdefault(half_of(q), [0] * 6)
         present = 0
         if q.kind != "unanswerable":
@@ -68,7 +68,7 @@ class MissLog:
         cause = self.cause(q, answer, guids)
         if cause is not None:
             shown = answer.text.replace("\n", " ")[:220]
-            why = f" refusal={answer.refusal}" if not answer.answerable else ""
+            why = f" refusal={getattr(answer, 'refusal', '')}" if not answer.answerable else ""
             self.misses.append(Miss(q, cause, f"top={guids[:3]}{why} answer={shown!r}"))
 
     def cause(self, q: Question, answer: Answer, guids: list[str]) -> str | None:
