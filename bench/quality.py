@@ -38,10 +38,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
+from bench.followups import followup_figures  # noqa: E402
 from bench.misses import MissLog  # noqa: E402
 from bench.realset import REALNEWS, RealSet, build_store, load_realset  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import (  # noqa: E402
+    DEFAULT_NOW,
     Asker,
     evaluate,
     load_questions,
@@ -98,6 +100,8 @@ async def demo_main(verbose: bool) -> dict[str, object]:
             ours = await evaluate(questions, sessions, system_asker(sessions, app.deps.engine))
             base = await evaluate(questions, sessions,
                                   await baseline_asker(sessions, app.deps.engine.analyzer))
+            follow = await followup_figures(questions, sessions, app.deps.engine,
+                                            now=DEFAULT_NOW)
     figures = {"system": ours.as_dict(), "baseline_bm25_lead3": base.as_dict()}
     print(f"{len(questions)} labelled demo questions ({ours.answerable} answerable, "
           f"{ours.unanswerable} unanswerable)\n")
@@ -105,9 +109,11 @@ async def demo_main(verbose: bool) -> dict[str, object]:
     for key in figures["system"]:
         print(f"{key:<22}{figures['system'][key]:>10.3f}"
               f"{figures['baseline_bm25_lead3'][key]:>12.3f}")
+    print(f"\n{follow.report(listed=verbose)}")
     if verbose:
         print("\nmisses:", *ours.misses, sep="\n  ")
-    out = {"bench": "quality", "set": "demo", **figures}
+    out: dict[str, object] = {"bench": "quality", "set": "demo", **figures,
+                              "followups": follow.as_dict()}
     print(json.dumps(out))
     return out
 
@@ -138,6 +144,12 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                     per[clock] = {"ours": ours.as_dict(), "bm25": plain.as_dict()}
                     if verbose:
                         print(f"\n[{split} @ {clock}] misses:", *ours.misses, sep="\n  ")
+                if misses is not None:
+                    follow = await followup_figures(
+                        questions, sessions, engine_factory(analyzer=analyzer),
+                        now=realset.last_report + CLOCKS["week"])
+                    misses.followups = follow.report()
+                    per["followups"] = follow.as_dict()
                 out[split] = per
     return out
 
