@@ -101,9 +101,10 @@ def _written_as_name(word: str, engine: Engine) -> bool:
 
 
 def proper_nouns(question: str) -> list[str]:
-    """Japanese proper nouns (MeCab) and the glossary's names (復活祭 is Easter)."""
-    known = _glossary_keys()
-    return [n for n in content_nouns(question) if n in known or _proper_noun(n)]
+    """Japanese proper nouns (MeCab) and the glossary's names as written (復活祭 is Easter;
+    MeCab splits it)."""
+    glossary = [k for k in _glossary_keys() if not k.isascii() and len(k) > 1 and k in question]
+    return [*glossary, *(n for n in content_nouns(question) if _proper_noun(n))]
 
 
 def content_words(question: str, concepts: Sequence[Concept], engine: Engine) -> list[str]:
