@@ -92,7 +92,9 @@ def _written_as_name(word: str, engine: Engine) -> bool:
     key = name[1] if name[0] else skeleton(word)
     word_id = engine.index.token_id(tokens[0])
     key_id = engine.index.token_id(NAME_KEY + key)
-    if word_id is None or key_id is None or len(key) < MIN_KEY + 1:
+    # A short key is too easily another word's sound, unless the glossary knows the name.
+    shortest = MIN_KEY if word.lower() in _glossary_keys() else MIN_KEY + 1
+    if word_id is None or key_id is None or len(key) < shortest:
         return False
     word_df = engine.index.global_df(word_id)
     n_docs = max(engine.index.n_docs, 1)
