@@ -23,6 +23,11 @@ from tests.scenario.test_slack_end_to_end import (
 __all__ = ["fake"]  # the fixture, shared with the Slack end-to-end scenarios
 
 
+async def answered(fake: FakeSlack, count: int) -> None:
+    """Wait until ``count`` answers have streamed in full."""
+    await fake.wait_for(lambda: len(fake.streamed(stopped=True)) >= count, timeout=10.0)
+
+
 async def test_a_thread_question_naming_another_event_leaves_the_thread_story(
         tmp_path: Path, fake: FakeSlack) -> None:
     async with running_bot(tmp_path, fake) as (app, adapter):
@@ -30,12 +35,11 @@ async def test_a_thread_question_naming_another_event_leaves_the_thread_story(
         rows = await all_sent(app)
         parent = deliveries(fake)[0]
         fake.reset_records()
-        for n, text in enumerate(("wait what was agreed in jeddah?",
-                                  "and what did they agree?"), start=1):
+        for text in ("wait what was agreed in jeddah?", "and what did they agree?"):
+            before = len(fake.streamed(stopped=True))
             event = thread_message_event(text, thread_ts=parent["ts"])
             assert await post_signed(adapter, event_body(event)) == 200
-            await fake.wait_for(lambda n=n: len(fake.streamed(stopped=True)) >= n,
-                                timeout=10.0)
+            await answered(fake, before + 1)
         answers = fake.streamed(stopped=True)
         async with app.deps.sessions() as session:
             logged = (await session.scalars(select(AnswerLog).order_by(AnswerLog.id))).all()
