@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
-from bench.followups import followup_figures  # noqa: E402
+from bench.followups import followup_figures, hit1_in_another_thread  # noqa: E402
 from bench.misses import MissLog  # noqa: E402
 from bench.realset import REALNEWS, RealSet, build_store, load_realset  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
@@ -148,8 +148,15 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                     follow = await followup_figures(
                         questions, sessions, engine_factory(analyzer=analyzer),
                         now=realset.last_report + CLOCKS["week"])
-                    misses.followups = follow.report()
-                    per["followups"] = follow.as_dict()
+                    hits, asked = await hit1_in_another_thread(
+                        questions, realset.reports_of(split), sessions,
+                        system_asker(sessions, engine_factory(analyzer=analyzer)),
+                        now=realset.last_report + CLOCKS["week"])
+                    misses.followups = (f"{follow.report()}\n  answerable questions asked in "
+                                        f"another development's thread, right report first"
+                                        f"    {hits:>4} of {asked}")
+                    per["followups"] = {**follow.as_dict(), "hit@1_in_another_thread":
+                                        round(hits / asked, 3) if asked else 0.0}
                 out[split] = per
     return out
 
