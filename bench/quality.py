@@ -120,8 +120,10 @@ async def demo_main(verbose: bool) -> dict[str, object]:
 
 async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                   engine_factory: type[Engine] = Engine,
-                  misses: MissLog | None = None) -> dict[str, object]:
-    """Figures per split and clock for ours and the baseline, plus story F1 per split."""
+                  misses: MissLog | None = None,
+                  followups: bool = False) -> dict[str, object]:
+    """Figures per split and clock for ours and the baseline, plus story F1 per split (and
+    the follow-up decision's figures with ``misses`` or ``followups``; only dev's listed)."""
     analyzer = Analyzer()
     out: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,7 +146,7 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                     per[clock] = {"ours": ours.as_dict(), "bm25": plain.as_dict()}
                     if verbose:
                         print(f"\n[{split} @ {clock}] misses:", *ours.misses, sep="\n  ")
-                if misses is not None:
+                if misses is not None or followups:
                     follow = await followup_figures(
                         questions, sessions, engine_factory(analyzer=analyzer),
                         now=realset.last_report + CLOCKS["week"])
@@ -152,9 +154,13 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                         questions, realset.reports_of(split), sessions,
                         system_asker(sessions, engine_factory(analyzer=analyzer)),
                         now=realset.last_report + CLOCKS["week"])
-                    misses.followups = (f"{follow.report()}\n  answerable questions asked in "
-                                        f"another development's thread, right report first"
-                                        f"    {hits:>4} of {asked}")
+                    shown = (f"{follow.report(listed=split == 'dev')}\n  answerable questions "
+                             f"asked in another development's thread, right report first"
+                             f"    {hits:>4} of {asked}")
+                    if misses is not None:
+                        misses.followups = shown
+                    else:
+                        print(f"\n{split} split: {shown}")
                     per["followups"] = {**follow.as_dict(), "hit@1_in_another_thread":
                                         round(hits / asked, 3) if asked else 0.0}
                 out[split] = per
@@ -223,7 +229,7 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
         figures = await measure(realset, ["dev"], misses=log)
         print(log.report())
     else:
-        figures = await measure(realset, splits, verbose=args.verbose)
+        figures = await measure(realset, splits, verbose=args.verbose, followups=True)
     print_tables(figures)
     out = {"bench": "quality", "set": "realnews", **figures}
     print(json.dumps(out))
