@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from bot.store.models import AnswerLog, Article, Delivery
@@ -28,14 +29,19 @@ async def answered(fake: FakeSlack, count: int) -> None:
     await fake.wait_for(lambda: len(fake.streamed(stopped=True)) >= count, timeout=10.0)
 
 
+@pytest.mark.parametrize(("named", "elliptical", "slug", "shown"), [
+    ("wait what was agreed in jeddah?", "and what did they agree?", "jeddah", ("Jeddah", "ジッダ")),
+    ("復活祭の停戦は何時間続いたの?", "それで、誰が同席したの?", "easter", ("復活祭", "Easter")),
+], ids=["en, lowercase place", "ja, a kanji event name"])
 async def test_a_thread_question_naming_another_event_leaves_the_thread_story(
-        tmp_path: Path, fake: FakeSlack) -> None:
+        tmp_path: Path, fake: FakeSlack, named: str, elliptical: str, slug: str,
+        shown: tuple[str, str]) -> None:
     async with running_bot(tmp_path, fake) as (app, adapter):
         await subscribe(adapter)
         rows = await all_sent(app)
         parent = deliveries(fake)[0]
         fake.reset_records()
-        for text in ("wait what was agreed in jeddah?", "and what did they agree?"):
+        for text in (named, elliptical):
             before = len(fake.streamed(stopped=True))
             event = thread_message_event(text, thread_ts=parent["ts"])
             assert await post_signed(adapter, event_body(event)) == 200
@@ -52,12 +58,12 @@ async def test_a_thread_question_naming_another_event_leaves_the_thread_story(
 
     assert {r.story_id for r in rows} == {thread_story} and thread_story is not None
     assert all(a["thread_ts"] == parent["ts"] for a in answers)
-    named, elliptical = logged
-    assert named.answerable and elliptical.answerable
-    # The named event: its own story, its reports cited, the place in the answer.
-    assert named.story_id != thread_story
-    assert "jeddah" in str(first[0]) and not cited[0] & cited[1]
-    assert "Jeddah" in answers[0]["message"]["text"] or "ジッダ" in answers[0]["message"]["text"]
+    own, follow_up = logged
+    assert own.answerable and follow_up.answerable
+    # The named event: its own story, its reports cited, its name in the answer.
+    assert own.story_id != thread_story
+    assert slug in str(first[0]) and not cited[0] & cited[1]
+    assert any(name in answers[0]["message"]["text"] for name in shown)
     # The elliptical question stays with the thread's story.
-    assert elliptical.story_id == thread_story
-    assert not any("jeddah" in url for url in cited[1])
+    assert follow_up.story_id == thread_story
+    assert not any(slug in url for url in cited[1])
