@@ -41,6 +41,8 @@ class MissLog:
     #: Per half of dev's developments: [answerable, answerable refused, unanswerable,
     #: unanswerable refused, facts asked, facts present] (two-fold cross-validation).
     halves: dict[str, list[int]] = field(default_factory=dict)
+    #: The follow-up decision's figures (``bench.followups``), printed with the misses.
+    followups: str = ""
 
     def __post_init__(self) -> None:
         self._text = {r.guid: normalise(f"{r.title}\n{r.text}\n"
@@ -110,6 +112,7 @@ class MissLog:
                   f"{'share':>7}"]
         for half, (a, ar, u, ur, fa, fp) in sorted(self.halves.items()):
             lines.append(f"{half:<6}{a:>5}{ar:>9}{u:>7}{ur:>9}{fa:>7}{fp / fa if fa else 0:>7.3f}")
+        lines += ["", self.followups] if self.followups else []
         lines.append("")
         for m in sorted(self.misses, key=lambda m: (m.cause, kind_of(m.question))):
             q = m.question

@@ -38,10 +38,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
+from bench.followups import followup_figures, hit1_in_another_thread  # noqa: E402
 from bench.misses import MissLog  # noqa: E402
 from bench.realset import REALNEWS, RealSet, build_store, load_realset  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import (  # noqa: E402
+    DEFAULT_NOW,
     Asker,
     evaluate,
     load_questions,
@@ -98,6 +100,8 @@ async def demo_main(verbose: bool) -> dict[str, object]:
             ours = await evaluate(questions, sessions, system_asker(sessions, app.deps.engine))
             base = await evaluate(questions, sessions,
                                   await baseline_asker(sessions, app.deps.engine.analyzer))
+            follow = await followup_figures(questions, sessions, app.deps.engine,
+                                            now=DEFAULT_NOW)
     figures = {"system": ours.as_dict(), "baseline_bm25_lead3": base.as_dict()}
     print(f"{len(questions)} labelled demo questions ({ours.answerable} answerable, "
           f"{ours.unanswerable} unanswerable)\n")
@@ -105,17 +109,21 @@ async def demo_main(verbose: bool) -> dict[str, object]:
     for key in figures["system"]:
         print(f"{key:<22}{figures['system'][key]:>10.3f}"
               f"{figures['baseline_bm25_lead3'][key]:>12.3f}")
+    print(f"\n{follow.report(listed=verbose)}")
     if verbose:
         print("\nmisses:", *ours.misses, sep="\n  ")
-    out = {"bench": "quality", "set": "demo", **figures}
+    out: dict[str, object] = {"bench": "quality", "set": "demo", **figures,
+                              "followups": follow.as_dict()}
     print(json.dumps(out))
     return out
 
 
 async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                   engine_factory: type[Engine] = Engine,
-                  misses: MissLog | None = None) -> dict[str, object]:
-    """Figures per split and clock for ours and the baseline, plus story F1 per split."""
+                  misses: MissLog | None = None,
+                  followups: bool = False) -> dict[str, object]:
+    """Figures per split and clock for ours and the baseline, plus story F1 per split (and
+    the follow-up decision's figures with ``misses`` or ``followups``; only dev's listed)."""
     analyzer = Analyzer()
     out: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -138,6 +146,23 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                     per[clock] = {"ours": ours.as_dict(), "bm25": plain.as_dict()}
                     if verbose:
                         print(f"\n[{split} @ {clock}] misses:", *ours.misses, sep="\n  ")
+                if misses is not None or followups:
+                    follow = await followup_figures(
+                        questions, sessions, engine_factory(analyzer=analyzer),
+                        now=realset.last_report + CLOCKS["week"])
+                    hits, asked = await hit1_in_another_thread(
+                        questions, realset.reports_of(split), sessions,
+                        system_asker(sessions, engine_factory(analyzer=analyzer)),
+                        now=realset.last_report + CLOCKS["week"])
+                    shown = (f"{follow.report(listed=split == 'dev')}\n  answerable questions "
+                             f"asked in another development's thread, right report first"
+                             f"    {hits:>4} of {asked}")
+                    if misses is not None:
+                        misses.followups = shown
+                    else:
+                        print(f"\n{split} split: {shown}")
+                    per["followups"] = {**follow.as_dict(), "hit@1_in_another_thread":
+                                        round(hits / asked, 3) if asked else 0.0}
                 out[split] = per
     return out
 
@@ -204,7 +229,7 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
         figures = await measure(realset, ["dev"], misses=log)
         print(log.report())
     else:
-        figures = await measure(realset, splits, verbose=args.verbose)
+        figures = await measure(realset, splits, verbose=args.verbose, followups=True)
     print_tables(figures)
     out = {"bench": "quality", "set": "realnews", **figures}
     print(json.dumps(out))

@@ -14,13 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
+from bot.answer.followup import is_followup
 from bot.answer.noise import is_furniture, without_dateline
 from bot.answer.support import (
     Slot,
     answer_type,
     asks_figure,
     content_nouns,
-    event_names,
     figure_phrases,
     figures_about,
     gives_figure,
@@ -302,22 +302,6 @@ def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int
         c.name and c.df > 0 and c.df_max / n_docs <= COMMON_SHARE
         and not engine.search([c], now=now, window=Window(), scope=scope, limit=1)
         for c in concepts)
-
-
-#: Words that open an elliptical question ("And who led…?", "それで次は?").
-_LEAD_IN = re.compile(r"^\s*(?:and|so|then|also|but|what about|how about)\b"
-                      r"|^\s*(?:それで|で、|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
-
-
-def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
-                window: Window) -> bool:
-    """Only an elliptical question inherits context: one that opens with "and …" / "それで",
-    or names no event of its own (no distinguishing name, no date)."""
-    if _LEAD_IN.search(question):
-        return True
-    if window.start is not None:
-        return False
-    return not event_names(concepts, engine, loanwords=True)
 
 
 def reported_at(article: Article) -> datetime:

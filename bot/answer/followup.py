@@ -1,0 +1,131 @@
+"""Whether a question inherits a thread's or the previous answer's context.
+
+Only an elliptical question does: one that continues ("And who…?", "…, then?", "それで?"),
+points back (it, that, instead, それ, その, 代わりに), or has no subject of its own. A question
+naming its own event, place, person or date is answered from what it names, whatever thread
+it is asked in. Names count whatever their case ("istanbul"): a word is a name when the
+stored reports write it as one (its sound key, ``bot.news.entities``, is in about as many
+reports as the word). The sides (Putin, ロシア) are in most reports: a question naming only
+them has a subject of its own when it also says what about (two words the reports use).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime, tzinfo
+
+from bot.answer.engine import COMMON_SHARE, NAME_KEY, PARTIES, Concept, Engine
+from bot.answer.support import _proper_noun, content_nouns, event_names
+from bot.answer.when import Window, parse_window
+from bot.news.entities import MIN_KEY, _glossary_keys, entity_names, skeleton
+
+#: Words that open (or close) an elliptical question: "And who led…?", "…, then?", "それで次は?".
+_FRAGMENT = re.compile(r"^\s*(?:and|so then|then|also|but|what about|how about)\b"
+                       r"|,\s*then\s*\??\s*$"
+                       r"|^\s*(?:それで|で、|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
+#: Words that point back to what was said before (the thread's story, the last answer).
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|that|this|those|there|instead|"
+                          r"next|else)\b"
+                          r"|それ|その|そこ|あれ|あの|この件|代わり|次の|次は|ほか", re.IGNORECASE)
+#: A word is written as a name when its sound key is in at least this share of the
+#: reports that contain the word ("Istanbul"); "talks" shares its key with no name as often.
+NAME_SHARE = 0.5
+#: Words of the question, as written (for names written in lower case).
+_WORD = re.compile(r"[a-z][a-z'’-]{3,}", re.IGNORECASE)
+#: Content words beyond the sides that give a question a subject of its own.
+OWN_SUBJECT = 2
+
+
+def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
+                window: Window) -> bool:
+    """Only an elliptical question inherits context (see the module docstring); the
+    caller still leaves the context when the question names what it does not cover."""
+    if _FRAGMENT.search(question):
+        return True
+    if window.start is not None or own_names(question, concepts, engine):
+        return False
+    if _POINTS_BACK.search(question) or not names_a_side(concepts, engine):
+        return True
+    return len(content_words(question, concepts, engine)) < OWN_SUBJECT
+
+
+def names_a_side(concepts: Sequence[Concept], engine: Engine) -> bool:
+    """The question names one of the sides (Putin, ロシア): a person of its own."""
+    sides = engine.party_tokens
+    return any(set(t.split("-")) <= sides for c in concepts for t in c.tokens)
+
+
+def own_names(question: str, concepts: Sequence[Concept], engine: Engine) -> list[str]:
+    """The question's names of an event, place or person other than the sides, in any case;
+    a name no report uses counts too (it names another event)."""
+    sides = engine.party_tokens
+    found = [c.tokens[0] for c in event_names(concepts, engine, loanwords=True)]
+    found += [c.tokens[0] for c in concepts if c.name and not c.df
+              and not c.tokens[0].isdigit() and c.tokens[0] not in sides]
+    for word in _WORD.findall(question):
+        if word[0].islower() and _written_as_name(word, engine):
+            found.append(word.lower())
+    if _japanese(question):
+        side_keys = _side_keys(engine)
+        found += [n for n in proper_nouns(question)
+                  if not set(engine.analyzer.tokens(n)) <= sides
+                  and not {k for _n, k in entity_names(n)} & side_keys]
+    return list(dict.fromkeys(found))
+
+
+def _japanese(text: str) -> bool:
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _side_keys(engine: Engine) -> frozenset[str]:
+    """The sides' name keys: プーチン is Putin, one of the sides, not a name of its own."""
+    return frozenset(k for side in PARTIES if side.isascii()
+                     for _n, k in entity_names(f"x {side.title()}"))
+
+
+def _written_as_name(word: str, engine: Engine) -> bool:
+    tokens = engine.analyzer.tokens(word)
+    if len(tokens) != 1 or tokens[0] in engine.party_tokens:
+        return False
+    [name] = entity_names(f"x {word[0].upper()}{word[1:]}") or [("", "")]
+    key = name[1] if name[0] else skeleton(word)
+    word_id = engine.index.token_id(tokens[0])
+    key_id = engine.index.token_id(NAME_KEY + key)
+    # A short key is too easily another word's sound, unless the glossary knows the name.
+    shortest = MIN_KEY if word.lower() in _glossary_keys() else MIN_KEY + 1
+    if word_id is None or key_id is None or len(key) < shortest:
+        return False
+    word_df = engine.index.global_df(word_id)
+    n_docs = max(engine.index.n_docs, 1)
+    return (word_df / n_docs <= COMMON_SHARE
+            and engine.index.global_df(key_id) >= NAME_SHARE * word_df)
+
+
+def proper_nouns(question: str) -> list[str]:
+    """Japanese proper nouns (MeCab) and the glossary's names as written (復活祭 is Easter;
+    MeCab splits it)."""
+    glossary = [k for k in _glossary_keys() if not k.isascii() and len(k) > 1 and k in question]
+    return [*glossary, *(n for n in content_nouns(question) if _proper_noun(n))]
+
+
+def content_words(question: str, concepts: Sequence[Concept], engine: Engine) -> list[str]:
+    """The question's words that some report uses, other than the sides and the words in
+    most reports."""
+    n_docs = max(engine.index.n_docs, 1)
+    sides = engine.party_tokens
+    words = [c for c in concepts if c.df and c.df_max / n_docs <= COMMON_SHARE
+             and not any(set(t.split("-")) <= sides for t in c.tokens)]
+    if _japanese(question):
+        # Japanese verbs and adjectives are no subject: only MeCab's content nouns count.
+        nouns = {t for n in content_nouns(question) for t in engine.analyzer.tokens(n)}
+        words = [c for c in words if c.tokens[0] in nouns]
+    return [c.tokens[0] for c in words]
+
+
+def inherits(question: str, engine: Engine, *, now: datetime, zone: tzinfo) -> bool:
+    """``is_followup`` as ``answer_question`` decides it (the engine refreshed by the caller)."""
+    _count, _first, last = engine.span()
+    window = parse_window(question, now=now, zone=zone,
+                          covered_until=min(last, now) if last else None)
+    return is_followup(question, engine, engine.concepts_for(question, window), window)
