@@ -1,6 +1,6 @@
 """What some test files cost at this checkout against a base commit, run alternately.
 
-    python bench/test_cost.py [--base REV] [--rounds N] tests/unit/test_x.py ...
+    python bench/test_cost.py [--base REV] [--rounds N] [tests/unit/test_x.py ...]
 
 The base commit's tree is exported (``git archive``) to a temporary folder and run with this
 checkout's virtualenv; the two sides alternate, ``--rounds`` times each, so a load change
@@ -25,6 +25,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN = "phase_cpu"
+#: The commit before tests got copies of a migrated store instead of migrating their own.
+BEFORE_COPIES = "7b5e003"
+#: Two files with a new store in every test (what ``make bench`` runs).
+DEFAULT_FILES = ["tests/unit/test_digest_schedule.py", "tests/unit/test_outbox_claims.py"]
 
 
 def export(rev: str, into: Path) -> Path:
@@ -61,8 +65,8 @@ def run(tree: Path, files: list[str], out: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="+")
-    parser.add_argument("--base", default="HEAD~1")
+    parser.add_argument("files", nargs="*", default=DEFAULT_FILES)
+    parser.add_argument("--base", default=BEFORE_COPIES)
     parser.add_argument("--rounds", type=int, default=2)
     args = parser.parse_args()
     runs: dict[str, list[dict[str, float]]] = {"base": [], "new": []}
