@@ -15,6 +15,7 @@ import pytest
 from bot.app import BotApp
 from bot.platforms.registry import load_settings
 from config.settings import Settings
+from tests.storefix import build_template, fresh_copy
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -59,11 +60,20 @@ def clock() -> FakeClock:
     return FakeClock(datetime(2025, 8, 20, 0, 0, tzinfo=UTC))
 
 
+@pytest.fixture(scope="session")
+def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty store at the newest revision; tests get copies (see tests/storefix.py)."""
+    return build_template(tmp_path_factory.mktemp("migrated"))
+
+
 @pytest.fixture
-def make_settings(tmp_path: Path) -> Any:
+def make_settings(tmp_path: Path, migrated_store: Path) -> Any:
     def build(env: dict[str, str] | None = None, **overrides: Any) -> Settings:
         base = {"CEASEFIRE_BOT_DATA_DIR": str(tmp_path / "data")}
-        return load_settings(env={**base, **(env or {})}, overrides=overrides)
+        built = load_settings(env={**base, **(env or {})}, overrides=overrides)
+        if built.database_url is None and not built.sqlite_path().exists():
+            fresh_copy(migrated_store, built.sqlite_path())
+        return built
 
     return build
 
@@ -79,14 +89,19 @@ async def app(settings: Settings, clock: FakeClock) -> AsyncIterator[BotApp]:
         yield bot
 
 
+def clean_cli_env(data_dir: Path) -> dict[str, str]:
+    """The environment without the bot's own settings, its data in ``data_dir``."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CEASEFIRE_BOT", "DISCORD_", "SLACK_"))}
+    env["CEASEFIRE_BOT_DATA_DIR"] = str(data_dir)
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
 @pytest.fixture
 def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     """A clean environment for running the real `ceasefire-bot` in a subprocess."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CEASEFIRE_BOT", "DISCORD_", "SLACK_"))}
-    env["CEASEFIRE_BOT_DATA_DIR"] = str(tmp_path / "cli-data")
-    env["PYTHONUNBUFFERED"] = "1"
-    yield env
+    yield clean_cli_env(tmp_path / "cli-data")
 
 
 def cli_command(*args: str) -> list[str]:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import cli_command
+import pytest
+
+from tests.conftest import clean_cli_env, cli_command
 
 FEEDS = Path(__file__).resolve().parents[2] / "bot" / "demo" / "feeds"
 
@@ -14,6 +17,24 @@ FEEDS = Path(__file__).resolve().parents[2] / "bot" / "demo" / "feeds"
 def run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cli_command(*args), env=env, capture_output=True, text=True,
                           timeout=120, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo feeds ingested once by the real CLI (the ingest tests below check that
+    command); the ask and brief tests each run on their own copy of the file."""
+    tmp = tmp_path_factory.mktemp("ingested")
+    db = tmp / "demo.db"
+    proc = run(clean_cli_env(tmp / "cli-data"), "ingest", "--db", f"sqlite:///{db}")
+    assert proc.returncode == 0, proc.stderr
+    return db
+
+
+def copy_of(ingested: Path, path: Path) -> str:
+    for suffix in ("", "-wal"):  # a WAL only if the ingest left one
+        if Path(f"{ingested}{suffix}").exists():
+            shutil.copyfile(f"{ingested}{suffix}", f"{path}{suffix}")
+    return f"sqlite:///{path}"
 
 
 def test_ingest_json_shape_and_idempotence(cli_env: dict[str, str], tmp_path: Path) -> None:
@@ -59,9 +80,9 @@ def test_ingest_exit_code_is_nonzero_only_when_every_feed_failed(
     assert json.loads(proc.stdout)["errors"][0]["error"] == "no such file"
 
 
-def test_ask_json_cites_stored_articles(cli_env: dict[str, str], tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'ask.db'}"
-    assert run(cli_env, "ingest", "--db", db).returncode == 0
+def test_ask_json_cites_stored_articles(cli_env: dict[str, str], tmp_path: Path,
+                                        ingested: Path) -> None:
+    db = copy_of(ingested, tmp_path / "ask.db")
     proc = run(cli_env, "ask", "What did Ukraine accept in Jeddah?", "--json", "--db", db)
     assert proc.returncode == 0, proc.stderr
     answer = json.loads(proc.stdout)
@@ -79,9 +100,8 @@ def test_ask_json_cites_stored_articles(cli_env: dict[str, str], tmp_path: Path)
 
 
 def test_ask_json_says_no_source_when_nothing_supports_an_answer(
-        cli_env: dict[str, str], tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'none.db'}"
-    assert run(cli_env, "ingest", "--db", db).returncode == 0
+        cli_env: dict[str, str], tmp_path: Path, ingested: Path) -> None:
+    db = copy_of(ingested, tmp_path / "none.db")
     proc = run(cli_env, "ask", "What is the price of tomatoes in Lisbon?", "--json", "--db", db)
     answer = json.loads(proc.stdout)
     assert answer["answerable"] is False
@@ -89,9 +109,9 @@ def test_ask_json_says_no_source_when_nothing_supports_an_answer(
     assert "No source found" in answer["answer"]
 
 
-def test_brief_prints_the_newest_briefing(cli_env: dict[str, str], tmp_path: Path) -> None:
-    db = f"sqlite:///{tmp_path / 'brief.db'}"
-    assert run(cli_env, "ingest", "--db", db).returncode == 0
+def test_brief_prints_the_newest_briefing(cli_env: dict[str, str], tmp_path: Path,
+                                         ingested: Path) -> None:
+    db = copy_of(ingested, tmp_path / "brief.db")
     proc = run(cli_env, "brief", "--json", "--db", db, "--lang", "en")
     assert proc.returncode == 0, proc.stderr
     briefing = json.loads(proc.stdout)

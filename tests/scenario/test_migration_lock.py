@@ -9,13 +9,15 @@ import sys
 import time
 from pathlib import Path
 
-#: Each process waits for the "go" file, then opens (and so migrates) the store.
+#: Each process says it is ready (imported), waits for the "go" file, then opens (and so
+#: migrates) the store.
 SCRIPT = """
 import asyncio, sys, time
 from pathlib import Path
 from bot.store.db import open_store, sqlite_url
 
 go = Path(sys.argv[2])
+Path(sys.argv[3]).touch()
 while not go.exists():
     time.sleep(0.005)
 
@@ -32,10 +34,15 @@ def test_two_processes_migrate_a_fresh_file_one_after_another(tmp_path: Path) ->
     database = tmp_path / "fresh.db"
     go = tmp_path / "go"
     root = Path(__file__).resolve().parents[2]
-    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, str(database), str(go)],
+    ready = [tmp_path / f"ready{n}" for n in range(2)]
+    procs = [subprocess.Popen([sys.executable, "-c", SCRIPT, str(database), str(go), str(r)],
                               cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(2)]
-    time.sleep(1.0)  # let every interpreter import and wait at the barrier
+                              text=True) for r in ready]
+    deadline = time.monotonic() + 120
+    while not all(r.exists() for r in ready):  # every interpreter imported, at the barrier
+        assert time.monotonic() < deadline and all(p.poll() is None for p in procs), \
+            [p.poll() for p in procs]
+        time.sleep(0.005)
     go.touch()
     results = [p.communicate(timeout=120) for p in procs]
     for proc, (out, err) in zip(procs, results, strict=True):

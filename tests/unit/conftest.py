@@ -5,7 +5,7 @@ module's ``fake`` chat server."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC
 from pathlib import Path
 
@@ -14,26 +14,37 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, open_store
+from tests import storefix
 from tests.fakes.chat_fake import ChatFake
+from tests.storefix import fresh_copy, from_template
 
 PG_SERVER = "postgresql+asyncpg://postgres@127.0.0.1:5432"
 
 
+@pytest.fixture(scope="session")
+def pg_template() -> Iterator[str | None]:
+    """One migrated database per session, copied by ``pg_sessions`` (tests/storefix.py)."""
+    with storefix.pg_template("postgresql://postgres@127.0.0.1:5432/postgres",
+                              lambda name: f"{PG_SERVER}/{name}") as name:
+        yield name
+
+
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "outbox.db")) as (_engine, factory):
+async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
+    async with open_store(fresh_copy(migrated_store, tmp_path / "outbox.db")) as (_engine, factory):
         yield factory
 
 
 @pytest.fixture
-async def pg_sessions() -> AsyncIterator[SessionFactory]:
-    """A new, migrated PostgreSQL database, dropped afterwards."""
+async def pg_sessions(pg_template: str | None) -> AsyncIterator[SessionFactory]:
+    """A new, migrated PostgreSQL database (a copy of the session's template), dropped
+    afterwards."""
     name = f"ceasefire_outbox_{uuid.uuid4().hex[:8]}"
     admin = create_async_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
     try:
         async with admin.connect() as conn:
-            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await conn.execute(text(f'CREATE DATABASE "{name}"{from_template(pg_template)}'))
     except Exception as exc:  # no server here: nothing to test against
         await admin.dispose()
         pytest.skip(f"PostgreSQL not available: {type(exc).__name__}")

@@ -27,10 +27,11 @@ from bot.delivery.claim import Claimed, claim_rows
 from bot.delivery.sender import Sender
 from bot.model import UpdatePost
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, open_store
 from bot.store.models import Delivery
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
+from tests.storefix import fresh_copy
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 #: How long after the first claim it is taken again: just past the lease, a day, a year.
@@ -55,7 +56,8 @@ def setting_status(statement: Any, status: str) -> bool:
 
 
 @pytest.fixture
-async def staged(tmp_path: Path) -> AsyncIterator[tuple[SessionFactory, Meanwhile]]:
+async def staged(tmp_path: Path,
+                 migrated_store: Path) -> AsyncIterator[tuple[SessionFactory, Meanwhile]]:
     meanwhile = Meanwhile()
 
     class Staged(AsyncSession):
@@ -66,7 +68,8 @@ async def staged(tmp_path: Path) -> AsyncIterator[tuple[SessionFactory, Meanwhil
                 meanwhile.ran = True
             return await super().execute(statement, *args, **kwargs)
 
-    async with open_store(sqlite_url(tmp_path / "takeover.db")) as (engine, _factory):
+    url = fresh_copy(migrated_store, tmp_path / "takeover.db")
+    async with open_store(url) as (engine, _factory):
         yield async_sessionmaker(engine, expire_on_commit=False, class_=Staged), meanwhile
 
 

@@ -18,12 +18,13 @@ from bot.cli import main
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Reply, Request
-from bot.store.db import open_store, sqlite_url
+from bot.store.db import open_store
 from bot.store.models import Subscription
 from bot.text.topic import MAX_DEPTH, compile_expression, compiled_keywords
 from config.settings import load_settings
 from handlers import default_registry, dispatch
 from handlers.subscriptions import parse_subscribe
+from tests.storefix import fresh_copy
 
 
 class FixedClock:
@@ -32,9 +33,9 @@ class FixedClock:
 
 
 @pytest_asyncio.fixture
-async def deps(tmp_path: Path) -> AsyncIterator[Deps]:
+async def deps(tmp_path: Path, migrated_store: Path) -> AsyncIterator[Deps]:
     settings_ = load_settings(env={})
-    async with open_store(sqlite_url(tmp_path / "bot.db")) as (_engine, sessions), \
+    async with open_store(fresh_copy(migrated_store, tmp_path / "bot.db")) as (_engine, sessions), \
             aiohttp.ClientSession() as http:
         yield Deps(settings_, sessions, http, FixedClock())
 

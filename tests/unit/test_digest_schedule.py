@@ -23,17 +23,18 @@ from bot.delivery.digest import (
 )
 from bot.model import Briefing, DigestPost, Lang, UpdatePost, load_part
 from bot.schedule import add_poll_jobs, build_scheduler, sync_digest_jobs
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, open_store
 from bot.store.models import Article, Delivery, JobRun, Story, Subscription
 from config.settings import FeedSettings
+from tests.storefix import fresh_copy
 
 GRACE = timedelta(hours=6)
 NY = "America/New_York"
 
 
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "digest.db")) as (_engine, factory):
+async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
+    async with open_store(fresh_copy(migrated_store, tmp_path / "digest.db")) as (_engine, factory):
         yield factory
 
 

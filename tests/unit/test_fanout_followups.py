@@ -16,10 +16,11 @@ from bot.delivery.fanout import fan_out, post_story, story_key
 from bot.delivery.sender import Sender
 from bot.model import UpdatePost, load_part
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, open_store
 from bot.store.models import Article, Delivery, PostedStory, Story, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
+from tests.storefix import fresh_copy
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TEXT = ("Ukraine and Russia agreed to extend the ceasefire. The truce matters because it "
@@ -27,8 +28,8 @@ TEXT = ("Ukraine and Russia agreed to extend the ceasefire. The truce matters be
 
 
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "fanout.db")) as (_engine, factory):
+async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
+    async with open_store(fresh_copy(migrated_store, tmp_path / "fanout.db")) as (_engine, factory):
         yield factory
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from bot.deps import Deps
 from bot.model import Reply, Request
-from bot.store.db import open_store, sqlite_url
+from bot.store.db import open_store
 from bot.store.models import AnswerLog, Feedback
 from config.settings import load_settings
 from handlers import default_registry, dispatch
+from tests.storefix import fresh_copy
 
 
 class FixedClock:
@@ -24,9 +25,9 @@ class FixedClock:
 
 
 @pytest_asyncio.fixture
-async def deps(tmp_path: Path) -> AsyncIterator[Deps]:
+async def deps(tmp_path: Path, migrated_store: Path) -> AsyncIterator[Deps]:
     settings = load_settings(env={})
-    async with open_store(sqlite_url(tmp_path / "bot.db")) as (_engine, sessions), \
+    async with open_store(fresh_copy(migrated_store, tmp_path / "bot.db")) as (_engine, sessions), \
             aiohttp.ClientSession() as http:
         yield Deps(settings, sessions, http, FixedClock())
 

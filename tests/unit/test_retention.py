@@ -16,17 +16,19 @@ from bot.delivery.retention import prune
 from bot.delivery.sender import Sender
 from bot.model import Notice
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, open_store
 from bot.store.models import AnswerLog, Delivery, PostedStory, Story, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
+from tests.storefix import fresh_copy
 
 REPORTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "retention.db")) as (_engine, factory):
+async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
+    url = fresh_copy(migrated_store, tmp_path / "retention.db")
+    async with open_store(url) as (_engine, factory):
         yield factory
 
 

@@ -18,10 +18,11 @@ from bot.delivery.fanout import fan_out, post_story
 from bot.delivery.retention import prune
 from bot.delivery.sender import Sender
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, open_store
 from bot.store.models import Article, Delivery, Story, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
+from tests.storefix import fresh_copy
 
 REPORTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TEXT = ("Ukraine and Russia agreed to extend the ceasefire by thirty days. The truce "
@@ -31,8 +32,8 @@ WINDOW_DAYS = 3 / (24 * 60)
 
 
 @pytest.fixture
-async def sessions(tmp_path: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(sqlite_url(tmp_path / "rerun.db")) as (_engine, factory):
+async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
+    async with open_store(fresh_copy(migrated_store, tmp_path / "rerun.db")) as (_engine, factory):
         yield factory
 
 

@@ -83,8 +83,8 @@ async def enqueue_notices(sessions, count: int, channels: int) -> None:  # type:
             part=Notice(f"notice {i}")) for i in range(count)], NOW)
 
 
-async def test_concurrent_claimers_never_share_a_row_or_a_channel(pg_url: str) -> None:
-    async with open_store(pg_url, pool_size=8) as (_engine, sessions):
+async def test_concurrent_claimers_never_share_a_row_or_a_channel(pg_migrated_url: str) -> None:
+    async with open_store(pg_migrated_url, pool_size=8) as (_engine, sessions):
         await enqueue_notices(sessions, 200, 40)
         taken: Counter[int] = Counter()
         holder: dict[str, str] = {}  # channel -> the worker sending to it right now
@@ -113,8 +113,8 @@ async def test_concurrent_claimers_never_share_a_row_or_a_channel(pg_url: str) -
         assert len(taken) == 200 and set(taken.values()) == {1}
 
 
-async def test_a_dead_holders_claims_expire_and_are_taken_over(pg_url: str) -> None:
-    async with open_store(pg_url) as (_engine, sessions):
+async def test_a_dead_holders_claims_expire_and_are_taken_over(pg_migrated_url: str) -> None:
+    async with open_store(pg_migrated_url) as (_engine, sessions):
         await enqueue_notices(sessions, 10, 2)
         lease = timedelta(seconds=5)
         async with sessions() as session, session.begin():
@@ -132,8 +132,8 @@ async def test_a_dead_holders_claims_expire_and_are_taken_over(pg_url: str) -> N
         assert sorted(r.id for r in live) == sorted(r.id for r in dead)
 
 
-async def test_a_process_claims_only_the_spaces_of_its_shards(pg_url: str) -> None:
-    async with open_store(pg_url) as (_engine, sessions):
+async def test_a_process_claims_only_the_spaces_of_its_shards(pg_migrated_url: str) -> None:
+    async with open_store(pg_migrated_url) as (_engine, sessions):
         guilds = [str((g << 22) | 7) for g in range(6)]  # guild g lives on shard g % 3
         async with sessions() as session, session.begin():
             subs = [Subscription(platform="loopback", channel_id=f"C{g}", space_id=guild,
@@ -157,8 +157,8 @@ async def test_a_process_claims_only_the_spaces_of_its_shards(pg_url: str) -> No
 
 
 async def test_leader_lock_one_holder_and_takeover_when_its_connection_dies(
-        pg_url: str) -> None:
-    async with open_store(pg_url) as (engine, _sessions):
+        pg_migrated_url: str) -> None:
+    async with open_store(pg_migrated_url) as (engine, _sessions):
         first, second = AdvisoryLeader(engine, timeout=2), AdvisoryLeader(engine, timeout=2)
         try:
             assert await first.try_acquire()
@@ -178,8 +178,8 @@ async def test_leader_lock_one_holder_and_takeover_when_its_connection_dies(
             await second.release()
 
 
-async def test_gate_stops_leader_work_the_moment_leadership_is_lost(pg_url: str) -> None:
-    async with open_store(pg_url) as (engine, _sessions):
+async def test_gate_stops_leader_work_the_moment_leadership_is_lost(pg_migrated_url: str) -> None:
+    async with open_store(pg_migrated_url) as (engine, _sessions):
         leader = AdvisoryLeader(engine, timeout=2)
         started, lost = asyncio.Event(), []
 

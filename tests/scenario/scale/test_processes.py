@@ -61,7 +61,8 @@ def assert_exactly_once(fake: ChatFake, expected: int) -> None:
 
 @pytest.mark.parametrize("processes", [2, 3])
 async def test_processes_share_the_outbox_and_send_each_message_once(
-        processes: int, pg_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+        processes: int, pg_migrated_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    pg_url = pg_migrated_url  # a copy of the session's migrated database
     async with ChatFake(profile="none", idempotent=False) as fake:
         config = config_toml(tmp_path / "bot.toml", db=pg_url, chat=fake.url)
         bots = await start_bots(processes, {**cli_env, "CEASEFIRE_BOT_CONFIG": str(config)},
@@ -81,7 +82,8 @@ async def test_processes_share_the_outbox_and_send_each_message_once(
 
 
 async def test_killing_a_process_that_holds_claims_loses_nothing(
-        pg_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+        pg_migrated_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    pg_url = pg_migrated_url  # a copy of the session's migrated database
     # Per-channel limits slow each channel down, so claims are held for a while.
     async with ChatFake(profile="discord", scale=10, idempotent=False) as fake:
         config = config_toml(tmp_path / "bot.toml", db=pg_url, chat=fake.url)
@@ -139,7 +141,8 @@ def rss(guids: list[str], now: datetime) -> str:
 
 
 async def test_killing_the_leader_hands_over_and_no_scheduled_job_is_lost_or_doubled(
-        pg_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+        pg_migrated_url: str, tmp_path: Path, cli_env: dict[str, str]) -> None:
+    pg_url = pg_migrated_url  # a copy of the session's migrated database
     now = datetime.now(UTC)
     feed = tmp_path / "wire.xml"
     feed.write_text(rss(["old"], now))

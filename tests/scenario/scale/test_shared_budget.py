@@ -35,7 +35,8 @@ def spread_ok(slots: list[float], *, calls: int, period: float) -> bool:
 
 @pytest.mark.parametrize("kind", ["redis", "postgres"])
 async def test_windows_of_several_processes_share_one_budget(
-        kind: str, pg_url: str, redis_url: str) -> None:
+        kind: str, pg_migrated_url: str, redis_url: str) -> None:
+    pg_url = pg_migrated_url  # a copy of the session's migrated database
     async with open_store(pg_url) as (_engine, sessions):
         namespace = pg_url.rsplit("/", 1)[1]
         stores = [RedisBudget(redis_url, namespace=namespace) if kind == "redis"
@@ -70,7 +71,8 @@ async def test_windows_of_several_processes_share_one_budget(
 
 @pytest.mark.parametrize("kind", ["redis", "postgres", "local"])
 async def test_two_senders_stay_inside_the_global_limit_only_with_the_shared_budget(
-        kind: str, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+        kind: str, pg_migrated_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pg_url = pg_migrated_url  # a copy of the session's migrated database
     from bot.platforms.loopback import LoopbackAdapter
 
     # A tight global limit (10 requests per 0.5 s), no per-channel limit.
