@@ -75,7 +75,7 @@ def compare_ours(before: Path, after: Path, *, top: int = 15) -> list[str]:
     it, so a cache or dict of ours that keeps growing shows as one site. Needs snapshots
     taken with enough frames (``--frames``) to reach our code."""
     def where(trace: tracemalloc.Trace) -> str:
-        for frame in trace.traceback:  # innermost first
+        for frame in reversed(trace.traceback):  # oldest first: from the innermost
             if _ours(frame.filename):
                 parts = Path(frame.filename).parts
                 i = max(i for i, p in enumerate(parts) if p in ("bot", "handlers"))
