@@ -240,7 +240,8 @@ class StatementLog:
         def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
             self.texts.add(statement)
 
-        event.listen(Engine, "before_cursor_execute", seen)
+        # After: the text as SQLite got it (bot/store/inlists.py pads IN lists before).
+        event.listen(Engine, "after_cursor_execute", seen)
 
 
 def type_counts() -> dict[str, int]:
