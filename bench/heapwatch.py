@@ -64,6 +64,40 @@ def compare(before: Path, after: Path, *, top: int = 15) -> list[str]:
             + [describe(s, frames=frames) for s in stats[:top] if s.size_diff > 0])
 
 
+def _ours(filename: str) -> bool:
+    parts = Path(filename).parts
+    return "site-packages" not in parts and any(p in ("bot", "handlers") for p in parts)
+
+
+def compare_ours(before: Path, after: Path, *, top: int = 15) -> list[str]:
+    """Growth grouped by the innermost frame in the project's own code (``bot/``,
+    ``handlers/``): a library's allocation is charged to the line of ours that asked for
+    it, so a cache or dict of ours that keeps growing shows as one site. Needs snapshots
+    taken with enough frames (``--frames``) to reach our code."""
+    def where(trace: tracemalloc.Trace) -> str:
+        for frame in reversed(trace.traceback):  # oldest first: from the innermost
+            if _ours(frame.filename):
+                parts = Path(frame.filename).parts
+                i = max(i for i, p in enumerate(parts) if p in ("bot", "handlers"))
+                return f"{'/'.join(parts[i:])}:{frame.lineno}"
+        return "(not reached from our code within the frames kept)"
+
+    sizes: dict[str, list[int]] = {}
+    for n, path in enumerate((before, after)):
+        snap = tracemalloc.Snapshot.load(str(path)).filter_traces(IGNORED)
+        for trace in snap.traces:
+            site = sizes.setdefault(where(trace), [0, 0, 0, 0])
+            site[n] += trace.size
+            site[2 + n] += 1
+    grown = sorted(sizes.items(), key=lambda kv: kv[1][0] - kv[1][1])
+    total = sum(v[1] - v[0] for v in sizes.values())
+    return ([f"{before.name} -> {after.name} by our innermost frame: traced "
+             f"{total / 2**20:+.2f} MB"]
+            + [f"{(v[1] - v[0]) / 2**20:+8.2f} MB {v[3] - v[2]:+8d} blocks  "
+               f"(now {v[1] / 2**20:7.2f} MB)  {site}"
+               for site, v in grown[:top] if v[1] > v[0]])
+
+
 def watch(out: Path, *, first_after: float, every: float) -> None:
     """Sampler thread: dump a snapshot after ``first_after`` s, then every ``every`` s,
     noting the traced total beside RSS (and how long the dump held the interpreter)."""
@@ -93,13 +127,17 @@ def main() -> int:
     parser.add_argument("--baseline", type=float, default=60.0,
                         help="seconds before the baseline snapshot")
     parser.add_argument("--top", type=int, default=15, help="sites in a comparison")
+    parser.add_argument("--ours", action="store_true",
+                        help="with --compare: group by the innermost frame in bot/ or "
+                        "handlers/ (snapshots taken with --frames 10 or more)")
     parser.add_argument("--frames", type=int, default=1,
                         help="frames kept per allocation (more: slower, clearer)")
     parser.add_argument("bot_args", nargs=argparse.REMAINDER,
                         help="-- then the ceasefire-bot arguments")
     args = parser.parse_args()
     if args.compare:
-        print("\n".join(compare(*args.compare, top=args.top)))
+        found = (compare_ours if args.ours else compare)(*args.compare, top=args.top)
+        print("\n".join(found))
         return 0
     bot_args = [a for a in args.bot_args if a != "--"] or ["run"]
     tracemalloc.start(args.frames)

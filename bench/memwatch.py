@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import ctypes.util
+import gc
 import json
 import os
 import re
@@ -239,12 +240,45 @@ class StatementLog:
         def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
             self.texts.add(statement)
 
-        event.listen(Engine, "before_cursor_execute", seen)
+        # After: the text as SQLite got it (bot/store/inlists.py pads IN lists before).
+        event.listen(Engine, "after_cursor_execute", seen)
 
 
-def watch(out: Path, *, every: float, statements: StatementLog | None = None) -> None:
-    """Sampler thread: one JSON line every ``every`` seconds, for the life of the process."""
+def type_counts() -> dict[str, int]:
+    """Live objects the collector tracks, counted by type (``module.qualname``): a count
+    that rises from sample to sample names the collection that keeps them."""
+    counts: dict[str, int] = {}
+    for obj in gc.get_objects():
+        kind = type(obj)
+        name = f"{kind.__module__}.{kind.__qualname__}"
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def type_growth(first: dict[str, int], last: dict[str, int], *,
+                top: int = 25) -> list[tuple[str, int, int]]:
+    """(type, count in ``last``, growth since ``first``) for the types that grew most."""
+    grown = [(name, n, n - first.get(name, 0)) for name, n in last.items()]
+    return sorted((g for g in grown if g[2] > 0), key=lambda g: -g[2])[:top]
+
+
+def watch(out: Path, *, every: float, statements: StatementLog | None = None,
+          types_every: int = 0) -> None:
+    """Sampler thread: one JSON line every ``every`` seconds, for the life of the process;
+    with ``types_every`` = N, every N-th sample also counts live objects by type (one walk
+    of the collector's lists: it holds the interpreter for a moment) into ``*.types``."""
+    n = 0
     while True:
+        if types_every and n % types_every == 0:
+            try:
+                line = json.dumps({"t": time.time(), "types": type_counts()})
+                with out.with_suffix(".types").open("a") as f:
+                    f.write(line + "\n")
+            except Exception as exc:  # a probe must never take the bot down
+                log_error = json.dumps({"t": time.time(), "error": repr(exc)})
+                with out.open("a") as f:
+                    f.write(log_error + "\n")
+        n += 1
         try:
             sample = probe()
             if statements is not None:
@@ -269,6 +303,16 @@ def load(path: Path) -> list[dict[str, Any]]:
     return samples
 
 
+def growth_of_types(path: Path, *, after: float) -> list[tuple[str, int, int]]:
+    """Type counts that grew between the first ``*.types`` sample from ``after`` s on
+    (counted from the first sample) and the last."""
+    samples = load(path)
+    if not samples:
+        return []
+    late = [s for s in samples if s["t"] - samples[0]["t"] >= after] or samples[-1:]
+    return type_growth(late[0]["types"], samples[-1]["types"])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, help="append one JSON line per sample here")
@@ -276,6 +320,9 @@ def main() -> int:
     parser.add_argument("--report", type=Path, help="fit the components of a probe file")
     parser.add_argument("--after", type=float, default=120.0,
                         help="with --report: fit from this many seconds after the first")
+    parser.add_argument("--types", type=int, default=0, metavar="N",
+                        help="every N-th sample, count live objects by type (*.types); "
+                        "with --report: list the types that grew from --after to the end")
     parser.add_argument("bot_args", nargs=argparse.REMAINDER,
                         help="-- then the ceasefire-bot arguments")
     args = parser.parse_args()
@@ -284,6 +331,10 @@ def main() -> int:
             unit = "" if name == "sql_texts" else " MiB"  # a count, not a size
             print(f"{name:<16} {f['from_mib']:8.1f} -> {f['to_mib']:8.1f}{unit:<4}  "
                   f"{f['mib_per_hour']:+8.1f}{unit}/h")
+        types = args.report.with_suffix(".types")
+        if args.types and types.exists():
+            for name, n, grew in growth_of_types(types, after=args.after):
+                print(f"{grew:+9d}  {n:9d}  {name}")
         return 0
     assert args.out, "--out FILE -- run, or --report FILE"
     bot_args = [a for a in args.bot_args if a != "--"] or ["run"]
@@ -294,7 +345,8 @@ def main() -> int:
     statements = StatementLog()
     statements.install()
     threading.Thread(target=watch, args=(args.out,),
-                     kwargs={"every": args.every, "statements": statements},
+                     kwargs={"every": args.every, "statements": statements,
+                             "types_every": args.types},
                      daemon=True, name="memwatch").start()
     return bot_main(bot_args)
 

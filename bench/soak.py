@@ -289,7 +289,7 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
                    workdir: Path | None = None, echo: bool = True,
                    heap_profile: float | None = None, heap_frames: int = 1,
-                   probe: float | None = 20.0) -> dict[str, Any]:
+                   probe: float | None = 20.0, types: int = 0) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -320,7 +320,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
         elif probe:
             # Who holds the native memory, sampled inside the bot (bench/memwatch.py).
             command = [sys.executable, str(Path(__file__).with_name("memwatch.py")),
-                       "--out", str(work / "mem.jsonl"), "--every", str(probe), "--", "run"]
+                       "--out", str(work / "mem.jsonl"), "--every", str(probe),
+                       "--types", str(types), "--", "run"]
         proc = await asyncio.create_subprocess_exec(
             *command, env=env, stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.DEVNULL, stderr=log_path.open("wb"))
@@ -367,12 +368,13 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             samples: list[tuple[float, float]] = []
             grow = asyncio.create_task(_grow(feeds, every))
             ask = asyncio.create_task(_ask(rng, names, rate, type_command))
-            for attempt in range(6):  # a bot dumping a heap snapshot may miss one scrape
+            tries = 30 if heap_profile else 6  # tracemalloc: the subscribe burst is slow
+            for attempt in range(tries):  # a bot dumping a heap snapshot may miss a scrape
                 try:
                     before = await fetch_metrics(http, port)
                     break
                 except (aiohttp.ClientError, TimeoutError):
-                    if attempt == 5:
+                    if attempt == tries - 1:
                         raise
             first_metrics = before
             last_429 = 0
@@ -477,7 +479,18 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                 str(heap), "--compare", str(snaps[0]), str(snaps[-1]),
                 stdout=asyncio.subprocess.PIPE)
             growth = (await compared.communicate())[0].decode()
+            if heap_frames >= 8:  # deep enough to charge each site to a line of ours
+                compared = await asyncio.create_subprocess_exec(
+                    sys.executable, str(Path(__file__).with_name("heapwatch.py")), "--out",
+                    str(heap), "--ours", "--compare", str(snaps[0]), str(snaps[-1]),
+                    stdout=asyncio.subprocess.PIPE)
+                growth += (await compared.communicate())[0].decode()
             say(f"heap profile ({heap}):\n{heap.read_text()}{growth}")
+        if types and (work / "mem.types").exists():
+            say("object types that grew after the warm-up (count now, growth):")
+            for name, n, grew in memwatch.growth_of_types(
+                    work / "mem.types", after=min(warmup * 60, minutes * 60 / 4)):
+                say(f"  {grew:+9d} {n:9d}  {name}")
     return _report(minutes=minutes, channels=channels, rate=rate, rows=rows, samples=samples,
                    warmup=warmup, fake=fake, commands=commands, kinds=kinds, seen=seen,
                    tail=tail, first=first_metrics, final=final_metrics, keys=keys,
@@ -655,6 +668,9 @@ def main() -> None:
                         "to heap.txt in --workdir (slower: not for latency figures)")
     parser.add_argument("--heap-frames", type=int, default=1,
                         help="with --heap-profile: frames kept per allocation (who holds it)")
+    parser.add_argument("--types", type=int, default=0, metavar="N",
+                        help="with --probe: every N-th probe sample also counts live "
+                        "objects by type; the types that grew are printed at the end")
     parser.add_argument("--probe", type=float, default=20.0, metavar="SECONDS",
                         help="sample who holds the bot's memory every SECONDS "
                         "(bench/memwatch.py; 0: off)")
@@ -664,7 +680,8 @@ def main() -> None:
                                   retention_minutes=args.retention_minutes,
                                   warmup=args.warmup, workdir=args.workdir,
                                   heap_profile=args.heap_profile,
-                                  heap_frames=args.heap_frames, probe=args.probe or None))
+                                  heap_frames=args.heap_frames, probe=args.probe or None,
+                                  types=args.types))
     print_report(result)
     print(json.dumps(result))
 

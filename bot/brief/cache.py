@@ -6,7 +6,10 @@ subscription. Building one is CPU work on the event loop (sentence splitting, si
 between sentences), so it is done once and reused while nothing it depends on changed.
 Requests that arrive while the same briefing is being built wait for that build instead of
 starting their own (digest jobs falling due at the same minute, a fan-out beside a burst
-of welcomes). Bounded in size and age: a long run keeps at most ``size`` briefings.
+of welcomes). Bounded in size and age: a briefing older than ``ttl`` is never served
+again, so it is dropped when the next one is stored. Kept until the cache filled, up to
+256 of them were held for nothing: the soak's live Python objects grew with them for its
+first quarter hour (a briefing per story revision, language and channel history).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class BriefingCache:
         self.ttl = ttl
         self._monotonic = monotonic
         self._build = build
+        #: Oldest first: insertion order is stamp order, so the expired ones lead.
         self._items: OrderedDict[Hashable, tuple[float, Briefing]] = OrderedDict()
         self._building: dict[Hashable, asyncio.Future[Briefing]] = {}
 
@@ -55,7 +59,6 @@ class BriefingCache:
                tuple(sorted(a.id for a in story.articles)), lang, tuple(said))
         hit = self._items.get(key)
         if hit is not None and self._monotonic() - hit[0] < self.ttl:
-            self._items.move_to_end(key)
             return hit[1]
         building = self._building.get(key)
         if building is not None:
@@ -81,8 +84,10 @@ class BriefingCache:
             if self._building.get(key) is done:
                 del self._building[key]
         done.set_result(briefing)
-        self._items[key] = (self._monotonic(), briefing)
-        self._items.move_to_end(key)
-        while len(self._items) > self.size:
+        now = self._monotonic()
+        self._items.pop(key, None)  # a rebuilt key goes to the end, with its new stamp
+        self._items[key] = (now, briefing)
+        while self._items and (len(self._items) > self.size
+                               or now - next(iter(self._items.values()))[0] >= self.ttl):
             self._items.popitem(last=False)
         return briefing

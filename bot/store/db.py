@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.errors import ConfigError, StoreError
+from bot.store import inlists
 from bot.store.problems import store_problem
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,9 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if is_sqlite:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        # A handful of texts per IN query, not one per list length (bot/store/inlists.py).
+        event.listen(engine.sync_engine, "before_cursor_execute",
+                     inlists.before_cursor_execute, retval=True)
     return engine
 
 

@@ -90,3 +90,34 @@ async def test_a_cancelled_build_does_not_leave_waiters_hanging() -> None:
     build.release.set()
     assert (await asyncio.wait_for(second, 5)).story_id == 1
     assert first.cancelled()
+
+
+class InstantBuilder:
+    async def __call__(self, session: Any, story: Story, *, lang: str,
+                       said: Sequence[str] = ()) -> Briefing:
+        return Briefing(story_id=story.id, headline=story.headline, key_points=(), qa=(),
+                        sources=(), earlier=(), outlets=(), published=story.latest_at,
+                        lang="en")
+
+
+@pytest.mark.parametrize("start", [86_400.0, 365 * 86_400.0])  # a day, a year of uptime
+async def test_a_long_run_keeps_only_the_briefings_still_servable(start: float) -> None:
+    """A poll's fan-out and the welcomes build a few briefings a minute, each for a new
+    revision: the cache must hold only the last ``ttl`` seconds of them, not fill to its
+    size with briefings it will never serve again."""
+    clock = [start]
+    cache = BriefingCache(build=InstantBuilder(), ttl=60.0, size=256,
+                          monotonic=lambda: clock[0])
+    step = 60.0 / 18  # 18 builds a minute, as in the soak
+    most = 0
+    for n in range(1000):
+        s = story(n + 1)
+        first = await cache.fetch(None, s, lang="en")  # type: ignore[arg-type]
+        # served again while fresh (a second channel), not built twice
+        assert await cache.fetch(None, s, lang="en") is first  # type: ignore[arg-type]
+        most = max(most, len(cache))
+        clock[0] += step
+    assert most <= 60.0 / step + 1  # about a minute of builds, not 256
+    clock[0] += 3600
+    await cache.fetch(None, story(5000), lang="en")  # type: ignore[arg-type]
+    assert len(cache) == 1

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 import uuid
+from collections import OrderedDict
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -33,6 +34,10 @@ CHANNEL = "console"
 #: The user id of one console session (a fresh one per adapter: context ends with it).
 USER = "console-user"
 THREAD_BAR = "    ┃ "
+#: Keys of the messages printed last, so a retried send prints nothing twice: a retry
+#: comes within its claim's lease, long before this many newer messages; a session that
+#: prints updates for months must not keep every key it ever printed.
+SENT_KEPT = 1024
 
 
 class ConsoleAdapter(PlatformAdapter):
@@ -58,7 +63,7 @@ class ConsoleAdapter(PlatformAdapter):
         self._ids = itertools.count(1)
         self._closed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
-        self._sent: dict[str, MessageRef] = {}
+        self._sent: OrderedDict[str, MessageRef] = OrderedDict()
         self._lock = asyncio.Lock()
         #: Follow-up context ends with this session; the user stays the same across sessions
         #: (``since my last visit`` remembers them).
@@ -99,6 +104,8 @@ class ConsoleAdapter(PlatformAdapter):
             assert first is not None
             if key is not None:
                 self._sent[key] = first
+                while len(self._sent) > SENT_KEPT:
+                    self._sent.popitem(last=False)
             return first
 
     async def edit(self, target: Target, message_id: str, result: Part) -> None:
