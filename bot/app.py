@@ -21,6 +21,7 @@ from types import TracebackType
 from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
@@ -96,8 +97,6 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._runtime: Runtime | None = None
         self._ingest_lock = asyncio.Lock()
-        #: Visits being recorded, by (platform, channel, user): the reply does not wait.
-        self._visits: dict[tuple[str, str, str], asyncio.Task[None]] = {}
         # What one ``serve`` run sets up.
         self._stop: asyncio.Event | None = None
         self.health_port: int | None = None
@@ -150,9 +149,9 @@ class BotApp:
             await self._stack.aclose()
 
     async def settle(self) -> None:
-        """Wait for the visits still being recorded."""
-        if self._visits:
-            await asyncio.wait(list(self._visits.values()))
+        """Write out the rows queued after replies (answer logs, visits)."""
+        if self._runtime is not None and self.deps.later is not None:
+            await self.deps.later.drain()
 
     def _wire(self, platform: PlatformAdapter, replier: Replier) -> None:
         """Point a platform at the app: its requests, its thread checks, its fatal errors,
@@ -166,34 +165,26 @@ class BotApp:
 
     async def handle(self, req: Request) -> Result:
         started = time.perf_counter()
-        who = (req.platform, req.channel_id, req.user_id)
-        earlier = self._visits.get(who)
-        if earlier is not None:  # `since my last visit` reads the one before this request
-            await asyncio.wait([earlier])
+        later = self.deps.later
+        assert later is not None  # the runtime builds one
+        conversation = (req.platform, req.channel_id)
+        # This conversation's earlier answer log and visits are read by this request
+        # (`since my last visit`, follow-ups, feedback): they were written after their
+        # replies, so wait for them. Other conversations' writes are not waited for.
+        await later.settled(conversation)
         try:
             return await dispatch(self.registry, req, self.deps)
         finally:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
-            # Recorded beside the reply, not before it: a write waits for the store's
-            # single writer (SQLite), which a fan-out or the sender may hold.
-            visit = asyncio.create_task(self._record_visit(req), name="record-visit")
-            self._visits[who] = visit
-            visit.add_done_callback(functools.partial(self._visit_done, who))
+            # Recorded after the reply, not before it: a write waits for the store's
+            # single writer (SQLite), which a digest, a fan-out or the sender may hold.
+            later.add(conversation, functools.partial(self._record_visit, req))
             self.sender.poke()
 
-    def _visit_done(self, who: tuple[str, str, str], task: asyncio.Task[None]) -> None:
-        if self._visits.get(who) is task:
-            del self._visits[who]
-
-    async def _record_visit(self, req: Request) -> None:
+    async def _record_visit(self, req: Request, session: AsyncSession) -> None:
         """Remember the asker was here (after the handler, so `since my last visit` reads the
-        visit before this one). A failure is logged; the reply still goes out."""
-        try:
-            async with self.deps.sessions() as session, session.begin():
-                await record_visit(session, req, self.clock.now())
-        except Exception:
-            log.exception("recording a visit failed (platform=%s request=%s)", req.platform,
-                          req.request_id)
+        visit before this one)."""
+        await record_visit(session, req, self.clock.now())
 
     async def owns_thread(self, platform: str, channel_id: str, thread_id: str) -> bool:
         """Whether ``thread_id`` is one of the bot's update threads in that channel."""
