@@ -167,18 +167,19 @@ class BotApp:
         started = time.perf_counter()
         later = self.deps.later
         assert later is not None  # the runtime builds one
-        conversation = (req.platform, req.channel_id)
-        # This conversation's earlier answer log and visits are read by this request
-        # (`since my last visit`, follow-ups, feedback): they were written after their
-        # replies, so wait for them. Other conversations' writes are not waited for.
-        await later.settled(conversation)
+        asker = (req.platform, req.channel_id, req.user_id)
+        # What this request may read was written after earlier replies: the channel's
+        # answer logs (follow-ups, feedback; keyed by channel in ``answer_for``) and the
+        # asker's visit (`since my last visit`). Wait for those only, not for the rest.
+        await later.settled((req.platform, req.channel_id))
+        await later.settled(asker)
         try:
             return await dispatch(self.registry, req, self.deps)
         finally:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
             # Recorded after the reply, not before it: a write waits for the store's
             # single writer (SQLite), which a digest, a fan-out or the sender may hold.
-            later.add(conversation, functools.partial(self._record_visit, req))
+            later.add(asker, functools.partial(self._record_visit, req))
             self.sender.poke()
 
     async def _record_visit(self, req: Request, session: AsyncSession) -> None:
