@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
 from bot.delivery import known_edits, outbox, retention
-from bot.delivery.digest import digest_trigger, run_due_digests
+from bot.delivery.digest import DIGESTS_AT_ONCE, digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
@@ -97,6 +97,9 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._runtime: Runtime | None = None
         self._ingest_lock = asyncio.Lock()
+        #: Digests being built at once (one scheduler job per subscription, all due at
+        #: the same minute): each holds a pooled store connection until it commits.
+        self._digests = asyncio.Semaphore(DIGESTS_AT_ONCE)
         # What one ``serve`` run sets up.
         self._stop: asyncio.Event | None = None
         self.health_port: int | None = None
@@ -248,7 +251,7 @@ class BotApp:
         """Enqueue the due daily digests (one subscription's, or all: the catch-up at start
         posts a digest missed while down if it is within ``digest_grace_hours``)."""
         grace = timedelta(hours=self.settings.delivery.digest_grace_hours)
-        async with self.deps.sessions() as session, session.begin():
+        async with self._digests, self.deps.sessions() as session, session.begin():
             added = await run_due_digests(session, now=self.clock.now(), grace=grace,
                                           subscription_id=subscription_id,
                                           briefings=self.deps.briefings)

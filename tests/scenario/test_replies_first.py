@@ -18,7 +18,8 @@ from sqlalchemy import func, select
 import bot.app
 from bot.app import BotApp
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.models import AnswerLog, Delivery, Visit
+from bot.store.db import SQLITE_CONNECTIONS
+from bot.store.models import AnswerLog, Delivery, Subscription, Visit
 from config.settings import load_settings
 from tests.fakes.chat_fake import ChatFake
 from tests.feedserver import FeedServer, rss, start_feed_server
@@ -108,4 +109,74 @@ async def test_a_question_is_answered_while_a_fan_out_holds_the_writer(
                     assert await count(app, Delivery, channel_id=channel) >= len(new)
             finally:
                 release.set()
+                await adapter.stop()
+
+
+@pytest.mark.parametrize("later", [timedelta(days=1), timedelta(days=365)],
+                         ids=["day", "year"])
+async def test_a_question_is_answered_while_many_digests_are_being_built(
+        feeds: FeedServer, tmp_path: Path, later: timedelta) -> None:
+    """Digests due at the same minute (one scheduler job each) each hold a pooled store
+    connection from their first read to their commit; as many as the pool has left none
+    for the question typed meanwhile. Only a few are built at once now."""
+    start = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    clock = FakeClock(start)
+    url = feeds.static("/wire.rss", rss(burst(start, 2, seed=1)))
+    settings = load_settings(env={}, overrides={
+        "database_url": f"sqlite:///{tmp_path / 'bot.db'}", "data_dir": str(tmp_path),
+        "language": "en", "demo": False, "feeds": [{"url": url}], "timezone": "UTC"})
+    daily = [f"D{i:02d}" for i in range(SQLITE_CONNECTIONS + 4)]
+    async with ChatFake(profile="none") as chat:
+        adapter = LoopbackAdapter(chat.url, zone=settings.zone, lang="en")
+        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
+            adapter.on_request = app.handle
+            await adapter.start()
+            await adapter.on_ready()
+            building, release = asyncio.Event(), asyncio.Event()
+            cache = app.deps.briefings
+            real_build = cache._build
+            try:
+                await app.poll(force=True)  # the first read: its backlog is never posted
+                clock.advance(later)
+                at = (clock.now() + timedelta(hours=1)).strftime("%H:%M")
+                for channel in daily:
+                    chat.type_command(channel, f"subscribe daily {at} en")
+                await chat.wait_for(lambda: all(chat.posted(c) for c in daily), within=60)
+                await app.sender.drain()
+                clock.advance(timedelta(minutes=10))
+                feeds.static("/wire.rss", rss(burst(clock.now(), 3, seed=2)))
+                await app.poll(force=True)
+                await app.sender.drain()
+                seen = {c: len(chat.posted(c)) for c in daily}
+
+                async def slow_build(*args: Any, **kwargs: Any) -> Any:
+                    building.set()
+                    await release.wait()  # the digest's briefings take their time
+                    return await real_build(*args, **kwargs)
+
+                cache._build = slow_build
+                clock.advance(timedelta(hours=1))
+                async with app.deps.sessions() as session:
+                    ids = (await session.scalars(select(Subscription.id).where(
+                        Subscription.daily_at == at))).all()
+                assert len(ids) == len(daily)
+                # The scheduler starts one job per subscription, all at that minute.
+                digests = [asyncio.create_task(app.digest(i)) for i in ids]
+                await building.wait()
+                await asyncio.sleep(0.2)  # every job that can start has started
+
+                chat.type_command("Q1", "ask What was agreed in Geneva?")
+                await chat.wait_for(lambda: bool(chat.posted("Q1")), within=20)
+                assert not any(d.done() for d in digests)  # answered while they wait
+
+                release.set()
+                assert all(n > 0 for n in await asyncio.gather(*digests))
+                await app.sender.drain()
+                for channel in daily:  # each digest posted once
+                    keys = [m["key"] for m in chat.posted(channel)[seen[channel]:]]
+                    assert keys and len(keys) == len(set(keys)), channel
+                    assert all(":digest:" in k for k in keys), channel
+            finally:
+                release.set()
+                cache._build = real_build
                 await adapter.stop()
