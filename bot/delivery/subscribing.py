@@ -27,11 +27,9 @@ from bot.store.models import Subscription
 
 log = logging.getLogger(__name__)
 
-#: Subscriptions per transaction at most. Each batch waits for the store's writer behind
-#: the sender's journal and the polls, and a confirmation waits for every batch before its
-#: own: 300 channels in batches of 32 were ten turns at the writer, the last confirmed
-#: after all of them (soak minute 1); two turns now.
-BATCH = 256
+#: Subscriptions per transaction: each confirmation waits for its batch's commit, so a
+#: burst of 300 is confirmed a batch at a time rather than all at the end.
+BATCH = 32
 
 
 @dataclass(frozen=True)
