@@ -14,7 +14,7 @@ import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
 
@@ -182,13 +182,14 @@ class BotApp:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
             # Recorded after the reply, not before it: a write waits for the store's
             # single writer (SQLite), which a digest, a fan-out or the sender may hold.
-            later.add(asker, functools.partial(self._record_visit, req))
+            later.add(asker, functools.partial(self._record_visit, req, self.clock.now()))
             self.sender.poke()
 
-    async def _record_visit(self, req: Request, session: AsyncSession) -> None:
-        """Remember the asker was here (after the handler, so `since my last visit` reads the
-        visit before this one)."""
-        await record_visit(session, req, self.clock.now())
+    @staticmethod
+    async def _record_visit(req: Request, seen_at: datetime, session: AsyncSession) -> None:
+        """Remember the asker was here at ``seen_at`` (taken when the request was answered,
+        not when the late writer gets to it)."""
+        await record_visit(session, req, seen_at)
 
     async def owns_thread(self, platform: str, channel_id: str, thread_id: str) -> bool:
         """Whether ``thread_id`` is one of the bot's update threads in that channel."""
