@@ -530,6 +530,26 @@ def _new_latencies(fake: ChatFake, commands: dict[str, float],
     return out
 
 
+def _by_kind(fake: ChatFake, commands: dict[str, float],
+             kinds: dict[str, str]) -> dict[str, list[float]]:
+    """p50 / p99 / worst (s) of the replies to ``subscribe`` and to questions typed in the
+    first minute, and to questions typed after it: which of them set the first minute's
+    tail."""
+    first = min(commands.values(), default=0.0) + 60
+    groups: dict[str, list[float]] = {}
+    for m in fake.messages:
+        key = m["key"] or ""
+        event = key[len("reply:"):]
+        if not key.startswith("reply:") or "#" in key or event not in commands:
+            continue
+        kind = kinds[event]
+        if kind == "question":
+            kind += "_minute_1" if commands[event] < first else "_after_minute_1"
+        groups.setdefault(kind, []).append(max(0.0, m["ts"] - commands[event]))
+    return {k: [round(quantile(v, 0.5), 3), round(quantile(v, 0.99), 3), round(max(v), 3)]
+            for k, v in sorted(groups.items())}
+
+
 def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, Any]],
             samples: list[tuple[float, float]], warmup: float, fake: ChatFake,
             commands: dict[str, float], kinds: dict[str, str], seen: dict[str, str],
@@ -571,6 +591,7 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         "answer_max": round(max(latencies, default=0.0), 3),
         "answer_p99_after_minute_1": round(quantile(steady, 0.99), 3),
         "answer_max_after_minute_1": round(max(steady, default=0.0), 3),
+        "answer_by_kind": _by_kind(fake, commands, kinds),
         "handler_p99_le": lag_quantile(final, first, 0.99,
                                        histogram="ceasefire_answer_latency_seconds"),
         "loop_lag_p99_le": lag_quantile(final, first, 0.99),

@@ -14,18 +14,19 @@ import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
 
 from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import Clock, SystemClock
 from bot.connections import ConnectionWatch
 from bot.delivery import known_edits, outbox, retention
-from bot.delivery.digest import digest_trigger, run_due_digests
+from bot.delivery.digest import DIGESTS_AT_ONCE, digest_trigger, run_due_digests
 from bot.delivery.fanout import fan_out, welcome
 from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
@@ -96,8 +97,9 @@ class BotApp:
         self._stack = AsyncExitStack()
         self._runtime: Runtime | None = None
         self._ingest_lock = asyncio.Lock()
-        #: Visits being recorded, by (platform, channel, user): the reply does not wait.
-        self._visits: dict[tuple[str, str, str], asyncio.Task[None]] = {}
+        #: Digests being built at once (one scheduler job per subscription, all due at
+        #: the same minute): each holds a pooled store connection until it commits.
+        self._digests = asyncio.Semaphore(DIGESTS_AT_ONCE)
         # What one ``serve`` run sets up.
         self._stop: asyncio.Event | None = None
         self.health_port: int | None = None
@@ -150,9 +152,9 @@ class BotApp:
             await self._stack.aclose()
 
     async def settle(self) -> None:
-        """Wait for the visits still being recorded."""
-        if self._visits:
-            await asyncio.wait(list(self._visits.values()))
+        """Write out the rows queued after replies (answer logs, visits)."""
+        if self._runtime is not None and self.deps.later is not None:
+            await self.deps.later.drain()
 
     def _wire(self, platform: PlatformAdapter, replier: Replier) -> None:
         """Point a platform at the app: its requests, its thread checks, its fatal errors,
@@ -166,34 +168,28 @@ class BotApp:
 
     async def handle(self, req: Request) -> Result:
         started = time.perf_counter()
-        who = (req.platform, req.channel_id, req.user_id)
-        earlier = self._visits.get(who)
-        if earlier is not None:  # `since my last visit` reads the one before this request
-            await asyncio.wait([earlier])
+        later = self.deps.later
+        assert later is not None  # the runtime builds one
+        asker = (req.platform, req.channel_id, req.user_id)
+        # What this request may read was written after earlier replies: the channel's
+        # answer logs (follow-ups, feedback; keyed by channel in ``answer_for``) and the
+        # asker's visit (`since my last visit`). Wait for those only, not for the rest.
+        await later.settled((req.platform, req.channel_id))
+        await later.settled(asker)
         try:
             return await dispatch(self.registry, req, self.deps)
         finally:
             self.metrics.answer_latency.observe(time.perf_counter() - started)
-            # Recorded beside the reply, not before it: a write waits for the store's
-            # single writer (SQLite), which a fan-out or the sender may hold.
-            visit = asyncio.create_task(self._record_visit(req), name="record-visit")
-            self._visits[who] = visit
-            visit.add_done_callback(functools.partial(self._visit_done, who))
+            # Recorded after the reply, not before it: a write waits for the store's
+            # single writer (SQLite), which a digest, a fan-out or the sender may hold.
+            later.add(asker, functools.partial(self._record_visit, req, self.clock.now()))
             self.sender.poke()
 
-    def _visit_done(self, who: tuple[str, str, str], task: asyncio.Task[None]) -> None:
-        if self._visits.get(who) is task:
-            del self._visits[who]
-
-    async def _record_visit(self, req: Request) -> None:
-        """Remember the asker was here (after the handler, so `since my last visit` reads the
-        visit before this one). A failure is logged; the reply still goes out."""
-        try:
-            async with self.deps.sessions() as session, session.begin():
-                await record_visit(session, req, self.clock.now())
-        except Exception:
-            log.exception("recording a visit failed (platform=%s request=%s)", req.platform,
-                          req.request_id)
+    @staticmethod
+    async def _record_visit(req: Request, seen_at: datetime, session: AsyncSession) -> None:
+        """Remember the asker was here at ``seen_at`` (taken when the request was answered,
+        not when the late writer gets to it)."""
+        await record_visit(session, req, seen_at)
 
     async def owns_thread(self, platform: str, channel_id: str, thread_id: str) -> bool:
         """Whether ``thread_id`` is one of the bot's update threads in that channel."""
@@ -256,7 +252,7 @@ class BotApp:
         """Enqueue the due daily digests (one subscription's, or all: the catch-up at start
         posts a digest missed while down if it is within ``digest_grace_hours``)."""
         grace = timedelta(hours=self.settings.delivery.digest_grace_hours)
-        async with self.deps.sessions() as session, session.begin():
+        async with self._digests, self.deps.sessions() as session, session.begin():
             added = await run_due_digests(session, now=self.clock.now(), grace=grace,
                                           subscription_id=subscription_id,
                                           briefings=self.deps.briefings)

@@ -11,6 +11,7 @@ from bot.brief.cache import BriefingCache
 from bot.clock import Clock, SystemClock
 from bot.delivery.subscribing import SubscriptionWriter
 from bot.store.db import SessionFactory
+from bot.store.later import LateWriter
 from bot.text.topic import Topic
 from bot.timeline.cache import TimelinePictures
 from config.settings import Settings
@@ -30,6 +31,8 @@ class Deps:
     briefings: BriefingCache = field(default_factory=BriefingCache)
     #: New subscriptions arriving together are written in one transaction.
     subscriptions: SubscriptionWriter = field(default_factory=SubscriptionWriter)
+    #: Rows written after the reply (answer log, visits); None: written before it.
+    later: LateWriter | None = None
 
     #: Timeline pictures, cached on disk under the data directory (built in __post_init__).
     pictures: TimelinePictures | None = None

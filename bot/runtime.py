@@ -38,6 +38,7 @@ from bot.scale.budget import BudgetStore, SharedWindow, build_budget
 from bot.scale.leader import Leader, build_leader
 from bot.schedule import build_scheduler
 from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.later import LateWriter
 from config.settings import Settings
 
 #: Builds the platforms on the runtime's HTTP session for platform calls.
@@ -127,7 +128,11 @@ async def open_runtime(settings: Settings, *, clock: Clock,
         guarded = await stack.enter_async_context(http_session(
             settings, guard_resolver=resolver or aiohttp.DefaultResolver()))
         deps = Deps(settings, sessions, http, clock, guarded_http=guarded,
-                    engine=Engine(index_dir=index_dir_for(url, data_dir=settings.data_dir)))
+                    engine=Engine(index_dir=index_dir_for(url, data_dir=settings.data_dir)),
+                    later=LateWriter(sessions))
+        assert deps.later is not None
+        # Written out before the store closes (SIGTERM loses no answer log or visit).
+        stack.push_async_callback(deps.later.drain)
         platform_http = await stack.enter_async_context(aiohttp.ClientSession())
         adapters = tuple(platforms(platform_http) if callable(platforms) else platforms)
         if deps.pictures is not None:

@@ -70,15 +70,17 @@ async def answer_for(req: Request, deps: Deps, question: str, *,
         if searched != question:  # shown as asked, not as searched
             answer = dataclasses.replace(answer, question=question)
         sources = await llm_sources(session, answer) if deps.settings.llm.enabled else []
-        # The one write last: it takes the store's single writer lock (SQLite) until commit.
         log_row = AnswerLog(
             platform=req.platform, channel_id=req.channel_id, thread_id=req.thread_id,
             user_id=req.user_id, session_id=req.session_id, question=question,
             answerable=answer.answerable,
             article_ids=list(answer.article_ids), story_id=answer.story_id or story_id,
             created_at=now)
-        session.add(log_row)
-        await session.flush()
+        if deps.later is not None:  # written after the reply: no wait for the writer
+            await deps.later.insert(session, (req.platform, req.channel_id), log_row)
+        else:  # the one write last: it holds the store's single writer lock until commit
+            session.add(log_row)
+            await session.flush()
         follow_ups = await answer_follow_ups(session, log_row)  # keys name the logged answer
     if sources:
         answer = await rewrite_answer(deps.http, deps.settings.llm, answer, sources)

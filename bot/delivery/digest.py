@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 #: Every day, by name: APScheduler's ``from_crontab`` numbers days from Monday = 0,
 #: unlike cron, so numbers are never used here.
 EVERY_DAY = "mon,tue,wed,thu,fri,sat,sun"
+#: Digests built at once. Each holds one of the store's pooled connections (SQLite: 16)
+#: from its first read to its commit, through its briefing builds and its wait for the
+#: writer; 25 due at the same minute left none for the questions typed meanwhile.
+DIGESTS_AT_ONCE = 4
 TITLES = {"en": "Daily digest: the ceasefire talks", "ja": "今日のまとめ: 停戦協議"}
 
 

@@ -25,6 +25,7 @@ async def test_a_follow_up_in_a_dm_is_answered_from_the_previous_answer(
         assert isinstance(first, Answer) and first.answerable
         follow = await app.handle(dm("Was Ukraine involved?"))
         assert isinstance(follow, Answer) and follow.answerable
+        await app.settle()  # answer logs are written after the reply
         async with app.deps.sessions() as session:
             logs = (await session.scalars(select(AnswerLog).order_by(AnswerLog.id))).all()
             cited = (await session.scalars(

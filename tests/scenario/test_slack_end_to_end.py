@@ -183,6 +183,7 @@ async def test_a_dm_is_answered_in_the_dm(tmp_path: Path, fake: FakeSlack,
             assert await post_signed(adapter, event_body(dm)) == 200
         [answer] = await fake.wait_for(
             lambda: fake.streamed(DEFAULT_DM_CHANNEL_ID, stopped=True), timeout=5.0)
+        await app.settle()  # answer logs are written after the reply
         async with app.deps.sessions() as session:
             logged = (await session.scalars(select(AnswerLog))).all()
 

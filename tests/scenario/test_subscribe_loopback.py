@@ -111,8 +111,10 @@ async def test_a_welcome_being_built_does_not_hold_up_other_channels(
                 fake.type_command("C1", "subscribe realtime en")
                 await asyncio.wait_for(building.wait(), 30)
                 fake.type_command("C2", "ask What was agreed?")
-                # Answered (its answer-log row committed) while C1's welcome is built.
+                # Answered (its answer-log row written after the reply) while C1's welcome
+                # is built.
                 await fake.wait_for(lambda: bool(fake.posted("C2")), within=20)
+                await app.settle()
                 assert not fake.posted("C1")
                 async with app.deps.sessions() as session:
                     assert await session.scalar(select(func.count()).select_from(
