@@ -86,6 +86,13 @@ async def adapter(fake: ChatFake) -> AsyncIterator[LoopbackAdapter]:
     await a.stop()
 
 
+@pytest.fixture
+def idle() -> LoopbackAdapter:
+    """An adapter never started: a claim reads only its shards, and a test that sends
+    nothing needs no chat server."""
+    return LoopbackAdapter("http://127.0.0.1:9", zone=UTC)
+
+
 async def enqueue_post(sessions: SessionFactory) -> None:
     post = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Wire",), NOW, "en")
     async with sessions() as session, session.begin():
@@ -139,7 +146,7 @@ async def test_a_row_sent_while_its_lapsed_claim_is_taken_again_is_posted_once(
 @pytest.mark.parametrize("later", LATER)
 @pytest.mark.parametrize("left", [outbox.LEASE, timedelta(0)])
 async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
-        staged: tuple[SessionFactory, Meanwhile], adapter: LoopbackAdapter,
+        staged: tuple[SessionFactory, Meanwhile], idle: LoopbackAdapter,
         later: timedelta, left: timedelta) -> None:
     """The holder renews (or marks started, which renews) between another claim's read
     and write: the row stays the holder's, also when the renewed lease ends at the very
@@ -147,7 +154,7 @@ async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
     instant, as on the read side)."""
     sessions, meanwhile = staged
     await enqueue_post(sessions)
-    await take(sessions, adapter, "w0", NOW)
+    await take(sessions, idle, "w0", NOW)
     now = NOW + later
 
     async def renew() -> None:
@@ -156,7 +163,7 @@ async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
                                   .values(lease_until=now + left))
 
     meanwhile.run = renew
-    assert await take(sessions, adapter, "w1", now) == []
+    assert await take(sessions, idle, "w1", now) == []
     assert meanwhile.ran
     held = await row(sessions)
     assert (held.status, held.claimed_by, held.lease_until) == ("claimed", "w0", now + left)
@@ -164,14 +171,14 @@ async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
 
 @pytest.mark.parametrize("later", LATER)
 async def test_a_claim_read_before_a_rate_limited_send_came_back_waits_out_the_limit(
-        staged: tuple[SessionFactory, Meanwhile], adapter: LoopbackAdapter,
+        staged: tuple[SessionFactory, Meanwhile], idle: LoopbackAdapter,
         later: timedelta) -> None:
     """The holder's send is refused with a 429 ("retry after 30 s") between another
     claim's read and write: the row is pending again but not due, and the claim must not
     take it and post it at once, against the platform's word."""
     sessions, meanwhile = staged
     await enqueue_post(sessions)
-    (held,) = await take(sessions, adapter, "w0", NOW)
+    (held,) = await take(sessions, idle, "w0", NOW)
     now = NOW + later
     wait = timedelta(seconds=30)
 
@@ -181,19 +188,19 @@ async def test_a_claim_read_before_a_rate_limited_send_came_back_waits_out_the_l
                                  PlatformError("rate limited", retry_after=30.0), now)
 
     meanwhile.run = refused
-    assert await take(sessions, adapter, "w1", now) == []
+    assert await take(sessions, idle, "w1", now) == []
     assert meanwhile.ran
     waiting = await row(sessions)
     assert (waiting.status, waiting.claimed_by, waiting.next_attempt_at) == (
         "pending", None, now + wait)
-    assert await take(sessions, adapter, "w1", now + wait - timedelta(microseconds=1)) == []
-    assert [c.key for c in await take(sessions, adapter, "w1", now + wait)] == [KEY]
+    assert await take(sessions, idle, "w1", now + wait - timedelta(microseconds=1)) == []
+    assert [c.key for c in await take(sessions, idle, "w1", now + wait)] == [KEY]
 
 
 @pytest.mark.parametrize("later", LATER)
 @pytest.mark.parametrize("status", ["sent", "failed", "cancelled"])
 async def test_a_row_finished_between_a_claims_read_and_write_is_not_taken_back(
-        staged: tuple[SessionFactory, Meanwhile], adapter: LoopbackAdapter,
+        staged: tuple[SessionFactory, Meanwhile], idle: LoopbackAdapter,
         later: timedelta, status: str) -> None:
     """The row is finished meanwhile by a write that left its lapsed lease in place (no
     writer of ours does; an operator's UPDATE by hand might): a finished row is never
@@ -201,7 +208,7 @@ async def test_a_row_finished_between_a_claims_read_and_write_is_not_taken_back(
     ``test_finished_rows_are_never_claimed`` stages the same leftover lease)."""
     sessions, meanwhile = staged
     await enqueue_post(sessions)
-    await take(sessions, adapter, "w0", NOW)
+    await take(sessions, idle, "w0", NOW)
     now = NOW + later
 
     async def finish() -> None:
@@ -210,7 +217,7 @@ async def test_a_row_finished_between_a_claims_read_and_write_is_not_taken_back(
                                   .values(status=status))
 
     meanwhile.run = finish
-    assert await take(sessions, adapter, "w1", now) == []
+    assert await take(sessions, idle, "w1", now) == []
     assert meanwhile.ran
     done = await row(sessions)
     assert (done.status, done.claimed_by, done.lease_until) == (
