@@ -12,7 +12,8 @@ Equivalent mutants are not generated: their lines carry ``# pragma: no mutate`` 
 reason beside it.
 
     python bench/mutation.py            # a fresh run (15 min for six paths on two loaded cores)
-    python bench/mutation.py --keep     # reuse results of functions unchanged since
+    python bench/mutation.py --keep     # keep the records of paths not named (mutmut
+                                        # re-runs every mutant of the paths named)
     python bench/mutation.py pacing     # only the paths named
     python bench/mutation.py --list     # the paths, their files and functions
     python bench/mutation.py --jobs 3   # mutants run at once (default: one per core)
@@ -146,7 +147,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("paths", nargs="*", help="names of SCOPE entries (default: all)")
     parser.add_argument("--keep", action="store_true",
-                        help="reuse mutmut's results for functions unchanged since")
+                        help="keep mutmut's records of the paths not named (every mutant "
+                             "of the paths named is run again: mutmut re-runs mutants it "
+                             "is given by name)")
     parser.add_argument("--list", action="store_true", help="list the paths and exit")
     parser.add_argument("--rerun", action="store_true",
                         help="run again only the mutants the last run left alive (after new "

@@ -245,9 +245,10 @@ async def claim(session: AsyncSession, *, worker: str, platforms: Sequence[str],
         rows = kept
     roots = [r.key for r in rows]
     if roots:
+        # Claimable as a row of its own would be: a reply whose claim lapsed with its
+        # post's (a holder gone quiet) is taken over with it, not a pass later.
         children = (select(*DELIVERIES.c)
-                    .where(Delivery.parent_key.in_(roots), Delivery.status == "pending",
-                           Delivery.next_attempt_at <= now)
+                    .where(Delivery.parent_key.in_(roots), still_claimable(now))
                     .order_by(Delivery.id))
         if postgres:
             children = children.with_for_update(skip_locked=True, of=Delivery)

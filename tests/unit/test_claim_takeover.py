@@ -24,7 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.delivery import outbox
 from bot.delivery.claim import Claimed, claim_rows
+from bot.delivery.failure import record_failure
 from bot.delivery.sender import Sender
+from bot.errors import PlatformError
 from bot.model import UpdatePost
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SessionFactory, open_store
@@ -87,6 +89,13 @@ async def adapter(fake: ChatFake) -> AsyncIterator[LoopbackAdapter]:
     await a.stop()
 
 
+@pytest.fixture
+def idle() -> LoopbackAdapter:
+    """An adapter never started: a claim reads only its shards, and a test that sends
+    nothing needs no chat server."""
+    return LoopbackAdapter("http://127.0.0.1:9", zone=UTC)
+
+
 async def enqueue_post(sessions: SessionFactory) -> None:
     post = UpdatePost(1, "Talks resume", ("Delegations met.",), ("Wire",), NOW, "en")
     async with sessions() as session, session.begin():
@@ -138,26 +147,84 @@ async def test_a_row_sent_while_its_lapsed_claim_is_taken_again_is_posted_once(
 
 
 @pytest.mark.parametrize("later", LATER)
+@pytest.mark.parametrize("left", [outbox.LEASE, timedelta(0)])
 async def test_a_claim_read_before_its_holder_renewed_takes_nothing(
-        staged: tuple[SessionFactory, Meanwhile], adapter: LoopbackAdapter,
-        later: timedelta) -> None:
+        staged: tuple[SessionFactory, Meanwhile], idle: LoopbackAdapter,
+        later: timedelta, left: timedelta) -> None:
     """The holder renews (or marks started, which renews) between another claim's read
-    and write: the row stays the holder's."""
+    and write: the row stays the holder's, also when the renewed lease ends at the very
+    instant of the claim (a renewal whose write waited: a lease holds to its last
+    instant, as on the read side)."""
     sessions, meanwhile = staged
     await enqueue_post(sessions)
-    await take(sessions, adapter, "w0", NOW)
+    await take(sessions, idle, "w0", NOW)
     now = NOW + later
 
     async def renew() -> None:
         async with sessions() as session, session.begin():
             await session.execute(update(Delivery).where(Delivery.key == KEY)
-                                  .values(lease_until=now + outbox.LEASE))
+                                  .values(lease_until=now + left))
 
     meanwhile.run = renew
-    assert await take(sessions, adapter, "w1", now) == []
+    assert await take(sessions, idle, "w1", now) == []
+    assert meanwhile.ran
     held = await row(sessions)
-    assert (held.status, held.claimed_by, held.lease_until) == (
-        "claimed", "w0", now + outbox.LEASE)
+    assert (held.status, held.claimed_by, held.lease_until) == ("claimed", "w0", now + left)
+
+
+@pytest.mark.parametrize("later", LATER)
+async def test_a_claim_read_before_a_rate_limited_send_came_back_waits_out_the_limit(
+        staged: tuple[SessionFactory, Meanwhile], idle: LoopbackAdapter,
+        later: timedelta) -> None:
+    """The holder's send is refused with a 429 ("retry after 30 s") between another
+    claim's read and write: the row is pending again but not due, and the claim must not
+    take it and post it at once, against the platform's word."""
+    sessions, meanwhile = staged
+    await enqueue_post(sessions)
+    (held,) = await take(sessions, idle, "w0", NOW)
+    now = NOW + later
+    wait = timedelta(seconds=30)
+
+    async def refused() -> None:
+        async with sessions() as session, session.begin():
+            await record_failure(session, held.row_id,
+                                 PlatformError("rate limited", retry_after=30.0), now)
+
+    meanwhile.run = refused
+    assert await take(sessions, idle, "w1", now) == []
+    assert meanwhile.ran
+    waiting = await row(sessions)
+    assert (waiting.status, waiting.claimed_by, waiting.next_attempt_at) == (
+        "pending", None, now + wait)
+    assert await take(sessions, idle, "w1", now + wait - timedelta(microseconds=1)) == []
+    assert [c.key for c in await take(sessions, idle, "w1", now + wait)] == [KEY]
+
+
+@pytest.mark.parametrize("later", LATER)
+@pytest.mark.parametrize("status", ["sent", "failed", "cancelled"])
+async def test_a_row_finished_between_a_claims_read_and_write_is_not_taken_back(
+        staged: tuple[SessionFactory, Meanwhile], idle: LoopbackAdapter,
+        later: timedelta, status: str) -> None:
+    """The row is finished meanwhile by a write that left its lapsed lease in place (no
+    writer of ours does; an operator's UPDATE by hand might): a finished row is never
+    claimed again, so never posted twice (the read side's
+    ``test_finished_rows_are_never_claimed`` stages the same leftover lease)."""
+    sessions, meanwhile = staged
+    await enqueue_post(sessions)
+    await take(sessions, idle, "w0", NOW)
+    now = NOW + later
+
+    async def finish() -> None:
+        async with sessions() as session, session.begin():
+            await session.execute(update(Delivery).where(Delivery.key == KEY)
+                                  .values(status=status))
+
+    meanwhile.run = finish
+    assert await take(sessions, idle, "w1", now) == []
+    assert meanwhile.ran
+    done = await row(sessions)
+    assert (done.status, done.claimed_by, done.lease_until) == (
+        status, "w0", NOW + outbox.LEASE)
 
 
 @pytest.mark.parametrize("later", LATER)

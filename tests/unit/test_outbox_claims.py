@@ -165,6 +165,26 @@ async def test_a_reply_waits_for_its_post_and_goes_out_with_it(
     assert await claim(sessions, worker="w2", now=NOW + timedelta(minutes=5)) == ["r2"]
 
 
+@pytest.mark.parametrize("later", [outbox.LEASE + timedelta(microseconds=1),
+                                   timedelta(days=1), timedelta(days=365)])
+@pytest.mark.parametrize("channels", [None, 1])
+async def test_a_post_taken_over_goes_out_with_the_replies_its_lapsed_holder_had(
+        sessions: SessionFactory, later: timedelta, channels: int | None) -> None:
+    """A holder gone quiet lets its post and thread replies lapse together: whoever takes
+    the post over takes its due replies with it (one pass, in order), not a pass later;
+    a reply given back to wait (a retry not due yet) is still left."""
+    await put(sessions, out("p"), out("r1", parent_key="p", index=1),
+              out("r2", parent_key="p", index=2), out("r3", parent_key="p", index=3))
+    assert await claim(sessions, worker="w0") == ["p", "r1", "r2", "r3"]
+    now = NOW + later
+    await set_row(sessions, "r2", status="pending", claimed_by=None, lease_until=None,
+                  next_attempt_at=now + timedelta(seconds=1))
+    assert await claim(sessions, now=now, channels=channels) == ["p", "r1", "r3"]
+    got = await rows(sessions)
+    assert [(got[k].status, got[k].claimed_by) for k in ("p", "r1", "r2", "r3")] == [
+        ("claimed", me(US)), ("claimed", me(US)), ("pending", None), ("claimed", me(US))]
+
+
 @pytest.mark.parametrize(("parent", "due"), [("pending", False), ("claimed", False),
                                              ("failed", False), ("sent", True)])
 async def test_a_reply_is_due_only_once_its_post_was_sent(
@@ -252,8 +272,10 @@ async def test_channels_with_nothing_due_claims_nothing(sessions: SessionFactory
 
 async def test_a_claim_larger_than_one_update_leases_every_row(
         sessions: SessionFactory) -> None:
-    await put(sessions, *[out(f"k{n:04}", f"C{n}") for n in range(501)])
-    assert len(await claim(sessions, limit=501)) == 501
+    """More than two UPDATEs' worth (500 ids each): a big fan-out claimed at once is
+    leased in full, none of it left for another worker to send again."""
+    await put(sessions, *[out(f"k{n:04}", f"C{n}") for n in range(1001)])
+    assert len(await claim(sessions, limit=1001)) == 1001
     got = await rows(sessions)
     assert {(r.status, r.claimed_by) for r in got.values()} == {("claimed", me(US))}
 
@@ -281,6 +303,19 @@ async def sharded(sessions: SessionFactory) -> None:
 async def test_a_process_claims_only_the_guilds_of_its_shards(
         sessions: SessionFactory, ids: tuple[int, ...], expected: list[str],
         channels: int | None) -> None:
+    await sharded(sessions)
+    got = await claim(sessions, platforms=("discord", "slack"),
+                      shards={"discord": Shards(ids, 3)}, channels=channels)
+    assert got == expected
+
+
+@pytest.mark.parametrize(("ids", "channels", "expected"), [
+    ((1,), 1, ["g1"]), ((2,), 1, ["g2"]), ((1, 2), 2, ["g1", "g2"]), ((2,), 2, ["g2", "s"])])
+async def test_channels_shared_out_are_the_oldest_of_the_processs_own_shards(
+        sessions: SessionFactory, ids: tuple[int, ...], channels: int,
+        expected: list[str]) -> None:
+    """Another shard's older channels take none of this process's share: a shard whose
+    guilds are not the oldest must still get its rows (not an empty claim every time)."""
     await sharded(sessions)
     got = await claim(sessions, platforms=("discord", "slack"),
                       shards={"discord": Shards(ids, 3)}, channels=channels)

@@ -8,6 +8,7 @@ stores (``next_slot``), on a hand-moved clock: no processes, no waiting."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 
 import pytest
@@ -271,3 +272,48 @@ async def test_the_timer_wakes_waiters_one_after_another() -> None:
     window.release()  # the second now waits for the timer again
     await asyncio.wait_for(second, 2.0)
     window.release()
+
+
+async def test_the_windows_held_stay_within_twice_the_busy_ones_and_all_may_go() -> None:
+    """A long run over many threads: after a scan keeps the busy windows, the next scan
+    comes once their count has doubled (the memory bound), and a scan that finds every
+    window idle forgets them all and still paces the next message."""
+    clock = Clock()
+    pacer = Pacer(RateLimits(None, 1.0, 1, 10.0), margin=0.0, monotonic=clock)
+    for n in range(2 * PRUNE_AT):  # all busy: the scan at PRUNE_AT keeps every one
+        async with pacer.slot(Target(f"c{n}")):
+            pass
+    assert pacer.windows == 2 * PRUNE_AT
+    clock.now += 10.0  # every one of them idle now
+    async with pacer.slot(Target("next")):
+        pass
+    assert pacer.windows == 1  # the scan at twice the busy ones forgot them all
+    assert pacer.get_delay(Target("next")) == pytest.approx(10.0)
+    assert pacer.get_delay(Target("c0")) == 0.0
+
+
+@pytest.mark.parametrize(("calls", "posts"), [(3, 3), (4, 3), (5, 4)])
+async def test_a_channel_window_of_four_calls_or_more_keeps_one_for_a_reply(
+        calls: int, posts: int) -> None:
+    """A burst of posts to a channel leaves a person's reply its slot once the channel
+    allows ``RESERVE_FROM`` (4) calls or more; a smaller window is all posts'."""
+    clock = Clock()
+    pacer = Pacer(RateLimits(None, 1.0, calls, 4.0), margin=0.0, monotonic=clock)
+    channel = Target("C1")
+    for _ in range(posts):
+        assert pacer.get_delay(channel) == 0.0
+        async with pacer.slot(channel):
+            pass
+    assert pacer.get_delay(channel) == pytest.approx(4.0)  # the next post waits a period
+    replied: list[str] = []
+
+    async def reply() -> None:
+        async with pacer.slot(channel, priority=Priority.REPLY):
+            replied.append("sent")
+
+    task = asyncio.create_task(reply())
+    await asyncio.sleep(0)
+    assert replied == (["sent"] if posts < calls else [])  # the kept slot, at once
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
