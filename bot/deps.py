@@ -10,6 +10,7 @@ from bot.answer.engine import Engine
 from bot.brief.cache import BriefingCache
 from bot.clock import Clock, SystemClock
 from bot.delivery.subscribing import SubscriptionWriter
+from bot.delivery.welcomes import WelcomeCache
 from bot.store.db import SessionFactory
 from bot.store.later import LateWriter
 from bot.text.topic import Topic
@@ -31,6 +32,8 @@ class Deps:
     briefings: BriefingCache = field(default_factory=BriefingCache)
     #: New subscriptions arriving together are written in one transaction.
     subscriptions: SubscriptionWriter = field(default_factory=SubscriptionWriter)
+    #: The welcome channels subscribing in the same minute share.
+    welcomes: WelcomeCache = field(default_factory=WelcomeCache)
     #: Rows written after the reply (answer log, visits); None: written before it.
     later: LateWriter | None = None
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.digest import digest_trigger
-from bot.delivery.fanout import prepare_welcome, welcome
+from bot.delivery.fanout import welcome
 from bot.delivery.subscribing import NewSubscription
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
@@ -111,7 +111,7 @@ async def subscribe(req: Request, deps: Deps) -> Result:
             Subscription.channel_id == req.channel_id))
         if existing is None:
             lang = _lang(req, options, None, deps)
-            prepared = await prepare_welcome(session, lang, briefings=deps.briefings)
+            prepared = await deps.welcomes.fetch(session, lang, briefings=deps.briefings)
     if existing is None:
         def build() -> Subscription:
             return _apply(Subscription(platform=req.platform, channel_id=req.channel_id,
