@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import random
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,29 @@ def item(n: int, *, when: datetime, host: str = "https://news.example", **extra:
     }
     base.update(extra)
     return base
+
+
+PLACES = ["Riyadh", "Jeddah", "Istanbul", "Geneva", "Anchorage", "Doha", "Vienna", "Ankara",
+          "Minsk", "Helsinki", "Oslo", "Rome", "Bern", "Cairo", "Baku", "Warsaw"]
+WORDS = [f"{a}{b}{c}" for a in "tmvdklrspg" for b in ("a", "e", "io", "ou")
+         for c in ("k", "nt", "st", "ry", "ble")]
+
+
+def burst(now: datetime, count: int, *, seed: int) -> list[dict[str, str]]:
+    """``count`` fresh, distinct on-topic reports (one development each)."""
+    rng = random.Random(seed)
+    items = []
+    for n in range(count):
+        place = PLACES[n % len(PLACES)]
+        figure = 100 + 37 * n + seed
+        filler = " ".join(rng.choice(WORDS) for _ in range(120))
+        words = " ".join(rng.choice(WORDS).capitalize() for _ in range(3))
+        items.append({
+            "title": f"Ukraine ceasefire: {words} in {place} ({figure})",
+            "link": f"https://burst{seed}.example/{n}",
+            "description": f"<p>Ukraine ceasefire {words} {place} {figure}.</p><p>{filler}.</p>",
+            "date": (now - timedelta(minutes=n + 1)).isoformat()})
+    return items
 
 
 @dataclass

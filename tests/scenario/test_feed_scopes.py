@@ -5,50 +5,17 @@ posts and one "and N more", and `sources remove` stops a feed."""
 
 from __future__ import annotations
 
-import random
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.app import BotApp
 from bot.news.guard import StaticResolver
-from bot.platforms.loopback import LoopbackAdapter
 from bot.store.models import Feed
-from tests.fakes.chat_fake import ChatFake
-from tests.feedserver import FeedServer, rss, start_feed_server
+from tests.feedserver import FeedServer, burst, rss
+from tests.loopfix import loopback_bot
 from tests.newsfix import FakeClock, news_settings
-
-PLACES = ["Riyadh", "Jeddah", "Istanbul", "Geneva", "Anchorage", "Doha", "Vienna", "Ankara",
-          "Minsk", "Helsinki", "Oslo", "Rome", "Bern", "Cairo", "Baku", "Warsaw"]
-WORDS = [f"{a}{b}{c}" for a in "tmvdklrspg" for b in ("a", "e", "io", "ou")
-         for c in ("k", "nt", "st", "ry", "ble")]
-
-
-def burst(now: datetime, count: int, *, seed: int) -> list[dict[str, str]]:
-    """``count`` fresh, distinct on-topic reports (one development each)."""
-    rng = random.Random(seed)
-    items = []
-    for n in range(count):
-        place = PLACES[n % len(PLACES)]
-        figure = 100 + 37 * n + seed
-        filler = " ".join(rng.choice(WORDS) for _ in range(120))
-        words = " ".join(rng.choice(WORDS).capitalize() for _ in range(3))
-        items.append({
-            "title": f"Ukraine ceasefire: {words} in {place} ({figure})",
-            "link": f"https://burst{seed}.example/{n}",
-            "description": f"<p>Ukraine ceasefire {words} {place} {figure}.</p><p>{filler}.</p>",
-            "date": (now - timedelta(minutes=n + 1)).isoformat()})
-    return items
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[FeedServer]:
-    server = await start_feed_server()
-    yield server
-    await server.server.close()
 
 
 @pytest.mark.parametrize("later", [timedelta(days=1), timedelta(weeks=1), timedelta(days=365)])
@@ -59,100 +26,86 @@ async def test_chat_feeds_reach_only_their_scope_and_bursts_are_capped(
     settings = news_settings(tmp_path)
     url = feeds.url("/burst.rss", host="feeds.test")
     feeds.static("/burst.rss", rss(burst(start, 2, seed=1)))
-    async with ChatFake(profile="none") as chat:
-        adapter = LoopbackAdapter(chat.url, zone=settings.zone, lang="en")
-        resolver = StaticResolver({"feeds.test": "127.0.0.1"})
-        async with BotApp(settings, clock=clock, platforms=[adapter],
-                          resolver=resolver) as app:
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                async def say(channel: str, text: str, **kw: object) -> str:
-                    before = len(chat.posted(channel))
-                    chat.type_command(channel, text, **kw)  # type: ignore[arg-type]
-                    await chat.wait_for(lambda: len(chat.posted(channel)) > before)
-                    return str(chat.posted(channel)[before]["text"])
+    resolver = StaticResolver({"feeds.test": "127.0.0.1"})
+    async with loopback_bot(settings, clock, resolver=resolver) as wired:
+        chat, app = wired.chat, wired.app
 
-                for channel, space in (("A1", "S-A"), ("A2", "S-A"), ("B1", "S-B")):
-                    assert (await say(channel, "subscribe realtime en", space=space)
-                            ).startswith("✅ Subscribed")
-                assert (await say("D7", "subscribe realtime en", dm=True, user="U7")
-                        ).startswith("✅ Subscribed")
-                # An ordinary member of a server may not add a feed in its channels.
-                refused = await say("A1", f"sources add {url}", space="S-A", manager=False)
-                assert "Only channel managers can add feeds" in refused
-                # In a DM anyone may, for their own DM only.
-                added = await say("D7", f"sources add {url}", dm=True, user="U7")
-                assert added.startswith("✅ Added") and "this DM" in added
-                await app.sender.drain()
-                seen = {c: len(chat.posted(c)) for c in ("A1", "A2", "B1", "D7")}
+        async def say(channel: str, text: str, **kw: object) -> str:
+            before = len(chat.posted(channel))
+            chat.type_command(channel, text, **kw)  # type: ignore[arg-type]
+            await chat.wait_for(lambda: len(chat.posted(channel)) > before)
+            return str(chat.posted(channel)[before]["text"])
 
-                await app.poll(force=True)  # the first read: its backlog is never posted
-                clock.advance(later)
-                fresh = burst(clock.now(), 12, seed=2)
-                feeds.static("/burst.rss", rss(fresh))
-                report = await app.poll(force=True)
-                await app.sender.drain()
-                stories = len(report.newsworthy)
-                assert stories >= 8, "the burst must be more than the cap"
-                for channel in ("A1", "A2", "B1"):
-                    assert len(chat.posted(channel)) == seen[channel], channel
-                dm = chat.posted("D7")[seen["D7"]:]
-                tops = [m for m in dm if m["thread"] is None]
-                updates = [m for m in tops if m["text"].startswith("🕊")]
-                more = [m for m in tops if "more new stories" in m["text"]]
-                assert len(updates) == 5 and len(more) == 1, [m["text"][:60] for m in tops]
-                assert f"…and {stories - 5} more new stories from" in more[0]["text"]
+        for channel, space in (("A1", "S-A"), ("A2", "S-A"), ("B1", "S-B")):
+            assert (await say(channel, "subscribe realtime en", space=space)
+                    ).startswith("✅ Subscribed")
+        assert (await say("D7", "subscribe realtime en", dm=True, user="U7")
+                ).startswith("✅ Subscribed")
+        # An ordinary member of a server may not add a feed in its channels.
+        refused = await say("A1", f"sources add {url}", space="S-A", manager=False)
+        assert "Only channel managers can add feeds" in refused
+        # In a DM anyone may, for their own DM only.
+        added = await say("D7", f"sources add {url}", dm=True, user="U7")
+        assert added.startswith("✅ Added") and "this DM" in added
+        await app.sender.drain()
+        seen = {c: len(chat.posted(c)) for c in ("A1", "A2", "B1", "D7")}
 
-                # The same feed added by a server's manager reaches that server only.
-                added = await say("A1", f"sources add {url}", space="S-A")
-                assert added.startswith("✅ Added") and "this server" in added
-                listing = await say("B1", "sources", space="S-B")
-                assert url not in listing and "burst" not in listing.lower()
-                clock.advance(timedelta(hours=1))
-                feeds.static("/burst.rss", rss(burst(clock.now(), 2, seed=3) + fresh))
-                await app.poll(force=True)
-                await app.sender.drain()
-                assert len(chat.posted("B1")) == seen["B1"] + 1  # its `sources` answer
-                for channel in ("A1", "A2"):
-                    assert any(m["text"].startswith("🕊") for m in chat.posted(channel))
+        await app.poll(force=True)  # the first read: its backlog is never posted
+        clock.advance(later)
+        fresh = burst(clock.now(), 12, seed=2)
+        feeds.static("/burst.rss", rss(fresh))
+        report = await app.poll(force=True)
+        await app.sender.drain()
+        stories = len(report.newsworthy)
+        assert stories >= 8, "the burst must be more than the cap"
+        for channel in ("A1", "A2", "B1"):
+            assert len(chat.posted(channel)) == seen[channel], channel
+        dm = chat.posted("D7")[seen["D7"]:]
+        tops = [m for m in dm if m["thread"] is None]
+        updates = [m for m in tops if m["text"].startswith("🕊")]
+        more = [m for m in tops if "more new stories" in m["text"]]
+        assert len(updates) == 5 and len(more) == 1, [m["text"][:60] for m in tops]
+        assert f"…and {stories - 5} more new stories from" in more[0]["text"]
 
-                # Removing: only from the scope that added it, and then it stops.
-                async with app.deps.sessions() as session:
-                    feed_id = await session.scalar(select(Feed.id).where(Feed.url == url))
-                gone = await say("B1", f"sources remove {feed_id}", space="S-B")
-                assert "was added here" in gone
-                assert (await say("A2", f"sources remove {url}", space="S-A")
-                        ).startswith("🗑 Removed")
-                assert (await say("D7", f"sources remove #{feed_id}", dm=True, user="U7")
-                        ).startswith("🗑 Removed")
-                hits = feeds.hits["/burst.rss"]
-                await app.poll(force=True)
-                assert feeds.hits["/burst.rss"] == hits  # nobody follows it: not polled
-            finally:
-                await adapter.stop()
+        # The same feed added by a server's manager reaches that server only.
+        added = await say("A1", f"sources add {url}", space="S-A")
+        assert added.startswith("✅ Added") and "this server" in added
+        listing = await say("B1", "sources", space="S-B")
+        assert url not in listing and "burst" not in listing.lower()
+        clock.advance(timedelta(hours=1))
+        feeds.static("/burst.rss", rss(burst(clock.now(), 2, seed=3) + fresh))
+        await app.poll(force=True)
+        await app.sender.drain()
+        assert len(chat.posted("B1")) == seen["B1"] + 1  # its `sources` answer
+        for channel in ("A1", "A2"):
+            assert any(m["text"].startswith("🕊") for m in chat.posted(channel))
+
+        # Removing: only from the scope that added it, and then it stops.
+        async with app.deps.sessions() as session:
+            feed_id = await session.scalar(select(Feed.id).where(Feed.url == url))
+        gone = await say("B1", f"sources remove {feed_id}", space="S-B")
+        assert "was added here" in gone
+        assert (await say("A2", f"sources remove {url}", space="S-A")
+                ).startswith("🗑 Removed")
+        assert (await say("D7", f"sources remove #{feed_id}", dm=True, user="U7")
+                ).startswith("🗑 Removed")
+        hits = feeds.hits["/burst.rss"]
+        await app.poll(force=True)
+        assert feeds.hits["/burst.rss"] == hits  # nobody follows it: not polled
 
 
 async def test_each_scope_has_a_feed_cap(feeds: FeedServer, tmp_path: Path) -> None:
     settings = news_settings(tmp_path, user_feeds_per_scope=2)
-    async with ChatFake(profile="none") as chat:
-        adapter = LoopbackAdapter(chat.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=FakeClock(datetime(2026, 3, 10, tzinfo=UTC)),
-                          platforms=[adapter]) as app:
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                for n, channel, space in ((0, "A1", "S-A"), (1, "A1", "S-A"),
-                                          (2, "A1", "S-A"), (2, "B1", "S-B")):
-                    before = len(chat.posted())
-                    chat.type_command(channel, f"sources add https://n{n}.example/rss",
-                                      space=space)
-                    await chat.wait_for(lambda b=before: len(chat.posted()) > b)
-                texts = [m["text"] for m in chat.posted("A1")]
-                assert [t.startswith("✅ Added") for t in texts] == [True, True, False]
-                assert "At most 2 feeds can be added from chat here" in texts[2]
-                assert chat.posted("B1")[0]["text"].startswith("✅ Added")
-            finally:
-                await adapter.stop()
+    clock = FakeClock(datetime(2026, 3, 10, tzinfo=UTC))
+    async with loopback_bot(settings, clock) as wired:
+        chat = wired.chat
+        for n, channel, space in ((0, "A1", "S-A"), (1, "A1", "S-A"),
+                                  (2, "A1", "S-A"), (2, "B1", "S-B")):
+            before = len(chat.posted())
+            chat.type_command(channel, f"sources add https://n{n}.example/rss",
+                              space=space)
+            await chat.wait_for(lambda b=before: len(chat.posted()) > b)
+        texts = [m["text"] for m in chat.posted("A1")]
+        assert [t.startswith("✅ Added") for t in texts] == [True, True, False]
+        assert "At most 2 feeds can be added from chat here" in texts[2]
+        assert chat.posted("B1")[0]["text"].startswith("✅ Added")

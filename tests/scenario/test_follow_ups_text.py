@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 
-from bot.app import BotApp
-from bot.platforms.loopback import LoopbackAdapter
 from config.settings import Settings
 from tests.conftest import FakeClock
-from tests.fakes.chat_fake import ChatFake
+from tests.loopfix import loopback_bot
 from tests.scenario.test_console_session import run_console
 
 CODE = re.compile(r"^  ([as]\d+\.\d\.[0-9a-f]{6})  (.+)$", re.M)
@@ -35,34 +33,28 @@ def test_the_console_numbers_suggestions_and_answers_more_n(cli_env: dict[str, s
 
 async def test_loopback_shows_codes_under_updates_and_answers_them(
         settings: Settings, clock: FakeClock) -> None:
-    async with ChatFake(profile="none") as fake:
-        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            await app.poll()
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                fake.type_command("C9", "subscribe realtime en")
-                await fake.wait_for(lambda: len(fake.posted("C9")) >= 1)
-                await app.sender.drain()
-                post = fake.posted("C9")[1]
-                codes = CODE.findall(post["text"])
-                assert post["thread"] is None and 2 <= len(codes) <= 3
-                assert "➡ Ask next in the thread (type /more and the code):" in post["text"]
-                count = len(fake.posted("C9"))
-                fake.type_command("C9", f"/more {codes[0][0]}", user="U2")
-                await fake.wait_for(lambda: len(fake.posted("C9")) > count)
-                answer = fake.posted("C9")[count]["text"]
-                fake.type_command("C9", "/more 2", user="U2")
-                await fake.wait_for(lambda: len(fake.posted("C9")) > count + 1)
-                second = fake.posted("C9")[count + 1]["text"]
-                stats_at = len(fake.posted("C9"))
-                fake.type_command("C9", "sources")
-                await fake.wait_for(lambda: len(fake.posted("C9")) > stats_at)
-                stats = fake.posted("C9")[stats_at]["text"]
-            finally:
-                await adapter.stop()
+    async with loopback_bot(settings, clock, connect=False) as wired:
+        fake, app = wired.chat, wired.app
+        await app.poll()
+        await wired.connect()
+        fake.type_command("C9", "subscribe realtime en")
+        await fake.wait_for(lambda: len(fake.posted("C9")) >= 1)
+        await app.sender.drain()
+        post = fake.posted("C9")[1]
+        codes = CODE.findall(post["text"])
+        assert post["thread"] is None and 2 <= len(codes) <= 3
+        assert "➡ Ask next in the thread (type /more and the code):" in post["text"]
+        count = len(fake.posted("C9"))
+        fake.type_command("C9", f"/more {codes[0][0]}", user="U2")
+        await fake.wait_for(lambda: len(fake.posted("C9")) > count)
+        answer = fake.posted("C9")[count]["text"]
+        fake.type_command("C9", "/more 2", user="U2")
+        await fake.wait_for(lambda: len(fake.posted("C9")) > count + 1)
+        second = fake.posted("C9")[count + 1]["text"]
+        stats_at = len(fake.posted("C9"))
+        fake.type_command("C9", "sources")
+        await fake.wait_for(lambda: len(fake.posted("C9")) > stats_at)
+        stats = fake.posted("C9")[stats_at]["text"]
     assert answer.startswith("💬 ") and "➡ Ask next (type /more and the number):" in answer
     assert second.startswith("💬 ") and second != answer
     assert "follow-up questions clicked: 2" in stats

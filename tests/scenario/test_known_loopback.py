@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import BotApp
 from bot.errors import PlatformError
 from bot.model import Notice
 from bot.platforms.base import Target
@@ -17,6 +16,7 @@ from bot.platforms.loopback import LoopbackAdapter
 from bot.platforms.registry import load_settings
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
+from tests.loopfix import loopback_bot
 from tests.scenario.test_known_block import MERIDIAN, START, Feeds
 
 
@@ -27,46 +27,40 @@ async def test_loopback_block_is_edited_and_a_refused_edit_is_retried_next_run(
     settings = load_settings(env={"CEASEFIRE_BOT_DATA_DIR": str(tmp_path / "data")},
                              overrides={"language": "en", "demo": False,
                                         "feeds": [{"url": str(p)} for p in feeds.paths]})
-    async with ChatFake(profile="discord") as fake:
-        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            await app.poll()
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                fake.type_command("C1", "subscribe realtime en")
-                await fake.wait_for(lambda: len(fake.posted("C1")) >= 1)  # the answer
-                await app.sender.drain()
-                post = next(m for m in fake.posted("C1") if str(m["key"]).startswith("sub:"))
-                block = next(m for m in fake.posted("C1") if m["thread"] == post["id"])
-                assert block["text"].startswith("📌 What we know")
+    async with loopback_bot(settings, clock, profile="discord", connect=False) as wired:
+        fake, app = wired.chat, wired.app
+        await app.poll()
+        await wired.connect()
+        fake.type_command("C1", "subscribe realtime en")
+        await fake.wait_for(lambda: len(fake.posted("C1")) >= 1)  # the answer
+        await app.sender.drain()
+        post = next(m for m in fake.posted("C1") if str(m["key"]).startswith("sub:"))
+        block = next(m for m in fake.posted("C1") if m["thread"] == post["id"])
+        assert block["text"].startswith("📌 What we know")
 
-                feeds.meridian_says_28()
-                clock.advance(hours=4)
-                await app.poll()
-                await app.sender.drain()
-                fake.plan.transient.append((503, "unavailable"))
-                assert await app.refresh_known() == 0  # refused: not recorded
-                assert fake.edits == []
-                assert await app.refresh_known() == 1  # the next run edits it
-                [edit] = fake.edits
-                assert edit["id"] == block["id"]
-                assert f"the plan: 28 points — {MERIDIAN}" in edit["text"]
-                assert "✏️ updated" in edit["text"]
-                assert await app.refresh_known() == 0
+        feeds.meridian_says_28()
+        clock.advance(hours=4)
+        await app.poll()
+        await app.sender.drain()
+        fake.plan.transient.append((503, "unavailable"))
+        assert await app.refresh_known() == 0  # refused: not recorded
+        assert fake.edits == []
+        assert await app.refresh_known() == 1  # the next run edits it
+        [edit] = fake.edits
+        assert edit["id"] == block["id"]
+        assert f"the plan: 28 points — {MERIDIAN}" in edit["text"]
+        assert "✏️ updated" in edit["text"]
+        assert await app.refresh_known() == 0
 
-                # The message is gone: the revision is given up, not asked for every run.
-                feeds.harbor_says_19()
-                clock.advance(hours=4)
-                await app.poll()
-                await app.sender.drain()
-                fake.plan.transient.append((404, "message_not_found"))
-                assert await app.refresh_known() == 0
-                assert await app.refresh_known() == 0
-                assert len(fake.edits) == 1
-            finally:
-                await adapter.stop()
+        # The message is gone: the revision is given up, not asked for every run.
+        feeds.harbor_says_19()
+        clock.advance(hours=4)
+        await app.poll()
+        await app.sender.drain()
+        fake.plan.transient.append((404, "message_not_found"))
+        assert await app.refresh_known() == 0
+        assert await app.refresh_known() == 0
+        assert len(fake.edits) == 1
 
 
 async def test_editing_a_message_the_fake_does_not_have_is_permanent(tmp_path: Path) -> None:

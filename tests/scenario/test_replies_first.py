@@ -7,7 +7,6 @@ users type it, with the new reports arriving a day and a year after the first re
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,23 +16,14 @@ from sqlalchemy import func, select
 
 import bot.app
 from bot.app import BotApp
-from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SQLITE_CONNECTIONS
 from bot.store.models import AnswerLog, Delivery, Subscription, Visit
 from config.settings import load_settings
-from tests.fakes.chat_fake import ChatFake
-from tests.feedserver import FeedServer, rss, start_feed_server
+from tests.feedserver import FeedServer, burst, rss
+from tests.loopfix import loopback_bot
 from tests.newsfix import FakeClock
-from tests.scenario.test_feed_scopes import burst
 
 CHANNELS = [f"C{i:02d}" for i in range(24)]
-
-
-@pytest.fixture
-async def feeds() -> AsyncIterator[FeedServer]:
-    server = await start_feed_server()
-    yield server
-    await server.server.close()
 
 
 async def count(app: BotApp, model: Any, **where: str) -> int:
@@ -65,52 +55,45 @@ async def test_a_question_is_answered_while_a_fan_out_holds_the_writer(
         return added
 
     monkeypatch.setattr(bot.app, "fan_out", held_fan_out)
-    async with ChatFake(profile="none") as chat:
-        adapter = LoopbackAdapter(chat.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                await app.poll(force=True)  # the first read: its backlog is never posted
-                for channel in CHANNELS:
-                    chat.type_command(channel, "subscribe realtime en")
-                await chat.wait_for(lambda: all(chat.posted(c) for c in CHANNELS),
-                                    within=60)
-                await app.sender.drain()
-                seen = {c: len(chat.posted(c)) for c in CHANNELS}
+    async with loopback_bot(settings, clock) as wired:
+        chat, app = wired.chat, wired.app
+        try:
+            await app.poll(force=True)  # the first read: its backlog is never posted
+            for channel in CHANNELS:
+                chat.type_command(channel, "subscribe realtime en")
+            await chat.wait_for(lambda: all(chat.posted(c) for c in CHANNELS), within=60)
+            await app.sender.drain()
+            seen = {c: len(chat.posted(c)) for c in CHANNELS}
 
-                clock.advance(later)
-                feeds.static("/wire.rss", rss(burst(clock.now(), 3, seed=2)))
-                poll = asyncio.create_task(app.poll(force=True))
-                await holding.wait()
+            clock.advance(later)
+            feeds.static("/wire.rss", rss(burst(clock.now(), 3, seed=2)))
+            poll = asyncio.create_task(app.poll(force=True))
+            await holding.wait()
 
-                chat.type_command("Q1", "ask What was agreed in Geneva?", user="U5")
-                await chat.wait_for(lambda: bool(chat.posted("Q1")), within=20)
-                # Answered while the fan-out still holds the writer; its log row and the
-                # visit wait for the writer, not the reply.
-                assert not poll.done()
-                assert chat.posted("Q1")[0]["key"].startswith("reply:")
-                assert await count(app, AnswerLog, channel_id="Q1") == 0
-                assert await count(app, Visit, channel_id="Q1") == 0
+            chat.type_command("Q1", "ask What was agreed in Geneva?", user="U5")
+            await chat.wait_for(lambda: bool(chat.posted("Q1")), within=20)
+            # Answered while the fan-out still holds the writer; its log row and the
+            # visit wait for the writer, not the reply.
+            assert not poll.done()
+            assert chat.posted("Q1")[0]["key"].startswith("reply:")
+            assert await count(app, AnswerLog, channel_id="Q1") == 0
+            assert await count(app, Visit, channel_id="Q1") == 0
 
-                release.set()
-                report = await poll
-                assert len(report.newsworthy) == 3
-                await app.settle()
-                assert await count(app, AnswerLog, channel_id="Q1") == 1
-                assert await count(app, Visit, channel_id="Q1", user_id="U5") == 1
+            release.set()
+            report = await poll
+            assert len(report.newsworthy) == 3
+            await app.settle()
+            assert await count(app, AnswerLog, channel_id="Q1") == 1
+            assert await count(app, Visit, channel_id="Q1", user_id="U5") == 1
 
-                await app.sender.drain()
-                for channel in CHANNELS:  # the update reached every channel, once
-                    new = chat.posted(channel)[seen[channel]:]
-                    keys = [m["key"] for m in new]
-                    assert new and len(keys) == len(set(keys)), channel
-                    assert await count(app, Delivery, channel_id=channel) >= len(new)
-            finally:
-                release.set()
-                await adapter.stop()
-
+            await app.sender.drain()
+            for channel in CHANNELS:  # the update reached every channel, once
+                new = chat.posted(channel)[seen[channel]:]
+                keys = [m["key"] for m in new]
+                assert new and len(keys) == len(set(keys)), channel
+                assert await count(app, Delivery, channel_id=channel) >= len(new)
+        finally:
+            release.set()
 
 @pytest.mark.parametrize("later", [timedelta(days=1), timedelta(days=365)],
                          ids=["day", "year"])
@@ -126,57 +109,52 @@ async def test_a_question_is_answered_while_many_digests_are_being_built(
         "database_url": f"sqlite:///{tmp_path / 'bot.db'}", "data_dir": str(tmp_path),
         "language": "en", "demo": False, "feeds": [{"url": url}], "timezone": "UTC"})
     daily = [f"D{i:02d}" for i in range(SQLITE_CONNECTIONS + 4)]
-    async with ChatFake(profile="none") as chat:
-        adapter = LoopbackAdapter(chat.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            building, release = asyncio.Event(), asyncio.Event()
-            cache = app.deps.briefings
-            real_build = cache._build
-            try:
-                await app.poll(force=True)  # the first read: its backlog is never posted
-                clock.advance(later)
-                at = (clock.now() + timedelta(hours=1)).strftime("%H:%M")
-                for channel in daily:
-                    chat.type_command(channel, f"subscribe daily {at} en")
-                await chat.wait_for(lambda: all(chat.posted(c) for c in daily), within=60)
-                await app.sender.drain()
-                clock.advance(timedelta(minutes=10))
-                feeds.static("/wire.rss", rss(burst(clock.now(), 3, seed=2)))
-                await app.poll(force=True)
-                await app.sender.drain()
-                seen = {c: len(chat.posted(c)) for c in daily}
+    async with loopback_bot(settings, clock) as wired:
+        chat, app = wired.chat, wired.app
+        building, release = asyncio.Event(), asyncio.Event()
+        cache = app.deps.briefings
+        real_build = cache._build
+        try:
+            await app.poll(force=True)  # the first read: its backlog is never posted
+            clock.advance(later)
+            at = (clock.now() + timedelta(hours=1)).strftime("%H:%M")
+            for channel in daily:
+                chat.type_command(channel, f"subscribe daily {at} en")
+            await chat.wait_for(lambda: all(chat.posted(c) for c in daily), within=60)
+            await app.sender.drain()
+            clock.advance(timedelta(minutes=10))
+            feeds.static("/wire.rss", rss(burst(clock.now(), 3, seed=2)))
+            await app.poll(force=True)
+            await app.sender.drain()
+            seen = {c: len(chat.posted(c)) for c in daily}
 
-                async def slow_build(*args: Any, **kwargs: Any) -> Any:
-                    building.set()
-                    await release.wait()  # the digest's briefings take their time
-                    return await real_build(*args, **kwargs)
+            async def slow_build(*args: Any, **kwargs: Any) -> Any:
+                building.set()
+                await release.wait()  # the digest's briefings take their time
+                return await real_build(*args, **kwargs)
 
-                cache._build = slow_build
-                clock.advance(timedelta(hours=1))
-                async with app.deps.sessions() as session:
-                    ids = (await session.scalars(select(Subscription.id).where(
-                        Subscription.daily_at == at))).all()
-                assert len(ids) == len(daily)
-                # The scheduler starts one job per subscription, all at that minute.
-                digests = [asyncio.create_task(app.digest(i)) for i in ids]
-                await building.wait()
-                await asyncio.sleep(0.2)  # every job that can start has started
+            cache._build = slow_build
+            clock.advance(timedelta(hours=1))
+            async with app.deps.sessions() as session:
+                ids = (await session.scalars(select(Subscription.id).where(
+                    Subscription.daily_at == at))).all()
+            assert len(ids) == len(daily)
+            # The scheduler starts one job per subscription, all at that minute.
+            digests = [asyncio.create_task(app.digest(i)) for i in ids]
+            await building.wait()
+            await asyncio.sleep(0.2)  # every job that can start has started
 
-                chat.type_command("Q1", "ask What was agreed in Geneva?")
-                await chat.wait_for(lambda: bool(chat.posted("Q1")), within=20)
-                assert not any(d.done() for d in digests)  # answered while they wait
+            chat.type_command("Q1", "ask What was agreed in Geneva?")
+            await chat.wait_for(lambda: bool(chat.posted("Q1")), within=20)
+            assert not any(d.done() for d in digests)  # answered while they wait
 
-                release.set()
-                assert all(n > 0 for n in await asyncio.gather(*digests))
-                await app.sender.drain()
-                for channel in daily:  # each digest posted once
-                    keys = [m["key"] for m in chat.posted(channel)[seen[channel]:]]
-                    assert keys and len(keys) == len(set(keys)), channel
-                    assert all(":digest:" in k for k in keys), channel
-            finally:
-                release.set()
-                cache._build = real_build
-                await adapter.stop()
+            release.set()
+            assert all(n > 0 for n in await asyncio.gather(*digests))
+            await app.sender.drain()
+            for channel in daily:  # each digest posted once
+                keys = [m["key"] for m in chat.posted(channel)[seen[channel]:]]
+                assert keys and len(keys) == len(set(keys)), channel
+                assert all(":digest:" in k for k in keys), channel
+        finally:
+            release.set()
+            cache._build = real_build

@@ -13,51 +13,44 @@ from sqlalchemy import func, select
 from bot.app import BotApp
 from bot.health import Metrics, serve_health
 from bot.model import Reply, Request
-from bot.platforms.loopback import LoopbackAdapter
 from bot.store.models import AnswerLog, Delivery, Subscription
 from config.settings import Settings
 from tests.conftest import FakeClock
-from tests.fakes.chat_fake import ChatFake
+from tests.loopfix import loopback_bot
 
 
 async def test_subscribe_answers_what_and_when_and_welcomes_once(
         settings: Settings, clock: FakeClock) -> None:
-    async with ChatFake(profile="none") as fake:
-        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            await app.poll()  # the demo backlog: stored, never posted
-            await app.sender.drain()
-            assert fake.messages == []
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                fake.type_command("C9", "subscribe both 08:00 en tz=America/New_York")
-                await fake.wait_for(lambda: len(fake.posted("C9")) >= 1)
-                answer = fake.posted("C9")[0]["text"]
-                assert answer.startswith("✅ Subscribed")
-                assert "each new development as it is reported" in answer
-                # 2025-08-20 00:00 UTC is 20:00 the day before in New York (EDT).
-                assert "daily digest at 08:00 (America/New_York), next on " \
-                       "2025-08-20 08:00 EDT" in answer
-                await app.sender.drain()
-                welcome = fake.posted("C9")[1:]
-                assert len(welcome) >= 3
-                assert welcome[0]["thread"] is None
-                assert all(m["thread"] == welcome[0]["id"] for m in welcome[1:])
+    async with loopback_bot(settings, clock, connect=False) as wired:
+        fake, app = wired.chat, wired.app
+        await app.poll()  # the demo backlog: stored, never posted
+        await app.sender.drain()
+        assert fake.messages == []
+        await wired.connect()
+        fake.type_command("C9", "subscribe both 08:00 en tz=America/New_York")
+        await fake.wait_for(lambda: len(fake.posted("C9")) >= 1)
+        answer = fake.posted("C9")[0]["text"]
+        assert answer.startswith("✅ Subscribed")
+        assert "each new development as it is reported" in answer
+        # 2025-08-20 00:00 UTC is 20:00 the day before in New York (EDT).
+        assert "daily digest at 08:00 (America/New_York), next on " \
+               "2025-08-20 08:00 EDT" in answer
+        await app.sender.drain()
+        welcome = fake.posted("C9")[1:]
+        assert len(welcome) >= 3
+        assert welcome[0]["thread"] is None
+        assert all(m["thread"] == welcome[0]["id"] for m in welcome[1:])
 
-                fake.type_command("C9", "subscribe daily 09:00 en")
-                await fake.wait_for(lambda: len(fake.posted("C9")) > 1 + len(welcome))
-                await app.sender.drain()
-                again = fake.posted("C9")[1 + len(welcome):]
-                assert len(again) == 1 and again[0]["text"].startswith("✅ Updated")
-                assert "each new development" not in again[0]["text"]
+        fake.type_command("C9", "subscribe daily 09:00 en")
+        await fake.wait_for(lambda: len(fake.posted("C9")) > 1 + len(welcome))
+        await app.sender.drain()
+        again = fake.posted("C9")[1 + len(welcome):]
+        assert len(again) == 1 and again[0]["text"].startswith("✅ Updated")
+        assert "each new development" not in again[0]["text"]
 
-                fake.type_command("D1", "subscribe realtime en", dm=True)
-                await fake.wait_for(lambda: bool(fake.posted("D1")))
-                assert "this DM will get" in fake.posted("D1")[0]["text"]
-            finally:
-                await adapter.stop()
+        fake.type_command("D1", "subscribe realtime en", dm=True)
+        await fake.wait_for(lambda: bool(fake.posted("D1")))
+        assert "this DM will get" in fake.posted("D1")[0]["text"]
 
 
 async def test_health_and_metrics_endpoint() -> None:
@@ -89,51 +82,47 @@ async def test_a_welcome_being_built_does_not_hold_up_other_channels(
     subscribing transaction writes: while one is being built, a question in another channel
     (whose answer log is a write) is answered, and the subscription and its welcome still
     land together, once."""
-    async with ChatFake(profile="none") as fake:
-        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
-        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
-            await app.poll()
+    async with loopback_bot(settings, clock, connect=False) as wired:
+        fake, app = wired.chat, wired.app
+        await app.poll()
+        await app.sender.drain()
+        building, release = asyncio.Event(), asyncio.Event()
+        cache = app.deps.briefings
+        real_build = cache._build
+
+        async def slow_build(*args: Any, **kwargs: Any) -> Any:
+            building.set()
+            await release.wait()  # the welcome's briefing takes its time
+            return await real_build(*args, **kwargs)
+
+        cache._build = slow_build
+        await wired.connect()
+        try:
+            fake.type_command("C1", "subscribe realtime en")
+            await asyncio.wait_for(building.wait(), 30)
+            fake.type_command("C2", "ask What was agreed?")
+            # Answered (its answer-log row written after the reply) while C1's welcome
+            # is built.
+            await fake.wait_for(lambda: bool(fake.posted("C2")), within=20)
+            await app.settle()
+            assert not fake.posted("C1")
+            async with app.deps.sessions() as session:
+                assert await session.scalar(select(func.count()).select_from(
+                    AnswerLog).where(AnswerLog.channel_id == "C2")) == 1
+                assert await session.scalar(select(func.count()).select_from(
+                    Subscription)) == 0  # nothing of C1's written yet
+            release.set()
+            await fake.wait_for(lambda: bool(fake.posted("C1")), within=20)
+            assert fake.posted("C1")[0]["text"].startswith("✅ Subscribed")
             await app.sender.drain()
-            building, release = asyncio.Event(), asyncio.Event()
-            cache = app.deps.briefings
-            real_build = cache._build
-
-            async def slow_build(*args: Any, **kwargs: Any) -> Any:
-                building.set()
-                await release.wait()  # the welcome's briefing takes its time
-                return await real_build(*args, **kwargs)
-
-            cache._build = slow_build
-            adapter.on_request = app.handle
-            await adapter.start()
-            await adapter.on_ready()
-            try:
-                fake.type_command("C1", "subscribe realtime en")
-                await asyncio.wait_for(building.wait(), 30)
-                fake.type_command("C2", "ask What was agreed?")
-                # Answered (its answer-log row written after the reply) while C1's welcome
-                # is built.
-                await fake.wait_for(lambda: bool(fake.posted("C2")), within=20)
-                await app.settle()
-                assert not fake.posted("C1")
-                async with app.deps.sessions() as session:
-                    assert await session.scalar(select(func.count()).select_from(
-                        AnswerLog).where(AnswerLog.channel_id == "C2")) == 1
-                    assert await session.scalar(select(func.count()).select_from(
-                        Subscription)) == 0  # nothing of C1's written yet
-                release.set()
-                await fake.wait_for(lambda: bool(fake.posted("C1")), within=20)
-                assert fake.posted("C1")[0]["text"].startswith("✅ Subscribed")
-                await app.sender.drain()
-                welcome = fake.posted("C1")[1:]
-                assert len(welcome) >= 3 and welcome[0]["thread"] is None
-                async with app.deps.sessions() as session:
-                    keys = (await session.scalars(select(Delivery.key).where(
-                        Delivery.channel_id == "C1"))).all()
-                assert len(keys) == len(set(keys)) == len(welcome)
-            finally:
-                release.set()
-                await adapter.stop()
+            welcome = fake.posted("C1")[1:]
+            assert len(welcome) >= 3 and welcome[0]["thread"] is None
+            async with app.deps.sessions() as session:
+                keys = (await session.scalars(select(Delivery.key).where(
+                    Delivery.channel_id == "C1"))).all()
+            assert len(keys) == len(set(keys)) == len(welcome)
+        finally:
+            release.set()
 
 
 async def test_channels_subscribing_together_share_a_transaction_each_with_its_welcome(
