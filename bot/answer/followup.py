@@ -16,9 +16,9 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, PARTIES, Concept, Engine
-from bot.answer.support import _proper_noun, content_nouns, event_names
+from bot.answer.support import content_nouns, event_names, proper_noun
 from bot.answer.when import Window, parse_window
-from bot.news.entities import MIN_KEY, _glossary_keys, entity_names, skeleton
+from bot.news.entities import MIN_KEY, entity_names, glossary_keys, skeleton
 
 #: Words that open (or close) an elliptical question: "And who led…?", "…, then?", "それで次は?".
 _FRAGMENT = re.compile(r"^\s*(?:and|so then|then|also|but|what about|how about)\b"
@@ -93,7 +93,7 @@ def _written_as_name(word: str, engine: Engine) -> bool:
     word_id = engine.index.token_id(tokens[0])
     key_id = engine.index.token_id(NAME_KEY + key)
     # A short key is too easily another word's sound, unless the glossary knows the name.
-    shortest = MIN_KEY if word.lower() in _glossary_keys() else MIN_KEY + 1
+    shortest = MIN_KEY if word.lower() in glossary_keys() else MIN_KEY + 1
     if word_id is None or key_id is None or len(key) < shortest:
         return False
     word_df = engine.index.global_df(word_id)
@@ -105,8 +105,8 @@ def _written_as_name(word: str, engine: Engine) -> bool:
 def proper_nouns(question: str) -> list[str]:
     """Japanese proper nouns (MeCab) and the glossary's names as written (復活祭 is Easter;
     MeCab splits it)."""
-    glossary = [k for k in _glossary_keys() if not k.isascii() and len(k) > 1 and k in question]
-    return [*glossary, *(n for n in content_nouns(question) if _proper_noun(n))]
+    glossary = [k for k in glossary_keys() if not k.isascii() and len(k) > 1 and k in question]
+    return [*glossary, *(n for n in content_nouns(question) if proper_noun(n))]
 
 
 def content_words(question: str, concepts: Sequence[Concept], engine: Engine) -> list[str]:

@@ -92,7 +92,7 @@ def _counted_nouns_ja(question: str, unit: re.Match[str]) -> list[str]:
                      question[unit.end():])
     # "何人の通訳" names what is counted; else the words before the particle do.
     words = (content_nouns(after[1]) if after else []) or content_nouns(before)
-    return [w for w in words if (not _proper_noun(w) and len(w) > 1) or w in _COUNTED_ONE]
+    return [w for w in words if (not proper_noun(w) and len(w) > 1) or w in _COUNTED_ONE]
 
 
 #: The words right before the topic particle of a count: "ロシア代表団は全部で何人".
@@ -131,7 +131,7 @@ def unknown_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     question may use whether or not a report does. "Witkoff-Putin" is known when both
     names are."""
     return [c for c in concepts if c.name and c.df == 0 and not c.tokens[0].isdigit()
-            and (not _KATAKANA.fullmatch(c.tokens[0]) or _proper_noun(c.tokens[0]))
+            and (not _KATAKANA.fullmatch(c.tokens[0]) or proper_noun(c.tokens[0]))
             and not _known_parts(c.tokens[0], engine)]
 
 
@@ -166,7 +166,7 @@ def _known_parts(token: str, engine: Engine) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def _proper_noun(word: str) -> bool:
+def proper_noun(word: str) -> bool:
     """MeCab (IPAdic) tags ``word`` a proper noun; unknown katakana words are tagged so."""
     words = list(_tagger()(word))
     return len(words) == 1 and words[0].feature_raw.split(",", 2)[1] == "固有名詞"
@@ -201,7 +201,7 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
     return [c for c in concepts
             if c.name and c.df and c.df_max / n_docs <= COMMON_SHARE
             and (loanwords or not _KATAKANA.fullmatch(c.tokens[0])
-                 or _proper_noun(c.tokens[0]))
+                 or proper_noun(c.tokens[0]))
             and not any(set(t.split("-")) <= sides for t in c.tokens)]
 
 

@@ -81,8 +81,11 @@ def kana_skeleton(katakana: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _glossary_keys() -> dict[str, str]:
-    """Katakana and English names of the glossary -> the English form's skeleton."""
+def glossary_keys() -> dict[str, str]:
+    """Katakana and English names of the glossary -> the English form's skeleton.
+
+    Public because follow-up questions (``bot.answer.followup``) need the same names: the
+    glossary's Japanese names MeCab splits, and the short keys it vouches for."""
     keys: dict[str, str] = {}
     for line in DEFAULT_GLOSSARY.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
@@ -105,7 +108,7 @@ def entity_keys(text: str) -> set[str]:
 
 def entity_names(text: str) -> list[tuple[str, str]]:
     """Each name in ``text`` as written (a word, a katakana run, a kanji name) with its key."""
-    known = _glossary_keys()
+    known = glossary_keys()
     found: list[tuple[str, str]] = []
     runs = [(m.group(), _starts(text, m.start())) for m in _EN_RUN.finditer(text)]
     # A capitalised word starting a sentence (or a title-case headline) is a name only
