@@ -8,7 +8,7 @@ import contextlib
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from bot.platforms.discord.settings import SECTION as DISCORD
 from bot.platforms.registry import load_settings
 from bot.store.models import Delivery, Feedback, Subscription
 from config.settings import Settings
+from tests.conftest import FakeClock
 from tests.fakes.discord_fake import (
     FakeDiscord,
     FakeGuild,
@@ -32,17 +33,6 @@ from tests.fakes.discord_fake import (
 
 DEMO = Path(__file__).resolve().parents[2] / "bot" / "demo" / "feeds"
 MANAGE = Perm.MANAGE_CHANNELS | Perm.SEND_MESSAGES | Perm.VIEW_CHANNEL
-
-
-class FakeClock:
-    def __init__(self, start: datetime) -> None:
-        self.current = start
-
-    def now(self) -> datetime:
-        return self.current
-
-    def advance(self, **delta: float) -> None:
-        self.current += timedelta(**delta)
 
 
 @dataclass

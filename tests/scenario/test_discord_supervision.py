@@ -21,9 +21,10 @@ from bot.errors import ConfigError
 from bot.platforms.discord import DiscordAdapter
 from bot.platforms.discord.settings import SECTION as DISCORD
 from config.settings import HealthSettings
+from tests.conftest import FakeClock
 from tests.fakes.discord_fake import FakeDiscord, running_fake
 from tests.scenario.scale.bots import free_port
-from tests.scenario.test_discord_e2e import DEMO, START, FakeClock, write_settings
+from tests.scenario.test_discord_e2e import DEMO, START, write_settings
 
 FEED = DEMO / "harbor-wire.xml"
 GRACE = 0.3

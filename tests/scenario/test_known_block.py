@@ -25,13 +25,13 @@ from bot.platforms.registry import load_settings
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import Delivery, KnownBlockShown
+from tests.conftest import FakeClock
 from tests.fakes.slack_fake import DEFAULT_CHANNEL_ID, FakeSlack, slash_command_body
 from tests.fakes.slack_support import pings
 from tests.scenario.test_discord_e2e import (
     DEMO,
     FOLLOWUP_ENTRY,
     MANAGE,
-    FakeClock,
     _first_post,
     embeds_text,
     settled,
