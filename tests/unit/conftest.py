@@ -1,21 +1,25 @@
-"""Fixtures shared by the outbox tests: a fresh SQLite store, a fresh PostgreSQL database
-on 127.0.0.1 (skipped when none answers), and a started loopback adapter talking to the
-module's ``fake`` chat server."""
+"""Fixtures shared by the unit tests: a fresh SQLite store, a fresh PostgreSQL database
+on 127.0.0.1 (skipped when none answers), a started loopback adapter talking to the
+module's ``fake`` chat server, and what a command handler is given (``deps``)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
+import aiohttp
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bot.deps import Deps
 from bot.platforms.loopback import LoopbackAdapter
 from bot.store.db import SessionFactory, open_store
+from config.settings import load_settings
 from tests import storefix
+from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
 from tests.storefix import fresh_copy, from_template
 
@@ -63,3 +67,15 @@ async def adapter(fake: ChatFake) -> AsyncIterator[LoopbackAdapter]:
     await a.start()
     yield a
     await a.stop()
+
+
+#: The handler tests' fixed "now".
+HANDLER_NOW = datetime(2025, 3, 12, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def deps(sessions: SessionFactory) -> AsyncIterator[Deps]:
+    """Default settings, a fresh store and a clock that stays at ``HANDLER_NOW``: handler
+    tests dispatch a request with these as the running bot would."""
+    async with aiohttp.ClientSession() as http:
+        yield Deps(load_settings(env={}), sessions, http, FakeClock(HANDLER_NOW))

@@ -3,13 +3,9 @@ expressions, non-finite settings, a zero shard count, a request without a channe
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
-import aiohttp
 import pytest
-import pytest_asyncio
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
@@ -18,26 +14,11 @@ from bot.cli import main
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Reply, Request
-from bot.store.db import open_store
 from bot.store.models import Subscription
 from bot.text.topic import MAX_DEPTH, compile_expression, compiled_keywords
 from config.settings import load_settings
 from handlers import default_registry, dispatch
 from handlers.subscriptions import parse_subscribe
-from tests.storefix import fresh_copy
-
-
-class FixedClock:
-    def now(self) -> datetime:
-        return datetime(2025, 3, 12, 9, 0, tzinfo=UTC)
-
-
-@pytest_asyncio.fixture
-async def deps(tmp_path: Path, migrated_store: Path) -> AsyncIterator[Deps]:
-    settings_ = load_settings(env={})
-    async with open_store(fresh_copy(migrated_store, tmp_path / "bot.db")) as (_engine, sessions), \
-            aiohttp.ClientSession() as http:
-        yield Deps(settings_, sessions, http, FixedClock())
 
 
 async def run(deps: Deps, command: str, text: str, **kw: object) -> Reply:
