@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,18 +12,12 @@ from sqlalchemy import select
 from bot.answer.engine import Engine
 from bot.answer.extractive import Scope, answer_question
 from bot.model import Answer, Lang
-from bot.store.db import SessionFactory, open_store
+from bot.store.db import SessionFactory
 from bot.store.models import Article
 
 AFTER_ALL = datetime(2025, 9, 1, tzinfo=UTC)
 TOKYO = ZoneInfo("Asia/Tokyo")
 UPDATE = "tag:demo.ceasefire-bot.example,2025:harbor-wire/0319-update-prisoner-swap"
-
-
-@pytest.fixture
-async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(f"sqlite:///{demo_dir / 'demo.db'}") as (_engine, factory):
-        yield factory
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -13,18 +11,12 @@ from bot.brief.builder import build_briefing, load_story
 from bot.model import Briefing, Lang
 from bot.news.stories import similarity
 from bot.platforms.text import render_result
-from bot.store.db import SessionFactory, open_store
+from bot.store.db import SessionFactory
 from bot.store.models import Article, Story
 from bot.text.labels import QUESTIONS
 from config.settings import load_settings
 
 WHITE_HOUSE = "https://demo.ceasefire-bot.example/kyokai-shimbun/2025/08/19/white-house-europe-leaders.html"
-
-
-@pytest.fixture
-async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(f"sqlite:///{demo_dir / 'demo.db'}") as (_engine, factory):
-        yield factory
 
 
 async def brief(sessions: SessionFactory, guid: str, lang: Lang,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -25,12 +24,6 @@ LAST_REPORT = datetime(2025, 8, 19, tzinfo=UTC)
 NOWS = [LAST_REPORT + timedelta(days=d) for d in (1, 7, 365)]
 TOKYO = ZoneInfo("Asia/Tokyo")
 JEDDAH = "What did Ukraine agree to in Jeddah?"
-
-
-@pytest.fixture
-async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(f"sqlite:///{demo_dir / 'demo.db'}") as (_engine, factory):
-        yield factory
 
 
 def restart(shared_engine: Engine, where: Path) -> Engine:

@@ -8,9 +8,7 @@ sentences.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +16,7 @@ import pytest
 from bot.answer.engine import Engine
 from bot.answer.extractive import answer_question
 from bot.answer.noise import is_furniture, without_dateline
-from bot.store.db import SessionFactory, open_store
+from bot.store.db import SessionFactory
 
 NOW = datetime(2025, 9, 1, tzinfo=UTC)
 
@@ -33,12 +31,6 @@ ANSWERABLE = [
     "How many prisoners were exchanged after the Trump-Putin call?",
     "What did the US and Russia agree in Riyadh?",
 ]
-
-
-@pytest.fixture
-async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(f"sqlite:///{demo_dir / 'demo.db'}") as (_engine, factory):
-        yield factory
 
 
 @pytest.mark.parametrize("question,answerable",

@@ -12,9 +12,7 @@ The end-to-end cases ask the demo store at a week and a year after its last repo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,7 +31,7 @@ from bot.answer.support import (
 )
 from bot.answer.when import Window
 from bot.model import Answer, Lang
-from bot.store.db import SessionFactory, open_store
+from bot.store.db import SessionFactory
 from bot.store.models import Article
 
 #: The demo store's last report is from 19 August 2025.
@@ -110,12 +108,6 @@ def test_bylines_and_related_links_are_furniture(line: str) -> None:
 
 def test_news_starting_with_by_is_not_a_byline() -> None:
     assert not is_furniture("By Friday the delegations had left Istanbul.", title="")
-
-
-@pytest.fixture
-async def sessions(demo_dir: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(f"sqlite:///{demo_dir / 'demo.db'}") as (_engine, factory):
-        yield factory
 
 
 async def ask(sessions: SessionFactory, shared_engine: Engine, question: str, *,

@@ -4,9 +4,7 @@ stay; a follow-up to a story whose first post was pruned still finds its thread.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -16,20 +14,12 @@ from bot.delivery.retention import prune
 from bot.delivery.sender import Sender
 from bot.model import Notice
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store
+from bot.store.db import SessionFactory
 from bot.store.models import AnswerLog, Delivery, PostedStory, Story, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
-from tests.storefix import fresh_copy
 
 REPORTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
-    url = fresh_copy(migrated_store, tmp_path / "retention.db")
-    async with open_store(url) as (_engine, factory):
-        yield factory
 
 
 async def fill(sessions: SessionFactory, at: datetime, tag: str, *, rows: int,
