@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
@@ -16,21 +15,15 @@ from bot.delivery.fanout import fan_out, post_story, story_key
 from bot.delivery.sender import Sender
 from bot.model import UpdatePost, load_part
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store
-from bot.store.models import Article, Delivery, PostedStory, Story, Subscription
+from bot.store.db import SessionFactory
+from bot.store.models import Delivery, PostedStory, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
-from tests.storefix import fresh_copy
+from tests.storyfix import DEVELOPMENT, add_article, seed_story
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TEXT = ("Ukraine and Russia agreed to extend the ceasefire. The truce matters because it "
         "halts strikes on energy plants. Talks will resume next week, officials said.")
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(fresh_copy(migrated_store, tmp_path / "fanout.db")) as (_engine, factory):
-        yield factory
 
 
 @pytest.fixture
@@ -47,32 +40,9 @@ async def adapter(chat: ChatFake) -> AsyncIterator[LoopbackAdapter]:
     await a.stop()
 
 
-async def seed(sessions: SessionFactory) -> tuple[int, int]:
-    async with sessions() as session, session.begin():
-        sub = Subscription(platform="loopback", channel_id="C1", realtime=True, lang="en",
-                           timezone="UTC", since=NOW - timedelta(days=1), created_at=NOW)
-        story = Story(headline="Ceasefire extended", first_at=NOW, latest_at=NOW,
-                      newsworthy=True, created_at=NOW)
-        session.add_all([sub, story])
-        await session.flush()
-        session.add(Article(guid="a1", url="https://w.test/1", title="Ceasefire extended",
-                            text=TEXT, source="Wire", lang="en", published_at=NOW,
-                            fetched_at=NOW, story_id=story.id))
-        return sub.id, story.id
-
-
 async def add_development(sessions: SessionFactory, story_id: int, title: str) -> None:
-    later = NOW + timedelta(hours=2)
-    async with sessions() as session, session.begin():
-        story = await session.get(Story, story_id)
-        assert story is not None
-        story.revision += 1
-        story.latest_at = later
-        session.add(Article(guid=title, url=f"https://w.test/{title}", title=title,
-                            text="Negotiators announced a prisoner exchange of 500 people. "
-                                 "The swap will happen on Friday, the Kremlin said.",
-                            source="Harbor", lang="en", published_at=later,
-                            fetched_at=later, story_id=story_id))
+    await add_article(sessions, story_id, title, NOW + timedelta(hours=2), new_revision=True,
+                      title=title, text=DEVELOPMENT, source="Harbor")
 
 
 async def deliveries(sessions: SessionFactory) -> list[Delivery]:
@@ -81,7 +51,7 @@ async def deliveries(sessions: SessionFactory) -> list[Delivery]:
 
 
 async def test_new_development_goes_into_the_existing_thread(sessions: SessionFactory) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, NOW, TEXT)
     async with sessions() as session, session.begin():
         first = await fan_out(session, [story_id], NOW)
         assert await fan_out(session, [story_id], NOW) == 0  # rerun adds nothing
@@ -106,7 +76,7 @@ async def test_new_development_goes_into_the_existing_thread(sessions: SessionFa
 
 
 async def test_reworded_headline_stays_in_the_thread(sessions: SessionFactory) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, NOW, TEXT)
     async with sessions() as session, session.begin():
         await fan_out(session, [story_id], NOW)
     before = len(await deliveries(sessions))
@@ -118,7 +88,7 @@ async def test_reworded_headline_stays_in_the_thread(sessions: SessionFactory) -
 
 
 async def test_changed_headline_facts_add_a_short_update_post(sessions: SessionFactory) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, NOW, TEXT)
     async with sessions() as session, session.begin():
         await fan_out(session, [story_id], NOW)
     before = len(await deliveries(sessions))
@@ -139,7 +109,7 @@ HEADLINE_FIGURES = "Prisoner exchange agreed: 175 for 175"
 
 async def test_the_short_update_post_links_to_the_thread_once(
         sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, NOW, TEXT)
     sender = Sender(sessions, {"loopback": adapter}, FakeClock(NOW))
     async with sessions() as session, session.begin():
         await fan_out(session, [story_id], NOW)
@@ -165,7 +135,7 @@ async def test_the_short_update_post_links_to_the_thread_once(
 
 async def test_the_update_post_waits_for_the_first_post(
         sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, NOW, TEXT)
     clock = FakeClock(NOW)
     sender = Sender(sessions, {"loopback": adapter}, clock)
     async with sessions() as session, session.begin():
@@ -190,7 +160,7 @@ async def test_the_update_post_waits_for_the_first_post(
 
 async def test_the_update_post_goes_without_the_link_if_the_first_post_never_will(
         sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, NOW, TEXT)
     async with sessions() as session, session.begin():
         await fan_out(session, [story_id], NOW)
         await session.execute(update(Delivery).where(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -18,23 +17,17 @@ from bot.delivery.fanout import fan_out, post_story
 from bot.delivery.retention import prune
 from bot.delivery.sender import Sender
 from bot.platforms.loopback import LoopbackAdapter
-from bot.store.db import SessionFactory, open_store
-from bot.store.models import Article, Delivery, Story, Subscription
+from bot.store.db import SessionFactory
+from bot.store.models import Delivery, Subscription
 from tests.conftest import FakeClock
 from tests.fakes.chat_fake import ChatFake
-from tests.storefix import fresh_copy
+from tests.storyfix import DEVELOPMENT, add_article, seed_story
 
 REPORTED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 TEXT = ("Ukraine and Russia agreed to extend the ceasefire by thirty days. The truce "
         "matters because it halts strikes on power plants. Talks resume next week.")
 #: The soak's window: 3 minutes.
 WINDOW_DAYS = 3 / (24 * 60)
-
-
-@pytest.fixture
-async def sessions(tmp_path: Path, migrated_store: Path) -> AsyncIterator[SessionFactory]:
-    async with open_store(fresh_copy(migrated_store, tmp_path / "rerun.db")) as (_engine, factory):
-        yield factory
 
 
 @pytest.fixture
@@ -51,34 +44,6 @@ async def adapter(chat: ChatFake) -> AsyncIterator[LoopbackAdapter]:
     await a.stop()
 
 
-async def seed(sessions: SessionFactory) -> tuple[int, int]:
-    async with sessions() as session, session.begin():
-        sub = Subscription(platform="loopback", channel_id="C1", realtime=True, lang="en",
-                           timezone="UTC", since=REPORTED - timedelta(days=1),
-                           created_at=REPORTED)
-        story = Story(headline="Ceasefire extended", first_at=REPORTED, latest_at=REPORTED,
-                      newsworthy=True, created_at=REPORTED)
-        session.add_all([sub, story])
-        await session.flush()
-        session.add(Article(guid="a1", url="https://w.test/1", title="Ceasefire extended",
-                            text=TEXT, source="Wire", lang="en", published_at=REPORTED,
-                            fetched_at=REPORTED, story_id=story.id))
-        return sub.id, story.id
-
-
-async def add_article(sessions: SessionFactory, story_id: int, guid: str, at: datetime, *,
-                      new_revision: bool, text: str = TEXT, source: str = "Wire") -> None:
-    async with sessions() as session, session.begin():
-        story = await session.get(Story, story_id)
-        assert story is not None
-        if new_revision:
-            story.revision += 1
-            story.latest_at = at
-        session.add(Article(guid=guid, url=f"https://w.test/{guid}", title="Ceasefire extended",
-                            text=text, source=source, lang="en", published_at=at,
-                            fetched_at=at, story_id=story_id))
-
-
 async def fan(sessions: SessionFactory, story_id: int, now: datetime) -> int:
     async with sessions() as session, session.begin():
         return await fan_out(session, [story_id], now)
@@ -88,15 +53,14 @@ async def fan(sessions: SessionFactory, story_id: int, now: datetime) -> int:
 async def test_inputs_seen_again_after_the_prune_post_nothing(
         sessions: SessionFactory, chat: ChatFake, adapter: LoopbackAdapter,
         later: timedelta) -> None:
-    sub_id, story_id = await seed(sessions)
+    sub_id, story_id = await seed_story(sessions, REPORTED, TEXT)
     clock = FakeClock(REPORTED)
     sender = Sender(sessions, {"loopback": adapter}, clock)
     assert await fan(sessions, story_id, REPORTED) >= 2
     await sender.send_due()
     develop = REPORTED + timedelta(hours=2)
     await add_article(sessions, story_id, "dev", develop, new_revision=True, source="Harbor",
-                      text="Negotiators announced a prisoner exchange of 500 people. The "
-                           "swap will happen on Friday, the Kremlin said.")
+                      text=DEVELOPMENT)
     clock.current = develop
     assert await fan(sessions, story_id, develop) >= 1
     await sender.send_due()
@@ -110,7 +74,7 @@ async def test_inputs_seen_again_after_the_prune_post_nothing(
 
     # The same poll again, a wire copy of the story (no new revision), a direct post.
     assert await fan(sessions, story_id, now) == 0
-    await add_article(sessions, story_id, "copy", now, new_revision=False)
+    await add_article(sessions, story_id, "copy", now, new_revision=False, text=TEXT)
     assert await fan(sessions, story_id, now) == 0
     async with sessions() as session, session.begin():
         story = await load_story(session, story_id)
