@@ -469,7 +469,7 @@ _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)
 
 def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     """For "what did X say / how did X describe", the concepts naming X (else [])."""
-    who = ""
+    who = ""  # pragma: no mutate (None ends at `not who` too; "XXXX" names no concept)
     if (found := _SPEAKER_JA.search(question)) is not None:
         runs = _KATAKANA.findall(found["who"]) or [found["who"]]
         who = runs[-1]
