@@ -22,6 +22,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answer.action import (
+    SPEAKER_EN,
+    SPEAKER_JA,
+    action_asked,
+    action_concept,
+    carrying,
+    question_lang,
+)
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
 from bot.answer.noise import is_furniture
 from bot.news.entities import entity_names
@@ -243,6 +251,15 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         found = speaking + [a for a in found if a not in speaking]
     if not found:
         return [], "event-names"
+    action = (action_concept(question, engine, concepts)
+              if action_asked(question) and not speaker and not asks_figure(question)
+              else None)
+    if action is not None:
+        # The question's action ("sign", "have dinner", 署名) must be in a report's news,
+        # or a report must be one that cannot be judged (the other language).
+        carried, judged = carrying(found, action, engine, question_lang(question))
+        if judged and not carried:
+            return [], "action-missing"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
@@ -412,16 +429,6 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     return False
 
 
-#: "What did X say …", "How did X describe …": the words between are the speaker.
-_SPEAKER_EN = re.compile(
-    r"\b(?:what|how)\s+(?:did|does|do|has|have|had|would|was|is)\s+(?P<who>.+?)\s+"
-    r"(?:say|tell|call|describe|write|post|announce|claim|respond|react|reply|answer|"
-    r"comment|accuse|warn|think|make of)\b", re.IGNORECASE)
-#: "ルビオ氏は和平案を何と表現した?", "トランプ氏はSNSに何と投稿した?".
-_SPEAKER_JA = re.compile(
-    r"(?P<who>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z・ー]+?)(?:氏|大統領|首相|外相|長官|報道官|特使|"
-    r"補佐官|副大統領|国務長官)?(?:は|が)[^。?？]*?(?:何と|なんと|どう|どのように)"
-    r"(?:言|述べ|語|話|投稿|書き込|表現|呼|説明|発言|主張|批判|答え|反応|評価|伝え|非難)")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
 #: A verb (or noun) of saying in a report's sentence.
@@ -449,10 +456,10 @@ _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)
 def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     """For "what did X say / how did X describe", the concepts naming X (else [])."""
     who = ""
-    if (found := _SPEAKER_JA.search(question)) is not None:
+    if (found := SPEAKER_JA.search(question)) is not None:
         runs = _KATAKANA.findall(found["who"]) or [found["who"]]
         who = runs[-1]
-    elif (found := _SPEAKER_EN.search(question)) is not None:
+    elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs else ""
     if not who:
@@ -465,9 +472,9 @@ def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) 
     """"What did X say" where no stored report mentions X (習近平, a misspelt name); X is
     known through the question's concepts too (its sound key: "Leavitt" and レビット)."""
     who = ""
-    if (found := _SPEAKER_JA.search(question)) is not None:
+    if (found := SPEAKER_JA.search(question)) is not None:
         who = found["who"]
-    elif (found := _SPEAKER_EN.search(question)) is not None:
+    elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs else ""
     tokens = set(engine.text_tokens(who)) if who else set()
