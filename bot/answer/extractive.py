@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answer.action import action_concept, carries, question_lang
+from bot.answer.action import action_concept, question_lang, vouches
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import is_furniture, without_dateline
@@ -101,8 +101,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           engine)
     if not ranked:
         return no_source(engine, question, lang, window, why)
-    if action is not None and not any(carries(a, action, engine, question_lang(question))
-                                      for a in ranked[:2]):
+    if action is not None and not vouches(ranked, action, engine, question_lang(question)):
         return no_source(engine, question, lang, window, "unknown-subject")
     if asks_figure(question):
         other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)

@@ -22,14 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer.action import (
-    SPEAKER_EN,
-    SPEAKER_JA,
-    action_asked,
-    action_concept,
-    carrying,
-    question_lang,
-)
+from bot.answer.action import SPEAKER_EN, SPEAKER_JA, action_concept
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
 from bot.answer.noise import is_furniture
 from bot.news.entities import entity_names
@@ -252,14 +245,11 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if not found:
         return [], "event-names"
     action = (action_concept(question, engine, concepts)
-              if action_asked(question) and not speaker and not asks_figure(question)
-              else None)
-    if action is not None:
-        # The question's action ("sign", "have dinner", 署名) must be in a report's news,
-        # or a report must be one that cannot be judged (the other language).
-        carried, judged = carrying(found, action, engine, question_lang(question))
-        if judged and not carried:
-            return [], "action-missing"
+              if not speaker and not asks_figure(question) else None)
+    if action is not None and not action.df and not known_form(action.tokens[0], engine):
+        # The question's action ("eat", "have dinner", 食べる) is a word no stored report
+        # uses, in any form or translation: no report can say it happened.
+        return [], "action-unknown"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
