@@ -263,7 +263,11 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
 #: The thing a question asks to be named: "which hotel", "the name of the hotel",
 #: "what kind of weapons", "how many journalists".
 _ASKED_THING = re.compile(r"\b(?:which|what (?:kind|sort|type) of|(?:the )?name of the|"
-                          r"how many|how much)\s+(?P<thing>[a-z][a-z'-]+)", re.IGNORECASE)
+                          r"how many|how much)\s+(?P<thing>[a-z][a-z'-]+)"
+                          # "what language did …", "what gift was …": a noun right
+                          # before the auxiliary is the thing asked for.
+                          r"|\bwhat\s+(?P<noun>[a-z][a-z'-]+)\s+(?:did|does|do|was|were|is|"
+                          r"are|has|have|had|will|would)\b", re.IGNORECASE)
 
 
 #: Why a question is about something the store does not cover: several unknown words,
@@ -296,8 +300,9 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     # "Which hotel …", "the name of the hotel …", "what kind of missiles …": the thing
     # asked for is a word no report uses, so no report can name it.
     target = _ASKED_THING.search(question)
-    if target is not None and unknown:
-        asked_for = set(engine.analyzer.tokens(target["thing"])) - chat
+    if target is not None and unknown and (target["thing"] or not asks_figure(question)):
+        # ("what percentage is …" is answered by a figure, not by the word)
+        asked_for = set(engine.analyzer.tokens(target["thing"] or target["noun"])) - chat
         if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:
             return ASKED
     # "What did Witkoff tell Putin about football?": the one thing asked about is a word

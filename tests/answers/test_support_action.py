@@ -134,3 +134,13 @@ def test_unknown_japanese_nouns_do_not_refuse_when_a_report_carries_the_action(
     assert unknown_subject(engine, cooked, Window()) == WORDS
     action = action_concept(cooked, engine, engine.concepts(cooked))
     assert action is None or not vouches([report], action, engine, "ja")
+
+
+def test_what_noun_asks_for_that_thing(shared_engine: Engine) -> None:
+    engine = indexed(shared_engine, ALASKA, *OTHER)
+    # "what language did …" asks for a language: a word no report uses refuses.
+    assert unknown_subject(engine, "What language did Trump and Putin use in Anchorage?",
+                           Window()) == ASKED
+    # A figure answers "what percentage", not the word.
+    assert unknown_subject(engine, "What percentage was signed in Anchorage?",
+                           Window()) == ""
