@@ -250,10 +250,80 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         # The question's action ("eat", "have dinner", 食べる) is a word no stored report
         # uses, in any form or translation: no report can say it happened.
         return [], "action-unknown"
+    if not speaker and _asks_about_past_event(question) and any(
+            _called_off(a, names) for a in found[:2]):
+        return [], "event-called-off"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
     return found, ""
+
+
+#: An event was called off: "scrapped the summit", "会談を中止", "postponed the talks".
+CALLED_OFF = re.compile(
+    r"\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s)? off|shelv(?:ed|es|ing)|scrap(?:ped|s)|"
+    r"postpon(?:ed|es|ing)|put on hold|dropp(?:ed|ing)|ditch(?:ed|es)|"
+    r"(?:did not|didn't|never|won't|will not) (?:take place|happen|go ahead))\b"
+    r"|中止|見送|延期|取りやめ|取り止め|白紙|棚上げ|やめ|見合わせ", re.IGNORECASE)
+#: Nouns of a meeting that can be called off.
+_EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|conference|negotiations|"
+                         r"ceremony|round)\b|会談|会合|協議|訪問|会議|交渉|式典|サミット",
+                         re.IGNORECASE)
+#: "What did they agree …", "Who attended …", "何を話し合った": asks what happened at an
+#: event in the past (not what will happen, not whether it did).
+_PAST_WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|how|which)\b.*"
+                         r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+_PAST_WH_JA = re.compile(r"(?:何|誰|どこ|どう|どんな).*(?:た|だった)(?:の|か)?\W*$")
+#: "What happened to …", "どうなった": asks for the event's fate, which may be "called off".
+_FATE = re.compile(r"\bwhat (?:happened|became)\b|\bdo (?:with|about)\b|どう(?:し|なっ|なる)",
+                   re.IGNORECASE)
+#: Characters around an event's name within which its calling off is read, and within
+#: which the meeting noun must stand ("the Budapest summit", "ブダペストでの首脳会談").
+_CALLED_OFF_SPAN = 80
+_EVENT_SPAN = 30
+_EVENT_SPAN_JA = 8
+
+
+def _asks_about_past_event(question: str) -> bool:
+    """A wh-question about what happened at an event, which does not itself say the
+    event was called off ("… when Trump dropped the Budapest summit")."""
+    if CALLED_OFF.search(question) or _FUTURE.search(question.lower()) or _FATE.search(question):
+        return False
+    return bool(_PAST_WH_EN.search(question) or _PAST_WH_JA.search(question))
+
+
+def _name_spans(sentence: str, concept: Concept) -> list[tuple[int, int]]:
+    """Where the sentence writes the name: one of its forms, or a name sharing its sound
+    key (ブダペスト in a question, "Budapest" in the report)."""
+    spans: list[tuple[int, int]] = []
+    for form in concept.tokens:
+        if not form.startswith(NAME_KEY):
+            pattern = rf"\b{re.escape(form)}" if form.isascii() else re.escape(form)
+            spans += [m.span() for m in re.finditer(pattern, sentence, re.IGNORECASE)]
+    keyed = {surface for surface, key in entity_names(sentence)
+             if NAME_KEY + key in concept.tokens}
+    for surface in keyed:
+        spans += [m.span() for m in re.finditer(re.escape(surface), sentence)]
+    return spans
+
+
+def _called_off(article: Article, names: Sequence[Concept]) -> bool:
+    """The report says the event the question names was called off: a meeting noun next
+    to one of the question's event names and a word of calling off near it, in one
+    sentence (not a company named near a cancelled summit)."""
+    if not names:
+        return False
+    for sentence in split_sentences(f"{article.title}\n{article.text}"):
+        if not CALLED_OFF.search(sentence) or not _EVENT_NOUN.search(sentence):
+            continue
+        for start, end in (span for c in names for span in _name_spans(sentence, c)):
+            near = sentence[max(0, start - _CALLED_OFF_SPAN):end + _CALLED_OFF_SPAN]
+            # Japanese puts the place before the meeting it names ("ブダペストでの会談").
+            event = (sentence[max(0, start - _EVENT_SPAN):end + _EVENT_SPAN]
+                     if sentence[start:end].isascii() else sentence[end:end + _EVENT_SPAN_JA])
+            if CALLED_OFF.search(near) and _EVENT_NOUN.search(event):
+                return True
+    return False
 
 
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:

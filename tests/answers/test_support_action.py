@@ -8,7 +8,10 @@ action, and no refusal on a word the store lacks when a report carries the actio
 - A report carries it by the word, a form sharing its stem, or a glossary equivalent; a
   report in the other language cannot be judged and never causes a refusal.
 - Unknown words refuse unless a report in the question's language carries the action;
-  an unknown thing asked for ("which hotel") still refuses.
+  an unknown thing asked for ("which hotel", "what language did …") still refuses.
+- "What did they agree at the Budapest summit?" has no answer when the reports say that
+  summit was called off (a meeting noun next to the name, a word of calling off near it);
+  asking about the calling off, its fate or what came after is answered.
 """
 
 from __future__ import annotations
@@ -144,3 +147,51 @@ def test_what_noun_asks_for_that_thing(shared_engine: Engine) -> None:
     # A figure answers "what percentage", not the word.
     assert unknown_subject(engine, "What percentage was signed in Anchorage?",
                            Window()) == ""
+
+
+BUDAPEST = en("Trump calls off Budapest summit",
+              "Trump and Putin had agreed to meet again. Trump has scrapped the summit he "
+              "had planned with Putin in Budapest. The US instead put sanctions on two "
+              "Russian oil companies.")
+BUDAPEST_JA = ja("ブダペストでの首脳会談を中止",
+                 "両首脳は再び会うことで合意していた。トランプ氏はブダペストでのプーチン氏との"
+                 "首脳会談を中止した。米国は石油大手に制裁を科した。")
+
+
+@pytest.mark.parametrize("report", [BUDAPEST, BUDAPEST_JA])
+def test_what_happened_at_a_called_off_event_has_no_answer(shared_engine: Engine,
+                                                           report: Article) -> None:
+    engine = indexed(shared_engine, report, *OTHER)
+    for asked in ("What did Trump and Putin agree at the Budapest summit?",
+                  "ブダペストの首脳会談でトランプ氏とプーチン氏は何に合意した?"):
+        assert support(asked, engine.concepts(asked), [report], engine) == (
+            [], "event-called-off")
+    # Asked about the calling off itself, what came of it, or whether it will happen.
+    for asked in ("What did the US sanction when Trump dropped the Budapest summit?",
+                  "Is Trump still meeting Putin in Budapest?",
+                  "ブダペストの首脳会談を中止したあと、米国は何をした?",
+                  "What happened to the Budapest summit?",
+                  "トランプ氏はブダペストでの会談をどうしたの?"):
+        assert support(asked, engine.concepts(asked), [report], engine)[1] != (
+            "event-called-off")
+
+
+def test_a_held_event_is_not_called_off_by_another_cancelled_one(shared_engine: Engine) -> None:
+    held = en("Talks in Geneva", "US and Ukrainian officials met in Geneva on Sunday. "
+              "A planned visit to Moscow was postponed.")
+    engine = indexed(shared_engine, held, *OTHER)
+    asked = "What did the officials agree in Geneva?"
+    assert support(asked, engine.concepts(asked), [held], engine)[1] != "event-called-off"
+
+
+def test_a_company_named_beside_a_cancelled_summit_is_not_the_event(
+        shared_engine: Engine) -> None:
+    headline = ja("米が新制裁",
+                  "トランプ氏、プーチン氏との首脳会談を中止　ロスネフチとルクオイルに制裁")
+    report = en("New sanctions", "Trump called off the summit and the Treasury then put new "
+                "sanctions on Rosneft.")
+    engine = indexed(shared_engine, headline, report, *OTHER)
+    asked = "ロスネフチとルクオイルは何の対象になった?"
+    assert support(asked, engine.concepts(asked), [headline], engine)[1] != "event-called-off"
+    asked = "What was imposed on Rosneft?"
+    assert support(asked, engine.concepts(asked), [report], engine)[1] != "event-called-off"
