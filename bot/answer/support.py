@@ -10,7 +10,10 @@ with real coverage. So the question's own constraints are checked against the re
   a verb of saying, not only spoken to or about), in English or Japanese;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
   asked (the figure's sentence matches much of the question), not any figure nearby; a
-  question about what will happen needs a sentence saying what is planned or expected.
+  question about what will happen needs a sentence saying what is planned or expected;
+- the question's action (``bot.answer.action``) must be a word some stored report uses;
+- a question about what happened at an event needs the event not to have been called off
+  in the reports found.
 """
 
 from __future__ import annotations
