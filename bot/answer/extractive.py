@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answer.action import action_concept, question_lang, vouches
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import is_furniture, without_dateline
@@ -77,9 +78,14 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if window.start is not None and not _overlaps(window, first, now):
         # A time before the first stored report or after now: nothing can say it.
         return no_source(engine, question, lang, window, "outside-coverage")
-    if unknown_subject(engine, question, window):
-        return no_source(engine, question, lang, window, "unknown-subject")
     concepts = engine.concepts_for(question, window)
+    unknown = unknown_subject(engine, question, window)
+    # Unknown words refuse unless a report in the question's language carries the
+    # question's action ("Emirati", 重傷兵 are only words the store lacks); the thing
+    # asked for being unknown ("which hotel") always refuses.
+    action = action_concept(question, engine, concepts) if unknown == WORDS else None
+    if unknown and action is None:
+        return no_source(engine, question, lang, window, "unknown-subject")
     intent = intent_of(question) or outcome_asked(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
         # A question that names its own event is answered from that event, not the
@@ -95,6 +101,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                           engine)
     if not ranked:
         return no_source(engine, question, lang, window, why)
+    if action is not None and not vouches(ranked, action, engine, question_lang(question)):
+        return no_source(engine, question, lang, window, "unknown-subject")
     if asks_figure(question):
         other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
         ranked = [*ranked, *other]
@@ -255,20 +263,32 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
 #: The thing a question asks to be named: "which hotel", "the name of the hotel",
 #: "what kind of weapons", "how many journalists".
 _ASKED_THING = re.compile(r"\b(?:which|what (?:kind|sort|type) of|(?:the )?name of the|"
-                          r"how many|how much)\s+(?P<thing>[a-z][a-z'-]+)", re.IGNORECASE)
+                          r"how many|how much)\s+(?P<thing>[a-z][a-z'-]+)"
+                          # "what language did …", "what gift was …": a noun right
+                          # before the auxiliary is the thing asked for.
+                          r"|\bwhat\s+(?P<noun>[a-z][a-z'-]+)\s+(?:did|does|do|was|were|is|"
+                          r"are|has|have|had|will|would)\b", re.IGNORECASE)
 
 
-def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
+#: Why a question is about something the store does not cover: several unknown words,
+#: or the very thing it asks for or about.
+WORDS, ASKED = "words", "asked"
+
+
+def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     """An English question with several words of substance that no stored report uses
     ("the weather forecast", "a treaty on nuclear submarines") asks about something the
     store does not cover, whatever names it shares with the coverage. A Japanese one, by
-    its nouns alone (an unknown token is as often a particle's casual spelling): when at
-    than half of them are words no stored report uses (天気予報, サッカーの試合)."""
+    its nouns alone (an unknown token is as often a particle's casual spelling): when more
+    than half of them are words no stored report uses (天気予報, サッカーの試合).
+    Returns ``WORDS`` for unknown words (the caller may still answer when a report
+    carries the question's action), ``ASKED`` when the thing asked for or about is
+    unknown, else ""."""
     if any("\u3040" <= ch <= "\u9fff" for ch in question):
         nouns = content_nouns(without_phrase(question, window))
         unknown_nouns = [n for n in nouns
                          if all(engine.index.token_id(t) is None for t in engine.text_tokens(n))]
-        return 2 * len(unknown_nouns) > len(nouns)
+        return WORDS if 2 * len(unknown_nouns) > len(nouns) else ""
     chat = engine.chat_tokens(_CHAT)
     # A short word ("per", "vs") is not a subject; a word whose stem a report uses
     # ("reaction" and "react") is known in another form.
@@ -276,21 +296,22 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> bool:
                if c.tokens[0] not in chat and len(c.tokens[0]) > 3
                and not known_form(c.tokens[0], engine)]
     if len(unknown) >= UNKNOWN_WORDS:
-        return True
+        return WORDS
     # "Which hotel …", "the name of the hotel …", "what kind of missiles …": the thing
     # asked for is a word no report uses, so no report can name it.
     target = _ASKED_THING.search(question)
-    if target is not None and unknown:
-        asked_for = set(engine.analyzer.tokens(target["thing"])) - chat
+    if target is not None and unknown and (target["thing"] or not asks_figure(question)):
+        # ("what percentage is …" is answered by a figure, not by the word)
+        asked_for = set(engine.analyzer.tokens(target["thing"] or target["noun"])) - chat
         if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:
-            return True
+            return ASKED
     # "What did Witkoff tell Putin about football?": the one thing asked about is a word
     # no report uses, so the names alone cannot make an answer.
     about = _ABOUT.search(question)
     if about is None or not unknown:
-        return False
+        return ""
     asked = set(engine.analyzer.tokens(about[1])) - chat
-    return bool(asked) and asked <= {t for c in unknown for t in c.tokens}
+    return ASKED if asked and asked <= {t for c in unknown for t in c.tokens} else ""
 
 
 def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,

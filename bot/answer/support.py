@@ -10,7 +10,10 @@ with real coverage. So the question's own constraints are checked against the re
   a verb of saying, not only spoken to or about), in English or Japanese;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
   asked (the figure's sentence matches much of the question), not any figure nearby; a
-  question about what will happen needs a sentence saying what is planned or expected.
+  question about what will happen needs a sentence saying what is planned or expected;
+- the question's action (``bot.answer.action``) must be a word some stored report uses;
+- a question about what happened at an event needs the event not to have been called off
+  in the reports found.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answer.action import SPEAKER_EN, SPEAKER_JA, action_concept
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
 from bot.answer.noise import is_furniture
 from bot.news.entities import entity_names
@@ -261,10 +265,86 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         found = speaking + [a for a in found if a not in speaking]
     if not found:
         return [], "event-names"
+    action = (action_concept(question, engine, concepts)
+              if not speaker and not asks_figure(question) else None)
+    if action is not None and not action.df and not known_form(action.tokens[0], engine):
+        # The question's action ("eat", "have dinner", 食べる) is a word no stored report
+        # uses, in any form or translation: no report can say it happened.
+        return [], "action-unknown"
+    if not speaker and _asks_about_past_event(question) and any(
+            _called_off(a, names) for a in found[:2]):
+        return [], "event-called-off"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
     return found, ""
+
+
+#: An event was called off: "scrapped the summit", "会談を中止", "postponed the talks".
+CALLED_OFF = re.compile(
+    r"\b(?:cancel(?:l?ed|s|ling)?|call(?:ed|s)? off|shelv(?:ed|es|ing)|scrap(?:ped|s)|"
+    r"postpon(?:ed|es|ing)|put on hold|dropp(?:ed|ing)|ditch(?:ed|es)|"
+    r"(?:did not|didn't|never|won't|will not) (?:take place|happen|go ahead))\b"
+    r"|中止|見送|延期|取りやめ|取り止め|白紙|棚上げ|やめ|見合わせ", re.IGNORECASE)
+#: Nouns of a meeting that can be called off.
+_EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|conference|negotiations|"
+                         r"ceremony|round)\b|会談|会合|協議|訪問|会議|交渉|式典|サミット",
+                         re.IGNORECASE)
+#: "What did they agree …", "Who attended …", "何を話し合った": asks what happened at an
+#: event in the past (not what will happen, not whether it did).
+_PAST_WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|how|which)\b.*"
+                         r"\b(?:did|was|were|had)\b", re.IGNORECASE)
+_PAST_WH_JA = re.compile(r"(?:何|誰|どこ|どう|どんな).*(?:た|だった)(?:の|か)?\W*$")
+#: "What happened to …", "どうなった": asks for the event's fate, which may be "called off".
+_FATE = re.compile(r"\bwhat (?:happened|became)\b|\bdo (?:with|about)\b|どう(?:し|なっ|なる)",
+                   re.IGNORECASE)
+#: Characters around an event's name within which its calling off is read, and within
+#: which the meeting noun must stand ("the Budapest summit", "ブダペストでの首脳会談").
+_CALLED_OFF_SPAN = 80
+_EVENT_SPAN = 30
+_EVENT_SPAN_JA = 8
+
+
+def _asks_about_past_event(question: str) -> bool:
+    """A wh-question about what happened at an event, which does not itself say the
+    event was called off ("… when Trump dropped the Budapest summit")."""
+    if CALLED_OFF.search(question) or _FUTURE.search(question.lower()) or _FATE.search(question):
+        return False
+    return bool(_PAST_WH_EN.search(question) or _PAST_WH_JA.search(question))
+
+
+def _name_spans(sentence: str, concept: Concept) -> list[tuple[int, int]]:
+    """Where the sentence writes the name: one of its forms, or a name sharing its sound
+    key (ブダペスト in a question, "Budapest" in the report)."""
+    spans: list[tuple[int, int]] = []
+    for form in concept.tokens:
+        if not form.startswith(NAME_KEY):
+            pattern = rf"\b{re.escape(form)}" if form.isascii() else re.escape(form)
+            spans += [m.span() for m in re.finditer(pattern, sentence, re.IGNORECASE)]
+    keyed = {surface for surface, key in entity_names(sentence)
+             if NAME_KEY + key in concept.tokens}
+    for surface in keyed:
+        spans += [m.span() for m in re.finditer(re.escape(surface), sentence)]
+    return spans
+
+
+def _called_off(article: Article, names: Sequence[Concept]) -> bool:
+    """The report says the event the question names was called off: a meeting noun next
+    to one of the question's event names and a word of calling off near it, in one
+    sentence (not a company named near a cancelled summit)."""
+    if not names:
+        return False
+    for sentence in split_sentences(f"{article.title}\n{article.text}"):
+        if not CALLED_OFF.search(sentence) or not _EVENT_NOUN.search(sentence):
+            continue
+        for start, end in (span for c in names for span in _name_spans(sentence, c)):
+            near = sentence[max(0, start - _CALLED_OFF_SPAN):end + _CALLED_OFF_SPAN]
+            # Japanese puts the place before the meeting it names ("ブダペストでの会談").
+            event = (sentence[max(0, start - _EVENT_SPAN):end + _EVENT_SPAN]
+                     if sentence[start:end].isascii() else sentence[end:end + _EVENT_SPAN_JA])
+            if CALLED_OFF.search(near) and _EVENT_NOUN.search(event):
+                return True
+    return False
 
 
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:
@@ -433,16 +513,6 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     return False
 
 
-#: "What did X say …", "How did X describe …": the words between are the speaker.
-_SPEAKER_EN = re.compile(
-    r"\b(?:what|how)\s+(?:did|does|do|has|have|had|would|was|is)\s+(?P<who>.+?)\s+"
-    r"(?:say|tell|call|describe|write|post|announce|claim|respond|react|reply|answer|"
-    r"comment|accuse|warn|think|make of)\b", re.IGNORECASE)
-#: "ルビオ氏は和平案を何と表現した?", "トランプ氏はSNSに何と投稿した?".
-_SPEAKER_JA = re.compile(
-    r"(?P<who>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z・ー]+?)(?:氏|大統領|首相|外相|長官|報道官|特使|"
-    r"補佐官|副大統領|国務長官)?(?:は|が)[^。?？]*?(?:何と|なんと|どう|どのように)"
-    r"(?:言|述べ|語|話|投稿|書き込|表現|呼|説明|発言|主張|批判|答え|反応|評価|伝え|非難)")
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 _KATAKANA = re.compile(r"[\u30a0-\u30ffー]{2,}")
 #: A verb (or noun) of saying in a report's sentence.
@@ -470,10 +540,10 @@ _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)
 def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     """For "what did X say / how did X describe", the concepts naming X (else [])."""
     who = ""  # pragma: no mutate (None ends at `not who` too; "XXXX" names no concept)
-    if (found := _SPEAKER_JA.search(question)) is not None:
+    if (found := SPEAKER_JA.search(question)) is not None:
         runs = _KATAKANA.findall(found["who"]) or [found["who"]]
         who = runs[-1]
-    elif (found := _SPEAKER_EN.search(question)) is not None:
+    elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs else ""
     if not who:
@@ -486,9 +556,9 @@ def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) 
     """"What did X say" where no stored report mentions X (習近平, a misspelt name); X is
     known through the question's concepts too (its sound key: "Leavitt" and レビット)."""
     who = ""
-    if (found := _SPEAKER_JA.search(question)) is not None:
+    if (found := SPEAKER_JA.search(question)) is not None:
         who = found["who"]
-    elif (found := _SPEAKER_EN.search(question)) is not None:
+    elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs else ""
     tokens = set(engine.text_tokens(who)) if who else set()
