@@ -355,16 +355,23 @@ async def _dated_in_text(session: AsyncSession, window: Window,
                       rf"|(?<!\d){day.month}月{day.day}日", re.IGNORECASE)
     # Japanese reports name a day of the current month by its number alone ("9日").
     this_month = re.compile(rf"(?<![\d月]){day.day}日")
-    articles = await _load(session, [h.article_id for h in hits])
-    return {a.id for a in articles
-            if said.search(text := f"{a.title}\n{a.text}")
-            or (a.lang == "ja" and _shortly_before(a, day) and this_month.search(text))}
+    # Only a report that is not from that day already and could rank is read.
+    ids = [h.article_id for h in hits
+           if h.coverage >= MIN_COVERAGE * SECONDARY and not _inside(window, h)]
+    if not ids:
+        return set()
+    rows = (await session.execute(
+        select(Article.id, Article.title, Article.text, Article.lang, Article.published_at)
+        .where(Article.id.in_(ids)))).all()
+    return {r.id for r in rows
+            if said.search(text := f"{r.title}\n{r.text}")
+            or (r.lang == "ja" and _shortly_before(r.published_at, day)
+                and this_month.search(text))}
 
 
-def _shortly_before(article: Article, day: date) -> bool:
+def _shortly_before(published: datetime, day: date) -> bool:
     """Published in the days up to ``day``: its bare "9日" can only mean that day."""
-    published = article.published_at.date()
-    return timedelta(0) <= day - published <= timedelta(days=DAY_REFERENCE_DAYS)
+    return timedelta(0) <= day - published.date() <= timedelta(days=DAY_REFERENCE_DAYS)
 
 
 def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:
