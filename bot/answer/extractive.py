@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -55,6 +55,11 @@ RELATED_SPAN = timedelta(days=14)
 #: A report whose best passage matches none of the question still ranks by its score at
 #: this share; one passage matching all of it, at 1 + this share.
 PASSAGE_BASE = 2.0
+#: A report whose text names the question's day counts as from that day (``_dated_in_text``).
+DATE_IN_TEXT = True
+#: A Japanese report's bare "9日" means the question's day if published this many days
+#: before it at most (later, it would be the next month's 9th).
+DAY_REFERENCE_DAYS = 20
 #: What a sentence of the kind asked (a place, a figure, a duration) adds to its match.
 SLOT_BONUS = 3.0
 
@@ -182,10 +187,11 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     if unknown_names(concepts, engine):
         # The question names something no stored report mentions: another event.
         return [], False
+    dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
-                   or (_inside(window, h) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window)
-    if (window.start is not None and not (good and _inside(window, good[0]))
+                   or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
+                  window, dated)
+    if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
         newest = engine.newest(now=now, window=window)[:2]
@@ -193,9 +199,9 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return newest, False
     if not good:
         return [], False
-    if window.start is not None and _inside(window, good[0]):
+    if window.start is not None and _inside(window, good[0], dated):
         # Reports from the named time answer; others from then on do not join them.
-        good = [h for h in good if _inside(window, h)]
+        good = [h for h in good if _inside(window, h, dated)]
         return _pick(good, MIN_COVERAGE), False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
 
@@ -332,11 +338,12 @@ def reported_at(article: Article) -> datetime:
     return article.published_at
 
 
-def rerank(hits: Sequence[Hit], window: Window | None = None) -> list[Hit]:
+def rerank(hits: Sequence[Hit], window: Window | None = None,
+           dated: Collection[int] = ()) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
     candidates)."""
-    return sorted(hits, key=lambda h: (window is not None and _inside(window, h),
+    return sorted(hits, key=lambda h: (window is not None and _inside(window, h, dated),
                                        h.score * h.coverage * (PASSAGE_BASE + h.passage),
                                        h.published), reverse=True)
 
@@ -346,9 +353,46 @@ def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
             and (window.start is None or window.start <= now))
 
 
-def _inside(window: Window, hit: Hit) -> bool:
-    return window.start is not None and window.contains(
-        datetime.fromtimestamp(hit.published, UTC))
+def _inside(window: Window, hit: Hit, dated: Collection[int] = ()) -> bool:
+    """Published in the named time, or (``dated``) stating the named day in its text."""
+    return window.start is not None and (hit.article_id in dated or window.contains(
+        datetime.fromtimestamp(hit.published, UTC)))
+
+
+_MONTHS = ("January February March April May June July August September October "
+           "November December").split()
+
+
+async def _dated_in_text(session: AsyncSession, window: Window,
+                         hits: Sequence[Hit]) -> set[int]:
+    """The ``hits`` whose text names the day the question names ("May 9", "9 May",
+    "5月9日"): a report announcing a parade, a call or a deadline is about that day
+    though it was published before it."""
+    day = window.day
+    if day is None or not hits:
+        return set()
+    month = _MONTHS[day.month - 1]
+    said = re.compile(rf"\b(?:{month}\.? {day.day}|{day.day} {month})\b"
+                      rf"|(?<!\d){day.month}月{day.day}日", re.IGNORECASE)
+    # Japanese reports name a day of the current month by its number alone ("9日").
+    this_month = re.compile(rf"(?<![\d月]){day.day}日")
+    # Only a report that is not from that day already and could rank is read.
+    ids = [h.article_id for h in hits
+           if h.coverage >= MIN_COVERAGE * SECONDARY and not _inside(window, h)]
+    if not ids:
+        return set()
+    rows = (await session.execute(
+        select(Article.id, Article.title, Article.text, Article.lang, Article.published_at)
+        .where(Article.id.in_(ids)))).all()
+    return {r.id for r in rows
+            if said.search(text := f"{r.title}\n{r.text}")
+            or (r.lang == "ja" and _shortly_before(r.published_at, day)
+                and this_month.search(text))}
+
+
+def _shortly_before(published: datetime, day: date) -> bool:
+    """Published in the days up to ``day``: its bare "9日" can only mean that day."""
+    return timedelta(0) <= day - published.date() <= timedelta(days=DAY_REFERENCE_DAYS)
 
 
 def _only_generic(concepts: Sequence[Concept], hits: Sequence[Hit]) -> bool:

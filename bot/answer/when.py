@@ -59,6 +59,8 @@ class Window:
     latest: bool = False
     #: The words that set it, for "no source" notes.
     phrase: str = ""
+    #: The one day it names ("May 9"), which a report may state in its text.
+    day: date | None = None
 
     def contains(self, when: datetime) -> bool:
         return ((self.start is None or when >= self.start)
@@ -100,7 +102,8 @@ def parse_window(question: str, *, now: datetime, zone: tzinfo,
             first = latest_covered(first, (covered_until or now).astimezone(zone).date())
         start = datetime.combine(first, time(), zone) - SLACK
         end = datetime.combine(first + timedelta(days=named.days), time(), zone) + LATE_SLACK
-        return Window(start, end, phrase=named.phrase)
+        return Window(start, end, phrase=named.phrase,
+                      day=first if named.days == 1 else None)
     if any(word in q for word in LATEST):
         return Window(latest=True, phrase="latest")
     return Window()
