@@ -12,7 +12,7 @@ NOW = datetime(2026, 3, 1, tzinfo=UTC)
 
 
 def queued(channel: str) -> Queued:
-    new = NewSubscription(("loopback", channel), lambda: Subscription(), None)
+    new = NewSubscription(("loopback", channel), lambda: Subscription(), "en")
     return new, NOW, asyncio.get_running_loop().create_future()
 
 
