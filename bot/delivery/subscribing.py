@@ -10,17 +10,18 @@ subscribed already? the latest story for its welcome), it first makes 600 querie
 trip through a pooled connection's thread. Here a request only queues its subscription;
 one writer task takes everything queued (group commit, after a few milliseconds for the
 rest of a burst to arrive), reads once for all of it (which channels already have a
-subscription, the welcome per language), then writes it in a few statements. A channel
-found subscribed is handed back to its request, which updates it. If a write fails (a
-channel subscribed meanwhile by another process: the unique key), each of its
-subscriptions is written alone, so only that one fails.
+subscription, the welcome per language), then writes it in a few statements; requests
+arriving during those reads (a welcome not built yet takes a while) are read too and join
+the same write. A channel found subscribed is handed back to its request, which updates
+it. If a write fails (a channel subscribed meanwhile by another process: the unique key),
+each of its subscriptions is written alone, so only that one fails.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,23 +93,35 @@ class SubscriptionWriter:
     async def _write_queued(self, sessions: SessionFactory, prepare: Prepare) -> None:
         await asyncio.sleep(self.gather)
         while self._queue:
-            batch, self._queue = _first_per_target(self._queue)
-            try:
-                await self._write_batch(sessions, batch, prepare)
-            except Exception as exc:
-                for _, _, written in batch:
-                    _settle(written, error=exc)
+            batch: list[Queued] = []
+            welcomes: dict[tuple[str, str], Welcome | None] = {}
+            # The reads take a while (a welcome not built yet is built): what arrives
+            # meanwhile is read too and joins this write rather than waiting for the next.
+            while self._queue and len(batch) < BATCH:
+                more, self._queue = _first_per_target(
+                    self._queue, taken={new.target for new, _, _ in batch},
+                    room=BATCH - len(batch))
+                if not more:
+                    break
+                try:
+                    existing, by_lang = await self._read(sessions, [new for new, _, _ in more],
+                                                         prepare)
+                except Exception as exc:
+                    for _, _, written in more:
+                        _settle(written, error=exc)
+                    continue
+                for item in more:
+                    new, _, written = item
+                    if new.target in existing:
+                        _settle(written, result=EXISTS)
+                    else:
+                        batch.append(item)
+                        welcomes[new.target] = by_lang[new.lang]
+            if batch:
+                await self._write_batch(sessions, batch, welcomes)
 
     async def _write_batch(self, sessions: SessionFactory, batch: list[Queued],
-                           prepare: Prepare) -> None:
-        existing, welcomes = await self._read(sessions, [new for new, _, _ in batch],
-                                              prepare)
-        for new, _, written in batch:
-            if new.target in existing:
-                _settle(written, result=EXISTS)
-        batch = [item for item in batch if item[0].target not in existing]
-        if not batch:
-            return
+                           welcomes: dict[tuple[str, str], Welcome | None]) -> None:
         now = max(when for _, when, _ in batch)
         try:
             added = await self._write(sessions, [new for new, _, _ in batch], now, welcomes)
@@ -155,14 +168,15 @@ class SubscriptionWriter:
         return existing, dict(zip(langs, loaded, strict=True))
 
     async def _write(self, sessions: SessionFactory, news: list[NewSubscription],
-                     now: datetime, welcomes: dict[Lang, Welcome | None]) -> list[int]:
+                     now: datetime,
+                     welcomes: dict[tuple[str, str], Welcome | None]) -> list[int]:
         """One transaction: the subscriptions, where each was welcomed, the welcomes' rows.
         Statements for all of them at once (an ORM flush of a few hundred objects held
         the writer lock for most of a second on a loaded host)."""
         self.transactions += 1
         subs = [new.build() for new in news]
-        parts = {lang: welcome.briefing.parts()
-                 for lang, welcome in welcomes.items() if welcome is not None}
+        parts = {id(welcome): welcome.briefing.parts()
+                 for welcome in welcomes.values() if welcome is not None}
         async with sessions() as session, session.begin():
             # RETURNING names each row's channel: asking SQLAlchemy to keep the parameters'
             # order instead makes it insert row by row on SQLite (a thread hop each).
@@ -176,7 +190,7 @@ class SubscriptionWriter:
             rows: list[Outgoing] = []
             counts = []
             for sub, new in zip(subs, news, strict=True):
-                welcome = welcomes[new.lang]
+                welcome = welcomes[new.target]
                 if welcome is None:
                     counts.append(0)
                     continue
@@ -185,7 +199,7 @@ class SubscriptionWriter:
                                "platform": sub.platform, "channel_id": sub.channel_id,
                                "revision": story.revision,
                                "said": list(welcome.briefing.key_points), "posted_at": now})
-                welcome_parts = briefing_rows(sub, welcome.briefing, parts[new.lang])
+                welcome_parts = briefing_rows(sub, welcome.briefing, parts[id(welcome)])
                 rows += welcome_parts
                 counts.append(len(welcome_parts))
             if posted:
@@ -207,15 +221,16 @@ SUBSCRIPTION_COLUMNS = frozenset(Subscription.__table__.columns.keys()) - {"id"}
 Queued = tuple[NewSubscription, datetime, "asyncio.Future[int]"]
 
 
-def _first_per_target(queue: list[Queued]) -> tuple[list[Queued], list[Queued]]:
-    """The batch to write now (at most ``BATCH``, one per channel, in arrival order) and
-    what waits for the next one (the same channel again finds the first one's
-    subscription and updates it)."""
+def _first_per_target(queue: list[Queued], *, taken: Set[tuple[str, str]] = frozenset(),
+                      room: int = BATCH) -> tuple[list[Queued], list[Queued]]:
+    """What to read and write now (at most ``room``, one per channel, none of ``taken``,
+    in arrival order) and what waits for the next write (the same channel again finds
+    the first one's subscription and updates it)."""
     now: list[Queued] = []
     later: list[Queued] = []
-    seen: set[tuple[str, str]] = set()
+    seen = set(taken)
     for item in queue:
-        (later if item[0].target in seen or len(now) >= BATCH else now).append(item)
+        (later if item[0].target in seen or len(now) >= room else now).append(item)
         seen.add(item[0].target)
     return now, later
 

@@ -219,3 +219,40 @@ async def test_a_burst_of_subscribe_is_confirmed_once_per_channel_after_a_few_re
     assert len(reads) <= 4, len(reads)
     assert app.deps.subscriptions.transactions <= 2
     assert len(inserts) <= 2  # one per shape of row (channel, DM), not one per row
+
+
+async def test_channels_subscribing_while_the_welcome_is_built_join_the_same_write(
+        settings: Settings, clock: FakeClock) -> None:
+    """Issue 19: the first `subscribe` of a burst starts building the welcome; the
+    channels typing meanwhile are written in the same transaction as the first, not
+    after it in a second turn at the writer (a soak run's confirmations waited for both)."""
+    async with BotApp(settings, clock=clock) as app:
+        await app.poll()
+        building, release = asyncio.Event(), asyncio.Event()
+        cache = app.deps.briefings
+        real_build = cache._build
+
+        async def slow_build(*args: Any, **kwargs: Any) -> Any:
+            building.set()
+            await release.wait()
+            return await real_build(*args, **kwargs)
+
+        cache._build = slow_build
+
+        def typed(channel: str) -> Request:
+            return Request(platform="loopback", command="subscribe", text="realtime en",
+                           channel_id=channel, user_id="U1", can_manage=True)
+
+        first = asyncio.ensure_future(app.handle(typed("C0")))
+        await asyncio.wait_for(building.wait(), 30)
+        rest = [asyncio.ensure_future(app.handle(typed(f"C{i}"))) for i in range(1, 9)]
+        await asyncio.sleep(0.05)  # they are queued behind the first one's reads
+        release.set()
+        replies = await asyncio.gather(first, *rest)
+        assert all(isinstance(r, Reply) and r.text.startswith("✅ Subscribed")
+                   for r in replies)
+        assert app.deps.subscriptions.transactions == 1
+        async with app.deps.sessions() as session:
+            roots = (await session.scalars(select(Delivery.channel_id).where(
+                Delivery.parent_key.is_(None)))).all()
+    assert sorted(roots) == sorted(f"C{i}" for i in range(9))
