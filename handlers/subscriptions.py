@@ -3,6 +3,7 @@ user."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.delivery.digest import digest_trigger
 from bot.delivery.fanout import welcome
-from bot.delivery.subscribing import NewSubscription
+from bot.delivery.subscribing import EXISTS, NewSubscription
 from bot.deps import Deps
 from bot.errors import ConfigError, UserFacingError
 from bot.model import Lang, Reply, Request, Result
@@ -100,32 +101,25 @@ async def subscribe(req: Request, deps: Deps) -> Result:
     require_channel(req)
     options = subscribe_options(req, default_time=deps.settings.delivery.digest_time)
     now = deps.clock.now()
-    # Read and build first, write last: the first write takes the store's single writer
-    # lock (SQLite) until commit, and a burst of channels subscribing at once (and the
-    # questions typed meanwhile) queue on it. A new subscription and its welcome are one
-    # transaction (a crash leaves both or neither), shared with the other channels
-    # subscribing at the same moment (``bot.delivery.subscribing``).
-    async with deps.sessions() as session:
-        existing = await session.scalar(select(Subscription).where(
-            Subscription.platform == req.platform,
-            Subscription.channel_id == req.channel_id))
-        if existing is None:
-            lang = _lang(req, options, None, deps)
-            prepared = await deps.welcomes.fetch(session, lang, briefings=deps.briefings)
-    if existing is None:
-        def build() -> Subscription:
-            return _apply(Subscription(platform=req.platform, channel_id=req.channel_id,
-                                       since=now, created_at=now), req, options, lang, deps)
+    # A new subscription is queued with the others arriving at the same moment: one
+    # writer reads for all of them (already subscribed? the welcome) and writes them in
+    # one transaction, each with its welcome (``bot.delivery.subscribing``). A channel
+    # found subscribed, or subscribed meanwhile, is updated below.
+    lang = _lang(req, options, None, deps)
 
-        try:
-            welcomed = await deps.subscriptions.add(
-                deps.sessions, NewSubscription((req.platform, req.channel_id), build,
-                                               prepared), now)
-        except IntegrityError:
-            pass  # the channel was subscribed meanwhile: update that subscription below
-        else:
-            return _confirmation(build(), now, req, verb="Subscribed", created=True,
-                                 welcomed=welcomed)
+    def build() -> Subscription:
+        return _apply(Subscription(platform=req.platform, channel_id=req.channel_id,
+                                   since=now, created_at=now), req, options, lang, deps)
+
+    try:
+        welcomed = await deps.subscriptions.add(
+            deps.sessions, NewSubscription((req.platform, req.channel_id), build, lang),
+            now, functools.partial(deps.welcomes.fetch, briefings=deps.briefings))
+    except IntegrityError:
+        welcomed = EXISTS  # subscribed meanwhile: update that subscription below
+    if welcomed != EXISTS:
+        return _confirmation(build(), now, req, verb="Subscribed", created=True,
+                             welcomed=welcomed)
     async with deps.sessions() as session, session.begin():
         sub = await session.scalar(select(Subscription).where(
             Subscription.platform == req.platform,

@@ -7,7 +7,7 @@ import asyncio
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -46,9 +46,11 @@ def story_key(sub_id: int, story_id: int, part: int, revision: int = 1) -> str:
     return f"sub:{sub_id}:story:{story_id}{rev}:p{part}"
 
 
-def briefing_rows(sub: Subscription, briefing: Briefing) -> list[Outgoing]:
-    """The post and its thread replies, each keyed so a rerun adds nothing."""
-    parts = briefing.parts()
+def briefing_rows(sub: Subscription, briefing: Briefing,
+                  parts: Sequence[Part] | None = None) -> list[Outgoing]:
+    """The post and its thread replies, each keyed so a rerun adds nothing. ``parts``:
+    ``briefing.parts()`` made once for many channels (the same objects, serialised once)."""
+    parts = briefing.parts() if parts is None else parts
     root = story_key(sub.id, briefing.story_id, 0)
     return [
         Outgoing(key=story_key(sub.id, briefing.story_id, i), platform=sub.platform,

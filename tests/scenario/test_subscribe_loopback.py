@@ -8,14 +8,16 @@ import asyncio
 from typing import Any
 
 import aiohttp
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from bot.app import BotApp
 from bot.health import Metrics, serve_health
 from bot.model import Reply, Request
-from bot.store.models import AnswerLog, Delivery, Subscription
+from bot.platforms.loopback import LoopbackAdapter
+from bot.store.models import AnswerLog, Delivery, PostedStory, Subscription
 from config.settings import Settings
 from tests.conftest import FakeClock
+from tests.fakes.chat_fake import ChatFake
 from tests.loopfix import loopback_bot
 
 
@@ -152,3 +154,96 @@ async def test_channels_subscribing_together_share_a_transaction_each_with_its_w
                 Delivery.parent_key.is_(None)))).all()
     assert sorted(s.channel_id for s in subs) == sorted([*channels, "C20"])
     assert sorted(roots) == sorted([*channels, "C20"])  # one welcome post per channel
+
+
+async def test_a_burst_of_subscribe_is_confirmed_once_per_channel_after_a_few_reads_and_writes(
+        settings: Settings, clock: FakeClock) -> None:
+    """Issue 19, the soak's first minute: many channels (and a DM) type `subscribe` at
+    once. Each gets exactly one confirmation, one stored subscription and one welcome; the
+    store is asked about them a few times in all, not once or twice per channel (each query
+    a trip through a pooled connection's thread while the rest wait), and they are written
+    in one or two transactions (each a turn at SQLite's single writer)."""
+    channels = [f"C{i:03d}" for i in range(120)]
+    async with ChatFake(profile="none") as fake:
+        adapter = LoopbackAdapter(fake.url, zone=settings.zone, lang="en")
+        async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
+            await app.poll()
+            await app.sender.drain()
+            reads: list[str] = []
+            inserts: list[str] = []
+
+            def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+                if statement.lstrip().upper().startswith("SELECT") \
+                        and "FROM subscriptions" in statement:
+                    reads.append(statement)
+                if statement.startswith("INSERT INTO subscriptions"):
+                    inserts.append(statement)  # executemany: one call per statement
+
+            engine = app.deps.sessions.kw["bind"].sync_engine
+            event.listen(engine, "before_cursor_execute", count)
+            adapter.on_request = app.handle
+            await adapter.start()
+            await adapter.on_ready()
+            try:
+                for i, channel in enumerate(channels):
+                    fake.type_command(channel, f"subscribe realtime {'ja' if i % 3 else 'en'}")
+                fake.type_command("D1", "subscribe daily 08:00 en", dm=True)
+                confirmed = [*channels, "D1"]
+                await fake.wait_for(lambda: all(fake.posted(c) for c in confirmed),
+                                    within=60)
+                event.remove(engine, "before_cursor_execute", count)
+                await app.sender.drain()
+            finally:
+                await adapter.stop()
+            replies = [m for m in fake.messages if (m["key"] or "").startswith("reply:")]
+            async with app.deps.sessions() as session:
+                subs = (await session.scalars(select(Subscription))).all()
+                posted = (await session.scalars(select(PostedStory.channel_id))).all()
+                roots = (await session.scalars(select(Delivery.channel_id).where(
+                    Delivery.parent_key.is_(None)))).all()
+    assert sorted(m["channel"] for m in replies) == sorted(confirmed)  # one reply each
+    assert all(m["text"].startswith("✅ Subscribed") for m in replies)
+    assert sorted(s.channel_id for s in subs) == sorted(confirmed)
+    assert {s.channel_id: s.lang for s in subs}["C001"] == "ja"
+    assert {s.channel_id: s.daily_at for s in subs}["D1"] == "08:00"
+    assert sorted(posted) == sorted(roots) == sorted(confirmed)  # one welcome each
+    assert len(reads) <= 4, len(reads)
+    assert app.deps.subscriptions.transactions <= 2
+    assert len(inserts) <= 2  # one per shape of row (channel, DM), not one per row
+
+
+async def test_channels_subscribing_while_the_welcome_is_built_join_the_same_write(
+        settings: Settings, clock: FakeClock) -> None:
+    """Issue 19: the first `subscribe` of a burst starts building the welcome; the
+    channels typing meanwhile are written in the same transaction as the first, not
+    after it in a second turn at the writer (a soak run's confirmations waited for both)."""
+    async with BotApp(settings, clock=clock) as app:
+        await app.poll()
+        building, release = asyncio.Event(), asyncio.Event()
+        cache = app.deps.briefings
+        real_build = cache._build
+
+        async def slow_build(*args: Any, **kwargs: Any) -> Any:
+            building.set()
+            await release.wait()
+            return await real_build(*args, **kwargs)
+
+        cache._build = slow_build
+
+        def typed(channel: str) -> Request:
+            return Request(platform="loopback", command="subscribe", text="realtime en",
+                           channel_id=channel, user_id="U1", can_manage=True)
+
+        first = asyncio.ensure_future(app.handle(typed("C0")))
+        await asyncio.wait_for(building.wait(), 30)
+        rest = [asyncio.ensure_future(app.handle(typed(f"C{i}"))) for i in range(1, 9)]
+        await asyncio.sleep(0.05)  # they are queued behind the first one's reads
+        release.set()
+        replies = await asyncio.gather(first, *rest)
+        assert all(isinstance(r, Reply) and r.text.startswith("✅ Subscribed")
+                   for r in replies)
+        assert app.deps.subscriptions.transactions == 1
+        async with app.deps.sessions() as session:
+            roots = (await session.scalars(select(Delivery.channel_id).where(
+                Delivery.parent_key.is_(None)))).all()
+    assert sorted(roots) == sorted(f"C{i}" for i in range(9))
