@@ -152,11 +152,14 @@ async def test_a_block_starts_past_rows_written_beyond_the_counter(
     writer = LateWriter(sessions, id_block=4)
     ids = [await insert(writer, sessions, answer(f"q{i}")) for i in range(4)]
     beyond = ids[-1] + 100
+    await writer.drain()  # nothing of ours holds the writer while this blocks the loop
     with sqlite3.connect(path) as conn:  # written by something that ignores the counter
         conn.execute("INSERT INTO answers (id, platform, channel_id, question, answerable,"
                      " article_ids, created_at) VALUES (?, 'loopback', 'C1', 'x', 1, '[]',"
                      " '2026-03-10 12:00:00')", (beyond,))
-    assert await insert(writer, sessions, answer("next block")) > beyond
+    # The block reserved before that write is used up; the one reserved after starts past.
+    more = [await insert(writer, sessions, answer(f"r{i}")) for i in range(5)]
+    assert max(more[:4]) < beyond < more[4]
     await writer.drain()
     assert writer.failed == 0
 
