@@ -605,6 +605,11 @@ def _report(*, minutes: float, channels: int, rate: float, rows: list[dict[str, 
         # The bot's CPU seconds (user + system) in each minute.
         "cpu_s_per_minute": [r["cpu_s"] for r in rows],
         "rss_growth_mb_per_hour": round(slope_per_hour(after), 2),
+        # The same fit from later starts (minute -> MB/h): whether the growth is warm-up
+        # (caches filling to their bounds) that flattens, or goes on.
+        "rss_growth_mb_per_hour_from_minute": {
+            m: round(slope_per_hour([(t, mb) for t, mb in samples if t >= m * 60]), 2)
+            for m in (3, 5, 10, 15, 20, 30) if minutes - m >= 5},
         # The same per message the platform accepted (posts and replies; minute samples
         # from the baseline on): a loaded host that sends less also grows less per hour.
         "rss_growth_mb_per_1000_messages": round(slope_per_hour(

@@ -39,6 +39,7 @@ from bot.scale.leader import Leader, build_leader
 from bot.schedule import build_scheduler
 from bot.store.db import SessionFactory, open_store, sqlite_url
 from bot.store.later import LateWriter
+from bot.store.models import AnswerLog
 from config.settings import Settings
 
 #: Builds the platforms on the runtime's HTTP session for platform calls.
@@ -131,6 +132,7 @@ async def open_runtime(settings: Settings, *, clock: Clock,
                     engine=Engine(index_dir=index_dir_for(url, data_dir=settings.data_dir)),
                     later=LateWriter(sessions))
         assert deps.later is not None
+        await deps.later.reserve_ahead(AnswerLog.__tablename__)
         # Written out before the store closes (SIGTERM loses no answer log or visit).
         stack.push_async_callback(deps.later.drain)
         platform_http = await stack.enter_async_context(aiohttp.ClientSession())

@@ -335,8 +335,14 @@ class Engine:
             return 0.0
         sentence = np.cumsum(token_ids == end)
         present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
-        for pos in np.flatnonzero(np.isin(token_ids, keys)):
-            present[rows_of[int(token_ids[pos])], sentence[pos]] = True
+        hits = np.flatnonzero(np.isin(token_ids, keys))
+        if hits.size:  # per query token, not per position: no Python objects per match
+            order = np.argsort(keys)
+            which = order[np.searchsorted(keys, token_ids[hits], sorter=order)]
+            where = sentence[hits]
+            rows = list(rows_of.values())  # in the order of ``keys``
+            for k in np.unique(which).tolist():
+                present[np.ix_(rows[k], where[which == k])] = True
         pairs = present[:, :-1] | present[:, 1:]
         return min(float((weights @ pairs).max()) / total, 1.0)
 

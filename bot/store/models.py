@@ -319,3 +319,14 @@ class KnownBlockShown(Base):
     story_id: Mapped[int] = mapped_column(Integer, index=True)
     revision: Mapped[int] = mapped_column(Integer)
     edited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class IdBlock(Base):
+    """The next id a process may reserve for a table whose ids are handed out before the
+    row is written (``bot/store/later.py`` on SQLite): each process takes a block of ids
+    in one short write, so two processes on one file never hand out the same id."""
+
+    __tablename__ = "id_blocks"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_id: Mapped[int] = mapped_column(BigInteger)
