@@ -226,8 +226,8 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
               if a.lang not in langs and gives_figure(a, concepts, engine)]
     # One that states another figure than the answer's reports comes first: the point is
     # to show where outlets disagree.
-    shown = set().union(*(figures_about(a, concepts, engine) for a in ranked))
-    other = [a for a in giving if figures_about(a, concepts, engine) - shown]
+    shown = set().union(*(figures_about(a, concepts) for a in ranked))
+    other = [a for a in giving if figures_about(a, concepts) - shown]
     return (other or giving)[:1]
 
 
@@ -244,10 +244,10 @@ async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: s
         select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
     if not ids:
         return []
-    shown = set().union(*(figure_phrases(a, question, concepts, engine) for a in ranked))
+    shown = set().union(*(figure_phrases(a, question, concepts) for a in ranked))
     found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
     for article in await _load(session, [h.article_id for h in found]):
-        if figure_phrases(article, question, concepts, engine) - shown:
+        if figure_phrases(article, question, concepts) - shown:
             return [article]
     return []
 

@@ -456,11 +456,14 @@ def gives_figure(article: Article, concepts: Sequence[Concept], engine: Engine) 
 _DIGITS = re.compile(r"\d[\d,]*")
 
 
-def figure_phrases(article: Article, question: str, concepts: Sequence[Concept],
-                   engine: Engine) -> set[str]:
-    """The figures of the kind asked that the report gives about the question, as written
-    ("two-and-a-half hours", "2時間45分"): what another outlet must differ on to be shown
-    beside the answer."""
+def figure_phrases(article: Article, question: str, concepts: Sequence[Concept]) -> set[str]:
+    """Every figure of the kind asked that the report gives, as written ("two-and-a-half
+    hours", "2時間45分"): what another outlet must differ on to be shown beside the answer.
+    Every sentence counts, not only those matching the question: the reports compared are
+    already the answer's story, and a figure's own sentence often shares few of the
+    question's words ("went on for two-and-a-half hours" for "how long did … last")."""
+    if sum(c.weight for c in concepts) <= 0:
+        return set()
     ja = bool(_KANA.search(question))
     if _DURATION_ASKED.search(question.lower()):
         pattern = DURATION
@@ -468,29 +471,16 @@ def figure_phrases(article: Article, question: str, concepts: Sequence[Concept],
         pattern = counted_across(question, concepts, to_ja=not ja)
     else:
         pattern = counted_figure(question) or _FIGURE
-    found: set[str] = set()
-
-    def collect(sentence: str) -> bool:
-        found.update(m[0].lower() for m in pattern.finditer(sentence))
-        return False
-
-    _said_about(article, concepts, engine, lambda s: bool(pattern.search(s)) and collect(s),
-                context=(article.lang == "ja") != ja)
-    return found
+    return {m[0].lower() for s in split_sentences(article.text) for m in pattern.finditer(s)}
 
 
-def figures_about(article: Article, concepts: Sequence[Concept], engine: Engine) -> set[int]:
-    """The numbers (written in digits) of the report's sentences that give a figure about
-    the question: what a second outlet must differ on to be shown beside it."""
-    found: set[int] = set()
-
-    def collect(sentence: str) -> bool:
-        found.update(int(n.replace(",", "")) for n in _DIGITS.findall(sentence)
-                     if n.replace(",", "").isdigit())
-        return False
-
-    _said_about(article, concepts, engine, lambda s: bool(_FIGURE.search(s)) and collect(s))
-    return found
+def figures_about(article: Article, concepts: Sequence[Concept]) -> set[int]:
+    """The numbers (written in digits) of the report's sentences that give a figure: what a
+    second outlet must differ on to be shown beside it (every sentence, as above)."""
+    if sum(c.weight for c in concepts) <= 0:
+        return set()
+    return {int(n.replace(",", "")) for s in split_sentences(article.text)
+            if _FIGURE.search(s) for n in _DIGITS.findall(s) if n.replace(",", "").isdigit()}
 
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,

@@ -135,7 +135,7 @@ def test_every_figure_of_the_kind_asked_is_collected_as_written(
     engine = indexed(shared_engine, english.text, japanese.text)
 
     def phrases(question: str, article: Article) -> set[str]:
-        return figure_phrases(article, question, engine.concepts(question), engine)
+        return figure_phrases(article, question, engine.concepts(question))
 
     assert phrases(en, english) == {"390 prison", "84 prison"}
     assert phrases(en, japanese) == {"捕虜390"}
@@ -147,7 +147,16 @@ def test_the_numbers_beside_an_answer_are_every_figure_read_whole(
     children = [Concept(tuple(shared_engine.text_tokens("children list")), (None,), 1.0)]
     lists = report("Ukraine handed over a list of 339 children. "
                    "A second list named 1,200 children.")
-    assert figures_about(lists, children, shared_engine) == {339, 1200}
+    assert figures_about(lists, children) == {339, 1200}
+
+
+def test_figures_come_from_every_sentence_and_none_from_a_question_without_substance(
+        shared_engine: Engine) -> None:
+    children = [Concept(tuple(shared_engine.text_tokens("children list")), (None,), 1.0)]
+    lists = report("The talks ended on 5 May. Ukraine handed over a list of 339 children.")
+    assert figures_about(lists, children) == {5, 339}
+    assert figures_about(lists, []) == set()
+    assert figure_phrases(lists, "How many children were on the list?", []) == set()
 
 
 # What kind of answer is asked (`answer_type`).

@@ -139,10 +139,10 @@ def test_outlets_figures_of_the_kind_asked_are_told_apart(shared_engine: Engine)
 
     def phrases(text: str) -> set[str]:
         return figure_phrases(Article(title="Talks", text=text, lang="en"), question,
-                              concepts, engine)
+                              concepts)
     assert phrases(one) == {"three hours"}
     assert phrases(two) == {"two-and-a-half hours"}
     assert phrases(off) == set()
     ja = "アラスカでの会談は2時間45分に及んだ。"
-    assert figure_phrases(Article(title="会談", text=ja, lang="ja"), question, concepts,
-                          engine) == {"2時間", "45分"}
+    assert figure_phrases(Article(title="会談", text=ja, lang="ja"), question,
+                          concepts) == {"2時間", "45分"}

@@ -151,9 +151,9 @@ def test_the_figure_shown_beside_is_one_the_answer_does_not_give(
                    text="Ukraine handed over a list of 339 children. The talks ended.")
     other = Article(title="Talks", lang="en",
                     text="Ukraine gave a list of more than 500 children, Verstka said.")
-    assert figures_about(lead, children, shared_engine) == {339}
-    assert figures_about(other, children, shared_engine) - figures_about(
-        lead, children, shared_engine) == {500}
+    assert figures_about(lead, children) == {339}
+    assert figures_about(other, children) - figures_about(
+        lead, children) == {500}
 
 
 @pytest.mark.parametrize("now", NOWS, ids=["a week after", "a year after"])
