@@ -120,6 +120,8 @@ def main() -> None:
     parser.add_argument("--micro", action="store_true",
                         help="per-call CPU and allocations of the sites changed")
     args = parser.parse_args()
+    if not (args.report or args.micro):
+        parser.print_help()  # a profiling aid (needs memray), not a timed benchmark
     if args.report:
         report(args.report, args.top)
     if args.micro:
