@@ -49,6 +49,8 @@ _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 NAME_KEY = "§"
 #: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
 SENTENCE_END = "¶"
+#: The sentences after the headline that say what a report is about (its lead).
+LEAD_SENTENCES = 4
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class Hit:
     story_id: int
     #: Share of the question's weight its best two adjacent sentences match (0..1).
     passage: float = 0.0
+    #: Share of the question's event names (rare names, not the sides) that its headline
+    #: and first sentences name (0..1; 1 when the question names none).
+    lead: float = 1.0
 
 
 class Engine:
@@ -318,21 +323,38 @@ class Engine:
                     rows_of.setdefault(token_id, []).append(row)
         keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
         weights = np.array([c.weight for c in concepts], dtype=np.float64)
-        return [dataclasses.replace(hit, passage=self._passage(
-                    self.index.segments[number].token_ids(pos), rows_of, keys, weights,
-                    total_idf))
-                for hit, number, pos in found[:limit]]
+        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
+        out: list[Hit] = []
+        for hit, seg_no, at in found[:limit]:
+            passage, lead = self._passage(self.index.segments[seg_no].token_ids(at),
+                                          rows_of, keys, weights, total_idf, events)
+            out.append(dataclasses.replace(hit, passage=passage, lead=lead))
+        return out
+
+    def is_event_name(self, concept: Concept) -> bool:
+        """A name that picks out one development ("Easter", "Istanbul", "Medinsky"): not
+        a side of the talks, not in most reports."""
+        n_docs = max(self.index.n_docs, 1)
+        return (concept.name and concept.df > 0 and concept.df_max / n_docs <= COMMON_SHARE
+                and not any(set(t.split("-"))
+                            # no mutate: `<` differs only for a token joining every side.
+                            <= self.party_tokens  # pragma: no mutate
+                            for t in concept.tokens))
 
     def _passage(self, token_ids: np.ndarray, rows_of: dict[int, list[int]],
-                 keys: np.ndarray, weights: np.ndarray, total: float) -> float:
-        """The share of the question's weight that two adjacent sentences match together:
-        a report that says what was asked in one place, not words spread over the page.
+                 keys: np.ndarray, weights: np.ndarray, total: float,
+                 events: np.ndarray) -> tuple[float, float]:
+        """(passage, lead). ``passage``: the share of the question's weight that two
+        adjacent sentences match together (a report that says what was asked in one place,
+        not words spread over the page). ``lead``: the share of its event names that the
+        headline and first sentences name (a report *about* the Easter truce, not one
+        recalling it further down).
 
         ``rows_of`` maps a query token id to the concepts it stands for (``keys``: its
         ids as an array); one pass over the article finds every matched position."""
         end = self.index.token_id(SENTENCE_END)
         if end is None or total <= 0 or not token_ids.size or not keys.size:
-            return 0.0
+            return 0.0, 1.0
         sentence = np.cumsum(token_ids == end)
         present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
         hits = np.flatnonzero(np.isin(token_ids, keys))
@@ -344,7 +366,10 @@ class Engine:
             for k in np.unique(which).tolist():
                 present[np.ix_(rows[k], where[which == k])] = True
         pairs = present[:, :-1] | present[:, 1:]
-        return min(float((weights @ pairs).max()) / total, 1.0)
+        named = int(events.sum())
+        lead = (float(present[events, :LEAD_SENTENCES + 1].any(axis=1).sum()) / named
+                if named else 1.0)
+        return min(float((weights @ pairs).max()) / total, 1.0), lead
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:

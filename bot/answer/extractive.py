@@ -55,6 +55,8 @@ RELATED_SPAN = timedelta(days=14)
 #: A report whose best passage matches none of the question still ranks by its score at
 #: this share; one passage matching all of it, at 1 + this share.
 PASSAGE_BASE = 2.0
+#: How much more a report counts whose headline and lead name the question's event names.
+LEAD_WEIGHT = 1.0
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
 #: A Japanese report's bare "9日" means the question's day if published this many days
@@ -344,8 +346,15 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
     time the question names come first (the others follow: a date never empties the
     candidates)."""
     return sorted(hits, key=lambda h: (window is not None and _inside(window, h, dated),
-                                       h.score * h.coverage * (PASSAGE_BASE + h.passage),
-                                       h.published), reverse=True)
+                                       lexical_score(h), h.published), reverse=True)
+
+
+def lexical_score(hit: Hit) -> float:
+    """BM25 scaled by the share of the question the report covers, by its best passage,
+    and by whether its headline and lead name the question's event (a report *about* it
+    beats one recalling it in passing)."""
+    return (hit.score * hit.coverage * (PASSAGE_BASE + hit.passage)
+            * (1 + LEAD_WEIGHT * hit.lead))
 
 
 def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
