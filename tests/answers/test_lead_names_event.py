@@ -14,70 +14,58 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bench.realset import RealSet, Report, build_store
+from bench.realset import RealSet, build_store
 from bot.answer import extractive
 from bot.answer.engine import Engine
-from bot.answer.extractive import answer_question
-from bot.store.db import open_store
-from bot.store.models import Article
+from bot.model import Lang
+from tests.answers.support import first_cited, other_talks
+from tests.answers.support import made_up_report as report
 
 MIDSUMMER = datetime(2025, 6, 21, 9, tzinfo=UTC)
 HARVEST = MIDSUMMER + timedelta(days=40)
 
 
-def _report(guid: str, lang: str, outlet: str, title: str, text: str,
-            published: datetime) -> Report:
-    return Report(guid, f"https://example.org/{guid}", outlet, lang, published, title, text,
-                  "x", None)
-
-
 REPORTS = (
     # The truce asked about, in its own reports.
-    _report("midsummer", "en", "Harbor Wire", "Kremlin declares a Midsummer truce",
+    report("midsummer", "en", "Harbor Wire", "Kremlin declares a Midsummer truce",
             "Russia's president ordered his forces to stop fighting for the Midsummer "
             "holiday. The unilateral pause is supposed to run from 6 p.m. on Saturday until "
             "midnight on Sunday, 30 hours in all.\n\n"
             "Ukraine said it would answer in kind. Air raid alerts sounded in the east.",
             MIDSUMMER),
-    _report("midsummer-ja", "ja", "Kyokai Shimbun", "ロシアがミッドサマー停戦を宣言",
+    report("midsummer-ja", "ja", "Kyokai Shimbun", "ロシアがミッドサマー停戦を宣言",
             "ロシア大統領はミッドサマーの祝日に合わせ、土曜日の午後6時から日曜日の深夜まで、"
             "一方的に戦闘を止めるよう命じた。停戦は30時間続く。\n\nウクライナは同調すると表明した。東部では空襲警報が"
             "鳴った。", MIDSUMMER),
     # A later truce; its last paragraph recalls the earlier one in the question's words.
-    _report("harvest", "en", "Meridian Daily", "Russia announces a three-day Harvest Day truce",
+    report("harvest", "en", "Meridian Daily", "Russia announces a three-day Harvest Day truce",
             "Russia will halt fighting for 72 hours over the Harvest Day holiday, the Kremlin "
             "said on Monday. Kyiv called for a longer and unconditional ceasefire.\n\n"
             "European leaders said the offer was not enough. Talks between the two sides "
             "have stalled since the spring. A new round is not yet planned.\n\n"
             "The unilateral Midsummer truce in June was supposed to last 30 hours, but both "
             "sides reported attacks within hours.", HARVEST),
-    _report("harvest-ja", "ja", "Nami Shimpo", "ロシア、収穫祭に3日間の停戦",
+    report("harvest-ja", "ja", "Nami Shimpo", "ロシア、収穫祭に3日間の停戦",
             "ロシア大統領府は、収穫祭に合わせて72時間戦闘を止めると発表した。ウクライナは"
             "より長い無条件の停戦を求めた。\n\n欧州の首脳は不十分だと述べた。両国の協議は春から"
             "止まっている。次の協議の予定はまだない。\n\n"
             "6月のミッドサマーの一方的な停戦は30時間の予定だったが、数時間で双方が攻撃を"
             "報告した。", HARVEST),
-    *(_report(f"filler-{n}", lang, f"Outlet {n}", title, text,
-              MIDSUMMER - timedelta(days=10 + n))
-      for n, (lang, title, text) in enumerate([
-          ("en", "Envoys meet in Geneva on the ceasefire",
-           "Envoys of Russia and Ukraine met in Geneva on Friday to discuss a ceasefire."),
-          ("en", "Prisoner exchange completed",
-           "Russia and Ukraine each freed 300 prisoners of war on Thursday."),
-          ("ja", "ジュネーブで停戦協議",
-           "ロシアとウクライナの代表が予定どおりジュネーブで停戦について協議した。"),
-          ("ja", "捕虜交換が完了", "ロシアとウクライナはそれぞれ300人の捕虜を解放した。")])),
-    _report("grain", "en", "Meridian Daily", "Grain ships leave port under truce deal",
+    *other_talks(MIDSUMMER),
+    report("grain", "en", "Meridian Daily", "Grain ships leave port under truce deal",
             "Three grain ships left port on Tuesday under a truce deal Russia and Ukraine "
             "reached last month.", MIDSUMMER - timedelta(days=20)),
 )
-QUESTIONS = {"en": ("How long was the unilateral Midsummer truce supposed to last?",
-                    "midsummer"),
-             "ja": ("ミッドサマーの一方的な停戦は何時間の予定だった?", "midsummer-ja")}
+QUESTIONS: dict[Lang, tuple[str, str]] = {
+    "en": ("How long was the unilateral Midsummer truce supposed to last?", "midsummer"),
+    "ja": ("ミッドサマーの一方的な停戦は何時間の予定だった?", "midsummer-ja")}
+
+
+async def _first(store: Path, shared_engine: Engine, lang: Lang, now: datetime) -> str:
+    return await first_cited(store, shared_engine, QUESTIONS[lang][0], lang, now)
 
 
 @pytest.fixture(scope="module")
@@ -86,29 +74,17 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return asyncio.run(build_store(realset, tmp_path_factory.mktemp("series")))
 
 
-async def _first(store: Path, shared_engine: Engine, lang: str, now: datetime) -> str:
-    question, _answer = QUESTIONS[lang]
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
-        answer = await answer_question(session, question, lang="en" if lang == "en" else "ja",
-                                       now=now, engine=engine, zone=ZoneInfo("Asia/Tokyo"))
-        assert answer.answerable, answer.text
-        best = await session.get(Article, answer.article_ids[0])
-    assert best is not None
-    return best.guid
-
-
 @pytest.mark.parametrize("lang", ["en", "ja"])
 @pytest.mark.parametrize("after", [timedelta(days=7), timedelta(days=365),
                                    timedelta(days=730)])
 async def test_the_report_about_the_truce_answers_for_it(
-        store: Path, shared_engine: Engine, lang: str, after: timedelta) -> None:
+        store: Path, shared_engine: Engine, lang: Lang, after: timedelta) -> None:
     assert await _first(store, shared_engine, lang, HARVEST + after) == QUESTIONS[lang][1]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
 async def test_without_the_lead_the_report_recalling_it_would_lead(
-        store: Path, shared_engine: Engine, lang: str,
+        store: Path, shared_engine: Engine, lang: Lang,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The first test is not won by the reports' words: with the lead not counting, the
     later report, whose recalling sentence holds every word of the question, leads."""
