@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answer import demonyms
 from bot.answer.index import DocMeta, SearchIndex
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.when import Window
@@ -108,6 +109,7 @@ class Engine:
         self._opened = False
         self._key: str | None = None
         self._chat: dict[tuple[str, ...], frozenset[str]] = {}
+        self._sorted: list[str] | None = None
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
@@ -218,6 +220,10 @@ class Engine:
         for token, key in self._keyed_names(question, tokens):
             alternatives[token].add(key)
         names = self._names(question)
+        for token in names & set(tokens):
+            if self.index.token_id(token) is None:
+                # "Emirati" where reports say "Emirates": the place the store names.
+                alternatives[token].update(demonyms.bases(token, self.sorted_vocab()))
         out: list[Concept] = []
         for token in tokens:
             # "trump-putin", "us-ukrain": a report saying "Trump and Putin" matches too.
@@ -230,6 +236,12 @@ class Engine:
             out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names,
                                sum(dfs), max(dfs, default=0)))
         return out
+
+    def sorted_vocab(self) -> list[str]:
+        """The index's tokens in order (sorted again only when the vocabulary grew)."""
+        if self._sorted is None or len(self._sorted) != len(self.index.vocab):
+            self._sorted = sorted(self.index.vocab)
+        return self._sorted
 
     def concepts_for(self, question: str, window: Window) -> list[Concept]:
         """Concepts of the question without the words that named its time window.

@@ -157,21 +157,11 @@ def known_form(token: str, engine: Engine) -> bool:
     if not token.isascii() or len(token) < 6:
         return False
     stem = token[:max(5, len(token) - 4)]
-    vocab = _sorted_vocab(engine)
+    vocab = engine.sorted_vocab()
     i = bisect.bisect_left(vocab, stem)
     return i < len(vocab) and vocab[i].startswith(stem)
 
 
-def _sorted_vocab(engine: Engine) -> list[str]:
-    # no mutate: a cache miss sorts the same list again (slower, the same answer).
-    cached = _VOCAB.get(id(engine))  # pragma: no mutate
-    if cached is None or cached[0] != len(engine.index.vocab):  # pragma: no mutate
-        cached = (len(engine.index.vocab), sorted(engine.index.vocab))
-        _VOCAB[id(engine)] = cached  # pragma: no mutate
-    return cached[1]
-
-
-_VOCAB: dict[int, tuple[int, list[str]]] = {}
 
 
 def _known_parts(token: str, engine: Engine) -> bool:
