@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.realset import Report
+from bench.realset import RealSet, Report, build_store
 from bot.answer.engine import Engine
 from bot.answer.extractive import answer_question
 from bot.app import BotApp
-from bot.model import Lang
+from bot.model import Answer, Lang
 from bot.store.db import open_store
 from bot.store.models import Article
 from config.settings import Settings, load_settings
@@ -43,6 +44,10 @@ def build_demo_store(tmp: Path) -> Path:
     return tmp / "demo.db"
 
 
+#: A week, a year and two years after the reports: an answer must not depend on the clock.
+CLOCKS = (timedelta(days=7), timedelta(days=365), timedelta(days=730))
+
+
 def made_up_report(guid: str, lang: str, outlet: str, title: str, text: str,
                    published: datetime) -> Report:
     """A report written for a test (our own words), to be served as RSS and ingested."""
@@ -65,15 +70,28 @@ def other_talks(before: datetime) -> tuple[Report, ...]:
                  for n, (lang, title, text) in enumerate(rows))
 
 
-async def first_cited(store: Path, shared_engine: Engine, question: str, lang: Lang,
-                      now: datetime) -> str:
-    """The guid of the report an answer from ``store`` cites first, asked as ``ceasefire-bot
-    ask`` asks it (the answer must not be "no source")."""
+def made_up_store(reports: Sequence[Report], folder: Path) -> Path:
+    """``reports`` served as RSS from 127.0.0.1 and ingested by the bot's pipeline into a
+    store in ``folder``; returns its path."""
+    return asyncio.run(build_store(RealSet(tuple(reports), (), {"x": "dev"}), folder))
+
+
+async def ask_store(store: Path, shared_engine: Engine, question: str, lang: Lang,
+                    now: datetime) -> Answer:
+    """``question`` answered from ``store`` as ``ceasefire-bot ask`` answers it."""
     engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
     async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
-        answer = await answer_question(session, question, lang=lang, now=now, engine=engine,
-                                       zone=ZoneInfo("Asia/Tokyo"))
-        assert answer.answerable, answer.text
+        return await answer_question(session, question, lang=lang, now=now, engine=engine,
+                                     zone=ZoneInfo("Asia/Tokyo"))
+
+
+async def first_cited(store: Path, shared_engine: Engine, question: str, lang: Lang,
+                      now: datetime) -> str:
+    """The guid of the report an answer from ``store`` cites first (the answer must not
+    be "no source")."""
+    answer = await ask_store(store, shared_engine, question, lang, now)
+    assert answer.answerable, answer.text
+    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
         best = await session.get(Article, answer.article_ids[0])
     assert best is not None
     return best.guid

@@ -10,19 +10,14 @@ at several clocks after the reports.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from bench.realset import RealSet, build_store
 from bot.answer import demonyms
 from bot.answer.engine import Engine
-from bot.answer.extractive import answer_question
-from bot.store.db import open_store
-from tests.answers.support import first_cited, other_talks
+from tests.answers.support import CLOCKS, ask_store, first_cited, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 TALKS = datetime(2025, 10, 20, 9, tzinfo=UTC)
@@ -42,13 +37,11 @@ ANSWERED = {"Which Emirati official welcomed the delegations in Abu Dhabi?": "gu
             "Where did the Hungarian prime minister offer to hold a summit?": "danube"}
 #: No report names Norway: a Norwegian official is not in the coverage.
 REFUSED = "Which Norwegian official welcomed the delegations in Abu Dhabi?"
-CLOCKS = [timedelta(days=7), timedelta(days=365), timedelta(days=730)]
 
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    realset = RealSet(REPORTS, (), {"x": "dev"})
-    return asyncio.run(build_store(realset, tmp_path_factory.mktemp("derived")))
+    return made_up_store(REPORTS, tmp_path_factory.mktemp("derived"))
 
 
 @pytest.mark.parametrize("after", CLOCKS)
@@ -62,10 +55,7 @@ async def test_a_people_of_a_covered_place_is_answered(
 @pytest.mark.parametrize("after", CLOCKS)
 async def test_a_people_of_a_place_no_report_names_is_refused(
         store: Path, shared_engine: Engine, after: timedelta) -> None:
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
-        answer = await answer_question(session, REFUSED, lang="en", now=TALKS + after,
-                                       engine=engine, zone=ZoneInfo("Asia/Tokyo"))
+    answer = await ask_store(store, shared_engine, REFUSED, "en", TALKS + after)
     assert not answer.answerable
     assert answer.refusal == "unknown-name"
 

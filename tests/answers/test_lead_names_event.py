@@ -11,17 +11,15 @@ asks it, at several clocks after the reports.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bench.realset import RealSet, build_store
 from bot.answer import extractive
 from bot.answer.engine import Engine
 from bot.model import Lang
-from tests.answers.support import first_cited, other_talks
+from tests.answers.support import CLOCKS, first_cited, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 MIDSUMMER = datetime(2025, 6, 21, 9, tzinfo=UTC)
@@ -64,22 +62,17 @@ QUESTIONS: dict[Lang, tuple[str, str]] = {
     "ja": ("ミッドサマーの一方的な停戦は何時間の予定だった?", "midsummer-ja")}
 
 
-async def _first(store: Path, shared_engine: Engine, lang: Lang, now: datetime) -> str:
-    return await first_cited(store, shared_engine, QUESTIONS[lang][0], lang, now)
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    realset = RealSet(REPORTS, (), {"x": "dev"})
-    return asyncio.run(build_store(realset, tmp_path_factory.mktemp("series")))
+    return made_up_store(REPORTS, tmp_path_factory.mktemp("series"))
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-@pytest.mark.parametrize("after", [timedelta(days=7), timedelta(days=365),
-                                   timedelta(days=730)])
+@pytest.mark.parametrize("after", CLOCKS)
 async def test_the_report_about_the_truce_answers_for_it(
         store: Path, shared_engine: Engine, lang: Lang, after: timedelta) -> None:
-    assert await _first(store, shared_engine, lang, HARVEST + after) == QUESTIONS[lang][1]
+    assert await first_cited(store, shared_engine, QUESTIONS[lang][0], lang,
+                              HARVEST + after) == QUESTIONS[lang][1]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -89,5 +82,6 @@ async def test_without_the_lead_the_report_recalling_it_would_lead(
     """The first test is not won by the reports' words: with the lead not counting, the
     later report, whose recalling sentence holds every word of the question, leads."""
     monkeypatch.setattr(extractive, "LEAD_WEIGHT", 0.0)
-    first = await _first(store, shared_engine, lang, HARVEST + timedelta(days=7))
+    first = await first_cited(store, shared_engine, QUESTIONS[lang][0], lang,
+                              HARVEST + timedelta(days=7))
     assert first != QUESTIONS[lang][1]

@@ -9,18 +9,16 @@ asks it, at several clocks after the reports.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bench.realset import RealSet, build_store
 from bot.answer import extractive
 from bot.answer.engine import Engine
 from bot.answer.rounds import rounds_in
 from bot.model import Lang
-from tests.answers.support import first_cited, other_talks
+from tests.answers.support import CLOCKS, first_cited, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 FIRST = datetime(2025, 5, 16, 15, tzinfo=UTC)
@@ -65,14 +63,9 @@ QUESTIONS: dict[Lang, tuple[str, str]] = {
     "ja": ("2回目の直接交渉で、捕虜交換の対象になったのはどんな人たち?", "second-ja")}
 
 
-async def _first(store: Path, shared_engine: Engine, lang: Lang, now: datetime) -> str:
-    return await first_cited(store, shared_engine, QUESTIONS[lang][0], lang, now)
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    realset = RealSet(REPORTS, (), {"x": "dev"})
-    return asyncio.run(build_store(realset, tmp_path_factory.mktemp("rounds")))
+    return made_up_store(REPORTS, tmp_path_factory.mktemp("rounds"))
 
 
 @pytest.mark.parametrize(("text", "rounds"), [
@@ -91,11 +84,11 @@ def test_the_round_a_text_names(text: str, rounds: list[int]) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
-@pytest.mark.parametrize("after", [timedelta(days=7), timedelta(days=365),
-                                   timedelta(days=730)])
+@pytest.mark.parametrize("after", CLOCKS)
 async def test_the_round_asked_about_answers(store: Path, shared_engine: Engine, lang: Lang,
                                              after: timedelta) -> None:
-    assert await _first(store, shared_engine, lang, THIRD + after) == QUESTIONS[lang][1]
+    assert await first_cited(store, shared_engine, QUESTIONS[lang][0], lang,
+                              THIRD + after) == QUESTIONS[lang][1]
 
 
 @pytest.mark.parametrize("lang", ["en", "ja"])
@@ -105,5 +98,6 @@ async def test_without_the_round_the_later_report_would_lead(
     """The first test is not won by the reports' words: with the round not read, the third
     round's report, which recalls the second in the question's words, leads."""
     monkeypatch.setattr(extractive, "round_of", lambda _question: None)
-    first = await _first(store, shared_engine, lang, THIRD + timedelta(days=7))
+    first = await first_cited(store, shared_engine, QUESTIONS[lang][0], lang,
+                              THIRD + timedelta(days=7))
     assert first != QUESTIONS[lang][1]
