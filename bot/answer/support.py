@@ -162,8 +162,6 @@ def known_form(token: str, engine: Engine) -> bool:
     return i < len(vocab) and vocab[i].startswith(stem)
 
 
-
-
 def _known_parts(token: str, engine: Engine) -> bool:
     parts = [p for p in token.split("-") if p]
     # no mutate: a one-part token the index knows has df > 0 and is never asked about.
@@ -209,10 +207,6 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
             if engine.is_event_name(c)
             and (loanwords or not _KATAKANA.fullmatch(c.tokens[0])
                  or proper_noun(c.tokens[0]))]
-
-
-def party_tokens(engine: Engine) -> frozenset[str]:
-    return engine.party_tokens
 
 
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
