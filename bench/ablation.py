@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bench.realset import RealSet
 from bot.answer.engine import Engine
 from bot.answer.evaluation import Question
-from bot.answer.extractive import PASSAGE_BASE, rerank
+from bot.answer.extractive import lexical_score, rerank
 from bot.answer.when import Window
 from bot.store.db import SessionFactory
 from bot.store.models import Article
@@ -148,12 +148,11 @@ async def ablation(realset: RealSet, sessions: SessionFactory, split: str, *,
         order = [guid_of[h.article_id] for h in hits]
         if not order:
             return dense(q)
-        lexical_score = {guid_of[h.article_id]: h.score * h.coverage * (PASSAGE_BASE + h.passage)
-                         for h in hits[:RERANK_TOP]}
+        lexical = {guid_of[h.article_id]: lexical_score(h) for h in hits[:RERANK_TOP]}
         top = order[:RERANK_TOP]
         sims = {g: float(best_chunk[q.id][ordinal[g]]) for g in top}
-        high, best = max(lexical_score.values()), max(sims.values())
-        score = {g: lexical_score[g] / high + RERANK_BETA * (sims[g] - best) for g in top}
+        high, best = max(lexical.values()), max(sims.values())
+        score = {g: lexical[g] / high + RERANK_BETA * (sims[g] - best) for g in top}
         return sorted(top, key=lambda g: -score[g]) + order[RERANK_TOP:]
 
     def dense_all(q: Question) -> list[str]:

@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.answer import demonyms
 from bot.answer.index import DocMeta, SearchIndex
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.when import Window
@@ -49,6 +50,8 @@ _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 NAME_KEY = "§"
 #: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
 SENTENCE_END = "¶"
+#: The sentences after the headline that say what a report is about (its lead).
+LEAD_SENTENCES = 4
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,9 @@ class Hit:
     story_id: int
     #: Share of the question's weight its best two adjacent sentences match (0..1).
     passage: float = 0.0
+    #: Share of the question's event names (rare names, not the sides) that its headline
+    #: and first sentences name (0..1; 1 when the question names none).
+    lead: float = 1.0
 
 
 class Engine:
@@ -103,6 +109,7 @@ class Engine:
         self._opened = False
         self._key: str | None = None
         self._chat: dict[tuple[str, ...], frozenset[str]] = {}
+        self._sorted: list[str] | None = None
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
@@ -213,6 +220,10 @@ class Engine:
         for token, key in self._keyed_names(question, tokens):
             alternatives[token].add(key)
         names = self._names(question)
+        for token in names & set(tokens):
+            if self.index.token_id(token) is None:
+                # "Emirati" where reports say "Emirates": the place the store names.
+                alternatives[token].update(demonyms.bases(token, self.sorted_vocab()))
         out: list[Concept] = []
         for token in tokens:
             # "trump-putin", "us-ukrain": a report saying "Trump and Putin" matches too.
@@ -225,6 +236,14 @@ class Engine:
             out.append(Concept(alts, ids, self.index.concept_idf(ids), token in names,
                                sum(dfs), max(dfs, default=0)))
         return out
+
+    def sorted_vocab(self) -> list[str]:
+        """The index's tokens in order (sorted again only when the vocabulary grew)."""
+        # no mutate: a cache miss sorts the same list again (slower, the same answer).
+        if (self._sorted is None  # pragma: no mutate
+                or len(self._sorted) != len(self.index.vocab)):  # pragma: no mutate
+            self._sorted = sorted(self.index.vocab)
+        return self._sorted
 
     def concepts_for(self, question: str, window: Window) -> list[Concept]:
         """Concepts of the question without the words that named its time window.
@@ -318,21 +337,38 @@ class Engine:
                     rows_of.setdefault(token_id, []).append(row)
         keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
         weights = np.array([c.weight for c in concepts], dtype=np.float64)
-        return [dataclasses.replace(hit, passage=self._passage(
-                    self.index.segments[number].token_ids(pos), rows_of, keys, weights,
-                    total_idf))
-                for hit, number, pos in found[:limit]]
+        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
+        out: list[Hit] = []
+        for hit, seg_no, at in found[:limit]:
+            passage, lead = self._passage(self.index.segments[seg_no].token_ids(at),
+                                          rows_of, keys, weights, total_idf, events)
+            out.append(dataclasses.replace(hit, passage=passage, lead=lead))
+        return out
+
+    def is_event_name(self, concept: Concept) -> bool:
+        """A name that picks out one development ("Easter", "Istanbul", "Medinsky"): not
+        a side of the talks, not in most reports."""
+        n_docs = max(self.index.n_docs, 1)
+        return (concept.name and concept.df > 0 and concept.df_max / n_docs <= COMMON_SHARE
+                and not any(set(t.split("-"))
+                            # no mutate: `<` differs only for a token joining every side.
+                            <= self.party_tokens  # pragma: no mutate
+                            for t in concept.tokens))
 
     def _passage(self, token_ids: np.ndarray, rows_of: dict[int, list[int]],
-                 keys: np.ndarray, weights: np.ndarray, total: float) -> float:
-        """The share of the question's weight that two adjacent sentences match together:
-        a report that says what was asked in one place, not words spread over the page.
+                 keys: np.ndarray, weights: np.ndarray, total: float,
+                 events: np.ndarray) -> tuple[float, float]:
+        """(passage, lead). ``passage``: the share of the question's weight that two
+        adjacent sentences match together (a report that says what was asked in one place,
+        not words spread over the page). ``lead``: the share of its event names that the
+        headline and first sentences name (a report *about* the Easter truce, not one
+        recalling it further down).
 
         ``rows_of`` maps a query token id to the concepts it stands for (``keys``: its
         ids as an array); one pass over the article finds every matched position."""
         end = self.index.token_id(SENTENCE_END)
         if end is None or total <= 0 or not token_ids.size or not keys.size:
-            return 0.0
+            return 0.0, 1.0
         sentence = np.cumsum(token_ids == end)
         present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
         hits = np.flatnonzero(np.isin(token_ids, keys))
@@ -344,7 +380,10 @@ class Engine:
             for k in np.unique(which).tolist():
                 present[np.ix_(rows[k], where[which == k])] = True
         pairs = present[:, :-1] | present[:, 1:]
-        return min(float((weights @ pairs).max()) / total, 1.0)
+        named = int(events.sum())
+        lead = (float(present[events, :LEAD_SENTENCES + 1].any(axis=1).sum()) / named
+                if named else 1.0)
+        return min(float((weights @ pairs).max()) / total, 1.0), lead
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:

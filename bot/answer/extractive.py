@@ -17,6 +17,7 @@ from bot.answer.action import action_concept, question_lang, vouches
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import is_furniture, without_dateline
+from bot.answer.rounds import leads_with_round, round_of
 from bot.answer.support import (
     Slot,
     answer_type,
@@ -55,6 +56,8 @@ RELATED_SPAN = timedelta(days=14)
 #: A report whose best passage matches none of the question still ranks by its score at
 #: this share; one passage matching all of it, at 1 + this share.
 PASSAGE_BASE = 2.0
+#: How much more a report counts whose headline and lead name the question's event names.
+LEAD_WEIGHT = 1.0
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
 #: A Japanese report's bare "9日" means the question's day if published this many days
@@ -97,7 +100,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         # thread's or the previous answer's.
         scope = None
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
-                                   scope=scope, intent=intent)
+                                   scope=scope, intent=intent, asked_round=round_of(question))
     if not hits:
         why = "unknown-name" if unknown_names(concepts, engine) else "weak-match"
         return no_source(engine, question, lang, window, why)
@@ -141,8 +144,10 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
 
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
-                    intent: str | None) -> tuple[list[Hit], bool]:
-    """The 1–3 articles to answer from, and whether they came from the follow-up scope."""
+                    intent: str | None, asked_round: int | None = None
+                    ) -> tuple[list[Hit], bool]:
+    """The 1–3 articles to answer from, and whether they came from the follow-up scope
+    (``asked_round``: the round of a series the question names, "the second round")."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -188,9 +193,10 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # The question names something no stored report mentions: another event.
         return [], False
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
+    rounds = await _leading_with_round(session, asked_round, hits)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated)
+                  window, dated, rounds)
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -339,13 +345,23 @@ def reported_at(article: Article) -> datetime:
 
 
 def rerank(hits: Sequence[Hit], window: Window | None = None,
-           dated: Collection[int] = ()) -> list[Hit]:
+           dated: Collection[int] = (), rounds: Collection[int] = ()) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
-    candidates)."""
-    return sorted(hits, key=lambda h: (window is not None and _inside(window, h, dated),
-                                       h.score * h.coverage * (PASSAGE_BASE + h.passage),
-                                       h.published), reverse=True)
+    candidates). A report whose lead names the round of a series the question names
+    (``rounds``) counts as if the round were one more event name of its lead."""
+    return sorted(hits, key=lambda h: (
+        window is not None and _inside(window, h, dated),
+        lexical_score(h) * (1 + LEAD_WEIGHT * (h.article_id in rounds)), h.published),
+        reverse=True)
+
+
+def lexical_score(hit: Hit) -> float:
+    """BM25 scaled by the share of the question the report covers, by its best passage,
+    and by whether its headline and lead name the question's event (a report *about* it
+    beats one recalling it in passing)."""
+    return (hit.score * hit.coverage * (PASSAGE_BASE + hit.passage)
+            * (1 + LEAD_WEIGHT * hit.lead))
 
 
 def _overlaps(window: Window, first: datetime | None, now: datetime) -> bool:
@@ -388,6 +404,20 @@ async def _dated_in_text(session: AsyncSession, window: Window,
             if said.search(text := f"{r.title}\n{r.text}")
             or (r.lang == "ja" and _shortly_before(r.published_at, day)
                 and this_month.search(text))}
+
+
+async def _leading_with_round(session: AsyncSession, asked: int | None,
+                              hits: Sequence[Hit]) -> set[int]:
+    """The ``hits`` whose headline or lead names the round the question names ("the second
+    round": "Second Istanbul round: …"); a later round's report only recalls it."""
+    if asked is None:
+        return set()
+    ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
+    if not ids:
+        return set()
+    rows = (await session.execute(select(Article.id, Article.title, Article.text)
+                                  .where(Article.id.in_(ids)))).all()
+    return {r.id for r in rows if leads_with_round(r.title, r.text, asked)}
 
 
 def _shortly_before(published: datetime, day: date) -> bool:

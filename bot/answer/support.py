@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA, action_concept
-from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine
+from bot.answer.engine import NAME_KEY, Concept, Engine
 from bot.answer.noise import is_furniture
 from bot.news.entities import entity_names
 from bot.store.models import Article
@@ -157,21 +157,9 @@ def known_form(token: str, engine: Engine) -> bool:
     if not token.isascii() or len(token) < 6:
         return False
     stem = token[:max(5, len(token) - 4)]
-    vocab = _sorted_vocab(engine)
+    vocab = engine.sorted_vocab()
     i = bisect.bisect_left(vocab, stem)
     return i < len(vocab) and vocab[i].startswith(stem)
-
-
-def _sorted_vocab(engine: Engine) -> list[str]:
-    # no mutate: a cache miss sorts the same list again (slower, the same answer).
-    cached = _VOCAB.get(id(engine))  # pragma: no mutate
-    if cached is None or cached[0] != len(engine.index.vocab):  # pragma: no mutate
-        cached = (len(engine.index.vocab), sorted(engine.index.vocab))
-        _VOCAB[id(engine)] = cached  # pragma: no mutate
-    return cached[1]
-
-
-_VOCAB: dict[int, tuple[int, list[str]]] = {}
 
 
 def _known_parts(token: str, engine: Engine) -> bool:
@@ -215,20 +203,10 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
     """The question's names that pick out one event (not the sides, not in most reports;
     a katakana loanword such as トップ is a name only when MeCab reads it as one, unless
     ``loanwords``: イースター still tells a question from a follow-up)."""
-    n_docs = max(engine.index.n_docs, 1)
-    sides = party_tokens(engine)
     return [c for c in concepts
-            if c.name and c.df and c.df_max / n_docs <= COMMON_SHARE
+            if engine.is_event_name(c)
             and (loanwords or not _KATAKANA.fullmatch(c.tokens[0])
-                 or proper_noun(c.tokens[0]))
-            and not any(set(t.split("-"))
-                        # no mutate: `<` differs only for a token joining every side's spelling.
-                        <= sides  # pragma: no mutate
-                        for t in c.tokens)]
-
-
-def party_tokens(engine: Engine) -> frozenset[str]:
-    return engine.party_tokens
+                 or proper_noun(c.tokens[0]))]
 
 
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],

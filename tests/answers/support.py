@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bench.realset import RealSet, Report, build_store
+from bot.answer.engine import Engine
+from bot.answer.extractive import answer_question
 from bot.app import BotApp
+from bot.model import Answer, Lang
+from bot.store.db import open_store
+from bot.store.models import Article
 from config.settings import Settings, load_settings
 
 
@@ -34,3 +42,56 @@ def build_demo_store(tmp: Path) -> Path:
 
     asyncio.run(run())
     return tmp / "demo.db"
+
+
+#: A week, a year and two years after the reports: an answer must not depend on the clock.
+CLOCKS = (timedelta(days=7), timedelta(days=365), timedelta(days=730))
+
+
+def made_up_report(guid: str, lang: str, outlet: str, title: str, text: str,
+                   published: datetime) -> Report:
+    """A report written for a test (our own words), to be served as RSS and ingested."""
+    return Report(guid, f"https://example.org/{guid}", outlet, lang, published, title, text,
+                  "x", None)
+
+
+def other_talks(before: datetime) -> tuple[Report, ...]:
+    """Reports on other talks in both languages, a few days before ``before``: a test's
+    names then pick out its own reports, as in a real store, instead of being in most."""
+    rows = [("en", "Envoys meet in Geneva on a ceasefire",
+             "Envoys of Russia and Ukraine met in Geneva on Friday to discuss a ceasefire."),
+            ("en", "Prisoner exchange completed",
+             "Russia and Ukraine each freed 300 prisoners of war on Thursday."),
+            ("ja", "ジュネーブで停戦協議",
+             "ロシアとウクライナの代表が予定どおりジュネーブで停戦について協議した。"),
+            ("ja", "捕虜交換が完了", "ロシアとウクライナはそれぞれ300人の捕虜を解放した。")]
+    return tuple(made_up_report(f"other-{n}", lang, f"Outlet {n}", title, text,
+                                before - timedelta(days=n + 3))
+                 for n, (lang, title, text) in enumerate(rows))
+
+
+def made_up_store(reports: Sequence[Report], folder: Path) -> Path:
+    """``reports`` served as RSS from 127.0.0.1 and ingested by the bot's pipeline into a
+    store in ``folder``; returns its path."""
+    return asyncio.run(build_store(RealSet(tuple(reports), (), {"x": "dev"}), folder))
+
+
+async def ask_store(store: Path, shared_engine: Engine, question: str, lang: Lang,
+                    now: datetime) -> Answer:
+    """``question`` answered from ``store`` as ``ceasefire-bot ask`` answers it."""
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
+        return await answer_question(session, question, lang=lang, now=now, engine=engine,
+                                     zone=ZoneInfo("Asia/Tokyo"))
+
+
+async def first_cited(store: Path, shared_engine: Engine, question: str, lang: Lang,
+                      now: datetime) -> str:
+    """The guid of the report an answer from ``store`` cites first (the answer must not
+    be "no source")."""
+    answer = await ask_store(store, shared_engine, question, lang, now)
+    assert answer.answerable, answer.text
+    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
+        best = await session.get(Article, answer.article_ids[0])
+    assert best is not None
+    return best.guid

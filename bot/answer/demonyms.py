@@ -1,0 +1,49 @@
+"""A people or an adjective made from a place's name: "Emirati" from "Emirates", "Hungarian"
+from "Hungary", "Turkish" from "Turkey".
+
+A question may name a place by its people ("the Emirati minister") where every report names
+the place; the stemmer leaves the two apart, and a name no report uses reads as another
+event. A question's name that no report uses is joined to the stored names it is derived
+from (``bot.answer.engine``), so it finds those reports and is not refused as unknown.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+#: Endings that make a people or an adjective of a place's name ("Hungar-ian", "Japan-es",
+#: "Qatar-i", "Emirat-i", "Turk-ish"), as the stemmer leaves them.
+ENDINGS = ("ian", "ean", "ese", "ish", "an", "es", "ic", "i", "n")
+#: The shortest part of the name that must remain ("Turk" of "Turkish").
+MIN_STEM = 4
+#: How many of the stem's last letters the stored name may write otherwise ("Emirat-i" and
+#: "Emir-ates", "Hungar-ian" and "Hungar-y").
+TAIL = 2
+#: At most this many stored names join a derived form.
+MAX_BASES = 5
+
+
+def bases(token: str, vocab: Sequence[str]) -> list[str]:
+    """The stored tokens (``vocab``, sorted) that ``token`` is a people or adjective of;
+    empty when it is not such a form or the store names no such place."""
+    if not token.isascii() or not token.isalpha():
+        return []
+    for ending in ENDINGS:
+        stem = token.removesuffix(ending)
+        if stem == token or len(stem) < MIN_STEM:
+            continue
+        for k in range(len(stem), max(MIN_STEM, len(stem) - TAIL) - 1, -1):
+            found = _starting_with(vocab, stem[:k])
+            if found:
+                return found
+    return []
+
+
+def _starting_with(vocab: Sequence[str], prefix: str) -> list[str]:
+    i = bisect.bisect_left(vocab, prefix)
+    out: list[str] = []
+    while i < len(vocab) and vocab[i].startswith(prefix) and len(out) < MAX_BASES:
+        out.append(vocab[i])
+        i += 1
+    return out

@@ -1,0 +1,50 @@
+"""Which round of a series a question names: "the second round", "round three", "3回目".
+
+Talks held in rounds at one place (Istanbul in May, June and July) share every name, so
+the words of a question about one round match the reports of all of them, and a later
+round's report recalls the earlier ones. A report says which round it is about in its
+headline or lead ("Second Istanbul round: …", "2回目の直接交渉"), so a question that names
+a round ranks the reports whose lead names the same one first (``bot.answer.extractive``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answer.engine import LEAD_SENTENCES
+from bot.text.sentences import normalise, split_sentences
+
+_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+          "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5,
+          "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+          "一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
+#: A meeting noun that rounds are counted in.
+_MEETING = r"(?:rounds?|sessions?|meetings?|talks|negotiations)"
+_EN = re.compile(rf"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+"
+                 rf"(?:[a-z'-]+\s+){{0,2}}?{_MEETING}\b"
+                 r"|\bround\s+(one|two|three|four|five|[1-5])\b")
+_JA = re.compile(r"第([1-5一二三四五])回|([1-5一二三四五])(?:回目|度目)")
+
+
+def round_of(text: str) -> int | None:
+    """The first round number ``text`` names, else None."""
+    rounds = rounds_in(text)
+    return rounds[0] if rounds else None
+
+
+def rounds_in(text: str) -> list[int]:
+    """Every round number ``text`` names, in order."""
+    q = normalise(text)
+    found = sorted([*_EN.finditer(q), *_JA.finditer(q)], key=lambda m: m.start())
+    return [_number(next(g for g in m.groups() if g)) for m in found]
+
+
+def leads_with_round(title: str, text: str, asked: int) -> bool:
+    """The first round the report's headline or lead names is ``asked``: a report says
+    which round it is about before it recalls earlier ones."""
+    lead = [title, *split_sentences(text)[:LEAD_SENTENCES]]
+    return round_of("\n".join(lead)) == asked
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else _WORDS[word]
