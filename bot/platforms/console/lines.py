@@ -22,8 +22,8 @@ from typing import TextIO
 
 log = logging.getLogger(__name__)
 
-#: The longest line read from a pipe; a longer one is skipped with a warning (a person
-#: does not type a megabyte; a stray binary stream must not grow memory without bound).
+#: The longest line read from a pipe; input beyond it without a line break is skipped with
+#: a warning (nobody types a megabyte; a stray binary stream must not grow memory).
 LINE_LIMIT = 1 << 20
 
 
@@ -85,9 +85,10 @@ async def _pipe_lines(fd: int) -> AsyncGenerator[bytes, None]:
 
 
 async def _next_line(reader: asyncio.StreamReader) -> bytes:
-    """The next line (empty at end of input); an over-long one is skipped, not fatal."""
+    """The next line (empty at end of input); over-long input is skipped, not fatal."""
     while True:
         try:
             return await reader.readline()
         except ValueError:
-            log.warning("console: a line longer than %d bytes was skipped", LINE_LIMIT)
+            log.warning("console: input longer than %d bytes without a line break "
+                        "was skipped", LINE_LIMIT)
