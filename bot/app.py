@@ -57,7 +57,12 @@ log = logging.getLogger(__name__)
 
 
 async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None:
-    """Wait for ``stop``, or for every closer, whichever comes first."""
+    """Wait for ``stop``, or for every closer, whichever comes first.
+
+    The loser is cancelled and awaited: a cancelled ``gather`` ends with an exception,
+    which asyncio logs as "never retrieved" unless someone collects it; a closer's real
+    error is logged here rather than lost.
+    """
     tasks: list[asyncio.Future[object]] = [
         asyncio.ensure_future(stop), asyncio.ensure_future(asyncio.gather(*closers))]
     try:
@@ -65,6 +70,9 @@ async def first_of(stop: Awaitable[object], *closers: Awaitable[object]) -> None
     finally:
         for task in tasks:
             task.cancel()
+        for outcome in await asyncio.gather(*tasks, return_exceptions=True):
+            if isinstance(outcome, Exception):
+                log.error("waiting for the platforms to close failed", exc_info=outcome)
 
 
 def _log_end(task: asyncio.Task[None]) -> None:

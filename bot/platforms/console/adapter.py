@@ -4,11 +4,15 @@ Thread replies are printed indented under their parent so the Q&A commentary rea
 thread. On a terminal (stdin and stdout both) the user gets a prompt with history and
 completion, and messages are rendered by rich. Otherwise every line is processed as plain
 text and the adapter reports it is closed at end of input, so scripted runs finish.
+
+Stopping (SIGTERM, Ctrl-C) never waits for input: the line being answered is finished
+(within ``ANSWER_GRACE``), and what was typed after it is not read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import itertools
 import logging
@@ -25,6 +29,7 @@ from bot.commands import Registry, parse_line
 from bot.model import FOLLOW_UP_COMMAND, Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
+from bot.platforms.console.lines import read_lines
 from bot.platforms.text import render_result, zone_for
 from bot.respond import Conversation
 
@@ -38,6 +43,9 @@ THREAD_BAR = "    ┃ "
 #: comes within its claim's lease, long before this many newer messages; a session that
 #: prints updates for months must not keep every key it ever printed.
 SENT_KEPT = 1024
+#: How long stopping waits for the answer to a line already being answered; after that
+#: the answer is abandoned, and said so.
+ANSWER_GRACE = 10.0
 
 
 class ConsoleAdapter(PlatformAdapter):
@@ -54,15 +62,20 @@ class ConsoleAdapter(PlatformAdapter):
         """
         super().__init__()
         self.zone = zone
-        self.stdin = stdin or sys.stdin
+        # None: stdin was closed when the process started (``<&-``): an empty input.
+        self.stdin: TextIO | None = stdin if stdin is not None else sys.stdin
         self.out = out or sys.stdout
         self.commands = commands
         self.history = history
-        self.interactive = (self.stdin.isatty() and self.out.isatty()
-                            if interactive is None else interactive)
+        self.interactive = (self.stdin is not None and self.stdin.isatty()
+                            and self.out.isatty() if interactive is None else interactive)
         self._ids = itertools.count(1)
         self._closed = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
+        #: Set while no typed line is being answered; stopping waits for it.
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._stopping = False
         self._sent: OrderedDict[str, MessageRef] = OrderedDict()
         self._lock = asyncio.Lock()
         #: Follow-up context ends with this session; the user stays the same across sessions
@@ -78,8 +91,19 @@ class ConsoleAdapter(PlatformAdapter):
         self._reader = asyncio.create_task(reader, name="console-stdin")
 
     async def stop(self) -> None:
-        if self._reader is not None:
-            self._reader.cancel()
+        """Let the line being answered finish (bounded), then end the reader and wait for
+        it, so its input is released before the store closes."""
+        self._stopping = True
+        reader = self._reader
+        if reader is not None and not reader.done():
+            try:
+                await asyncio.wait_for(self._idle.wait(), ANSWER_GRACE)
+            except TimeoutError:
+                log.warning("console: stopping; the answer to the last typed line was "
+                            "abandoned after %.0f s", ANSWER_GRACE)
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await reader
         self._closed.set()
 
     async def wait_closed(self) -> None:
@@ -152,21 +176,29 @@ class ConsoleAdapter(PlatformAdapter):
 
     async def _read_loop(self) -> None:
         try:
-            while True:
-                line = await asyncio.to_thread(self.stdin.readline)
-                if not line:
-                    break
-                line = line.strip()
-                if line:
-                    await self.handle_line(line)
+            async with contextlib.aclosing(read_lines(self.stdin)) as lines:
+                async for line in lines:
+                    if self._stopping:
+                        log.warning("console: stopping; typed input not yet answered "
+                                    "is dropped")
+                        return
+                    if line.strip():
+                        await self._answer_typed(line.strip())
         finally:
             self._closed.set()
+
+    async def _answer_typed(self, line: str) -> None:
+        self._idle.clear()
+        try:
+            await self.handle_line(line)
+        finally:
+            self._idle.set()
 
     async def _prompt_loop(self) -> None:
         from bot.platforms.console.repl import run_prompt
 
         try:
-            await run_prompt(self.handle_line, commands=commands_or_default(self.commands),
+            await run_prompt(self._answer_typed, commands=commands_or_default(self.commands),
                              history=self.history,
                              show=lambda text: print(text, file=sys.stdout, flush=True))
         except Exception:
