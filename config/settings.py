@@ -51,7 +51,8 @@ class TopicSettings(Section):
 
 
 class FeedSettings(Section):
-    url: str
+    #: An empty one would read the current folder as a feed file.
+    url: str = Field(min_length=1)
     name: str | None = None
     lang: Lang | None = None
     interval_minutes: float | None = Field(default=None, gt=0, le=MAX_INTERVAL_MINUTES)

@@ -127,6 +127,7 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
     seen = {url}
     remaining = limits.timeout_seconds
     for _hop in range(limits.max_redirects + 1):
+        _check_address(current, feed=url)
         allowed = True
         if guard_hosts is not None:
             allowed = host_allowed(check_url(current, allow_hosts=guard_hosts), guard_hosts)
@@ -160,6 +161,23 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
                 resp.headers.get("ETag"), resp.headers.get("Last-Modified"),
             )
     raise FeedError(url, f"too many redirects (more than {limits.max_redirects})")
+
+
+def _check_address(address: str, *, feed: str) -> None:
+    """An address the HTTP stack can use; a typo such as ``http://[::1`` (or a redirect to
+    one) is the feed's error, not a crash of the whole poll.
+
+    Raises:
+        FeedError: the address does not parse or names no host.
+    """
+    what = "not a valid address" if address == feed else (
+        f"redirected to an invalid address {address[:200]}")
+    try:
+        host = urlsplit(address).hostname
+    except ValueError as exc:
+        raise FeedError(feed, f"{what} ({exc})") from None
+    if not host:
+        raise FeedError(feed, f"{what} (no host name)")
 
 
 async def read_capped(resp: aiohttp.ClientResponse, max_bytes: int, url: str) -> bytes:
@@ -233,12 +251,15 @@ def read_local_file(url: str, max_bytes: int) -> bytes:
         raise FeedError(url, "the file cannot be read (permission denied)") from None
     except OSError as exc:
         raise FeedError(url, f"the file cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    # Checked on the descriptor before wrapping it: ``fdopen`` itself refuses a folder
+    # (which Linux opens read-only without complaint), with an error naming no file.
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FeedError(url, "that is a folder, not a feed file")
-        if not stat.S_ISREG(info.st_mode):
-            raise FeedError(url, "not a regular file (a device, FIFO or socket is refused)")
+        raise FeedError(url, "not a regular file (a device, FIFO or socket is refused)")
+    with os.fdopen(fd, "rb") as handle:
         if info.st_size > max_bytes:
             raise FeedError(url, f"the file is larger than the {max_bytes // 1024} KB limit")
         data = handle.read(max_bytes + 1)
