@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +15,7 @@ import pytest
 
 from bot.failures import EXIT_CONFIG, EXIT_DATABASE, EXIT_NETWORK
 from tests.conftest import cli_command
+from tests.fakes.discord_fake import running_fake
 from tests.fakes.slack_fake import FakeSlack
 from tests.scenario.test_cli_failures import closed_port, one_line, run
 from tests.scenario.test_console_session import run_console
@@ -84,20 +83,12 @@ def test_health_port_in_use_or_unknown_host(cli_env: dict[str, str], tmp_path: P
              "'no-such-host.invalid' is not a known host name")
 
 
-async def test_slack_http_port_in_use(tmp_path: Path, taken_port: int) -> None:
+async def test_slack_http_port_in_use(cli_env: dict[str, str], taken_port: int) -> None:
     async with FakeSlack() as fake:
-        env = {k: v for k, v in os.environ.items()
-               if "proxy" not in k.lower() and not k.startswith(("CEASEFIRE_BOT", "DISCORD_"))}
-        env.update(SLACK_BOT_TOKEN=fake.bot_token, SLACK_SIGNING_SECRET="s",
-                   SLACK_API_URL=fake.api_url, SLACK_HTTP_PORT=str(taken_port),
-                   SLACK_HTTP_HOST="127.0.0.1", CEASEFIRE_BOT_DATA_DIR=str(tmp_path),
-                   PYTHONPATH=str(ROOT))
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "run", env=env, cwd=str(ROOT),
-            stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE)
-        out, err = await asyncio.wait_for(process.communicate(), 120.0)
-    proc = subprocess.CompletedProcess([], process.returncode or 0, out.decode(), err.decode())
+        env = {**cli_env, "SLACK_BOT_TOKEN": fake.bot_token, "SLACK_SIGNING_SECRET": "s",
+               "SLACK_API_URL": fake.api_url, "SLACK_HTTP_PORT": str(taken_port),
+               "SLACK_HTTP_HOST": "127.0.0.1"}
+        proc = await _run_async(env, "run")
     one_line(proc, EXIT_CONFIG, "invalid setting slack.http_port",
              f"127.0.0.1:{taken_port} is already in use")
 
@@ -162,3 +153,33 @@ def test_an_unreachable_platform_is_a_network_failure(cli_env: dict[str, str],
     proc = run(env, "run")
     one_line(proc, EXIT_NETWORK, "cannot reach 127.0.0.1", "check the network")
     assert "ClientConnector" not in proc.stderr and "not-real" not in proc.stderr
+
+
+async def _run_async(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a subprocess while this test's loop serves a fake platform (reached
+    directly, whatever proxy the environment names)."""
+    env = {k: v for k, v in env.items() if "proxy" not in k.lower()}
+    process = await asyncio.create_subprocess_exec(
+        *cli_command(*args), env=env, cwd=str(ROOT), stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(process.communicate(), 120.0)
+    return subprocess.CompletedProcess(args, process.returncode or 0, out.decode(),
+                                       err.decode())
+
+
+async def test_a_discord_token_pasted_with_its_prefix_says_how_to_copy_it(
+        cli_env: dict[str, str]) -> None:
+    async with running_fake() as fake:
+        env = {**cli_env, "DISCORD_TOKEN": f"Bot {fake.token}",
+               "DISCORD_API_BASE": fake.api_base, "DISCORD_GATEWAY_URL": fake.gateway_url}
+        proc = await _run_async(env, "run")
+    one_line(proc, EXIT_CONFIG, "invalid setting discord.token: Discord rejected DISCORD_TOKEN",
+             "Reset Token", "without quotes or a `Bot ` prefix")
+    assert fake.token not in proc.stderr
+
+
+def test_a_loopback_url_without_its_scheme_is_a_setting_error(cli_env: dict[str, str]) -> None:
+    """`127.0.0.1:8765` used to fail as "a network request failed" (exit 4)."""
+    env = {**cli_env, "CEASEFIRE_BOT_LOOPBACK_URL": "127.0.0.1:8765"}
+    one_line(run(env, "run"), EXIT_CONFIG, "invalid setting loopback.url",
+             "http://127.0.0.1:8765")
