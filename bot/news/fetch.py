@@ -109,8 +109,7 @@ async def fetch_feed(
     except TimeoutError:
         raise FeedError(url, f"no complete answer within {limits.timeout_seconds:g} s") from None
     except aiohttp.ClientConnectorError as exc:
-        reason = str(exc.os_error) if "refused:" in str(exc.os_error) else type(exc).__name__
-        raise FeedError(url, f"could not connect ({reason})") from None
+        raise FeedError(url, f"could not connect ({connect_reason(exc)})") from None
     except aiohttp.ClientError as exc:
         raise FeedError(url, f"could not connect ({type(exc).__name__})") from None
 
@@ -127,10 +126,10 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
     seen = {url}
     remaining = limits.timeout_seconds
     for _hop in range(limits.max_redirects + 1):
-        _check_address(current, feed=url)
         allowed = True
-        if guard_hosts is not None:
+        if guard_hosts is not None:  # the guard names a refused hop in its own words
             allowed = host_allowed(check_url(current, allow_hosts=guard_hosts), guard_hosts)
+        _check_address(current, feed=url)
         async with contextlib.AsyncExitStack() as stack:
             if slots is not None:
                 await stack.enter_async_context(slots.get_slot(current))
@@ -161,6 +160,21 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
                 resp.headers.get("ETag"), resp.headers.get("Last-Modified"),
             )
     raise FeedError(url, f"too many redirects (more than {limits.max_redirects})")
+
+
+def connect_reason(exc: aiohttp.ClientConnectorError) -> str:
+    """Why a connection failed, in words an operator can act on (not the class name)."""
+    if "refused:" in str(exc.os_error):  # the SSRF guard's own words
+        return str(exc.os_error)
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return f"the host name {exc.host} was not found"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return f"the TLS certificate of {exc.host} was refused"
+    if isinstance(exc, aiohttp.ClientConnectorSSLError):
+        return "the TLS handshake failed: is it really an https:// address?"
+    if isinstance(exc.os_error, ConnectionRefusedError):
+        return f"connection to {exc.host}:{exc.port} refused: is the server running?"
+    return exc.os_error.strerror or type(exc).__name__
 
 
 def _check_address(address: str, *, feed: str) -> None:

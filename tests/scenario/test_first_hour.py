@@ -38,14 +38,18 @@ def test_a_folder_or_a_malformed_address_is_that_feeds_error(
     """`--feed` at a folder, or a URL that does not parse, used to end the whole ingest with
     "unexpected error" (exit 70); now each is its feed's error and the good feed is read."""
     good = str(DEMO / "harbor-wire.xml")
+    down = f"http://127.0.0.1:{closed_port()}/rss"
     proc = run(cli_env, "ingest", "--json", "--feed", str(tmp_path), "--feed", "http://[::1",
-               "--feed", "http:///rss", "--feed", good)
+               "--feed", "http:///rss", "--feed", down, "--feed", good)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     errors = {e["feed"]: e["error"] for e in report["errors"]}
     assert errors == {str(tmp_path): "that is a folder, not a feed file",
                       "http://[::1": "not a valid address (Invalid IPv6 URL)",
-                      "http:///rss": "not a valid address (no host name)"}
+                      "http:///rss": "not a valid address (no host name)",
+                      # It said "(ClientConnectorError)".
+                      down: f"could not connect (connection to {down[7:-4]} refused: is the "
+                            "server running?)"}
     assert report["new"] > 0
     assert "Traceback" not in proc.stderr
 
