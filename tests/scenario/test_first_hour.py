@@ -187,3 +187,15 @@ def test_a_loopback_url_without_its_scheme_is_a_setting_error(cli_env: dict[str,
     env = {**cli_env, "CEASEFIRE_BOT_LOOPBACK_URL": "127.0.0.1:8765"}
     one_line(run(env, "run"), EXIT_CONFIG, "invalid setting loopback.url",
              "http://127.0.0.1:8765")
+
+
+def test_a_misspelt_environment_variable_is_named(cli_env: dict[str, str],
+                                                 tmp_path: Path) -> None:
+    """`CEASEFIRE_BOT_DATADIR` was ignored without a word: the store went to the default
+    data dir, and the operator wondered where their data was."""
+    env = {**cli_env, "CEASEFIRE_BOT_DATADIR": str(tmp_path / "meant")}
+    proc = run(env, "stories")
+    assert proc.returncode == 0, proc.stderr
+    warning = next(ln for ln in proc.stderr.splitlines() if "CEASEFIRE_BOT_DATADIR" in ln)
+    assert "is not one of our environment variables and is ignored" in warning
+    assert "CEASEFIRE_BOT_DATA_DIR" in warning.split("spelling:")[1]
