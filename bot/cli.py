@@ -183,6 +183,12 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     options = RunOptions(console=args.console, shard_ids=args.shard_ids,
                          shard_count=args.shard_count)
+    token = settings.section(DISCORD).token
+    if ((options.shard_ids or options.shard_count)
+            and (args.console or token is None or not token.get_secret_value())):
+        # They would be ignored without a word: the console and Slack have no shards.
+        raise ConfigError("--shard-count and --shard-ids are for Discord, which runs only "
+                          "with DISCORD_TOKEN set and without --console")
     if options.shard_ids and max(options.shard_ids) >= (options.shard_count
                                                         or settings.section(DISCORD).shard_count):
         raise ConfigError(f"--shard-ids {','.join(map(str, options.shard_ids))} must be below "

@@ -199,3 +199,11 @@ def test_a_misspelt_environment_variable_is_named(cli_env: dict[str, str],
     warning = next(ln for ln in proc.stderr.splitlines() if "CEASEFIRE_BOT_DATADIR" in ln)
     assert "is not one of our environment variables and is ignored" in warning
     assert "CEASEFIRE_BOT_DATA_DIR" in warning.split("spelling:")[1]
+
+
+@pytest.mark.parametrize("args", [("--shard-count", "2"), ("--shard-ids", "0")])
+def test_discord_shard_options_without_discord_are_refused(cli_env: dict[str, str],
+                                                           args: tuple[str, ...]) -> None:
+    """The console ran and ignored them without a word."""
+    one_line(run(cli_env, "run", *args), EXIT_CONFIG,
+             "--shard-count and --shard-ids are for Discord", "DISCORD_TOKEN")
