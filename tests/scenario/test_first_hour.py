@@ -207,3 +207,19 @@ def test_discord_shard_options_without_discord_are_refused(cli_env: dict[str, st
     """The console ran and ignored them without a word."""
     one_line(run(cli_env, "run", *args), EXIT_CONFIG,
              "--shard-count and --shard-ids are for Discord", "DISCORD_TOKEN")
+
+
+@pytest.mark.parametrize(("bot", "app", "variable", "prefix"), [
+    ("xapp-1-A1-secretpart", "xoxb-1-secretpart", "SLACK_BOT_TOKEN", "'xapp-'"),
+    ("xoxb-1-secretpart", "xoxb-2-secretpart", "SLACK_APP_TOKEN", "'xoxb-'"),
+])
+def test_swapped_slack_tokens_are_named(cli_env: dict[str, str], bot: str, app: str,
+                                        variable: str, prefix: str) -> None:
+    """Swapped, they were sent to Slack as they were, and whatever failed first was
+    reported (here, the dead API: a network failure, exit 4); neither token is echoed."""
+    env = {**cli_env, "SLACK_BOT_TOKEN": bot, "SLACK_APP_TOKEN": app,
+           "SLACK_API_URL": f"http://127.0.0.1:{closed_port()}/api/"}
+    proc = run(env, "run")
+    one_line(proc, EXIT_CONFIG, f"invalid setting {variable}: it needs a token starting with",
+             f"this one starts with {prefix}")
+    assert "secretpart" not in proc.stderr
