@@ -51,7 +51,7 @@ def adapters(settings: Settings, options: RunOptions,
 
 def _check_kind(variable: str, token: str, prefix: str, where: str) -> None:
     """Slack's token kinds are told apart by their prefix; the two tokens swapped, or a
-    user token, would otherwise fail later as a refusal naming neither.
+    user token, would otherwise be sent to Slack as they are and fail somewhere later.
 
     Raises:
         ConfigError: the token is not of the kind the variable needs (only its prefix is
