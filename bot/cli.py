@@ -57,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Discord: the shards this process runs (with --shard-count)")
 
     ingest = sub.add_parser("ingest", parents=[common], help="fetch feeds once")
-    ingest.add_argument("--feed", action="append", metavar="URL_OR_PATH", default=[])
+    ingest.add_argument("--feed", action="append", metavar="URL_OR_PATH", default=[],
+                        type=_feed_address)
     ingest.add_argument("--json", action="store_true")
 
     ask = sub.add_parser("ask", parents=[common], help="answer a question from the store")
@@ -85,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     discord.add_argument("--user", action="store_true",
                          help="the user-install link: people add the commands to their own "
                               "account and use /ask, /latest, /timeline anywhere")
-    discord.add_argument("--application-id", type=int, metavar="ID",
+    discord.add_argument("--application-id", type=_positive, metavar="ID",
                          help="default: discord.application_id, else asked from Discord "
                               "with DISCORD_TOKEN")
     return parser
@@ -100,6 +101,13 @@ def _positive(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1 (got {value!r})")
     return number
+
+
+def _feed_address(value: str) -> str:
+    """An empty ``--feed`` (an unset shell variable) would read the current folder."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("expected a feed URL or file path (got an empty one)")
+    return value.strip()
 
 
 def _shard_ids(value: str) -> tuple[int, ...]:
@@ -175,6 +183,12 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
     options = RunOptions(console=args.console, shard_ids=args.shard_ids,
                          shard_count=args.shard_count)
+    token = settings.section(DISCORD).token
+    if ((options.shard_ids or options.shard_count)
+            and (args.console or token is None or not token.get_secret_value())):
+        # They would be ignored without a word: the console and Slack have no shards.
+        raise ConfigError("--shard-count and --shard-ids are for Discord, which runs only "
+                          "with DISCORD_TOKEN set and without --console")
     if options.shard_ids and max(options.shard_ids) >= (options.shard_count
                                                         or settings.section(DISCORD).shard_count):
         raise ConfigError(f"--shard-ids {','.join(map(str, options.shard_ids))} must be below "

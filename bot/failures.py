@@ -53,7 +53,26 @@ def describe(exc: BaseException) -> Failure | None:
         return Failure(EXIT_NETWORK, f"a network request failed ({reason(exc)}): check the "
                                      "network and try again")
     if isinstance(exc, PlatformError):
+        network = _network_cause(exc)
+        if network is not None:
+            return network
         return Failure(EXIT_PLATFORM, str(exc))
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return Failure(EXIT_DATABASE, "the disk is full: free some space and try again")
     return None
+
+
+def _network_cause(exc: PlatformError) -> Failure | None:
+    """A platform that could not be reached (no network, a dead API base URL) is a network
+    failure: the platform's words, then what was unreachable, instead of the class name
+    the adapter appended (``Discord connection failed: ClientConnectorDNSError``)."""
+    import aiohttp
+
+    cause = exc.__cause__
+    if not isinstance(cause, aiohttp.ClientError | asyncio.TimeoutError | TimeoutError):
+        return None
+    network = describe(cause)
+    if network is None:
+        return None
+    words = str(exc).removesuffix(f": {type(cause).__name__}")
+    return Failure(EXIT_NETWORK, f"{words}: {network.message}")

@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.connections import ConnectionWatch
+from bot.listen import start_site
 
 #: Loop lag buckets: fine below 100 ms (the target), coarse above.
 LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -95,11 +96,9 @@ async def serve_health(port: int, metrics: Metrics, *,
     app.add_routes([web.get("/healthz", healthz), web.get("/metrics", render)])
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    await site.start()
+    bound = await start_site(runner, host=host, port=port, host_key="health.host",
+                             port_key="health.port")
     try:
-        server = site._server
-        sockets = getattr(server, "sockets", None) or []
-        yield sockets[0].getsockname()[1] if sockets else port
+        yield bound
     finally:
         await runner.cleanup()

@@ -28,6 +28,7 @@ from bot.delivery import outbox
 from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
 from bot.deps import Deps
+from bot.errors import StoreError
 from bot.health import Metrics
 from bot.model import Notice
 from bot.news.guard import guarded_connector
@@ -88,7 +89,14 @@ def database_url(settings: Settings) -> str:
     if settings.database_url:
         return settings.database_url
     path = settings.sqlite_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"the data dir {path.parent} cannot be created "
+            f"({'a file has that name' if isinstance(exc, FileExistsError) else exc.strerror}"
+            "): set data_dir "
+            "or CEASEFIRE_BOT_DATA_DIR to a writable folder") from None
     return sqlite_url(path)
 
 

@@ -6,6 +6,7 @@ typo stops start-up with one plain line instead of being silently ignored.
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -25,8 +26,11 @@ from pydantic_settings import (
 from config.errors import ConfigError
 from config.sections import PlatformSection, S, Section
 
+log = logging.getLogger(__name__)
+
 Lang = Literal["ja", "en"]
 CONFIG_ENV = "CEASEFIRE_BOT_CONFIG"
+ENV_PREFIX = "CEASEFIRE_BOT_"
 
 #: Conventional environment names that land in a nested settings key (a platform declares
 #: its own in its ``PlatformSection``).
@@ -51,7 +55,8 @@ class TopicSettings(Section):
 
 
 class FeedSettings(Section):
-    url: str
+    #: An empty one would read the current folder as a feed file.
+    url: str = Field(min_length=1)
     name: str | None = None
     lang: Lang | None = None
     interval_minutes: float | None = Field(default=None, gt=0, le=MAX_INTERVAL_MINUTES)
@@ -233,6 +238,26 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
 
 
+def known_env_names(sections: Sequence[PlatformSection[Any]] = ()) -> set[str]:
+    """Our ``CEASEFIRE_BOT_*`` names with one underscore: the conventional ones, the
+    config file's, and those the platforms declare."""
+    names = {*ENV_NAMES, CONFIG_ENV, *(var for s in sections for var in s.env)}
+    return {name for name in names if name.startswith(ENV_PREFIX)}
+
+
+def unknown_env_names(env: Mapping[str, str],
+                      sections: Sequence[PlatformSection[Any]] = ()) -> list[str]:
+    """``CEASEFIRE_BOT_*`` names that set nothing: a misspelt ``CEASEFIRE_BOT_DATA_DIR``
+    would otherwise be ignored without a word (the store silently in the default place).
+    ``CEASEFIRE_BOT__SECTION__KEY`` names are checked as settings; the test suite's own
+    ``CEASEFIRE_BOT_TEST_*`` names are not settings."""
+    known = known_env_names(sections)
+    return sorted(name for name in env
+                  if name.startswith(ENV_PREFIX) and not name.startswith((f"{ENV_PREFIX}_",
+                                                                          f"{ENV_PREFIX}TEST_"))
+                  and name not in known)
+
+
 def env_overrides(env: Mapping[str, str],
                   sections: Sequence[PlatformSection[Any]] = ()) -> dict[str, Any]:
     """Map environment variables onto nested keys.
@@ -293,6 +318,10 @@ def load_settings(
         ConfigError: one plain line naming the key and what is wrong.
     """
     environ = dict(os.environ if env is None else env)
+    for name in unknown_env_names(environ, sections):
+        log.warning("%s is not one of our environment variables and is ignored (check the "
+                    "spelling: %s, or CEASEFIRE_BOT__SECTION__KEY for any setting)",
+                    name, ", ".join(sorted(known_env_names(sections))))
     files = [default_toml()]
     chosen = config_file or environ.get(CONFIG_ENV)
     if chosen:

@@ -59,7 +59,10 @@ async def dispatch(registry: Registry, req: Request, deps: Deps) -> Result:
     command = registry.command(req.command)
     if command is None:
         known = ", ".join(registry.names)
-        return Reply(f"Unknown command `{req.command}`. Try one of: {known}.", ephemeral=True)
+        if not req.command.strip():  # a bare "/"
+            return Reply(f"Type a command after the `/`: one of {known}.", ephemeral=True)
+        return Reply(f"Unknown command `{req.command[:100]}`. Try one of: {known}.",
+                     ephemeral=True)
     try:
         refused = refusal(command, req)
         if refused is not None:

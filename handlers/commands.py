@@ -35,11 +35,20 @@ from handlers.context import (
 from handlers.feeds import add_feed, remove_feed
 from handlers.followup_source import answer_follow_ups
 
+#: Characters a question may have. A pasted article is not a question, and retrieval's
+#: cost grows faster than its length: 16,000 characters took a minute, 40,000 several
+#: minutes and 1.8 GB, while everyone else's questions waited.
+MAX_QUESTION_CHARS = 1000
+
 
 async def ask(req: Request, deps: Deps) -> Result:
     question = (req.arg("question") or "").strip()
     if not question:
         raise UserFacingError("Ask a question, e.g. `ask What was agreed in Jeddah?`")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise UserFacingError(
+            f"That question is {len(question):,} characters long; please ask it in at most "
+            f"{MAX_QUESTION_CHARS:,}, e.g. `ask What was agreed in Jeddah?`")
     return await answer_for(req, deps, question)
 
 
@@ -120,6 +129,10 @@ async def sources(req: Request, deps: Deps) -> Result:
     if action in ("add", "remove"):
         change = add_feed if action == "add" else remove_feed
         return await change(req, deps, req.arg("feed") or "")
+    if action:
+        raise UserFacingError(
+            f"`sources` cannot `{action[:100]}`: `sources` lists the feeds, `sources add URL` "
+            "follows one, `sources remove URL|ID` stops it.")
     async with deps.sessions() as session:
         # The operator's feeds, and the feeds this server, workspace or DM user added.
         mine = select(FeedOwner.feed_id).where(FeedOwner.scope == request_scope(req))

@@ -65,11 +65,13 @@ def check_zone(value: str) -> None:
 
 
 def sources_args(text: str) -> Mapping[str, str]:
-    """``add URL`` / ``remove URL|ID`` as arguments; other text lists the feeds."""
+    """``add URL`` / ``remove URL|ID`` as arguments; any other first word is an action too,
+    so that the handler can say it is unknown rather than list the feeds as if asked."""
     words = text.split(maxsplit=1)
-    if words and words[0].lower() in ("add", "remove"):
-        return {"action": words[0].lower(), "feed": words[1] if len(words) > 1 else ""}
-    return {}
+    if not words:
+        return {}
+    action = words[0].lower() if words[0].lower() in ("add", "remove") else words[0]
+    return {"action": action, "feed": words[1] if len(words) > 1 else ""}
 
 
 def feedback_args(text: str) -> dict[str, str]:

@@ -109,8 +109,7 @@ async def fetch_feed(
     except TimeoutError:
         raise FeedError(url, f"no complete answer within {limits.timeout_seconds:g} s") from None
     except aiohttp.ClientConnectorError as exc:
-        reason = str(exc.os_error) if "refused:" in str(exc.os_error) else type(exc).__name__
-        raise FeedError(url, f"could not connect ({reason})") from None
+        raise FeedError(url, f"could not connect ({connect_reason(exc)})") from None
     except aiohttp.ClientError as exc:
         raise FeedError(url, f"could not connect ({type(exc).__name__})") from None
 
@@ -128,8 +127,9 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
     remaining = limits.timeout_seconds
     for _hop in range(limits.max_redirects + 1):
         allowed = True
-        if guard_hosts is not None:
+        if guard_hosts is not None:  # the guard names a refused hop in its own words
             allowed = host_allowed(check_url(current, allow_hosts=guard_hosts), guard_hosts)
+        _check_address(current, feed=url)
         async with contextlib.AsyncExitStack() as stack:
             if slots is not None:
                 await stack.enter_async_context(slots.get_slot(current))
@@ -160,6 +160,38 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
                 resp.headers.get("ETag"), resp.headers.get("Last-Modified"),
             )
     raise FeedError(url, f"too many redirects (more than {limits.max_redirects})")
+
+
+def connect_reason(exc: aiohttp.ClientConnectorError) -> str:
+    """Why a connection failed, in words an operator can act on (not the class name)."""
+    if "refused:" in str(exc.os_error):  # the SSRF guard's own words
+        return str(exc.os_error)
+    if isinstance(exc, aiohttp.ClientConnectorDNSError):
+        return f"the host name {exc.host} was not found"
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return f"the TLS certificate of {exc.host} was refused"
+    if isinstance(exc, aiohttp.ClientConnectorSSLError):
+        return "the TLS handshake failed: is it really an https:// address?"
+    if isinstance(exc.os_error, ConnectionRefusedError):
+        return f"connection to {exc.host}:{exc.port} refused: is the server running?"
+    return exc.os_error.strerror or type(exc).__name__
+
+
+def _check_address(address: str, *, feed: str) -> None:
+    """An address the HTTP stack can use; a typo such as ``http://[::1`` (or a redirect to
+    one) is the feed's error, not a crash of the whole poll.
+
+    Raises:
+        FeedError: the address does not parse or names no host.
+    """
+    what = "not a valid address" if address == feed else (
+        f"redirected to an invalid address {address[:200]}")
+    try:
+        host = urlsplit(address).hostname
+    except ValueError as exc:
+        raise FeedError(feed, f"{what} ({exc})") from None
+    if not host:
+        raise FeedError(feed, f"{what} (no host name)")
 
 
 async def read_capped(resp: aiohttp.ClientResponse, max_bytes: int, url: str) -> bytes:
@@ -233,12 +265,15 @@ def read_local_file(url: str, max_bytes: int) -> bytes:
         raise FeedError(url, "the file cannot be read (permission denied)") from None
     except OSError as exc:
         raise FeedError(url, f"the file cannot be read ({exc.strerror})") from None
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    # Checked on the descriptor before wrapping it: ``fdopen`` itself refuses a folder
+    # (which Linux opens read-only without complaint), with an error naming no file.
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
         if stat.S_ISDIR(info.st_mode):
             raise FeedError(url, "that is a folder, not a feed file")
-        if not stat.S_ISREG(info.st_mode):
-            raise FeedError(url, "not a regular file (a device, FIFO or socket is refused)")
+        raise FeedError(url, "not a regular file (a device, FIFO or socket is refused)")
+    with os.fdopen(fd, "rb") as handle:
         if info.st_size > max_bytes:
             raise FeedError(url, f"the file is larger than the {max_bytes // 1024} KB limit")
         data = handle.read(max_bytes + 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,7 +64,43 @@ def async_url(url: str) -> str:
         )
     if "+" not in parsed.drivername:
         parsed = parsed.set(drivername=ASYNC_DRIVERS[parsed.drivername])
+    elif parsed.drivername not in ASYNC_DRIVERS.values():
+        raise ConfigError(
+            f"invalid setting database_url: the driver {parsed.get_driver_name()!r} cannot be "
+            f"used (the bot is async): write {backend}://… and "
+            f"{ASYNC_DRIVERS[backend].split('+')[1]} is used")
+    if backend == "postgresql":
+        parsed = parsed.set(query=asyncpg_options(dict(parsed.query)))
     return parsed.render_as_string(hide_password=False)
+
+
+SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
+#: Query options SQLAlchemy's asyncpg dialect takes itself; asyncpg takes its connect()
+#: keywords.
+_DIALECT_OPTIONS = frozenset({"prepared_statement_cache_size", "prepared_statement_name_func"})
+
+
+def asyncpg_options(query: dict[str, Any]) -> dict[str, Any]:
+    """The URL's query options as asyncpg takes them: libpq's ``sslmode=require`` (what
+    hosting providers print) is asyncpg's ``ssl=require``; an option asyncpg does not know
+    is named here, not a ``TypeError`` from inside the first connect.
+
+    Raises:
+        ConfigError: an option neither asyncpg nor the dialect knows.
+    """
+    options = dict(query)
+    if "sslmode" in options:
+        options["ssl"] = options.pop("sslmode")
+    if "ssl" in options and options["ssl"] not in SSL_MODES:
+        raise ConfigError(f"invalid setting database_url: ssl mode {options['ssl']!r} is not "
+                          f"one of {', '.join(SSL_MODES)}")
+    known = set(inspect.signature(asyncpg.connect).parameters) | _DIALECT_OPTIONS
+    unknown = sorted(set(options) - known)
+    if unknown:
+        raise ConfigError(
+            f"invalid setting database_url: unknown option {unknown[0]!r} after '?' "
+            "(PostgreSQL URLs take e.g. ?sslmode=require or ?ssl=require)")
+    return options
 
 
 def sqlite_url(path: Path) -> str:

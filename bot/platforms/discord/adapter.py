@@ -144,6 +144,10 @@ class DiscordAdapter(PlatformAdapter):
     # ------------------------------------------------------------------ lifecycle
 
     def _build_client(self) -> discord.Client:
+        # The bot never joins voice: discord.py's start-up warnings that voice libraries
+        # are missing only alarm the operator (they are its own once-only switches).
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         intents = build_intents(self.settings)
         common: dict[str, Any] = {"intents": intents, "allowed_mentions": NONE,
                                   "guild_ready_timeout": self.guild_ready_timeout}

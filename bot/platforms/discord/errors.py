@@ -114,7 +114,9 @@ def fatal_error(exc: BaseException | None) -> ConfigError | None:
     if isinstance(exc, discord.PrivilegedIntentsRequired):
         setting, message = FATAL_CLOSE_CODES[4014]
     elif isinstance(exc, discord.LoginFailure):
-        setting, message = "discord.token", "Discord rejected DISCORD_TOKEN"
+        setting, message = "discord.token", (
+            "Discord rejected DISCORD_TOKEN: copy the token again from the Developer Portal "
+            "(Bot tab, Reset Token), without quotes or a `Bot ` prefix")
     elif isinstance(exc, discord.ConnectionClosed) and exc.code in FATAL_CLOSE_CODES:
         setting, message = FATAL_CLOSE_CODES[exc.code]
     else:

@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.commands import Permission
 from bot.errors import ConfigError, PlatformError
+from bot.listen import start_site
 from bot.model import Answer, Lang, Part, Reply, Request, Result
 from bot.platforms.base import MessageRef, PlatformAdapter, Target
 from bot.platforms.commands import commands_or_default
@@ -194,9 +195,8 @@ class SlackAdapter(PlatformAdapter):
         web_app.middlewares.append(refuse_malformed(self._signing_secret))
         self._runner = web.AppRunner(web_app, access_log=None, shutdown_timeout=2.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.http_host, self.http_port).start()
-        address = self._runner.addresses[0]
-        self.port = int(address[1])
+        self.port = await start_site(self._runner, host=self.http_host, port=self.http_port,
+                                     host_key="slack.http_host", port_key="slack.http_port")
 
     async def stop(self) -> None:
         """Stop receiving, let in-flight replies finish briefly, then close the session."""

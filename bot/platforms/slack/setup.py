@@ -32,6 +32,12 @@ def adapters(settings: Settings, options: RunOptions,
     if not app_token and not secret:
         raise ConfigError("invalid setting slack: SLACK_BOT_TOKEN is set but neither "
                           "SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP mode)")
+    _check_kind("SLACK_BOT_TOKEN", slack.bot_token.get_secret_value(), "xoxb-",
+                "the Bot User OAuth Token, on the app's OAuth & Permissions page")
+    if app_token:
+        _check_kind("SLACK_APP_TOKEN", app_token, "xapp-",
+                    "an app-level token with connections:write, on the app's Basic "
+                    "Information page")
     from bot.platforms.slack import SlackAdapter
 
     adapter = SlackAdapter(bot_token=slack.bot_token.get_secret_value(), app_token=app_token,
@@ -41,3 +47,19 @@ def adapters(settings: Settings, options: RunOptions,
                            lang="ja" if settings.language == "ja" else "en", session=http)
     adapter.commands = commands
     return [adapter]
+
+
+def _check_kind(variable: str, token: str, prefix: str, where: str) -> None:
+    """Slack's token kinds are told apart by their prefix; the two tokens swapped, or a
+    user token, would otherwise be sent to Slack as they are and fail somewhere later.
+
+    Raises:
+        ConfigError: the token is not of the kind the variable needs (only its prefix is
+            shown).
+    """
+    if token.startswith(prefix):
+        return
+    kind = token.split("-", 1)[0] + "-" if "-" in token[:6] else None
+    got = f"this one starts with {kind!r}" if kind else "this one does not look like one"
+    raise ConfigError(f"invalid setting {variable}: it needs a token starting with {prefix} "
+                      f"({where}); {got}")
