@@ -123,7 +123,12 @@ def sqlite_memory() -> tuple[int, int, int] | None:
 
 _PYMALLOC = {"arenas": re.compile(r"# arenas allocated current\s*=\s*([\d,]+)"),
              "arena_bytes": re.compile(r"\d[\d,]* arenas \* (\d[\d,]*) bytes/arena"),
-             "live": re.compile(r"# bytes in allocated blocks\s*=\s*([\d,]+)")}
+             "live": re.compile(r"# bytes in allocated blocks\s*=\s*([\d,]+)"),
+             "avail": re.compile(r"# bytes in available blocks\s*=\s*([\d,]+)"),
+             "unused_pools": re.compile(r"\d[\d,]* unused pools \* \d+ bytes\s*=\s*([\d,]+)"),
+             "highwater": re.compile(r"# arenas highwater mark\s*=\s*([\d,]+)")}
+#: One size class's row: class, block size, pools, blocks in use, blocks free in its pools.
+_CLASS_ROW = re.compile(r"^\s*\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.M)
 
 
 def pymalloc_stats() -> dict[str, int] | None:
@@ -153,7 +158,13 @@ def pymalloc_stats() -> dict[str, int] | None:
             found[key] = int(m[1].replace(",", ""))
     if {"arenas", "arena_bytes", "live"} - set(found):
         return None
-    return {"arenas_bytes": found["arenas"] * found["arena_bytes"], "live": found["live"]}
+    # Where the free part sits: free blocks inside pools in use (``avail``), wholly free
+    # pools kept inside arenas that something else pins (``unused_pools``), and per size
+    # class (block size, pools, blocks in use, blocks free) to tell which sizes scatter.
+    return {"arenas_bytes": found["arenas"] * found["arena_bytes"], "live": found["live"],
+            "avail": found.get("avail", 0), "unused_pools": found.get("unused_pools", 0),
+            "arenas_highwater": found.get("highwater", 0),
+            "classes": [[int(g) for g in m.groups()] for m in _CLASS_ROW.finditer(text)]}
 
 
 def _status() -> dict[str, int]:
@@ -204,6 +215,9 @@ def components(sample: dict[str, Any]) -> dict[str, float]:
     if py:
         out["pymalloc_live"] = py["live"] / MIB
         out["pymalloc_free"] = (py["arenas_bytes"] - py["live"]) / MIB
+        if "avail" in py:
+            out["pymalloc_free_blocks"] = py["avail"] / MIB
+            out["pymalloc_free_pools"] = py["unused_pools"] / MIB
     return out
 
 
@@ -224,6 +238,34 @@ def fit(samples: list[dict[str, Any]], *, after: float,
         out[name] = {"from_mib": round(series[0][1], 1), "to_mib": round(series[-1][1], 1),
                      "mib_per_hour": round(slope_per_hour(series), 1)}
     return out
+
+
+class CollectorLog:
+    """What the cyclic collector did: per generation, its runs, the objects it freed and
+    the seconds it held the interpreter (a ``gc.callbacks`` hook), so a sample shows
+    whether cyclic garbage waits in the old generation until a rare full collection."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.longest = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def install(self) -> None:
+        gc.callbacks.append(self._hook)
+
+    def _hook(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._started
+        generation = info["generation"]
+        self.seconds[generation] += took
+        self.longest[generation] = max(self.longest[generation], took)
+
+    def sample(self) -> dict[str, Any]:
+        return {"stats": gc.get_stats(), "seconds": [round(s, 4) for s in self.seconds],
+                "longest": [round(s, 4) for s in self.longest],
+                "frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects())}
 
 
 class StatementLog:
@@ -263,7 +305,7 @@ def type_growth(first: dict[str, int], last: dict[str, int], *,
 
 
 def watch(out: Path, *, every: float, statements: StatementLog | None = None,
-          types_every: int = 0) -> None:
+          types_every: int = 0, collector: CollectorLog | None = None) -> None:
     """Sampler thread: one JSON line every ``every`` seconds, for the life of the process;
     with ``types_every`` = N, every N-th sample also counts live objects by type (one walk
     of the collector's lists: it holds the interpreter for a moment) into ``*.types``."""
@@ -285,6 +327,8 @@ def watch(out: Path, *, every: float, statements: StatementLog | None = None,
                 texts = sorted(statements.texts)
                 sample["statements"] = len(texts)
                 out.with_suffix(".sql").write_text("\n;\n".join(texts))
+            if collector is not None:
+                sample["gc"] = collector.sample()
             line = json.dumps(sample)
         except Exception as exc:  # a probe must never take the bot down
             line = json.dumps({"t": time.time(), "error": repr(exc)})
@@ -344,9 +388,11 @@ def main() -> int:
     limit_malloc_arenas()  # as `ceasefire-bot run` does, before this launcher's thread
     statements = StatementLog()
     statements.install()
+    collector = CollectorLog()
+    collector.install()
     threading.Thread(target=watch, args=(args.out,),
                      kwargs={"every": args.every, "statements": statements,
-                             "types_every": args.types},
+                             "types_every": args.types, "collector": collector},
                      daemon=True, name="memwatch").start()
     return bot_main(bot_args)
 
