@@ -75,7 +75,23 @@ def malloc_arenas(libc: Any = None) -> list[dict[str, int]] | None:
         free = sum(int(t.get("size", 0)) for t in heap.findall("total"))
         system = next((int(s.get("size", 0)) for s in heap.findall("system")
                        if s.get("type") == "current"), 0)
-        out.append({"system": system, "free": free})
+        out.append({"system": system, "free": free, "free_by_size": _free_by_size(heap)})
+    return out
+
+
+#: Bounds (bytes) of the free-chunk groups: under a page no trim can give a chunk back;
+#: bigger chunks give back the whole pages inside them.
+FREE_BOUNDS = (1024, 4096, 65536)
+
+
+def _free_by_size(heap: ET.Element) -> list[int]:
+    """An arena's free bytes by chunk size: < 1 KiB, < 4 KiB, < 64 KiB, the rest (each
+    ``size`` or ``unsorted`` element of ``malloc_info`` counted by its lower bound)."""
+    out = [0] * (len(FREE_BOUNDS) + 1)
+    for element in heap.iter():
+        if element.tag in ("size", "unsorted"):
+            low = int(element.get("from", 0))
+            out[sum(low >= b for b in FREE_BOUNDS)] += int(element.get("total", 0))
     return out
 
 
