@@ -281,7 +281,7 @@ class CollectorLog:
     def sample(self) -> dict[str, Any]:
         return {"stats": gc.get_stats(), "seconds": [round(s, 4) for s in self.seconds],
                 "longest": [round(s, 4) for s in self.longest],
-                "frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects())}
+                "frozen": gc.get_freeze_count()}
 
 
 class StatementLog:
@@ -304,7 +304,11 @@ class StatementLog:
 
 def type_counts() -> dict[str, int]:
     """Live objects the collector tracks, counted by type (``module.qualname``): a count
-    that rises from sample to sample names the collection that keeps them."""
+    that rises from sample to sample names the collection that keeps them.
+
+    Can crash the bot: ``gc.get_objects`` from this thread also takes a tuple the main
+    thread is still filling from a generator, whose resize then fails (``SystemError:
+    Objects/tupleobject.c:927``, seen once in a soak). For a look, not for figures."""
     counts: dict[str, int] = {}
     for obj in gc.get_objects():
         kind = type(obj)
