@@ -75,7 +75,23 @@ def malloc_arenas(libc: Any = None) -> list[dict[str, int]] | None:
         free = sum(int(t.get("size", 0)) for t in heap.findall("total"))
         system = next((int(s.get("size", 0)) for s in heap.findall("system")
                        if s.get("type") == "current"), 0)
-        out.append({"system": system, "free": free})
+        out.append({"system": system, "free": free, "free_by_size": _free_by_size(heap)})
+    return out
+
+
+#: Bounds (bytes) of the free-chunk groups: under a page no trim can give a chunk back;
+#: bigger chunks give back the whole pages inside them.
+FREE_BOUNDS = (1024, 4096, 65536)
+
+
+def _free_by_size(heap: ET.Element) -> list[int]:
+    """An arena's free bytes by chunk size: < 1 KiB, < 4 KiB, < 64 KiB, the rest (each
+    ``size`` or ``unsorted`` element of ``malloc_info`` counted by its lower bound)."""
+    out = [0] * (len(FREE_BOUNDS) + 1)
+    for element in heap.iter():
+        if element.tag in ("size", "unsorted"):
+            low = int(element.get("from", 0))
+            out[sum(low >= b for b in FREE_BOUNDS)] += int(element.get("total", 0))
     return out
 
 
@@ -123,7 +139,12 @@ def sqlite_memory() -> tuple[int, int, int] | None:
 
 _PYMALLOC = {"arenas": re.compile(r"# arenas allocated current\s*=\s*([\d,]+)"),
              "arena_bytes": re.compile(r"\d[\d,]* arenas \* (\d[\d,]*) bytes/arena"),
-             "live": re.compile(r"# bytes in allocated blocks\s*=\s*([\d,]+)")}
+             "live": re.compile(r"# bytes in allocated blocks\s*=\s*([\d,]+)"),
+             "avail": re.compile(r"# bytes in available blocks\s*=\s*([\d,]+)"),
+             "unused_pools": re.compile(r"\d[\d,]* unused pools \* \d+ bytes\s*=\s*([\d,]+)"),
+             "highwater": re.compile(r"# arenas highwater mark\s*=\s*([\d,]+)")}
+#: One size class's row: class, block size, pools, blocks in use, blocks free in its pools.
+_CLASS_ROW = re.compile(r"^\s*\d+\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", re.M)
 
 
 def pymalloc_stats() -> dict[str, int] | None:
@@ -153,7 +174,13 @@ def pymalloc_stats() -> dict[str, int] | None:
             found[key] = int(m[1].replace(",", ""))
     if {"arenas", "arena_bytes", "live"} - set(found):
         return None
-    return {"arenas_bytes": found["arenas"] * found["arena_bytes"], "live": found["live"]}
+    # Where the free part sits: free blocks inside pools in use (``avail``), wholly free
+    # pools kept inside arenas that something else pins (``unused_pools``), and per size
+    # class (block size, pools, blocks in use, blocks free) to tell which sizes scatter.
+    return {"arenas_bytes": found["arenas"] * found["arena_bytes"], "live": found["live"],
+            "avail": found.get("avail", 0), "unused_pools": found.get("unused_pools", 0),
+            "arenas_highwater": found.get("highwater", 0),
+            "classes": [[int(g) for g in m.groups()] for m in _CLASS_ROW.finditer(text)]}
 
 
 def _status() -> dict[str, int]:
@@ -204,6 +231,9 @@ def components(sample: dict[str, Any]) -> dict[str, float]:
     if py:
         out["pymalloc_live"] = py["live"] / MIB
         out["pymalloc_free"] = (py["arenas_bytes"] - py["live"]) / MIB
+        if "avail" in py:
+            out["pymalloc_free_blocks"] = py["avail"] / MIB
+            out["pymalloc_free_pools"] = py["unused_pools"] / MIB
     return out
 
 
@@ -226,6 +256,34 @@ def fit(samples: list[dict[str, Any]], *, after: float,
     return out
 
 
+class CollectorLog:
+    """What the cyclic collector did: per generation, its runs, the objects it freed and
+    the seconds it held the interpreter (a ``gc.callbacks`` hook), so a sample shows
+    whether cyclic garbage waits in the old generation until a rare full collection."""
+
+    def __init__(self) -> None:
+        self.seconds = [0.0, 0.0, 0.0]
+        self.longest = [0.0, 0.0, 0.0]
+        self._started = 0.0
+
+    def install(self) -> None:
+        gc.callbacks.append(self._hook)
+
+    def _hook(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        took = time.perf_counter() - self._started
+        generation = info["generation"]
+        self.seconds[generation] += took
+        self.longest[generation] = max(self.longest[generation], took)
+
+    def sample(self) -> dict[str, Any]:
+        return {"stats": gc.get_stats(), "seconds": [round(s, 4) for s in self.seconds],
+                "longest": [round(s, 4) for s in self.longest],
+                "frozen": gc.get_freeze_count()}
+
+
 class StatementLog:
     """Distinct SQL texts the process's SQLAlchemy engines have run (an event listener
     on every engine), written beside the probe file for a look at what is prepared."""
@@ -246,7 +304,11 @@ class StatementLog:
 
 def type_counts() -> dict[str, int]:
     """Live objects the collector tracks, counted by type (``module.qualname``): a count
-    that rises from sample to sample names the collection that keeps them."""
+    that rises from sample to sample names the collection that keeps them.
+
+    Can crash the bot: ``gc.get_objects`` from this thread also takes a tuple the main
+    thread is still filling from a generator, whose resize then fails (``SystemError:
+    Objects/tupleobject.c:927``, seen once in a soak). For a look, not for figures."""
     counts: dict[str, int] = {}
     for obj in gc.get_objects():
         kind = type(obj)
@@ -263,7 +325,7 @@ def type_growth(first: dict[str, int], last: dict[str, int], *,
 
 
 def watch(out: Path, *, every: float, statements: StatementLog | None = None,
-          types_every: int = 0) -> None:
+          types_every: int = 0, collector: CollectorLog | None = None) -> None:
     """Sampler thread: one JSON line every ``every`` seconds, for the life of the process;
     with ``types_every`` = N, every N-th sample also counts live objects by type (one walk
     of the collector's lists: it holds the interpreter for a moment) into ``*.types``."""
@@ -285,6 +347,8 @@ def watch(out: Path, *, every: float, statements: StatementLog | None = None,
                 texts = sorted(statements.texts)
                 sample["statements"] = len(texts)
                 out.with_suffix(".sql").write_text("\n;\n".join(texts))
+            if collector is not None:
+                sample["gc"] = collector.sample()
             line = json.dumps(sample)
         except Exception as exc:  # a probe must never take the bot down
             line = json.dumps({"t": time.time(), "error": repr(exc)})
@@ -344,9 +408,11 @@ def main() -> int:
     limit_malloc_arenas()  # as `ceasefire-bot run` does, before this launcher's thread
     statements = StatementLog()
     statements.install()
+    collector = CollectorLog()
+    collector.install()
     threading.Thread(target=watch, args=(args.out,),
                      kwargs={"every": args.every, "statements": statements,
-                             "types_every": args.types},
+                             "types_every": args.types, "collector": collector},
                      daemon=True, name="memwatch").start()
     return bot_main(bot_args)
 

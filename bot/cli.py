@@ -17,7 +17,7 @@ from typing import Any
 
 from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
-from bot.memory import limit_malloc_arenas, start_trimming
+from bot.memory import freeze_survivors, limit_malloc_arenas, start_trimming
 from bot.platforms.registry import load_settings
 from config.settings import FeedSettings, Settings, masked_dump
 
@@ -201,6 +201,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             await app.poll(force=True)
         if console_only:
             await app.ensure_subscription("console", "console")
+        log.debug("start-up objects frozen: %d", freeze_survivors())
         await app.serve(until_platforms_close=console_only)
         # The process ends next: spare the interpreter's shutdown collections a walk over
         # every object (seconds on a busy machine), so quitting the console is immediate.

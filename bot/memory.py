@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import sys
 import threading
@@ -101,3 +102,21 @@ def start_trimming(every: float = TRIM_SECONDS, *,
     thread = threading.Thread(target=run, name="malloc-trim", daemon=True)
     thread.start()
     return thread
+
+
+def freeze_survivors() -> int:
+    """Collect once, then move every survivor (modules, settings, what the start-up poll
+    loaded) to the collector's permanent generation; returns how many were frozen.
+
+    A full collection walks every object the collector tracks and holds the interpreter,
+    and so the event loop, while it does. Start-up leaves most of them (about 145,000 in
+    the soak), so each full collection paused the loop for 0.24-0.60 s; frozen, they are
+    no longer walked (0.06-0.26 s each, ``bench/memwatch.py``'s ``gc`` samples). Memory
+    did not change measurably. The collection comes first because garbage frozen with the
+    rest would never be freed; a start-up object that later becomes part of a garbage
+    cycle stays allocated too, at most a one-off amount, since start-up state lives as
+    long as the process.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import subprocess
 import sys
 import threading
+import weakref
 from pathlib import Path
 
 import pytest
 
-from bot.memory import start_trimming, trim_heap
+from bot.memory import freeze_survivors, start_trimming, trim_heap
 
 
 def test_trimmer_calls_trim_until_stopped() -> None:
@@ -77,6 +79,7 @@ def _in_heap(address: int) -> bool:
 #: holds big free chunks, which malloc reuses before it looks at the mmap threshold at all.
 FRESH_PROCESS_CHECK = """
 import ctypes
+import gc
 from bot.memory import MMAP_THRESHOLD, limit_malloc_arenas
 from tests.unit.test_memory import _in_heap
 
@@ -151,3 +154,35 @@ def test_threads_share_the_one_malloc_arena(fix: bool) -> None:
                           cwd=Path(__file__).resolve().parents[2])
     arenas = done.stderr.count("Arena ")
     assert arenas == 1 if fix else arenas > 1, done.stderr
+
+
+class _Node:
+    """A container the collector tracks, weak-referenceable to see when it is freed."""
+
+    other: _Node | None = None
+
+
+def test_freezing_after_start_up_collects_first_and_leaves_later_cycles_collectable() -> None:
+    """Start-up objects leave the collector's walks; garbage that existed at the freeze is
+    freed first (frozen, a cycle would be kept for good), and cycles made later are still
+    collected, so nothing leaks on account of the freeze."""
+    old = _Node()
+    old.other = old  # cyclic garbage lying around when the freeze comes
+    before = weakref.ref(old)
+    kept = [_Node() for _ in range(1_000)]  # start-up objects
+    del old
+    try:
+        assert freeze_survivors() >= len(kept)
+        assert before() is None
+        walked = {id(o) for o in gc.get_objects()}
+        assert not any(id(o) in walked for o in kept)
+        late = _Node()
+        late.other = late
+        after = weakref.ref(late)
+        del late
+        gc.collect()
+        assert after() is None
+        survivor = weakref.ref(kept.pop())
+        assert survivor() is None  # a frozen object still goes with its last reference
+    finally:
+        gc.unfreeze()
