@@ -362,11 +362,6 @@ def main() -> int:
     from bot.memory import limit_malloc_arenas
 
     limit_malloc_arenas()  # as `ceasefire-bot run` does, before this launcher's thread
-    # Also as `run` does, and before the probe asks SQLite anything (it restarts SQLite).
-    from bot.store.db import SQLITE_CACHE_LINES
-    from bot.store.pagecache import preallocate_page_caches
-
-    preallocate_page_caches(SQLITE_CACHE_LINES)
     statements = StatementLog()
     statements.install()
     threading.Thread(target=watch, args=(args.out,),

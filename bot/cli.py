@@ -129,10 +129,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "run":
         limit_malloc_arenas()  # a process that runs for months: before any thread starts
         start_trimming()  # and freed heap pages go back to the kernel while it runs
-        from bot.store.db import SQLITE_CACHE_LINES
-        from bot.store.pagecache import preallocate_page_caches
-
-        preallocate_page_caches(SQLITE_CACHE_LINES)  # before the store opens
     try:
         settings = load_settings(args.config, overrides=_overrides(args))
         code = asyncio.run(COMMANDS[args.command](args, settings))

@@ -38,13 +38,8 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 #: Pooled SQLite connections (each an aiosqlite thread); no overflow beyond them.
 SQLITE_CONNECTIONS = 16
-#: KiB of page cache per SQLite connection (SQLite's default: 2,000). In WAL mode a
-#: connection empties its cache whenever another one has written since its last read (in
-#: the bot, nearly every read), so a bigger cache serves little beyond one transaction.
-SQLITE_CACHE_KIB = 256
-#: Page-cache lines a connection sets aside in one block (bot/store/pagecache.py): its
-#: whole cache at SQLite's default page size of 4 KiB.
-SQLITE_CACHE_LINES = SQLITE_CACHE_KIB * 1024 // 4096
+#: KiB of page cache per SQLite connection (SQLite's default: 2,000).
+SQLITE_CACHE_KIB = 1024
 #: Prepared statements each SQLite connection keeps (Python's default: 128). A statement
 #: holds KiB of SQLite memory (about 4 for a 20-id ``IN`` list), and every length of an
 #: ``IN (?, ?, ...)`` list is a text of its own: with 128 a connection, the pool's caches
