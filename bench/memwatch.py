@@ -18,6 +18,7 @@ use flat means fragmentation (the allocator keeps holes it cannot give back).
 
     .venv/bin/python bench/memwatch.py --out mem.jsonl --every 20 -- run
     .venv/bin/python bench/memwatch.py --report mem.jsonl --after 120
+    .venv/bin/python bench/memwatch.py --report mem.jsonl --timeline rss,sqlite,main_free
 
 ``bench/soak.py`` runs its bot this way (``--probe``, the default) and reports the fits.
 """
@@ -357,6 +358,19 @@ def watch(out: Path, *, every: float, statements: StatementLog | None = None,
         time.sleep(every)
 
 
+def timeline(samples: list[dict[str, Any]], names: list[str]) -> list[str]:
+    """One line per sample: seconds since the first, then each named component (MiB),
+    to see whether a holder rises in steps (a job's peak) or all along."""
+    if not samples:
+        return []
+    lines = ["     s  " + " ".join(f"{n:>12}" for n in names)]
+    for sample in samples:
+        parts = components(sample)
+        lines.append(f"{sample['t'] - samples[0]['t']:6.0f}  " + " ".join(
+            f"{parts[n]:12.1f}" if n in parts else f"{'-':>12}" for n in names))
+    return lines
+
+
 def load(path: Path) -> list[dict[str, Any]]:
     samples = []
     for line in path.read_text().splitlines():
@@ -387,9 +401,15 @@ def main() -> int:
     parser.add_argument("--types", type=int, default=0, metavar="N",
                         help="every N-th sample, count live objects by type (*.types); "
                         "with --report: list the types that grew from --after to the end")
+    parser.add_argument("--timeline", metavar="NAMES",
+                        help="with --report: print these components (comma-separated) "
+                        "for every sample instead of the fits")
     parser.add_argument("bot_args", nargs=argparse.REMAINDER,
                         help="-- then the ceasefire-bot arguments")
     args = parser.parse_args()
+    if args.report and args.timeline:
+        print("\n".join(timeline(load(args.report), args.timeline.split(","))))
+        return 0
     if args.report:
         for name, f in fit(load(args.report), after=args.after).items():
             unit = "" if name == "sql_texts" else " MiB"  # a count, not a size

@@ -39,8 +39,12 @@ SessionFactory = async_sessionmaker[AsyncSession]
 
 #: Pooled SQLite connections (each an aiosqlite thread); no overflow beyond them.
 SQLITE_CONNECTIONS = 16
-#: KiB of page cache per SQLite connection (SQLite's default: 2,000).
-SQLITE_CACHE_KIB = 1024
+#: KiB of page cache per SQLite connection (SQLite's default: 2,000). In WAL mode a
+#: connection empties its cache whenever another one has written since its last read (in
+#: the bot, nearly every read), so the cache serves hardly more than one transaction; with
+#: 1,024 the 16 caches of a busy moment held 7.3 MiB at once, RSS rising with them
+#: (bench/soak.py, ``sqlite_pagecache`` in ``bench/memwatch.py --timeline``).
+SQLITE_CACHE_KIB = 256
 #: Prepared statements each SQLite connection keeps (Python's default: 128). A statement
 #: holds KiB of SQLite memory (about 4 for a 20-id ``IN`` list), and every length of an
 #: ``IN (?, ?, ...)`` list is a text of its own: with 128 a connection, the pool's caches

@@ -93,6 +93,54 @@ async def test_a_burst_reuses_a_fixed_set_of_connections_each_with_a_bounded_cac
         assert len(opened) == first  # later bursts opened nothing new
 
 
+def _sqlite_page_caches() -> int | None:
+    """Bytes SQLite's page caches hold in this process (its own counter), or None."""
+    from bench.memwatch import sqlite_memory
+
+    used = sqlite_memory()
+    return None if used is None else used[1]
+
+
+#: The whole pool's page caches together (issue 19: with 1 MiB a connection, the caches of
+#: a busy moment reached 7.3 MiB at once in the soak, RSS rising with them).
+PAGE_CACHE_BUDGET = 4.5 * 2**20
+
+
+async def test_the_whole_pool_reading_at_once_holds_a_few_mib_of_pages(
+        tmp_path: Path) -> None:
+    """Every pooled connection scans a 2.4 MB table inside one open transaction (each
+    cache fills as far as it may); SQLite's page caches then hold at most the pool's
+    budget (2.7 MB here; with 1 MiB a connection, 14.8 MB)."""
+    from bot.store.db import SQLITE_CONNECTIONS
+
+    if _sqlite_page_caches() is None:
+        pytest.skip("no shared libsqlite3 to ask")
+    async with open_store(f"sqlite:///{tmp_path / 'bot.db'}") as (engine, sessions):
+        async with engine.begin() as conn:
+            await conn.execute(text("CREATE TABLE big (id INTEGER PRIMARY KEY, body TEXT)"))
+            await conn.execute(text("INSERT INTO big (body) VALUES (:b)"),
+                               [{"b": f"{n:04d}" * 1000} for n in range(600)])
+        before = _sqlite_page_caches() or 0
+        scanned = asyncio.Event()
+        done = 0
+
+        async def scan() -> int:
+            nonlocal done
+            async with sessions() as session, session.begin():
+                rows = await session.scalar(text("SELECT count(*) FROM big WHERE body > ''"))
+                done += 1
+                if done == SQLITE_CONNECTIONS:
+                    scanned.set()
+                await scanned.wait()  # every connection holds its pages at the same time
+                held = (_sqlite_page_caches() or 0) - before
+                return held if rows == 600 else -1
+
+        held = await asyncio.wait_for(
+            asyncio.gather(*(scan() for _ in range(SQLITE_CONNECTIONS))), 60)
+    assert min(held) >= 0
+    assert 0 < max(held) <= PAGE_CACHE_BUDGET, max(held)
+
+
 def _sqlite_memory_used() -> int | None:
     """Bytes SQLite has allocated in this process (its own counter), or None."""
     from bench.memwatch import sqlite_memory
