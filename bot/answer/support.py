@@ -44,6 +44,8 @@ _COUNTED = re.compile(r"how many ([a-z][a-z-]+)")
 _FUTURE = re.compile(r"\bwill\b|\bgoing to\b|\bnext round\b|今後|次回|来月|来週")
 _FUTURE_SAID = re.compile(r"\bwill\b|\bto be\b|\bexpected\b|\bscheduled\b|\bplan|\bset to\b"
                           r"|\bnext\b|予定|見通し|方針|次回|今後|へ$|する$", re.IGNORECASE)
+#: Words that say only that an event happens ("take place", "be held", "occur").
+_HAPPENING = ("take", "takes", "taking", "place", "held", "hold", "happen", "occur")
 _KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 #: Share of the question's weight the sentence giving a figure must match.
 FIGURE_MATCH = 0.35
@@ -366,7 +368,11 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         def planned(sentence: str) -> bool:
             return bool(_FUTURE_SAID.search(sentence)) and (
                 not slots or any(slot.filled_by(sentence) for slot in slots))
-        if not any(_said_about(a, concepts, engine, planned) for a in articles[:2]):
+        # "Where will the talks take place": "take place", "be held" say only that the
+        # event happens; the plan's sentence must be about the event, not repeat them.
+        frame = engine.chat_tokens(_HAPPENING)
+        about = [c for c in concepts if c.tokens[0] not in frame] or concepts
+        if not any(_said_about(a, about, engine, planned) for a in articles[:2]):
             return "plan-not-given"
     return ""
 
