@@ -13,7 +13,9 @@ with real coverage. So the question's own constraints are checked against the re
   question about what will happen needs a sentence saying what is planned or expected;
 - the question's action (``bot.answer.action``) must be a word some stored report uses;
 - a question about what happened at an event needs the event not to have been called off
-  in the reports found.
+  in the reports found;
+- a question placing a side's leader at an event ("What did Putin and Zelensky agree in
+  Alaska?") needs a passage naming the leader and the event together.
 """
 
 from __future__ import annotations
@@ -254,6 +256,13 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if not speaker and _asks_about_past_event(question) and any(
             _called_off(a, names) for a in found[:2]):
         return [], "event-called-off"
+    # "What did Putin and Zelensky agree in Alaska?": each is named in the Alaska
+    # reports, never together at that event. (One who speaks about an event need not be
+    # at it: the speaker check reads that.)
+    people, events = _people_and_event(
+        question, [c for c in concepts if c not in speaker], names, engine)
+    if people and not any(_named_together(a, people, events, engine) for a in found):
+        return [], "names-apart"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
@@ -337,6 +346,38 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
             ]
     toks = set(engine.text_tokens("\n".join([article.title, *news])))
     return all(toks.intersection(c.tokens) for c in names)
+
+
+#: The sides' leaders: nearly every report names them, so naming them in a report says
+#: nothing; a question placing one at an event needs a passage with both.
+LEADERS = ("putin", "zelensky", "zelenskyy", "trump", "プーチン", "ゼレンスキー", "トランプ")
+#: A name written as an owner: "Putin's", "Trump’s", "プーチン氏の", "トランプ大統領の".
+_OWNERS = re.compile(r"[A-Z][a-z]+(?=['’]s\b)|[\u30a0-\u30ffー]+(?=(?:氏|大統領)?の)")
+
+
+def _people_and_event(question: str, concepts: Sequence[Concept], names: Sequence[Concept],
+                      engine: Engine) -> tuple[list[Concept], list[Concept]]:
+    """The leaders a question names and its event names, when it names both (else
+    nothing): a passage of a report must name the leaders and the event together. A
+    leader named as an owner ("Putin's truce", "プーチン氏の停戦") is not asked to be
+    at the event: the question is about the thing."""
+    owners = {t for m in _OWNERS.finditer(question) for t in engine.analyzer.tokens(m[0])}
+    leaders = engine.chat_tokens(LEADERS)
+    people = [c for c in concepts if c.name and c not in names
+              and leaders.intersection(c.tokens) and not owners.intersection(c.tokens)]
+    return (people, list(names)) if names and people else ([], [])
+
+
+def _named_together(article: Article, people: Sequence[Concept], events: Sequence[Concept],
+                    engine: Engine) -> bool:
+    """Two adjacent sentences of the report's news (or its headline) name every one of
+    ``people`` and one of ``events`` at least."""
+    news = [article.title, *(s for s in split_sentences(article.text)
+                             if not is_furniture(s, article.title))]
+    toks = [set(engine.text_tokens(s)) for s in news]
+    return any(all((a | b).intersection(c.tokens) for c in people)
+               and any((a | b).intersection(c.tokens) for c in events)
+               for a, b in zip(toks, [*toks[1:], set()], strict=True))
 
 
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
