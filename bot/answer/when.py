@@ -40,6 +40,8 @@ _MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b|\bmay\b(?=\s*\d)|(?<=\d\s)may\b"
                          r"|\b(?:in|since|during|of|early|mid|late)[\s-]+may\b")
 _RELATIVE_EN = re.compile(r"\b(?:yesterday|today|tonight|ago|last|this|past|previous)\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b|(?:19|20)\d\d年")
+#: A year on its own ("2027", "in 2027" as the parser finds it).
+_BARE_YEAR = re.compile(r"(?:(?:in|during)\s+)?((?:19|20)\d\d)")
 #: Part of a month ("mid-March", "3月中旬"): the parsers read the month, we narrow it.
 _PART_EN = re.compile(r"\b(early|mid|late|end of|beginning of|start of)[\s-]+"
                       rf"(?=(?:{_MONTHS}|may)\b)")
@@ -139,7 +141,8 @@ def _english(q: str, today: date) -> Named | None:
     for phrase, when in found:
         words = phrase.strip()
         relative = bool(_RELATIVE_EN.search(words))
-        if not (_MONTH_WORD.search(words) or relative or _has_date_digits(words)):
+        if not (_MONTH_WORD.search(words) or relative or _has_date_digits(words)
+                or _in_year(words, text)):
             continue
         period = _parser().get_date_data(words).period or "day"
         first, days = _span(when.date(), period)
@@ -149,6 +152,13 @@ def _english(q: str, today: date) -> Named | None:
         anchored = relative or bool(_YEAR.search(words))
         return Named(first, days, anchored, phrase.strip())
     return None
+
+
+def _in_year(words: str, text: str) -> bool:
+    """A year the question names as its time: after "in" or "during" ("in 2027"), not
+    naming a thing ("the 2018 world cup", "2022 talks")."""
+    year = _BARE_YEAR.fullmatch(words)
+    return bool(year and re.search(rf"\b(?:in|during)\s+{year[1]}\b", text))
 
 
 def _has_date_digits(words: str) -> bool:
