@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.answer.action import action_concept, question_lang, vouches
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.followup import is_followup
-from bot.answer.noise import is_furniture, without_dateline
+from bot.answer.noise import news_sentences, without_dateline
 from bot.answer.rounds import leads_with_round, round_of
 from bot.answer.support import (
     Slot,
@@ -38,7 +38,6 @@ from bot.news.stories import similarity
 from bot.store.models import Article
 from bot.text.intents import cue_hits, intent_of
 from bot.text.labels import label
-from bot.text.sentences import split_sentences
 
 #: Share of the question's IDF mass the best article must match to be an answer.
 MIN_COVERAGE = 0.5
@@ -484,8 +483,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
 
     A sentence scores by the question's words it holds, the cues of a commentary question,
     the kind of answer asked (``wants``) and, for "what did X say", X speaking in it."""
-    sentences = [without_dateline(s) for s in split_sentences(article.text)
-                 if not is_furniture(s, article.title)] or [article.title]
+    sentences = [without_dateline(s) for s in news_sentences(article.text, article.title)
+                 ] or [article.title]
     scored: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
         toks = set(engine.text_tokens(sentence))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text.sentences import normalise
+from bot.text.sentences import normalise, split_sentences
 
 _FURNITURE = re.compile(
     r"^(?:photo|image|picture|file photo|video|watch|read more|read also|see also|related|"
@@ -90,3 +90,20 @@ def is_furniture(sentence: str, title: str) -> bool:
 def without_dateline(sentence: str) -> str:
     """The sentence without a leading dateline (the rest is quoted verbatim)."""
     return _DATELINE.sub("", sentence, count=1).strip() or sentence
+
+
+def news_sentences(text: str, title: str) -> list[str]:
+    """The report's sentences that are news: no furniture, and no line that stands alone
+    without closing like a sentence while more text follows it (a headline repeated in
+    other words, a related story's headline, a numbered heading: "米ロ首脳、エネ施設攻撃停止
+    で合意 プーチン氏、即時停戦は拒む"). The text's last line may be a summary cut short,
+    so it is kept."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        sentences = split_sentences(line)
+        heading = (len(sentences) == 1 and n < len(lines) - 1
+                   and not _CLOSES.search(sentences[0]))
+        if not heading:
+            out += [s for s in sentences if not is_furniture(s, title)]
+    return out
