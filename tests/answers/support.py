@@ -95,3 +95,10 @@ async def first_cited(store: Path, shared_engine: Engine, question: str, lang: L
         best = await session.get(Article, answer.article_ids[0])
     assert best is not None
     return best.guid
+
+
+async def refusal_of(store: Path, shared_engine: Engine, question: str, lang: Lang,
+                     now: datetime) -> str | None:
+    """Which check refused ``question`` asked of ``store`` (None: it was answered)."""
+    answer = await ask_store(store, shared_engine, question, lang, now)
+    return None if answer.answerable else answer.refusal

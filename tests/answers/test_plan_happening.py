@@ -18,7 +18,14 @@ from pathlib import Path
 import pytest
 
 from bot.answer.engine import Engine
-from tests.answers.support import CLOCKS, ask_store, first_cited, made_up_store, other_talks
+from tests.answers.support import (
+    CLOCKS,
+    ask_store,
+    first_cited,
+    made_up_store,
+    other_talks,
+    refusal_of,
+)
 from tests.answers.support import made_up_report as report
 
 CALL = datetime(2025, 9, 16, 18, tzinfo=UTC)
@@ -61,6 +68,4 @@ async def test_where_planned_talks_will_take_place_is_answered_with_the_place(
 @pytest.mark.parametrize("after", CLOCKS)
 async def test_when_no_report_says_when_the_plan_check_still_refuses(
         store: Path, shared_engine: Engine, after: timedelta) -> None:
-    answer = await ask_store(store, shared_engine, WHEN, "en", CALL + after)
-    assert not answer.answerable
-    assert answer.refusal == "plan-not-given"
+    assert await refusal_of(store, shared_engine, WHEN, "en", CALL + after) == "plan-not-given"
