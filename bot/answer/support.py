@@ -372,12 +372,17 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
                     engine: Engine) -> bool:
     """Two adjacent sentences of the report's news (or its headline) name every one of
     ``people`` and one of ``events`` at least."""
-    news = [article.title, *(s for s in split_sentences(article.text)
-                             if not is_furniture(s, article.title))]
-    toks = [set(engine.text_tokens(s)) for s in news]
-    return any(all((a | b).intersection(c.tokens) for c in people)
-               and any((a | b).intersection(c.tokens) for c in events)
-               for a, b in zip(toks, [*toks[1:], set()], strict=True))
+    news = (s for s in split_sentences(article.text) if not is_furniture(s, article.title))
+    before: set[str] = set()
+    # Read sentence by sentence: most reports that support the question do so early.
+    for sentence in (article.title, *news):
+        toks = set(engine.text_tokens(sentence))
+        both = before | toks
+        if (all(both.intersection(c.tokens) for c in people)
+                and any(both.intersection(c.tokens) for c in events)):
+            return True
+        before = toks
+    return False
 
 
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
