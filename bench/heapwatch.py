@@ -117,6 +117,31 @@ def watch(out: Path, *, first_after: float, every: float) -> None:
         time.sleep(every)
 
 
+def watch_peaks(out: Path, *, first_after: float, above_mb: float, every: float = 0.05,
+                apart: float = 20.0, most: int = 12) -> None:
+    """Sampler thread: after ``first_after`` s, dump a snapshot whenever the traced total
+    stands ``above_mb`` over the lowest total seen since the last dump (at most one per
+    ``apart`` s, ``most`` in all): what is alive at a transient peak. Short peaks of small
+    objects are what raise pymalloc's arena high-water mark, which never comes down."""
+    time.sleep(first_after)
+    tracemalloc.take_snapshot().dump(str(out.with_name(f"{out.stem}-peak-base.snap")))
+    floor = tracemalloc.get_traced_memory()[0]
+    last = 0.0
+    for n in range(most):
+        while True:
+            time.sleep(every)
+            traced = tracemalloc.get_traced_memory()[0]
+            floor = min(floor, traced)
+            if traced - floor >= above_mb * 2**20 and time.monotonic() - last >= apart:
+                break
+        tracemalloc.take_snapshot().dump(str(out.with_name(f"{out.stem}-peak-{n:03d}.snap")))
+        last = time.monotonic()
+        with out.open("a") as f:
+            f.write(f"peak {n:03d}: traced {traced / 2**20:.1f} MB, "
+                    f"{(traced - floor) / 2**20:.1f} MB over the floor\n")
+        floor = tracemalloc.get_traced_memory()[0]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, required=True,
@@ -132,6 +157,8 @@ def main() -> int:
                         "handlers/ (snapshots taken with --frames 10 or more)")
     parser.add_argument("--frames", type=int, default=1,
                         help="frames kept per allocation (more: slower, clearer)")
+    parser.add_argument("--peaks", type=float, default=0.0, metavar="MB",
+                        help="also dump a snapshot at each transient peak MB over the floor")
     parser.add_argument("bot_args", nargs=argparse.REMAINDER,
                         help="-- then the ceasefire-bot arguments")
     args = parser.parse_args()
@@ -147,6 +174,10 @@ def main() -> int:
     limit_malloc_arenas()  # as `ceasefire-bot run` does, before this launcher's thread
     threading.Thread(target=watch, args=(args.out,), daemon=True, name="heapwatch",
                      kwargs={"first_after": args.baseline, "every": args.every}).start()
+    if args.peaks:
+        threading.Thread(target=watch_peaks, args=(args.out,), daemon=True,
+                         name="heapwatch-peaks", kwargs={"first_after": args.baseline,
+                                                         "above_mb": args.peaks}).start()
     return bot_main(bot_args)
 
 

@@ -289,7 +289,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
                    warmup: float = 5.0, new_share: float = 0.12, seed: int = 19,
                    workdir: Path | None = None, echo: bool = True,
                    heap_profile: float | None = None, heap_frames: int = 1,
-                   probe: float | None = 20.0, types: int = 0) -> dict[str, Any]:
+                   heap_peaks: float = 0.0, probe: float | None = 20.0,
+                   types: int = 0) -> dict[str, Any]:
     rng = random.Random(seed)
     say = print if echo else (lambda *a, **k: None)
     with tempfile.TemporaryDirectory() as tmp:
@@ -316,7 +317,8 @@ async def run_soak(*, minutes: float, channels: int, rate: float, every: float =
             command = [sys.executable, str(Path(__file__).with_name("heapwatch.py")),
                        "--out", str(work / "heap.txt"), "--every", str(heap_profile),
                        "--baseline", str(min(warmup * 60, minutes * 60 / 4)),
-                       "--frames", str(heap_frames), "--", "run"]
+                       "--frames", str(heap_frames),
+                       "--peaks", str(heap_peaks), "--", "run"]
         elif probe:
             # Who holds the native memory, sampled inside the bot (bench/memwatch.py).
             command = [sys.executable, str(Path(__file__).with_name("memwatch.py")),
@@ -694,6 +696,11 @@ def main() -> None:
                         "to heap.txt in --workdir (slower: not for latency figures)")
     parser.add_argument("--heap-frames", type=int, default=1,
                         help="with --heap-profile: frames kept per allocation (who holds it)")
+    parser.add_argument("--heap-peaks", type=float, default=0.0, metavar="MB",
+                        help="with --heap-profile: also dump a snapshot whenever the traced "
+                        "heap stands MB over its floor (what is alive at a short peak; "
+                        "compare with heapwatch.py --ours --compare heap-peak-base.snap "
+                        "heap-peak-NNN.snap)")
     parser.add_argument("--types", type=int, default=0, metavar="N",
                         help="with --probe: every N-th probe sample also counts live "
                         "objects by type; the types that grew are printed at the end")
@@ -706,7 +713,8 @@ def main() -> None:
                                   retention_minutes=args.retention_minutes,
                                   warmup=args.warmup, workdir=args.workdir,
                                   heap_profile=args.heap_profile,
-                                  heap_frames=args.heap_frames, probe=args.probe or None,
+                                  heap_frames=args.heap_frames, heap_peaks=args.heap_peaks,
+                                  probe=args.probe or None,
                                   types=args.types))
     print_report(result)
     print(json.dumps(result))
