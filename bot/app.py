@@ -10,7 +10,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-import signal
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
@@ -48,6 +47,7 @@ from bot.schedule import (
     sync_digest_jobs,
 )
 from bot.since.visits import record_visit
+from bot.stopping import STOP_SIGNALS
 from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
 from handlers import Registry, default_registry, dispatch
@@ -349,7 +349,7 @@ class BotApp:
         runs, until every platform's input is closed and pending posts are sent)."""
         stop = self._stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
+        for sig in STOP_SIGNALS:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, stop.set)
         runtime = self.runtime
@@ -415,7 +415,7 @@ class BotApp:
             self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
             await watch_task
-            for sig in (signal.SIGTERM, signal.SIGINT):
+            for sig in STOP_SIGNALS:
                 with contextlib.suppress(NotImplementedError, RuntimeError):
                     loop.remove_signal_handler(sig)
         if self._fatal is not None:

@@ -19,6 +19,7 @@ from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
 from bot.memory import freeze_survivors, limit_malloc_arenas, start_trimming
 from bot.platforms.registry import load_settings
+from bot.stopping import unless_stopped
 from config.settings import FeedSettings, Settings, masked_dump
 
 log = logging.getLogger(__name__)
@@ -196,12 +197,17 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     async with BotApp(settings, platforms=lambda http: build_platforms(
             settings, options, http=http)) as app:
         console_only = all(p.name == "console" for p in app.platforms)
-        if app.leader.solo:  # elected leaders poll when elected
-            # Fresh news at start; conditional GET keeps it cheap for feeds that did not change.
-            await app.poll(force=True)
-        if console_only:
-            await app.ensure_subscription("console", "console")
-        log.debug("start-up objects frozen: %d", freeze_survivors())
+
+        async def start_up() -> None:
+            if app.leader.solo:  # elected leaders poll when elected
+                # Fresh news at start; conditional GET keeps it cheap for unchanged feeds.
+                await app.poll(force=True)
+            if console_only:
+                await app.ensure_subscription("console", "console")
+            log.debug("start-up objects frozen: %d", freeze_survivors())
+
+        if not await unless_stopped(start_up()):
+            return 0  # what the poll stored is kept; its posts go out at the next start
         await app.serve(until_platforms_close=console_only)
         # The process ends next: spare the interpreter's shutdown collections a walk over
         # every object (seconds on a busy machine), so quitting the console is immediate.
