@@ -71,6 +71,12 @@ async def test_a_signal_during_the_first_poll_stops_the_bot_in_order(
     for bad in ("Traceback", "ERROR", "KeyboardInterrupt"):
         assert bad not in text, text[-2000:]
     assert "#console" not in out.decode()  # it never served
-    with sqlite3.connect(db) as conn:  # the store is whole and was closed in order
+    assert_closed_in_order(db)
+
+
+def assert_closed_in_order(db: Path) -> None:
+    """Its write-ahead log was checkpointed away on close, and the store is whole."""
+    wal = Path(f"{db}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert not Path(f"{db}-wal").exists() or Path(f"{db}-wal").stat().st_size == 0
