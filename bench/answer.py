@@ -53,7 +53,7 @@ from bot.answer.evaluation import load_questions  # noqa: E402
 from bot.answer.extractive import answer_question  # noqa: E402
 from bot.answer.index import DocMeta  # noqa: E402
 from bot.answer.persist import IndexDir, Stamp  # noqa: E402
-from bot.answer.when import Window  # noqa: E402
+from bot.answer.when import Window, warm_up  # noqa: E402
 from bot.store.db import SessionFactory, open_store  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 from bot.text.analyzer import Analyzer  # noqa: E402
@@ -176,6 +176,7 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
                 added = await engine.refresh(session, force=True)
             incremental_s = time.perf_counter() - t0
             assert added == 100
+            warm_up()  # as `ceasefire-bot run` does at start-up (the date parsers)
             latencies, answered = await ask_all(sessions, engine, queries)
             segments = len(engine.index.segments)
 

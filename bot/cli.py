@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import Any
 
+from bot.answer.when import warm_up
 from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
 from bot.memory import freeze_survivors, limit_malloc_arenas, start_trimming
@@ -199,11 +200,14 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         console_only = all(p.name == "console" for p in app.platforms)
 
         async def start_up() -> None:
+            # The date parsers' slow first calls, in a thread while the feeds are polled.
+            warming = asyncio.ensure_future(asyncio.to_thread(warm_up))
             if app.leader.solo:  # elected leaders poll when elected
                 # Fresh news at start; conditional GET keeps it cheap for unchanged feeds.
                 await app.poll(force=True)
             if console_only:
                 await app.ensure_subscription("console", "console")
+            await warming
             log.debug("start-up objects frozen: %d", freeze_survivors())
 
         if not await unless_stopped(start_up()):

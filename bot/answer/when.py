@@ -120,6 +120,21 @@ def latest_covered(first: date, until: date) -> date:
     return _replace_year(first, until.year - 1) or first
 
 
+#: Questions that take both parsers through their slow first calls.
+_WARM_UP = ("What happened on 18 March 2025, in mid-April and last week?",
+            "先週の金曜日と3月18日、先月に何があった?")
+
+
+def warm_up() -> None:
+    """Load the date parsers once, at start-up, off the event loop.
+
+    Their first calls read language data and compile hundreds of patterns (dateparser's
+    search alone: about 1 s), and those costs landed on the first questions naming a time
+    after every restart (``bench/answer.py``: `ask` p95 at 100,000 articles)."""
+    for question in _WARM_UP:
+        named_time(normalise(question), date(2025, 6, 1))
+
+
 def named_time(q: str, today: date) -> Named | None:
     """The first time the (normalised) question names, read by the parser for its script."""
     if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in q):

@@ -7,7 +7,10 @@ and two years after the reports.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -77,3 +80,24 @@ def test_words_that_are_not_dates_name_no_time(question: str) -> None:
 
 def test_latest_is_still_understood() -> None:
     assert parse_window("最新の状況は?", now=NOWS[0], zone=TOKYO).latest
+
+
+#: A fresh interpreter: what the date parsers have loaded before and after ``warm_up``.
+WARM_UP_CHECK = """
+import sys
+from bot.answer.when import warm_up
+loaded = lambda: [m in sys.modules for m in ("dateparser.search", "ja_timex")]
+before = loaded()
+warm_up()
+print(before, loaded())
+"""
+
+
+def test_warm_up_loads_both_date_parsers_before_any_question() -> None:
+    """`ceasefire-bot run` warms the parsers at start-up (their first calls took about a
+    second); importing the module alone loads neither, so the check can tell."""
+    done = subprocess.run([sys.executable, "-c", WARM_UP_CHECK], capture_output=True,
+                          text=True, timeout=120, check=True,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.stdout.split("]")[0] + "]" == "[False, False]"
+    assert done.stdout.strip().endswith("[True, True]"), done.stdout
