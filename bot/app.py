@@ -7,7 +7,6 @@ Resources are entered on an AsyncExitStack and torn down in reverse; nothing doe
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 import time
@@ -47,7 +46,7 @@ from bot.schedule import (
     sync_digest_jobs,
 )
 from bot.since.visits import record_visit
-from bot.stopping import STOP_SIGNALS
+from bot.stopping import catch_stop_signals, release_stop_signals
 from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
 from handlers import Registry, default_registry, dispatch
@@ -349,9 +348,7 @@ class BotApp:
         runs, until every platform's input is closed and pending posts are sent)."""
         stop = self._stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for sig in STOP_SIGNALS:
-            with contextlib.suppress(NotImplementedError, RuntimeError):
-                loop.add_signal_handler(sig, stop.set)
+        caught = catch_stop_signals(loop, lambda _signal: stop.set())
         runtime = self.runtime
         for platform in self.platforms:
             await platform.start()
@@ -415,8 +412,6 @@ class BotApp:
             self.sender.poke()  # wake an idle sender so it sees the stop now, not in 1 s
             await sender_task
             await watch_task
-            for sig in STOP_SIGNALS:
-                with contextlib.suppress(NotImplementedError, RuntimeError):
-                    loop.remove_signal_handler(sig)
+            release_stop_signals(loop, caught)
         if self._fatal is not None:
             raise self._fatal

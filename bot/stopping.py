@@ -13,12 +13,31 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 log = logging.getLogger(__name__)
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def catch_stop_signals(loop: asyncio.AbstractEventLoop,
+                       on_stop: Callable[[signal.Signals], None]) -> list[signal.Signals]:
+    """Route SIGTERM and Ctrl-C to ``on_stop(signal)``; returns the signals routed (none
+    where the loop cannot: off the main thread, or without Unix signals)."""
+    caught = []
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, on_stop, sig)
+            caught.append(sig)
+    return caught
+
+
+def release_stop_signals(loop: asyncio.AbstractEventLoop,
+                         caught: list[signal.Signals]) -> None:
+    """Give the signals ``catch_stop_signals`` routed back to their default handlers."""
+    for sig in caught:
+        loop.remove_signal_handler(sig)
 
 
 async def unless_stopped(work: Coroutine[Any, Any, None]) -> bool:
@@ -33,11 +52,7 @@ async def unless_stopped(work: Coroutine[Any, Any, None]) -> bool:
         signalled.append(sig)
         task.cancel()
 
-    installed = []
-    for sig in STOP_SIGNALS:
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread
-            loop.add_signal_handler(sig, stop, sig)
-            installed.append(sig)
+    caught = catch_stop_signals(loop, stop)
     try:
         await task
         return True
@@ -47,5 +62,4 @@ async def unless_stopped(work: Coroutine[Any, Any, None]) -> bool:
         log.warning("%s during start-up: stopping before serving", signalled[0].name)
         return False
     finally:
-        for sig in installed:
-            loop.remove_signal_handler(sig)
+        release_stop_signals(loop, caught)
