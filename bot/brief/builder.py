@@ -9,11 +9,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.brief.coverage import coverage_line
 from bot.brief.followups import keyed, suggest
 from bot.brief.known import known_block
+from bot.brief.recent import load_recent_reports
 from bot.model import QA, Briefing, FollowUp, Lang, Sentence, SourceCard, TimelineEntry
 from bot.news.stories import similarity
 from bot.store.models import Article, Story
@@ -27,8 +27,11 @@ NEAR = 0.5
 
 
 async def load_story(session: AsyncSession, story_id: int) -> Story | None:
-    return await session.scalar(
-        select(Story).where(Story.id == story_id).options(selectinload(Story.articles)))
+    """The story with its window of reports (``bot/brief/recent.py``)."""
+    story = await session.scalar(select(Story).where(Story.id == story_id))
+    if story is not None:
+        await load_recent_reports(session, [story])
+    return story
 
 
 async def build_briefing(session: AsyncSession, story: Story, *, lang: Lang,
@@ -152,9 +155,8 @@ async def earlier_entries(session: AsyncSession, story: Story, lang: str,
                           limit: int = 4) -> tuple[TimelineEntry, ...]:
     rows = (await session.scalars(
         select(Story).where(Story.first_at < story.first_at)
-        .order_by(Story.first_at.desc()).limit(limit)
-        .options(selectinload(Story.articles))
-    )).all()
+        .order_by(Story.first_at.desc()).limit(limit))).all()
+    await load_recent_reports(session, rows)
     return tuple(TimelineEntry(s.first_at, story_line(s, lang), s.id) for s in reversed(rows))
 
 

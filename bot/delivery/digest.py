@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.brief.cache import BriefingCache
+from bot.brief.recent import load_recent_reports
 from bot.delivery.fanout import wants
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.model import DigestPost, Lang, UpdatePost
@@ -87,7 +87,8 @@ async def run_digest(session: AsyncSession, sub: Subscription, *, now: datetime,
     since = max(fire - timedelta(days=1), sub.since)
     stories = (await session.scalars(
         select(Story).where(Story.latest_at > since, Story.latest_at <= fire)
-        .order_by(Story.latest_at).options(selectinload(Story.articles)))).all()
+        .order_by(Story.latest_at))).all()
+    await load_recent_reports(session, stories)
     chosen = [s for s in stories if wants(sub, s)]
     lang: Lang = "ja" if sub.lang == "ja" else "en"
     replies: list[UpdatePost] = []

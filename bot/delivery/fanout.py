@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.brief.builder import load_story
 from bot.brief.cache import BriefingCache
+from bot.brief.recent import load_recent_reports
 from bot.delivery.outbox import Outgoing, enqueue
 from bot.errors import ConfigError
 from bot.model import (
@@ -298,10 +298,10 @@ async def prepare_welcome(session: AsyncSession, lang: Lang, *,
     """Read the latest story and build its briefing for a welcome in ``lang``: reads only,
     so a caller does this before its first write and holds the store's single writer lock
     (SQLite) only for the inserts. None when there is no story yet."""
-    story = await session.scalar(select(Story).order_by(Story.latest_at.desc()).limit(1)
-                                 .options(selectinload(Story.articles)))
+    story = await session.scalar(select(Story).order_by(Story.latest_at.desc()).limit(1))
     if story is None:
         return None
+    await load_recent_reports(session, [story])
     briefings = briefings if briefings is not None else BriefingCache()
     return Welcome(story, await briefings.fetch(session, story, lang=lang))
 

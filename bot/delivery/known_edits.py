@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
 
 from bot.brief.known import known_block
+from bot.brief.recent import load_recent_reports
 from bot.clock import Clock
 from bot.delivery.pacing import Pacer, Priority
 from bot.errors import PlatformError
@@ -61,10 +61,10 @@ async def fetch_stale(session: AsyncSession, *, now: datetime,
     """Posted blocks of stories changed within ``recent`` of ``now`` that show an older
     revision than the story's, each with its refreshed block (marked ``updated``)."""
     stories = {s.id: s for s in (await session.scalars(
-        select(Story).where(Story.latest_at >= now - recent)
-        .options(selectinload(Story.articles)))).all()}
+        select(Story).where(Story.latest_at >= now - recent))).all()}
     if not stories:
         return []
+    await load_recent_reports(session, list(stories.values()))
     rows = (await session.execute(
         select(Delivery.key, Delivery.platform, Delivery.channel_id, Delivery.thread_id,
                Delivery.message_id, Delivery.story_id, Delivery.payload,

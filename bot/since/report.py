@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from bot.brief.builder import story_line
 from bot.brief.coverage import coverage_line
 from bot.brief.known import next_named_day
+from bot.brief.recent import load_recent_reports
 from bot.store.models import Article, Story
 from bot.text.figures import Change, changes, latest_values, read_figures
 from bot.text.intents import cue_hits
@@ -218,8 +219,9 @@ def compose(developments: Sequence[Development], total: int, *, shown: str, lang
 async def _nothing_new(session: AsyncSession, *, shown: str, now: datetime, lang: str,
                        zone: ZoneInfo) -> str:
     last = await session.scalar(
-        select(Story).where(Story.first_at <= now).order_by(Story.latest_at.desc()).limit(1)
-        .options(selectinload(Story.articles)))
+        select(Story).where(Story.first_at <= now).order_by(Story.latest_at.desc()).limit(1))
+    if last is not None:
+        await load_recent_reports(session, [last])  # story_line reads its first reports
     if lang == "ja":
         text = f"🕰 {shown} 以降、新しい展開はありません。"
         if last is not None:
