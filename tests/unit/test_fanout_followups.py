@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.brief.builder import load_story
-from bot.delivery.fanout import fan_out, post_story, story_key
+from bot.delivery.fanout import SAID_KEPT, fan_out, post_story, story_key
 from bot.delivery.sender import Sender
 from bot.model import UpdatePost, load_part
 from bot.platforms.loopback import LoopbackAdapter
@@ -172,3 +172,42 @@ async def test_the_update_post_goes_without_the_link_if_the_first_post_never_wil
     [only] = chat.posted("C1")  # thread replies are cancelled, the update still goes out
     assert only["key"].endswith(":update") and only["thread"] is None
     assert HEADLINE_FIGURES in only["text"] and "See the thread" not in only["text"]
+
+
+async def test_a_channel_remembers_a_bounded_number_of_the_key_points_it_was_shown(
+        sessions: SessionFactory) -> None:
+    """A story updated forty times: the channel's memory of what it was shown stays at
+    ``SAID_KEPT`` (it grew with every update, and every fan-out read it), holds the newest
+    points, and an update still does not repeat the points the previous one posted."""
+    _, story_id = await seed_story(sessions, NOW, TEXT)
+    async with sessions() as session, session.begin():
+        await fan_out(session, [story_id], NOW)
+    seen = len(await deliveries(sessions))
+    last_points: list[str] = []
+    updates = 0
+    for n in range(40):
+        words = [f"{a}{b}{n}" for a in "bdfgkmprstvz" for b in ("ak", "ol", "un", "ie")]
+        lines = " ".join(" ".join(words[k * 12:k * 12 + 12]).capitalize() + "."
+                         for k in range(4))
+        await add_article(sessions, story_id, f"u{n}", NOW + timedelta(hours=n + 1),
+                          new_revision=True, text=lines, title=f"Update {n} on the talks",
+                          source=f"Outlet {n % 3}")
+        async with sessions() as session, session.begin():
+            await fan_out(session, [story_id], NOW + timedelta(hours=n + 1))
+        rows = await deliveries(sessions)
+        # the thread reply carries the update's key points (a short update post, one)
+        points = max((list(part.key_points) for r in rows[seen:]
+                      if isinstance(part := load_part(r.payload), UpdatePost)),
+                     key=len, default=[])
+        seen = len(rows)
+        async with sessions() as session:
+            posted = await session.scalar(select(PostedStory))
+            assert posted is not None and posted.revision == n + 2
+            said = list(posted.said)
+        if points:
+            assert said[-len(points):] == points
+            assert not set(points) & set(last_points)
+            last_points = points
+            updates += 1
+        assert len(said) <= SAID_KEPT
+    assert len(said) == SAID_KEPT and updates >= 20
