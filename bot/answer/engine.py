@@ -24,8 +24,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer import demonyms
-from bot.answer.index import DocMeta, SearchIndex
+from bot.answer.index import DocMeta, SearchIndex, Segment
+from bot.answer.passage import LEAD_SENTENCES as LEAD_SENTENCES
+from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
+from bot.answer.scoring import top_positions
 from bot.answer.when import Window
 from bot.news.entities import entity_names
 from bot.store.models import Article
@@ -50,8 +53,6 @@ _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 NAME_KEY = "§"
 #: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
 SENTENCE_END = "¶"
-#: The sentences after the headline that say what a report is about (its lead).
-LEAD_SENTENCES = 4
 
 
 @dataclass(frozen=True)
@@ -301,33 +302,25 @@ class Engine:
                 for seg_no, docs, values in self.index.postings(token_id):
                     by_segment[seg_no][i].append((docs, values))
         scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        weights = [c.weight for c in concepts]
         for number, seg in enumerate(self.index.segments):
-            allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
-            if scope_ids is not None:
-                allowed &= np.isin(seg.ids, scope_ids)
-            if not allowed.any():
+            if not any(by_segment[number]):
                 continue
-            score = np.zeros(seg.size, dtype=np.float32)
-            covered = np.full(seg.size, always, dtype=np.float32)
-            best = np.zeros(seg.size, dtype=np.float32)
-            for concept, plist in zip(concepts, by_segment[number], strict=True):
-                if not plist:
-                    continue
-                best.fill(0)
-                for k, (docs, values) in enumerate(plist):
-                    # A token's postings name each document once: plain indexing works.
-                    best[docs] = values if k == 0 else np.maximum(best[docs], values)
-                score += best
-                np.add(covered, concept.weight, out=covered, where=best > 0)
-            score[~allowed] = 0
-            candidates = np.flatnonzero(score > 0)
-            if candidates.size > limit:
-                candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
-            for pos in candidates:
-                doc = seg.docs[int(pos)]
-                found.append((Hit(doc.article_id, float(score[pos]),
-                                  float(covered[pos]) / total_idf, doc.published,
-                                  doc.story_id), number, int(pos)))
+
+            def allowed(at: np.ndarray, seg: Segment = seg) -> np.ndarray:
+                published = seg.published[at]
+                ok = seg.alive[at] & (published >= lo) & (published < hi)
+                if scope_ids is not None:
+                    ok &= np.isin(seg.ids[at], scope_ids)
+                return ok
+
+            at, scores, covered = top_positions(seg.size, by_segment[number], weights,
+                                                always, allowed, limit)
+            for pos, article_id, score, cover, published, story in zip(
+                    at.tolist(), seg.ids[at].tolist(), scores.tolist(), covered.tolist(),
+                    seg.published[at].tolist(), seg.story[at].tolist(), strict=True):
+                found.append((Hit(article_id, score, cover / total_idf, published, story),
+                              number, pos))
         found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
         # The best passage is judged only for the hits returned (it reads their tokens).
         rows_of: dict[int, list[int]] = {}
@@ -335,15 +328,12 @@ class Engine:
             for token_id in concept.ids:
                 if token_id is not None:
                     rows_of.setdefault(token_id, []).append(row)
-        keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
-        weights = np.array([c.weight for c in concepts], dtype=np.float64)
         events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
-        out: list[Hit] = []
-        for hit, seg_no, at in found[:limit]:
-            passage, lead = self._passage(self.index.segments[seg_no].token_ids(at),
-                                          rows_of, keys, weights, total_idf, events)
-            out.append(dataclasses.replace(hit, passage=passage, lead=lead))
-        return out
+        shares = passages([self.index.segments[seg_no].token_ids(at) for _, seg_no, at
+                           in found[:limit]], self.index.token_id(SENTENCE_END), rows_of,
+                          np.array(weights, dtype=np.float64), total_idf, events)
+        return [dataclasses.replace(hit, passage=passage, lead=lead)
+                for (hit, _, _), (passage, lead) in zip(found[:limit], shares, strict=True)]
 
     def is_event_name(self, concept: Concept) -> bool:
         """A name that picks out one development ("Easter", "Istanbul", "Medinsky"): not
@@ -358,32 +348,10 @@ class Engine:
     def _passage(self, token_ids: np.ndarray, rows_of: dict[int, list[int]],
                  keys: np.ndarray, weights: np.ndarray, total: float,
                  events: np.ndarray) -> tuple[float, float]:
-        """(passage, lead). ``passage``: the share of the question's weight that two
-        adjacent sentences match together (a report that says what was asked in one place,
-        not words spread over the page). ``lead``: the share of its event names that the
-        headline and first sentences name (a report *about* the Easter truce, not one
-        recalling it further down).
-
-        ``rows_of`` maps a query token id to the concepts it stands for (``keys``: its
-        ids as an array); one pass over the article finds every matched position."""
-        end = self.index.token_id(SENTENCE_END)
-        if end is None or total <= 0 or not token_ids.size or not keys.size:
-            return 0.0, 1.0
-        sentence = np.cumsum(token_ids == end)
-        present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
-        hits = np.flatnonzero(np.isin(token_ids, keys))
-        if hits.size:  # per query token, not per position: no Python objects per match
-            order = np.argsort(keys)
-            which = order[np.searchsorted(keys, token_ids[hits], sorter=order)]
-            where = sentence[hits]
-            rows = list(rows_of.values())  # in the order of ``keys``
-            for k in np.unique(which).tolist():
-                present[np.ix_(rows[k], where[which == k])] = True
-        pairs = present[:, :-1] | present[:, 1:]
-        named = int(events.sum())
-        lead = (float(present[events, :LEAD_SENTENCES + 1].any(axis=1).sum()) / named
-                if named else 1.0)
-        return min(float((weights @ pairs).max()) / total, 1.0), lead
+        """(passage, lead) of one article (``bot.answer.passage.passages``); ``keys``:
+        the ids ``rows_of`` maps, as an array (kept for callers that pass it)."""
+        return passages([token_ids], self.index.token_id(SENTENCE_END), rows_of, weights,
+                        total, events)[0]
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:
