@@ -7,8 +7,8 @@ saved as it grows and mapped back after a restart (``bot.answer.persist``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
+import itertools
 import logging
 import math
 import re
@@ -28,7 +28,7 @@ from bot.answer.index import DocMeta, SearchIndex, Segment
 from bot.answer.passage import LEAD_SENTENCES as LEAD_SENTENCES
 from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
-from bot.answer.scoring import top_positions
+from bot.answer.scoring import Matches
 from bot.answer.when import Window
 from bot.news.entities import entity_names
 from bot.store.models import Article
@@ -111,6 +111,7 @@ class Engine:
         self._key: str | None = None
         self._chat: dict[tuple[str, ...], frozenset[str]] = {}
         self._sorted: list[str] | None = None
+        self._last_matches: tuple[object, tuple[float, list[Matches | None]]] | None = None
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
@@ -282,9 +283,52 @@ class Engine:
         total_idf = sum(c.weight for c in concepts)
         if not concepts or total_idf <= 0:
             return []
-        found: list[tuple[Hit, int, int]] = []
         lo = window.start.timestamp() if window.start else -np.inf
         hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
+        always, matches = self._matches(concepts)
+        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        # (score, published, article id, story, segment, position) of each segment's best.
+        found: list[tuple[float, float, int, int, int, int]] = []
+        for number, (seg, matched) in enumerate(zip(self.index.segments, matches, strict=True)):
+            if matched is not None:
+                at, scores = matched.top(_allowed(seg, matched.positions, lo, hi, scope_ids),
+                                         limit)
+                found += zip(scores.tolist(), seg.published[at].tolist(), seg.ids[at].tolist(),
+                             seg.story[at].tolist(), itertools.repeat(number), at.tolist())
+        found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+        found = found[:limit]
+        covered: dict[tuple[int, int], float] = {}
+        for number in {f[4] for f in found}:
+            mine = [f[5] for f in found if f[4] == number]
+            matched = matches[number]
+            assert matched is not None
+            values = matched.covered(np.array(mine, dtype=np.int64), always).tolist()
+            covered.update(((number, pos), v) for pos, v in zip(mine, values, strict=True))
+        # The best passage is judged only for the hits returned (it reads their tokens).
+        rows_of: dict[int, list[int]] = {}
+        for row, concept in enumerate(concepts):
+            for token_id in concept.ids:
+                if token_id is not None:
+                    rows_of.setdefault(token_id, []).append(row)
+        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
+        shares = passages([self.index.segments[f[4]].token_ids(f[5]) for f in found],
+                          self.index.token_id(SENTENCE_END), rows_of,
+                          np.array([c.weight for c in concepts], dtype=np.float64),
+                          total_idf, events)
+        return [Hit(article_id, score, covered[number, pos] / total_idf, published, story,
+                    passage, lead)
+                for (score, published, article_id, story, number, pos), (passage, lead)
+                in zip(found, shares, strict=True)]
+
+    def _matches(self, concepts: Sequence[Concept]
+                 ) -> tuple[float, list[Matches | None]]:
+        """(weight every article covers, per segment the articles matching ``concepts``),
+        kept for the last question: `ask` searches it again in its window, scope or
+        newest reports, and the matches do not depend on those."""
+        key = (tuple(concepts), id(self.index), self.index.n_docs,
+               tuple(seg.name for seg in self.index.segments))
+        if self._last_matches is not None and self._last_matches[0] == key:
+            return self._last_matches[1]
         n_docs = max(self.index.n_docs, 1)
         # A term in most reports barely ranks but costs the most: count it as matched
         # everywhere (for coverage) and leave it out of the score.
@@ -294,46 +338,16 @@ class Engine:
         by_segment: list[list[list[tuple[np.ndarray, np.ndarray]]]] = [
             [[] for _ in concepts] for _ in self.index.segments]
         for i, concept in enumerate(concepts):
-            if common[i]:
-                continue
             for token_id in concept.ids:
-                if token_id is None:
+                if common[i] or token_id is None:
                     continue
                 for seg_no, docs, values in self.index.postings(token_id):
                     by_segment[seg_no][i].append((docs, values))
-        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
         weights = [c.weight for c in concepts]
-        for number, seg in enumerate(self.index.segments):
-            if not any(by_segment[number]):
-                continue
-
-            def allowed(at: np.ndarray, seg: Segment = seg) -> np.ndarray:
-                published = seg.published[at]
-                ok = seg.alive[at] & (published >= lo) & (published < hi)
-                if scope_ids is not None:
-                    ok &= np.isin(seg.ids[at], scope_ids)
-                return ok
-
-            at, scores, covered = top_positions(seg.size, by_segment[number], weights,
-                                                always, allowed, limit)
-            for pos, article_id, score, cover, published, story in zip(
-                    at.tolist(), seg.ids[at].tolist(), scores.tolist(), covered.tolist(),
-                    seg.published[at].tolist(), seg.story[at].tolist(), strict=True):
-                found.append((Hit(article_id, score, cover / total_idf, published, story),
-                              number, pos))
-        found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
-        # The best passage is judged only for the hits returned (it reads their tokens).
-        rows_of: dict[int, list[int]] = {}
-        for row, concept in enumerate(concepts):
-            for token_id in concept.ids:
-                if token_id is not None:
-                    rows_of.setdefault(token_id, []).append(row)
-        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
-        shares = passages([self.index.segments[seg_no].token_ids(at) for _, seg_no, at
-                           in found[:limit]], self.index.token_id(SENTENCE_END), rows_of,
-                          np.array(weights, dtype=np.float64), total_idf, events)
-        return [dataclasses.replace(hit, passage=passage, lead=lead)
-                for (hit, _, _), (passage, lead) in zip(found[:limit], shares, strict=True)]
+        found = (always, [Matches.of(seg.size, lists, weights) if any(lists) else None
+                          for seg, lists in zip(self.index.segments, by_segment, strict=True)])
+        self._last_matches = (key, found)
+        return found
 
     def is_event_name(self, concept: Concept) -> bool:
         """A name that picks out one development ("Easter", "Istanbul", "Medinsky"): not
@@ -398,3 +412,16 @@ def _strip_phrase(question: str, window: Window) -> str:
         return question
     pattern = re.compile(re.escape(window.phrase), re.IGNORECASE)
     return pattern.sub(" ", unicodedata.normalize("NFKC", question))
+
+
+def _allowed(seg: Segment, at: np.ndarray, lo: float, hi: float,
+             scope_ids: np.ndarray | None) -> np.ndarray | None:
+    """Which articles at positions ``at`` are alive, published in [lo, hi) and in scope
+    (None: all of them, known without reading each one's time)."""
+    if scope_ids is None and lo == -np.inf and hi > seg.latest and bool(seg.alive.all()):
+        return None
+    published = seg.published[at]
+    ok = seg.alive[at] & (published >= lo) & (published < hi)
+    if scope_ids is not None:
+        ok &= np.isin(seg.ids[at], scope_ids)
+    return ok

@@ -103,6 +103,12 @@ class Segment:
         return self.docs.ids
 
     @functools.cached_property
+    def latest(self) -> float:
+        """The newest publication time (NaN if one is unknown; -inf if empty): a search up
+        to a later time need not read each article's."""
+        return float(self.published.max()) if self.size else -math.inf
+
+    @functools.cached_property
     def plain(self) -> dict[str, np.ndarray]:
         """The arrays a search reads, as plain views: reading one value of a memory map
         (``bot.answer.persist``) goes through Python and costs microseconds."""

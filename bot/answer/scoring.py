@@ -1,17 +1,20 @@
-"""One segment's best articles for a question, worked out where its postings point.
+"""One segment's matches for a question, worked out where its postings point.
 
 Issue 12: `ask` spent most of its time in passes over whole segments made for every
-concept of every question (a mask of the allowed articles, a best-of scratch filled and
+concept of every search (a mask of the allowed articles, a best-of scratch filled and
 added per concept, coverage added per concept). A posting list names each article once,
 so a concept with one list adds its values in place; only a concept with several
-alternatives still takes the best of them in a whole-segment array. Which articles are
-allowed, and how much of the question they cover, is read at the candidates only. The figures are
-those of the passes, bit for bit (``tests/unit/test_search_equivalence.py``).
+alternatives still takes the best of them in a whole-segment array. The matches do not
+depend on the window, scope or limit, so `ask`'s several searches for one question share
+them (``Engine.search``); which articles are allowed, and how much of the question they
+cover, is read at the candidates only. The figures are those of the passes, bit for bit
+(``tests/answers/test_search_equivalence.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -27,37 +30,54 @@ def best_of(plist: Sequence[Postings], size: int) -> np.ndarray:
     return best
 
 
-def top_positions(size: int, lists: Sequence[Sequence[Postings]], weights: Sequence[float],
-                  always: float, allowed: Callable[[np.ndarray], np.ndarray], limit: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(positions, scores, covered weight) of the ``limit`` best allowed articles.
+@dataclass(frozen=True)
+class Matches:
+    """The articles of a segment that match a question: their positions (ascending) and
+    float32 scores (summed in concept order); per concept, its weight and the positions
+    of the articles matching it (ascending)."""
 
-    ``lists``: per concept, its posting lists in the segment; ``weights``: per concept,
-    what matching it adds to the covered weight, which starts at ``always``;
-    ``allowed``: which of some positions may be returned. Scores and coverage are float32
-    sums in concept order, as the whole-segment passes made them."""
-    score = np.zeros(size, dtype=np.float32)
-    # Per concept: its weight and its values, as one posting list or a whole-segment array.
-    matched: list[tuple[float, np.ndarray | None, np.ndarray]] = []
-    for weight, plist in zip(weights, lists, strict=True):
-        if len(plist) == 1:
-            docs, values = plist[0][0], plist[0][1].astype(np.float32, copy=False)
-            score[docs] += values
-            matched.append((weight, docs, values))
-        elif plist:
-            best = best_of(plist, size)
-            score += best
-            matched.append((weight, None, best))
-    candidates = np.flatnonzero(score > 0)
-    candidates = candidates[allowed(candidates)]
-    if candidates.size > limit:
-        candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
-    covered = np.full(candidates.size, always, dtype=np.float32)
-    for weight, docs, values in matched:
-        if docs is None:
-            named = values[candidates] > 0
-        else:
-            at = np.minimum(np.searchsorted(docs, candidates), docs.size - 1)
-            named = (docs[at] == candidates) & (values[at] > 0)
-        np.add(covered, weight, out=covered, where=named)
-    return candidates, score[candidates], covered
+    positions: np.ndarray
+    scores: np.ndarray
+    concepts: Sequence[tuple[float, np.ndarray]]
+
+    @classmethod
+    def of(cls, size: int, lists: Sequence[Sequence[Postings]], weights: Sequence[float]
+           ) -> Matches:
+        """``lists``: per concept, its posting lists in a segment of ``size`` articles;
+        ``weights``: per concept, what matching it adds to the covered weight."""
+        score = np.zeros(size, dtype=np.float32)
+        concepts: list[tuple[float, np.ndarray]] = []
+        for weight, plist in zip(weights, lists, strict=True):
+            if len(plist) == 1:
+                docs, values = plist[0][0], plist[0][1].astype(np.float32, copy=False)
+                score[docs] += values
+                # A match is a positive value (the whole-segment passes' test).
+                concepts.append((weight, docs if values.min(initial=1) > 0
+                                 else docs[values > 0]))
+            elif plist:
+                best = best_of(plist, size)
+                score += best
+                concepts.append((weight, np.flatnonzero(best > 0)))
+        positions = np.flatnonzero(score > 0)
+        return cls(positions, score[positions], concepts)
+
+    def top(self, allowed: np.ndarray | None, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """(positions, scores) of the ``limit`` best articles among the allowed ones
+        (``allowed``: a mask over ``positions``; None: all of them)."""
+        positions, scores = self.positions, self.scores
+        if allowed is not None:
+            positions, scores = positions[allowed], scores[allowed]
+        if positions.size > limit:
+            best = np.argpartition(-scores, limit)[:limit]
+            positions, scores = positions[best], scores[best]
+        return positions, scores
+
+    def covered(self, positions: np.ndarray, always: float) -> np.ndarray:
+        """The question's weight the articles at ``positions`` cover, summed in float32 in
+        concept order from ``always`` (the weight every article covers)."""
+        covered = np.full(positions.size, always, dtype=np.float32)
+        for weight, docs in self.concepts:
+            if docs.size:
+                at = np.minimum(np.searchsorted(docs, positions), docs.size - 1)
+                np.add(covered, weight, out=covered, where=docs[at] == positions)
+        return covered

@@ -42,22 +42,19 @@ def random_article(rng: random.Random) -> list[str]:
     return out
 
 
-def random_index(rng: random.Random) -> SearchIndex:
-    """Articles in batches (segments, some merged); some articles sent again (their old
-    copies stay in their segment, no longer alive)."""
-    index = SearchIndex(max_segments=rng.choice([2, 4, 8]))
-    last_id = 0
-    for _ in range(rng.randint(2, 7)):
-        batch = []
-        for _ in range(rng.randint(1, 120)):
-            again = last_id > 0 and rng.random() < 0.15
-            article_id = rng.randint(1, last_id) if again else last_id + 1
-            last_id = max(last_id, article_id)
-            when = T0 + timedelta(seconds=rng.randrange(DAYS * 86400))
-            batch.append((DocMeta(article_id, when.timestamp(), rng.randint(0, 15),
-                                  rng.choice(["en", "ja"])), random_article(rng)))
-        index.add(batch)
-    return index
+def add_batch(rng: random.Random, index: SearchIndex) -> None:
+    """New articles as one segment (merged with others now and then); some are articles
+    sent again (their old copies stay in their segment, no longer alive)."""
+    last_id = max((int(seg.ids.max()) for seg in index.segments), default=0)
+    batch = []
+    for _ in range(rng.randint(1, 120)):
+        again = last_id > 0 and rng.random() < 0.15
+        article_id = rng.randint(1, last_id) if again else last_id + 1
+        last_id = max(last_id, article_id)
+        when = T0 + timedelta(seconds=rng.randrange(DAYS * 86400))
+        batch.append((DocMeta(article_id, when.timestamp(), rng.randint(0, 15),
+                              rng.choice(["en", "ja"])), random_article(rng)))
+    index.add(batch)
 
 
 def random_concept(rng: random.Random, index: SearchIndex) -> Concept:
@@ -83,27 +80,35 @@ def test_random_questions_over_random_indexes_rank_as_before(shared_engine: Engi
     seen: set[tuple[float, float, float]] = set()
     dead = common = 0
     for _ in range(12):
-        index = random_index(rng)
+        index = SearchIndex(max_segments=rng.choice([2, 4, 8]))
+        for _ in range(rng.randint(2, 7)):
+            add_batch(rng, index)
         engine = Engine(analyzer=shared_engine.analyzer, index=index)
         dead += sum(int((~seg.alive).sum()) for seg in index.segments)
         all_ids = sorted({int(i) for seg in index.segments for i in seg.ids})
-        for _ in range(60):
-            concepts = [random_concept(rng, index) for _ in range(rng.randint(1, 6))]
-            window = random_window(rng)
-            picked = rng.sample(all_ids, rng.randint(1, min(40, len(all_ids))))
-            scope = {*picked, 10_000} if rng.random() < 0.3 else None
-            kw = {"now": T0 + timedelta(days=rng.uniform(0, DAYS + 10)), "window": window,
-                  "scope": scope, "limit": rng.choice([1, 3, 10, 30])}
-            got = engine.search(concepts, **kw)  # type: ignore[arg-type]
-            assert got == reference_search(engine, concepts, **kw)  # type: ignore[arg-type]
-            asked += 1
-            with_hits += len(got) > 1
-            scoped += bool(got) and scope is not None
-            windowed += bool(got) and window.start is not None
-            several += bool(got) and any(len([i for i in c.ids if i is not None]) > 1
-                                         for c in concepts)
-            common += bool(got) and any(c.df_max > 0.8 * index.n_docs for c in concepts)
-            seen |= {(h.score, h.passage, h.lead) for h in got}
+        questions = [[random_concept(rng, index) for _ in range(rng.randint(1, 6))]
+                     for _ in range(20)]
+        questions += questions[:-6:-1]  # the last first: asked just before the new articles
+        for n, concepts in enumerate(questions):
+            if n == 20:  # new articles between questions: the last ones are asked again
+                add_batch(rng, index)
+            # Asked again as `ask` does: other windows and scopes, the same concepts.
+            for _ in range(3):
+                window = random_window(rng)
+                picked = rng.sample(all_ids, rng.randint(1, min(40, len(all_ids))))
+                scope = {*picked, 10_000} if rng.random() < 0.3 else None
+                kw = {"now": T0 + timedelta(days=rng.uniform(0, DAYS + 10)),
+                      "window": window, "scope": scope, "limit": rng.choice([1, 3, 10, 30])}
+                got = engine.search(concepts, **kw)  # type: ignore[arg-type]
+                assert got == reference_search(engine, concepts, **kw)  # type: ignore[arg-type]
+                asked += 1
+                with_hits += len(got) > 1
+                scoped += bool(got) and scope is not None
+                windowed += bool(got) and window.start is not None
+                several += bool(got) and any(len([i for i in c.ids if i is not None]) > 1
+                                             for c in concepts)
+                common += bool(got) and any(c.df_max > 0.8 * index.n_docs for c in concepts)
+                seen |= {(h.score, h.passage, h.lead) for h in got}
     # The cases cover what the search must keep: not a pile of empty answers.
     assert dead > 50
     assert with_hits > asked / 3
