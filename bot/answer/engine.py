@@ -329,6 +329,7 @@ class Engine:
                tuple(seg.name for seg in self.index.segments))
         if self._last_matches is not None and self._last_matches[0] == key:
             return self._last_matches[1]
+        self._last_matches = None  # not held while the next ones are made (peak memory)
         n_docs = max(self.index.n_docs, 1)
         # A term in most reports barely ranks but costs the most: count it as matched
         # everywhere (for coverage) and leave it out of the score.
