@@ -25,7 +25,7 @@ from bot.store.db import SessionFactory
 ROOT = Path(__file__).resolve().parents[2]
 T0 = datetime(2025, 1, 1, tzinfo=UTC)
 DAYS = 120
-#: Rare words first: a word's share of the text falls with its rank (as in news).
+#: Frequent words first: a word's share of the text falls with its rank (as in news).
 WORDS = [f"w{i}" for i in range(400)]
 #: In nearly every article: treated as matched everywhere, left out of the score.
 EVERYWHERE = "common"
