@@ -7,8 +7,8 @@ saved as it grows and mapped back after a restart (``bot.answer.persist``).
 
 from __future__ import annotations
 
-import dataclasses
 import functools
+import itertools
 import logging
 import math
 import re
@@ -24,8 +24,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer import demonyms
-from bot.answer.index import DocMeta, SearchIndex
+from bot.answer.index import DocMeta, SearchIndex, Segment
+from bot.answer.passage import LEAD_SENTENCES as LEAD_SENTENCES
+from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
+from bot.answer.scoring import Matches
 from bot.answer.when import Window
 from bot.news.entities import entity_names
 from bot.store.models import Article
@@ -50,8 +53,6 @@ _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 NAME_KEY = "§"
 #: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
 SENTENCE_END = "¶"
-#: The sentences after the headline that say what a report is about (its lead).
-LEAD_SENTENCES = 4
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,7 @@ class Engine:
         self._key: str | None = None
         self._chat: dict[tuple[str, ...], frozenset[str]] = {}
         self._sorted: list[str] | None = None
+        self._last_matches: tuple[object, tuple[float, list[Matches | None]]] | None = None
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
@@ -281,9 +283,53 @@ class Engine:
         total_idf = sum(c.weight for c in concepts)
         if not concepts or total_idf <= 0:
             return []
-        found: list[tuple[Hit, int, int]] = []
         lo = window.start.timestamp() if window.start else -np.inf
         hi = min(window.end.timestamp() if window.end else np.inf, now.timestamp() + 1)
+        always, matches = self._matches(concepts)
+        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
+        # (score, published, article id, story, segment, position) of each segment's best.
+        found: list[tuple[float, float, int, int, int, int]] = []
+        for number, (seg, matched) in enumerate(zip(self.index.segments, matches, strict=True)):
+            if matched is not None:
+                at, scores = matched.top(_allowed(seg, matched.positions, lo, hi, scope_ids),
+                                         limit)
+                found += zip(scores.tolist(), seg.published[at].tolist(), seg.ids[at].tolist(),
+                             seg.story[at].tolist(), itertools.repeat(number), at.tolist())
+        found.sort(key=lambda f: (f[0], f[1]), reverse=True)
+        found = found[:limit]
+        covered: dict[tuple[int, int], float] = {}
+        for number in {f[4] for f in found}:
+            mine = [f[5] for f in found if f[4] == number]
+            matched = matches[number]
+            assert matched is not None
+            values = matched.covered(np.array(mine, dtype=np.int64), always).tolist()
+            covered.update(((number, pos), v) for pos, v in zip(mine, values, strict=True))
+        # The best passage is judged only for the hits returned (it reads their tokens).
+        rows_of: dict[int, list[int]] = {}
+        for row, concept in enumerate(concepts):
+            for token_id in concept.ids:
+                if token_id is not None:
+                    rows_of.setdefault(token_id, []).append(row)
+        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
+        shares = passages([self.index.segments[f[4]].token_ids(f[5]) for f in found],
+                          self.index.token_id(SENTENCE_END), rows_of,
+                          np.array([c.weight for c in concepts], dtype=np.float64),
+                          total_idf, events)
+        return [Hit(article_id, score, covered[number, pos] / total_idf, published, story,
+                    passage, lead)
+                for (score, published, article_id, story, number, pos), (passage, lead)
+                in zip(found, shares, strict=True)]
+
+    def _matches(self, concepts: Sequence[Concept]
+                 ) -> tuple[float, list[Matches | None]]:
+        """(weight every article covers, per segment the articles matching ``concepts``),
+        kept for the last question: `ask` searches it again in its window, scope or
+        newest reports, and the matches do not depend on those."""
+        key = (tuple(concepts), id(self.index), self.index.n_docs,
+               tuple(seg.name for seg in self.index.segments))
+        if self._last_matches is not None and self._last_matches[0] == key:
+            return self._last_matches[1]
+        self._last_matches = None  # not held while the next ones are made (peak memory)
         n_docs = max(self.index.n_docs, 1)
         # A term in most reports barely ranks but costs the most: count it as matched
         # everywhere (for coverage) and leave it out of the score.
@@ -293,57 +339,16 @@ class Engine:
         by_segment: list[list[list[tuple[np.ndarray, np.ndarray]]]] = [
             [[] for _ in concepts] for _ in self.index.segments]
         for i, concept in enumerate(concepts):
-            if common[i]:
-                continue
             for token_id in concept.ids:
-                if token_id is None:
+                if common[i] or token_id is None:
                     continue
                 for seg_no, docs, values in self.index.postings(token_id):
                     by_segment[seg_no][i].append((docs, values))
-        scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
-        for number, seg in enumerate(self.index.segments):
-            allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
-            if scope_ids is not None:
-                allowed &= np.isin(seg.ids, scope_ids)
-            if not allowed.any():
-                continue
-            score = np.zeros(seg.size, dtype=np.float32)
-            covered = np.full(seg.size, always, dtype=np.float32)
-            best = np.zeros(seg.size, dtype=np.float32)
-            for concept, plist in zip(concepts, by_segment[number], strict=True):
-                if not plist:
-                    continue
-                best.fill(0)
-                for k, (docs, values) in enumerate(plist):
-                    # A token's postings name each document once: plain indexing works.
-                    best[docs] = values if k == 0 else np.maximum(best[docs], values)
-                score += best
-                np.add(covered, concept.weight, out=covered, where=best > 0)
-            score[~allowed] = 0
-            candidates = np.flatnonzero(score > 0)
-            if candidates.size > limit:
-                candidates = candidates[np.argpartition(-score[candidates], limit)[:limit]]
-            for pos in candidates:
-                doc = seg.docs[int(pos)]
-                found.append((Hit(doc.article_id, float(score[pos]),
-                                  float(covered[pos]) / total_idf, doc.published,
-                                  doc.story_id), number, int(pos)))
-        found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
-        # The best passage is judged only for the hits returned (it reads their tokens).
-        rows_of: dict[int, list[int]] = {}
-        for row, concept in enumerate(concepts):
-            for token_id in concept.ids:
-                if token_id is not None:
-                    rows_of.setdefault(token_id, []).append(row)
-        keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
-        weights = np.array([c.weight for c in concepts], dtype=np.float64)
-        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
-        out: list[Hit] = []
-        for hit, seg_no, at in found[:limit]:
-            passage, lead = self._passage(self.index.segments[seg_no].token_ids(at),
-                                          rows_of, keys, weights, total_idf, events)
-            out.append(dataclasses.replace(hit, passage=passage, lead=lead))
-        return out
+        weights = [c.weight for c in concepts]
+        found = (always, [Matches.of(seg.size, lists, weights) if any(lists) else None
+                          for seg, lists in zip(self.index.segments, by_segment, strict=True)])
+        self._last_matches = (key, found)
+        return found
 
     def is_event_name(self, concept: Concept) -> bool:
         """A name that picks out one development ("Easter", "Istanbul", "Medinsky"): not
@@ -358,32 +363,10 @@ class Engine:
     def _passage(self, token_ids: np.ndarray, rows_of: dict[int, list[int]],
                  keys: np.ndarray, weights: np.ndarray, total: float,
                  events: np.ndarray) -> tuple[float, float]:
-        """(passage, lead). ``passage``: the share of the question's weight that two
-        adjacent sentences match together (a report that says what was asked in one place,
-        not words spread over the page). ``lead``: the share of its event names that the
-        headline and first sentences name (a report *about* the Easter truce, not one
-        recalling it further down).
-
-        ``rows_of`` maps a query token id to the concepts it stands for (``keys``: its
-        ids as an array); one pass over the article finds every matched position."""
-        end = self.index.token_id(SENTENCE_END)
-        if end is None or total <= 0 or not token_ids.size or not keys.size:
-            return 0.0, 1.0
-        sentence = np.cumsum(token_ids == end)
-        present = np.zeros((len(weights), int(sentence[-1]) + 2), dtype=bool)
-        hits = np.flatnonzero(np.isin(token_ids, keys))
-        if hits.size:  # per query token, not per position: no Python objects per match
-            order = np.argsort(keys)
-            which = order[np.searchsorted(keys, token_ids[hits], sorter=order)]
-            where = sentence[hits]
-            rows = list(rows_of.values())  # in the order of ``keys``
-            for k in np.unique(which).tolist():
-                present[np.ix_(rows[k], where[which == k])] = True
-        pairs = present[:, :-1] | present[:, 1:]
-        named = int(events.sum())
-        lead = (float(present[events, :LEAD_SENTENCES + 1].any(axis=1).sum()) / named
-                if named else 1.0)
-        return min(float((weights @ pairs).max()) / total, 1.0), lead
+        """(passage, lead) of one article (``bot.answer.passage.passages``); ``keys``:
+        the ids ``rows_of`` maps, as an array (kept for callers that pass it)."""
+        return passages([token_ids], self.index.token_id(SENTENCE_END), rows_of, weights,
+                        total, events)[0]
 
     def newest(self, *, now: datetime, window: Window, scope: Collection[int] | None = None,
                limit: int = 10) -> list[Hit]:
@@ -430,3 +413,16 @@ def _strip_phrase(question: str, window: Window) -> str:
         return question
     pattern = re.compile(re.escape(window.phrase), re.IGNORECASE)
     return pattern.sub(" ", unicodedata.normalize("NFKC", question))
+
+
+def _allowed(seg: Segment, at: np.ndarray, lo: float, hi: float,
+             scope_ids: np.ndarray | None) -> np.ndarray | None:
+    """Which articles at positions ``at`` are alive, published in [lo, hi) and in scope
+    (None: all of them, known without reading each one's time)."""
+    if scope_ids is None and lo == -np.inf and hi > seg.latest and bool(seg.alive.all()):
+        return None
+    published = seg.published[at]
+    ok = seg.alive[at] & (published >= lo) & (published < hi)
+    if scope_ids is not None:
+        ok &= np.isin(seg.ids[at], scope_ids)
+    return ok

@@ -10,6 +10,7 @@ saved and memory-mapped back (``bot.answer.persist``) instead of rebuilt after a
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import uuid
@@ -101,8 +102,23 @@ class Segment:
     def ids(self) -> np.ndarray:
         return self.docs.ids
 
+    @functools.cached_property
+    def latest(self) -> float:
+        """The newest publication time (NaN if one is unknown; -inf if empty): a search up
+        to a later time need not read each article's."""
+        return float(self.published.max()) if self.size else -math.inf
+
+    @functools.cached_property
+    def plain(self) -> dict[str, np.ndarray]:
+        """The arrays a search reads, as plain views: reading one value of a memory map
+        (``bot.answer.persist``) goes through Python and costs microseconds."""
+        return {"tokens": np.asarray(self.tokens), "offsets": np.asarray(self.offsets),
+                "df": np.asarray(self.df),
+                **{k: np.asarray(v) for k, v in self.scores.items()}}
+
     def token_ids(self, pos: int) -> np.ndarray:
-        return self.tokens[self.offsets[pos]:self.offsets[pos + 1]]
+        offsets = self.plain["offsets"]
+        return self.plain["tokens"][offsets[pos]:offsets[pos + 1]]
 
     def iter_token_ids(self) -> Iterator[np.ndarray]:
         return (self.token_ids(i) for i in range(self.size))
@@ -242,7 +258,8 @@ class SearchIndex:
                            {k: np.concatenate(v) for k, v in columns.items()})
 
     def global_df(self, token_id: int) -> int:
-        return int(sum(s.df[token_id] for s in self.segments if token_id < len(s.df)))
+        return int(sum(s.plain["df"][token_id] for s in self.segments
+                       if token_id < len(s.df)))
 
     def postings(self, token_id: int) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """(segment number, doc positions, BM25 scores with the global IDF) of one token."""
@@ -250,13 +267,13 @@ class SearchIndex:
         g_idf = float(idf(n, self.global_df(token_id)))
         out: list[tuple[int, np.ndarray, np.ndarray]] = []
         for number, seg in enumerate(self.segments):
-            if token_id >= len(seg.df) or not seg.df[token_id]:
+            plain = seg.plain
+            if token_id >= len(plain["df"]) or not plain["df"][token_id]:
                 continue
-            scores = seg.scores
-            lo, hi = scores["indptr"][token_id], scores["indptr"][token_id + 1]
-            docs = scores["indices"][lo:hi]
-            s_idf = float(idf(seg.size, float(seg.df[token_id])))
-            values = scores["data"][lo:hi] * (g_idf / s_idf if s_idf > 0 else 0.0)
+            lo, hi = plain["indptr"][token_id], plain["indptr"][token_id + 1]
+            docs = plain["indices"][lo:hi]
+            s_idf = float(idf(seg.size, float(plain["df"][token_id])))
+            values = plain["data"][lo:hi] * (g_idf / s_idf if s_idf > 0 else 0.0)
             out.append((number, docs, values))
         return out
 
