@@ -106,7 +106,8 @@ def micro() -> None:
         ids = np.array([0 if rng.random() < 0.05 else rng.choice(list(rows_of))
                         if rng.random() < 0.06 else rng.randrange(1, 2000)
                         for _ in range(700)], dtype=np.int64)
-        cases.append((ids, rows_of, keys, np.array([1.0, 2.0, 1.5, 0.7]), 6.0))
+        cases.append((ids, rows_of, keys, np.array([1.0, 2.0, 1.5, 0.7]), 6.0,
+                      np.array([True, False, False, False])))  # the first an event name
     cpu, allocations = _per_call(
         lambda: [Engine._passage(engine, *c) for c in cases], 20)  # type: ignore[arg-type]
     print(f"answer passage: {cpu / len(cases):.1f} µs, "

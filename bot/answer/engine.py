@@ -327,8 +327,9 @@ class Engine:
         newest reports, and the matches do not depend on those."""
         key = (tuple(concepts), id(self.index), self.index.n_docs,
                tuple(seg.name for seg in self.index.segments))
-        if self._last_matches is not None and self._last_matches[0] == key:
-            return self._last_matches[1]
+        last = self._last_matches
+        if last is not None and last[0] == key:
+            return last[1]
         self._last_matches = None  # not held while the next ones are made (peak memory)
         n_docs = max(self.index.n_docs, 1)
         # A term in most reports barely ranks but costs the most: count it as matched
