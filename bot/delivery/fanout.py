@@ -39,9 +39,9 @@ log = logging.getLogger(__name__)
 
 #: New top-level posts per subscription and feed in one fan-out (``delivery.burst_per_feed``).
 DEFAULT_BURST = 5
-#: Key points a channel remembers being shown of one story (see ``remembered``): ten
-#: updates' worth.
-SAID_KEPT = 30
+#: Key points a channel remembers being shown of one story (see ``remembered``): about
+#: four updates' worth.
+SAID_KEPT = 12
 
 
 def story_key(sub_id: int, story_id: int, part: int, revision: int = 1) -> str:
