@@ -3,7 +3,7 @@
 A story of the talks can run for months and gather thousands of reports, while a
 briefing, a digest entry, a "what we know" refresh or a welcome shows at most five
 sources and a few facts. Loading every report (text, metadata, ORM state) for each of
-them made each build's memory grow with the story: 0.5 MB at 34 reports, 3.5 MB at 286
+them made each build's memory grow with the story: 0.5 MB at 34 reports, 3.6 MB at 286
 (``bench/story_memory.py``), several such builds at once in a fan-out, so the process's
 high-water mark, which the allocators keep, rose with every report a story gained.
 
