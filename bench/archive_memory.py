@@ -44,15 +44,31 @@ def slope_per_1000(points: list[tuple[float, float]]) -> float:
     return memwatch.slope_per_hour(points) / 3600 * 1000
 
 
+class FileFeeds:
+    """The soak's four growing feeds as local files, ``reports`` of them dated 5 s apart
+    and ending now (reports of one second can tie on their dates, which the pipeline's
+    version check does not expect)."""
+
+    def __init__(self, folder: Path, reports: int, *, seed: int = 19) -> None:
+        first = datetime.now(UTC) - timedelta(seconds=5 * reports)
+        self.feeds = Feeds(random.Random(seed), 0.12)
+        self.feeds.now = lambda: first + timedelta(seconds=5 * self.feeds.count)
+        self.paths = [folder / f"feed{i}.xml" for i in range(4)]
+
+    async def poll_next(self, app: BotApp) -> int:
+        """Add the next report to its feed and poll that feed; returns the feed's number."""
+        feed = self.feeds.count % 4
+        self.feeds.add(feed)
+        self.paths[feed].write_bytes(self.feeds.rss(feed))
+        await app.poll([FeedSettings(url=str(self.paths[feed]), lang=self.feeds.lang(feed))],
+                       force=True)
+        return feed
+
+
 async def measure(reports: int, every: int, folder: Path, *, seed: int = 19
                   ) -> tuple[list[dict[str, Any]], float]:
-    # A report every 5 s of published time, as in the soak (reports of one second can
-    # tie on their dates, which the pipeline's version check does not expect).
-    first = datetime.now(UTC) - timedelta(seconds=5 * reports)
-    feeds = Feeds(random.Random(seed), 0.12)
-    feeds.now = lambda: first + timedelta(seconds=5 * feeds.count)
+    files = FileFeeds(folder, reports, seed=seed)
     rng = random.Random(seed)
-    paths = [folder / f"feed{i}.xml" for i in range(4)]
     settings = load_settings(env={}, overrides={
         "database_url": f"sqlite:///{folder / 'archive.db'}", "data_dir": str(folder),
         "demo": False})
@@ -60,12 +76,7 @@ async def measure(reports: int, every: int, folder: Path, *, seed: int = 19
     started = time.perf_counter()
     async with BotApp(settings, clock=SystemClock()) as app:
         for n in range(1, reports + 1):
-            feed = (n - 1) % 4
-            feeds.add(feed)
-            paths[feed].write_bytes(feeds.rss(feed))
-            await app.poll([FeedSettings(url=str(paths[feed]), lang=feeds.lang(feed))],
-                           force=True)
-            if feed == 3:
+            if await files.poll_next(app) == 3:
                 await app.handle(Request(platform="console", command="ask",
                                          text=rng.choice(QUESTIONS), user_id="U1",
                                          channel_id="C1"))

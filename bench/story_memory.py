@@ -22,13 +22,11 @@ import argparse
 import asyncio
 import gc
 import json
-import random
 import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -37,13 +35,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from bench.soak import Feeds
+from bench.archive_memory import FileFeeds
 from bot.app import BotApp
 from bot.brief.builder import load_story
 from bot.brief.cache import BriefingCache
 from bot.clock import SystemClock
 from bot.store.models import Article, Story
-from config.settings import FeedSettings, load_settings
+from config.settings import load_settings
 
 Loader = Callable[[AsyncSession, int], Awaitable[Story | None]]
 
@@ -73,22 +71,14 @@ async def traced_build(app: BotApp, story_id: int, loader: Loader) -> tuple[floa
 
 
 async def measure(sizes: list[int], folder: Path) -> list[dict[str, float]]:
-    total = max(sizes)
-    first = datetime.now(UTC) - timedelta(seconds=5 * total)
-    feeds = Feeds(random.Random(19), 0.12)
-    feeds.now = lambda: first + timedelta(seconds=5 * feeds.count)
-    paths = [folder / f"feed{i}.xml" for i in range(4)]
+    files = FileFeeds(folder, max(sizes))
     settings = load_settings(env={}, overrides={
         "database_url": f"sqlite:///{folder / 'story.db'}", "data_dir": str(folder),
         "demo": False})
     rows: list[dict[str, float]] = []
     async with BotApp(settings, clock=SystemClock()) as app:
-        for n in range(1, total + 1):
-            feed = (n - 1) % 4
-            feeds.add(feed)
-            paths[feed].write_bytes(feeds.rss(feed))
-            await app.poll([FeedSettings(url=str(paths[feed]), lang=feeds.lang(feed))],
-                           force=True)
+        for n in range(1, max(sizes) + 1):
+            await files.poll_next(app)
             if n not in sizes:
                 continue
             async with app.deps.sessions() as session:
