@@ -88,8 +88,11 @@ def _written_as_name(word: str, engine: Engine) -> bool:
     tokens = engine.analyzer.tokens(word)
     if len(tokens) != 1 or tokens[0] in engine.party_tokens:
         return False
-    [name] = entity_names(f"x {word[0].upper()}{word[1:]}") or [("", "")]
-    key = name[1] if name[0] else skeleton(word)
+    names = entity_names(f"x {word[0].upper()}{word[1:]}")
+    if len(names) > 1:
+        # A hyphenated compound ("thousand-for-thousand") is several words, not one name.
+        return False
+    key = names[0][1] if names else skeleton(word)
     word_id = engine.index.token_id(tokens[0])
     key_id = engine.index.token_id(NAME_KEY + key)
     # A short key is too easily another word's sound, unless the glossary knows the name.

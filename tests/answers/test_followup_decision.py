@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.answer.engine import Engine
 from bot.answer.followup import inherits
@@ -99,3 +101,29 @@ def test_a_lowercase_word_is_a_name_only_when_the_reports_write_it_as_one(
     assert inherits("how did the talks go?", engine, now=now, zone=UTC)
     assert not inherits("how did the istanbul talks go?", engine, now=now, zone=UTC)
     assert not inherits("how did the Istanbul talks go?", engine, now=now, zone=UTC)
+
+
+@pytest.mark.parametrize("now", NOWS, ids=["a day after", "a year after"])
+def test_a_hyphenated_compound_is_decided_like_its_plain_words(
+        engine: Engine, now: datetime) -> None:
+    # "thousand-for-thousand" is several words: the question is decided as if it read
+    # "thousand for thousand" (no name of its own), and deciding it does not raise.
+    for question in ("when did the thousand-for-thousand swap happen?",
+                     "when did the thousand for thousand swap happen?"):
+        assert inherits(question, engine, now=now, zone=UTC)
+    assert not inherits("when did the thousand-for-thousand swap in istanbul happen?",
+                        engine, now=now, zone=UTC)
+
+
+_PIECES = ("istanbul", "thousand-for-thousand", "mar-a-lago", "Abu", "Dhabi", "o'brien",
+           "x-y-z", "talks", "and", "it", "?", "??", "-", "--", "'", "’", "5", "May",
+           "16th", "プーチン", "・", "ゼレンスキー", "停戦", "それ", "は", "?", "é", "\u200b")
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join)
+       | st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+       | st.text(max_size=40))
+def test_any_chat_text_is_decided_without_raising(engine: Engine, question: str) -> None:
+    assert inherits(question, engine, now=NOWS[0], zone=UTC) in (True, False)

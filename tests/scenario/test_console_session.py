@@ -75,3 +75,15 @@ def test_a_question_naming_its_own_event_is_not_a_follow_up(
     assert again.returncode == 0, again.stderr
     fresh = _answer_to(again.stdout, "What was agreed?")
     assert "jeddah" not in fresh.lower()
+
+
+def test_a_follow_up_with_a_hyphenated_compound_is_answered(cli_env: dict[str, str]) -> None:
+    """A chat user's "thousand-for-thousand" after a first question used to end in
+    "Sorry, something went wrong": it is answered like any other follow-up."""
+    proc = run_console(cli_env, "/ask What was agreed in Istanbul?\n"
+                                "/ask when did the thousand-for-thousand swap happen?\n")
+    assert proc.returncode == 0, proc.stderr
+    answer = _answer_to(proc.stdout, "when did the thousand-for-thousand swap happen?")
+    assert "went wrong" not in answer
+    assert "[1]" in answer and "https://demo.ceasefire-bot.example/" in answer
+    assert "Traceback" not in proc.stdout + proc.stderr
