@@ -71,23 +71,19 @@ OTHER = [en(f"Talks round {n}", "Delegations from Russia and Ukraine met again."
          for n in range(4)]
 
 
-def test_an_action_no_report_uses_does_not_answer(shared_engine: Engine) -> None:
+def test_an_action_no_report_uses_is_not_by_itself_a_refusal(shared_engine: Engine) -> None:
+    # A verb the reports do not use is how strangers word things ("have dinner", "heard"
+    # for "sounded"): the found reports decide, not the question's verb (probe4: 8 of 11
+    # refusals on the verb alone were wrong).
     engine = indexed(shared_engine, ALASKA, ALASKA_JA, *OTHER)
     dinner = "Did Trump and Putin have dinner together in Anchorage?"
-    assert support(dinner, engine.concepts(dinner), [ALASKA], engine) == ([], "action-unknown")
+    assert support(dinner, engine.concepts(dinner), [ALASKA], engine) == ([ALASKA], "")
     signed = "Did Trump and Putin sign a ceasefire deal in Anchorage?"
     assert support(signed, engine.concepts(signed), [ALASKA], engine) == ([ALASKA], "")
-    # A form the reports use ("signed" for "sign") and a paraphrase the store knows.
     met = "Where did Trump and Putin meet in Anchorage?"
     assert support(met, engine.concepts(met), [ALASKA], engine) == ([ALASKA], "")
-
-
-def test_a_japanese_action_no_report_uses_does_not_answer(shared_engine: Engine) -> None:
-    engine = indexed(shared_engine, ALASKA_JA, ALASKA, *OTHER)
     eat = "トランプ氏とプーチン氏はアンカレジで何を食べた?"
-    assert support(eat, engine.concepts(eat), [ALASKA_JA], engine)[1] == "action-unknown"
-    met = "トランプ氏とプーチン氏はアンカレジで会談した?"
-    assert support(met, engine.concepts(met), [ALASKA_JA], engine) == ([ALASKA_JA], "")
+    assert support(eat, engine.concepts(eat), [ALASKA_JA], engine) == ([ALASKA_JA], "")
 
 
 def test_a_report_in_the_other_language_cannot_be_judged(shared_engine: Engine) -> None:

@@ -109,8 +109,7 @@ def test_a_figure_question_is_not_refused_on_its_action(shared_engine: Engine) -
     # "spend" is a word no report uses; the figure asked for is what counts.
     asked = "How many hours did Trump and Putin spend in Anchorage?"
     assert refusal(asked, [report], engine) == ""
-    assert refusal("What did Trump and Putin spend in Anchorage?", [report],
-                   engine) == "action-unknown"
+    assert refusal("What did Trump and Putin spend in Anchorage?", [report], engine) == ""
 
 
 def test_the_casual_words_of_the_question_join_its_action(shared_engine: Engine) -> None:
