@@ -40,7 +40,7 @@ from bot.text.intents import cue_hits, intent_of
 from bot.text.labels import label
 
 #: Share of the question's IDF mass the best article must match to be an answer.
-MIN_COVERAGE = 0.5
+MIN_COVERAGE = 0.4
 #: In a thread or after a previous answer, the story's own articles need less.
 SCOPED_COVERAGE = 0.2
 #: Other articles join the best one when they score at least this share of it.
