@@ -207,6 +207,13 @@ def _tagger() -> Any:
 _CALENDAR = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march april "
     "may june july august september october november december".split())
+
+
+def _time_or_figure(concept: Concept) -> bool:
+    """A day, a month or a number: not a name every report of the event must write (a
+    report dates the meeting, or writes "five hours" for 5時間); a figure is checked as
+    a figure. (In the follow-up decision they still give a question its own subject.)"""
+    return bool(_CALENDAR.intersection(concept.tokens)) or concept.tokens[0].isdigit()
 #: A speaker that is a role of someone ("Germany's chancellor") or a body (米財務省).
 _ROLE_EN = re.compile(r"['’]s(?:\s+[a-z][\w-]*)+$")
 _ORGAN_JA = re.compile(r"(?:省|庁|当局|政府|府|軍|局|委員会)$")
@@ -219,7 +226,6 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
     ``loanwords``: イースター still tells a question from a follow-up)."""
     return [c for c in concepts
             if engine.is_event_name(c)
-            and not _CALENDAR.intersection(c.tokens)
             and (loanwords or not _KATAKANA.fullmatch(c.tokens[0])
                  or proper_noun(c.tokens[0]))]
 
@@ -245,7 +251,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     for "what did X say", X must speak in one of them (those lead); a "how many" or "what next"
     question needs, among the first two, a sentence of the kind asked about what was asked.
     """
-    names = event_names(concepts, engine)
+    names = [c for c in event_names(concepts, engine) if not _time_or_figure(c)]
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine):

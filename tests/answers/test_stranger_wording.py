@@ -9,8 +9,8 @@ repeat them:
   仲立ち of an English report saying "mediated") refused as "action-unknown";
 - a speaker given as a role or a body ("Germany's chancellor", 米財務省) was read as the
   country or the ministry having to speak in a report, which names the person instead;
-- a day of the week ("Monday's round") was an event name every report had to write, though
-  reports date a meeting by its date.
+- a day of the week ("Monday's round") or a number ("5 hours") was an event name every
+  report had to write, though reports date a meeting by its date and may write "five".
 
 Each question here is answered from the report that says it, at several clocks after the
 reports; a question about something the reports do not say is still refused. The reports
@@ -41,8 +41,8 @@ REPORTS = (
            "sirens sounded across the city an hour before the delegations arrived.\n\n"
            "The host, Prime Minister Kristen Michal, said the talks were a serious start but "
            "that a ceasefire was still far off.\n\n"
-           "Rustem Umerov led the Ukrainian delegation. The two sides agreed to swap 300 "
-           "prisoners each.",
+           "Rustem Umerov led the Ukrainian delegation. After five hours of talks, the two "
+           "sides agreed to swap 300 prisoners each.",
            ROUND),
     report("tallinn-ja", "ja", "Kyokai Shimbun", "ロシアとウクライナ、タリンで4回目の直接協議",
            "ロシアとウクライナの代表団は22日、エストニアの首都タリンで4回目の直接協議を"
@@ -52,7 +52,8 @@ REPORTS = (
     # Other news says "Monday", as a real store's does.
     report("envoys-en", "en", "Meridian Daily", "Ceasefire envoys to meet again",
            "Russian and Ukrainian envoys will resume ceasefire talks on Monday, diplomats "
-           "said, without naming the venue.", ROUND - timedelta(days=3)),
+           "said, without naming the venue.",
+           ROUND - timedelta(days=3)),
     *other_talks(ROUND),
 )
 TALLINN = {"tallinn-en", "tallinn-ja"}

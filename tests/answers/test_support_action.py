@@ -86,6 +86,18 @@ def test_an_action_no_report_uses_is_not_by_itself_a_refusal(shared_engine: Engi
     assert support(eat, engine.concepts(eat), [ALASKA_JA], engine) == ([ALASKA_JA], "")
 
 
+def test_a_number_is_not_an_event_name_every_report_must_write(
+        shared_engine: Engine) -> None:
+    # 5時間 in the question, "five hours" in the report: the figure is no event name.
+    bombers = en("Bombers over the Baltic", "Russian bombers flew over the Baltic Sea for "
+                 "five hours while the delegations met in Abu Dhabi.")
+    others = [en(f"Talks day {n}", f"Envoys met for 5 hours on day {n} in Geneva.")
+              for n in range(3)]
+    engine = indexed(shared_engine, bombers, *others, *OTHER)
+    asked = "アブダビで協議が開かれていたころ、ロシアの爆撃機は5時間にわたってどこを飛んでいた?"
+    assert support(asked, engine.concepts(asked), [bombers], engine) == ([bombers], "")
+
+
 def test_a_report_in_the_other_language_cannot_be_judged(shared_engine: Engine) -> None:
     engine = indexed(shared_engine, ALASKA, ALASKA_JA, *OTHER)
     action = action_concept("Did Trump and Putin sign a deal?", engine)
