@@ -42,12 +42,13 @@ import asyncpg  # noqa: E402
 from alembic import command  # noqa: E402
 from sqlalchemy import Executable, func, or_, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 from sqlalchemy.sql.compiler import SQLCompiler  # noqa: E402
 from sqlalchemy.sql.elements import ClauseElement  # noqa: E402
 
 from bench.answer import demo_sentences, fill, pct  # noqa: E402
 from bot.answer.engine import REFRESH_BATCH, changed_since  # noqa: E402
-from bot.answer.persist import fetch_stamp  # noqa: E402
+from bot.answer.persist import Stamp, fetch_stamp  # noqa: E402
 from bot.store.db import SessionFactory, alembic_config, open_store, sqlite_url  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 
@@ -145,12 +146,40 @@ def refresh_check(store: Store, query: Query
     return check
 
 
-def stamp_check(store: Store) -> Callable[[], Awaitable[object]]:
+async def old_stamp(session: AsyncSession, *, max_id: int, max_updated: datetime) -> Stamp:
+    """``fetch_stamp`` before this change: the ids up to ``max_id`` counted as a range."""
+    row = (await session.execute(
+        select(func.count(Article.id), func.min(Article.id)).where(Article.id <= max_id))).one()
+    count, first_id = int(row[0]), row[1]
+    rows = (await session.execute(
+        select(Article.id, Article.guid).where(Article.id.in_([first_id or 0, max_id])))).all()
+    guids: dict[int, str] = {int(r.id): r.guid for r in rows}
+    return Stamp(max_id, max_updated.isoformat(), count, guids.get(first_id or 0, ""),
+                 guids.get(max_id, ""))
+
+
+Stamper = Callable[..., Awaitable[Stamp]]
+STAMPS: dict[str, Stamper] = {"stamp, range count (before)": old_stamp,
+                              "stamp, total less newer (after)": fetch_stamp}
+
+
+def stamp_check(store: Store, stamper: Stamper) -> Callable[[], Awaitable[object]]:
     async def check() -> object:
         assert store.max_updated is not None
         async with store.sessions() as session:
-            return await fetch_stamp(session, max_id=store.max_id, max_updated=store.max_updated)
+            return await stamper(session, max_id=store.max_id, max_updated=store.max_updated)
     return check
+
+
+async def same_stamps(store: Store) -> Stamp:
+    """Both stamps of the store as it is now, and of an index 10 articles behind it."""
+    assert store.max_updated is not None
+    for max_id in (store.max_id, store.max_id - 10):
+        async with store.sessions() as session:
+            found = [await stamper(session, max_id=max_id, max_updated=store.max_updated)
+                     for stamper in STAMPS.values()]
+        assert found[0] == found[1], found
+    return found[0]
 
 
 async def same_rows(store: Store, pool: dict[str, list[str]], rng: random.Random) -> int:
@@ -233,7 +262,9 @@ async def measure(stores: list[Store], rounds: int, checks: int
             cells[key] = refresh_check(store, query)
             assert store.max_updated is not None
             plans[key] = await explain(store, query(store.max_id, store.max_updated))
-        cells[f"{store.name} | fetch_stamp"] = stamp_check(store)
+        for sname, stamper in STAMPS.items():
+            cells[f"{store.name} | {sname}"] = stamp_check(store, stamper)
+        await same_stamps(store)
     times: dict[str, list[float]] = {key: [] for key in cells}
     for check in cells.values():  # warm: the first read of a store pays for its pages
         await timed(3, check)
@@ -264,13 +295,21 @@ async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[st
                 print(f"{key:60}{statistics.median(values):10.3f}{pct(values, 0.95):9.3f}")
             before = statistics.median(times[f"{stores[0].name} | OR (before)"])
             after = statistics.median(times[f"{stores[1].name} | UNION ALL (after)"])
-            print(f"\nbefore (previous head, OR) / after (head, UNION ALL): "
+            stamp_before = statistics.median(
+                times[f"{stores[0].name} | stamp, range count (before)"])
+            stamp_after = statistics.median(
+                times[f"{stores[1].name} | stamp, total less newer (after)"])
+            print(f"\ncheck, before (previous head, OR) / after (head, UNION ALL): "
                   f"{before / after:.1f}x; both queries found the same {changed[0]} "
                   "rows once 3 were added and 4 updated")
+            print(f"stamp, before (previous head) / after (head): "
+                  f"{stamp_before / stamp_after:.1f}x; both stamps equal")
             figures[kind] = {
                 "median_ms": {k: round(statistics.median(v), 3) for k, v in times.items()},
                 "p95_ms": {k: round(pct(v, 0.95), 3) for k, v in times.items()},
-                "before_over_after": round(before / after, 1), "pending_found": changed}
+                "before_over_after": round(before / after, 1),
+                "stamp_before_over_after": round(stamp_before / stamp_after, 1),
+                "pending_found": changed}
     print(json.dumps(figures))
     return figures
 

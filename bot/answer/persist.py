@@ -91,8 +91,14 @@ class Stamp:
 
 async def fetch_stamp(session: AsyncSession, *, max_id: int, max_updated: datetime) -> Stamp:
     """The store's side of a ``Stamp`` for an index covering ids up to ``max_id``."""
+    # All articles less those above ``max_id``, not a count of the ids up to it: SQLite
+    # counts a whole table from its smallest index but a range of ids from the articles
+    # themselves (40 ms at 100k articles, 0.2 here: docs/notes/updidx.md).
+    total = select(func.count()).select_from(Article).scalar_subquery()
+    newer = select(func.count()).select_from(Article).where(Article.id > max_id)
+    first = select(func.min(Article.id)).where(Article.id <= max_id)
     row = (await session.execute(
-        select(func.count(Article.id), func.min(Article.id)).where(Article.id <= max_id))).one()
+        select(total - newer.scalar_subquery(), first.scalar_subquery()))).one()
     count, first_id = int(row[0]), row[1]
     rows = (await session.execute(
         select(Article.id, Article.guid).where(Article.id.in_([first_id or 0, max_id])))).all()
