@@ -33,7 +33,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import cast
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,14 +42,13 @@ from alembic import command  # noqa: E402
 from sqlalchemy import Executable, func, or_, select, text, update  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
-from sqlalchemy.sql.compiler import SQLCompiler  # noqa: E402
-from sqlalchemy.sql.elements import ClauseElement  # noqa: E402
 
 from bench.answer import demo_sentences, fill, pct  # noqa: E402
 from bot.answer.engine import REFRESH_BATCH, changed_since  # noqa: E402
 from bot.answer.persist import Stamp, fetch_stamp  # noqa: E402
 from bot.store.db import SessionFactory, alembic_config, open_store, sqlite_url  # noqa: E402
 from bot.store.models import Article  # noqa: E402
+from bot.store.plans import fetch_plan  # noqa: E402
 
 #: The migration that adds the index, and the head before it.
 ADDED = "issue12_updated_at_index"
@@ -112,17 +110,7 @@ async def downgrade(store: Store) -> None:
 async def explain(store: Store, query: Executable) -> str:
     """The database's plan for ``query``, one line."""
     async with store.sessions() as session:
-        conn = await session.connection()
-        compiled = cast(SQLCompiler, cast(ClauseElement, query).compile(dialect=conn.dialect))
-        sqlite = conn.dialect.name == "sqlite"
-        prefix = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN (COSTS OFF) "
-        # SQLite's driver takes the times as the text the dialect stores.
-        params = tuple(value.strftime("%Y-%m-%d %H:%M:%S.%f")
-                       if sqlite and isinstance(value, datetime) else value
-                       for value in (compiled.params[name]
-                                     for name in compiled.positiontup or ()))
-        rows = (await conn.exec_driver_sql(prefix + str(compiled), params)).all()
-    return " | ".join(str(r[-1]).strip() for r in rows if str(r[-1]).strip())
+        return " | ".join(await fetch_plan(await session.connection(), query))
 
 
 async def timed(calls: int, check: Callable[[], Awaitable[object]]) -> list[float]:

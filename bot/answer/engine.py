@@ -114,12 +114,15 @@ class Engine:
 
     def __init__(self, *, analyzer: Analyzer | None = None,
                  glossary: Glossary | None = None, index: SearchIndex | None = None,
-                 refresh_interval: float = 1.0, index_dir: Path | None = None) -> None:
+                 refresh_interval: float = 1.0, index_dir: Path | None = None,
+                 refresh_batch: int = REFRESH_BATCH) -> None:
         self.analyzer = analyzer or Analyzer()
         self._glossary = glossary
         self.index = index or SearchIndex()
         #: Seconds between store checks: a burst of questions costs one query, not one each.
         self.refresh_interval = refresh_interval
+        #: Articles read from the store per query while indexing.
+        self.refresh_batch = refresh_batch
         self._checked_at = -math.inf
         self.max_id = 0
         #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
@@ -217,7 +220,8 @@ class Engine:
     async def _index_new(self, session: AsyncSession) -> int:
         added = 0
         while True:
-            rows = (await session.execute(changed_since(self.max_id, self.max_updated))).all()
+            rows = (await session.execute(changed_since(
+                self.max_id, self.max_updated, limit=self.refresh_batch))).all()
             if not rows:
                 return added
             docs = [(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0, r.lang),
@@ -227,7 +231,7 @@ class Engine:
             self.max_id = max(self.max_id, max(r.id for r in rows))
             self.max_updated = max([self.max_updated,
                                     *(r.updated_at for r in rows if r.updated_at is not None)])
-            if len(rows) < REFRESH_BATCH:
+            if len(rows) < self.refresh_batch:
                 return added
 
     def concepts(self, question: str) -> list[Concept]:
