@@ -45,7 +45,7 @@ from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from bench.answer import demo_sentences, fill, pct  # noqa: E402
 from bot.answer.engine import REFRESH_BATCH, changed_since  # noqa: E402
-from bot.answer.persist import Stamp, fetch_stamp  # noqa: E402
+from bot.answer.persist import Stamp, fetch_stamp, stamp_of  # noqa: E402
 from bot.store.db import SessionFactory, alembic_config, open_store, sqlite_url  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 from bot.store.plans import fetch_plan  # noqa: E402
@@ -138,12 +138,8 @@ async def old_stamp(session: AsyncSession, *, max_id: int, max_updated: datetime
     """``fetch_stamp`` before this change: the ids up to ``max_id`` counted as a range."""
     row = (await session.execute(
         select(func.count(Article.id), func.min(Article.id)).where(Article.id <= max_id))).one()
-    count, first_id = int(row[0]), row[1]
-    rows = (await session.execute(
-        select(Article.id, Article.guid).where(Article.id.in_([first_id or 0, max_id])))).all()
-    guids: dict[int, str] = {int(r.id): r.guid for r in rows}
-    return Stamp(max_id, max_updated.isoformat(), count, guids.get(first_id or 0, ""),
-                 guids.get(max_id, ""))
+    return await stamp_of(session, max_id=max_id, max_updated=max_updated,
+                          count=int(row[0]), first_id=row[1])
 
 
 Stamper = Callable[..., Awaitable[Stamp]]
