@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import or_, select
+from sqlalchemy import CompoundSelect, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer import demonyms
@@ -90,17 +90,39 @@ class Hit:
     lead: float = 1.0
 
 
+def changed_since(max_id: int, max_updated: datetime, *, limit: int = REFRESH_BATCH
+                  ) -> CompoundSelect:
+    """The first ``limit`` articles, in id order, stored after ``max_id`` or updated after
+    ``max_updated``.
+
+    Two ranges joined, not one ``OR``: each is read through its own index (the primary key,
+    ``ix_articles_updated_at``), so a check that finds nothing reads nothing. Given one
+    ``OR`` and ``ORDER BY id``, SQLite reads every article in id order rather than sort;
+    so does it when the updated range is a plain ``UNION ALL`` branch, hence that branch's
+    own ``ORDER BY updated_at`` (its index's order) and limit (docs/notes/updidx.md).
+    """
+    columns = (Article.id, Article.title, Article.text, Article.lang, Article.published_at,
+               Article.story_id, Article.updated_at)
+    new = select(*columns).where(Article.id > max_id)
+    updated = (select(*columns).where(Article.updated_at > max_updated, Article.id <= max_id)
+               .order_by(Article.updated_at).limit(limit).subquery())
+    return union_all(new, select(updated)).order_by(new.selected_columns.id).limit(limit)
+
+
 class Engine:
     """The analyser, the glossary and the index, kept for the life of the process."""
 
     def __init__(self, *, analyzer: Analyzer | None = None,
                  glossary: Glossary | None = None, index: SearchIndex | None = None,
-                 refresh_interval: float = 1.0, index_dir: Path | None = None) -> None:
+                 refresh_interval: float = 1.0, index_dir: Path | None = None,
+                 refresh_batch: int = REFRESH_BATCH) -> None:
         self.analyzer = analyzer or Analyzer()
         self._glossary = glossary
         self.index = index or SearchIndex()
         #: Seconds between store checks: a burst of questions costs one query, not one each.
         self.refresh_interval = refresh_interval
+        #: Articles read from the store per query while indexing.
+        self.refresh_batch = refresh_batch
         self._checked_at = -math.inf
         self.max_id = 0
         #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
@@ -198,11 +220,8 @@ class Engine:
     async def _index_new(self, session: AsyncSession) -> int:
         added = 0
         while True:
-            cond = or_(Article.id > self.max_id, Article.updated_at > self.max_updated)
-            rows = (await session.execute(
-                select(Article.id, Article.title, Article.text, Article.lang,
-                       Article.published_at, Article.story_id, Article.updated_at)
-                .where(cond).order_by(Article.id).limit(REFRESH_BATCH))).all()
+            rows = (await session.execute(changed_since(
+                self.max_id, self.max_updated, limit=self.refresh_batch))).all()
             if not rows:
                 return added
             docs = [(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0, r.lang),
@@ -212,7 +231,7 @@ class Engine:
             self.max_id = max(self.max_id, max(r.id for r in rows))
             self.max_updated = max([self.max_updated,
                                     *(r.updated_at for r in rows if r.updated_at is not None)])
-            if len(rows) < REFRESH_BATCH:
+            if len(rows) < self.refresh_batch:
                 return added
 
     def concepts(self, question: str) -> list[Concept]:

@@ -91,9 +91,21 @@ class Stamp:
 
 async def fetch_stamp(session: AsyncSession, *, max_id: int, max_updated: datetime) -> Stamp:
     """The store's side of a ``Stamp`` for an index covering ids up to ``max_id``."""
+    # All articles less those above ``max_id``, not a count of the ids up to it: SQLite
+    # counts a whole table from its smallest index but a range of ids by reading the
+    # articles themselves (bench/refresh_check.py, docs/notes/updidx.md).
+    total = select(func.count()).select_from(Article).scalar_subquery()
+    newer = select(func.count()).select_from(Article).where(Article.id > max_id)
+    first = select(func.min(Article.id)).where(Article.id <= max_id)
     row = (await session.execute(
-        select(func.count(Article.id), func.min(Article.id)).where(Article.id <= max_id))).one()
-    count, first_id = int(row[0]), row[1]
+        select(total - newer.scalar_subquery(), first.scalar_subquery()))).one()
+    return await stamp_of(session, max_id=max_id, max_updated=max_updated,
+                          count=int(row[0]), first_id=row[1])
+
+
+async def stamp_of(session: AsyncSession, *, max_id: int, max_updated: datetime, count: int,
+                   first_id: int | None) -> Stamp:
+    """A ``Stamp`` of these figures and the guids of the first and last article."""
     rows = (await session.execute(
         select(Article.id, Article.guid).where(Article.id.in_([first_id or 0, max_id])))).all()
     guids: dict[int, str] = {int(r.id): r.guid for r in rows}

@@ -120,7 +120,9 @@ class Article(Base):
     #: The feed gave no date; ``published_at`` is the fetch time.
     date_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: Indexed: the answer index asks for articles updated since its newest stamp
+    #: (``bot.answer.engine``), about once a second.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: How many newer versions replaced this article's text.
     update_count: Mapped[int] = mapped_column(Integer, default=0)
     #: Text before the latest update, kept so readers can see what changed.
