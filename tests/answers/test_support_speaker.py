@@ -80,6 +80,19 @@ def test_the_speaker_asked_about_is_the_last_name_before_the_verb(
     assert speaker_of(plain, engine.concepts_for(plain, Window()), engine) == []
 
 
+def test_a_role_or_a_body_is_not_a_named_speaker(shared_engine: Engine) -> None:
+    # The reports name the person ("Merz said", "ベッセント長官は"), not "Germany" or the
+    # ministry: whether the role spoke cannot be read from the question's words.
+    engine = indexed(shared_engine, "Germany hosted the talks. Merz said it was remarkable.",
+                     "米財務省は制裁を発表した。ベッセント長官は資金源を断つと述べた。")
+    for asked in ("What did Germany's chancellor make of the American proposal?",
+                  "米財務省はロシアの石油大手2社に制裁を科す理由をどう説明した?"):
+        assert speaker_of(asked, engine.concepts_for(asked, Window()), engine) == [], asked
+    named = "What did Germany's chancellor Merz make of the proposal?"
+    assert [c.tokens[0] for c in speaker_of(named, engine.concepts_for(named, Window()),
+                                            engine)] == ["merz"]
+
+
 def test_a_translated_figure_counts_what_was_asked(shared_engine: Engine) -> None:
     prisoners = Concept(("prison", "捕虜"), (None,), 1.0)
     across = counted_across("How many prisoners were freed?", [prisoners], to_ja=True)
