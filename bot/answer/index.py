@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 
 
 class _AsLists(Sequence[list[int]]):
-    """Token ids as the lists bm25s reads, one article at a time: a merge of a million
-    articles would otherwise hold every token as a Python int at once (gigabytes)."""
+    """Token ids as the lists bm25s reads, one article at a time: a batch's tokens are
+    never all Python ints at once (merges do not use bm25s: ``bot.answer.merge``)."""
 
     def __init__(self, arrays: Sequence[np.ndarray]) -> None:
         self.arrays = arrays
@@ -105,7 +105,7 @@ class SearchIndex:
                                    dtype=np.int32, count=len(toks)))
         extra = {k: np.asarray(v)[keep] for k, v in (columns or {}).items()}
         self._append(self._spilled(self._build(DocTable.of(metas), ids, extra)))
-        del ids
+        del ids  # not held through a merge
         if len(self.segments) > self.max_segments:
             self._merge_small()
 
