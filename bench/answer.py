@@ -259,7 +259,7 @@ def fit_tokens(n: int, analyzer: Analyzer, pool: dict[str, list[str]],
 
 def fit_build(n: int, where: Path) -> dict[str, float]:
     """In a fresh process: build the index of ``n`` articles and save it, as the engine
-    rebuilds with an index directory (segments spilled to it as they are built)."""
+    rebuilds with an index directory (merged segments spilled to it)."""
     pool = asyncio.run(demo_sentences())
     engine = Engine()
     saved = IndexDir(where)

@@ -6,9 +6,10 @@ without re-tokenising). Each segment has its own bm25s score matrix, whose score
 segment's own IDF; query terms are re-weighted by the global IDF so scores compare across
 segments. Segments hold only numpy arrays (no Python object per article), so they can be
 saved and memory-mapped back (``bot.answer.persist``) instead of rebuilt after a restart.
-With a ``spill`` folder every segment is written there as it is built and mapped back, and
-merges stream from and to files (``bot.answer.merge``): a rebuild of a million articles
-then holds one batch and one merge chunk in memory, not the whole index.
+With a ``spill`` folder a merge streams its output to a file there and maps it back
+(``bot.answer.merge``): a rebuild of a million articles then holds the small segments
+(at most ``max_segments`` batches) and one merge chunk in memory, not the whole index.
+New batches stay in memory: searching mapped pages for the first time is slower.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import numpy as np
 from bm25s.tokenization import Tokenized
 
 from bot.answer.merge import merge_segments
-from bot.answer.segfiles import read_segment, write_segment
 from bot.answer.segment import DocMeta, DocTable, Segment
 
 __all__ = ["DocMeta", "DocTable", "SearchIndex", "Segment", "idf"]
@@ -69,7 +69,7 @@ class SearchIndex:
     def __init__(self, *, max_segments: int = 8, k1: float = 1.5, b: float = 0.75,
                  spill: Path | None = None) -> None:
         self.vocab: dict[str, int] = {}
-        #: Where segments are written as they are built (None: kept in memory).
+        #: Where merged segments are written and mapped from (None: kept in memory).
         self.spill = spill
         self.segments: list[Segment] = []
         self.max_segments = max_segments
@@ -104,7 +104,7 @@ class SearchIndex:
             ids.append(np.fromiter((self.vocab.setdefault(t, len(self.vocab)) for t in toks),
                                    dtype=np.int32, count=len(toks)))
         extra = {k: np.asarray(v)[keep] for k, v in (columns or {}).items()}
-        self._append(self._spilled(self._build(DocTable.of(metas), ids, extra)))
+        self._append(self._build(DocTable.of(metas), ids, extra))
         del ids  # not held through a merge
         if len(self.segments) > self.max_segments:
             self._merge_small()
@@ -137,15 +137,6 @@ class SearchIndex:
         scores = {k: model.scores[k] for k in ("data", "indices", "indptr")}
         return Segment(docs, tokens.astype(np.int32, copy=False), offsets, scores, df,
                        np.ones(len(docs), dtype=bool), columns)
-
-    def _spilled(self, segment: Segment) -> Segment:
-        """``segment`` written to the spill folder and mapped back (as is without one)."""
-        if self.spill is None:
-            return segment
-        folder = self.spill / f"seg-{segment.name}"
-        write_segment(segment, folder)
-        return read_segment(folder, name=segment.name, alive=segment.alive,
-                            columns=sorted(segment.columns))
 
     def _discard(self, segment: Segment) -> None:
         """Delete a merged-away segment's files if this build spilled them (a saved one's
