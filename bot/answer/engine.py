@@ -178,6 +178,8 @@ class Engine:
         if self.saved is not None and not self._opened:
             self._opened = True
             await self._open_saved(session)
+            # Merged segments go to disk as they are made (a large rebuild stays bounded).
+            self.index.spill = self.saved.spill_dir
         added = await self._index_new(session)
         if added and self.saved is not None:
             await self._save(session)

@@ -6,127 +6,37 @@ without re-tokenising). Each segment has its own bm25s score matrix, whose score
 segment's own IDF; query terms are re-weighted by the global IDF so scores compare across
 segments. Segments hold only numpy arrays (no Python object per article), so they can be
 saved and memory-mapped back (``bot.answer.persist``) instead of rebuilt after a restart.
+With a ``spill`` folder a merge streams its output to a file there and maps it back
+(``bot.answer.merge``): a rebuild of a million articles then holds the small segments
+(at most ``max_segments`` batches) and one merge chunk in memory, not the whole index.
+New batches stay in memory: searching mapped pages for the first time is slower.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
+import shutil
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from pathlib import Path
 from typing import overload
 
 import bm25s
 import numpy as np
 from bm25s.tokenization import Tokenized
 
+from bot.answer.merge import merge_segments
+from bot.answer.segment import DocMeta, DocTable, Segment
+
+__all__ = ["DocMeta", "DocTable", "SearchIndex", "Segment", "idf"]
+
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class DocMeta:
-    """What ranking needs about an article without loading it."""
-
-    article_id: int
-    published: float
-    story_id: int
-    lang: str
-
-
-class DocTable:
-    """A segment's articles as columns, read back as ``DocMeta`` by position."""
-
-    def __init__(self, ids: np.ndarray, published: np.ndarray, story: np.ndarray,
-                 lang: np.ndarray) -> None:
-        self.ids, self.published, self.story, self.lang = ids, published, story, lang
-
-    @classmethod
-    def of(cls, metas: Sequence[DocMeta]) -> DocTable:
-        return cls(np.array([m.article_id for m in metas], dtype=np.int64),
-                   np.array([m.published for m in metas], dtype=np.float64),
-                   np.array([m.story_id for m in metas], dtype=np.int64),
-                   np.array([m.lang for m in metas], dtype="<U8"))
-
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def __getitem__(self, pos: int) -> DocMeta:
-        return DocMeta(int(self.ids[pos]), float(self.published[pos]), int(self.story[pos]),
-                       str(self.lang[pos]))
-
-    def __iter__(self) -> Iterator[DocMeta]:
-        return (self[i] for i in range(len(self)))
-
-    def take(self, positions: np.ndarray) -> DocTable:
-        return DocTable(self.ids[positions], self.published[positions],
-                        self.story[positions], self.lang[positions])
-
-    @staticmethod
-    def concat(tables: Sequence[DocTable]) -> DocTable:
-        return DocTable(*(np.concatenate([getattr(t, name) for t in tables])
-                          for name in ("ids", "published", "story", "lang")))
-
-
-@dataclass
-class Segment:
-    docs: DocTable
-    #: Every article's token ids, end to end; article ``i`` is ``tokens[offsets[i]:offsets[i+1]]``.
-    tokens: np.ndarray
-    offsets: np.ndarray
-    #: The bm25s score matrix (CSC: ``data``, ``indices``, ``indptr``, one column per token id).
-    scores: Mapping[str, np.ndarray]
-    #: Document frequency per global token id (length = vocabulary size at build time).
-    df: np.ndarray
-    alive: np.ndarray
-    #: Extra per-article arrays aligned with ``docs`` (e.g. dense vectors, one row each):
-    #: kept through merges and saved with the segment.
-    columns: dict[str, np.ndarray] = field(default_factory=dict)
-    #: Names the segment on disk; a segment never changes once built (only ``alive``).
-    name: str = field(default_factory=lambda: uuid.uuid4().hex)
-
-    @property
-    def size(self) -> int:
-        return len(self.docs)
-
-    @property
-    def published(self) -> np.ndarray:
-        return self.docs.published
-
-    @property
-    def story(self) -> np.ndarray:
-        return self.docs.story
-
-    @property
-    def ids(self) -> np.ndarray:
-        return self.docs.ids
-
-    @functools.cached_property
-    def latest(self) -> float:
-        """The newest publication time (NaN if one is unknown; -inf if empty): a search up
-        to a later time need not read each article's."""
-        return float(self.published.max()) if self.size else -math.inf
-
-    @functools.cached_property
-    def plain(self) -> dict[str, np.ndarray]:
-        """The arrays a search reads, as plain views: reading one value of a memory map
-        (``bot.answer.persist``) goes through Python and costs microseconds."""
-        return {"tokens": np.asarray(self.tokens), "offsets": np.asarray(self.offsets),
-                "df": np.asarray(self.df),
-                **{k: np.asarray(v) for k, v in self.scores.items()}}
-
-    def token_ids(self, pos: int) -> np.ndarray:
-        offsets = self.plain["offsets"]
-        return self.plain["tokens"][offsets[pos]:offsets[pos + 1]]
-
-    def iter_token_ids(self) -> Iterator[np.ndarray]:
-        return (self.token_ids(i) for i in range(self.size))
-
-
 class _AsLists(Sequence[list[int]]):
-    """Token ids as the lists bm25s reads, one article at a time: a merge of a million
-    articles would otherwise hold every token as a Python int at once (gigabytes)."""
+    """Token ids as the lists bm25s reads, one article at a time: a batch's tokens are
+    never all Python ints at once (merges do not use bm25s: ``bot.answer.merge``)."""
 
     def __init__(self, arrays: Sequence[np.ndarray]) -> None:
         self.arrays = arrays
@@ -156,8 +66,11 @@ def idf(n_docs: int, df: np.ndarray | float) -> np.ndarray | float:
 class SearchIndex:
     """Token ids, segments and global statistics; one per process, refreshed incrementally."""
 
-    def __init__(self, *, max_segments: int = 8, k1: float = 1.5, b: float = 0.75) -> None:
+    def __init__(self, *, max_segments: int = 8, k1: float = 1.5, b: float = 0.75,
+                 spill: Path | None = None) -> None:
         self.vocab: dict[str, int] = {}
+        #: Where merged segments are written and mapped from (None: kept in memory).
+        self.spill = spill
         self.segments: list[Segment] = []
         self.max_segments = max_segments
         self.k1, self.b = k1, b
@@ -192,6 +105,7 @@ class SearchIndex:
                                    dtype=np.int32, count=len(toks)))
         extra = {k: np.asarray(v)[keep] for k, v in (columns or {}).items()}
         self._append(self._build(DocTable.of(metas), ids, extra))
+        del ids  # not held through a merge
         if len(self.segments) > self.max_segments:
             self._merge_small()
 
@@ -224,6 +138,13 @@ class SearchIndex:
         return Segment(docs, tokens.astype(np.int32, copy=False), offsets, scores, df,
                        np.ones(len(docs), dtype=bool), columns)
 
+    def _discard(self, segment: Segment) -> None:
+        """Delete a merged-away segment's files if this build spilled them (a saved one's
+        go when the next save no longer names them; a process mapping them keeps them)."""
+        if (self.spill is not None and segment.folder is not None
+                and segment.folder.parent == self.spill):
+            shutil.rmtree(segment.folder, ignore_errors=True)
+
     def _append(self, segment: Segment) -> None:
         self.segments.append(segment)
         self._n_docs += int(segment.alive.sum())
@@ -234,9 +155,14 @@ class SearchIndex:
         keep = [self.segments[largest]]
         rest = [s for i, s in enumerate(self.segments) if i != largest]
         merged = self._merge(rest)
+        for segment in rest:
+            self._discard(segment)
         if merged.size > keep[0].size // 2:
             # The small ones have grown: fold everything into one segment.
-            keep, merged = [], self._merge([keep[0], merged])
+            folded = self._merge([keep[0], merged])
+            for segment in (keep[0], merged):
+                self._discard(segment)
+            keep, merged = [], folded
         self.segments, self._n_docs = [], 0
         for segment in [*keep, merged]:
             self._append(segment)
@@ -244,18 +170,10 @@ class SearchIndex:
         log.debug("merged index into %d segments (%d docs)", len(self.segments), self.n_docs)
 
     def _merge(self, segments: Sequence[Segment]) -> Segment:
-        """One segment of the live articles of ``segments``."""
-        tables, ids = [], []
-        names = set.intersection(*(set(s.columns) for s in segments)) if segments else set()
-        columns: dict[str, list[np.ndarray]] = {k: [] for k in names}
-        for seg in segments:
-            live = np.flatnonzero(seg.alive)
-            tables.append(seg.docs.take(live))
-            ids += [seg.token_ids(int(p)) for p in live]
-            for k in names:
-                columns[k].append(seg.columns[k][live])
-        return self._build(DocTable.concat(tables), ids,
-                           {k: np.concatenate(v) for k, v in columns.items()})
+        """One segment of the live articles of ``segments`` (in the spill folder if any)."""
+        folder = self.spill / f"seg-{uuid.uuid4().hex}" if self.spill is not None else None
+        return merge_segments(segments, n_vocab=len(self.vocab), k1=self.k1, b=self.b,
+                              folder=folder)
 
     def global_df(self, token_id: int) -> int:
         return int(sum(s.plain["df"][token_id] for s in self.segments

@@ -10,6 +10,10 @@ takes milliseconds. Layout of the index directory::
                            under bm25s's own file names (loaded with ``BM25.load_scores``,
                            mmap), token ids, document frequencies, article columns, and any
                            extra per-article column (``<column>.col.npy``, e.g. dense vectors)
+                           (``bot.answer.segfiles``)
+    building-<id>/         segments a process is building (``SearchIndex.spill``): moved to
+                           ``seg-<name>`` by its next save; left alone by other processes'
+                           saves unless untouched for a day (a crashed build)
 
 The manifest is replaced atomically, after everything it names is written, so a crash
 leaves the previous index readable. A saved index is only used when its ``key`` (format,
@@ -27,19 +31,20 @@ import json
 import logging
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
-import bm25s
 import numpy as np
 from sqlalchemy import func, make_url, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answer.index import DocTable, SearchIndex, Segment
+from bot.answer.index import SearchIndex, Segment
+from bot.answer.segfiles import read_segment, write_segment
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer
 
@@ -50,7 +55,8 @@ FORMAT = 2
 #: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
 _PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul on May 16th; "
           "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")
-_DOC_COLUMNS = ("ids", "published", "story", "lang")
+#: A ``building-*`` folder untouched this long is a crashed build's, and is removed.
+STALE_BUILD_S = 86_400.0
 
 
 def index_dir_for(database_url: str, *, data_dir: Path) -> Path | None:
@@ -122,6 +128,8 @@ class IndexDir:
         self._save_id: str | None = None
         self._lineage: str | None = None
         self._vocab_saved = 0
+        #: Where this process's builds spill their segments (``SearchIndex.spill``).
+        self.spill_dir = path / f"building-{uuid.uuid4().hex}"
 
     @contextmanager
     def _lock(self, kind: int) -> Iterator[None]:
@@ -180,20 +188,13 @@ class IndexDir:
         assert isinstance(segments, list)
         start = 0
         for entry in segments:
-            folder = self.path / f"seg-{entry['name']}"
-            mapped = bm25s.BM25()
-            mapped.load_scores(folder, mmap=True)
-
-            def column(name: str, folder: Path = folder) -> np.ndarray:
-                return np.load(folder / f"{name}.npy", mmap_mode="r")
-
-            docs = DocTable(*(column(name) for name in _DOC_COLUMNS))
-            extra = {name: column(f"{name}.col") for name in entry["columns"]}
-            n = len(docs)
-            index._append(Segment(docs, column("tokens"), column("offsets"),
-                                  {k: mapped.scores[k] for k in ("data", "indices", "indptr")},
-                                  column("df"), alive[start:start + n].copy(), extra,
-                                  name=str(entry["name"])))
+            n = int(entry["size"])
+            index._append(read_segment(self.path / f"seg-{entry['name']}",
+                                       name=str(entry["name"]),
+                                       alive=alive[start:start + n].copy(),
+                                       columns=list(entry["columns"])))
+            if index.segments[-1].size != n:
+                raise ValueError("a segment's size differs from its manifest")
             start += n
         if start != len(alive):
             raise ValueError("alive mask does not match the segments")
@@ -231,8 +232,9 @@ class IndexDir:
                 os.fsync(f.fileno())
         self._vocab_saved = len(index.vocab)
         for seg in index.segments:
-            if not (self.path / f"seg-{seg.name}").is_dir():
-                self._write_segment(seg)
+            self._place(seg)
+        with suppress(OSError):  # empty once its segments are placed (else kept)
+            self.spill_dir.rmdir()
         save_id = uuid.uuid4().hex
         alive = [s.alive for s in index.segments]
         _atomic_save(self.path / f"alive-{save_id}.npy",
@@ -251,22 +253,20 @@ class IndexDir:
         self._save_id = save_id
         self._collect(new)
 
-    def _write_segment(self, seg: Segment) -> None:
-        tmp = self.path / f"tmp-{seg.name}"
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir()
-        # bm25s's own file names, so ``BM25.load_scores`` maps them back.
-        np.save(tmp / "data.csc.index.npy", seg.scores["data"])
-        np.save(tmp / "indices.csc.index.npy", seg.scores["indices"])
-        np.save(tmp / "indptr.csc.index.npy", seg.scores["indptr"])
-        for name in _DOC_COLUMNS:
-            np.save(tmp / f"{name}.npy", getattr(seg.docs, name))
-        np.save(tmp / "tokens.npy", seg.tokens)
-        np.save(tmp / "offsets.npy", seg.offsets)
-        np.save(tmp / "df.npy", seg.df)
-        for name, values in seg.columns.items():
-            np.save(tmp / f"{name}.col.npy", values)
-        os.replace(tmp, self.path / f"seg-{seg.name}")
+    def _place(self, seg: Segment) -> None:
+        """Put ``seg``'s files under ``seg-<name>``: moved there if a build spilled them
+        (its mapping stays valid), else written."""
+        target = self.path / f"seg-{seg.name}"
+        if target.is_dir():
+            return
+        if seg.folder is not None and seg.folder.is_dir():
+            try:
+                os.replace(seg.folder, target)
+                seg.folder = target
+                return
+            except OSError as exc:  # another file system: written again below
+                log.debug("segment %s not moved (%s): writing it", seg.name, exc)
+        write_segment(seg, target)
 
     def _collect(self, manifest: dict[str, object]) -> None:
         """Remove files the manifest no longer names (a reader that mapped them keeps its
@@ -279,6 +279,9 @@ class IndexDir:
         for item in self.path.iterdir():
             if item.name in keep:
                 continue
+            if item.name.startswith("building-") and (
+                    time.time() - item.stat().st_mtime < STALE_BUILD_S):
+                continue  # a build under way (ours or another process's)
             if item.is_dir():
                 shutil.rmtree(item, ignore_errors=True)
             else:
