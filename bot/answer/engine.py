@@ -99,7 +99,8 @@ def changed_since(max_id: int, max_updated: datetime, *, limit: int = REFRESH_BA
     ``ix_articles_updated_at``), so a check that finds nothing reads nothing. Given one
     ``OR`` and ``ORDER BY id``, SQLite reads every article in id order rather than sort;
     so does it when the updated range is a plain ``UNION ALL`` branch, hence that branch's
-    own ``ORDER BY updated_at`` (its index's order) and limit (docs/notes/updidx.md).
+    own ``ORDER BY updated_at`` (its index's order) and limit (docs/benchmarks.md, "The
+    answer index's store checks").
     """
     columns = (Article.id, Article.title, Article.text, Article.lang, Article.published_at,
                Article.story_id, Article.updated_at)

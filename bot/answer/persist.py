@@ -99,7 +99,7 @@ async def fetch_stamp(session: AsyncSession, *, max_id: int, max_updated: dateti
     """The store's side of a ``Stamp`` for an index covering ids up to ``max_id``."""
     # All articles less those above ``max_id``, not a count of the ids up to it: SQLite
     # counts a whole table from its smallest index but a range of ids by reading the
-    # articles themselves (bench/refresh_check.py, docs/notes/updidx.md).
+    # articles themselves (bench/refresh_check.py; docs/benchmarks.md).
     total = select(func.count()).select_from(Article).scalar_subquery()
     newer = select(func.count()).select_from(Article).where(Article.id > max_id)
     first = select(func.min(Article.id)).where(Article.id <= max_id)

@@ -1,6 +1,6 @@
 """A newcomer's and an operator's first hour: mistakes they make with the real entry points
 end in one plain line and the right exit code, never a traceback or a silent hang. Each case
-runs the real CLI (or console) in a subprocess, as they did; see docs/notes/firsthour.md."""
+runs the real CLI (or console) in a subprocess, as they did; see docs/first-hour.md."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """articles.updated_at indexed: the answer index's store check reads only what changed
 
 Without it, ``Engine.refresh``'s check for updated reports (``updated_at > the newest seen``)
-read every article, about once a second at 100k articles (docs/notes/updidx.md).
+read every article, about once a second at 100k articles (docs/benchmarks.md, "The answer
+index's store checks").
 
 Revision ID: issue12_updated_at_index
 Revises: issue19_id_blocks
