@@ -214,6 +214,8 @@ def _time_or_figure(concept: Concept) -> bool:
     report dates the meeting, or writes "five hours" for 5時間); a figure is checked as
     a figure. (In the follow-up decision they still give a question its own subject.)"""
     return bool(_CALENDAR.intersection(concept.tokens)) or concept.tokens[0].isdigit()
+
+
 #: A speaker that is a role of someone ("Germany's chancellor") or a body (米財務省).
 _ROLE_EN = re.compile(r"['’]s(?:\s+[a-z][\w-]*)+$")
 _ORGAN_JA = re.compile(r"(?:省|庁|当局|政府|府|軍|局|委員会)$")
@@ -266,7 +268,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         return [], "event-names"
     # A question's action (its verb) no report uses is no reason to refuse: a stranger's
     # wording ("heard" for "sounded", 仲立ち for "mediated") is not a report's, and a glossary
-    # never lists every verb's translation (issue 12, probe4: 8 of 11 such refusals wrong).
+    # never lists every verb's translation (issue 12: on the dev split and the probes, 8 of
+    # 11 such refusals were wrong).
     if not speaker and _asks_about_past_event(question) and any(
             _called_off(a, names) for a in found[:2]):
         return [], "event-called-off"
