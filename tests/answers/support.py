@@ -102,3 +102,13 @@ async def refusal_of(store: Path, shared_engine: Engine, question: str, lang: La
     """Which check refused ``question`` asked of ``store`` (None: it was answered)."""
     answer = await ask_store(store, shared_engine, question, lang, now)
     return None if answer.answerable else answer.refusal
+
+
+#: Fragments of what people type in chat (hyphenated compounds, apostrophes, dates, both
+#: scripts, mentions, invisible and accented characters), joined at random by the tests
+#: that ask anything a user might send.
+CHAT_PIECES = (
+    "and", "when", "did", "the", "it", "happen", "last", "week", "talks", "swap", "istanbul",
+    "Abu", "Dhabi", "thousand-for-thousand", "mar-a-lago", "o'brien", "x-y-z", "?", "??",
+    "-", "--", "'", "’", "5", "May", "16th", "2019", "プーチン", "ゼレンスキー", "・", "停戦",
+    "それ", "先週", "は", "?", "@everyone", "<!channel>", "é", "\u200b", "🙂")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.app import BotApp
 from bot.model import Answer, Request
 from bot.store.models import AnswerLog, Article, Delivery
-from tests.answers.support import FixedClock, demo_settings
+from tests.answers.support import CHAT_PIECES, FixedClock, demo_settings
 
 
 def dm(text: str) -> Request:
@@ -54,18 +54,12 @@ async def test_a_question_in_an_update_thread_is_scoped_to_that_story(
     assert "Moscow" in answer.text or "18 August" in answer.text
 
 
-_PIECES = ("and", "when", "did", "the", "thousand-for-thousand", "mar-a-lago", "swap",
-           "istanbul", "o'brien", "x-y-z", "it", "happen", "?", "-", "'", "’", "5", "May",
-           "16th", "2019", "last", "week", "プーチン", "・", "停戦", "それ", "先週", "は",
-           "@everyone", "<!channel>", "é", "\u200b", "🙂")
-
-
 async def test_any_chat_text_in_a_dm_gets_an_answer_or_a_plain_refusal(
         demo_dir: Path) -> None:
     """What a chat user types after a first question (so the follow-up decision runs):
     each gets an answer or "No source found", never "something went wrong"."""
     rng = random.Random(12)
-    texts = [" ".join(rng.choices(_PIECES, k=rng.randint(1, 9))) for _ in range(120)]
+    texts = [" ".join(rng.choices(CHAT_PIECES, k=rng.randint(1, 9))) for _ in range(120)]
     async with BotApp(demo_settings(demo_dir), clock=FixedClock()) as app:
         first = await app.handle(dm("What did the US and Russia agree in Riyadh?"))
         assert isinstance(first, Answer) and first.answerable

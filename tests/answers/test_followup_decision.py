@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from bot.answer.engine import Engine
 from bot.answer.followup import inherits
 from bot.answer.index import DocMeta
+from tests.answers.support import CHAT_PIECES
 
 REPORTED = datetime(2025, 5, 20, tzinfo=UTC)
 NOWS = [REPORTED + timedelta(days=1), REPORTED + timedelta(days=365)]
@@ -115,15 +116,10 @@ def test_a_hyphenated_compound_is_decided_like_its_plain_words(
                         engine, now=now, zone=UTC)
 
 
-_PIECES = ("istanbul", "thousand-for-thousand", "mar-a-lago", "Abu", "Dhabi", "o'brien",
-           "x-y-z", "talks", "and", "it", "?", "??", "-", "--", "'", "’", "5", "May",
-           "16th", "プーチン", "・", "ゼレンスキー", "停戦", "それ", "は", "?", "é", "\u200b")
-
-
 @settings(max_examples=150, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(_PIECES), max_size=12).map(" ".join)
-       | st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+@given(st.lists(st.sampled_from(CHAT_PIECES), max_size=12).map(" ".join)
+       | st.lists(st.sampled_from(CHAT_PIECES), max_size=12).map("".join)
        | st.text(max_size=40))
 def test_any_chat_text_is_decided_without_raising(engine: Engine, question: str) -> None:
     assert inherits(question, engine, now=NOWS[0], zone=UTC) in (True, False)
