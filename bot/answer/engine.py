@@ -14,13 +14,14 @@ import math
 import re
 import time
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-from sqlalchemy import CompoundSelect, select, union_all
+from sqlalchemy import CompoundSelect, Row, and_, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer import demonyms
@@ -39,6 +40,12 @@ from bot.text.sentences import split_sentences
 log = logging.getLogger(__name__)
 REFRESH_BATCH = 20_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+#: How far before the newest ``changed_at`` indexed each check looks again. A text stamped
+#: earlier can commit later: a poll's transaction stamps its chunks as it goes and commits
+#: at its end (waiting up to SQLite's 30 s busy timeout for another writer), and on
+#: PostgreSQL two processes' clocks differ a little. Rows re-read this way that were
+#: indexed at the same (id, ``changed_at``) are skipped, so a steady store re-indexes none.
+GRACE = timedelta(seconds=120)
 GENERIC_WEIGHT = 0.35
 #: Share of reports above which a term is treated as matched by every report.
 COMMON_SHARE = 0.8
@@ -90,24 +97,30 @@ class Hit:
     lead: float = 1.0
 
 
-def changed_since(max_id: int, max_updated: datetime, *, limit: int = REFRESH_BATCH
-                  ) -> CompoundSelect:
-    """The first ``limit`` articles, in id order, stored after ``max_id`` or updated after
-    ``max_updated``.
+def changed_since(max_id: int, since: datetime, *, after_id: int | None = 0,
+                  upto_id: int | None = None, limit: int = REFRESH_BATCH) -> CompoundSelect:
+    """Articles stored after ``max_id`` (the first ``limit``, in id order), and indexed
+    articles whose text was stored at ``since`` or later (the first ``limit`` in
+    (``changed_at``, id) order after (``since``, ``after_id``): a keyset, so updates that
+    share one ``changed_at`` across a batch boundary are all read; ``after_id`` None: only
+    later than ``since``) among ids up to ``upto_id`` (default ``max_id``).
 
     Two ranges joined, not one ``OR``: each is read through its own index (the primary key,
-    ``ix_articles_updated_at``), so a check that finds nothing reads nothing. Given one
+    ``ix_articles_changed_at``), so a check that finds nothing reads nothing. Given one
     ``OR`` and ``ORDER BY id``, SQLite reads every article in id order rather than sort;
-    so does it when the updated range is a plain ``UNION ALL`` branch, hence that branch's
-    own ``ORDER BY updated_at`` (its index's order) and limit (docs/benchmarks.md, "The
-    answer index's store checks").
+    so does it when the changed range is a plain ``UNION ALL`` branch, hence each branch's
+    own order (its index's) and limit (docs/benchmarks.md, "The answer index's store
+    checks"). Rows with ``id > max_id`` are the first range's.
     """
     columns = (Article.id, Article.title, Article.text, Article.lang, Article.published_at,
-               Article.story_id, Article.updated_at)
-    new = select(*columns).where(Article.id > max_id)
-    updated = (select(*columns).where(Article.updated_at > max_updated, Article.id <= max_id)
-               .order_by(Article.updated_at).limit(limit).subquery())
-    return union_all(new, select(updated)).order_by(new.selected_columns.id).limit(limit)
+               Article.story_id, Article.changed_at)
+    new = select(*columns).where(Article.id > max_id).order_by(Article.id).limit(limit)
+    after = (Article.changed_at > since if after_id is None else and_(
+        Article.changed_at >= since, or_(Article.changed_at > since, Article.id > after_id)))
+    changed = (select(*columns).where(
+        after, Article.id <= (max_id if upto_id is None else upto_id))
+        .order_by(Article.changed_at, Article.id).limit(limit))
+    return union_all(select(changed.subquery()), select(new.subquery()))
 
 
 class Engine:
@@ -116,7 +129,8 @@ class Engine:
     def __init__(self, *, analyzer: Analyzer | None = None,
                  glossary: Glossary | None = None, index: SearchIndex | None = None,
                  refresh_interval: float = 1.0, index_dir: Path | None = None,
-                 refresh_batch: int = REFRESH_BATCH) -> None:
+                 refresh_batch: int = REFRESH_BATCH,
+                 ticks: Callable[[], float] = time.monotonic) -> None:
         self.analyzer = analyzer or Analyzer()
         self._glossary = glossary
         self.index = index or SearchIndex()
@@ -124,10 +138,21 @@ class Engine:
         self.refresh_interval = refresh_interval
         #: Articles read from the store per query while indexing.
         self.refresh_batch = refresh_batch
+        #: Seconds that only move forward (a test's own, to let the grace window pass).
+        self.ticks = ticks
         self._checked_at = -math.inf
         self.max_id = 0
-        #: Updated reports (same id, new text) are re-indexed when their stamp is newer.
-        self.max_updated = EPOCH
+        #: The newest ``changed_at`` indexed (the watermark): reports whose text was stored
+        #: after it, or up to ``GRACE`` before it, are read again (``_since``).
+        self.changed_to = EPOCH
+        #: Articles indexed with a ``changed_at`` inside the grace window, by id: what the
+        #: next check reads again and skips when the stamp is the same.
+        self.recent: dict[int, datetime] = {}
+        #: When (``ticks``) the watermark last rose, and when the previous
+        #: complete check started: once a check has started ``GRACE`` after the rise,
+        #: every text stamped up to the watermark was visible to it (``_since``).
+        self._raised_at = -math.inf
+        self._last_check = -math.inf
         #: Where the index is saved (None: kept in memory only).
         self.saved = IndexDir(index_dir) if index_dir is not None else None
         self._opened = False
@@ -173,9 +198,9 @@ class Engine:
 
         Checks the store at most every ``refresh_interval`` seconds unless ``force``.
         """
-        if not force and time.monotonic() - self._checked_at < self.refresh_interval:
+        if not force and self.ticks() - self._checked_at < self.refresh_interval:
             return 0
-        self._checked_at = time.monotonic()
+        self._checked_at = self.ticks()
         if self.saved is not None and not self._opened:
             self._opened = True
             await self._open_saved(session)
@@ -201,41 +226,82 @@ class Engine:
             log.info("no saved answer index in %s for this analyser: building", self.saved.path)
             return
         stamp = await fetch_stamp(session, max_id=saved.max_id,
-                                  max_updated=datetime.fromisoformat(saved.max_updated))
+                                  changed_to=datetime.fromisoformat(saved.changed_to))
         index = self.saved.load(key, stamp)
         if index is None:
             log.warning("saved answer index in %s does not match the store: rebuilding",
                         self.saved.path)
             return
         self.index, self.max_id = index, stamp.max_id
-        self.max_updated = datetime.fromisoformat(stamp.max_updated)
+        self.changed_to = datetime.fromisoformat(stamp.changed_to)
+        # Not known to have settled: the window is read again, what it held skipped.
+        self.recent = dict(self.saved.recent)
+        self._raised_at = self.ticks()
         log.info("answer index loaded from %s (%d articles)", self.saved.path, index.n_docs)
 
     async def _save(self, session: AsyncSession) -> None:
         """Save what was indexed; a failed save is logged and the index kept in memory."""
         assert self.saved is not None
-        stamp = await fetch_stamp(session, max_id=self.max_id, max_updated=self.max_updated)
+        stamp = await fetch_stamp(session, max_id=self.max_id, changed_to=self.changed_to)
         try:
-            self.saved.save(self.index, key=self.index_key(), stamp=stamp)
+            self.saved.save(self.index, key=self.index_key(), stamp=stamp, recent=self.recent)
         except OSError as exc:
             log.warning("answer index not saved to %s: %s", self.saved.path, exc)
 
+    def _since(self) -> tuple[datetime, int | None]:
+        """Where the check's keyset of changed texts starts: ``GRACE`` before the watermark,
+        or just past it once the previous check started ``GRACE`` after it last rose (by
+        then every text stamped up to it had committed and been read: an idle store's
+        check reads nothing)."""
+        if self._last_check - self._raised_at >= GRACE.total_seconds():
+            return self.changed_to, None
+        return self.changed_to - GRACE, 0
+
     async def _index_new(self, session: AsyncSession) -> int:
+        """Index new articles (by id) and changed texts (by ``changed_at``, keyset) in
+        batches. Only articles indexed before this check can have a changed text to read
+        again: those indexed by id in it were read as they are now (a later change is
+        stamped after ``changed_to - GRACE`` and read by the next check)."""
+        started = self.ticks()
+        since, after_id = self._since()
+        indexed_before = self.max_id
         added = 0
         while True:
             rows = (await session.execute(changed_since(
-                self.max_id, self.max_updated, limit=self.refresh_batch))).all()
-            if not rows:
-                return added
-            docs = [(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0, r.lang),
-                     self.doc_tokens(r.title, r.text)) for r in rows]
-            self.index.add(docs)
-            added += len(rows)
-            self.max_id = max(self.max_id, max(r.id for r in rows))
-            self.max_updated = max([self.max_updated,
-                                    *(r.updated_at for r in rows if r.updated_at is not None)])
-            if len(rows) < self.refresh_batch:
-                return added
+                self.max_id, since, after_id=after_id, upto_id=indexed_before,
+                limit=self.refresh_batch))).all()
+            new = [r for r in rows if r.id > self.max_id]
+            changed = [r for r in rows if r.id <= self.max_id]
+            if changed:
+                last = max(changed, key=lambda r: (r.changed_at, r.id))
+                since, after_id = last.changed_at, last.id
+            fresh = sorted([*new, *(r for r in changed
+                                    if self.recent.get(r.id) != r.changed_at)],
+                           key=lambda r: r.id)
+            if fresh:
+                self.index.add([(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0,
+                                         r.lang), self.doc_tokens(r.title, r.text))
+                                for r in fresh])
+                added += len(fresh)
+            if new:
+                self.max_id = max(r.id for r in new)
+            self._saw([r for r in rows if r.changed_at is not None])
+            if len(new) < self.refresh_batch and len(changed) < self.refresh_batch:
+                break
+        self._last_check = started
+        since, after_id = self._since()
+        self.recent = {i: at for i, at in self.recent.items()
+                       if at > since or (at == since and after_id is not None)}
+        return added
+
+    def _saw(self, rows: Sequence[Row[Any]]) -> None:
+        """Raise the watermark to the newest of ``rows`` and remember those inside the
+        grace window below it (only those: a rebuild keeps no map of the whole store)."""
+        newest = max((r.changed_at for r in rows), default=self.changed_to)
+        if newest > self.changed_to:
+            self.changed_to, self._raised_at = newest, self.ticks()
+        floor = self.changed_to - GRACE
+        self.recent.update((r.id, r.changed_at) for r in rows if r.changed_at >= floor)
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's terms, each with its glossary translations as alternatives."""

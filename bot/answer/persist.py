@@ -3,7 +3,8 @@
 Rebuilding the BM25 index of 100k articles takes tens of seconds; mapping the saved arrays
 takes milliseconds. Layout of the index directory::
 
-    manifest.json          what is there, and what it was built from (see ``Stamp``)
+    manifest.json          what is there, and what it was built from (see ``Stamp``), and
+                           the articles inside the update check's grace window (``recent``)
     vocab-<lineage>.txt    token of each token id, one a line, appended as the vocabulary grows
     alive-<save>.npy       which articles of each segment are current (an update replaces one)
     seg-<name>/            one segment, never changed once written: the bm25s score matrix
@@ -33,7 +34,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import datetime
@@ -50,8 +51,10 @@ from bot.text.analyzer import Analyzer
 
 log = logging.getLogger(__name__)
 
-#: 2: an article's tokens include its names' sound keys.
-FORMAT = 2
+#: 2: an article's tokens include its names' sound keys. 3: the update watermark is
+#: ``articles.changed_at`` (when a text was stored), no longer the feed's ``updated_at``:
+#: an index saved before may lack a revision dated before one it held, so it is rebuilt.
+FORMAT = 3
 #: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
 _PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul on May 16th; "
           "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")
@@ -85,9 +88,9 @@ def index_key(analyzer: Analyzer, index: SearchIndex) -> str:
 class Stamp:
     """What of the store the index holds, checked against the store before it is used."""
 
-    #: The newest article id indexed and the newest update stamp seen.
+    #: The newest article id indexed and the newest ``changed_at`` indexed (ISO).
     max_id: int
-    max_updated: str
+    changed_to: str
     #: Articles with ids up to ``max_id``, and the guids of the first and last of them:
     #: another store, or one that lost articles, differs in one of these.
     count: int
@@ -95,7 +98,7 @@ class Stamp:
     last_guid: str
 
 
-async def fetch_stamp(session: AsyncSession, *, max_id: int, max_updated: datetime) -> Stamp:
+async def fetch_stamp(session: AsyncSession, *, max_id: int, changed_to: datetime) -> Stamp:
     """The store's side of a ``Stamp`` for an index covering ids up to ``max_id``."""
     # All articles less those above ``max_id``, not a count of the ids up to it: SQLite
     # counts a whole table from its smallest index but a range of ids by reading the
@@ -105,17 +108,17 @@ async def fetch_stamp(session: AsyncSession, *, max_id: int, max_updated: dateti
     first = select(func.min(Article.id)).where(Article.id <= max_id)
     row = (await session.execute(
         select(total - newer.scalar_subquery(), first.scalar_subquery()))).one()
-    return await stamp_of(session, max_id=max_id, max_updated=max_updated,
+    return await stamp_of(session, max_id=max_id, changed_to=changed_to,
                           count=int(row[0]), first_id=row[1])
 
 
-async def stamp_of(session: AsyncSession, *, max_id: int, max_updated: datetime, count: int,
+async def stamp_of(session: AsyncSession, *, max_id: int, changed_to: datetime, count: int,
                    first_id: int | None) -> Stamp:
     """A ``Stamp`` of these figures and the guids of the first and last article."""
     rows = (await session.execute(
         select(Article.id, Article.guid).where(Article.id.in_([first_id or 0, max_id])))).all()
     guids: dict[int, str] = {int(r.id): r.guid for r in rows}
-    return Stamp(max_id, max_updated.isoformat(), count, guids.get(first_id or 0, ""),
+    return Stamp(max_id, changed_to.isoformat(), count, guids.get(first_id or 0, ""),
                  guids.get(max_id, ""))
 
 
@@ -130,6 +133,9 @@ class IndexDir:
         self._vocab_saved = 0
         #: Where this process's builds spill their segments (``SearchIndex.spill``).
         self.spill_dir = path / f"building-{uuid.uuid4().hex}"
+        #: The loaded save's articles inside its grace window, with the ``changed_at``
+        #: indexed (``Engine.recent``): a restart reads them again and skips these.
+        self.recent: dict[int, datetime] = {}
 
     @contextmanager
     def _lock(self, kind: int) -> Iterator[None]:
@@ -158,7 +164,10 @@ class IndexDir:
         if manifest is None or manifest.get("key") != key:
             return None
         stamp = manifest.get("stamp")
-        return Stamp(**stamp) if isinstance(stamp, dict) else None
+        try:
+            return Stamp(**stamp) if isinstance(stamp, dict) else None
+        except TypeError:  # another format's fields, under a key that matched
+            return None
 
     def load(self, key: str, stamp: Stamp) -> SearchIndex | None:
         """The saved index if it has ``key`` and ``stamp``; its arrays are memory-mapped."""
@@ -199,12 +208,17 @@ class IndexDir:
         if start != len(alive):
             raise ValueError("alive mask does not match the segments")
         index.merges = int(str(manifest.get("merges", 0)))
+        recent = manifest.get("recent", {})
+        if not isinstance(recent, dict):
+            raise ValueError("recent articles not a mapping")
+        self.recent = {int(i): datetime.fromisoformat(at) for i, at in recent.items()}
         # Our first save writes a vocabulary file of our own (the loaded one may hold
         # lines past its manifest's count, left by a crash mid-save).
         self._save_id, self._lineage = str(manifest["save"]), None
         return index
 
-    def save(self, index: SearchIndex, *, key: str, stamp: Stamp) -> None:
+    def save(self, index: SearchIndex, *, key: str, stamp: Stamp,
+             recent: Mapping[int, datetime] | None = None) -> None:
         """Write what changed since this process's last save, then the manifest."""
         with self._lock(fcntl.LOCK_EX):
             manifest = self._manifest()
@@ -214,12 +228,13 @@ class IndexDir:
                 # our own rather than append to one we did not write.
                 self._lineage, self._vocab_saved = uuid.uuid4().hex, 0
             try:
-                self._write(index, key=key, stamp=stamp)
+                self._write(index, key=key, stamp=stamp, recent=recent or {})
             except BaseException:
                 self._lineage = None  # the next save starts clean
                 raise
 
-    def _write(self, index: SearchIndex, *, key: str, stamp: Stamp) -> None:
+    def _write(self, index: SearchIndex, *, key: str, stamp: Stamp,
+               recent: Mapping[int, datetime]) -> None:
         assert self._lineage is not None
         words = list(index.vocab)[self._vocab_saved:]
         if words:
@@ -244,6 +259,7 @@ class IndexDir:
             "lineage": self._lineage, "vocab_size": len(index.vocab),
             "params": {"k1": index.k1, "b": index.b, "max_segments": index.max_segments},
             "merges": index.merges,
+            "recent": {str(i): at.isoformat() for i, at in recent.items()},
             "segments": [{"name": s.name, "size": s.size, "columns": sorted(s.columns)}
                          for s in index.segments],
         }

@@ -560,7 +560,7 @@ class _Store:
                 feed_id=feed.id, guid=entry.guid, url=url, title=title, text=entry.text,
                 source=outlet or feed.name or feed_title, lang=entry.lang,
                 published_at=entry.published, date_estimated=entry.date_estimated,
-                fetched_at=now, minhash=self.near.to_bytes(sig))
+                fetched_at=now, changed_at=now, minhash=self.near.to_bytes(sig))
             known.by_url[url] = known.by_guid[(feed.id, entry.guid)] = article
             key = self._key(article)
             self.near.add(key, sig)
@@ -713,7 +713,8 @@ def article_row(article: NewArticle) -> dict[str, object]:
 
 
 #: What a new version of a stored article changes (``apply_update``, its signature).
-VERSION_COLUMNS = ("previous_text", "text", "title", "update_count", "updated_at", "minhash")
+VERSION_COLUMNS = ("previous_text", "text", "title", "update_count", "updated_at",
+                   "changed_at", "minhash")
 ARTICLES: Table = Article.__table__  # type: ignore[assignment]
 NEW_VERSION = (update(ARTICLES).where(ARTICLES.c.id == bindparam("b_id"))
                .values({c: bindparam(f"b_{c}") for c in VERSION_COLUMNS}))
@@ -744,8 +745,13 @@ def is_newer_version(existing: NewArticle, entry: ParsedEntry) -> bool:
 
 def apply_update(article: NewArticle, entry: ParsedEntry, title: str,
                  now: datetime) -> None:
+    """Replace the article's text with ``entry``'s. ``updated_at`` is the revision's news
+    time (its feed's date); ``changed_at`` is when it was stored (``now``), which the answer
+    index's watermark follows: a revision dated before one already indexed still arrives
+    after it."""
     article.previous_text = article.text
     article.text = entry.text
     article.title = title
     article.update_count = (article.update_count or 0) + 1
     article.updated_at = entry.published if not entry.date_estimated else now
+    article.changed_at = now

@@ -30,6 +30,8 @@ class NewArticle:
     minhash: bytes | None
     update_count: int = 0
     updated_at: datetime | None = None
+    #: When its current text was stored (``Article.changed_at``).
+    changed_at: datetime | None = None
     previous_text: str | None = None
     story_id: int | None = None
     id: int | None = None

@@ -123,6 +123,11 @@ class Article(Base):
     #: Indexed: the answer index asks for articles updated since its newest stamp
     #: (``bot.answer.engine``), about once a second.
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: When this text was stored (insert or new version), by the storing process's clock,
+    #: not the feed's date: the answer index re-reads what changed since its watermark
+    #: (``bot.answer.engine``), and a revision dated before one already indexed is stored
+    #: after it. Indexed: that check runs about once a second.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     #: How many newer versions replaced this article's text.
     update_count: Mapped[int] = mapped_column(Integer, default=0)
     #: Text before the latest update, kept so readers can see what changed.

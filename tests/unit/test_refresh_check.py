@@ -1,6 +1,8 @@
-"""The answer index's store checks read indexes: ``articles.updated_at`` is indexed by a
-migration that agrees with the models, the refresh check finds what the ``OR`` it replaced
-found (and every update, batch after batch), and the saved index's stamp counts the same."""
+"""The answer index's store checks read indexes: ``articles.updated_at`` and
+``articles.changed_at`` are indexed by migrations that agree with the models, the refresh
+check finds what an ``OR`` of its two ranges finds (and every update, batch after batch,
+ties at a batch boundary, late commits inside the grace window), and the saved index's
+stamp counts the same."""
 
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, inspect, or_, select, update
 
-from bot.answer.engine import EPOCH, Engine, changed_since
+from bot.answer.engine import EPOCH, GRACE, Engine, changed_since
 from bot.answer.persist import fetch_stamp
 from bot.store.db import SessionFactory, alembic_config, create_engine, open_store, sqlite_url
 from bot.store.models import Article, Base
@@ -23,6 +25,8 @@ from bot.store.plans import fetch_plan
 #: The revision that adds the index, and the head before it.
 ADDED = "issue12_updated_at_index"
 PREVIOUS = "issue19_id_blocks"
+#: The revision that adds ``changed_at``.
+CHANGED = "issue12_changed_at"
 START = datetime(2025, 3, 1, tzinfo=UTC)
 
 
@@ -37,7 +41,8 @@ def article(i: int) -> Article:
     when = START + timedelta(hours=i)
     return Article(guid=f"g{i}", url=f"https://example.test/{i}", title=f"Talks {i}",
                    text=f"Negotiators met for round {i} of the ceasefire talks.",
-                   source="Wire", lang="en", published_at=when, fetched_at=when)
+                   source="Wire", lang="en", published_at=when, fetched_at=when,
+                   changed_at=when)
 
 
 async def add_articles(sessions: SessionFactory, numbers: range) -> None:
@@ -46,10 +51,12 @@ async def add_articles(sessions: SessionFactory, numbers: range) -> None:
 
 
 async def stamp_updates(sessions: SessionFactory, stamps: dict[int, datetime]) -> None:
+    """New texts stored at ``stamps`` (as the pipeline's ``apply_update`` writes them)."""
     async with sessions() as session, session.begin():
         for article_id, when in stamps.items():
-            await session.execute(update(Article).where(Article.id == article_id)
-                                  .values(updated_at=when, update_count=1))
+            await session.execute(update(Article).where(Article.id == article_id).values(
+                text=f"Revised at {when:%d %B %H:%M:%S}.", updated_at=when, changed_at=when,
+                update_count=1))
 
 
 def indexes(conn: Connection) -> set[str]:
@@ -61,7 +68,8 @@ async def test_the_migrations_build_the_schema_the_models_declare(tmp_path: Path
             engine.connect() as conn:
         differences = await conn.run_sync(
             lambda c: compare_metadata(MigrationContext.configure(c), Base.metadata))
-        assert "ix_articles_updated_at" in await conn.run_sync(indexes)
+        assert {"ix_articles_updated_at", "ix_articles_changed_at"} <= await conn.run_sync(
+            indexes)
     assert differences == []
 
 
@@ -91,7 +99,7 @@ async def test_on_sqlite_the_checks_read_indexes_not_every_article(
             or_(Article.id > 100_000, Article.updated_at > START)).order_by(Article.id))
         stamp = await fetch_plan(conn, select(func.count()).select_from(Article))
     assert "SEARCH articles USING INTEGER PRIMARY KEY (rowid>?)" in check
-    assert "SEARCH articles USING INDEX ix_articles_updated_at (updated_at>?)" in check
+    assert "SEARCH articles USING INDEX ix_articles_changed_at (changed_at>?)" in check
     assert not [line for line in check if line.startswith("SCAN articles")]
     assert "SCAN articles" in old  # what the one OR did, so the plans above are telling
     assert all("COVERING INDEX" in line for line in stamp if line.startswith("SCAN articles"))
@@ -106,12 +114,12 @@ async def test_the_check_finds_what_the_or_found(store: SessionFactory) -> None:
                                 for i in rng.sample(ids, 15)})
     for _ in range(25):
         max_id = rng.choice([0, *ids])
-        max_updated = rng.choice([EPOCH, START + timedelta(days=rng.randrange(31))])
+        since = rng.choice([EPOCH, START + timedelta(days=rng.randrange(31))])
         async with store() as session:
-            found = [r.id for r in await session.execute(
-                changed_since(max_id, max_updated, limit=100))]
+            found = sorted(r.id for r in await session.execute(
+                changed_since(max_id, since, limit=100)))
             expected = list((await session.scalars(select(Article.id).where(or_(
-                Article.id > max_id, Article.updated_at > max_updated)).order_by(
+                Article.id > max_id, Article.changed_at >= since)).order_by(
                 Article.id))).all())
         assert found == expected
 
@@ -123,13 +131,13 @@ async def test_updates_beyond_one_batch_are_all_indexed(store: SessionFactory) -
     engine = Engine(refresh_interval=0, refresh_batch=3)
     async with store() as session:
         assert await engine.refresh(session) == 10
-    await stamp_updates(store, {engine.max_id - n: START + timedelta(days=n)
+    await stamp_updates(store, {engine.max_id - n: START + timedelta(days=1 + n)
                                 for n in range(7)})
     await add_articles(store, range(10, 12))
     async with store() as session:
         assert await engine.refresh(session) == 7 + 2
         assert await engine.refresh(session) == 0
-    assert engine.max_updated == START + timedelta(days=6)
+    assert engine.changed_to == START + timedelta(days=7)
 
 
 async def test_the_stamp_counts_the_articles_up_to_its_id(store: SessionFactory) -> None:
@@ -138,7 +146,118 @@ async def test_the_stamp_counts_the_articles_up_to_its_id(store: SessionFactory)
         ids = sorted((await session.scalars(select(Article.id))).all())
         await session.delete(await session.get(Article, ids[3]))
     async with store() as session:
-        stamp = await fetch_stamp(session, max_id=ids[8], max_updated=EPOCH)
-        whole = await fetch_stamp(session, max_id=ids[-1], max_updated=EPOCH)
+        stamp = await fetch_stamp(session, max_id=ids[8], changed_to=EPOCH)
+        whole = await fetch_stamp(session, max_id=ids[-1], changed_to=EPOCH)
     assert (stamp.count, stamp.first_guid, stamp.last_guid) == (8, "g0", "g8")
     assert (whole.count, whole.last_guid) == (11, "g11")
+
+
+class Ticks:
+    """The engine's seconds, moved by hand (the grace window's time, not the news's)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def indexed_text(store: SessionFactory, engine: Engine, words: str) -> set[int]:
+    """The ids of the articles the index holds with all of ``words`` (their current text)."""
+    ids: set[int] | None = None
+    for token in engine.analyzer.tokens(words):
+        token_id = engine.index.token_id(token)
+        found = set() if token_id is None else {
+            int(engine.index.segments[seg].ids[p]) for seg, docs, _ in
+            engine.index.postings(token_id) for p in docs
+            if engine.index.segments[seg].alive[p]}
+        ids = found if ids is None else ids & found
+    return ids or set()
+
+
+async def test_updates_sharing_one_stamp_across_a_batch_boundary_are_all_indexed(
+        store: SessionFactory) -> None:
+    await add_articles(store, range(10))
+    engine = Engine(refresh_interval=0, refresh_batch=3)
+    async with store() as session:
+        assert await engine.refresh(session) == 10
+    at = START + timedelta(days=2)
+    await stamp_updates(store, {engine.max_id - n: at for n in range(7)})
+    async with store() as session:
+        assert await engine.refresh(session) == 7
+        assert await engine.refresh(session) == 0
+    assert await indexed_text(store, engine, f"Revised at {at:%d %B %H:%M:%S}") == {
+        engine.max_id - n for n in range(7)}
+
+
+async def test_a_text_stamped_earlier_but_committed_later_is_indexed_once(
+        store: SessionFactory) -> None:
+    """Two writers: the one that stamped later commits first and is indexed; the other's
+    text, stamped inside the grace window before it, is still read, and only once."""
+    await add_articles(store, range(6))
+    engine = Engine(refresh_interval=0)
+    async with store() as session:
+        assert await engine.refresh(session) == 6
+    first, late = engine.max_id, engine.max_id - 1
+    at = START + timedelta(days=1)
+    await stamp_updates(store, {first: at})
+    async with store() as session:
+        assert await engine.refresh(session) == 1
+    early = at - GRACE / 2
+    await stamp_updates(store, {late: early})
+    async with store() as session:
+        assert await engine.refresh(session) == 1
+        assert await engine.refresh(session) == 0  # the window is read again, not indexed
+    assert await indexed_text(store, engine, f"Revised at {early:%d %B %H:%M:%S}") == {late}
+    assert engine.changed_to == at
+
+
+async def test_once_the_grace_window_has_passed_a_check_reads_past_the_watermark(
+        store: SessionFactory) -> None:
+    """The window closes ``GRACE`` after the watermark last rose: an idle store's check
+    reads nothing. (A text stamped before it and committed that late is not read: the
+    bound the grace window stands for.)"""
+    await add_articles(store, range(4))
+    ticks = Ticks()
+    engine = Engine(refresh_interval=0, ticks=ticks)
+    async with store() as session:
+        assert await engine.refresh(session) == 4
+    at = START + timedelta(days=1)
+    await stamp_updates(store, {engine.max_id: at})
+    async with store() as session:
+        assert await engine.refresh(session) == 1
+        ticks.now += GRACE.total_seconds()
+        assert await engine.refresh(session) == 0
+        assert await engine.refresh(session) == 0
+    assert engine.recent == {}
+    await stamp_updates(store, {engine.max_id - 1: at - timedelta(seconds=1),
+                                engine.max_id - 2: at + timedelta(seconds=1)})
+    async with store() as session:
+        assert await engine.refresh(session) == 1
+    assert engine.changed_to == at + timedelta(seconds=1)
+
+
+async def test_a_store_of_the_previous_head_gets_changed_at_filled_in(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "old.db")
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), ADDED))
+            for n, updated in enumerate([None, START + timedelta(days=3)]):
+                await conn.execute(Article.__table__.insert().values(
+                    guid=f"g{n}", url=f"https://example.test/{n}", title="Talks",
+                    text="Negotiators met.", source="Wire", lang="en", published_at=START,
+                    fetched_at=START + timedelta(hours=n), updated_at=updated))
+    finally:
+        await engine.dispose()
+    async with open_store(url) as (engine, sessions):
+        async with sessions() as session:
+            rows = (await session.execute(select(Article.guid, Article.changed_at)
+                                          .order_by(Article.guid))).tuples().all()
+        assert rows == [("g0", START), ("g1", START + timedelta(days=3))]
+        async with engine.begin() as conn:
+            assert "ix_articles_changed_at" in await conn.run_sync(indexes)
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), ADDED))
+            assert "ix_articles_changed_at" not in await conn.run_sync(indexes)
+            assert "changed_at" not in {c["name"] for c in await conn.run_sync(
+                lambda c: inspect(c).get_columns("articles"))}
