@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import delete, select
 
+from bot.answer import persist
 from bot.answer.engine import Engine
 from bot.answer.extractive import answer_question
 from bot.answer.index import DocMeta, SearchIndex
@@ -132,6 +133,7 @@ async def test_an_update_is_reindexed_and_saved(
         article.text = ("Ukraine said it was ready to accept a 30-day ceasefire in Jeddah. "
                         "Russia rejected the Jeddah proposal in a note delivered by Quorvath.")
         article.updated_at = LAST_REPORT
+        article.changed_at = datetime.now(UTC)  # when it was stored (the watermark's clock)
     # Stopped before the update was indexed: the next start loads, then re-indexes it.
     engine = restart(shared_engine, where)
     assert await refresh(sessions, engine) == 1
@@ -143,6 +145,30 @@ async def test_an_update_is_reindexed_and_saved(
     assert again.index.n_docs == await stored_count(sessions)
     assert "Quorvath" in (await ask(sessions, again, "Who delivered Russia's note rejecting "
                                     "Jeddah?", now)).text
+
+
+async def test_an_index_saved_by_the_code_before_changed_at_is_rebuilt(
+        sessions: SessionFactory, shared_engine: Engine, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its watermark was the feeds' dates, so it may lack a revision dated before one it
+    held: its format differs and it is rebuilt once, without an error; so is a manifest
+    whose key matched but whose stamp has the old fields."""
+    where = tmp_path / "demo.db.index"
+    await ask(sessions, restart(shared_engine, where), JEDDAH, NOWS[0])
+    n = await stored_count(sessions)
+    manifest = json.loads((where / "manifest.json").read_text())
+    stamp = manifest["stamp"]
+    stamp["max_updated"] = stamp.pop("changed_to")
+    del manifest["recent"]
+    with monkeypatch.context() as patched:
+        patched.setattr(persist, "FORMAT", 2)
+        old_key = persist.index_key(shared_engine.analyzer, SearchIndex())
+    for key in (old_key, manifest["key"]):
+        (where / "manifest.json").write_text(json.dumps({**manifest, "key": key}))
+        engine = restart(shared_engine, where)
+        assert await refresh(sessions, engine) == n
+        assert (await ask(sessions, engine, JEDDAH, NOWS[1])).answerable
+        assert await refresh(sessions, restart(shared_engine, where)) == 0
 
 
 def test_extra_columns_survive_merges_and_a_reload(tmp_path: Path) -> None:
@@ -164,7 +190,7 @@ def test_extra_columns_survive_merges_and_a_reload(tmp_path: Path) -> None:
     rows = {int(seg.ids[p]): int(seg.columns["dense"][p][0])
             for seg in loaded.segments for p in np.flatnonzero(seg.alive)}
     assert rows == {**{b * 10 + i: b * 10 + i for b in range(4) for i in range(3)}, 11: 99}
-    assert IndexDir(tmp_path / "ix").load("k", Stamp(31, stamp.max_updated, 11, "a", "b")) \
+    assert IndexDir(tmp_path / "ix").load("k", Stamp(31, stamp.changed_to, 11, "a", "b")) \
         is None
 
 
