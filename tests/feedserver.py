@@ -76,6 +76,18 @@ def burst(now: datetime, count: int, *, seed: int) -> list[dict[str, str]]:
     return items
 
 
+class Feeds:
+    """Feed documents by path, which a test replaces between polls."""
+
+    def __init__(self) -> None:
+        self.docs: dict[str, bytes] = {}
+
+    def handler(self, path: str) -> Handler:
+        async def handle(request: web.Request) -> web.StreamResponse:
+            return web.Response(body=self.docs[path], content_type="application/rss+xml")
+        return handle
+
+
 @dataclass
 class FeedServer:
     server: TestServer

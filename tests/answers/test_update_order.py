@@ -11,13 +11,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
 from bot.answer.extractive import answer_question
 from bot.app import BotApp
 from bot.model import Answer
 from config.settings import FeedSettings
-from tests.feedserver import rss, start_feed_server
+from tests.feedserver import Feeds, rss, start_feed_server
 from tests.newsfix import FakeClock, news_settings, running_app
 
 #: The reports' day: originals at 09:00, A's revision at 12:00, B's at 11:00.
@@ -36,16 +35,8 @@ B_REVISED = ("Russia rejected the Istanbul prisoner proposal in a note delivered
 QUESTION = "Who delivered the note rejecting the Istanbul prisoner proposal?"
 
 
-class Feeds:
-    """Two feeds whose documents a test replaces between polls."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, bytes] = {}
-
-    def handler(self, path: str):  # type: ignore[no-untyped-def]
-        async def handle(request: web.Request) -> web.StreamResponse:
-            return web.Response(body=self.docs[path], content_type="application/rss+xml")
-        return handle
+class Reports(Feeds):
+    """The two feeds' documents: one report each, replaced between polls."""
 
     def serve(self, path: str, title: str, link: str, text: str, hour: int) -> None:
         self.docs[path] = rss([{"title": title, "link": link, "guid": link,
@@ -56,7 +47,7 @@ class Feeds:
 @pytest.fixture
 async def served():  # type: ignore[no-untyped-def]
     fs = await start_feed_server()
-    feeds = Feeds()
+    feeds = Reports()
     urls = [fs.route(path, feeds.handler(path)) for path in ("/a.rss", "/b.rss")]
     feeds.serve("/a.rss", "Ceasefire talks on energy sites open in Geneva", A_LINK,
                 A_ORIGINAL, 9)
@@ -77,7 +68,7 @@ async def ask(app: BotApp, question: str) -> Answer:
                                      engine=app.deps.engine, zone=UTC)
 
 
-async def store_a_then_index(app: BotApp, feeds: Feeds, specs: list[FeedSettings],
+async def store_a_then_index(app: BotApp, feeds: Reports, specs: list[FeedSettings],
                              clock: FakeClock) -> None:
     """Both originals stored and indexed, then A's 12:00 revision stored and indexed."""
     first = await app.poll(specs, force=True)

@@ -7,12 +7,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from sqlalchemy import select
 
 from bot.store.models import Article, Story
 from config.settings import FeedSettings
-from tests.feedserver import now_utc, rss, start_feed_server
+from tests.feedserver import Feeds, now_utc, rss, start_feed_server
 from tests.newsfix import FakeClock, news_settings, running_app
 
 ORIGINAL = ("Russia and Ukraine agreed in Istanbul on Friday to exchange 1,200 prisoners of "
@@ -27,18 +26,6 @@ UPDATED = ("Russia and Ukraine completed the exchange of 1,200 prisoners of war 
            "reported progress on a ceasefire, and no date is set for a fourth round.")
 JA = ("ロシアとウクライナは23日、トルコのイスタンブールで直接協議を行い、捕虜1200人ずつを"
       "交換することで合意した。停戦については進展がなかった。")
-
-
-class Feeds:
-    """Mutable feed documents served by the loopback server."""
-
-    def __init__(self) -> None:
-        self.docs: dict[str, bytes] = {}
-
-    def handler(self, path: str):  # type: ignore[no-untyped-def]
-        async def handle(request: web.Request) -> web.StreamResponse:
-            return web.Response(body=self.docs[path], content_type="application/rss+xml")
-        return handle
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ stamp counts the same."""
 from __future__ import annotations
 
 import random
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, inspect, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.answer.engine import EPOCH, GRACE, Engine, changed_since
 from bot.answer.persist import fetch_stamp
@@ -25,8 +28,6 @@ from bot.store.plans import fetch_plan
 #: The revision that adds the index, and the head before it.
 ADDED = "issue12_updated_at_index"
 PREVIOUS = "issue19_id_blocks"
-#: The revision that adds ``changed_at``.
-CHANGED = "issue12_changed_at"
 START = datetime(2025, 3, 1, tzinfo=UTC)
 
 
@@ -73,15 +74,22 @@ async def test_the_migrations_build_the_schema_the_models_declare(tmp_path: Path
     assert differences == []
 
 
-async def test_a_store_of_the_previous_head_gets_the_index_at_start(tmp_path: Path) -> None:
-    url = sqlite_url(tmp_path / "old.db")
+@asynccontextmanager
+async def at_revision(url: str, revision: str) -> AsyncIterator[AsyncConnection]:
+    """A new store migrated only up to ``revision``, open in a transaction."""
     engine = create_engine(url)
     try:
         async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), PREVIOUS))
-            assert "ix_articles_updated_at" not in await conn.run_sync(indexes)
+            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), revision))
+            yield conn
     finally:
         await engine.dispose()
+
+
+async def test_a_store_of_the_previous_head_gets_the_index_at_start(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "old.db")
+    async with at_revision(url, PREVIOUS) as conn:
+        assert "ix_articles_updated_at" not in await conn.run_sync(indexes)
     async with open_store(url) as (engine, _sessions), engine.begin() as conn:
         assert "ix_articles_updated_at" in await conn.run_sync(indexes)
         await conn.run_sync(lambda c: command.downgrade(alembic_config(c), PREVIOUS))
@@ -239,17 +247,12 @@ async def test_once_the_grace_window_has_passed_a_check_reads_past_the_watermark
 
 async def test_a_store_of_the_previous_head_gets_changed_at_filled_in(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "old.db")
-    engine = create_engine(url)
-    try:
-        async with engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), ADDED))
-            for n, updated in enumerate([None, START + timedelta(days=3)]):
-                await conn.execute(Article.__table__.insert().values(
-                    guid=f"g{n}", url=f"https://example.test/{n}", title="Talks",
-                    text="Negotiators met.", source="Wire", lang="en", published_at=START,
-                    fetched_at=START + timedelta(hours=n), updated_at=updated))
-    finally:
-        await engine.dispose()
+    async with at_revision(url, ADDED) as conn:
+        for n, updated in enumerate([None, START + timedelta(days=3)]):
+            await conn.execute(Article.__table__.insert().values(
+                guid=f"g{n}", url=f"https://example.test/{n}", title="Talks",
+                text="Negotiators met.", source="Wire", lang="en", published_at=START,
+                fetched_at=START + timedelta(hours=n), updated_at=updated))
     async with open_store(url) as (engine, sessions):
         async with sessions() as session:
             rows = (await session.execute(select(Article.guid, Article.changed_at)
