@@ -211,6 +211,7 @@ async def test_an_updated_report_leads_with_its_update_date(
                         "Jeddah proposal on 29 August.")
         article.update_count = 1
         article.updated_at = later
+        article.changed_at = datetime.now(UTC)  # when it was stored (the watermark's clock)
     segments = len(engine.index.segments)
     answer = await ask(sessions, engine, "Has Russia rejected the Jeddah proposal?")
     assert len(engine.index.segments) == segments + 1  # the update was re-indexed
