@@ -271,6 +271,10 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
                     re.IGNORECASE)
 
 
+#: Nouns that ask for someone's own words ("what phrase did Rubio use"): a quote answers
+#: them, and no report calls its quote a "phrase".
+_WORDING = frozenset({"phrase", "phrases", "wording", "expression", "term", "terms", "words",
+                      "word"})
 #: The thing a question asks to be named: "which hotel", "the name of the hotel",
 #: "what kind of weapons", "how many journalists".
 _ASKED_THING = re.compile(r"\b(?:which|what (?:kind|sort|type) of|(?:the )?name of the|"
@@ -311,7 +315,8 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     # "Which hotel …", "the name of the hotel …", "what kind of missiles …": the thing
     # asked for is a word no report uses, so no report can name it.
     target = _ASKED_THING.search(question)
-    if target is not None and unknown and (target["thing"] or not asks_figure(question)):
+    if (target is not None and unknown and (target["thing"] or not asks_figure(question))
+            and (target["thing"] or target["noun"]).lower() not in _WORDING):
         # ("what percentage is …" is answered by a figure, not by the word)
         asked_for = set(engine.analyzer.tokens(target["thing"] or target["noun"])) - chat
         if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:
