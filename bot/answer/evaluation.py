@@ -90,16 +90,19 @@ def system_asker(sessions: SessionFactory, engine: Engine) -> Asker:
         async with sessions() as session:
             answer = await answer_question(session, text, lang=lang, now=now, engine=engine,
                                            zone=zone, scope=scope)
-            guids = await guids_of(sessions, answer.article_ids)
+            guids = await cited_guids(sessions, answer)
         return answer, guids
     return ask
 
 
-async def guids_of(sessions: SessionFactory, ids: Sequence[int]) -> list[str]:
+async def cited_guids(sessions: SessionFactory, answer: Answer) -> list[str]:
+    """The reports an answer cites, in the order the reader sees them ([1] first): "the
+    right report cited first" is judged on what is shown, not on the ranking behind it."""
+    urls = [c.url for c in sorted(answer.citations, key=lambda c: c.n)]
     async with sessions() as session:
         rows = dict((await session.execute(
-            select(Article.id, Article.guid).where(Article.id.in_(ids)))).tuples().all())
-    return [rows[i] for i in ids if i in rows]
+            select(Article.url, Article.guid).where(Article.url.in_(urls)))).tuples().all())
+    return [rows[u] for u in urls if u in rows]
 
 
 #: Called with each question, its answer and the cited guids (for error analysis).

@@ -50,8 +50,6 @@ MAX_ARTICLES = 3
 SECONDARY = 0.6
 LATEST_SPAN = timedelta(hours=48)
 DUPLICATE = 0.6
-OTHER_LANG_DELAY = 12 * 3600
-RELATED_SPAN = timedelta(days=14)
 #: A report whose best passage matches none of the question still ranks by its score at
 #: this share; one passage matching all of it, at 1 + this share.
 PASSAGE_BASE = 2.0
@@ -115,14 +113,10 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         ranked = [*ranked, *other]
         ranked += await _disagreeing_figure(session, engine, question, concepts, ranked,
                                             now=now)
-    # Among reports of the best one's development (within RELATED_SPAN of it), the newer
-    # leads: an update, a later report. Same-day reports in the reader's language come
-    # before translations of them. Reports of other developments follow.
-    anchor = reported_at(ranked[0])
-    articles = sorted(ranked, key=lambda a: (
-        abs(reported_at(a) - anchor) <= RELATED_SPAN,
-        reported_at(a).timestamp() - (0 if a.lang == lang else OTHER_LANG_DELAY)),
-        reverse=True)
+    # Cited in the order ranked: the report that answers best is [1] and its sentences
+    # come first. (Re-sorting the best report's development newest first put another
+    # report at [1] for a fifth of the dev questions: docs/quality.md, stop 30.)
+    articles = ranked
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(articles, start=1))
@@ -271,6 +265,10 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
                     re.IGNORECASE)
 
 
+#: Nouns that ask for someone's own words ("what phrase did Rubio use"): a quote answers
+#: them, and no report calls its quote a "phrase".
+_WORDING = frozenset({"phrase", "phrases", "wording", "expression", "term", "terms", "words",
+                      "word"})
 #: The thing a question asks to be named: "which hotel", "the name of the hotel",
 #: "what kind of weapons", "how many journalists".
 _ASKED_THING = re.compile(r"\b(?:which|what (?:kind|sort|type) of|(?:the )?name of the|"
@@ -311,7 +309,8 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     # "Which hotel …", "the name of the hotel …", "what kind of missiles …": the thing
     # asked for is a word no report uses, so no report can name it.
     target = _ASKED_THING.search(question)
-    if target is not None and unknown and (target["thing"] or not asks_figure(question)):
+    if (target is not None and unknown and (target["thing"] or not asks_figure(question))
+            and (target["thing"] or target["noun"]).lower() not in _WORDING):
         # ("what percentage is …" is answered by a figure, not by the word)
         asked_for = set(engine.analyzer.tokens(target["thing"] or target["noun"])) - chat
         if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:

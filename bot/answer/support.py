@@ -42,8 +42,15 @@ _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|
                      re.IGNORECASE)
 #: The thing a "how many" question counts.
 _COUNTED = re.compile(r"how many ([a-z][a-z-]+)")
-#: "When will …", "Who will lead …": asks about what is yet to happen.
-_FUTURE = re.compile(r"\bwill\b|\bgoing to\b|\bnext round\b|今後|次回|来月|来週")
+#: "When will …", "Who will lead …", "次の協議はいつ開かれることになっている": asks about what
+#: is yet to happen.
+_FUTURE = re.compile(r"\bwill\b|\bgoing to\b|\bnext round\b|今後|次回|次の|来月|来週|"
+                     r"ことになっている|予定")
+#: The question's own verb is past ("What did Trump say will happen?", "来週あると明かした
+#: の?"): it asks what was said or done, not what will be; a future word inside it is
+#: reported, not asked.
+_MAIN_PAST = re.compile(r"^\W*(?:\w+\W+){0,4}?(?:did|was|were|had)\b"
+                        r"|(?:た|だった)(?:の|か|んだ|のですか|のか)?\W*$", re.IGNORECASE)
 _FUTURE_SAID = re.compile(r"\bwill\b|\bto be\b|\bexpected\b|\bscheduled\b|\bplan|\bset to\b"
                           r"|\bnext\b|予定|見通し|方針|次回|今後|へ$|する$", re.IGNORECASE)
 #: Words that say only that an event happens ("take place", "be held", "occur").
@@ -209,11 +216,19 @@ _CALENDAR = frozenset(
     "may june july august september october november december".split())
 
 
-def _time_or_figure(concept: Concept) -> bool:
-    """A day, a month or a number: not a name every report of the event must write (a
-    report dates the meeting, or writes "five hours" for 5時間); a figure is checked as
-    a figure. (In the follow-up decision they still give a question its own subject.)"""
-    return bool(_CALENDAR.intersection(concept.tokens)) or concept.tokens[0].isdigit()
+#: Where something was said, not an event: "posted on SNS" is said on Truth Social, X or
+#: "social media" by another report, and nobody meets there.
+_MEDIA = frozenset("sns twitter telegram facebook instagram youtube tiktok ツイッター "
+                   "テレグラム フェイスブック ユーチューブ".split())
+
+
+def _not_an_event(concept: Concept) -> bool:
+    """A day, a month, a number or a medium: not a name every report of the event must
+    write (a report dates the meeting, or writes "five hours" for 5時間); a figure is
+    checked as a figure. (In the follow-up decision they still give a question its own
+    subject.)"""
+    return (bool(_CALENDAR.intersection(concept.tokens) or _MEDIA.intersection(concept.tokens))
+            or concept.tokens[0].isdigit())
 
 
 #: A speaker that is a role of someone ("Germany's chancellor") or a body (米財務省).
@@ -253,7 +268,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     for "what did X say", X must speak in one of them (those lead); a "how many" or "what next"
     question needs, among the first two, a sentence of the kind asked about what was asked.
     """
-    names = [c for c in event_names(concepts, engine) if not _time_or_figure(c)]
+    names = [c for c in event_names(concepts, engine) if not _not_an_event(c)]
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine):
@@ -314,6 +329,7 @@ _EVENT_SPAN_JA = 8
 def _asks_about_past_event(question: str) -> bool:
     """A wh-question about what happened at an event, which does not itself say the
     event was called off ("… when Trump dropped the Budapest summit")."""
+    # Any future word: "what were they going to agree" asks what was planned, not done.
     if CALLED_OFF.search(question) or _FUTURE.search(question.lower()) or _FATE.search(question):
         return False
     return bool(_PAST_WH_EN.search(question) or _PAST_WH_JA.search(question))
@@ -423,7 +439,7 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
                     _said_about(a, concepts, engine, (figure or _FIGURE).search)
                     for a in articles[:2])
         return "" if given else "figure-not-given"
-    if _FUTURE.search(asked):
+    if asks_future(question):
         # What is planned and, for "who / where / when will", who, where (a name the
         # question does not give) or when.
         slots = [slot for slot in answer_type(question) if slot.kind in ("who", "where", "when")]
@@ -488,6 +504,12 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     words = "|".join(re.escape(t) for t in stems)
     return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
                       rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
+
+
+def asks_future(question: str) -> bool:
+    """The question asks what is yet to happen: a future word, in a question whose own
+    verb is not past."""
+    return bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question)
 
 
 def asks_figure(question: str) -> bool:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from bench.realset import RealSet, Report, build_store
 from bot.answer.engine import Engine
 from bot.answer.extractive import answer_question
@@ -87,14 +89,15 @@ async def ask_store(store: Path, shared_engine: Engine, question: str, lang: Lan
 
 async def first_cited(store: Path, shared_engine: Engine, question: str, lang: Lang,
                       now: datetime) -> str:
-    """The guid of the report an answer from ``store`` cites first (the answer must not
-    be "no source")."""
+    """The guid of the report an answer from ``store`` cites first, as [1] (the answer
+    must not be "no source")."""
     answer = await ask_store(store, shared_engine, question, lang, now)
     assert answer.answerable, answer.text
+    first = min(answer.citations, key=lambda c: c.n)
     async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
-        best = await session.get(Article, answer.article_ids[0])
-    assert best is not None
-    return best.guid
+        guid = await session.scalar(select(Article.guid).where(Article.url == first.url))
+    assert guid is not None
+    return guid
 
 
 async def refusal_of(store: Path, shared_engine: Engine, question: str, lang: Lang,
