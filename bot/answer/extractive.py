@@ -46,6 +46,10 @@ SCOPED_COVERAGE = 0.2
 #: Other articles join the best one when they score at least this share of it.
 RELATIVE_SCORE = 0.5
 MAX_ARTICLES = 3
+#: Share of the question the other language's report of the story must match to be
+#: quoted beside an answer in one language (0 to 0.4 give the same dev-side figures; a
+#: guard against quoting a report of the story on another matter).
+OTHER_VIEW = 0.3
 #: Supporting articles may match less of the question than the best one.
 SECONDARY = 0.6
 LATEST_SPAN = timedelta(hours=48)
@@ -113,6 +117,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         ranked = [*ranked, *other]
         ranked += await _disagreeing_figure(session, engine, question, concepts, ranked,
                                             now=now)
+    else:
+        ranked = [*ranked, *await _other_language_view(session, engine, concepts, ranked,
+                                                       now=now)]
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first put another
     # report at [1] for a fifth of the dev questions: docs/quality.md, stop 30.)
@@ -228,6 +235,25 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
     shown = set().union(*(figures_about(a, concepts) for a in ranked))
     other = [a for a in giving if figures_about(a, concepts) - shown]
     return (other or giving)[:1]
+
+
+async def _other_language_view(session: AsyncSession, engine: Engine,
+                               concepts: Sequence[Concept], ranked: Sequence[Article],
+                               *, now: datetime) -> list[Article]:
+    """For a question answered in one language only, the best report of the same story in
+    the other language (a fact one side's outlets report and the other's do not)."""
+    langs = {a.lang for a in ranked}
+    story = ranked[0].story_id
+    if len(langs) > 1 or story is None:
+        return []
+    ids = set((await session.scalars(
+        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    if not ids:
+        return []
+    found = [h for h in rerank(engine.search(concepts, now=now, window=Window(), scope=ids,
+                                             limit=5)) if h.coverage >= OTHER_VIEW]
+    return [a for a in await _load(session, [h.article_id for h in found])
+            if a.lang not in langs][:1]
 
 
 async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: str,

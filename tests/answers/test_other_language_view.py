@@ -1,0 +1,55 @@
+"""An answer drawn from one language's reports also quotes the other language's best
+report of the same story (issue 12: "asked facts present").
+
+Outlets of one language often report a detail the other's leave out (a name, a place), and
+an answer drew the other language's reports only for "how many" questions. Now any answer
+whose reports are all in one language adds the best report of its story in the other
+language, when that report matches at least ``OTHER_VIEW`` of the question; one sentence of
+it, after the answer's own.
+
+Reports written for this test (our own words, an invented round), served as RSS from
+127.0.0.1 and ingested by the bot's pipeline; asked as ``ceasefire-bot ask`` asks, at a
+week, a year and two years after the reports.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.answer.engine import Engine
+from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks
+from tests.answers.support import made_up_report as report
+
+ROUND = datetime(2025, 9, 22, 12, tzinfo=UTC)
+
+REPORTS = (
+    report("riga-en", "en", "Baltic Ledger", "Riga talks end without a ceasefire",
+           "Delegations of Russia and Ukraine met in Riga on 22 September for a new round of "
+           "talks. The talks ended without a ceasefire, said Latvia's foreign minister, who "
+           "hosted them.",
+           ROUND),
+    report("riga-ja", "ja", "Kyokai Shimbun", "リガで露ウ協議、停戦合意せず",
+           "ロシアとウクライナの代表団は22日、ラトビアの首都リガで協議した。停戦では合意しな"
+           "かった。リガでの協議は、ラトビアのブラジュス外相が主催した。",
+           ROUND + timedelta(hours=3)),
+    *other_talks(ROUND),
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return made_up_store(REPORTS, tmp_path_factory.mktemp("other-language"))
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_the_other_languages_report_of_the_story_is_quoted_too(
+        store: Path, shared_engine: Engine, after: timedelta) -> None:
+    # The English report names the host by role only; the Japanese one names him.
+    answer = await ask_store(store, shared_engine, "Who hosted the Riga talks?", "en",
+                             ROUND + after)
+    assert answer.answerable, answer.text
+    assert [c.lang for c in sorted(answer.citations, key=lambda c: c.n)] == ["en", "ja"]
+    assert "ブラジュス外相" in answer.text
