@@ -408,8 +408,8 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
     ``people`` and one of ``events`` at least."""
     # no mutate: a title of None keeps a line repeating the title, whose words the title
     # line before it gives anyway.
-    sentences = split_sentences(article.text)
-    news = (s for s in sentences if not is_furniture(s, article.title))  # pragma: no mutate
+    news = (s for s in split_sentences(article.text)
+            if not is_furniture(s, article.title))  # pragma: no mutate
     before: set[str] = set()
     # Read sentence by sentence: most reports that support the question do so early.
     for sentence in (article.title, *news):
@@ -490,8 +490,8 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
         wanted = [c for c in concepts if head and any(head.startswith(t) or t.startswith(head)
                                                        for t in c.tokens if t.isascii())]
         # no mutate: any order of the alternatives finds a match where one exists.
-        kana = {t for c in wanted for t in c.tokens if _KANA.search(t)}
-        alts = sorted(kana, key=len)  # pragma: no mutate
+        alts = sorted({t for c in wanted for t in c.tokens if _KANA.search(t)},
+                      key=len)  # pragma: no mutate
         if not alts:
             return _FIGURE
         words = "|".join(re.escape(t) for t in alts)
@@ -612,7 +612,8 @@ def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> li
     elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         # no mutate: "XXXX" names no concept, so it ends as "" does.
-        who = runs[-1] if runs and not _ROLE_EN.search(found["who"]) else ""  # pragma: no mutate
+        who = (runs[-1] if runs and not _ROLE_EN.search(found["who"])
+               else "")  # pragma: no mutate
     if not who:
         # A role or a body ("Germany's chancellor", 米財務省) speaks through a person the
         # reports name instead: whether it spoke cannot be read from the question's words.
