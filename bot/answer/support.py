@@ -357,8 +357,7 @@ def _called_off(article: Article, names: Sequence[Concept]) -> bool:
     if not names:
         return False
     for sentence in split_sentences(f"{article.title}\n{article.text}"):
-        # no mutate: a shortcut; the span checks below need both words in the sentence.
-        if not CALLED_OFF.search(sentence) or not _EVENT_NOUN.search(sentence):  # pragma: no mutate
+        if not CALLED_OFF.search(sentence) or not _EVENT_NOUN.search(sentence):
             continue
         for start, end in (span for c in names for span in _name_spans(sentence, c)):
             near = sentence[max(0, start - _CALLED_OFF_SPAN):end + _CALLED_OFF_SPAN]
@@ -406,10 +405,7 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
                     engine: Engine) -> bool:
     """Two adjacent sentences of the report's news (or its headline) name every one of
     ``people`` and one of ``events`` at least."""
-    # no mutate: a title of None keeps a line repeating the title, whose words the title
-    # line before it gives anyway.
-    sentences = split_sentences(article.text)
-    news = (s for s in sentences if not is_furniture(s, article.title))  # pragma: no mutate
+    news = (s for s in split_sentences(article.text) if not is_furniture(s, article.title))
     before: set[str] = set()
     # Read sentence by sentence: most reports that support the question do so early.
     for sentence in (article.title, *news):
@@ -489,9 +485,7 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
         head = _counted_head(question)
         wanted = [c for c in concepts if head and any(head.startswith(t) or t.startswith(head)
                                                        for t in c.tokens if t.isascii())]
-        # no mutate: any order of the alternatives finds a match where one exists.
-        kana = {t for c in wanted for t in c.tokens if _KANA.search(t)}
-        alts = sorted(kana, key=len)  # pragma: no mutate
+        alts = sorted({t for c in wanted for t in c.tokens if _KANA.search(t)}, key=len)
         if not alts:
             return _FIGURE
         words = "|".join(re.escape(t) for t in alts)
@@ -607,12 +601,10 @@ def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> li
     who = ""  # pragma: no mutate (None ends at `not who` too; "XXXX" names no concept)
     if (found := SPEAKER_JA.search(question)) is not None:
         runs = _KATAKANA.findall(found["who"]) or [found["who"]]
-        # no mutate: "XXXX" names no concept, so it ends as "" does.
-        who = "" if _ORGAN_JA.search(found["who"]) else runs[-1]  # pragma: no mutate
+        who = "" if _ORGAN_JA.search(found["who"]) else runs[-1]
     elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
-        # no mutate: "XXXX" names no concept, so it ends as "" does.
-        who = runs[-1] if runs and not _ROLE_EN.search(found["who"]) else ""  # pragma: no mutate
+        who = runs[-1] if runs and not _ROLE_EN.search(found["who"]) else ""
     if not who:
         # A role or a body ("Germany's chancellor", 米財務省) speaks through a person the
         # reports name instead: whether it spoke cannot be read from the question's words.
@@ -624,14 +616,13 @@ def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> li
 def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) -> bool:
     """"What did X say" where no stored report mentions X (習近平, a misspelt name); X is
     known through the question's concepts too (its sound key: "Leavitt" and レビット)."""
-    who = ""  # pragma: no mutate (None is read as "" below)
+    who = ""
     if (found := SPEAKER_JA.search(question)) is not None:
         who = found["who"]
     elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs else ""
-    # no mutate: the tokens of "" are none, as the shortcut gives.
-    tokens = set(engine.text_tokens(who)) if who else set()  # pragma: no mutate
+    tokens = set(engine.text_tokens(who)) if who else set()
     return bool(tokens) and all(engine.index.token_id(t) is None for t in tokens) and not any(
         c.df and tokens.intersection(c.tokens) for c in concepts)
 
