@@ -212,6 +212,15 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
 
 
+async def _rest_of_story(session: AsyncSession, ranked: Sequence[Article]) -> set[int]:
+    """The ids of the best report's story that the answer does not cite yet."""
+    story = ranked[0].story_id
+    if story is None:
+        return set()
+    ids = set((await session.scalars(select(Article.id).where(Article.story_id == story))).all())
+    return ids - {a.id for a in ranked}
+
+
 async def _figure_in_other_language(session: AsyncSession, engine: Engine,
                                      concepts: Sequence[Concept], ranked: Sequence[Article],
                                      *, now: datetime) -> list[Article]:
@@ -220,11 +229,9 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
     different figure first): outlets often disagree, and the reader sees both figures side
     by side with their sources."""
     langs = {a.lang for a in ranked}
-    story = ranked[0].story_id
-    if len(langs) > 1 or story is None:
+    if len(langs) > 1:
         return []
-    ids = set((await session.scalars(
-        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    ids = await _rest_of_story(session, ranked)
     if not ids:
         return []
     found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
@@ -243,11 +250,9 @@ async def _other_language_view(session: AsyncSession, engine: Engine,
     """For a question answered in one language only, the best report of the same story in
     the other language (a fact one side's outlets report and the other's do not)."""
     langs = {a.lang for a in ranked}
-    story = ranked[0].story_id
-    if len(langs) > 1 or story is None:
+    if len(langs) > 1:
         return []
-    ids = set((await session.scalars(
-        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    ids = await _rest_of_story(session, ranked)
     if not ids:
         return []
     found = [h for h in rerank(engine.search(concepts, now=now, window=Window(), scope=ids,
@@ -262,11 +267,7 @@ async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: s
     """The best other report of the story that gives a figure of the kind asked that none
     of the answer's reports gives ("nearly three hours" beside "two-and-a-half hours"), in
     either language: where outlets disagree, the reader sees each figure with its outlet."""
-    story = ranked[0].story_id
-    if story is None:
-        return []
-    ids = set((await session.scalars(
-        select(Article.id).where(Article.story_id == story))).all()) - {a.id for a in ranked}
+    ids = await _rest_of_story(session, ranked)
     if not ids:
         return []
     shown = set().union(*(figure_phrases(a, question, concepts) for a in ranked))
