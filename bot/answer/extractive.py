@@ -228,15 +228,9 @@ async def _figure_in_other_language(session: AsyncSession, engine: Engine,
     of the same story in the other language that gives a figure about it (one giving a
     different figure first): outlets often disagree, and the reader sees both figures side
     by side with their sources."""
-    langs = {a.lang for a in ranked}
-    if len(langs) > 1:
-        return []
-    ids = await _rest_of_story(session, ranked)
-    if not ids:
-        return []
-    found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
-    giving = [a for a in await _load(session, [h.article_id for h in found])
-              if a.lang not in langs and gives_figure(a, concepts, engine)]
+    giving = [a for a in await _story_in_other_language(session, engine, concepts, ranked,
+                                                        now=now)
+              if gives_figure(a, concepts, engine)]
     # One that states another figure than the answer's reports comes first: the point is
     # to show where outlets disagree.
     shown = set().union(*(figures_about(a, concepts) for a in ranked))
@@ -249,16 +243,24 @@ async def _other_language_view(session: AsyncSession, engine: Engine,
                                *, now: datetime) -> list[Article]:
     """For a question answered in one language only, the best report of the same story in
     the other language (a fact one side's outlets report and the other's do not)."""
+    return (await _story_in_other_language(session, engine, concepts, ranked, now=now,
+                                           min_coverage=OTHER_VIEW))[:1]
+
+
+async def _story_in_other_language(session: AsyncSession, engine: Engine,
+                                   concepts: Sequence[Concept], ranked: Sequence[Article], *,
+                                   now: datetime, min_coverage: float = 0.0) -> list[Article]:
+    """When every cited report is in one language, the story's best five reports not cited
+    yet that are in the other, best first (those matching at least ``min_coverage`` of the
+    question)."""
     langs = {a.lang for a in ranked}
-    if len(langs) > 1:
-        return []
-    ids = await _rest_of_story(session, ranked)
+    ids = await _rest_of_story(session, ranked) if len(langs) == 1 else set()
     if not ids:
         return []
-    found = [h for h in rerank(engine.search(concepts, now=now, window=Window(), scope=ids,
-                                             limit=5)) if h.coverage >= OTHER_VIEW]
-    return [a for a in await _load(session, [h.article_id for h in found])
-            if a.lang not in langs][:1]
+    found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
+    return [a for a in await _load(session, [h.article_id for h in found
+                                             if h.coverage >= min_coverage])
+            if a.lang not in langs]
 
 
 async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: str,
