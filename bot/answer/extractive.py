@@ -123,20 +123,17 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
-    articles = ranked
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
-        for n, a in enumerate(articles, start=1))
-    best_id = ranked[0].id
+        for n, a in enumerate(ranked, start=1))
     wants = answer_type(question)
     speaker = speaker_of(question, concepts, engine)
     sentences: list[Sentence] = []
-    for n, article in enumerate(articles, start=1):
-        count = 4 if article.id == best_id else 1
-        for text in best_sentences(article, concepts, engine, intent=intent, count=count,
-                                   wants=wants, speaker=speaker):
+    for n, article in enumerate(ranked, start=1):
+        for text in best_sentences(article, concepts, engine, intent=intent,
+                                   count=4 if n == 1 else 1, wants=wants, speaker=speaker):
             sentences.append(Sentence(text, (n,), reported_at(article)))
-    story = next((a.story_id for a in articles if a.id == best_id), None)
+    story = ranked[0].story_id
     return Answer(question, True, tuple(sentences), citations, lang,
                   story_id=story if story is not None else (scope.story_id if scope else None),
                   article_ids=tuple(a.id for a in ranked))
