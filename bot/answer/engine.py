@@ -49,7 +49,10 @@ GRACE = timedelta(seconds=120)
 GENERIC_WEIGHT = 0.35
 #: Share of reports above which a term is treated as matched by every report.
 COMMON_SHARE = 0.8
-_EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z'’\-]*|\b[A-Z]{2,}\b")
+#: ("Trump-Putin" is a name; "American-made" and "Russian-backed" are not: a lowercase part
+#: after a hyphen makes a word of a name)
+_EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z0-9'’]*(?:-[A-Z][A-Za-z0-9'’]*)*(?![\w-])"
+                      r"|\b[A-Z]{2,}\b")
 #: The sides of the talks: nearly every report names them, so they pick out no event.
 PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "ukrainians",
                      "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",

@@ -295,10 +295,17 @@ _ABOUT = re.compile(r"\babout (?:the |a |an |his |her |their |its )?([a-z][a-z'-
 #: them, and no report calls its quote a "phrase".
 _WORDING = frozenset({"phrase", "phrases", "wording", "expression", "term", "terms", "words",
                       "word"})
+#: Kinds of thing a name or a date answers ("which city": "Moscow"; "what day": "May 9"):
+#: a report names the city without calling it one.
+_NAMED_KINDS = frozenset({"city", "cities", "town", "country", "countries", "nation", "place",
+                          "venue", "location", "capital", "region", "person", "official",
+                          "officials", "day", "date", "month", "year"})
 #: The thing a question asks to be named: "which hotel", "the name of the hotel",
 #: "what kind of weapons", "how many journalists".
 _ASKED_THING = re.compile(r"\b(?:which|what (?:kind|sort|type) of|(?:the )?name of the|"
-                          r"how many|how much)\s+(?P<thing>[a-z][a-z'-]+)"
+                          r"how many|how much)\s+"
+                          # ("which German-made systems": the thing is after the modifier)
+                          r"(?:[a-z]+-[a-z]+\s+(?=[a-z]))?(?P<thing>[a-z][a-z'-]+)"
                           # "what language did …", "what gift was …": a noun right
                           # before the auxiliary is the thing asked for.
                           r"|\bwhat\s+(?P<noun>[a-z][a-z'-]+)\s+(?:did|does|do|was|were|is|"
@@ -336,7 +343,7 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     # asked for is a word no report uses, so no report can name it.
     target = _ASKED_THING.search(question)
     if (target is not None and unknown and (target["thing"] or not asks_figure(question))
-            and (target["thing"] or target["noun"]).lower() not in _WORDING):
+            and (target["thing"] or target["noun"]).lower() not in _WORDING | _NAMED_KINDS):
         # ("what percentage is …" is answered by a figure, not by the word)
         asked_for = set(engine.analyzer.tokens(target["thing"] or target["noun"])) - chat
         if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:
