@@ -87,7 +87,8 @@ def developments(start: int, n: int, demo: Demo, rng: random.Random, *,
         figure = rng.randrange(10, 99999)
         began = span_from + timedelta(seconds=rng.randrange(span))
         story_id = i + 1
-        articles = []
+        articles: list[dict[str, object]] = []
+        dates: list[datetime] = []
         for lang in template.langs[:start + n - i]:
             own = rng.sample(template.sentences[lang],
                              min(STORY_SENTENCES, len(template.sentences[lang])))
@@ -96,6 +97,7 @@ def developments(start: int, n: int, demo: Demo, rng: random.Random, *,
             extra = (f"{place}では{figure}人が避難した。" if lang == "ja"
                      else f"Officials in {place} said {figure} people were moved.")
             when = began + timedelta(seconds=rng.randrange(int(NEAR.total_seconds())))
+            dates.append(when)
             articles.append({
                 "guid": f"syn-{i}", "url": f"https://synthetic.test/{i}",
                 "title": picked[0][:60], "text": " ".join([*picked, extra]),
@@ -103,8 +105,6 @@ def developments(start: int, n: int, demo: Demo, rng: random.Random, *,
                 "fetched_at": when, "update_count": 0, "date_estimated": False,
                 "story_id": story_id})
             i += 1
-        first = min(a["published_at"] for a in articles)  # type: ignore[type-var]
-        last = max(a["published_at"] for a in articles)  # type: ignore[type-var]
-        yield ({"id": story_id, "headline": articles[0]["title"], "first_at": first,
-                "latest_at": last, "revision": 1, "newsworthy": False, "created_at": first},
-               articles)
+        yield ({"id": story_id, "headline": articles[0]["title"], "first_at": min(dates),
+                "latest_at": max(dates), "revision": 1, "newsworthy": False,
+                "created_at": min(dates)}, articles)
