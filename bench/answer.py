@@ -248,6 +248,8 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
         "added_other_lang": stories["added_other_lang"],
         "added_other_lang_share": round(stories["added_other_lang"] / max(answered, 1), 3),
         "changed_by_stories": stories["changed"],
+        "demo_both_langs": demo_share["both_langs"],
+        "demo_no_stories_both_langs": demo_share["none_both_langs"],
         "demo_added_other_lang_share": round(
             demo_share["added_other_lang"] / max(demo_share["answered"], 1), 3),
         "cold_first_answer_s": round(cold["first_answer_s"], 2),
@@ -281,9 +283,11 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
         ("  added an other-language report", f"{stories['added_other_lang']}",
          f"{figures['added_other_lang_share']:.1%} of answered; "
          f"{stories['changed']} answers changed by stories"),
-        ("  the same on the demo store", f"{demo_share['added_other_lang']}",
-         f"{figures['demo_added_other_lang_share']:.1%} of {demo_share['answered']} answered "
-         "(stories grouped by the bot)"),
+        ("demo store (the bot's own stories): both", f"{demo_share['both_langs']}",
+         f"of {demo_share['answered']} answered; {demo_share['none_both_langs']} without "
+         "story ids"),
+        ("  added an other-language report", f"{demo_share['added_other_lang']}",
+         f"{figures['demo_added_other_lang_share']:.1%} of answered"),
         ("restart: first answer, saved index (s)", f"{cold['first_answer_s']:.2f}",
          "target <= 2"),
         ("restart: first answer, rebuilt (s)", f"{rebuild['first_answer_s']:.1f}",
