@@ -2,11 +2,17 @@
 
     python bench/answer.py [--docs 100000] [--queries 200] [--no-baseline]
 
-Measures, on a SQLite store of ``--docs`` articles:
+Measures, on a SQLite store of ``--docs`` articles grouped into stories as the bot groups
+real ones (``bench/synthetic_stories.py``: a story per synthetic development, its reports
+in ja and en sharing a place, a figure and sentences):
 
 - index build time (tokenise + bm25s segments + saving them), and indexing 100 new
   articles afterwards (incremental, vs a rebuild);
 - p50/p95 of `answer_question` end to end in process (store, retrieval, sentence selection);
+- the same questions again with story ids and without (cleared in the store: the same
+  articles and index), p50/p95 of each and their ratio, and how many answers cite both
+  languages, with and without: answers in one language add the story's other-language
+  report (``bot/answer/extractive.py``), which only runs where articles have stories;
 - the first answer after a restart, each in a freshly started process: with the saved index
   (memory-mapped) and without it (rebuilt from the store); their ratio;
 - peak RSS (VmHWM, Linux) of each restarted process after answering every question once:
@@ -18,11 +24,12 @@ Prints a table, then one line of JSON.
 
     python bench/answer.py --fit 100000,200000,500000,1000000
 
-Memory at scale, where tokenising every article would take hours on a small machine: the
-same synthetic articles (five demo sentences, a place, a figure), tokenised per sentence
-once and combined, go straight into the index; for each size, one fresh process builds and
-saves it (its peak RSS: a rebuild), another maps it back and ranks every question (its peak
-RSS: a restarted bot answering). Prints a table and a linear fit, then one line of JSON.
+Memory at scale, where tokenising every article would take hours on a small machine:
+synthetic articles (five random demo sentences, a place, a figure; no stories), tokenised
+per sentence once and combined, go straight into the index; for each size, one fresh
+process builds and saves it (its peak RSS: a rebuild), another maps it back and ranks every
+question (its peak RSS: a restarted bot answering). Prints a table and a linear fit, then
+one line of JSON.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import shutil
 import statistics
@@ -38,69 +46,40 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from bench.demo_store import demo_app  # noqa: E402
+from bench.synthetic_stories import NOW, START, Demo, demo_corpus, developments  # noqa: E402
 from bot.answer.engine import REFRESH_BATCH, Engine  # noqa: E402
 from bot.answer.evaluation import load_questions  # noqa: E402
 from bot.answer.extractive import answer_question  # noqa: E402
 from bot.answer.index import DocMeta  # noqa: E402
 from bot.answer.persist import IndexDir, Stamp  # noqa: E402
 from bot.answer.when import Window, warm_up  # noqa: E402
+from bot.model import Answer  # noqa: E402
 from bot.store.db import SessionFactory, open_store  # noqa: E402
-from bot.store.models import Article  # noqa: E402
+from bot.store.models import Article, Story  # noqa: E402
 from bot.text.analyzer import Analyzer  # noqa: E402
-from bot.text.sentences import split_sentences  # noqa: E402
 
-START = datetime(2023, 1, 1, tzinfo=UTC)
-NOW = datetime(2025, 9, 1, tzinfo=UTC)
-SOURCES = ("Harbor Wire", "Meridian Daily", "Kyokai Shimbun", "Nami News")
 ZONE = ZoneInfo("Asia/Tokyo")
 CHUNK = 5000
 
 
-async def demo_sentences() -> dict[str, list[str]]:
-    with tempfile.TemporaryDirectory() as tmp:
-        async with demo_app(Path(tmp)) as app, app.deps.sessions() as session:
-            rows = (await session.scalars(select(Article))).all()
-            pool: dict[str, list[str]] = {"ja": [], "en": []}
-            for a in rows:
-                pool["ja" if a.lang == "ja" else "en"] += split_sentences(a.text)
-    return pool
-
-
-def synthetic(start: int, n: int, pool: dict[str, list[str]],
-              rng: random.Random) -> Iterator[dict[str, object]]:
-    """Articles recombined from demo sentences, each with its own made-up place and figure."""
-    span = int((NOW - START).total_seconds())
-    for i in range(start, start + n):
-        lang = "ja" if i % 2 else "en"
-        picked = rng.sample(pool[lang], 5)
-        place = f"Zone{rng.randrange(5000)}"
-        figure = rng.randrange(10, 99999)
-        extra = (f"{place}では{figure}人が避難した。" if lang == "ja"
-                 else f"Officials in {place} said {figure} people were moved.")
-        when = START + timedelta(seconds=rng.randrange(span))
-        yield {"guid": f"syn-{i}", "url": f"https://synthetic.test/{i}",
-               "title": picked[0][:60], "text": " ".join([*picked, extra]),
-               "source": SOURCES[i % 4], "lang": lang, "published_at": when,
-               "fetched_at": when, "update_count": 0, "date_estimated": False}
-
-
-async def fill(sessions: SessionFactory, start: int, n: int, pool: dict[str, list[str]],
+async def fill(sessions: SessionFactory, start: int, n: int, demo: Demo,
                rng: random.Random) -> None:
-    rows = synthetic(start, n, pool, rng)
-    for _ in range(0, n, CHUNK):
-        chunk = [row for _, row in zip(range(CHUNK), rows, strict=False)]
+    """Articles ``start`` .. ``start + n - 1``, each development's story row first."""
+    devs = developments(start, n, demo, rng)
+    while chunk := [d for _, d in zip(range(CHUNK), devs, strict=False)]:
         async with sessions() as session, session.begin():
-            await session.execute(insert(Article), chunk)
+            await session.execute(insert(Story), [story for story, _ in chunk])
+            await session.execute(insert(Article), [a for _, arts in chunk for a in arts])
 
 
 def pct(values: list[float], q: float) -> float:
@@ -114,17 +93,73 @@ def questions(n: int) -> list[str]:
 
 
 async def ask_all(sessions: SessionFactory, engine: Engine,
-                  queries: list[str]) -> tuple[list[float], int]:
+                  queries: list[str]) -> tuple[list[float], list[Answer]]:
     latencies: list[float] = []
-    answered = 0
+    answers: list[Answer] = []
     for q in queries:
         t0 = time.perf_counter()
         async with sessions() as session:
             answer = await answer_question(session, q, lang="en", now=NOW, engine=engine,
                                            zone=ZONE)
         latencies.append((time.perf_counter() - t0) * 1000)
-        answered += answer.answerable
-    return latencies, answered
+        answers.append(answer)
+    return latencies, answers
+
+
+async def keep_story_ids(sessions: SessionFactory) -> None:
+    """A copy of every article's story id, so they can be cleared and put back."""
+    async with sessions() as session, session.begin():
+        await session.execute(text(
+            "CREATE TABLE bench_story_ids (id INTEGER PRIMARY KEY, story_id INTEGER)"))
+        await session.execute(text(
+            "INSERT INTO bench_story_ids SELECT id, story_id FROM articles"))
+
+
+async def set_story_ids(sessions: SessionFactory, *, on: bool) -> None:
+    """Story ids as built (``on``) or none at all: the answer code reads them from the
+    store, the index does not, so the same index serves both."""
+    async with sessions() as session, session.begin():
+        await session.execute(text(
+            "UPDATE articles SET story_id = (SELECT story_id FROM bench_story_ids s "
+            "WHERE s.id = articles.id)" if on else "UPDATE articles SET story_id = NULL"))
+
+
+def both_languages(answer: Answer) -> bool:
+    return len({c.lang for c in answer.citations}) == 2
+
+
+async def with_and_without(sessions: SessionFactory, engine: Engine,
+                           queries: list[str]) -> dict[str, float]:
+    """The same questions with story ids and without, on the same store and index, in
+    passes ordered with, without, without, with (neither side gets the warmer passes);
+    p50/p95 of each side, and what the stories changed in the answers."""
+    await keep_story_ids(sessions)
+    latencies: dict[bool, list[float]] = {True: [], False: []}
+    answers: dict[bool, list[Answer]] = {}
+    for on in (True, False, False, True):
+        await set_story_ids(sessions, on=on)
+        lat, answers[on] = await ask_all(sessions, engine, queries)
+        latencies[on] += lat
+    pairs = [(w, o) for w, o in zip(answers[True], answers[False], strict=True)
+             if w.answerable]
+    return {
+        "p50_ms": statistics.median(latencies[True]), "p95_ms": pct(latencies[True], 0.95),
+        "none_p50_ms": statistics.median(latencies[False]),
+        "none_p95_ms": pct(latencies[False], 0.95),
+        "answered": len(pairs),
+        "both_langs": sum(both_languages(w) for w, _ in pairs),
+        "none_both_langs": sum(both_languages(o) for _, o in pairs),
+        "added_other_lang": sum(both_languages(w) and not both_languages(o) for w, o in pairs),
+        "changed": sum(w.article_ids != o.article_ids for w, o in pairs),
+    }
+
+
+async def demo_reference(queries: list[str]) -> dict[str, float]:
+    """The same questions on the demo store, whose stories the bot grouped itself: how
+    often real grouping adds an other-language report (the synthetic share's yardstick)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with demo_app(Path(tmp)) as app:
+            return await with_and_without(app.deps.sessions, Engine(), queries)
 
 
 def vm_hwm_mb() -> float:
@@ -141,7 +176,7 @@ async def restarted(db: Path, index_dir: Path, n_queries: int) -> dict[str, floa
     async with open_store(f"sqlite:///{db}") as (_engine, sessions):
         t0 = time.perf_counter()
         engine = Engine(index_dir=index_dir)
-        _lat, _ = await ask_all(sessions, engine, queries[:1])
+        await ask_all(sessions, engine, queries[:1])
         first_s = time.perf_counter() - t0
         latencies, _ = await ask_all(sessions, engine, queries)
     return {"first_answer_s": first_s, "p95_ms": pct(latencies, 0.95),
@@ -158,26 +193,32 @@ def in_child(db: Path, index_dir: Path, n_queries: int) -> dict[str, float]:
 
 async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, float]:
     rng = random.Random(7)
-    pool = await demo_sentences()
+    demo = await demo_corpus()
     queries = questions(n_queries)
+    loads = [os.getloadavg()]  # the host is shared: its load at start, build, asks, end
     with tempfile.TemporaryDirectory() as tmp:
         db, saved = Path(tmp) / "bench.db", Path(tmp) / "bench.db.index"
         async with open_store(f"sqlite:///{db}") as (_engine, sessions):
-            await fill(sessions, 0, n_docs, pool, rng)
+            t0 = time.perf_counter()
+            await fill(sessions, 0, n_docs, demo, rng)
+            fill_s = time.perf_counter() - t0
             engine = Engine(index_dir=saved)
             t0 = time.perf_counter()
             async with sessions() as session:
                 await engine.refresh(session, force=True)
             build_s = time.perf_counter() - t0
+            loads.append(os.getloadavg())
 
-            await fill(sessions, n_docs, 100, pool, rng)
+            await fill(sessions, n_docs, 100, demo, rng)
             t0 = time.perf_counter()
             async with sessions() as session:
                 added = await engine.refresh(session, force=True)
             incremental_s = time.perf_counter() - t0
             assert added == 100
             warm_up()  # as `ceasefire-bot run` does at start-up (the date parsers)
-            latencies, answered = await ask_all(sessions, engine, queries)
+            latencies, answers = await ask_all(sessions, engine, queries)
+            stories = await with_and_without(sessions, engine, queries)
+            loads.append(os.getloadavg())
             segments = len(engine.index.segments)
 
             base_build_s = base_p50 = float("nan")
@@ -186,11 +227,31 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
             del engine
         cold = in_child(db, saved, n_queries)
         rebuild = in_child(db, Path(tmp) / "no-index-yet", n_queries)
+    demo_share = await demo_reference(queries)
+    loads.append(os.getloadavg())
+    load = [max(sample) for sample in zip(*loads, strict=True)]
     p50, p95 = statistics.median(latencies), pct(latencies, 0.95)
+    answered = stories["answered"]
     figures = {
-        "docs": n_docs, "queries": n_queries, "answered": answered, "segments": segments,
+        "docs": n_docs, "queries": n_queries,
+        "answered": sum(a.answerable for a in answers), "segments": segments,
+        "fill_s": round(fill_s, 1),
         "build_and_save_s": round(build_s, 1), "incremental_100_s": round(incremental_s, 3),
         "ask_p50_ms": round(p50, 1), "ask_p95_ms": round(p95, 1),
+        "stories_p50_ms": round(stories["p50_ms"], 1),
+        "stories_p95_ms": round(stories["p95_ms"], 1),
+        "no_stories_p50_ms": round(stories["none_p50_ms"], 1),
+        "no_stories_p95_ms": round(stories["none_p95_ms"], 1),
+        "stories_vs_none_p50": round(stories["p50_ms"] / stories["none_p50_ms"], 2),
+        "stories_vs_none_p95": round(stories["p95_ms"] / stories["none_p95_ms"], 2),
+        "both_langs": stories["both_langs"], "no_stories_both_langs": stories["none_both_langs"],
+        "added_other_lang": stories["added_other_lang"],
+        "added_other_lang_share": round(stories["added_other_lang"] / max(answered, 1), 3),
+        "changed_by_stories": stories["changed"],
+        "demo_both_langs": demo_share["both_langs"],
+        "demo_no_stories_both_langs": demo_share["none_both_langs"],
+        "demo_added_other_lang_share": round(
+            demo_share["added_other_lang"] / max(demo_share["answered"], 1), 3),
         "cold_first_answer_s": round(cold["first_answer_s"], 2),
         "rebuild_first_answer_s": round(rebuild["first_answer_s"], 1),
         "cold_vs_rebuild": round(rebuild["first_answer_s"] / cold["first_answer_s"], 1),
@@ -200,13 +261,33 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
         "rank_bm25_build_s": round(base_build_s, 1),
         "rank_bm25_score_p50_ms": round(base_p50, 1),
         "speedup_vs_rank_bm25": round(base_p50 / p50, 1),
+        "load_avg_1m_max": round(load[0], 2), "load_avg_5m_max": round(load[1], 2),
     }
-    print(f"synthetic store: {n_docs:,} articles (ja+en); {n_queries} questions\n")
+    print(f"synthetic store: {n_docs:,} articles (ja+en) in {figures['segments']} segments, "
+          f"grouped into stories; {n_queries} questions; load average (1/5/15 min, "
+          f"highest of four samples) {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
     rows = [
+        ("store filled (s)", f"{fill_s:.1f}", ""),
         ("index build + save (s)", f"{build_s:.1f}", f"rank-bm25 build {base_build_s:.1f}"),
         ("100 new articles indexed (s)", f"{incremental_s:.3f}", "rank-bm25: rebuild"),
         ("ask end to end p50 (ms)", f"{p50:.1f}", f"rank-bm25 scoring only {base_p50:.1f}"),
-        ("ask end to end p95 (ms)", f"{p95:.1f}", "target <= 50"),
+        ("ask end to end p95 (ms)", f"{p95:.1f}", "target <= 50; first pass"),
+        ("  warm p50, stories / none (ms)",
+         f"{stories['p50_ms']:.1f}", f"{stories['none_p50_ms']:.1f} without story ids: "
+         f"{figures['stories_vs_none_p50']}x"),
+        ("  warm p95, stories / none (ms)",
+         f"{stories['p95_ms']:.1f}", f"{stories['none_p95_ms']:.1f} without story ids: "
+         f"{figures['stories_vs_none_p95']}x"),
+        ("answers citing both languages", f"{stories['both_langs']}",
+         f"of {answered} answered; {stories['none_both_langs']} without story ids"),
+        ("  added an other-language report", f"{stories['added_other_lang']}",
+         f"{figures['added_other_lang_share']:.1%} of answered; "
+         f"{stories['changed']} answers changed by stories"),
+        ("demo store (the bot's own stories): both", f"{demo_share['both_langs']}",
+         f"of {demo_share['answered']} answered; {demo_share['none_both_langs']} without "
+         "story ids"),
+        ("  added an other-language report", f"{demo_share['added_other_lang']}",
+         f"{figures['demo_added_other_lang_share']:.1%} of answered"),
         ("restart: first answer, saved index (s)", f"{cold['first_answer_s']:.2f}",
          "target <= 2"),
         ("restart: first answer, rebuilt (s)", f"{rebuild['first_answer_s']:.1f}",
@@ -244,7 +325,9 @@ def rank_bm25_baseline(engine: Engine, queries: list[str]) -> tuple[float, float
 
 def fit_tokens(n: int, analyzer: Analyzer, pool: dict[str, list[str]],
                rng: random.Random) -> Iterator[tuple[DocMeta, list[str]]]:
-    """``synthetic`` articles as index tokens (sentences tokenised once, then combined)."""
+    """Synthetic articles as index tokens (sentences tokenised once, then combined): five
+    random demo sentences, a place and a figure each, without stories (the index keeps
+    no story but its id)."""
     toks = {lang: [analyzer.tokens(s) for s in sents] for lang, sents in pool.items()}
     span = int((NOW - START).total_seconds())
     for i in range(n):
@@ -260,7 +343,7 @@ def fit_tokens(n: int, analyzer: Analyzer, pool: dict[str, list[str]],
 def fit_build(n: int, where: Path) -> dict[str, float]:
     """In a fresh process: build the index of ``n`` articles and save it, as the engine
     rebuilds with an index directory (merged segments spilled to it)."""
-    pool = asyncio.run(demo_sentences())
+    pool = asyncio.run(demo_corpus()).pool
     engine = Engine()
     saved = IndexDir(where)
     engine.index.spill = saved.spill_dir
