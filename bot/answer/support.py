@@ -68,7 +68,9 @@ _NOT_COUNTED = frozenset({"more", "other", "different", "separate", "total", "ea
                           "those", "these", "their", "ukrainian", "russian", "american"})
 #: "How much did it cost", "how much money", "費用はいくら": the answer is an amount of money.
 _MONEY_ASKED = re.compile(r"how much\b.*\b(?:cost|costs|spen[dt]|pa(?:y|id)|money|worth|price|"
-                          r"fund(?:s|ing)?|budget)\b|いくら|費用|金額|予算", re.IGNORECASE)
+                          r"fund(?:s|ing)?|budget)\b|how many (?:(?:thousand|million|billion|"
+                          r"trillion)s? )?(?:dollars|euros|pounds|yen|rubles|roubles|hryvnias)\b"
+                          r"|いくら|費用|金額|予算|何(?:千|百|億|兆)?(?:ドル|円|ユーロ)", re.IGNORECASE)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|rubles?|"
                    r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
                    r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
@@ -434,9 +436,11 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
-        given = any(_said_about(a, concepts, engine, across.search, context=True)
+        leaders = engine.chat_tokens(LEADERS)
+        named = [c for c in concepts if c.name and leaders.intersection(c.tokens)]
+        given = any(_said_about(a, concepts, engine, across.search, context=True, named=named)
                     if (a.lang == "ja") != ja else
-                    _said_about(a, concepts, engine, (figure or _FIGURE).search)
+                    _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named)
                     for a in articles[:2])
         return "" if given else "figure-not-given"
     if asks_future(question):
@@ -553,7 +557,8 @@ def figures_about(article: Article, concepts: Sequence[Concept]) -> set[int]:
 
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
-                kind: Callable[[str], object], *, context: bool = False) -> bool:
+                kind: Callable[[str], object], *, context: bool = False,
+                named: Sequence[Concept] = ()) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question (with
     ``context``: read together with the sentence before it, which often names the event
     a translated figure belongs to)."""
@@ -567,7 +572,8 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
         toks = set(engine.text_tokens(" ".join(around)))
         matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
-        if matched / total >= FIGURE_MATCH:
+        own = set(engine.text_tokens(sentence)) if named else set()
+        if matched / total >= FIGURE_MATCH and all(own.intersection(c.tokens) for c in named):
             return True
     return False
 
@@ -599,18 +605,36 @@ _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)
 def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     """For "what did X say / how did X describe", the concepts naming X (else [])."""
     who = ""  # pragma: no mutate (None ends at `not who` too; "XXXX" names no concept)
+    role = ""
     if (found := SPEAKER_JA.search(question)) is not None:
         runs = _KATAKANA.findall(found["who"]) or [found["who"]]
         who = "" if _ORGAN_JA.search(found["who"]) else runs[-1]
     elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs and not _ROLE_EN.search(found["who"]) else ""
+        role = _role_after(found["who"], who)
     if not who:
         # A role or a body ("Germany's chancellor", 米財務省) speaks through a person the
         # reports name instead: whether it spoke cannot be read from the question's words.
         return []
     tokens = set(engine.analyzer.tokens(who))
-    return [c for c in concepts if c.df and tokens.intersection(c.tokens)]
+    roles = set(engine.analyzer.tokens(role)) - tokens
+    # The name last: its place in a sentence tells the one speaking from the one told.
+    return ([c for c in concepts if c.df and roles.intersection(c.tokens)]
+            + [c for c in concepts if c.df and tokens.intersection(c.tokens)])
+
+
+#: "the UAE president", "the Kremlin spokesman": after "the", a name and one or two lower-case
+#: words is a body and which of its people speaks ("the Kremlin's spokesman" is a role
+#: too, ruled out by ``_ROLE_EN`` above).
+_ROLE_TAIL = re.compile(r"^the\s+(?P<name>[A-Z][\w.-]*)(?P<role>(?:\s+[a-z][a-z-]+){1,2})$")
+
+
+def _role_after(who: str, name: str) -> str:
+    """The role written after a body's name ("president" in "the UAE president"): the one
+    who speaks is that body's holder of the role, so a report must name the role too."""
+    found = _ROLE_TAIL.match(who.strip())
+    return found["role"].strip() if found and found["name"] == name else ""
 
 
 def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) -> bool:
