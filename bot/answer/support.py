@@ -297,6 +297,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         question, [c for c in concepts if c not in speaker], names, engine)
     if people and not any(_named_together(a, people, events, engine) for a in found):
         return [], "names-apart"
+    pairs = _pairs(question, concepts, engine)
+    if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
+        return [], "pair-apart"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
@@ -417,6 +420,37 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
                 and any(both.intersection(c.tokens) for c in events)):
             return True
         before = toks
+    return False
+
+
+#: Two names joined: "Witkoff and Kushner", "メルツ首相とプーチン大統領".
+_PAIR_EN = re.compile(r"\b([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)")
+_PAIR_JA = re.compile(r"([\u30a0-\u30ffー]{2,})(?:氏|首相|大統領|外相|長官|特使|補佐官)?と"
+                      r"([\u30a0-\u30ffー]{2,})")
+
+
+def _pairs(question: str, concepts: Sequence[Concept], engine: Engine
+           ) -> list[tuple[Concept, Concept]]:
+    """The pairs of names the question joins ("Merz and Putin's talks"), as concepts."""
+    out = []
+    for found in (*_PAIR_EN.finditer(question), *_PAIR_JA.finditer(question)):
+        sides = []
+        for word in (found[1], found[2]):
+            tokens = set(engine.analyzer.tokens(word))
+            sides.append(next((c for c in concepts if c.name and c.df
+                               and tokens.intersection(c.tokens)), None))
+        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
+            out.append((sides[0], sides[1]))
+    return out
+
+
+def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
+    """One sentence of the report's news (or its headline) names both of the pair."""
+    news = (s for s in split_sentences(article.text) if not is_furniture(s, article.title))
+    for sentence in (article.title, *news):
+        toks = set(engine.text_tokens(sentence))
+        if all(toks.intersection(c.tokens) for c in pair):
+            return True
     return False
 
 
