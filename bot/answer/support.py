@@ -599,7 +599,8 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
-    sentences = split_sentences(article.text)
+    # The news, not the page's related links ("・…、アブダビで3カ国協議へ") or captions.
+    sentences = [s for s in split_sentences(article.text) if not is_furniture(s, article.title)]
     for i, sentence in enumerate(sentences):
         if not kind(sentence):
             continue
