@@ -15,7 +15,13 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - a question placing a side's leader at an event ("What did Putin and Zelensky agree in
-  Alaska?") needs a passage naming the leader and the event together.
+  Alaska?") needs a passage naming the leader and the event together;
+- two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+- a figure's own sentence must name every side's leader the question names (the length
+  of Trump's call with Putin is not that of his call with Zelensky), and "how many
+  billion dollars" asks for an amount of money;
+- "the UAE president" speaks only where a report names the role with the body;
+- figures and plans are read from the news, not from a list of related links.
 """
 
 from __future__ import annotations
@@ -70,7 +76,8 @@ _NOT_COUNTED = frozenset({"more", "other", "different", "separate", "total", "ea
 _MONEY_ASKED = re.compile(r"how much\b.*\b(?:cost|costs|spen[dt]|pa(?:y|id)|money|worth|price|"
                           r"fund(?:s|ing)?|budget)\b|how many (?:(?:thousand|million|billion|"
                           r"trillion)s? )?(?:dollars|euros|pounds|yen|rubles|roubles|hryvnias)\b"
-                          r"|いくら|費用|金額|予算|何(?:千|百|億|兆)?(?:ドル|円|ユーロ)", re.IGNORECASE)
+                          r"|いくら|費用|金額|予算|何(?:千|百|億|兆)?(?:ドル|円|ユーロ)",
+                          re.IGNORECASE)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|rubles?|"
                    r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
                    r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
@@ -470,8 +477,7 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
-        leaders = engine.chat_tokens(LEADERS)
-        named = [c for c in concepts if c.name and leaders.intersection(c.tokens)]
+        named = _leaders_counted(question, concepts, engine)
         given = any(_said_about(a, concepts, engine, across.search, context=True, named=named)
                     if (a.lang == "ja") != ja else
                     _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named)
@@ -492,6 +498,28 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         if not any(_said_about(a, about, engine, planned) for a in articles[:2]):
             return "plan-not-given"
     return ""
+
+
+#: A clause that dates what is counted ("after the Trump-Putin call", "会談の後、"): the
+#: names in it are a time, not part of the thing counted.
+_ANCHOR_EN = re.compile(r"\b(?:after|before|since|following|ahead of|until)\b", re.IGNORECASE)
+_ANCHOR_JA = re.compile(r"(?:後|あと|以降|前)(?:に|、|で)")
+
+
+def _leaders_counted(question: str, concepts: Sequence[Concept], engine: Engine
+                     ) -> list[Concept]:
+    """The sides' leaders named in what a "how many" question counts ("Trump's call with
+    Zelensky"), not in a clause that only dates it ("after he spoke to Putin")."""
+    if _KANA.search(question):
+        anchor = _ANCHOR_JA.search(question)
+        counted = question[anchor.end():] if anchor else question
+    else:
+        anchor = _ANCHOR_EN.search(question)
+        counted = question[:anchor.start()] if anchor else question
+    words = set(engine.text_tokens(counted))
+    leaders = engine.chat_tokens(LEADERS)
+    return [c for c in concepts if c.name and leaders.intersection(c.tokens)
+            and words.intersection(c.tokens)]
 
 
 #: "How long", "how many hours", "何時間": the answer is a length of time.
