@@ -574,8 +574,14 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
 
 def asks_future(question: str) -> bool:
     """The question asks what is yet to happen: a future word, in a question whose own
-    verb is not past."""
-    return bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question)
+    verb is not past; or when something was arranged to happen (いつ…ことになった)."""
+    return ((bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question))
+            or bool(_ARRANGED.search(question)))
+
+
+#: "いつ開かれることになった?": asks when something was arranged to happen, a plan's time,
+#: though its verb is past.
+_ARRANGED = re.compile(r"いつ[^。]*ことになった(?:の|か|のか)?\W*$")
 
 
 def asks_figure(question: str) -> bool:

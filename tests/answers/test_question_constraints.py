@@ -13,6 +13,9 @@ sentences).
   in one sentence of a report; each named near Rome, never together, is another meeting.
 - A related-links line ("・…次回はソフィアで来月へ") is page furniture, not a plan the report
   gives.
+- "いつ開かれることになった?" asks when something was arranged to happen: a plan with its
+  time, though the verb is past; a report saying it was postponed with no new date is no
+  answer.
 
 The guards the other way: the same kinds of question whose reports do say it are answered.
 
@@ -76,6 +79,13 @@ REPORTS = (
            "協議は5時間に及んだ。\n\n"
            "・ヘルシンキ協議の続き、次回はソフィアで来月へ",
            TALKS + timedelta(hours=6)),
+    report("riga-ja", "ja", "Umi Shimbun", "リガでの首脳会談を延期",
+           "リガで予定されていたロシアとウクライナの首脳会談は延期された。\n\n"
+           "新しい日程は決まっておらず、両首脳はいずれ会うと述べるにとどめた。",
+           TALKS + timedelta(hours=7)),
+    report("vilnius-ja", "ja", "Sora Shimbun", "ビリニュスでの協議、日程決まる",
+           "延期されていたビリニュスでのロシアとウクライナの協議は、11月20日に開かれる予定だ。",
+           TALKS + timedelta(hours=8)),
     *other_talks(TALKS),
 )
 
@@ -88,6 +98,8 @@ REFUSED: dict[str, tuple[Lang, str]] = {
     "What did Meloni and Putin discuss in Rome?": ("en", "pair-apart"),
     "ヘルシンキ協議に続く次の協議は、いつ、どこで開かれることになっている?":
         ("ja", "plan-not-given"),
+    # Asks when it was arranged to be held: a plan's time, which no report gives.
+    "延期になったリガでの首脳会談は、いつ開かれることになった?": ("ja", "plan-not-given"),
 }
 
 #: Question → (language, the fact the answer must quote).
@@ -99,6 +111,7 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     "How many prisoners were freed after the Trump-Putin call?": ("en", "120 prisoners"),
     "What did the Kremlin spokesman say about the Doha exchange?": ("en", "good sign"),
     "What did Zelensky and Meloni discuss in Rome?": ("en", "air defence"),
+    "延期になったビリニュスでの協議は、いつ開かれることになった?": ("ja", "11月20日"),
 }
 
 
