@@ -15,7 +15,13 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - a question placing a side's leader at an event ("What did Putin and Zelensky agree in
-  Alaska?") needs a passage naming the leader and the event together.
+  Alaska?") needs a passage naming the leader and the event together;
+- two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+- a figure's own sentence must name every side's leader the question names (the length
+  of Trump's call with Putin is not that of his call with Zelensky), and "how many
+  billion dollars" asks for an amount of money;
+- "the UAE president" speaks only where a report names the role with the body;
+- figures and plans are read from the news, not from a list of related links.
 """
 
 from __future__ import annotations
@@ -68,7 +74,10 @@ _NOT_COUNTED = frozenset({"more", "other", "different", "separate", "total", "ea
                           "those", "these", "their", "ukrainian", "russian", "american"})
 #: "How much did it cost", "how much money", "費用はいくら": the answer is an amount of money.
 _MONEY_ASKED = re.compile(r"how much\b.*\b(?:cost|costs|spen[dt]|pa(?:y|id)|money|worth|price|"
-                          r"fund(?:s|ing)?|budget)\b|いくら|費用|金額|予算", re.IGNORECASE)
+                          r"fund(?:s|ing)?|budget)\b|how many (?:(?:thousand|million|billion|"
+                          r"trillion)s? )?(?:dollars|euros|pounds|yen|rubles|roubles|hryvnias)\b"
+                          r"|いくら|費用|金額|予算|何(?:千|百|億|兆)?(?:ドル|円|ユーロ)",
+                          re.IGNORECASE)
 MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|rubles?|"
                    r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
                    r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
@@ -295,6 +304,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         question, [c for c in concepts if c not in speaker], names, engine)
     if people and not any(_named_together(a, people, events, engine) for a in found):
         return [], "names-apart"
+    pairs = _pairs(question, concepts, engine)
+    if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
+        return [], "pair-apart"
     kind = _asked_kind(question, concepts, found, engine)
     if kind:
         return [], kind
@@ -418,6 +430,37 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
     return False
 
 
+#: Two names joined: "Witkoff and Kushner", "メルツ首相とプーチン大統領".
+_PAIR_EN = re.compile(r"\b([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)")
+_PAIR_JA = re.compile(r"([\u30a0-\u30ffー]{2,})(?:氏|首相|大統領|外相|長官|特使|補佐官)?と"
+                      r"([\u30a0-\u30ffー]{2,})")
+
+
+def _pairs(question: str, concepts: Sequence[Concept], engine: Engine
+           ) -> list[tuple[Concept, Concept]]:
+    """The pairs of names the question joins ("Merz and Putin's talks"), as concepts."""
+    out = []
+    for found in (*_PAIR_EN.finditer(question), *_PAIR_JA.finditer(question)):
+        sides = []
+        for word in (found[1], found[2]):
+            tokens = set(engine.analyzer.tokens(word))
+            sides.append(next((c for c in concepts if c.name and c.df
+                               and tokens.intersection(c.tokens)), None))
+        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
+            out.append((sides[0], sides[1]))
+    return out
+
+
+def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
+    """One sentence of the report's news (or its headline) names both of the pair."""
+    news = (s for s in split_sentences(article.text) if not is_furniture(s, article.title))
+    for sentence in (article.title, *news):
+        toks = set(engine.text_tokens(sentence))
+        if all(toks.intersection(c.tokens) for c in pair):
+            return True
+    return False
+
+
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
                 engine: Engine) -> str:
     """Which check refuses (else ""): a figure about what was asked for "how many", a plan
@@ -434,9 +477,10 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
-        given = any(_said_about(a, concepts, engine, across.search, context=True)
+        named = _leaders_counted(question, concepts, engine)
+        given = any(_said_about(a, concepts, engine, across.search, context=True, named=named)
                     if (a.lang == "ja") != ja else
-                    _said_about(a, concepts, engine, (figure or _FIGURE).search)
+                    _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named)
                     for a in articles[:2])
         return "" if given else "figure-not-given"
     if asks_future(question):
@@ -454,6 +498,28 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         if not any(_said_about(a, about, engine, planned) for a in articles[:2]):
             return "plan-not-given"
     return ""
+
+
+#: A clause that dates what is counted ("after the Trump-Putin call", "会談の後、"): the
+#: names in it are a time, not part of the thing counted.
+_ANCHOR_EN = re.compile(r"\b(?:after|before|since|following|ahead of|until)\b", re.IGNORECASE)
+_ANCHOR_JA = re.compile(r"(?:後|あと|以降|前)(?:に|、|で)")
+
+
+def _leaders_counted(question: str, concepts: Sequence[Concept], engine: Engine
+                     ) -> list[Concept]:
+    """The sides' leaders named in what a "how many" question counts ("Trump's call with
+    Zelensky"), not in a clause that only dates it ("after he spoke to Putin")."""
+    if _KANA.search(question):
+        anchor = _ANCHOR_JA.search(question)
+        counted = question[anchor.end():] if anchor else question
+    else:
+        anchor = _ANCHOR_EN.search(question)
+        counted = question[:anchor.start()] if anchor else question
+    words = set(engine.text_tokens(counted))
+    leaders = engine.chat_tokens(LEADERS)
+    return [c for c in concepts if c.name and leaders.intersection(c.tokens)
+            and words.intersection(c.tokens)]
 
 
 #: "How long", "how many hours", "何時間": the answer is a length of time.
@@ -508,8 +574,14 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
 
 def asks_future(question: str) -> bool:
     """The question asks what is yet to happen: a future word, in a question whose own
-    verb is not past."""
-    return bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question)
+    verb is not past; or when something was arranged to happen (いつ…ことになった)."""
+    return ((bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question))
+            or bool(_ARRANGED.search(question)))
+
+
+#: "いつ開かれることになった?": asks when something was arranged to happen, a plan's time,
+#: though its verb is past.
+_ARRANGED = re.compile(r"いつ[^。]*ことになった(?:の|か|のか)?\W*$")
 
 
 def asks_figure(question: str) -> bool:
@@ -553,21 +625,24 @@ def figures_about(article: Article, concepts: Sequence[Concept]) -> set[int]:
 
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
-                kind: Callable[[str], object], *, context: bool = False) -> bool:
+                kind: Callable[[str], object], *, context: bool = False,
+                named: Sequence[Concept] = ()) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question (with
     ``context``: read together with the sentence before it, which often names the event
     a translated figure belongs to)."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
-    sentences = split_sentences(article.text)
+    # The news, not the page's related links ("・…、アブダビで3カ国協議へ") or captions.
+    sentences = [s for s in split_sentences(article.text) if not is_furniture(s, article.title)]
     for i, sentence in enumerate(sentences):
         if not kind(sentence):
             continue
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
         toks = set(engine.text_tokens(" ".join(around)))
         matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
-        if matched / total >= FIGURE_MATCH:
+        own = set(engine.text_tokens(sentence)) if named else set()
+        if matched / total >= FIGURE_MATCH and all(own.intersection(c.tokens) for c in named):
             return True
     return False
 
@@ -599,18 +674,36 @@ _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)
 def speaker_of(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
     """For "what did X say / how did X describe", the concepts naming X (else [])."""
     who = ""  # pragma: no mutate (None ends at `not who` too; "XXXX" names no concept)
+    role = ""
     if (found := SPEAKER_JA.search(question)) is not None:
         runs = _KATAKANA.findall(found["who"]) or [found["who"]]
         who = "" if _ORGAN_JA.search(found["who"]) else runs[-1]
     elif (found := SPEAKER_EN.search(question)) is not None:
         runs = _CAPITALISED.findall(found["who"])
         who = runs[-1] if runs and not _ROLE_EN.search(found["who"]) else ""
+        role = _role_after(found["who"], who)
     if not who:
         # A role or a body ("Germany's chancellor", 米財務省) speaks through a person the
         # reports name instead: whether it spoke cannot be read from the question's words.
         return []
     tokens = set(engine.analyzer.tokens(who))
-    return [c for c in concepts if c.df and tokens.intersection(c.tokens)]
+    roles = set(engine.analyzer.tokens(role)) - tokens
+    # The name last: its place in a sentence tells the one speaking from the one told.
+    return ([c for c in concepts if c.df and roles.intersection(c.tokens)]
+            + [c for c in concepts if c.df and tokens.intersection(c.tokens)])
+
+
+#: "the UAE president", "the Kremlin spokesman": after "the", a name and one or two lower-case
+#: words is a body and which of its people speaks ("the Kremlin's spokesman" is a role
+#: too, ruled out by ``_ROLE_EN`` above).
+_ROLE_TAIL = re.compile(r"^the\s+(?P<name>[A-Z][\w.-]*)(?P<role>(?:\s+[a-z][a-z-]+){1,2})$")
+
+
+def _role_after(who: str, name: str) -> str:
+    """The role written after a body's name ("president" in "the UAE president"): the one
+    who speaks is that body's holder of the role, so a report must name the role too."""
+    found = _ROLE_TAIL.match(who.strip())
+    return found["role"].strip() if found and found["name"] == name else ""
 
 
 def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) -> bool:
