@@ -69,6 +69,10 @@ DATE_IN_TEXT = True
 DAY_REFERENCE_DAYS = 20
 #: What a sentence of the kind asked (a place, a figure, a duration) adds to its match.
 SLOT_BONUS = 3.0
+#: Sentences quoted from a report in the other language than the best report's (one from
+#: the other later reports): it is there for what one language's outlets report and the
+#: other's do not, which one sentence often holds half of (docs/notes/crossref.md).
+OTHER_SENTENCES = 2
 
 
 @dataclass(frozen=True)
@@ -134,7 +138,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     sentences: list[Sentence] = []
     for n, article in enumerate(ranked, start=1):
         for text in best_sentences(article, concepts, engine, intent=intent,
-                                   count=4 if n == 1 else 1, wants=wants, speaker=speaker):
+                                   count=4 if n == 1 else
+                                   OTHER_SENTENCES if article.lang != ranked[0].lang else 1,
+                                   wants=wants, speaker=speaker):
             sentences.append(Sentence(text, (n,), reported_at(article)))
     story = ranked[0].story_id
     return Answer(question, True, tuple(sentences), citations, lang,
