@@ -328,8 +328,10 @@ _EVENT_NOUN = re.compile(r"\b(?:summit|meeting|talks|visit|trip|conference|negot
 _PAST_WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|how|which)\b.*"
                          r"\b(?:did|was|were|had)\b", re.IGNORECASE)
 _PAST_WH_JA = re.compile(r"(?:何|誰|どこ|どう|どんな).*(?:た|だった)(?:の|か)?\W*$")
-#: "What happened to …", "どうなった": asks for the event's fate, which may be "called off".
-_FATE = re.compile(r"\bwhat (?:happened|became)\b|\bdo (?:with|about)\b|どう(?:し|なっ|なる)",
+#: "What happened to …", "どうなった": asks for the event's fate, which may be "called off";
+#: so does "Trump's decision on the Budapest meeting" (what was decided about the event).
+_FATE = re.compile(r"\bwhat (?:happened|became)\b|\bdo (?:with|about)\b"
+                   r"|\bdecision (?:on|about|over)\b|どう(?:し|なっ|なる)",
                    re.IGNORECASE)
 #: Characters around an event's name within which its calling off is read, and within
 #: which the meeting noun must stand ("the Budapest summit", "ブダペストでの首脳会談").
