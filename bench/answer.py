@@ -72,6 +72,20 @@ ZONE = ZoneInfo("Asia/Tokyo")
 CHUNK = 5000
 
 
+#: Kept under its old name: the benches that run in two trees (``bench/ask_cost.py``,
+#: ``bench/answer_identity.py``) and ``bench/refresh_check.py`` call it, then ``fill`` with
+#: what it returns, each tree with its own pair.
+demo_sentences = demo_corpus
+
+
+def synthetic(start: int, n: int, demo: Demo, rng: random.Random
+              ) -> Iterator[dict[str, object]]:
+    """The articles ``fill`` stores (same seed, same articles), without their story rows:
+    for an index built in memory (``bench/search_speed.py``)."""
+    for _story, articles in developments(start, n, demo, rng):
+        yield from articles
+
+
 async def fill(sessions: SessionFactory, start: int, n: int, demo: Demo,
                rng: random.Random) -> None:
     """Articles ``start`` .. ``start + n - 1``, each development's story row first."""
