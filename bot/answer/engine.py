@@ -14,14 +14,14 @@ import math
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import CompoundSelect, Row, and_, or_, select, union_all
+from sqlalchemy import CompoundSelect, Row, and_, cast, null, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer import demonyms
@@ -97,8 +97,16 @@ class Hit:
     lead: float = 1.0
 
 
+#: What the engine indexes of an article, and the stamp its text was stored at.
+COLUMNS = (Article.id, Article.title, Article.text, Article.lang, Article.published_at,
+           Article.story_id, Article.changed_at)
+#: Ids whose text one query reads (a bound parameter each: SQLite allowed 999 before 3.32).
+TEXT_CHUNK = 500
+
+
 def changed_since(max_id: int, since: datetime, *, after_id: int | None = 0,
-                  upto_id: int | None = None, limit: int = REFRESH_BATCH) -> CompoundSelect:
+                  upto_id: int | None = None, limit: int = REFRESH_BATCH,
+                  texts: bool = True) -> CompoundSelect:
     """Articles stored after ``max_id`` (the first ``limit``, in id order), and indexed
     articles whose text was stored at ``since`` or later (the first ``limit`` in
     (``changed_at``, id) order after (``since``, ``after_id``): a keyset, so updates that
@@ -111,16 +119,45 @@ def changed_since(max_id: int, since: datetime, *, after_id: int | None = 0,
     so does it when the changed range is a plain ``UNION ALL`` branch, hence each branch's
     own order (its index's) and limit (docs/benchmarks.md, "The answer index's store
     checks"). Rows with ``id > max_id`` are the first range's.
+
+    ``texts`` False: the changed range gives only (id, ``changed_at``), its other columns
+    NULL, read from ``ix_articles_changed_at`` alone; ``read_changes`` then reads the texts
+    it will index by id.
     """
-    columns = (Article.id, Article.title, Article.text, Article.lang, Article.published_at,
-               Article.story_id, Article.changed_at)
-    new = select(*columns).where(Article.id > max_id).order_by(Article.id).limit(limit)
+    new = select(*COLUMNS).where(Article.id > max_id).order_by(Article.id).limit(limit)
     after = (Article.changed_at > since if after_id is None else and_(
         Article.changed_at >= since, or_(Article.changed_at > since, Article.id > after_id)))
-    changed = (select(*columns).where(
+    # Typed NULLs: PostgreSQL takes an untyped one in a subquery for text, which no
+    # UNION with a timestamp accepts.
+    keys = COLUMNS if texts else (Article.id, *(cast(null(), c.type).label(c.key)
+                                                for c in COLUMNS[1:-1]), Article.changed_at)
+    changed = (select(*keys).where(
         after, Article.id <= (max_id if upto_id is None else upto_id))
         .order_by(Article.changed_at, Article.id).limit(limit))
     return union_all(select(changed.subquery()), select(new.subquery()))
+
+
+async def read_changes(session: AsyncSession, max_id: int, since: datetime, *,
+                       after_id: int | None, upto_id: int, limit: int,
+                       indexed: Mapping[int, datetime]
+                       ) -> tuple[list[Row[Any]], list[Row[Any]]]:
+    """One batch of the check (``changed_since``): (its rows, the rows to index, by id).
+
+    The changed range comes as (id, ``changed_at``) only: a text is read, by id, only when
+    ``indexed`` does not hold it at that stamp. Inside the grace window each check would
+    otherwise read every text stored in the last two minutes again, only to skip it.
+    Texts come from a later statement than their keys: one updated in between is read with
+    its new stamp, which the caller records (a later check reads it again and skips it).
+    """
+    query = changed_since(max_id, since, after_id=after_id, upto_id=upto_id, limit=limit,
+                          texts=False)
+    rows = list((await session.execute(query)).all())
+    fresh = [r for r in rows if r.id > max_id]
+    stale = [r.id for r in rows if r.id <= max_id and indexed.get(r.id) != r.changed_at]
+    for start in range(0, len(stale), TEXT_CHUNK):
+        fresh += (await session.execute(select(*COLUMNS).where(
+            Article.id.in_(stale[start:start + TEXT_CHUNK])))).all()
+    return rows, sorted(fresh, key=lambda r: r.id)
 
 
 class Engine:
@@ -267,17 +304,14 @@ class Engine:
         indexed_before = self.max_id
         added = 0
         while True:
-            rows = (await session.execute(changed_since(
-                self.max_id, since, after_id=after_id, upto_id=indexed_before,
-                limit=self.refresh_batch))).all()
+            rows, fresh = await read_changes(
+                session, self.max_id, since, after_id=after_id, upto_id=indexed_before,
+                limit=self.refresh_batch, indexed=self.recent)
             new = [r for r in rows if r.id > self.max_id]
             changed = [r for r in rows if r.id <= self.max_id]
             if changed:
                 last = max(changed, key=lambda r: (r.changed_at, r.id))
                 since, after_id = last.changed_at, last.id
-            fresh = sorted([*new, *(r for r in changed
-                                    if self.recent.get(r.id) != r.changed_at)],
-                           key=lambda r: r.id)
             if fresh:
                 self.index.add([(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0,
                                          r.lang), self.doc_tokens(r.title, r.text))
@@ -285,7 +319,9 @@ class Engine:
                 added += len(fresh)
             if new:
                 self.max_id = max(r.id for r in new)
-            self._saw([r for r in rows if r.changed_at is not None])
+            # A text's own stamp over its key's (``read_changes``).
+            read = {r.id: r for r in (*rows, *fresh)}
+            self._saw([r for r in read.values() if r.changed_at is not None])
             if len(new) < self.refresh_batch and len(changed) < self.refresh_batch:
                 break
         self._last_check = started
