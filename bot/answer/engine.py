@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import CompoundSelect, Row, and_, cast, null, or_, select, union_all
+from sqlalchemy import ColumnElement, CompoundSelect, Row, and_, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer import demonyms
@@ -120,18 +120,14 @@ def changed_since(max_id: int, since: datetime, *, after_id: int | None = 0,
     own order (its index's) and limit (docs/benchmarks.md, "The answer index's store
     checks"). Rows with ``id > max_id`` are the first range's.
 
-    ``texts`` False: the changed range gives only (id, ``changed_at``), its other columns
-    NULL, read from ``ix_articles_changed_at`` alone; ``read_changes`` then reads the texts
-    it will index by id.
+    ``texts`` False: both ranges give only (id, ``changed_at``), the changed one read from
+    ``ix_articles_changed_at`` alone (``read_changes`` then reads the texts to index).
     """
-    new = select(*COLUMNS).where(Article.id > max_id).order_by(Article.id).limit(limit)
+    columns = COLUMNS if texts else (Article.id, Article.changed_at)
+    new = select(*columns).where(Article.id > max_id).order_by(Article.id).limit(limit)
     after = (Article.changed_at > since if after_id is None else and_(
         Article.changed_at >= since, or_(Article.changed_at > since, Article.id > after_id)))
-    # Typed NULLs: PostgreSQL takes an untyped one in a subquery for text, which no
-    # UNION with a timestamp accepts.
-    keys = COLUMNS if texts else (Article.id, *(cast(null(), c.type).label(c.key)
-                                                for c in COLUMNS[1:-1]), Article.changed_at)
-    changed = (select(*keys).where(
+    changed = (select(*columns).where(
         after, Article.id <= (max_id if upto_id is None else upto_id))
         .order_by(Article.changed_at, Article.id).limit(limit))
     return union_all(select(changed.subquery()), select(new.subquery()))
@@ -140,24 +136,30 @@ def changed_since(max_id: int, since: datetime, *, after_id: int | None = 0,
 async def read_changes(session: AsyncSession, max_id: int, since: datetime, *,
                        after_id: int | None, upto_id: int, limit: int,
                        indexed: Mapping[int, datetime]
-                       ) -> tuple[list[Row[Any]], list[Row[Any]]]:
-    """One batch of the check (``changed_since``): (its rows, the rows to index, by id).
+                       ) -> tuple[list[tuple[int, datetime | None]], list[Row[Any]]]:
+    """One batch of the check (``changed_since``): (its (id, ``changed_at``) pairs, the
+    rows to index with their texts, by id).
 
-    The changed range comes as (id, ``changed_at``) only: a text is read, by id, only when
-    ``indexed`` does not hold it at that stamp. Inside the grace window each check would
-    otherwise read every text stored in the last two minutes again, only to skip it.
-    Texts come from a later statement than their keys: one updated in between is read with
-    its new stamp, which the caller records (a later check reads it again and skips it).
+    Texts are read after the keys, and only those to index: the new articles (by their id
+    range) and the changed ones ``indexed`` does not hold at that stamp (by id). Inside the
+    grace window each check otherwise read every text of the last two minutes again, only
+    to skip it. A text updated between the two reads comes with its new stamp, which the
+    caller records (a later check reads its key again and skips it).
     """
-    query = changed_since(max_id, since, after_id=after_id, upto_id=upto_id, limit=limit,
-                          texts=False)
-    rows = list((await session.execute(query)).all())
-    fresh = [r for r in rows if r.id > max_id]
-    stale = [r.id for r in rows if r.id <= max_id and indexed.get(r.id) != r.changed_at]
-    for start in range(0, len(stale), TEXT_CHUNK):
-        fresh += (await session.execute(select(*COLUMNS).where(
-            Article.id.in_(stale[start:start + TEXT_CHUNK])))).all()
-    return rows, sorted(fresh, key=lambda r: r.id)
+    keys = changed_since(max_id, since, after_id=after_id, upto_id=upto_id, limit=limit,
+                         texts=False)
+    # Plain tuples: a row's fields by name cost more than the query inside the window.
+    pairs = list((await session.execute(keys)).tuples())
+    newest = max((i for i, _at in pairs), default=max_id)
+    stale = [i for i, at in pairs if i <= max_id and indexed.get(i) != at]
+    wanted: list[ColumnElement[bool]] = [Article.id.in_(stale[at:at + TEXT_CHUNK])
+                                         for at in range(0, len(stale), TEXT_CHUNK)]
+    if newest > max_id:
+        wanted.append(and_(Article.id > max_id, Article.id <= newest))
+    fresh: list[Row[Any]] = []
+    for where in wanted:
+        fresh += (await session.execute(select(*COLUMNS).where(where))).all()
+    return pairs, sorted(fresh, key=lambda r: r.id)
 
 
 class Engine:
@@ -304,25 +306,25 @@ class Engine:
         indexed_before = self.max_id
         added = 0
         while True:
-            rows, fresh = await read_changes(
+            pairs, fresh = await read_changes(
                 session, self.max_id, since, after_id=after_id, upto_id=indexed_before,
                 limit=self.refresh_batch, indexed=self.recent)
-            new = [r for r in rows if r.id > self.max_id]
-            changed = [r for r in rows if r.id <= self.max_id]
+            # (A changed text has a stamp: it is at or after ``since``.)
+            changed = [(at, i) for i, at in pairs if i <= self.max_id and at is not None]
+            new = len(pairs) - len(changed)
             if changed:
-                last = max(changed, key=lambda r: (r.changed_at, r.id))
-                since, after_id = last.changed_at, last.id
+                since, after_id = max(changed)
             if fresh:
                 self.index.add([(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0,
                                          r.lang), self.doc_tokens(r.title, r.text))
                                 for r in fresh])
                 added += len(fresh)
             if new:
-                self.max_id = max(r.id for r in new)
-            # A text's own stamp over its key's (``read_changes``).
-            read = {r.id: r for r in (*rows, *fresh)}
-            self._saw([r for r in read.values() if r.changed_at is not None])
-            if len(new) < self.refresh_batch and len(changed) < self.refresh_batch:
+                self.max_id = max(i for i, _at in pairs)
+            stamps = dict(pairs)
+            stamps.update((r.id, r.changed_at) for r in fresh)  # a text's own stamp
+            self._saw({i: at for i, at in stamps.items() if at is not None})
+            if new < self.refresh_batch and len(changed) < self.refresh_batch:
                 break
         self._last_check = started
         since, after_id = self._since()
@@ -330,14 +332,15 @@ class Engine:
                        if at > since or (at == since and after_id is not None)}
         return added
 
-    def _saw(self, rows: Sequence[Row[Any]]) -> None:
-        """Raise the watermark to the newest of ``rows`` and remember those inside the
-        grace window below it (only those: a rebuild keeps no map of the whole store)."""
-        newest = max((r.changed_at for r in rows), default=self.changed_to)
+    def _saw(self, stamps: Mapping[int, datetime]) -> None:
+        """Raise the watermark to the newest of ``stamps`` (``changed_at`` by id) and
+        remember those inside the grace window below it (only those: a rebuild keeps no map
+        of the whole store)."""
+        newest = max(stamps.values(), default=self.changed_to)
         if newest > self.changed_to:
             self.changed_to, self._raised_at = newest, self.ticks()
         floor = self.changed_to - GRACE
-        self.recent.update((r.id, r.changed_at) for r in rows if r.changed_at >= floor)
+        self.recent.update((i, at) for i, at in stamps.items() if at >= floor)
 
     def concepts(self, question: str) -> list[Concept]:
         """The question's terms, each with its glossary translations as alternatives."""

@@ -359,13 +359,14 @@ async def test_texts_are_read_in_chunks_of_ids(store: SessionFactory,
     assert await checked(store, engine) == (8, 8)
     at = START + timedelta(days=2)
     await stamp_updates(store, {engine.max_id - n: at for n in range(5)})
+    await add_articles(store, range(8, 11))
     reads = TextReads(store)
     async with reads.watching(), store() as session:
-        assert await engine.refresh(session, force=True) == 5
-    assert len(reads.statements) == 1 + 3
-    assert await reads.count() == 5
+        assert await engine.refresh(session, force=True) == 5 + 3
+    assert len(reads.statements) == 1 + 3 + 1  # the keys, 3 chunks of ids, the new ids
+    assert await reads.count() == 5 + 3
     assert await indexed_text(store, engine, f"Revised at {at:%d %B %H:%M:%S}") == {
-        engine.max_id - n for n in range(5)}
+        engine.max_id - 3 - n for n in range(5)}
 
 
 async def test_on_sqlite_the_check_reads_the_changed_range_from_its_index_alone(
@@ -392,6 +393,4 @@ async def test_the_check_without_texts_finds_the_same_rows(store: SessionFactory
         async with store() as session:
             full = (await session.execute(changed_since(**keys))).all()
             bare = (await session.execute(changed_since(**keys, texts=False))).all()
-        assert [(r.id, r.changed_at) for r in bare] == [(r.id, r.changed_at) for r in full]
-        assert all(r.text is None for r in bare if r.id <= max_id)
-        assert [r for r in bare if r.id > max_id] == [r for r in full if r.id > max_id]
+        assert [tuple(r) for r in bare] == [(r.id, r.changed_at) for r in full]
