@@ -1,7 +1,7 @@
 """Stop 30's store check, kept as ``bench/refresh_check.py``'s baseline: every row of a
 batch read with its text (``changed_since`` with ``texts``), those the index holds at the
 same stamp skipped after they were read. Copied from ``bot/answer/engine.py`` as it was
-before the check read keys first; only the engine's own ``_index_new`` differs."""
+before the check read keys first (indexing and the end of a check shared with it)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.engine import GRACE, Engine, changed_since
-from bot.answer.index import DocMeta
 
 
 class Stop30Engine(Engine):
@@ -35,20 +34,13 @@ class Stop30Engine(Engine):
             fresh = sorted([*new, *(r for r in changed
                                     if self.recent.get(r.id) != r.changed_at)],
                            key=lambda r: r.id)
-            if fresh:
-                self.index.add([(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0,
-                                         r.lang), self.doc_tokens(r.title, r.text))
-                                for r in fresh])
-                added += len(fresh)
+            added += self._add(fresh)
             if new:
                 self.max_id = max(r.id for r in new)
             self._saw_rows([r for r in rows if r.changed_at is not None])
             if len(new) < self.refresh_batch and len(changed) < self.refresh_batch:
                 break
-        self._last_check = started
-        since, after_id = self._since()
-        self.recent = {i: at for i, at in self.recent.items()
-                       if at > since or (at == since and after_id is not None)}
+        self._checked(started)
         return added
 
     def _saw_rows(self, rows: Sequence[Row[Any]]) -> None:

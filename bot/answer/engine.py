@@ -315,11 +315,7 @@ class Engine:
             new = len(pairs) - len(changed)
             if changed:
                 since, after_id = max(changed)
-            if fresh:
-                self.index.add([(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0,
-                                         r.lang), self.doc_tokens(r.title, r.text))
-                                for r in fresh])
-                added += len(fresh)
+            added += self._add(fresh)
             if new:
                 self.max_id = max(i for i, _at in pairs)
             stamps = dict(pairs)
@@ -327,11 +323,24 @@ class Engine:
             self._saw({i: at for i, at in stamps.items() if at is not None})
             if new < self.refresh_batch and len(changed) < self.refresh_batch:
                 break
+        self._checked(started)
+        return added
+
+    def _add(self, rows: Sequence[Row[Any]]) -> int:
+        """Index ``rows`` (read with their texts); returns how many."""
+        if rows:
+            self.index.add([(DocMeta(r.id, r.published_at.timestamp(), r.story_id or 0,
+                                     r.lang), self.doc_tokens(r.title, r.text))
+                            for r in rows])
+        return len(rows)
+
+    def _checked(self, started: float) -> None:
+        """A complete check started at ``started``: forget what the next one will not read
+        again (``_since``)."""
         self._last_check = started
         since, after_id = self._since()
         self.recent = {i: at for i, at in self.recent.items()
                        if at > since or (at == since and after_id is not None)}
-        return added
 
     def _saw(self, stamps: Mapping[int, datetime]) -> None:
         """Raise the watermark to the newest of ``stamps`` (``changed_at`` by id) and
