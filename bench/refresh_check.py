@@ -19,7 +19,8 @@ the bot asks about once a second: at head, once inside the grace window (the las
 (nothing read); the head's check as the engine runs it (``read_changes``, given the
 window's (id, ``changed_at``) as indexed), stop 30's as one query; and the whole check of
 an engine that holds the store (``Engine.refresh``, its state set, its index empty: only
-the check is timed), this head's and stop 30's (``bench/refresh_stop30.py``). Also times
+the check is timed), this head's and stop 30's (``bench/refresh_stop30.py``); and the first
+batch a rebuild reads (``REFRESH_BATCH`` new articles, once a round), both ways. Also times
 ``fetch_stamp`` (the saved index's check at a restart and after a save), and checks that
 the queries find the same rows once articles are added and
 updated. Prints the query plans, a table, then one line of JSON.
@@ -66,6 +67,7 @@ from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 from bench.answer import demo_sentences, fill, pct  # noqa: E402
 from bench.refresh_stop30 import Stop30Engine  # noqa: E402
 from bot.answer.engine import (  # noqa: E402
+    EPOCH,
     GRACE,
     REFRESH_BATCH,
     Engine,
@@ -167,6 +169,8 @@ ENGINES: dict[str, tuple[type[Engine], bool]] = {
     "engine, settled, stop 30": (Stop30Engine, True),
     "engine, settled (after)": (Engine, True)}
 ANALYZER = Analyzer()
+#: The cells of a rebuild's first batch (``REFRESH_BATCH`` new articles).
+REBUILD = "rebuild, first batch read"
 
 
 @dataclass
@@ -276,6 +280,24 @@ def holding(store: Store, kind: type[Engine], *, settled: bool) -> Engine:
     engine._raised_at = -GRACE.total_seconds() if settled else 0.0
     engine._last_check = 0.0
     return engine
+
+
+def rebuild_read(store: Store, *, keys_first: bool) -> Callable[[], Awaitable[object]]:
+    """The first batch a rebuild reads (no article indexed): stop 30's one query, or the
+    head's keys then texts (``read_changes``)."""
+    expected = min(store.max_id, REFRESH_BATCH)
+
+    async def check() -> object:
+        async with store.sessions() as session:
+            if keys_first:
+                pairs, rows = await read_changes(session, 0, EPOCH, after_id=0, upto_id=0,
+                                                 limit=REFRESH_BATCH, indexed={})
+                assert len(pairs) == expected
+            else:
+                rows = list((await session.execute(changed_since(0, EPOCH, upto_id=0))).all())
+        assert len(rows) == expected and rows[-1].text
+        return rows
+    return check
 
 
 def engine_check(store: Store, kind: type[Engine], *, settled: bool
@@ -422,15 +444,19 @@ async def measure(stores: list[Store], rounds: int, checks: int
             plans[key] = await explain(store, first(store))
         for ename, (kind, settled) in ENGINES.items() if store.queries is AFTER else ():
             cells[f"{store.name} | {ename}"] = engine_check(store, kind, settled=settled)
+        if store.queries is AFTER:
+            cells[f"{store.name} | {REBUILD}, stop 30"] = rebuild_read(store, keys_first=False)
+            cells[f"{store.name} | {REBUILD} (after)"] = rebuild_read(store, keys_first=True)
         for sname, stamper in STAMPS.items():
             cells[f"{store.name} | {sname}"] = stamp_check(store, stamper)
         await same_stamps(store)
     times: dict[str, list[float]] = {key: [] for key in cells}
-    for check in cells.values():  # warm: the first read of a store pays for its pages
-        await timed(3, check)
+    for key, check in cells.items():  # warm: the first read of a store pays for its pages
+        await timed(1 if REBUILD in key else 3, check)
     for _ in range(rounds):
         for key, check in cells.items():
-            times[key] += await timed(checks, check)
+            # A rebuild's batch (about once per store) is timed once a round.
+            times[key] += await timed(1 if REBUILD in key else checks, check)
     return times, plans
 
 
@@ -466,6 +492,7 @@ async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[st
             engine_window = [median(f"engine, in grace window{v}")
                              for v in (", stop 30", " (after)")]
             engine_settled = [median(f"engine, settled{v}") for v in (", stop 30", " (after)")]
+            rebuild = [median(f"{REBUILD}{v}") for v in (", stop 30", " (after)")]
             stamp_before = cell_median(times, stores[0], "stamp, range count (before)")
             stamp_after = median("stamp, total less newer (after)")
             print(f"\ncheck, before (previous head, OR) / after (head, settled): "
@@ -476,7 +503,8 @@ async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[st
                   f"{window_full / window:.1f}x; settled: {settled_full / after:.2f}x")
             print(f"the engine's whole check, stop 30 / head: in the grace window "
                   f"{engine_window[0] / engine_window[1]:.1f}x; settled: "
-                  f"{engine_settled[0] / engine_settled[1]:.2f}x")
+                  f"{engine_settled[0] / engine_settled[1]:.2f}x; a rebuild's first batch "
+                  f"read: {rebuild[0] / rebuild[1]:.2f}x")
             print(f"stamp, before (previous head) / after (head): "
                   f"{stamp_before / stamp_after:.1f}x; both stamps equal")
             figures[kind] = {
@@ -490,6 +518,7 @@ async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[st
                     engine_window[0] / engine_window[1], 2),
                 "engine_settled_stop30_over_head": round(
                     engine_settled[0] / engine_settled[1], 2),
+                "rebuild_batch_stop30_over_head": round(rebuild[0] / rebuild[1], 2),
                 "stamp_before_over_after": round(stamp_before / stamp_after, 1),
                 "pending_found": changed}
     print(json.dumps(figures))

@@ -144,8 +144,14 @@ async def read_changes(session: AsyncSession, max_id: int, since: datetime, *,
     range) and the changed ones ``indexed`` does not hold at that stamp (by id). Inside the
     grace window each check otherwise read every text of the last two minutes again, only
     to skip it. A text updated between the two reads comes with its new stamp, which the
-    caller records (a later check reads its key again and skips it).
+    caller records (a later check reads its key again and skips it). With nothing indexed
+    before the check (``upto_id`` 0: a rebuild), every row is new: one query reads them all
+    with their texts.
     """
+    if upto_id <= 0:
+        rows = list((await session.execute(changed_since(
+            max_id, since, after_id=after_id, upto_id=upto_id, limit=limit))).all())
+        return [(r[0], r[-1]) for r in rows], rows  # (id, changed_at): COLUMNS' ends
     keys = changed_since(max_id, since, after_id=after_id, upto_id=upto_id, limit=limit,
                          texts=False)
     # Unpacked, not read by name: by name, each pass over a window of 500 rows costs
