@@ -1,6 +1,8 @@
 """`Engine.refresh`'s store check when nothing changed: before ``ix_articles_updated_at``
-(stop 28's one ``OR``), stop 29's ``UNION ALL`` on ``updated_at``, and the check on
-``changed_at`` (this head), in one run, so their ratios do not depend on the host's load.
+(stop 28's one ``OR``), stop 29's ``UNION ALL`` on ``updated_at``, stop 30's check on
+``changed_at`` that read every text it found (full texts), and this head's check
+(``read_changes``: keys first, then only the texts to index), in one run, so their ratios do
+not depend on the host's load.
 
     python bench/refresh_check.py [--docs 100000] [--rounds 10] [--checks 40] [--pg URL]
 
@@ -14,8 +16,13 @@ dropped at the end. Each round times ``--checks`` checks of every cell in turn, 
 session of its own asking for what is newer than the newest article and update stored, as
 the bot asks about once a second: at head, once inside the grace window (the last poll's
 ``WINDOW_ROWS`` are read again and skipped by the engine) and once after it has passed
-(nothing read). Also times ``fetch_stamp`` (the saved index's check at a restart and after
-a save), and checks that the queries find the same rows once articles are added and
+(nothing read); the head's check as the engine runs it (``read_changes``, given the
+window's (id, ``changed_at``) as indexed), stop 30's as one query; and the whole check of
+an engine that holds the store (``Engine.refresh``, its state set, its index empty: only
+the check is timed), this head's and stop 30's (``bench/refresh_stop30.py``); and the first
+batch a rebuild reads (``REFRESH_BATCH`` new articles, once a round), both ways. Also times
+``fetch_stamp`` (the saved index's check at a restart and after a save), and checks that
+the queries find the same rows once articles are added and
 updated. Prints the query plans, a table, then one line of JSON.
 """
 
@@ -23,6 +30,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
+import gc
 import json
 import random
 import shutil
@@ -33,7 +42,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +54,7 @@ from alembic import command  # noqa: E402
 from sqlalchemy import (  # noqa: E402
     CompoundSelect,
     Executable,
+    Row,
     func,
     or_,
     select,
@@ -56,11 +66,20 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from bench.answer import demo_sentences, fill, pct  # noqa: E402
-from bot.answer.engine import GRACE, REFRESH_BATCH, changed_since  # noqa: E402
+from bench.refresh_stop30 import Stop30Engine  # noqa: E402
+from bot.answer.engine import (  # noqa: E402
+    EPOCH,
+    GRACE,
+    REFRESH_BATCH,
+    Engine,
+    changed_since,
+    read_changes,
+)
 from bot.answer.persist import Stamp, fetch_stamp, stamp_of  # noqa: E402
 from bot.store.db import SessionFactory, alembic_config, open_store, sqlite_url  # noqa: E402
 from bot.store.models import Article  # noqa: E402
 from bot.store.plans import fetch_plan  # noqa: E402
+from bot.text.analyzer import Analyzer  # noqa: E402
 
 #: The migration that adds the index, and the head before it.
 ADDED = "issue12_updated_at_index"
@@ -91,27 +110,68 @@ def updated_query(max_id: int, max_updated: datetime, *, limit: int = REFRESH_BA
     return union_all(new, select(updated)).order_by(new.selected_columns.id).limit(limit)
 
 
-def in_window(store: Store) -> Executable:
-    """This head's check inside the grace window: from ``GRACE`` before the watermark."""
+def window_start(store: Store, *, settled: bool) -> tuple[datetime, int | None]:
+    """Where the keyset starts: ``GRACE`` before the watermark, or past it once settled."""
     assert store.changed_to is not None
-    return changed_since(store.max_id, store.changed_to - GRACE, after_id=0)
+    return (store.changed_to, None) if settled else (store.changed_to - GRACE, 0)
 
 
-def settled(store: Store) -> Executable:
-    """This head's check once the window has passed: only past the watermark."""
-    assert store.changed_to is not None
-    return changed_since(store.max_id, store.changed_to, after_id=None)
+def full_texts(*, settled: bool) -> Query:
+    """Stop 30's check: one query, every row with its text (``changed_since``'s texts)."""
+    def query(store: Store) -> Executable:
+        since, after_id = window_start(store, settled=settled)
+        return changed_since(store.max_id, since, after_id=after_id)
+    return query
+
+
+def keys_first(*, settled: bool) -> Reader:
+    """This head's check as ``Engine._index_new`` makes it: keys of the changed range,
+    then the texts of those the index does not hold at that stamp (none here)."""
+    async def read(store: Store, session: AsyncSession) -> Batch:
+        since, after_id = window_start(store, settled=settled)
+        return await read_changes(session, store.max_id, since, after_id=after_id,
+                                  upto_id=store.max_id, limit=REFRESH_BATCH,
+                                  indexed=store.recent)
+    return read
+
+
+def keys_query(*, settled: bool) -> Query:
+    """The first query ``keys_first`` makes (its plan)."""
+    def query(store: Store) -> Executable:
+        since, after_id = window_start(store, settled=settled)
+        return changed_since(store.max_id, since, after_id=after_id, texts=False)
+    return query
 
 
 Query = Callable[["Store"], Executable]
-#: The cells of each schema, by name.
+#: (id, ``changed_at``) of a batch's rows, the rows to index with their texts.
+Batch = tuple[list[tuple[int, datetime | None]], list[Row]]
+Reader = Callable[["Store", AsyncSession], Awaitable[Batch]]
+#: The cells of each schema, by name: one query each.
 BEFORE: dict[str, Query] = {
     "OR (before)": lambda s: or_query(s.max_id, s.latest_update())}
 AFTER: dict[str, Query] = {
     "OR": lambda s: or_query(s.max_id, s.latest_update()),
     "stop 29 UNION ALL, updated_at": lambda s: updated_query(s.max_id, s.latest_update()),
-    "changed_at, in grace window (after)": in_window,
-    "changed_at, settled (after)": settled}
+    "changed_at, in grace window, full texts (stop 30)": full_texts(settled=False),
+    "changed_at, settled, full texts (stop 30)": full_texts(settled=True)}
+#: The head's cells as the engine reads (``read_changes``), with the plan of their first
+#: query.
+READERS: dict[str, tuple[Reader, Query]] = {
+    "changed_at, in grace window, keys first (after)": (keys_first(settled=False),
+                                                        keys_query(settled=False)),
+    "changed_at, settled, keys first (after)": (keys_first(settled=True),
+                                                keys_query(settled=True))}
+
+#: The head's engine cells: (engine, settled).
+ENGINES: dict[str, tuple[type[Engine], bool]] = {
+    "engine, in grace window, stop 30": (Stop30Engine, False),
+    "engine, in grace window (after)": (Engine, False),
+    "engine, settled, stop 30": (Stop30Engine, True),
+    "engine, settled (after)": (Engine, True)}
+ANALYZER = Analyzer()
+#: The cells of a rebuild's first batch (``REFRESH_BATCH`` new articles).
+REBUILD = "rebuild, first batch read"
 
 
 @dataclass
@@ -126,6 +186,9 @@ class Store:
     #: The newest ``changed_at`` (None: a schema without it).
     changed_to: datetime | None = None
     queries: dict[str, Query] | None = None
+    #: (id, ``changed_at``) of the articles inside the grace window: what the engine holds
+    #: as indexed when it checks again.
+    recent: dict[int, datetime] = field(default_factory=dict)
 
     def latest_update(self) -> datetime:
         assert self.max_updated is not None
@@ -158,6 +221,10 @@ async def maxima(store: Store) -> None:
         store.max_id, store.max_updated = int(row[0]), row[1]
         if store.queries is AFTER:
             store.changed_to = await session.scalar(select(func.max(Article.changed_at)))
+            assert store.changed_to is not None
+            window = await session.execute(select(Article.id, Article.changed_at).where(
+                Article.changed_at >= store.changed_to - GRACE))
+            store.recent = {i: at for i, at in window.tuples() if at is not None}
 
 
 async def downgrade(store: Store) -> None:
@@ -190,6 +257,59 @@ def refresh_check(store: Store, query: Query, expected: int
             rows = (await session.execute(query(store))).all()
         assert len(rows) == expected, "nothing was pending (the window read again aside)"
         return rows
+    return check
+
+
+def reader_check(store: Store, reader: Reader, expected: int
+                 ) -> Callable[[], Awaitable[object]]:
+    async def check() -> object:
+        async with store.sessions() as session:
+            rows, fresh = await reader(store, session)
+        assert (len(rows), fresh) == (expected, []), "the window's keys only, no text"
+        return rows
+    return check
+
+
+def holding(store: Store, kind: type[Engine], *, settled: bool) -> Engine:
+    """An engine that has indexed ``store`` as it is (its state only: the index stays
+    empty), the last poll's rows inside its grace window, which is open or has closed."""
+    engine = kind(analyzer=ANALYZER, refresh_interval=0, ticks=lambda: 0.0)
+    assert store.changed_to is not None
+    engine.max_id, engine.changed_to, engine.recent = (store.max_id, store.changed_to,
+                                                       dict(store.recent))
+    # The watermark rose now (the window is open), or GRACE before the last check.
+    engine._raised_at = -GRACE.total_seconds() if settled else 0.0
+    engine._last_check = 0.0
+    return engine
+
+
+def rebuild_read(store: Store, *, keys_first: bool) -> Callable[[], Awaitable[object]]:
+    """The first batch a rebuild reads (no article indexed): stop 30's one query, or the
+    head's keys then texts (``read_changes``)."""
+    expected = min(store.max_id, REFRESH_BATCH)
+
+    async def check() -> object:
+        async with store.sessions() as session:
+            if keys_first:
+                pairs, rows = await read_changes(session, 0, EPOCH, after_id=0, upto_id=0,
+                                                 limit=REFRESH_BATCH, indexed={})
+                assert len(pairs) == expected
+            else:
+                rows = list((await session.execute(changed_since(0, EPOCH, upto_id=0))).all())
+        assert len(rows) == expected and rows[-1].text
+        return rows
+    return check
+
+
+def engine_check(store: Store, kind: type[Engine], *, settled: bool
+                 ) -> Callable[[], Awaitable[object]]:
+    engine = holding(store, kind, settled=settled)
+
+    async def check() -> object:
+        async with store.sessions() as session:
+            added = await engine.refresh(session, force=True)
+        assert (added, len(engine.recent)) == (0, 0 if settled else WINDOW_ROWS)
+        return added
     return check
 
 
@@ -241,7 +361,17 @@ async def same_rows(store: Store, pool: dict[str, list[str]], rng: random.Random
             continue
         async with store.sessions() as session:
             found.append(sorted(r.id for r in (await session.execute(query(store))).all()))
+    for name, (reader, _query) in READERS.items() if store.queries is AFTER else ():
+        if "grace" in name:
+            continue
+        async with store.sessions() as session:
+            pairs, fresh = await reader(store, session)
+        found += [sorted(i for i, _at in pairs), sorted(r.id for r in fresh)]
     assert all(f == found[0] for f in found) and len(found[0]) == 7, found
+    for kind, settled in ENGINES.values() if store.queries is AFTER else ():
+        engine = holding(store, kind, settled=settled)
+        async with store.sessions() as session:
+            assert await engine.refresh(session, force=True) == 7, kind
     return len(found[0])
 
 
@@ -309,16 +439,33 @@ async def measure(stores: list[Store], rounds: int, checks: int
             key = f"{store.name} | {qname}"
             cells[key] = refresh_check(store, query, WINDOW_ROWS if "grace" in qname else 0)
             plans[key] = await explain(store, query(store))
+        for rname, (reader, first) in READERS.items() if store.queries is AFTER else ():
+            key = f"{store.name} | {rname}"
+            cells[key] = reader_check(store, reader, WINDOW_ROWS if "grace" in rname else 0)
+            plans[key] = await explain(store, first(store))
+        for ename, (kind, settled) in ENGINES.items() if store.queries is AFTER else ():
+            cells[f"{store.name} | {ename}"] = engine_check(store, kind, settled=settled)
+        if store.queries is AFTER:
+            cells[f"{store.name} | {REBUILD}, stop 30"] = rebuild_read(store, keys_first=False)
+            cells[f"{store.name} | {REBUILD} (after)"] = rebuild_read(store, keys_first=True)
         for sname, stamper in STAMPS.items():
             cells[f"{store.name} | {sname}"] = stamp_check(store, stamper)
         await same_stamps(store)
     times: dict[str, list[float]] = {key: [] for key in cells}
-    for check in cells.values():  # warm: the first read of a store pays for its pages
-        await timed(3, check)
+    for key, check in cells.items():  # warm: the first read of a store pays for its pages
+        await timed(1 if REBUILD in key else 3, check)
     for _ in range(rounds):
         for key, check in cells.items():
-            times[key] += await timed(checks, check)
+            # A rebuild's batch (about once per store) is timed once a round, after a full
+            # collection: its 20,000 rows otherwise meet the garbage of the cells before.
+            if REBUILD in key:
+                gc.collect()
+            times[key] += await timed(1 if REBUILD in key else checks, check)
     return times, plans
+
+
+def cell_median(times: dict[str, list[float]], store: Store, cell: str) -> float:
+    return statistics.median(times[f"{store.name} | {cell}"])
 
 
 async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[str, object]:
@@ -337,21 +484,31 @@ async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[st
                   f"{rounds} rounds x {checks} checks per cell\n")
             for key, plan in plans.items():
                 print(f"plan  {key}: {plan}")
-            print(f"\n{'cell':60}{'median ms':>10}{'p95 ms':>9}")
+            print(f"\n{'cell':72}{'median ms':>10}{'p95 ms':>9}")
             for key, values in times.items():
-                print(f"{key:60}{statistics.median(values):10.3f}{pct(values, 0.95):9.3f}")
-            before = statistics.median(times[f"{stores[0].name} | OR (before)"])
-            after = statistics.median(times[f"{stores[1].name} | changed_at, settled (after)"])
-            window = statistics.median(
-                times[f"{stores[1].name} | changed_at, in grace window (after)"])
-            stamp_before = statistics.median(
-                times[f"{stores[0].name} | stamp, range count (before)"])
-            stamp_after = statistics.median(
-                times[f"{stores[1].name} | stamp, total less newer (after)"])
-            print(f"\ncheck, before (previous head, OR) / after (head, changed_at, settled): "
+                print(f"{key:72}{statistics.median(values):10.3f}{pct(values, 0.95):9.3f}")
+            median = functools.partial(cell_median, times, stores[1])
+            before = cell_median(times, stores[0], "OR (before)")
+            after = median("changed_at, settled, keys first (after)")
+            window = median("changed_at, in grace window, keys first (after)")
+            window_full = median("changed_at, in grace window, full texts (stop 30)")
+            settled_full = median("changed_at, settled, full texts (stop 30)")
+            engine_window = [median(f"engine, in grace window{v}")
+                             for v in (", stop 30", " (after)")]
+            engine_settled = [median(f"engine, settled{v}") for v in (", stop 30", " (after)")]
+            rebuild = [median(f"{REBUILD}{v}") for v in (", stop 30", " (after)")]
+            stamp_before = cell_median(times, stores[0], "stamp, range count (before)")
+            stamp_after = median("stamp, total less newer (after)")
+            print(f"\ncheck, before (previous head, OR) / after (head, settled): "
                   f"{before / after:.1f}x; in the grace window ({WINDOW_ROWS} rows read "
                   f"again): {before / window:.1f}x; the queries found the same {changed[1]} "
                   "rows once 3 were added and 4 updated")
+            print(f"in the grace window, stop 30 (full texts) / head (keys first): "
+                  f"{window_full / window:.1f}x; settled: {settled_full / after:.2f}x")
+            print(f"the engine's whole check, stop 30 / head: in the grace window "
+                  f"{engine_window[0] / engine_window[1]:.1f}x; settled: "
+                  f"{engine_settled[0] / engine_settled[1]:.2f}x; a rebuild's first batch "
+                  f"read: {rebuild[0] / rebuild[1]:.2f}x")
             print(f"stamp, before (previous head) / after (head): "
                   f"{stamp_before / stamp_after:.1f}x; both stamps equal")
             figures[kind] = {
@@ -359,6 +516,13 @@ async def main(n_docs: int, rounds: int, checks: int, pg: str | None) -> dict[st
                 "p95_ms": {k: round(pct(v, 0.95), 3) for k, v in times.items()},
                 "before_over_after": round(before / after, 1),
                 "before_over_in_window": round(before / window, 1),
+                "in_window_full_over_keys": round(window_full / window, 2),
+                "settled_full_over_keys": round(settled_full / after, 2),
+                "engine_in_window_stop30_over_head": round(
+                    engine_window[0] / engine_window[1], 2),
+                "engine_settled_stop30_over_head": round(
+                    engine_settled[0] / engine_settled[1], 2),
+                "rebuild_batch_stop30_over_head": round(rebuild[0] / rebuild[1], 2),
                 "stamp_before_over_after": round(stamp_before / stamp_after, 1),
                 "pending_found": changed}
     print(json.dumps(figures))

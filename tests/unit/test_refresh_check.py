@@ -6,19 +6,22 @@ stamp counts the same."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, func, inspect, or_, select, update
+from sqlalchemy import Connection, event, func, inspect, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.answer import engine as engine_module
 from bot.answer.engine import EPOCH, GRACE, Engine, changed_since
 from bot.answer.persist import fetch_stamp
 from bot.store.db import SessionFactory, alembic_config, create_engine, open_store, sqlite_url
@@ -264,3 +267,129 @@ async def test_a_store_of_the_previous_head_gets_changed_at_filled_in(tmp_path: 
             assert "ix_articles_changed_at" not in await conn.run_sync(indexes)
             assert "changed_at" not in {c["name"] for c in await conn.run_sync(
                 lambda c: inspect(c).get_columns("articles"))}
+
+
+class TextReads:
+    """The store's SELECTs while it is open, run again afterwards to count the rows that
+    came back with a text: what the checks loaded, whichever queries the engine used."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        self.sessions = sessions
+        self.statements: list[tuple[str, Any]] = []
+
+    def record(self, _conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any
+               ) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            self.statements.append((statement, parameters))
+
+    @asynccontextmanager
+    async def watching(self) -> AsyncIterator[TextReads]:
+        async with self.sessions() as session:
+            engine = (await session.connection()).engine.sync_engine
+        self.statements = []
+        event.listen(engine, "after_cursor_execute", self.record)
+        try:
+            yield self
+        finally:
+            event.remove(engine, "after_cursor_execute", self.record)
+
+    async def count(self) -> int:
+        """Rows with a text among the recorded statements' results (the store unchanged
+        since they ran)."""
+        loaded = 0
+        async with self.sessions() as session:
+            conn = await session.connection()
+            for statement, parameters in self.statements:
+                result = await conn.exec_driver_sql(statement, parameters)
+                if "text" in result.keys():
+                    loaded += sum(row["text"] is not None for row in result.mappings())
+        return loaded
+
+
+async def checked(store: SessionFactory, engine: Engine) -> tuple[int, int]:
+    """(articles the check indexed, texts it loaded)."""
+    reads = TextReads(store)
+    async with reads.watching(), store() as session:
+        added = await engine.refresh(session, force=True)
+    return added, await reads.count()
+
+
+@pytest.mark.parametrize("batch", [3, 1000])
+async def test_inside_the_grace_window_a_check_loads_only_the_texts_it_indexes(
+        store: SessionFactory, batch: int) -> None:
+    """Texts indexed at their stamp are skipped without their text being read again (the
+    old check loaded every text of the window on each check, about once a second)."""
+    await add_articles(store, range(12))
+    ticks = Ticks()
+    engine = Engine(refresh_interval=0, refresh_batch=batch, ticks=ticks)
+    assert await checked(store, engine) == (12, 12)
+    at = START + timedelta(days=2)
+    await stamp_updates(store, {engine.max_id - n: at for n in range(8)})
+    assert await checked(store, engine) == (8, 8)
+    assert await checked(store, engine) == (0, 0)  # the window read again: keys only
+    await stamp_updates(store, {engine.max_id - 9: at - GRACE / 2,
+                                engine.max_id - 1: at + timedelta(days=1)})
+    await add_articles(store, range(12, 14))
+    assert await checked(store, engine) == (4, 4)
+    assert await checked(store, engine) == (0, 0)
+    ticks.now += GRACE.total_seconds()
+    assert await checked(store, engine) == (0, 0)
+    assert engine.recent == {}
+    assert await indexed_text(store, engine, f"Revised at {at:%d %B %H:%M:%S}") == {
+        engine.max_id - 2 - n for n in range(8) if n != 1}
+
+
+async def test_after_a_restart_the_saved_window_is_skipped_unread(
+        store: SessionFactory, tmp_path: Path) -> None:
+    await add_articles(store, range(6))
+    first = Engine(refresh_interval=0, index_dir=tmp_path / "ix")
+    assert await checked(store, first) == (6, 6)
+    at = START + timedelta(days=2)
+    await stamp_updates(store, {first.max_id - n: at for n in range(4)})
+    assert await checked(store, first) == (4, 4)
+    again = Engine(analyzer=first.analyzer, refresh_interval=0, index_dir=tmp_path / "ix")
+    assert await checked(store, again) == (0, 0)
+    assert again.recent == first.recent and len(again.recent) == 4
+
+
+async def test_texts_are_read_in_chunks_of_ids(store: SessionFactory,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine_module, "TEXT_CHUNK", 2)
+    await add_articles(store, range(8))
+    engine = Engine(refresh_interval=0)
+    assert await checked(store, engine) == (8, 8)
+    at = START + timedelta(days=2)
+    await stamp_updates(store, {engine.max_id - n: at for n in range(5)})
+    await add_articles(store, range(8, 11))
+    reads = TextReads(store)
+    async with reads.watching(), store() as session:
+        assert await engine.refresh(session, force=True) == 5 + 3
+    assert len(reads.statements) == 1 + 3 + 1  # the keys, 3 chunks of ids, the new ids
+    assert await reads.count() == 5 + 3
+    assert await indexed_text(store, engine, f"Revised at {at:%d %B %H:%M:%S}") == {
+        engine.max_id - 3 - n for n in range(5)}
+
+
+async def test_on_sqlite_the_check_reads_the_changed_range_from_its_index_alone(
+        sessions: SessionFactory) -> None:
+    async with sessions() as session:
+        check = await fetch_plan(await session.connection(),
+                                 changed_since(100_000, START, texts=False))
+    assert "SEARCH articles USING COVERING INDEX ix_articles_changed_at (changed_at>?)" in check
+    assert "SEARCH articles USING INTEGER PRIMARY KEY (rowid>?)" in check
+
+
+async def test_the_check_without_texts_finds_the_same_rows(store: SessionFactory) -> None:
+    await add_articles(store, range(12))
+    async with store() as session:
+        ids = sorted((await session.scalars(select(Article.id))).all())
+    await stamp_updates(store, {i: START + timedelta(days=n % 3)
+                                for n, i in enumerate(ids[::2])})
+    grid = itertools.product([0, ids[3], ids[-1]], [START, START + timedelta(days=1)],
+                             [None, 0, ids[4]], [2, 100])
+    async with store() as session:
+        for max_id, since, after_id, limit in grid:
+            keys = {"max_id": max_id, "since": since, "after_id": after_id, "limit": limit}
+            full = (await session.execute(changed_since(**keys))).all()
+            bare = (await session.execute(changed_since(**keys, texts=False))).all()
+            assert [tuple(r) for r in bare] == [(r.id, r.changed_at) for r in full], keys
