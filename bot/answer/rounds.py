@@ -26,11 +26,14 @@ _EN = re.compile(rf"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+"
 _JA = re.compile(r"第([1-5一二三四五])回|([1-5一二三四五])(?:回目|度目)")
 
 
-#: Talks named as such ("the Istanbul talks", イスタンブールの協議), and the word "round"
-#: without its number ("Monday's round": one round, not the first).
+#: Talks named as such ("the Istanbul talks", イスタンブールの協議).
 _TALKS = re.compile(r"\b(?:talks|negotiations|meeting|session)\b|協議|交渉|会談|話し合い",
                     re.IGNORECASE)
-_UNNUMBERED = re.compile(r"\brounds?\b|回目|度目|今回|前回|次回", re.IGNORECASE)
+#: One round without its number: "Monday's round", "the latest talks", "the last
+#: meeting", 今回の交渉 (not the first; "how long did the talks last" is not one).
+_UNNUMBERED = re.compile(r"\brounds?\b|\b(?:latest|previous|recent|next|upcoming|later)\b"
+                         r"|\blast\s+(?:[\w'-]+\s+)?(?:talks|negotiations|meetings?|sessions?)\b"
+                         r"|回目|度目|今回|前回|次回|最新|直近", re.IGNORECASE)
 
 
 def first_by_default(text: str) -> bool:

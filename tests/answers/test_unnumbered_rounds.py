@@ -60,6 +60,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ("How late did the second round of talks start?", False),
     ("In which palace was Monday's round of talks staged?", False),
     ("今回の交渉で何が決まった?", False),
+    ("What was agreed at the last Istanbul talks?", False),
+    ("Who attended the latest talks?", False),
     # Not about talks: nothing to count rounds of.
     ("How many prisoners were swapped?", False),
 ])
