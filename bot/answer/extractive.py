@@ -22,6 +22,7 @@ from bot.answer.support import (
     Slot,
     answer_type,
     asks_figure,
+    asks_past,
     content_nouns,
     figure_phrases,
     figures_about,
@@ -70,6 +71,13 @@ LEAD_WEIGHT = 1.0
 #: (a question naming none asks about the first: a later round is named as such) counts
 #: as if it named one event name fewer (``rerank``).
 OTHER_ROUND = True
+#: For a question about the past, the report that leads is chosen with its score divided
+#: by 1 + this per 30 days it was published after the earliest candidate: a later
+#: development's report recalls an earlier one in the question's words ("their first call
+#: lasted 90 minutes"), an earlier report cannot recall a later one. Only the first report
+#: is chosen so; the others keep their order. 0.035–0.05 gain three hit@1 on the probes
+#: and lose none; 0.1 loses one (docs/notes/devpick.md).
+LATER = 0.05
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
 #: A Japanese report's bare "9日" means the question's day if published this many days
@@ -118,7 +126,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent, asked_round=round_of(question),
                                    lang=question_lang(question),
-                                   first_round=first_by_default(question))
+                                   first_round=first_by_default(question),
+                                   past=asks_past(question))
     if not hits:
         why = "unknown-name" if unknown_names(concepts, engine) else "weak-match"
         return no_source(engine, question, lang, window, why)
@@ -161,7 +170,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
                     intent: str | None, asked_round: int | None = None,
-                    lang: str = "en", first_round: bool = False) -> tuple[list[Hit], bool]:
+                    lang: str = "en", first_round: bool = False, past: bool = False
+                    ) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
@@ -215,7 +225,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                                                implied=first_round)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated, rounds, others)
+                  window, dated, rounds, others, past)
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -227,7 +237,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # say it in words the glossary does not translate (the gate then reads it).
         across = rerank(await _in_other_language(
             session, [h for h in hits if h.coverage >= ACROSS_COVERAGE], lang),
-            window, dated, rounds, others)
+            window, dated, rounds, others, past)
         return (_pick(across, ACROSS_COVERAGE) if across else []), False
     if window.start is not None and _inside(window, good[0], dated):
         # Reports from the named time answer; others from then on do not join them.
@@ -414,17 +424,26 @@ def reported_at(article: Article) -> datetime:
 
 def rerank(hits: Sequence[Hit], window: Window | None = None,
            dated: Collection[int] = (), rounds: Collection[int] = (),
-           other_rounds: Collection[int] = ()) -> list[Hit]:
+           other_rounds: Collection[int] = (), past: bool = False) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
     candidates). A report whose lead names the round of a series the question names
     (``rounds``) counts as if the round were one more event name of its lead; one whose
-    lead names another round (``other_rounds``), as if it were one fewer."""
-    return sorted(hits, key=lambda h: (
-        window is not None and _inside(window, h, dated),
-        lexical_score(h) * (1 + LEAD_WEIGHT * (h.article_id in rounds))
-        / (1 + LEAD_WEIGHT * (h.article_id in other_rounds)), h.published),
-        reverse=True)
+    lead names another round (``other_rounds``), as if it were one fewer. For a question
+    about the past (``past``), the best report is chosen counting later ones less
+    (``LATER``)."""
+    def key(h: Hit, later: float = 0.0) -> tuple[bool, float, float]:
+        return (window is not None and _inside(window, h, dated),
+                lexical_score(h) * (1 + LEAD_WEIGHT * (h.article_id in rounds))
+                / (1 + later * (h.published - first) / (30 * 86400))
+                / (1 + LEAD_WEIGHT * (h.article_id in other_rounds)), h.published)
+
+    first = min((h.published for h in hits), default=0.0)
+    ranked = sorted(hits, key=key, reverse=True)
+    if past and LATER and ranked:
+        best = max(ranked, key=lambda h: key(h, LATER))
+        ranked = [best, *(h for h in ranked if h is not best)]
+    return ranked
 
 
 def lexical_score(hit: Hit) -> float:
