@@ -17,11 +17,12 @@ from bot.answer.action import action_concept, question_lang, vouches
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
-from bot.answer.rounds import leads_with_round, round_of
+from bot.answer.rounds import first_by_default, lead_round, round_of
 from bot.answer.support import (
     Slot,
     answer_type,
     asks_figure,
+    asks_past,
     content_nouns,
     figure_phrases,
     figures_about,
@@ -66,6 +67,17 @@ DUPLICATE = 0.6
 PASSAGE_BASE = 2.0
 #: How much more a report counts whose headline and lead name the question's event names.
 LEAD_WEIGHT = 1.0
+#: A report whose headline or lead names another round of a series than the question's
+#: (a question naming none asks about the first: a later round is named as such) counts
+#: as if it named one event name fewer (``rerank``).
+OTHER_ROUND = True
+#: For a question about the past, the report that leads is chosen with its score divided
+#: by 1 + this per 30 days it was published after the earliest candidate: a later
+#: development's report recalls an earlier one in the question's words ("their first call
+#: lasted 90 minutes"), an earlier report cannot recall a later one. Only the first report
+#: is chosen so; the others keep their order. 0.035–0.05 gain three hit@1 on the probes
+#: and lose none; 0.1 loses one (docs/notes/devpick.md).
+LATER = 0.05
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
 #: A Japanese report's bare "9日" means the question's day if published this many days
@@ -113,7 +125,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         scope = None
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent, asked_round=round_of(question),
-                                   lang=question_lang(question))
+                                   lang=question_lang(question),
+                                   first_round=first_by_default(question),
+                                   past=asks_past(question))
     if not hits:
         why = "unknown-name" if unknown_names(concepts, engine) else "weak-match"
         return no_source(engine, question, lang, window, why)
@@ -156,10 +170,12 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
                     intent: str | None, asked_round: int | None = None,
-                    lang: str = "en") -> tuple[list[Hit], bool]:
+                    lang: str = "en", first_round: bool = False, past: bool = False
+                    ) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
-    ``lang``: the question's language)."""
+    ``first_round``: it asks about talks naming no round; ``lang``: the question's
+    language)."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -205,10 +221,11 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # The question names something no stored report mentions: another event.
         return [], False
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
-    rounds = await _leading_with_round(session, asked_round, hits)
+    rounds, others = await _leading_with_round(session, asked_round, hits,
+                                               implied=first_round)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated, rounds)
+                  window, dated, rounds, others, past)
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -220,7 +237,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # say it in words the glossary does not translate (the gate then reads it).
         across = rerank(await _in_other_language(
             session, [h for h in hits if h.coverage >= ACROSS_COVERAGE], lang),
-            window, dated, rounds)
+            window, dated, rounds, others, past)
         return (_pick(across, ACROSS_COVERAGE) if across else []), False
     if window.start is not None and _inside(window, good[0], dated):
         # Reports from the named time answer; others from then on do not join them.
@@ -406,15 +423,27 @@ def reported_at(article: Article) -> datetime:
 
 
 def rerank(hits: Sequence[Hit], window: Window | None = None,
-           dated: Collection[int] = (), rounds: Collection[int] = ()) -> list[Hit]:
+           dated: Collection[int] = (), rounds: Collection[int] = (),
+           other_rounds: Collection[int] = (), past: bool = False) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
     candidates). A report whose lead names the round of a series the question names
-    (``rounds``) counts as if the round were one more event name of its lead."""
-    return sorted(hits, key=lambda h: (
-        window is not None and _inside(window, h, dated),
-        lexical_score(h) * (1 + LEAD_WEIGHT * (h.article_id in rounds)), h.published),
-        reverse=True)
+    (``rounds``) counts as if the round were one more event name of its lead; one whose
+    lead names another round (``other_rounds``), as if it were one fewer. For a question
+    about the past (``past``), the best report is chosen counting later ones less
+    (``LATER``)."""
+    def key(h: Hit, later: float = 0.0) -> tuple[bool, float, float]:
+        return (window is not None and _inside(window, h, dated),
+                lexical_score(h) * (1 + LEAD_WEIGHT * (h.article_id in rounds))
+                / (1 + later * (h.published - first) / (30 * 86400))
+                / (1 + LEAD_WEIGHT * (h.article_id in other_rounds)), h.published)
+
+    first = min((h.published for h in hits), default=0.0)
+    ranked = sorted(hits, key=key, reverse=True)
+    if past and LATER and ranked:
+        best = max(ranked, key=lambda h: key(h, LATER))
+        ranked = [best, *(h for h in ranked if h is not best)]
+    return ranked
 
 
 def lexical_score(hit: Hit) -> float:
@@ -468,17 +497,25 @@ async def _dated_in_text(session: AsyncSession, window: Window,
 
 
 async def _leading_with_round(session: AsyncSession, asked: int | None,
-                              hits: Sequence[Hit]) -> set[int]:
+                              hits: Sequence[Hit], *, implied: bool = False
+                              ) -> tuple[set[int], set[int]]:
     """The ``hits`` whose headline or lead names the round the question names ("the second
-    round": "Second Istanbul round: …"); a later round's report only recalls it."""
-    if asked is None:
-        return set()
+    round": "Second Istanbul round: …"; a later round's report only recalls it), and
+    (``OTHER_ROUND``) those whose lead names another round: with no round named, a later
+    one than the first ("How long did the Istanbul talks last?" is not asked of the second
+    round's report, which a question about it would name)."""
+    if asked is None and not (OTHER_ROUND and implied):
+        return set(), set()
     ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
     if not ids:
-        return set()
+        return set(), set()
     rows = (await session.execute(select(Article.id, Article.title, Article.text)
                                   .where(Article.id.in_(ids)))).all()
-    return {r.id for r in rows if leads_with_round(r.title, r.text, asked)}
+    led = {r.id: lead_round(r.title, r.text) for r in rows}
+    same = {i for i, n in led.items() if asked is not None and n == asked}
+    other = {i for i, n in led.items()
+             if OTHER_ROUND and n is not None and n != (asked or 1)}
+    return same, other
 
 
 def _shortly_before(published: datetime, day: date) -> bool:

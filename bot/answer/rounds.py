@@ -26,6 +26,23 @@ _EN = re.compile(rf"\b(first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th)\s+"
 _JA = re.compile(r"第([1-5一二三四五])回|([1-5一二三四五])(?:回目|度目)")
 
 
+#: Talks named as such ("the Istanbul talks", イスタンブールの協議).
+_TALKS = re.compile(r"\b(?:talks|negotiations|meeting|session)\b|協議|交渉|会談|話し合い",
+                    re.IGNORECASE)
+#: One round without its number: "Monday's round", "the latest talks", "the last
+#: meeting", 今回の交渉 (not the first; "how long did the talks last" is not one).
+_UNNUMBERED = re.compile(r"\brounds?\b|\b(?:latest|previous|recent|next|upcoming|later)\b"
+                         r"|\blast\s+(?:[\w'-]+\s+)?(?:talks|negotiations|meetings?|sessions?)\b"
+                         r"|回目|度目|今回|前回|次回|最新|直近", re.IGNORECASE)
+
+
+def first_by_default(text: str) -> bool:
+    """``text`` asks about talks without naming a round: the first, or the only ones
+    (a question about a later round names it: "the second round", "in June")."""
+    return (round_of(text) is None and _TALKS.search(text) is not None
+            and _UNNUMBERED.search(text) is None)
+
+
 def round_of(text: str) -> int | None:
     """The first round number ``text`` names, else None."""
     rounds = rounds_in(text)
@@ -42,8 +59,12 @@ def rounds_in(text: str) -> list[int]:
 def leads_with_round(title: str, text: str, asked: int) -> bool:
     """The first round the report's headline or lead names is ``asked``: a report says
     which round it is about before it recalls earlier ones."""
-    lead = [title, *split_sentences(text)[:LEAD_SENTENCES]]
-    return round_of("\n".join(lead)) == asked
+    return lead_round(title, text) == asked
+
+
+def lead_round(title: str, text: str) -> int | None:
+    """The first round the report's headline or lead names (the one it is about)."""
+    return round_of("\n".join([title, *split_sentences(text)[:LEAD_SENTENCES]]))
 
 
 def _number(word: str) -> int:

@@ -581,6 +581,12 @@ def asks_future(question: str) -> bool:
             or bool(_ARRANGED.search(question)))
 
 
+def asks_past(question: str) -> bool:
+    """The question's own verb is past ("What did …", "…だった?") and it does not ask what
+    is yet to happen."""
+    return bool(_MAIN_PAST.search(question)) and not asks_future(question)
+
+
 #: "いつ開かれることになった?": asks when something was arranged to happen, a plan's time,
 #: though its verb is past.
 _ARRANGED = re.compile(r"いつ[^。]*ことになった(?:の|か|のか)?\W*$")
