@@ -34,11 +34,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.answer.engine import Concept, Engine
-from bot.answer.noise import is_furniture
+from bot.answer.noise import without_furniture
 from bot.store.models import Article
 from bot.text.analyzer import fugashi_tagger
 from bot.text.glossary import IRREGULAR
-from bot.text.sentences import split_sentences
 
 #: "What did X say …", "How did X describe …": the words between are the speaker.
 SPEAKER_EN = re.compile(
@@ -141,7 +140,7 @@ def carries(article: Article, action: Concept, engine: Engine, lang: str) -> boo
     alts = [t for t in action.tokens if (not t.isascii()) == ja]
     if not alts:
         return None
-    news = [s for s in split_sentences(article.text) if not is_furniture(s, article.title)]
+    news = without_furniture(article.text, article.title)
     toks = set(engine.text_tokens("\n".join([article.title, *news])))
     if toks.intersection(alts):
         return True

@@ -92,6 +92,12 @@ def without_dateline(sentence: str) -> str:
     return _DATELINE.sub("", sentence, count=1).strip() or sentence
 
 
+def without_furniture(text: str, title: str) -> list[str]:
+    """The report's sentences but its captions, credits, related links and repeated
+    headline: what the answerability checks read as what the report says."""
+    return [s for s in split_sentences(text) if not is_furniture(s, title)]
+
+
 def news_sentences(text: str, title: str) -> list[str]:
     """The report's sentences that are news: no furniture, and no line that stands alone
     without closing like a sentence while more text follows it (a headline repeated in

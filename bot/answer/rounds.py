@@ -56,12 +56,6 @@ def rounds_in(text: str) -> list[int]:
     return [_number(next(g for g in m.groups() if g)) for m in found]
 
 
-def leads_with_round(title: str, text: str, asked: int) -> bool:
-    """The first round the report's headline or lead names is ``asked``: a report says
-    which round it is about before it recalls earlier ones."""
-    return lead_round(title, text) == asked
-
-
 def lead_round(title: str, text: str) -> int | None:
     """The first round the report's headline or lead names (the one it is about)."""
     return round_of("\n".join([title, *split_sentences(text)[:LEAD_SENTENCES]]))

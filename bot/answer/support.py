@@ -35,7 +35,7 @@ from typing import Any
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA
 from bot.answer.engine import NAME_KEY, Concept, Engine
-from bot.answer.noise import is_furniture
+from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names
 from bot.store.models import Article
 from bot.text.analyzer import fugashi_tagger
@@ -387,10 +387,7 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
     """The report's news (not its captions, credits or related links) names all of them."""
     if not names:
         return True
-    # no mutate: a title of None keeps a line repeating the title, whose words count anyway.
-    news = [s for s in split_sentences(article.text)
-            if not is_furniture(s, article.title)  # pragma: no mutate
-            ]
+    news = without_furniture(article.text, article.title)
     toks = set(engine.text_tokens("\n".join([article.title, *news])))
     return all(toks.intersection(c.tokens) for c in names)
 
@@ -419,7 +416,7 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
                     engine: Engine) -> bool:
     """Two adjacent sentences of the report's news (or its headline) name every one of
     ``people`` and one of ``events`` at least."""
-    news = (s for s in split_sentences(article.text) if not is_furniture(s, article.title))
+    news = without_furniture(article.text, article.title)
     before: set[str] = set()
     # Read sentence by sentence: most reports that support the question do so early.
     for sentence in (article.title, *news):
@@ -455,7 +452,7 @@ def _pairs(question: str, concepts: Sequence[Concept], engine: Engine
 
 def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
     """One sentence of the report's news (or its headline) names both of the pair."""
-    news = (s for s in split_sentences(article.text) if not is_furniture(s, article.title))
+    news = without_furniture(article.text, article.title)
     for sentence in (article.title, *news):
         toks = set(engine.text_tokens(sentence))
         if all(toks.intersection(c.tokens) for c in pair):
@@ -642,7 +639,7 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     if total <= 0:
         return True
     # The news, not the page's related links ("・…、アブダビで3カ国協議へ") or captions.
-    sentences = [s for s in split_sentences(article.text) if not is_furniture(s, article.title)]
+    sentences = without_furniture(article.text, article.title)
     for i, sentence in enumerate(sentences):
         if not kind(sentence):
             continue
