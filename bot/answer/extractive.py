@@ -88,7 +88,14 @@ SLOT_BONUS = 3.0
 #: Sentences quoted from a report in the other language than the best report's (one from
 #: the other later reports): it is there for what one language's outlets report and the
 #: other's do not, which one sentence often holds half of (docs/notes/crossref.md).
-OTHER_SENTENCES = 2
+OTHER_SENTENCES = 3
+#: The share of its weight a question's word counts in a sentence of the other language's
+#: report when the answer's sentences already hold it (``best_sentences``).
+REPEATED = 0.5
+#: When the best report's story holds no report in the other language (the clustering
+#: kept the two languages' reports of a development apart), the other language's reports
+#: published this close to the best one stand for its story's (``_story_in_other_language``).
+ACROSS_STORIES: timedelta | None = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -156,10 +163,11 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     speaker = speaker_of(question, concepts, engine)
     sentences: list[Sentence] = []
     for n, article in enumerate(ranked, start=1):
+        across = n > 1 and article.lang != ranked[0].lang
+        quoted = _matched(concepts, engine, [s.text for s in sentences]) if across else ()
         for text in best_sentences(article, concepts, engine, intent=intent,
-                                   count=4 if n == 1 else
-                                   OTHER_SENTENCES if article.lang != ranked[0].lang else 1,
-                                   wants=wants, speaker=speaker):
+                                   count=4 if n == 1 else OTHER_SENTENCES if across else 1,
+                                   wants=wants, speaker=speaker, quoted=quoted):
             sentences.append(Sentence(text, (n,), reported_at(article)))
     story = ranked[0].story_id
     return Answer(question, True, tuple(sentences), citations, lang,
@@ -298,13 +306,39 @@ async def _story_in_other_language(session: AsyncSession, engine: Engine,
     yet that are in the other, best first (those matching at least ``min_coverage`` of the
     question)."""
     langs = {a.lang for a in ranked}
-    ids = await _rest_of_story(session, ranked) if len(langs) == 1 else set()
+    if len(langs) != 1:
+        return []
+    ids = await _rest_of_story(session, ranked)
+    if ACROSS_STORIES and not await _in_language(session, ids, langs, other=True):
+        # The story holds one language's reports only: the other's reports of the same
+        # days were clustered apart, so they are looked for among those days' reports.
+        ids = await _same_days(session, ranked[0], langs)
     if not ids:
         return []
     found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids, limit=5))
     return [a for a in await _load(session, [h.article_id for h in found
                                              if h.coverage >= min_coverage])
             if a.lang not in langs]
+
+
+async def _in_language(session: AsyncSession, ids: Collection[int], langs: Collection[str],
+                       *, other: bool = False) -> set[int]:
+    """The ``ids`` whose reports are in one of ``langs`` (``other``: in none of them)."""
+    if not ids:
+        return set()
+    in_langs = Article.lang.in_(list(langs))
+    return set((await session.scalars(select(Article.id).where(
+        Article.id.in_(list(ids)), ~in_langs if other else in_langs))).all())
+
+
+async def _same_days(session: AsyncSession, best: Article, langs: Collection[str]
+                     ) -> set[int]:
+    """The reports in another language than ``langs`` published within ``ACROSS_STORIES``
+    of ``best``."""
+    return set((await session.scalars(select(Article.id).where(
+        Article.lang.not_in(list(langs)),
+        Article.published_at >= best.published_at - ACROSS_STORIES,
+        Article.published_at <= best.published_at + ACROSS_STORIES))).all())
 
 
 async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: str,
@@ -583,20 +617,30 @@ def _intents(intent: str | None) -> tuple[str, ...]:
     return ("agreed", "open") if intent == OUTCOME else (intent,)
 
 
+def _matched(concepts: Sequence[Concept], engine: Engine, texts: Sequence[str]
+             ) -> set[Concept]:
+    """The question's concepts that ``texts`` (the sentences quoted so far) hold."""
+    toks = set(engine.text_tokens(" ".join(texts)))
+    return {c for c in concepts if toks.intersection(c.tokens)}
+
+
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
                    intent: str | None, count: int,
-                   wants: Sequence[Slot] = (), speaker: Sequence[Concept] = ()
-                   ) -> list[str]:
+                   wants: Sequence[Slot] = (), speaker: Sequence[Concept] = (),
+                   quoted: Collection[Concept] = ()) -> list[str]:
     """The ``count`` sentences of ``article`` that match the question best, in text order.
 
     A sentence scores by the question's words it holds, the cues of a commentary question,
-    the kind of answer asked (``wants``) and, for "what did X say", X speaking in it."""
+    the kind of answer asked (``wants``) and, for "what did X say", X speaking in it. A
+    word the answer's sentences already hold (``quoted``) counts ``REPEATED`` of its
+    weight: the other language's report is quoted for what the first did not say."""
     sentences = [without_dateline(s) for s in news_sentences(article.text, article.title)
                  ] or [article.title]
     scored: list[tuple[float, int, str]] = []
     for i, sentence in enumerate(sentences):
         toks = set(engine.text_tokens(sentence))
-        score = sum(c.idf for c in concepts if toks.intersection(c.tokens))
+        score = sum(c.idf * (REPEATED if c in quoted else 1.0)
+                    for c in concepts if toks.intersection(c.tokens))
         for key in _intents(intent):
             score += 2.0 * min(cue_hits(key, sentence), 2)
         score += sum(SLOT_BONUS for want in wants if want.filled_by(sentence))
