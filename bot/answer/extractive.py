@@ -92,6 +92,10 @@ OTHER_SENTENCES = 3
 #: The share of its weight a question's word counts in a sentence of the other language's
 #: report when the answer's sentences already hold it (``best_sentences``).
 REPEATED = 0.5
+#: Lead with the other language's report when its best sentence matches more of the
+#: question than the best report's (``_lead_across``).
+LEAD_ACROSS = True
+LEAD_ACROSS_FROM = ("ja",)
 #: When the best report's story holds no report in the other language (the clustering
 #: kept the two languages' reports of a development apart), the other language's reports
 #: published this close to the best one stand for its story's (``_story_in_other_language``).
@@ -153,6 +157,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     else:
         ranked = [*ranked, *await _other_language_view(session, engine, concepts, ranked,
                                                        now=now)]
+    if LEAD_ACROSS:
+        ranked = _lead_across(question, concepts, engine, ranked)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
@@ -173,6 +179,30 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     return Answer(question, True, tuple(sentences), citations, lang,
                   story_id=story if story is not None else (scope.story_id if scope else None),
                   article_ids=tuple(a.id for a in ranked))
+
+
+def _lead_across(question: str, concepts: Sequence[Concept], engine: Engine,
+                 ranked: Sequence[Article]) -> list[Article]:
+    """The reports with the other language's best one first when its best sentence holds
+    more of the question than any sentence of the best report, which is in the question's
+    language: a translation loses some of the question's words, so a report matching more
+    of it across languages says more of what is asked."""
+    lead = ranked[0]
+    if lead.lang != question_lang(question) or lead.lang not in LEAD_ACROSS_FROM:
+        return list(ranked)
+    across = next((a for a in ranked[1:] if a.lang != lead.lang), None)
+    if across is None or best_match(across, concepts, engine) <= best_match(lead, concepts,
+                                                                            engine):
+        return list(ranked)
+    return [across, *(a for a in ranked if a is not across)]
+
+
+def best_match(article: Article, concepts: Sequence[Concept], engine: Engine) -> float:
+    """The weight of the question's words the report's best sentence holds."""
+    return max((sum(c.idf for c in concepts if toks.intersection(c.tokens))
+                for toks in (set(engine.text_tokens(without_dateline(s)))
+                             for s in news_sentences(article.text, article.title))),
+               default=0.0)
 
 
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
