@@ -88,13 +88,13 @@ SLOT_BONUS = 3.0
 #: Sentences quoted from a report in the other language than the best report's (one from
 #: the other later reports): it is there for what one language's outlets report and the
 #: other's do not, which one sentence often holds half of (docs/notes/crossref.md). Three,
-#: not two: eight more facts on the dev-side sets, none lost; answers grow by a ninth
+#: not two: ten more facts on the dev-side sets, none lost; answers grow by an eighth
 #: (docs/notes/xlang.md).
 OTHER_SENTENCES = 3
 #: The share of its weight a question's word counts in a sentence of the other language's
 #: report when the answer's sentences already hold it (``best_sentences``): that report
-#: is quoted for what the others did not say. 0.5 adds a fact on dev; 0.25 and 0.75 lose
-#: facts elsewhere (docs/notes/xlang.md).
+#: is quoted for what the others did not say. 0.5 adds a fact on dev; 0.25 quotes two fewer
+#: than 0.5 (probe3, probe4), 0.75 one fewer (dev) (docs/notes/xlang.md).
 REPEATED = 0.5
 #: The languages of questions whose answer leads with the other language's report of the
 #: best report's story when its best sentence matches more of the question than any of
