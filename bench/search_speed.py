@@ -69,6 +69,12 @@ def reference_search(engine: Engine, concepts: Sequence[Concept], *, now: dateti
                 continue
             for seg_no, docs, values in reference_postings(engine.index, token_id):
                 by_segment[seg_no][i].append((docs, values))
+    # The question's own words (each concept's first token) over whole segments.
+    own = [np.zeros(seg.size, dtype=np.float64) for seg in engine.index.segments]
+    for i, concept in enumerate(concepts):
+        if not common[i] and concept.ids[0] is not None:
+            for seg_no, docs, values in reference_postings(engine.index, concept.ids[0]):
+                own[seg_no][docs] += values
     scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
     for number, seg in enumerate(engine.index.segments):
         allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
@@ -95,7 +101,7 @@ def reference_search(engine: Engine, concepts: Sequence[Concept], *, now: dateti
             doc = seg.docs[int(pos)]
             found.append((Hit(doc.article_id, float(score[pos]),
                               float(covered[pos]) / total_idf, doc.published,
-                              doc.story_id), number, int(pos)))
+                              doc.story_id, own=float(own[number][pos])), number, int(pos)))
     found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
     out: list[Hit] = []
     for hit, seg_no, at in found[:limit]:
@@ -131,7 +137,8 @@ def reference_passage(engine: Engine, token_ids: np.ndarray, concepts: Sequence[
                 rows_of.setdefault(token_id, []).append(row)
     keys = np.fromiter(rows_of, dtype=np.int64, count=len(rows_of))
     weights = np.array([c.weight for c in concepts], dtype=np.float64)
-    events = np.array([engine.is_event_name(c) for c in concepts], dtype=bool)
+    events = np.array([engine.is_event_name(c) and not engine.is_calendar(c)
+                       for c in concepts], dtype=bool)
     end = engine.index.token_id(SENTENCE_END)
     if end is None or total <= 0 or not token_ids.size or not keys.size:
         return 0.0, 1.0

@@ -58,6 +58,11 @@ PARTIES = frozenset({"russia", "russian", "russians", "ukraine", "ukrainian", "u
                      "us", "u.s.", "american", "america", "kremlin", "kyiv", "moscow",
                      "washington", "putin", "zelensky", "zelenskyy", "trump",
                      "ロシア", "ウクライナ", "米国", "米", "アメリカ", "露", "ウ"})
+#: Days and months are times, not names of an event ("Monday's round" is the round on that
+#: day, whichever way a report dates it).
+CALENDAR = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday january february march april "
+    "may june july august september october november december".split())
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 #: Marks a name's sound key among the tokens (no analyser token starts with it).
 NAME_KEY = "§"
@@ -98,6 +103,9 @@ class Hit:
     #: Share of the question's event names (rare names, not the sides) that its headline
     #: and first sentences name (0..1; 1 when the question names none).
     lead: float = 1.0
+    #: BM25 over the question's own words only (not their translations, not the words in
+    #: most reports): how closely the report words it as the question does.
+    own: float = 0.0
 
 
 #: What the engine indexes of an article, and the stamp its text was stored at.
@@ -209,11 +217,23 @@ class Engine:
         self._chat: dict[tuple[str, ...], frozenset[str]] = {}
         self._sorted: list[str] | None = None
         self._last_matches: tuple[object, tuple[float, list[Matches | None]]] | None = None
+        #: The last question's own-word scores by (segment number, position): `ask`'s
+        #: several searches for one question return mostly the same articles.
+        self._own_known: dict[tuple[int, int], float] = {}
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
         """The sides as the analyser writes them (stemmed: "ukrain")."""
         return frozenset(t for word in PARTIES for t in (word, *self.analyzer.tokens(word)))
+
+    @functools.cached_property
+    def calendar_tokens(self) -> frozenset[str]:
+        """The days and months as the analyser writes them ("januari")."""
+        return frozenset(t for word in CALENDAR for t in (word, *self.analyzer.tokens(word)))
+
+    def is_calendar(self, concept: Concept) -> bool:
+        """A day of the week or a month ("Saturday"): it dates a report, names no event."""
+        return bool(self.calendar_tokens.intersection(concept.tokens))
 
     def chat_tokens(self, words: Sequence[str]) -> frozenset[str]:
         """``words`` as the analyser writes them, computed once per list."""
@@ -456,15 +476,45 @@ class Engine:
             for token_id in concept.ids:
                 if token_id is not None:
                     rows_of.setdefault(token_id, []).append(row)
-        events = np.array([self.is_event_name(c) for c in concepts], dtype=bool)
+        # A report's lead need not date it: "Saturday" in a question is no event name to
+        # lead with (docs/notes/rank.md).
+        events = np.array([self.is_event_name(c) and not self.is_calendar(c)
+                           for c in concepts], dtype=bool)
         shares = passages([self.index.segments[f[4]].token_ids(f[5]) for f in found],
                           self.index.token_id(SENTENCE_END), rows_of,
                           np.array([c.weight for c in concepts], dtype=np.float64),
                           total_idf, events)
+        own = self._own_scores(concepts, [(f[4], f[5]) for f in found])
         return [Hit(article_id, score, covered[number, pos] / total_idf, published, story,
-                    passage, lead)
-                for (score, published, article_id, story, number, pos), (passage, lead)
-                in zip(found, shares, strict=True)]
+                    passage, lead, mine)
+                for (score, published, article_id, story, number, pos), (passage, lead), mine
+                in zip(found, shares, own, strict=True)]
+
+    def _own_scores(self, concepts: Sequence[Concept], at: Sequence[tuple[int, int]]
+                    ) -> list[float]:
+        """BM25 of the articles at ``at`` (segment number, position) over the question's
+        own tokens (each concept's first, not its translations), leaving out those in most
+        reports as the search does: read at the returned articles only, each once per
+        question (``_matches`` forgets them with the last question's matches)."""
+        known = self._own_known
+        new = list(dict.fromkeys(a for a in at if a not in known))
+        if new:
+            rows: dict[int, np.ndarray] = {}
+            for number in {n for n, _pos in new}:
+                rows[number] = np.array([k for k, (n, _p) in enumerate(new) if n == number],
+                                        dtype=np.int64)
+            positions = {number: np.array([new[k][1] for k in mine], dtype=np.int64)
+                         for number, mine in rows.items()}
+            out = np.zeros(len(new), dtype=np.float64)
+            n_docs = max(self.index.n_docs, 1)
+            for concept in concepts:
+                token_id = concept.ids[0]
+                if token_id is None or concept.df_max / n_docs > COMMON_SHARE:
+                    continue
+                for number, found, values in self.index.values_at(token_id, positions):
+                    out[rows[number][found]] += values
+            known.update(zip(new, out.tolist(), strict=True))
+        return [known[a] for a in at]
 
     def _matches(self, concepts: Sequence[Concept]
                  ) -> tuple[float, list[Matches | None]]:
@@ -477,6 +527,7 @@ class Engine:
         if last is not None and last[0] == key:
             return last[1]
         self._last_matches = None  # not held while the next ones are made (peak memory)
+        self._own_known = {}
         n_docs = max(self.index.n_docs, 1)
         # A term in most reports barely ranks but costs the most: count it as matched
         # everywhere (for coverage) and leave it out of the score.

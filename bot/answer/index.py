@@ -195,6 +195,26 @@ class SearchIndex:
             out.append((number, docs, values))
         return out
 
+    def values_at(self, token_id: int, positions: Mapping[int, np.ndarray]
+                  ) -> list[tuple[int, np.ndarray, np.ndarray]]:
+        """One token's BM25 values (with the global IDF, as ``postings``) at the articles
+        ``positions`` gives per segment number: (segment number, which of its positions
+        hold the token, their values). Only those articles' entries are read."""
+        g_idf = float(idf(max(self.n_docs, 1), self.global_df(token_id)))
+        out: list[tuple[int, np.ndarray, np.ndarray]] = []
+        for number, wanted in positions.items():
+            plain = self.segments[number].plain
+            if token_id >= len(plain["df"]) or not plain["df"][token_id]:
+                continue
+            lo, hi = int(plain["indptr"][token_id]), int(plain["indptr"][token_id + 1])
+            docs = plain["indices"][lo:hi]
+            where = np.minimum(np.searchsorted(docs, wanted), docs.size - 1)
+            found = np.flatnonzero(docs[where] == wanted)
+            s_idf = float(idf(self.segments[number].size, float(plain["df"][token_id])))
+            scale = g_idf / s_idf if s_idf > 0 else 0.0
+            out.append((number, found, plain["data"][lo + where[found]] * scale))
+        return out
+
     def concept_idf(self, token_ids: Sequence[int | None]) -> float:
         """The IDF of a query concept: its most common alternative (unknown = rarest)."""
         n = max(self.n_docs, 1)

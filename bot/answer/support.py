@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA
-from bot.answer.engine import NAME_KEY, Concept, Engine
+from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names
 from bot.store.models import Article
@@ -218,13 +218,6 @@ def _tagger() -> Any:
     return fugashi_tagger()
 
 
-#: Days and months are times, not names of an event: the question's time ranks reports
-#: ("Monday's round" is the round on that day, whichever way a report dates it).
-_CALENDAR = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march april "
-    "may june july august september october november december".split())
-
-
 #: Where something was said, not an event: "posted on SNS" is said on Truth Social, X or
 #: "social media" by another report, and nobody meets there.
 _MEDIA = frozenset("sns twitter telegram facebook instagram youtube tiktok ツイッター "
@@ -236,7 +229,7 @@ def _not_an_event(concept: Concept) -> bool:
     write (a report dates the meeting, or writes "five hours" for 5時間); a figure is
     checked as a figure. (In the follow-up decision they still give a question its own
     subject.)"""
-    return (bool(_CALENDAR.intersection(concept.tokens) or _MEDIA.intersection(concept.tokens))
+    return (bool(CALENDAR.intersection(concept.tokens) or _MEDIA.intersection(concept.tokens))
             or concept.tokens[0].isdigit())
 
 
