@@ -563,6 +563,7 @@ def _drop_duplicates(articles: Sequence[Article]) -> list[Article]:
 #: "did they agree on anything?", "うまくいったの?", "合意はまとまった?": asks how it ended.
 _OUTCOME = re.compile(r"\b(?:did|do|does|was|were|is|has|have)\b.*\b(?:agree\w*|deal|sort\w* out|"
                       r"settle\w*|work out|succeed\w*|signed?|breakthrough)\b"
+                      r"|\b(?:outcome|result)s? of\b"
                       r"|合意|まとま|決ま|うまくいっ|成功|署名|進展", re.IGNORECASE)
 #: The cue sets an outcome question is answered with: what was agreed and what was not.
 OUTCOME = "outcome"
