@@ -770,8 +770,8 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                        r"|[\u30a0-\u30ff]{2,}・?[\u4e00-\u9fff]{0,2}?(?:氏|首相|大統領|長官|外相|"
                        r"補佐官|相|特使|報道官|委員長|議長|総長|国防相|代表|司令官|首席|大使|大臣|"
                        r"議員|知事|書記|局長)")),
-    "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
-               re.compile(r"\d")),
+    "number": (re.compile(r"how many|how much|how often|何人|何日|いくつ|何件|何回|人数|規模"),
+               re.compile(r"\d|\b(?:dozens|hundreds|thousands|millions) of\b|数十|数百|数千")),
     # "How long did the talks last?": a length of time, not any number.
     "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
                  DURATION),

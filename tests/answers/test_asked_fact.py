@@ -6,7 +6,8 @@ The right report was cited first, yet its quoted sentences missed what was asked
 - "How many prisoners were swapped on the truce day?": every sentence holding a date or a
   clock time counted as giving a figure, so the truce's dates crowded out the one sentence
   that counts the people ("… 212 soldiers came home"). A date, a year, a clock time and a
-  length written as one word ("36-hour") are not how many.
+  length written as one word ("36-hour") are not how many; "hundreds of" is, and "how
+  often" asks how many times.
 - "What reason did … give?": a sentence giving a reason ("on humanitarian grounds",
   "because", "ため", "理由") now counts as the kind of answer asked.
 - "What phrase did … use?" / "何と表現した": a sentence quoting words does.
@@ -40,6 +41,7 @@ VALLETTA = datetime(2025, 11, 20, 12, tzinfo=UTC)
 VIENNA = datetime(2025, 12, 2, 12, tzinfo=UTC)
 HELSINKI = datetime(2025, 12, 6, 12, tzinfo=UTC)
 OSLO = datetime(2025, 12, 12, 12, tzinfo=UTC)
+CORRIDOR = datetime(2025, 12, 16, 12, tzinfo=UTC)
 
 REPORTS = (
     report("truce-en", "en", "Harbour Wire", "Moscow declares a harbour truce around Odesa",
@@ -87,6 +89,14 @@ REPORTS = (
            "The envoys left Oslo on Saturday morning.\n\n"
            "The host told reporters there was no deal on a ceasefire.",
            OSLO),
+    report("corridor-en", "en", "Grain Wire", "Grain corridor truce in the Black Sea ends",
+           "A grain corridor truce in the Black Sea ended on Sunday after a week.\n\n"
+           "The grain corridor truce had let ships leave Izmail and Reni.\n\n"
+           "Kyiv and Moscow both said the grain corridor truce had helped farmers.\n\n"
+           "Insurers said the grain corridor would need a new truce to stay open.\n\n"
+           "Each side said the other had broken the truce hundreds of times.\n\n"
+           "Turkey offered to host talks on a new corridor.",
+           CORRIDOR),
     *other_talks(TRUCE),
 )
 
@@ -105,6 +115,8 @@ ASKED: dict[str, tuple[Lang, str, str]] = {
         ("en", "no deal", "oslo-en"),
     "Did the Russian and Ukrainian envoys agree on anything at the Oslo summit?":
         ("en", "no deal", "oslo-en"),
+    "How often was the grain corridor truce in the Black Sea broken?":
+        ("en", "hundreds of times", "corridor-en"),
 }
 
 
