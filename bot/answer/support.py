@@ -780,7 +780,9 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                         r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
                         r"|\b(?:next|this|coming|last) (?:week|month|year)\b|週|来月|年内",
                         re.IGNORECASE)),
-    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
+    # ("which parts of Ukraine were shelled": the regions a report names)
+    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city|cities|towns?|parts?|regions?|"
+                         r"areas?)\b|どこ|どの(?:基地|宮殿|都市|地域)"),
               re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
     # "Why …", "what reason did the Kremlin give": a sentence giving a reason.
     "reason": (re.compile(r"\bwhy\b|\breasons?\b|\bgrounds\b|\bmotives?\b"

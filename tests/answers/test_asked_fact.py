@@ -42,6 +42,8 @@ VIENNA = datetime(2025, 12, 2, 12, tzinfo=UTC)
 HELSINKI = datetime(2025, 12, 6, 12, tzinfo=UTC)
 OSLO = datetime(2025, 12, 12, 12, tzinfo=UTC)
 CORRIDOR = datetime(2025, 12, 16, 12, tzinfo=UTC)
+BERGEN = datetime(2025, 12, 18, 12, tzinfo=UTC)
+DANUBE = datetime(2025, 12, 22, 12, tzinfo=UTC)
 
 REPORTS = (
     report("truce-en", "en", "Harbour Wire", "Moscow declares a harbour truce around Odesa",
@@ -97,6 +99,28 @@ REPORTS = (
            "Each side said the other had broken the truce hundreds of times.\n\n"
            "Turkey offered to host talks on a new corridor.",
            CORRIDOR),
+    report("bergen-en", "en", "Fjord Daily", "Eide hosts Bergen talks",
+           "Norway's foreign minister Eide hosted the Bergen talks between Russian and "
+           "Ukrainian envoys on Friday.\n\n"
+           "Eide said the Bergen talks were about prisoners and would end with a "
+           "statement.\n\n"
+           "The envoys met Eide in Bergen at a hotel by the harbour on Friday.\n\n"
+           "Eide told the envoys in Bergen that the talks mattered.\n\n"
+           "The envoys did not speak to reporters.",
+           BERGEN),
+    report("bergen-2-en", "en", "Coast Times", "Talks in Bergen",
+           "Eide opened the meeting of Russian and Ukrainian envoys in Bergen.\n\n"
+           "The talks did not end and will go on into next week, a Norwegian official "
+           "said.",
+           BERGEN + timedelta(hours=30)),
+    report("danube-en", "en", "River Post", "Danube truce breaks down",
+           "A Danube truce between Russian and Ukrainian forces broke down on Sunday, "
+           "officials said.\n\n"
+           "The Danube truce had been agreed by both sides a week earlier.\n\n"
+           "Officials of both sides blamed each other for the end of the Danube truce.\n\n"
+           "Both sides said the Danube truce could be agreed again.\n\n"
+           "Guns kept firing in the Kherson and Mykolaiv regions.",
+           DANUBE),
     *other_talks(TRUCE),
 )
 
@@ -117,6 +141,9 @@ ASKED: dict[str, tuple[Lang, str, str]] = {
         ("en", "no deal", "oslo-en"),
     "How often was the grain corridor truce in the Black Sea broken?":
         ("en", "hundreds of times", "corridor-en"),
+    "Did Eide's Bergen talks end on Friday?": ("en", "will go on into next week", "bergen-en"),
+    "Which regions were still shelled after the Danube truce broke down?":
+        ("en", "Kherson and Mykolaiv", "danube-en"),
 }
 
 
