@@ -763,7 +763,7 @@ def _as_subject(sentence: str, start: int, end: int) -> bool:
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
-    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official|envoy)"
+    "who": (re.compile(r"\bwho\b|\bwhich (?:[a-z]+ )?(?:leader|minister|official|envoy)"
                        r"|誰|だれ|人物|首脳は|出席"),
             # (a title may follow a short prefix: "ゲラシモフ参謀総長", "コスタ常任議長")
             re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"

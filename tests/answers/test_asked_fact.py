@@ -44,6 +44,7 @@ OSLO = datetime(2025, 12, 12, 12, tzinfo=UTC)
 CORRIDOR = datetime(2025, 12, 16, 12, tzinfo=UTC)
 BERGEN = datetime(2025, 12, 18, 12, tzinfo=UTC)
 DANUBE = datetime(2025, 12, 22, 12, tzinfo=UTC)
+ICELAND = datetime(2025, 12, 27, 12, tzinfo=UTC)
 
 REPORTS = (
     report("truce-en", "en", "Harbour Wire", "Moscow declares a harbour truce around Odesa",
@@ -121,6 +122,16 @@ REPORTS = (
            "Both sides said the Danube truce could be agreed again.\n\n"
            "Guns kept firing in the Kherson and Mykolaiv regions.",
            DANUBE),
+    report("iceland-en", "en", "North Atlantic News",
+           "Iceland offers to host Russian and Ukrainian envoys for ceasefire talks",
+           "Icelandic leader Kristrun Frostadottir spoke with Volodymyr Zelensky and Keir "
+           "Starmer on Monday.\n\n"
+           "Frostadottir told Emmanuel Macron that the envoys were welcome.\n\n"
+           "Frostadottir later met Mark Rutte to discuss the envoys.\n\n"
+           "Donald Tusk and Friedrich Merz backed the Icelandic offer.\n\n"
+           "The envoys were invited to Akureyri for the next round of ceasefire talks.\n\n"
+           "Frostadottir said the offer stood.",
+           ICELAND),
     *other_talks(TRUCE),
 )
 
@@ -144,6 +155,8 @@ ASKED: dict[str, tuple[Lang, str, str]] = {
     "Did Eide's Bergen talks end on Friday?": ("en", "will go on into next week", "bergen-en"),
     "Which regions were still shelled after the Danube truce broke down?":
         ("en", "Kherson and Mykolaiv", "danube-en"),
+    "Which city did the Icelandic leader invite the envoys to?":
+        ("en", "Akureyri", "iceland-en"),
 }
 
 
