@@ -804,6 +804,9 @@ NOT_A_COUNT = re.compile(
     r"|\b(?:19|20)\d\d\b|\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*[ap]\.?m\b|\d+\s*(?:GMT|UTC)\b"
     r"|\b\d+[-–](?:minute|hour|day|week|month|year)s?\b"
     r"|[\d０-９]+\s*(?:年|月|日(?!間)|時(?!間))", re.IGNORECASE)
+#: A length that says when, not how long: "a day after", "two weeks earlier", "3日前".
+NOT_A_LENGTH = re.compile(rf"(?:{DURATION.pattern})\s*(?:after|before|later|earlier|ago|前|後)",
+                          re.IGNORECASE)
 #: Whether a "who" answer's new name must be the person the slot's pattern finds.
 WHO_IN_MATCH = True
 #: Whether the "how many" slot ignores dates and times (``NOT_A_COUNT``).
@@ -823,6 +826,8 @@ class Slot:
     def filled_by(self, sentence: str) -> bool:
         if self.kind == "number" and COUNTS_ONLY:
             sentence = NOT_A_COUNT.sub(" ", sentence)
+        elif self.kind == "duration":
+            sentence = NOT_A_LENGTH.sub(" ", sentence)
         if not self.pattern.search(sentence):
             return False
         if self.given is None:

@@ -7,7 +7,7 @@ The right report was cited first, yet its quoted sentences missed what was asked
   clock time counted as giving a figure, so the truce's dates crowded out the one sentence
   that counts the people ("… 212 soldiers came home"). A date, a year, a clock time and a
   length written as one word ("36-hour") are not how many; "hundreds of" is, and "how
-  often" asks how many times.
+  often" asks how many times. "A day after" or "two weeks before" is not how long.
 - "What reason did … give?": a sentence giving a reason ("on humanitarian grounds",
   "because", "ため", "理由") now counts as the kind of answer asked.
 - "What phrase did … use?" / "何と表現した": a sentence quoting words does.
@@ -15,6 +15,9 @@ The right report was cited first, yet its quoted sentences missed what was asked
   question lacks, a place beside the people the question names ("ドイツの…首相"); now
   the new name must be the person found ("…常任議長"), titles after a short prefix
   included ("参謀総長").
+- "Which city did the … leader …?" asks where, not who.
+- A report quoted after the first gives one sentence: it is chosen for what the earlier
+  quoted sentences did not say (their names count less), and "which regions" asks where.
 - "Did they agree on anything?" / "What was the outcome of …?": a sentence saying there is
   "no deal" or "no agreement" tells what is still open; "the outcome of" asks how talks
   ended as "did they agree" does.
@@ -45,6 +48,7 @@ CORRIDOR = datetime(2025, 12, 16, 12, tzinfo=UTC)
 BERGEN = datetime(2025, 12, 18, 12, tzinfo=UTC)
 DANUBE = datetime(2025, 12, 22, 12, tzinfo=UTC)
 ICELAND = datetime(2025, 12, 27, 12, tzinfo=UTC)
+STUBB = datetime(2025, 12, 30, 12, tzinfo=UTC)
 
 REPORTS = (
     report("truce-en", "en", "Harbour Wire", "Moscow declares a harbour truce around Odesa",
@@ -132,6 +136,16 @@ REPORTS = (
            "The envoys were invited to Akureyri for the next round of ceasefire talks.\n\n"
            "Frostadottir said the offer stood.",
            ICELAND),
+    report("stubb-en", "en", "Helsinki Courier",
+           "Stubb and Putin discuss a ceasefire in Ukraine by phone",
+           "Finnish President Stubb held a phone call with Vladimir Putin on Tuesday about "
+           "a ceasefire in Ukraine.\n\n"
+           "Stubb's call with Putin came a day after Finland freed two Russian sailors.\n\n"
+           "Stubb's call with Putin came two weeks after Stubb visited Kyiv.\n\n"
+           "Putin's call with Stubb came a day before ceasefire talks in Geneva.\n\n"
+           "Stubb told Putin during the call that a ceasefire was needed.\n\n"
+           "The phone call lasted 40 minutes, officials said.",
+           STUBB),
     *other_talks(TRUCE),
 )
 
@@ -157,6 +171,8 @@ ASKED: dict[str, tuple[Lang, str, str]] = {
         ("en", "Kherson and Mykolaiv", "danube-en"),
     "Which city did the Icelandic leader invite the envoys to?":
         ("en", "Akureyri", "iceland-en"),
+    "How long was the phone call between Stubb and Putin, according to Finnish officials?":
+        ("en", "40 minutes", "stubb-en"),
 }
 
 
