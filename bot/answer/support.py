@@ -756,12 +756,15 @@ def _as_subject(sentence: str, start: int, end: int) -> bool:
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
-    "who": (re.compile(r"\bwho\b|\bwhich .*(leader|minister|official|envoy)|誰|だれ|首脳は|出席"),
+    "who": (re.compile(r"\bwho\b|\bwhich (?:[a-z]+ )?(?:leader|minister|official|envoy)"
+                       r"|誰|だれ|人物|首脳は|出席"),
+            # (a title may follow a short prefix: "ゲラシモフ参謀総長", "コスタ常任議長")
             re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
-                       r"|[\u30a0-\u30ff]{2,}・?(?:氏|首相|大統領|長官|外相|補佐官|相|特使|報道官|"
-                       r"委員長|議長|事務総長|国防相|代表|司令官|首席)")),
-    "number": (re.compile(r"how many|how much|何人|何日|いくつ|何件|人数|規模"),
-               re.compile(r"\d")),
+                       r"|[\u30a0-\u30ff]{2,}・?[\u4e00-\u9fff]{0,2}?(?:氏|首相|大統領|長官|外相|"
+                       r"補佐官|相|特使|報道官|委員長|議長|総長|国防相|代表|司令官|首席|大使|大臣|"
+                       r"議員|知事|書記|局長)")),
+    "number": (re.compile(r"how many|how much|how often|何人|何日|いくつ|何件|何回|人数|規模"),
+               re.compile(r"\d|\b(?:dozens|hundreds|thousands|millions) of\b|数十|数百|数千")),
     # "How long did the talks last?": a length of time, not any number.
     "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
                  DURATION),
@@ -770,11 +773,37 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
                         r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
                         r"|\b(?:next|this|coming|last) (?:week|month|year)\b|週|来月|年内",
                         re.IGNORECASE)),
-    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city)|どこ|どの(?:基地|宮殿|都市)"),
+    # ("which parts of Ukraine were shelled": the regions a report names)
+    "where": (re.compile(r"\bwhere\b|which (?:base|palace|city|cities|towns?|parts?|regions?|"
+                         r"areas?)\b|どこ|どの(?:基地|宮殿|都市|地域)"),
               re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
+    # "Why …", "what reason did the Kremlin give": a sentence giving a reason.
+    "reason": (re.compile(r"\bwhy\b|\breasons?\b|\bgrounds\b|\bmotives?\b"
+                          r"|なぜ|なんで|どうして|理由"),
+               re.compile(r"\bbecause\b|\bdue to\b|\bowing to\b|\bgrounds\b|\breasons?\b"
+                          r"|\bcit(?:ed|ing)\b|\bin order to\b|\bso that\b|ため|ので|理由",
+                          re.IGNORECASE)),
+    # "What phrase did Rubio use", "何と表現した": a sentence quoting words.
+    "wording": (re.compile(r"\bwhat (?:phrase|words?|term|expression|label)\b|何と(?:表現|呼)"),
+                re.compile(r"[\"“「『][^\"”」』]{3,}[\"”」』]")),
 }
 #: Kinds whose answer is a name: a sentence answers only with a name the question lacks.
 _NAMED = frozenset({"who", "where"})
+#: Figures that say when, not how many: dates ("April 19", "May 7-8", "19日"), years,
+#: clock times ("18:00", "6 pm", "午前0時") and lengths written as one word ("30-hour").
+#: "How many prisoners were swapped on the truce day" is not answered by the truce's date.
+NOT_A_COUNT = re.compile(
+    rf"\b{_MONTH}\s*\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\b|\b\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?\s+{_MONTH}"
+    r"|\b(?:19|20)\d\d\b|\b\d{1,2}[:.]\d\d\b|\b\d{1,2}\s*[ap]\.?m\b|\d+\s*(?:GMT|UTC)\b"
+    r"|\b\d+[-–](?:minute|hour|day|week|month|year)s?\b"
+    r"|[\d０-９]+\s*(?:年|月|日(?!間)|時(?!間))", re.IGNORECASE)
+#: A length that says when, not how long: "a day after", "two weeks earlier", "3日前".
+NOT_A_LENGTH = re.compile(rf"(?:{DURATION.pattern})\s*(?:after|before|later|earlier|ago|前|後)",
+                          re.IGNORECASE)
+#: Whether a "who" answer's new name must be the person the slot's pattern finds.
+WHO_IN_MATCH = True
+#: Whether the "how many" slot ignores dates and times (``NOT_A_COUNT``).
+COUNTS_ONLY = True
 
 
 @dataclass(frozen=True)
@@ -782,16 +811,25 @@ class Slot:
     """What a sentence must contain to give the kind of answer asked."""
 
     pattern: re.Pattern[str]
-    #: "who", "where", "when", "number", "duration" or "counted".
+    #: "who", "where", "when", "number", "duration", "reason", "wording" or "counted".
     kind: str = ""
     #: Names the question gives: a "who" or "where" answer names someone or somewhere else.
     given: frozenset[str] | None = None
 
     def filled_by(self, sentence: str) -> bool:
+        if self.kind == "number" and COUNTS_ONLY:
+            sentence = NOT_A_COUNT.sub(" ", sentence)
+        elif self.kind == "duration":
+            sentence = NOT_A_LENGTH.sub(" ", sentence)
         if not self.pattern.search(sentence):
             return False
-        return self.given is None or any(
-            key not in self.given for _name, key in entity_names(sentence))
+        if self.given is None:
+            return True
+        # "Who" is answered by the person the pattern finds, not by a place beside a
+        # person the question names ("ゼレンスキー大統領はドイツの…").
+        where = ([m.group() for m in self.pattern.finditer(sentence)]
+                 if self.kind == "who" and WHO_IN_MATCH else [sentence])
+        return any(key not in self.given for part in where for _name, key in entity_names(part))
 
 
 def answer_type(question: str) -> list[Slot]:

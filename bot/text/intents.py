@@ -15,7 +15,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "open": ("reject", "refus", "unresolved", "remain", "still", "dispute", "condition",
              "not yet", "no ceasefire", "without", "did not", "declined", "disagree",
              "拒否", "課題", "残", "条件", "対立", "至らず", "至らなかった", "見通せ", "応じ",
-             "溝", "隔たり", "懸念"),
+             "溝", "隔たり", "懸念", "no deal", "no agreement", "deadlock", "impasse",
+             "相違", "食い違", "まとまらな"),
     "next": ("next", "will ", "expected", "plan", "to meet", "further", "following",
              "scheduled", "今後", "予定", "見通し", "次回", "方針", "続け", "検討", "目指"),
 }

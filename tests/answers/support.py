@@ -100,6 +100,14 @@ async def first_cited(store: Path, shared_engine: Engine, question: str, lang: L
     return guid
 
 
+async def quotes_first(store: Path, shared_engine: Engine, question: str, lang: Lang,
+                       now: datetime, fact: str, first: str) -> None:
+    """``question`` is answered with ``fact`` quoted, from the report ``first`` cited as [1]."""
+    answer = await ask_store(store, shared_engine, question, lang, now)
+    assert answer.answerable and fact in answer.text, answer.text
+    assert await first_cited(store, shared_engine, question, lang, now) == first
+
+
 async def refusal_of(store: Path, shared_engine: Engine, question: str, lang: Lang,
                      now: datetime) -> str | None:
     """Which check refused ``question`` asked of ``store`` (None: it was answered)."""

@@ -28,10 +28,9 @@ from bot.answer.engine import Engine
 from bot.model import Lang
 from tests.answers.support import (
     CLOCKS,
-    ask_store,
-    first_cited,
     made_up_store,
     other_talks,
+    quotes_first,
     refusal_of,
 )
 from tests.answers.support import made_up_report as report
@@ -73,10 +72,7 @@ async def test_a_kind_of_name_or_a_made_in_word_is_answered(
         store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str, str],
         after: timedelta) -> None:
     lang, fact, first = expected
-    now = TALKS + after
-    answer = await ask_store(store, shared_engine, question, lang, now)
-    assert answer.answerable and fact in answer.text, answer.text
-    assert await first_cited(store, shared_engine, question, lang, now) == first
+    await quotes_first(store, shared_engine, question, lang, TALKS + after, fact, first)
 
 
 @pytest.mark.parametrize("after", CLOCKS)
