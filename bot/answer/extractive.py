@@ -367,9 +367,11 @@ async def _story_in_other_language(session: AsyncSession, engine: Engine,
     if len(langs) != 1:
         return []
     ids = await _rest_of_story(session, ranked)
-    if ACROSS_STORIES is not None and not await _any_in_other(session, ids, langs):
+    if (ACROSS_STORIES is not None and ranked[0].story_id is not None
+            and not await _any_in_other(session, ids, langs)):
         # The story holds one language's reports only: the other's reports of the same
-        # days were clustered apart, so they are looked for among those days' reports.
+        # days were clustered apart, so they are looked for among those days' reports (a
+        # report in no story yet has not been grouped at all: nothing to make up for).
         ids = await _same_days(session, ranked[0], langs, ACROSS_STORIES)
     if not ids:
         return []
