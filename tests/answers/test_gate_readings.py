@@ -13,6 +13,11 @@ found on the dev-side probes):
 - A question in English about a body the glossary did not translate ("a State Department
   spokesperson") finds the Japanese report naming 国務省.
 
+An unanswerable question answered: "What did Trump eat for lunch at the Oslo summit?" has
+two words no report uses, but "eat" was not counted (words of three letters or fewer are
+not subjects, "per", "vs"); the question's own verb now counts whatever its length, and an
+action no found report carries refuses (``unknown-subject``).
+
 And the guards the other way: a figure two sentences from the event's name (a grain
 meeting's hours in the Bergen report) still refuses, and
 two leaders asked to be together at an event still must be.
@@ -85,6 +90,8 @@ REFUSED: dict[str, str] = {
     "How long did the Bergen meeting last?": "figure-not-given",
     # Trump and Putin were never in Brussels together.
     "What did Trump and Putin agree in Brussels?": "names-apart",
+    # No report uses "eat" or "lunch": a three-letter verb is a word of substance too.
+    "What did Trump eat for lunch at the Oslo summit?": "unknown-subject",
 }
 
 
