@@ -375,7 +375,8 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     asks about something the store does not cover, whatever names it shares with the
     coverage. A Japanese one, by
     its nouns alone (an unknown token is as often a particle's casual spelling): when more
-    than half of them are words no stored report uses (天気予報, サッカーの試合).
+    than half of them are words no stored report uses (天気予報, サッカーの試合), or when
+    the role a "who" question asks about is (通訳を務めたのはだれ).
     Returns ``ASKED`` when the thing asked for or about is unknown (whatever else the
     question says), else ``WORDS`` for unknown words (the caller may still answer when a
     report carries the question's action), else "". The question's verb counts however
@@ -384,6 +385,12 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
         nouns = content_nouns(without_phrase(question, window))
         unknown_nouns = [n for n in nouns
                          if all(engine.index.token_id(t) is None for t in engine.text_tokens(n))]
+        # "通訳を務めたのはだれ": the role asked about is a word no report uses (nor its
+        # translation), as "which hotel" in English.
+        roles = [c for n in _asked_thing_ja(question) if n not in _NAMED_KINDS_JA
+                 for c in engine.concepts(n)]
+        if roles and all(c.df == 0 for c in roles):
+            return ASKED
         return WORDS if 2 * len(unknown_nouns) > len(nouns) else ""
     chat = engine.chat_tokens(_CHAT)
     # A short word ("per", "vs") is not a subject, unless it is the question's verb ("eat",
@@ -404,6 +411,19 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
             len(unknown) + len(known)):
         return WORDS
     return ""
+
+
+#: The role a Japanese question asks who held: "通訳を務めたのはだれ", "同席した閣僚は誰".
+_ASKED_JA = re.compile(r"(?P<role>[^\s、。?？をはがにでとの]+?)(?:を務め[^\s、。?？]*?の)?は"
+                       r"(?:だれ|誰|どなた)(?:だった|でした|ですか|か|なの)?\W*$")
+#: Kinds of person a name answers ("率いた人物は誰": a report names him without the word).
+_NAMED_KINDS_JA = frozenset({"人物", "人", "方"})
+
+
+def _asked_thing_ja(question: str) -> list[str]:
+    """The nouns of the role a Japanese "who" question asks about (else [])."""
+    found = _ASKED_JA.search(question)
+    return content_nouns(found["role"]) if found else []
 
 
 def _asked_unknown(engine: Engine, question: str, unknown: set[str],

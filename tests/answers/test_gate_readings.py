@@ -13,10 +13,13 @@ found on the dev-side probes):
 - A question in English about a body the glossary did not translate ("a State Department
   spokesperson") finds the Japanese report naming 国務省.
 
-An unanswerable question answered: "What did Trump eat for lunch at the Oslo summit?" has
+Unanswerable questions answered: "What did Trump eat for lunch at the Oslo summit?" has
 two words no report uses, but "eat" was not counted (words of three letters or fewer are
 not subjects, "per", "vs"); the question's own verb now counts whatever its length, and an
-action no found report carries refuses (``unknown-subject``).
+action no found report carries refuses (``unknown-subject``). "オスロの会談で、通訳を務めたの
+はだれ?" asks about a role no report names (通訳): the role of a Japanese "who" question
+("Nを務めたのはだれ", "Nはだれ") now refuses when no report uses it or its translation, as
+"which hotel" does in English (人物, a kind of person any name answers, excepted).
 
 And the guards the other way: a figure two sentences from the event's name (a grain
 meeting's hours in the Bergen report) still refuses, and
@@ -48,6 +51,10 @@ REPORTS = (
            "The leaders greeted each other on the tarmac and rode to the venue together.\n\n"
            "Trump told reporters there was no deal until there was a deal.",
            TALKS),
+    report("oslo-ja", "ja", "Kyokai Shimbun", "米ロ首脳、オスロで会談 停戦合意には至らず",
+           "トランプ大統領とプーチン大統領は12日、オスロ郊外の山荘で約4時間会談した。"
+           "米国の代表団はルビオ国務長官が率いた。停戦の合意には至らなかった。",
+           TALKS + timedelta(hours=5)),
     report("bergen-en", "en", "Coast Post", "Envoys discuss prisoners in Bergen",
            "Envoys of Russia and Ukraine met in Bergen on Monday to discuss a ceasefire and "
            "an exchange of prisoners.\n\nThey agreed nothing and will meet again.\n\n"
@@ -80,18 +87,22 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     # "State Department" is 国務省 in the Japanese report.
     "How did a State Department spokesperson say the peace plan debated in Geneva had been "
     "put together?": ("en", "国務省"),
+    # 人物 is a kind a name answers: no report need write the word.
+    "オスロの会談で米国の代表団を率いた人物はだれ?": ("ja", "ルビオ"),
 }
 
-#: Question → the check that still refuses it.
-REFUSED: dict[str, str] = {
+#: Question → (language, the check that refuses it).
+REFUSED: dict[str, tuple[Lang, str]] = {
     # Oslo's report counts hours, not prisoners.
-    "How many prisoners did the Oslo summit free?": "figure-not-given",
+    "How many prisoners did the Oslo summit free?": ("en", "figure-not-given"),
     # The hours are a grain meeting's, two sentences from the one naming Bergen.
-    "How long did the Bergen meeting last?": "figure-not-given",
+    "How long did the Bergen meeting last?": ("en", "figure-not-given"),
     # Trump and Putin were never in Brussels together.
-    "What did Trump and Putin agree in Brussels?": "names-apart",
+    "What did Trump and Putin agree in Brussels?": ("en", "names-apart"),
     # No report uses "eat" or "lunch": a three-letter verb is a word of substance too.
-    "What did Trump eat for lunch at the Oslo summit?": "unknown-subject",
+    "What did Trump eat for lunch at the Oslo summit?": ("en", "unknown-subject"),
+    # The role asked for (通訳, an interpreter) is a word no report uses.
+    "オスロの会談で、通訳を務めたのはだれ?": ("ja", "unknown-subject"),
 }
 
 
@@ -111,8 +122,9 @@ async def test_an_answer_the_reports_give_is_not_refused(
 
 
 @pytest.mark.parametrize("after", CLOCKS)
-@pytest.mark.parametrize(("question", "check"), list(REFUSED.items()))
-async def test_what_the_reports_do_not_say_still_refuses(
-        store: Path, shared_engine: Engine, question: str, check: str,
+@pytest.mark.parametrize(("question", "expected"), list(REFUSED.items()))
+async def test_what_the_reports_do_not_say_is_refused(
+        store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
         after: timedelta) -> None:
-    assert await refusal_of(store, shared_engine, question, "en", TALKS + after) == check
+    lang, check = expected
+    assert await refusal_of(store, shared_engine, question, lang, TALKS + after) == check
