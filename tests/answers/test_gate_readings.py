@@ -52,7 +52,7 @@ REPORTS = (
            "Trump told reporters there was no deal until there was a deal.",
            TALKS),
     report("oslo-ja", "ja", "Kyokai Shimbun", "米ロ首脳、オスロで会談 停戦合意には至らず",
-           "トランプ大統領とプーチン大統領は12日、オスロ郊外の山荘で約4時間会談した。"
+           "トランプ大統領とプーチン大統領は12日、オスロ郊外の山荘で会談した。"
            "米国の代表団はルビオ国務長官が率いた。停戦の合意には至らなかった。",
            TALKS + timedelta(hours=5)),
     report("bergen-en", "en", "Coast Post", "Envoys discuss prisoners in Bergen",
