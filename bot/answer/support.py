@@ -656,7 +656,7 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
         toks = set(engine.text_tokens(" ".join(around)))
         # The sentence before (the headline, before the lead) may name the event.
-        before = set(engine.text_tokens([article.title, *sentences][i])) if known else set()
+        before = set(engine.text_tokens([article.title, *sentences][i]))
         matched = sum(c.weight for c in concepts
                       if (toks | before if c in known else toks).intersection(c.tokens))
         own = set(engine.text_tokens(sentence)) if named else set()

@@ -22,7 +22,8 @@ action no found report carries refuses (``unknown-subject``). "オスロの会�
 "which hotel" does in English (人物, a kind of person any name answers, excepted).
 
 And the guards the other way: a figure two sentences from the event's name (a grain
-meeting's hours in the Bergen report) still refuses, and
+meeting's hours in the Bergen report) still refuses, as does one whose sentence before names
+what was asked but no event (the Vilnius report); and
 two leaders asked to be together at an event still must be.
 
 The reports are written for this test (our own words, invented talks), served as RSS from
@@ -60,6 +61,17 @@ REPORTS = (
            "an exchange of prisoners.\n\nThey agreed nothing and will meet again.\n\n"
            "A separate meeting of grain traders lasted six hours.",
            TALKS + timedelta(days=1)),
+    report("vilnius-en", "en", "Amber Post", "Envoys meet in Vilnius",
+           "Envoys of Russia and Ukraine discussed a ceasefire and the return of deported "
+           "children in Vilnius on Tuesday.\n\nSeparately, grain traders met for six hours.",
+           TALKS - timedelta(days=1)),
+    report("jeddah-ja", "ja", "Kyokai Shimbun", "ジッダで捕虜交換",
+           "ロシアとウクライナは停戦に合わせて捕虜を交換し、それぞれ120人の捕虜が解放された。",
+           TALKS - timedelta(days=1, hours=3)),
+    report("extend-ja", "ja", "Minato Shimbun", "停戦延長を協議",
+           "ロシアとウクライナの代表団は火曜日、停戦の延長について協議した。"
+           "話し合いは6時間に及んだ。",
+           TALKS - timedelta(days=1, hours=7)),
     report("call-en", "en", "Capital Ledger", "Trump and Putin speak by phone",
            "Donald Trump and Vladimir Putin spoke by phone on Wednesday and agreed that "
            "their teams would start work on a ceasefire at once.\n\n"
@@ -87,12 +99,20 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     # "State Department" is 国務省 in the Japanese report.
     "How did a State Department spokesperson say the peace plan debated in Geneva had been "
     "put together?": ("en", "国務省"),
+    # Across languages: the event named in the headline only (ジッダ), and a figure read
+    # with the sentence before it, which says what was discussed.
+    "How many prisoners were freed in the Jeddah exchange?": ("en", "120人"),
+    "How long did the delegations discuss extending the truce?": ("en", "6時間"),
     # 人物 is a kind a name answers: no report need write the word.
     "オスロの会談で米国の代表団を率いた人物はだれ?": ("ja", "ルビオ"),
 }
 
 #: Question → (language, the check that refuses it).
 REFUSED: dict[str, tuple[Lang, str]] = {
+    # Only an event's name is read from the sentence before: what the envoys discussed
+    # is not the grain traders' six hours.
+    "How many hours did the envoys discuss the return of deported children?":
+        ("en", "figure-not-given"),
     # Oslo's report counts hours, not prisoners.
     "How many prisoners did the Oslo summit free?": ("en", "figure-not-given"),
     # The hours are a grain meeting's, two sentences from the one naming Bergen.
