@@ -681,10 +681,11 @@ _SAYS = re.compile(
     r"|述べ|語っ|語り|語る|言っ|言い|話し|発言|表明|強調|批判|非難|投稿|書き込|明らかに|明か|"
     r"指摘|主張|訴え|呼ん|呼び|表現|反発|歓迎|評価|説明|発表|伝え|会見|声明|記者団|強調|"
     r"としている|とした|と話|示した|求め|提案|否定|認め", re.IGNORECASE)
-#: The words before an English name (a verb, then titles) that make it the one spoken to.
+#: The words before an English name (a verb, then titles, or a list of names: "talks with
+#: Zelensky, Witkoff and Kushner") that make it the one spoken to.
 _SPOKEN_TO = re.compile(r"(?:(?<![Aa]ccording )\bto|\btold|\btell|\btells|\bwith|\basked|"
                         r"\burged|\binvited|\bmet|\bcalled|\bphoned|\bbriefed|\binformed)"
-                        r"\W+(?:[A-Z][\w.'’-]*\W+){0,3}$")
+                        r"\W+(?:(?:[A-Z][\w.'’-]*|and)\W+){0,5}$")
 #: After a Japanese name (and its title), a particle that makes it the subject.
 _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)")
 

@@ -13,6 +13,11 @@ found on the dev-side probes):
 - A question in English about a body the glossary did not translate ("a State Department
   spokesperson") finds the Japanese report naming 国務省.
 
+A name at the end of a list after "with" ("the talks with Zelensky, Witkoff and Kushner")
+is one talked with, as the first one is: "What did Kushner say after the Hamburg talks?" was
+answered from that sentence (Kushner read as the one saying); now ``speaker-silent``, while
+"Rubio and Kushner said" still has Kushner speaking.
+
 Unanswerable questions answered: "What did Trump eat for lunch at the Oslo summit?" has
 two words no report uses, but "eat" was not counted (words of three letters or fewer are
 not subjects, "per", "vs"); the question's own verb now counts whatever its length, and an
@@ -72,6 +77,15 @@ REPORTS = (
            "ロシアとウクライナの代表団は火曜日、停戦の延長について協議した。"
            "話し合いは6時間に及んだ。",
            TALKS - timedelta(days=1, hours=7)),
+    report("hamburg-en", "en", "Hanse Wire", "Envoys end Hamburg round on a ceasefire",
+           "Officials said the ceasefire talks with Zelensky, Witkoff and Kushner in Hamburg "
+           "had settled most open issues.\n\nThe round will resume on Monday.",
+           TALKS + timedelta(days=2)),
+    report("riyadh-en", "en", "Gulf Ledger", "Envoys hold ceasefire talks in Riyadh",
+           "Rubio and Kushner said in Riyadh on Thursday that their ceasefire talks with the "
+           "Russian delegation had been useful and would go on next week.\n\n"
+           "The Saudi foreign minister hosted the meeting at a palace in the capital.",
+           TALKS + timedelta(days=2, hours=4)),
     report("call-en", "en", "Capital Ledger", "Trump and Putin speak by phone",
            "Donald Trump and Vladimir Putin spoke by phone on Wednesday and agreed that "
            "their teams would start work on a ceasefire at once.\n\n"
@@ -103,6 +117,8 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     # with the sentence before it, which says what was discussed.
     "How many prisoners were freed in the Jeddah exchange?": ("en", "120人"),
     "How long did the delegations discuss extending the truce?": ("en", "6時間"),
+    # "Rubio and Kushner said": two who speak.
+    "What did Kushner say in Riyadh?": ("en", "useful"),
     # 人物 is a kind a name answers: no report need write the word.
     "オスロの会談で米国の代表団を率いた人物はだれ?": ("ja", "ルビオ"),
 }
@@ -113,6 +129,8 @@ REFUSED: dict[str, tuple[Lang, str]] = {
     # is not the grain traders' six hours.
     "How many hours did the envoys discuss the return of deported children?":
         ("en", "figure-not-given"),
+    # "talks with Zelensky, Witkoff and Kushner": Kushner is talked with, not speaking.
+    "What did Kushner say after the Hamburg talks?": ("en", "speaker-silent"),
     # Oslo's report counts hours, not prisoners.
     "How many prisoners did the Oslo summit free?": ("en", "figure-not-given"),
     # The hours are a grain meeting's, two sentences from the one naming Bergen.
