@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answer.action import action_concept, question_lang, vouches
+from bot.answer.action import action_concept, question_action, question_lang, vouches
 from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
@@ -466,42 +466,77 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     asks about something the store does not cover, whatever names it shares with the
     coverage. A Japanese one, by
     its nouns alone (an unknown token is as often a particle's casual spelling): when more
-    than half of them are words no stored report uses (天気予報, サッカーの試合).
-    Returns ``WORDS`` for unknown words (the caller may still answer when a report
-    carries the question's action), ``ASKED`` when the thing asked for or about is
-    unknown, else ""."""
+    than half of them are words no stored report uses (天気予報, サッカーの試合), or when
+    the role a "who" question asks about is (通訳を務めたのはだれ).
+    Returns ``ASKED`` when the thing asked for or about is unknown (whatever else the
+    question says), else ``WORDS`` for unknown words (the caller may still answer when a
+    report carries the question's action), else "". The question's verb counts however
+    short ("eat"); "phrase", "wording" ask for a quote and never count."""
     if any("\u3040" <= ch <= "\u9fff" for ch in question):
         nouns = content_nouns(without_phrase(question, window))
         unknown_nouns = [n for n in nouns
                          if all(engine.index.token_id(t) is None for t in engine.text_tokens(n))]
+        # "通訳を務めたのはだれ": the role asked about is a word no report uses (nor its
+        # translation), as "which hotel" in English.
+        roles = [c for n in _asked_thing_ja(question) if n not in _NAMED_KINDS_JA
+                 for c in engine.concepts(n)]
+        if roles and all(c.df == 0 for c in roles):
+            return ASKED
         return WORDS if 2 * len(unknown_nouns) > len(nouns) else ""
     chat = engine.chat_tokens(_CHAT)
-    # A short word ("per", "vs") is not a subject; a word whose stem a report uses
-    # ("reaction" and "react") is known in another form.
+    # A short word ("per", "vs") is not a subject, unless it is the question's verb ("eat",
+    # "win"); a word whose stem a report uses ("reaction" and "react") is known in another
+    # form; "what phrase" asks for a quote, which no report calls a phrase.
+    verb = set(engine.analyzer.tokens(question_action(question, engine)))
+    skipped = chat | engine.chat_tokens(sorted(_WORDING))
     unknown = [c for c in engine.unknown_words(question, window)
-               if c.tokens[0] not in chat and len(c.tokens[0]) > 3
+               if c.tokens[0] not in skipped
+               and (len(c.tokens[0]) > 3 or c.tokens[0] in verb)
                and not known_form(c.tokens[0], engine)]
     known = [c for c in engine.concepts_for(question, window)
              if c.df and c.tokens[0] not in chat and len(c.tokens[0]) > 3]
+    # The thing asked for or about unknown refuses whatever else the question says.
+    if _asked_unknown(engine, question, {t for c in unknown for t in c.tokens}, chat):
+        return ASKED
     if len(unknown) >= UNKNOWN_WORDS and len(unknown) >= UNKNOWN_SHARE * (
             len(unknown) + len(known)):
         return WORDS
+    return ""
+
+
+#: The role a Japanese question asks who held: "通訳を務めたのはだれ", "同席した閣僚は誰".
+_ASKED_JA = re.compile(r"(?P<role>[^\s、。?？をはがにでとの]+?)(?:を務め[^\s、。?？]*?の)?は"
+                       r"(?:だれ|誰|どなた)(?:だった|でした|ですか|か|なの)?\W*$")
+#: Kinds of person a name answers ("率いた人物は誰": a report names him without the word).
+_NAMED_KINDS_JA = frozenset({"人物", "人", "方"})
+
+
+def _asked_thing_ja(question: str) -> list[str]:
+    """The nouns of the role a Japanese "who" question asks about (else [])."""
+    found = _ASKED_JA.search(question)
+    return content_nouns(found["role"]) if found else []
+
+
+def _asked_unknown(engine: Engine, question: str, unknown: set[str],
+                   chat: frozenset[str]) -> bool:
+    """The thing the English question asks for ("which hotel") or about ("about
+    football") is a word no report uses (``unknown``: the unknown words' tokens)."""
     # "Which hotel …", "the name of the hotel …", "what kind of missiles …": the thing
     # asked for is a word no report uses, so no report can name it.
     target = _ASKED_THING.search(question)
-    if (target is not None and unknown and (target["thing"] or not asks_figure(question))
+    if (target is not None and (target["thing"] or not asks_figure(question))
             and (target["thing"] or target["noun"]).lower() not in _WORDING | _NAMED_KINDS):
         # ("what percentage is …" is answered by a figure, not by the word)
         asked_for = set(engine.analyzer.tokens(target["thing"] or target["noun"])) - chat
-        if asked_for and asked_for <= {t for c in unknown for t in c.tokens}:
-            return ASKED
+        if asked_for and asked_for <= unknown:
+            return True
     # "What did Witkoff tell Putin about football?": the one thing asked about is a word
     # no report uses, so the names alone cannot make an answer.
     about = _ABOUT.search(question)
-    if about is None or not unknown:
-        return ""
+    if about is None:
+        return False
     asked = set(engine.analyzer.tokens(about[1])) - chat
-    return ASKED if asked and asked <= {t for c in unknown for t in c.tokens} else ""
+    return bool(asked) and asked <= unknown
 
 
 def _names_elsewhere(engine: Engine, concepts: Sequence[Concept], scope: set[int], *,

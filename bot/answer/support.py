@@ -9,13 +9,16 @@ with real coverage. So the question's own constraints are checked against the re
 - a "what did X say" question needs a report in which X is the one speaking (X next to
   a verb of saying, not only spoken to or about), in English or Japanese;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
-  asked (the figure's sentence matches much of the question), not any figure nearby; a
+  asked (the figure's sentence matches much of the question; the event's name may be in
+  the sentence before, the headline before the lead), not any figure nearby; a
   question about what will happen needs a sentence saying what is planned or expected;
 - the question's action (``bot.answer.action``) must be a word some stored report uses;
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - a question placing a side's leader at an event ("What did Putin and Zelensky agree in
-  Alaska?") needs a passage naming the leader and the event together;
+  Alaska?") needs a passage naming the leader and the event together (not a leader named
+  as an owner, "Putin's truce", or in a hyphened pair before a noun, "the Trump-Putin
+  call");
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
@@ -300,7 +303,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     pairs = _pairs(question, concepts, engine)
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
         return [], "pair-apart"
-    kind = _asked_kind(question, concepts, found, engine)
+    kind = _asked_kind(question, concepts, found, engine, names)
     if kind:
         return [], kind
     return found, ""
@@ -388,8 +391,11 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
 #: The sides' leaders: nearly every report names them, so naming them in a report says
 #: nothing; a question placing one at an event needs a passage with both.
 LEADERS = ("putin", "zelensky", "zelenskyy", "trump", "プーチン", "ゼレンスキー", "トランプ")
-#: A name written as an owner: "Putin's", "Trump’s", "プーチン氏の", "トランプ大統領の".
-_OWNERS = re.compile(r"[A-Z][a-z]+(?=['’]s\b)|[\u30a0-\u30ffー]+(?=(?:氏|大統領)?の)")
+#: A name written as an owner: "Putin's", "Trump’s", "プーチン氏の", "トランプ大統領の"; or
+#: names joined by a hyphen before a noun, which name a thing as an owner does ("the
+#: Trump-Putin call": the question is dated by the call, not placing them at its event).
+_OWNERS = re.compile(r"[A-Z][a-z]+(?=['’]s\b)|[\u30a0-\u30ffー]+(?=(?:氏|大統領)?の)"
+                     r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)+(?=\s+[a-z])")
 
 
 def _people_and_event(question: str, concepts: Sequence[Concept], names: Sequence[Concept],
@@ -454,7 +460,7 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
 
 
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
-                engine: Engine) -> str:
+                engine: Engine, names: Sequence[Concept] = ()) -> str:
     """Which check refuses (else ""): a figure about what was asked for "how many", a plan
     for "what will happen"."""
     asked = question.lower()
@@ -470,9 +476,11 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
         named = _leaders_counted(question, concepts, engine)
-        given = any(_said_about(a, concepts, engine, across.search, context=True, named=named)
+        given = any(_said_about(a, concepts, engine, across.search, context=True, named=named,
+                                known=names)
                     if (a.lang == "ja") != ja else
-                    _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named)
+                    _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named,
+                                known=names)
                     for a in articles[:2])
         return "" if given else "figure-not-given"
     if asks_future(question):
@@ -624,10 +632,12 @@ def figures_about(article: Article, concepts: Sequence[Concept]) -> set[int]:
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                 kind: Callable[[str], object], *, context: bool = False,
-                named: Sequence[Concept] = ()) -> bool:
+                named: Sequence[Concept] = (), known: Sequence[Concept] = ()) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question (with
     ``context``: read together with the sentence before it, which often names the event
-    a translated figure belongs to)."""
+    a translated figure belongs to). An event name in ``known`` counts when the sentence
+    before names it (the headline, before the lead): a report names its event once and then
+    writes "the talks"."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
@@ -638,7 +648,10 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
             continue
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
         toks = set(engine.text_tokens(" ".join(around)))
-        matched = sum(c.weight for c in concepts if toks.intersection(c.tokens))
+        # The sentence before (the headline, before the lead) may name the event.
+        before = set(engine.text_tokens([article.title, *sentences][i]))
+        matched = sum(c.weight for c in concepts
+                      if (toks | before if c in known else toks).intersection(c.tokens))
         own = set(engine.text_tokens(sentence)) if named else set()
         if matched / total >= FIGURE_MATCH and all(own.intersection(c.tokens) for c in named):
             return True
@@ -661,10 +674,11 @@ _SAYS = re.compile(
     r"|述べ|語っ|語り|語る|言っ|言い|話し|発言|表明|強調|批判|非難|投稿|書き込|明らかに|明か|"
     r"指摘|主張|訴え|呼ん|呼び|表現|反発|歓迎|評価|説明|発表|伝え|会見|声明|記者団|強調|"
     r"としている|とした|と話|示した|求め|提案|否定|認め", re.IGNORECASE)
-#: The words before an English name (a verb, then titles) that make it the one spoken to.
+#: The words before an English name (a verb, then titles, or a list of names: "talks with
+#: Zelensky, Witkoff and Kushner") that make it the one spoken to.
 _SPOKEN_TO = re.compile(r"(?:(?<![Aa]ccording )\bto|\btold|\btell|\btells|\bwith|\basked|"
                         r"\burged|\binvited|\bmet|\bcalled|\bphoned|\bbriefed|\binformed)"
-                        r"\W+(?:[A-Z][\w.'’-]*\W+){0,3}$")
+                        r"\W+(?:(?:[A-Z][\w.'’-]*|and)\W+){0,5}$")
 #: After a Japanese name (and its title), a particle that makes it the subject.
 _JA_SUBJECT = re.compile(r"^[^\u3040-\u309f、]{0,12}?(?:は|が|も|によ|、)")
 
