@@ -189,18 +189,17 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     wants = answer_type(question)
     speaker = speaker_of(question, concepts, engine)
     sentences: list[Sentence] = []
-    names_quoted: set[int] = set()
+    quoted: set[str] = set()  # the tokens of the sentences quoted so far
     for n, article in enumerate(ranked, start=1):
         across = n > 1 and article.lang != ranked[0].lang
-        said = _held_by([s.text for s in sentences], concepts, engine) if across else set()
-        discount = {**dict.fromkeys(said, REPEATED),
-                    **dict.fromkeys(names_quoted, QUOTED_NAME)}
+        held = [k for k, c in enumerate(concepts) if quoted.intersection(c.tokens)]
+        discount = {**dict.fromkeys(held if across else (), REPEATED),
+                    **dict.fromkeys((k for k in held if concepts[k].name), QUOTED_NAME)}
         for text in best_sentences(article, concepts, engine, intent=intent,
                                    count=4 if n == 1 else OTHER_SENTENCES if across else 1,
                                    wants=wants, speaker=speaker, discount=discount):
             sentences.append(Sentence(text, (n,), reported_at(article)))
-        names_quoted |= {k for k in _held_by([s.text for s in sentences], concepts, engine)
-                         if concepts[k].name}
+            quoted.update(engine.text_tokens(text))
     story = ranked[0].story_id
     return Answer(question, True, tuple(sentences), citations, lang,
                   story_id=story if story is not None else (scope.story_id if scope else None),
@@ -322,13 +321,16 @@ async def _in_other_language(session: AsyncSession, hits: Sequence[Hit], lang: s
     return [h for h in hits if h.article_id in other]
 
 
-async def _rest_of_story(session: AsyncSession, ranked: Sequence[Article]) -> set[int]:
-    """The ids of the best report's story that the answer does not cite yet."""
+async def _rest_of_story(session: AsyncSession, ranked: Sequence[Article]) -> dict[int, str]:
+    """The best report's story's reports that the answer does not cite yet: id -> language
+    (read together: whether the story holds the other language costs no second query)."""
     story = ranked[0].story_id
     if story is None:
-        return set()
-    ids = set((await session.scalars(select(Article.id).where(Article.story_id == story))).all())
-    return ids - {a.id for a in ranked}
+        return {}
+    cited = {a.id for a in ranked}
+    return {i: lang for i, lang in (await session.execute(
+        select(Article.id, Article.lang).where(Article.story_id == story))).tuples().all()
+        if i not in cited}
 
 
 async def _figure_in_other_language(session: AsyncSession, engine: Engine,
@@ -366,9 +368,10 @@ async def _story_in_other_language(session: AsyncSession, engine: Engine,
     langs = {a.lang for a in ranked}
     if len(langs) != 1:
         return []
-    ids = await _rest_of_story(session, ranked)
+    rest = await _rest_of_story(session, ranked)
+    ids: Collection[int] = rest.keys()
     if (ACROSS_STORIES is not None and ranked[0].story_id is not None
-            and not await _any_in_other(session, ids, langs)):
+            and langs.issuperset(rest.values())):
         # The story holds one language's reports only: the other's reports of the same
         # days were clustered apart, so they are looked for among those days' reports (a
         # report in no story yet has not been grouped at all: nothing to make up for).
@@ -379,13 +382,6 @@ async def _story_in_other_language(session: AsyncSession, engine: Engine,
     return [a for a in await _load(session, [h.article_id for h in found
                                              if h.coverage >= min_coverage])
             if a.lang not in langs]
-
-
-async def _any_in_other(session: AsyncSession, ids: Collection[int],
-                        langs: Collection[str]) -> bool:
-    """Whether any of the ``ids`` is a report in another language than ``langs``."""
-    return bool(ids) and await session.scalar(select(Article.id).where(
-        Article.id.in_(list(ids)), Article.lang.not_in(list(langs))).limit(1)) is not None
 
 
 async def _same_days(session: AsyncSession, best: Article, langs: Collection[str],
@@ -713,12 +709,6 @@ def _intents(intent: str | None) -> tuple[str, ...]:
     if intent is None:
         return ()
     return ("agreed", "open") if intent == OUTCOME else (intent,)
-
-
-def _held_by(texts: Sequence[str], concepts: Sequence[Concept], engine: Engine) -> set[int]:
-    """The indexes of the question's words (``concepts``) that ``texts`` hold."""
-    toks = {t for text in texts for t in engine.text_tokens(text)}
-    return {k for k, c in enumerate(concepts) if toks.intersection(c.tokens)}
 
 
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
