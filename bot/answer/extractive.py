@@ -121,6 +121,11 @@ ACROSS_STORIES: timedelta | None = timedelta(days=1)
 #: 0.25–0.5 gain 7–8 facts on the dev-side sets and lose none; 0.1 and 0 lose facts whose
 #: sentence names the event again (docs/notes/facts.md).
 QUOTED_NAME = 0.3
+#: A named time shorter than this many days (a day, a week, a part of a month) is one
+#: event's: a report published after it that states it reports on that event ("the draft
+#: the US offered in mid-February"). A month is not: later reports state its days and
+#: parts in passing, and counting them lost a demo fact (docs/notes/when.md).
+NARROW_DAYS = 11
 
 
 @dataclass(frozen=True)
@@ -570,10 +575,11 @@ def _inside(window: Window, hit: Hit, dated: Collection[int] = ()) -> bool:
 
 async def _dated_in_text(session: AsyncSession, window: Window,
                          hits: Sequence[Hit]) -> set[int]:
-    """The ``hits`` published before the time the question names whose text states a time
-    within it ("May 9"; "5月8-10日" for "5月"): a report announcing a parade, a truce or a
-    deadline is about that time though published before it ("5月の戦勝記念日に合わせた
-    停戦" is answered by the late-April report declaring the 8–10 May truce)."""
+    """The ``hits`` whose text states a time within the one the question names ("May 9";
+    "5月8-10日" for "5月"; "2月中旬"): a report announcing a parade, a truce or a deadline
+    is about that time though published before it ("5月の戦勝記念日に合わせた停戦" is
+    answered by the late-April report declaring the 8–10 May truce), and so is a later one
+    reporting on a narrow time (``_announces``)."""
     first, last = window.first_day, window.last_day
     if first is None or last is None or not hits:
         return set()
@@ -592,11 +598,17 @@ async def _dated_in_text(session: AsyncSession, window: Window,
 
 
 def _announces(published: datetime, window: Window) -> bool:
-    """Published before the named time: a time it states within it is one it announces.
-    (A later report states it to recall it, often in passing: "talks that mended ties
-    after the end-of-February clash" is not about February; read so, such reports lost a
-    demo fact, docs/notes/when.md.)"""
-    return window.start is not None and published < window.start
+    """Whether a time the report states within the named one makes it a report of that
+    time: published before it, it announces it; published after, only a narrow time
+    (``NARROW_DAYS``) is reported on rather than recalled in passing ("talks that mended
+    ties after the end-of-February clash" are not about February)."""
+    return window.start is not None and (published < window.start or _narrow(window))
+
+
+def _narrow(window: Window) -> bool:
+    """Names a time as short as one event's (``NARROW_DAYS``)."""
+    return (window.first_day is not None and window.last_day is not None
+            and (window.last_day - window.first_day).days < NARROW_DAYS)
 
 
 def _names_bare_day(text: str, published: datetime, day: date | None) -> bool:
