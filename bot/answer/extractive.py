@@ -33,7 +33,7 @@ from bot.answer.support import (
     support,
     unknown_names,
 )
-from bot.answer.when import Window, parse_window, without_phrase
+from bot.answer.when import Window, parse_window, states_time_in, without_phrase
 from bot.model import Answer, Citation, Lang, Sentence
 from bot.news.stories import similarity
 from bot.store.models import Article
@@ -121,6 +121,11 @@ ACROSS_STORIES: timedelta | None = timedelta(days=1)
 #: 0.25–0.5 gain 7–8 facts on the dev-side sets and lose none; 0.1 and 0 lose facts whose
 #: sentence names the event again (docs/notes/facts.md).
 QUOTED_NAME = 0.3
+#: A named time shorter than this many days (a day, a week, a part of a month) is one
+#: event's: a report published after it that states it reports on that event ("the draft
+#: the US offered in mid-February"). A month is not: later reports state its days and
+#: parts in passing, and counting them lost a demo fact (docs/notes/when.md).
+NARROW_DAYS = 11
 
 
 @dataclass(frozen=True)
@@ -601,24 +606,17 @@ def _inside(window: Window, hit: Hit, dated: Collection[int] = ()) -> bool:
         datetime.fromtimestamp(hit.published, UTC)))
 
 
-_MONTHS = ("January February March April May June July August September October "
-           "November December").split()
-
-
 async def _dated_in_text(session: AsyncSession, window: Window,
                          hits: Sequence[Hit]) -> set[int]:
-    """The ``hits`` whose text names the day the question names ("May 9", "9 May",
-    "5月9日"): a report announcing a parade, a call or a deadline is about that day
-    though it was published before it."""
-    day = window.day
-    if day is None or not hits:
+    """The ``hits`` whose text states a time within the one the question names ("May 9";
+    "5月8-10日" for "5月"; "2月中旬"): a report announcing a parade, a truce or a deadline
+    is about that time though published before it ("5月の戦勝記念日に合わせた停戦" is
+    answered by the late-April report declaring the 8–10 May truce), and so is a later one
+    reporting on a narrow time (``_announces``)."""
+    first, last = window.first_day, window.last_day
+    if first is None or last is None or not hits:
         return set()
-    month = _MONTHS[day.month - 1]
-    said = re.compile(rf"\b(?:{month}\.? {day.day}|{day.day} {month})\b"
-                      rf"|(?<!\d){day.month}月{day.day}日", re.IGNORECASE)
-    # Japanese reports name a day of the current month by its number alone ("9日").
-    this_month = re.compile(rf"(?<![\d月]){day.day}日")
-    # Only a report that is not from that day already and could rank is read.
+    # Only a report that is not from that time already and could rank is read.
     ids = [h.article_id for h in hits
            if h.coverage >= MIN_COVERAGE * SECONDARY and not _inside(window, h)]
     if not ids:
@@ -626,10 +624,31 @@ async def _dated_in_text(session: AsyncSession, window: Window,
     rows = (await session.execute(
         select(Article.id, Article.title, Article.text, Article.lang, Article.published_at)
         .where(Article.id.in_(ids)))).all()
-    return {r.id for r in rows
-            if said.search(text := f"{r.title}\n{r.text}")
-            or (r.lang == "ja" and _shortly_before(r.published_at, day)
-                and this_month.search(text))}
+    return {r.id for r in rows for text in [f"{r.title}\n{r.text}"]
+            if (_announces(r.published_at, window)
+                and states_time_in(text, r.published_at, first, last))
+            or (r.lang == "ja" and _names_bare_day(text, r.published_at, window.day))}
+
+
+def _announces(published: datetime, window: Window) -> bool:
+    """Whether a time the report states within the named one makes it a report of that
+    time: published before it, it announces it; published after, only a narrow time
+    (``NARROW_DAYS``) is reported on rather than recalled in passing ("talks that mended
+    ties after the end-of-February clash" are not about February)."""
+    return window.start is not None and (published < window.start or _narrow(window))
+
+
+def _narrow(window: Window) -> bool:
+    """Names a time as short as one event's (``NARROW_DAYS``)."""
+    return (window.first_day is not None and window.last_day is not None
+            and (window.last_day - window.first_day).days < NARROW_DAYS)
+
+
+def _names_bare_day(text: str, published: datetime, day: date | None) -> bool:
+    """A Japanese report names a day of the current month by its number alone ("9日"):
+    the question's day if published shortly before it."""
+    return (day is not None and _shortly_before(published, day)
+            and re.search(rf"(?<![\d月]){day.day}日", text) is not None)
 
 
 async def _leading_with_round(session: AsyncSession, asked: int | None,

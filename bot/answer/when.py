@@ -61,8 +61,15 @@ class Window:
     latest: bool = False
     #: The words that set it, for "no source" notes.
     phrase: str = ""
-    #: The one day it names ("May 9"), which a report may state in its text.
-    day: date | None = None
+    #: The first and last calendar days it names ("May 9"; "5月" is 1–31 May), which a
+    #: report may state in its text.
+    first_day: date | None = None
+    last_day: date | None = None
+
+    @property
+    def day(self) -> date | None:
+        """The one day it names, if it names one day."""
+        return self.first_day if self.first_day == self.last_day else None
 
     def contains(self, when: datetime) -> bool:
         return ((self.start is None or when >= self.start)
@@ -104,8 +111,8 @@ def parse_window(question: str, *, now: datetime, zone: tzinfo,
             first = latest_covered(first, (covered_until or now).astimezone(zone).date())
         start = datetime.combine(first, time(), zone) - SLACK
         end = datetime.combine(first + timedelta(days=named.days), time(), zone) + LATE_SLACK
-        return Window(start, end, phrase=named.phrase,
-                      day=first if named.days == 1 else None)
+        return Window(start, end, phrase=named.phrase, first_day=first,
+                      last_day=first + timedelta(days=named.days - 1))
     if any(word in q for word in LATEST):
         return Window(latest=True, phrase="latest")
     return Window()
@@ -284,3 +291,65 @@ def _safe(year: int, month: int, day: int) -> date | None:
         return date(year, month, day)
     except ValueError:
         return None
+
+
+#: A yearless date a report states ("May 8", "5月8日") is in the latest year that puts it
+#: at most this far after the report: reports announce days ahead and recall days past.
+AHEAD = timedelta(days=90)
+_MONTH_NAMES = ("january february march april may june july august september october "
+                "november december").split()
+#: Full month names only: reading "Nov. 27" too lost a hit@1 (docs/notes/when.md).
+_MONTH_EN = rf"({'|'.join(_MONTH_NAMES)})"
+_DASH = r"\s*[-–—ー〜~～]\s*"
+_STATED_JA = re.compile(rf"(?<!\d)(\d{{1,2}})月(?:(\d{{1,2}})(?:{_DASH}(\d{{1,2}}))?日"
+                        r"|(上旬|初め|初旬|中旬|下旬|末))")
+_STATED_EN_DAY = re.compile(rf"\b{_MONTH_EN}\s+(\d{{1,2}})(?:st|nd|rd|th)?"
+                            rf"(?:{_DASH}(\d{{1,2}}))?\b"
+                            rf"|\b(\d{{1,2}})(?:st|nd|rd|th)?(?:{_DASH}(\d{{1,2}}))?\s+"
+                            rf"{_MONTH_EN}\b", re.IGNORECASE)
+_STATED_EN_PART = re.compile(r"\b(early|mid|late|end of|beginning of|start of)[\s-]+"
+                             rf"{_MONTH_EN}\b", re.IGNORECASE)
+
+
+def states_time_in(text: str, published: datetime, first: date, last: date) -> bool:
+    """Whether a report (``text``, published at ``published``) states a day or a part of a
+    month ("5月8-10日", "mid-February") that lies within ``first``–``last``: a report
+    announcing a truce or a parade is about that time though published before it. (A
+    month alone, "in May", is not read: it put a report of another time among the first
+    three, docs/notes/when.md.)"""
+    return any(first <= start and end <= last
+               for start, end in _stated_spans(text, published.date()))
+
+
+def _stated_spans(text: str, published: date) -> list[tuple[date, date]]:
+    """The yearless times a report states, as calendar spans (first, last day)."""
+    spans: list[tuple[int, int, int]] = []  # month, first day, last day
+    for m in _STATED_JA.finditer(text):
+        month = int(m[1])
+        if m[2]:
+            spans.append((month, int(m[2]), int(m[3] or m[2])))
+        else:
+            spans.append((month, *_PARTS[m[4]]))
+    for m in _STATED_EN_DAY.finditer(text):
+        name, day, to = (m[1], m[2], m[3]) if m[1] else (m[6], m[4], m[5])
+        spans.append((_month_number(name), int(day), int(to or day)))
+    for m in _STATED_EN_PART.finditer(text):
+        spans.append((_month_number(m[2]), *_PARTS[m[1].lower()]))
+    return [span for month, a, b in spans if 1 <= month <= 12
+            if (span := _placed(published, month, a, b)) is not None]
+
+
+def _month_number(name: str) -> int:
+    return _MONTH_NAMES.index(name.lower()) + 1
+
+
+def _placed(published: date, month: int, first: int, last: int) -> tuple[date, date] | None:
+    """Days ``first``–``last`` of ``month`` in the latest year at most ``AHEAD`` after
+    ``published``."""
+    for year in (published.year + 1, published.year, published.year - 1):
+        days = calendar.monthrange(year, month)[1]
+        start, end = _safe(year, month, first), _safe(year, month, min(last, days))
+        if start is not None and end is not None and start <= end \
+                and start - published <= AHEAD:
+            return start, end
+    return None
