@@ -31,7 +31,7 @@ from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.scoring import Matches
 from bot.answer.when import Window
-from bot.news.entities import entity_names
+from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer
 from bot.text.glossary import Glossary
@@ -252,15 +252,17 @@ class Engine:
         # The title counts twice: it says what the report is about.
         title_tokens = self.analyzer.tokens(title)
         out = title_tokens + title_tokens + [SENTENCE_END]
+        names = name_words(text)
         for sentence in split_sentences(text):
-            out += self.text_tokens(sentence)
+            out += self.text_tokens(sentence, names)
             out.append(SENTENCE_END)
         return out
 
-    def text_tokens(self, text: str) -> list[str]:
+    def text_tokens(self, text: str, names: frozenset[str] = frozenset()) -> list[str]:
         """The analyser's tokens plus a sound key per name: "Leavitt" and レビット share
-        one, so a name finds reports in the other language (``bot.news.entities``)."""
-        return self.analyzer.tokens(text) + name_keys(text)
+        one, so a name finds reports in the other language (``bot.news.entities``);
+        ``names``: the words its report writes as names (a sentence may start with one)."""
+        return self.analyzer.tokens(text) + name_keys(text, names)
 
     async def refresh(self, session: AsyncSession, *, force: bool = False) -> int:
         """Index articles stored or updated since the last refresh; returns how many.
@@ -600,10 +602,10 @@ class Engine:
                 datetime.fromtimestamp(last, UTC))
 
 
-def name_keys(text: str) -> list[str]:
+def name_keys(text: str, names: frozenset[str] = frozenset()) -> list[str]:
     """The sound keys of the names in ``text``, as tokens (once each)."""
     return [NAME_KEY + key for key in dict.fromkeys(
-        key for _surface, key in entity_names(text) if not key.startswith("kanji:"))]
+        key for _surface, key in entity_names(text, names) if not key.startswith("kanji:"))]
 
 
 def _strip_phrase(question: str, window: Window) -> str:

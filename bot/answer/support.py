@@ -36,7 +36,7 @@ from typing import Any
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine
 from bot.answer.noise import without_furniture
-from bot.news.entities import entity_names
+from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
 from bot.text.analyzer import fugashi_tagger
 from bot.text.sentences import split_sentences
@@ -720,26 +720,29 @@ def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) 
 
 def speaks(article: Article, speaker: Sequence[Concept], engine: Engine) -> bool:
     """A sentence of ``article`` in which ``speaker`` says something (not only is told)."""
-    return any(speaks_in(sentence, speaker, engine)
+    names = name_words(article.text)
+    return any(speaks_in(sentence, speaker, engine, names)
                for sentence in split_sentences(f"{article.title}\n{article.text}"))
 
 
-def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine) -> bool:
+def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine,
+              names: frozenset[str] = frozenset()) -> bool:
     """``speaker`` says something in ``sentence`` (is named next to a verb of saying, and
-    not as the one spoken to)."""
+    not as the one spoken to); ``names``: the words its report writes as names."""
     if not _SAYS.search(sentence):
         return False
-    toks = set(engine.text_tokens(sentence))
+    toks = set(engine.text_tokens(sentence, names))
     if not all(toks.intersection(c.tokens) for c in speaker):
         return False
-    spans = _spans_of(sentence, speaker[-1], engine)
+    spans = _spans_of(sentence, speaker[-1], engine, names)
     return not spans or any(_as_subject(sentence, start, end) for start, end in spans)
 
 
-def _spans_of(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
+def _spans_of(sentence: str, concept: Concept, engine: Engine,
+              names: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Where ``concept``'s name is written in ``sentence`` (by its sound key or tokens)."""
     out: list[tuple[int, int]] = []
-    for surface, key in entity_names(sentence):
+    for surface, key in entity_names(sentence, names):
         forms = {NAME_KEY + key, *engine.analyzer.tokens(surface)}
         if forms.intersection(concept.tokens):
             out += [(m.start(), m.end()) for m in re.finditer(re.escape(surface), sentence)]
