@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA
-from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine
+from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
@@ -351,7 +351,7 @@ def _name_spans(sentence: str, concept: Concept) -> list[tuple[int, int]]:
             pattern = rf"\b{re.escape(form)}" if form.isascii() else re.escape(form)
             spans += [m.span() for m in re.finditer(pattern, sentence, re.IGNORECASE)]
     keyed = {surface for surface, key in entity_names(sentence)
-             if NAME_KEY + key in concept.tokens}
+             if NAME_KEY + key in concept.tokens and keyed_name(surface, key)}
     for surface in keyed:
         spans += [m.span() for m in re.finditer(re.escape(surface), sentence)]
     return spans
@@ -743,7 +743,9 @@ def _spans_of(sentence: str, concept: Concept, engine: Engine,
     """Where ``concept``'s name is written in ``sentence`` (by its sound key or tokens)."""
     out: list[tuple[int, int]] = []
     for surface, key in entity_names(sentence, names):
-        forms = {NAME_KEY + key, *engine.analyzer.tokens(surface)}
+        forms = {*engine.analyzer.tokens(surface)}
+        if keyed_name(surface, key):
+            forms.add(NAME_KEY + key)
         if forms.intersection(concept.tokens):
             out += [(m.start(), m.end()) for m in re.finditer(re.escape(surface), sentence)]
     return out

@@ -11,7 +11,10 @@ told reporters …" lost its key when "Dan Driscoll" came in an earlier sentence
 Japanese question "what did ドリスコル say" was refused as if he never spoke
 ("speaker-silent"). The words a report writes as names now hold in each of its sentences.
 
-The guard: a different name with a near key (ドリトル) matches no one and is refused.
+The guards: a different name with a near key (ドリトル) matches no one and is refused; a
+report's loanword is no name (MeCab knows サポート and グループ as common nouns), so a
+question's スポット or a stranger "Guliyev" does not meet it by sound (the スポット
+question was answered from the Japanese report before).
 
 The reports are written for this test (our own words, invented talks), served as RSS from
 127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``
@@ -48,6 +51,10 @@ REPORTS = (
            "ウクライナのキスリツァ第1外務次官は4日、代表団が停戦協議のためジュネーブの"
            "湖畔のホテルに到着したと明らかにした。",
            TALKS + timedelta(hours=20)),
+    report("support-ja", "ja", "Kaze Times", "欧州、停戦協議でウクライナ支援継続",
+           "欧州各国の外相は5日、停戦協議が続く間もウクライナへのサポートを続けると表明し、"
+           "作業グループを設けて復興の費用を話し合うことで一致した。",
+           TALKS + timedelta(days=1)),
     *other_talks(TALKS),
 )
 
@@ -81,3 +88,18 @@ async def test_a_name_with_a_near_key_matches_no_one(
                                TALKS + after)
     # (refused as a stranger: the one it names, not what it asks, is unknown)
     assert refusal in ("unknown-subject", "unknown-speaker", "unknown-name")
+
+
+#: Questions whose name (or loanword) shares its sound key only with a report's loanword.
+STRANGERS: dict[str, Lang] = {
+    "ジュネーブで人気の観光スポットはどこ?": "ja",
+    "What did Guliyev tell the working group?": "en",
+}
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+@pytest.mark.parametrize(("question", "lang"), list(STRANGERS.items()))
+async def test_a_loanword_in_a_report_is_no_name(
+        store: Path, shared_engine: Engine, question: str, lang: Lang,
+        after: timedelta) -> None:
+    assert await refusal_of(store, shared_engine, question, lang, TALKS + after) is not None
