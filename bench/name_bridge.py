@@ -4,7 +4,8 @@
 
 Reads the dev developments' reports only (odd dNN in tests/data/realnews), one sentence at
 a time with the report's own names (as the index reads them), and prints each key that
-joins a Latin-script and a katakana name the glossary does not key: (key, Latin names,
+joins a Latin-script and a katakana name the glossary does not key (a report's
+loanword has no key: ``bot.answer.engine.keyed_name``): (key, Latin names,
 katakana names, glossary Latin names, glossary katakana names), then the counts.
 """
 
@@ -14,6 +15,7 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+from bot.answer.engine import keyed_name
 from bot.news.entities import entity_names, glossary_keys, name_words
 from bot.text.sentences import split_sentences
 
@@ -32,7 +34,7 @@ def names_by_key() -> tuple[dict[str, set[tuple[str, bool]]], dict[str, set[tupl
             names = name_words(report["text"])
             for text in [report["title"], *split_sentences(report["text"])]:
                 for surface, key in entity_names(text, names):
-                    if not key.startswith("kanji:"):
+                    if keyed_name(surface, key):
                         glossed = surface in known or surface.lower() in known
                         (latin if surface.isascii() else kana)[key].add((surface, glossed))
     return latin, kana
