@@ -31,9 +31,9 @@ from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.scoring import Matches
 from bot.answer.when import Window
-from bot.news.entities import entity_names
+from bot.news.entities import entity_names, glossary_keys, name_words
 from bot.store.models import Article
-from bot.text.analyzer import Analyzer
+from bot.text.analyzer import Analyzer, fugashi_tagger
 from bot.text.glossary import Glossary
 from bot.text.sentences import split_sentences
 
@@ -252,15 +252,17 @@ class Engine:
         # The title counts twice: it says what the report is about.
         title_tokens = self.analyzer.tokens(title)
         out = title_tokens + title_tokens + [SENTENCE_END]
+        names = name_words(text)
         for sentence in split_sentences(text):
-            out += self.text_tokens(sentence)
+            out += self.text_tokens(sentence, names)
             out.append(SENTENCE_END)
         return out
 
-    def text_tokens(self, text: str) -> list[str]:
+    def text_tokens(self, text: str, names: frozenset[str] = frozenset()) -> list[str]:
         """The analyser's tokens plus a sound key per name: "Leavitt" and レビット share
-        one, so a name finds reports in the other language (``bot.news.entities``)."""
-        return self.analyzer.tokens(text) + name_keys(text)
+        one, so a name finds reports in the other language (``bot.news.entities``);
+        ``names``: the words its report writes as names (a sentence may start with one)."""
+        return self.analyzer.tokens(text) + name_keys(text, names)
 
     async def refresh(self, session: AsyncSession, *, force: bool = False) -> int:
         """Index articles stored or updated since the last refresh; returns how many.
@@ -430,6 +432,8 @@ class Engine:
         """(the question's token for a name, the name's sound key): the key joins that
         token's alternatives (the longest token of a name MeCab splits, レ|ビット)."""
         out: list[tuple[str, str]] = []
+        # A question's loanword keeps its key (イースター meets "Easter"): what it can meet
+        # in a report is a name (``keyed_name``).
         for surface, key in entity_names(question):
             if key.startswith("kanji:"):
                 continue
@@ -600,10 +604,38 @@ class Engine:
                 datetime.fromtimestamp(last, UTC))
 
 
-def name_keys(text: str) -> list[str]:
+def name_keys(text: str, names: frozenset[str] = frozenset()) -> list[str]:
     """The sound keys of the names in ``text``, as tokens (once each)."""
     return [NAME_KEY + key for key in dict.fromkeys(
-        key for _surface, key in entity_names(text) if not key.startswith("kanji:"))]
+        key for surface, key in entity_names(text, names) if keyed_name(surface, key))]
+
+
+#: IPAdic's kinds of common noun: a katakana word of these is a loanword (グループ, トップ).
+_COMMON_NOUNS = frozenset({"一般", "サ変接続", "形容動詞語幹"})
+
+
+def keyed_name(surface: str, key: str) -> bool:
+    """A report's name whose sound key stands for it across scripts: not a kanji name (no
+    sound), not a loanword MeCab knows (サポート would meet a question's スポット,
+    グループ "Guliyev") unless the glossary lists it as a name."""
+    if key.startswith("kanji:"):
+        return False
+    return surface.isascii() or surface in glossary_keys() or not common_noun(surface)
+
+
+@functools.lru_cache(maxsize=65536)
+def common_noun(word: str) -> bool:
+    """MeCab (IPAdic) reads ``word`` as one common noun it knows (グループ, カラス)."""
+    words = list(_tagger()(word))
+    if len(words) != 1:
+        return False
+    pos = words[0].feature_raw.split(",", 2)
+    return pos[0] == "名詞" and pos[1] in _COMMON_NOUNS
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger() -> Any:
+    return fugashi_tagger()
 
 
 def _strip_phrase(question: str, window: Window) -> str:

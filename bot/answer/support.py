@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA
-from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine
+from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
-from bot.news.entities import entity_names
+from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
 from bot.text.analyzer import fugashi_tagger
 from bot.text.sentences import split_sentences
@@ -354,7 +354,7 @@ def _name_spans(sentence: str, concept: Concept) -> list[tuple[int, int]]:
             pattern = rf"\b{re.escape(form)}" if form.isascii() else re.escape(form)
             spans += [m.span() for m in re.finditer(pattern, sentence, re.IGNORECASE)]
     keyed = {surface for surface, key in entity_names(sentence)
-             if NAME_KEY + key in concept.tokens}
+             if NAME_KEY + key in concept.tokens and keyed_name(surface, key)}
     for surface in keyed:
         spans += [m.span() for m in re.finditer(re.escape(surface), sentence)]
     return spans
@@ -734,27 +734,32 @@ def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) 
 
 def speaks(article: Article, speaker: Sequence[Concept], engine: Engine) -> bool:
     """A sentence of ``article`` in which ``speaker`` says something (not only is told)."""
-    return any(speaks_in(sentence, speaker, engine)
+    names = name_words(article.text)
+    return any(speaks_in(sentence, speaker, engine, names)
                for sentence in split_sentences(f"{article.title}\n{article.text}"))
 
 
-def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine) -> bool:
+def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine,
+              names: frozenset[str] = frozenset()) -> bool:
     """``speaker`` says something in ``sentence`` (is named next to a verb of saying, and
-    not as the one spoken to)."""
+    not as the one spoken to); ``names``: the words its report writes as names."""
     if not _SAYS.search(sentence):
         return False
-    toks = set(engine.text_tokens(sentence))
+    toks = set(engine.text_tokens(sentence, names))
     if not all(toks.intersection(c.tokens) for c in speaker):
         return False
-    spans = _spans_of(sentence, speaker[-1], engine)
+    spans = _spans_of(sentence, speaker[-1], engine, names)
     return not spans or any(_as_subject(sentence, start, end) for start, end in spans)
 
 
-def _spans_of(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
+def _spans_of(sentence: str, concept: Concept, engine: Engine,
+              names: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Where ``concept``'s name is written in ``sentence`` (by its sound key or tokens)."""
     out: list[tuple[int, int]] = []
-    for surface, key in entity_names(sentence):
-        forms = {NAME_KEY + key, *engine.analyzer.tokens(surface)}
+    for surface, key in entity_names(sentence, names):
+        forms = {*engine.analyzer.tokens(surface)}
+        if keyed_name(surface, key):
+            forms.add(NAME_KEY + key)
         if forms.intersection(concept.tokens):
             out += [(m.start(), m.end()) for m in re.finditer(re.escape(surface), sentence)]
     return out

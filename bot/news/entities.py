@@ -101,19 +101,33 @@ def glossary_keys() -> dict[str, str]:
     return keys
 
 
+def name_words(text: str) -> frozenset[str]:
+    """Capitalised words ``text`` writes mid-sentence somewhere: names wherever it writes
+    them, a sentence's first word too ("Driscoll told reporters…" after "Dan Driscoll
+    arrived…"), when ``entity_names`` reads that sentence alone."""
+    out: set[str] = set()
+    for m in _EN_RUN.finditer(text):
+        words = m.group().split(" ")
+        # (the first word of a run opening a sentence says nothing: "Dan" in "Dan Driscoll
+        # arrived…" may be a name, "Driscoll" is one)
+        out.update(words[1:] if _starts(text, m.start()) else words)
+    return frozenset(out)
+
+
 def entity_keys(text: str) -> set[str]:
     """Keys of the names in ``text`` (original case; both languages)."""
     return {key for _word, key in entity_names(text)}
 
 
-def entity_names(text: str) -> list[tuple[str, str]]:
-    """Each name in ``text`` as written (a word, a katakana run, a kanji name) with its key."""
+def entity_names(text: str, names: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Each name in ``text`` as written (a word, a katakana run, a kanji name) with its key;
+    ``names``: words known as names from the text around it (``name_words``)."""
     known = glossary_keys()
     found: list[tuple[str, str]] = []
     runs = [(m.group(), _starts(text, m.start())) for m in _EN_RUN.finditer(text)]
     # A capitalised word starting a sentence (or a title-case headline) is a name only
     # if the text also capitalises it mid-sentence.
-    inner = {w for run, start in runs if not start for w in run.split(" ")}
+    inner = names.union(w for run, start in runs if not start for w in run.split(" "))
     for run, start in runs:
         words = [w for w in _SPLIT.split(run) if w and w.lower() not in _NOT_NAMES]
         if start and words and words[0] not in inner:
