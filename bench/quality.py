@@ -6,6 +6,7 @@
     python bench/quality.py --dev-misses  # dev split only: every miss, bucketed by cause
     python bench/quality.py --probe       # hand-written paraphrases of dev questions
     python bench/quality.py --probe probe2.json   # the second probe, held out
+    python bench/quality.py --dev-side    # counts on dev and every dev-side probe at once
 
 The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
 127.0.0.1 and ingested through the bot's pipeline (updated reports: first version, then the
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
+from bench.dev_side import dev_side, print_table  # noqa: E402
 from bench.followups import followup_figures, hit1_in_another_thread  # noqa: E402
 from bench.misses import MissLog  # noqa: E402
 from bench.realset import REALNEWS, RealSet, build_store, load_realset  # noqa: E402
@@ -208,6 +210,10 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--dev-misses", action="store_true",
                         help="dev split only: every miss at a week, bucketed by cause")
+    parser.add_argument("--dev-side", action="store_true",
+                        help="counts on dev and every dev-side probe at a week, ours and BM25")
+    parser.add_argument("--answers", type=Path, default=None,
+                        help="with --dev-side: write each question's answer to this JSON file")
     parser.add_argument("--probe", nargs="?", const="probe.json", default=None,
                         help="hand-written paraphrases of dev questions, misses bucketed "
                              "(a file of tests/data/realnews_probe; probe2.json is held out)")
@@ -221,6 +227,13 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
           f"{realset.last_report.date().isoformat()}")
     if args.ablation:
         return await ablation_main(realset, splits)
+    if args.dev_side:
+        figures = await dev_side(realset, PROBE, baseline_asker, answers=args.answers,
+                                 now=realset.last_report + CLOCKS["week"])
+        print_table(figures)
+        out = {"bench": "quality-dev-side", **figures}
+        print(json.dumps(out))
+        return out
     if args.probe:
         probe = load_realset(only=PROBE / args.probe)
         realset = dataclasses.replace(realset, questions=probe.questions)
