@@ -23,15 +23,15 @@ from bot.answer.evaluation import DEFAULT_ZONE, Question, evaluate, system_asker
 from bot.store.db import open_store
 from bot.store.models import Article
 
-#: Stop 31's dev figures: hit@1 0.806, hit@3 0.895, facts 0.818, refused P/R 1.0 / 1.0.
-FLOORS = {"hit@1": 0.78, "hit@3": 0.87, "fact_recall": 0.79, "no_source_precision": 0.94,
+#: Stop 32's dev figures: hit@1 0.806, hit@3 0.895, facts 0.853, refused P/R 1.0 / 1.0.
+FLOORS = {"hit@1": 0.78, "hit@3": 0.87, "fact_recall": 0.83, "no_source_precision": 0.94,
           "no_source_recall": 0.94}
 MAX_ANSWERABLE_REFUSED = 0.02
 #: probe4: new questions over the dev developments in a stranger's wording, written without
 #: reading the code (stop 29). Dev's rules once refused 22 of its 45 answerable questions.
 PROBE4 = REALNEWS.parent / "realnews_probe" / "probe4.json"
-#: Stop 31: hit@1 0.400, unanswerable refused 13 of 15, answerable refused 3 of 45.
-PROBE4_FLOORS = {"hit@1": 0.37, "no_source_recall": 0.8}
+#: Stop 32: hit@1 0.467, unanswerable refused 13 of 15, answerable refused 3 of 45.
+PROBE4_FLOORS = {"hit@1": 0.44, "no_source_recall": 0.8}
 PROBE4_MAX_ANSWERABLE_REFUSED = 0.1
 WEEK, YEAR = timedelta(days=7), timedelta(days=365)
 
