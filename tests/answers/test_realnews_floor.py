@@ -19,7 +19,13 @@ from sqlalchemy import select
 
 from bench.realset import REALNEWS, RealSet, build_store, load_realset
 from bot.answer.engine import Engine
-from bot.answer.evaluation import DEFAULT_ZONE, Question, evaluate, system_asker
+from bot.answer.evaluation import (
+    DEFAULT_ZONE,
+    Question,
+    evaluate,
+    story_pairwise_f1,
+    system_asker,
+)
 from bot.store.db import open_store
 from bot.store.models import Article
 
@@ -27,6 +33,10 @@ from bot.store.models import Article
 FLOORS = {"hit@1": 0.78, "hit@3": 0.87, "fact_recall": 0.83, "no_source_precision": 0.94,
           "no_source_recall": 0.94}
 MAX_ANSWERABLE_REFUSED = 0.02
+#: Stop 32: dev's reports form one story per development (pairwise F1 1.000; 0.978 when
+#: a development's English reports named its subject only after the lead's first 300
+#: characters and formed a story of their own).
+STORY_F1_FLOOR = 0.95
 #: probe4: new questions over the dev developments in a stranger's wording, written without
 #: reading the code (stop 29). Dev's rules once refused 22 of its 45 answerable questions.
 PROBE4 = REALNEWS.parent / "realnews_probe" / "probe4.json"
@@ -57,6 +67,13 @@ async def test_every_report_but_the_wire_copies_reaches_the_store(
     async with open_store(f"sqlite:///{real_db}") as (_e, sessions), sessions() as session:
         stored = set((await session.scalars(select(Article.guid))).all())
     assert stored == {r.guid for r in realset.reports} - copies
+
+
+async def test_dev_reports_group_into_one_story_per_development(
+        realset: RealSet, real_db: Path) -> None:
+    development = {r.guid: r.development for r in realset.reports_of("dev")}
+    async with open_store(f"sqlite:///{real_db}") as (_e, sessions):
+        assert await story_pairwise_f1(sessions, development) >= STORY_F1_FLOOR
 
 
 async def assert_floors(questions: Sequence[Question], realset: RealSet, real_db: Path,
