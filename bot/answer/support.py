@@ -495,7 +495,10 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         # event happens; the plan's sentence must be about the event, not repeat them.
         frame = engine.chat_tokens(_HAPPENING)
         about = [c for c in concepts if c.tokens[0] not in frame] or concepts
-        if not any(_said_about(a, about, engine, planned) for a in articles[:2]):
+        # "Where will Trump and Putin sign a treaty": a plan of theirs names them both,
+        # not any plan with a name and a future word.
+        named = _leaders_acting(question, concepts, engine)
+        if not any(_said_about(a, about, engine, planned, named=named) for a in articles[:2]):
             return "plan-not-given"
     return ""
 
@@ -520,6 +523,15 @@ def _leaders_counted(question: str, concepts: Sequence[Concept], engine: Engine
     leaders = engine.chat_tokens(LEADERS)
     return [c for c in concepts if c.name and leaders.intersection(c.tokens)
             and words.intersection(c.tokens)]
+
+
+def _leaders_acting(question: str, concepts: Sequence[Concept], engine: Engine
+                    ) -> list[Concept]:
+    """The sides' leaders a question about what will happen names as the ones acting (not
+    as an owner: "Trump's envoy" acts, not Trump)."""
+    owners = {t for m in _OWNERS.finditer(question) for t in engine.analyzer.tokens(m[0])}
+    return [c for c in _leaders_counted(question, concepts, engine)
+            if not owners.intersection(c.tokens)]
 
 
 #: "How long", "how many hours", "何時間": the answer is a length of time.
@@ -576,7 +588,7 @@ def asks_future(question: str) -> bool:
     """The question asks what is yet to happen: a future word, in a question whose own
     verb is not past; or when something was arranged to happen (いつ…ことになった)."""
     return ((bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question))
-            or bool(_ARRANGED.search(question)))
+            or bool(_ARRANGED.search(question)) or bool(_WHEN_NONPAST.search(question)))
 
 
 def asks_past(question: str) -> bool:
@@ -588,6 +600,9 @@ def asks_past(question: str) -> bool:
 #: "いつ開かれることになった?": asks when something was arranged to happen, a plan's time,
 #: though its verb is past.
 _ARRANGED = re.compile(r"いつ[^。]*ことになった(?:の|か|のか)?\W*$")
+#: "承認採決はいつ行われる?": "when" with a verb in its plain non-past form (not "〜ている"
+#: nor "〜た") asks when something is yet to happen.
+_WHEN_NONPAST = re.compile(r"いつ[^。]*(?<!て)(?<!てい)[うくぐすつぬぶむる](?:の|か|のか)?\W*$")
 
 
 def asks_figure(question: str) -> bool:
