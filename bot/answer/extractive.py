@@ -505,7 +505,14 @@ def _known_noun(engine: Engine, noun: str) -> bool:
     carries a name across scripts (ブダペスト, "Budapest"), while a common loanword
     known only by its sound (スポット) matches some name by chance."""
     return any(engine.index.token_id(t) is not None for t in engine.text_tokens(noun)
-               if not t.startswith(NAME_KEY) or proper_noun(noun))
+               if not t.startswith(NAME_KEY) or _a_name(engine, noun))
+
+
+def _a_name(engine: Engine, noun: str) -> bool:
+    """MeCab reads the noun as a proper noun, or the glossary gives it an English form
+    (トランプ, a common noun to MeCab, is "Trump")."""
+    return proper_noun(noun) or any(t.isascii() and not t.startswith(NAME_KEY)
+                                    for c in engine.concepts(noun) for t in c.tokens)
 
 
 #: The role a Japanese question asks who held: "通訳を務めたのはだれ", "同席した閣僚は誰".

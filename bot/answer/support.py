@@ -300,6 +300,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         question, [c for c in concepts if c not in speaker], names, engine)
     if people and not any(_named_together(a, people, events, engine) for a in found):
         return [], "names-apart"
+    sides = _sides_placed(question, engine) if names else []
+    if sides and not any(_side_present(a, sides, engine) for a in found):
+        return [], "side-absent"
     pairs = _pairs(question, concepts, engine)
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
         return [], "pair-apart"
@@ -426,6 +429,52 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
             return True
         before = toks
     return False
+
+
+#: The sides of the talks, each by all its names: "Russia's delegation" and "the Russian
+#: team", "Kyiv's delegation" and "ウクライナ代表団" are one side's.
+SIDES = (("russia", "russian", "russians", "kremlin", "moscow", "ロシア", "露", "ロ"),
+         ("ukraine", "ukrainian", "ukrainians", "kyiv", "ウクライナ"),
+         ("us", "u.s.", "american", "america", "americans", "washington", "米国", "米",
+          "アメリカ"),
+         ("europe", "european", "europeans", "欧州"))
+#: A side's people at an event: "Russia's delegation", "the US team", "ロシア側",
+#: "ウクライナ代表団", "欧州の高官"; and "officials from Ukraine and Europe".
+_SIDE_PEOPLE_EN = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegations?|side|teams?|"
+                             r"negotiators|officials|delegates)\b")
+_SIDE_PEOPLE_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})の?(?:側|代表団|"
+                             r"交渉団|高官)")
+_PEOPLE_FROM = re.compile(r"\b(?:delegations?|officials|delegates|negotiators|teams?)\s+from\s+"
+                          r"(?P<sides>[A-Z][\w.]*(?:(?:,\s*|\s+and\s+)[A-Z][\w.]*)*)")
+
+
+def _sides_of(words: Sequence[str], engine: Engine) -> list[int]:
+    """Which of ``SIDES`` the words name (by index)."""
+    tokens = {t for w in words for t in (w.lower(), *engine.analyzer.tokens(w))}
+    return [n for n, side in enumerate(SIDES)
+            if tokens.intersection(side) or tokens.intersection(engine.chat_tokens(side))]
+
+
+#: One side's delegation in an English question: "Russia's delegation", "the US team".
+_SIDE_ASKED = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegation|team|side|"
+                         r"negotiators)\b")
+
+
+def _sides_placed(question: str, engine: Engine) -> list[int]:
+    """The sides whose delegation an English question places at its event ("What did
+    Russia's delegation table at the Geneva talks")."""
+    return _sides_of([m["side"] for m in _SIDE_ASKED.finditer(question)], engine)
+
+
+def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> bool:
+    """The report's news writes the people of every one of ``sides`` (its delegation,
+    team, officials): a report on talks names the sides that sat at them so."""
+    news = "\n".join([article.title, *without_furniture(article.text, article.title)])
+    words = [m["side"] for m in (*_SIDE_PEOPLE_EN.finditer(news),
+                                 *_SIDE_PEOPLE_JA.finditer(news))]
+    words += [w for m in _PEOPLE_FROM.finditer(news)
+              for w in re.split(r",\s*|\s+and\s+", m["sides"])]
+    return set(sides) <= set(_sides_of(words, engine))
 
 
 #: Two names joined: "Witkoff and Kushner", "メルツ首相とプーチン大統領".

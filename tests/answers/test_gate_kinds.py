@@ -34,6 +34,9 @@ from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks,
 from tests.answers.support import made_up_report as report
 
 TALKS = datetime(2025, 6, 3, 16, tzinfo=UTC)
+LISBON = TALKS + timedelta(days=12)
+#: The last report: questions are asked after it.
+LAST = LISBON + timedelta(hours=8)
 
 REPORTS = (
     report("oslo-en", "en", "Fjord Wire", "Trump and Putin end Oslo summit without a treaty",
@@ -47,9 +50,9 @@ REPORTS = (
            "合意した。枠組みの協定は両国の議会の承認が必要になる。",
            TALKS + timedelta(hours=6)),
     report("envoy-en", "en", "North Ledger", "Envoys to meet again after Oslo",
-           "The envoys of Russia and the United States will meet again in Bergen on June 20, Witkoff said on "
-           "Wednesday after briefing allies on the Oslo summit.\n\nHe said the two teams "
-           "would work on the details of a ceasefire in Ukraine until then.",
+           "The envoys of Russia and the United States will meet again in Bergen on June "
+           "20, Witkoff said on Wednesday after briefing allies on the Oslo summit.\n\n"
+           "He said the two teams would work on the details of a ceasefire in Ukraine until then.",
            TALKS + timedelta(days=1)),
     report("next-ja", "ja", "Hokuto Shimbun", "次の協議はベルゲンで",
            "米ロの特使による次の協議は、20日にベルゲンで開かれる予定だ。"
@@ -60,6 +63,16 @@ REPORTS = (
            "Envoys of Russia and Ukraine closed two days of talks on grain shipments in "
            "Tromso on Wednesday, saying the mood had been calm and businesslike.",
            TALKS + timedelta(days=2)),
+    report("lisbon-en", "en", "Tagus Wire", "US and European officials meet in Lisbon",
+           "A US delegation led by Secretary of State Marco Rubio met officials from Europe "
+           "in Lisbon on Sunday to revise a plan to end the war that began with "
+           "Russia's invasion of Ukraine.\n\nBoth sides said the talks had been productive "
+           "and agreed to keep working on security guarantees.",
+           LISBON),
+    report("lisbon-ja", "ja", "Hokuto Shimbun", "リスボンで米ウクライナ協議",
+           "ウクライナ代表団はリスボンでの協議で、安全の保証と黒海の港の安全を優先事項に"
+           "挙げた。米国側はルビオ国務長官が率いた。ロシアとの停戦の道筋はまだ見えない。",
+           LISBON + timedelta(hours=8)),
     *other_talks(TALKS - timedelta(days=2)),
 )
 
@@ -71,6 +84,11 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     "ベルゲンでの特使の協議はいつ開かれる?": ("ja", "20日"),
     # トロムソ is a name: its sound carries it to the English report.
     "トロムソ会談の雰囲気は?": ("ja", "calm"),
+    # Each side's delegation is written in the Lisbon reports: "A US delegation",
+    # "ウクライナ代表団" (only in Japanese), "officials from Europe".
+    "Who led the US delegation at the Lisbon talks?": ("en", "Rubio"),
+    "What did Ukraine's delegation raise at the Lisbon talks?": ("en", "Lisbon"),
+    "What did Europe's team discuss at the Lisbon talks?": ("en", "security guarantees"),
 }
 
 #: Question → (language, the check that refuses it).
@@ -81,6 +99,8 @@ REFUSED: dict[str, tuple[Lang, str]] = {
     "オスロで合意した協定について、議会の承認採決はいつ行われる?": ("ja", "plan-not-given"),
     # Sightseeing: スポット is known only by the sound of a dog's name.
     "オスロでおすすめの観光スポットは?": ("ja", "unknown-subject"),
+    # Russia is named in the Lisbon report, its delegation never.
+    "What did Russia's delegation propose at the Lisbon talks?": ("en", "side-absent"),
 }
 
 
@@ -95,7 +115,7 @@ async def test_what_the_reports_say_is_answered(
         store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
         after: timedelta) -> None:
     lang, fact = expected
-    answer = await ask_store(store, shared_engine, question, lang, TALKS + after)
+    answer = await ask_store(store, shared_engine, question, lang, LAST + after)
     assert answer.answerable and fact in answer.text, (answer.refusal, answer.text)
 
 
@@ -105,7 +125,7 @@ async def test_a_kind_the_reports_do_not_say_is_refused(
         store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
         after: timedelta) -> None:
     lang, check = expected
-    assert await refusal_of(store, shared_engine, question, lang, TALKS + after) == check
+    assert await refusal_of(store, shared_engine, question, lang, LAST + after) == check
 
 
 @pytest.mark.parametrize(("question", "future"), [
