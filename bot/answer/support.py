@@ -20,6 +20,10 @@ with real coverage. So the question's own constraints are checked against the re
   as an owner, "Putin's truce", or in a hyphened pair before a noun, "the Trump-Putin
   call");
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+- a side's delegation the question places at the talks ("Russia's delegation … at the
+  Geneva talks") needs a report writing that side's delegation, team or officials (every
+  report names Russia, not every one a Russian delegation);
+- a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
   billion dollars" asks for an amount of money;
@@ -300,7 +304,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         question, [c for c in concepts if c not in speaker], names, engine)
     if people and not any(_named_together(a, people, events, engine) for a in found):
         return [], "names-apart"
-    sides = _sides_placed(question, engine) if names else []
+    sides = _sides_placed(question, engine)
     if sides and not any(_side_present(a, sides, engine) for a in found):
         return [], "side-absent"
     pairs = _pairs(question, concepts, engine)
@@ -450,9 +454,8 @@ _PEOPLE_FROM = re.compile(r"\b(?:delegations?|officials|delegates|negotiators|te
 
 def _sides_of(words: Sequence[str], engine: Engine) -> list[int]:
     """Which of ``SIDES`` the words name (by index)."""
-    tokens = {t for w in words for t in (w.lower(), *engine.analyzer.tokens(w))}
-    return [n for n, side in enumerate(SIDES)
-            if tokens.intersection(side) or tokens.intersection(engine.chat_tokens(side))]
+    tokens = {t for w in words for t in engine.analyzer.tokens(w)}
+    return [n for n, side in enumerate(SIDES) if tokens.intersection(engine.chat_tokens(side))]
 
 
 #: One side's delegation in an English question: "Russia's delegation", "the US team".
@@ -461,7 +464,7 @@ _SIDE_ASKED = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegation|
 
 
 def _sides_placed(question: str, engine: Engine) -> list[int]:
-    """The sides whose delegation an English question places at its event ("What did
+    """The sides whose delegation an English question places at the talks ("What did
     Russia's delegation table at the Geneva talks")."""
     return _sides_of([m["side"] for m in _SIDE_ASKED.finditer(question)], engine)
 
@@ -472,8 +475,7 @@ def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> boo
     news = "\n".join([article.title, *without_furniture(article.text, article.title)])
     words = [m["side"] for m in (*_SIDE_PEOPLE_EN.finditer(news),
                                  *_SIDE_PEOPLE_JA.finditer(news))]
-    words += [w for m in _PEOPLE_FROM.finditer(news)
-              for w in re.split(r",\s*|\s+and\s+", m["sides"])]
+    words += [m["sides"] for m in _PEOPLE_FROM.finditer(news)]  # "Ukraine and Europe"
     return set(sides) <= set(_sides_of(words, engine))
 
 

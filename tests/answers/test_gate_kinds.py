@@ -73,6 +73,10 @@ REPORTS = (
            "ウクライナ代表団はリスボンでの協議で、安全の保証と黒海の港の安全を優先事項に"
            "挙げた。米国側はルビオ国務長官が率いた。ロシアとの停戦の道筋はまだ見えない。",
            LISBON + timedelta(hours=8)),
+    report("riga-en", "en", "Daugava Post", "Talks on prisoners open in Riga",
+           "Ukrainian negotiators led by Rustem Umerov arrived in Riga on Monday for talks "
+           "on a prisoner exchange and a ceasefire.",
+           LISBON - timedelta(days=3)),
     *other_talks(TALKS - timedelta(days=2)),
 )
 
@@ -89,6 +93,8 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     "Who led the US delegation at the Lisbon talks?": ("en", "Rubio"),
     "What did Ukraine's delegation raise at the Lisbon talks?": ("en", "Lisbon"),
     "What did Europe's team discuss at the Lisbon talks?": ("en", "security guarantees"),
+    # The one side written, first in the report's text.
+    "Who led Ukraine's delegation in Riga?": ("en", "Umerov"),
 }
 
 #: Question → (language, the check that refuses it).
