@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.action import action_concept, question_action, question_lang, vouches
-from bot.answer.engine import COMMON_SHARE, Concept, Engine, Hit
+from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
 from bot.answer.rounds import first_by_default, lead_round, round_of
@@ -28,6 +28,7 @@ from bot.answer.support import (
     figures_about,
     gives_figure,
     known_form,
+    proper_noun,
     speaker_of,
     speaks_in,
     support,
@@ -475,8 +476,7 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
     short ("eat"); "phrase", "wording" ask for a quote and never count."""
     if any("\u3040" <= ch <= "\u9fff" for ch in question):
         nouns = content_nouns(without_phrase(question, window))
-        unknown_nouns = [n for n in nouns
-                         if all(engine.index.token_id(t) is None for t in engine.text_tokens(n))]
+        unknown_nouns = [n for n in nouns if not _known_noun(engine, n)]
         # "通訳を務めたのはだれ": the role asked about is a word no report uses (nor its
         # translation), as "which hotel" in English.
         roles = [c for n in _asked_thing_ja(question) if n not in _NAMED_KINDS_JA
@@ -503,6 +503,21 @@ def unknown_subject(engine: Engine, question: str, window: Window) -> str:
             len(unknown) + len(known)):
         return WORDS
     return ""
+
+
+def _known_noun(engine: Engine, noun: str) -> bool:
+    """Some stored report uses the Japanese noun, or, for a name, its sound: a sound key
+    carries a name across scripts (ブダペスト, "Budapest"), while a common loanword
+    known only by its sound (スポット) matches some name by chance."""
+    return any(engine.index.token_id(t) is not None for t in engine.text_tokens(noun)
+               if not t.startswith(NAME_KEY) or _a_name(engine, noun))
+
+
+def _a_name(engine: Engine, noun: str) -> bool:
+    """MeCab reads the noun as a proper noun, or the glossary gives it an English form
+    (トランプ, a common noun to MeCab, is "Trump")."""
+    return proper_noun(noun) or any(t.isascii() and not t.startswith(NAME_KEY)
+                                    for c in engine.concepts(noun) for t in c.tokens)
 
 
 #: The role a Japanese question asks who held: "通訳を務めたのはだれ", "同席した閣僚は誰".

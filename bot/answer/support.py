@@ -20,6 +20,10 @@ with real coverage. So the question's own constraints are checked against the re
   as an owner, "Putin's truce", or in a hyphened pair before a noun, "the Trump-Putin
   call");
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+- a side's delegation the question places at the talks ("Russia's delegation … at the
+  Geneva talks") needs a report writing that side's delegation, team or officials (every
+  report names Russia, not every one a Russian delegation);
+- a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
   billion dollars" asks for an amount of money;
@@ -300,6 +304,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         question, [c for c in concepts if c not in speaker], names, engine)
     if people and not any(_named_together(a, people, events, engine) for a in found):
         return [], "names-apart"
+    sides = _sides_placed(question, engine)
+    if sides and not any(_side_present(a, sides, engine) for a in found):
+        return [], "side-absent"
     pairs = _pairs(question, concepts, engine)
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
         return [], "pair-apart"
@@ -428,6 +435,50 @@ def _named_together(article: Article, people: Sequence[Concept], events: Sequenc
     return False
 
 
+#: The sides of the talks, each by all its names: "Russia's delegation" and "the Russian
+#: team", "Kyiv's delegation" and "ウクライナ代表団" are one side's.
+SIDES = (("russia", "russian", "russians", "kremlin", "moscow", "ロシア", "露", "ロ"),
+         ("ukraine", "ukrainian", "ukrainians", "kyiv", "ウクライナ"),
+         ("us", "u.s.", "american", "america", "americans", "washington", "米国", "米",
+          "アメリカ"),
+         ("europe", "european", "europeans", "欧州"))
+#: A side's people at an event: "Russia's delegation", "the US team", "ロシア側",
+#: "ウクライナ代表団", "欧州の高官"; and "officials from Ukraine and Europe".
+_SIDE_PEOPLE_EN = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegations?|side|teams?|"
+                             r"negotiators|officials|delegates)\b")
+_SIDE_PEOPLE_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})の?(?:側|代表団|"
+                             r"交渉団|高官)")
+_PEOPLE_FROM = re.compile(r"\b(?:delegations?|officials|delegates|negotiators|teams?)\s+from\s+"
+                          r"(?P<sides>[A-Z][\w.]*(?:(?:,\s*|\s+and\s+)[A-Z][\w.]*)*)")
+
+
+def _sides_of(words: Sequence[str], engine: Engine) -> list[int]:
+    """Which of ``SIDES`` the words name (by index)."""
+    tokens = {t for w in words for t in engine.analyzer.tokens(w)}
+    return [n for n, side in enumerate(SIDES) if tokens.intersection(engine.chat_tokens(side))]
+
+
+#: One side's delegation in an English question: "Russia's delegation", "the US team".
+_SIDE_ASKED = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegation|team|side|"
+                         r"negotiators)\b")
+
+
+def _sides_placed(question: str, engine: Engine) -> list[int]:
+    """The sides whose delegation an English question places at the talks ("What did
+    Russia's delegation table at the Geneva talks")."""
+    return _sides_of([m["side"] for m in _SIDE_ASKED.finditer(question)], engine)
+
+
+def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> bool:
+    """The report's news writes the people of every one of ``sides`` (its delegation,
+    team, officials): a report on talks names the sides that sat at them so."""
+    news = "\n".join([article.title, *without_furniture(article.text, article.title)])
+    words = [m["side"] for m in (*_SIDE_PEOPLE_EN.finditer(news),
+                                 *_SIDE_PEOPLE_JA.finditer(news))]
+    words += [m["sides"] for m in _PEOPLE_FROM.finditer(news)]  # "Ukraine and Europe"
+    return set(sides) <= set(_sides_of(words, engine))
+
+
 #: Two names joined: "Witkoff and Kushner", "メルツ首相とプーチン大統領".
 _PAIR_EN = re.compile(r"\b([A-Z][\w'’-]+)\s+and\s+([A-Z][\w'’-]+)")
 _PAIR_JA = re.compile(r"([\u30a0-\u30ffー]{2,})(?:氏|首相|大統領|外相|長官|特使|補佐官)?と"
@@ -495,7 +546,10 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         # event happens; the plan's sentence must be about the event, not repeat them.
         frame = engine.chat_tokens(_HAPPENING)
         about = [c for c in concepts if c.tokens[0] not in frame] or concepts
-        if not any(_said_about(a, about, engine, planned) for a in articles[:2]):
+        # "Where will Trump and Putin sign a treaty": a plan of theirs names them both,
+        # not any plan with a name and a future word.
+        named = _leaders_acting(question, concepts, engine)
+        if not any(_said_about(a, about, engine, planned, named=named) for a in articles[:2]):
             return "plan-not-given"
     return ""
 
@@ -520,6 +574,15 @@ def _leaders_counted(question: str, concepts: Sequence[Concept], engine: Engine
     leaders = engine.chat_tokens(LEADERS)
     return [c for c in concepts if c.name and leaders.intersection(c.tokens)
             and words.intersection(c.tokens)]
+
+
+def _leaders_acting(question: str, concepts: Sequence[Concept], engine: Engine
+                    ) -> list[Concept]:
+    """The sides' leaders a question about what will happen names as the ones acting (not
+    as an owner: "Trump's envoy" acts, not Trump)."""
+    owners = {t for m in _OWNERS.finditer(question) for t in engine.analyzer.tokens(m[0])}
+    return [c for c in _leaders_counted(question, concepts, engine)
+            if not owners.intersection(c.tokens)]
 
 
 #: "How long", "how many hours", "何時間": the answer is a length of time.
@@ -576,7 +639,7 @@ def asks_future(question: str) -> bool:
     """The question asks what is yet to happen: a future word, in a question whose own
     verb is not past; or when something was arranged to happen (いつ…ことになった)."""
     return ((bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question))
-            or bool(_ARRANGED.search(question)))
+            or bool(_ARRANGED.search(question)) or bool(_WHEN_NONPAST.search(question)))
 
 
 def asks_past(question: str) -> bool:
@@ -588,6 +651,9 @@ def asks_past(question: str) -> bool:
 #: "いつ開かれることになった?": asks when something was arranged to happen, a plan's time,
 #: though its verb is past.
 _ARRANGED = re.compile(r"いつ[^。]*ことになった(?:の|か|のか)?\W*$")
+#: "承認採決はいつ行われる?": "when" with a verb in its plain non-past form (not "〜ている"
+#: nor "〜た") asks when something is yet to happen.
+_WHEN_NONPAST = re.compile(r"いつ[^。]*(?<!て)(?<!てい)[うくぐすつぬぶむる](?:の|か|のか)?\W*$")
 
 
 def asks_figure(question: str) -> bool:
