@@ -481,7 +481,7 @@ class Engine:
                 if token_id is not None:
                     rows_of.setdefault(token_id, []).append(row)
         # A report's lead need not date it: "Saturday" in a question is no event name to
-        # lead with (docs/notes/rank.md).
+        # lead with (docs/quality.md, stop 32).
         events = np.array([self.is_event_name(c) and not self.is_calendar(c)
                            for c in concepts], dtype=bool)
         shares = passages([self.index.segments[f[4]].token_ids(f[5]) for f in found],

@@ -57,7 +57,7 @@ MAX_ARTICLES = 3
 #: on another matter). The other language's report matches less of a question than it
 #: says: the question's own wording has no translation ("old town hall"). 0.3 quoted none
 #: below it; 0.2 (as 0 and 0.1) adds one fact and one hit@3 on probe5 and loses nothing
-#: on the dev-side sets (docs/notes/crossref.md).
+#: on the dev-side sets (docs/quality.md, stop 31).
 OTHER_VIEW = 0.2
 #: Supporting articles may match less of the question than the best one.
 SECONDARY = 0.6
@@ -74,7 +74,7 @@ LEAD_WEIGHT = 1.0
 #: question's words leads. Only the first is chosen so: the others keep their order (a
 #: report recalling the event in the question's language would displace one about it in
 #: the other). 0.08 gains two hit@1 and a fact on the dev-side sets and a demo fact and
-#: loses nothing; 0.1 loses a demo hit@1 (docs/notes/rank.md).
+#: loses nothing; 0.1 loses a demo hit@1 (docs/quality.md, stop 32).
 OWN_WEIGHT = 0.08
 #: A report whose headline or lead names another round of a series than the question's
 #: (a question naming none asks about the first: a later round is named as such) counts
@@ -85,7 +85,7 @@ OTHER_ROUND = True
 #: development's report recalls an earlier one in the question's words ("their first call
 #: lasted 90 minutes"), an earlier report cannot recall a later one. Only the first report
 #: is chosen so; the others keep their order. 0.035–0.05 gain three hit@1 on the probes
-#: and lose none; 0.1 loses one (docs/notes/devpick.md).
+#: and lose none; 0.1 loses one (docs/quality.md, stop 31).
 LATER = 0.05
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
@@ -96,21 +96,21 @@ DAY_REFERENCE_DAYS = 20
 SLOT_BONUS = 3.0
 #: Sentences quoted from a report in the other language than the best report's (one from
 #: the other later reports): it is there for what one language's outlets report and the
-#: other's do not, which one sentence often holds half of (docs/notes/crossref.md). Three,
+#: other's do not, which one sentence often holds half of (docs/quality.md, stop 31). Three,
 #: not two: ten more facts on the dev-side sets, none lost; answers grow by an eighth
-#: (docs/notes/xlang.md).
+#: (docs/quality.md, stop 32).
 OTHER_SENTENCES = 3
 #: The share of its weight a question's word counts in a sentence of the other language's
 #: report when the answer's sentences already hold it (``best_sentences``): that report
 #: is quoted for what the others did not say. 0.5 adds a fact on dev; 0.25 quotes two fewer
-#: than 0.5 (probe3, probe4), 0.75 one fewer (dev) (docs/notes/xlang.md).
+#: than 0.5 (probe3, probe4), 0.75 one fewer (dev) (docs/quality.md, stop 32).
 REPEATED = 0.5
 #: The languages of questions whose answer leads with the other language's report of the
 #: best report's story when its best sentence matches more of the question than any of
 #: the best report's (``_lead_across``). Japanese only: a Japanese sentence matches an
 #: English question through the parts of its compounds (和平案 holds "peace" and "plan"),
 #: so it matches more of the question than it says; for English questions too the rule
-#: loses five hit@1 on the dev-side sets (wins three) (docs/notes/xlang.md).
+#: loses five hit@1 on the dev-side sets (wins three) (docs/quality.md, stop 32).
 LEAD_ACROSS: tuple[str, ...] = ("ja",)
 #: When the best report's story holds no report in the other language (the clustering
 #: kept the two languages' reports of a development apart), the other language's reports
@@ -120,12 +120,12 @@ ACROSS_STORIES: timedelta | None = timedelta(days=1)
 #: sentence holds it: a second report is quoted for what the first did not say, and the
 #: event's names (Abu Dhabi, Putin) otherwise pick its sentence restating the event.
 #: 0.25–0.5 gain 7–8 facts on the dev-side sets and lose none; 0.1 and 0 lose facts whose
-#: sentence names the event again (docs/notes/facts.md).
+#: sentence names the event again (docs/quality.md, stop 32).
 QUOTED_NAME = 0.3
 #: A named time shorter than this many days (a day, a week, a part of a month) is one
 #: event's: a report published after it that states it reports on that event ("the draft
 #: the US offered in mid-February"). A month is not: later reports state its days and
-#: parts in passing, and counting them lost a demo fact (docs/notes/when.md).
+#: parts in passing, and counting them lost a demo fact (docs/quality.md, stop 32).
 NARROW_DAYS = 11
 
 

@@ -298,7 +298,7 @@ def _safe(year: int, month: int, day: int) -> date | None:
 AHEAD = timedelta(days=90)
 _MONTH_NAMES = ("january february march april may june july august september october "
                 "november december").split()
-#: Full month names only: reading "Nov. 27" too lost a hit@1 (docs/notes/when.md).
+#: Full month names only: reading "Nov. 27" too lost a hit@1 (docs/quality.md, stop 32).
 _MONTH_EN = rf"({'|'.join(_MONTH_NAMES)})"
 _DASH = r"\s*[-–—ー〜~～]\s*"
 _STATED_JA = re.compile(rf"(?<!\d)(\d{{1,2}})月(?:(\d{{1,2}})(?:{_DASH}(\d{{1,2}}))?日"
@@ -316,7 +316,7 @@ def states_time_in(text: str, published: datetime, first: date, last: date) -> b
     month ("5月8-10日", "mid-February") that lies within ``first``–``last``: a report
     announcing a truce or a parade is about that time though published before it. (A
     month alone, "in May", is not read: it put a report of another time among the first
-    three, docs/notes/when.md.)"""
+    three, docs/quality.md, stop 32.)"""
     return any(first <= start and end <= last
                for start, end in _stated_spans(text, published.date()))
 

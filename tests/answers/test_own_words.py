@@ -4,7 +4,7 @@
   says it in the question's own words leads, not the one matched through a translation
   or a synonym the glossary lists ("truce" for "ceasefire", "swap" for "exchange"). On
   the blind-written probes, a report in the other language often edged out the one in the
-  question's words and language by a hair (probe6; docs/notes/rank.md).
+  question's words and language by a hair (probe6; docs/quality.md, stop 32).
 - A day of the week in a question ("on Saturday") dates what it asks about; it is no
   name of the event a report must lead with. A report naming the towns the drones hit,
   which gives the day further down, is not counted as about another event than one
