@@ -814,15 +814,16 @@ def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine,
     toks = set(engine.text_tokens(sentence, names))
     if not all(toks.intersection(c.tokens) for c in speaker):
         return False
-    spans = _spans_of(sentence, speaker[-1], engine, names)
+    # (A name opening the sentence, which only ``names`` tells, is its subject whether
+    # found or not: no span and a span at 0 both mean it speaks.)
+    spans = _spans_of(sentence, speaker[-1], engine)
     return not spans or any(_as_subject(sentence, start, end) for start, end in spans)
 
 
-def _spans_of(sentence: str, concept: Concept, engine: Engine,
-              names: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+def _spans_of(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
     """Where ``concept``'s name is written in ``sentence`` (by its sound key or tokens)."""
     out: list[tuple[int, int]] = []
-    for surface, key in entity_names(sentence, names):
+    for surface, key in entity_names(sentence):
         forms = {*engine.analyzer.tokens(surface)}
         if keyed_name(surface, key):
             forms.add(NAME_KEY + key)

@@ -55,6 +55,10 @@ REPORTS = (
            "欧州各国の外相は5日、停戦協議が続く間もウクライナへのサポートを続けると表明し、"
            "作業グループを設けて復興の費用を話し合うことで一致した。",
            TALKS + timedelta(days=1)),
+    report("adviser-en", "en", "River Courier", "Kyiv sets a limit on army cuts",
+           "Ukrainian negotiators told Kessler, the US delegation's legal adviser, on "
+           "Thursday that any ceasefire draft must keep the army at its present size.",
+           TALKS + timedelta(days=1)),
     *other_talks(TALKS),
 )
 
@@ -103,3 +107,12 @@ async def test_a_loanword_in_a_report_is_no_name(
         store: Path, shared_engine: Engine, question: str, lang: Lang,
         after: timedelta) -> None:
     assert await refusal_of(store, shared_engine, question, lang, TALKS + after) is not None
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_a_name_found_by_its_sound_only_as_the_one_spoken_to_says_nothing(
+        store: Path, shared_engine: Engine, after: timedelta) -> None:
+    """ケスラー meets "Kessler" by its sound key alone; the report has him told, not
+    telling: where the key finds his name is where it is read as the one spoken to."""
+    assert await refusal_of(store, shared_engine, "ケスラー氏は何と言った?", "ja",
+                            TALKS + after) == "speaker-silent"
