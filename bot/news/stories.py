@@ -73,13 +73,8 @@ ENTITY_WEIGHT = 1.0
 ENTITY_FLOOR = 0.1
 #: Reports assumed seen before the first one, so the first few names are not all "common".
 ENTITY_PRIOR = 20
-#: Characters (headline and lead) where names are looked for, in Japanese. English spends
-#: two to three characters on what Japanese says in one (median report length on the dev
-#: set: 1,169 against 612), so an English lead is measured ``LATIN_SPAN`` times longer:
-#: with the same span, an English report naming a development's firms in its second
-#: paragraph shared none of them with the Japanese reports naming them in the headline.
+#: Characters (headline and lead) where names are looked for.
 ENTITY_SPAN = 300
-LATIN_SPAN = 2.5
 #: Reports of one development arrive within this many days of the story's reports.
 NEAR = timedelta(days=1.5)
 HORIZON = timedelta(days=14)
@@ -97,7 +92,6 @@ _JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)|月(\d{1,2})日")
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
 _WORD_START = re.compile(r"[a-z]")
-_KANA_OR_KANJI = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -141,7 +135,7 @@ def get_features(text: str) -> Features:
             found[key] = weight
     # Names of the lead only: the development's own people and places are named there;
     # the rest of a report brings background names that other developments share.
-    for key in entity_keys(lead_of(text)):
+    for key in entity_keys(text[:ENTITY_SPAN]):
         if key not in _IN_GAZETTEER:
             found[f"e:{key}"] = ENTITY_WEIGHT
     for match in _EN_DAY.finditer(norm):
@@ -157,15 +151,6 @@ def get_features(text: str) -> Features:
         if value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT
     return Features(found)
-
-
-def lead_of(text: str) -> str:
-    """The headline and lead: about as much content in either language (see
-    ``LATIN_SPAN``)."""
-    head = text[:ENTITY_SPAN]
-    if len(_KANA_OR_KANJI.findall(head)) * 2 >= len(head):
-        return head
-    return text[:round(ENTITY_SPAN * LATIN_SPAN)]
 
 
 def _at_word_start(text: str, form: str) -> bool:

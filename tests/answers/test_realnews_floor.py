@@ -33,9 +33,8 @@ from bot.store.models import Article
 FLOORS = {"hit@1": 0.78, "hit@3": 0.87, "fact_recall": 0.83, "no_source_precision": 0.94,
           "no_source_recall": 0.94}
 MAX_ANSWERABLE_REFUSED = 0.02
-#: Stop 32: dev's reports form one story per development (pairwise F1 1.000; 0.978 when
-#: a development's English reports named its subject only after the lead's first 300
-#: characters and formed a story of their own).
+#: Stop 32: dev's pairwise story F1 is 0.978 (d17's English reports, naming its subject
+#: only after the lead's first 300 characters, form a story of their own).
 STORY_F1_FLOOR = 0.95
 #: probe4: new questions over the dev developments in a stranger's wording, written without
 #: reading the code (stop 29). Dev's rules once refused 22 of its 45 answerable questions.
