@@ -33,7 +33,7 @@ from bot.answer.scoring import Matches
 from bot.answer.when import Window
 from bot.news.entities import entity_names, glossary_keys, name_words
 from bot.store.models import Article
-from bot.text.analyzer import Analyzer, fugashi_tagger
+from bot.text.analyzer import Analyzer, word_pos
 from bot.text.glossary import Glossary
 from bot.text.sentences import split_sentences
 
@@ -623,19 +623,10 @@ def keyed_name(surface: str, key: str) -> bool:
     return surface.isascii() or surface in glossary_keys() or not common_noun(surface)
 
 
-@functools.lru_cache(maxsize=65536)
 def common_noun(word: str) -> bool:
     """MeCab (IPAdic) reads ``word`` as one common noun it knows (グループ, カラス)."""
-    words = list(_tagger()(word))
-    if len(words) != 1:
-        return False
-    pos = words[0].feature_raw.split(",", 2)
-    return pos[0] == "名詞" and pos[1] in _COMMON_NOUNS
-
-
-@functools.lru_cache(maxsize=1)
-def _tagger() -> Any:
-    return fugashi_tagger()
+    pos = word_pos(word)
+    return pos is not None and pos[0] == "名詞" and pos[1] in _COMMON_NOUNS
 
 
 def _strip_phrase(question: str, window: Window) -> str:

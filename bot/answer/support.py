@@ -38,14 +38,13 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
-from bot.text.analyzer import fugashi_tagger
+from bot.text.analyzer import shared_tagger, word_pos
 from bot.text.sentences import split_sentences
 
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
@@ -199,8 +198,8 @@ def _known_parts(token: str, engine: Engine) -> bool:
 @functools.lru_cache(maxsize=1024)
 def proper_noun(word: str) -> bool:
     """MeCab (IPAdic) tags ``word`` a proper noun; unknown katakana words are tagged so."""
-    words = list(_tagger()(word))
-    return len(words) == 1 and words[0].feature_raw.split(",", 2)[1] == "固有名詞"
+    pos = word_pos(word)
+    return pos is not None and pos[1] == "固有名詞"
 
 
 #: Nouns that say what a question is about (not pronouns, suffixes, numbers, time adverbs).
@@ -210,7 +209,7 @@ _CONTENT_NOUNS = frozenset({"一般", "固有名詞", "サ変接続", "形容動
 def content_nouns(question: str) -> list[str]:
     """The nouns of a Japanese question that say what it is about (MeCab, IPAdic)."""
     out: list[str] = []
-    for word in _tagger()(question):
+    for word in shared_tagger()(question):
         # no mutate: only fields 0 and 1 are read, and IPAdic gives every word nine.
         pos = word.feature_raw.split(",", 2)  # pragma: no mutate
         if (pos[0] == "名詞"
@@ -218,11 +217,6 @@ def content_nouns(question: str) -> list[str]:
                 and pos[1] in _CONTENT_NOUNS):
             out.append(word.surface)
     return list(dict.fromkeys(out))
-
-
-@functools.lru_cache(maxsize=1)
-def _tagger() -> Any:
-    return fugashi_tagger()
 
 
 #: Where something was said, not an event: "posted on SNS" is said on Truth Social, X or
@@ -715,7 +709,8 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
         toks = set(engine.text_tokens(" ".join(around)))
         # The sentence before (the headline, before the lead) may name the event.
-        before = set(engine.text_tokens([article.title, *sentences][i]))
+        before = (set(engine.text_tokens(sentences[i - 1] if i else article.title))
+                  if known else set())
         matched = sum(c.weight for c in concepts
                       if (toks | before if c in known else toks).intersection(c.tokens))
         own = set(engine.text_tokens(sentence)) if named else set()

@@ -10,6 +10,7 @@ citations are always cut from the original text (``bot.text.sentences``), never 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -86,6 +87,24 @@ def fugashi_tagger() -> Any:
     import ipadic
 
     return fugashi.GenericTagger(ipadic.MECAB_ARGS)
+
+
+@functools.lru_cache(maxsize=1)
+def shared_tagger() -> Any:
+    """One MeCab for the answer checks' part-of-speech reads (a tagger holds a dictionary:
+    one is enough)."""
+    return fugashi_tagger()
+
+
+@functools.lru_cache(maxsize=65536)
+def word_pos(word: str) -> tuple[str, str] | None:
+    """MeCab's part of speech and its first detail for ``word`` read as one word ("名詞",
+    "固有名詞"); None when MeCab splits it."""
+    words = list(shared_tagger()(word))
+    if len(words) != 1:
+        return None
+    pos = words[0].feature_raw.split(",", 2)
+    return pos[0], pos[1]
 
 
 def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
