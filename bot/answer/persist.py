@@ -57,7 +57,7 @@ log = logging.getLogger(__name__)
 #: 4: a sentence starting with a name its report writes mid-sentence keeps the name's key.
 FORMAT = 4
 #: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
-_PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul on May 16th; "
+_PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul, Türkiye, on May 16th; "
           "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")
 #: A ``building-*`` folder untouched this long is a crashed build's, and is removed.
 STALE_BUILD_S = 86_400.0

@@ -17,7 +17,7 @@ from typing import Any
 
 import Stemmer
 
-from bot.text.sentences import normalise
+from bot.text.sentences import fold_accents, normalise
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 # Numbers keep their thousands separators out ("1,200" -> "1200") so ja "1200人" matches.
@@ -47,7 +47,7 @@ _MONTHS = frozenset(
 def en_tokens(norm: str, stem: Callable[[str], str]) -> list[str]:
     """English words of NFKC-normalised, case-folded text, stemmed (Snowball)."""
     out: list[str] = []
-    for word in _EN_WORD.findall(norm):
+    for word in _EN_WORD.findall(fold_accents(norm)):
         if word[0].isdigit():
             out.append(_ORDINAL.sub("", word.replace(",", "")))
         elif word not in EN_STOP and word not in _MONTHS:
@@ -119,7 +119,7 @@ def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
             if pos in _JA_DROP_POS or fields[1] in _JA_DROP_POS:  # 名詞,代名詞 / 記号,空白
                 continue
             surface = word.surface
-            if surface.isascii():
+            if surface.isascii() or fold_accents(surface).isascii():
                 out.extend(en_tokens(surface, stem))
                 continue
             if pos in ("動詞", "形容詞") and len(fields) > 6 and fields[6] not in ("", "*"):
@@ -143,7 +143,7 @@ def _sudachi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
             if pos in _JA_DROP_POS:
                 continue
             surface = m.surface()
-            if surface.isascii():
+            if surface.isascii() or fold_accents(surface).isascii():
                 out.extend(en_tokens(surface, stem))
                 continue
             if pos in ("動詞", "形容詞"):

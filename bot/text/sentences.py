@@ -72,3 +72,26 @@ def detect_lang(text: str) -> str:
     cjk = len(_CJK.findall(sample))  # counted by the regex engine: this runs per entry
     latin = len(_LATIN.findall(sample))
     return "ja" if cjk and cjk * 3 >= latin else "en"
+def _accent_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        bare = "".join(c for c in unicodedata.normalize("NFKD", chr(code))
+                       if not unicodedata.combining(c))
+        if bare != chr(code) and bare.isascii():
+            table[code] = bare
+    # Letters with no decomposition of their own.
+    table.update({ord(k): v for k, v in {"đ": "d", "ð": "d", "ø": "o", "ł": "l", "ħ": "h",
+                                         "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}.items()})
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+def fold_accents(norm: str) -> str:
+    """Latin letters without their diacritics ("türkiye" -> "turkiye", "erdoğan" ->
+    "erdogan"): outlets spell a name with and without them, and a letter outside a-z would
+    otherwise cut the word in two ("t" + "rkiye"). Other scripts are left as they are."""
+    return norm if norm.isascii() else norm.translate(_ACCENTS)
+
+

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.text.sentences import normalise
+from bot.text.sentences import fold_accents, normalise
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9'\-]*")
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
@@ -25,7 +25,7 @@ EN_STOP = frozenset(
 def tokens(text: str) -> list[str]:
     """Matching tokens of ``text`` (normalised; English stop words dropped)."""
     norm = normalise(text)
-    out = [w.strip("'-") for w in _WORD.findall(norm)]
+    out = [w.strip("'-") for w in _WORD.findall(fold_accents(norm))]
     out = [w for w in out if w and w not in EN_STOP]
     for run in _CJK_RUN.findall(norm):
         if len(run) == 1:
