@@ -33,7 +33,7 @@ from bot.answer.scoring import Matches
 from bot.answer.when import Window
 from bot.news.entities import entity_names, glossary_keys, name_words
 from bot.store.models import Article
-from bot.text.analyzer import Analyzer, word_pos
+from bot.text.analyzer import Analyzer, kana_spelling, word_pos
 from bot.text.glossary import Glossary
 from bot.text.sentences import split_sentences
 
@@ -394,6 +394,12 @@ class Engine:
             if self.index.token_id(token) is None:
                 # "Emirati" where reports say "Emirates": the place the store names.
                 alternatives[token].update(demonyms.bases(token, self.sorted_vocab()))
+        for token in tokens:
+            # A word some reports spell in kana (ねらう for 狙う, the glossary's "try").
+            for alt in (token, *alternatives[token]):
+                kana = kana_spelling(alt)
+                if kana is not None and self.index.token_id(kana) is not None:
+                    alternatives[token].add(kana)
         out: list[Concept] = []
         for token in tokens:
             # "trump-putin", "us-ukrain": a report saying "Trump and Putin" matches too.

@@ -107,6 +107,29 @@ def word_pos(word: str) -> tuple[str, str] | None:
     return pos[0], pos[1]
 
 
+#: MeCab's readings are in katakana; a word spelt in kana is written in hiragana.
+_TO_HIRAGANA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+
+
+@functools.lru_cache(maxsize=65536)
+def kana_spelling(word: str) -> str | None:
+    """``word``, a Japanese word written with kanji, spelt in kana from MeCab's reading, as
+    some outlets write it (狙う: ねらう, やり取り: やりとり); a question's word or its
+    glossary translation then matches a report that spells it so. None without kanji or a
+    reading, and for one character (時 as とき would meet every "when" a report writes)."""
+    if len(word) < 2 or not _KANJI.search(word):
+        return None
+    reading: list[str] = []
+    for part in shared_tagger()(word):
+        fields = part.feature_raw.split(",")
+        if len(fields) < 8 or fields[7] in ("", "*"):
+            return None
+        reading.append(fields[7])
+    kana = "".join(reading).translate(_TO_HIRAGANA)
+    return kana if len(kana) >= 2 else None
+
+
 def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
     tagger = fugashi_tagger()
 
