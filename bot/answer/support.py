@@ -162,16 +162,18 @@ def _counted_words(question: str) -> list[str]:
     return [w for w in words if len(w) > 3 and w not in _NOT_COUNTED]
 
 
-def unknown_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
+def unknown_names(concepts: Sequence[Concept], engine: Engine,
+                  loanwords: frozenset[str] = frozenset()) -> list[Concept]:
     """The question's names that no stored report mentions (it asks about another event).
 
     A bare number is a figure, not a name; a katakana word is a name only when MeCab reads
-    it as a proper noun (or does not know it): グループ, センター, サミット are loanwords any
-    question may use whether or not a report does. "Witkoff-Putin" is known when both
-    names are."""
+    it as a proper noun (or does not know it), and not where the question uses it as a
+    common noun (``loanwords``, from ``loanwords_in``): グループ, センター, サミット are
+    loanwords any question may use whether or not a report does. "Witkoff-Putin" is known
+    when both names are."""
     return [c for c in concepts if c.name and c.df == 0 and not c.tokens[0].isdigit()
             and (not _KATAKANA.fullmatch(c.tokens[0]) or proper_noun(c.tokens[0]))
-            and not _known_parts(c.tokens[0], engine)]
+            and c.tokens[0] not in loanwords and not _known_parts(c.tokens[0], engine)]
 
 
 def known_form(token: str, engine: Engine) -> bool:
@@ -211,10 +213,14 @@ def content_nouns(question: str) -> list[str]:
     return _nouns_of(question, _CONTENT_NOUNS)
 
 
-def _nouns_of(question: str, kinds: frozenset[str]) -> list[str]:
-    """The question's nouns of IPAdic's ``kinds``, as MeCab reads them in its sentence."""
+def _nouns_of(question: str, kinds: frozenset[str], *, listed: bool = False) -> list[str]:
+    """The question's nouns of IPAdic's ``kinds``, as MeCab reads them in its sentence
+    (``listed``: only words its dictionary lists; a word it does not know it calls a
+    common noun by default)."""
     out: list[str] = []
     for word in shared_tagger()(question):
+        if listed and word.is_unk:
+            continue
         # no mutate: only fields 0 and 1 are read, and IPAdic gives every word nine.
         pos = word.feature_raw.split(",", 2)  # pragma: no mutate
         if (pos[0] == "名詞"
@@ -404,10 +410,11 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
 def loanwords_in(question: str) -> frozenset[str]:
     """The katakana words a Japanese question uses as common nouns, as MeCab reads them in
     the question's own sentence: alone, リスト is read as a name (Liszt), in
-    "子どものリスト" as the loanword "list", which picks out no event."""
+    "子どものリスト" as the loanword "list", which picks out no event. (A word MeCab does
+    not know, サウス・ベイ・クーリエ, is no loanword: it reads it a common noun by default.)"""
     if not _KANA.search(question):
         return frozenset()
-    common = _nouns_of(question, _CONTENT_NOUNS - {"固有名詞"})
+    common = _nouns_of(question, _CONTENT_NOUNS - {"固有名詞"}, listed=True)
     return frozenset(w for w in common if _KATAKANA.fullmatch(w))
 
 
