@@ -27,7 +27,6 @@ from bot.answer.support import (
     figure_phrases,
     figures_about,
     gives_figure,
-    glossed,
     known_form,
     loanwords_in,
     proper_noun,
@@ -159,7 +158,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if unknown and action is None:
         return no_source(engine, question, lang, window, "unknown-subject")
     intent = intent_of(question) or outcome_asked(question)
-    loanwords = loanwords_in(question) | glossed(question, engine)
+    loanwords = loanwords_in(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
         # A question that names its own event is answered from that event, not the
         # thread's or the previous answer's.

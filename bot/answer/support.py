@@ -183,21 +183,6 @@ def unknown_names(concepts: Sequence[Concept], engine: Engine,
             and c.tokens[0] not in loanwords and not _known_parts(c.tokens[0], engine)]
 
 
-#: A name the question glosses in brackets: "グリニッジ標準時(GMT)", "Kyiv (Kiev)".
-_GLOSS = re.compile(r"(?P<named>[^\s、。,(（）)はがをにでとの]+)\s*[(（](?P<gloss>[^()（）]+)[)）]")
-
-
-def glossed(question: str, engine: Engine) -> frozenset[str]:
-    """The words of a name the question also gives in brackets in a form some report uses
-    ("グリニッジ標準時(GMT)"): a report writing only that form ("2100 GMT") names it."""
-    out: set[str] = set()
-    for found in _GLOSS.finditer(question):
-        if any(engine.index.token_id(t) is not None
-               for t in engine.analyzer.tokens(found["gloss"])):
-            out.update(engine.analyzer.tokens(found["named"]))
-    return frozenset(out)
-
-
 def known_form(token: str, engine: Engine) -> bool:
     """Some stored report uses a form of the word: "reaction" is known through "react",
     "negotiators" through "negotiat": a shared stem of at least five letters (the stemmer
