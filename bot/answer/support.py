@@ -445,23 +445,7 @@ def _people_and_event(question: str, concepts: Sequence[Concept], names: Sequenc
     leaders = engine.chat_tokens(LEADERS)
     people = [c for c in concepts if c.name and c not in names
               and leaders.intersection(c.tokens) and not owners.intersection(c.tokens)]
-    # "イスタンブールでの交渉を受けて、ゼレンスキー氏は…": the event opens the question as
-    # what came before; the leader reacts to it and need not have been at it.
-    before = _AFTER_JA.match(question) or _AFTER_EN.match(question)
-    if before is not None:
-        clause = set(engine.text_tokens(before["clause"]))
-        rest = set(engine.text_tokens(question[before.end():]))
-        if (all(clause.intersection(c.tokens) and not rest.intersection(c.tokens)
-                for c in names)
-                and not any(clause.intersection(c.tokens) for c in people)):
-            return [], []
     return (people, list(names)) if names and people else ([], [])
-
-
-#: A question opening with what came before its event: "Xを受けて、", "After X, ".
-_AFTER_JA = re.compile(r"^(?P<clause>[^、。?？]+?)(?:を受けて|の後に?|のあと|以降)、")
-_AFTER_EN = re.compile(r"^\W*(?:after|following|in the wake of)\s+(?P<clause>[^,?]+),",
-                       re.IGNORECASE)
 
 
 def _named_together(article: Article, people: Sequence[Concept], events: Sequence[Concept],
