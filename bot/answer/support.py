@@ -92,10 +92,6 @@ _NUMBER = (r"(?:\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|doze
            r"hundreds?|thousands?))")
 
 
-#: A number of times in one word.
-_TIMES = r"\b(?:once|twice|thrice)\b"
-
-
 def counted_figure(question: str) -> re.Pattern[str] | None:
     """For "how many X" / "何人", a figure followed closely by X (or the unit); for "how
     much did it cost" / "いくら", an amount of money."""
@@ -106,10 +102,7 @@ def counted_figure(question: str) -> re.Pattern[str] | None:
         # no mutate: the words are lower-cased, so stripping "X" as well changes nothing.
         stems = "|".join(sorted({re.escape(w.rstrip("s")[:6])  # pragma: no mutate
                                  for w in words}))
-        # "How many times": "twice" is a number and its noun in one word.
-        times = rf"|{_TIMES}" if "time" in stems.split("|") else ""
-        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems}){times}",
-                          re.IGNORECASE)
+        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems})", re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
         count = rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}"
