@@ -407,11 +407,13 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
                for c in names)
 
 
+@functools.lru_cache(maxsize=1024)
 def loanwords_in(question: str) -> frozenset[str]:
     """The katakana words a Japanese question uses as common nouns, as MeCab reads them in
     the question's own sentence: alone, リスト is read as a name (Liszt), in
     "子どものリスト" as the loanword "list", which picks out no event. (A word MeCab does
-    not know, サウス・ベイ・クーリエ, is no loanword: it reads it a common noun by default.)"""
+    not know, サウス・ベイ・クーリエ, is no loanword: it reads it a common noun by default.)
+    Cached: the gate and the retrieval both ask, once per question."""
     if not _KANA.search(question):
         return frozenset()
     common = _nouns_of(question, _CONTENT_NOUNS - {"固有名詞"}, listed=True)
