@@ -25,7 +25,7 @@ import pytest
 from bot.answer.engine import Engine
 from bot.answer.support import loanwords_in
 from bot.model import Lang
-from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks, refusal_of
+from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 TALKS = datetime(2025, 9, 12, 14, tzinfo=UTC)
@@ -55,21 +55,18 @@ REPORTS = (
     *other_talks(TALKS - timedelta(days=2)),
 )
 
-#: Question → (language, the fact the answer must quote).
-ANSWERED: dict[str, tuple[Lang, str]] = {
+#: Question → (language, the fact the answer must quote, or None: it is refused with
+#: ``event-names``).
+CASES: dict[str, tuple[Lang, str | None]] = {
     # リスト is the loanword "list" here, not a name every report must write.
     "バレッタでの2回目の協議でウクライナが渡した子どものリストのうち、約60人はどこの町の"
     "孤児院にいた?": ("ja", "Mykolaiv"),
     # The paper's name with its middle dot; the report writes it without.
     "米紙ワシントン・ポストは、ロシアの銀行への制裁をトランプ氏のどんな心境の表れと"
     "見た?": ("ja", "焦り"),
-}
-
-#: Question → (language, the check that refuses it).
-REFUSED: dict[str, tuple[Lang, str]] = {
-    # A paper the store names, but no report on the sanctions.
+    # A paper the store names, but no report on the sanctions: still refused.
     "米紙ニューヨーク・タイムズは、ロシアの銀行への制裁をトランプ氏のどんな心境の表れと"
-    "見た?": ("ja", "event-names"),
+    "見た?": ("ja", None),
 }
 
 
@@ -79,22 +76,16 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("after", CLOCKS)
-@pytest.mark.parametrize(("question", "expected"), list(ANSWERED.items()))
+@pytest.mark.parametrize(("question", "expected"), list(CASES.items()))
 async def test_a_katakana_word_read_as_the_question_writes_it(
-        store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
-        after: timedelta) -> None:
+        store: Path, shared_engine: Engine, question: str,
+        expected: tuple[Lang, str | None], after: timedelta) -> None:
     lang, fact = expected
     answer = await ask_store(store, shared_engine, question, lang, LAST + after)
-    assert answer.answerable and fact in answer.text, (answer.refusal, answer.text)
-
-
-@pytest.mark.parametrize("after", CLOCKS)
-@pytest.mark.parametrize(("question", "expected"), list(REFUSED.items()))
-async def test_a_name_no_report_writes_still_refuses(
-        store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
-        after: timedelta) -> None:
-    lang, check = expected
-    assert await refusal_of(store, shared_engine, question, lang, LAST + after) == check
+    if fact is None:
+        assert not answer.answerable and answer.refusal == "event-names", answer.text
+    else:
+        assert answer.answerable and fact in answer.text, (answer.refusal, answer.text)
 
 
 @pytest.mark.parametrize(("question", "loanwords"), [
