@@ -28,6 +28,7 @@ from bot.answer.support import (
     figures_about,
     gives_figure,
     known_form,
+    loanwords_in,
     proper_noun,
     speaker_of,
     speaks_in,
@@ -157,6 +158,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if unknown and action is None:
         return no_source(engine, question, lang, window, "unknown-subject")
     intent = intent_of(question) or outcome_asked(question)
+    loanwords = loanwords_in(question)
     if scope is not None and not is_followup(question, engine, concepts, window):
         # A question that names its own event is answered from that event, not the
         # thread's or the previous answer's.
@@ -165,9 +167,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                    scope=scope, intent=intent, asked_round=round_of(question),
                                    lang=question_lang(question),
                                    first_round=first_by_default(question),
-                                   past=asks_past(question))
+                                   past=asks_past(question), loanwords=loanwords)
     if not hits:
-        why = "unknown-name" if unknown_names(concepts, engine) else "weak-match"
+        why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
     ranked, why = support(question, concepts,
                           _drop_duplicates(await _load(session, [h.article_id for h in hits])),
@@ -241,12 +243,12 @@ def best_match(article: Article, concepts: Sequence[Concept], engine: Engine) ->
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
                     intent: str | None, asked_round: int | None = None,
-                    lang: str = "en", first_round: bool = False, past: bool = False
-                    ) -> tuple[list[Hit], bool]:
+                    lang: str = "en", first_round: bool = False, past: bool = False,
+                    loanwords: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
-    language)."""
+    language; ``loanwords``: katakana words it uses as common nouns)."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -288,7 +290,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     if window.start is not None:
         inside = engine.search(concepts, now=now, window=window, limit=30)
         hits = inside + [h for h in hits if h not in inside]
-    if unknown_names(concepts, engine):
+    if unknown_names(concepts, engine, loanwords):
         # The question names something no stored report mentions: another event.
         return [], False
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()

@@ -162,16 +162,18 @@ def _counted_words(question: str) -> list[str]:
     return [w for w in words if len(w) > 3 and w not in _NOT_COUNTED]
 
 
-def unknown_names(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
+def unknown_names(concepts: Sequence[Concept], engine: Engine,
+                  loanwords: frozenset[str] = frozenset()) -> list[Concept]:
     """The question's names that no stored report mentions (it asks about another event).
 
     A bare number is a figure, not a name; a katakana word is a name only when MeCab reads
-    it as a proper noun (or does not know it): グループ, センター, サミット are loanwords any
-    question may use whether or not a report does. "Witkoff-Putin" is known when both
-    names are."""
+    it as a proper noun (or does not know it), and not where the question uses it as a
+    common noun (``loanwords``, from ``loanwords_in``): グループ, センター, サミット are
+    loanwords any question may use whether or not a report does. "Witkoff-Putin" is known
+    when both names are."""
     return [c for c in concepts if c.name and c.df == 0 and not c.tokens[0].isdigit()
             and (not _KATAKANA.fullmatch(c.tokens[0]) or proper_noun(c.tokens[0]))
-            and not _known_parts(c.tokens[0], engine)]
+            and c.tokens[0] not in loanwords and not _known_parts(c.tokens[0], engine)]
 
 
 def known_form(token: str, engine: Engine) -> bool:
@@ -208,13 +210,22 @@ _CONTENT_NOUNS = frozenset({"一般", "固有名詞", "サ変接続", "形容動
 
 def content_nouns(question: str) -> list[str]:
     """The nouns of a Japanese question that say what it is about (MeCab, IPAdic)."""
+    return _nouns_of(question, _CONTENT_NOUNS)
+
+
+def _nouns_of(question: str, kinds: frozenset[str], *, listed: bool = False) -> list[str]:
+    """The question's nouns of IPAdic's ``kinds``, as MeCab reads them in its sentence
+    (``listed``: only words its dictionary lists; a word it does not know it calls a
+    common noun by default)."""
     out: list[str] = []
     for word in shared_tagger()(question):
+        if listed and word.is_unk:
+            continue
         # no mutate: only fields 0 and 1 are read, and IPAdic gives every word nine.
         pos = word.feature_raw.split(",", 2)  # pragma: no mutate
         if (pos[0] == "名詞"
                 and len(pos) > 1  # pragma: no mutate
-                and pos[1] in _CONTENT_NOUNS):
+                and pos[1] in kinds):
             out.append(word.surface)
     return list(dict.fromkeys(out))
 
@@ -271,7 +282,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     for "what did X say", X must speak in one of them (those lead); a "how many" or "what next"
     question needs, among the first two, a sentence of the kind asked about what was asked.
     """
-    names = [c for c in event_names(concepts, engine) if not _not_an_event(c)]
+    common = loanwords_in(question)
+    names = [c for c in event_names(concepts, engine)
+             if not _not_an_event(c) and c.tokens[0] not in common]
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine):
@@ -381,12 +394,30 @@ def _called_off(article: Article, names: Sequence[Concept]) -> bool:
 
 
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:
-    """The report's news (not its captions, credits or related links) names all of them."""
+    """The report's news (not its captions, credits or related links) names all of them;
+    a katakana name counts written with or without its middle dots (ウォール・ストリート・
+    ジャーナル, ウォールストリート・ジャーナル: one name, two tokens)."""
     if not names:
         return True
-    news = without_furniture(article.text, article.title)
-    toks = set(engine.text_tokens("\n".join([article.title, *news])))
-    return all(toks.intersection(c.tokens) for c in names)
+    news = "\n".join([article.title, *without_furniture(article.text, article.title)])
+    toks = set(engine.text_tokens(news))
+    undotted = news.replace("・", "")
+    return all(toks.intersection(c.tokens)
+               or ("・" in c.tokens[0] and c.tokens[0].replace("・", "") in undotted)
+               for c in names)
+
+
+@functools.lru_cache(maxsize=1024)
+def loanwords_in(question: str) -> frozenset[str]:
+    """The katakana words a Japanese question uses as common nouns, as MeCab reads them in
+    the question's own sentence: alone, リスト is read as a name (Liszt), in
+    "子どものリスト" as the loanword "list", which picks out no event. (A word MeCab does
+    not know, サウス・ベイ・クーリエ, is no loanword: it reads it a common noun by default.)
+    Cached: the gate and the retrieval both ask, once per question."""
+    if not _KANA.search(question):
+        return frozenset()
+    common = _nouns_of(question, _CONTENT_NOUNS - {"固有名詞"}, listed=True)
+    return frozenset(w for w in common if _KATAKANA.fullmatch(w))
 
 
 #: The sides' leaders: nearly every report names them, so naming them in a report says
