@@ -446,6 +446,12 @@ _PEOPLE_FROM = re.compile(r"\b(?:delegations?|officials|delegates|negotiators|te
                           r"(?P<sides>[A-Z][\w.]*(?:(?:,\s*|\s+and\s+)[A-Z][\w.]*)*)")
 
 
+#: A side's people at talks in a Japanese sentence that says who attended: "ウクライナから
+#: ウメロフ書記が出席した".
+_FROM_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})(?:側)?から")
+_ATTENDED_JA = re.compile(r"出席|参加|同席|加わ")
+
+
 def _sides_of(words: Sequence[str], engine: Engine) -> list[int]:
     """Which of ``SIDES`` the words name (by index)."""
     tokens = {t for w in words for t in engine.analyzer.tokens(w)}
@@ -457,10 +463,16 @@ _SIDE_ASKED = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegation|
                          r"negotiators)\b")
 
 
+#: One side's people in a Japanese question: "ロシア代表団", "ロシア側から同席した".
+_SIDE_ASKED_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})の?(?:側|代表団|"
+                            r"交渉団)")
+
+
 def _sides_placed(question: str, engine: Engine) -> list[int]:
-    """The sides whose delegation an English question places at the talks ("What did
-    Russia's delegation table at the Geneva talks")."""
-    return _sides_of([m["side"] for m in _SIDE_ASKED.finditer(question)], engine)
+    """The sides whose delegation a question places at the talks ("What did Russia's
+    delegation table at the Geneva talks", "ベルリンの協議に加わったロシア代表団")."""
+    return _sides_of([m["side"] for m in (*_SIDE_ASKED.finditer(question),
+                                          *_SIDE_ASKED_JA.finditer(question))], engine)
 
 
 def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> bool:
@@ -470,6 +482,9 @@ def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> boo
     words = [m["side"] for m in (*_SIDE_PEOPLE_EN.finditer(news),
                                  *_SIDE_PEOPLE_JA.finditer(news))]
     words += [m["sides"] for m in _PEOPLE_FROM.finditer(news)]  # "Ukraine and Europe"
+    # "協議には米国からウィトコフ特使、ウクライナからウメロフ書記が出席した"
+    words += [m["side"] for sentence in split_sentences(news) if _ATTENDED_JA.search(sentence)
+              for m in _FROM_JA.finditer(sentence)]
     return set(sides) <= set(_sides_of(words, engine))
 
 
