@@ -39,7 +39,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answer.action import SPEAKER_EN, SPEAKER_JA
+from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names, name_words
@@ -304,10 +304,60 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     pairs = _pairs(question, concepts, engine)
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
         return [], "pair-apart"
+    if any(_denies(a, act, engine) for act in _presupposed(question, engine)
+           for a in found[:2]):
+        return [], "act-denied"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind:
         return [], kind
     return found, ""
+
+
+#: A wh-question, which takes its own predicate as having happened ("What did they sign",
+#: "署名したゼレンスキー氏に…何と"); "Did they sign …?" does not.
+_WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|when|how|which|why)\b", re.IGNORECASE)
+_WH_JA = re.compile(r"何|誰|だれ|どこ|いつ|どう|どんな|どの|なぜ")
+#: A Japanese act told as done: a サ変 noun before した ("協定に署名した").
+_DONE_JA = re.compile(r"([\u4e00-\u9fff]{2,})を?し(?:た|ていた)")
+#: Words denying an English act within a few words before it ("had not been signed",
+#: "without signing"), and a Japanese act's denial after it ("署名をしないまま",
+#: "署名は見送られた").
+_NOT_EN = re.compile(r"\b(?:not|never|without|no)\b|n['’]t\b", re.IGNORECASE)
+_NOT_SPAN = 3
+_NOT_JA = re.compile(r"^[をはも]?(?:しない|せず|しなかった|していない|されず|されなかった|"
+                     r"されていない|見送|取りやめ|取り止め|中止)")
+
+
+def _presupposed(question: str, engine: Engine) -> list[Concept]:
+    """The acts a wh-question takes as done: its action, and in Japanese each サ変 noun
+    told as done; each as a concept with its translations."""
+    if _KANA.search(question):
+        if not _WH_JA.search(question):
+            return []
+        words = [m[1] for m in _DONE_JA.finditer(question)]
+    else:
+        if not _WH_EN.search(question) or not asks_past(question):
+            return []
+        words = [w for w in [question_action(question, engine)] if w]
+    return [c for w in words for c in engine.concepts(w)[-1:] if c.tokens]
+
+
+def _denies(article: Article, act: Concept, engine: Engine) -> bool:
+    """The report's news says the act did not happen: a word of the act with a negation
+    a few words before it (English), or a refusal or calling off after it (Japanese)."""
+    for sentence in without_furniture(article.text, article.title):
+        if not _KANA.search(sentence):
+            words = sentence.split()
+            after = [" ".join(words[i + 1:i + 1 + _NOT_SPAN])
+                     for i, word in enumerate(words) if _NOT_EN.search(word)]
+            if any(set(engine.analyzer.tokens(span)).intersection(act.tokens) for span in after):
+                return True
+            continue
+        for form in (t for t in act.tokens if not t.isascii()):
+            for m in re.finditer(re.escape(form), sentence):
+                if _NOT_JA.match(sentence[m.end():]):
+                    return True
+    return False
 
 
 #: An event was called off: "scrapped the summit", "会談を中止", "postponed the talks".
