@@ -21,8 +21,12 @@ with real coverage. So the question's own constraints are checked against the re
   call");
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
 - a side's delegation the question places at the talks ("Russia's delegation … at the
-  Geneva talks") needs a report writing that side's delegation, team or officials (every
-  report names Russia, not every one a Russian delegation);
+  Geneva talks", "協議に加わったロシア代表団") needs a report writing that side's
+  delegation, team or officials, or "ロシアから…が出席した" (every report names Russia,
+  not every one a Russian delegation);
+- a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
+  a found report that says it was not done ("had not been signed", "署名しないまま")
+  refuses;
 - a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
@@ -343,20 +347,24 @@ def _presupposed(question: str, engine: Engine) -> list[Concept]:
 
 
 def _denies(article: Article, act: Concept, engine: Engine) -> bool:
-    """The report's news says the act did not happen: a word of the act with a negation
-    a few words before it (English), or a refusal or calling off after it (Japanese)."""
+    """The report's news says the act did not happen: a sentence whose every word of the
+    act has a negation a few words before it (English) or a refusal or calling off after it
+    (Japanese). "did not agree to a truce but agreed to a swap" denies nothing."""
     for sentence in without_furniture(article.text, article.title):
         if not _KANA.search(sentence):
             words = sentence.split()
-            after = [" ".join(words[i + 1:i + 1 + _NOT_SPAN])
-                     for i, word in enumerate(words) if _NOT_EN.search(word)]
-            if any(set(engine.analyzer.tokens(span)).intersection(act.tokens) for span in after):
+            if not any(_NOT_EN.search(w) for w in words):
+                continue
+            acts = [i for i, w in enumerate(words)
+                    if set(act.tokens).intersection(engine.analyzer.tokens(w))]
+            if acts and all(any(_NOT_EN.search(w) for w in words[max(0, i - _NOT_SPAN):i])
+                            for i in acts):
                 return True
             continue
-        for form in (t for t in act.tokens if not t.isascii()):
-            for m in re.finditer(re.escape(form), sentence):
-                if _NOT_JA.match(sentence[m.end():]):
-                    return True
+        ends = [m.end() for form in act.tokens if not form.isascii()
+                for m in re.finditer(re.escape(form), sentence)]
+        if ends and all(_NOT_JA.match(sentence[end:]) for end in ends):
+            return True
     return False
 
 

@@ -6,7 +6,8 @@ answered.
   "…協定に署名したゼレンスキー氏に…" were answered from reports saying the deal was *not*
   signed ("had not been signed", "署名しないまま"). A found report that denies the act the
   question takes as done now refuses ``act-denied``; "Did they sign …?" takes nothing as
-  done and is still answered.
+  done and is still answered, and so is an act denied in part ("did not agree to a full
+  ceasefire but agreed to halt strikes").
 - A Japanese question placing a side's people at the talks ("協議に加わったロシア代表団",
   "ロシア側から出席した") was answered from reports that name Russia but no Russian
   delegation; the English form ("Russia's delegation") was already checked. It now refuses
@@ -57,6 +58,11 @@ REPORTS = (
            "ウメロフ書記が出席した。黒海の港の安全について話し合った。"
            "ロシアとの停戦の見通しは立っていない。",
            VALLETTA + timedelta(hours=7)),
+    report("vienna-en", "en", "Danube Wire", "Putin and Trump speak by phone",
+           "Vladimir Putin and Donald Trump spoke by phone on Tuesday about the war.\n\n"
+           "During the conversation Putin did not agree to a full ceasefire but agreed to halt "
+           "strikes on energy sites for a month.",
+           SUMMIT + timedelta(days=4)),
     *other_talks(SUMMIT - timedelta(days=2)),
 )
 
@@ -66,6 +72,8 @@ ANSWERED: dict[str, tuple[Lang, str]] = {
     "Did Trump and Zelensky sign the energy deal in Reykjavik?": ("en", "not been signed"),
     # An act no report denies.
     "What did Trump and Zelensky discuss in Reykjavik?": ("en", "energy deal"),
+    # Denied in part only: what was agreed is still said.
+    "What did Putin agree to in his phone conversation with Trump?": ("en", "energy sites"),
     # Ukraine's people are written only as "ウクライナから…が出席した".
     "バレッタの協議にウクライナ側から出席したのはだれ?": ("ja", "ウメロフ"),
     "バレッタの協議に加わったウクライナ代表団は何を話し合った?": ("ja", "黒海"),
