@@ -14,9 +14,9 @@ answered.
   ``side-absent``, and a report names a side's people also by "ウクライナからウメロフ書記
   が出席した".
 
-The reports are written for this test (our own words, invented talks), served as RSS from
-127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``
-asks them, at a week, a year and two years after the reports.
+Invented talks in Reykjavik and Valletta, written for this test, go through the real
+pipeline (RSS over loopback, ingest) and each question is asked the way ``ceasefire-bot
+ask`` asks it, a week, a year and two years later.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pytest
 
 from bot.answer.engine import Engine
 from bot.model import Lang
-from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks, refusal_of
+from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 SUMMIT = datetime(2025, 4, 11, 15, tzinfo=UTC)
@@ -66,28 +66,25 @@ REPORTS = (
     *other_talks(SUMMIT - timedelta(days=2)),
 )
 
-#: Question → (language, the fact the answer must quote).
-ANSWERED: dict[str, tuple[Lang, str]] = {
+#: (question, language, what the answer must quote, or "" and the check that refuses it).
+CASES: list[tuple[str, Lang, str, str]] = [
     # A yes/no question takes nothing as done: the answer is that it was not signed.
-    "Did Trump and Zelensky sign the energy deal in Reykjavik?": ("en", "not been signed"),
+    ("Did Trump and Zelensky sign the energy deal in Reykjavik?", "en", "not been signed", ""),
     # An act no report denies.
-    "What did Trump and Zelensky discuss in Reykjavik?": ("en", "energy deal"),
+    ("What did Trump and Zelensky discuss in Reykjavik?", "en", "energy deal", ""),
     # Denied in part only: what was agreed is still said.
-    "What did Putin agree to in his phone conversation with Trump?": ("en", "energy sites"),
+    ("What did Putin agree to in his phone conversation with Trump?", "en", "energy sites", ""),
     # Ukraine's people are written only as "ウクライナから…が出席した".
-    "バレッタの協議にウクライナ側から出席したのはだれ?": ("ja", "ウメロフ"),
-    "バレッタの協議に加わったウクライナ代表団は何を話し合った?": ("ja", "黒海"),
-}
-
-#: Question → (language, the check that refuses it).
-REFUSED: dict[str, tuple[Lang, str]] = {
+    ("バレッタの協議にウクライナ側から出席したのはだれ?", "ja", "ウメロフ", ""),
+    ("バレッタの協議に加わったウクライナ代表団は何を話し合った?", "ja", "黒海", ""),
     # The reports say the deal was not signed.
-    "What did Trump and Zelensky sign in Reykjavik?": ("en", "act-denied"),
-    "レイキャビクで協定に署名したゼレンスキー氏に、トランプ氏は何と言った?": ("ja", "act-denied"),
+    ("What did Trump and Zelensky sign in Reykjavik?", "en", "", "act-denied"),
+    ("レイキャビクで協定に署名したゼレンスキー氏に、トランプ氏は何と言った?", "ja", "",
+     "act-denied"),
     # Russia is named, never a Russian delegation or side at the Valletta talks.
-    "バレッタの協議に加わったロシア代表団は何を提案した?": ("ja", "side-absent"),
-    "バレッタの協議にロシア側から出席したのはだれ?": ("ja", "side-absent"),
-}
+    ("バレッタの協議に加わったロシア代表団は何を提案した?", "ja", "", "side-absent"),
+    ("バレッタの協議にロシア側から出席したのはだれ?", "ja", "", "side-absent"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -96,19 +93,12 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("after", CLOCKS)
-@pytest.mark.parametrize(("question", "expected"), list(ANSWERED.items()))
-async def test_what_the_reports_say_is_answered(
-        store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
+@pytest.mark.parametrize(("question", "lang", "fact", "check"), CASES)
+async def test_an_answer_needs_the_premise_the_reports_state(
+        store: Path, shared_engine: Engine, question: str, lang: Lang, fact: str, check: str,
         after: timedelta) -> None:
-    lang, fact = expected
     answer = await ask_store(store, shared_engine, question, lang, LAST + after)
-    assert answer.answerable and fact in answer.text, (answer.refusal, answer.text)
-
-
-@pytest.mark.parametrize("after", CLOCKS)
-@pytest.mark.parametrize(("question", "expected"), list(REFUSED.items()))
-async def test_a_premise_the_reports_deny_or_never_state_is_refused(
-        store: Path, shared_engine: Engine, question: str, expected: tuple[Lang, str],
-        after: timedelta) -> None:
-    lang, check = expected
-    assert await refusal_of(store, shared_engine, question, lang, LAST + after) == check
+    if check:
+        assert not answer.answerable and answer.refusal == check, answer.text
+    else:
+        assert answer.answerable and fact in answer.text, (answer.refusal, answer.text)
