@@ -320,7 +320,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
 #: A wh-question, which takes its own predicate as having happened ("What did they sign",
 #: "署名したゼレンスキー氏に…何と"); "Did they sign …?" does not.
 _WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|when|how|which|why)\b", re.IGNORECASE)
-_WH_JA = re.compile(r"何|誰|だれ|どこ|いつ|どう|どんな|どの|なぜ")
+_WH_JA = re.compile(r"何|誰|だれ|どこ|いつ|どう|どんな|(?<!な)どの|なぜ")  # not "などの"
 #: A Japanese act told as done: a サ変 noun before した ("協定に署名した").
 _DONE_JA = re.compile(r"([\u4e00-\u9fff]{2,})を?し(?:た|ていた)")
 #: Words denying an English act within a few words before it ("had not been signed",
