@@ -21,8 +21,12 @@ with real coverage. So the question's own constraints are checked against the re
   call");
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
 - a side's delegation the question places at the talks ("Russia's delegation … at the
-  Geneva talks") needs a report writing that side's delegation, team or officials (every
-  report names Russia, not every one a Russian delegation);
+  Geneva talks", "協議に加わったロシア代表団") needs a report writing that side's
+  delegation, team or officials, or "ロシアから…が出席した" (every report names Russia,
+  not every one a Russian delegation);
+- a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
+  a found report that says it was not done ("had not been signed", "署名しないまま")
+  refuses;
 - a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
@@ -39,7 +43,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.answer.action import SPEAKER_EN, SPEAKER_JA
+from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names, name_words
@@ -317,10 +321,64 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     pairs = _pairs(question, concepts, engine)
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
         return [], "pair-apart"
+    if any(_denies(a, act, engine) for act in _presupposed(question, engine)
+           for a in found[:2]):
+        return [], "act-denied"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind:
         return [], kind
     return found, ""
+
+
+#: A wh-question, which takes its own predicate as having happened ("What did they sign",
+#: "署名したゼレンスキー氏に…何と"); "Did they sign …?" does not.
+_WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|when|how|which|why)\b", re.IGNORECASE)
+_WH_JA = re.compile(r"何|誰|だれ|どこ|いつ|どう|どんな|(?<!な)どの|なぜ")  # not "などの"
+#: A Japanese act told as done: a サ変 noun before した ("協定に署名した").
+_DONE_JA = re.compile(r"([\u4e00-\u9fff]{2,})を?し(?:た|ていた)")
+#: Words denying an English act within a few words before it ("had not been signed",
+#: "without signing"), and a Japanese act's denial after it ("署名をしないまま",
+#: "署名は見送られた").
+_NOT_EN = re.compile(r"\b(?:not|never|without|no)\b|n['’]t\b", re.IGNORECASE)
+_NOT_SPAN = 3
+_NOT_JA = re.compile(r"^[をはも]?(?:しない|せず|しなかった|していない|されず|されなかった|"
+                     r"されていない|見送|取りやめ|取り止め|中止)")
+
+
+def _presupposed(question: str, engine: Engine) -> list[Concept]:
+    """The acts a wh-question takes as done: its action, and in Japanese each サ変 noun
+    told as done; each as a concept with its translations."""
+    if _KANA.search(question):
+        if not _WH_JA.search(question):
+            return []
+        words = [m[1] for m in _DONE_JA.finditer(question)]
+    else:
+        if not _WH_EN.search(question) or not asks_past(question):
+            return []
+        words = [w for w in [question_action(question, engine)] if w]
+    return [c for w in words for c in engine.concepts(w)[-1:] if c.tokens]
+
+
+def _denies(article: Article, act: Concept, engine: Engine) -> bool:
+    """The report's news says the act did not happen: a sentence whose every word of the
+    act has a negation a few words before it (English) or a refusal or calling off after it
+    (Japanese). "did not agree to a truce but agreed to a swap" denies nothing."""
+    for sentence in without_furniture(article.text, article.title):
+        if not _KANA.search(sentence):
+            words = sentence.split()
+            if not any(_NOT_EN.search(w) for w in words):
+                continue
+            acts = [i for i, w in enumerate(words)
+                    if set(act.tokens).intersection(engine.analyzer.tokens(w))]
+            if acts and all(any(_NOT_EN.search(w) for w in words[max(0, i - _NOT_SPAN):i])
+                            for i in acts):
+                return True
+            continue
+        ends = [m.end() for form in act.tokens if not form.isascii()
+                for m in re.finditer(re.escape(form), sentence)]
+        if ends and all(_NOT_JA.match(sentence[end:]) for end in ends):
+            return True
+    return False
 
 
 #: An event was called off: "scrapped the summit", "会談を中止", "postponed the talks".
@@ -477,6 +535,12 @@ _PEOPLE_FROM = re.compile(r"\b(?:delegations?|officials|delegates|negotiators|te
                           r"(?P<sides>[A-Z][\w.]*(?:(?:,\s*|\s+and\s+)[A-Z][\w.]*)*)")
 
 
+#: A side's people at talks in a Japanese sentence that says who attended: "ウクライナから
+#: ウメロフ書記が出席した".
+_FROM_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})(?:側)?から")
+_ATTENDED_JA = re.compile(r"出席|参加|同席|加わ")
+
+
 def _sides_of(words: Sequence[str], engine: Engine) -> list[int]:
     """Which of ``SIDES`` the words name (by index)."""
     tokens = {t for w in words for t in engine.analyzer.tokens(w)}
@@ -488,10 +552,16 @@ _SIDE_ASKED = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegation|
                          r"negotiators)\b")
 
 
+#: One side's people in a Japanese question: "ロシア代表団", "ロシア側から同席した".
+_SIDE_ASKED_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})の?(?:側|代表団|"
+                            r"交渉団)")
+
+
 def _sides_placed(question: str, engine: Engine) -> list[int]:
-    """The sides whose delegation an English question places at the talks ("What did
-    Russia's delegation table at the Geneva talks")."""
-    return _sides_of([m["side"] for m in _SIDE_ASKED.finditer(question)], engine)
+    """The sides whose delegation a question places at the talks ("What did Russia's
+    delegation table at the Geneva talks", "ベルリンの協議に加わったロシア代表団")."""
+    return _sides_of([m["side"] for m in (*_SIDE_ASKED.finditer(question),
+                                          *_SIDE_ASKED_JA.finditer(question))], engine)
 
 
 def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> bool:
@@ -501,6 +571,9 @@ def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> boo
     words = [m["side"] for m in (*_SIDE_PEOPLE_EN.finditer(news),
                                  *_SIDE_PEOPLE_JA.finditer(news))]
     words += [m["sides"] for m in _PEOPLE_FROM.finditer(news)]  # "Ukraine and Europe"
+    # "協議には米国からウィトコフ特使、ウクライナからウメロフ書記が出席した"
+    words += [m["side"] for sentence in split_sentences(news) if _ATTENDED_JA.search(sentence)
+              for m in _FROM_JA.finditer(sentence)]
     return set(sides) <= set(_sides_of(words, engine))
 
 
