@@ -132,8 +132,9 @@ NARROW_DAYS = 11
 #: "why": ``Slot``) holds this share more of the question's detail words (not its event
 #: names, not the sides, not its days) than any such sentence of the leading report: the
 #: leading report restates the event in the question's words, the other carries the asked
-#: detail beside them. 0.3 gains seven right-first answers on the dev-side sets and loses
-#: none; 0.2 loses two; 0.4 gains six (docs/notes/lead.md, stop 33).
+#: detail beside them. Either language's reports of the story count (chosen after the other
+#: language's are added). 0.3 gains eight right-first answers on the dev-side sets and
+#: loses none; 0.2 gains nine and loses four; 0.4 gains seven (docs/notes/lead.md, stop 33).
 SLOT_LEAD = 0.3
 
 
@@ -184,8 +185,6 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         return no_source(engine, question, lang, window, why)
     if action is not None and not vouches(ranked, action, engine, question_lang(question)):
         return no_source(engine, question, lang, window, "unknown-subject")
-    wants = answer_type(question)
-    ranked = _slot_lead(wants, concepts, engine, ranked)
     if asks_figure(question):
         other = await _figure_in_other_language(session, engine, concepts, ranked, now=now)
         ranked = [*ranked, *other]
@@ -194,6 +193,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     else:
         ranked = [*ranked, *await _other_language_view(session, engine, concepts, ranked,
                                                        now=now)]
+    wants = answer_type(question)
+    ranked = _slot_lead(wants, concepts, engine, ranked)
     if question_lang(question) in LEAD_ACROSS:
         ranked = _lead_across(question, concepts, engine, ranked)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
@@ -241,10 +242,10 @@ def _lead_across(question: str, concepts: Sequence[Concept], engine: Engine,
 
 def _slot_lead(wants: Sequence[Slot], concepts: Sequence[Concept], engine: Engine,
                ranked: Sequence[Article]) -> list[Article]:
-    """The reports with the one of the leading report's story first whose sentence holding
-    the kind of thing asked holds the most of the question's detail words, when that is
-    ``SLOT_LEAD`` more than the leading report's best such sentence (which development
-    answers stays the ranking's choice)."""
+    """The reports with the one of the leading report's story (in either language) first
+    whose sentence holding the kind of thing asked holds the most of the question's detail
+    words, when that is ``SLOT_LEAD`` more than the leading report's best such sentence
+    (which development answers stays the ranking's choice)."""
     lead = ranked[0] if ranked else None
     if not wants or lead is None or lead.story_id is None:
         return list(ranked)
