@@ -121,23 +121,10 @@ async def test_a_japanese_question_leads_with_the_english_report_saying_more(
 async def test_without_the_rule_the_japanese_report_leads(
         store: Path, shared_engine: Engine, after: timedelta,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """The test above is not won by ranking: without ``LEAD_ACROSS`` and ``SLOT_LEAD``
-    the Japanese leads."""
+    """The test above is not won by ranking: without ``LEAD_ACROSS`` the Japanese leads."""
     monkeypatch.setattr(extractive, "LEAD_ACROSS", ())
-    monkeypatch.setattr(extractive, "SLOT_LEAD", float("inf"))
     asked = "ラトビアの首都リガでの協議で、捕虜交換の合意文書に署名したのはだれ?"
     assert await first_cited(store, shared_engine, asked, "ja", RIGA + after) == "riga-ja"
-
-
-@pytest.mark.parametrize("after", CLOCKS)
-async def test_the_report_naming_who_signed_leads_without_the_rule(
-        store: Path, shared_engine: Engine, after: timedelta,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Without ``LEAD_ACROSS`` the English report still leads: its sentence naming a new
-    person holds the question's words (``SLOT_LEAD``), the Japanese report's do not."""
-    monkeypatch.setattr(extractive, "LEAD_ACROSS", ())
-    asked = "ラトビアの首都リガでの協議で、捕虜交換の合意文書に署名したのはだれ?"
-    assert await first_cited(store, shared_engine, asked, "ja", RIGA + after) == "riga-en"
 
 
 @pytest.mark.parametrize("after", CLOCKS)

@@ -4,7 +4,7 @@ A report that restates an event in the question's own words (its headline and le
 the event and the thing asked about) outranks, on its words, a report of the same story
 that gives the asked detail further down: the figure for "how many", the new name for
 "who". The one whose sentence of the asked kind holds the question's detail words leads
-(``SLOT_LEAD``); on the dev-side sets the restating report led eight times
+(``SLOT_LEAD``); on the dev-side sets the restating report led six times
 (docs/notes/lead.md, stop 33).
 
 The reports are written for this test (our own words, invented talks), served as RSS from
