@@ -136,8 +136,8 @@ NARROW_DAYS = 11
 #: reports in the leading report's language or the question's: the lead never moves away
 #: from the question's language (an English question kept its English lead beside the
 #: Japanese report naming who hosted: ``tests/answers/test_other_language_view.py``). 0.3
-#: gains six right-first answers on the dev-side sets and loses none; 0.2 loses four; any
-#: language gains eight (docs/notes/lead.md, stop 33).
+#: gains six right-first answers on the dev-side sets and loses none; 0.2 loses three, 0.4
+#: gains five; any language's reports gain eight (docs/notes/lead.md, stop 33).
 SLOT_LEAD = 0.3
 
 
