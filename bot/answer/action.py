@@ -155,17 +155,19 @@ def vouches(articles: Sequence[Article], action: Concept, engine: Engine, lang: 
     return any(carries(a, action, engine, lang) for a in articles[:2])
 
 
-def _load_irregular() -> frozenset[str]:
-    """Irregular past forms ("met", "held", "won") from the glossary's verb list."""
-    forms: set[str] = set()
+def _load_irregular() -> dict[str, tuple[str, ...]]:
+    """Irregular verbs from the glossary's list: each base form with its past forms
+    ("wear": "wore", "worn"; "meet": "met")."""
+    table: dict[str, tuple[str, ...]] = {}
     for line in IRREGULAR.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
-            _base, _, others = line.partition("\t")
-            forms.update(o.strip() for o in others.split("|") if o.strip())
-    return frozenset(forms)
+            base, _, others = line.partition("\t")
+            table[base.strip()] = tuple(o.strip() for o in others.split("|") if o.strip())
+    return table
 
 
-_IRREGULAR = _load_irregular()
+IRREGULAR_FORMS = _load_irregular()
+_IRREGULAR = frozenset(f for forms in IRREGULAR_FORMS.values() for f in forms)
 
 
 def _english_action(question: str, irregular: frozenset[str]) -> str:
@@ -288,7 +290,7 @@ def _verb_like(word: str, irregular: frozenset[str]) -> bool:
 
 
 #: Japanese verbs that carry no action of their own (light, existential, of thinking).
-_JA_LIGHT = frozenset("する 為る いる 居る ある 有る なる 成る できる 出来る 行う おこなう "
+JA_LIGHT = frozenset("する 為る いる 居る ある 有る なる 成る できる 出来る 行う おこなう "
                       "思う 考える みる 見る いう 言う くる 来る いく 行く".split())
 #: Japanese verbs and サ変 nouns of saying: the speaker check reads these questions.
 _SAYING_JA = re.compile(r"^(?:言う|述べる|語る|話す|発言|表明|主張|強調|投稿|書き込む|表現|"
@@ -310,8 +312,8 @@ def _japanese_action(question: str) -> str:
             else:
                 # A light verb as the later predicate ("何をしたの", "〜ことになった")
                 # asks what was done: no action of its own.
-                found = "" if base in _JA_LIGHT and previous[1] != "引用" else (
-                    found if base in _JA_LIGHT else base)
+                found = "" if base in JA_LIGHT and previous[1] != "引用" else (
+                    found if base in JA_LIGHT else base)
         kind = fields[2] if pos == "助詞" and len(fields) > 2 else detail  # と: 引用
         previous = (word.surface, kind if pos in ("名詞", "助詞") else "")
     return "" if _SAYING_JA.match(found) else found

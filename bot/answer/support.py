@@ -44,6 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
+from bot.answer.clause import acts_apart
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names, name_words
@@ -324,6 +325,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]):
         return [], "act-denied"
+    if acts_apart(question, concepts, found, engine):
+        return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind:
         return [], kind
