@@ -24,7 +24,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, CompoundSelect, Row, and_, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.answer import demonyms
+from bot.answer import demonyms, places
 from bot.answer.index import DocMeta, SearchIndex, Segment
 from bot.answer.passage import LEAD_SENTENCES as LEAD_SENTENCES
 from bot.answer.passage import passages
@@ -215,6 +215,7 @@ class Engine:
         self._opened = False
         self._key: str | None = None
         self._chat: dict[tuple[str, ...], frozenset[str]] = {}
+        self._places: dict[str, frozenset[str]] = {}
         self._sorted: list[str] | None = None
         self._last_matches: tuple[object, tuple[float, list[Matches | None]]] | None = None
         #: The last question's own-word scores by (segment number, position): `ask`'s
@@ -394,6 +395,9 @@ class Engine:
             if self.index.token_id(token) is None:
                 # "Emirati" where reports say "Emirates": the place the store names.
                 alternatives[token].update(demonyms.bases(token, self.sorted_vocab()))
+            # "Switzerland" where reports write Geneva, "Germany's chancellor" in Berlin.
+            alternatives[token].update(t for t in self._places_in(token)
+                                       if self.index.token_id(t) is not None)
         for token in tokens:
             # A word some reports spell in kana (ねらう for 狙う, the glossary's "try").
             for alt in (token, *alternatives[token]):
@@ -447,6 +451,19 @@ class Engine:
             if mine:
                 out.append((max(mine, key=len), NAME_KEY + key))
         return out
+
+    def _places_in(self, country: str) -> frozenset[str]:
+        """The names of ``country`` in the other language and of the places inside it,
+        with their glossary translations (ジュネーブ, "Geneva"); empty for a token that
+        names no country. Kept per country: the gazetteer and the glossary do not change."""
+        found = self._places.get(country)
+        if found is None:
+            near = places.within(country, self.analyzer.tokens)
+            if not near:
+                return near
+            found = self._places[country] = near.union(
+                *(self.glossary.alternatives([name])[name] for name in near))
+        return found
 
     def _names(self, question: str) -> set[str]:
         if _JA_NAME.pattern and any("\u3040" <= ch <= "\u30ff" for ch in question):

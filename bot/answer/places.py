@@ -1,0 +1,78 @@
+"""A country and the places inside it, in English and Japanese (ISO 3166 via ``pycountry``).
+
+A question may name a country where every report names a place inside it ("meetings in
+Switzerland", the reports' Geneva) or the same country in the other language ("China's
+leader", a Japanese report's 中国). The stemmer and the glossary leave those apart, and a
+name no report uses reads as another event. A question's country name that no report uses
+is joined to the country's other-language name and to its subdivisions' names
+(``bot.answer.engine``), as ISO 3166 writes them: a maintained list, not one of ours.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pycountry
+
+#: "大韓民国 (韓国)": the translation's formal and short names ("London, City of": what
+#: follows a comma qualifies the name).
+_SPLIT = re.compile(r"[()（）、]")
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    #: A country's one-token name -> its code.
+    country: dict[str, str]
+    #: A code -> the one-token names of the country and of its subdivisions.
+    inside: dict[str, frozenset[str]]
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer(tokens: Callable[[str], Iterable[str]]) -> _Gazetteer:
+    """ISO 3166's countries and subdivisions by their English or local and Japanese names,
+    as the analyser's ``tokens`` reads them."""
+    ja_countries = _translations("iso3166-1")
+    ja_parts = _translations("iso3166-2")
+    country: dict[str, str] = {}
+    own: dict[str, set[str]] = {}
+    for entry in pycountry.countries:
+        forms = [entry.name, getattr(entry, "common_name", ""), ja_countries(entry.name)]
+        for form in _one_token(forms, tokens):
+            country.setdefault(form, entry.alpha_2)
+            own.setdefault(entry.alpha_2, set()).add(form)
+    inside = {code: set(names) for code, names in own.items()}
+    for part in pycountry.subdivisions:
+        inside.setdefault(part.country_code, set()).update(
+            _one_token([part.name, ja_parts(part.name)], tokens))
+    return _Gazetteer(country, {c: frozenset(n) for c, n in inside.items()})
+
+
+def _translations(domain: str) -> Callable[[str], str]:
+    try:
+        return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["ja"]).gettext
+    except OSError:  # pragma: no cover - pycountry ships the Japanese catalogues
+        return lambda name: name
+
+
+def _one_token(forms: Iterable[str], tokens: Callable[[str], Iterable[str]]) -> set[str]:
+    """The forms that are one token each (a part of "Russian Federation" names nothing)."""
+    out: set[str] = set()
+    for form in forms:
+        for piece in _SPLIT.split((form or "").split(",", 1)[0]):
+            toks = list(tokens(piece.strip()))
+            if len(toks) == 1:
+                out.add(toks[0])
+    return out
+
+
+def within(token: str, tokens: Callable[[str], Iterable[str]]) -> frozenset[str]:
+    """The other names of the country ``token`` names and of the places inside it (empty
+    when ``token`` names no country); ``tokens`` is the analyser's tokenizer."""
+    places = _gazetteer(tokens)
+    code = places.country.get(token)
+    return places.inside[code] - {token} if code is not None else frozenset()
+
