@@ -350,13 +350,15 @@ _NOT_JA = re.compile(r"^[をはも]?(?:しない|せず|しなかった|して�
 
 def _presupposed(question: str, engine: Engine) -> list[Concept]:
     """The acts a wh-question takes as done: its action, and in Japanese each サ変 noun
-    told as done; each as a concept with its translations."""
+    told as done; each as a concept with its translations. A question that negates its
+    act ("Why did Kyiv not sign …?") takes none as done."""
     if _KANA.search(question):
         if not _WH_JA.search(question):
             return []
         words = [m[1] for m in _DONE_JA.finditer(question)]
     else:
-        if not _WH_EN.search(question) or not asks_past(question):
+        # "Why did he not sign …?" asks about the act's not happening.
+        if not _WH_EN.search(question) or not asks_past(question) or _NOT_EN.search(question):
             return []
         words = [w for w in [question_action(question, engine)] if w]
     return [c for w in words for c in engine.concepts(w)[-1:] if c.tokens]

@@ -5,9 +5,9 @@ answered.
 - A wh-question takes its own act as done: "What did Trump and Zelensky sign …" and
   "…協定に署名したゼレンスキー氏に…" were answered from reports saying the deal was *not*
   signed ("had not been signed", "署名しないまま"). A found report that denies the act the
-  question takes as done now refuses ``act-denied``; "Did they sign …?" takes nothing as
-  done and is still answered, and so is an act denied in part ("did not agree to a full
-  ceasefire but agreed to halt strikes").
+  question takes as done now refuses ``act-denied``; "Did they sign …?" and "Why did he
+  not sign …?" take nothing as done and are still answered, and so is an act denied in
+  part ("did not agree to a full ceasefire but agreed to halt strikes").
 - A Japanese question placing a side's people at the talks ("協議に加わったロシア代表団",
   "ロシア側から出席した") was answered from reports that name Russia but no Russian
   delegation; the English form ("Russia's delegation") was already checked. It now refuses
@@ -41,7 +41,8 @@ REPORTS = (
            "Donald Trump and Volodymyr Zelensky met in Reykjavik on Friday to discuss an "
            "energy deal, but the meeting ended in a shouting match.\n\n"
            "Officials said the energy deal had not been signed when Zelensky left the "
-           "venue.",
+           "venue. An aide said Zelensky refused because the deal offered Kyiv no security "
+           "guarantees.",
            SUMMIT),
     report("reykjavik-ja", "ja", "Hokuto Shimbun", "レイキャビク会談、物別れに",
            "トランプ大統領とゼレンスキー大統領は11日、レイキャビクで会談し、エネルギー協定"
@@ -77,6 +78,9 @@ CASES: list[tuple[str, Lang, str, str]] = [
     # Ukraine's people are written only as "ウクライナから…が出席した".
     ("バレッタの協議にウクライナ側から出席したのはだれ?", "ja", "ウメロフ", ""),
     ("バレッタの協議に加わったウクライナ代表団は何を話し合った?", "ja", "黒海", ""),
+    # A question that itself asks why the act did not happen takes nothing as done.
+    ("Why did Zelensky not sign the energy deal in Reykjavik?", "en", "no security", ""),
+    ("Why didn't Zelensky sign the energy deal in Reykjavik?", "en", "no security", ""),
     # The reports say the deal was not signed.
     ("What did Trump and Zelensky sign in Reykjavik?", "en", "", "act-denied"),
     ("レイキャビクで協定に署名したゼレンスキー氏に、トランプ氏は何と言った?", "ja", "",
