@@ -344,6 +344,8 @@ _DONE_JA = re.compile(r"([\u4e00-\u9fff]{2,})を?し(?:た|ていた)")
 #: "署名は見送られた").
 _NOT_EN = re.compile(r"\b(?:not|never|without|no)\b|n['’]t\b", re.IGNORECASE)
 _NOT_SPAN = 3
+#: A Japanese act told as done right after its word ("合意した", "署名された").
+_DONE_AFTER_JA = re.compile(r"^[をで]?(?:した|しました|している|していた|された|されました)")
 _NOT_JA = re.compile(r"^[をはも]?(?:しない|せず|しなかった|していない|されず|されなかった|"
                      r"されていない|見送|取りやめ|取り止め|中止)")
 
@@ -367,7 +369,10 @@ def _presupposed(question: str, engine: Engine) -> list[Concept]:
 def _denies(article: Article, act: Concept, engine: Engine) -> bool:
     """The report's news says the act did not happen: a sentence whose every word of the
     act has a negation a few words before it (English) or a refusal or calling off after it
-    (Japanese). "did not agree to a truce but agreed to a swap" denies nothing."""
+    (Japanese), and no sentence stating it done. "did not agree to a truce but agreed to a
+    swap" denies nothing, nor does "停戦では合意しなかった" beside "捕虜交換で合意した";
+    "署名し、…狙いだった" (an aim) states nothing."""
+    denied = stated = False
     for sentence in without_furniture(article.text, article.title):
         if not _KANA.search(sentence):
             words = sentence.split()
@@ -375,15 +380,16 @@ def _denies(article: Article, act: Concept, engine: Engine) -> bool:
                 continue
             acts = [i for i, w in enumerate(words)
                     if set(act.tokens).intersection(engine.analyzer.tokens(w))]
-            if acts and all(any(_NOT_EN.search(w) for w in words[max(0, i - _NOT_SPAN):i])
-                            for i in acts):
-                return True
-            continue
-        ends = [m.end() for form in act.tokens if not form.isascii()
-                for m in re.finditer(re.escape(form), sentence)]
-        if ends and all(_NOT_JA.match(sentence[end:]) for end in ends):
-            return True
-    return False
+            negated = [any(_NOT_EN.search(w) for w in words[max(0, i - _NOT_SPAN):i])
+                       for i in acts]
+            stated = stated or not all(negated)
+        else:
+            ends = [m.end() for form in act.tokens if not form.isascii()
+                    for m in re.finditer(re.escape(form), sentence)]
+            negated = [bool(_NOT_JA.match(sentence[end:])) for end in ends]
+            stated = stated or any(_DONE_AFTER_JA.match(sentence[end:]) for end in ends)
+        denied = denied or (bool(negated) and all(negated))
+    return denied and not stated
 
 
 #: An event was called off: "scrapped the summit", "会談を中止", "postponed the talks".
