@@ -138,14 +138,14 @@ NARROW_DAYS = 11
 #: from the question's language (an English question kept its English lead beside the
 #: Japanese report naming who hosted: ``tests/answers/test_other_language_view.py``). 0.3
 #: gains six right-first answers on the dev-side sets and loses none; 0.2 loses three, 0.4
-#: gains five; any language's reports gain eight (docs/notes/lead.md, stop 33).
+#: gains five; any language's reports gain eight (docs/quality.md, stop 33).
 SLOT_LEAD = 0.3
 #: What a question's word counts in a report's later-chosen sentences once a sentence
 #: chosen from the same report holds it (``best_sentences``): the event's words picked
 #: three sentences restating it over the one giving the asked reason or name. 0.7 gains a
 #: fact on probe4 and probe6 and loses none on the dev-side sets; 0.6 and 0.5 lose a
 #: probe5 fact (a speaker's sentence displaces the answer), 0.8 keeps only probe4's
-#: (docs/notes/facts2.md).
+#: (docs/quality.md, stop 33).
 WITHIN_REPORT = 0.7
 
 #: The third of the three reports the duplicate cut keeps gives way to a report retrieved
@@ -153,7 +153,7 @@ WITHIN_REPORT = 0.7
 #: report's event in its words while a report of the same story ranked lower says what
 #: was asked. Gains four hit@3 and a fact on the dev-side sets (dev, probe3, probe4,
 #: probe6) and loses none; letting it displace the third only when it beats the third
-#: alone (not the second too) gains four more and loses three (docs/notes/cut.md).
+#: alone (not the second too) gains four more and loses three (docs/quality.md, stop 33).
 SPARE_THIRD = True
 
 

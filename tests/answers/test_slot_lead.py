@@ -5,7 +5,7 @@ the event and the thing asked about) outranks, on its words, a report of the sam
 that gives the asked detail further down: the figure for "how many", the new name for
 "who". The one whose sentence of the asked kind holds the question's detail words leads
 (``SLOT_LEAD``); on the dev-side sets the restating report led six times
-(docs/notes/lead.md, stop 33).
+(docs/quality.md, stop 33).
 
 The reports are written for this test (our own words, invented talks), served as RSS from
 127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``

@@ -6,7 +6,7 @@ they outrank a report of the same story that says what was asked in one sentence
 down; it came fourth or fifth and was dropped for the count, not as a copy. It takes the
 third place when its best sentence holds more of the question than any sentence of the
 second and third reports (``SPARE_THIRD``; on the dev-side sets the right report was so
-dropped in four questions: docs/notes/cut.md, stop 33).
+dropped in four questions: docs/quality.md, stop 33).
 
 The reports are written for this test (our own words, invented talks), served as RSS from
 127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``
