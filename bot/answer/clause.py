@@ -23,17 +23,15 @@ requiring the act's own word was measured and dropped (``bot.answer.action``).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from bot.answer.action import IRREGULAR_FORMS, JA_LIGHT, question_action, question_lang
 from bot.answer.engine import NAME_KEY, Concept, Engine
 from bot.answer.noise import without_furniture
 from bot.store.models import Article
-from bot.text.analyzer import fugashi_tagger
+from bot.text.analyzer import shared_tagger
 
 #: "What did Zelensky wear", "which deal had Putin signed": a named subject after the
 #: past auxiliary of a wh-question ("Did Zelensky wear …?" takes nothing as done).
@@ -97,7 +95,7 @@ def _relative_clauses(question: str) -> list[Act]:
     """"パレードを訪れたゼレンスキー大統領": a verb (or サ変 noun + した) in た right before
     a name; its complement is the noun marked を or に before it, with the nouns joined to
     that noun by の ("モスクワのパレードを")."""
-    words = [(w.surface, w.feature_raw.split(",")) for w in _tagger()(question)]
+    words = [(w.surface, w.feature_raw.split(",")) for w in shared_tagger()(question)]
     acts: list[Act] = []
     for i in range(1, len(words) - 1):
         surface, fields = words[i]
@@ -170,8 +168,3 @@ def _judged(articles: Sequence[Article], engine: Engine, lang: str) -> list[set[
     return [set(engine.text_tokens(sentence)) for article in articles
             if (article.lang == "ja") == (lang == "ja")
             for sentence in (article.title, *without_furniture(article.text, article.title))]
-
-
-@functools.lru_cache(maxsize=1)
-def _tagger() -> Any:
-    return fugashi_tagger()

@@ -3,8 +3,8 @@
 A question may name a country where every report names a place inside it ("meetings in
 Switzerland", the reports' Geneva) or the same country in the other language ("China's
 leader", a Japanese report's 中国). The stemmer and the glossary leave those apart, and a
-name no report uses reads as another event. A question's country name that no report uses
-is joined to the country's other-language name and to its subdivisions' names
+name no report uses reads as another event. A country name in a question is joined to
+the country's other-language name and to its subdivisions' names that the index holds
 (``bot.answer.engine``), as ISO 3166 writes them: a maintained list, not one of ours.
 """
 
