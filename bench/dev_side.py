@@ -28,7 +28,7 @@ from bot.text.sentences import normalise
 
 #: The probes a round may tune on; ``probe2`` is held out and the newest probe is run
 #: blind once at the end of its round before it joins this list.
-DEV_SIDE_PROBES = ("probe", "probe3", "probe4", "probe5", "probe6", "probe7")
+DEV_SIDE_PROBES = ("probe", "probe3", "probe4", "probe5", "probe6", "probe7", "probe8")
 #: ``(sessions, analyzer) -> asker``: the plain-BM25 baseline of ``bench/quality.py``.
 Baseline = Callable[[SessionFactory, Analyzer], Awaitable[Asker]]
 
