@@ -7,6 +7,7 @@
     python bench/quality.py --probe       # hand-written paraphrases of dev questions
     python bench/quality.py --probe probe2.json   # the second probe, held out
     python bench/quality.py --dev-side    # counts on dev and every dev-side probe at once
+    python bench/quality.py --fresh       # the fresh developments (blind; see below)
 
 The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
 127.0.0.1 and ingested through the bot's pipeline (updated reports: first version, then the
@@ -16,7 +17,10 @@ baseline is plain BM25 (bm25s) over whole articles with the project's tokenizer 
 Japanese), quoting the top article's first three sentences. Prints the tables, then ONE line
 of JSON with every figure.
 
-The test split is read once per measurement: tune on ``--split dev`` only.
+The test split is read once per measurement: tune on ``--split dev`` only. The fresh
+developments (tests/data/realnews_fresh) are in neither split: their reports join every other
+report in the store, only their questions are asked; run once before a round's changes and
+once on its final code, never while changing code.
 """
 
 from __future__ import annotations
@@ -39,10 +43,10 @@ sys.path.insert(0, str(ROOT))
 
 from bench.ablation import ablation  # noqa: E402
 from bench.demo_store import demo_app  # noqa: E402
-from bench.dev_side import dev_side, print_table  # noqa: E402
+from bench.dev_side import AnswerLog, dev_side, print_table  # noqa: E402
 from bench.followups import followup_figures, hit1_in_another_thread  # noqa: E402
 from bench.misses import MissLog  # noqa: E402
-from bench.realset import REALNEWS, RealSet, build_store, load_realset  # noqa: E402
+from bench.realset import REALNEWS, RealSet, build_store, load_realset, with_fresh  # noqa: E402
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import (  # noqa: E402
     DEFAULT_NOW,
@@ -123,9 +127,11 @@ async def demo_main(verbose: bool) -> dict[str, object]:
 async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                   engine_factory: type[Engine] = Engine,
                   misses: MissLog | None = None,
-                  followups: bool = False) -> dict[str, object]:
+                  followups: bool = False,
+                  answers: AnswerLog | None = None) -> dict[str, object]:
     """Figures per split and clock for ours and the baseline, plus story F1 per split (and
-    the follow-up decision's figures with ``misses`` or ``followups``; only dev's listed)."""
+    the follow-up decision's figures with ``misses`` or ``followups``; only dev's listed;
+    ``answers`` logs each question's answer at a week)."""
     analyzer = Analyzer()
     out: dict[str, object] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -140,7 +146,8 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
                                           "story_f1": await story_pairwise_f1(sessions, devs)}
                 for clock, delta in CLOCKS.items():
                     now = realset.last_report + delta
-                    observe = misses if misses is not None and clock == "week" else None
+                    observer = misses if misses is not None else answers
+                    observe = observer if clock == "week" else None
                     ours = await evaluate(questions, sessions, system_asker(
                         sessions, engine_factory(analyzer=analyzer)), default_now=now,
                         observe=observe)
@@ -210,10 +217,14 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--dev-misses", action="store_true",
                         help="dev split only: every miss at a week, bucketed by cause")
+    parser.add_argument("--fresh", action="store_true",
+                        help="the fresh developments, in neither split (blind: run once a round "
+                             "before its changes and once on its final code)")
     parser.add_argument("--dev-side", action="store_true",
                         help="counts on dev and every dev-side probe at a week, ours and BM25")
     parser.add_argument("--answers", type=Path, default=None,
-                        help="with --dev-side: write each question's answer to this JSON file")
+                        help="with --dev-side, --split or --fresh: write each question's answer "
+                             "(at a week) to this JSON file")
     parser.add_argument("--probe", nargs="?", const="probe.json", default=None,
                         help="hand-written paraphrases of dev questions, misses bucketed "
                              "(a file of tests/data/realnews_probe; probe2.json is held out)")
@@ -222,6 +233,8 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
         return await demo_main(args.verbose)
     realset = load_realset()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
+    if args.fresh:
+        realset, splits = with_fresh(realset), ["fresh"]
     print(f"real coverage: {len(realset.reports)} reports, "
           f"{len(realset.questions)} questions; clocks: a week and a year after "
           f"{realset.last_report.date().isoformat()}")
@@ -242,7 +255,12 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
         figures = await measure(realset, ["dev"], misses=log)
         print(log.report())
     else:
-        figures = await measure(realset, splits, verbose=args.verbose, followups=True)
+        answer_log = AnswerLog() if args.answers else None
+        figures = await measure(realset, splits, verbose=args.verbose, followups=True,
+                                answers=answer_log)
+        if args.answers and answer_log is not None:
+            args.answers.write_text(json.dumps({"+".join(splits): answer_log.rows},
+                                               ensure_ascii=False, indent=1), encoding="utf-8")
     print_tables(figures)
     out = {"bench": "quality", "set": "realnews", **figures}
     print(json.dumps(out))

@@ -27,7 +27,10 @@ from bot.app import BotApp
 from config.settings import FeedSettings, load_settings
 
 REALNEWS = Path(__file__).resolve().parent.parent / "tests" / "data" / "realnews"
-Split = str  # "dev" | "test"
+#: Developments in neither split, written after stop 33 by writers who saw neither the code
+#: nor the bot's answers: run once at the start of a round and once on its final code.
+FRESH = REALNEWS.parent / "realnews_fresh"
+Split = str  # "dev" | "test" | "fresh"
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,9 @@ class RealSet:
 def load_realset(folder: Path = REALNEWS, *, only: Path | None = None) -> RealSet:
     """Every development file and misc.json; questions carry their split (with
     ``only``: that file's questions instead, e.g. the probe set)."""
-    split_doc = json.loads((folder / "SPLIT.json").read_text(encoding="utf-8"))
+    split_path = folder / "SPLIT.json"
+    split_doc = (json.loads(split_path.read_text(encoding="utf-8")) if split_path.exists()
+                 else {"developments": {}})
     splits = {d: v["split"] for d, v in split_doc["developments"].items()}
     reports: list[Report] = []
     questions: list[Question] = []
@@ -75,6 +80,8 @@ def load_realset(folder: Path = REALNEWS, *, only: Path | None = None) -> RealSe
             continue
         doc = json.loads(path.read_text(encoding="utf-8"))
         dev = doc.get("development", path.stem)
+        if "split" in doc:
+            splits.setdefault(dev, doc["split"])
         for r in doc.get("reports", []):
             reports.append(Report(r["guid"], r["url"], r["outlet"], r["lang"],
                                   datetime.fromisoformat(r["published"]), r["title"], r["text"],
@@ -88,6 +95,14 @@ def load_realset(folder: Path = REALNEWS, *, only: Path | None = None) -> RealSe
                 development=q.get("development") or dev, split=split,
                 unanswerable_kind=q.get("unanswerable_kind")))
     return RealSet(tuple(reports), tuple(questions), splits)
+
+
+def with_fresh(realset: RealSet, folder: Path = FRESH) -> RealSet:
+    """The fresh developments' questions over a store of every report, theirs and the
+    labelled set's (the older developments stay as what a real store holds around them)."""
+    fresh = load_realset(folder)
+    return RealSet(realset.reports + fresh.reports, fresh.questions,
+                   {**realset.splits, **fresh.splits})
 
 
 def _update_time(report: Report) -> datetime | None:
