@@ -458,7 +458,7 @@ class Engine:
         names no country. Kept per country: the gazetteer and the glossary do not change."""
         found = self._places.get(country)
         if found is None:
-            near = places.within(country, self.analyzer.tokens)
+            near = places.within(country, self.analyzer)
             if not near:
                 return near
             found = self._places[country] = near.union(

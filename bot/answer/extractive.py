@@ -308,9 +308,11 @@ def _spare_third(question: str, concepts: Sequence[Concept], engine: Engine,
         return list(ranked)
     spares = [a for a in support(question, concepts, [*ranked, *rest], engine)[0]
               if a in rest]
-    best = max(spares, key=lambda a: best_match(a, concepts, engine), default=None)
-    if best is None or best_match(best, concepts, engine) <= max(
-            best_match(a, concepts, engine) for a in ranked[1:MAX_ARTICLES]):
+    if not spares:
+        return list(ranked)
+    match = {a.id: best_match(a, concepts, engine) for a in [*ranked[1:MAX_ARTICLES], *spares]}
+    best = max(spares, key=lambda a: match[a.id])
+    if match[best.id] <= max(match[a.id] for a in ranked[1:MAX_ARTICLES]):
         return list(ranked)
     return [*ranked[:MAX_ARTICLES - 1], best]
 

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import pycountry
 
+from bot.text.analyzer import Analyzer
+
 #: "大韓民国 (韓国)": the translation's formal and short names ("London, City of": what
 #: follows a comma qualifies the name).
 _SPLIT = re.compile(r"[()（）、]")
@@ -31,10 +33,12 @@ class _Gazetteer:
     inside: dict[str, frozenset[str]]
 
 
-@functools.lru_cache(maxsize=4)
-def _gazetteer(tokens: Callable[[str], Iterable[str]]) -> _Gazetteer:
+@functools.lru_cache(maxsize=2)
+def _gazetteer(ja_backend: str) -> _Gazetteer:
     """ISO 3166's countries and subdivisions by their English or local and Japanese names,
-    as the analyser's ``tokens`` reads them."""
+    as an analyser with ``ja_backend`` reads them (one per backend, not one per analyser:
+    it takes a fifth of a second to build)."""
+    tokens = Analyzer(ja_backend).tokens
     ja_countries = _translations("iso3166-1")
     ja_parts = _translations("iso3166-2")
     country: dict[str, str] = {}
@@ -69,10 +73,10 @@ def _one_token(forms: Iterable[str], tokens: Callable[[str], Iterable[str]]) -> 
     return out
 
 
-def within(token: str, tokens: Callable[[str], Iterable[str]]) -> frozenset[str]:
+def within(token: str, analyzer: Analyzer) -> frozenset[str]:
     """The other names of the country ``token`` names and of the places inside it (empty
-    when ``token`` names no country); ``tokens`` is the analyser's tokenizer."""
-    places = _gazetteer(tokens)
+    when ``token`` names no country), as ``analyzer`` tokenises them."""
+    places = _gazetteer(analyzer.ja_backend)
     code = places.country.get(token)
     return places.inside[code] - {token} if code is not None else frozenset()
 

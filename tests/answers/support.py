@@ -115,6 +115,15 @@ async def refusal_of(store: Path, shared_engine: Engine, question: str, lang: La
     return None if answer.answerable else answer.refusal
 
 
+def answers_or_refuses(answer: Answer, fact: str, check: str) -> None:
+    """``answer`` quotes ``fact`` (``check`` empty), or the check named ``check`` refused
+    it."""
+    if check:
+        assert not answer.answerable and answer.refusal == check, answer.text
+    else:
+        assert answer.answerable and fact in answer.text, (answer.refusal, answer.text)
+
+
 #: Fragments of what people type in chat (hyphenated compounds, apostrophes, dates, both
 #: scripts, mentions, invisible and accented characters), joined at random by the tests
 #: that ask anything a user might send.
