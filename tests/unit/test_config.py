@@ -11,6 +11,7 @@ from bot.errors import ConfigError
 from bot.platforms.discord.settings import SECTION as DISCORD
 from bot.platforms.registry import load_settings
 from bot.platforms.slack.settings import SECTION as SLACK
+from bot.text.topic import Topic
 from config.settings import masked_dump
 from tests.conftest import cli_command
 
@@ -129,3 +130,20 @@ def test_platform_secrets_from_the_environment_are_masked_under_their_table() ->
     assert dumped["slack"]["bot_token"] == dumped["slack"]["app_token"] == "********"
     assert "hush" not in repr(dumped)
     assert "platforms" not in dumped
+
+
+def test_the_default_topic_keeps_reports_on_ending_the_war_in_either_language() -> None:
+    """Real coverage of a deadline for a deal spoke of "a peaceful settlement" and, in
+    Japanese, of 交渉 or settling (解決) the war, with none of the talks words the topic
+    had (the fresh developments' label test found two such reports dropped as off-topic)."""
+    topic = load_settings(env={}).topic
+    matches = Topic(topic.include, topic.exclude).matches
+    assert matches("Tariffs threatened\nTrump wants progress toward a peaceful settlement "
+                   "of the war in Ukraine within 50 days.")
+    assert matches("米がロシアに期限\n"
+                   "トランプ氏はウクライナでの戦争を50日以内に解決するよう求めた。")
+    assert matches("交渉の行方\nロシアとウクライナの交渉は来週に持ち越された。")
+    assert matches("終戦の条件\nプーチン氏は戦争終結の条件を示した。")
+    # Russia named without any word of ending the war: still not the topic.
+    assert not matches("Russia's central bank\nThe bank in Moscow held its key rate at 16%.")
+    assert not matches("ロシアの気象\nモスクワでは記録的な寒波となった。")
