@@ -26,10 +26,12 @@ from bot.answer.support import (
     content_nouns,
     figure_phrases,
     figures_about,
+    gate_on,
     gives_figure,
     known_form,
     loanwords_in,
     proper_noun,
+    said_before,
     speaker_of,
     speaks_in,
     support,
@@ -173,11 +175,15 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     _count, first, last = engine.span()
     window = parse_window(question, now=now, zone=zone,
                           covered_until=min(last, now) if last else None)
-    if window.start is not None and not _overlaps(window, first, now):
-        # A time before the first stored report or after now: nothing can say it.
+    if window.start is not None and not _overlaps(window, first, now) \
+            and not (window.start > now and said_before(question)) \
+            and gate_on("outside-coverage"):
+        # A time before the first stored report or after now: nothing can say it. (A time
+        # after now in a question whose own verb is past, "what did he say next week's
+        # meeting would bring", was spoken of before now: a report can say it.)
         return no_source(engine, question, lang, window, "outside-coverage")
     concepts = engine.concepts_for(question, window)
-    unknown = unknown_subject(engine, question, window)
+    unknown = unknown_subject(engine, question, window) if gate_on("unknown-subject") else ""
     # Unknown words refuse unless a report in the question's language carries the
     # question's action ("Emirati", 重傷兵 are only words the store lacks); the thing
     # asked for being unknown ("which hotel") always refuses.
@@ -202,7 +208,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
     if not ranked:
         return no_source(engine, question, lang, window, why)
-    if action is not None and not vouches(ranked, action, engine, question_lang(question)):
+    if action is not None and not vouches(ranked, action, engine, question_lang(question)) \
+            and gate_on("unknown-subject"):
         return no_source(engine, question, lang, window, "unknown-subject")
     if SPARE_THIRD:
         ranked = _spare_third(question, concepts, engine, ranked, picked)

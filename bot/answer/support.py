@@ -15,15 +15,7 @@ with real coverage. So the question's own constraints are checked against the re
 - the question's action (``bot.answer.action``) must be a word some stored report uses;
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
-- a question placing a side's leader at an event ("What did Putin and Zelensky agree in
-  Alaska?") needs a passage naming the leader and the event together (not a leader named
-  as an owner, "Putin's truce", or in a hyphened pair before a noun, "the Trump-Putin
-  call");
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
-- a side's delegation the question places at the talks ("Russia's delegation … at the
-  Geneva talks", "協議に加わったロシア代表団") needs a report writing that side's
-  delegation, team or officials, or "ロシアから…が出席した" (every report names Russia,
-  not every one a Russian delegation);
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
@@ -33,12 +25,18 @@ with real coverage. So the question's own constraints are checked against the re
   billion dollars" asks for an amount of money;
 - "the UAE president" speaks only where a report names the role with the body;
 - figures and plans are read from the news, not from a list of related links.
+
+A measuring aid, not a setting: ``CEASEFIRE_GATE_OFF=check1,check2`` (the names the
+refusals carry, ``unknown-subject`` and ``outside-coverage`` of ``bot.answer.extractive``
+among them) lets those checks pass, to count what each one alone refuses
+(docs/notes/gate.md). Unset, every check is on.
 """
 
 from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -51,6 +49,12 @@ from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
 from bot.text.analyzer import shared_tagger, word_pos
 from bot.text.sentences import split_sentences
+
+
+def gate_on(check: str) -> bool:
+    """The check refuses as usual (``CEASEFIRE_GATE_OFF`` does not name it)."""
+    return check not in os.environ.get("CEASEFIRE_GATE_OFF", "").split(",")
+
 
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
                        r"何時間|何分|何カ国|何か国|何件|何回|いくら|どのくらい|どれくらい|人数")
@@ -292,43 +296,39 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
              if not _not_an_event(c) and c.tokens[0] not in common]
     found = [a for a in articles if _names_all(a, names, engine)]
     speaker = speaker_of(question, concepts, engine)
-    if unknown_speaker(question, concepts, engine):
+    if unknown_speaker(question, concepts, engine) and gate_on("unknown-speaker"):
         return [], "unknown-speaker"
     if speaker:
         # Reports where the speaker speaks lead (stable otherwise); none: no source.
         speaking = [a for a in found if speaks(a, speaker, engine)]
-        if not speaking:
+        if not speaking and gate_on("speaker-silent" if found else "event-names"):
             return [], "speaker-silent" if found else "event-names"
         found = speaking + [a for a in found if a not in speaking]
-    if not found:
+    if not found and gate_on("event-names"):
         return [], "event-names"
+    found = found or list(articles)
     # A question's action (its verb) no report uses is no reason to refuse: a stranger's
     # wording ("heard" for "sounded", 仲立ち for "mediated") is not a report's, and a glossary
     # never lists every verb's translation (issue 12: on the dev split and the probes, 8 of
     # 11 such refusals were wrong).
     if not speaker and _asks_about_past_event(question) and any(
-            _called_off(a, names) for a in found[:2]):
+            _called_off(a, names) for a in found[:2]) and gate_on("event-called-off"):
         return [], "event-called-off"
-    # "What did Putin and Zelensky agree in Alaska?": each is named in the Alaska
-    # reports, never together at that event. (One who speaks about an event need not be
-    # at it: the speaker check reads that.)
-    people, events = _people_and_event(
-        question, [c for c in concepts if c not in speaker], names, engine)
-    if people and not any(_named_together(a, people, events, engine) for a in found):
-        return [], "names-apart"
-    sides = _sides_placed(question, engine)
-    if sides and not any(_side_present(a, sides, engine) for a in found):
-        return [], "side-absent"
+    # Two checks were removed here, measured on the probes written after each was added
+    # (docs/notes/gate.md): a leader the question places at an event named with it in one
+    # passage (names-apart), and a side's delegation written as such (side-absent). On
+    # those probes they refused answerable questions and no unanswerable one.
     pairs = _pairs(question, concepts, engine)
-    if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs):
+    if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs) \
+            and gate_on("pair-apart"):
         return [], "pair-apart"
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
-           for a in found[:2]):
+           for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
-    if acts_apart(question, concepts, found, engine):
+    if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
     kind = _asked_kind(question, concepts, found, engine, names)
-    if kind:
+    if kind and gate_on(kind):
         return [], kind
     return found, ""
 
@@ -490,102 +490,13 @@ def loanwords_in(question: str) -> frozenset[str]:
 
 
 #: The sides' leaders: nearly every report names them, so naming them in a report says
-#: nothing; a question placing one at an event needs a passage with both.
+#: nothing; a figure's or a plan's sentence must name the ones the question does.
 LEADERS = ("putin", "zelensky", "zelenskyy", "trump", "プーチン", "ゼレンスキー", "トランプ")
 #: A name written as an owner: "Putin's", "Trump’s", "プーチン氏の", "トランプ大統領の"; or
 #: names joined by a hyphen before a noun, which name a thing as an owner does ("the
 #: Trump-Putin call": the question is dated by the call, not placing them at its event).
 _OWNERS = re.compile(r"[A-Z][a-z]+(?=['’]s\b)|[\u30a0-\u30ffー]+(?=(?:氏|大統領)?の)"
                      r"|[A-Z][a-z]+(?:-[A-Z][a-z]+)+(?=\s+[a-z])")
-
-
-def _people_and_event(question: str, concepts: Sequence[Concept], names: Sequence[Concept],
-                      engine: Engine) -> tuple[list[Concept], list[Concept]]:
-    """The leaders a question names and its event names, when it names both (else
-    nothing): a passage of a report must name the leaders and the event together. A
-    leader named as an owner ("Putin's truce", "プーチン氏の停戦") is not asked to be
-    at the event: the question is about the thing."""
-    owners = {t for m in _OWNERS.finditer(question) for t in engine.analyzer.tokens(m[0])}
-    leaders = engine.chat_tokens(LEADERS)
-    people = [c for c in concepts if c.name and c not in names
-              and leaders.intersection(c.tokens) and not owners.intersection(c.tokens)]
-    return (people, list(names)) if names and people else ([], [])
-
-
-def _named_together(article: Article, people: Sequence[Concept], events: Sequence[Concept],
-                    engine: Engine) -> bool:
-    """Two adjacent sentences of the report's news (or its headline) name every one of
-    ``people`` and one of ``events`` at least."""
-    news = without_furniture(article.text, article.title)
-    before: set[str] = set()
-    # Read sentence by sentence: most reports that support the question do so early.
-    for sentence in (article.title, *news):
-        toks = set(engine.text_tokens(sentence))
-        both = before | toks
-        if (all(both.intersection(c.tokens) for c in people)
-                and any(both.intersection(c.tokens) for c in events)):
-            return True
-        before = toks
-    return False
-
-
-#: The sides of the talks, each by all its names: "Russia's delegation" and "the Russian
-#: team", "Kyiv's delegation" and "ウクライナ代表団" are one side's.
-SIDES = (("russia", "russian", "russians", "kremlin", "moscow", "ロシア", "露", "ロ"),
-         ("ukraine", "ukrainian", "ukrainians", "kyiv", "ウクライナ"),
-         ("us", "u.s.", "american", "america", "americans", "washington", "米国", "米",
-          "アメリカ"),
-         ("europe", "european", "europeans", "欧州"))
-#: A side's people at an event: "Russia's delegation", "the US team", "ロシア側",
-#: "ウクライナ代表団", "欧州の高官"; and "officials from Ukraine and Europe".
-_SIDE_PEOPLE_EN = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegations?|side|teams?|"
-                             r"negotiators|officials|delegates)\b")
-_SIDE_PEOPLE_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})の?(?:側|代表団|"
-                             r"交渉団|高官)")
-_PEOPLE_FROM = re.compile(r"\b(?:delegations?|officials|delegates|negotiators|teams?)\s+from\s+"
-                          r"(?P<sides>[A-Z][\w.]*(?:(?:,\s*|\s+and\s+)[A-Z][\w.]*)*)")
-
-
-#: A side's people at talks in a Japanese sentence that says who attended: "ウクライナから
-#: ウメロフ書記が出席した".
-_FROM_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})(?:側)?から")
-_ATTENDED_JA = re.compile(r"出席|参加|同席|加わ")
-
-
-def _sides_of(words: Sequence[str], engine: Engine) -> list[int]:
-    """Which of ``SIDES`` the words name (by index)."""
-    tokens = {t for w in words for t in engine.analyzer.tokens(w)}
-    return [n for n, side in enumerate(SIDES) if tokens.intersection(engine.chat_tokens(side))]
-
-
-#: One side's delegation in an English question: "Russia's delegation", "the US team".
-_SIDE_ASKED = re.compile(r"\b(?P<side>[A-Z][\w.]*?)(?:['’]s)?\s+(?:delegation|team|side|"
-                         r"negotiators)\b")
-
-
-#: One side's people in a Japanese question: "ロシア代表団", "ロシア側から同席した".
-_SIDE_ASKED_JA = re.compile(r"(?P<side>[\u30a0-\u30ffー]+|[\u4e00-\u9fff]{1,2})の?(?:側|代表団|"
-                            r"交渉団)")
-
-
-def _sides_placed(question: str, engine: Engine) -> list[int]:
-    """The sides whose delegation a question places at the talks ("What did Russia's
-    delegation table at the Geneva talks", "ベルリンの協議に加わったロシア代表団")."""
-    return _sides_of([m["side"] for m in (*_SIDE_ASKED.finditer(question),
-                                          *_SIDE_ASKED_JA.finditer(question))], engine)
-
-
-def _side_present(article: Article, sides: Sequence[int], engine: Engine) -> bool:
-    """The report's news writes the people of every one of ``sides`` (its delegation,
-    team, officials): a report on talks names the sides that sat at them so."""
-    news = "\n".join([article.title, *without_furniture(article.text, article.title)])
-    words = [m["side"] for m in (*_SIDE_PEOPLE_EN.finditer(news),
-                                 *_SIDE_PEOPLE_JA.finditer(news))]
-    words += [m["sides"] for m in _PEOPLE_FROM.finditer(news)]  # "Ukraine and Europe"
-    # "協議には米国からウィトコフ特使、ウクライナからウメロフ書記が出席した"
-    words += [m["side"] for sentence in split_sentences(news) if _ATTENDED_JA.search(sentence)
-              for m in _FROM_JA.finditer(sentence)]
-    return set(sides) <= set(_sides_of(words, engine))
 
 
 #: Two names joined: "Witkoff and Kushner", "メルツ首相とプーチン大統領".
@@ -627,7 +538,8 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
     if _HOW_MANY.search(asked):
         counted = _COUNTED.search(asked)
         if counted and not any(engine.index.token_id(t) is not None
-                               for t in engine.analyzer.tokens(counted[1])):
+                               for t in engine.analyzer.tokens(counted[1])) \
+                and gate_on("figure-unknown-noun"):
             return "figure-unknown-noun"  # "how many journalists": no report counts them
         # The figure must count what was asked ("90 minutes" for "how many minutes"); a
         # report in the other language writes the count its own way: a length of time
@@ -749,6 +661,12 @@ def asks_future(question: str) -> bool:
     verb is not past; or when something was arranged to happen (いつ…ことになった)."""
     return ((bool(_FUTURE.search(question.lower())) and not _MAIN_PAST.search(question))
             or bool(_ARRANGED.search(question)) or bool(_WHEN_NONPAST.search(question)))
+
+
+def said_before(question: str) -> bool:
+    """The question's own verb is past ("What did Trump say will happen?", "…集まる予定だと
+    言っていた?"): a time to come named in it was spoken of before, not asked about."""
+    return bool(_MAIN_PAST.search(question))
 
 
 def asks_past(question: str) -> bool:

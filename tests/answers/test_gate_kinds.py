@@ -105,8 +105,6 @@ REFUSED: dict[str, tuple[Lang, str]] = {
     "オスロで合意した協定について、議会の承認採決はいつ行われる?": ("ja", "plan-not-given"),
     # Sightseeing: スポット is known only by the sound of a dog's name.
     "オスロでおすすめの観光スポットは?": ("ja", "unknown-subject"),
-    # Russia is named in the Lisbon report, its delegation never.
-    "What did Russia's delegation propose at the Lisbon talks?": ("en", "side-absent"),
 }
 
 

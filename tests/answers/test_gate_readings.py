@@ -28,8 +28,8 @@ action no found report carries refuses (``unknown-subject``). "オスロの会�
 
 And the guards the other way: a figure two sentences from the event's name (a grain
 meeting's hours in the Bergen report) still refuses, as does one whose sentence before names
-what was asked but no event (the Vilnius report); and
-two leaders asked to be together at an event still must be.
+what was asked but no event (the Vilnius report). (Two leaders asked to be together at an
+event were refused as ``names-apart``, a check since removed: docs/notes/gate.md.)
 
 The reports are written for this test (our own words, invented talks), served as RSS from
 127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``
@@ -135,8 +135,6 @@ REFUSED: dict[str, tuple[Lang, str]] = {
     "How many prisoners did the Oslo summit free?": ("en", "figure-not-given"),
     # The hours are a grain meeting's, two sentences from the one naming Bergen.
     "How long did the Bergen meeting last?": ("en", "figure-not-given"),
-    # Trump and Putin were never in Brussels together.
-    "What did Trump and Putin agree in Brussels?": ("en", "names-apart"),
     # No report uses "eat" or "lunch": a three-letter verb is a word of substance too.
     "What did Trump eat for lunch at the Oslo summit?": ("en", "unknown-subject"),
     # The role asked for (通訳, an interpreter) is a word no report uses.

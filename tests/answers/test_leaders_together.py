@@ -1,9 +1,9 @@
-"""A question placing leaders at an event is answered only when a report names them there
-together (issue 12, unanswerable questions with the right people and places answered):
-"What did Putin and Zelensky agree in Valletta?" is refused ("No source found") when the
-Valletta reports name Zelensky only as speaking from Kyiv, while the same question about the
-two who met there is answered; a leader named as an owner ("Putin's deal") or as the one
-speaking about it ("What did Zelensky say about …") is not asked to have been there.
+"""A question placing leaders at an event is answered from the report of that event: the
+two who met in Valletta, a leader named as an owner ("Putin's deal") or as the one speaking
+about it ("What did Zelensky say about …"). (The check that also refused "What did Putin
+and Zelensky agree in Valletta?" when no passage names them together, names-apart, was
+removed: on the probes written after it, it refused answerable questions and no
+unanswerable one, docs/notes/gate.md.)
 
 The reports are written for this test (our own words, an invented summit), served as RSS
 from 127.0.0.1 and ingested by the bot's pipeline; the questions are asked as
@@ -19,7 +19,7 @@ import pytest
 
 from bot.answer.engine import Engine
 from bot.model import Lang
-from tests.answers.support import CLOCKS, first_cited, made_up_store, other_talks, refusal_of
+from tests.answers.support import CLOCKS, first_cited, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 SUMMIT = datetime(2025, 9, 19, 16, tzinfo=UTC)
@@ -49,11 +49,6 @@ ANSWERED: dict[str, Lang] = {
     "バレッタでトランプ氏とプーチン氏は何で合意した?": "ja",
 }
 VALLETTA = {"valletta", "valletta-ja"}
-#: Zelensky was in Kyiv: no report has him in Valletta with Putin.
-REFUSED: dict[str, Lang] = {
-    "What did Putin and Zelensky agree when they met in Valletta?": "en",
-    "バレッタでプーチン氏とゼレンスキー氏は何を話し合った?": "ja",
-}
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +63,3 @@ async def test_leaders_named_together_at_the_event_are_answered(
         after: timedelta) -> None:
     assert await first_cited(store, shared_engine, question, lang, SUMMIT + after) in VALLETTA
 
-
-@pytest.mark.parametrize("after", CLOCKS)
-@pytest.mark.parametrize(("question", "lang"), list(REFUSED.items()))
-async def test_a_leader_the_reports_never_place_at_the_event_is_refused(
-        store: Path, shared_engine: Engine, question: str, lang: Lang,
-        after: timedelta) -> None:
-    assert await refusal_of(store, shared_engine, question, lang, SUMMIT + after) == "names-apart"

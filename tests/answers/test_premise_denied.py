@@ -8,11 +8,9 @@ answered.
   question takes as done now refuses ``act-denied``; "Did they sign …?" and "Why did he
   not sign …?" take nothing as done and are still answered, and so is an act denied in
   part ("did not agree to a full ceasefire but agreed to halt strikes").
-- A Japanese question placing a side's people at the talks ("協議に加わったロシア代表団",
-  "ロシア側から出席した") was answered from reports that name Russia but no Russian
-  delegation; the English form ("Russia's delegation") was already checked. It now refuses
-  ``side-absent``, and a report names a side's people also by "ウクライナからウメロフ書記
-  が出席した".
+- A Japanese question placing a side's people at the talks ("協議に加わったウクライナ代表団")
+  is answered. (The check that refused one whose side's delegation no report writes,
+  ``side-absent``, was removed: docs/notes/gate.md.)
 
 Invented talks in Reykjavik and Valletta, written for this test, go through the real
 pipeline (RSS over loopback, ingest) and each question is asked the way ``ceasefire-bot
@@ -91,9 +89,6 @@ CASES: list[tuple[str, Lang, str, str]] = [
     ("What did Trump and Zelensky sign in Reykjavik?", "en", "", "act-denied"),
     ("レイキャビクで協定に署名したゼレンスキー氏に、トランプ氏は何と言った?", "ja", "",
      "act-denied"),
-    # Russia is named, never a Russian delegation or side at the Valletta talks.
-    ("バレッタの協議に加わったロシア代表団は何を提案した?", "ja", "", "side-absent"),
-    ("バレッタの協議にロシア側から出席したのはだれ?", "ja", "", "side-absent"),
 ]
 
 
