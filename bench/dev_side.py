@@ -56,13 +56,19 @@ def counts(scores: Scores) -> dict[str, int]:
             "unanswerable_refused": scores.said_none_right}
 
 
+def dev_side_sets(realset: RealSet, probe_dir: Path) -> dict[str, list[Question]]:
+    """The dev split's questions and each dev-side probe's, by set name."""
+    sets: dict[str, list[Question]] = {"dev": realset.questions_of("dev")}
+    for name in DEV_SIDE_PROBES:
+        sets[name] = list(load_realset(only=probe_dir / f"{name}.json").questions)
+    return sets
+
+
 async def dev_side(realset: RealSet, probe_dir: Path, make_baseline: Baseline, *,
                    now: datetime, answers: Path | None = None) -> dict[str, object]:
     """Figures per dev-side set, asked at ``now``, for ours and the baseline."""
     analyzer = Analyzer()
-    sets: dict[str, list[Question]] = {"dev": realset.questions_of("dev")}
-    for name in DEV_SIDE_PROBES:
-        sets[name] = list(load_realset(only=probe_dir / f"{name}.json").questions)
+    sets = dev_side_sets(realset, probe_dir)
     out: dict[str, object] = {}
     logs: dict[str, dict[str, dict[str, object]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
