@@ -97,6 +97,8 @@ DATE_IN_TEXT = True
 DAY_REFERENCE_DAYS = 20
 #: What a sentence of the kind asked (a place, a figure, a duration) adds to its match.
 SLOT_BONUS = 3.0
+#: What a report's first sentence adds to its match (the i-th: this over 1 + i).
+POSITION = 0.3
 #: Sentences quoted from a report in the other language than the best report's (one from
 #: the other later reports): it is there for what one language's outlets report and the
 #: other's do not, which one sentence often holds half of (docs/quality.md, stop 31). Three,
@@ -157,6 +159,18 @@ WITHIN_REPORT = 0.7
 #: probe6) and loses none; letting it displace the third only when it beats the third
 #: alone (not the second too) gains four more and loses three (docs/quality.md, stop 33).
 SPARE_THIRD = True
+#: The answer's first report in the other language than the leading report's gives way to
+#: the report of the leading report's story in that language whose best sentence (as
+#: ``best_sentences`` scores it: the question's words, the kind of thing asked, the
+#: speaker asked about) scores at least this much more (``_view_adding_most``): the other
+#: language's report is quoted for what its outlets add, and the one the ranking or the
+#: other-language view put there often restates the event in the words its headline
+#: shares with the question. About one ordinary word's weight: 0.5–1.5 give the same
+#: dev-side figures (six facts and three right reports in the first three gained on
+#: probe3, probe6, probe7 and probe8, one fact lost on probe3); 0 gains two more facts but
+#: loses a right report in the first three (probe5) and a fact (probe7); 3 keeps two of
+#: the six facts (docs/notes/xfacts.md). None: the rule is off.
+VIEW_MARGIN: float | None = 1.0
 
 
 @dataclass(frozen=True)
@@ -225,13 +239,16 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = _slot_lead(wants, concepts, engine, ranked, question_lang(question))
     if question_lang(question) in LEAD_ACROSS:
         ranked = _lead_across(question, concepts, engine, ranked)
+    speaker = speaker_of(question, concepts, engine)
+    if not asks_figure(question):
+        ranked = await _view_adding_most(session, engine, concepts, ranked, now=now,
+                                         intent=intent, wants=wants, speaker=speaker)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(ranked, start=1))
-    speaker = speaker_of(question, concepts, engine)
     sentences: list[Sentence] = []
     quoted: set[str] = set()  # the tokens of the sentences quoted so far
     for n, article in enumerate(ranked, start=1):
@@ -463,6 +480,37 @@ async def _other_language_view(session: AsyncSession, engine: Engine,
     the other language (a fact one side's outlets report and the other's do not)."""
     return (await _story_in_other_language(session, engine, concepts, ranked, now=now,
                                            min_coverage=OTHER_VIEW))[:1]
+
+
+async def _view_adding_most(session: AsyncSession, engine: Engine,
+                            concepts: Sequence[Concept], ranked: Sequence[Article], *,
+                            now: datetime, intent: str | None, wants: Sequence[Slot],
+                            speaker: Sequence[Concept]) -> list[Article]:
+    """The answer's reports with its first one in the other language than the leading
+    report's replaced by the uncited report of the leading report's story in that language
+    (one of its best five, matching ``OTHER_VIEW`` of the question) whose best sentence
+    scores ``VIEW_MARGIN`` more than the cited one's (``top_sentence_score``). Which report
+    leads, and which development answers, stay the ranking's choice."""
+    lead = ranked[0]
+    at = next((n for n, a in enumerate(ranked) if a.lang != lead.lang), None)
+    if VIEW_MARGIN is None or at is None or lead.story_id is None:
+        return list(ranked)
+    cited = ranked[at]
+    rest = {i for i, lang in (await _rest_of_story(session, ranked)).items()
+            if lang == cited.lang}
+    if not rest:
+        return list(ranked)
+    found = rerank(engine.search(concepts, now=now, window=Window(), scope=rest, limit=5))
+    views = await _load(session, [h.article_id for h in found if h.coverage >= OTHER_VIEW])
+
+    def score(article: Article) -> float:
+        return top_sentence_score(article, concepts, engine, intent=intent, wants=wants,
+                                  speaker=speaker)
+
+    best = max(views, key=score, default=None)  # the first of equals: the search's order
+    if best is None or score(best) < score(cited) + VIEW_MARGIN:
+        return list(ranked)
+    return [best if n == at else a for n, a in enumerate(ranked)]
 
 
 async def _story_in_other_language(session: AsyncSession, engine: Engine,
@@ -857,20 +905,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
     for "what did X say", X speaking in it. Sentences are chosen best first, and a word a
     chosen one holds counts ``WITHIN_REPORT`` in the rest: once the event is quoted, the
     sentence adding what is asked beats another restating it."""
-    sentences = _sentences(article)
-    held: list[set[int]] = []
-    rest: list[tuple[float, int, str]] = []
-    for i, sentence in enumerate(sentences):
-        toks = set(engine.text_tokens(sentence))
-        held.append({k for k, c in enumerate(concepts) if toks.intersection(c.tokens)})
-        score = 0.0
-        for key in _intents(intent):
-            score += 2.0 * min(cue_hits(key, sentence), 2)
-        score += sum(SLOT_BONUS for want in wants if want.filled_by(sentence))
-        if speaker and speaks_in(sentence, speaker, engine):
-            score += SLOT_BONUS
-        score += 0.3 / (1 + i)
-        rest.append((score, i, sentence))
+    held, rest = _scored_sentences(article, concepts, engine, intent=intent, wants=wants,
+                                   speaker=speaker)
     weight = {k: (discount or {}).get(k, 1.0) for k in range(len(concepts))}
     chosen: list[tuple[int, str]] = []
     while rest and len(chosen) < count:
@@ -881,6 +917,40 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         for k in held[i]:
             weight[k] = min(weight[k], WITHIN_REPORT)
     return [s for _i, s in sorted(chosen)]
+
+
+def _scored_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
+                      intent: str | None, wants: Sequence[Slot], speaker: Sequence[Concept]
+                      ) -> tuple[list[set[int]], list[tuple[float, int, str]]]:
+    """Per sentence of ``article`` in text order: the indexes of the question's words it
+    holds, and (what it scores besides them, its position, the sentence): the cues of the
+    intent, the kind of answer asked, the speaker asked about (``best_sentences``)."""
+    held: list[set[int]] = []
+    rest: list[tuple[float, int, str]] = []
+    for i, sentence in enumerate(_sentences(article)):
+        toks = set(engine.text_tokens(sentence))
+        held.append({k for k, c in enumerate(concepts) if toks.intersection(c.tokens)})
+        score = 0.0
+        for key in _intents(intent):
+            score += 2.0 * min(cue_hits(key, sentence), 2)
+        score += sum(SLOT_BONUS for want in wants if want.filled_by(sentence))
+        if speaker and speaks_in(sentence, speaker, engine):
+            score += SLOT_BONUS
+        score += POSITION / (1 + i)
+        rest.append((score, i, sentence))
+    return held, rest
+
+
+def top_sentence_score(article: Article, concepts: Sequence[Concept], engine: Engine, *,
+                       intent: str | None, wants: Sequence[Slot],
+                       speaker: Sequence[Concept]) -> float:
+    """What ``best_sentences`` scores the report's best sentence at (every word in full),
+    leaving out its bonus for coming early in its report: reports are compared, not one
+    report's sentences."""
+    held, rest = _scored_sentences(article, concepts, engine, intent=intent, wants=wants,
+                                   speaker=speaker)
+    return max((score - POSITION / (1 + i) + sum(concepts[k].idf for k in held[i])
+                for score, i, _s in rest), default=0.0)
 
 
 def no_source(engine: Engine, question: str, lang: Lang, window: Window,
