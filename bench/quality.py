@@ -8,6 +8,7 @@
     python bench/quality.py --probe probe2.json   # the second probe, held out
     python bench/quality.py --dev-side    # counts on dev and every dev-side probe at once
     python bench/quality.py --fresh       # the fresh developments (blind; see below)
+    python bench/quality.py --fresh f07-f12   # only those developments' questions
 
 The real set (tests/data/realnews) is written as plain RSS 2.0 per outlet, served from
 127.0.0.1 and ingested through the bot's pipeline (updated reports: first version, then the
@@ -140,8 +141,10 @@ async def measure(realset: RealSet, splits: list[str], *, verbose: bool = False,
             base = await baseline_asker(sessions, analyzer)
             for split in splits:
                 questions = realset.questions_of(split)
+                asked = {q.development for q in questions}
                 devs = {r.guid: r.development for r in realset.reports
-                        if realset.splits.get(r.development) == split}
+                        if realset.splits.get(r.development) == split
+                        and r.development in asked}
                 per: dict[str, object] = {"questions": len(questions),
                                           "story_f1": await story_pairwise_f1(sessions, devs)}
                 for clock, delta in CLOCKS.items():
@@ -217,9 +220,11 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--dev-misses", action="store_true",
                         help="dev split only: every miss at a week, bucketed by cause")
-    parser.add_argument("--fresh", action="store_true",
-                        help="the fresh developments, in neither split (blind: run once a round "
-                             "before its changes and once on its final code)")
+    parser.add_argument("--fresh", nargs="?", const="f01-f99", default=None,
+                        metavar="FIRST-LAST",
+                        help="the fresh developments, in neither split, or those from FIRST to "
+                             "LAST (f07-f12); blind: run once a round before its changes and "
+                             "once on its final code")
     parser.add_argument("--dev-side", action="store_true",
                         help="counts on dev and every dev-side probe at a week, ours and BM25")
     parser.add_argument("--answers", type=Path, default=None,
@@ -234,7 +239,7 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     realset = load_realset()
     splits = ["dev", "test"] if args.split == "both" else [args.split]
     if args.fresh:
-        realset, splits = with_fresh(realset), ["fresh"]
+        realset, splits = with_fresh(realset, developments=args.fresh), ["fresh"]
     print(f"real coverage: {len(realset.reports)} reports, "
           f"{len(realset.questions)} questions; clocks: a week and a year after "
           f"{realset.last_report.date().isoformat()}")

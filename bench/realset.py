@@ -97,12 +97,16 @@ def load_realset(folder: Path = REALNEWS, *, only: Path | None = None) -> RealSe
     return RealSet(tuple(reports), tuple(questions), splits)
 
 
-def with_fresh(realset: RealSet, folder: Path = FRESH) -> RealSet:
-    """The fresh developments' questions over a store of every report, theirs and the
-    labelled set's (the older developments stay as what a real store holds around them)."""
+def with_fresh(realset: RealSet, folder: Path = FRESH, *,
+               developments: str = "f01-f99") -> RealSet:
+    """The questions of the fresh developments in ``developments`` ("f07-f12", both ends
+    included) over a store of every report, every fresh development's and the labelled
+    set's (the others stay as what a real store holds around them)."""
+    first, _, last = developments.partition("-")
     fresh = load_realset(folder)
-    return RealSet(realset.reports + fresh.reports, fresh.questions,
-                   {**realset.splits, **fresh.splits})
+    asked = tuple(q for q in fresh.questions
+                  if first <= (q.development or "") <= (last or first))
+    return RealSet(realset.reports + fresh.reports, asked, {**realset.splits, **fresh.splits})
 
 
 def _update_time(report: Report) -> datetime | None:
