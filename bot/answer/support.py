@@ -47,7 +47,7 @@ from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import entity_names, name_words
 from bot.store.models import Article
-from bot.text.analyzer import ends_quote, shared_tagger, word_pos
+from bot.text.analyzer import shared_tagger, word_pos
 from bot.text.sentences import split_sentences
 
 
@@ -227,14 +227,11 @@ def _nouns_of(question: str, kinds: frozenset[str], *, listed: bool = False) -> 
     (``listed``: only words its dictionary lists; a word it does not know it calls a
     common noun by default)."""
     out: list[str] = []
-    quoted, before = False, ""
     for word in shared_tagger()(question):
-        # no mutate: fields 0 to 2 are read, and IPAdic gives every word nine.
-        pos = word.feature_raw.split(",", 3)  # pragma: no mutate
-        frame, quoted = quoted, ends_quote(word.surface, pos[2], before)
-        before = pos[0]
-        if (listed and word.is_unk) or frame:
+        if listed and word.is_unk:
             continue
+        # no mutate: only fields 0 and 1 are read, and IPAdic gives every word nine.
+        pos = word.feature_raw.split(",", 2)  # pragma: no mutate
         if (pos[0] == "名詞"
                 and len(pos) > 1  # pragma: no mutate
                 and pos[1] in kinds):

@@ -48,11 +48,6 @@ JA_STOP = frozenset(
 )
 _JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞",
                           "連体詞", "代名詞"})
-#: Quotative particles (MeCab: 助詞,格助詞,連語) that end a quoted clause.
-_QUOTATIVE = frozenset({"って", "という"})
-#: What a clause ends with before a quotative particle (after a noun, って marks a topic:
-#: 初日って…, "as for the first day").
-_PREDICATE = frozenset({"動詞", "助動詞", "形容詞"})
 _MONTHS = frozenset(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
@@ -111,14 +106,6 @@ def shared_tagger() -> Any:
     return fugashi_tagger()
 
 
-def ends_quote(surface: str, detail: str, before: str) -> bool:
-    """MeCab's word ``surface`` of POS detail ``detail`` (the second detail, field 2), after
-    a word whose POS is ``before``, closes a quoted clause (集まるって, 終わったという). The
-    noun right after it (話, 件, 噂) is the clause's frame, "the story that they meet again",
-    not what a question asks about."""
-    return detail == "連語" and surface in _QUOTATIVE and before in _PREDICATE
-
-
 @functools.lru_cache(maxsize=65536)
 def word_pos(word: str) -> tuple[str, str] | None:
     """MeCab's part of speech and its first detail for ``word`` read as one word ("名詞",
@@ -158,15 +145,10 @@ def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
 
     def run(norm: str) -> list[str]:
         out: list[str] = []
-        quoted, before = False, ""
         # The raw CSV features avoid building a 29-field named tuple per word (5x faster).
         for word in tagger(norm):
             fields = word.feature_raw.split(",", 8)
             pos = fields[0]
-            frame, quoted = quoted and pos == "名詞", ends_quote(word.surface, fields[2], before)
-            before = pos
-            if frame:
-                continue
             if pos in _JA_DROP_POS or fields[1] in _JA_DROP_POS:  # 名詞,代名詞 / 記号,空白
                 continue
             surface = word.surface

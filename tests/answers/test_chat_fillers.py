@@ -4,9 +4,6 @@
   "kinda") and the negated auxiliaries ("didn't", "hadn't") are stop words: read as content,
   they were words no report writes, and the unknown-subject or weak-match gate refused the
   question.
-- In Japanese, the noun right after a quoted clause (…また集まるって話, …という件) is the
-  frame of the clause, not what is asked: read as content, 話 refused the question
-  (unknown-subject).
 
 The plain wording of each question is asked too: it was answered before and must stay so.
 Invented talks in Tallinn and Riga, written for this test, go through the real pipeline
@@ -52,8 +49,6 @@ REPORTS = (
 
 #: (question, language, what the answer must quote).
 CASES: list[tuple[str, Lang, str]] = [
-    ("タリンのあと、また集まるって話にはなったの?", "ja", "3週間"),
-    ("タリンのあと、また集まることになったの?", "ja", "3週間"),
     ("so what was putin even trying to show with this harvest pause thing, like what did he "
      "say it was for lol", "en", "wants peace"),
     ("what did putin say the harvest pause was for", "en", "wants peace"),
@@ -84,15 +79,4 @@ async def test_chat_words_are_not_what_is_asked(
 ])
 def test_english_fillers_are_stop_words(shared_engine: Engine, text: str,
                                         words: list[str]) -> None:
-    assert shared_engine.analyzer.tokens(text) == words
-
-
-@pytest.mark.parametrize(("text", "words"), [
-    ("また集まるって話になった", ["また", "集まる"]),
-    ("会談するという話", ["会談"]),
-    # って after a noun marks the topic, not a quote: the next noun is what is asked about.
-    ("初日ってアメリカ側は", ["初日", "アメリカ", "側"]),
-])
-def test_the_frame_noun_of_a_quote_is_dropped(shared_engine: Engine, text: str,
-                                              words: list[str]) -> None:
     assert shared_engine.analyzer.tokens(text) == words
