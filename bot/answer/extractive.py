@@ -566,10 +566,10 @@ async def _disagreeing_figure(session: AsyncSession, engine: Engine, question: s
 
 
 #: Words of asking and chatting, not of what is asked about: a question may use them
-#: though no report does ("gonna", "summarise", "according to the coverage").
-_CHAT = ("gonna wanna gotta kinda sorta lol nah yeah yep hey ok okay pls please actually "
-         "really basically literally somewhere something anything anyone someone wait "
-         "confused guess think know tell mean like stuff thing things what whats got get "
+#: though no report does ("summarise", "according to the coverage"). Chat fillers
+#: ("gonna", "lol") are stop words already (``bot.text.analyzer.EN_FILLERS``).
+_CHAT = ("hey please somewhere something anything anyone someone "
+         "confused guess think know tell mean stuff thing things what whats got get "
          "do does did sort coverage according summarise summarize explain outcome happen "
          "happened news update quick short brief").split()
 #: Words no stored report uses that make the question about something else: at least

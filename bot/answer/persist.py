@@ -58,6 +58,7 @@ log = logging.getLogger(__name__)
 FORMAT = 4
 #: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
 _PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul, Türkiye, on May 16th; "
+          "they didn't actually meet. "
           "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")
 #: A ``building-*`` folder untouched this long is a crashed build's, and is removed.
 STALE_BUILD_S = 86_400.0

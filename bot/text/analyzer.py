@@ -32,6 +32,15 @@ EN_STOP = frozenset(
     "only own same too very just also said says say tell me happened happen happens many much "
     "latest newest recent yesterday today week month".split()
 )
+#: Chat fillers and stance adverbs that carry no content: the English fillers and discourse
+#: markers of the linguistics literature (well, like, basically, actually, literally, you
+#: know, I mean), the informal contractions (gonna, kinda) and the commonest chat
+#: abbreviations (lol, tbh, idk, btw, nah).
+EN_FILLERS = frozenset(
+    "um uh er erm hmm oh ok okay yeah yep nah nope well like basically actually literally "
+    "really seriously totally honestly anyway anyways even wait lol lmao omg tbh idk btw imo "
+    "pls plz tho gonna wanna gotta kinda sorta".split()
+)
 #: Question words and light verbs that never identify a report.
 JA_STOP = frozenset(
     "する 為る いる 居る ある 有る なる 成る れる られる こと もの よう ため 氏 何 誰 どこ いつ "
@@ -50,7 +59,8 @@ def en_tokens(norm: str, stem: Callable[[str], str]) -> list[str]:
     for word in _EN_WORD.findall(fold_accents(norm)):
         if word[0].isdigit():
             out.append(_ORDINAL.sub("", word.replace(",", "")))
-        elif word not in EN_STOP and word not in _MONTHS:
+        elif (word not in EN_STOP and word not in _MONTHS and word not in EN_FILLERS
+              and word.removesuffix("n't") not in EN_STOP):
             word = word.strip("'-").removesuffix("'s").removesuffix("’s")
             out.append(stem(word))
     return out
