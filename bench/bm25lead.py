@@ -9,7 +9,8 @@ per set and per question kind: both right, only ours, only BM25, neither; and fo
 BM25", whether ours refused, or else whether BM25's report is of the same development as
 ours' lead (the lead within the story: then also whether ours cites it second or third) or
 of another one (the story choice). Then ours' counts per set, as ``--dev-side`` prints
-them, so that a change can be read in one run.
+them, so that a change can be read in one run, and one line of JSON with the four-way
+counts over every set and per kind.
 """
 
 from __future__ import annotations
@@ -133,6 +134,10 @@ async def run(out: Path | None) -> dict[str, object]:
     print_tally("four-way, per question kind", tally(rows, "kind"))
     print_figures(figures)
     result: dict[str, object] = {"figures": figures, "rows": rows}
+    everything = sum(tally(rows, "set").values(), Counter())
+    print(json.dumps({"bench": "bm25lead", **{way: everything[way] for way in WAYS},
+                      "per_kind": {kind: {way: c[way] for way in WAYS}
+                                   for kind, c in tally(rows, "kind").items()}}))
     if out is not None:
         await asyncio.to_thread(out.write_text,
                                 json.dumps(result, ensure_ascii=False, indent=1), "utf-8")

@@ -169,7 +169,7 @@ SPARE_THIRD = True
 #: dev-side figures (six facts and three right reports in the first three gained on
 #: probe3, probe6, probe7 and probe8, one fact lost on probe3); 0 gains two more facts but
 #: loses a right report in the first three (probe5) and a fact (probe7); 3 keeps two of
-#: the six facts (docs/notes/xfacts.md). None: the rule is off.
+#: the six facts (docs/quality.md, stop 34). None: the rule is off.
 VIEW_MARGIN: float | None = 1.0
 
 

@@ -29,7 +29,7 @@ with real coverage. So the question's own constraints are checked against the re
 A measuring aid, not a setting: ``CEASEFIRE_GATE_OFF=check1,check2`` (the names the
 refusals carry, ``unknown-subject`` and ``outside-coverage`` of ``bot.answer.extractive``
 among them) lets those checks pass, to count what each one alone refuses
-(docs/notes/gate.md). Unset, every check is on.
+(docs/quality.md, stop 34). Unset, every check is on.
 """
 
 from __future__ import annotations
@@ -315,7 +315,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
             _called_off(a, names) for a in found[:2]) and gate_on("event-called-off"):
         return [], "event-called-off"
     # Two checks were removed here, measured on the probes written after each was added
-    # (docs/notes/gate.md): a leader the question places at an event named with it in one
+    # (docs/quality.md, stop 34): a leader the question places at an event named with it in one
     # passage (names-apart), and a side's delegation written as such (side-absent). On
     # those probes they refused answerable questions and no unanswerable one.
     pairs = _pairs(question, concepts, engine)

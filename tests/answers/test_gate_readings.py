@@ -29,7 +29,7 @@ action no found report carries refuses (``unknown-subject``). "オスロの会�
 And the guards the other way: a figure two sentences from the event's name (a grain
 meeting's hours in the Bergen report) still refuses, as does one whose sentence before names
 what was asked but no event (the Vilnius report). (Two leaders asked to be together at an
-event were refused as ``names-apart``, a check since removed: docs/notes/gate.md.)
+event were refused as ``names-apart``, a check since removed: docs/quality.md, stop 34.)
 
 The reports are written for this test (our own words, invented talks), served as RSS from
 127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``

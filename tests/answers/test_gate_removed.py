@@ -1,5 +1,5 @@
 """Answerable questions two removed checks and a narrowed one refused (branch gate,
-docs/notes/gate.md), and the unanswerable ones beside them that are still refused.
+docs/quality.md, stop 34), and the unanswerable ones beside them that are still refused.
 
 - ``names-apart`` asked a leader the question names and its event to stand in one passage:
   "タリンでの協議のあと、ゼレンスキー氏はどんな姿勢を見せた?" dates what Zelensky did by

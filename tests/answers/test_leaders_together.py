@@ -3,7 +3,7 @@ two who met in Valletta, a leader named as an owner ("Putin's deal") or as the o
 about it ("What did Zelensky say about …"). (The check that also refused "What did Putin
 and Zelensky agree in Valletta?" when no passage names them together, names-apart, was
 removed: on the probes written after it, it refused answerable questions and no
-unanswerable one, docs/notes/gate.md.)
+unanswerable one, docs/quality.md, stop 34.)
 
 The reports are written for this test (our own words, an invented summit), served as RSS
 from 127.0.0.1 and ingested by the bot's pipeline; the questions are asked as

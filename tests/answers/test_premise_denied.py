@@ -10,7 +10,7 @@ answered.
   part ("did not agree to a full ceasefire but agreed to halt strikes").
 - A Japanese question placing a side's people at the talks ("協議に加わったウクライナ代表団")
   is answered. (The check that refused one whose side's delegation no report writes,
-  ``side-absent``, was removed: docs/notes/gate.md.)
+  ``side-absent``, was removed: docs/quality.md, stop 34.)
 
 Invented talks in Reykjavik and Valletta, written for this test, go through the real
 pipeline (RSS over loopback, ingest) and each question is asked the way ``ceasefire-bot
