@@ -135,8 +135,9 @@ def test_platform_secrets_from_the_environment_are_masked_under_their_table() ->
 def test_the_default_topic_keeps_reports_on_ending_the_war_in_either_language() -> None:
     """Real coverage of a deadline for a deal spoke of "a peaceful settlement" and, in
     Japanese, of 交渉 or settling (解決) the war, and coverage of the dead handed back of
-    "repatriation" and 遺体の返還, with none of the talks words the topic had (the fresh
-    developments' label test found six such reports dropped as off-topic)."""
+    "repatriation" and 遺体の返還, of a call that brought no one closer to "ending the war",
+    with none of the talks words the topic had (the fresh developments' label test found
+    seven such reports dropped as off-topic)."""
     topic = load_settings(env={}).topic
     matches = Topic(topic.include, topic.exclude).matches
     assert matches("Tariffs threatened\nTrump wants progress toward a peaceful settlement "
@@ -145,6 +146,8 @@ def test_the_default_topic_keeps_reports_on_ending_the_war_in_either_language() 
                    "トランプ氏はウクライナでの戦争を50日以内に解決するよう求めた。")
     assert matches("交渉の行方\nロシアとウクライナの交渉は来週に持ち越された。")
     assert matches("終戦の条件\nプーチン氏は戦争終結の条件を示した。")
+    assert matches("No progress\nThe call brought Trump and Putin no closer to ending the war "
+                   "in Ukraine.")
     # The exchanges of the dead agreed at the talks, as the exchanges of prisoners.
     assert matches("Bodies returned\nRussia handed 1,000 bodies to Ukraine in a new "
                    "repatriation.")
