@@ -13,7 +13,6 @@ the first two, whether the facts were quoted. Unanswerable questions: refused, o
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -24,11 +23,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.bm25lead import four_way  # noqa: E402
+from bench.bm25lead import four_way, json_arg  # noqa: E402
 from bench.dev_side import AnswerLog, _ours  # noqa: E402
 from bench.quality import CLOCKS, baseline_asker  # noqa: E402
 from bench.realset import FRESH, RealSet, build_store, load_realset  # noqa: E402
-from bot.answer.evaluation import evaluate  # noqa: E402
+from bot.answer.evaluation import Question, evaluate  # noqa: E402
 from bot.store.db import open_store  # noqa: E402
 from bot.text.analyzer import Analyzer  # noqa: E402
 
@@ -37,7 +36,8 @@ SPENT = tuple(f"f{n:02d}" for n in range(1, 13))
 
 def spent_fresh(realset: RealSet) -> RealSet:
     """The labelled set's reports plus f01-f12's reports and questions (files by name)."""
-    reports, questions, splits = list(realset.reports), [], dict(realset.splits)
+    reports, splits = list(realset.reports), dict(realset.splits)
+    questions: list[Question] = []
     for name in SPENT:
         one = load_realset(FRESH, only=FRESH / f"{name}.json")
         reports += one.reports
@@ -96,7 +96,7 @@ async def run(out: Path | None) -> dict[str, object]:
     for r in rows:
         table[str(r["bucket"])][str(r["kind"])] += 1
         table[str(r["bucket"])]["all"] += 1
-    kinds = sorted({str(r["kind"]) for r in rows}) + ["all"]
+    kinds = [*sorted({str(r["kind"]) for r in rows}), "all"]
     print(f"{'bucket':<46}" + "".join(f"{k:>11}" for k in kinds))
     for name in sorted(table):
         print(f"{name:<46}" + "".join(f"{table[name][k]:>11}" for k in kinds))
@@ -106,14 +106,13 @@ async def run(out: Path | None) -> dict[str, object]:
         print(f"{kind:<12}" + "".join(f"{w}={four[(kind, w)]:<4} " for w in
                                       ("both", "only ours", "only bm25", "neither")))
     if out is not None:
-        out.write_text(json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
+        await asyncio.to_thread(out.write_text,
+                                json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
     return {"rows": rows}
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--json", type=Path, default=None, help="write every row here")
-    asyncio.run(run(parser.parse_args(argv).json))
+    asyncio.run(run(json_arg(argv, __doc__ or "")))
 
 
 if __name__ == "__main__":
