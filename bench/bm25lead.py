@@ -144,10 +144,16 @@ async def run(out: Path | None) -> dict[str, object]:
     return result
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def json_arg(argv: list[str] | None, doc: str) -> Path | None:
+    """``--json OUT``: where a per-question bench writes every row (``doc``: its docstring)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--json", type=Path, default=None, help="write every row here")
-    asyncio.run(run(parser.parse_args(argv).json))
+    out: Path | None = parser.parse_args(argv).json
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    asyncio.run(run(json_arg(argv, __doc__ or "")))
 
 
 if __name__ == "__main__":

@@ -104,7 +104,7 @@ def parse_window(question: str, *, now: datetime, zone: tzinfo,
     """
     q = normalise(question)
     today = now.astimezone(zone).date()
-    named = named_time(q, today)
+    named = named_time(q, today) or english_weekday(question, today)
     if named is not None:
         first = named.first
         if not named.anchored:
@@ -147,6 +147,33 @@ def named_time(q: str, today: date) -> Named | None:
     if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in q):
         return _japanese(q, today)
     return _english(q, today)
+
+
+#: A day of the week on its own ("on Thursday", "Tuesday's call"): the English parser reads
+#: it only after "last" or beside a date, so it is read here, as ja-timex reads "木曜日"
+#: (``_japanese``). Not after a capitalised word inside the question: "Easter Sunday",
+#: "Good Friday" name a feast, not the latest such weekday.
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAY_EN = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b", re.IGNORECASE)
+
+
+def english_weekday(question: str, today: date) -> Named | None:
+    """A weekday an English question names alone: the latest such day before today."""
+    if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in question):
+        return None
+    for found in _WEEKDAY_EN.finditer(question):
+        before = question[:found.start()].split()
+        if len(before) > 1 and before[-1][:1].isupper() \
+                and not before[-1].endswith(("'s", "’s")):
+            continue  # "Easter Sunday": a feast's name ("Trump's Sunday call" is a day)
+        day = _latest_weekday(today, _WEEKDAYS.index(found[1].title()))
+        return Named(day, 1, True, found[0].lower())
+    return None
+
+
+def _latest_weekday(today: date, weekday: int) -> date:
+    """The latest day before ``today`` that falls on ``weekday`` (0: Monday)."""
+    return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
 
 
 def _english(q: str, today: date) -> Named | None:
