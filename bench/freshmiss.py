@@ -8,7 +8,7 @@ report: ours' answer and the baseline's (``bench/quality.py``'s plain BM25) top 
 Answerable questions fall in one bucket each: right first; wrong development first; right
 development, another report first; answerable refused (by which check); and, crossed with
 the first two, whether the facts were quoted. Unanswerable questions: refused, or answered
-(per ``unanswerable_kind``).
+(per ``unanswerable_kind``). Ends with one line of JSON: the questions in each bucket.
 """
 
 from __future__ import annotations
@@ -108,6 +108,8 @@ async def run(out: Path | None) -> dict[str, object]:
     if out is not None:
         await asyncio.to_thread(out.write_text,
                                 json.dumps(rows, ensure_ascii=False, indent=1), "utf-8")
+    print(json.dumps({"bench": "freshmiss",
+                      "buckets": {name: table[name]["all"] for name in sorted(table)}}))
     return {"rows": rows}
 
 
