@@ -53,7 +53,10 @@ from bot.text.sentences import split_sentences
 
 def gate_on(check: str) -> bool:
     """The check refuses as usual (``CEASEFIRE_GATE_OFF`` does not name it)."""
-    return check not in os.environ.get("CEASEFIRE_GATE_OFF", "").split(",")
+    # no mutate: every caller names a check, none is "" or "XXXX": unset, either default
+    # turns no check off.
+    unset = ""  # pragma: no mutate
+    return check not in os.environ.get("CEASEFIRE_GATE_OFF", unset).split(",")
 
 
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
@@ -365,7 +368,7 @@ def _presupposed(question: str, engine: Engine) -> list[Concept]:
         # no mutate: question_action does not read the engine (None in its place reads the
         # same question the same way).
         action = question_action(question, engine)  # pragma: no mutate
-        words = [action] if action else []
+        words = [w for w in [action] if w]
     return [c for w in words for c in engine.concepts(w)[-1:] if c.tokens]
 
 

@@ -115,7 +115,8 @@ def test_a_katakana_name_counts_with_its_dots_dropped_in_part(shared_engine: Eng
 
 
 def test_a_loanword_after_a_word_mecab_does_not_know_is_still_one() -> None:
-    assert loanwords_in("サウス・ベイ・クーリエのリストは?") == frozenset({"リスト"})
+    # Read afresh, not from the cache an earlier test in this process may have filled.
+    assert loanwords_in.__wrapped__("サウス・ベイ・クーリエのリストは?") == frozenset({"リスト"})
 
 
 def test_a_role_is_read_only_after_a_body(shared_engine: Engine) -> None:
