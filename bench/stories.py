@@ -1,6 +1,11 @@
 """Story grouping against labelled developments: pairwise precision, recall and F1.
 
     python bench/stories.py [--split dev|test|all] [-v]
+    python bench/stories.py --fresh f01-f06 [-v]   # spent fresh developments
+
+With ``--fresh``, every report (the labelled set's and every fresh development's) is
+ingested, as ``bench/quality.py --fresh`` does, and the fresh developments from FIRST to LAST
+are scored; -v lists their stories, naming any dev report grouped with them.
 
 Two corpora, each ingested through the bot's own pipeline:
 
@@ -31,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.realset import RealSet, build_store, load_realset  # noqa: E402
+from bench.realset import RealSet, build_store, load_realset, with_fresh  # noqa: E402
 from bot.app import BotApp  # noqa: E402
 from bot.store.db import open_store  # noqa: E402
 from bot.store.models import Article  # noqa: E402
@@ -92,6 +97,40 @@ def show(truth: dict[str, str], found: dict[str, int], label: dict[str, str]) ->
             print(f"      {truth[u]}  {label.get(u, u)[:90]}")
 
 
+async def fresh_main(developments: str, verbose: bool) -> dict[str, object]:
+    realset = with_fresh(load_realset(), developments=developments)
+    first, _, last = developments.partition("-")
+    scored = [r for r in realset.reports
+              if realset.splits.get(r.development) == "fresh"
+              and first <= r.development <= (last or first)]
+    with tempfile.TemporaryDirectory() as tmp:
+        found = await stories_of_real(realset, "all", Path(tmp)) if scored else {}
+    truth = {r.url: r.development for r in scored}
+    figures: dict[str, object] = {"fresh": pairwise(truth, found)}
+    if verbose:
+        # Dev reports grouped with a scored one are named; test-split reports only counted.
+        dev = {r.url: r.development for r in realset.reports
+               if realset.splits.get(r.development) == "dev"}
+        labels = {r.url: f"{r.lang} {r.published:%m-%d} {r.outlet}: {r.title}"
+                  for r in realset.reports if r.url in truth or r.url in dev}
+        stories = {found[u] for u in truth if u in found}
+        shown = {u: d for u, d in {**dev, **truth}.items() if found.get(u) in stories}
+        others: dict[int, int] = defaultdict(int)
+        for r in realset.reports:
+            if r.url not in shown and found.get(r.url) in stories:
+                others[found[r.url]] += 1
+        print(f"fresh {developments}:")
+        show(shown, {u: found[u] for u in shown}, labels)
+        for story, n in sorted(others.items()):
+            print(f"  story {story} also holds {n} other report(s)")
+    f = pairwise(truth, found)
+    print(f"{'corpus':24}{'reports':>8}{'devs':>6}{'stories':>8}{'P':>7}{'R':>7}{'F1':>7}")
+    print(f"{'fresh ' + developments:24}{f['reports']:>8}{f['developments']:>6}"
+          f"{f['stories']:>8}{f['precision']:>7.3f}{f['recall']:>7.3f}{f['f1']:>7.3f}")
+    print(json.dumps({"bench": "stories", "fresh": developments, **figures}))
+    return figures
+
+
 async def main(split: str, verbose: bool) -> dict[str, object]:
     realset = load_realset()
     reports = realset.reports_of(split)
@@ -120,6 +159,11 @@ async def main(split: str, verbose: bool) -> dict[str, object]:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=("dev", "test", "all"), default="dev")
+    ap.add_argument("--fresh", nargs="?", const="f01-f12", default=None, metavar="FIRST-LAST",
+                    help="score the spent fresh developments from FIRST to LAST instead")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
-    asyncio.run(main(args.split, args.verbose))
+    if args.fresh:
+        asyncio.run(fresh_main(args.fresh, args.verbose))
+    else:
+        asyncio.run(main(args.split, args.verbose))
