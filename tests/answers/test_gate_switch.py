@@ -1,4 +1,4 @@
-"""The measuring aid ``CEASEFIRE_GATE_OFF`` (docs/notes/gate.md): naming a check lets the
+"""The measuring aid ``CEASEFIRE_GATE_OFF`` (docs/quality.md, stop 34): naming a check lets the
 question it refuses pass that check, and only the check named (a "how many" of a thing no
 report names then meets the figure check); unset, every check refuses as usual.
 
