@@ -10,7 +10,6 @@ the country's other-language name and to its subdivisions' names that the index 
 
 from __future__ import annotations
 
-import functools
 import gettext
 import re
 from collections.abc import Callable, Iterable
@@ -33,12 +32,22 @@ class _Gazetteer:
     inside: dict[str, frozenset[str]]
 
 
-@functools.lru_cache(maxsize=2)
-def _gazetteer(ja_backend: str) -> _Gazetteer:
+#: One gazetteer per Japanese analyser backend, built with the first analyser of that
+#: backend asked (it takes a fifth of a second; a new ``Analyzer`` of its own would load a
+#: second MeCab dictionary, about 18 MB).
+_BUILT: dict[str, _Gazetteer] = {}
+
+
+def _gazetteer(analyzer: Analyzer) -> _Gazetteer:
+    found = _BUILT.get(analyzer.ja_backend)
+    if found is None:
+        found = _BUILT[analyzer.ja_backend] = _build(analyzer.tokens)
+    return found
+
+
+def _build(tokens: Callable[[str], Iterable[str]]) -> _Gazetteer:
     """ISO 3166's countries and subdivisions by their English or local and Japanese names,
-    as an analyser with ``ja_backend`` reads them (one per backend, not one per analyser:
-    it takes a fifth of a second to build)."""
-    tokens = Analyzer(ja_backend).tokens
+    as the analyser's ``tokens`` reads them."""
     ja_countries = _translations("iso3166-1")
     ja_parts = _translations("iso3166-2")
     country: dict[str, str] = {}
@@ -76,7 +85,7 @@ def _one_token(forms: Iterable[str], tokens: Callable[[str], Iterable[str]]) -> 
 def within(token: str, analyzer: Analyzer) -> frozenset[str]:
     """The other names of the country ``token`` names and of the places inside it (empty
     when ``token`` names no country), as ``analyzer`` tokenises them."""
-    places = _gazetteer(analyzer.ja_backend)
+    places = _gazetteer(analyzer)
     code = places.country.get(token)
     return places.inside[code] - {token} if code is not None else frozenset()
 
