@@ -507,8 +507,11 @@ async def _view_adding_most(session: AsyncSession, engine: Engine,
         return top_sentence_score(article, concepts, engine, intent=intent, wants=wants,
                                   speaker=speaker)
 
-    best = max(views, key=score, default=None)  # the first of equals: the search's order
-    if best is None or score(best) < score(cited) + VIEW_MARGIN:
+    scored = [(score(a), a) for a in views]  # each report's sentences are scored once
+    if not scored:
+        return list(ranked)
+    top, best = max(scored, key=lambda s: s[0])  # the first of equals: the search's order
+    if top < score(cited) + VIEW_MARGIN:
         return list(ranked)
     return [best if n == at else a for n, a in enumerate(ranked)]
 

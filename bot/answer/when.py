@@ -144,9 +144,14 @@ def warm_up() -> None:
 
 def named_time(q: str, today: date) -> Named | None:
     """The first time the (normalised) question names, read by the parser for its script."""
-    if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in q):
+    if _in_japanese(q):
         return _japanese(q, today)
     return _english(q, today)
+
+
+def _in_japanese(text: str) -> bool:
+    """The text holds kana or kanji: the Japanese parser reads it."""
+    return any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 #: A day of the week on its own ("on Thursday", "Tuesday's call"): the English parser reads
@@ -159,7 +164,7 @@ _WEEKDAY_EN = re.compile(rf"\b({'|'.join(_WEEKDAYS)})\b", re.IGNORECASE)
 
 def english_weekday(question: str, today: date) -> Named | None:
     """A weekday an English question names alone: the latest such day before today."""
-    if any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in question):
+    if _in_japanese(question):
         return None
     for found in _WEEKDAY_EN.finditer(question):
         before = question[:found.start()].split()
