@@ -152,6 +152,12 @@ def test_the_default_topic_keeps_reports_on_ending_the_war_in_either_language() 
     assert matches("Bodies returned\nRussia handed 1,000 bodies to Ukraine in a new "
                    "repatriation.")
     assert matches("遺体の返還\nウクライナはロシアから遺体1000人分の返還を受けた。")
+    # A meeting of the leaders said in English as in Japanese (会談): real coverage of
+    # Trump and Zelensky's talk before a funeral named no other word of the talks.
+    assert matches("Trump sits down with Zelensky\nBefore the service, Trump held a short "
+                   "meeting with Ukraine's president, the White House said.")
+    assert matches("Envoy in Moscow\nWitkoff met with Putin for three hours.")
+    assert matches("ゼレンスキー氏と会談\nトランプ氏は葬儀の前にゼレンスキー氏と短く会談した。")
     # Russia named without any word of ending the war: still not the topic.
     assert not matches("Russia's central bank\nThe bank in Moscow held its key rate at 16%.")
     assert not matches("ロシアの気象\nモスクワでは記録的な寒波となった。")
