@@ -881,6 +881,10 @@ def _as_subject(sentence: str, start: int, end: int) -> bool:
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: どのくらい asks how much of anything ("ドネツク州のどのくらいを", "どのくらいの地位");
+#: only before a word of time or lasting does it ask how long ("どのくらい続いた").
+_HOW_MUCH_JA = r"(?:(?:どの|どれ)(?:くらい|ぐらい|位)|どれだけ)"
+_LENGTH_JA = r"(?:の)?(?:時間|期間|間|長さ|続|かか|掛か|待|滞在|拘束|延長)"
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
     # ("whose backing", "which agency announced": a body answers as a person does)
@@ -895,10 +899,10 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # ("how far can it fly", "what range": a figure with its unit)
     "number": (re.compile(r"how many|how much|how often|how far|how big|how large"
                           r"|what (?:range|percentage|share)|何人|何日|いくつ|何件|何回|人数|規模"
-                          r"|何キロ|何パーセント|何割"),
+                          rf"|何キロ|何パーセント|何割|{_HOW_MUCH_JA}(?!{_LENGTH_JA})"),
                re.compile(r"\d|\b(?:dozens|hundreds|thousands|millions) of\b|数十|数百|数千")),
     # "How long did the talks last?": a length of time, not any number.
-    "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
+    "duration": (re.compile(rf"how long|何時間|何日間|何分|{_HOW_MUCH_JA}{_LENGTH_JA}"),
                  DURATION),
     "when": (re.compile(r"\bwhen\b|what time|what date|いつ|何時|何日"),
              re.compile(rf"\d+\s*(?:日|月|時)|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b"
@@ -909,7 +913,8 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "where": (re.compile(r"\bwhere\b|which (?:base|palace|city|cities|towns?|parts?|regions?|"
                          r"areas?)\b|どこ|どの(?:基地|宮殿|都市|地域)"),
               # a place as where something happens: after "in"/"at", before で/に/を訪
-              re.compile(r"\b(?:in|at|near|outside|inside|to|from)\s+(?:the\s+)?"
+              re.compile(r"\b(?:in|at|near|outside|inside|to|from|over|across|off)\s+"
+                         r"(?:the\s+)?"
                          r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
                          r"|[\u30a0-\u30ff・]{2,}(?:で|に|へ|を訪)")),
     # "Why …", "what reason did the Kremlin give": a sentence giving a reason.
