@@ -172,6 +172,10 @@ SPARE_THIRD = True
 #: the six facts (docs/quality.md, stop 34). None: the rule is off.
 VIEW_MARGIN: float | None = 1.0
 
+#: When none of a report's chosen sentences holds the kind of thing asked (``Slot``), its
+#: best sentence that does is quoted instead (``best_sentences``).
+SLOT_FILL = True
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -919,6 +923,13 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         chosen.append((i, sentence))
         for k in held[i]:
             weight[k] = min(weight[k], WITHIN_REPORT)
+    if SLOT_FILL and wants and count == 1 and chosen and not any(
+            want.filled_by(s) for _i, s in chosen for want in wants):
+        filling = [r for r in rest if any(want.filled_by(r[2]) for want in wants)]
+        if filling:
+            _s, i, sentence = max(filling, key=lambda r: (
+                r[0] + sum(concepts[k].idf * weight[k] for k in held[r[1]]), -r[1]))
+            chosen[-1] = (i, sentence)
     return [s for _i, s in sorted(chosen)]
 
 

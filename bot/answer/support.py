@@ -881,19 +881,28 @@ def _as_subject(sentence: str, start: int, end: int) -> bool:
 
 
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+#: どのくらい asks how much of anything ("ドネツク州のどのくらいを", "どのくらいの地位");
+#: only before a word of time or lasting does it ask how long ("どのくらい続いた").
+_HOW_MUCH_JA = r"(?:(?:どの|どれ)(?:くらい|ぐらい|位)|どれだけ)"
+_LENGTH_JA = r"(?:の)?(?:時間|期間|間|長さ|続|かか|掛か|待|滞在|拘束|延長)"
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
-    "who": (re.compile(r"\bwho\b|\bwhich (?:[a-z]+ )?(?:leader|minister|official|envoy)"
+    # ("whose backing", "which agency announced": a body answers as a person does)
+    "who": (re.compile(r"\bwho(?:se|m)?\b|\bwhich (?:[a-z]+ )?(?:leader|minister|official|envoy"
+                       r"|agency|body|organi[sz]ation|institution|group|ministry|outlet)s?\b"
                        r"|誰|だれ|人物|首脳は|出席"),
             # (a title may follow a short prefix: "ゲラシモフ参謀総長", "コスタ常任議長")
             re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+"
                        r"|[\u30a0-\u30ff]{2,}・?[\u4e00-\u9fff]{0,2}?(?:氏|首相|大統領|長官|外相|"
                        r"補佐官|相|特使|報道官|委員長|議長|総長|国防相|代表|司令官|首席|大使|大臣|"
                        r"議員|知事|書記|局長)")),
-    "number": (re.compile(r"how many|how much|how often|何人|何日|いくつ|何件|何回|人数|規模"),
+    # ("how far can it fly", "what range": a figure with its unit)
+    "number": (re.compile(r"how many|how much|how often|how far|how big|how large"
+                          r"|what (?:range|percentage|share)|何人|何日|いくつ|何件|何回|人数|規模"
+                          rf"|何キロ|何パーセント|何割|{_HOW_MUCH_JA}(?!{_LENGTH_JA})"),
                re.compile(r"\d|\b(?:dozens|hundreds|thousands|millions) of\b|数十|数百|数千")),
     # "How long did the talks last?": a length of time, not any number.
-    "duration": (re.compile(r"how long|何時間|何日間|何分|どのくらい|どれくらい|どれだけ"),
+    "duration": (re.compile(rf"how long|何時間|何日間|何分|{_HOW_MUCH_JA}{_LENGTH_JA}"),
                  DURATION),
     "when": (re.compile(r"\bwhen\b|what time|what date|いつ|何時|何日"),
              re.compile(rf"\d+\s*(?:日|月|時)|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b"
@@ -903,7 +912,11 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # ("which parts of Ukraine were shelled": the regions a report names)
     "where": (re.compile(r"\bwhere\b|which (?:base|palace|city|cities|towns?|parts?|regions?|"
                          r"areas?)\b|どこ|どの(?:基地|宮殿|都市|地域)"),
-              re.compile(r"[A-Z][a-z]+|[\u30a0-\u30ff]{2,}")),
+              # a place as where something happens: after "in"/"at", before で/に/を訪
+              re.compile(r"\b(?:in|at|near|outside|inside|to|from|over|across|off)\s+"
+                         r"(?:the\s+)?"
+                         r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*"
+                         r"|[\u30a0-\u30ff・]{2,}(?:で|に|へ|を訪)")),
     # "Why …", "what reason did the Kremlin give": a sentence giving a reason.
     "reason": (re.compile(r"\bwhy\b|\breasons?\b|\bgrounds\b|\bmotives?\b"
                           r"|なぜ|なんで|どうして|理由"),
@@ -953,9 +966,11 @@ class Slot:
         if self.given is None:
             return True
         # "Who" is answered by the person the pattern finds, not by a place beside a
-        # person the question names ("ゼレンスキー大統領はドイツの…").
+        # person the question names ("ゼレンスキー大統領はドイツの…"); "where" by the place
+        # something happens in, not by any new name ("Zelensky met Donald Trump").
         where = ([m.group() for m in self.pattern.finditer(sentence)]
-                 if self.kind == "who" and WHO_IN_MATCH else [sentence])
+                 if (self.kind == "who" and WHO_IN_MATCH) or self.kind == "where"
+                else [sentence])
         return any(key not in self.given for part in where for _name, key in entity_names(part))
 
 
