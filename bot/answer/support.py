@@ -62,7 +62,8 @@ def gate_on(check: str) -> bool:
 #: ("何日まで", "何日に", "何日から" ask a date, not a number of days.)
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|"
                        r"何日(?!まで|に|から)|"
-                       r"何時間|何分|何カ国|何か国|何件|何回|いくら|どのくらい|どれくらい|人数")
+                       r"何時間|何分|何カ国|何か国|何件|何回|何[%％割発隻機]|何パーセント|"
+                       r"いくら|どのくらい|どれくらい|人数")
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
                      re.IGNORECASE)
