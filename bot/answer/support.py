@@ -780,9 +780,21 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                       if (toks | before if c in known else toks).intersection(c.tokens))
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
-        if matched / total >= FIGURE_MATCH and all(own.intersection(c.tokens) for c in named):
+        if matched / total >= FIGURE_MATCH and _names_leaders(own, prior, named, engine):
             return True
     return False
+
+
+def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: Engine) -> bool:
+    """The figure's sentence names every leader of ``named``; or names none of the sides'
+    leaders and the sentence before names them: a report names who spoke, then gives his
+    figure ("トランプ大統領は…会談した。…ロシアに最大100%の二次関税を科すと明らかにした")."""
+    if all(own.intersection(c.tokens) for c in named):
+        return True
+    if own.intersection(engine.chat_tokens(LEADERS)):
+        return False  # another leader's figure ("the call with Putin lasted 90 minutes")
+    before = set(engine.text_tokens(prior))
+    return all(before.intersection(c.tokens) for c in named)
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
