@@ -47,7 +47,7 @@ def test_a_japanese_count_reads_as_english_writes_its_counter(
 
 
 def test_a_counter_of_no_one_thing_adds_no_word(shared_engine: Engine) -> None:
-    question = "キーウ攻撃では何件の被害が出た?"
+    question = "キーウ攻撃は何件あった?"
     across = counted_across(question, shared_engine.concepts(question), to_ja=False)
     assert not across.search("A strike on the city that left at least 12 people dead.")
 
@@ -109,15 +109,16 @@ def test_a_leader_named_just_before_his_figure(shared_engine: Engine) -> None:
 WEEK = datetime(2025, 9, 12, 9, tzinfo=UTC)
 REPORTS = (
     report("strike-en", "en", "Harbor Wire", "Witkoff meets Putin in Moscow",
-           "Steve Witkoff sat down with Vladimir Putin in Moscow on Friday. The meeting came "
+           "Steve Witkoff sat down with Vladimir Putin in Moscow on Friday to discuss a ceasefire "
+           "in Ukraine. The meeting came "
            "a day after a Russian drone strike on Kyiv that left at least 9 people dead.",
            WEEK),
     report("tariff-ja", "ja", "港湾通信", "トランプ氏、ロシアに二次関税を警告",
-           "トランプ大統領は14日、ホワイトハウスで記者会見を開いた。50日以内に停戦に応じなければ、"
+           "トランプ大統領は前日、ホワイトハウスで記者会見を開いた。50日以内に停戦に応じなければ、"
            "ロシアに最大100%の二次関税を科すと明らかにした。",
            WEEK - timedelta(hours=3)),
     report("market-ja", "ja", "山並新聞", "モスクワ証券取引所の株価が上昇",
-           "二次関税の警告のあと、モスクワ証券取引所の株価指数は上昇に転じた。市場関係者は"
+           "ウクライナ停戦をめぐる制裁警告のあと、モスクワ証券取引所の株価指数は上昇に転じた。市場関係者は"
            "警告が予想より穏やかだったと受け止めた。",
            WEEK - timedelta(hours=1)),
     *other_talks(WEEK),
@@ -137,7 +138,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # Trump is named the sentence before the figure he gave.
     ("トランプ氏がロシアに科すと言った二次関税は何%?", "100%", ""),
     # No report gives the index's move as a figure.
-    ("二次関税の警告のあと、モスクワ証券取引所の株価指数は何%上がった?", "", "figure-not-given"),
+    ("制裁警告のあと、モスクワ証券取引所の株価指数は何%上がった?", "", "figure-not-given"),
 ])
 async def test_counts_asked_in_japanese(store: Path, shared_engine: Engine, after: timedelta,
                                         question: str, fact: str, check: str) -> None:
