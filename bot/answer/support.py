@@ -546,11 +546,12 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
     asked = question.lower()
     if _HOW_MANY.search(asked):
         # The head of the counted phrase ("systems" in "how many of those Patriot systems",
-        # "drones" in "how many home-made drones"), else the word after "how many".
+        # "drones" in "how many home-made drones"), not the word after "how many"; an
+        # amount of money is written with its sign ("$20 billion"), not its word.
         counted = _COUNTED.search(asked)
-        head = _counted_head(question) or (counted[1] if counted else "")
-        if counted and not any(engine.index.token_id(t) is not None
-                               for t in engine.analyzer.tokens(head)) \
+        head = engine.analyzer.tokens(_counted_head(question))
+        if counted and not _MONEY_ASKED.search(question) \
+                and not any(engine.index.token_id(t) is not None for t in head) \
                 and gate_on("figure-unknown-noun"):
             return "figure-unknown-noun"  # "how many journalists": no report counts them
         # The figure must count what was asked ("90 minutes" for "how many minutes"); a

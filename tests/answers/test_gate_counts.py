@@ -19,9 +19,11 @@ from bot.answer.support import (
     _names_leaders,
     asks_figure,
     counted_across,
+    support,
     written_in,
 )
 from bot.answer.when import Window
+from bot.store.models import Article
 from tests.answers.support import (
     CLOCKS,
     answers_or_refuses,
@@ -144,3 +146,23 @@ async def test_counts_asked_in_japanese(store: Path, shared_engine: Engine, afte
                                         question: str, fact: str, check: str) -> None:
     answer = await ask_store(store, shared_engine, question, "ja", WEEK + after)
     answers_or_refuses(answer, fact, check)
+
+
+@pytest.mark.parametrize(("question", "check"), [
+    # The head of the counted phrase is known: "of those" and a prefix do not refuse.
+    ("How many of those Patriot systems will the US send to Europe?", ""),
+    ("How many home-made drones did Zelensky say Ukraine has?", ""),
+    # Its head unknown, a known word before it does not vouch for it.
+    ("How many Patriot journalists did Zelensky say Ukraine has?", "figure-unknown-noun"),
+    ("How many journalists did Zelensky say Ukraine has?", "figure-unknown-noun"),
+    # An amount of money is written with its sign: its word need not be in any report.
+    ("How many billion dollars did Zelensky say Ukraine has?", ""),
+])
+def test_what_a_count_counts_is_its_phrase_head(shared_engine: Engine, question: str,
+                                                check: str) -> None:
+    text = ("Zelensky said Ukraine has 3,000 drones, many of them home-made, and the US "
+            "will send 17 Patriot systems to Europe.")
+    engine = indexed(shared_engine, text)
+    found = Article(title="Patriots for Europe", text=text, lang="en")
+    refusal = support(question, engine.concepts_for(question, Window()), [found], engine)[1]
+    assert (refusal if refusal == "figure-unknown-noun" else "") == check
