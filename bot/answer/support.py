@@ -59,8 +59,11 @@ def gate_on(check: str) -> bool:
     return check not in os.environ.get("CEASEFIRE_GATE_OFF", unset).split(",")
 
 
-_HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|何日|"
-                       r"何時間|何分|何カ国|何か国|何件|何回|いくら|どのくらい|どれくらい|人数")
+#: ("何日まで", "何日に", "何日から" ask a date, not a number of days.)
+_HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|"
+                       r"何日(?!まで|に|から)|"
+                       r"何時間|何分|何カ国|何か国|何件|何回|何[%％割発隻機]|何パーセント|"
+                       r"いくら|どのくらい|どれくらい|人数")
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
                      re.IGNORECASE)
@@ -542,9 +545,13 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
     for "what will happen"."""
     asked = question.lower()
     if _HOW_MANY.search(asked):
+        # The head of the counted phrase ("systems" in "how many of those Patriot systems",
+        # "drones" in "how many home-made drones"), not the word after "how many"; an
+        # amount of money is written with its sign ("$20 billion"), not its word.
         counted = _COUNTED.search(asked)
-        if counted and not any(engine.index.token_id(t) is not None
-                               for t in engine.analyzer.tokens(counted[1])) \
+        head = engine.analyzer.tokens(_counted_head(question))
+        if counted and not _MONEY_ASKED.search(question) \
+                and not any(engine.index.token_id(t) is not None for t in head) \
                 and gate_on("figure-unknown-noun"):
             return "figure-unknown-noun"  # "how many journalists": no report counts them
         # The figure must count what was asked ("90 minutes" for "how many minutes"); a
@@ -554,7 +561,8 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         ja = bool(_KANA.search(question))
         across = counted_across(question, concepts, to_ja=not ja)
         named = _leaders_counted(question, concepts, engine)
-        given = any(_said_about(a, concepts, engine, across.search, context=True, named=named,
+        readable = written_in(concepts, ja=not ja)
+        given = any(_said_about(a, readable, engine, across.search, context=True, named=named,
                                 known=names)
                     if (a.lang == "ja") != ja else
                     _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named,
@@ -581,10 +589,20 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
     return ""
 
 
+def written_in(concepts: Sequence[Concept], *, ja: bool) -> list[Concept]:
+    """The concepts a report in the other language can write (a form in its script or a
+    name's sound key): a word the glossary does not translate (少なくとも, 死亡) cannot
+    match there, so it does not weigh against that report's sentence. All of them when
+    none can."""
+    def written(token: str) -> bool:
+        return token.startswith(NAME_KEY) or bool(_KANA.search(token)) == ja
+    return [c for c in concepts if any(written(t) for t in c.tokens)] or list(concepts)
+
+
 #: A clause that dates what is counted ("after the Trump-Putin call", "会談の後、"): the
 #: names in it are a time, not part of the thing counted.
 _ANCHOR_EN = re.compile(r"\b(?:after|before|since|following|ahead of|until)\b", re.IGNORECASE)
-_ANCHOR_JA = re.compile(r"(?:後|あと|以降|前)(?:に|、|で)")
+_ANCHOR_JA = re.compile(r"(?:後|あと|以降|前)(?:に|、|で)|(?:前日|翌日|直前|直後)の")
 
 
 def _leaders_counted(question: str, concepts: Sequence[Concept], engine: Engine
@@ -624,6 +642,10 @@ DURATION = re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|
 #: A count in Japanese, not a date ("5月3日") or a time.
 _JA_NUMBER = (r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十百千万数]+)"
               r"(?![\d０-９,，一二三四五六七八九十]*[月日年時])")
+#: What a Japanese counter counts, as English writes it after a number ("314人": "314
+#: people"); counters that count no one kind of thing (件, 回, 機) have none.
+_COUNTER_EN = {"人": ["people", "persons"], "カ国": ["countries", "nations"],
+               "か国": ["countries", "nations"], "隻": ["ships", "vessels"]}
 #: The Japanese words before "何人" / "何件" name what is counted ("捕虜交換は何人ずつ").
 _BEFORE_COUNT_JA = re.compile(r"^(.*?)何(?:人|件|回|カ国|か国|隻|機|発|社|基)")
 
@@ -660,6 +682,9 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
                     for t in c.tokens if t.isascii() and t.isalpha() and len(t) > 2})
     if not stems:
         return _FIGURE
+    # "何人が死亡した": English counts people by the word the counter stands for ("12 people
+    # dead"), not only by the nouns around the question word.
+    stems += _COUNTER_EN.get(unit[1], []) if unit else []
     words = "|".join(re.escape(t) for t in stems)
     return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
                       rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
@@ -759,9 +784,21 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                       if (toks | before if c in known else toks).intersection(c.tokens))
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
-        if matched / total >= FIGURE_MATCH and all(own.intersection(c.tokens) for c in named):
+        if matched / total >= FIGURE_MATCH and _names_leaders(own, prior, named, engine):
             return True
     return False
+
+
+def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: Engine) -> bool:
+    """The figure's sentence names every leader of ``named``; or names none of the sides'
+    leaders and the sentence before names them: a report names who spoke, then gives his
+    figure ("トランプ大統領は…会談した。…ロシアに最大100%の二次関税を科すと明らかにした")."""
+    if all(own.intersection(c.tokens) for c in named):
+        return True
+    if own.intersection(engine.chat_tokens(LEADERS)):
+        return False  # another leader's figure ("the call with Putin lasted 90 minutes")
+    before = set(engine.text_tokens(prior))
+    return all(before.intersection(c.tokens) for c in named)
 
 
 _CAPITALISED = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
