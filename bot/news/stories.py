@@ -86,7 +86,8 @@ MAX_MEMBERS = 8
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
 _EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1,2}})\b")
-_JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)|月(\d{1,2})日")
+#: (N日間 is a span and N日目 the Nth day of talks: neither names a date.)
+_JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?![間目])|月(\d{1,2})日(?!目)")
 #: A figure; one right after a digit, "." or "," is part of another number (checked in
 #: code: a pattern that starts with a digit lets the regex engine skip to digits).
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
@@ -161,8 +162,10 @@ def get_features(text: str) -> Features:
             found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
     for match in _NUMBER.finditer(norm):
         start = match.start()
-        if start and (norm[start - 1].isdecimal() or norm[start - 1] in ".,"):
+        if start and (norm[start - 1].isdecimal() or norm[start - 1] in ".,:"):
             continue
+        if norm.startswith(":", match.end()) and norm[match.end() + 1:match.end() + 2].isdecimal():
+            continue  # a clock time (20:41) is when, not how many
         value = int(match.group(1).replace(",", ""))
         if value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT
