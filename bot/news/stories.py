@@ -13,6 +13,7 @@ days (a report marked as an update may reach further back); otherwise it starts 
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import deque
@@ -77,6 +78,11 @@ ENTITY_PRIOR = 20
 ENTITY_SPAN = 300
 #: Reports of one development arrive within this many days of the story's reports.
 NEAR = timedelta(days=1.5)
+#: A report within ``NEAR`` of one of the story's reports continues its coverage (a round
+#: announced, opened, and its outcome reported days later): it is not decayed until it lies
+#: this far from the story's first report. Bounded, so a topic reported every day does not
+#: chain into one endless story.
+SPAN = timedelta(days=4)
 HORIZON = timedelta(days=14)
 HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.12
@@ -221,15 +227,24 @@ class StoryState:
     seen: set[str] = field(default_factory=set)
     #: Day-of-month features a report referring back to the first report would carry.
     first_days: set[str] = field(default_factory=set)
+    #: When each report was published, in order (whether a new one continues the coverage).
+    times: list[datetime] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.first_days = days_mentioned(self.first)
+
+    def continues(self, when: datetime) -> bool:
+        """Whether ``when`` lies within ``NEAR`` of one of the story's reports."""
+        times = self.times
+        at = bisect.bisect_left(times, when)
+        return any(abs(when - t) <= NEAR for t in times[max(at - 1, 0):at + 1])
 
     def add(self, features: Features, when: datetime) -> bool:
         """Add a report; True when it brings features the story did not have."""
         new = sum(w for k, w in features.weights.items() if k not in self.seen)
         self.seen.update(features.weights)
         self.members.append(features)
+        bisect.insort(self.times, when)
         if when < self.first:
             self.first_days = days_mentioned(when)
         self.first, self.latest = min(self.first, when), max(self.latest, when)
@@ -248,7 +263,8 @@ def score(story: StoryState, features: Features, when: datetime, *,
     if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
         return 0.0
     refers_back = not story.first_days.isdisjoint(features.weights)
-    gap = abs(when - story.first) - NEAR
+    since_first = abs(when - story.first)
+    gap = since_first - (SPAN if story.continues(when) else NEAR)
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
     if refers_back:
         days /= 2
@@ -268,7 +284,7 @@ def reach(at_least: float) -> timedelta:
     """How far from a story's first report a report can lie and still score
     ``at_least`` (similarity 1, and the decay halved for referring back)."""
     days = 2 * HALF_LIFE_DAYS * math.log2(_ROUNDING / at_least)
-    return NEAR + timedelta(days=max(days, 0.0))
+    return max(NEAR, SPAN) + timedelta(days=max(days, 0.0))
 
 
 def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
