@@ -25,7 +25,8 @@ from bot.news.entities import entity_keys, skeleton
 from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
-#: canonical feature -> (weight, surface forms in en and ja; en forms match at word starts)
+#: canonical feature -> (weight, surface forms in en and ja; en forms match at word starts,
+#: and a form ending in "$" only as a whole word: "easter$" is not the start of "eastern")
 GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
     "trump": (0.2, ("trump", "トランプ")),
     "putin": (0.2, ("putin", "プーチン")),
@@ -54,7 +55,7 @@ GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
     "reconstruction": (1.0, ("reconstruction", "復興")),
     "energy": (0.8, ("energy", "エネルギー")),
     "prisoners": (0.8, ("prisoner", "pows", "捕虜")),
-    "easter": (1.5, ("easter", "復活祭", "イースター")),
+    "easter": (1.5, ("easter$", "復活祭", "イースター")),
     "guarantees": (1.2, ("security guarantee", "安全の保証")),
     "memorandum": (1.0, ("memorand", "覚書")),
     "bodies": (1.0, ("bodies", "remains of", "遺体")),
@@ -126,10 +127,11 @@ def feature_weight(key: str) -> float:
 
 
 #: (feature, weight, surface form, Latin form that must start a word), flattened once.
-_FORMS = tuple((key, weight, form, bool(_WORD_START.match(form)))
+_FORMS = tuple((key, weight, form.rstrip("$"), bool(_WORD_START.match(form)),
+                form.endswith("$"))
                for key, (weight, forms) in GAZETTEER.items() for form in forms)
 #: Name keys the gazetteer already counts (its Latin forms' skeletons).
-_IN_GAZETTEER = frozenset(skeleton(form) for _k, _w, form, latin in _FORMS if latin)
+_IN_GAZETTEER = frozenset(skeleton(form) for _k, _w, form, latin, _e in _FORMS if latin)
 
 
 def _by_skeleton() -> dict[str, str]:
@@ -137,7 +139,7 @@ def _by_skeleton() -> dict[str, str]:
     another way (ウィットコフ for the gazetteer's ウィトコフ) still counts as that feature;
     a skeleton two features share (Rubio and Europe are both ``rb``) says neither."""
     owners: dict[str, set[str]] = {}
-    for key, _w, form, latin in _FORMS:
+    for key, _w, form, latin, _e in _FORMS:
         if latin:
             owners.setdefault(skeleton(form), set()).add(key)
     return {skel: next(iter(keys)) for skel, keys in owners.items() if len(keys) == 1}
@@ -150,9 +152,10 @@ def get_features(text: str) -> Features:
     """Language-neutral features of a report (title and text)."""
     norm = normalise(text)
     found: dict[str, float] = {}
-    for key, weight, form, word_start in _FORMS:
+    for key, weight, form, word_start, word_end in _FORMS:
         # ``in`` first: most forms are absent, and it is the cheapest test.
-        if form in norm and key not in found and (not word_start or _at_word_start(norm, form)):
+        if form in norm and key not in found and (
+                not word_start or _at_word_start(norm, form, word_end)):
             found[key] = weight
     # Names of the lead only: the development's own people and places are named there;
     # the rest of a report brings background names that other developments share.
@@ -178,11 +181,14 @@ def get_features(text: str) -> Features:
     return Features(found)
 
 
-def _at_word_start(text: str, form: str) -> bool:
-    """Latin forms match at the start of a word ("putin" in "putin's", not "sputinik")."""
+def _at_word_start(text: str, form: str, whole: bool = False) -> bool:
+    """Latin forms match at the start of a word ("putin" in "putin's", not "sputinik");
+    ``whole``: at its end too ("easter" in "easter's", not "eastern")."""
     start = text.find(form)
     while start != -1:
-        if start == 0 or not text[start - 1].isalnum():
+        end = start + len(form)
+        if (start == 0 or not text[start - 1].isalnum()) and (
+                not whole or end == len(text) or not text[end].isalnum()):
             return True
         start = text.find(form, start + 1)
     return False
