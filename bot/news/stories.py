@@ -79,10 +79,13 @@ ENTITY_PRIOR = 20
 ENTITY_SPAN = 300
 #: Reports of one development arrive within this many days of the story's reports.
 NEAR = timedelta(days=1.5)
-#: A report within ``NEAR`` of one of the story's reports continues its coverage (a round
-#: announced, opened, and its outcome reported days later): it is not decayed until it lies
-#: this far from the story's first report. Bounded, so a topic reported every day does not
-#: chain into one endless story.
+#: A report in a language whose coverage of the story starts late (a round announced and
+#: opened in English, its outcome reported in Japanese days later) continues the story when
+#: it lies within ``NEAR`` of one of its reports and of that language's first report in it:
+#: it is not decayed until it lies this far from the story's first report. The other
+#: language shares fewer features, so it needs the room; a later report in a language the
+#: story has long had (a sibling development: the next meeting of the same leaders) does
+#: not get it. Bounded, so coverage every day does not chain on.
 SPAN = timedelta(days=4)
 HORIZON = timedelta(days=14)
 HALF_LIFE_DAYS = 1.5
@@ -235,18 +238,26 @@ class StoryState:
     first_days: set[str] = field(default_factory=set)
     #: When each report was published, in order (whether a new one continues the coverage).
     times: list[datetime] = field(default_factory=list)
+    #: When the story's first report in each language was published.
+    lang_first: dict[str, datetime] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.first_days = days_mentioned(self.first)
 
-    def continues(self, when: datetime) -> bool:
-        """Whether ``when`` lies within ``NEAR`` of one of the story's reports."""
+    def continues(self, when: datetime, lang: str) -> bool:
+        """Whether a report in ``lang`` at ``when`` lies within ``NEAR`` of the story's
+        first report in ``lang`` (if any) and of one of its reports (see ``SPAN``)."""
+        first = self.lang_first.get(lang)
+        if not lang or (first is not None and abs(when - first) > NEAR):
+            return False
         times = self.times
         at = bisect.bisect_left(times, when)
         return any(abs(when - t) <= NEAR for t in times[max(at - 1, 0):at + 1])
 
-    def add(self, features: Features, when: datetime) -> bool:
+    def add(self, features: Features, when: datetime, lang: str = "") -> bool:
         """Add a report; True when it brings features the story did not have."""
+        if lang and when < self.lang_first.get(lang, when + NEAR):
+            self.lang_first[lang] = when
         new = sum(w for k, w in features.weights.items() if k not in self.seen)
         self.seen.update(features.weights)
         self.members.append(features)
@@ -258,7 +269,7 @@ class StoryState:
 
 
 def score(story: StoryState, features: Features, when: datetime, *,
-          update: bool = False, at_least: float = 0.0) -> float:
+          update: bool = False, at_least: float = 0.0, lang: str = "") -> float:
     """Average-link similarity of a report to a story's reports, decayed by how many days
     it lies after the story's first report (unless it says it updates, or refers back to
     the day of, the story's first report).
@@ -270,7 +281,7 @@ def score(story: StoryState, features: Features, when: datetime, *,
         return 0.0
     refers_back = not story.first_days.isdisjoint(features.weights)
     since_first = abs(when - story.first)
-    gap = since_first - (SPAN if story.continues(when) else NEAR)
+    gap = since_first - (SPAN if story.continues(when, lang) else NEAR)
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
     if refers_back:
         days /= 2
@@ -294,7 +305,7 @@ def reach(at_least: float) -> timedelta:
 
 
 def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
-               update: bool = False) -> StoryState | None:
+               update: bool = False, lang: str = "") -> StoryState | None:
     best: StoryState | None = None
     best_score = MIN_SCORE
     # Most candidates of a long corpus lie too far in time to match: ruled out with one
@@ -303,7 +314,7 @@ def best_story(stories: Iterable[StoryState], features: Features, when: datetime
     for story in stories:
         if limit is not None and abs(when - story.first) > limit:
             continue
-        value = score(story, features, when, update=update, at_least=best_score)
+        value = score(story, features, when, update=update, at_least=best_score, lang=lang)
         if value >= best_score:
             best, best_score = story, value
             limit = None if update else reach(best_score)
@@ -348,7 +359,7 @@ class StoryIndex:
         state = self.states[story_id] = StoryState(story_id, when, when)
         return state
 
-    def add(self, story_id: int, features: Features, when: datetime) -> bool:
+    def add(self, story_id: int, features: Features, when: datetime, lang: str = "") -> bool:
         """Add a report to a story; True when it brings features the story lacked."""
         features = self.weigh(features)
         self.reports += 1
@@ -359,10 +370,10 @@ class StoryIndex:
         for key, weight in features.weights.items():
             if weight >= INDEX_WEIGHT:
                 self._by_feature.setdefault((key, week), set()).add(story_id)
-        return self.states[story_id].add(features, when)
+        return self.states[story_id].add(features, when, lang)
 
     def find(self, features: Features, when: datetime, *,
-             update: bool = False) -> StoryState | None:
+             update: bool = False, lang: str = "") -> StoryState | None:
         features = self.weigh(features)
         weeks = range(_week(when - HORIZON), _week(when + HORIZON) + 1)
         ids: set[int] = set()
@@ -370,7 +381,8 @@ class StoryIndex:
             if weight >= INDEX_WEIGHT:
                 for week in weeks:
                     ids |= self._by_feature.get((key, week), set())
-        return best_story((self.states[i] for i in ids), features, when, update=update)
+        return best_story((self.states[i] for i in ids), features, when, update=update,
+                          lang=lang)
 
 
 def _week(when: datetime) -> int:
