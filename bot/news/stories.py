@@ -98,7 +98,7 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1,2}})\b")
 #: (N日間 is a span and N日目 the Nth day of talks: neither names a date.)
 _JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?![間目])|月(\d{1,2})日(?!目)")
-#: A figure; one right after a digit, "." or "," is part of another number (checked in
+#: A figure; one right after a digit, ".", "," or ":" is part of another number (checked in
 #: code: a pattern that starts with a digit lets the regex engine skip to digits).
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
@@ -129,7 +129,8 @@ def feature_weight(key: str) -> float:
     return GAZETTEER[key][0]
 
 
-#: (feature, weight, surface form, Latin form that must start a word), flattened once.
+#: (feature, weight, surface form, Latin form that must start a word, and end one),
+#: flattened once.
 _FORMS = tuple((key, weight, form.rstrip("$"), bool(_WORD_START.match(form)),
                 form.endswith("$"))
                for key, (weight, forms) in GAZETTEER.items() for form in forms)
@@ -256,7 +257,8 @@ def score(story: StoryState, features: Features, when: datetime, *,
           update: bool = False, at_least: float = 0.0, lang: str = "") -> float:
     """Average-link similarity of a report to a story's reports, decayed by how many days
     it lies after the story's first report (unless it says it updates, or refers back to
-    the day of, the story's first report).
+    the day of, the story's first report; from ``SPAN`` on when its language's coverage
+    of the story starts late, ``StoryState.continues``).
 
     ``at_least``: the caller only needs scores from this value up; when the time decay
     alone (similarity is at most 1) rules that out, the similarity is not computed and
