@@ -650,34 +650,36 @@ class _Store:
                    and s.id is not None]
         if missing:
             articles = (await session.execute(
-                select(Article.story_id, Article.title, Article.text, Article.published_at)
+                select(Article.story_id, Article.title, Article.text, Article.published_at,
+                       Article.lang)
                 .where(Article.story_id.in_([s.id for s in missing]))
                 .order_by(Article.published_at))).tuples().all()
             for story in missing:
                 self.story_rows[story.id] = story
                 self.stories.create(story.id, story.first_at)
-            for story_id, title, text, when in articles:
+            for story_id, title, text, when, lang in articles:
                 if story_id is not None:
-                    self.stories.add(story_id, get_features(f"{title}\n{text}"), when)
+                    self.stories.add(story_id, get_features(f"{title}\n{text}"), when, lang)
         span = self.loaded_span
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 
     def _assign(self, article: NewArticle, title: str,
                 features: Features) -> tuple[Story, bool]:
         when = article.published_at
-        state = self.stories.find(features, when, update=is_update_title(title))
+        state = self.stories.find(features, when, update=is_update_title(title),
+                                  lang=article.lang)
         if state is None:
             story = Story(headline=title, first_at=when, latest_at=when, revision=1,
                           newsworthy=False, created_at=article.fetched_at)
             key = -(len(self.story_rows) + 1)
             self.story_rows[key] = story
             self.stories.create(key, when)
-            self.stories.add(key, features, when)
+            self.stories.add(key, features, when, article.lang)
             self.new_articles[id(article)] = (article, key)
             return story, True
         key = int(state.key)  # type: ignore[call-overload]
         story = self.story_rows[key]
-        adds_facts = self.stories.add(key, features, when)
+        adds_facts = self.stories.add(key, features, when, article.lang)
         self.new_articles[id(article)] = (article, key)
         if when >= story.latest_at and adds_facts:
             story.revision = (story.revision or 1) + 1

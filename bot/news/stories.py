@@ -13,6 +13,7 @@ days (a report marked as an update may reach further back); otherwise it starts 
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import deque
@@ -24,7 +25,8 @@ from bot.news.entities import entity_keys, skeleton
 from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
-#: canonical feature -> (weight, surface forms in en and ja; en forms match at word starts)
+#: canonical feature -> (weight, surface forms in en and ja; en forms match at word starts,
+#: and a form ending in "$" only as a whole word: "easter$" is not the start of "eastern")
 GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
     "trump": (0.2, ("trump", "トランプ")),
     "putin": (0.2, ("putin", "プーチン")),
@@ -53,7 +55,7 @@ GAZETTEER: dict[str, tuple[float, tuple[str, ...]]] = {
     "reconstruction": (1.0, ("reconstruction", "復興")),
     "energy": (0.8, ("energy", "エネルギー")),
     "prisoners": (0.8, ("prisoner", "pows", "捕虜")),
-    "easter": (1.5, ("easter", "復活祭", "イースター")),
+    "easter": (1.5, ("easter$", "復活祭", "イースター")),
     "guarantees": (1.2, ("security guarantee", "安全の保証")),
     "memorandum": (1.0, ("memorand", "覚書")),
     "bodies": (1.0, ("bodies", "remains of", "遺体")),
@@ -77,6 +79,14 @@ ENTITY_PRIOR = 20
 ENTITY_SPAN = 300
 #: Reports of one development arrive within this many days of the story's reports.
 NEAR = timedelta(days=1.5)
+#: A report in a language whose coverage of the story starts late (a round announced and
+#: opened in English, its outcome reported in Japanese days later) continues the story when
+#: it lies within ``NEAR`` of one of its reports and of that language's first report in it:
+#: it is not decayed until it lies this far from the story's first report. The other
+#: language shares fewer features, so it needs the room; a later report in a language the
+#: story has long had (a sibling development: the next meeting of the same leaders) does
+#: not get it. Bounded, so coverage every day does not chain on.
+SPAN = timedelta(days=4)
 HORIZON = timedelta(days=14)
 HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.12
@@ -86,8 +96,9 @@ MAX_MEMBERS = 8
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
 _EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1,2}})\b")
-_JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?!間)|月(\d{1,2})日")
-#: A figure; one right after a digit, "." or "," is part of another number (checked in
+#: (N日間 is a span and N日目 the Nth day of talks: neither names a date.)
+_JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?![間目])|月(\d{1,2})日(?!目)")
+#: A figure; one right after a digit, ".", "," or ":" is part of another number (checked in
 #: code: a pattern that starts with a digit lets the regex engine skip to digits).
 _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
@@ -118,20 +129,23 @@ def feature_weight(key: str) -> float:
     return GAZETTEER[key][0]
 
 
-#: (feature, weight, surface form, Latin form that must start a word), flattened once.
-_FORMS = tuple((key, weight, form, bool(_WORD_START.match(form)))
+#: (feature, weight, surface form, Latin form that must start a word, and end one),
+#: flattened once.
+_FORMS = tuple((key, weight, form.rstrip("$"), bool(_WORD_START.match(form)),
+                form.endswith("$"))
                for key, (weight, forms) in GAZETTEER.items() for form in forms)
 #: Name keys the gazetteer already counts (its Latin forms' skeletons).
-_IN_GAZETTEER = frozenset(skeleton(form) for _k, _w, form, latin in _FORMS if latin)
+_IN_GAZETTEER = frozenset(skeleton(form) for _k, _w, form, latin, _e in _FORMS if latin)
 
 
 def get_features(text: str) -> Features:
     """Language-neutral features of a report (title and text)."""
     norm = normalise(text)
     found: dict[str, float] = {}
-    for key, weight, form, word_start in _FORMS:
+    for key, weight, form, word_start, word_end in _FORMS:
         # ``in`` first: most forms are absent, and it is the cheapest test.
-        if form in norm and key not in found and (not word_start or _at_word_start(norm, form)):
+        if form in norm and key not in found and (
+                not word_start or _at_word_start(norm, form, word_end)):
             found[key] = weight
     # Names of the lead only: the development's own people and places are named there;
     # the rest of a report brings background names that other developments share.
@@ -145,19 +159,24 @@ def get_features(text: str) -> Features:
             found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
     for match in _NUMBER.finditer(norm):
         start = match.start()
-        if start and (norm[start - 1].isdecimal() or norm[start - 1] in ".,"):
+        if start and (norm[start - 1].isdecimal() or norm[start - 1] in ".,:"):
             continue
+        if norm.startswith(":", match.end()) and norm[match.end() + 1:match.end() + 2].isdecimal():
+            continue  # a clock time (20:41) is when, not how many
         value = int(match.group(1).replace(",", ""))
         if value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT
     return Features(found)
 
 
-def _at_word_start(text: str, form: str) -> bool:
-    """Latin forms match at the start of a word ("putin" in "putin's", not "sputinik")."""
+def _at_word_start(text: str, form: str, whole: bool = False) -> bool:
+    """Latin forms match at the start of a word ("putin" in "putin's", not "sputinik");
+    ``whole``: at its end too ("easter" in "easter's", not "eastern")."""
     start = text.find(form)
     while start != -1:
-        if start == 0 or not text[start - 1].isalnum():
+        end = start + len(form)
+        if (start == 0 or not text[start - 1].isalnum()) and (
+                not whole or end == len(text) or not text[end].isalnum()):
             return True
         start = text.find(form, start + 1)
     return False
@@ -202,15 +221,32 @@ class StoryState:
     seen: set[str] = field(default_factory=set)
     #: Day-of-month features a report referring back to the first report would carry.
     first_days: set[str] = field(default_factory=set)
+    #: When each report was published, in order (whether a new one continues the coverage).
+    times: list[datetime] = field(default_factory=list)
+    #: When the story's first report in each language was published.
+    lang_first: dict[str, datetime] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.first_days = days_mentioned(self.first)
 
-    def add(self, features: Features, when: datetime) -> bool:
+    def continues(self, when: datetime, lang: str) -> bool:
+        """Whether a report in ``lang`` at ``when`` lies within ``NEAR`` of the story's
+        first report in ``lang`` (if any) and of one of its reports (see ``SPAN``)."""
+        first = self.lang_first.get(lang)
+        if not lang or (first is not None and abs(when - first) > NEAR):
+            return False
+        times = self.times
+        at = bisect.bisect_left(times, when)
+        return any(abs(when - t) <= NEAR for t in times[max(at - 1, 0):at + 1])
+
+    def add(self, features: Features, when: datetime, lang: str = "") -> bool:
         """Add a report; True when it brings features the story did not have."""
+        if lang and when < self.lang_first.get(lang, when + NEAR):
+            self.lang_first[lang] = when
         new = sum(w for k, w in features.weights.items() if k not in self.seen)
         self.seen.update(features.weights)
         self.members.append(features)
+        bisect.insort(self.times, when)
         if when < self.first:
             self.first_days = days_mentioned(when)
         self.first, self.latest = min(self.first, when), max(self.latest, when)
@@ -218,10 +254,11 @@ class StoryState:
 
 
 def score(story: StoryState, features: Features, when: datetime, *,
-          update: bool = False, at_least: float = 0.0) -> float:
+          update: bool = False, at_least: float = 0.0, lang: str = "") -> float:
     """Average-link similarity of a report to a story's reports, decayed by how many days
     it lies after the story's first report (unless it says it updates, or refers back to
-    the day of, the story's first report).
+    the day of, the story's first report; from ``SPAN`` on when its language's coverage
+    of the story starts late, ``StoryState.continues``).
 
     ``at_least``: the caller only needs scores from this value up; when the time decay
     alone (similarity is at most 1) rules that out, the similarity is not computed and
@@ -229,7 +266,8 @@ def score(story: StoryState, features: Features, when: datetime, *,
     if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
         return 0.0
     refers_back = not story.first_days.isdisjoint(features.weights)
-    gap = abs(when - story.first) - NEAR
+    since_first = abs(when - story.first)
+    gap = since_first - (SPAN if story.continues(when, lang) else NEAR)
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
     if refers_back:
         days /= 2
@@ -249,11 +287,11 @@ def reach(at_least: float) -> timedelta:
     """How far from a story's first report a report can lie and still score
     ``at_least`` (similarity 1, and the decay halved for referring back)."""
     days = 2 * HALF_LIFE_DAYS * math.log2(_ROUNDING / at_least)
-    return NEAR + timedelta(days=max(days, 0.0))
+    return max(NEAR, SPAN) + timedelta(days=max(days, 0.0))
 
 
 def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
-               update: bool = False) -> StoryState | None:
+               update: bool = False, lang: str = "") -> StoryState | None:
     best: StoryState | None = None
     best_score = MIN_SCORE
     # Most candidates of a long corpus lie too far in time to match: ruled out with one
@@ -262,7 +300,7 @@ def best_story(stories: Iterable[StoryState], features: Features, when: datetime
     for story in stories:
         if limit is not None and abs(when - story.first) > limit:
             continue
-        value = score(story, features, when, update=update, at_least=best_score)
+        value = score(story, features, when, update=update, at_least=best_score, lang=lang)
         if value >= best_score:
             best, best_score = story, value
             limit = None if update else reach(best_score)
@@ -307,7 +345,7 @@ class StoryIndex:
         state = self.states[story_id] = StoryState(story_id, when, when)
         return state
 
-    def add(self, story_id: int, features: Features, when: datetime) -> bool:
+    def add(self, story_id: int, features: Features, when: datetime, lang: str = "") -> bool:
         """Add a report to a story; True when it brings features the story lacked."""
         features = self.weigh(features)
         self.reports += 1
@@ -318,10 +356,10 @@ class StoryIndex:
         for key, weight in features.weights.items():
             if weight >= INDEX_WEIGHT:
                 self._by_feature.setdefault((key, week), set()).add(story_id)
-        return self.states[story_id].add(features, when)
+        return self.states[story_id].add(features, when, lang)
 
     def find(self, features: Features, when: datetime, *,
-             update: bool = False) -> StoryState | None:
+             update: bool = False, lang: str = "") -> StoryState | None:
         features = self.weigh(features)
         weeks = range(_week(when - HORIZON), _week(when + HORIZON) + 1)
         ids: set[int] = set()
@@ -329,7 +367,8 @@ class StoryIndex:
             if weight >= INDEX_WEIGHT:
                 for week in weeks:
                     ids |= self._by_feature.get((key, week), set())
-        return best_story((self.states[i] for i in ids), features, when, update=update)
+        return best_story((self.states[i] for i in ids), features, when, update=update,
+                          lang=lang)
 
 
 def _week(when: datetime) -> int:

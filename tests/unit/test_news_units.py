@@ -127,6 +127,35 @@ def test_story_features_cross_languages() -> None:
     assert not is_update_title("Kremlin rejects US update on talks")
 
 
+def test_story_features_read_clock_times_ordinal_days_and_whole_words() -> None:
+    """"20:41" is when, not how many; 2日目 (the second day of talks) is no date;
+    "eastern" is not Easter."""
+    ja = get_features("協議2日目、特使は20:41に捕虜314人の交換を発表した")
+    assert {"prisoners", "n:314"} <= ja.weights.keys()
+    assert not {"n:41", "day:2"} & ja.weights.keys()
+    assert "easter" not in get_features("Strikes went on in eastern Ukraine").weights
+    assert "easter" in get_features("Putin's Easter truce held").weights
+
+
+@pytest.mark.parametrize("later", ["ja", "en"])
+def test_a_language_that_reports_late_continues_the_story_its_own_language_does_not(
+        later: str) -> None:
+    """The other language's first report of a round, a day after the opening and three
+    and a half days after the announcement, joins the story; the same report in the
+    story's own language (the next development of the same people) starts another."""
+    first = datetime(2025, 10, 6, 10, tzinfo=UTC)
+    index = StoryIndex()
+    index.create(1, first)
+    index.add(1, get_features("Talks in Valletta set for Wednesday, Witkoff to attend"),
+              first, "en")
+    index.add(1, get_features("Valletta talks open with Witkoff and 40 delegates"),
+              first + timedelta(days=2), "en")
+    report = get_features("Witkoff says 228 prisoners and 35 bodies to be handed over after "
+                          "Valletta talks with Umerov")
+    found = index.find(report, first + timedelta(days=3, hours=10), lang=later)
+    assert (found is not None and found.key == 1) == (later == "ja")
+
+
 def test_fingerprints_are_computed_for_on_topic_entries_and_match_the_store_side() -> None:
     """Parse workers fingerprint on-topic entries; what they send back is what the store
     would have computed itself (same signature as the index's, same story features)."""
