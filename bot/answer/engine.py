@@ -653,7 +653,7 @@ def common_noun(word: str) -> bool:
 
 
 def _strip_phrase(question: str, window: Window) -> str:
-    if not window.phrase or window.start is None:
+    if not window.phrase or window.start is None or window.searched:
         return question
     pattern = re.compile(re.escape(window.phrase), re.IGNORECASE)
     return pattern.sub(" ", unicodedata.normalize("NFKC", question))
