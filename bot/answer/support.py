@@ -563,10 +563,10 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         named = _leaders_counted(question, concepts, engine)
         readable = written_in(concepts, ja=not ja)
         given = any(_said_about(a, readable, engine, across.search, context=True, named=named,
-                                known=names)
+                                known=names, speaker_before=True)
                     if (a.lang == "ja") != ja else
                     _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named,
-                                known=names)
+                                known=names, speaker_before=True)
                     for a in articles[:2])
         return "" if given else "figure-not-given"
     if asks_future(question):
@@ -759,12 +759,15 @@ def figures_about(article: Article, concepts: Sequence[Concept]) -> set[int]:
 
 def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                 kind: Callable[[str], object], *, context: bool = False,
-                named: Sequence[Concept] = (), known: Sequence[Concept] = ()) -> bool:
+                named: Sequence[Concept] = (), known: Sequence[Concept] = (),
+                speaker_before: bool = False) -> bool:
     """A sentence of the kind asked (a figure, a plan) that is about the question (with
     ``context``: read together with the sentence before it, which often names the event
     a translated figure belongs to). An event name in ``known`` counts when the sentence
     before names it (the headline, before the lead): a report names its event once and then
-    writes "the talks"."""
+    writes "the talks". With ``speaker_before`` (a figure, not a plan: "Where will Trump and
+    Putin sign" is not answered by Witkoff's plan after a sentence naming them), the leaders
+    may be named in the sentence before."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
@@ -784,7 +787,9 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
                       if (toks | before if c in known else toks).intersection(c.tokens))
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
-        if matched / total >= FIGURE_MATCH and _names_leaders(own, prior, named, engine):
+        if matched / total >= FIGURE_MATCH and (
+                _names_leaders(own, prior, named, engine) if speaker_before
+                else all(own.intersection(c.tokens) for c in named)):
             return True
     return False
 
