@@ -138,6 +138,20 @@ _FORMS = tuple((key, weight, form.rstrip("$"), bool(_WORD_START.match(form)),
 _IN_GAZETTEER = frozenset(skeleton(form) for _k, _w, form, latin, _e in _FORMS if latin)
 
 
+def _by_skeleton() -> dict[str, str]:
+    """Skeleton -> the one gazetteer feature whose Latin forms have it, so a name spelt
+    another way (ウィットコフ for the gazetteer's ウィトコフ) still counts as that feature;
+    a skeleton two features share (Rubio and Europe are both ``rb``) says neither."""
+    owners: dict[str, set[str]] = {}
+    for key, _w, form, latin, _e in _FORMS:
+        if latin:
+            owners.setdefault(skeleton(form), set()).add(key)
+    return {skel: next(iter(keys)) for skel, keys in owners.items() if len(keys) == 1}
+
+
+_GAZETTEER_BY_SKELETON = _by_skeleton()
+
+
 def get_features(text: str) -> Features:
     """Language-neutral features of a report (title and text)."""
     norm = normalise(text)
@@ -152,6 +166,8 @@ def get_features(text: str) -> Features:
     for key in entity_keys(text[:ENTITY_SPAN]):
         if key not in _IN_GAZETTEER:
             found[f"e:{key}"] = ENTITY_WEIGHT
+        elif (known := _GAZETTEER_BY_SKELETON.get(key)) is not None:
+            found.setdefault(known, GAZETTEER[known][0])
     for match in _EN_DAY.finditer(norm):
         found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
     if "日" in norm:

@@ -1,12 +1,12 @@
 """A round announced and opened in English, its outcome reported in Japanese a day after
 the opening and more than three days after the announcement, is one story
-(``bot/news/stories.py``: ``SPAN``; clock times and "N日目" read as neither figures nor
-dates).
+(``bot/news/stories.py``: ``SPAN``, the gazetteer's names by skeleton, clock times and
+"N日目" read as neither figures nor dates).
 
 The story's time decay used to count from its first report, the announcement, so the
-Japanese outcome started a story of its own. The Japanese reports also spell the envoy
+Japanese outcome started a story of its own; the Japanese reports also spell the envoy
 ウィットコフ (the gazetteer has ウィトコフ), give the clock time "20:41" and say "2日目"
-(the second day of talks), as real ones do.
+(the second day of talks), which read as a figure and a date no English report shares.
 
 Reports written for this test (our own words, an invented round in Valletta), served as
 RSS from 127.0.0.1 and ingested by the bot's pipeline; asked as ``ceasefire-bot ask``

@@ -127,12 +127,12 @@ def test_story_features_cross_languages() -> None:
     assert not is_update_title("Kremlin rejects US update on talks")
 
 
-def test_story_features_read_clock_times_ordinal_days_and_whole_words() -> None:
-    """"20:41" is when, not how many; 2日目 (the second day of talks) is no date;
-    "eastern" is not Easter."""
-    ja = get_features("協議2日目、特使は20:41に捕虜314人の交換を発表した")
-    assert {"prisoners", "n:314"} <= ja.weights.keys()
-    assert not {"n:41", "day:2"} & ja.weights.keys()
+def test_story_features_read_clock_times_ordinal_days_spellings_and_whole_words() -> None:
+    """"20:41" is when, not how many; 2日目 (the second day of talks) is no date; a name
+    spelt another way (ウィットコフ) is the gazetteer's Witkoff; "eastern" is not Easter."""
+    ja = get_features("協議2日目、ウィットコフ特使は20:41に捕虜314人の交換を発表した")
+    assert {"witkoff", "prisoners", "n:314"} <= ja.weights.keys()
+    assert not {"n:41", "day:2", "e:tkb"} & ja.weights.keys()
     assert "easter" not in get_features("Strikes went on in eastern Ukraine").weights
     assert "easter" in get_features("Putin's Easter truce held").weights
 
