@@ -158,6 +158,10 @@ def test_the_default_topic_keeps_reports_on_ending_the_war_in_either_language() 
                    "meeting with Ukraine's president, the White House said.")
     assert matches("Envoy in Moscow\nWitkoff met with Putin for three hours.")
     assert matches("ゼレンスキー氏と会談\nトランプ氏は葬儀の前にゼレンスキー氏と短く会談した。")
+    # Japanese for "summit" and "an end to the war" as the English words are read: a
+    # leaders' 首脳会議 on Ukraine, a resolution for the war's 終結.
+    assert matches("ロンドンで首脳会議\nウクライナ情勢をめぐる首脳会議が開幕した。")
+    assert matches("安保理が決議\nウクライナでの戦争の速やかな終結を求める決議が採択された。")
     # Russia named without any word of ending the war: still not the topic.
     assert not matches("Russia's central bank\nThe bank in Moscow held its key rate at 16%.")
     assert not matches("ロシアの気象\nモスクワでは記録的な寒波となった。")
