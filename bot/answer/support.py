@@ -1053,10 +1053,12 @@ def _placed_names(question: str, concepts: Sequence[Concept], engine: Engine) ->
 
 
 #: What does not place a name at the question's event: the asked slot ("Which EU leader
-#: did …"), a time clause ("after the Hague summit", "before the Abu Dhabi talks"), one
-#: set apart ("apart from Witkoff", "ウメロフ氏のほかに").
+#: did …", "Which Finnish leader took part …"), a time clause ("after the Hague summit",
+#: "before the Abu Dhabi talks"), one set apart ("apart from Witkoff", "ウメロフ氏のほかに").
 _ASIDE = re.compile(r"^\W*(?:which|what)\s+(?:[\w'’-]+\s+){0,5}?(?=(?:did|does|do|was|were|is|"
-                    r"are|has|had|will)\b)|\b(?:after|before|following|ahead of)\b[^,?]*"
+                    r"are|has|had|will)\b)"
+                    r"|^\W*(?:which|what)\s+(?:(?-i:[A-Z])[\w'’-]*\s+)+(?-i:[a-z])[\w'’-]*"
+                    r"|\b(?:after|before|following|ahead of)\b[^,?]*"
                     r"|\b(?:apart from|besides|other than)\s+[A-Z][\w'’-]*"
                     r"|[\u30a0-\u30ffー]+(?:氏|大統領|首相|外相|長官|特使)?(?:の(?:ほか|他)|以外)",
                     re.IGNORECASE)

@@ -79,6 +79,8 @@ def test_a_meeting_names_its_people_in_one_sentence(
     # An owner, the asked slot, a time clause and one set apart are not placed.
     ("What did Putin's envoy Varga say when he met them in Tallinn?", {"varga"}, {"putin"}),
     ("Which Tallinn official did Varga meet?", {"varga"}, {"tallinn"}),
+    ("Which Estonian leader took part in the meeting with Varga in Tallinn?",
+     {"varga", "tallinn"}, {"estonian"}),
     ("What did Varga sign after the Tallinn talks?", {"varga"}, {"tallinn"}),
     ("Apart from Varga, who met Putin in Tallinn?", {"putin", "tallinn"}, {"varga"}),
     ("ヴァルガ特使のほかに、タリンでプーチン大統領と会談したのはだれ?", {"プーチン"},
@@ -93,7 +95,8 @@ def test_which_names_a_question_places(shared_engine: Engine, question: str,
                                        placed: set[str], apart: set[str]) -> None:
     engine = indexed(shared_engine, MET, ELSEWHERE, CATHEDRAL, *FILLER,
                      "ヴァルガ特使はタリンでプーチン大統領と会談した。", "タリンの協議は続いた。",
-                     "Varga wrote on Telegram from Tallinn.")
+                     "Varga wrote on Telegram from Tallinn.",
+                     "The Estonian president hosted the talks.")
     tokens = {t for c in _placed_names(question, engine.concepts_for(question, Window()),
                                        engine) for t in c.tokens}
     assert placed <= tokens and not apart & tokens, tokens
