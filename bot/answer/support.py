@@ -16,6 +16,8 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+  a question about people meeting needs one sentence naming every name it places at the
+  meeting ("Zelensky and Witkoff in St Petersburg": Witkoff met Putin there);
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
