@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.news.entities import entity_keys, skeleton
+from bot.news.entities import entity_names, kana_skeleton, name_words, skeleton
 from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
@@ -152,6 +152,53 @@ def _by_skeleton() -> dict[str, str]:
 _GAZETTEER_BY_SKELETON = _by_skeleton()
 
 
+#: A possessive ("Yermak's") is the name itself.
+_POSSESSIVE = re.compile(r"['’]s?$")
+#: Runs of two or more names (a given name and a family name, in either script).
+_FULL_NAME = re.compile(r"[A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*)+|[ァ-ヺー]+(?:・[ァ-ヺー]+)+")
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
+
+
+def _untitle(text: str, whole: str) -> str:
+    """``text`` with a title-case headline's capitals taken off the words the report
+    (``whole``) does not capitalise mid-sentence: "Rubio After U.S.-Ukraine Talks: More
+    Work Needed" names Rubio, not "After", "Talks" or "Work"."""
+    title, nl, rest = text.partition("\n")
+    words = _WORD.findall(title)
+    if len(words) < 4 or sum(w[0].isupper() for w in words) < 0.7 * len(words):
+        return text
+    names = name_words(whole[len(title):])
+    title = _WORD.sub(lambda m: m.group() if m.group() in names else m.group().lower(), title)
+    return title + nl + rest
+
+
+def name_keys(text: str, whole: str = "") -> set[str]:
+    """Name keys of ``text`` for grouping: a possessive keyed as the name ("Yermak's" =
+    Yermak), and neither a given name that would pass for a gazetteer name ("Steve" in
+    "Steve Witkoff" is not Stubb, so no "europe") nor a run's whole key ending in one
+    ("U.S. President Donald Trump") counted. (Dropping every given name before a gazetteer
+    name, "Vladimir" in "Vladimir Putin", joins more stories but moves answers: notes.)"""
+    text = _untitle(text, whole or text)
+    given: set[str] = set()
+    for run in _FULL_NAME.findall(text):
+        words = run.split("・") if "・" in run else run.split(" ")
+        skel = kana_skeleton if "・" in run else skeleton
+        run_keys = [skel(_POSSESSIVE.sub("", w)) for w in words]
+        if run_keys[-1] in _IN_GAZETTEER:
+            given.update(k for k in run_keys[:-1] if k != run_keys[-1] and k in _IN_GAZETTEER)
+    keys: set[str] = set()
+    for surface, key in entity_names(text):
+        if _POSSESSIVE.search(surface) and surface[:1].isascii():
+            key = skeleton(_POSSESSIVE.sub("", surface))
+        if key in given or (" " in surface and skeleton(
+                _POSSESSIVE.sub("", surface.rsplit(" ", 1)[1])) in _IN_GAZETTEER):
+            continue  # (a run's whole key, "U.S. President Donald Trump": Trump's)
+        keys.add(key)
+    return keys
+
+
 def get_features(text: str) -> Features:
     """Language-neutral features of a report (title and text)."""
     norm = normalise(text)
@@ -163,7 +210,7 @@ def get_features(text: str) -> Features:
             found[key] = weight
     # Names of the lead only: the development's own people and places are named there;
     # the rest of a report brings background names that other developments share.
-    for key in entity_keys(text[:ENTITY_SPAN]):
+    for key in name_keys(text[:ENTITY_SPAN], text):
         if key not in _IN_GAZETTEER:
             found[f"e:{key}"] = ENTITY_WEIGHT
         elif (known := _GAZETTEER_BY_SKELETON.get(key)) is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -70,6 +71,12 @@ def other_talks(before: datetime) -> tuple[Report, ...]:
     return tuple(made_up_report(f"other-{n}", lang, f"Outlet {n}", title, text,
                                 before - timedelta(days=n + 3))
                  for n, (lang, title, text) in enumerate(rows))
+
+
+def story_of(store: Path) -> dict[str, int]:
+    """Story id by report guid in ``store`` (a ``made_up_store``)."""
+    with sqlite3.connect(store) as db:
+        return dict(db.execute("select guid, story_id from articles"))
 
 
 def made_up_store(reports: Sequence[Report], folder: Path) -> Path:

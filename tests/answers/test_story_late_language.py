@@ -15,14 +15,20 @@ asks, at a week, a year and two years after the reports.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.answer.engine import Engine
-from tests.answers.support import CLOCKS, answers_or_refuses, ask_store, made_up_store, other_talks
+from tests.answers.support import (
+    CLOCKS,
+    answers_or_refuses,
+    ask_store,
+    made_up_store,
+    other_talks,
+    story_of,
+)
 from tests.answers.support import made_up_report as report
 
 ANNOUNCED = datetime(2025, 10, 6, 10, tzinfo=UTC)
@@ -59,11 +65,6 @@ REPORTS = (
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return made_up_store((*other_talks(ANNOUNCED), *REPORTS),
                          tmp_path_factory.mktemp("late_language"))
-
-
-def story_of(store: Path) -> dict[str, int]:
-    with sqlite3.connect(store) as db:
-        return dict(db.execute("select guid, story_id from articles"))
 
 
 def test_the_japanese_outcome_joins_the_english_announcement_and_opening(store: Path) -> None:

@@ -137,6 +137,21 @@ def test_story_features_read_clock_times_ordinal_days_spellings_and_whole_words(
     assert "easter" in get_features("Putin's Easter truce held").weights
 
 
+def test_story_names_fold_possessives_given_names_and_title_case() -> None:
+    """"Yermak's" is Yermak; "Steve" before Witkoff is no Stubb (no "europe"), and a run's
+    whole key ending in a gazetteer name is none; a title-case headline names only what
+    the report capitalises mid-sentence too."""
+    a = get_features("Zelensky's aide Yermak steps down\nU.S. President Donald Trump's envoy "
+                     "Steve Witkoff met as Yermak's office was searched.")
+    assert {"e:mk", "witkoff", "trump"} <= a.weights.keys()
+    assert not {"e:mks", "europe"} & a.weights.keys()
+    assert not any(k.endswith("trmb") for k in a.weights if k.startswith("e:"))
+    c = get_features("Rubio After Ukraine Talks: More Work Needed\nMarco Rubio met Umerov in "
+                     "Florida on Sunday.")
+    assert {"rubio", "umerov", "e:brd"} <= c.weights.keys()
+    assert not {"e:trks", "e:mr", "e:bt"} & c.weights.keys()
+
+
 @pytest.mark.parametrize("later", ["ja", "en"])
 def test_a_language_that_reports_late_continues_the_story_its_own_language_does_not(
         later: str) -> None:
