@@ -34,6 +34,7 @@ from bot.answer.support import (
     said_before,
     speaker_of,
     speaks_in,
+    speaks_on,
     support,
     unknown_names,
 )
@@ -1049,14 +1050,16 @@ def _scored_sentences(article: Article, concepts: Sequence[Concept], engine: Eng
     intent, the kind of answer asked, the speaker asked about (``best_sentences``)."""
     held: list[set[int]] = []
     rest: list[tuple[float, int, str]] = []
-    for i, sentence in enumerate(_sentences(article)):
+    sentences = _sentences(article)
+    for i, sentence in enumerate(sentences):
         toks = set(engine.text_tokens(sentence))
         held.append({k for k, c in enumerate(concepts) if toks.intersection(c.tokens)})
         score = 0.0
         for key in _intents(intent):
             score += 2.0 * min(cue_hits(key, sentence), 2)
         score += sum(SLOT_BONUS for want in wants if want.filled_by(sentence))
-        if speaker and speaks_in(sentence, speaker, engine):
+        if speaker and (speaks_in(sentence, speaker, engine) or (
+                i and speaks_on(sentence, sentences[i - 1], speaker, engine))):
             score += SLOT_BONUS
         score += POSITION / (1 + i)
         rest.append((score, i, sentence))

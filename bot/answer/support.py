@@ -307,9 +307,12 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if unknown_speaker(question, concepts, engine) and gate_on("unknown-speaker"):
         return [], "unknown-speaker"
     if speaker:
-        # Reports where the speaker speaks lead (stable otherwise); none: no source.
+        # Reports where the speaker speaks lead (stable otherwise); none, nor one going on
+        # quoting him after naming him (``speaks_on``, which does not lead: it moved a dev
+        # answer's lead, docs/notes/said35.md): no source.
         speaking = [a for a in found if speaks(a, speaker, engine)]
-        if not speaking and gate_on("speaker-silent" if found else "event-names"):
+        if not speaking and not any(speaks(a, speaker, engine, on=True) for a in found) \
+                and gate_on("speaker-silent" if found else "event-names"):
             return [], "speaker-silent" if found else "event-names"
         found = speaking + [a for a in found if a not in speaking]
     if not found and gate_on("event-names"):
@@ -885,11 +888,15 @@ def unknown_speaker(question: str, concepts: Sequence[Concept], engine: Engine) 
         c.df and tokens.intersection(c.tokens) for c in concepts)
 
 
-def speaks(article: Article, speaker: Sequence[Concept], engine: Engine) -> bool:
-    """A sentence of ``article`` in which ``speaker`` says something (not only is told)."""
+def speaks(article: Article, speaker: Sequence[Concept], engine: Engine, *,
+           on: bool = False) -> bool:
+    """A sentence of ``article`` in which ``speaker`` says something (not only is told);
+    ``on``: or goes on speaking, named in the sentence before (``speaks_on``)."""
     names = name_words(article.text)
+    sentences = split_sentences(f"{article.title}\n{article.text}")
     return any(speaks_in(sentence, speaker, engine, names)
-               for sentence in split_sentences(f"{article.title}\n{article.text}"))
+               or (on and i > 0 and speaks_on(sentence, sentences[i - 1], speaker, engine))
+               for i, sentence in enumerate(sentences))
 
 
 def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine,
@@ -905,6 +912,28 @@ def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine,
     # found or not: no span and a span at 0 both mean it speaks.)
     spans = _spans_of(sentence, speaker[-1], engine)
     return not spans or any(_as_subject(sentence, start, end) for start, end in spans)
+
+
+#: A sentence that goes on with the one before's speaker without naming him: "he said",
+#: 同氏は, or a Japanese sentence opening on the quote itself (「これは生きた文書だ」と述べ).
+_GOES_ON = re.compile(r"\b(?:he|she)\b|^\s*(?:「|同氏|彼は|彼女は)", re.IGNORECASE)
+#: Off: only a sentence naming the speaker counts as his (the rule before stop 35's said35).
+SPEAKS_ON = True
+
+
+def speaks_on(sentence: str, before: str, speaker: Sequence[Concept], engine: Engine) -> bool:
+    """``speaker``, named in ``before`` (the sentence before), goes on speaking in
+    ``sentence`` through a pronoun or a dropped subject: a report names who spoke once,
+    then quotes him ("Dmitriev landed in the US … he said they could hurt the American
+    economy instead: …")."""
+    if not SPEAKS_ON or not speaker or not _SAYS.search(sentence) \
+            or not _GOES_ON.search(sentence):
+        return False
+    toks = set(engine.text_tokens(sentence))
+    if any(toks.intersection(c.tokens) for c in speaker):
+        return False  # named here: ``speaks_in`` reads it
+    prior = set(engine.text_tokens(before))
+    return all(prior.intersection(c.tokens) for c in speaker)
 
 
 def _spans_of(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
