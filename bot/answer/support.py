@@ -16,8 +16,6 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
-  a question about people meeting needs one sentence naming every name it places at the
-  meeting ("Zelensky and Witkoff in St Petersburg": Witkoff met Putin there);
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
@@ -338,8 +336,6 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         return [], "act-denied"
     if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
-    if _met_apart(question, concepts, found, engine) and gate_on("met-apart"):
-        return [], "met-apart"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind and gate_on(kind):
         return [], kind
@@ -1059,70 +1055,3 @@ def answer_type(question: str) -> list[Slot]:
              for kind, (ask, want) in _ANSWER_TYPES.items() if ask.search(asked)]
     counted = counted_figure(question)
     return [*wants, Slot(counted, "counted")] if counted is not None else wants
-
-
-#: How many names a meeting question must place at its event before one sentence must
-#: name them all (``met-apart``).
-MET_NAMES = 2
-
-
-def _placed_names(question: str, concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
-    """The question's names that place someone or somewhere at its event: its event names and
-    the sides' leaders (not a side: "Moscow" is in most reports), the one speaking too
-    ("What did Putin tell them when he joined …"); not an English owner ("Putin's
-    residence"; フロリダの協議 is a place's meeting), not the asked slot or an aside
-    (``_ASIDE``), not a day, a month or a medium."""
-    owned = {t for m in _OWNERS.finditer(question) if m[0].isascii()
-             for t in engine.analyzer.tokens(m[0])}
-    main = set(engine.analyzer.tokens(_ASIDE.sub(" ", question)))
-    common = loanwords_in(question)
-    return [c for c in concepts
-            if (engine.is_event_name(c) or (c.name and set(LEADERS).intersection(c.tokens)))
-            and not _not_an_event(c)
-            and c.tokens[0] not in common
-            and not owned.intersection(c.tokens) and main.intersection(c.tokens)]
-
-
-#: What does not place a name at the question's event: the asked slot ("Which EU leader
-#: did …", "Which Finnish leader took part …"), a time clause ("after the Hague summit",
-#: "before the Abu Dhabi talks"), one set apart ("apart from Witkoff", "ウメロフ氏のほかに").
-_ASIDE = re.compile(r"^\W*(?:which|what)\s+(?:[\w'’-]+\s+){0,5}?(?=(?:did|does|do|was|were|is|"
-                    r"are|has|had|will)\b)"
-                    r"|^\W*(?:which|what)\s+(?:(?-i:[A-Z])[\w'’-]*\s+)+(?-i:[a-z])[\w'’-]*"
-                    r"|\b(?:after|before|following|ahead of)\b[^,?]*"
-                    r"|\b(?:apart from|besides|other than)\s+[A-Z][\w'’-]*"
-                    r"|[\u30a0-\u30ffー]+(?:氏|大統領|首相|外相|長官|特使)?(?:の(?:ほか|他)|以外)",
-                    re.IGNORECASE)
-
-
-def _met_apart(question: str, concepts: Sequence[Concept], found: Sequence[Article],
-               engine: Engine) -> bool:
-    """A question about people meeting (``_MEETING``) places two or more names at its
-    event, and no sentence of the first three reports found names them all: the meeting
-    never happened as asked ("Zelensky and Witkoff in St Petersburg", where Witkoff met
-    Putin). A leader named in the sentence before counts, when the sentence names no
-    leader itself (a report names the leaders, then "the two men" sat in the basilica)."""
-    if not _MEETING.search(question):
-        return False
-    placed = _placed_names(question, concepts, engine)
-    if len(placed) < MET_NAMES:
-        return False
-    for article in found[:3]:
-        news = without_furniture(article.text, article.title)
-        prior = ""
-        for sentence in (article.title, *news):
-            toks = set(engine.text_tokens(sentence))
-            if all(toks.intersection(c.tokens) for c in placed):
-                return False
-            leaders = [c for c in placed if set(LEADERS).intersection(c.tokens)]
-            if leaders and all(toks.intersection(c.tokens) for c in placed if c not in leaders) \
-                    and _names_leaders(toks, prior, leaders, engine):
-                return False
-            prior = sentence
-    return True
-
-
-#: A question about people meeting: a meeting, a call, a visit or a signing.
-_MEETING = re.compile(r"\b(?:met|meet|meeting|talks?|talked|spoke|call|sign(?:ed)?|joined|"
-                      r"visit(?:ed)?|sat down|attend(?:ed)?|travell?ed)\b"
-                      r"|会談|話し合|電話|署名|訪れ|訪問|同席|加わ|出席|参加|同行", re.IGNORECASE)
