@@ -86,7 +86,7 @@ OWN_WEIGHT = 0.08
 #: for a Japanese word often scores higher), and a report saying it in the question's
 #: words should lead unless another matches clearly more. 1.0 gains two right-first
 #: answers on fresh f01-f18 (f08-q12, f17-q13) and changes nothing on dev, the dev-side
-#: probes or the demo set; 0.5 gains one, 2.0 the same two (docs/notes/lang35.md).
+#: probes or the demo set; 0.5 gains one, 2.0 the same two (docs/quality.md, stop 35).
 SCOPED_OWN = 1.0
 #: A report whose headline or lead names another round of a series than the question's
 #: (a question naming none asks about the first: a later round is named as such) counts
@@ -190,7 +190,7 @@ VIEW_MARGIN: float | None = 1.0
 #: kind-asked bonus (3.0): 2.5-4 gain 4-5 right-first answers on fresh f01-f18 and the
 #: dev-side probes, losing at most one; 1-2 lose three on probe6. The commentary cues of
 #: ``intent`` do not count: with them a demo answer's lead moved to the other language and
-#: its English sentence giving the asked facts was no longer quoted (docs/notes/xlead35.md).
+#: its English sentence giving the asked facts was no longer quoted (docs/quality.md, stop 35).
 #: None: the rule is off.
 ANSWER_LEAD: float | None = 3.5
 
@@ -202,7 +202,7 @@ ANSWER_LEAD: float | None = 3.5
 #: words while the story's own report giving the asked detail is left out. 0: a fact more
 #: on dev (d09-q09) and on fresh f01-f24 (f22-q03), nothing else changes on the dev-side
 #: sets; without the "does not hold" condition probe3 loses a right report and a fact,
-#: across languages fresh loses three right reports in the first three (docs/notes/xret35.md).
+#: across languages fresh loses three right reports in the first three (docs/quality.md, stop 35).
 #: None: the rule is off.
 STRAY_MARGIN: float | None = 0.0
 

@@ -307,7 +307,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if speaker:
         # Reports where the speaker speaks lead (stable otherwise); none, nor one going on
         # quoting him after naming him (``speaks_on``, which does not lead: it moved a dev
-        # answer's lead, docs/notes/said35.md): no source.
+        # answer's lead, docs/quality.md, stop 35): no source.
         speaking = [a for a in found if speaks(a, speaker, engine)]
         if not speaking and not any(speaks(a, speaker, engine, on=True) for a in found) \
                 and gate_on("speaker-silent" if found else "event-names"):

@@ -40,7 +40,7 @@ LATE_SLACK = timedelta(hours=36)
 _MONTHS = ("january|february|march|april|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec")
 #: "may" is also a verb: a month only next to a number or a time preposition. (Reading
-#: "the May call" too was measured and not kept: docs/notes/time35.md.)
+#: "the May call" too was measured and not kept: docs/quality.md, stop 35.)
 _MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b|\bmay\b(?=\s*\d)|(?<=\d\s)may\b"
                          r"|\b(?:in|since|during|of|early|mid|late)[\s-]+may\b")
 #: Words that open a window at the time they name ("since May", "after 12 May"; not

@@ -1,5 +1,5 @@
 """The report whose sentence says what was asked leads the answer, whatever its language
-(``ANSWER_LEAD``, docs/notes/xlead35.md).
+(``ANSWER_LEAD``, docs/quality.md, stop 35).
 
 "How did the Kremlin describe ..." was answered with an English report first that names
 the Kremlin, the envoy, Putin and Moscow across its sentences (the ranking's best match)

@@ -3,7 +3,7 @@
 A "where" question is answered by the place something happened in ("the talks were held
 in Valletta"), not by any sentence naming someone new; "how far" asks for a figure, as
 "how many" does. On the spent fresh developments the lead's sentences naming other people
-displaced the place, and a missile's range went unquoted (docs/notes/facts35.md).
+displaced the place, and a missile's range went unquoted (docs/quality.md, stop 35).
 
 The reports are written for this test (our own words, invented talks), served as RSS from
 127.0.0.1 and ingested by the bot's pipeline; questions are asked as ``ceasefire-bot ask``

@@ -1,6 +1,6 @@
 """A follow-up answered from its thread's story leads with the report in its own language
 when the other language's report matches it barely better (``SCOPED_OWN``,
-docs/notes/lang35.md).
+docs/quality.md, stop 35).
 
 "で、会談はどれくらい続いたの?" asked after a Japanese answer about an envoy's talks shares
 only 会談 and 時間 with the story's reports. The English report says "talks" and "hours"

@@ -1,4 +1,4 @@
-"""The figure check's readings of a count (branch gate35, docs/notes/gate35.md): a Japanese
+"""The figure check's readings of a count (branch gate35, docs/quality.md, stop 35): a Japanese
 count read in an English report ("何人が死亡": "12 people dead"), a clause that dates what is
 counted (会談前日の), words the glossary cannot translate, a date asked as 何日まで, a share
 asked as 何%, and a leader named in the sentence before his figure. Unit readings pin each

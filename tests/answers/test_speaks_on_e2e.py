@@ -1,5 +1,5 @@
 """"What did X say" when a report names X once and then quotes him through "he said" or a
-Japanese sentence opening on the quote (``speaks_on``, docs/notes/said35.md).
+Japanese sentence opening on the quote (``speaks_on``, docs/quality.md, stop 35).
 
 Such a report was refused as "speaker-silent" (X never named beside a verb of saying) or
 its quote lost the sentence cap to sentences naming X. The quote now counts as X speaking.

@@ -1,5 +1,5 @@
 """A cited report of a neighbouring development gives way to the leading report's own
-story's report whose sentence holds what is asked (``STRAY_MARGIN``, docs/notes/xret35.md).
+story's report whose sentence holds what is asked (``STRAY_MARGIN``, docs/quality.md, stop 35).
 
 "How many times was the ceasefire around Zorivka violated?" was answered with the
 report on Monday's three violations first, then a report of the earlier talks on that

@@ -1,4 +1,4 @@
-"""Time cues the reader used to miss or misplace (docs/notes/time35.md): a day number alone
+"""Time cues the reader used to miss or misplace (docs/quality.md, stop 35): a day number alone
 ("12日に"), a time a span starts at ("1月以降", "since January", "after 12 May") and the
 day before or after an event ("前日", "翌日"), which is not the day before the asker's now.
 
