@@ -179,7 +179,8 @@ def name_keys(text: str, whole: str = "") -> set[str]:
     Yermak), and neither a given name that would pass for a gazetteer name ("Steve" in
     "Steve Witkoff" is not Stubb, so no "europe") nor a run's whole key ending in one
     ("U.S. President Donald Trump") counted. (Dropping every given name before a gazetteer
-    name, "Vladimir" in "Vladimir Putin", joins more stories but moves answers: notes.)"""
+    name, "Vladimir" in "Vladimir Putin", joins more stories but moves answers:
+    docs/quality.md, stop 35.)"""
     text = _untitle(text, whole or text)
     given: set[str] = set()
     for run in _FULL_NAME.findall(text):
