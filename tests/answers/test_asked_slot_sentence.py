@@ -12,13 +12,16 @@ asks them, at a week, a year and two years after the reports.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.answer.engine import Engine
+from bot.answer.support import _ANSWER_TYPES, Slot
 from bot.model import Lang
+from bot.news.entities import entity_names
 from tests.answers.support import CLOCKS, answers_or_refuses, ask_store, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
@@ -72,3 +75,18 @@ async def test_the_sentence_with_the_asked_kind_is_quoted(stores: dict[str, Path
     question, lang, fact = CASES[case]
     answer = await ask_store(stores[case], shared_engine, question, lang, TALKS + after)
     answers_or_refuses(answer, fact, "")
+
+
+def test_a_where_answer_is_a_new_place_in_the_match_not_a_new_name_beside_it() -> None:
+    given = frozenset(key for _name, key in entity_names("Talks in Moscow"))
+    place = Slot(_ANSWER_TYPES["where"][1], "where", given)
+    # "Donald Trump" is new, but the place matched ("in Moscow") is the one given.
+    assert not place.filled_by("Donald Trump arrived in Moscow on Tuesday.")
+    assert place.filled_by("Donald Trump arrived in Valletta on Tuesday.")
+
+
+def test_another_kind_given_names_reads_the_whole_sentence() -> None:
+    # A slot neither "who" nor "where" finds its new name anywhere in the sentence.
+    figure = Slot(re.compile(r"\d+"), "number", frozenset())
+    assert figure.filled_by("Donald Trump said 40 ships were waiting.")
+    assert not figure.filled_by("officials said 40 ships were waiting.")
