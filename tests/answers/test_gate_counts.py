@@ -23,6 +23,7 @@ from bot.answer.support import (
     written_in,
 )
 from bot.answer.when import Window
+from bot.model import Lang
 from bot.store.models import Article
 from tests.answers.support import (
     CLOCKS,
@@ -32,6 +33,7 @@ from tests.answers.support import (
     other_talks,
 )
 from tests.answers.support import made_up_report as report
+from tests.answers.test_support_rules import REPORTS as REPORTS_ELSEWHERE
 from tests.answers.test_support_rules import indexed
 
 
@@ -166,3 +168,37 @@ def test_what_a_count_counts_is_its_phrase_head(shared_engine: Engine, question:
     found = Article(title="Patriots for Europe", text=text, lang="en")
     refusal = support(question, engine.concepts_for(question, Window()), [found], engine)[1]
     assert (refusal if refusal == "figure-unknown-noun" else "") == check
+
+
+def test_only_words_the_report_can_write_weigh_on_its_figure(shared_engine: Engine) -> None:
+    """A Japanese count read in an English report: 死亡 (no translation) does not weigh;
+    the translated 攻撃 does, beside the name."""
+    question = "キーウ攻撃では少なくとも何人が死亡した?"
+    kyiv = Concept(("キーウ", "kyiv", NAME_KEY + "kb"), (None,), 1.0, name=True, df=1)
+    strike = Concept(("攻撃", "attack", "strike"), (None,), 9.0, df=1)
+    death = Concept(("死亡",), (None,), 30.0, df=1)
+    for text, check in [("A Russian strike on Kyiv left at least 12 people dead.", ""),
+                        ("In Kyiv, 12 people were counted at a rally.", "figure-not-given")]:
+        engine = indexed(shared_engine, text)
+        found = Article(title="News", text=text, lang="en")
+        assert support(question, [kyiv, strike, death], [found], engine)[1] == check
+
+
+@pytest.mark.parametrize(("question", "title", "text", "lang"), [
+    # The leader is named the sentence before his figure, in either language's report.
+    ("トランプ氏はロシアに何%の関税を科すと言った?", "Trump speaks",
+     "Trump held a press conference at the White House. He said Russia would face tariffs "
+     "of 100% within 50 days.", "en"),
+    ("トランプ氏がロシアに科すと言った二次関税は何%?", "会見",
+     "トランプ大統領は前日、ホワイトハウスで記者会見を開いた。50日以内に停戦に応じなければ、"
+     "ロシアに最大100%の二次関税を科すと明らかにした。", "ja"),
+    # The event is named once, in the headline before the figure's sentence.
+    ("アラスカでの会談は何時間続いた?", "Summit in Alaska", "It lasted almost three hours.", "en"),
+    ("How many hours did the Alaska summit last?", "Summit in Alaska",
+     "It lasted almost three hours.", "en"),
+])
+def test_a_figure_named_by_the_sentence_before(shared_engine: Engine, question: str,
+                                               title: str, text: str, lang: Lang) -> None:
+    engine = indexed(shared_engine, f"{title} {text}", *REPORTS_ELSEWHERE)
+    found = Article(title=title, text=text, lang=lang)
+    assert support(question, engine.concepts_for(question, Window()), [found], engine)[1] == ""
