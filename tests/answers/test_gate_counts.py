@@ -202,3 +202,13 @@ def test_a_figure_named_by_the_sentence_before(shared_engine: Engine, question: 
     engine = indexed(shared_engine, f"{title} {text}", *REPORTS_ELSEWHERE)
     found = Article(title=title, text=text, lang=lang)
     assert support(question, engine.concepts_for(question, Window()), [found], engine)[1] == ""
+
+
+def test_the_counted_phrase_is_read_whole() -> None:
+    """The nouns after 何人ずつの are one phrase (捕虜交換): a concept written as the whole
+    compound is what is counted, so its translation must sit by the number."""
+    question = "何人ずつの捕虜交換が行われた?"
+    swap = Concept(("捕虜交換", "swap"), (None,), 1.0)
+    across = counted_across(question, [swap], to_ja=False)
+    assert across.search("A swap of 40 people took place on Friday.")
+    assert not across.search("Officials said 40 ships waited outside the port.")
