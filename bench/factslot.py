@@ -1,10 +1,10 @@
-"""Why a cited report's sentence holding a missing fact was not quoted (f01-f18 only).
+"""Why a cited report's sentence holding a missing fact was not quoted (spent fresh batches).
 
     python bench/factslot.py [--json OUT.json] [--dev-side]
 
 ``--dev-side``: the dev split's and the dev-side probes' questions instead.
 
-For every answerable spent fresh question (f01-f18) whose answer lacks a fact that a
+For every answerable spent fresh question (`freshmiss.SPENT`) whose answer lacks a fact that a
 cited report holds: which sentence of which report held it, its rank among that report's
 sentences as ``best_sentences`` orders them, how many that report may quote, whether it
 fills the asked slot, and the cause (not a news sentence, sentence cap, ...).

@@ -2,7 +2,7 @@
 
     python bench/windows.py [--all]
 
-Reads only the dev split, the dev-side probes and the spent fresh batches f01-f18 (named
+Reads only the dev split, the dev-side probes and the spent fresh batches (`freshmiss.SPENT`, named
 one by one). Prints, per question that names a time (``--all``: every question with a
 digit, a month word or a Japanese date word too), the window ``parse_window`` gives at a
 week after the last report, and the publication days of the reports that answer it:
