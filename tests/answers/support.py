@@ -79,6 +79,14 @@ def story_of(store: Path) -> dict[str, int]:
         return dict(db.execute("select guid, story_id from articles"))
 
 
+def assert_one_story_of_its_own(store: Path, reports: Sequence[Report]) -> None:
+    """``reports`` form one story in ``store``, which no report of ``other_talks`` joins."""
+    stories = story_of(store)
+    mine = {stories[r.guid] for r in reports}
+    assert len(mine) == 1, stories
+    assert not {stories[guid] for guid in stories if guid.startswith("other-")} & mine, stories
+
+
 def made_up_store(reports: Sequence[Report], folder: Path) -> Path:
     """``reports`` served as RSS from 127.0.0.1 and ingested by the bot's pipeline into a
     store in ``folder``; returns its path."""

@@ -25,9 +25,9 @@ from tests.answers.support import (
     CLOCKS,
     answers_or_refuses,
     ask_store,
+    assert_one_story_of_its_own,
     made_up_store,
     other_talks,
-    story_of,
 )
 from tests.answers.support import made_up_report as report
 
@@ -68,10 +68,8 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_japanese_outcome_joins_the_english_announcement_and_opening(store: Path) -> None:
-    stories = story_of(store)
-    assert len({stories[r.guid] for r in REPORTS}) == 1, stories
     # the other talks, days earlier, stay stories of their own
-    assert not {stories[f"other-{n}"] for n in range(4)} & {stories["open-en"]}
+    assert_one_story_of_its_own(store, REPORTS)
 
 
 @pytest.mark.parametrize("after", CLOCKS)

@@ -24,9 +24,9 @@ from tests.answers.support import (
     CLOCKS,
     answers_or_refuses,
     ask_store,
+    assert_one_story_of_its_own,
     made_up_store,
     other_talks,
-    story_of,
 )
 from tests.answers.support import made_up_report as report
 
@@ -57,9 +57,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_resignation_is_one_story_in_both_languages(store: Path) -> None:
-    stories = story_of(store)
-    assert len({stories[r.guid] for r in REPORTS}) == 1, stories
-    assert not {stories[f"other-{n}"] for n in range(4)} & {stories["quit-en"]}
+    assert_one_story_of_its_own(store, REPORTS)
 
 
 @pytest.mark.parametrize("after", CLOCKS)
