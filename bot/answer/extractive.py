@@ -17,7 +17,7 @@ from bot.answer.action import action_concept, question_action, question_lang, vo
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
-from bot.answer.rounds import first_by_default, lead_round, round_of
+from bot.answer.rounds import first_by_default, kinds_in, lead_kinds, lead_round, round_of
 from bot.answer.support import (
     Slot,
     answer_type,
@@ -92,6 +92,11 @@ SCOPED_OWN = 1.0
 #: (a question naming none asks about the first: a later round is named as such) counts
 #: as if it named one event name fewer (``rerank``).
 OTHER_ROUND = True
+#: A question naming a kind of talks with its round ("the second three-way round",
+#: 「2回目の3カ国協議」) counts a report's round as its own only if the report's lead names
+#: that kind too; one whose lead names a round of talks of no such kind (the second direct
+#: round) counts as another round (``_leading_with_round``).
+ROUND_KINDS = True
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
 #: development's report recalls an earlier one in the question's words ("their first call
@@ -250,6 +255,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         scope = None
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent, asked_round=round_of(question),
+                                   asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
                                    lang=question_lang(question),
                                    first_round=first_by_default(question),
                                    past=asks_past(question), loanwords=loanwords)
@@ -421,10 +427,11 @@ def best_match(article: Article, concepts: Sequence[Concept], engine: Engine) ->
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
                     intent: str | None, asked_round: int | None = None,
-                    lang: str = "en", first_round: bool = False, past: bool = False,
+                    asked_kinds: frozenset[str] = frozenset(), lang: str = "en", first_round: bool = False, past: bool = False,
                     loanwords: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
+    ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
     language; ``loanwords``: katakana words it uses as common nouns)."""
     if scope and (scope.story_id is not None or scope.article_ids):
@@ -474,7 +481,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         return [], False
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
     rounds, others = await _leading_with_round(session, asked_round, hits,
-                                               implied=first_round)
+                                               implied=first_round, kinds=asked_kinds)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
                   window, dated, rounds, others, past)
@@ -931,13 +938,15 @@ def _names_bare_day(text: str, published: datetime, day: date | None) -> bool:
 
 
 async def _leading_with_round(session: AsyncSession, asked: int | None,
-                              hits: Sequence[Hit], *, implied: bool = False
+                              hits: Sequence[Hit], *, implied: bool = False,
+                              kinds: frozenset[str] = frozenset()
                               ) -> tuple[set[int], set[int]]:
     """The ``hits`` whose headline or lead names the round the question names ("the second
     round": "Second Istanbul round: …"; a later round's report only recalls it), and
     (``OTHER_ROUND``) those whose lead names another round: with no round named, a later
     one than the first ("How long did the Istanbul talks last?" is not asked of the second
-    round's report, which a question about it would name)."""
+    round's report, which a question about it would name). A report whose lead does not
+    name the ``kinds`` of talks the question names holds a round of other talks."""
     if asked is None and not (OTHER_ROUND and implied):
         return set(), set()
     ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
@@ -945,10 +954,11 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
         return set(), set()
     rows = (await session.execute(select(Article.id, Article.title, Article.text)
                                   .where(Article.id.in_(ids)))).all()
-    led = {r.id: lead_round(r.title, r.text) for r in rows}
-    same = {i for i, n in led.items() if asked is not None and n == asked}
-    other = {i for i, n in led.items()
-             if OTHER_ROUND and n is not None and n != (asked or 1)}
+    led = {r.id: (lead_round(r.title, r.text), kinds <= lead_kinds(r.title, r.text))
+           for r in rows}
+    same = {i for i, (n, kind) in led.items() if asked is not None and n == asked and kind}
+    other = {i for i, (n, kind) in led.items()
+             if OTHER_ROUND and n is not None and (n != (asked or 1) or not kind)}
     return same, other
 
 
