@@ -38,7 +38,7 @@ from bot.answer.support import (
     support,
     unknown_names,
 )
-from bot.answer.when import Window, parse_window, states_time_in, without_phrase
+from bot.answer.when import Window, parse_window, says_this_time, states_time_in, without_phrase
 from bot.model import Answer, Citation, Lang, Sentence
 from bot.news.stories import similarity
 from bot.store.models import Article
@@ -104,6 +104,11 @@ ROUND_KINDS = True
 #: is chosen so; the others keep their order. 0.035–0.05 gain three hit@1 on the probes
 #: and lose none; 0.1 loses one (docs/quality.md, stop 31).
 LATER = 0.05
+#: A question saying "this time" (今回) is led by the newest report scoring at least this
+#: share of the best's (before ``LATER``): the latest of the sibling occasions its words
+#: fit about equally. 0.75 gains two right-first answers on fresh f01-f30 (f04-q10,
+#: f11-q05) and loses none; 0.5 gains one (docs/notes/siblings.md).
+THIS_TIME_SHARE = 0.75
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
 #: A Japanese report's bare "9日" means the question's day if published this many days
@@ -258,7 +263,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                    asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
                                    lang=question_lang(question),
                                    first_round=first_by_default(question),
-                                   past=asks_past(question), loanwords=loanwords)
+                                   past=asks_past(question), loanwords=loanwords,
+                                   this_time=says_this_time(question))
     if not hits:
         why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
@@ -427,13 +433,16 @@ def best_match(article: Article, concepts: Sequence[Concept], engine: Engine) ->
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
                     intent: str | None, asked_round: int | None = None,
-                    asked_kinds: frozenset[str] = frozenset(), lang: str = "en", first_round: bool = False, past: bool = False,
-                    loanwords: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
+                    asked_kinds: frozenset[str] = frozenset(), lang: str = "en",
+                    first_round: bool = False, past: bool = False,
+                    loanwords: frozenset[str] = frozenset(), this_time: bool = False
+                    ) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
     ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
-    language; ``loanwords``: katakana words it uses as common nouns)."""
+    language; ``loanwords``: katakana words it uses as common nouns; ``this_time``: it
+    says "this time", ``THIS_TIME_SHARE``)."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -484,7 +493,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                                                implied=first_round, kinds=asked_kinds)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated, rounds, others, past)
+                  window, dated, rounds, others, past, this_time=this_time)
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -496,7 +505,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # say it in words the glossary does not translate (the gate then reads it).
         across = rerank(await _in_other_language(
             session, [h for h in hits if h.coverage >= ACROSS_COVERAGE], lang),
-            window, dated, rounds, others, past)
+            window, dated, rounds, others, past, this_time=this_time)
         return (_pick(across, ACROSS_COVERAGE) if across else []), False
     if window.start is not None and _inside(window, good[0], dated):
         # Reports from the named time answer; others from then on do not join them.
@@ -846,15 +855,16 @@ def reported_at(article: Article) -> datetime:
 def rerank(hits: Sequence[Hit], window: Window | None = None,
            dated: Collection[int] = (), rounds: Collection[int] = (),
            other_rounds: Collection[int] = (), past: bool = False,
-           own_weight: float = OWN_WEIGHT) -> list[Hit]:
+           own_weight: float = OWN_WEIGHT, this_time: bool = False) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
     candidates). A report whose lead names the round of a series the question names
     (``rounds``) counts as if the round were one more event name of its lead; one whose
     lead names another round (``other_rounds``), as if it were one fewer. The best report
     is chosen with the question's own words counting (``own_weight``) and, for a question
-    about the past (``past``), later reports counting less (``LATER``); the others keep
-    their order."""
+    about the past (``past``), later reports counting less (``LATER``), or for one saying
+    "this time" (``this_time``, no time named), the newest of those about as good
+    (``THIS_TIME_SHARE``); the others keep their order."""
     top_own = max((h.own for h in hits), default=0.0)
 
     def key(h: Hit, later: float = 0.0, own: float = 0.0) -> tuple[bool, float, float]:
@@ -869,6 +879,11 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
     later = LATER if past else 0.0
     if (later or own_weight) and ranked:
         best = max(ranked, key=lambda h: key(h, later, own_weight))
+        ranked = [best, *(h for h in ranked if h is not best)]
+    if this_time and ranked and (window is None or window.start is None):
+        top = key(ranked[0], 0.0, own_weight)[1]
+        best = max((h for h in ranked if key(h, 0.0, own_weight)[1] >= THIS_TIME_SHARE * top),
+                   key=lambda h: h.published)
         ranked = [best, *(h for h in ranked if h is not best)]
     return ranked
 
