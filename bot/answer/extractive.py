@@ -93,9 +93,8 @@ SCOPED_OWN = 1.0
 #: as if it named one event name fewer (``rerank``).
 OTHER_ROUND = True
 #: A question naming a kind of talks with its round ("the second three-way round",
-#: 「2回目の3カ国協議」) counts a report's round as its own only if the report's lead names
-#: that kind too; one whose lead names a round of talks of no such kind (the second direct
-#: round) counts as another round (``_leading_with_round``).
+#: 「2回目の3カ国協議」) counts a report's round as another round if the report's lead
+#: names only another kind of talks (the second direct round; ``_leading_with_round``).
 ROUND_KINDS = True
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
@@ -960,8 +959,8 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
     round": "Second Istanbul round: …"; a later round's report only recalls it), and
     (``OTHER_ROUND``) those whose lead names another round: with no round named, a later
     one than the first ("How long did the Istanbul talks last?" is not asked of the second
-    round's report, which a question about it would name). A report whose lead does not
-    name the ``kinds`` of talks the question names holds a round of other talks."""
+    round's report, which a question about it would name). A report whose lead names
+    only other kinds of talks than the question's ``kinds`` holds a round of other talks."""
     if asked is None and not (OTHER_ROUND and implied):
         return set(), set()
     ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
@@ -969,12 +968,17 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
         return set(), set()
     rows = (await session.execute(select(Article.id, Article.title, Article.text)
                                   .where(Article.id.in_(ids)))).all()
-    led = {r.id: (lead_round(r.title, r.text), kinds <= lead_kinds(r.title, r.text))
+    led = {r.id: (lead_round(r.title, r.text), _same_kind(kinds, lead_kinds(r.title, r.text)))
            for r in rows}
     same = {i for i, (n, kind) in led.items() if asked is not None and n == asked and kind}
     other = {i for i, (n, kind) in led.items()
              if OTHER_ROUND and n is not None and (n != (asked or 1) or not kind)}
     return same, other
+
+
+def _same_kind(asked: frozenset[str], led: frozenset[str]) -> bool:
+    """A lead about kinds of talks ``led`` is about the ``asked`` kind (any, if none)."""
+    return not asked or bool(asked & led)
 
 
 def _shortly_before(published: datetime, day: date) -> bool:

@@ -54,9 +54,14 @@ def kinds_in(text: str) -> frozenset[str]:
     return frozenset(k for k, pattern in _KINDS.items() if pattern.search(q))
 
 
+#: The kind of talks a report's lead naming none is about: a three-way round's report says
+#: so ("trilateral", 3カ国), a direct round's often only says "the second round".
+_UNNAMED_KIND = frozenset({"direct"})
+
+
 def lead_kinds(title: str, text: str) -> frozenset[str]:
-    """The kinds of talks the report's headline or lead names."""
-    return kinds_in(_lead(title, text))
+    """The kinds of talks the report's headline or lead names (``_UNNAMED_KIND`` if none)."""
+    return kinds_in(_lead(title, text)) or _UNNAMED_KIND
 
 
 def first_by_default(text: str) -> bool:
