@@ -103,10 +103,11 @@ ROUND_KINDS = True
 #: is chosen so; the others keep their order. 0.035–0.05 gain three hit@1 on the probes
 #: and lose none; 0.1 loses one (docs/quality.md, stop 31).
 LATER = 0.05
-#: A question saying "this time" (今回) is led by the newest report scoring at least this
-#: share of the best's (before ``LATER``): the latest of the sibling occasions its words
-#: fit about equally. 0.75 gains two right-first answers on fresh f01-f30 (f04-q10,
-#: f11-q05) and loses none; 0.5 gains one (docs/notes/siblings.md).
+#: A question saying "this time" (今回) is led by the best of the newest reports (within
+#: ``LATEST_SPAN`` of the newest) scoring at least this share of the best's (before
+#: ``LATER``): the latest of the sibling occasions its words fit about equally. 0.75
+#: gains two right-first answers on fresh f01-f30 (f04-q10, f11-q05) and loses none on
+#: any set; 0.5 gains one (docs/notes/siblings.md).
 THIS_TIME_SHARE = 0.75
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
@@ -881,8 +882,9 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
         ranked = [best, *(h for h in ranked if h is not best)]
     if this_time and ranked and (window is None or window.start is None):
         top = key(ranked[0], 0.0, own_weight)[1]
-        best = max((h for h in ranked if key(h, 0.0, own_weight)[1] >= THIS_TIME_SHARE * top),
-                   key=lambda h: h.published)
+        near = [h for h in ranked if key(h, 0.0, own_weight)[1] >= THIS_TIME_SHARE * top]
+        newest = max(h.published for h in near) - LATEST_SPAN.total_seconds()
+        best = next(h for h in near if h.published >= newest)
         ranked = [best, *(h for h in ranked if h is not best)]
     return ranked
 
