@@ -17,7 +17,14 @@ from bot.answer.action import action_concept, question_action, question_lang, vo
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
-from bot.answer.rounds import first_by_default, kinds_in, lead_kinds, lead_round, round_of
+from bot.answer.rounds import (
+    first_by_default,
+    kinds_in,
+    lead_kinds,
+    lead_round,
+    parties_in,
+    round_of,
+)
 from bot.answer.support import (
     Slot,
     answer_type,
@@ -96,6 +103,11 @@ OTHER_ROUND = True
 #: 「2回目の3カ国協議」) counts a report's round as another round if the report's lead
 #: names only another kind of talks (the second direct round; ``_leading_with_round``).
 ROUND_KINDS = True
+#: A question naming a side as taking part ("Russia's team", ロシア側) counts a report
+#: whose story never names that side's team as about other talks (one Geneva round had no
+#: Russian team): gains a fact and a hit@3 on probe5 and the right development for
+#: f05-q01, loses nothing (docs/notes/siblings.md).
+PARTIES_PRESENT = True
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
 #: development's report recalls an earlier one in the question's words ("their first call
@@ -261,6 +273,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent, asked_round=round_of(question),
                                    asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
+                                   parties=parties_in(question),
                                    lang=question_lang(question),
                                    first_round=first_by_default(question),
                                    past=asks_past(question), loanwords=loanwords,
@@ -435,8 +448,8 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                     intent: str | None, asked_round: int | None = None,
                     asked_kinds: frozenset[str] = frozenset(), lang: str = "en",
                     first_round: bool = False, past: bool = False,
-                    loanwords: frozenset[str] = frozenset(), this_time: bool = False
-                    ) -> tuple[list[Hit], bool]:
+                    loanwords: frozenset[str] = frozenset(), this_time: bool = False,
+                    parties: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
     ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
@@ -491,6 +504,8 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
     rounds, others = await _leading_with_round(session, asked_round, hits,
                                                implied=first_round, kinds=asked_kinds)
+    if PARTIES_PRESENT:
+        others |= await _without_parties(session, parties, hits)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
                   window, dated, rounds, others, past, this_time=this_time)
@@ -976,6 +991,24 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
     other = {i for i, (n, kind) in led.items()
              if OTHER_ROUND and n is not None and (n != (asked or 1) or not kind)}
     return same, other
+
+
+async def _without_parties(session: AsyncSession, parties: frozenset[str],
+                           hits: Sequence[Hit]) -> set[int]:
+    """The ``hits`` whose story no report names the ``parties`` the question names as
+    taking part ("Russia's team" was not at talks without Russia)."""
+    ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
+    if not parties or not ids:
+        return set()
+    story = dict((await session.execute(select(Article.id, Article.story_id)
+                                        .where(Article.id.in_(ids)))).tuples().all())
+    rows = (await session.execute(select(Article.id, Article.story_id, Article.title,
+                                         Article.text).where(
+        Article.story_id.in_({s for s in story.values() if s is not None})
+        | Article.id.in_(ids)))).all()
+    present = {r.story_id if r.story_id is not None else -r.id for r in rows
+               if parties <= parties_in(f"{r.title}\n{r.text}")}
+    return {i for i, s in story.items() if (s if s is not None else -i) not in present}
 
 
 def _same_kind(asked: frozenset[str], led: frozenset[str]) -> bool:

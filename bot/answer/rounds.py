@@ -95,3 +95,20 @@ def _lead(title: str, text: str) -> str:
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _WORDS[word]
+
+
+#: A side of the talks named as taking part: "Russia's team", ロシア側 (by party).
+_TEAM = r"(?:team|delegation|side|negotiators)"
+_PARTIES = {
+    "russia": re.compile(rf"\brussia(?:n|'s)\s+{_TEAM}|ロシア(?:側|代表団|の代表団)"),
+    "ukraine": re.compile(rf"\b(?:ukraine's|ukrainian|kyiv's)\s+{_TEAM}"
+                          r"|ウクライナ(?:側|代表団|の代表団)"),
+    "us": re.compile(rf"\b(?:us|u\.s\.|american|america's|washington's)\s+{_TEAM}"
+                     r"|(?:米国|アメリカ|米)(?:側|代表団|の代表団)"),
+}
+
+
+def parties_in(text: str) -> frozenset[str]:
+    """The sides ``text`` names as taking part in talks (``_PARTIES``)."""
+    q = normalise(text)
+    return frozenset(p for p, pattern in _PARTIES.items() if pattern.search(q))
