@@ -17,7 +17,14 @@ from bot.answer.action import action_concept, question_action, question_lang, vo
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
-from bot.answer.rounds import first_by_default, lead_round, round_of
+from bot.answer.rounds import (
+    first_by_default,
+    kinds_in,
+    lead_kinds,
+    lead_round,
+    parties_in,
+    round_of,
+)
 from bot.answer.support import (
     Slot,
     answer_type,
@@ -38,7 +45,7 @@ from bot.answer.support import (
     support,
     unknown_names,
 )
-from bot.answer.when import Window, parse_window, states_time_in, without_phrase
+from bot.answer.when import Window, parse_window, says_this_time, states_time_in, without_phrase
 from bot.model import Answer, Citation, Lang, Sentence
 from bot.news.stories import similarity
 from bot.store.models import Article
@@ -92,6 +99,15 @@ SCOPED_OWN = 1.0
 #: (a question naming none asks about the first: a later round is named as such) counts
 #: as if it named one event name fewer (``rerank``).
 OTHER_ROUND = True
+#: A question naming a kind of talks with its round ("the second three-way round",
+#: 「2回目の3カ国協議」) counts a report's round as another round if the report's lead
+#: names only another kind of talks (the second direct round; ``_leading_with_round``).
+ROUND_KINDS = True
+#: A question naming a side as taking part ("Russia's team", ロシア側) counts a report
+#: whose story never names that side's team as about other talks (one Geneva round had no
+#: Russian team): gains a fact and a hit@3 on probe5 and the right development for
+#: f05-q01, loses nothing (docs/notes/siblings.md).
+PARTIES_PRESENT = True
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
 #: development's report recalls an earlier one in the question's words ("their first call
@@ -99,6 +115,12 @@ OTHER_ROUND = True
 #: is chosen so; the others keep their order. 0.035–0.05 gain three hit@1 on the probes
 #: and lose none; 0.1 loses one (docs/quality.md, stop 31).
 LATER = 0.05
+#: A question saying "this time" (今回) is led by the best of the newest reports (within
+#: ``LATEST_SPAN`` of the newest) scoring at least this share of the best's (before
+#: ``LATER``): the latest of the sibling occasions its words fit about equally. 0.75
+#: gains two right-first answers on fresh f01-f30 (f04-q10, f11-q05) and loses none on
+#: any set; 0.5 gains one (docs/notes/siblings.md).
+THIS_TIME_SHARE = 0.75
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True
 #: A Japanese report's bare "9日" means the question's day if published this many days
@@ -250,9 +272,12 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         scope = None
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent, asked_round=round_of(question),
+                                   asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
+                                   parties=parties_in(question),
                                    lang=question_lang(question),
                                    first_round=first_by_default(question),
-                                   past=asks_past(question), loanwords=loanwords)
+                                   past=asks_past(question), loanwords=loanwords,
+                                   this_time=says_this_time(question))
     if not hits:
         why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
@@ -421,12 +446,16 @@ def best_match(article: Article, concepts: Sequence[Concept], engine: Engine) ->
 async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Concept], *,
                     now: datetime, window: Window, scope: Scope | None,
                     intent: str | None, asked_round: int | None = None,
-                    lang: str = "en", first_round: bool = False, past: bool = False,
-                    loanwords: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
+                    asked_kinds: frozenset[str] = frozenset(), lang: str = "en",
+                    first_round: bool = False, past: bool = False,
+                    loanwords: frozenset[str] = frozenset(), this_time: bool = False,
+                    parties: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
+    ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
-    language; ``loanwords``: katakana words it uses as common nouns)."""
+    language; ``loanwords``: katakana words it uses as common nouns; ``this_time``: it
+    says "this time", ``THIS_TIME_SHARE``)."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -474,10 +503,12 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         return [], False
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
     rounds, others = await _leading_with_round(session, asked_round, hits,
-                                               implied=first_round)
+                                               implied=first_round, kinds=asked_kinds)
+    if PARTIES_PRESENT:
+        others |= await _without_parties(session, parties, hits)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated, rounds, others, past)
+                  window, dated, rounds, others, past, this_time=this_time)
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -489,7 +520,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # say it in words the glossary does not translate (the gate then reads it).
         across = rerank(await _in_other_language(
             session, [h for h in hits if h.coverage >= ACROSS_COVERAGE], lang),
-            window, dated, rounds, others, past)
+            window, dated, rounds, others, past, this_time=this_time)
         return (_pick(across, ACROSS_COVERAGE) if across else []), False
     if window.start is not None and _inside(window, good[0], dated):
         # Reports from the named time answer; others from then on do not join them.
@@ -839,15 +870,16 @@ def reported_at(article: Article) -> datetime:
 def rerank(hits: Sequence[Hit], window: Window | None = None,
            dated: Collection[int] = (), rounds: Collection[int] = (),
            other_rounds: Collection[int] = (), past: bool = False,
-           own_weight: float = OWN_WEIGHT) -> list[Hit]:
+           own_weight: float = OWN_WEIGHT, this_time: bool = False) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
     candidates). A report whose lead names the round of a series the question names
     (``rounds``) counts as if the round were one more event name of its lead; one whose
     lead names another round (``other_rounds``), as if it were one fewer. The best report
     is chosen with the question's own words counting (``own_weight``) and, for a question
-    about the past (``past``), later reports counting less (``LATER``); the others keep
-    their order."""
+    about the past (``past``), later reports counting less (``LATER``), or for one saying
+    "this time" (``this_time``, no time named), the newest of those about as good
+    (``THIS_TIME_SHARE``); the others keep their order."""
     top_own = max((h.own for h in hits), default=0.0)
 
     def key(h: Hit, later: float = 0.0, own: float = 0.0) -> tuple[bool, float, float]:
@@ -862,6 +894,12 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
     later = LATER if past else 0.0
     if (later or own_weight) and ranked:
         best = max(ranked, key=lambda h: key(h, later, own_weight))
+        ranked = [best, *(h for h in ranked if h is not best)]
+    if this_time and ranked and (window is None or window.start is None):
+        top = key(ranked[0], 0.0, own_weight)[1]
+        near = [h for h in ranked if key(h, 0.0, own_weight)[1] >= THIS_TIME_SHARE * top]
+        newest = max(h.published for h in near) - LATEST_SPAN.total_seconds()
+        best = next(h for h in near if h.published >= newest)
         ranked = [best, *(h for h in ranked if h is not best)]
     return ranked
 
@@ -931,13 +969,15 @@ def _names_bare_day(text: str, published: datetime, day: date | None) -> bool:
 
 
 async def _leading_with_round(session: AsyncSession, asked: int | None,
-                              hits: Sequence[Hit], *, implied: bool = False
+                              hits: Sequence[Hit], *, implied: bool = False,
+                              kinds: frozenset[str] = frozenset()
                               ) -> tuple[set[int], set[int]]:
     """The ``hits`` whose headline or lead names the round the question names ("the second
     round": "Second Istanbul round: …"; a later round's report only recalls it), and
     (``OTHER_ROUND``) those whose lead names another round: with no round named, a later
     one than the first ("How long did the Istanbul talks last?" is not asked of the second
-    round's report, which a question about it would name)."""
+    round's report, which a question about it would name). A report whose lead names
+    only other kinds of talks than the question's ``kinds`` holds a round of other talks."""
     if asked is None and not (OTHER_ROUND and implied):
         return set(), set()
     ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
@@ -945,11 +985,35 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
         return set(), set()
     rows = (await session.execute(select(Article.id, Article.title, Article.text)
                                   .where(Article.id.in_(ids)))).all()
-    led = {r.id: lead_round(r.title, r.text) for r in rows}
-    same = {i for i, n in led.items() if asked is not None and n == asked}
-    other = {i for i, n in led.items()
-             if OTHER_ROUND and n is not None and n != (asked or 1)}
+    led = {r.id: (lead_round(r.title, r.text), _same_kind(kinds, lead_kinds(r.title, r.text)))
+           for r in rows}
+    same = {i for i, (n, kind) in led.items() if asked is not None and n == asked and kind}
+    other = {i for i, (n, kind) in led.items()
+             if OTHER_ROUND and n is not None and (n != (asked or 1) or not kind)}
     return same, other
+
+
+async def _without_parties(session: AsyncSession, parties: frozenset[str],
+                           hits: Sequence[Hit]) -> set[int]:
+    """The ``hits`` whose story no report names the ``parties`` the question names as
+    taking part ("Russia's team" was not at talks without Russia)."""
+    ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
+    if not parties or not ids:
+        return set()
+    story = dict((await session.execute(select(Article.id, Article.story_id)
+                                        .where(Article.id.in_(ids)))).tuples().all())
+    rows = (await session.execute(select(Article.id, Article.story_id, Article.title,
+                                         Article.text).where(
+        Article.story_id.in_({s for s in story.values() if s is not None})
+        | Article.id.in_(ids)))).all()
+    present = {r.story_id if r.story_id is not None else -r.id for r in rows
+               if parties <= parties_in(f"{r.title}\n{r.text}")}
+    return {i for i, s in story.items() if (s if s is not None else -i) not in present}
+
+
+def _same_kind(asked: frozenset[str], led: frozenset[str]) -> bool:
+    """A lead about kinds of talks ``led`` is about the ``asked`` kind (any, if none)."""
+    return not asked or bool(asked & led)
 
 
 def _shortly_before(published: datetime, day: date) -> bool:

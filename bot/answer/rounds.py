@@ -36,6 +36,34 @@ _UNNUMBERED = re.compile(r"\brounds?\b|\b(?:latest|previous|recent|next|upcoming
                          r"|回目|度目|今回|前回|次回|最新|直近", re.IGNORECASE)
 
 
+#: Kinds of talks that are counted in rounds of their own: the second three-way round is
+#: not the second direct Russia–Ukraine round (「2回目の3カ国協議」 is not 「2回目の直接交渉」).
+_KINDS = {
+    "three-way": re.compile(r"\b(?:trilateral|three-way|three-party|tripartite)\b"
+                            r"|\b(?:us|u\.s\.)-russia-ukraine|\bukraine-us-russia|\brussia-ukraine-us\b"
+                            r"|\bus-ukraine-russia|\brussia-us-ukraine"
+                            r"|[3三](?:カ国|か国|ヶ国|者)|米ロ・?ウクライナ|米露・?ウクライナ"),
+    "direct": re.compile(r"\bdirect\s+(?:peace\s+)?(?:talks|negotiations|meeting)"
+                         r"|直接(?:交渉|協議|会談|対話)"),
+}
+
+
+def kinds_in(text: str) -> frozenset[str]:
+    """The kinds of talks (``_KINDS``) that ``text`` names."""
+    q = normalise(text)
+    return frozenset(k for k, pattern in _KINDS.items() if pattern.search(q))
+
+
+#: The kind of talks a report's lead naming none is about: a three-way round's report says
+#: so ("trilateral", 3カ国), a direct round's often only says "the second round".
+_UNNAMED_KIND = frozenset({"direct"})
+
+
+def lead_kinds(title: str, text: str) -> frozenset[str]:
+    """The kinds of talks the report's headline or lead names (``_UNNAMED_KIND`` if none)."""
+    return kinds_in(_lead(title, text)) or _UNNAMED_KIND
+
+
 def first_by_default(text: str) -> bool:
     """``text`` asks about talks without naming a round: the first, or the only ones
     (a question about a later round names it: "the second round", "in June")."""
@@ -58,8 +86,29 @@ def rounds_in(text: str) -> list[int]:
 
 def lead_round(title: str, text: str) -> int | None:
     """The first round the report's headline or lead names (the one it is about)."""
-    return round_of("\n".join([title, *split_sentences(text)[:LEAD_SENTENCES]]))
+    return round_of(_lead(title, text))
+
+
+def _lead(title: str, text: str) -> str:
+    return "\n".join([title, *split_sentences(text)[:LEAD_SENTENCES]])
 
 
 def _number(word: str) -> int:
     return int(word) if word.isdigit() else _WORDS[word]
+
+
+#: A side of the talks named as taking part: "Russia's team", ロシア側 (by party).
+_TEAM = r"(?:team|delegation|side|negotiators)"
+_PARTIES = {
+    "russia": re.compile(rf"\brussia(?:n|'s)\s+{_TEAM}|ロシア(?:側|代表団|の代表団)"),
+    "ukraine": re.compile(rf"\b(?:ukraine's|ukrainian|kyiv's)\s+{_TEAM}"
+                          r"|ウクライナ(?:側|代表団|の代表団)"),
+    "us": re.compile(rf"\b(?:us|u\.s\.|american|america's|washington's)\s+{_TEAM}"
+                     r"|(?:米国|アメリカ|米)(?:側|代表団|の代表団)"),
+}
+
+
+def parties_in(text: str) -> frozenset[str]:
+    """The sides ``text`` names as taking part in talks (``_PARTIES``)."""
+    q = normalise(text)
+    return frozenset(p for p, pattern in _PARTIES.items() if pattern.search(q))

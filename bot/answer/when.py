@@ -34,6 +34,14 @@ from bot.text.sentences import normalise
 log = logging.getLogger(__name__)
 
 LATEST = ("latest", "newest", "most recent", "recent", "最新", "直近", "最近")
+#: "This time", 今回: the newest of the occasions the question's words fit equally well
+#: (another Witkoff–Putin meeting, another round), not a time window of its own.
+THIS_TIME = re.compile(r"\bthis time\b|今回", re.IGNORECASE)
+
+
+def says_this_time(question: str) -> bool:
+    """``question`` asks about "this time" (``THIS_TIME``)."""
+    return THIS_TIME.search(question) is not None
 SLACK = timedelta(hours=12)
 #: Later reports of a day's events (updates, next-morning editions) still count.
 LATE_SLACK = timedelta(hours=36)
