@@ -71,7 +71,6 @@ def test_a_clock_time_in_either_script(text: str, hour: bool) -> None:
 
 @pytest.mark.parametrize(("question", "kinds"), [
     ("会談は夜の何時ごろ終わった?", ["clock"]), ("What time did the call begin?", ["clock"]),
-    ("会談は何時間続いた?", ["duration", "when", "counted"]), ("When did they meet?", ["when"]),
-    ("特使はどの宗教施設を訪れた?", ["where"]), ("Which religious site did he visit?", ["where"])])
+    ("会談は何時間続いた?", ["duration", "when", "counted"]), ("When did they meet?", ["when"])])
 def test_the_kind_asked(question: str, kinds: list[str]) -> None:
     assert [slot.kind for slot in answer_type(question)] == kinds
