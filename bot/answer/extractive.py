@@ -215,6 +215,16 @@ VIEW_MARGIN: float | None = 1.0
 #: its English sentence giving the asked facts was no longer quoted (docs/quality.md, stop 35).
 #: None: the rule is off.
 ANSWER_LEAD: float | None = 3.5
+#: ``ANSWER_LEAD``'s margin when no sentence of the leading report holds the kind of thing
+#: asked (``Slot``: an hour for 何時ごろ, a figure, a new name): the lead cannot quote the
+#: answer at all, so a cited report of its story whose best sentence holds it leads when
+#: it scores this much more (the question's words, the kind asked). None: the rule is off.
+UNFILLED_LEAD: float | None = 0.0
+#: The kinds asked that ``UNFILLED_LEAD`` reads, those a sentence fills by its shape (an
+#: hour, a figure, a length): not "when" (an English "when he landed" is no question of a
+#: day), "where" ("from the United States" reads as a place), "who" (ロシア大統領府 reads as
+#: a person), a reason or a wording, which many sentences seem to hold.
+UNFILLED_KINDS = frozenset({"clock", "number", "counted", "duration"})
 
 #: A cited report of another story than the leading report's, whose best sentence does not
 #: hold the kind of thing asked (``Slot``) or the speaker asked about, gives way to the
@@ -399,9 +409,17 @@ def _answering_lead(concepts: Sequence[Concept], engine: Engine, ranked: Sequenc
     if not answering:
         return list(ranked)
     top, first = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
-    if top < _asked_sentence(lead, concepts, engine, wants, speaker)[0] + ANSWER_LEAD:
+    kinds = [want for want in wants if want.kind in UNFILLED_KINDS]
+    margin = ANSWER_LEAD if UNFILLED_LEAD is None or not kinds or _fills(lead, kinds) \
+        else min(ANSWER_LEAD, UNFILLED_LEAD)
+    if top < _asked_sentence(lead, concepts, engine, wants, speaker)[0] + margin:
         return list(ranked)
     return [first, *(a for a in ranked if a is not first)]
+
+
+def _fills(article: Article, wants: Sequence[Slot]) -> bool:
+    """Some sentence of ``article`` holds the kind of thing asked."""
+    return any(want.filled_by(s) for s in _sentences(article) for want in wants)
 
 
 def _spare_third(question: str, concepts: Sequence[Concept], engine: Engine,

@@ -956,6 +956,16 @@ _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 #: only before a word of time or lasting does it ask how long ("どのくらい続いた").
 _HOW_MUCH_JA = r"(?:(?:どの|どれ)(?:くらい|ぐらい|位)|どれだけ)"
 _LENGTH_JA = r"(?:の)?(?:時間|期間|間|長さ|続|かか|掛か|待|滞在|拘束|延長)"
+_HOUR_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+#: A time of day: "10 p.m.", "22:00", "ten in the evening", "midnight", "午後十時", "10時ごろ"
+#: (a kanji numeral only after 午後 and the like: 一時 alone is "for a while").
+CLOCK_TIME = re.compile(
+    rf"\b(?:\d{{1,2}}|{_HOUR_WORD})(?:[:.]\d\d)?\s*(?:[ap]\.?m\b|o['’]clock\b"
+    r"|in the (?:morning|afternoon|evening)\b|at night\b)"
+    r"|\b\d{1,2}:\d\d\b|\b(?:midnight|noon)\b"
+    r"|(?:午前|午後|夜|朝|未明|夕方)\s*[\d０-９一二三四五六七八九十]+\s*時"
+    r"|[\d０-９]+\s*時(?!間|点|代|期)(?:\s*[\d０-９]+\s*分)?(?:ごろ|頃|過ぎ|前)?",
+    re.IGNORECASE)
 _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # question pattern -> what a sentence answering it contains
     # ("whose backing", "which agency announced": a body answers as a person does)
@@ -975,11 +985,14 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     # "How long did the talks last?": a length of time, not any number.
     "duration": (re.compile(rf"how long|何時間|何日間|何分|{_HOW_MUCH_JA}{_LENGTH_JA}"),
                  DURATION),
-    "when": (re.compile(r"\bwhen\b|what time|what date|いつ|何時|何日"),
+    "when": (re.compile(r"\bwhen\b|what date|いつ|何時間|何日"),
              re.compile(rf"\d+\s*(?:日|月|時)|\b\d{{1,2}} {_MONTH}\b|\b{_MONTH} \d{{1,2}}\b"
                         r"|\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b"
                         r"|\b(?:next|this|coming|last) (?:week|month|year)\b|週|来月|年内",
                         re.IGNORECASE)),
+    # "What time did the talks end", "夜の何時ごろ": a clock time, in either script, not a
+    # date (any "11日" filled "when", so a report of the day led over the one giving the hour).
+    "clock": (re.compile(r"what time|\bat what hour|何時(?!間)"), CLOCK_TIME),
     # ("which parts of Ukraine were shelled": the regions a report names)
     "where": (re.compile(r"\bwhere\b|which (?:base|palace|city|cities|towns?|parts?|regions?|"
                          r"areas?)\b|どこ|どの(?:基地|宮殿|都市|地域)"),
@@ -1022,7 +1035,8 @@ class Slot:
     """What a sentence must contain to give the kind of answer asked."""
 
     pattern: re.Pattern[str]
-    #: "who", "where", "when", "number", "duration", "reason", "wording" or "counted".
+    #: "who", "where", "when", "clock", "number", "duration", "reason", "wording" or
+    #: "counted".
     kind: str = ""
     #: Names the question gives: a "who" or "where" answer names someone or somewhere else.
     given: frozenset[str] | None = None
