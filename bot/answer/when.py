@@ -38,10 +38,6 @@ LATEST = ("latest", "newest", "most recent", "recent", "最新", "直近", "最�
 #: (another Witkoff–Putin meeting, another round), not a time window of its own.
 THIS_TIME = re.compile(r"\bthis time\b|今回", re.IGNORECASE)
 
-
-def says_this_time(question: str) -> bool:
-    """``question`` asks about "this time" (``THIS_TIME``)."""
-    return THIS_TIME.search(question) is not None
 SLACK = timedelta(hours=12)
 #: Later reports of a day's events (updates, next-morning editions) still count.
 LATE_SLACK = timedelta(hours=36)
@@ -112,6 +108,11 @@ class Named:
     onward: bool = False
     #: A day number alone ("12日に"): the latest such day of a month, not of a year.
     monthless: bool = False
+
+
+def says_this_time(question: str) -> bool:
+    """``question`` asks about "this time" (``THIS_TIME``)."""
+    return THIS_TIME.search(question) is not None
 
 
 def without_phrase(question: str, window: Window) -> str:
