@@ -106,7 +106,7 @@ ROUND_KINDS = True
 #: A question naming a side as taking part ("Russia's team", ロシア側) counts a report
 #: whose story never names that side's team as about other talks (one Geneva round had no
 #: Russian team): gains a fact and a hit@3 on probe5 and the right development for
-#: f05-q01, loses nothing (docs/notes/siblings.md).
+#: f05-q01, loses nothing (docs/quality.md, stop 36).
 PARTIES_PRESENT = True
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
@@ -119,7 +119,7 @@ LATER = 0.05
 #: ``LATEST_SPAN`` of the newest) scoring at least this share of the best's (before
 #: ``LATER``): the latest of the sibling occasions its words fit about equally. 0.75
 #: gains two right-first answers on fresh f01-f30 (f04-q10, f11-q05) and loses none on
-#: any set; 0.5 gains one (docs/notes/siblings.md).
+#: any set; 0.5 gains one (docs/quality.md, stop 36).
 THIS_TIME_SHARE = 0.75
 #: A report whose text names the question's day counts as from that day (``_dated_in_text``).
 DATE_IN_TEXT = True

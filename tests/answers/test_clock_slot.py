@@ -1,5 +1,5 @@
 """A question asking the hour ("what time", 何時ごろ) is answered by a clock time, not by a
-date (``support.CLOCK_TIME``, docs/notes/slotlead.md).
+date (``support.CLOCK_TIME``, docs/quality.md, stop 36).
 
 "何時" used to ask "when", which any "5日" fills: a Japanese report of the day led the
 answer over the English one of the same talks saying at what hour they ended ("ten in the
