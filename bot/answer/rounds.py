@@ -50,8 +50,13 @@ _KINDS = {
 
 def kinds_in(text: str) -> frozenset[str]:
     """The kinds of talks (``_KINDS``) that ``text`` names."""
+    return _named(_KINDS, text)
+
+
+def _named(patterns: dict[str, re.Pattern[str]], text: str) -> frozenset[str]:
+    """The keys of ``patterns`` whose pattern finds something in ``text``."""
     q = normalise(text)
-    return frozenset(k for k, pattern in _KINDS.items() if pattern.search(q))
+    return frozenset(key for key, pattern in patterns.items() if pattern.search(q))
 
 
 #: The kind of talks a report's lead naming none is about: a three-way round's report says
@@ -110,5 +115,4 @@ _PARTIES = {
 
 def parties_in(text: str) -> frozenset[str]:
     """The sides ``text`` names as taking part in talks (``_PARTIES``)."""
-    q = normalise(text)
-    return frozenset(p for p, pattern in _PARTIES.items() if pattern.search(q))
+    return _named(_PARTIES, text)
