@@ -283,7 +283,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
                                    scope=scope, intent=intent, asked_round=round_of(question),
                                    asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
-                                   parties=parties_in(question),
+                                   parties=parties_in(question) if PARTIES_PRESENT else frozenset(),
                                    lang=question_lang(question),
                                    first_round=first_by_default(question),
                                    past=asks_past(question), loanwords=loanwords,
@@ -396,8 +396,10 @@ def _answering_lead(concepts: Sequence[Concept], engine: Engine, ranked: Sequenc
                     *, wants: Sequence[Slot], speaker: Sequence[Concept]) -> list[Article]:
     """The reports with the cited one of the leading report's story first whose best
     sentence holds what is asked (``wants``, ``speaker``) and scores ``ANSWER_LEAD`` more
-    than the leading report's best, whatever its language. (Which development answers
-    stays the ranking's choice, and which reports are cited too.)"""
+    than the leading report's best, whatever its language; ``UNFILLED_LEAD`` more when no
+    sentence of the leading report holds an hour, a figure or a length asked
+    (``UNFILLED_KINDS``). (Which development answers stays the ranking's choice, and which
+    reports are cited too.)"""
     lead = ranked[0] if ranked else None
     if ANSWER_LEAD is None or lead is None or lead.story_id is None \
             or not (wants or speaker):
@@ -473,7 +475,8 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
     language; ``loanwords``: katakana words it uses as common nouns; ``this_time``: it
-    says "this time", ``THIS_TIME_SHARE``)."""
+    says "this time", ``THIS_TIME_SHARE``; ``parties``: the sides it names as taking part,
+    ``PARTIES_PRESENT``)."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -522,8 +525,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     dated = await _dated_in_text(session, window, hits) if DATE_IN_TEXT else set()
     rounds, others = await _leading_with_round(session, asked_round, hits,
                                                implied=first_round, kinds=asked_kinds)
-    if PARTIES_PRESENT:
-        others |= await _without_parties(session, parties, hits)
+    others |= await _without_parties(session, parties, hits)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
                   window, dated, rounds, others, past, this_time=this_time)
@@ -998,7 +1000,7 @@ async def _leading_with_round(session: AsyncSession, asked: int | None,
     only other kinds of talks than the question's ``kinds`` holds a round of other talks."""
     if asked is None and not (OTHER_ROUND and implied):
         return set(), set()
-    ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
+    ids = _answering_ids(hits)
     if not ids:
         return set(), set()
     rows = (await session.execute(select(Article.id, Article.title, Article.text)
@@ -1015,7 +1017,7 @@ async def _without_parties(session: AsyncSession, parties: frozenset[str],
                            hits: Sequence[Hit]) -> set[int]:
     """The ``hits`` whose story no report names the ``parties`` the question names as
     taking part ("Russia's team" was not at talks without Russia)."""
-    ids = [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
+    ids = _answering_ids(hits)
     if not parties or not ids:
         return set()
     story = dict((await session.execute(select(Article.id, Article.story_id)
@@ -1027,6 +1029,13 @@ async def _without_parties(session: AsyncSession, parties: frozenset[str],
     present = {r.story_id if r.story_id is not None else -r.id for r in rows
                if parties <= parties_in(f"{r.title}\n{r.text}")}
     return {i for i, s in story.items() if (s if s is not None else -i) not in present}
+
+
+def _answering_ids(hits: Sequence[Hit]) -> list[int]:
+    """The ids of the ``hits`` covering enough of the question to answer it from the
+    time it names (``MIN_COVERAGE * SECONDARY``): the reports whose leads and stories
+    the round and party checks read."""
+    return [h.article_id for h in hits if h.coverage >= MIN_COVERAGE * SECONDARY]
 
 
 def _same_kind(asked: frozenset[str], led: frozenset[str]) -> bool:

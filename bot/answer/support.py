@@ -913,7 +913,7 @@ def speaks_in(sentence: str, speaker: Sequence[Concept], engine: Engine,
 #: A sentence that goes on with the one before's speaker without naming him: "he said",
 #: 同氏は, or a Japanese sentence opening on the quote itself (「これは生きた文書だ」と述べ).
 _GOES_ON = re.compile(r"\b(?:he|she)\b|^\s*(?:「|同氏|彼は|彼女は)", re.IGNORECASE)
-#: Off: only a sentence naming the speaker counts as his (the rule before stop 35's said35).
+#: Off: only a sentence naming the speaker counts as his (the rule before stop 35).
 SPEAKS_ON = True
 
 
