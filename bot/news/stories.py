@@ -100,7 +100,12 @@ _EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1
 _JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?![間目])|月(\d{1,2})日(?!目)")
 #: A figure; one right after a digit, ".", "," or ":" is part of another number (checked in
 #: code: a pattern that starts with a digit lets the regex engine skip to digits).
-_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?!\d)"
+                     r"(?:\s?(million|billion|trillion|bn\b|万|億|兆))?")
+#: A figure's scale word, so "1.6 billion", "£1.6bn" and 16億 are one figure: each language
+#: groups large figures its own way (80万 is 800,000).
+_SCALE = {"million": 10**6, "billion": 10**9, "bn": 10**9, "trillion": 10**12,
+          "万": 10**4, "億": 10**8, "兆": 10**12}
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
 _WORD_START = re.compile(r"[a-z]")
 
@@ -227,10 +232,20 @@ def get_features(text: str) -> Features:
             continue
         if norm.startswith(":", match.end()) and norm[match.end() + 1:match.end() + 2].isdecimal():
             continue  # a clock time (20:41) is when, not how many
-        value = int(match.group(1).replace(",", ""))
-        if value >= 32 and not 1900 <= value <= 2100:
+        value = _figure(match)
+        if value is not None and value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT
     return Features(found)
+
+
+def _figure(match: re.Match[str]) -> int | None:
+    """The value of a ``_NUMBER`` match, scaled by its word (None: a decimal without
+    one, 1.5 per cent, which is no count to share)."""
+    whole, fraction, scale = match.groups()
+    if scale is None:
+        return None if fraction else int(whole.replace(",", ""))
+    digits = whole.replace(",", "") + (fraction or "")
+    return int(digits) * _SCALE[scale] // 10 ** len(fraction or "")
 
 
 def _at_word_start(text: str, form: str, whole: bool = False) -> bool:
