@@ -92,6 +92,9 @@ HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.12
 #: Compare with a story's latest reports only (bounded cost for long-running stories).
 MAX_MEMBERS = 8
+#: The share of a story's reports a new report is compared with: those it resembles best
+#: (``linked``).
+LINK_SHARE = 0.5
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
@@ -334,7 +337,7 @@ class StoryState:
 
 def score(story: StoryState, features: Features, when: datetime, *,
           update: bool = False, at_least: float = 0.0, lang: str = "") -> float:
-    """Average-link similarity of a report to a story's reports, decayed by how many days
+    """Similarity of a report to a story's reports (``linked``), decayed by how many days
     it lies after the story's first report (unless it says it updates, or refers back to
     the day of, the story's first report; from ``SPAN`` on when its language's coverage
     of the story starts late, ``StoryState.continues``).
@@ -353,9 +356,17 @@ def score(story: StoryState, features: Features, when: datetime, *,
     decay = math.pow(0.5, days / HALF_LIFE_DAYS)
     if decay * _ROUNDING < at_least:
         return 0.0
-    members = story.members
-    value = sum(feature_similarity(features, m) for m in members) / len(members)
-    return value * decay
+    return linked(features, story.members) * decay
+
+
+def linked(features: Features, members: Iterable[Features]) -> float:
+    """Mean similarity of a report to the story's reports it resembles best (the better
+    ``LINK_SHARE`` of them): a story told in two languages, or from two angles, has
+    reports a new one cannot be expected to share features with, and averaging over
+    those too kept each language's reports a story of their own."""
+    sims = sorted((feature_similarity(features, m) for m in members), reverse=True)
+    best = max(1, math.ceil(len(sims) * LINK_SHARE))
+    return sum(sims[:best]) / best
 
 
 #: Weighted Jaccard is at most 1; this margin keeps float rounding from pruning a match.
