@@ -92,6 +92,9 @@ HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.12
 #: Compare with a story's latest reports only (bounded cost for long-running stories).
 MAX_MEMBERS = 8
+#: The share of a story's reports a new report is compared with: those it resembles best
+#: (``linked``).
+LINK_SHARE = 0.5
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
@@ -100,7 +103,12 @@ _EN_DAY = re.compile(rf"\b(\d{{1,2}})\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\s+(\d{{1
 _JA_DAY = re.compile(r"(?<![\d月])(\d{1,2})日(?![間目])|月(\d{1,2})日(?!目)")
 #: A figure; one right after a digit, ".", "," or ":" is part of another number (checked in
 #: code: a pattern that starts with a digit lets the regex engine skip to digits).
-_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?!\d)")
+_NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?!\d)"
+                     r"(?:\s?(million|billion|trillion|bn\b|万|億|兆))?")
+#: A figure's scale word, so "1.6 billion", "£1.6bn" and 16億 are one figure: each language
+#: groups large figures its own way (80万 is 800,000).
+_SCALE = {"million": 10**6, "billion": 10**9, "bn": 10**9, "trillion": 10**12,
+          "万": 10**4, "億": 10**8, "兆": 10**12}
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
 _WORD_START = re.compile(r"[a-z]")
 
@@ -227,10 +235,20 @@ def get_features(text: str) -> Features:
             continue
         if norm.startswith(":", match.end()) and norm[match.end() + 1:match.end() + 2].isdecimal():
             continue  # a clock time (20:41) is when, not how many
-        value = int(match.group(1).replace(",", ""))
-        if value >= 32 and not 1900 <= value <= 2100:
+        value = _figure(match)
+        if value is not None and value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT
     return Features(found)
+
+
+def _figure(match: re.Match[str]) -> int | None:
+    """The value of a ``_NUMBER`` match, scaled by its word (None: a decimal without
+    one, 1.5 per cent, which is no count to share)."""
+    whole, fraction, scale = match.groups()
+    if scale is None:
+        return None if fraction else int(whole.replace(",", ""))
+    digits = whole.replace(",", "") + (fraction or "")
+    return int(digits) * _SCALE[scale] // 10 ** len(fraction or "")
 
 
 def _at_word_start(text: str, form: str, whole: bool = False) -> bool:
@@ -319,7 +337,7 @@ class StoryState:
 
 def score(story: StoryState, features: Features, when: datetime, *,
           update: bool = False, at_least: float = 0.0, lang: str = "") -> float:
-    """Average-link similarity of a report to a story's reports, decayed by how many days
+    """Similarity of a report to a story's reports (``linked``), decayed by how many days
     it lies after the story's first report (unless it says it updates, or refers back to
     the day of, the story's first report; from ``SPAN`` on when its language's coverage
     of the story starts late, ``StoryState.continues``).
@@ -338,9 +356,17 @@ def score(story: StoryState, features: Features, when: datetime, *,
     decay = math.pow(0.5, days / HALF_LIFE_DAYS)
     if decay * _ROUNDING < at_least:
         return 0.0
-    members = story.members
-    value = sum(feature_similarity(features, m) for m in members) / len(members)
-    return value * decay
+    return linked(features, story.members) * decay
+
+
+def linked(features: Features, members: Iterable[Features]) -> float:
+    """Mean similarity of a report to the story's reports it resembles best (the better
+    ``LINK_SHARE`` of them): a story told in two languages, or from two angles, has
+    reports a new one cannot be expected to share features with, and averaging over
+    those too kept each language's reports a story of their own."""
+    sims = sorted((feature_similarity(features, m) for m in members), reverse=True)
+    best = max(1, math.ceil(len(sims) * LINK_SHARE))
+    return sum(sims[:best]) / best
 
 
 #: Weighted Jaccard is at most 1; this margin keeps float rounding from pruning a match.
