@@ -152,6 +152,10 @@ LEAD_ACROSS: tuple[str, ...] = ("ja",)
 #: kept the two languages' reports of a development apart), the other language's reports
 #: published this close to the best one stand for its story's (``_story_in_other_language``).
 ACROSS_STORIES: timedelta | None = timedelta(days=1)
+#: How many of the story's best reports in the other language the figure check reads when
+#: the answer's own language gives no figure about the question (issue 12: a length told
+#: only in Japanese, "3時間半"); 0 reads none.
+FIGURE_ACROSS = 2
 #: What a name of the question counts in a later report's sentence once an earlier quoted
 #: sentence holds it: a second report is quoted for what the first did not say, and the
 #: event's names (Abu Dhabi, Putin) otherwise pick its sentence restating the event.
@@ -293,6 +297,11 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         return no_source(engine, question, lang, window, why)
     picked = await _load(session, [h.article_id for h in hits])
     ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
+    if why == "figure-not-given":
+        # The figure may be given only in the other language's reports of the story.
+        across = await _story_in_other_language(session, engine, concepts, picked[:1], now=now)
+        ranked, why = support(question, concepts, _drop_duplicates(picked), engine,
+                              across[:FIGURE_ACROSS])
     if not ranked:
         return no_source(engine, question, lang, window, why)
     if action is not None and not vouches(ranked, action, engine, question_lang(question)) \
