@@ -823,7 +823,8 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
         if (_share(concepts, toks, known, before) >= FIGURE_MATCH
-                or _about_up_front(concepts, toks, known, before, up_front, engine)) and (
+                or _about_up_front(concepts, toks, known, before, up_front, engine,
+                                   named)) and (
                 _names_leaders(own, (prior, article.title), named, engine) if speaker_before
                 else all(own.intersection(c.tokens) for c in named)):
             return True
@@ -849,12 +850,14 @@ def _share(concepts: Sequence[Concept], toks: set[str], known: Sequence[Concept]
 
 
 def _about_up_front(concepts: Sequence[Concept], toks: set[str], known: Sequence[Concept],
-                    before: set[str], up_front: Sequence[str], engine: Engine) -> bool:
+                    before: set[str], up_front: Sequence[str], engine: Engine,
+                    named: Sequence[Concept] = ()) -> bool:
     """The event is named up front (the headline, the lead) and the sentence is about what
     was asked of it ("Following the hour-long meeting" under "... after meeting Zelensky at
-    the UN"): the sentence matches the question's other words on its own, not by a figure
-    of something else ("killing at least seven people") in a report about the event."""
-    rest = [c for c in concepts if c not in known]
+    the UN"): the sentence matches the question's other words on its own (the leaders of
+    ``named`` aside: their own rule finds them), not by a figure of something else
+    ("killing at least seven people") in a report about the event."""
+    rest = [c for c in concepts if c not in known and c not in named]
     if not known or _share(rest, toks) < FIGURE_MATCH:
         return False
     lead = before | set(engine.text_tokens(" ".join(up_front)))
