@@ -152,10 +152,6 @@ LEAD_ACROSS: tuple[str, ...] = ("ja",)
 #: kept the two languages' reports of a development apart), the other language's reports
 #: published this close to the best one stand for its story's (``_story_in_other_language``).
 ACROSS_STORIES: timedelta | None = timedelta(days=1)
-#: How many of the story's best reports in the other language the figure check reads when
-#: the answer's own language gives no figure about the question (issue 12: a length told
-#: only in Japanese, "3時間半"); 0 reads none.
-FIGURE_ACROSS = 2
 #: What a name of the question counts in a later report's sentence once an earlier quoted
 #: sentence holds it: a second report is quoted for what the first did not say, and the
 #: event's names (Abu Dhabi, Putin) otherwise pick its sentence restating the event.
@@ -296,7 +292,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
     picked = await _load(session, [h.article_id for h in hits])
-    ranked, why = await _supported(session, engine, question, concepts, picked, now=now)
+    ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
     if not ranked:
         return no_source(engine, question, lang, window, why)
     if action is not None and not vouches(ranked, action, engine, question_lang(question)) \
@@ -573,20 +569,6 @@ async def _rest_of_story(session: AsyncSession, ranked: Sequence[Article]) -> di
     return {i: lang for i, lang in (await session.execute(
         select(Article.id, Article.lang).where(Article.story_id == story))).tuples().all()
         if i not in cited}
-
-
-async def _supported(session: AsyncSession, engine: Engine, question: str,
-                     concepts: Sequence[Concept], picked: Sequence[Article], *,
-                     now: datetime) -> tuple[list[Article], str]:
-    """``support`` of the found reports; a figure their language does not give may be given
-    by the best report's story in the other language ("3時間半" only in a Japanese report
-    of an English question's story)."""
-    found = _drop_duplicates(picked)
-    ranked, why = support(question, concepts, found, engine)
-    if why != "figure-not-given":
-        return ranked, why
-    others = await _story_in_other_language(session, engine, concepts, picked[:1], now=now)
-    return support(question, concepts, found, engine, others[:FIGURE_ACROSS])
 
 
 async def _figure_in_other_language(session: AsyncSession, engine: Engine,

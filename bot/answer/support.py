@@ -87,6 +87,11 @@ _KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 FIGURE_MATCH = 0.35
 #: The lead's sentences after the headline: where a report names its event up front.
 LEAD_SENTENCES = 2
+#: Share of the question's other words (not the event's name, not the leaders) a figure's
+#: sentence must match when the event is named only up front: most of them ("Following
+#: the hour-long meeting"), not a figure of another event the report recalls ("Kyiv said
+#: Russian forces had committed nearly 3,000 violations" of another truce).
+UP_FRONT_MATCH = 0.5
 #: "how many prisoners of war", "何人" / "何カ国": the thing counted, or its unit.
 _COUNTED_EN = re.compile(r"how many ((?:[a-z][a-z'-]+ ){0,3}?[a-z][a-z'-]+)"
                          r"(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|could)\b)")
@@ -295,13 +300,12 @@ def supporting(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
 
 
 def support(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
-            engine: Engine, across: Sequence[Article] = ()) -> tuple[list[Article], str]:
+            engine: Engine) -> tuple[list[Article], str]:
     """The supporting reports, or none and which check refused (for error analysis).
 
     A report must name every one of the question's event names (the others are dropped);
     for "what did X say", X must speak in one of them (those lead); a "how many" or "what next"
-    question needs, among the first two, a sentence of the kind asked about what was asked
-    (a figure may be given by ``across`` instead: the story's reports in the other language).
+    question needs, among the first two, a sentence of the kind asked about what was asked.
     """
     common = loanwords_in(question)
     names = [c for c in event_names(concepts, engine)
@@ -342,7 +346,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         return [], "act-denied"
     if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
-    kind = _asked_kind(question, concepts, found, engine, names, across)
+    kind = _asked_kind(question, concepts, found, engine, names)
     if kind and gate_on(kind):
         return [], kind
     return found, ""
@@ -549,8 +553,7 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
 
 
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
-                engine: Engine, names: Sequence[Concept] = (),
-                across: Sequence[Article] = ()) -> str:
+                engine: Engine, names: Sequence[Concept] = ()) -> str:
     """Which check refuses (else ""): a figure about what was asked for "how many", a plan
     for "what will happen"."""
     asked = question.lower()
@@ -569,21 +572,15 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         # for "how long", else a number next to a translation of the thing counted.
         figure = counted_figure(question)
         ja = bool(_KANA.search(question))
-        translated = counted_across(question, concepts, to_ja=not ja)
+        across = counted_across(question, concepts, to_ja=not ja)
         named = _leaders_counted(question, concepts, engine)
         readable = written_in(concepts, ja=not ja)
-        given = any(_said_about(a, readable, engine, translated.search, context=True,
+        given = any(_said_about(a, readable, engine, across.search, context=True,
                                 named=named, known=names, speaker_before=True)
                     if (a.lang == "ja") != ja else
                     _said_about(a, concepts, engine, (figure or _any_figure(question)).search,
                                 named=named, known=names, speaker_before=True)
                     for a in articles[:2])
-        # A report of the story the search did not find matches the whole question (what
-        # its language cannot write weighs against it), not only the words it can write.
-        given = given or any(
-            _said_about(a, concepts, engine, translated.search, context=True, named=named,
-                        known=names, speaker_before=True)
-            for a in _specific(translated, across))
         return "" if given else "figure-not-given"
     if asks_future(question):
         # What is planned and, for "who / where / when will", who, where (a name the
@@ -603,14 +600,6 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         if not any(_said_about(a, about, engine, planned, named=named) for a in articles[:2]):
             return "plan-not-given"
     return ""
-
-
-def _specific(translated: re.Pattern[str], across: Sequence[Article]) -> Sequence[Article]:
-    """The other language's reports of the story, read for a figure only when the figure
-    asked is told apart from any number there (a length of time, an amount of money, a
-    number by a translation of the thing counted): any number in a report of the story is
-    not the answer ("何%動いた": the story's figures are not the index's move)."""
-    return across if translated is not _FIGURE else ()
 
 
 def written_in(concepts: Sequence[Concept], *, ja: bool) -> list[Concept]:
@@ -799,9 +788,12 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     ``context``: read together with the sentence before it, which often names the event
     a translated figure belongs to). An event name in ``known`` counts when the sentence
     before names it (the headline, before the lead): a report names its event once and then
-    writes "the talks". With ``speaker_before`` (a figure, not a plan: "Where will Trump and
-    Putin sign" is not answered by Witkoff's plan after a sentence naming them), the leaders
-    may be named in the sentence before."""
+    writes "the talks"; or in the headline or the lead when the sentence, in the question's
+    language, matches most of the question's other words (``_about_up_front``; a translated
+    sentence matches too few of them to tell). With ``speaker_before`` (a figure, not a
+    plan: "Where will Trump and Putin sign" is not answered by Witkoff's plan after a
+    sentence naming them), the leaders may be named in the sentence before or the
+    headline."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
@@ -823,8 +815,8 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
         if (_share(concepts, toks, known, before) >= FIGURE_MATCH
-                or _about_up_front(concepts, toks, known, before, up_front, engine,
-                                   named)) and (
+                or (not context and _about_up_front(concepts, toks, known, before, up_front,
+                                                    engine, named))) and (
                 _names_leaders(own, (prior, article.title), named, engine) if speaker_before
                 else all(own.intersection(c.tokens) for c in named)):
             return True
@@ -854,11 +846,11 @@ def _about_up_front(concepts: Sequence[Concept], toks: set[str], known: Sequence
                     named: Sequence[Concept] = ()) -> bool:
     """The event is named up front (the headline, the lead) and the sentence is about what
     was asked of it ("Following the hour-long meeting" under "... after meeting Zelensky at
-    the UN"): the sentence matches the question's other words on its own (the leaders of
-    ``named`` aside: their own rule finds them), not by a figure of something else
-    ("killing at least seven people") in a report about the event."""
+    the UN"): the sentence matches most of the question's other words on its own (the
+    leaders of ``named`` aside: their own rule finds them), not by a figure of something
+    else ("killing at least seven people") in a report about the event."""
     rest = [c for c in concepts if c not in known and c not in named]
-    if not known or _share(rest, toks) < FIGURE_MATCH:
+    if not known or _share(rest, toks) < UP_FRONT_MATCH:
         return False
     lead = before | set(engine.text_tokens(" ".join(up_front)))
     return _share(concepts, toks, known, lead) >= FIGURE_MATCH
