@@ -27,6 +27,7 @@ from bot.answer.support import (
     _FIGURE,
     _FIGURE_OR_LENGTH,
     DURATION,
+    LEAD_SENTENCES,
     UP_FRONT_MATCH,
     _about_up_front,
     _any_figure,
@@ -135,6 +136,9 @@ def test_a_hyphenated_word_gives_its_parts(shared_engine: Engine) -> None:
     words = _words("Following the hour-long meeting", shared_engine)
     assert {"hour-long", "hour", "long", "meet"} <= words
     assert _words("the meeting", shared_engine) == set(shared_engine.text_tokens("the meeting"))
+    both = "a two-hour, hour-long talk"
+    assert _words(both, shared_engine) == set(shared_engine.text_tokens(both)) | set(
+        shared_engine.text_tokens("two hour hour long"))
 
 
 def test_a_share_weighs_what_the_tokens_match(shared_engine: Engine) -> None:
@@ -187,6 +191,20 @@ def test_only_a_sentence_in_the_question_s_language_leans_on_the_headline(
     assert _said_about(article, asked, e, DURATION.search, known=[oslo])
     assert not _said_about(article, asked, e, DURATION.search, known=[oslo], context=True)
     assert not _said_about(article, asked, e, DURATION.search)
+
+
+@pytest.mark.parametrize(("at", "read"), [(0, True), (1, True), (2, False)])
+def test_the_lead_is_the_first_two_sentences(shared_engine: Engine, at: int, read: bool
+                                             ) -> None:
+    e = shared_engine
+    assert LEAD_SENTENCES == 2
+    oslo = concept(e, "Oslo", 5.0)
+    asked = [oslo, concept(e, "meeting", 1.0), concept(e, "long", 1.0)]
+    lines = ["They talked about energy.", "Trade came up too.", "Prices rose.",
+             "Wages fell.", "Following the hour-long meeting, he left."]
+    lines[at] = "Leaders met in Oslo."
+    article = Article(title="Leaders meet", lang="en", text="\n\n".join(lines))
+    assert _said_about(article, asked, e, DURATION.search, known=[oslo]) is read
 
 
 def test_the_leaders_may_be_named_in_the_headline(shared_engine: Engine) -> None:
