@@ -126,7 +126,10 @@ def counted_figure(question: str) -> re.Pattern[str] | None:
         # no mutate: the words are lower-cased, so stripping "X" as well changes nothing.
         stems = "|".join(sorted({re.escape(w.rstrip("s")[:6])  # pragma: no mutate
                                  for w in words}))
-        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems})", re.IGNORECASE)
+        # "How many times": "twice" says the count and the times in one word.
+        times = r"|\b(?:once|twice|thrice)\b" if "times" in words else ""
+        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems}){times}",
+                          re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
         count = rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}"

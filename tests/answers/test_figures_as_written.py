@@ -8,7 +8,7 @@ questions).
   "the US president", "同氏" (``_about_up_front``, ``_names_leaders``): the figure's own
   sentence must still match the question's other words, so a figure of something else in
   a report about the event ("killed at least seven people") does not answer.
-- "the two countries" is not a count.
+- "twice" answers "how many times"; "the two countries" is not a count.
 
 Invented events in Reykjavik and Bergen (our own words), served as RSS from 127.0.0.1 and
 ingested by the bot's pipeline; asked as ``ceasefire-bot ask`` asks, a week, a year and
@@ -53,6 +53,7 @@ REPORTS = (
            "Trump and Zelensky meet in Reykjavik",
            "US President Donald Trump met Ukrainian President Volodymyr Zelensky in Reykjavik "
            "on Monday, on the sidelines of an Arctic security forum.\n\n"
+           "The leaders greeted each other, shaking hands twice for the cameras.\n\n"
            "Following the hour-long meeting, the US president voiced strong backing for "
            "Ukraine's air defence.\n\n"
            "A separate shelling of Kharkiv the same day killed at least seven "
@@ -75,7 +76,8 @@ REPORTS = (
            "Russia and Ukraine agreed on a prisoner exchange at talks in Bergen on Monday, "
            "the US envoy said.\n\n"
            "The prisoner exchange in Bergen is to take place within days, he said.\n\n"
-           "The two countries' delegations will meet again in Bergen next month.",
+           "The two countries' delegations will meet again in Bergen next month, the "
+           "first time they return to a city.",
            BERGEN + timedelta(hours=2)),
     *other_talks(REYKJAVIK - timedelta(days=2)),
 )
@@ -83,6 +85,7 @@ REPORTS = (
 #: (question, language, what the answer must quote, or "" and the check that refuses it).
 CASES: list[tuple[str, Lang, str, str]] = [
     ("How long was Trump's meeting with Zelensky in Reykjavik?", "en", "hour-long", ""),
+    ("How many times did Trump and Zelensky shake hands in Reykjavik?", "en", "twice", ""),
     ("How long was the briefing at which Zelensky went through the Reykjavik peace plan?",
      "en", "two-hour", ""),
     ("ベルゲンでのトランプ大統領とゼレンスキー大統領の会談は何分間だった?", "ja", "50分間", ""),
@@ -232,3 +235,12 @@ def test_the_two_countries_is_not_a_count() -> None:
     assert not countries.search("the two countries agreed")
     assert countries.search("they visited two countries")
     assert countries.search("the 12 countries agreed")
+
+
+def test_twice_counts_times_and_nothing_else() -> None:
+    times = counted_figure("How many times did they shake hands?")
+    assert times is not None
+    assert times.search("They shook hands TWICE.")
+    assert times.search("They met three times.")
+    ships = counted_figure("How many ships did they seize?")
+    assert ships is not None and not ships.search("They seized ships twice.")
