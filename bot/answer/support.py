@@ -92,6 +92,9 @@ LEAD_SENTENCES = 2
 #: the hour-long meeting"), not a figure of another event the report recalls ("Kyiv said
 #: Russian forces had committed nearly 3,000 violations" of another truce).
 UP_FRONT_MATCH = 0.5
+#: A sentence telling of another event than the report's ("a separate meeting", "別の会合").
+_ANOTHER = re.compile(r"\b(?:separate(?:ly)?|another|meanwhile|elsewhere)\b|別の|一方",
+                      re.IGNORECASE)
 #: "how many prisoners of war", "何人" / "何カ国": the thing counted, or its unit.
 _COUNTED_EN = re.compile(r"how many ((?:[a-z][a-z'-]+ ){0,3}?[a-z][a-z'-]+)"
                          r"(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|could)\b)")
@@ -818,9 +821,9 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
         if (_share(concepts, toks, known, before) >= FIGURE_MATCH
-                or (not context and _about_up_front(concepts, toks, known, before, up_front,
-                                                    engine, named))) and (
-                _names_leaders(own, (prior, article.title), named, engine) if speaker_before
+                or (not context and _about_up_front(sentence, concepts, toks, known, before,
+                                                    up_front, engine, named))) and (
+                _names_leaders(own, prior, named, engine, article.title) if speaker_before
                 else all(own.intersection(c.tokens) for c in named)):
             return True
     return False
@@ -844,23 +847,24 @@ def _share(concepts: Sequence[Concept], toks: set[str], known: Sequence[Concept]
     return matched / total if total > 0 else 0.0
 
 
-def _about_up_front(concepts: Sequence[Concept], toks: set[str], known: Sequence[Concept],
-                    before: set[str], up_front: Sequence[str], engine: Engine,
-                    named: Sequence[Concept] = ()) -> bool:
+def _about_up_front(sentence: str, concepts: Sequence[Concept], toks: set[str],
+                    known: Sequence[Concept], before: set[str], up_front: Sequence[str],
+                    engine: Engine, named: Sequence[Concept] = ()) -> bool:
     """The event is named up front (the headline, the lead) and the sentence is about what
     was asked of it ("Following the hour-long meeting" under "... after meeting Zelensky at
     the UN"): the sentence matches most of the question's other words on its own (the
     leaders of ``named`` aside: their own rule finds them), not by a figure of something
-    else ("killing at least seven people") in a report about the event."""
+    else ("killing at least seven people") in a report about the event, nor in a sentence
+    telling of another event ("A separate meeting of grain traders lasted six hours")."""
     rest = [c for c in concepts if c not in known and c not in named]
-    if not known or _share(rest, toks) < UP_FRONT_MATCH:
+    if not known or _share(rest, toks) < UP_FRONT_MATCH or _ANOTHER.search(sentence):
         return False
     lead = before | set(engine.text_tokens(" ".join(up_front)))
     return _share(concepts, toks, known, lead) >= FIGURE_MATCH
 
 
-def _names_leaders(own: set[str], prior: Sequence[str], named: Sequence[Concept],
-                   engine: Engine) -> bool:
+def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: Engine,
+                   headline: str = "") -> bool:
     """The figure's sentence names every leader of ``named``; or names none of the sides'
     leaders and the sentences before (the one before, the headline) name them: a report
     names who spoke, then gives his figure ("トランプ大統領は…会談した。…ロシアに最大100%の
@@ -869,7 +873,7 @@ def _names_leaders(own: set[str], prior: Sequence[str], named: Sequence[Concept]
         return True
     if own.intersection(engine.chat_tokens(LEADERS)):
         return False  # another leader's figure ("the call with Putin lasted 90 minutes")
-    before = set(engine.text_tokens(" ".join(prior)))
+    before = set(engine.text_tokens(f"{prior} {headline}"))
     return all(before.intersection(c.tokens) for c in named)
 
 

@@ -114,6 +114,10 @@ async def test_a_figure_is_read_the_way_reports_write_it(
 
 # The pieces, one by one (the gate is mutation-tested).
 
+#: The figure's sentence (no word telling of another event).
+SENT = "Following the meeting, he left."
+
+
 def concept(engine: Engine, word: str, weight: float) -> Concept:
     return Concept(tuple(engine.text_tokens(word)), (None,), weight, name=True)
 
@@ -164,23 +168,29 @@ def test_the_event_named_up_front_needs_the_sentence_about_what_was_asked(
     up = ("Trump meets Zelensky in Oslo", "They met on Monday.")
     hour = _words("Following the hour-long meeting, he spoke.", e)
     killed = _words("Shelling killed seven people.", e)
-    assert _about_up_front(asked, hour, [oslo], set(), up, e)
-    assert not _about_up_front(asked, killed, [oslo], set(), up, e)
-    assert not _about_up_front(asked, hour, [], set(), up, e)  # no event name to find
-    assert not _about_up_front(asked, hour, [oslo], set(), ("Talks in Bergen",), e)
+    assert _about_up_front(SENT, asked, hour, [oslo], set(), up, e)
+    assert not _about_up_front(SENT, asked, killed, [oslo], set(), up, e)
+    # A sentence telling of another event is not the one asked about.
+    for other in ("A separate meeting lasted an hour.", "Separately, they met for an hour.",
+                  "Another meeting lasted an hour.", "Meanwhile the meeting went on.",
+                  "Elsewhere a meeting lasted an hour.", "別の会談は1時間続いた。",
+                  "一方、会談は1時間続いた。"):
+        assert not _about_up_front(other, asked, hour, [oslo], set(), up, e), other
+    assert not _about_up_front(SENT, asked, hour, [], set(), up, e)  # no event name to find
+    assert not _about_up_front(SENT, asked, hour, [oslo], set(), ("Talks in Bergen",), e)
     # The sentence before names the event as well as the headline does.
-    assert _about_up_front(asked, hour, [oslo], set(e.text_tokens("in Oslo")), ("x",), e)
+    assert _about_up_front(SENT, asked, hour, [oslo], set(e.text_tokens("in Oslo")), ("x",), e)
     # Exactly UP_FRONT_MATCH of the other words is enough; the leaders named are not
     # among them (their own rule finds them).
     assert UP_FRONT_MATCH == 0.5
     meeting = set(e.text_tokens("the meeting"))
     half = [oslo, meet, concept(e, "lasted", 1.0)]
-    assert _about_up_front(half, meeting, [oslo], set(), up, e)
+    assert _about_up_front(SENT, half, meeting, [oslo], set(), up, e)
     less = [oslo, meet, concept(e, "lasted", 1.001)]
-    assert not _about_up_front(less, meeting, [oslo], set(), up, e)
+    assert not _about_up_front(SENT, less, meeting, [oslo], set(), up, e)
     trump = concept(e, "Trump", 5.0)
-    assert _about_up_front([*half, trump], meeting, [oslo], set(), up, e, [trump])
-    assert not _about_up_front([*half, trump], meeting, [oslo], set(), up, e)
+    assert _about_up_front(SENT, [*half, trump], meeting, [oslo], set(), up, e, [trump])
+    assert not _about_up_front(SENT, [*half, trump], meeting, [oslo], set(), up, e)
 
 
 def test_only_a_sentence_in_the_question_s_language_leans_on_the_headline(
@@ -214,10 +224,11 @@ def test_the_leaders_may_be_named_in_the_headline(shared_engine: Engine) -> None
     e = shared_engine
     trump, zelensky = concept(e, "Trump", 1.0), concept(e, "Zelensky", 1.0)
     own = set(e.text_tokens("the hour-long meeting"))
-    assert _names_leaders(own, ("He spoke.", "Trump meets Zelensky"), [trump, zelensky], e)
-    assert not _names_leaders(own, ("He spoke.", "Trump meets Macron"), [trump, zelensky], e)
+    assert _names_leaders(own, "He spoke.", [trump, zelensky], e, "Trump meets Zelensky")
+    assert not _names_leaders(own, "He spoke.", [trump, zelensky], e, "Trump meets Macron")
+    assert _names_leaders(own, "Trump met Zelensky.", [trump, zelensky], e)
     putin = set(e.text_tokens("the call with Putin lasted an hour"))
-    assert not _names_leaders(putin, ("Trump meets Zelensky",), [trump, zelensky], e)
+    assert not _names_leaders(putin, "", [trump, zelensky], e, "Trump meets Zelensky")
 
 
 def test_a_plural_after_the_first_word_is_what_is_counted() -> None:
