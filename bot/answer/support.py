@@ -276,6 +276,32 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
                  or proper_noun(c.tokens[0]))]
 
 
+#: A run of capitalised words in an English question ("Dmitry Medvedev", "Wall Street
+#: Journal").
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _names_to_find(question: str, article: Article, names: Sequence[Concept],
+                   engine: Engine) -> Sequence[Concept]:
+    """The event names a report must write: in the other language than the question's,
+    not the words before a name's last (``given_names``)."""
+    if (article.lang == "ja") == bool(_KANA.search(question)) or not gate_on("given-names"):
+        return names
+    given = given_names(question, engine)
+    return [c for c in names if c.tokens[0] not in given]
+
+
+def given_names(question: str, engine: Engine) -> frozenset[str]:
+    """The tokens of the words before the last in each run of capitalised words, but a
+    possessive ("Rome's"): a report in the other language writes one name by its last word
+    alone (メドベージェフ for "Dmitry Medvedev", ジャーナル紙 for "Wall Street Journal"),
+    so only that word must be found."""
+    return frozenset(t for run in _NAME_RUN.findall(question)
+                     for word in run.split(" ")[:-1] if not _POSSESSIVE.search(word)
+                     for t in engine.analyzer.tokens(word))
+
+
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
               engine: Engine) -> bool:
     """The found reports support an answer to the question's own constraints."""
@@ -300,7 +326,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     common = loanwords_in(question)
     names = [c for c in event_names(concepts, engine)
              if not _not_an_event(c) and c.tokens[0] not in common]
-    found = [a for a in articles if _names_all(a, names, engine)]
+    found = [a for a in articles if _names_all(a, _names_to_find(question, a, names, engine),
+                                               engine)]
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine) and gate_on("unknown-speaker"):
         return [], "unknown-speaker"
