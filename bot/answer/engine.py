@@ -439,8 +439,10 @@ class Engine:
 
     def _keyed_names(self, question: str, tokens: Sequence[str]
                      ) -> list[tuple[str, str]]:
-        """(the question's token for a name, the name's sound key): the key joins that
-        token's alternatives (the longest token of a name MeCab splits, レ|ビット)."""
+        """(the question's token for a name, the name's sound key): the key, and the keys
+        of its other readings (``key_variants``: オルバン meets "Orban"), join that token's
+        alternatives (the longest token of a name MeCab splits, レ|ビット; a token joining
+        names with middle dots, トランプ・ゼレンスキー, by its last)."""
         out: list[tuple[str, str]] = []
         # A question's loanword keeps its key (イースター meets "Easter"): what it can meet
         # in a report is a name (``keyed_name``).
@@ -451,7 +453,8 @@ class Engine:
             keys = [NAME_KEY + k for k in (key, *sorted(key_variants(surface)))]
             for token in [max(mine, key=len)] if mine else []:
                 out += [(token, k) for k in keys]
-            out += [(token, k) for token in _holding(surface, tokens) for k in keys]
+            if keyed_name(surface, key):
+                out += [(token, k) for token in _holding(surface, tokens) for k in keys]
         return out
 
     def _places_in(self, country: str) -> frozenset[str]:
@@ -637,9 +640,10 @@ def variant_keys(text: str) -> list[str]:
 
 
 def _holding(surface: str, tokens: Sequence[str]) -> list[str]:
-    """The tokens whose last name, after middle dots, is ``surface``: イーロン・マスク and
-    トランプ・ゼレンスキー are one token each, keyed by the family name or the second side
-    (a given name's short key, イーロン's, would meet Iran)."""
+    """The tokens whose last name, after middle dots, is ``surface``: トランプ・ゼレンスキー
+    is one token, keyed by its second side (a first name's short key, イーロン's, would
+    meet Iran; the caller leaves out a loanword, ジャーナル of ウォール・ストリート・
+    ジャーナル, which would meet every "Journal")."""
     return [t for t in tokens if "・" in t and t.rsplit("・", 1)[1] == surface]
 
 

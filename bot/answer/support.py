@@ -284,12 +284,14 @@ _POSSESSIVE = re.compile(r"['’]s?$")
 
 def _names_to_find(question: str, article: Article, names: Sequence[Concept],
                    engine: Engine) -> Sequence[Concept]:
-    """The event names a report must write: in the other language than the question's,
-    not the words before a name's last (``given_names``)."""
+    """The names (of the event, of the speaker) a report must write: in the other language
+    than the question's, not the words before a name's last (``given_names``), unless
+    those are all."""
     if (article.lang == "ja") == bool(_KANA.search(question)) or not gate_on("given-names"):
         return names
     given = given_names(question, engine)
-    return [c for c in names if c.tokens[0] not in given]
+    # (not all of them: "Vladimir" of "Vladimir Putin's" may be all there is to find)
+    return [c for c in names if c.tokens[0] not in given] or names
 
 
 def given_names(question: str, engine: Engine) -> frozenset[str]:
@@ -335,8 +337,11 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         # Reports where the speaker speaks lead (stable otherwise); none, nor one going on
         # quoting him after naming him (``speaks_on``, which does not lead: it moved a dev
         # answer's lead, docs/quality.md, stop 35): no source.
-        speaking = [a for a in found if speaks(a, speaker, engine)]
-        if not speaking and not any(speaks(a, speaker, engine, on=True) for a in found) \
+        speaking = [a for a in found
+                    if speaks(a, _names_to_find(question, a, speaker, engine), engine)]
+        if not speaking and not any(
+                speaks(a, _names_to_find(question, a, speaker, engine), engine, on=True)
+                for a in found) \
                 and gate_on("speaker-silent" if found else "event-names"):
             return [], "speaker-silent" if found else "event-names"
         found = speaking + [a for a in found if a not in speaking]

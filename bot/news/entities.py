@@ -86,10 +86,11 @@ def _romaji(katakana: str) -> str:
     return jaconv.kana2alphabet(jaconv.kata2hira(katakana)).replace("-", "")
 
 
-#: A Russian palatal d (Medvedev: メドベージェフ) and a v before a consonant that
-#: Japanese writes as a vowel (Dnipropetrovsk: ドニプロペトロウシク).
+#: A Russian palatal d (Medvedev: メドベージェフ) and a v before s or k that Japanese
+#: writes as a vowel (Dnipropetrovsk: ドニプロペトロウシク; before r it is ブ: Lavrov,
+#: ラブロフ).
 _SOFT_D = re.compile(r"d(?=e)")
-_V_BEFORE_CONSONANT = re.compile(r"v(?=[^aeiouy])")
+_V_BEFORE_CONSONANT = re.compile(r"v(?=[sk])")
 #: Their Japanese side: ジェ read as de, and ル before a consonant as an r English leaves
 #: silent (オルバン where the English key of "Orban" has none).
 _JA_SOFT_D = re.compile(r"jie|je")
