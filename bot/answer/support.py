@@ -299,9 +299,10 @@ def given_names(question: str, engine: Engine) -> frozenset[str]:
     possessive ("Rome's"): a report in the other language writes one name by its last word
     alone (メドベージェフ for "Dmitry Medvedev", ジャーナル紙 for "Wall Street Journal"),
     so only that word must be found."""
-    return frozenset(t for run in _NAME_RUN.findall(question)
-                     for word in run.split(" ")[:-1] if not _POSSESSIVE.search(word)
-                     for t in engine.analyzer.tokens(word))
+    # no mutate: a run's words are joined by single spaces, so split(None) is the same.
+    runs = [run.split(" ") for run in _NAME_RUN.findall(question)]  # pragma: no mutate
+    return frozenset(t for words in runs for word in words[:-1]
+                     if not _POSSESSIVE.search(word) for t in engine.analyzer.tokens(word))
 
 
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
