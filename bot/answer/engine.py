@@ -31,7 +31,7 @@ from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.scoring import Matches
 from bot.answer.when import Window
-from bot.news.entities import entity_names, glossary_keys, name_words
+from bot.news.entities import entity_names, glossary_keys, key_variants, name_words
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer, kana_spelling, word_pos
 from bot.text.glossary import Glossary
@@ -439,8 +439,10 @@ class Engine:
 
     def _keyed_names(self, question: str, tokens: Sequence[str]
                      ) -> list[tuple[str, str]]:
-        """(the question's token for a name, the name's sound key): the key joins that
-        token's alternatives (the longest token of a name MeCab splits, レ|ビット)."""
+        """(the question's token for a name, the name's sound key): the key, and the keys
+        of its other readings (``key_variants``: オルバン meets "Orban"), join that token's
+        alternatives (the longest token of a name MeCab splits, レ|ビット; a token joining
+        names with middle dots, トランプ・ゼレンスキー, by its last)."""
         out: list[tuple[str, str]] = []
         # A question's loanword keeps its key (イースター meets "Easter"): what it can meet
         # in a report is a name (``keyed_name``).
@@ -448,8 +450,11 @@ class Engine:
             if key.startswith("kanji:"):
                 continue
             mine = [t for t in self.analyzer.tokens(surface) if t in tokens]
-            if mine:
-                out.append((max(mine, key=len), NAME_KEY + key))
+            keys = [NAME_KEY + k for k in (key, *sorted(key_variants(surface)))]
+            for token in [max(mine, key=len)] if mine else []:
+                out += [(token, k) for k in keys]
+            if keyed_name(surface, key):
+                out += [(token, k) for token in _holding(surface, tokens) for k in keys]
         return out
 
     def _places_in(self, country: str) -> frozenset[str]:
@@ -625,6 +630,21 @@ class Engine:
             return 0, None, None
         return (self.index.n_docs, datetime.fromtimestamp(first, UTC),
                 datetime.fromtimestamp(last, UTC))
+
+
+def variant_keys(text: str) -> list[str]:
+    """The other keys of the names in ``text`` (``key_variants``), as tokens: a question's
+    name meets a report in the other script that spells its sounds otherwise."""
+    return [NAME_KEY + k for surface, key in entity_names(text) if keyed_name(surface, key)
+            for k in sorted(key_variants(surface))]
+
+
+def _holding(surface: str, tokens: Sequence[str]) -> list[str]:
+    """The tokens whose last name, after middle dots, is ``surface``: トランプ・ゼレンスキー
+    is one token, keyed by its second side (a first name's short key, イーロン's, would
+    meet Iran; the caller leaves out a loanword, ジャーナル of ウォール・ストリート・
+    ジャーナル, which would meet every "Journal")."""
+    return [t for t in tokens if "・" in t and t.rsplit("・", 1)[1] == surface]
 
 
 def name_keys(text: str, names: frozenset[str] = frozenset()) -> list[str]:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.action import action_concept, question_action, question_lang, vouches
-from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit
+from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit, variant_keys
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
 from bot.answer.rounds import (
@@ -897,7 +897,8 @@ def _known_noun(engine: Engine, noun: str) -> bool:
     """Some stored report uses the Japanese noun, or, for a name, its sound: a sound key
     carries a name across scripts (ブダペスト, "Budapest"), while a common loanword
     known only by its sound (スポット) matches some name by chance."""
-    return any(engine.index.token_id(t) is not None for t in engine.text_tokens(noun)
+    return any(engine.index.token_id(t) is not None
+               for t in (*engine.text_tokens(noun), *variant_keys(noun))
                if not t.startswith(NAME_KEY) or _a_name(engine, noun))
 
 

@@ -292,6 +292,35 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
                  or proper_noun(c.tokens[0]))]
 
 
+#: A run of capitalised words in an English question ("Dmitry Medvedev", "Wall Street
+#: Journal").
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def _names_to_find(question: str, article: Article, names: Sequence[Concept],
+                   engine: Engine) -> Sequence[Concept]:
+    """The names (of the event, of the speaker) a report must write: in the other language
+    than the question's, not the words before a name's last (``given_names``), unless
+    those are all."""
+    if (article.lang == "ja") == bool(_KANA.search(question)) or not gate_on("given-names"):
+        return names
+    given = given_names(question, engine)
+    # (not all of them: "Vladimir" of "Vladimir Putin's" may be all there is to find)
+    return [c for c in names if c.tokens[0] not in given] or names
+
+
+def given_names(question: str, engine: Engine) -> frozenset[str]:
+    """The tokens of the words before the last in each run of capitalised words, but a
+    possessive ("Rome's"): a report in the other language writes one name by its last word
+    alone (メドベージェフ for "Dmitry Medvedev", ジャーナル紙 for "Wall Street Journal"),
+    so only that word must be found."""
+    # no mutate: a run's words are joined by single spaces, so split(None) is the same.
+    runs = [run.split(" ") for run in _NAME_RUN.findall(question)]  # pragma: no mutate
+    return frozenset(t for words in runs for word in words[:-1]
+                     if not _POSSESSIVE.search(word) for t in engine.analyzer.tokens(word))
+
+
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
               engine: Engine) -> bool:
     """The found reports support an answer to the question's own constraints."""
@@ -316,7 +345,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     common = loanwords_in(question)
     names = [c for c in event_names(concepts, engine)
              if not _not_an_event(c) and c.tokens[0] not in common]
-    found = [a for a in articles if _names_all(a, names, engine)]
+    found = [a for a in articles if _names_all(a, _names_to_find(question, a, names, engine),
+                                               engine)]
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine) and gate_on("unknown-speaker"):
         return [], "unknown-speaker"
@@ -324,8 +354,11 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         # Reports where the speaker speaks lead (stable otherwise); none, nor one going on
         # quoting him after naming him (``speaks_on``, which does not lead: it moved a dev
         # answer's lead, docs/quality.md, stop 35): no source.
-        speaking = [a for a in found if speaks(a, speaker, engine)]
-        if not speaking and not any(speaks(a, speaker, engine, on=True) for a in found) \
+        speaking = [a for a in found
+                    if speaks(a, _names_to_find(question, a, speaker, engine), engine)]
+        if not speaking and not any(
+                speaks(a, _names_to_find(question, a, speaker, engine), engine, on=True)
+                for a in found) \
                 and gate_on("speaker-silent" if found else "event-names"):
             return [], "speaker-silent" if found else "event-names"
         found = speaking + [a for a in found if a not in speaking]

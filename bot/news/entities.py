@@ -51,8 +51,9 @@ MIN_KEY = 2
 
 
 @lru_cache(maxsize=65536)
-def skeleton(latin: str) -> str:
-    """The consonant skeleton of a Latin-script name (see the module docstring)."""
+def skeleton(latin: str, *, sounded_r: bool = False) -> str:
+    """The consonant skeleton of a Latin-script name (see the module docstring);
+    ``sounded_r``: an r before a consonant is kept (Orbán, Irkutsk: オルバン, イルクーツク)."""
     word = "".join(ch for ch in unicodedata.normalize("NFKD", latin.lower())
                    if "a" <= ch <= "z")
     # British -re is said -er (Centre, センター); ch (チ), soft c and g before e/i/y; an r
@@ -61,7 +62,8 @@ def skeleton(latin: str) -> str:
     word = word.replace("ch", "t")
     word = re.sub(r"c(?=[eiy])", "s", word)
     word = re.sub(r"g(?=[eiy])", "j", word).replace("c", "k")
-    word = re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", word)
+    if not sounded_r:
+        word = re.sub(r"(?<=[aeiou])r(?![aeiouy])", "", word)
     for old, new in _FOLDS:
         word = word.replace(old, new)
     # h sounds only at the start of a word (Dhabi, Riyadh, Bahrain).
@@ -77,7 +79,41 @@ def skeleton(latin: str) -> str:
 @lru_cache(maxsize=65536)
 def kana_skeleton(katakana: str) -> str:
     """The skeleton of a katakana name, through its romaji."""
-    return skeleton(jaconv.kana2alphabet(jaconv.kata2hira(katakana)).replace("-", ""))
+    return skeleton(_romaji(katakana))
+
+
+def _romaji(katakana: str) -> str:
+    return jaconv.kana2alphabet(jaconv.kata2hira(katakana)).replace("-", "")
+
+
+#: A Russian palatal d (Medvedev: メドベージェフ) and a v before s or k that Japanese
+#: writes as a vowel (Dnipropetrovsk: ドニプロペトロウシク; before r it is ブ: Lavrov,
+#: ラブロフ).
+_SOFT_D = re.compile(r"d(?=e)")
+_V_BEFORE_CONSONANT = re.compile(r"v(?=[sk])")
+#: Their Japanese side: ジェ read as de, and ル before a consonant as an r English leaves
+#: silent (オルバン where the English key of "Orban" has none).
+_JA_SOFT_D = re.compile(r"jie|je")
+_JA_SOUNDED_R = re.compile(r"(?<=[aeiou])ru(?=[^aeiou])")
+@lru_cache(maxsize=65536)
+def key_variants(surface: str) -> frozenset[str]:
+    """Other keys a name may have in the other script, where Japanese writes the sound
+    otherwise than the skeleton reads the English spelling: an r sounded before a
+    consonant, a palatal d, a v written as a vowel (and the reverse readings of katakana).
+    A question's name gets them so that it still meets the report that writes it in the
+    other script; reports keep their one key."""
+    if surface.isascii():
+        word = unicodedata.normalize("NFKD", surface.lower())
+        forms = {skeleton(w, sounded_r=r) for w in (word, _SOFT_D.sub("j", word),
+                                                    _V_BEFORE_CONSONANT.sub("", word))
+                 for r in (False, True)}
+        main = skeleton(surface)
+    else:
+        romaji = _romaji(surface)
+        forms = {skeleton(w) for w in (romaji, _JA_SOFT_D.sub("de", romaji),
+                                       _JA_SOUNDED_R.sub("r", romaji))}
+        main = kana_skeleton(surface)
+    return frozenset(k for k in forms if k != main and len(k) >= MIN_KEY)
 
 
 @lru_cache(maxsize=1)
