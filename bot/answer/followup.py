@@ -6,7 +6,13 @@ naming its own event, place, person or date is answered from what it names, what
 it is asked in. Names count whatever their case ("istanbul"): a word is a name when the
 stored reports write it as one (its sound key, ``bot.news.entities``, is in about as many
 reports as the word). The sides (Putin, ロシア) are in most reports: a question naming only
-them has a subject of its own when it also says what about (two words the reports use).
+them has a subject of its own when it also says what about (two words the reports use), names
+two sides and one word ("did Putin ring Trump?"), or, in Japanese, two sides with one as its
+subject (プーチン氏はトランプ氏に). A question naming no side needs three words of its own. A
+pronoun points back when the question names no side before it ("Trump and Putin … their next
+summit", "announced that …" refer within the question); そ- (それ, その) and a "that" standing
+alone ("right before that?") always do. "で、" is "so,": it continues only a question naming no
+event or side pair of its own, or pointing back with そ-.
 """
 
 from __future__ import annotations
@@ -20,14 +26,33 @@ from bot.answer.support import content_nouns, event_names, proper_noun
 from bot.answer.when import Window, parse_window
 from bot.news.entities import MIN_KEY, entity_names, glossary_keys, skeleton
 
-#: Words that open (or close) an elliptical question: "And who led…?", "…, then?", "それで次は?".
-_FRAGMENT = re.compile(r"^\s*(?:and|so then|then|also|but|what about|how about)\b"
+#: Words that open (or close) an elliptical question: "And who led…?", "ok and…", "…, then?",
+#: "それで次は?".
+_FRAGMENT = re.compile(r"^\s*(?:(?:ok|okay|oh|right|wait)\W*)?"
+                       r"(?:and|so then|then|also|but|what about|how about)\b"
                        r"|,\s*then\s*\??\s*$"
-                       r"|^\s*(?:それで|で、|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
-#: Words that point back to what was said before (the thread's story, the last answer).
-_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|that|this|those|there|instead|"
-                          r"next|else)\b"
-                          r"|それ|その|そこ|あれ|あの|この件|代わり|次の|次は|ほか", re.IGNORECASE)
+                       r"|^\s*(?:それで|じゃあ|では|ほかに|他に|あと|ところで)", re.IGNORECASE)
+#: "So, …": a question opened so goes on from the thread unless it names its own event.
+_OPENER = re.compile(r"^\s*で、")
+#: Words that always mean something said before, whatever the question names ("who else").
+#: Not after "apart from X" / "Xのほか" / "instead of X": those say besides what.
+_ALWAYS_BACK = re.compile(r"^(?!.*\b(?:apart from|besides|other than|except)\b).*\belse\b"
+                          r"|\binstead\b(?!\s+of)|代わり|(?<![のと外])ほかに", re.IGNORECASE)
+#: The Japanese pronouns for what the other speaker just said (そ-, not あ- "that one we
+#: know"): after "で、" they point back even when the question names something.
+_SO_BACK = re.compile(r"それ(?!ぞれ)|その|そこ")
+#: Words that point back to what was said before (the thread's story, the last answer)
+#: when the question names no side before them.
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|that|this|those|there"
+                          r"|both sides|the two sides)\b|双方|あれ|あの|この件", re.IGNORECASE)
+#: "That" standing alone, never a conjunction: after a preposition at the clause's end
+#: ("right before that?") or as a clause's subject ("how late did that go").
+_BARE_THAT = re.compile(r"\b(?:before|after|than|about|since|like|of|from|with|on)\s+"
+                        r"(?:that|this)\s*(?:[?.!,;]|$)"
+                        r"|\b(?:did|does|do|was|is|will|would|has|had)\s+(?:that|this)\s+[a-z]+",
+                        re.IGNORECASE)
+#: A side as the subject of a Japanese question: プーチン氏は, ロシアが, トランプって.
+_JA_SUBJECT = r"(?:氏|大統領|側)?(?:は|が|って)"
 #: A word is written as a name when its sound key is in at least this share of the
 #: reports that contain the word ("Istanbul"); "talks" shares its key with no name as often.
 NAME_SHARE = 0.5
@@ -35,6 +60,9 @@ NAME_SHARE = 0.5
 _WORD = re.compile(r"[a-z][a-z'’-]{3,}", re.IGNORECASE)
 #: Content words beyond the sides that give a question a subject of its own.
 OWN_SUBJECT = 2
+#: Content words that give a question naming no side a subject of its own: an action, its
+#: object and one more ("which border crossing were the bodies handed over at").
+SIDELESS_SUBJECT = 3
 
 
 def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
@@ -43,17 +71,60 @@ def is_followup(question: str, engine: Engine, concepts: Sequence[Concept],
     caller still leaves the context when the question names what it does not cover."""
     if _FRAGMENT.search(question):
         return True
-    if window.start is not None or own_names(question, concepts, engine):
+    if window.start is not None:
         return False
-    if _POINTS_BACK.search(question) or not names_a_side(concepts, engine):
+    if _ALWAYS_BACK.search(question):
         return True
-    return len(content_words(question, concepts, engine)) < OWN_SUBJECT
+    named = bool(own_names(question, concepts, engine))
+    if _OPENER.search(question):
+        return bool(_SO_BACK.search(question)) or not (
+            named or len(sides_named(concepts, engine)) > 1)
+    if named:
+        return False
+    if points_back(question, concepts, engine):
+        return True
+    if not names_a_side(concepts, engine):
+        return len(content_words(question, concepts, engine)) < SIDELESS_SUBJECT
+    return not own_subject(question, concepts, engine)
+
+
+def own_subject(question: str, concepts: Sequence[Concept], engine: Engine) -> bool:
+    """A question naming a side says what about: two words, or a second side and a word,
+    or (Japanese) a second side with one side as its subject (プーチン氏はトランプ氏に…)."""
+    words = len(content_words(question, concepts, engine))
+    sides = sides_named(concepts, engine)
+    if words >= OWN_SUBJECT or (len(sides) > 1 and words):
+        return True
+    return len(sides) > 1 and _japanese(question) and _side_is_subject(question, sides)
+
+
+def sides_named(concepts: Sequence[Concept], engine: Engine) -> list[Concept]:
+    """The question's concepts that are one of the sides (Putin, ロシア), once each."""
+    sides = engine.party_tokens
+    return [c for c in concepts if any(set(t.split("-")) <= sides for t in c.tokens)]
+
+
+def _side_is_subject(question: str, sides: Sequence[Concept]) -> bool:
+    written = [t for c in sides for t in c.tokens if not t.isascii()]
+    return any(re.search(re.escape(t) + _JA_SUBJECT, question) for t in written)
+
+
+def points_back(question: str, concepts: Sequence[Concept], engine: Engine) -> bool:
+    """そ- and a "that" standing alone always mean what was just said; another pronoun
+    (their, a "that" opening a clause) or "both sides" does when the question names no side
+    before it ("Trump and Putin … their summit")."""
+    if _SO_BACK.search(question) or _BARE_THAT.search(question):
+        return True
+    found = _POINTS_BACK.search(question)
+    if found is None:
+        return False
+    before = set(engine.analyzer.tokens(question[:found.start()]))
+    return not any(before & set(c.tokens) for c in sides_named(concepts, engine))
 
 
 def names_a_side(concepts: Sequence[Concept], engine: Engine) -> bool:
     """The question names one of the sides (Putin, ロシア): a person of its own."""
-    sides = engine.party_tokens
-    return any(set(t.split("-")) <= sides for c in concepts for t in c.tokens)
+    return bool(sides_named(concepts, engine))
 
 
 def own_names(question: str, concepts: Sequence[Concept], engine: Engine) -> list[str]:

@@ -85,11 +85,22 @@ _HAPPENING = ("take", "takes", "taking", "place", "held", "hold", "happen", "occ
 _KANA = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 #: Share of the question's weight the sentence giving a figure must match.
 FIGURE_MATCH = 0.35
+#: The lead's sentences after the headline: where a report names its event up front.
+LEAD_SENTENCES = 2
+#: Share of the question's other words (not the event's name, not the leaders) a figure's
+#: sentence must match when the event is named only up front: most of them ("Following
+#: the hour-long meeting"), not a figure of another event the report recalls ("Kyiv said
+#: Russian forces had committed nearly 3,000 violations" of another truce).
+UP_FRONT_MATCH = 0.5
+#: A sentence telling of another event than the report's ("a separate meeting", "別の会合").
+_ANOTHER = re.compile(r"\b(?:separate(?:ly)?|another|meanwhile|elsewhere)\b|別の|一方",
+                      re.IGNORECASE)
 #: "how many prisoners of war", "何人" / "何カ国": the thing counted, or its unit.
 _COUNTED_EN = re.compile(r"how many ((?:[a-z][a-z'-]+ ){0,3}?[a-z][a-z'-]+)"
                          r"(?= (?:did|do|does|were|was|are|is|have|has|had|will|would|could)\b)")
-#: "how many aides listened": the counted noun when no auxiliary follows it.
-_COUNTED_BARE = re.compile(r"how many ([a-z][a-z'-]+)")
+#: "how many aides listened": the counted noun when no auxiliary follows it; a plural
+#: after the first word is the noun it describes ("how many foreign delegations came").
+_COUNTED_BARE = re.compile(r"how many ([a-z][a-z'-]+)(?: ([a-z][a-z'-]+s)\b)?")
 #: Words of a counted phrase that are not what is counted.
 _NOT_COUNTED = frozenset({"more", "other", "different", "separate", "total", "each", "such",
                           "those", "these", "their", "ukrainian", "russian", "american"})
@@ -103,8 +114,9 @@ MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|
                    r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
                    r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
 _COUNTED_JA = re.compile(r"何(人|件|回(?!目)|カ国|か国|隻|機|発|社|基|分|時間|日間)")
-_NUMBER = (r"(?:\d[\d,.]*|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|"
-           r"hundreds?|thousands?))")
+#: ("the two countries", "the three sides" name what was counted before, not a count.)
+_NUMBER = (r"(?:\d[\d,.]*|(?<!\bthe )\b(?:two|three|four|five|six|seven|eight|nine|ten|"
+           r"dozens?|hundreds?|thousands?))")
 
 
 def counted_figure(question: str) -> re.Pattern[str] | None:
@@ -117,7 +129,10 @@ def counted_figure(question: str) -> re.Pattern[str] | None:
         # no mutate: the words are lower-cased, so stripping "X" as well changes nothing.
         stems = "|".join(sorted({re.escape(w.rstrip("s")[:6])  # pragma: no mutate
                                  for w in words}))
-        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems})", re.IGNORECASE)
+        # "How many times": "twice" says the count and the times in one word.
+        times = r"|\b(?:once|twice|thrice)\b" if "times" in words else ""
+        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems}){times}",
+                          re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
         count = rf"[\d,０-９一二三四五六七八九十百千万数]+{re.escape(unit[1])}"
@@ -160,7 +175,7 @@ def _counted_head(question: str) -> str:
     if counted:
         return counted[1].split(" of ")[0].split()[-1]
     bare = _COUNTED_BARE.search(question.lower())
-    return bare[1] if bare else ""
+    return (bare[2] or bare[1]) if bare else ""
 
 
 def _counted_words(question: str) -> list[str]:
@@ -168,8 +183,9 @@ def _counted_words(question: str) -> list[str]:
     may count the same thing by another of its words ("6,000 bodies of fallen soldiers")."""
     counted = _COUNTED_EN.search(question.lower())
     if not counted:
-        head = _counted_head(question)
-        return [head] if len(head) > 3 and head not in _NOT_COUNTED else []
+        bare = _COUNTED_BARE.search(question.lower())
+        words = [w for w in (bare.groups() if bare else ()) if w]
+        return [w for w in words if len(w) > 3 and w not in _NOT_COUNTED]
     # no mutate: lower-cased words hold no "X" or "OF"; an empty piece fails len() > 3.
     words = [w.strip("'’") for w in re.split(r"\s+|\bof\b", counted[1])  # pragma: no mutate
              if w.strip("'’")  # pragma: no mutate
@@ -565,11 +581,11 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         across = counted_across(question, concepts, to_ja=not ja)
         named = _leaders_counted(question, concepts, engine)
         readable = written_in(concepts, ja=not ja)
-        given = any(_said_about(a, readable, engine, across.search, context=True, named=named,
-                                known=names, speaker_before=True)
+        given = any(_said_about(a, readable, engine, across.search, context=True,
+                                named=named, known=names, speaker_before=True)
                     if (a.lang == "ja") != ja else
-                    _said_about(a, concepts, engine, (figure or _FIGURE).search, named=named,
-                                known=names, speaker_before=True)
+                    _said_about(a, concepts, engine, (figure or _any_figure(question)).search,
+                                named=named, known=names, speaker_before=True)
                     for a in articles[:2])
         return "" if given else "figure-not-given"
     if asks_future(question):
@@ -640,8 +656,11 @@ _DURATION_ASKED = re.compile(r"how long|how many (?:minutes|hours|days|weeks|mon
 DURATION = re.compile(r"(?:\d[\d,.]*|\b(?:an?|one|two|three|four|five|six|seven|eight|"
                       r"nine|ten|twelve|half|several)(?:[\s-]and[\s-]a[\s-]half)?)"
                       r"[\s-]*(?:hours?|minutes?|days?|weeks?|months?)\b"
-                      r"|[\d一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
+                      r"|\b(?:hour|day|week|month)s?[\s-]long\b"
+                      r"|[\d０-９一二三四五六七八九十数]+(?:時間|分|日間|週間|カ月|か月)",
                       re.IGNORECASE)
+#: Any figure, or a length of time written without one ("an hour-long meeting").
+_FIGURE_OR_LENGTH = re.compile(rf"{_FIGURE.pattern}|{DURATION.pattern}", re.IGNORECASE)
 #: A count in Japanese, not a date ("5月3日") or a time.
 _JA_NUMBER = (r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十百千万数]+)"
               r"(?![\d０-９,，一二三四五六七八九十]*[月日年時])")
@@ -691,6 +710,13 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     words = "|".join(re.escape(t) for t in stems)
     return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
                       rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
+
+
+def _any_figure(question: str) -> re.Pattern[str]:
+    """The figure a "how long" question reads in its own language when no unit is asked:
+    any figure, or a length of time a reader writes without one ("the hour-long
+    meeting"); any figure for the others."""
+    return _FIGURE_OR_LENGTH if _DURATION_ASKED.search(question.lower()) else _FIGURE
 
 
 def asks_future(question: str) -> bool:
@@ -768,44 +794,86 @@ def _said_about(article: Article, concepts: Sequence[Concept], engine: Engine,
     ``context``: read together with the sentence before it, which often names the event
     a translated figure belongs to). An event name in ``known`` counts when the sentence
     before names it (the headline, before the lead): a report names its event once and then
-    writes "the talks". With ``speaker_before`` (a figure, not a plan: "Where will Trump and
-    Putin sign" is not answered by Witkoff's plan after a sentence naming them), the leaders
-    may be named in the sentence before."""
+    writes "the talks"; or in the headline or the lead when the sentence, in the question's
+    language, matches most of the question's other words (``_about_up_front``; a translated
+    sentence matches too few of them to tell). With ``speaker_before`` (a figure, not a
+    plan: "Where will Trump and Putin sign" is not answered by Witkoff's plan after a
+    sentence naming them), the leaders may be named in the sentence before or the
+    headline."""
     total = sum(c.weight for c in concepts)
     if total <= 0:
         return True
     # The news, not the page's related links ("・…、アブダビで3カ国協議へ") or captions.
     sentences = without_furniture(article.text, article.title)
+    # A report names its event and its leaders up front (the headline, the lead), then
+    # writes "the meeting", "the US president", "同氏".
+    up_front = (article.title, *sentences[:LEAD_SENTENCES])
     for i, sentence in enumerate(sentences):
         if not kind(sentence):
             continue
         around = sentences[max(0, i - 1):i + 1] if context else [sentence]
-        toks = set(engine.text_tokens(" ".join(around)))
+        toks = _words(" ".join(around), engine)
         # The sentence before (the headline, before the lead) may name the event.
         prior = sentences[i - 1] if i else article.title
         # no mutate: ``before`` is read only for a concept in ``known`` (computing it always
         # changes nothing but the time).
         before = set(engine.text_tokens(prior)) if known else set()  # pragma: no mutate
-        matched = sum(c.weight for c in concepts
-                      if (toks | before if c in known else toks).intersection(c.tokens))
         # no mutate: ``own`` is read only for a concept in ``named`` (as above).
         own = set(engine.text_tokens(sentence)) if named else set()  # pragma: no mutate
-        if matched / total >= FIGURE_MATCH and (
-                _names_leaders(own, prior, named, engine) if speaker_before
+        if (_share(concepts, toks, known, before) >= FIGURE_MATCH
+                or (not context and _about_up_front(sentence, concepts, toks, known, before,
+                                                    up_front, engine, named))) and (
+                _names_leaders(own, prior, named, engine, article.title) if speaker_before
                 else all(own.intersection(c.tokens) for c in named)):
             return True
     return False
 
 
-def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: Engine) -> bool:
+def _words(text: str, engine: Engine) -> set[str]:
+    """The text's tokens, a hyphenated word's parts among them: "the hour-long meeting"
+    says how long, "a two-hour briefing" how many hours."""
+    toks = set(engine.text_tokens(text))
+    joined = [t.replace("-", " ") for t in toks if "-" in t]
+    return toks | set(engine.text_tokens(" ".join(joined)))
+
+
+def _share(concepts: Sequence[Concept], toks: set[str], known: Sequence[Concept] = (),
+           before: set[str] | frozenset[str] = frozenset()) -> float:
+    """The share of the concepts' weight the tokens match (an event name of ``known`` also
+    by ``before``); none without weight."""
+    total = sum(c.weight for c in concepts)
+    matched = sum(c.weight for c in concepts
+                  if (toks | before if c in known else toks).intersection(c.tokens))
+    return matched / total if total > 0 else 0.0
+
+
+def _about_up_front(sentence: str, concepts: Sequence[Concept], toks: set[str],
+                    known: Sequence[Concept], before: set[str], up_front: Sequence[str],
+                    engine: Engine, named: Sequence[Concept] = ()) -> bool:
+    """The event is named up front (the headline, the lead) and the sentence is about what
+    was asked of it ("Following the hour-long meeting" under "... after meeting Zelensky at
+    the UN"): the sentence matches most of the question's other words on its own (the
+    leaders of ``named`` aside: their own rule finds them), not by a figure of something
+    else ("killing at least seven people") in a report about the event, nor in a sentence
+    telling of another event ("A separate meeting of grain traders lasted six hours")."""
+    rest = [c for c in concepts if c not in known and c not in named]
+    if not known or _share(rest, toks) < UP_FRONT_MATCH or _ANOTHER.search(sentence):
+        return False
+    lead = before | set(engine.text_tokens(" ".join(up_front)))
+    return _share(concepts, toks, known, lead) >= FIGURE_MATCH
+
+
+def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: Engine,
+                   headline: str = "") -> bool:
     """The figure's sentence names every leader of ``named``; or names none of the sides'
-    leaders and the sentence before names them: a report names who spoke, then gives his
-    figure ("トランプ大統領は…会談した。…ロシアに最大100%の二次関税を科すと明らかにした")."""
+    leaders and the sentences before (the one before, the headline) name them: a report
+    names who spoke, then gives his figure ("トランプ大統領は…会談した。…ロシアに最大100%の
+    二次関税を科すと明らかにした"); its headline names who met, then "the hour-long meeting"."""
     if all(own.intersection(c.tokens) for c in named):
         return True
     if own.intersection(engine.chat_tokens(LEADERS)):
         return False  # another leader's figure ("the call with Putin lasted 90 minutes")
-    before = set(engine.text_tokens(prior))
+    before = set(engine.text_tokens(f"{prior} {headline}"))
     return all(before.intersection(c.tokens) for c in named)
 
 

@@ -3,8 +3,10 @@
 A question naming its own event, place, person or date is answered from what it names: a
 name counts whatever its case ("istanbul", as people type in chat), in Japanese through
 MeCab's proper nouns and the glossary's names (復活祭 is Easter). A question that continues
-("And …", "…, then?", "それで"), points back (it, それ, その, 代わりに) or has no subject of its
-own (only a side and a verb, or no name at all) inherits. Each case is decided at a day and
+("And …", "ok and …", "…, then?", "それで"), points back (それ, その, 代わりに, "before that";
+"their" or "that" only when the question names no side before it) or has no subject of its
+own (only a side and a verb, or no name and under three words) inherits; "で、" continues
+only a question naming no event of its own. Each case is decided at a day and
 at a year after the reports: the decision does not depend on the clock.
 """
 
@@ -62,6 +64,16 @@ SELF_CONTAINED = (
     "復活祭の停戦は何時間だった?",
     "ロシアが戦勝記念日に表明した停戦は何日間?",
     "プーチン大統領は停戦の条件として捕虜交換を求めた?",
+    # A pronoun after the sides it stands for, "that" opening a clause: within the question.
+    "Where are Trump and Putin planning to hold their next summit?",
+    "What did Putin demand that Ukraine do before the truce?",
+    # Two sides and what about; in Japanese, one side as the subject of the other.
+    "did putin promise trump a truce?",
+    "プーチン氏はトランプ氏に何を伝えたの?",
+    # "で、" is "so,": a question opened so that names its own event does not continue.
+    "で、イスタンブールの協議って結局何が決まったの?",
+    # No side, but an action, its object and more of its own.
+    "How many prisoners were exchanged at the Turkish border crossing?",
 )
 
 ELLIPTICAL = (
@@ -77,6 +89,13 @@ ELLIPTICAL = (
     "プーチン氏は出席したの?",
     "ゼレンスキー氏は代わりに何を提案した?",
     "今後は?",
+    "ok and who chaired it?",
+    "did putin talk to trump right before that?",
+    "How far apart are the two sides?",
+    "米国はその見返りに何をすると約束した?",
+    "で、ロシアが次に狙ってるのはどこだって?",
+    "で、プーチン氏はその前日に何を表明したの?",
+    "And who else from Ukraine was there?",
 )
 
 

@@ -175,8 +175,11 @@ def test_a_four_letter_counted_word_counts_and_a_short_one_does_not() -> None:
     assert not jets.search("Three drones flew over Kyiv.")
     shot = counted_figure("How many jets were shot down?")
     assert shot is not None and not shot.search("Three drones were shot down.")
-    # "new" is too short to be the thing counted: any figure may answer.
-    assert counted_figure("How many new recruits joined?") is None
+    # "new" is too short to be the thing counted; the plural after it is (branch figgate).
+    recruits = counted_figure("How many new recruits joined?")
+    assert recruits is not None and recruits.search("200 recruits joined")
+    assert not recruits.search("200 new tanks joined")
+    assert counted_figure("How many new joined?") is None
     assert counted_figure("How many more joined?") is None
 
 
