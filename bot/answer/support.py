@@ -16,6 +16,8 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+- two of the sides' leaders the question places at an event ("Trump and Putin … in Sochi")
+  need a sentence of a quoted report naming both with the event;
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
