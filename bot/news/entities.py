@@ -83,6 +83,7 @@ def kana_skeleton(katakana: str) -> str:
 
 
 def _romaji(katakana: str) -> str:
+    """The katakana name in romaji (long-vowel marks dropped)."""
     return jaconv.kana2alphabet(jaconv.kata2hira(katakana)).replace("-", "")
 
 
@@ -95,6 +96,8 @@ _V_BEFORE_CONSONANT = re.compile(r"v(?=[sk])")
 #: silent (オルバン where the English key of "Orban" has none).
 _JA_SOFT_D = re.compile(r"jie|je")
 _JA_SOUNDED_R = re.compile(r"(?<=[aeiou])ru(?=[^aeiou])")
+
+
 @lru_cache(maxsize=65536)
 def key_variants(surface: str) -> frozenset[str]:
     """Other keys a name may have in the other script, where Japanese writes the sound
