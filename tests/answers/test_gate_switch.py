@@ -28,16 +28,12 @@ CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "unknown-speaker": ("What did Obama say in Jeddah?",
                         ("Zelensky said in Jeddah that talks would go on.",), ()),
     "event-called-off": ("What did Trump and Putin agree at the Budapest summit?",
-                         ("Budapest summit called off. Trump and Putin had agreed to meet in "
-                          "Budapest.",),
+                         ("Budapest summit called off. Trump and Putin had agreed to meet.",),
                          ()),
     "pair-apart": ("What did Meloni and Putin discuss in Rome?",
                    ("Giorgia Meloni hosted talks in Rome on Monday. Later, Vladimir Putin "
                     "spoke about the talks in Rome.",),
                    ("Meloni spoke to Zelensky.", "Putin spoke to Trump.")),
-    "pair-unplaced": ("What did Trump and Putin agree in Tallinn?",
-                      ("Putin arrived in Tallinn on Thursday. Trump said Putin wanted a "
-                       "ceasefire.",), ()),
     "act-denied": ("What did Trump and Zelensky sign in Reykjavik?",
                    ("Trump and Zelensky met in Reykjavik on Friday. "
                     "No deal was signed in Reykjavik.",), ()),
