@@ -193,6 +193,20 @@ def test_the_event_named_up_front_needs_the_sentence_about_what_was_asked(
     assert not _about_up_front(SENT, [*half, trump], meeting, [oslo], set(), up, e)
 
 
+
+def test_with_the_event_up_front_exactly_the_figure_share_is_enough(
+        shared_engine: Engine) -> None:
+    """The leaders the question names weigh in the whole share but not in the words about
+    what was asked: Oslo (up front) and "meeting" (in the sentence) are 7 of 20."""
+    e = shared_engine
+    oslo, meet = concept(e, "Oslo", 4.0), concept(e, "meeting", 3.0)
+    meeting = set(e.text_tokens("the meeting"))
+    up = ("Talks in Oslo",)
+    exact = [oslo, meet, concept(e, "Trump", 13.0)]
+    assert _about_up_front(SENT, exact, meeting, [oslo], set(), up, e, exact[2:])
+    under = [oslo, meet, concept(e, "Trump", 13.01)]
+    assert not _about_up_front(SENT, under, meeting, [oslo], set(), up, e, under[2:])
+
 def test_only_a_sentence_in_the_question_s_language_leans_on_the_headline(
         shared_engine: Engine) -> None:
     e = shared_engine
@@ -226,7 +240,7 @@ def test_the_leaders_may_be_named_in_the_headline(shared_engine: Engine) -> None
     own = set(e.text_tokens("the hour-long meeting"))
     assert _names_leaders(own, "He spoke.", [trump, zelensky], e, "Trump meets Zelensky")
     assert not _names_leaders(own, "He spoke.", [trump, zelensky], e, "Trump meets Macron")
-    assert _names_leaders(own, "Trump met Zelensky.", [trump, zelensky], e)
+    assert _names_leaders(own, "Trump met Zelensky.", [trump, zelensky], e, "")
     putin = set(e.text_tokens("the call with Putin lasted an hour"))
     assert not _names_leaders(putin, "", [trump, zelensky], e, "Trump meets Zelensky")
 

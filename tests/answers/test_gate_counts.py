@@ -103,11 +103,11 @@ def test_a_leader_named_just_before_his_figure(shared_engine: Engine) -> None:
     figure = set(shared_engine.text_tokens("ロシアに100%の関税を科すと明らかにした"))
     other = set(shared_engine.text_tokens("プーチン大統領との電話は90分だった"))
     before = "トランプ大統領は記者会見を開いた"
-    assert _names_leaders(figure, before, [trump], shared_engine)
-    assert not _names_leaders(figure, "記者会見が開かれた", [trump], shared_engine)
+    assert _names_leaders(figure, before, [trump], shared_engine, "")
+    assert not _names_leaders(figure, "記者会見が開かれた", [trump], shared_engine, "")
     # A figure whose sentence names another side's leader is that leader's.
-    assert not _names_leaders(other, before, [trump], shared_engine)
-    assert _names_leaders(set(), "", [], shared_engine)
+    assert not _names_leaders(other, before, [trump], shared_engine, "")
+    assert _names_leaders(set(), "", [], shared_engine, "")
 
 
 WEEK = datetime(2025, 9, 12, 9, tzinfo=UTC)
