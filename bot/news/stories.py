@@ -95,6 +95,9 @@ MAX_MEMBERS = 8
 #: The share of a story's reports a new report is compared with: those it resembles best
 #: (``linked``).
 LINK_SHARE = 0.5
+#: ...but never fewer than two of them: a report close to one report alone (a day-after
+#: piece that names the next meeting) is not yet that story's.
+LINK_MIN = 2
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
@@ -365,8 +368,8 @@ def linked(features: Features, members: Iterable[Features]) -> float:
     reports a new one cannot be expected to share features with, and averaging over
     those too kept each language's reports a story of their own."""
     sims = sorted((feature_similarity(features, m) for m in members), reverse=True)
-    best = max(1, math.ceil(len(sims) * LINK_SHARE))
-    return sum(sims[:best]) / best
+    best = min(len(sims), max(LINK_MIN, math.ceil(len(sims) * LINK_SHARE)))
+    return sum(sims[:best]) / best if best else 0.0
 
 
 #: Weighted Jaccard is at most 1; this margin keeps float rounding from pruning a match.
