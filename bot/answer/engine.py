@@ -451,10 +451,10 @@ class Engine:
                 continue
             mine = [t for t in self.analyzer.tokens(surface) if t in tokens]
             keys = [NAME_KEY + k for k in (key, *sorted(key_variants(surface)))]
-            for token in [max(mine, key=len)] if mine else []:
-                out += [(token, k) for k in keys]
+            holders = [max(mine, key=len)] if mine else []
             if keyed_name(surface, key):
-                out += [(token, k) for token in _holding(surface, tokens) for k in keys]
+                holders += _holding(surface, tokens)
+            out += [(token, k) for token in holders for k in keys]
         return out
 
     def _places_in(self, country: str) -> frozenset[str]:
