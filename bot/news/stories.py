@@ -88,6 +88,9 @@ NEAR = timedelta(days=1.5)
 #: not get it. Bounded, so coverage every day does not chain on.
 SPAN = timedelta(days=4)
 HORIZON = timedelta(days=14)
+#: How far ahead a report may name a day it announces ("talks in Geneva on 17 and 18
+#: February", four days before them).
+AHEAD = timedelta(days=7)
 HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.12
 #: Compare with a story's latest reports only (bounded cost for long-running stories).
@@ -287,6 +290,18 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+def days_ahead(features: Features, when: datetime) -> dict[str, datetime]:
+    """The days a report names that lie one to ``AHEAD`` days after it (noon of each):
+    what an announcement announces."""
+    ahead: dict[str, datetime] = {}
+    noon = when.replace(hour=12, minute=0, second=0, microsecond=0)
+    for step in range(1, AHEAD.days + 1):
+        day = noon + timedelta(days=step)
+        if f"day:{day.day}" in features.weights:
+            ahead.setdefault(f"day:{day.day}", day)
+    return ahead
+
+
 def days_mentioned(when: datetime) -> set[str]:
     """Day-of-month features a later report would use to refer back to ``when``
     (reports are dated in several time zones, so the neighbouring days count too)."""
@@ -310,6 +325,9 @@ class StoryState:
     times: list[datetime] = field(default_factory=list)
     #: When the story's first report in each language was published.
     lang_first: dict[str, datetime] = field(default_factory=dict)
+    #: Days every report of the story published before them names ahead (the story
+    #: announces them), and when each is.
+    announced: dict[str, datetime] | None = None
 
     def __post_init__(self) -> None:
         self.first_days = days_mentioned(self.first)
@@ -324,10 +342,32 @@ class StoryState:
         at = bisect.bisect_left(times, when)
         return any(abs(when - t) <= NEAR for t in times[max(at - 1, 0):at + 1])
 
+    def _announce(self, features: Features, when: datetime) -> None:
+        """Keep the days every report before them names ahead (a report on or after an
+        announced day does not need to name it)."""
+        if self.announced is None:
+            self.announced = days_ahead(features, when)
+            return
+        for key, day in list(self.announced.items()):
+            if when < day - NEAR and key not in features.weights:
+                del self.announced[key]
+
+    def reference(self, features: Features, when: datetime) -> datetime:
+        """The story's time a report is decayed from: its first report's, or a day it
+        announced when the report names that day, or the story already holds a report
+        of that day (the event came after its announcement)."""
+        best = self.first
+        for key, day in (self.announced or {}).items():
+            if abs(when - day) < abs(when - best) and (
+                    key in features.weights or any(abs(t - day) <= NEAR for t in self.times)):
+                best = day
+        return best
+
     def add(self, features: Features, when: datetime, lang: str = "") -> bool:
         """Add a report; True when it brings features the story did not have."""
         if lang and when < self.lang_first.get(lang, when + NEAR):
             self.lang_first[lang] = when
+        self._announce(features, when)
         new = sum(w for k, w in features.weights.items() if k not in self.seen)
         self.seen.update(features.weights)
         self.members.append(features)
@@ -351,7 +391,7 @@ def score(story: StoryState, features: Features, when: datetime, *,
     if not story.members or when < story.first - HORIZON or when > story.latest + HORIZON:
         return 0.0
     refers_back = not story.first_days.isdisjoint(features.weights)
-    since_first = abs(when - story.first)
+    since_first = abs(when - story.reference(features, when))
     gap = since_first - (SPAN if story.continues(when, lang) else NEAR)
     days = 0.0 if update else max(gap.total_seconds() / 86400, 0.0)
     if refers_back:
