@@ -317,6 +317,8 @@ class StoryState:
     latest: datetime
     #: The latest reports' features (only these are compared: bounded cost and memory).
     members: deque[Features] = field(default_factory=lambda: deque(maxlen=MAX_MEMBERS))
+    #: Each kept report's language, in step with ``members``.
+    langs: deque[str] = field(default_factory=lambda: deque(maxlen=MAX_MEMBERS))
     #: Every feature any report of the story had.
     seen: set[str] = field(default_factory=set)
     #: Day-of-month features a report referring back to the first report would carry.
@@ -371,6 +373,7 @@ class StoryState:
         new = sum(w for k, w in features.weights.items() if k not in self.seen)
         self.seen.update(features.weights)
         self.members.append(features)
+        self.langs.append(lang)
         bisect.insort(self.times, when)
         if when < self.first:
             self.first_days = days_mentioned(when)
@@ -399,16 +402,17 @@ def score(story: StoryState, features: Features, when: datetime, *,
     decay = math.pow(0.5, days / HALF_LIFE_DAYS)
     if decay * _ROUNDING < at_least:
         return 0.0
-    return linked(features, story.members) * decay
+    floor = min(LINK_MIN, max(1, sum(m == lang for m in story.langs))) if lang else LINK_MIN
+    return linked(features, story.members, floor) * decay
 
 
-def linked(features: Features, members: Iterable[Features]) -> float:
+def linked(features: Features, members: Iterable[Features], floor: int = LINK_MIN) -> float:
     """Mean similarity of a report to the story's reports it resembles best (the better
     ``LINK_SHARE`` of them): a story told in two languages, or from two angles, has
     reports a new one cannot be expected to share features with, and averaging over
     those too kept each language's reports a story of their own."""
     sims = sorted((feature_similarity(features, m) for m in members), reverse=True)
-    best = min(len(sims), max(LINK_MIN, math.ceil(len(sims) * LINK_SHARE)))
+    best = min(len(sims), max(floor, math.ceil(len(sims) * LINK_SHARE)))
     return sum(sims[:best]) / best if best else 0.0
 
 
