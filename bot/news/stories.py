@@ -99,7 +99,9 @@ MAX_MEMBERS = 8
 #: (``linked``).
 LINK_SHARE = 0.5
 #: ...but never fewer than two of them: a report close to one report alone (a day-after
-#: piece that names the next meeting) is not yet that story's.
+#: piece that names the next meeting) is not yet that story's. Counted among the story's
+#: reports in the new report's language (at least one): a story of one English and one
+#: Japanese report is joined on the English one, as the other language shares few features.
 LINK_MIN = 2
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
@@ -410,7 +412,8 @@ def linked(features: Features, members: Iterable[Features], floor: int = LINK_MI
     """Mean similarity of a report to the story's reports it resembles best (the better
     ``LINK_SHARE`` of them): a story told in two languages, or from two angles, has
     reports a new one cannot be expected to share features with, and averaging over
-    those too kept each language's reports a story of their own."""
+    those too kept each language's reports a story of their own. ``floor``: the fewest
+    reports averaged (``LINK_MIN``, see there)."""
     sims = sorted((feature_similarity(features, m) for m in members), reverse=True)
     best = min(len(sims), max(floor, math.ceil(len(sims) * LINK_SHARE)))
     return sum(sims[:best]) / best if best else 0.0
