@@ -47,9 +47,9 @@ _original = ex.best_sentences
 def _traced(article: Article, concepts: Sequence[Concept], engine: Engine, *,
             intent: str | None, count: int, wants: Sequence[Any] = (),
             speaker: Sequence[Concept] = (),
-            discount: Mapping[int, float] | None = None) -> list[str]:
+            discount: Mapping[int, float] | None = None, lead: bool = False) -> list[str]:
     chosen = _original(article, concepts, engine, intent=intent, count=count, wants=wants,
-                       speaker=speaker, discount=discount)
+                       speaker=speaker, discount=discount, lead=lead)
     held, rest = ex._scored_sentences(article, concepts, engine, intent=intent, wants=wants,
                                       speaker=speaker)
     weight = {k: (discount or {}).get(k, 1.0) for k in range(len(concepts))}

@@ -257,6 +257,16 @@ STORY_READ = 12
 #: When none of a report's chosen sentences holds the kind of thing asked (``Slot``), its
 #: best sentence that does is quoted instead (``best_sentences``).
 SLOT_FILL = True
+#: What the sentence right after the leading report's best-matching sentence adds to its
+#: match (``best_sentences``, ``_after_best``): a report restates the event in the
+#: question's words, then gives the asked detail in the next sentence in words of its own
+#: ("He played down their effect …", "Any such pullback would …"); of the facts a cited
+#: report held but the answer left out, most sat right after a chosen sentence. Not when the
+#: best sentence is the report's first (the next is background: three dev-side facts
+#: lost), nor for an intent's cues (a demo fact lost), nor in the other reports (two
+#: lost). 2.0–5.0: four facts more on fresh f01-f36, one each on probe7 and probe8, none
+#: lost on any dev-side set or the demo; 1.0 gains two (docs/notes/factsent.md). None: off.
+NEXT_SENTENCE: float | None = 2.0
 
 
 @dataclass(frozen=True)
@@ -352,7 +362,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                     **dict.fromkeys((k for k in held if concepts[k].name), QUOTED_NAME)}
         for text in best_sentences(article, concepts, engine, intent=intent,
                                    count=4 if n == 1 else OTHER_SENTENCES if across else 1,
-                                   wants=wants, speaker=speaker, discount=discount):
+                                   wants=wants, speaker=speaker, discount=discount,
+                                   lead=n == 1):
             sentences.append(Sentence(text, (n,), reported_at(article)))
             quoted.update(engine.text_tokens(text))
     story = ranked[0].story_id
@@ -1178,7 +1189,8 @@ def _intents(intent: str | None) -> tuple[str, ...]:
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
                    intent: str | None, count: int,
                    wants: Sequence[Slot] = (), speaker: Sequence[Concept] = (),
-                   discount: Mapping[int, float] | None = None) -> list[str]:
+                   discount: Mapping[int, float] | None = None, lead: bool = False
+                   ) -> list[str]:
     """The ``count`` sentences of ``article`` that match the question best, in text order.
 
     A sentence scores by the question's words it holds (the word of index k at
@@ -1186,7 +1198,9 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
     not say), the cues of a commentary question, the kind of answer asked (``wants``) and,
     for "what did X say", X speaking in it. Sentences are chosen best first, and a word a
     chosen one holds counts ``WITHIN_REPORT`` in the rest: once the event is quoted, the
-    sentence adding what is asked beats another restating it."""
+    sentence adding what is asked beats another restating it. In the answer's ``lead``
+    report, the sentence after its best one, unless that is its first, scores
+    ``NEXT_SENTENCE`` more (``_after_best``)."""
     held, rest = _scored_sentences(article, concepts, engine, intent=intent, wants=wants,
                                    speaker=speaker)
     weight = {k: (discount or {}).get(k, 1.0) for k in range(len(concepts))}
@@ -1195,6 +1209,8 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         _s, i, sentence = max(rest, key=lambda r: (
             r[0] + sum(concepts[k].idf * weight[k] for k in held[r[1]]), -r[1]))
         rest = [r for r in rest if r[1] != i]
+        if lead and intent is None and NEXT_SENTENCE is not None and not chosen and i > 0:
+            rest = _after_best(rest, i, NEXT_SENTENCE)
         chosen.append((i, sentence))
         for k in held[i]:
             weight[k] = min(weight[k], WITHIN_REPORT)
@@ -1206,6 +1222,14 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
                 r[0] + sum(concepts[k].idf * weight[k] for k in held[r[1]]), -r[1]))
             chosen[-1] = (i, sentence)
     return [s for _i, s in sorted(chosen)]
+
+
+def _after_best(rest: list[tuple[float, int, str]], best: int, bonus: float
+                ) -> list[tuple[float, int, str]]:
+    """``rest`` with the sentence right after the report's best one scoring ``bonus`` more:
+    the detail a report gives about the event it has just restated in the question's words
+    follows that sentence, in words the question does not share."""
+    return [(s + bonus, i, text) if i == best + 1 else (s, i, text) for s, i, text in rest]
 
 
 def _scored_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
