@@ -24,7 +24,7 @@ def fingerprint(entry: ParsedEntry) -> Fingerprint:
     body = f"{title}\n{entry.text}"
     return Fingerprint(canonical_url(unwrap_link(entry.url, entry.links)), title, outlet,
                        signature(body, entry.lang).tobytes(),
-                       tuple(get_features(body).weights))
+                       tuple(get_features(body, entry.published).weights))
 
 
 def entry_fingerprint(entry: ParsedEntry) -> Fingerprint:

@@ -659,7 +659,8 @@ class _Store:
                 self.stories.create(story.id, story.first_at)
             for story_id, title, text, when, lang in articles:
                 if story_id is not None:
-                    self.stories.add(story_id, get_features(f"{title}\n{text}"), when, lang)
+                    self.stories.add(story_id, get_features(f"{title}\n{text}", when),
+                                     when, lang)
         span = self.loaded_span
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 

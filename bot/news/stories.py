@@ -117,6 +117,12 @@ _NUMBER = re.compile(r"(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(?!\d)"
 #: groups large figures its own way (80万 is 800,000).
 _SCALE = {"million": 10**6, "billion": 10**9, "bn": 10**9, "trillion": 10**12,
           "万": 10**4, "億": 10**8, "兆": 10**12}
+#: A weekday ("Russia said on Monday"): English reports name the day of an event by its
+#: weekday where Japanese ones write its date (29日), see ``weekday_days``.
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_EN_WEEKDAY = re.compile(r"\b(" + "|".join(_WEEKDAYS) + r")\b")
+#: Weekday features are on (``get_features(..., when)``); a switch for tests and benches.
+WEEKDAYS = True
 _UPDATE = re.compile(r"^\s*(?:update[ds]?\b|updated:|【更新】|\[更新\]|更新：|続報)", re.I)
 _WORD_START = re.compile(r"[a-z]")
 
@@ -216,8 +222,9 @@ def name_keys(text: str, whole: str = "") -> set[str]:
     return keys
 
 
-def get_features(text: str) -> Features:
-    """Language-neutral features of a report (title and text)."""
+def get_features(text: str, when: datetime | None = None) -> Features:
+    """Language-neutral features of a report (title and text); ``when`` it was published
+    turns the weekdays it names into days of the month."""
     norm = normalise(text)
     found: dict[str, float] = {}
     for key, weight, form, word_start, word_end in _FORMS:
@@ -237,6 +244,10 @@ def get_features(text: str) -> Features:
     if "日" in norm:
         for match in _JA_DAY.finditer(norm):
             found[f"day:{int(match.group(1) or match.group(2))}"] = DAY_WEIGHT
+    if when is not None and WEEKDAYS and not any(k.startswith("day:") for k in found):
+        # (a report that writes dates has dated its development; its weekdays add little)
+        for key in weekday_days(norm, when):
+            found[key] = DAY_WEIGHT
     for match in _NUMBER.finditer(norm):
         start = match.start()
         if start and (norm[start - 1].isdecimal() or norm[start - 1] in ".,:"):
@@ -247,6 +258,18 @@ def get_features(text: str) -> Features:
         if value is not None and value >= 32 and not 1900 <= value <= 2100:
             found[f"n:{value}"] = NUMBER_WEIGHT
     return Features(found)
+
+
+def weekday_days(norm: str, when: datetime) -> set[str]:
+    """Day-of-month features of the weekdays a report names that fall on its own day
+    (``days_mentioned``: it is dated in UTC, its outlet may lie either side): "Lavrov said
+    on Monday" in a report of Monday 29 December is ``day:29``, as a Japanese report
+    writes 29日. An earlier weekday is left out: a day-after piece naming the day before
+    ("Witkoff met Putin on Friday") recalls a neighbouring development more often than
+    it dates its own."""
+    named = {m.group(1) for m in _EN_WEEKDAY.finditer(norm)}
+    return {f"day:{day.day}" for day in (when + timedelta(hours=h) for h in (-12, 0, 12))
+            if _WEEKDAYS[day.weekday()] in named}
 
 
 def _figure(match: re.Match[str]) -> int | None:
