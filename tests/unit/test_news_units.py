@@ -137,6 +137,18 @@ def test_story_features_read_clock_times_ordinal_days_spellings_and_whole_words(
     assert "easter" in get_features("Putin's Easter truce held").weights
 
 
+def test_story_features_date_a_weekday_naming_the_reports_own_day() -> None:
+    """"On Monday" in a report of Monday 29 December is 29日; an earlier weekday is not,
+    nor a weekday in a report that writes dates itself."""
+    monday = datetime(2025, 12, 29, 21, 45, tzinfo=UTC)
+    en = get_features("Lavrov said on Monday that 91 drones were downed", monday)
+    assert "day:29" in en.weights
+    assert "day:29" not in get_features("Lavrov said on Monday that 91 drones were downed").weights
+    assert not any(k.startswith("day:") for k in get_features(
+        "Witkoff met Putin on Friday; talks go on", monday).weights)
+    assert "day:29" not in get_features("On Monday, 22 December, Lavrov spoke", monday).weights
+
+
 def test_story_names_fold_possessives_given_names_and_title_case() -> None:
     """"Yermak's" is Yermak; "Steve" before Witkoff is no Stubb (no "europe"), and a run's
     whole key ending in a gazetteer name is none; a title-case headline names only what
