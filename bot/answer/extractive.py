@@ -248,7 +248,7 @@ STRAY_MARGIN: float | None = 0.0
 #: first, or in place of the weakest cited report, lost more right-first answers and
 #: right reports in the first three than it gained on the dev-side sets and fresh f01-f36.
 #: 0: three facts more on fresh f01-f36 and a right report in probe4's first three, nothing
-#: lost (docs/notes/storylead.md). None: the rule is off.
+#: lost (docs/quality.md, stop 37). None: the rule is off.
 STORY_FACT: float | None = 0.0
 #: How many of the story's uncited reports are read (the search's best in the story): 30
 #: changes nothing.
@@ -265,7 +265,7 @@ SLOT_FILL = True
 #: best sentence is the report's first (the next is background: three dev-side facts
 #: lost), nor for an intent's cues (a demo fact lost), nor in the other reports (two
 #: lost). 2.0–5.0: four facts more on fresh f01-f36, one each on probe7 and probe8, none
-#: lost on any dev-side set or the demo; 1.0 gains two (docs/notes/factsent.md). None: off.
+#: lost on any dev-side set or the demo; 1.0 gains two (docs/quality.md, stop 38). None: off.
 NEXT_SENTENCE: float | None = 2.0
 
 

@@ -1,6 +1,6 @@
 """The answer also cites the report of the leading report's story whose sentence holding
 what is asked holds the question's distinctive detail (``STORY_FACT``,
-docs/notes/storylead.md).
+docs/quality.md, stop 37).
 
 "Who led the working group on prisoners at the Velmora talks?" was answered from the
 reports restating the talks in the question's words (Velmora, the prisoners, who led the
