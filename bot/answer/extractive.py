@@ -95,6 +95,15 @@ OWN_WEIGHT = 0.08
 #: answers on fresh f01-f18 (f08-q12, f17-q13) and changes nothing on dev, the dev-side
 #: probes or the demo set; 0.5 gains one, 2.0 the same two (docs/quality.md, stop 35).
 SCOPED_OWN = 1.0
+#: A follow-up answered from its thread's story reads the story's reports in the
+#: question's language first and alone when one of them matches enough (``_own_language``):
+#: a story holding a development's reports in both languages otherwise let a Japanese
+#: report lead an English follow-up on a glossary match (f41-q13, f26-q12) or put an
+#: English stray beside the right Japanese report in the act check (f38-q14, act-denied).
+#: A preference, not a filter: when the gate refuses what the question's language gives,
+#: the whole story is read again (a speaker quoted only in the other language's report,
+#: dev d09-q04). False: off (docs/quality.md, stop 38).
+SCOPED_OWN_LANGUAGE = True
 #: A report whose headline or lead names another round of a series than the question's
 #: (a question naming none asks about the first: a later round is named as such) counts
 #: as if it named one event name fewer (``rerank``).
@@ -306,19 +315,29 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         # A question that names its own event is answered from that event, not the
         # thread's or the previous answer's.
         scope = None
-    hits, _scoped = await _retrieve(session, engine, concepts, now=now, window=window,
-                                   scope=scope, intent=intent, asked_round=round_of(question),
-                                   asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
-                                   parties=parties_in(question) if PARTIES_PRESENT else frozenset(),
-                                   lang=question_lang(question),
-                                   first_round=first_by_default(question),
-                                   past=asks_past(question), loanwords=loanwords,
-                                   this_time=says_this_time(question))
+    async def retrieve(own_language: bool) -> tuple[list[Hit], bool]:
+        return await _retrieve(session, engine, concepts, now=now, window=window,
+                               scope=scope, intent=intent, asked_round=round_of(question),
+                               asked_kinds=kinds_in(question) if ROUND_KINDS else frozenset(),
+                               parties=parties_in(question) if PARTIES_PRESENT else frozenset(),
+                               lang=question_lang(question),
+                               first_round=first_by_default(question),
+                               past=asks_past(question), loanwords=loanwords,
+                               this_time=says_this_time(question),
+                               figure=asks_figure(question), own_language=own_language)
+
+    hits, scoped = await retrieve(SCOPED_OWN_LANGUAGE)
     if not hits:
         why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
     picked = await _load(session, [h.article_id for h in hits])
     ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
+    if not ranked and scoped and SCOPED_OWN_LANGUAGE:
+        # What the question's language does not say, the story's other language may.
+        whole, _scoped = await retrieve(False)
+        if [h.article_id for h in whole] != [h.article_id for h in hits]:
+            picked = await _load(session, [h.article_id for h in whole])
+            ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
     if not ranked:
         return no_source(engine, question, lang, window, why)
     if action is not None and not vouches(ranked, action, engine, question_lang(question)) \
@@ -554,14 +573,16 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                     asked_kinds: frozenset[str] = frozenset(), lang: str = "en",
                     first_round: bool = False, past: bool = False,
                     loanwords: frozenset[str] = frozenset(), this_time: bool = False,
-                    parties: frozenset[str] = frozenset()) -> tuple[list[Hit], bool]:
+                    parties: frozenset[str] = frozenset(), figure: bool = False,
+                    own_language: bool = False) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
     ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
     ``first_round``: it asks about talks naming no round; ``lang``: the question's
     language; ``loanwords``: katakana words it uses as common nouns; ``this_time``: it
     says "this time", ``THIS_TIME_SHARE``; ``parties``: the sides it names as taking part,
-    ``PARTIES_PRESENT``)."""
+    ``PARTIES_PRESENT``; ``figure``: it asks a figure, ``_own_language``; ``own_language``:
+    a follow-up reads its story in the question's language first, ``SCOPED_OWN_LANGUAGE``)."""
     if scope and (scope.story_id is not None or scope.article_ids):
         # The previous answer's best report and its story; not every report it cited.
         ids = set(scope.article_ids[:1])
@@ -571,6 +592,8 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         if ids and not _names_elsewhere(engine, concepts, ids, now=now):
             hits = rerank(engine.search(concepts, now=now, window=Window(), scope=ids),
                           own_weight=SCOPED_OWN)
+            if own_language:
+                hits = await _own_language(session, hits, lang, keep_other=figure)
             if hits and hits[0].coverage >= SCOPED_COVERAGE:
                 return _pick(hits, SCOPED_COVERAGE), True
             # An elliptical follow-up stays with its story even on a weak match.
@@ -632,6 +655,20 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         good = [h for h in good if _inside(window, h, dated)]
         return _pick(good, MIN_COVERAGE), False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+async def _own_language(session: AsyncSession, hits: Sequence[Hit], lang: str, *,
+                        keep_other: bool = False) -> list[Hit]:
+    """A follow-up's story hits in the question's language first, when one of them matches
+    as much as a scoped answer needs (or none does): in a story grown whole across
+    languages, the other language's reports of it are added later as views, not let lead
+    or stand in the gate's first two (``SCOPED_OWN_LANGUAGE``). They stay behind, for a
+    figure (``keep_other``): a figure is given in whichever language gives it."""
+    other = {h.article_id for h in await _in_other_language(session, hits, lang)}
+    own = [h for h in hits if h.article_id not in other]
+    if not own or (own[0].coverage < SCOPED_COVERAGE <= hits[0].coverage):
+        return list(hits)
+    return [*own, *(h for h in hits if h.article_id in other)] if keep_other else own
 
 
 async def _in_other_language(session: AsyncSession, hits: Sequence[Hit], lang: str

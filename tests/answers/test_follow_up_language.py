@@ -90,6 +90,7 @@ async def test_without_the_rule_the_other_languages_report_led(
     # The case the rule is for: with the weight of a question asked on its own, the
     # English report's glossary matches put it first.
     monkeypatch.setattr(extractive, "SCOPED_OWN", extractive.OWN_WEIGHT)
+    monkeypatch.setattr(extractive, "SCOPED_OWN_LANGUAGE", False)
     answer, lead = await _thread(store, shared_engine, MEET + after)
     answers_or_refuses(answer, "three hours", "")
     assert lead == "harlan-en", answer.text
