@@ -98,7 +98,7 @@ SCOPED_OWN = 1.0
 #: A follow-up answered from its thread's story reads the story's reports in the
 #: question's language first and alone when one of them matches enough (``_own_language``):
 #: a story holding a development's reports in both languages otherwise let a Japanese
-#: report lead an English follow-up on a glossary match (f41-q13, f26-q12) or put an
+#: report lead an English follow-up on a glossary match (f41-q13) or put an
 #: English stray beside the right Japanese report in the act check (f38-q14, act-denied).
 #: A preference, not a filter: when the gate refuses what the question's language gives,
 #: the whole story is read again (a speaker quoted only in the other language's report,
