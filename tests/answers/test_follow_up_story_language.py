@@ -5,7 +5,7 @@ story again when the gate refuses what they give.
 Once a story held every report of its development in both languages (stop 38's story
 grouping), an English follow-up ("And what did he claim about the front?") was led by
 the Japanese report of the story, which matched more of it through the glossary, and not by
-the English reports saying it (fresh f41-q13, f26-q12; f38-q14 refused with act-denied on
+the English reports saying it (fresh f41-q13; f38-q14 refused with act-denied on
 an English stray beside the right Japanese report).
 
 Reports written for this test (our own words, an invented press conference), served as RSS
