@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bench.realset import RealSet, Report, build_store
 from bot.answer.engine import Engine
-from bot.answer.extractive import answer_question
+from bot.answer.extractive import Scope, answer_question
 from bot.app import BotApp
 from bot.model import Answer, Lang
 from bot.store.db import open_store
@@ -121,6 +121,27 @@ async def quotes_first(store: Path, shared_engine: Engine, question: str, lang: 
     answer = await ask_store(store, shared_engine, question, lang, now)
     assert answer.answerable and fact in answer.text, answer.text
     assert await first_cited(store, shared_engine, question, lang, now) == first
+
+
+async def ask_follow_up(store: Path, shared_engine: Engine, first: str, follow: str,
+                        lang: Lang, now: datetime, zone: str = "Asia/Tokyo"
+                        ) -> tuple[Answer, str]:
+    """``follow`` asked after ``first`` in one thread (scoped to the first answer, as a
+    thread's follow-up is), and the guid of the report it cites as [1] ("" when refused)."""
+    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
+    tz = ZoneInfo(zone)
+    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
+        before = await answer_question(session, first, lang=lang, now=now, engine=engine,
+                                       zone=tz)
+        assert before.answerable, before.text
+        answer = await answer_question(session, follow, lang=lang, now=now, engine=engine,
+                                       zone=tz, scope=Scope(before.story_id,
+                                                            before.article_ids))
+        if not answer.answerable:
+            return answer, ""
+        lead = min(answer.citations, key=lambda c: c.n)
+        guid = await session.scalar(select(Article.guid).where(Article.url == lead.url))
+    return answer, guid or ""
 
 
 async def refusal_of(store: Path, shared_engine: Engine, question: str, lang: Lang,

@@ -18,18 +18,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from bot.answer import extractive
 from bot.answer.engine import Engine
-from bot.answer.extractive import Scope, answer_question
 from bot.model import Answer, Lang
-from bot.store.db import open_store
-from bot.store.models import Article
-from tests.answers.support import CLOCKS, answers_or_refuses, made_up_store, other_talks
+from tests.answers.support import (
+    CLOCKS,
+    answers_or_refuses,
+    ask_follow_up,
+    made_up_store,
+    other_talks,
+)
 from tests.answers.support import made_up_report as report
 
 MEET = datetime(2025, 10, 14, 12, tzinfo=UTC)
@@ -59,20 +60,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def _thread(store: Path, shared_engine: Engine, now: datetime,
                   lang: Lang = "ja") -> tuple[Answer, str]:
     """The follow-up asked after ``FIRST`` in one thread, and the guid it cites as [1]."""
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    zone = ZoneInfo("Asia/Tokyo")
-    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
-        first = await answer_question(session, FIRST, lang=lang, now=now, engine=engine,
-                                      zone=zone)
-        assert first.answerable, first.text
-        follow = await answer_question(session, FOLLOW, lang=lang, now=now, engine=engine,
-                                       zone=zone, scope=Scope(first.story_id,
-                                                              first.article_ids))
-        if not follow.answerable:
-            return follow, ""
-        lead = min(follow.citations, key=lambda c: c.n)
-        guid = await session.scalar(select(Article.guid).where(Article.url == lead.url))
-    return follow, guid or ""
+    return await ask_follow_up(store, shared_engine, FIRST, FOLLOW, lang, now)
 
 
 @pytest.mark.parametrize("after", CLOCKS)

@@ -16,18 +16,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
 
 from bot.answer import extractive
 from bot.answer.engine import Engine
-from bot.answer.extractive import Scope, answer_question
 from bot.model import Answer
-from bot.store.db import open_store
-from bot.store.models import Article
-from tests.answers.support import CLOCKS, made_up_store, other_talks
+from tests.answers.support import CLOCKS, ask_follow_up, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
 
 DAY = datetime(2025, 12, 19, 12, tzinfo=UTC)
@@ -45,8 +40,8 @@ REPORTS = (
            DAY + timedelta(hours=1)),
     report("presser-ja", "ja", "Kyokai Shimbun", "プーチン氏が年末記者会見、前線で優勢と主張",
            "ロシアのプーチン大統領は19日、モスクワで年末恒例の記者会見を開き、ウクライナとの"
-           "和平交渉にも触れた。プーチン氏は前線の戦況について、ロシア軍があらゆる前線で前進していると主張した。前線での"
-           "優勢を主張し、前線の状況に自信を示した。",
+           "和平交渉にも触れた。プーチン氏は前線の戦況について、ロシア軍があらゆる前線で"
+           "前進していると主張した。前線での優勢を主張し、前線の状況に自信を示した。",
            DAY + timedelta(hours=2)),
     *other_talks(DAY),
 )
@@ -62,19 +57,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 async def _thread(store: Path, shared_engine: Engine, now: datetime) -> tuple[Answer, str]:
     """The follow-up asked after ``FIRST`` in one thread, and the guid it cites as [1]."""
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    zone = ZoneInfo("UTC")
-    async with open_store(f"sqlite:///{store}") as (_e, sessions), sessions() as session:
-        first = await answer_question(session, FIRST, lang="en", now=now, engine=engine,
-                                      zone=zone)
-        assert first.answerable, first.text
-        follow = await answer_question(session, FOLLOW, lang="en", now=now, engine=engine,
-                                       zone=zone, scope=Scope(first.story_id,
-                                                              first.article_ids))
-        assert follow.answerable, follow.text
-        lead = min(follow.citations, key=lambda c: c.n)
-        guid = await session.scalar(select(Article.guid).where(Article.url == lead.url))
-    return follow, guid or ""
+    answer, lead = await ask_follow_up(store, shared_engine, FIRST, FOLLOW, "en", now, "UTC")
+    assert answer.answerable, answer.text
+    return answer, lead
 
 
 @pytest.mark.parametrize("after", CLOCKS)
@@ -118,15 +103,7 @@ async def test_a_speaker_quoted_only_in_the_other_language_is_still_found(
         quoted_store: Path, shared_engine: Engine, after: timedelta) -> None:
     """The English reports do not quote Zelensky: the gate refuses them, and the story is
     read whole, as before the preference (dev d09-q04)."""
-    engine = Engine(analyzer=shared_engine.analyzer, glossary=shared_engine.glossary)
-    zone, now = ZoneInfo("UTC"), SPEECH + after
-    async with open_store(f"sqlite:///{quoted_store}") as (_e, sessions), \
-            sessions() as session:
-        first = await answer_question(session, PLAN, lang="en", now=now, engine=engine,
-                                      zone=zone)
-        assert first.answerable, first.text
-        follow = await answer_question(session, CALLED, lang="en", now=now, engine=engine,
-                                       zone=zone, scope=Scope(first.story_id,
-                                                              first.article_ids))
+    follow, _lead = await ask_follow_up(quoted_store, shared_engine, PLAN, CALLED, "en",
+                                        SPEECH + after, "UTC")
     assert follow.answerable, follow.text
     assert "現実的な一歩" in follow.text
