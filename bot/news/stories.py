@@ -100,7 +100,7 @@ MIN_SCORE = 0.12
 #: ``MIN_SCORE`` with it and start a second). A story of several reports averages over
 #: several (``linked``), so it keeps ``MIN_SCORE``; ``LONE_REPORT`` switches this off.
 FEW = 1
-FEW_MIN_SCORE = 0.085
+FEW_MIN_SCORE = 0.10
 LONE_REPORT = True
 #: Compare with a story's latest reports only (bounded cost for long-running stories).
 MAX_MEMBERS = 8
