@@ -381,6 +381,10 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs) \
             and gate_on("pair-apart"):
         return [], "pair-apart"
+    together = _pairs_together(question, pairs)
+    if together and not any(_pair_joined(a, pair) for a in found for pair in together) \
+            and gate_on("pair-unjoined"):
+        return [], "pair-unjoined"
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
@@ -589,6 +593,62 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
         toks = set(engine.text_tokens(sentence))
         if all(toks.intersection(c.tokens) for c in pair):
             return True
+    return False
+
+
+#: What joins two names written as acting together: "Trump and Putin", "Putin's call with
+#: Trump", "talks between A and B", "A told B", "A-B", "プーチン大統領とトランプ大統領",
+#: "A・B"; the words between are few (titles: "Putin and U.S. President Donald Trump").
+_JOIN_EN = re.compile(r"^\W*$|\b(?:and|with|to|between|told|met|called|phoned|asked|urged)\b"
+                      r"|^\W*[-–]\W*$|^['’]s\b", re.IGNORECASE)
+_JOIN_JA = re.compile(r"と|・|^[-–]$")
+_JOIN_SPAN = 45
+_JOIN_SPAN_JA = 14
+
+
+#: Two names the question has doing one thing together: "Putin and Trump agree",
+#: "Zelensky and Putin met", "the US and Ukraine sign" (not "a truce Washington and Kyiv
+#: wanted", which each may want on its own).
+_TOGETHER_EN = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:agree[ds]?|meet|met|spea?k|spoke|talk(?:ed)?|"
+                          r"discuss(?:ed)?|sign(?:ed)?|shake|shook|negotiat\w*)\b", re.IGNORECASE)
+
+
+def _pairs_together(question: str, pairs: list[tuple[Concept, Concept]]
+                    ) -> list[tuple[Concept, Concept]]:
+    """The pairs an English question joins by "and" before an act they do together. (Not
+    a Japanese one's "AとB": on f01-f42 it refused an answerable question, none other.)"""
+    if _KANA.search(question):
+        return []
+    joined = [m for m in _PAIR_EN.finditer(question) if _TOGETHER_EN.match(question[m.end():])]
+    if not joined:
+        return []
+    words = {w.lower() for m in joined for w in (m[1], m[2])}
+    return [p for p in pairs if all(any(t.startswith(w[:4]) or w.startswith(t)
+                                         for t in c.tokens for w in words) for c in p)]
+
+
+def _pair_joined(article: Article, pair: tuple[Concept, Concept]) -> bool:
+    """One sentence of the report writes the pair together: the words between a name of
+    one and a name of the other are few and join them ("Trump spoke with Putin"), not two
+    names a sentence merely holds ("Zelensky said he spoke to Trump once Witkoff's visit
+    was over" is no meeting of Zelensky and Witkoff)."""
+    news = without_furniture(article.text, article.title)
+    for sentence in (article.title, *news):
+        first, second = (_name_spans(sentence, c) for c in pair)
+        for a_start, a_end in first:
+            for b_start, b_end in second:
+                lo, hi = (a_end, b_start) if a_end <= b_start else (b_end, a_start)
+                if hi < lo:
+                    continue
+                between = sentence[lo:hi]
+                if not between.isascii():
+                    # "トランプ大統領はプーチン大統領と": the partner is marked after its name.
+                    after = sentence[max(a_end, b_end):max(a_end, b_end) + 6]
+                    if len(between) <= _JOIN_SPAN_JA and (_JOIN_JA.search(between)
+                                                          or "と" in after):
+                        return True
+                elif len(between) <= _JOIN_SPAN and _JOIN_EN.search(between):
+                    return True
     return False
 
 
