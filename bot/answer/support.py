@@ -63,6 +63,7 @@ def gate_on(check: str) -> bool:
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|"
                        r"何日(?!まで|に|から)|"
                        r"何時間|何分|何カ国|何か国|何件|何回|何[%％割発隻機]|何パーセント|"
+                       r"何[十百千万]+人|何(?:平方)?キロ|何[両台基]|"
                        r"いくら|どのくらい|どれくらい|人数")
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
@@ -113,7 +114,8 @@ _MONEY_ASKED = re.compile(r"how much\b.*\b(?:cost|costs|spen[dt]|pa(?:y|id)|mone
 MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|rubles?|"
                    r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
                    r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
-_COUNTED_JA = re.compile(r"何(人|件|回(?!目)|カ国|か国|隻|機|発|社|基|分|時間|日間)")
+_COUNTED_JA = re.compile(r"何[十百千万]*(人|件|回(?!目)|カ国|か国|隻|機|発|社|基|分|時間|日間|"
+                         r"両|台|(?:平方)?キロ)")
 #: ("the two countries", "the three sides" name what was counted before, not a count.)
 _NUMBER = (r"(?:\d[\d,.]*|(?<!\bthe )\b(?:two|three|four|five|six|seven|eight|nine|ten|"
            r"dozens?|hundreds?|thousands?))")
