@@ -763,9 +763,15 @@ _JA_NUMBER = (r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十�
 #: What a Japanese counter counts, as English writes it after a number ("314人": "314
 #: people"); counters that count no one kind of thing (件, 回, 機) have none.
 _COUNTER_EN = {"人": ["people", "persons"], "カ国": ["countries", "nations"],
-               "か国": ["countries", "nations"], "隻": ["ships", "vessels"]}
+               "か国": ["countries", "nations"], "隻": ["ships", "vessels"],
+               "両": ["cars", "wagons", "carriages"], "キロ": ["km", "kilomet"],
+               "平方キロ": ["square", "sq"]}
+#: Counters whose own English word is what a report counts ("何両": "40 wagons", not "6,000
+#: frozen bodies" beside the question's 冷蔵), or a unit of measure ("何キロ": "500km").
+_UNIT_ALONE = frozenset({"両", "キロ", "平方キロ"})
 #: The Japanese words before "何人" / "何件" name what is counted ("捕虜交換は何人ずつ").
-_BEFORE_COUNT_JA = re.compile(r"^(.*?)何(?:人|件|回|カ国|か国|隻|機|発|社|基)")
+_BEFORE_COUNT_JA = re.compile(r"^(.*?)何[十百千万]*(?:人|件|回|カ国|か国|隻|機|発|社|基|両|台|"
+                              r"(?:平方)?キロ)")
 
 
 def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
@@ -798,11 +804,17 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     counted = "".join(_counted_nouns_ja(question, unit)) if unit else ""
     stems = sorted({t for c in concepts if c.tokens[0] in (counted or before[1]) and not c.name
                     for t in c.tokens if t.isascii() and t.isalpha() and len(t) > 2})
+    # "何人が死亡した": English counts people by the word the counter stands for ("12 people
+    # dead"), not only by the nouns around the question word; a unit ("何キロ": "km")
+    # is enough alone.
+    units = _COUNTER_EN.get(unit[1], []) if unit else []
+    if unit is not None and unit[1] in _UNIT_ALONE:
+        alone = "|".join(re.escape(t) for t in units)
+        return re.compile(rf"{_NUMBER}[\s-]*(?:[\w'-]+\s+){{0,2}}?(?:{alone})",
+                          re.IGNORECASE)  # "500km", "1,200 sq", "40 refrigerated wagons"
     if not stems:
         return _FIGURE
-    # "何人が死亡した": English counts people by the word the counter stands for ("12 people
-    # dead"), not only by the nouns around the question word.
-    stems += _COUNTER_EN.get(unit[1], []) if unit else []
+    stems += units
     words = "|".join(re.escape(t) for t in stems)
     return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
                       rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
