@@ -384,7 +384,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
             and gate_on("pair-apart"):
         return [], "pair-apart"
     together = _pairs_together(question, pairs)
-    if together and not any(_pair_joined(a, pair) for a in found for pair in together) \
+    if together and not any(_pair_joined(a, pair, engine) for a in found for pair in together) \
             and gate_on("pair-unjoined"):
         return [], "pair-unjoined"
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
@@ -629,14 +629,24 @@ def _pairs_together(question: str, pairs: list[tuple[Concept, Concept]]
                                          for t in c.tokens for w in words) for c in p)]
 
 
-def _pair_joined(article: Article, pair: tuple[Concept, Concept]) -> bool:
+def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
+    """Where the sentence writes the name: its forms (``_name_spans``), or an English word
+    whose stem is one of them ("Zelensky", stemmed "zelenski", which no form begins)."""
+    spans = _name_spans(sentence, concept)
+    for word in re.finditer(r"[A-Za-z][\w'’-]*", sentence):
+        if set(engine.text_tokens(word[0])).intersection(concept.tokens):
+            spans.append(word.span())
+    return spans
+
+
+def _pair_joined(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
     """One sentence of the report writes the pair together: the words between a name of
     one and a name of the other are few and join them ("Trump spoke with Putin"), not two
     names a sentence merely holds ("Zelensky said he spoke to Trump once Witkoff's visit
     was over" is no meeting of Zelensky and Witkoff)."""
     news = without_furniture(article.text, article.title)
     for sentence in (article.title, *news):
-        first, second = (_name_spans(sentence, c) for c in pair)
+        first, second = (_word_spans(sentence, c, engine) for c in pair)
         for a_start, a_end in first:
             for b_start, b_end in second:
                 lo, hi = (a_end, b_start) if a_end <= b_start else (b_end, a_start)
