@@ -602,8 +602,8 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
 #: Trump", "talks between A and B", "A told B", "A-B", "プーチン大統領とトランプ大統領",
 #: "A・B"; the words between are few (titles: "Putin and U.S. President Donald Trump").
 _JOIN_EN = re.compile(r"^\W*$|\b(?:and|with|to|between|told|met|called|phoned|asked|urged)\b"
-                      r"|^\W*[-–]\W*$|^['’]s\b", re.IGNORECASE)
-_JOIN_JA = re.compile(r"と|・|^[-–]$")
+                      r"|^['’]s\b", re.IGNORECASE)  # ^\W*$: "A-B", "A, B and C", "A/B"
+_JOIN_JA = re.compile(r"と|・")
 _JOIN_SPAN = 45
 _JOIN_SPAN_JA = 14
 
