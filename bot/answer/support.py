@@ -63,6 +63,7 @@ def gate_on(check: str) -> bool:
 _HOW_MANY = re.compile(r"how many|how much|how long|what share|what percentage|何人|"
                        r"何日(?!まで|に|から)|"
                        r"何時間|何分|何カ国|何か国|何件|何回|何[%％割発隻機]|何パーセント|"
+                       r"何[十百千万]+人|何(?:平方)?キロ|何[両台基]|"
                        r"いくら|どのくらい|どれくらい|人数")
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|"
                      r"dozen|hundred|thousand|million|half)\b|[一二三四五六七八九十百千万]",
@@ -113,7 +114,8 @@ _MONEY_ASKED = re.compile(r"how much\b.*\b(?:cost|costs|spen[dt]|pa(?:y|id)|mone
 MONEY = re.compile(r"[$€£¥]\s?\d|\d[\d,.]*\s*(?:dollars?|euros?|pounds?|yen|rubles?|"
                    r"hryvnias?)\b|\d[\d,.]*\s*(?:billion|million|bn|m)\s+(?:dollars|euros)"
                    r"|(?:ドル|円|ユーロ|ルーブル|フリブナ)", re.IGNORECASE)
-_COUNTED_JA = re.compile(r"何(人|件|回(?!目)|カ国|か国|隻|機|発|社|基|分|時間|日間)")
+_COUNTED_JA = re.compile(r"何[十百千万]*(人|件|回(?!目)|カ国|か国|隻|機|発|社|基|分|時間|日間|"
+                         r"両|台|(?:平方)?キロ)")
 #: ("the two countries", "the three sides" name what was counted before, not a count.)
 _NUMBER = (r"(?:\d[\d,.]*|(?<!\bthe )\b(?:two|three|four|five|six|seven|eight|nine|ten|"
            r"dozens?|hundreds?|thousands?))")
@@ -381,6 +383,10 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if pairs and not any(_pair_in_sentence(a, pair, engine) for a in found for pair in pairs) \
             and gate_on("pair-apart"):
         return [], "pair-apart"
+    together = _pairs_together(question, pairs)
+    if together and not any(_pair_joined(a, pair, engine) for a in found for pair in together) \
+            and gate_on("pair-unjoined"):
+        return [], "pair-unjoined"
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
@@ -592,6 +598,72 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
     return False
 
 
+#: What joins two names written as acting together: "Trump and Putin", "Putin's call with
+#: Trump", "talks between A and B", "A told B", "A-B", "プーチン大統領とトランプ大統領",
+#: "A・B"; the words between are few (titles: "Putin and U.S. President Donald Trump").
+_JOIN_EN = re.compile(r"^\W*$|\b(?:and|with|to|between|told|met|called|phoned|asked|urged)\b"
+                      r"|^['’]s\b", re.IGNORECASE)  # ^\W*$: "A-B", "A, B and C", "A/B"
+_JOIN_JA = re.compile(r"と|・")
+_JOIN_SPAN = 45
+_JOIN_SPAN_JA = 14
+
+
+#: Two names the question has doing one thing together: "Putin and Trump agree",
+#: "Zelensky and Putin met", "the US and Ukraine sign" (not "a truce Washington and Kyiv
+#: wanted", which each may want on its own).
+_TOGETHER_EN = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:agree[ds]?|meet|met|spea?k|spoke|talk(?:ed)?|"
+                          r"discuss(?:ed)?|sign(?:ed)?|shake|shook|negotiat\w*)\b", re.IGNORECASE)
+
+
+def _pairs_together(question: str, pairs: list[tuple[Concept, Concept]]
+                    ) -> list[tuple[Concept, Concept]]:
+    """The pairs an English question joins by "and" before an act they do together. (Not
+    a Japanese one's "AとB": on f01-f42 it refused an answerable question, none other.)"""
+    if _KANA.search(question):
+        return []
+    joined = [m for m in _PAIR_EN.finditer(question) if _TOGETHER_EN.match(question[m.end():])]
+    if not joined:
+        return []
+    words = {w.lower() for m in joined for w in (m[1], m[2])}
+    return [p for p in pairs if all(any(t.startswith(w[:4]) or w.startswith(t)
+                                         for t in c.tokens for w in words) for c in p)]
+
+
+def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
+    """Where the sentence writes the name: its forms (``_name_spans``), or an English word
+    whose stem is one of them ("Zelensky", stemmed "zelenski", which no form begins)."""
+    spans = _name_spans(sentence, concept)
+    for word in re.finditer(r"[A-Za-z][\w'’-]*", sentence):
+        if set(engine.text_tokens(word[0])).intersection(concept.tokens):
+            spans.append(word.span())
+    return spans
+
+
+def _pair_joined(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
+    """One sentence of the report writes the pair together: the words between a name of
+    one and a name of the other are few and join them ("Trump spoke with Putin"), not two
+    names a sentence merely holds ("Zelensky said he spoke to Trump once Witkoff's visit
+    was over" is no meeting of Zelensky and Witkoff)."""
+    news = without_furniture(article.text, article.title)
+    for sentence in (article.title, *news):
+        first, second = (_word_spans(sentence, c, engine) for c in pair)
+        for a_start, a_end in first:
+            for b_start, b_end in second:
+                lo, hi = (a_end, b_start) if a_end <= b_start else (b_end, a_start)
+                if hi < lo:
+                    continue
+                between = sentence[lo:hi]
+                if not between.isascii():
+                    # "トランプ大統領はプーチン大統領と": the partner is marked after its name.
+                    after = sentence[max(a_end, b_end):max(a_end, b_end) + 6]
+                    if len(between) <= _JOIN_SPAN_JA and (_JOIN_JA.search(between)
+                                                          or "と" in after):
+                        return True
+                elif len(between) <= _JOIN_SPAN and _JOIN_EN.search(between):
+                    return True
+    return False
+
+
 def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
                 engine: Engine, names: Sequence[Concept] = ()) -> str:
     """Which check refuses (else ""): a figure about what was asked for "how many", a plan
@@ -701,9 +773,15 @@ _JA_NUMBER = (r"(?:[\d０-９][\d,，０-９]*|[一二三四五六七八九十�
 #: What a Japanese counter counts, as English writes it after a number ("314人": "314
 #: people"); counters that count no one kind of thing (件, 回, 機) have none.
 _COUNTER_EN = {"人": ["people", "persons"], "カ国": ["countries", "nations"],
-               "か国": ["countries", "nations"], "隻": ["ships", "vessels"]}
+               "か国": ["countries", "nations"], "隻": ["ships", "vessels"],
+               "両": ["cars", "wagons", "carriages"], "キロ": ["km", "kilomet"],
+               "平方キロ": ["square", "sq"]}
+#: Counters whose own English word is what a report counts ("何両": "40 wagons", not "6,000
+#: frozen bodies" beside the question's 冷蔵), or a unit of measure ("何キロ": "500km").
+_UNIT_ALONE = frozenset({"両", "キロ", "平方キロ"})
 #: The Japanese words before "何人" / "何件" name what is counted ("捕虜交換は何人ずつ").
-_BEFORE_COUNT_JA = re.compile(r"^(.*?)何(?:人|件|回|カ国|か国|隻|機|発|社|基)")
+_BEFORE_COUNT_JA = re.compile(r"^(.*?)何[十百千万]*(?:人|件|回|カ国|か国|隻|機|発|社|基|両|台|"
+                              r"(?:平方)?キロ)")
 
 
 def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
@@ -736,11 +814,17 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     counted = "".join(_counted_nouns_ja(question, unit)) if unit else ""
     stems = sorted({t for c in concepts if c.tokens[0] in (counted or before[1]) and not c.name
                     for t in c.tokens if t.isascii() and t.isalpha() and len(t) > 2})
+    # "何人が死亡した": English counts people by the word the counter stands for ("12 people
+    # dead"), not only by the nouns around the question word; a unit ("何キロ": "km")
+    # is enough alone.
+    units = _COUNTER_EN.get(unit[1], []) if unit else []
+    if unit is not None and unit[1] in _UNIT_ALONE:
+        alone = "|".join(re.escape(t) for t in units)
+        return re.compile(rf"{_NUMBER}[\s-]*(?:[\w'-]+\s+){{0,2}}?(?:{alone})",
+                          re.IGNORECASE)  # "500km", "1,200 sq", "40 refrigerated wagons"
     if not stems:
         return _FIGURE
-    # "何人が死亡した": English counts people by the word the counter stands for ("12 people
-    # dead"), not only by the nouns around the question word.
-    stems += _COUNTER_EN.get(unit[1], []) if unit else []
+    stems += units
     words = "|".join(re.escape(t) for t in stems)
     return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
                       rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
