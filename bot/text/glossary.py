@@ -16,6 +16,9 @@ from bot.text.analyzer import Analyzer
 DEFAULT_GLOSSARY = Path(__file__).parent / "data" / "glossary_ja_en.tsv"
 IRREGULAR = Path(__file__).parent / "data" / "irregular_en.tsv"
 CASUAL = Path(__file__).parent / "data" / "casual.tsv"
+#: Everyday words of any report (not the talks' names): read like the glossary, in both
+#: directions, but apart from it (the names' sound keys read the glossary only).
+EVERYDAY: Path | None = Path(__file__).parent / "data" / "everyday_ja_en.tsv"
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,10 @@ class Glossary:
              irregular: Path | None = IRREGULAR, casual: Path | None = CASUAL) -> Glossary:
         forms = _forms(analyzer, irregular) if irregular is not None else {}
         entries: list[Entry] = []
-        for ja, ens in _pairs(path):
+        pairs = _pairs(path)
+        if path == DEFAULT_GLOSSARY and EVERYDAY is not None:
+            pairs += _pairs(EVERYDAY)
+        for ja, ens in pairs:
             en_toks = tuple(dict.fromkeys(
                 v for e in ens for v in _variants(tuple(analyzer.tokens(e)), forms) if v))
             # A term as MeCab splits it alone and, when that differs, as one token: in a
