@@ -93,15 +93,6 @@ HORIZON = timedelta(days=14)
 AHEAD = timedelta(days=7)
 HALF_LIFE_DAYS = 1.5
 MIN_SCORE = 0.12
-#: A story of one report (at most ``FEW``) is joined from ``FEW_MIN_SCORE``: it is known by
-#: that report's features alone, and a report of the same development from another angle,
-#: or in the other language, shares fewer of them than it would with a story's coverage (an
-#: announcement starts a story alone, then the event's first reports score just under
-#: ``MIN_SCORE`` with it and start a second). A story of several reports averages over
-#: several (``linked``), so it keeps ``MIN_SCORE``; ``LONE_REPORT`` switches this off.
-FEW = 1
-FEW_MIN_SCORE = 0.10
-LONE_REPORT = True
 #: Compare with a story's latest reports only (bounded cost for long-running stories).
 MAX_MEMBERS = 8
 #: The share of a story's reports a new report is compared with: those it resembles best
@@ -465,20 +456,17 @@ def reach(at_least: float) -> timedelta:
 def best_story(stories: Iterable[StoryState], features: Features, when: datetime, *,
                update: bool = False, lang: str = "") -> StoryState | None:
     best: StoryState | None = None
-    best_score = 0.0
-    lowest = min(MIN_SCORE, FEW_MIN_SCORE) if LONE_REPORT else MIN_SCORE
+    best_score = MIN_SCORE
     # Most candidates of a long corpus lie too far in time to match: ruled out with one
     # comparison, before any scoring (an update is not decayed, so it skips this).
-    limit = None if update else reach(max(best_score, lowest))
+    limit = None if update else reach(best_score)
     for story in stories:
         if limit is not None and abs(when - story.first) > limit:
             continue
-        floor = FEW_MIN_SCORE if LONE_REPORT and len(story.times) <= FEW else MIN_SCORE
-        at_least = max(best_score, floor)
-        value = score(story, features, when, update=update, at_least=at_least, lang=lang)
-        if value >= at_least:
+        value = score(story, features, when, update=update, at_least=best_score, lang=lang)
+        if value >= best_score:
             best, best_score = story, value
-            limit = None if update else reach(max(best_score, lowest))
+            limit = None if update else reach(best_score)
     return best
 
 
