@@ -43,7 +43,7 @@ EN_FILLERS = frozenset(
     # Indefinite pronouns and chat words that stand for whatever is asked about ("did
     # anything come of it", "this drone thing", "the Russian guy").
     + "anything something everything anyone someone anybody somebody stuff thing things guy "
-    "guys ya yall u ur cuz coz dunno ngl fr rn bruh dude yo ah huh meh haha lmfao wtf".split()
+    "guys ya yall cuz coz dunno ngl fr rn bruh dude yo ah huh meh haha lmfao wtf".split()
 )
 #: English clitics: "what'd", "who'll", "they're" are their stop word.
 _CLITIC = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m|'s)$")
@@ -60,7 +60,8 @@ JA_FILLERS = frozenset(
     "ちょっと 感じ ぶっちゃけ てる".split()
 )
 #: MeCab's (part of speech, details) of function words it tags as nouns: the dependent
-#: nouns (つもり, みたい, の of 会うの) and the honorifics after a name (さん).
+#: nouns (つもり, みたい, the ん of なんだっけ) and the honorifics after a name (さん). Not
+#: の: "率いたのは" of a cleft ("the one who led was …") meets the report that says so.
 _JA_DROP_DETAIL = frozenset({("名詞", "非自立", "一般"), ("名詞", "接尾", "人名")})
 #: The auxiliary verbs after て (MeCab's 動詞,非自立), which chat contracts and keeps
 #: ("言ってた", "話してたん", "出てくる"); not those that carry meaning (使い始める).
@@ -173,7 +174,7 @@ def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
             pos = fields[0]
             if pos in _JA_DROP_POS or fields[1] in _JA_DROP_POS:  # 名詞,代名詞 / 記号,空白
                 continue
-            if (pos, fields[1], fields[2]) in _JA_DROP_DETAIL or (
+            if ((pos, fields[1], fields[2]) in _JA_DROP_DETAIL and word.surface != "の") or (
                     pos == "動詞" and fields[1] == "非自立" and len(fields) > 6
                     and fields[6] in _JA_AUX):
                 continue
