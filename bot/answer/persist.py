@@ -59,7 +59,9 @@ FORMAT = 4
 #: Text whose tokens change when the analyser changes (stemming, dictionary, stop words).
 _PROBE = ("Negotiators agreed on 1,200 prisoners' exchanges in Istanbul, Türkiye, on May 16th; "
           "they didn't actually meet. "
-          "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。")
+          "ロシアとウクライナは捕虜1200人ずつの交換で合意したと発表した。"
+          # Chat fillers (branch casual): an index saved before they were dropped is rebuilt.
+          "結局、合意してたの？")
 #: A ``building-*`` folder untouched this long is a crashed build's, and is removed.
 STALE_BUILD_S = 86_400.0
 

@@ -40,12 +40,35 @@ EN_FILLERS = frozenset(
     "um uh er erm hmm oh ok okay yeah yep nah nope well like basically actually literally "
     "really seriously totally honestly anyway anyways even wait lol lmao omg tbh idk btw imo "
     "pls plz tho gonna wanna gotta kinda sorta".split()
+    # Indefinite pronouns and chat words that stand for whatever is asked about ("did
+    # anything come of it", "this drone thing", "the Russian guy").
+    + "anything something everything anyone someone anybody somebody stuff thing things guy "
+    "guys ya yall cuz coz dunno ngl fr rn bruh dude yo ah huh meh haha lmfao wtf".split()
 )
+#: English clitics: "what'd", "who'll", "they're" are their stop word.
+_CLITIC = re.compile(r"(?:n't|'d|'ll|'re|'ve|'m|'s)$")
 #: Question words and light verbs that never identify a report.
 JA_STOP = frozenset(
     "する 為る いる 居る ある 有る なる 成る れる られる こと もの よう ため 氏 何 誰 どこ いつ "
     "どの どんな どう どれ 教える 教え 言う 最新 昨日 今日 動き 際 中 的".split()
 )
+#: Japanese chat fillers and stance words, the counterpart of ``EN_FILLERS``: "in the end",
+#: "really", "seriously", "after all", "kind of", "the thing" (結局、ホント、マジ、やっぱり、
+#: 感じ). A report rarely writes them, so one that does would rank for its filler.
+JA_FILLERS = frozenset(
+    "結局 ホント ほんと ほんとに 本当に マジ まじ やっぱ やっぱり とりあえず 要するに 一体 "
+    "ちょっと 感じ ぶっちゃけ てる".split()
+)
+#: MeCab's (part of speech, details) of function words it tags as nouns: the dependent
+#: nouns (つもり, みたい, the ん of なんだっけ) and the honorifics after a name (さん). Not
+#: の: "率いたのは" of a cleft ("the one who led was …") meets the report that says so.
+_JA_DROP_DETAIL = frozenset({("名詞", "非自立", "一般"), ("名詞", "接尾", "人名")})
+#: The auxiliary verbs after て (MeCab's 動詞,非自立), which chat contracts and keeps
+#: ("言ってた", "話してたん", "出てくる"); not those that carry meaning (使い始める).
+_JA_AUX = frozenset("てる でる ちゃう じゃう とく どく てく しまう いる くる いく おく みる "
+                    "くれる もらう あげる".split())
+#: Chat spellings MeCab splits into words of substance (ぶっちゃけ: ぶる + ちゃ + け).
+_JA_CHAT = re.compile("ぶっちゃけ")
 _JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞",
                           "連体詞", "代名詞"})
 _MONTHS = frozenset(
@@ -60,7 +83,7 @@ def en_tokens(norm: str, stem: Callable[[str], str]) -> list[str]:
         if word[0].isdigit():
             out.append(_ORDINAL.sub("", word.replace(",", "")))
         elif (word not in EN_STOP and word not in _MONTHS and word not in EN_FILLERS
-              and word.removesuffix("n't") not in EN_STOP):
+              and _CLITIC.sub("", word) not in EN_STOP):
             word = word.strip("'-").removesuffix("'s").removesuffix("’s")
             out.append(stem(word))
     return out
@@ -146,10 +169,14 @@ def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
     def run(norm: str) -> list[str]:
         out: list[str] = []
         # The raw CSV features avoid building a 29-field named tuple per word (5x faster).
-        for word in tagger(norm):
+        for word in tagger(_JA_CHAT.sub("、", norm)):
             fields = word.feature_raw.split(",", 8)
             pos = fields[0]
             if pos in _JA_DROP_POS or fields[1] in _JA_DROP_POS:  # 名詞,代名詞 / 記号,空白
+                continue
+            if ((pos, fields[1], fields[2]) in _JA_DROP_DETAIL and word.surface != "の") or (
+                    pos == "動詞" and fields[1] == "非自立" and len(fields) > 6
+                    and fields[6] in _JA_AUX):
                 continue
             surface = word.surface
             if surface.isascii() or fold_accents(surface).isascii():
@@ -157,7 +184,7 @@ def _fugashi(stem: Callable[[str], str]) -> Callable[[str], list[str]]:
                 continue
             if pos in ("動詞", "形容詞") and len(fields) > 6 and fields[6] not in ("", "*"):
                 surface = fields[6]
-            if surface not in JA_STOP:
+            if surface not in JA_STOP and surface not in JA_FILLERS:
                 out.append(surface)
         return out
 
