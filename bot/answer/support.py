@@ -20,6 +20,8 @@ with real coverage. So the question's own constraints are checked against the re
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
 - a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
+- a question asking what came of an event it calls still to come (a follow-up round, talks
+  due to start, 次回の会合, a postponed summit) needs a sentence telling an outcome as done;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
   billion dollars" asks for an amount of money;
@@ -392,6 +394,10 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         return [], "act-denied"
     if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
+    if _asks_pending_outcome(question) and not any(
+            _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
+            and gate_on("pending-outcome"):
+        return [], "pending-outcome"  # "What did they agree at the follow-up round?"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind and gate_on(kind):
         return [], kind
@@ -712,6 +718,42 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         if not any(_said_about(a, about, engine, planned, named=named) for a in articles[:2]):
             return "plan-not-given"
     return ""
+
+
+#: The question names its event as one still to come when it was set: "their follow-up
+#: round", "the talks that were due to start", 次回の首脳会合, 延期された会談.
+_PENDING_EVENT = re.compile(
+    r"\b(?:next|follow-up|follow-on|upcoming|rescheduled|postponed)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:round|meeting|summit|talks|session|visit|trip|conference)\b|\b(?:was|were) due to\b"
+    r"|次回の|次の[^、。?？]{0,8}?(?:協議|会談|会合|会議|交渉)|延期された", re.IGNORECASE)
+#: …and asks, in the past, what came of it ("What did they agree at …", "What agreement came
+#: out of …", "どんな合意がまとまった", "いつどこで開かれた"), not what was planned for it.
+_OUTCOME_ASKED = re.compile(
+    r"\b(?:did\b.*\b(?:agree|decide|sign|settle)|agreed|decided|signed|came out of|"
+    r"took place|was held|were held)\b|まとまった|合意(?:した|された)|署名した|開かれた|開催された",
+    re.IGNORECASE)
+#: A sentence telling an outcome as done ("agreed", "signed", "was held", "合意した")…
+_DONE_SAID = re.compile(
+    r"\b(?:agreed|signed|decided|reached|took place|was held|were held|met|concluded|"
+    r"produced|yielded|ended)\b|合意し|まとま(?:った|り)|署名し|開かれ|開催され|開いた|行われ",
+    re.IGNORECASE)
+#: …and not of a plan or a calling off ("agreed to meet again", "were due to see").
+_NOT_DONE = re.compile(
+    rf"{_FUTURE_SAID.pattern}|\b(?:again|due to|would|hopes?)\b|再び|予定|見通し|方針|考え",
+    re.IGNORECASE)
+
+
+def _asks_pending_outcome(question: str) -> bool:
+    """The question asks what came of an event it calls one still to come (a next or
+    follow-up round, talks due to start, a postponed summit)."""
+    return (bool(_PENDING_EVENT.search(question)) and bool(_OUTCOME_ASKED.search(question))
+            and not asks_future(question))
+
+
+def _tells_done(sentence: str) -> bool:
+    """The sentence tells an outcome as done, not a plan nor a calling off."""
+    return bool(_DONE_SAID.search(sentence)) and not _NOT_DONE.search(sentence) \
+        and not CALLED_OFF.search(sentence)
 
 
 def written_in(concepts: Sequence[Concept], *, ja: bool) -> list[Concept]:
