@@ -16,6 +16,9 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+  acting together ("A and B agree", Japanese "AはBに伝えた", "AはBと合意した"), one
+  sentence writing them joined (a Japanese one as subject and partner, "A特使は14日、
+  オスロでB特使と会談し");
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
@@ -386,6 +389,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
             and gate_on("pair-apart"):
         return [], "pair-apart"
     together = _pairs_together(question, pairs)
+    if gate_on("pair-acting-ja"):
+        together += _pairs_acting_ja(question, concepts, engine)
     if together and not any(_pair_joined(a, pair, engine) for a in found for pair in together) \
             and gate_on("pair-unjoined"):
         return [], "pair-unjoined"
@@ -635,6 +640,33 @@ def _pairs_together(question: str, pairs: list[tuple[Concept, Concept]]
                                          for t in c.tokens for w in words) for c in p)]
 
 
+_TITLE_JA = r"(?:氏|首相|大統領|外相|長官|国務長官|特使|補佐官|副大統領|事務総長)"
+#: A Japanese question with one person acting on another: "プーチン氏はメルツ首相に何を伝え
+#: た", "ゼレンスキー大統領は…ルビオ氏とどんなことで合意した", "…との電話会談で何を要求した":
+#: the one acted on carries a person's title (not "ロシアに", "メディアに") and the act
+#: follows within a few characters.
+_ACTING_JA = re.compile(
+    rf"([\u30a0-\u30ffー]{{2,}}){_TITLE_JA}?(?:は|が)[^。?？]{{0,30}}?([\u30a0-\u30ffー]{{2,}})"
+    rf"{_TITLE_JA}(?:に|との|と(?![\u30a0-\u30ffー]))(?=[^。?？]{{0,14}}?(?:伝え|話し|電話|合意|会談|協議|求め|要求|"
+    r"要請|約束|提案))")
+
+
+def _pairs_acting_ja(question: str, concepts: Sequence[Concept], engine: Engine
+                     ) -> list[tuple[Concept, Concept]]:
+    """The two people a Japanese question has one acting on the other ("AはBに伝えた",
+    "AはBと合意した"), as concepts."""
+    out = []
+    for found in _ACTING_JA.finditer(question):
+        sides = []
+        for word in (found[1], found[2]):
+            tokens = set(engine.analyzer.tokens(word))
+            sides.append(next((c for c in concepts if c.name and c.df
+                               and tokens.intersection(c.tokens)), None))
+        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
+            out.append((sides[0], sides[1]))
+    return out
+
+
 def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
     """Where the sentence writes the name: its forms (``_name_spans``), or an English word
     whose stem is one of them ("Zelensky", stemmed "zelenski", which no form begins)."""
@@ -643,6 +675,26 @@ def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[i
         if set(engine.text_tokens(word[0])).intersection(concept.tokens):
             spans.append(word.span())
     return spans
+
+
+#: A Japanese sentence's subject (a name, its title in kanji, は/が) and its partner marked
+#: after (と, に, との), with a time and a place between: "ウィトコフ中東担当特使が25日、
+#: マイアミでドミトリエフ氏と会う", "…ドミトリエフ大統領特別代表（投資担当）と顔を合わせた";
+#: or two names listed before 両氏 ("A、B両氏").
+_SUBJECT_JA = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:は|が)")
+_PARTNER_JA = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:（[^）]{0,30}）)?(?:と|に|との)"
+                         r"(?![\u30a0-\u30ffー])")
+_SUBJECT_SPAN_JA = 40
+
+
+def _joined_ja(between: str, after: str) -> bool:
+    """The Japanese words between two names, and those after the second, write the two as
+    subject and partner, or list them as a pair ("両氏")."""
+    if not gate_on("pair-subject-ja"):
+        return False
+    return ((len(between) <= _SUBJECT_SPAN_JA and "。" not in between
+             and bool(_SUBJECT_JA.match(between)) and bool(_PARTNER_JA.match(after)))
+            or (between in ("、", "・") and after.startswith("両")))
 
 
 def _pair_joined(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
@@ -664,6 +716,8 @@ def _pair_joined(article: Article, pair: tuple[Concept, Concept], engine: Engine
                     after = sentence[max(a_end, b_end):max(a_end, b_end) + 6]
                     if len(between) <= _JOIN_SPAN_JA and (_JOIN_JA.search(between)
                                                           or "と" in after):
+                        return True
+                    if _joined_ja(between, sentence[max(a_end, b_end):]):
                         return True
                 elif len(between) <= _JOIN_SPAN and _JOIN_EN.search(between):
                     return True
