@@ -16,10 +16,15 @@ with real coverage. So the question's own constraints are checked against the re
 - a question about what happened at an event needs the event not to have been called off
   in the reports found;
 - two names the question joins ("Merz and Putin's talks") need one sentence naming both;
+  acting together ("A and B agree", Japanese "AはBに伝えた", "AはBと合意した"), one
+  sentence writing them joined (a Japanese one as subject and partner, "A特使は14日、
+  オスロでB特使と会談し");
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
   refuses;
 - a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
+- a question asking what came of an event it calls still to come (a follow-up round, talks
+  due to start, 次回の会合, a postponed summit) needs a sentence telling an outcome as done;
 - a figure's own sentence must name every side's leader the question names (the length
   of Trump's call with Putin is not that of his call with Zelensky), and "how many
   billion dollars" asks for an amount of money;
@@ -384,6 +389,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
             and gate_on("pair-apart"):
         return [], "pair-apart"
     together = _pairs_together(question, pairs)
+    if gate_on("pair-acting-ja"):
+        together += _pairs_acting_ja(question, concepts, engine)
     if together and not any(_pair_joined(a, pair, engine) for a in found for pair in together) \
             and gate_on("pair-unjoined"):
         return [], "pair-unjoined"
@@ -392,6 +399,10 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
         return [], "act-denied"
     if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
+    if _asks_pending_outcome(question) and not any(
+            _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
+            and gate_on("pending-outcome"):
+        return [], "pending-outcome"  # "What did they agree at the follow-up round?"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind and gate_on(kind):
         return [], kind
@@ -629,6 +640,33 @@ def _pairs_together(question: str, pairs: list[tuple[Concept, Concept]]
                                          for t in c.tokens for w in words) for c in p)]
 
 
+_TITLE_JA = r"(?:氏|首相|大統領|外相|長官|国務長官|特使|補佐官|副大統領|事務総長)"
+#: A Japanese question with one person acting on another: "プーチン氏はメルツ首相に何を伝え
+#: た", "ゼレンスキー大統領は…ルビオ氏とどんなことで合意した", "…との電話会談で何を要求した":
+#: the one acted on carries a person's title (not "ロシアに", "メディアに") and the act
+#: follows within a few characters.
+_ACTING_JA = re.compile(
+    rf"([\u30a0-\u30ffー]{{2,}}){_TITLE_JA}?(?:は|が)[^。?？]{{0,30}}?([\u30a0-\u30ffー]{{2,}})"
+    rf"{_TITLE_JA}(?:に|との|と(?![\u30a0-\u30ffー]))(?=[^。?？]{{0,14}}?(?:伝え|話し|電話|合意|会談|協議|求め|要求|"
+    r"要請|約束|提案))")
+
+
+def _pairs_acting_ja(question: str, concepts: Sequence[Concept], engine: Engine
+                     ) -> list[tuple[Concept, Concept]]:
+    """The two people a Japanese question has one acting on the other ("AはBに伝えた",
+    "AはBと合意した"), as concepts."""
+    out = []
+    for found in _ACTING_JA.finditer(question):
+        sides = []
+        for word in (found[1], found[2]):
+            tokens = set(engine.analyzer.tokens(word))
+            sides.append(next((c for c in concepts if c.name and c.df
+                               and tokens.intersection(c.tokens)), None))
+        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
+            out.append((sides[0], sides[1]))
+    return out
+
+
 def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
     """Where the sentence writes the name: its forms (``_name_spans``), or an English word
     whose stem is one of them ("Zelensky", stemmed "zelenski", which no form begins)."""
@@ -637,6 +675,26 @@ def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[i
         if set(engine.text_tokens(word[0])).intersection(concept.tokens):
             spans.append(word.span())
     return spans
+
+
+#: A Japanese sentence's subject (a name, its title in kanji, は/が) and its partner marked
+#: after (と, に, との), with a time and a place between: "ウィトコフ中東担当特使が25日、
+#: マイアミでドミトリエフ氏と会う", "…ドミトリエフ大統領特別代表（投資担当）と顔を合わせた";
+#: or two names listed before 両氏 ("A、B両氏").
+_SUBJECT_JA = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:は|が)")
+_PARTNER_JA = re.compile(r"^[\u4e00-\u9fff]{0,8}(?:（[^）]{0,30}）)?(?:と|に|との)"
+                         r"(?![\u30a0-\u30ffー])")
+_SUBJECT_SPAN_JA = 40
+
+
+def _joined_ja(between: str, after: str) -> bool:
+    """The Japanese words between two names, and those after the second, write the two as
+    subject and partner, or list them as a pair ("両氏")."""
+    if not gate_on("pair-subject-ja"):
+        return False
+    return ((len(between) <= _SUBJECT_SPAN_JA and "。" not in between
+             and bool(_SUBJECT_JA.match(between)) and bool(_PARTNER_JA.match(after)))
+            or (between in ("、", "・") and after.startswith("両")))
 
 
 def _pair_joined(article: Article, pair: tuple[Concept, Concept], engine: Engine) -> bool:
@@ -658,6 +716,8 @@ def _pair_joined(article: Article, pair: tuple[Concept, Concept], engine: Engine
                     after = sentence[max(a_end, b_end):max(a_end, b_end) + 6]
                     if len(between) <= _JOIN_SPAN_JA and (_JOIN_JA.search(between)
                                                           or "と" in after):
+                        return True
+                    if _joined_ja(between, sentence[max(a_end, b_end):]):
                         return True
                 elif len(between) <= _JOIN_SPAN and _JOIN_EN.search(between):
                     return True
@@ -712,6 +772,42 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         if not any(_said_about(a, about, engine, planned, named=named) for a in articles[:2]):
             return "plan-not-given"
     return ""
+
+
+#: The question names its event as one still to come when it was set: "their follow-up
+#: round", "the talks that were due to start", 次回の首脳会合, 延期された会談.
+_PENDING_EVENT = re.compile(
+    r"\b(?:next|follow-up|follow-on|upcoming|rescheduled|postponed)\s+(?:[\w-]+\s+){0,2}?"
+    r"(?:round|meeting|summit|talks|session|visit|trip|conference)\b|\b(?:was|were) due to\b"
+    r"|次回の|次の[^、。?？]{0,8}?(?:協議|会談|会合|会議|交渉)|延期された", re.IGNORECASE)
+#: …and asks, in the past, what came of it ("What did they agree at …", "What agreement came
+#: out of …", "どんな合意がまとまった", "いつどこで開かれた"), not what was planned for it.
+_OUTCOME_ASKED = re.compile(
+    r"\b(?:did\b.*\b(?:agree|decide|sign|settle)|agreed|decided|signed|came out of|"
+    r"took place|was held|were held)\b|まとまった|合意(?:した|された)|署名した|開かれた|開催された",
+    re.IGNORECASE)
+#: A sentence telling an outcome as done ("agreed", "signed", "was held", "合意した")…
+_DONE_SAID = re.compile(
+    r"\b(?:agreed|signed|decided|reached|took place|was held|were held|met|concluded|"
+    r"produced|yielded|ended)\b|合意し|まとま(?:った|り)|署名し|開かれ|開催され|開いた|行われ",
+    re.IGNORECASE)
+#: …and not of a plan or a calling off ("agreed to meet again", "were due to see").
+_NOT_DONE = re.compile(
+    rf"{_FUTURE_SAID.pattern}|\b(?:again|due to|would|hopes?)\b|再び|予定|見通し|方針|考え",
+    re.IGNORECASE)
+
+
+def _asks_pending_outcome(question: str) -> bool:
+    """The question asks what came of an event it calls one still to come (a next or
+    follow-up round, talks due to start, a postponed summit)."""
+    return (bool(_PENDING_EVENT.search(question)) and bool(_OUTCOME_ASKED.search(question))
+            and not asks_future(question))
+
+
+def _tells_done(sentence: str) -> bool:
+    """The sentence tells an outcome as done, not a plan nor a calling off."""
+    return bool(_DONE_SAID.search(sentence)) and not _NOT_DONE.search(sentence) \
+        and not CALLED_OFF.search(sentence)
 
 
 def written_in(concepts: Sequence[Concept], *, ja: bool) -> list[Concept]:

@@ -43,6 +43,9 @@ CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                     "No deal was signed in Reykjavik.",), ()),
     "act-apart": ("What did Putin tell the delegations when he opened the Oslo forum?",
                   (OSLO,), ()),
+    "pending-outcome": ("What did the envoys agree at their follow-up round in Tromso?",
+                        ("The envoys discussed a hotline in Tromso. A follow-up round in "
+                         "Tromso is due next month.",), ()),
     "figure-unknown-noun": ("How many journalists attended the Riyadh talks?",
                             ("Some 12 delegates attended the Riyadh talks.",), ()),
     "figure-not-given": ("How many delegates attended the Riyadh talks?",
