@@ -654,7 +654,10 @@ _ACTING_JA = re.compile(
 def _pairs_acting_ja(question: str, concepts: Sequence[Concept], engine: Engine
                      ) -> list[tuple[Concept, Concept]]:
     """The two people a Japanese question has one acting on the other ("AはBに伝えた",
-    "AはBと合意した"), as concepts."""
+    "AはBと合意した"), as concepts. None when it asks who ("Aが発表する前にBと会談した
+    のは誰": the one who acted is the one asked for, A only dates it)."""
+    if "誰" in question:
+        return []
     out = []
     for found in _ACTING_JA.finditer(question):
         sides = []

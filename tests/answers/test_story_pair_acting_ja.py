@@ -62,3 +62,14 @@ async def test_a_pair_only_named_apart_is_no_source(
                              "オスロでペトレンコ特使はフォス特使と何で合意した?",
                              "ja", TALKS + timedelta(days=1) + after)
     answers_or_refuses(answer, "", "pair-unjoined")
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_a_question_asking_who_met_a_named_partner_is_answered(
+        store: Path, shared_engine: Engine, after: timedelta) -> None:
+    """Found on blind batch I's last read (f50-q10): the name before the partner only dates
+    the meeting; who met the partner is what is asked."""
+    answer = await ask_store(store, shared_engine,
+                             "フォス特使がベルリンへ戻る数時間前に、オスロでペトレンコ特使と会談したのは誰?",
+                             "ja", TALKS + timedelta(days=1) + after)
+    answers_or_refuses(answer, "ハルヴォルセン", "")
