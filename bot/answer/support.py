@@ -43,7 +43,7 @@ import bisect
 import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
@@ -587,8 +587,15 @@ _PAIR_JA = re.compile(r"([\u30a0-\u30ffー]{2,})(?:氏|首相|大統領|外相|�
 def _pairs(question: str, concepts: Sequence[Concept], engine: Engine
            ) -> list[tuple[Concept, Concept]]:
     """The pairs of names the question joins ("Merz and Putin's talks"), as concepts."""
+    return _named_pairs((*_PAIR_EN.finditer(question), *_PAIR_JA.finditer(question)),
+                        concepts, engine)
+
+
+def _named_pairs(matches: Iterable[re.Match[str]], concepts: Sequence[Concept],
+                 engine: Engine) -> list[tuple[Concept, Concept]]:
+    """The two names each match holds (groups 1 and 2), as two distinct named concepts."""
     out = []
-    for found in (*_PAIR_EN.finditer(question), *_PAIR_JA.finditer(question)):
+    for found in matches:
         sides = []
         for word in (found[1], found[2]):
             tokens = set(engine.analyzer.tokens(word))
@@ -658,16 +665,7 @@ def _pairs_acting_ja(question: str, concepts: Sequence[Concept], engine: Engine
     のは誰": the one who acted is the one asked for, A only dates it)."""
     if "誰" in question:
         return []
-    out = []
-    for found in _ACTING_JA.finditer(question):
-        sides = []
-        for word in (found[1], found[2]):
-            tokens = set(engine.analyzer.tokens(word))
-            sides.append(next((c for c in concepts if c.name and c.df
-                               and tokens.intersection(c.tokens)), None))
-        if sides[0] is not None and sides[1] is not None and sides[0] != sides[1]:
-            out.append((sides[0], sides[1]))
-    return out
+    return _named_pairs(_ACTING_JA.finditer(question), concepts, engine)
 
 
 def _word_spans(sentence: str, concept: Concept, engine: Engine) -> list[tuple[int, int]]:
