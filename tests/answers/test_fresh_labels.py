@@ -85,6 +85,10 @@ async def test_every_fresh_report_on_the_topic_reaches_the_store(tmp_path: Path)
     kept = {r.guid for r in FRESH_SET.reports if on_topic(f"{r.title}\n{r.text}")}
     assert kept - set(copies) <= stored
     assert set(copies.values()) <= stored
-    # Nothing else is lost, and the topic refuses few: the set still measures answers.
+    # Nothing else is lost, and the topic refuses few: every development keeps two
+    # reports or more, and the set still measures answers (batch J's jets over Estonia,
+    # nuclear-plant repairs and EU sanctions name no word of the talks in six reports).
     assert not stored & ({r.guid for r in FRESH_SET.reports} - kept)
-    assert len(kept) >= 0.95 * len(FRESH_SET.reports)
+    for dev in FRESH_SET.splits:
+        assert len([r for r in FRESH_SET.reports if r.development == dev and r.guid in kept]) >= 2
+    assert len(kept) >= 0.94 * len(FRESH_SET.reports)
