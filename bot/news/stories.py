@@ -113,9 +113,10 @@ LEXICAL_MIN = 0.2
 #: ...and shares at least this many words with: a short report's few words (two leaders'
 #: names) make a high cosine with any report naming them.
 LEXICAL_SHARED = 6
-#: ...once this many reports have been seen: a word's rarity among a handful says nothing
-#: (every word of ten reports is rare, "talks" and "Putin" as much as "cold snap").
-LEXICAL_CORPUS = 50
+#: ...once this many reports have been seen (as many as ``ENTITY_PRIOR`` assumes): a word's
+#: rarity among a handful says nothing (every word of four reports is rare, "talks" and
+#: "Putin" as much as "cold snap"). 50 left out the sparse first weeks of a store's coverage.
+LEXICAL_CORPUS = 20
 #: Characters of a report (headline and lead) whose words are compared: the rest brings
 #: background that neighbouring developments share.
 LEXICAL_SPAN = 800
