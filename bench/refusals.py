@@ -8,8 +8,8 @@ are asked again with that check off (``CEASEFIRE_GATE_OFF``, read by ``support.g
 A question refused with the check on and answered with it off is one the check *alone*
 refuses: an answerable one is its cost (and whether the answer without it would have cited
 a right report first), an unanswerable one its gain. Only refused questions are asked again:
-switching a check off lets a question pass, never refuses one answered (``pair-subject-ja``,
-which only lets a Japanese pair pass, is left out for that reason).
+switching a check off lets a question pass, never refuses one answered (``RELAXERS``, which
+only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
 fresh batches (f01-f48 by default, in blocks of six) over the store of every report, at a
@@ -50,6 +50,9 @@ CHECKS = ("outside-coverage", "unknown-subject", "given-names", "unknown-speaker
           "speaker-silent", "event-names", "event-called-off", "pair-apart", "pair-acting-ja",
           "pair-unjoined", "act-denied", "act-apart", "pending-outcome",
           "figure-unknown-noun", "figure-not-given", "plan-not-given")
+#: Switches that let a question pass a check (off, the check refuses more, never less):
+#: not audited here.
+RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
 #: The sets each check was written from (docs/quality.md: the stop that added it and what
 #: it read); every other set is blind to it. Checks from stop 33 and before were written
 #: before any fresh batch; pair-apart in stop 31 (probes up to probe5), act-denied and

@@ -277,13 +277,19 @@ _MEDIA = frozenset("sns twitter telegram facebook instagram youtube tiktok ツ�
                    "テレグラム フェイスブック ユーチューブ".split())
 
 
+#: One or two Latin letters: an abbreviation ("PM", "DC", "AP", "TV", "X", G7's "G"), which
+#: reports spell out their own way ("prime minister", Washington, the Associated Press).
+_ABBREVIATION = re.compile(r"[a-z]{1,2}")
+
+
 def _not_an_event(concept: Concept) -> bool:
-    """A day, a month, a number or a medium: not a name every report of the event must
-    write (a report dates the meeting, or writes "five hours" for 5時間); a figure is
-    checked as a figure. (In the follow-up decision they still give a question its own
-    subject.)"""
+    """A day, a month, a number, a medium or an abbreviation: not a name every report of
+    the event must write (a report dates the meeting, or writes "five hours" for 5時間, "the
+    Belgian prime minister" for "the Belgian PM"); a figure is checked as a figure. (In the
+    follow-up decision they still give a question its own subject.)"""
     return (bool(CALENDAR.intersection(concept.tokens) or _MEDIA.intersection(concept.tokens))
-            or concept.tokens[0].isdigit())
+            or concept.tokens[0].isdigit()
+            or (bool(_ABBREVIATION.fullmatch(concept.tokens[0])) and gate_on("abbreviation")))
 
 
 #: A speaker that is a role of someone ("Germany's chancellor") or a body (米財務省).
@@ -397,7 +403,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
-    if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
+    if not _asks_who(question) and acts_apart(question, concepts, found, engine) \
+            and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
     if _asks_pending_outcome(question) and not any(
             _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
@@ -426,6 +433,18 @@ _NOT_JA = re.compile(r"^[をはも]?(?:しない|せず|しなかった|して�
                      r"されていない|見送|取りやめ|取り止め|中止)")
 
 
+#: An act reported as still to come ("said he would talk", "worried it would affect").
+_TO_COME = re.compile(r"\b(?:would|will)\b", re.IGNORECASE)
+#: A question asking who: the one who acted or was acted on is the answer, so its act's
+#: object is not in the question ("Who did Zelensky pick to lead …", "辞任した側近は誰").
+_WHO = re.compile(r"\bwho(?:m|se)?\b|誰|だれ", re.IGNORECASE)
+
+
+def _asks_who(question: str) -> bool:
+    """The question asks who (``act-apart`` then reads no object of the act)."""
+    return bool(_WHO.search(question)) and gate_on("act-who")
+
+
 def _presupposed(question: str, engine: Engine) -> list[Concept]:
     """The acts a wh-question takes as done: its action, and in Japanese each サ変 noun
     told as done; each as a concept with its translations. A question that negates its
@@ -435,8 +454,10 @@ def _presupposed(question: str, engine: Engine) -> list[Concept]:
             return []
         words = [m[1] for m in _DONE_JA.finditer(question)]
     else:
-        # "Why did he not sign …?" asks about the act's not happening.
-        if not _WH_EN.search(question) or not asks_past(question) or _NOT_EN.search(question):
+        # "Why did he not sign …?" asks about the act's not happening; "Who did Trump say
+        # he would talk to next?" about an act said to come.
+        if not _WH_EN.search(question) or not asks_past(question) or _NOT_EN.search(question) \
+                or (_TO_COME.search(question) and gate_on("act-to-come")):
             return []
         # no mutate: question_action does not read the engine (None in its place reads the
         # same question the same way).
