@@ -283,13 +283,25 @@ _ABBREVIATION = re.compile(r"[a-z]{1,2}")
 
 
 def _not_an_event(concept: Concept) -> bool:
-    """A day, a month, a number, a medium or an abbreviation: not a name every report of
-    the event must write (a report dates the meeting, or writes "five hours" for 5時間, "the
-    Belgian prime minister" for "the Belgian PM"); a figure is checked as a figure. (In the
-    follow-up decision they still give a question its own subject.)"""
+    """A day, a month, a number or a medium: not a name every report of the event must
+    write (a report dates the meeting, or writes "five hours" for 5時間); a figure is
+    checked as a figure. (In the follow-up decision they still give a question its own
+    subject.)"""
     return (bool(CALENDAR.intersection(concept.tokens) or _MEDIA.intersection(concept.tokens))
-            or concept.tokens[0].isdigit()
-            or (bool(_ABBREVIATION.fullmatch(concept.tokens[0])) and gate_on("abbreviation")))
+            or concept.tokens[0].isdigit())
+
+
+def _naming(question: str, articles: Sequence[Article], names: Sequence[Concept],
+            engine: Engine) -> tuple[list[Article], list[Concept]]:
+    """The reports naming every event name, and the names they were held to. Where none
+    writes them all, an abbreviation need not be written (a report spells out "the Belgian
+    prime minister" for "the Belgian PM"); where one does, it still picks out the report."""
+    found = [a for a in articles if _names_all(a, _names_to_find(question, a, names, engine),
+                                               engine)]
+    spelled = [c for c in names if not _ABBREVIATION.fullmatch(c.tokens[0])]
+    if found or len(spelled) == len(names) or not gate_on("abbreviation"):
+        return found, list(names)
+    return _naming(question, articles, spelled, engine)
 
 
 #: A speaker that is a role of someone ("Germany's chancellor") or a body (米財務省).
@@ -361,8 +373,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     common = loanwords_in(question)
     names = [c for c in event_names(concepts, engine)
              if not _not_an_event(c) and c.tokens[0] not in common]
-    found = [a for a in articles if _names_all(a, _names_to_find(question, a, names, engine),
-                                               engine)]
+    found, names = _naming(question, articles, names, engine)
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine) and gate_on("unknown-speaker"):
         return [], "unknown-speaker"
