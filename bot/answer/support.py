@@ -5,7 +5,8 @@ meeting that never happened ("What did Lavrov tell Rubio in Geneva?") shares nam
 with real coverage. So the question's own constraints are checked against the reports:
 
 - the names that pick out its event (people, places; not the two sides every report names)
-  must all occur in one report, not spread over several;
+  must all occur in one report, not spread over several (an abbreviation, "PM", "DC", only
+  where some report writes every name: reports spell it out);
 - a "what did X say" question needs a report in which X is the one speaking (X next to
   a verb of saying, not only spoken to or about), in English or Japanese;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
@@ -21,7 +22,8 @@ with real coverage. So the question's own constraints are checked against the re
   オスロでB特使と会談し");
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
-  refuses;
+  refuses (not an act the question reports as to come: "who did he say he would call");
+  its named actor doing the act only to other things refuses too (not when it asks who);
 - a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
 - a question asking what came of an event it calls still to come (a follow-up round, talks
   due to start, 次回の会合, a postponed summit) needs a sentence telling an outcome as done;
