@@ -5,7 +5,8 @@ meeting that never happened ("What did Lavrov tell Rubio in Geneva?") shares nam
 with real coverage. So the question's own constraints are checked against the reports:
 
 - the names that pick out its event (people, places; not the two sides every report names)
-  must all occur in one report, not spread over several;
+  must all occur in one report, not spread over several (an abbreviation, "PM", "DC", only
+  where some report writes every name: reports spell it out);
 - a "what did X say" question needs a report in which X is the one speaking (X next to
   a verb of saying, not only spoken to or about), in English or Japanese;
 - a "how many / how long" question needs a sentence that gives a figure *about* what was
@@ -21,7 +22,8 @@ with real coverage. So the question's own constraints are checked against the re
   オスロでB特使と会談し");
 - a wh-question takes its act as done ("What did they sign", "署名したゼレンスキー氏に…"):
   a found report that says it was not done ("had not been signed", "署名しないまま")
-  refuses;
+  refuses (not an act the question reports as to come: "who did he say he would call");
+  its named actor doing the act only to other things refuses too (not when it asks who);
 - a plan of leaders ("Where will Trump and Putin sign …") is a sentence naming them;
 - a question asking what came of an event it calls still to come (a follow-up round, talks
   due to start, 次回の会合, a postponed summit) needs a sentence telling an outcome as done;
@@ -277,6 +279,11 @@ _MEDIA = frozenset("sns twitter telegram facebook instagram youtube tiktok ツ�
                    "テレグラム フェイスブック ユーチューブ".split())
 
 
+#: One or two Latin letters: an abbreviation ("PM", "DC", "AP", "TV", "X", G7's "G"), which
+#: reports spell out their own way ("prime minister", Washington, the Associated Press).
+_ABBREVIATION = re.compile(r"[a-z]{1,2}")
+
+
 def _not_an_event(concept: Concept) -> bool:
     """A day, a month, a number or a medium: not a name every report of the event must
     write (a report dates the meeting, or writes "five hours" for 5時間); a figure is
@@ -284,6 +291,19 @@ def _not_an_event(concept: Concept) -> bool:
     subject.)"""
     return (bool(CALENDAR.intersection(concept.tokens) or _MEDIA.intersection(concept.tokens))
             or concept.tokens[0].isdigit())
+
+
+def _naming(question: str, articles: Sequence[Article], names: Sequence[Concept],
+            engine: Engine) -> tuple[list[Article], list[Concept]]:
+    """The reports naming every event name, and the names they were held to. Where none
+    writes them all, an abbreviation need not be written (a report spells out "the Belgian
+    prime minister" for "the Belgian PM"); where one does, it still picks out the report."""
+    found = [a for a in articles if _names_all(a, _names_to_find(question, a, names, engine),
+                                               engine)]
+    spelled = [c for c in names if not _ABBREVIATION.fullmatch(c.tokens[0])]
+    if found or len(spelled) == len(names) or not gate_on("abbreviation"):
+        return found, list(names)
+    return _naming(question, articles, spelled, engine)
 
 
 #: A speaker that is a role of someone ("Germany's chancellor") or a body (米財務省).
@@ -355,8 +375,7 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     common = loanwords_in(question)
     names = [c for c in event_names(concepts, engine)
              if not _not_an_event(c) and c.tokens[0] not in common]
-    found = [a for a in articles if _names_all(a, _names_to_find(question, a, names, engine),
-                                               engine)]
+    found, names = _naming(question, articles, names, engine)
     speaker = speaker_of(question, concepts, engine)
     if unknown_speaker(question, concepts, engine) and gate_on("unknown-speaker"):
         return [], "unknown-speaker"
@@ -397,7 +416,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
-    if acts_apart(question, concepts, found, engine) and gate_on("act-apart"):
+    if not _asks_who(question) and acts_apart(question, concepts, found, engine) \
+            and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
     if _asks_pending_outcome(question) and not any(
             _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
@@ -426,6 +446,18 @@ _NOT_JA = re.compile(r"^[をはも]?(?:しない|せず|しなかった|して�
                      r"されていない|見送|取りやめ|取り止め|中止)")
 
 
+#: An act reported as still to come ("said he would talk", "worried it would affect").
+_TO_COME = re.compile(r"\b(?:would|will)\b", re.IGNORECASE)
+#: A question asking who: the one who acted or was acted on is the answer, so its act's
+#: object is not in the question ("Who did Zelensky pick to lead …", "辞任した側近は誰").
+_WHO = re.compile(r"\bwho(?:m|se)?\b|誰|だれ", re.IGNORECASE)
+
+
+def _asks_who(question: str) -> bool:
+    """The question asks who (``act-apart`` then reads no object of the act)."""
+    return bool(_WHO.search(question)) and gate_on("act-who")
+
+
 def _presupposed(question: str, engine: Engine) -> list[Concept]:
     """The acts a wh-question takes as done: its action, and in Japanese each サ変 noun
     told as done; each as a concept with its translations. A question that negates its
@@ -435,8 +467,10 @@ def _presupposed(question: str, engine: Engine) -> list[Concept]:
             return []
         words = [m[1] for m in _DONE_JA.finditer(question)]
     else:
-        # "Why did he not sign …?" asks about the act's not happening.
-        if not _WH_EN.search(question) or not asks_past(question) or _NOT_EN.search(question):
+        # "Why did he not sign …?" asks about the act's not happening; "Who did Trump say
+        # he would talk to next?" about an act said to come.
+        if not _WH_EN.search(question) or not asks_past(question) or _NOT_EN.search(question) \
+                or (_TO_COME.search(question) and gate_on("act-to-come")):
             return []
         # no mutate: question_action does not read the engine (None in its place reads the
         # same question the same way).
