@@ -458,6 +458,12 @@ def _asks_who(question: str) -> bool:
     return bool(_WHO.search(question)) and gate_on("act-who")
 
 
+#: Verbs of putting something in words, whose translations ("call", "describe") a report
+#: negates while still saying ("he would not call it a guarantee").
+_PUT_IN_WORDS = re.compile(r"表現|発言|説明|describ\w*|call(?:ed|s)?|sa(?:y|id|ys)"
+                           r"|t(?:ell|old|ells)", re.IGNORECASE)
+
+
 def _presupposed(question: str, engine: Engine) -> list[Concept]:
     """The acts a wh-question takes as done: its action, and in Japanese each サ変 noun
     told as done; each as a concept with its translations. A question that negates its
@@ -476,6 +482,9 @@ def _presupposed(question: str, engine: Engine) -> list[Concept]:
         # same question the same way).
         action = question_action(question, engine)  # pragma: no mutate
         words = [w for w in [action] if w]
+    # A verb of putting something in words ("表現した", "describe") is not denied by
+    # "would not call it …": saying what one would not call a thing is itself saying.
+    words = [w for w in words if not _PUT_IN_WORDS.fullmatch(w)]
     return [c for w in words for c in engine.concepts(w)[-1:] if c.tokens]
 
 
@@ -857,8 +866,9 @@ def written_in(concepts: Sequence[Concept], *, ja: bool) -> list[Concept]:
 
 #: A clause that dates what is counted ("after the Trump-Putin call", "会談の後、"): the
 #: names in it are a time, not part of the thing counted.
-_ANCHOR_EN = re.compile(r"\b(?:after|before|since|following|ahead of|until)\b", re.IGNORECASE)
-_ANCHOR_JA = re.compile(r"(?:後|あと|以降|前)(?:に|、|で)|(?:前日|翌日|直前|直後)の")
+_ANCHOR_EN = re.compile(r"\b(?:after|before|since|following|ahead of|until|on the eve of|"
+                        r"in the run-up to)\b", re.IGNORECASE)
+_ANCHOR_JA = re.compile(r"(?:後|あと|以降|前)(?:に|、|で)|(?:前日|前夜|翌日|直前|直後)の")
 
 
 def _leaders_counted(question: str, concepts: Sequence[Concept], engine: Engine
