@@ -15,7 +15,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -110,6 +110,9 @@ class Hit:
     #: ``plain``): no translations, no name keys, common words kept, as a reader's search
     #: engine scores the whole report.
     plain: float = 0.0
+    #: The report's language, as the index holds it ("" when not read; metadata, not
+    #: part of what a search ranks, so not compared).
+    lang: str = field(default="", compare=False)
 
 
 #: What the engine indexes of an article, and the stamp its text was stored at.
@@ -526,7 +529,7 @@ class Engine:
         flat = self.plain_scores(plain, [(f[4], f[5]) for f in found]) if plain \
             else [0.0] * len(found)
         return [Hit(article_id, score, covered[number, pos] / total_idf, published, story,
-                    passage, lead, mine, bm25)
+                    passage, lead, mine, bm25, str(self.index.segments[number].docs.lang[pos]))
                 for (score, published, article_id, story, number, pos), (passage, lead), mine,
                 bm25 in zip(found, shares, own, flat, strict=True)]
 
