@@ -651,9 +651,8 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
                   window, dated, rounds, others, past, this_time=this_time)
     if BM25_RATIO is not None and good:
-        other = {h.article_id for h in await _in_other_language(session, good[:BM25_POOL],
-                                                                lang)}
-        good = bm25_vote(good, lambda h: _inside(window, h, dated), other)
+        good = bm25_vote(good, lambda h: _inside(window, h, dated),
+                         {h.article_id for h in good[:BM25_POOL] if h.lang != lang})
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
