@@ -15,7 +15,7 @@ import re
 import time
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -106,13 +106,6 @@ class Hit:
     #: BM25 over the question's own words only (not their translations, not the words in
     #: most reports): how closely the report words it as the question does.
     own: float = 0.0
-    #: Plain BM25 over the question's words as the analyser writes them (``search``'s
-    #: ``plain``): no translations, no name keys, common words kept, as a reader's search
-    #: engine scores the whole report.
-    plain: float = 0.0
-    #: The report's language, as the index holds it ("" when not read; metadata, not
-    #: part of what a search ranks, so not compared).
-    lang: str = field(default="", compare=False)
 
 
 #: What the engine indexes of an article, and the stamp its text was stored at.
@@ -483,10 +476,8 @@ class Engine:
         return {t for word in _EN_NAME.findall(question) for t in self.analyzer.tokens(word)}
 
     def search(self, concepts: Sequence[Concept], *, now: datetime, window: Window,
-               scope: Collection[int] | None = None, limit: int = 10,
-               plain: Sequence[str] = ()) -> list[Hit]:
-        """Rank articles published by ``now`` within ``window`` (and ``scope``, if given);
-        ``plain``: the question's tokens, scored as plain BM25 at each hit (``Hit.plain``)."""
+               scope: Collection[int] | None = None, limit: int = 10) -> list[Hit]:
+        """Rank articles published by ``now`` within ``window`` (and ``scope``, if given)."""
         total_idf = sum(c.weight for c in concepts)
         if not concepts or total_idf <= 0:
             return []
@@ -526,34 +517,10 @@ class Engine:
                           np.array([c.weight for c in concepts], dtype=np.float64),
                           total_idf, events)
         own = self._own_scores(concepts, [(f[4], f[5]) for f in found])
-        flat = self.plain_scores(plain, [(f[4], f[5]) for f in found]) if plain \
-            else [0.0] * len(found)
         return [Hit(article_id, score, covered[number, pos] / total_idf, published, story,
-                    passage, lead, mine, bm25, str(self.index.segments[number].docs.lang[pos]))
-                for (score, published, article_id, story, number, pos), (passage, lead), mine,
-                bm25 in zip(found, shares, own, flat, strict=True)]
-
-    def plain_scores(self, tokens: Sequence[str], at: Sequence[tuple[int, int]]
-                     ) -> list[float]:
-        """Plain BM25 of the articles at ``at`` (segment number, position) over ``tokens``
-        (each distinct token once, common ones kept): the whole-article score a plain
-        search gives, read at those articles only."""
-        if not at:
-            return []
-        numbers = sorted({n for n, _p in at})
-        slot = {a: k for k, a in enumerate(dict.fromkeys(at))}
-        rows = {n: np.array([k for a, k in slot.items() if a[0] == n], dtype=np.int64)
-                for n in numbers}
-        positions = {n: np.array([a[1] for a in slot if a[0] == n], dtype=np.int64)
-                     for n in numbers}
-        out = np.zeros(len(slot), dtype=np.float64)
-        for token in dict.fromkeys(tokens):
-            token_id = self.index.token_id(token)
-            if token_id is None:
-                continue
-            for number, found, values in self.index.values_at(token_id, positions):
-                out[rows[number][found]] += values
-        return [float(out[slot[a]]) for a in at]
+                    passage, lead, mine)
+                for (score, published, article_id, story, number, pos), (passage, lead), mine
+                in zip(found, shares, own, strict=True)]
 
     def _own_scores(self, concepts: Sequence[Concept], at: Sequence[tuple[int, int]]
                     ) -> list[float]:

@@ -6,7 +6,7 @@ found" (and what the store covers) instead of answering from a weak match.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -87,17 +87,6 @@ LEAD_WEIGHT = 1.0
 #: the other). 0.08 gains two hit@1 and a fact on the dev-side sets and a demo fact and
 #: loses nothing; 0.1 loses a demo hit@1 (docs/quality.md, stop 32).
 OWN_WEIGHT = 0.08
-#: Plain whole-article BM25 (the question's words as written, no translations) votes on
-#: which report leads (``bm25_vote``): among the best ``BM25_POOL`` in the question's
-#: language, its top report leads when it scores ``BM25_RATIO`` times the leading report's
-#: plain BM25 and at least ``BM25_SHARE`` of its ranking score; a lead in the other
-#: language yields only to a report of its story. 1.5 / 0.5 gains nine right-first answers
-#: on fresh f01-f48 (plain, casual, time) and loses none on the dev-side sets in sum;
-#: letting it move a lead in the other language to another story lost 8-11 cross-language
-#: answers on f01-f48 and 7 on dev (docs/notes/bm25fuse.md). None: off.
-BM25_RATIO: float | None = 1.5
-BM25_POOL = 5
-BM25_SHARE = 0.5
 #: ``OWN_WEIGHT`` for a follow-up answered from its thread's story (``_retrieve``): an
 #: elliptical follow-up ("how long did it last?") shares a word or two with the story's
 #: reports, so which language's report matches it best is noise (the glossary's English
@@ -335,8 +324,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                first_round=first_by_default(question),
                                past=asks_past(question), loanwords=loanwords,
                                this_time=says_this_time(question),
-                               figure=asks_figure(question), own_language=own_language,
-                               plain=engine.analyzer.tokens(question) if BM25_RATIO else ())
+                               figure=asks_figure(question), own_language=own_language)
 
     hits, scoped = await retrieve(SCOPED_OWN_LANGUAGE)
     if not hits:
@@ -586,8 +574,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
                     first_round: bool = False, past: bool = False,
                     loanwords: frozenset[str] = frozenset(), this_time: bool = False,
                     parties: frozenset[str] = frozenset(), figure: bool = False,
-                    own_language: bool = False, plain: Sequence[str] = ()
-                    ) -> tuple[list[Hit], bool]:
+                    own_language: bool = False) -> tuple[list[Hit], bool]:
     """The 1–3 articles to answer from, and whether they came from the follow-up scope
     (``asked_round``: the round of a series the question names, "the second round";
     ``asked_kinds``: the kinds of talks it names, ``bot.answer.rounds.kinds_in``;
@@ -636,9 +623,9 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return [], False
         return engine.newest(now=now, window=window)[:2], False
     # The time a question names ranks reports; it never empties the candidates.
-    hits = engine.search(concepts, now=now, window=Window(), limit=30, plain=plain)
+    hits = engine.search(concepts, now=now, window=Window(), limit=30)
     if window.start is not None:
-        inside = engine.search(concepts, now=now, window=window, limit=30, plain=plain)
+        inside = engine.search(concepts, now=now, window=window, limit=30)
         hits = inside + [h for h in hits if h not in inside]
     if unknown_names(concepts, engine, loanwords):
         # The question names something no stored report mentions: another event.
@@ -650,9 +637,6 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
                   window, dated, rounds, others, past, this_time=this_time)
-    if BM25_RATIO is not None and good:
-        good = bm25_vote(good, lambda h: _inside(window, h, dated),
-                         {h.article_id for h in good[:BM25_POOL] if h.lang != lang})
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -1061,28 +1045,6 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
         best = next(h for h in near if h.published >= newest)
         ranked = [best, *(h for h in ranked if h is not best)]
     return ranked
-
-
-def bm25_vote(hits: Sequence[Hit], inside: Callable[[Hit], bool],
-              other: Collection[int] = ()) -> list[Hit]:
-    """The ranked ``hits`` with the report plain whole-article BM25 ranks first among the
-    best ``BM25_POOL`` in the question's language leading, when it scores ``BM25_RATIO``
-    times the leading report's plain BM25 and ``BM25_SHARE`` of its score (``rerank``):
-    a report saying the question's words throughout beats one that matches it in a
-    passage. ``other``: the hits in the other language. A lead in the other language
-    gives way only to a report of its own story (which development answers stays the
-    cross-language path's choice); none crosses the question's time (``inside``)."""
-    top = hits[0]
-    across = top.article_id in other
-    if BM25_RATIO is None or (across and top.story_id <= 0):
-        return list(hits)
-    pool = [h for h in hits[:BM25_POOL] if h.article_id not in other
-            and inside(h) == inside(top) and (not across or h.story_id == top.story_id)]
-    best = max(pool, key=lambda h: h.plain, default=top)
-    if best is top or best.plain <= 0 or best.plain < BM25_RATIO * top.plain \
-            or lexical_score(best) < BM25_SHARE * lexical_score(top):
-        return list(hits)
-    return [best, *(h for h in hits if h is not best)]
 
 
 def lexical_score(hit: Hit) -> float:
