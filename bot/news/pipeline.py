@@ -29,14 +29,7 @@ from bot.news.fingerprint import entry_fingerprint
 from bot.news.parse import ParsedEntry, ParsedFeed
 from bot.news.scope import subscription_scope
 from bot.news.storeplan import ChunkPlan, FreshStory, Known, NewArticle
-from bot.news.stories import (
-    HORIZON,
-    Features,
-    StoryIndex,
-    get_features,
-    is_update_title,
-    report_words,
-)
+from bot.news.stories import HORIZON, Features, StoryIndex, get_features, is_update_title
 from bot.news.workers import ParsePool, Parser
 from bot.store.db import SessionFactory
 from bot.store.models import Article, Feed, FeedOwner, Story, Subscription
@@ -666,30 +659,28 @@ class _Store:
                 self.stories.create(story.id, story.first_at)
             for story_id, title, text, when, lang in articles:
                 if story_id is not None:
-                    body = f"{title}\n{text}"
-                    self.stories.add(story_id, get_features(body, when), when, lang,
-                                     report_words(body))
+                    self.stories.add(story_id, get_features(f"{title}\n{text}", when),
+                                     when, lang)
         span = self.loaded_span
         self.loaded_span = (min(lo, span[0]), max(hi, span[1])) if span else (lo, hi)
 
     def _assign(self, article: NewArticle, title: str,
                 features: Features) -> tuple[Story, bool]:
         when = article.published_at
-        words = report_words(f"{title}\n{article.text}")
         state = self.stories.find(features, when, update=is_update_title(title),
-                                  lang=article.lang, words=words)
+                                  lang=article.lang)
         if state is None:
             story = Story(headline=title, first_at=when, latest_at=when, revision=1,
                           newsworthy=False, created_at=article.fetched_at)
             key = -(len(self.story_rows) + 1)
             self.story_rows[key] = story
             self.stories.create(key, when)
-            self.stories.add(key, features, when, article.lang, words)
+            self.stories.add(key, features, when, article.lang)
             self.new_articles[id(article)] = (article, key)
             return story, True
         key = int(state.key)  # type: ignore[call-overload]
         story = self.story_rows[key]
-        adds_facts = self.stories.add(key, features, when, article.lang, words)
+        adds_facts = self.stories.add(key, features, when, article.lang)
         self.new_articles[id(article)] = (article, key)
         if when >= story.latest_at and adds_facts:
             story.revision = (story.revision or 1) + 1

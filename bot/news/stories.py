@@ -8,8 +8,7 @@ text ("11日" = "11 March"). Each feature has a weight: Putin or a phone call sa
 their own; Jeddah, Easter or 1,200 say a lot. A name weighs by how rare it is among the
 reports seen so far (Russia and Kyiv are in most; Kushner in few). An article joins the
 story whose features cover most of its own, weighted, and whose reports lie within a few
-days (a report marked as an update may reach further back); otherwise it starts a story,
-unless its words say it continues one in its own language (``StoryIndex.lexical``).
+days (a report marked as an update may reach further back); otherwise it starts a story.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -104,24 +103,6 @@ LINK_SHARE = 0.5
 #: reports in the new report's language (at least one): a story of one English and one
 #: Japanese report is joined on the English one, as the other language shares few features.
 LINK_MIN = 2
-#: A report no story's features claim continues a story holding a report in its own
-#: language, published within ``NEAR`` of it, whose words it repeats this closely (cosine of
-#: the two leads' words weighted by rarity among the reports so far): the reactions to an
-#: event and its second day quote the event's words ("not to fire on Kyiv for a week") where
-#: they share few names or figures. 0.15 joined more, but with precision falling.
-LEXICAL_MIN = 0.2
-#: ...and shares at least this many words with: a short report's few words (two leaders'
-#: names) make a high cosine with any report naming them.
-LEXICAL_SHARED = 6
-#: ...once this many reports have been seen (as many as ``ENTITY_PRIOR`` assumes): a word's
-#: rarity among a handful says nothing (every word of four reports is rare, "talks" and
-#: "Putin" as much as "cold snap"). 50 left out the sparse first weeks of a store's coverage.
-LEXICAL_CORPUS = 20
-#: Characters of a report (headline and lead) whose words are compared: the rest brings
-#: background that neighbouring developments share.
-LEXICAL_SPAN = 800
-#: The lexical continuation is on; a switch for tests and benches.
-LEXICAL = True
 
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|"
            "november|december")
@@ -314,11 +295,6 @@ def _at_word_start(text: str, form: str, whole: bool = False) -> bool:
     return False
 
 
-def report_words(text: str) -> Counter[str]:
-    """The words of a report's headline and lead (``LEXICAL_SPAN``), with their counts."""
-    return Counter(tokens(text[:LEXICAL_SPAN]))
-
-
 def is_update_title(title: str) -> bool:
     return bool(_UPDATE.match(title))
 
@@ -379,10 +355,6 @@ class StoryState:
     #: Days every report of the story published before them names ahead (the story
     #: announces them), and when each is.
     announced: dict[str, datetime] | None = None
-    #: The latest reports' language, time and words (``report_words``), for
-    #: ``StoryIndex.lexical``.
-    words: deque[tuple[str, datetime, Counter[str]]] = field(
-        default_factory=lambda: deque(maxlen=MAX_MEMBERS))
 
     def __post_init__(self) -> None:
         self.first_days = days_mentioned(self.first)
@@ -513,11 +485,6 @@ class StoryIndex:
         #: Reports added, and how many of them named each name.
         self.reports = 0
         self.name_df: dict[str, int] = {}
-        #: How many reports added had each word (``report_words``) in their lead.
-        self.word_df: Counter[str] = Counter()
-        #: Stories by the days (UTC) their reports with words were published on, for
-        #: ``lexical``: a story it may join need share no feature.
-        self._by_day: dict[int, set[int]] = {}
 
     def weigh(self, features: Features) -> Features:
         """``features`` with each name weighted by its rarity among the reports so far."""
@@ -541,14 +508,8 @@ class StoryIndex:
         state = self.states[story_id] = StoryState(story_id, when, when)
         return state
 
-    def add(self, story_id: int, features: Features, when: datetime, lang: str = "",
-            words: Counter[str] | None = None) -> bool:
-        """Add a report to a story; True when it brings features the story lacked.
-        ``words``: its ``report_words`` (kept for ``lexical`` when given)."""
-        if words:
-            self.word_df.update(words.keys())
-            self.states[story_id].words.append((lang, when, words))
-            self._by_day.setdefault(_day(when), set()).add(story_id)
+    def add(self, story_id: int, features: Features, when: datetime, lang: str = "") -> bool:
+        """Add a report to a story; True when it brings features the story lacked."""
         features = self.weigh(features)
         self.reports += 1
         for key in features.weights:
@@ -560,10 +521,8 @@ class StoryIndex:
                 self._by_feature.setdefault((key, week), set()).add(story_id)
         return self.states[story_id].add(features, when, lang)
 
-    def find(self, features: Features, when: datetime, *, update: bool = False,
-             lang: str = "", words: Counter[str] | None = None) -> StoryState | None:
-        """The story a report joins (None: it starts one); ``words``: its
-        ``report_words``, for ``lexical`` when no story's features claim it."""
+    def find(self, features: Features, when: datetime, *,
+             update: bool = False, lang: str = "") -> StoryState | None:
         features = self.weigh(features)
         weeks = range(_week(when - HORIZON), _week(when + HORIZON) + 1)
         ids: set[int] = set()
@@ -571,45 +530,8 @@ class StoryIndex:
             if weight >= INDEX_WEIGHT:
                 for week in weeks:
                     ids |= self._by_feature.get((key, week), set())
-        found = best_story((self.states[i] for i in ids), features, when, update=update,
-                           lang=lang)
-        if found is None and words and lang and LEXICAL and self.reports >= LEXICAL_CORPUS:
-            near = set().union(*(self._by_day.get(day, set()) for day in
-                                 range(_day(when - NEAR), _day(when + NEAR) + 1)))
-            found = self.lexical((self.states[i] for i in near), words, when, lang)
-        return found
-
-    def lexical(self, stories: Iterable[StoryState], words: Counter[str], when: datetime,
-                lang: str) -> StoryState | None:
-        """The story with a report in ``lang`` within ``NEAR`` of ``when`` whose words
-        are closest to ``words``, if at least ``LEXICAL_MIN`` (see there)."""
-        mine = self._vector(words)
-        best: StoryState | None = None
-        best_cosine = LEXICAL_MIN
-        for story in stories:
-            for member_lang, member_when, member_words in story.words:
-                if member_lang != lang or abs(when - member_when) > NEAR:
-                    continue
-                if len(words.keys() & member_words.keys()) < LEXICAL_SHARED:
-                    continue
-                theirs = self._vector(member_words)
-                cosine = sum(w * theirs.get(t, 0.0) for t, w in mine.items())
-                if cosine >= best_cosine:
-                    best, best_cosine = story, cosine
-        return best
-
-    def _vector(self, words: Counter[str]) -> dict[str, float]:
-        """Unit-length weights of ``words``: log count times rarity among the reports
-        so far (``ENTITY_PRIOR`` reports assumed seen, as for names)."""
-        total = self.reports + ENTITY_PRIOR
-        weights = {t: (1 + math.log(n)) * math.log(total / (self.word_df[t] + 1))
-                   for t, n in words.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        return {t: w / norm for t, w in weights.items()}
-
-
-def _day(when: datetime) -> int:
-    return int(when.timestamp() // 86400)
+        return best_story((self.states[i] for i in ids), features, when, update=update,
+                          lang=lang)
 
 
 def _week(when: datetime) -> int:
