@@ -1,5 +1,5 @@
 """Three refusal checks narrowed by what they cost on the sets they were not written from
-(``bench/refusals.py``, docs/notes/checkaudit.md); each answer below was refused before:
+(``bench/refusals.py``, docs/quality.md, stop 40); each answer below was refused before:
 
 - an abbreviation of one or two letters ("the Belgian PM", "in DC", "the AP") is no event
   name every report must write: reports spell it out ("prime minister"); ``event-names``
