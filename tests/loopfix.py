@@ -39,11 +39,12 @@ class LoopBot:
 
 @contextlib.asynccontextmanager
 async def loopback_bot(settings: Settings, clock: Clock, *, profile: str = "none",
-                       connect: bool = True,
+                       scale: float = 1.0, connect: bool = True,
                        resolver: AbstractResolver | None = None) -> AsyncIterator[LoopBot]:
     """The app with one English loopback platform on a new chat fake; the adapter, when
-    started, is stopped before the app closes."""
-    async with ChatFake(profile=profile) as chat:
+    started, is stopped before the app closes. ``scale`` speeds the profile's limit
+    windows up (the adapter reads them from the fake, so the bot paces to them)."""
+    async with ChatFake(profile=profile, scale=scale) as chat:
         adapter = LoopbackAdapter(chat.url, zone=settings.zone, lang="en")
         async with BotApp(settings, clock=clock, platforms=[adapter],
                           resolver=resolver) as app:

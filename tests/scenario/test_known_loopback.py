@@ -27,7 +27,10 @@ async def test_loopback_block_is_edited_and_a_refused_edit_is_retried_next_run(
     settings = load_settings(env={"CEASEFIRE_BOT_DATA_DIR": str(tmp_path / "data")},
                              overrides={"language": "en", "demo": False,
                                         "feeds": [{"url": str(p)} for p in feeds.paths]})
-    async with loopback_bot(settings, clock, profile="discord", connect=False) as wired:
+    # Discord-shaped limits, five times faster: the sends and the edit are still paced
+    # to the channel's window, which no longer costs the test two 5-second waits.
+    async with loopback_bot(settings, clock, profile="discord", scale=5,
+                            connect=False) as wired:
         fake, app = wired.chat, wired.app
         await app.poll()
         await wired.connect()

@@ -60,6 +60,7 @@ def _targets(path: Path) -> list[str]:
 def broken_links(files: list[Path]) -> list[str]:
     """`file: target` for each relative link whose file or anchor does not exist."""
     broken: list[str] = []
+    found: dict[Path, set[str]] = {}  # each target file is parsed once, not once per link to it
     for path in files:
         for target in _targets(path):
             if re.match(r"^[a-z][a-z0-9+.-]*:", target):  # https:, mailto: ...
@@ -68,8 +69,11 @@ def broken_links(files: list[Path]) -> list[str]:
             dest = (path.parent / unquote(name)).resolve() if name else path
             if not dest.exists():
                 broken.append(f"{path.name}: {target} (no such file)")
-            elif anchor and dest.suffix == ".md" and unquote(anchor) not in anchors(dest):
-                broken.append(f"{path.name}: {target} (no such heading)")
+            elif anchor and dest.suffix == ".md":
+                if dest not in found:
+                    found[dest] = anchors(dest)
+                if unquote(anchor) not in found[dest]:
+                    broken.append(f"{path.name}: {target} (no such heading)")
     return broken
 
 
