@@ -37,7 +37,7 @@ from tests.scenario.test_discord_e2e import (
     settled,
     world,
 )
-from tests.scenario.test_slack_end_to_end import ADMIN, SECRET, post_signed
+from tests.scenario.test_slack_end_to_end import ADMIN, SECRET, faster_slack, paced_to, post_signed
 
 START = datetime(2025, 8, 20, 0, 0, tzinfo=UTC)
 #: The same story, a second outlet, a different figure: and a lead sentence that tries to
@@ -150,6 +150,7 @@ async def slack_bot(tmp_path: Path, fake: FakeSlack, feeds: Feeds, clock: FakeCl
     [adapter] = build_platforms(settings, RunOptions())
     assert isinstance(adapter, SlackAdapter)
     adapter.http_port, adapter.http_host = 0, "127.0.0.1"
+    paced_to(adapter, fake)
     async with BotApp(settings, clock=clock, platforms=[adapter]) as app:
         await app.poll()
         serving = asyncio.create_task(app.serve(until_platforms_close=True))
@@ -187,7 +188,7 @@ async def test_slack_thread_opens_on_the_block_and_chat_update_refreshes_it(
         tmp_path: Path) -> None:
     feeds = Feeds(tmp_path)
     clock = FakeClock(START)
-    async with FakeSlack() as fake:
+    async with faster_slack() as fake:
         fake.add_user(ADMIN, is_admin=True)
         async with slack_bot(tmp_path, fake, feeds, clock) as (app, adapter):
             body = slash_command_body(text="subscribe realtime en", user_id=ADMIN)

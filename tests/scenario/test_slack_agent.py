@@ -32,6 +32,7 @@ from tests.scenario.test_slack_end_to_end import (
     HOSTILE_FEED,
     all_sent,
     deliveries,
+    faster_slack,
     post_signed,
     running_bot,
     subscribe,
@@ -44,7 +45,7 @@ QUESTION = "What did Ukraine accept in Jeddah?"
 
 @pytest_asyncio.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
+    async with faster_slack() as slack:
         slack.add_user(ADMIN, is_admin=True)
         slack.add_user(JA_USER, locale="ja-JP")
         yield slack

@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,13 @@ from bot.platforms.base import Target
 from bot.platforms.registry import load_settings
 from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
+from bot.platforms.slack.facts import SLACK_LIMITS
 from bot.store.models import AnswerLog, Delivery, Feedback
 from config.settings import FeedSettings
 from tests.fakes.slack_fake import (
     DEFAULT_CHANNEL_ID,
     DEFAULT_DM_CHANNEL_ID,
+    POST_RATE_PER_SEC,
     FakeSlack,
     block_actions_body,
     dm_message_event,
@@ -42,12 +45,30 @@ from tests.fakes.slack_support import HOSTILE, pings
 
 SECRET = "scenario-signing-secret"
 ADMIN = "U0ADMIN"
+#: Slack's per-channel post rate, this much faster in the scenarios' fake; the bot paces to
+#: the same ratio (``paced_to``), so a subscription's posts are not 6 s of waiting each.
+FASTER = 5.0
+
+
+def faster_slack(**options: Any) -> FakeSlack:
+    """A fake Slack whose chat.postMessage allows FASTER times Slack's per-channel rate."""
+    return FakeSlack(post_rate_per_sec=POST_RATE_PER_SEC * FASTER, **options)
+
+
+def paced_to(adapter: SlackAdapter, fake: FakeSlack) -> None:
+    """The adapter's per-channel window shrunk by the factor the fake's rate is raised by:
+    the sender still paces itself (same code, same 2-per-window shape) and stays inside the
+    fake's limit, which answers 429 to anything faster, as with the real rates."""
+    if fake.limiter is not None:
+        factor = fake.limiter.rate_per_sec / POST_RATE_PER_SEC
+        adapter.limits = replace(SLACK_LIMITS,
+                                 channel_period=SLACK_LIMITS.channel_period / factor)
 
 
 
 @pytest_asyncio.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
+    async with faster_slack() as slack:
         slack.add_user(ADMIN, is_admin=True)
         yield slack
 
@@ -65,6 +86,7 @@ async def running_bot(tmp_path: Path, fake: FakeSlack, *, socket_mode: bool = Fa
     [adapter] = build_platforms(settings, RunOptions())
     assert isinstance(adapter, SlackAdapter)
     adapter.http_port, adapter.http_host = 0, "127.0.0.1"
+    paced_to(adapter, fake)
     async with BotApp(settings, platforms=[adapter]) as app:
         await app.poll([*settings.followed_feeds, *extra_feeds])
         serving = asyncio.create_task(app.serve(until_platforms_close=True))
