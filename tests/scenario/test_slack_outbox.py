@@ -20,11 +20,12 @@ from bot.platforms.select import RunOptions, build_platforms
 from bot.platforms.slack import SlackAdapter
 from bot.store.models import Article, Delivery, Story, Subscription
 from tests.fakes.slack_fake import DEFAULT_CHANNEL_ID, FakeSlack
+from tests.scenario.test_slack_end_to_end import faster_slack, paced_to
 
 
 @pytest_asyncio.fixture
 async def fake() -> AsyncIterator[FakeSlack]:
-    async with FakeSlack() as slack:
+    async with faster_slack() as slack:
         yield slack
 
 
@@ -37,6 +38,7 @@ async def bot(tmp_path: Path, fake: FakeSlack, **adapter_options: int
     [adapter] = build_platforms(settings, RunOptions())
     assert isinstance(adapter, SlackAdapter)
     adapter.http_port, adapter.http_host = 0, "127.0.0.1"
+    paced_to(adapter, fake)
     for name, value in adapter_options.items():
         setattr(adapter, name, value)
     async with BotApp(settings, platforms=[adapter]) as app:
