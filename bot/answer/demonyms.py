@@ -40,10 +40,31 @@ def bases(token: str, vocab: Sequence[str]) -> list[str]:
     return []
 
 
-def _starting_with(vocab: Sequence[str], prefix: str) -> list[str]:
+def _starting_with(vocab: Sequence[str], prefix: str, limit: int | None = MAX_BASES
+                   ) -> list[str]:
     i = bisect.bisect_left(vocab, prefix)
     out: list[str] = []
-    while i < len(vocab) and vocab[i].startswith(prefix) and len(out) < MAX_BASES:
+    while i < len(vocab) and vocab[i].startswith(prefix) and (limit is None
+                                                             or len(out) < limit):
         out.append(vocab[i])
         i += 1
     return out
+
+
+def peoples(place: str, vocab: Sequence[str]) -> list[str]:
+    """The stored tokens (``vocab``, sorted) that are a people or adjective of ``place``
+    ("belgian" of "belgium"); empty for no such form."""
+    if not place.isascii() or not place.isalpha() or len(place) < MIN_STEM:
+        return []
+    return [t for t in _starting_with(vocab, place[:MIN_STEM], limit=None)
+            if people_of(t, place)][:MAX_BASES]
+
+
+def people_of(token: str, place: str) -> bool:
+    """``token`` is ``place``'s people or adjective: a stem of it that ``place`` begins with
+    whole, and an ending ("belg-ian", "japan-es", "turk-ish"). Stricter than ``bases``, which
+    lets the stem's last letters differ: there "europ-ean" would be a people of
+    "euroclear"."""
+    return token != place and any(
+        token.endswith(ending) and len(token) - len(ending) >= MIN_STEM
+        and place.startswith(token[:-len(ending)]) for ending in ENDINGS)

@@ -49,6 +49,9 @@ GRACE = timedelta(seconds=120)
 GENERIC_WEIGHT = 0.35
 #: Share of reports above which a term is treated as matched by every report.
 COMMON_SHARE = 0.8
+#: A question's country joins its people and adjective forms the store holds ("Belgian" for
+#: ベルギー or "Belgium", ``demonyms.peoples``): reports name a leader by the adjective.
+DEMONYM_ALTERNATIVES = True
 #: ("Trump-Putin" is a name; "American-made" and "Russian-backed" are not: a lowercase part
 #: after a hyphen makes a word of a name)
 _EN_NAME = re.compile(r"(?<=[\s(\"'])[A-Z][A-Za-z0-9'’]*(?:-[A-Z][A-Za-z0-9'’]*)*(?![\w-])"
@@ -398,6 +401,13 @@ class Engine:
             # "Switzerland" where reports write Geneva, "Germany's chancellor" in Berlin.
             alternatives[token].update(t for t in self._places_in(token)
                                        if self.index.token_id(t) is not None)
+            if DEMONYM_ALTERNATIVES and not self.party_tokens.intersection(
+                    (token, *alternatives[token])):
+                # ベルギー or "Belgium" where reports write "the Belgian prime minister".
+                # (From the country's names whether or not the store writes them.)
+                named = alternatives[token] | self._places_in(token)
+                alternatives[token].update(t for alt in (token, *sorted(named))
+                                           for t in demonyms.peoples(alt, self.sorted_vocab()))
         for token in tokens:
             # A word some reports spell in kana (ねらう for 狙う, the glossary's "try").
             for alt in (token, *alternatives[token]):

@@ -45,9 +45,10 @@ import bisect
 import functools
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from bot.answer import demonyms
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
 from bot.answer.clause import acts_apart
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
@@ -584,6 +585,11 @@ def _called_off(article: Article, names: Sequence[Concept]) -> bool:
     return False
 
 
+#: A name of a country counts as named by a report writing its people or adjective
+#: ("Belgian" for ベルギー, ``_people_of``).
+DEMONYM_NAMES = True
+
+
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bool:
     """The report's news (not its captions, credits or related links) names all of them;
     a katakana name counts written with or without its middle dots (ウォール・ストリート・
@@ -595,7 +601,17 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
     undotted = news.replace("・", "")
     return all(toks.intersection(c.tokens)
                or ("・" in c.tokens[0] and c.tokens[0].replace("・", "") in undotted)
+               or (DEMONYM_NAMES and _people_of(c, toks))
                for c in names)
+
+
+def _people_of(concept: Concept, tokens: Collection[str]) -> bool:
+    """``tokens`` hold a people or adjective made from one of the concept's names
+    ("Belgian" for ベルギー / "Belgium", ``bot.answer.demonyms``): a report writes "the
+    Belgian prime minister" where a question, in either language, names the country."""
+    places = [t for t in concept.tokens if t.isascii() and t.isalpha()
+              and len(t) >= demonyms.MIN_STEM]
+    return any(demonyms.people_of(t, place) for place in places for t in tokens)
 
 
 @functools.lru_cache(maxsize=1024)
