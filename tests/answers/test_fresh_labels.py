@@ -87,7 +87,8 @@ async def test_every_fresh_report_on_the_topic_reaches_the_store(tmp_path: Path)
     assert set(copies.values()) <= stored
     # Nothing else is lost, and the topic refuses few: every development keeps two
     # reports or more, and the set still measures answers (batch J's jets over Estonia,
-    # nuclear-plant repairs and EU sanctions name no word of the talks in six reports).
+    # nuclear-plant repairs and EU sanctions name no word of the talks in six reports; batch
+    # K's battle for Pokrovsk and a White House reaction to New START in four).
     assert not stored & ({r.guid for r in FRESH_SET.reports} - kept)
     for dev in FRESH_SET.splits:
         assert len([r for r in FRESH_SET.reports if r.development == dev and r.guid in kept]) >= 2
