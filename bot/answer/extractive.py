@@ -31,6 +31,7 @@ from bot.answer.support import (
     asks_figure,
     asks_past,
     content_nouns,
+    counted_in_other_language,
     figure_phrases,
     figures_about,
     gate_on,
@@ -263,6 +264,19 @@ STORY_FACT: float | None = 0.0
 #: changes nothing.
 STORY_READ = 12
 
+#: How many of a story's reports in the other language are read for the figure a "how
+#: many" question asks when the gate found none in its first two reports
+#: (``_figure_across``). None: off.
+FIGURE_ACROSS: int | None = 3
+#: ``_figure_across`` only for a question in this language: its other-language reports are
+#: read by the gate's reader-like figure check (``support.FIGURE_AS_READ``, Japanese text);
+#: the English side's check (a number a few words from a stem) answered three questions no
+#: report answers on fresh f01-f54 ("1,000 bodies" for how many were identified).
+FIGURE_ACROSS_ASKED_IN: frozenset[str] = frozenset({"en"})
+#: ``_figure_across`` only when the other language's check is specific (a number beside a
+#: translation of the thing counted, an amount of money, a length when no unit is asked).
+FIGURE_ACROSS_SPECIFIC = True
+
 #: When none of a report's chosen sentences holds the kind of thing asked (``Slot``), its
 #: best sentence that does is quoted instead (``best_sentences``).
 SLOT_FILL = True
@@ -338,6 +352,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         if [h.article_id for h in whole] != [h.article_id for h in hits]:
             picked = await _load(session, [h.article_id for h in whole])
             ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
+    if not ranked and why == "figure-not-given" and FIGURE_ACROSS is not None:
+        # The figure asked may be given only by the story's reports in the other language.
+        ranked = await _figure_across(session, engine, question, concepts, picked, now=now)
     if not ranked:
         return no_source(engine, question, lang, window, why)
     if action is not None and not vouches(ranked, action, engine, question_lang(question)) \
@@ -1327,3 +1344,34 @@ def scope_of(story_id: int | None, article_ids: Collection[int] = ()) -> Scope |
     if story_id is None and not article_ids:
         return None
     return Scope(story_id, tuple(article_ids))
+
+
+async def _figure_across(session: AsyncSession, engine: Engine, question: str,
+                         concepts: Sequence[Concept], picked: Sequence[Article], *,
+                         now: datetime) -> list[Article]:
+    """For a "how many" question the gate refused because the first two reports give no
+    figure: the gate's reports with, first, the best report in the other language than the
+    question's of the story of one of those two (``FIGURE_ACROSS`` of them read per story)
+    that lets the gate pass, its figure read by the gate's own cross-language check; none
+    when no such report does. Outlets of one language often leave out the count the
+    other's give."""
+    asked = question_lang(question)
+    limit = FIGURE_ACROSS
+    if limit is None or asked not in FIGURE_ACROSS_ASKED_IN:
+        return []
+    if FIGURE_ACROSS_SPECIFIC and not counted_in_other_language(question, concepts):
+        return []
+    for story in dict.fromkeys(a.story_id for a in picked[:2] if a.story_id is not None):
+        ids = set((await session.scalars(select(Article.id).where(
+            Article.story_id == story, Article.lang != asked))).all())
+        ids -= {a.id for a in picked[:2]}
+        if not ids:
+            continue
+        found = rerank(engine.search(concepts, now=now, window=Window(), scope=ids,
+                                     limit=limit))
+        for candidate in await _load(session, [h.article_id for h in found]):
+            out = support(question, concepts, _drop_duplicates(
+                [candidate, *(a for a in picked if a is not candidate)]), engine)[0]
+            if out:
+                return out
+    return []

@@ -941,6 +941,33 @@ _BEFORE_COUNT_JA = re.compile(r"^(.*?)何[十百千万]*(?:人|件|回|カ国|�
                               r"(?:平方)?キロ)")
 
 
+#: The gate reads a Japanese report's figures as a reader does (``counted_across``): a
+#: kanji numeral only where it counts something, a currency only with its amount.
+FIGURE_AS_READ = True
+#: A kanji numeral that counts: a run of numerals (not the end of a word: 統一, 唯一, 誰一人)
+#: followed by a counter or unit ("三人", "十数カ国", "二時間"), or itself a
+#: magnitude ("数千の無人機", "二十"); not 一 inside a word ("一致", "統一", "唯一", "一部",
+#: "一方", "一時"), nor "十分" (enough), nor a date ("二十日", "十一月").
+_KANJI_DIGITS = "一二三四五六七八九十百千万億兆数"
+_JA_COUNTER = (r"(?:人|名|件|回|度|カ国|か国|ヵ国|ヶ国|ケ国|隻|機|発|基|両|台|時間|日間|週間|"
+               r"カ月|か月|ヵ月|ヶ月|年間|倍|割|[%％]|パーセント|キロ|メートル|トン|"
+               r"ドル|円|ユーロ|ルーブル|フリブナ|つ|項目|条|個|歳|か所|カ所|ヵ所|地点|都市|州|段階)")
+_JA_KANJI_COUNT = (rf"(?<![統唯同誰均画逐単択専随{_KANJI_DIGITS}])"
+                   rf"(?:[{_KANJI_DIGITS}]+{_JA_COUNTER}"
+                   rf"|[{_KANJI_DIGITS}]+[十百千万億兆](?![月日年時]))")
+#: A figure in a Japanese report as a reader reads one: digits, or a kanji count.
+JA_FIGURE_READ = re.compile(rf"[\d０-９]|{_JA_KANJI_COUNT}")
+#: An amount of money in a Japanese report: a currency after its amount ("3500億ドル",
+#: "数十億ユーロ"), not the word alone ("ドル建て", "円滑").
+JA_MONEY_READ = re.compile(rf"(?:[\d０-９][\d,，.０-９]*|[{_KANJI_DIGITS}]+)\s*"
+                           rf"[万億兆千百]*\s*(?:米)?(?:ドル|円|ユーロ|ルーブル|フリブナ)")
+#: "How many … in total": a total is asked, not each side's count.
+_TOTAL_ASKED = re.compile(r"\bin total\b|\baltogether\b|\ball told\b|\btotal (?:number|of)\b",
+                          re.IGNORECASE)
+#: A count in Japanese read as above, not a date ("5月3日") or a time.
+_JA_NUMBER_READ = rf"(?:[\d０-９][\d,，０-９]*(?![\d０-９,，]*[月日年時])|{_JA_KANJI_COUNT})"
+
+
 def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
                    ) -> re.Pattern[str]:
     """What a report in the other language must show for a "how many" question: a length
@@ -949,7 +976,7 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     if _DURATION_ASKED.search(question.lower()):
         return DURATION
     if _MONEY_ASKED.search(question):
-        return MONEY
+        return JA_MONEY_READ if to_ja and FIGURE_AS_READ else MONEY
     if to_ja:
         head = _counted_head(question)
         wanted = [c for c in concepts if head and any(head.startswith(t) or t.startswith(head)
@@ -959,10 +986,14 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
         # only words that can match at one place), so the pattern matches the same.
         alts = sorted(kana, key=len)  # pragma: no mutate
         if not alts:
-            return _FIGURE
+            return JA_FIGURE_READ if FIGURE_AS_READ else _FIGURE
         words = "|".join(re.escape(t) for t in alts)
-        return re.compile(rf"{_JA_NUMBER}[^。]{{0,10}}?(?:{words})"
-                          rf"|(?:{words})[^。]{{0,10}}?{_JA_NUMBER}")
+        number = _JA_NUMBER_READ if FIGURE_AS_READ else _JA_NUMBER
+        if FIGURE_AS_READ and _TOTAL_ASKED.search(question):
+            # "in total": "1000人ずつ" (a thousand each) is each side's count, not the total.
+            number = rf"(?:{number})(?![\d,，０-９]*[^\s。]{{0,3}}ずつ)"
+        return re.compile(rf"{number}[^。]{{0,10}}?(?:{words})"
+                          rf"|(?:{words})[^。]{{0,10}}?{number}")
     before = _BEFORE_COUNT_JA.search(question)
     if before is None:
         return _FIGURE
@@ -1019,6 +1050,23 @@ _ARRANGED = re.compile(r"いつ[^。]*ことになった(?:の|か|のか)?\W*$"
 #: "承認採決はいつ行われる?": "when" with a verb in its plain non-past form (not "〜ている"
 #: nor "〜た") asks when something is yet to happen.
 _WHEN_NONPAST = re.compile(r"いつ[^。]*(?<!て)(?<!てい)[うくぐすつぬぶむる](?:の|か|のか)?\W*$")
+
+
+#: A length of time asked in a unit ("how many minutes", 何分).
+_DURATION_UNIT = re.compile(r"how many (?:minutes|hours|days|weeks|months)|"
+                            r"何時間|何日間|何分|何週間|何カ月|何か月")
+
+
+def counted_in_other_language(question: str, concepts: Sequence[Concept]) -> bool:
+    """The other language's check for a "how many" question is specific (``counted_across``):
+    a number beside a translation of the thing counted, an amount of money, or a length of
+    time when no unit is asked; not any figure (the thing counted has no translation) nor
+    a length in any unit for "how many minutes"."""
+    ja = bool(_KANA.search(question))
+    pattern = counted_across(question, concepts, to_ja=not ja)
+    if pattern is DURATION:
+        return not _DURATION_UNIT.search(question.lower())
+    return pattern not in (_FIGURE, JA_FIGURE_READ)
 
 
 def asks_figure(question: str) -> bool:
