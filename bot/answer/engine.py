@@ -401,10 +401,11 @@ class Engine:
             # "Switzerland" where reports write Geneva, "Germany's chancellor" in Berlin.
             alternatives[token].update(t for t in self._places_in(token)
                                        if self.index.token_id(t) is not None)
-            if DEMONYM_ALTERNATIVES and not self.party_tokens.intersection(
-                    (token, *alternatives[token])):
+            if DEMONYM_ALTERNATIVES and self.names_country(token) and not (
+                    self.party_tokens.intersection((token, *alternatives[token]))):
                 # ベルギー or "Belgium" where reports write "the Belgian prime minister".
-                # (From the country's names whether or not the store writes them.)
+                # (From the country's names whether or not the store writes them; only a
+                # country's: "Zelenski" is no people of "Zelenska".)
                 named = alternatives[token] | self._places_in(token)
                 alternatives[token].update(t for alt in (token, *sorted(named))
                                            for t in demonyms.peoples(alt, self.sorted_vocab()))
@@ -466,6 +467,10 @@ class Engine:
                 holders += _holding(surface, tokens)
             out += [(token, k) for token in holders for k in keys]
         return out
+
+    def names_country(self, token: str) -> bool:
+        """``token`` is a country's name the gazetteer knows, in either language."""
+        return bool(self._places_in(token))
 
     def _places_in(self, country: str) -> frozenset[str]:
         """The names of ``country`` in the other language and of the places inside it,

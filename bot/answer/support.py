@@ -601,14 +601,17 @@ def _names_all(article: Article, names: Sequence[Concept], engine: Engine) -> bo
     undotted = news.replace("・", "")
     return all(toks.intersection(c.tokens)
                or ("・" in c.tokens[0] and c.tokens[0].replace("・", "") in undotted)
-               or (DEMONYM_NAMES and _people_of(c, toks))
+               or (DEMONYM_NAMES and _people_of(c, toks, engine))
                for c in names)
 
 
-def _people_of(concept: Concept, tokens: Collection[str]) -> bool:
-    """``tokens`` hold a people or adjective made from one of the concept's names
-    ("Belgian" for ベルギー / "Belgium", ``bot.answer.demonyms``): a report writes "the
-    Belgian prime minister" where a question, in either language, names the country."""
+def _people_of(concept: Concept, tokens: Collection[str], engine: Engine) -> bool:
+    """``tokens`` hold a people or adjective made from one of the concept's names of a
+    country ("Belgian" for ベルギー / "Belgium", ``bot.answer.demonyms``): a report writes
+    "the Belgian prime minister" where a question, in either language, names the country.
+    A person's name is no country ("Zelenski" is not a people of "Zelenska")."""
+    if not any(engine.names_country(t) for t in concept.tokens):
+        return False
     places = [t for t in concept.tokens if t.isascii() and t.isalpha()
               and len(t) >= demonyms.MIN_STEM]
     return any(demonyms.people_of(t, place) for place in places for t in tokens)
