@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import gc
 import json
@@ -12,18 +11,29 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
-from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.answer.when import warm_up
 from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
-from bot.memory import freeze_survivors, limit_malloc_arenas, start_trimming
-from bot.platforms.registry import load_settings
-from bot.stopping import unless_stopped
-from config.settings import FeedSettings, Settings, masked_dump
+
+if TYPE_CHECKING:
+    from config.settings import FeedSettings, Settings
+
+# What only some commands need is imported inside them: `--help`, `--version` and a
+# mistyped command start without pydantic, and `ask`, `brief` and `ingest` without the
+# date parsers' warm-up (docs/notes/fastart.md).
 
 log = logging.getLogger(__name__)
+
+
+class _VersionAction(argparse._VersionAction):
+    """``--version``, its number read from the installed metadata only when asked for
+    (``importlib.metadata`` costs every other command a few dozen ms)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: Any, option_string: str | None = None) -> None:
+        self.version = f"%(prog)s {_version()}"
+        super().__call__(parser, namespace, values, option_string)
 
 
 def _global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
@@ -46,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(
         prog="ceasefire-bot", description="Follow the ceasefire talks in chat.")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action=_VersionAction)
     _global_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -124,6 +134,8 @@ def _shard_ids(value: str) -> tuple[int, ...]:
 
 
 def _version() -> str:
+    from importlib import metadata
+
     try:
         return metadata.version("ceasefire-bot")
     except metadata.PackageNotFoundError:
@@ -137,9 +149,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING - 10 * min(args.verbose, 2), stream=sys.stderr,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "run":
+        from bot.memory import limit_malloc_arenas, start_trimming
+
         limit_malloc_arenas()  # a process that runs for months: before any thread starts
         start_trimming()  # and freed heap pages go back to the kernel while it runs
     try:
+        import asyncio
+
+        from bot.platforms.registry import load_settings
+
         settings = load_settings(args.config, overrides=_overrides(args))
         code = asyncio.run(COMMANDS[args.command](args, settings))
         sys.stdout.flush()
@@ -179,9 +197,14 @@ def _dump(value: Any) -> None:
 
 
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from bot.answer.when import warm_up
     from bot.app import BotApp
+    from bot.memory import freeze_survivors
     from bot.platforms.discord.settings import SECTION as DISCORD
     from bot.platforms.select import RunOptions, build_platforms
+    from bot.stopping import unless_stopped
 
     options = RunOptions(console=args.console, shard_ids=args.shard_ids,
                          shard_count=args.shard_count)
@@ -221,6 +244,7 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from bot.app import BotApp
+    from config.settings import FeedSettings
 
     feeds = [FeedSettings(url=u) for u in args.feed] or list(settings.followed_feeds)
     if not args.verbose:
@@ -380,6 +404,8 @@ async def cmd_sources(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    from config.settings import masked_dump
+
     print(json.dumps(masked_dump(settings), ensure_ascii=False, indent=2))
     return 0
 

@@ -7,7 +7,6 @@ for ``-v``, which shows the traceback.
 
 from __future__ import annotations
 
-import asyncio
 import errno
 from dataclasses import dataclass
 
@@ -31,18 +30,21 @@ class Failure:
 
 def describe(exc: BaseException) -> Failure | None:
     """The one-line failure for an expected error, or None for a bug."""
-    # Imported here: `--version` and `config` should not pay for the database and HTTP stacks.
-    import aiohttp
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from bot.store.problems import reason, store_problem
-
     if isinstance(exc, ConfigError):
         return Failure(EXIT_CONFIG, str(exc))
     if isinstance(exc, StoreError):
         return Failure(EXIT_DATABASE, str(exc))
     if isinstance(exc, BrokenPipeError):
         return Failure(EXIT_BROKEN_PIPE, "output closed early (broken pipe); nothing was lost")
+    # Imported here, after the checks that need neither: `--version`, `config` and a
+    # configuration error should not pay for the database and HTTP stacks (~0.3 s).
+    import asyncio
+
+    import aiohttp
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store.problems import reason, store_problem
+
     if isinstance(exc, SQLAlchemyError):
         return Failure(EXIT_DATABASE, store_problem(exc, where="the database"))
     if isinstance(exc, aiohttp.ClientConnectorError):
@@ -66,6 +68,8 @@ def _network_cause(exc: PlatformError) -> Failure | None:
     """A platform that could not be reached (no network, a dead API base URL) is a network
     failure: the platform's words, then what was unreachable, instead of the class name
     the adapter appended (``Discord connection failed: ClientConnectorDNSError``)."""
+    import asyncio
+
     import aiohttp
 
     cause = exc.__cause__

@@ -22,9 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import overload
 
-import bm25s
 import numpy as np
-from bm25s.tokenization import Tokenized
 
 from bot.answer.merge import merge_segments
 from bot.answer.segment import DocMeta, DocTable, Segment
@@ -120,6 +118,11 @@ class SearchIndex:
 
     def _build(self, docs: DocTable, ids: Sequence[np.ndarray],
                columns: dict[str, np.ndarray]) -> Segment:
+        # Imported here, the only place that scores with bm25s: it pulls in scipy.sparse
+        # (~0.2 s), which a process that only loads and queries saved segments never needs.
+        import bm25s
+        from bm25s.tokenization import Tokenized
+
         logging.getLogger("bm25s").setLevel(logging.WARNING)
         model = bm25s.BM25(k1=self.k1, b=self.b)
         vocab_ids = {i: i for i in range(len(self.vocab))}
