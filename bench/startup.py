@@ -6,11 +6,15 @@ same commands from another checkout (e.g. ``git archive`` of the base commit) in
 run by run, so both sides see the same load on a shared machine.
 
     .venv/bin/python bench/startup.py --runs 5 [--other /tmp/base]
+
+Ends with one line of JSON: each case's median CPU, its ratio to a bare interpreter's start
+measured in the same run, and with ``--other`` its ratio to the other checkout.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import statistics
@@ -70,7 +74,11 @@ def main() -> None:
             prepared[name, "demo"] = base / f"demo-{name}"
             one_run(checkout, ["ingest"], prepared[name, "demo"])
             one_run(checkout, ["ask", "x"], prepared[name, "demo"])
+        # The floor every command pays: the interpreter alone, in the same run.
+        bare = statistics.median(_bare_python() for _ in range(opts.runs))
+        print(f"bare python start (the floor): {bare:.2f}s cpu")
         print(f"{'case':24} " + " ".join(f"{n + ' wall':>11} {n + ' cpu':>11}" for n in checkouts))
+        figures: dict[str, dict[str, float]] = {}
         for case, (args, kind) in CASES.items():
             samples: dict[str, list[tuple[float, float]]] = {n: [] for n in checkouts}
             for run in range(opts.runs):
@@ -83,7 +91,21 @@ def main() -> None:
                 wall = statistics.median(s[0] for s in samples[name])
                 cpu = statistics.median(s[1] for s in samples[name])
                 cells.append(f"{wall:10.2f}s {cpu:10.2f}s")
+                figures.setdefault(case, {})[f"{name}_cpu_s"] = round(cpu, 3)
+            if "other" in checkouts and figures[case].get("other_cpu_s"):
+                figures[case]["ratio_to_other"] = round(
+                    figures[case]["this_cpu_s"] / figures[case]["other_cpu_s"], 3)
+            figures[case]["ratio_to_bare"] = round(figures[case]["this_cpu_s"] / bare, 2)
             print(f"{case:24} " + " ".join(cells), flush=True)
+    print(json.dumps({"bench": "startup", "bare_python_cpu_s": round(bare, 3), "cases": figures}))
+
+
+def _bare_python() -> float:
+    """CPU seconds of a child interpreter that only starts and ends."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 if __name__ == "__main__":
