@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 # What only some commands need is imported inside them: `--help`, `--version` and a
 # mistyped command start without pydantic, and `ask`, `brief` and `ingest` without the
-# date parsers' warm-up (docs/notes/fastart.md).
+# date parsers' warm-up (docs/quality.md, stop 41).
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """A one-shot `ceasefire-bot` process imports only what its command needs (start-up cost,
-docs/notes/fastart.md): `--help` and `--version` start without pydantic or asyncio, a
+docs/quality.md, stop 41): `--help` and `--version` start without pydantic or asyncio, a
 configuration error ends without the database and HTTP stacks, and `ask` over a saved
 answer index neither loads bm25s (scipy.sparse) nor the feed parser.
 
