@@ -39,6 +39,7 @@ from bot.answer.support import (
     known_form,
     loanwords_in,
     proper_noun,
+    read_in_english,
     said_before,
     speaker_of,
     speaks_in,
@@ -268,11 +269,17 @@ STORY_READ = 12
 #: many" question asks when the gate found none in its first two reports
 #: (``_figure_across``). None: off.
 FIGURE_ACROSS: int | None = 3
-#: ``_figure_across`` only for a question in this language: its other-language reports are
-#: read by the gate's reader-like figure check (``support.FIGURE_AS_READ``, Japanese text);
-#: the English side's check (a number a few words from a stem) answered three questions no
-#: report answers on fresh f01-f54 ("1,000 bodies" for how many were identified).
-FIGURE_ACROSS_ASKED_IN: frozenset[str] = frozenset({"en"})
+#: ``_figure_across`` only for a question in these languages. An English question's
+#: other-language reports are read by the gate's reader-like figure check
+#: (``support.FIGURE_AS_READ``, Japanese text); a Japanese question's only when the English
+#: side can read its count as strictly (``support.read_in_english``): with the English
+#: side's own check (a number a few words from a stem) it answered three questions no report
+#: answers on fresh f01-f54 ("1,000 bodies" for how many were identified).
+FIGURE_ACROSS_ASKED_IN: frozenset[str] = frozenset({"en", "ja"})
+#: ``_figure_across`` also reads the stories of the reports in the other language among
+#: this many retrieved (after the first two reports' stories): the report giving the count
+#: is often retrieved a little lower, in a story of its own. None or 2: only the first two's.
+FIGURE_ACROSS_RETRIEVED: int | None = 5
 #: ``_figure_across`` only when the other language's check is specific (a number beside a
 #: translation of the thing counted, an amount of money, a length when no unit is asked).
 FIGURE_ACROSS_SPECIFIC = True
@@ -1361,7 +1368,11 @@ async def _figure_across(session: AsyncSession, engine: Engine, question: str,
         return []
     if FIGURE_ACROSS_SPECIFIC and not counted_in_other_language(question, concepts):
         return []
-    for story in dict.fromkeys(a.story_id for a in picked[:2] if a.story_id is not None):
+    if asked == "ja" and not read_in_english(question, concepts):
+        return []
+    lower = picked[2:FIGURE_ACROSS_RETRIEVED or 2]
+    stories = [*(a.story_id for a in picked[:2]), *(a.story_id for a in lower if a.lang != asked)]
+    for story in dict.fromkeys(s for s in stories if s is not None):
         ids = set((await session.scalars(select(Article.id).where(
             Article.story_id == story, Article.lang != asked))).all())
         ids -= {a.id for a in picked[:2]}
