@@ -28,7 +28,6 @@ from bot.delivery import outbox
 from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
 from bot.deps import Deps
-from bot.errors import StoreError
 from bot.health import Metrics
 from bot.model import Notice
 from bot.news.guard import guarded_connector
@@ -38,7 +37,7 @@ from bot.platforms.base import PlatformAdapter
 from bot.scale.budget import BudgetStore, SharedWindow, build_budget
 from bot.scale.leader import Leader, build_leader
 from bot.schedule import build_scheduler
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, database_url, open_store
 from bot.store.later import LateWriter
 from bot.store.models import AnswerLog
 from config.settings import Settings
@@ -82,22 +81,6 @@ def http_session(settings: Settings, *,
                  if guard_resolver is None else guarded_connector(
                      resolver=guard_resolver, allow_hosts=f.allow_hosts, limit=f.concurrency))
     return aiohttp.ClientSession(connector=connector, auto_decompress=True)
-
-
-def database_url(settings: Settings) -> str:
-    """The configured store, else SQLite in the data dir (created here, and only here)."""
-    if settings.database_url:
-        return settings.database_url
-    path = settings.sqlite_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            f"the data dir {path.parent} cannot be created "
-            f"({'a file has that name' if isinstance(exc, FileExistsError) else exc.strerror}"
-            "): set data_dir "
-            "or CEASEFIRE_BOT_DATA_DIR to a writable folder") from None
-    return sqlite_url(path)
 
 
 def _shutdown(scheduler: AsyncIOScheduler) -> None:

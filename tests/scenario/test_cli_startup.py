@@ -77,6 +77,9 @@ def test_ask_over_a_saved_index_loads_neither_bm25s_nor_the_feed_parser(
     assert proc.returncode == 0, proc.stderr
     assert "Jeddah" in proc.stdout and "[1]" in proc.stdout, proc.stdout
     assert loaded(modules, "bm25s", "scipy", "feedparser") == []
+    # The store is at the newest revision: no migration machinery, no PostgreSQL driver
+    # (stop 42, ``bot.store.db.CHECK_HEAD_FIRST``).
+    assert loaded(modules, "alembic", "filelock", "asyncpg") == []
     # Still the real answer path: the store, the HTTP session and the index were loaded.
     assert loaded(modules, "sqlalchemy", "aiohttp", "numpy", "bot.answer.index") == [
         "sqlalchemy", "aiohttp", "numpy", "bot.answer.index"]
