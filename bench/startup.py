@@ -1,4 +1,4 @@
-"""How long a one-shot ``ceasefire-bot`` process takes to start and end (wall and CPU).
+"""How long a ``ceasefire-bot`` process takes to start and end (wall and CPU).
 
 Each command runs ``--runs`` times as ``python -m bot.cli ...`` in a clean environment;
 the median wall and CPU (user + system of the child) are printed. ``--other DIR`` runs the
@@ -6,6 +6,10 @@ same commands from another checkout (e.g. ``git archive`` of the base commit) in
 run by run, so both sides see the same load on a shared machine.
 
     .venv/bin/python bench/startup.py --runs 5 [--other /tmp/base]
+
+The ``run`` cases start the console platform with an empty script (stdin at its end): the
+start-up poll of the bundled demo feeds, the console's subscription and welcome, then the
+end of input closes it, as a scripted console session does before its first line.
 
 Ends with one line of JSON: each case's median CPU, its ratio to a bare interpreter's start
 measured in the same run, and with ``--other`` its ratio to the other checkout.
@@ -27,7 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 #: name -> (arguments, data dir: "fresh" a new one per run, "empty" one migrated before,
-#: "demo" the bundled demo feeds ingested and asked once, so the answer index is saved)
+#: "demo" the bundled demo feeds ingested and asked once, so the answer index is saved,
+#: "ran" the demo store after one console run, so its welcome is posted)
 CASES: dict[str, tuple[list[str], str]] = {
     "--help": (["--help"], "fresh"),
     "config-error": (["--config", "/nonexistent/bot.toml", "ask", "x"], "fresh"),
@@ -37,6 +42,8 @@ CASES: dict[str, tuple[list[str], str]] = {
     "ingest (missing file)": (["ingest", "--feed", "/nonexistent/feed.xml"], "empty"),
     "ask (demo store)": (["ask", "What was agreed in Jeddah?"], "demo"),
     "brief (demo store)": (["brief"], "demo"),
+    "run, console (fresh dir)": (["run"], "fresh"),
+    "run, console (demo store)": (["run"], "ran"),
 }
 
 
@@ -52,7 +59,8 @@ def one_run(checkout: Path, args: list[str], data_dir: Path) -> tuple[float, flo
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=checkout,
-                   env=env_for(data_dir), capture_output=True, check=False)
+                   env=env_for(data_dir), capture_output=True, check=False,
+                   stdin=subprocess.DEVNULL)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -74,6 +82,9 @@ def main() -> None:
             prepared[name, "demo"] = base / f"demo-{name}"
             one_run(checkout, ["ingest"], prepared[name, "demo"])
             one_run(checkout, ["ask", "x"], prepared[name, "demo"])
+            prepared[name, "ran"] = base / f"ran-{name}"
+            for step in (["ingest"], ["ask", "x"], ["run"]):
+                one_run(checkout, step, prepared[name, "ran"])
         # The floor every command pays: the interpreter alone, in the same run.
         bare = statistics.median(_bare_python() for _ in range(opts.runs))
         print(f"bare python start (the floor): {bare:.2f}s cpu")

@@ -15,8 +15,8 @@ from contextlib import AsyncExitStack
 from datetime import datetime, timedelta
 from functools import partial
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +51,9 @@ from bot.store.models import Story, Subscription
 from config.settings import FeedSettings, Settings
 from handlers import Registry, default_registry, dispatch
 from handlers.context import owns_thread
+
+if TYPE_CHECKING:
+    from aiohttp.abc import AbstractResolver
 
 log = logging.getLogger(__name__)
 

@@ -411,8 +411,7 @@ async def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.runtime import database_url
-    from bot.store.db import open_store
+    from bot.store.db import database_url, open_store
 
     async with open_store(database_url(settings)):
         pass

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from bot.answer.engine import Engine
 from bot.brief.cache import BriefingCache
@@ -16,6 +15,9 @@ from bot.store.later import LateWriter
 from bot.text.topic import Topic
 from bot.timeline.cache import TimelinePictures
 from config.settings import Settings
+
+if TYPE_CHECKING:
+    import aiohttp
 
 
 @dataclass

@@ -8,14 +8,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
-from bot.connections import ConnectionWatch
-from bot.listen import start_site
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.connections import ConnectionWatch
 
 #: Loop lag buckets: fine below 100 ms (the target), coarse above.
 LAG_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
@@ -73,6 +74,9 @@ async def serve_health(port: int, metrics: Metrics, *,
 
     ``/healthz`` answers 503 while a platform has been disconnected for longer than the
     watch's grace period, naming it."""
+    from aiohttp import web  # the web server only where a port is set (stop 42)
+
+    from bot.listen import start_site
 
     def report() -> tuple[bool, dict[str, Any]]:
         if connections is None:

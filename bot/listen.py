@@ -6,10 +6,12 @@ from __future__ import annotations
 import errno
 import os
 import socket
-
-from aiohttp import web
+from typing import TYPE_CHECKING
 
 from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from aiohttp import web
 
 
 async def start_site(runner: web.AppRunner, *, host: str, port: int, host_key: str,
@@ -23,6 +25,8 @@ async def start_site(runner: web.AppRunner, *, host: str, port: int, host_key: s
     Raises:
         ConfigError: the address cannot be listened on; ``runner`` is cleaned up first.
     """
+    from aiohttp import web
+
     site = web.TCPSite(runner, host, port)
     try:
         await site.start()

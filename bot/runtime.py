@@ -15,9 +15,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
 
-import aiohttp
-from aiohttp.abc import AbstractResolver
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
@@ -28,23 +27,30 @@ from bot.delivery import outbox
 from bot.delivery.replies import Replier
 from bot.delivery.sender import Sender
 from bot.deps import Deps
-from bot.errors import StoreError
 from bot.health import Metrics
 from bot.model import Notice
-from bot.news.guard import guarded_connector
 from bot.news.pipeline import IngestInputs, PausedNotice
 from bot.news.workers import ParsePool
 from bot.platforms.base import PlatformAdapter
 from bot.scale.budget import BudgetStore, SharedWindow, build_budget
 from bot.scale.leader import Leader, build_leader
 from bot.schedule import build_scheduler
-from bot.store.db import SessionFactory, open_store, sqlite_url
+from bot.store.db import SessionFactory, database_url, open_store
 from bot.store.later import LateWriter
 from bot.store.models import AnswerLog
 from config.settings import Settings
 
+if TYPE_CHECKING:
+    import aiohttp
+    from aiohttp.abc import AbstractResolver
+
 #: Builds the platforms on the runtime's HTTP session for platform calls.
-PlatformFactory = Callable[[aiohttp.ClientSession], Sequence[PlatformAdapter]]
+PlatformFactory = Callable[["aiohttp.ClientSession"], Sequence[PlatformAdapter]]
+
+#: Make each HTTP session on its first use: a run that fetches nothing over HTTP (`ask`,
+#: `brief`, the console over the bundled demo feeds) never imports aiohttp (about 0.2 s of
+#: CPU at every start, stop 42). False: the sessions are made at start, as before.
+LAZY_SESSIONS = True
 
 
 @dataclass(frozen=True)
@@ -72,11 +78,55 @@ def worker_name() -> str:
     return f"{socket.gethostname()[:64]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+class LazySession:
+    """An ``aiohttp.ClientSession`` made when first used (any attribute: ``get``,
+    ``closed``, ...); ``close`` closes it only if it was made."""
+
+    def __init__(self, make: Callable[[], aiohttp.ClientSession]) -> None:
+        self._make = make
+        self._session: aiohttp.ClientSession | None = None
+        self._ended = False
+
+    @property
+    def made(self) -> bool:
+        return self._session is not None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends ask for these: not a use
+            raise AttributeError(name)
+        if self._session is None:
+            if self._ended:  # closed before any use: as a closed session answers
+                if name == "closed":
+                    return True
+                raise RuntimeError("Session is closed")
+            self._session = self._make()
+        return getattr(self._session, name)
+
+    async def close(self) -> None:
+        self._ended = True
+        if self._session is not None:
+            await self._session.close()
+
+
+async def _session(stack: AsyncExitStack,
+                   make: Callable[[], aiohttp.ClientSession]) -> aiohttp.ClientSession:
+    """A session closed with ``stack``: made now, or on first use (``LAZY_SESSIONS``)."""
+    if not LAZY_SESSIONS:
+        return await stack.enter_async_context(make())
+    lazy = LazySession(make)
+    stack.push_async_callback(lazy.close)
+    return cast("aiohttp.ClientSession", lazy)
+
+
 def http_session(settings: Settings, *,
                  guard_resolver: AbstractResolver | None = None) -> aiohttp.ClientSession:
     """An HTTP session: its pool is bounded overall; the per-host bound is the pipeline's
     (a slot taken before the request, outside the request timeout). With
     ``guard_resolver``, the SSRF-guarded session (private addresses refused on connect)."""
+    import aiohttp
+
+    from bot.news.guard import guarded_connector
+
     f = settings.fetch
     connector = (aiohttp.TCPConnector(limit=f.concurrency, ttl_dns_cache=300)
                  if guard_resolver is None else guarded_connector(
@@ -84,20 +134,16 @@ def http_session(settings: Settings, *,
     return aiohttp.ClientSession(connector=connector, auto_decompress=True)
 
 
-def database_url(settings: Settings) -> str:
-    """The configured store, else SQLite in the data dir (created here, and only here)."""
-    if settings.database_url:
-        return settings.database_url
-    path = settings.sqlite_path()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise StoreError(
-            f"the data dir {path.parent} cannot be created "
-            f"({'a file has that name' if isinstance(exc, FileExistsError) else exc.strerror}"
-            "): set data_dir "
-            "or CEASEFIRE_BOT_DATA_DIR to a writable folder") from None
-    return sqlite_url(path)
+def _default_resolver() -> AbstractResolver:
+    import aiohttp
+
+    return aiohttp.DefaultResolver()
+
+
+def _platform_session() -> aiohttp.ClientSession:
+    import aiohttp
+
+    return aiohttp.ClientSession()
 
 
 def _shutdown(scheduler: AsyncIOScheduler) -> None:
@@ -133,9 +179,9 @@ async def open_runtime(settings: Settings, *, clock: Clock,
     async with AsyncExitStack() as stack:
         url = database_url(settings)
         engine, sessions = await stack.enter_async_context(open_store(url))
-        http = await stack.enter_async_context(http_session(settings))
-        guarded = await stack.enter_async_context(http_session(
-            settings, guard_resolver=resolver or aiohttp.DefaultResolver()))
+        http = await _session(stack, lambda: http_session(settings))
+        guarded = await _session(stack, lambda: http_session(
+            settings, guard_resolver=resolver or _default_resolver()))
         deps = Deps(settings, sessions, http, clock, guarded_http=guarded,
                     engine=Engine(index_dir=index_dir_for(url, data_dir=settings.data_dir)),
                     later=LateWriter(sessions))
@@ -143,7 +189,7 @@ async def open_runtime(settings: Settings, *, clock: Clock,
         await deps.later.reserve_ahead(AnswerLog.__tablename__)
         # Written out before the store closes (SIGTERM loses no answer log or visit).
         stack.push_async_callback(deps.later.drain)
-        platform_http = await stack.enter_async_context(aiohttp.ClientSession())
+        platform_http = await _session(stack, _platform_session)
         adapters = tuple(platforms(platform_http) if callable(platforms) else platforms)
         if deps.pictures is not None:
             stack.callback(deps.pictures.close)

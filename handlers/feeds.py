@@ -9,7 +9,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.deps import Deps
 from bot.errors import FeedError, UserFacingError
 from bot.model import Reply, Request, Result
-from bot.news.guard import check_url
 from bot.news.parse import MAX_URL_CHARS
 from bot.news.scope import request_scope
 from bot.store.models import Feed, FeedOwner
@@ -39,6 +38,8 @@ async def add_feed(req: Request, deps: Deps, url: str) -> Result:
         raise UserFacingError("Give the feed's address: `sources add https://example.com/rss`.")
     if len(url) > MAX_URL_CHARS:
         raise UserFacingError(f"That address is longer than {MAX_URL_CHARS} characters.")
+    from bot.news.guard import check_url  # it loads aiohttp: only when a feed is added
+
     try:
         check_url(url, allow_hosts=deps.settings.fetch.allow_hosts)
     except FeedError as exc:

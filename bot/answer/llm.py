@@ -13,12 +13,14 @@ import logging
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from bot.model import QA, Answer, Briefing, Lang, Sentence
 from bot.text.sentences import normalise, split_sentences
 from config.settings import LLMSettings
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +110,8 @@ async def fetch_checked(http: aiohttp.ClientSession, settings: LLMSettings, *,
                         question: str, lang: Lang,
                         sources: Sequence[Source]) -> list[Sentence] | None:
     """The model's cited sentences, or None when it failed or broke a rule."""
+    import aiohttp  # here: a bot without an LLM backend never needs it (stop 42)
+
     try:
         text = await fetch_completion(http, settings,
                                       system=SYSTEM.format(lang=LANG_NAME[lang]),

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from bot.errors import FeedError
 from bot.news.fetch import FetchLimits, HostSlots, fetch_feed
 from bot.news.parse import ParsedEntry, ParsedFeed, decode_document
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger(__name__)
 

@@ -16,12 +16,16 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import aiohttp
-
 from bot.errors import FeedError
-from bot.news.guard import check_url, host_allowed, permit
+
+if TYPE_CHECKING:
+    import aiohttp
+
+# aiohttp and the SSRF guard (which needs it) are imported by the HTTP branch only: a poll
+# of the bundled demo feeds or of local files never loads them (stop 42).
 
 DEMO_SCHEME = "demo:"
 FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/feed+json, "
@@ -97,6 +101,8 @@ async def fetch_feed(
         if guard_hosts is not None:
             raise FeedError(url, "only http:// and https:// feeds can be added")
         return Fetched(url, 200, await asyncio.to_thread(read_local_file, url, limits.max_bytes))
+    import aiohttp
+
     headers = {"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate",
                "Accept": accept}
     if etag:
@@ -122,6 +128,8 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
     One deadline covers every request and body of the fetch, redirects included (slow
     hops share it); the wait for a host slot is not counted: a slow feed must not make the
     feeds queued behind it on the same host time out."""
+    from bot.news.guard import check_url, host_allowed, permit
+
     current = url
     seen = {url}
     remaining = limits.timeout_seconds
@@ -164,6 +172,8 @@ async def _follow(http: aiohttp.ClientSession, url: str, *, headers: dict[str, s
 
 def connect_reason(exc: aiohttp.ClientConnectorError) -> str:
     """Why a connection failed, in words an operator can act on (not the class name)."""
+    import aiohttp
+
     if "refused:" in str(exc.os_error):  # the SSRF guard's own words
         return str(exc.os_error)
     if isinstance(exc, aiohttp.ClientConnectorDNSError):

@@ -13,9 +13,8 @@ import random
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import aiohttp
 from sqlalchemy import Table, and_, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement
@@ -35,6 +34,9 @@ from bot.store.db import SessionFactory
 from bot.store.models import Article, Feed, FeedOwner, Story, Subscription
 from bot.text.topic import Topic
 from config.settings import FeedSettings, Settings
+
+if TYPE_CHECKING:
+    import aiohttp
 
 log = logging.getLogger(__name__)
 

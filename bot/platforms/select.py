@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
-from typing import Protocol
-
-import aiohttp
+from typing import TYPE_CHECKING, Protocol
 
 from bot.commands import Registry
 from bot.platforms.base import PlatformAdapter
@@ -23,6 +21,9 @@ from bot.platforms.console import ConsoleAdapter
 from bot.platforms.registry import PLATFORMS
 from config.settings import Settings
 from handlers import default_registry
+
+if TYPE_CHECKING:
+    import aiohttp
 
 __all__ = ["PLATFORMS", "RunOptions", "Setup", "build_platforms", "setup_of"]
 

@@ -24,7 +24,6 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import select, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.db import SessionFactory
@@ -133,6 +132,8 @@ class PostgresBudget(BudgetStore):
         self.namespace = namespace
 
     async def reserve(self, name: str, *, calls: int, period: float) -> tuple[float, str]:
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         key = f"{self.namespace}:{name}"[:200]
         token = uuid.uuid4().hex
         async with self.sessions() as session, session.begin():

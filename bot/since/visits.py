@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,7 +35,11 @@ async def record_visit(session: AsyncSession, req: Request, now: datetime) -> No
     if not req.user_id or not req.channel_id:
         return
     dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    insert = sqlite_insert
+    if dialect == "postgresql":  # its dialect imported only for a PostgreSQL store
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        insert = pg_insert  # type: ignore[assignment]
     stmt = insert(Visit).values(platform=req.platform, channel_id=req.channel_id,
                                 user_id=req.user_id, seen_at=now)
     await session.execute(stmt.on_conflict_do_update(

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import inspect
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import asyncpg
-from alembic import command
-from alembic.config import Config
-from filelock import AsyncFileLock
-from filelock import Timeout as FileLockTimeout
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -28,6 +26,15 @@ from sqlalchemy.ext.asyncio import (
 from bot.errors import ConfigError, StoreError
 from bot.store import inlists
 from bot.store.problems import store_problem
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from config.settings import Settings
+
+# alembic, filelock and asyncpg are imported where they are used: a store already at the
+# newest revision opens without alembic's machinery (``CHECK_HEAD_FIRST``), SQLite never
+# needs asyncpg, and only a migration takes the file lock.
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +105,8 @@ def asyncpg_options(query: dict[str, Any]) -> dict[str, Any]:
     if "ssl" in options and options["ssl"] not in SSL_MODES:
         raise ConfigError(f"invalid setting database_url: ssl mode {options['ssl']!r} is not "
                           f"one of {', '.join(SSL_MODES)}")
+    import asyncpg
+
     known = set(inspect.signature(asyncpg.connect).parameters) | _DIALECT_OPTIONS
     unknown = sorted(set(options) - known)
     if unknown:
@@ -109,6 +118,22 @@ def asyncpg_options(query: dict[str, Any]) -> dict[str, Any]:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
+
+
+def database_url(settings: Settings) -> str:
+    """The configured store, else SQLite in the data dir (created here, and only here)."""
+    if settings.database_url:
+        return settings.database_url
+    path = settings.sqlite_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(
+            f"the data dir {path.parent} cannot be created "
+            f"({'a file has that name' if isinstance(exc, FileExistsError) else exc.strerror}"
+            "): set data_dir "
+            "or CEASEFIRE_BOT_DATA_DIR to a writable folder") from None
+    return sqlite_url(path)
 
 
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
@@ -164,6 +189,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["connection"] = connection
@@ -188,6 +215,12 @@ async def migrate(engine: AsyncEngine) -> None:
     at head.
     """
 
+    if CHECK_HEAD_FIRST and await at_head(engine):
+        return
+    from alembic import command
+    from filelock import AsyncFileLock
+    from filelock import Timeout as FileLockTimeout
+
     def upgrade(connection: Connection) -> None:
         # "heads": branches merged from parallel work may each add a revision.
         command.upgrade(alembic_config(connection), "heads")
@@ -207,6 +240,59 @@ async def migrate(engine: AsyncEngine) -> None:
             await conn.run_sync(upgrade)
 
 
+#: Read the stored revisions first and leave alembic out when they are the newest ones
+#: (its import, its scripts and its upgrade cost a start about 0.2 s of CPU). False: alembic
+#: looks at every start, under the migration lock, as before.
+CHECK_HEAD_FIRST = True
+
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.M)
+
+
+@functools.cache
+def head_revisions() -> frozenset[str] | None:
+    """The newest revisions, read from the migration files' ``revision`` and
+    ``down_revision`` lines without alembic; None when a file is not in that shape (then
+    alembic decides)."""
+    revisions: set[str] = set()
+    older: set[str] = set()
+    for script in sorted((MIGRATIONS / "versions").glob("*.py")):
+        if script.name == "__init__.py":
+            continue
+        found: dict[str, Any] = {}
+        for name, value in _ASSIGNMENT.findall(script.read_text(encoding="utf-8")):
+            try:
+                found[name] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                return None
+        revision, down = found.get("revision"), found.get("down_revision")
+        if not isinstance(revision, str) or "down_revision" not in found:
+            return None
+        revisions.add(revision)
+        for parent in (down,) if isinstance(down, str) else (down or ()):
+            if not isinstance(parent, str):
+                return None
+            older.add(parent)
+    heads = frozenset(revisions - older)
+    return heads or None
+
+
+async def at_head(engine: AsyncEngine) -> bool:
+    """Whether the store's ``alembic_version`` rows are exactly the newest revisions.
+
+    A failure to connect is raised as alembic's upgrade would raise it (the same
+    connection); a missing or unreadable version table only means "ask alembic"."""
+    heads = head_revisions()
+    if heads is None:
+        return False
+    async with engine.connect() as conn:
+        try:
+            stored = (await conn.execute(text("SELECT version_num FROM alembic_version"))
+                      ).scalars().all()
+        except DBAPIError:
+            return False
+    return len(stored) == len(heads) and set(stored) == heads
+
+
 def migration_lock_path(engine: AsyncEngine) -> Path | None:
     """``<database>.migrate.lock`` beside a SQLite file (None: another database, or one
     in memory, which no other process can open)."""
@@ -217,6 +303,16 @@ def migration_lock_path(engine: AsyncEngine) -> Path | None:
         return None
     path = Path(database).expanduser()
     return path.with_name(path.name + ".migrate.lock")
+
+
+def _driver_errors(engine: AsyncEngine) -> tuple[type[Exception], ...]:
+    """asyncpg's own errors, which SQLAlchemy does not wrap (a PostgreSQL store only:
+    SQLite never imports asyncpg)."""
+    if engine.dialect.name != "postgresql":
+        return ()
+    import asyncpg
+
+    return (asyncpg.PostgresError,)
 
 
 def session_factory(engine: AsyncEngine) -> SessionFactory:
@@ -231,10 +327,11 @@ async def open_store(url: str, **kwargs: Any) -> AsyncIterator[tuple[AsyncEngine
         StoreError: the store cannot be reached or upgraded (one line, password masked).
     """
     engine = create_engine(url, **kwargs)
+    errors: tuple[type[Exception], ...] = (SQLAlchemyError, OSError, *_driver_errors(engine))
     try:
         try:
             await migrate(engine)
-        except (SQLAlchemyError, OSError, asyncpg.PostgresError) as exc:
+        except errors as exc:
             where = f"the database {make_url(url).render_as_string(hide_password=True)}"
             raise StoreError(store_problem(exc, where=where)) from exc
         yield engine, session_factory(engine)

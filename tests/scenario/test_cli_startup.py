@@ -77,9 +77,36 @@ def test_ask_over_a_saved_index_loads_neither_bm25s_nor_the_feed_parser(
     assert proc.returncode == 0, proc.stderr
     assert "Jeddah" in proc.stdout and "[1]" in proc.stdout, proc.stdout
     assert loaded(modules, "bm25s", "scipy", "feedparser") == []
-    # Still the real answer path: the store, the HTTP session and the index were loaded.
-    assert loaded(modules, "sqlalchemy", "aiohttp", "numpy", "bot.answer.index") == [
-        "sqlalchemy", "aiohttp", "numpy", "bot.answer.index"]
+    # The store is at the newest revision: no migration machinery, no PostgreSQL driver
+    # (stop 42, ``bot.store.db.CHECK_HEAD_FIRST``).
+    assert loaded(modules, "alembic", "filelock", "asyncpg") == []
+    # Still the real answer path: the store, the runtime and the index were loaded. The
+    # runtime makes its HTTP sessions on first use and `ask` fetches nothing, so aiohttp is
+    # not loaded (stop 42, ``bot.runtime.LAZY_SESSIONS``; it was before).
+    assert loaded(modules, "sqlalchemy", "bot.runtime", "numpy", "bot.answer.index") == [
+        "sqlalchemy", "bot.runtime", "numpy", "bot.answer.index"]
+    assert loaded(modules, "aiohttp") == []
+
+
+@pytest.mark.parametrize("after", list(CLOCKS))
+def test_a_console_run_over_the_demo_feeds_starts_without_http_or_migrations(
+        saved_index: Path, tmp_path: Path, after: str) -> None:
+    """`ceasefire-bot run` on the console, its store at head and its feeds the bundled demo
+    files: it polls, answers a question and ends without aiohttp (no HTTP is made) and
+    without alembic (stop 42: ``LAZY_SESSIONS``, ``CHECK_HEAD_FIRST``)."""
+    data = tmp_path / "data"
+    shutil.copytree(saved_index, data)
+    modules_file = tmp_path / "modules.json"
+    proc = subprocess.run([sys.executable, "-c", DRIVER, (LAST_REPORT + CLOCKS[after]).isoformat(),
+                           str(modules_file), "run"], env=clean_cli_env(data),
+                          input="/ask What was agreed in Jeddah?\n", capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    answer = proc.stdout[proc.stdout.index("> /ask What was agreed in Jeddah?"):]
+    assert "Jeddah" in answer and "[1]" in answer, proc.stdout
+    modules = set(json.loads(modules_file.read_text()))
+    assert loaded(modules, "aiohttp", "alembic", "filelock", "asyncpg") == []
+    assert loaded(modules, "bot.app", "apscheduler") == ["bot.app", "apscheduler"]
 
 
 def test_help_and_version_start_without_pydantic_or_asyncio(tmp_path: Path) -> None:

@@ -176,3 +176,68 @@ async def test_a_connection_keeps_a_bounded_number_of_prepared_statements(
         many = await distinct_statements(SQLITE_STATEMENTS, 3 * SQLITE_STATEMENTS) - base
     assert some > 0
     assert many < 1.5 * some, (some, many)
+
+
+def test_the_newest_revisions_read_from_the_files_are_alembics_heads() -> None:
+    """``head_revisions`` reads the migration files without alembic; it must name what
+    alembic's own script directory calls the heads (a new migration keeps them in step)."""
+    from alembic.script import ScriptDirectory
+
+    from bot.store.db import head_revisions
+
+    assert head_revisions() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+async def test_a_store_at_the_newest_revision_opens_without_alembic(
+        tmp_path: Path, migrated_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stop 42: the stored revisions are read first; alembic (its import, its scripts, its
+    upgrade under the migration lock) runs only for a store that is not at head. With the
+    switch off it runs at every start, as before."""
+    import bot.store.db as db
+    from tests.storefix import fresh_copy
+
+    upgrades: list[str] = []
+    real_upgrade = command.upgrade
+
+    def counted(config: object, revision: str) -> None:
+        upgrades.append(revision)
+        real_upgrade(config, revision)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(command, "upgrade", counted)
+    url = fresh_copy(migrated_store, tmp_path / "at-head.db")
+    async with open_store(url) as (_engine, sessions), sessions() as session:
+        assert await session.scalar(select(Feed)) is None
+    assert upgrades == []
+    assert not (tmp_path / "at-head.db.migrate.lock").exists()
+    monkeypatch.setattr(db, "CHECK_HEAD_FIRST", False)
+    async with open_store(url):
+        pass
+    assert upgrades == ["heads"]
+
+
+async def test_a_store_behind_or_without_a_version_table_is_still_upgraded(
+        tmp_path: Path, migrated_store: Path) -> None:
+    """The cheap check only skips alembic when every stored revision is a head: a store
+    one revision behind, or one whose version table is gone, goes through alembic."""
+    from tests.storefix import fresh_copy
+
+    behind = fresh_copy(migrated_store, tmp_path / "behind.db")
+    engine = create_engine(behind)
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(lambda c: command.downgrade(alembic_config(c),
+                                                            "issue12_updated_at_index"))
+            assert "changed_at" not in await conn.run_sync(
+                lambda c: {col["name"] for col in inspect(c).get_columns("articles")})
+    finally:
+        await engine.dispose()
+    async with open_store(behind) as (engine, _sessions), engine.connect() as conn:
+        columns = await conn.run_sync(
+            lambda c: {col["name"] for col in inspect(c).get_columns("articles")})
+        versions = (await conn.execute(text("SELECT version_num FROM alembic_version"))
+                    ).scalars().all()
+    assert "issue12_changed_at" in versions and "changed_at" in columns
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    async with open_store(fresh) as (engine, _sessions), engine.connect() as conn:
+        tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
+    assert {"feeds", "alembic_version"} <= tables

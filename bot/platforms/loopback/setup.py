@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import aiohttp
-
 from bot.commands import Registry
 from bot.platforms.base import PlatformAdapter
 from bot.platforms.loopback.settings import SECTION
 from config.settings import Settings
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from bot.platforms.select import RunOptions
 
 

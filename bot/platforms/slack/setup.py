@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import aiohttp
-
 from bot.commands import Registry
 from bot.errors import ConfigError
 from bot.platforms.base import PlatformAdapter
@@ -13,6 +11,8 @@ from bot.platforms.slack.settings import SECTION
 from config.settings import Settings
 
 if TYPE_CHECKING:
+    import aiohttp
+
     from bot.platforms.select import RunOptions
 
 
