@@ -128,6 +128,9 @@ PARTIES_PRESENT = True
 #: another round, or the one answering a question asked across languages). None: off
 #: (docs/notes/bm25wins42.md).
 OWN_FULL: float | None = 2.0
+#: The share of the question's own rare words' weight that report must hold (and more
+#: than the report first chosen).
+OWN_FULL_SHARE = 0.9
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
 #: development's report recalls an earlier one in the question's words ("their first call
@@ -1072,7 +1075,8 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
         if own_full is not None and top_own > 0:
             # Said all in the question's own words: that report leads (``OWN_FULL``).
             full = max(ranked, key=lambda h: key(h, later, 0.0, own_full))
-            if (full is not best and full.own_share >= 1.0 > best.own_share
+            if (full is not best and full.own_share >= OWN_FULL_SHARE
+                    and full.own_share > best.own_share
                     and full.story_id == best.story_id != 0):
                 best = full
         ranked = [best, *(h for h in ranked if h is not best)]
