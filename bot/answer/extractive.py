@@ -133,6 +133,12 @@ OWN_FULL: float | None = 2.0
 #: than the report first chosen): 1.0 gains four right-first answers on f01-f66, 0.9
 #: five, 0.8 the same five and loses a fact on the probe set (probe-a06).
 OWN_FULL_SHARE = 0.9
+#: A question about the past is led by the report ``LATER`` passed over when that report
+#: holds at least this share of the question's own rare words (``Hit.own_share``) and more
+#: than the report ``LATER`` chose: the later report recalls the event in other words
+#: than the question's. Only where ``OWN_FULL`` applies (the retrieval's rankings).
+#: None: off (docs/notes/bm25wins42.md).
+LATER_OWN: float | None = 0.9
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
 #: development's report recalls an earlier one in the question's words ("their first call
@@ -1081,6 +1087,12 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
                     and full.own_share > best.own_share
                     and full.story_id == best.story_id != 0):
                 best = full
+        if later and own_full is not None and LATER_OWN is not None:
+            # The earlier report ``LATER`` passed over says it in the question's own words.
+            early = max(ranked, key=lambda h: key(h, 0.0, own_weight))
+            if (early is not best and early.own_share >= LATER_OWN
+                    and early.own_share > best.own_share):
+                best = early
         ranked = [best, *(h for h in ranked if h is not best)]
     if this_time and ranked and (window is None or window.start is None):
         top = key(ranked[0], 0.0, own_weight)[1]
