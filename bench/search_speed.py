@@ -71,10 +71,14 @@ def reference_search(engine: Engine, concepts: Sequence[Concept], *, now: dateti
                 by_segment[seg_no][i].append((docs, values))
     # The question's own words (each concept's first token) over whole segments.
     own = [np.zeros(seg.size, dtype=np.float64) for seg in engine.index.segments]
+    held = [np.zeros(seg.size, dtype=np.float64) for seg in engine.index.segments]
+    own_total = 0.0
     for i, concept in enumerate(concepts):
         if not common[i] and concept.ids[0] is not None:
+            own_total += concept.weight
             for seg_no, docs, values in reference_postings(engine.index, concept.ids[0]):
                 own[seg_no][docs] += values
+                held[seg_no][docs] += concept.weight
     scope_ids = np.fromiter(scope, np.int64) if scope is not None else None
     for number, seg in enumerate(engine.index.segments):
         allowed = seg.alive & (seg.published >= lo) & (seg.published < hi)
@@ -101,7 +105,9 @@ def reference_search(engine: Engine, concepts: Sequence[Concept], *, now: dateti
             doc = seg.docs[int(pos)]
             found.append((Hit(doc.article_id, float(score[pos]),
                               float(covered[pos]) / total_idf, doc.published,
-                              doc.story_id, own=float(own[number][pos])), number, int(pos)))
+                              doc.story_id, own=float(own[number][pos]),
+                              own_share=float(held[number][pos]) / own_total
+                              if own_total > 0 else 0.0), number, int(pos)))
     found.sort(key=lambda f: (f[0].score, f[0].published), reverse=True)
     out: list[Hit] = []
     for hit, seg_no, at in found[:limit]:

@@ -109,6 +109,9 @@ class Hit:
     #: BM25 over the question's own words only (not their translations, not the words in
     #: most reports): how closely the report words it as the question does.
     own: float = 0.0
+    #: Share of the weight of the question's own words (as ``own`` counts them) that the
+    #: article holds (0..1): 1 when it holds every one of them.
+    own_share: float = 0.0
 
 
 #: What the engine indexes of an article, and the stamp its text was stored at.
@@ -223,7 +226,7 @@ class Engine:
         self._last_matches: tuple[object, tuple[float, list[Matches | None]]] | None = None
         #: The last question's own-word scores by (segment number, position): `ask`'s
         #: several searches for one question return mostly the same articles.
-        self._own_known: dict[tuple[int, int], float] = {}
+        self._own_known: dict[tuple[int, int], tuple[float, float]] = {}
 
     @functools.cached_property
     def party_tokens(self) -> frozenset[str]:
@@ -533,15 +536,16 @@ class Engine:
                           total_idf, events)
         own = self._own_scores(concepts, [(f[4], f[5]) for f in found])
         return [Hit(article_id, score, covered[number, pos] / total_idf, published, story,
-                    passage, lead, mine)
+                    passage, lead, *mine)
                 for (score, published, article_id, story, number, pos), (passage, lead), mine
                 in zip(found, shares, own, strict=True)]
 
     def _own_scores(self, concepts: Sequence[Concept], at: Sequence[tuple[int, int]]
-                    ) -> list[float]:
-        """BM25 of the articles at ``at`` (segment number, position) over the question's
-        own tokens (each concept's first, not its translations), leaving out those in most
-        reports as the search does: read at the returned articles only, each once per
+                    ) -> list[tuple[float, float]]:
+        """(BM25, share held) of the articles at ``at`` (segment number, position) over the
+        question's own tokens (each concept's first, not its translations), leaving out
+        those in most reports as the search does; the share is of those tokens' concept
+        weight (``Hit.own_share``). Read at the returned articles only, each once per
         question (``_matches`` forgets them with the last question's matches)."""
         known = self._own_known
         new = list(dict.fromkeys(a for a in at if a not in known))
@@ -553,14 +557,19 @@ class Engine:
             positions = {number: np.array([new[k][1] for k in mine], dtype=np.int64)
                          for number, mine in rows.items()}
             out = np.zeros(len(new), dtype=np.float64)
+            held = np.zeros(len(new), dtype=np.float64)
+            total = 0.0
             n_docs = max(self.index.n_docs, 1)
             for concept in concepts:
                 token_id = concept.ids[0]
                 if token_id is None or concept.df_max / n_docs > COMMON_SHARE:
                     continue
+                total += concept.weight
                 for number, found, values in self.index.values_at(token_id, positions):
                     out[rows[number][found]] += values
-            known.update(zip(new, out.tolist(), strict=True))
+                    held[rows[number][found]] += concept.weight
+            shares = (held / total).tolist() if total > 0 else [0.0] * len(new)
+            known.update(zip(new, zip(out.tolist(), shares, strict=True), strict=True))
         return [known[a] for a in at]
 
     def _matches(self, concepts: Sequence[Concept]

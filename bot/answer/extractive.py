@@ -119,6 +119,27 @@ ROUND_KINDS = True
 #: Russian team): gains a fact and a hit@3 on probe5 and the right development for
 #: f05-q01, loses nothing (docs/quality.md, stop 36).
 PARTIES_PRESENT = True
+#: The report that leads is chosen again with the question's own words weighing more (its
+#: score times the share of the best candidate's BM25 over the question's own words, to
+#: this power) and leads instead when it holds the question's own rare words
+#: (``Hit.own_share``, ``OWN_FULL_SHARE``), more of them than the report chosen, and both
+#: are of one story: of a development's reports, the one saying it in the question's words
+#: beats one matching it through the glossary or in part. 1.0 gains the same as 2.0 on the
+#: spent fresh developments, 4.0 loses one (f33-q09; both with the share at 1.0). Which
+#: development answers stays the ranking's choice (across stories it lost more than it
+#: gained: the other story is often another round, or the one answering a question asked
+#: across languages). None: off (docs/notes/bm25wins42.md).
+OWN_FULL: float | None = 2.0
+#: The share of the question's own rare words' weight that report must hold (and more
+#: than the report first chosen): 1.0 gains four right-first answers on f01-f66, 0.9
+#: five, 0.8 the same five and loses a fact on the probe set (probe-a06).
+OWN_FULL_SHARE = 0.9
+#: A question about the past is led by the report ``LATER`` passed over when that report
+#: holds at least this share of the question's own rare words (``Hit.own_share``) and more
+#: than the report ``LATER`` chose: the later report recalls the event in other words
+#: than the question's. Only where ``OWN_FULL`` applies (the retrieval's rankings).
+#: None: off (docs/notes/bm25wins42.md).
+LATER_OWN: float | None = 0.9
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later
 #: development's report recalls an earlier one in the question's words ("their first call
@@ -638,7 +659,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         if not any(h.coverage >= MIN_COVERAGE for h in hits) and about:
             # "The latest on the minerals deal": the newest reports of that development
             # (they lead the answer), not whatever arrived last.
-            return _pick(rerank(about), MIN_COVERAGE), False
+            return _pick(rerank(about, own_full=OWN_FULL), MIN_COVERAGE), False
         # "Latest" means newest first, among reports that match the rest of the question.
         hits.sort(key=lambda h: h.published, reverse=True)
         return (hits[:2] if hits else newest[:2]), False
@@ -660,7 +681,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     others |= await _without_parties(session, parties, hits)
     good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
                    or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated, rounds, others, past, this_time=this_time)
+                  window, dated, rounds, others, past, this_time=this_time, own_full=OWN_FULL)
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
@@ -672,7 +693,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         # say it in words the glossary does not translate (the gate then reads it).
         across = rerank(await _in_other_language(
             session, [h for h in hits if h.coverage >= ACROSS_COVERAGE], lang),
-            window, dated, rounds, others, past, this_time=this_time)
+            window, dated, rounds, others, past, this_time=this_time, own_full=OWN_FULL)
         return (_pick(across, ACROSS_COVERAGE) if across else []), False
     if window.start is not None and _inside(window, good[0], dated):
         # Reports from the named time answer; others from then on do not join them.
@@ -1037,7 +1058,8 @@ def reported_at(article: Article) -> datetime:
 def rerank(hits: Sequence[Hit], window: Window | None = None,
            dated: Collection[int] = (), rounds: Collection[int] = (),
            other_rounds: Collection[int] = (), past: bool = False,
-           own_weight: float = OWN_WEIGHT, this_time: bool = False) -> list[Hit]:
+           own_weight: float = OWN_WEIGHT, this_time: bool = False,
+           own_full: float | None = None) -> list[Hit]:
     """BM25 score scaled by how much of the question an article covers; reports from the
     time the question names come first (the others follow: a date never empties the
     candidates). A report whose lead names the round of a series the question names
@@ -1046,13 +1068,17 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
     is chosen with the question's own words counting (``own_weight``) and, for a question
     about the past (``past``), later reports counting less (``LATER``), or for one saying
     "this time" (``this_time``, no time named), the newest of those about as good
-    (``THIS_TIME_SHARE``); the others keep their order."""
+    (``THIS_TIME_SHARE``); the others keep their order. A report holding all the
+    question's own rare words leads when it would with them counting to the power
+    ``own_full`` (``OWN_FULL``, given by the retrieval's rankings; None: not so chosen)."""
     top_own = max((h.own for h in hits), default=0.0)
 
-    def key(h: Hit, later: float = 0.0, own: float = 0.0) -> tuple[bool, float, float]:
+    def key(h: Hit, later: float = 0.0, own: float = 0.0, power: float | None = None
+            ) -> tuple[bool, float, float]:
+        share = h.own / top_own if top_own > 0 else 0.0
         return (window is not None and _inside(window, h, dated),
                 lexical_score(h) * (1 + LEAD_WEIGHT * (h.article_id in rounds))
-                * (1 + own * (h.own / top_own if top_own > 0 else 0.0))
+                * (1 + own * share if power is None else share ** power)
                 / (1 + later * (h.published - first) / (30 * 86400))
                 / (1 + LEAD_WEIGHT * (h.article_id in other_rounds)), h.published)
 
@@ -1061,6 +1087,19 @@ def rerank(hits: Sequence[Hit], window: Window | None = None,
     later = LATER if past else 0.0
     if (later or own_weight) and ranked:
         best = max(ranked, key=lambda h: key(h, later, own_weight))
+        if own_full is not None and top_own > 0:
+            # Said all in the question's own words: that report leads (``OWN_FULL``).
+            full = max(ranked, key=lambda h: key(h, later, 0.0, own_full))
+            if (full is not best and full.own_share >= OWN_FULL_SHARE
+                    and full.own_share > best.own_share
+                    and full.story_id == best.story_id != 0):
+                best = full
+        if later and own_full is not None and LATER_OWN is not None:
+            # The earlier report ``LATER`` passed over says it in the question's own words.
+            early = max(ranked, key=lambda h: key(h, 0.0, own_weight))
+            if (early is not best and early.own_share >= LATER_OWN
+                    and early.own_share > best.own_share):
+                best = early
         ranked = [best, *(h for h in ranked if h is not best)]
     if this_time and ranked and (window is None or window.start is None):
         top = key(ranked[0], 0.0, own_weight)[1]
