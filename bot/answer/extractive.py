@@ -128,7 +128,7 @@ PARTIES_PRESENT = True
 #: spent fresh developments, 4.0 loses one (f33-q09; both with the share at 1.0). Which
 #: development answers stays the ranking's choice (across stories it lost more than it
 #: gained: the other story is often another round, or the one answering a question asked
-#: across languages). None: off (docs/notes/bm25wins42.md).
+#: across languages). None: off (docs/quality.md, stop 42).
 OWN_FULL: float | None = 2.0
 #: The share of the question's own rare words' weight that report must hold (and more
 #: than the report first chosen): 1.0 gains four right-first answers on f01-f66, 0.9
@@ -138,7 +138,7 @@ OWN_FULL_SHARE = 0.9
 #: holds at least this share of the question's own rare words (``Hit.own_share``) and more
 #: than the report ``LATER`` chose: the later report recalls the event in other words
 #: than the question's. Only where ``OWN_FULL`` applies (the retrieval's rankings).
-#: None: off (docs/notes/bm25wins42.md).
+#: None: off (docs/quality.md, stop 42).
 LATER_OWN: float | None = 0.9
 #: For a question about the past, the report that leads is chosen with its score divided
 #: by 1 + this per 30 days it was published after the earliest candidate: a later

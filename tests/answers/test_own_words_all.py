@@ -8,7 +8,7 @@
   own rare words, more than the report first chosen, and both are of one story, the former
   leads (``OWN_FULL``, ``OWN_FULL_SHARE``): on the spent fresh developments f01-f66 five
   right-first answers (f02-q09, f08-q08, f20-q08, f37-q10, f47-q09) and one on the
-  dev-side probes (probe3-a04), none lost (docs/notes/bm25wins42.md).
+  dev-side probes (probe3-a04), none lost (docs/quality.md, stop 42).
 - A question about the past is led by an earlier report when a later one scores about as
   well (``LATER``: a later report recalls an earlier event). When the later report passed
   over holds the question's own rare words and the earlier one chosen holds fewer, the
