@@ -20,7 +20,13 @@ import pytest
 
 from bot.answer import extractive
 from bot.answer.engine import Engine
-from tests.answers.support import ask_store, first_cited, made_up_store, other_talks
+from tests.answers.support import (
+    ask_store,
+    first_cited,
+    made_up_store,
+    other_talks,
+    refusal_of,
+)
 from tests.answers.support import made_up_report as report
 
 SWAP = datetime(2025, 10, 14, 9, tzinfo=UTC)
@@ -72,8 +78,7 @@ async def test_without_it_the_question_is_refused(
         store: Path, shared_engine: Engine, after: timedelta,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extractive, "FIGURE_ACROSS", None)
-    answer = await ask_store(store, shared_engine, ASKED, "en", SWAP + after)
-    assert not answer.answerable and answer.refusal == "figure-not-given", answer.text
+    assert await refusal_of(store, shared_engine, ASKED, "en", SWAP + after) == "figure-not-given"
 
 
 @pytest.mark.parametrize("after", AFTER)

@@ -30,6 +30,7 @@ from tests.answers.support import (
     first_cited,
     made_up_store,
     other_talks,
+    refusal_of,
     story_of,
 )
 from tests.answers.support import made_up_report as report
@@ -93,8 +94,7 @@ async def test_without_it_the_question_is_refused(
         store: Path, shared_engine: Engine, after: timedelta,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extractive, "FIGURE_ACROSS_ASKED_IN", frozenset({"en"}))
-    answer = await ask_store(store, shared_engine, ASKED, "ja", RAID + after)
-    assert not answer.answerable and answer.refusal == "figure-not-given", answer.text
+    assert await refusal_of(store, shared_engine, ASKED, "ja", RAID + after) == "figure-not-given"
 
 
 @pytest.mark.parametrize("after", CLOCKS)
@@ -143,5 +143,5 @@ async def test_only_the_first_two_stories_refuse(
         returned: Path, shared_engine: Engine, after: timedelta,
         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(extractive, "FIGURE_ACROSS_RETRIEVED", None)
-    answer = await ask_store(returned, shared_engine, SWAPPED, "en", LATER + after)
-    assert not answer.answerable and answer.refusal == "figure-not-given", answer.text
+    assert await refusal_of(returned, shared_engine, SWAPPED, "en",
+                            LATER + after) == "figure-not-given"

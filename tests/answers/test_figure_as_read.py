@@ -20,7 +20,13 @@ import pytest
 
 from bot.answer import support
 from bot.answer.engine import Engine
-from tests.answers.support import ask_store, first_cited, made_up_store, other_talks
+from tests.answers.support import (
+    ask_store,
+    first_cited,
+    made_up_store,
+    other_talks,
+    refusal_of,
+)
 from tests.answers.support import made_up_report as report
 
 TALKS = datetime(2025, 10, 14, 9, tzinfo=UTC)
@@ -87,8 +93,8 @@ def stores(each: Path, uncounted: Path) -> dict[str, Path]:
 async def test_a_figure_not_counting_what_was_asked_refuses(
         stores: dict[str, Path], shared_engine: Engine, store: str, question: str,
         after: timedelta) -> None:
-    answer = await ask_store(stores[store], shared_engine, question, "en", TALKS + after)
-    assert not answer.answerable and answer.refusal == "figure-not-given", answer.text
+    assert await refusal_of(stores[store], shared_engine, question, "en",
+                            TALKS + after) == "figure-not-given"
 
 
 @pytest.mark.parametrize("after", AFTER)
