@@ -414,6 +414,10 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if together and not any(_pair_joined(a, pair, engine) for a in found for pair in together) \
             and gate_on("pair-unjoined"):
         return [], "pair-unjoined"
+    at, placed = _places_asked(question, concepts, engine, pairs) if PAIR_AT_PLACE else ([], [])
+    if at and not any(_pair_at_place(a, pair, at, engine) for a in found for pair in placed) \
+            and gate_on("pair-not-there"):
+        return [], "pair-not-there"  # "What did Lavrov and Rubio agree in Istanbul"
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
@@ -674,6 +678,56 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
     for sentence in (article.title, *news):
         toks = set(engine.text_tokens(sentence))
         if all(toks.intersection(c.tokens) for c in pair):
+            return True
+    return False
+
+
+#: A pair of people the question places somewhere ("What did Lavrov and Rubio agree when
+#: they sat down in Istanbul", "トランプ氏とプーチン氏がソチで…") needs one sentence naming
+#: the two and the place: the two met elsewhere, or spoke by phone, is no report of a
+#: meeting there (issue 12, point 5: a never-happened meeting names people and a place
+#: that no single sentence holds together).
+PAIR_AT_PLACE = True
+#: "in Istanbul", "at the Vatican", "in The Hague": the capitalised name after "in" / "at".
+_AT_EN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+#: "ソチで", "イスタンブールでの": a katakana or kanji name before で.
+_AT_JA = re.compile(r"([\u30a0-\u30ffー]{2,}|[\u4e00-\u9fff]{2,})で")
+
+
+def _places_asked(question: str, concepts: Sequence[Concept], engine: Engine,
+                  pairs: Sequence[tuple[Concept, Concept]]
+                  ) -> tuple[list[Concept], list[tuple[Concept, Concept]]]:
+    """The named places the question sets its pair's act in (not the pair, not a month),
+    and the pairs that stand alone."""
+    # A pair in a longer list ("with Umerov, Witkoff and Kushner there") or set off by a
+    # comma ("Besides Rubio and Witkoff, which adviser …") is not who acted there.
+    alone = [m for m in _PAIR_EN.finditer(question)
+             if not question[:m.start()].rstrip().endswith(",")
+             and not question[m.end():].lstrip().startswith(",")]
+    pairs = [p for p in pairs if p in _named_pairs(
+        (*alone, *_PAIR_JA.finditer(question)), concepts, engine)]
+    paired = {c for pair in pairs for c in pair}
+    out: list[Concept] = []
+    for found in (*_AT_EN.finditer(question), *_AT_JA.finditer(question)):
+        for word in found[1].split():
+            tokens = set(engine.analyzer.tokens(word))
+            if not tokens or tokens & CALENDAR:
+                continue
+            place = next((c for c in concepts if c.name and c.df
+                          and tokens.intersection(c.tokens)), None)
+            if place is not None and place not in paired and place not in out:
+                out.append(place)
+    return (out, pairs) if pairs else ([], [])
+
+
+def _pair_at_place(article: Article, pair: tuple[Concept, Concept], at: Sequence[Concept],
+                   engine: Engine) -> bool:
+    """One sentence of the report's news (or its headline) names both of the pair and
+    every place asked."""
+    news = without_furniture(article.text, article.title)
+    for sentence in (article.title, *news):
+        toks = set(engine.text_tokens(sentence))
+        if all(toks.intersection(c.tokens) for c in (*pair, *at)):
             return True
     return False
 
