@@ -428,6 +428,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
             _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
             and gate_on("pending-outcome"):
         return [], "pending-outcome"  # "What did they agree at the follow-up round?"
+    if PUT_OFF_PENDING and _asks_put_off(question) and not _new_time_told(
+            question, concepts, found, engine) and gate_on("put-off-pending"):
+        return [], "put-off-pending"  # "When will the postponed round finally take place?"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind and gate_on(kind):
         return [], kind
@@ -919,6 +922,58 @@ def _asks_pending_outcome(question: str) -> bool:
     follow-up round, talks due to start, a postponed summit)."""
     return (bool(_PENDING_EVENT.search(question)) and bool(_OUTCOME_ASKED.search(question))
             and not asks_future(question))
+
+
+#: A question about an event it calls put off ("the postponed Abu Dhabi round", "the
+#: make-up meeting", "the talks that got cancelled", 延期された首脳会談) asks when, where or
+#: who once it is held again: a report must tell that in the sentence telling the putting
+#: off ("postponed to March 3", "put off and will now be held in Doha"); the plan told
+#: before it was put off is no answer. Rests on the reports' own words, not on the clock.
+PUT_OFF_PENDING = True
+_PUT_OFF_ASKED = re.compile(
+    r"\b(?:postponed|rescheduled|make-up|delayed|put-off)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)\b"
+    r"|\b(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)\s+"
+    r"(?:that|which)\s+(?:got|was|were|had been)\s+(?:cancell?ed|called off|postponed|put off|"
+    r"scrapped|shelved)\b"
+    r"|延期された|中止された|見送られた", re.IGNORECASE)
+#: A sentence telling an event put off or moved ("postponed", "rescheduled", "moved to").
+_PUT_OFF_SAID = re.compile(rf"{CALLED_OFF.pattern}|\breschedul\w*|\bmoved (?:to|back)\b"
+                           r"|\bpushed back\b|\bdelayed\b|\bput off\b",
+                           re.IGNORECASE)
+
+
+#: The day the putting off happened, right after it ("postponed on Monday", "put off on
+#: March 2"): not the new date.
+_PUT_OFF_ON = re.compile(r"^\s*(?:(?:late |early )?on|last|this)\s+(?:\w+day|\w+\.? \d{1,2}|"
+                         r"\d{1,2} \w+)\b", re.IGNORECASE)
+#: Who told something and when ("Halvorsen said on Wednesday"), to its clause's end.
+_TOLD_BY = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|added)\b[^,.;]*",
+                      re.IGNORECASE)
+
+
+def _asks_put_off(question: str) -> bool:
+    """A wh-question (when, where, who, what) about an event the question calls put off."""
+    return bool(_PUT_OFF_ASKED.search(question)) and bool(
+        _WH_EN.search(question) or _WH_JA.search(question)) and not _FATE.search(question)
+
+
+def _new_time_told(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+                   engine: Engine) -> bool:
+    """Among the first two found reports, a sentence about the question telling the event
+    put off and, after that, what the question asks (when, where, who; anything when it
+    asks none of these)."""
+    slots = [slot for slot in answer_type(question) if slot.kind in ("who", "where", "when")]
+
+    def put_off_and_fills(sentence: str) -> bool:
+        # What follows the putting off, less who told it when ("…, Halvorsen said on
+        # Wednesday"): "postponed to April 9", not the day the postponement was told.
+        off = _PUT_OFF_SAID.search(sentence)
+        if off is None:
+            return False
+        after = _TOLD_BY.sub(" ", _PUT_OFF_ON.sub(" ", sentence[off.end():]))
+        return not slots or any(slot.filled_by(after) for slot in slots)
+    return any(_said_about(a, concepts, engine, put_off_and_fills) for a in articles[:2])
 
 
 def _tells_done(sentence: str) -> bool:

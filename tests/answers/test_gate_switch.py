@@ -51,6 +51,9 @@ CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "pending-outcome": ("What did the envoys agree at their follow-up round in Tromso?",
                         ("The envoys discussed a hotline in Tromso. A follow-up round in "
                          "Tromso is due next month.",), ()),
+    "put-off-pending": ("When will the postponed Tromso round take place?",
+                        ("The Tromso round was postponed on Monday. The delegations will "
+                         "meet for the Tromso round on March 3.",), ()),
     "figure-unknown-noun": ("How many journalists attended the Riyadh talks?",
                             ("Some 12 delegates attended the Riyadh talks.",), ()),
     "figure-not-given": ("How many delegates attended the Riyadh talks?",
