@@ -48,8 +48,8 @@ from bot.text.analyzer import Analyzer  # noqa: E402
 #: (event-names, pair-unjoined) and are switched off the same way.
 CHECKS = ("outside-coverage", "unknown-subject", "given-names", "unknown-speaker",
           "speaker-silent", "event-names", "event-called-off", "pair-apart", "pair-acting-ja",
-          "pair-unjoined", "act-denied", "act-apart", "pending-outcome",
-          "figure-unknown-noun", "figure-not-given", "plan-not-given")
+          "pair-unjoined", "pair-not-there", "act-denied", "act-apart", "pending-outcome",
+          "put-off-pending", "figure-unknown-noun", "figure-not-given", "plan-not-given")
 #: Switches that let a question pass a check (off, the check refuses more, never less):
 #: not audited here.
 RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
@@ -57,7 +57,8 @@ RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
 #: it read); every other set is blind to it. Checks from stop 33 and before were written
 #: before any fresh batch; pair-apart in stop 31 (probes up to probe5), act-denied and
 #: act-apart in stop 33 (probe6, probe7), given-names in stop 37 (f01-f36), pair-unjoined,
-#: pair-acting-ja and pending-outcome in stop 39 (f01-f42).
+#: pair-acting-ja and pending-outcome in stop 39 (f01-f42), pair-not-there and
+#: put-off-pending in stop 43 (f01-f48).
 _OLD = ("dev", "probe", "probe3", "probe4", "probe5")
 WRITTEN_FROM: dict[str, tuple[str, ...]] = {
     **{c: _OLD for c in ("outside-coverage", "unknown-subject", "unknown-speaker",
@@ -70,6 +71,8 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
     **{c: ("dev", *DEV_SIDE_PROBES, "f01-f06", "f07-f12", "f13-f18", "f19-f24", "f25-f30",
            "f31-f36", "f37-f42") for c in ("pair-unjoined", "pair-acting-ja",
                                           "pending-outcome")},
+    **{c: ("f01-f06", "f07-f12", "f13-f18", "f19-f24", "f25-f30", "f31-f36", "f37-f42",
+           "f43-f48") for c in ("pair-not-there", "put-off-pending")},
 }
 #: The spent fresh batches, in the blocks they were written in.
 FRESH_BLOCKS = tuple(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 72, 6))

@@ -414,6 +414,10 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if together and not any(_pair_joined(a, pair, engine) for a in found for pair in together) \
             and gate_on("pair-unjoined"):
         return [], "pair-unjoined"
+    at, placed = _places_asked(question, concepts, engine, pairs) if PAIR_AT_PLACE else ([], [])
+    if at and not any(_pair_at_place(a, pair, at, engine) for a in found for pair in placed) \
+            and gate_on("pair-not-there"):
+        return [], "pair-not-there"  # "What did Lavrov and Rubio agree in Istanbul"
     if any(_denies(a, act, engine) for act in _presupposed(question, engine)
            for a in found[:2]) and gate_on("act-denied"):
         return [], "act-denied"
@@ -424,6 +428,9 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
             _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
             and gate_on("pending-outcome"):
         return [], "pending-outcome"  # "What did they agree at the follow-up round?"
+    if PUT_OFF_PENDING and _asks_put_off(question) and not _new_time_told(
+            question, concepts, found, engine) and gate_on("put-off-pending"):
+        return [], "put-off-pending"  # "When will the postponed round finally take place?"
     kind = _asked_kind(question, concepts, found, engine, names)
     if kind and gate_on(kind):
         return [], kind
@@ -678,6 +685,56 @@ def _pair_in_sentence(article: Article, pair: tuple[Concept, Concept], engine: E
     return False
 
 
+#: A pair of people the question places somewhere ("What did Lavrov and Rubio agree when
+#: they sat down in Istanbul", "トランプ氏とプーチン氏がソチで…") needs one sentence naming
+#: the two and the place: the two met elsewhere, or spoke by phone, is no report of a
+#: meeting there (issue 12, point 5: a never-happened meeting names people and a place
+#: that no single sentence holds together).
+PAIR_AT_PLACE = True
+#: "in Istanbul", "at the Vatican", "in The Hague": the capitalised name after "in" / "at".
+_AT_EN = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)")
+#: "ソチで", "イスタンブールでの": a katakana or kanji name before で.
+_AT_JA = re.compile(r"([\u30a0-\u30ffー]{2,}|[\u4e00-\u9fff]{2,})で")
+
+
+def _places_asked(question: str, concepts: Sequence[Concept], engine: Engine,
+                  pairs: Sequence[tuple[Concept, Concept]]
+                  ) -> tuple[list[Concept], list[tuple[Concept, Concept]]]:
+    """The named places the question sets its pair's act in (not the pair, not a month),
+    and the pairs that stand alone."""
+    # A pair in a longer list ("with Umerov, Witkoff and Kushner there") or set off by a
+    # comma ("Besides Rubio and Witkoff, which adviser …") is not who acted there.
+    alone = [m for m in _PAIR_EN.finditer(question)
+             if not question[:m.start()].rstrip().endswith(",")
+             and not question[m.end():].lstrip().startswith(",")]
+    pairs = [p for p in pairs if p in _named_pairs(
+        (*alone, *_PAIR_JA.finditer(question)), concepts, engine)]
+    paired = {c for pair in pairs for c in pair}
+    out: list[Concept] = []
+    for found in (*_AT_EN.finditer(question), *_AT_JA.finditer(question)):
+        for word in found[1].split():
+            tokens = set(engine.analyzer.tokens(word))
+            if not tokens or tokens & CALENDAR:
+                continue
+            place = next((c for c in concepts if c.name and c.df
+                          and tokens.intersection(c.tokens)), None)
+            if place is not None and place not in paired and place not in out:
+                out.append(place)
+    return (out, pairs) if pairs else ([], [])
+
+
+def _pair_at_place(article: Article, pair: tuple[Concept, Concept], at: Sequence[Concept],
+                   engine: Engine) -> bool:
+    """One sentence of the report's news (or its headline) names both of the pair and
+    every place asked."""
+    news = without_furniture(article.text, article.title)
+    for sentence in (article.title, *news):
+        toks = set(engine.text_tokens(sentence))
+        if all(toks.intersection(c.tokens) for c in (*pair, *at)):
+            return True
+    return False
+
+
 #: What joins two names written as acting together: "Trump and Putin", "Putin's call with
 #: Trump", "talks between A and B", "A told B", "A-B", "プーチン大統領とトランプ大統領",
 #: "A・B"; the words between are few (titles: "Putin and U.S. President Donald Trump").
@@ -865,6 +922,58 @@ def _asks_pending_outcome(question: str) -> bool:
     follow-up round, talks due to start, a postponed summit)."""
     return (bool(_PENDING_EVENT.search(question)) and bool(_OUTCOME_ASKED.search(question))
             and not asks_future(question))
+
+
+#: A question about an event it calls put off ("the postponed Abu Dhabi round", "the
+#: make-up meeting", "the talks that got cancelled", 延期された首脳会談) asks when, where or
+#: who once it is held again: a report must tell that in the sentence telling the putting
+#: off ("postponed to March 3", "put off and will now be held in Doha"); the plan told
+#: before it was put off is no answer. Rests on the reports' own words, not on the clock.
+PUT_OFF_PENDING = True
+_PUT_OFF_ASKED = re.compile(
+    r"\b(?:postponed|rescheduled|make-up|delayed|put-off)\s+(?:[\w'’-]+\s+){0,3}?"
+    r"(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)\b"
+    r"|\b(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)\s+"
+    r"(?:that|which)\s+(?:got|was|were|had been)\s+(?:cancell?ed|called off|postponed|put off|"
+    r"scrapped|shelved)\b"
+    r"|延期された|中止された|見送られた", re.IGNORECASE)
+#: A sentence telling an event put off or moved ("postponed", "rescheduled", "moved to").
+_PUT_OFF_SAID = re.compile(rf"{CALLED_OFF.pattern}|\breschedul\w*|\bmoved (?:to|back)\b"
+                           r"|\bpushed back\b|\bdelayed\b|\bput off\b",
+                           re.IGNORECASE)
+
+
+#: The day the putting off happened, right after it ("postponed on Monday", "put off on
+#: March 2"): not the new date.
+_PUT_OFF_ON = re.compile(r"^\s*(?:(?:late |early )?on|last|this)\s+(?:\w+day|\w+\.? \d{1,2}|"
+                         r"\d{1,2} \w+)\b", re.IGNORECASE)
+#: Who told something and when ("Halvorsen said on Wednesday"), to its clause's end.
+_TOLD_BY = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|added)\b[^,.;]*",
+                      re.IGNORECASE)
+
+
+def _asks_put_off(question: str) -> bool:
+    """A wh-question (when, where, who, what) about an event the question calls put off."""
+    return bool(_PUT_OFF_ASKED.search(question)) and bool(
+        _WH_EN.search(question) or _WH_JA.search(question)) and not _FATE.search(question)
+
+
+def _new_time_told(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+                   engine: Engine) -> bool:
+    """Among the first two found reports, a sentence about the question telling the event
+    put off and, after that, what the question asks (when, where, who; anything when it
+    asks none of these)."""
+    slots = [slot for slot in answer_type(question) if slot.kind in ("who", "where", "when")]
+
+    def put_off_and_fills(sentence: str) -> bool:
+        # What follows the putting off, less who told it when ("…, Halvorsen said on
+        # Wednesday"): "postponed to April 9", not the day the postponement was told.
+        off = _PUT_OFF_SAID.search(sentence)
+        if off is None:
+            return False
+        after = _TOLD_BY.sub(" ", _PUT_OFF_ON.sub(" ", sentence[off.end():]))
+        return not slots or any(slot.filled_by(after) for slot in slots)
+    return any(_said_about(a, concepts, engine, put_off_and_fills) for a in articles[:2])
 
 
 def _tells_done(sentence: str) -> bool:

@@ -28,7 +28,8 @@ CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "unknown-speaker": ("What did Obama say in Jeddah?",
                         ("Zelensky said in Jeddah that talks would go on.",), ()),
     "event-called-off": ("What did Trump and Putin agree at the Budapest summit?",
-                         ("Budapest summit called off. Trump and Putin had agreed to meet.",),
+                         ("Budapest summit called off. Trump and Putin had agreed to meet in "
+                          "Budapest.",),
                          ()),
     "pair-apart": ("What did Meloni and Putin discuss in Rome?",
                    ("Giorgia Meloni hosted talks in Rome on Monday. Later, Vladimir Putin "
@@ -38,6 +39,10 @@ CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
                       ("Giorgia Meloni spoke to reporters in Rome on Monday, hours before "
                        "Vladimir Putin flew home from Minsk.",),
                       ("Meloni spoke to Zelensky.", "Putin spoke to Trump.")),
+    "pair-not-there": ("What did Meloni and Putin agree in Rome?",
+                       ("Meloni and Putin agreed in Minsk on Monday. Rome hosted a forum on "
+                        "Tuesday.",),
+                       ("Meloni spoke to Zelensky.", "Putin spoke to Trump.")),
     "act-denied": ("What did Trump and Zelensky sign in Reykjavik?",
                    ("Trump and Zelensky met in Reykjavik on Friday. "
                     "No deal was signed in Reykjavik.",), ()),
@@ -46,6 +51,9 @@ CASES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "pending-outcome": ("What did the envoys agree at their follow-up round in Tromso?",
                         ("The envoys discussed a hotline in Tromso. A follow-up round in "
                          "Tromso is due next month.",), ()),
+    "put-off-pending": ("When will the postponed Tromso round take place?",
+                        ("The Tromso round was postponed on Monday. The delegations will "
+                         "meet for the Tromso round on March 3.",), ()),
     "figure-unknown-noun": ("How many journalists attended the Riyadh talks?",
                             ("Some 12 delegates attended the Riyadh talks.",), ()),
     "figure-not-given": ("How many delegates attended the Riyadh talks?",
