@@ -197,7 +197,7 @@ def _dump(value: Any) -> None:
 
 
 #: Seconds ``run`` serves before it loads the date parsers in a thread (``warm_up``: their
-#: slow first calls, about 0.4-0.7 s of CPU, then the new objects frozen as start-up's are),
+#: slow first calls, about 0.4-0.7 s of CPU; their objects are then frozen as start-up's),
 #: unless a question naming a time has loaded them first. A process that ends sooner (a
 #: scripted console session; most of the test suite's bots) never pays for them; a question
 #: naming a time in those first seconds loads them itself (as every one did before stop 41).
@@ -206,11 +206,15 @@ WARM_UP_AFTER: float | None = 10.0
 
 
 def _warm_up_and_freeze() -> None:
+    """Load the date parsers, then freeze what they made as start-up's objects were: a
+    young collection and ``gc.freeze()``, not ``freeze_survivors``' full collection, which
+    holds the interpreter (and so the serving loop) for up to half a second."""
     from bot.answer.when import warm_up
-    from bot.memory import freeze_survivors
 
     warm_up()
-    log.debug("date parsers loaded; objects frozen: %d", freeze_survivors())
+    gc.collect(1)
+    gc.freeze()
+    log.debug("date parsers loaded; objects frozen: %d", gc.get_freeze_count())
 
 
 def warm_up_later(delay: float) -> Callable[[], None]:
