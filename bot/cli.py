@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import ConfigError
@@ -196,6 +196,41 @@ def _dump(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=None, default=str))
 
 
+#: Seconds ``run`` serves before it loads the date parsers in a thread (``warm_up``: their
+#: slow first calls, about 0.4-0.7 s of CPU; their objects are then frozen as start-up's),
+#: unless a question naming a time has loaded them first. A process that ends sooner (a
+#: scripted console session; most of the test suite's bots) never pays for them; a question
+#: naming a time in those first seconds loads them itself (as every one did before stop 41).
+#: None: loaded during start-up, beside the first poll, before serving (stop 41).
+WARM_UP_AFTER: float | None = 10.0
+
+
+def _warm_up_and_freeze() -> None:
+    """Load the date parsers, then freeze what they made as start-up's objects were: a
+    young collection and ``gc.freeze()``, not ``freeze_survivors``' full collection, which
+    holds the interpreter (and so the serving loop) for up to half a second."""
+    from bot.answer.when import warm_up
+
+    warm_up()
+    gc.collect(1)
+    gc.freeze()
+    log.debug("date parsers loaded; objects frozen: %d", gc.get_freeze_count())
+
+
+def warm_up_later(delay: float) -> Callable[[], None]:
+    """Start ``_warm_up_and_freeze`` in a thread ``delay`` seconds from now (on the running
+    loop); returns what cancels it if it has not started (once started it runs out)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    started: list[asyncio.Future[None]] = []  # a reference, so the task is not collected
+
+    def start() -> None:
+        started.append(asyncio.ensure_future(asyncio.to_thread(_warm_up_and_freeze)))
+
+    return loop.call_later(delay, start).cancel
+
+
 async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
 
@@ -223,19 +258,27 @@ async def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         console_only = all(p.name == "console" for p in app.platforms)
 
         async def start_up() -> None:
-            # The date parsers' slow first calls, in a thread while the feeds are polled.
-            warming = asyncio.ensure_future(asyncio.to_thread(warm_up))
+            # The date parsers' slow first calls, in a thread while the feeds are polled
+            # (``WARM_UP_AFTER``: later, once serving).
+            warming = (asyncio.ensure_future(asyncio.to_thread(warm_up))
+                       if WARM_UP_AFTER is None else None)
             if app.leader.solo:  # elected leaders poll when elected
                 # Fresh news at start; conditional GET keeps it cheap for unchanged feeds.
                 await app.poll(force=True)
             if console_only:
                 await app.ensure_subscription("console", "console")
-            await warming
+            if warming is not None:
+                await warming
             log.debug("start-up objects frozen: %d", freeze_survivors())
 
         if not await unless_stopped(start_up()):
             return 0  # what the poll stored is kept; its posts go out at the next start
-        await app.serve(until_platforms_close=console_only)
+        cancel_warm_up = (warm_up_later(WARM_UP_AFTER) if WARM_UP_AFTER is not None
+                          else lambda: None)
+        try:
+            await app.serve(until_platforms_close=console_only)
+        finally:
+            cancel_warm_up()
         # The process ends next: spare the interpreter's shutdown collections a walk over
         # every object (seconds on a busy machine), so quitting the console is immediate.
         gc.freeze()

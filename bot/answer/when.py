@@ -23,6 +23,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -187,11 +188,17 @@ def warm_up() -> None:
         named_time(normalise(question), date(2025, 6, 1))
 
 
+#: One reading at a time: the parsers' first calls fill shared caches, and the warm-up may
+#: run in a thread while serving (``bot.cli.WARM_UP_AFTER``) as a question is read.
+_READING = threading.Lock()
+
+
 def named_time(q: str, today: date) -> Named | None:
     """The first time the (normalised) question names, read by the parser for its script."""
-    if _in_japanese(q):
-        return _japanese(q, today)
-    return _english(q, today)
+    with _READING:
+        if _in_japanese(q):
+            return _japanese(q, today)
+        return _english(q, today)
 
 
 def _in_japanese(text: str) -> bool:

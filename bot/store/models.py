@@ -127,7 +127,10 @@ class Article(Base):
     #: not the feed's date: the answer index re-reads what changed since its watermark
     #: (``bot.answer.engine``), and a revision dated before one already indexed is stored
     #: after it. Indexed: that check runs about once a second.
-    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: ``sort_order``: the table's last column, where its migration added it (a new store
+    #: created at once has its columns in the migrated order, bot/store/db.py).
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True,
+                                                        sort_order=1)
     #: How many newer versions replaced this article's text.
     update_count: Mapped[int] = mapped_column(Integer, default=0)
     #: Text before the latest update, kept so readers can see what changed.
@@ -151,7 +154,8 @@ class Subscription(Base):
     space_id: Mapped[str | None] = mapped_column(String(128))
     #: The platform's routing number of ``space_id`` (its shard is ``route % count``), set
     #: by the sender of a sharded platform before it claims rows; None: not yet, or no space.
-    route: Mapped[int | None] = mapped_column(BigInteger)
+    #: (The table's last column, where its migration added it, as ``changed_at``.)
+    route: Mapped[int | None] = mapped_column(BigInteger, sort_order=1)
     is_dm: Mapped[bool] = mapped_column(Boolean, default=False)
     user_id: Mapped[str | None] = mapped_column(String(128))
     realtime: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -190,7 +194,8 @@ class Delivery(Base):
     parent_key: Mapped[str | None] = mapped_column(String(255), index=True)
     #: Another row whose message this one links to (posted top-level, not in its thread):
     #: it is sent once that row is sent, or without the link if that row never will be.
-    link_key: Mapped[str | None] = mapped_column(String(255))
+    #: (The table's last column, where its migration added it, as ``changed_at``.)
+    link_key: Mapped[str | None] = mapped_column(String(255), sort_order=1)
     subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscriptions.id", ondelete="CASCADE"), index=True
     )
@@ -246,7 +251,8 @@ class AnswerLog(Base):
     thread_id: Mapped[str | None] = mapped_column(String(128))
     user_id: Mapped[str | None] = mapped_column(String(128))
     #: The conversation it belongs to, where conversations end (a console session).
-    session_id: Mapped[str | None] = mapped_column(String(64))
+    #: (The table's last column, where its migration added it, as ``changed_at``.)
+    session_id: Mapped[str | None] = mapped_column(String(64), sort_order=1)
     question: Mapped[str] = mapped_column(Text)
     answerable: Mapped[bool] = mapped_column(Boolean)
     article_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
