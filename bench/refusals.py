@@ -12,7 +12,7 @@ switching a check off lets a question pass, never refuses one answered (``RELAXE
 only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
-fresh batches (f01-f72 by default, in blocks of six) over the store of every report, at a
+fresh batches (f01-f78 by default, in blocks of six) over the store of every report, at a
 week after the last report as ``bench/quality.py`` asks them. Never the test split, probe2
 or a held-out batch. Prints a table per check (cost / gain per set, and summed over the sets
 blind to the check, those written after it: ``WRITTEN_FROM``), then one line of JSON.
@@ -75,11 +75,11 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
            "f43-f48") for c in ("pair-not-there", "put-off-pending")},
 }
 #: The spent fresh batches, in the blocks they were written in.
-FRESH_BLOCKS = tuple(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 72, 6))
+FRESH_BLOCKS = tuple(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6))
 DEFAULT_SETS = ("dev", *DEV_SIDE_PROBES, *FRESH_BLOCKS)
 #: Sets this bench may never read (the held-out probe, a batch not yet spent).
 _HELD_OUT = ("probe2",)
-_LAST_SPENT = 72
+_LAST_SPENT = 78
 
 
 @dataclass
