@@ -119,5 +119,24 @@ def cli_env(tmp_path: Path) -> Iterator[dict[str, str]]:
     yield clean_cli_env(tmp_path / "cli-data")
 
 
+#: The real command line at a fixed clock (the bot reads time only through ``SystemClock``):
+#: ``python -c CLOCKED_CLI NOW MODULES_OUT ARGS…`` writes the modules it ended with to
+#: MODULES_OUT, so a test can see what a command loaded.
+CLOCKED_CLI = """
+import json, sys
+from datetime import datetime
+import bot.clock
+now = datetime.fromisoformat(sys.argv[1])
+bot.clock.SystemClock.now = lambda self: now
+from bot.cli import main
+try:
+    code = main(sys.argv[3:])
+finally:
+    with open(sys.argv[2], "w") as out:
+        json.dump(sorted(sys.modules), out)
+raise SystemExit(code)
+"""
+
+
 def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot.cli", *args]

@@ -930,10 +930,12 @@ def _asks_pending_outcome(question: str) -> bool:
 #: off ("postponed to March 3", "put off and will now be held in Doha"); the plan told
 #: before it was put off is no answer. Rests on the reports' own words, not on the clock.
 PUT_OFF_PENDING = True
+#: What can be put off, as the question names it.
+_PUT_OFF_NOUN = r"(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)"
 _PUT_OFF_ASKED = re.compile(
     r"\b(?:postponed|rescheduled|make-up|delayed|put-off)\s+(?:[\w'’-]+\s+){0,3}?"
-    r"(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)\b"
-    r"|\b(?:round|meeting|summit|talks|session|visit|trip|conference|negotiations)\s+"
+    rf"{_PUT_OFF_NOUN}\b"
+    rf"|\b{_PUT_OFF_NOUN}\s+"
     r"(?:that|which)\s+(?:got|was|were|had been)\s+(?:cancell?ed|called off|postponed|put off|"
     r"scrapped|shelved)\b"
     r"|延期された|中止された|見送られた", re.IGNORECASE)

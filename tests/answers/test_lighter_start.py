@@ -21,7 +21,7 @@ from alembic import command
 from bot import cli
 from bot.answer.engine import Engine
 from tests.answers.support import CLOCKS, ask_store, made_up_report, made_up_store, other_talks
-from tests.conftest import clean_cli_env
+from tests.conftest import CLOCKED_CLI, clean_cli_env
 
 PUBLISHED = datetime(2025, 6, 10, 8, tzinfo=UTC)
 REPORTS = (
@@ -65,22 +65,6 @@ async def test_a_new_store_is_created_at_once_and_answers(
     assert answer.answerable and "30日間" in answer.text, answer.text
 
 
-#: The real command line at a fixed clock (the bot reads time only through ``SystemClock``),
-#: writing the modules it ended with.
-DRIVER = """
-import json, sys
-from datetime import datetime
-import bot.clock
-now = datetime.fromisoformat(sys.argv[1])
-bot.clock.SystemClock.now = lambda self: now
-from bot.cli import main
-try:
-    code = main(sys.argv[3:])
-finally:
-    with open(sys.argv[2], "w") as out:
-        json.dump(sorted(sys.modules), out)
-raise SystemExit(code)
-"""
 #: The newest demo report is of 19 August 2025 (bot/demo/feeds/README.md).
 LAST_DEMO_REPORT = datetime(2025, 8, 19, 12, tzinfo=UTC)
 
@@ -93,7 +77,7 @@ def test_a_console_session_asking_about_no_date_ends_without_the_date_parsers(
     shutil.copy(demo_db_master, data / "ceasefire-bot.db")
     modules_file = tmp_path / "modules.json"
     proc = subprocess.run(
-        [sys.executable, "-c", DRIVER, (LAST_DEMO_REPORT + after).isoformat(),
+        [sys.executable, "-c", CLOCKED_CLI, (LAST_DEMO_REPORT + after).isoformat(),
          str(modules_file), "run"], env=clean_cli_env(data),
         input="/ask What was agreed in Jeddah?\n", capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr

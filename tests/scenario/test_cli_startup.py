@@ -17,34 +17,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import clean_cli_env
+from tests.conftest import CLOCKED_CLI, clean_cli_env
 
 #: The newest demo report is of 19 August 2025 (bot/demo/feeds/README.md).
 LAST_REPORT = datetime(2025, 8, 19, 12, tzinfo=UTC)
 CLOCKS = {"a day": timedelta(days=1), "a week": timedelta(days=7),
           "a year": timedelta(days=365)}
 
-DRIVER = """
-import json, sys
-from datetime import datetime
-import bot.clock
-now = datetime.fromisoformat(sys.argv[1])
-bot.clock.SystemClock.now = lambda self: now
-from bot.cli import main
-try:
-    code = main(sys.argv[3:])
-finally:
-    with open(sys.argv[2], "w") as out:
-        json.dump(sorted(sys.modules), out)
-raise SystemExit(code)
-"""
 
 
 def run(env: dict[str, str], tmp: Path, now: datetime, *args: str
         ) -> tuple[subprocess.CompletedProcess[str], set[str]]:
     """Run one command as its own process at ``now``; its result and imported modules."""
     modules = tmp / "modules.json"
-    proc = subprocess.run([sys.executable, "-c", DRIVER, now.isoformat(), str(modules), *args],
+    proc = subprocess.run([sys.executable, "-c", CLOCKED_CLI, now.isoformat(), str(modules), *args],
                           env=env, capture_output=True, text=True, timeout=180,
                           stdin=subprocess.DEVNULL)
     return proc, set(json.loads(modules.read_text()))
@@ -97,7 +83,8 @@ def test_a_console_run_over_the_demo_feeds_starts_without_http_or_migrations(
     data = tmp_path / "data"
     shutil.copytree(saved_index, data)
     modules_file = tmp_path / "modules.json"
-    proc = subprocess.run([sys.executable, "-c", DRIVER, (LAST_REPORT + CLOCKS[after]).isoformat(),
+    now = (LAST_REPORT + CLOCKS[after]).isoformat()
+    proc = subprocess.run([sys.executable, "-c", CLOCKED_CLI, now,
                            str(modules_file), "run"], env=clean_cli_env(data),
                           input="/ask What was agreed in Jeddah?\n", capture_output=True,
                           text=True, timeout=180)
