@@ -954,8 +954,22 @@ _TOLD_BY = re.compile(r"\b(?:said|says|told|announced|reported|confirmed|added)\
                       re.IGNORECASE)
 
 
+#: A question asking the plan as it stood before the putting off ("When was the postponed
+#: round supposed to take place?", "中止された協議は、どこで開かれる予定だったの？") asks
+#: what the earlier reports tell: not put-off-pending's question (stop 43: M's f78-q08 was
+#: refused so). False: every wh-question about an event put off needs its new time told.
+PUT_OFF_PLAN_ASKED = True
+_PLAN_ASKED = re.compile(
+    r"\b(?:was|were|had)\b.*\b(?:supposed|due|scheduled|planned|meant|set)\s+to\b"
+    r"|\b(?:was|were)\s+to\s+(?:be|take|have)\b|\bbeen\s+(?:planned|scheduled|set)\b"
+    r"|\boriginally\b|予定だった|予定していた|予定されていた|はずだった|当初", re.IGNORECASE)
+
+
 def _asks_put_off(question: str) -> bool:
-    """A wh-question (when, where, who, what) about an event the question calls put off."""
+    """A wh-question (when, where, who, what) about an event the question calls put off,
+    asking what it will be once held again (not the plan it had before)."""
+    if PUT_OFF_PLAN_ASKED and _PLAN_ASKED.search(question):
+        return False
     return bool(_PUT_OFF_ASKED.search(question)) and bool(
         _WH_EN.search(question) or _WH_JA.search(question)) and not _FATE.search(question)
 
