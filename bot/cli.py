@@ -17,6 +17,8 @@ from bot.errors import ConfigError
 from bot.failures import EXIT_BUG, EXIT_INTERRUPTED, describe
 
 if TYPE_CHECKING:
+    import asyncio
+
     from config.settings import FeedSettings, Settings
 
 # What only some commands need is imported inside them: `--help`, `--version` and a
@@ -217,6 +219,14 @@ def _warm_up_and_freeze() -> None:
     log.debug("date parsers loaded; objects frozen: %d", gc.get_freeze_count())
 
 
+def _warm_up_ended(warming: asyncio.Future[None]) -> None:
+    """A failed warm-up is said, not lost: questions naming a time then load the parsers
+    themselves, as before stop 41."""
+    if not warming.cancelled() and (exc := warming.exception()) is not None:
+        log.error("date parsers' warm-up failed; a question naming a time loads them",
+                  exc_info=exc)
+
+
 def warm_up_later(delay: float) -> Callable[[], None]:
     """Start ``_warm_up_and_freeze`` in a thread ``delay`` seconds from now (on the running
     loop); returns what cancels it if it has not started (once started it runs out)."""
@@ -226,7 +236,9 @@ def warm_up_later(delay: float) -> Callable[[], None]:
     started: list[asyncio.Future[None]] = []  # a reference, so the task is not collected
 
     def start() -> None:
-        started.append(asyncio.ensure_future(asyncio.to_thread(_warm_up_and_freeze)))
+        warming = asyncio.ensure_future(asyncio.to_thread(_warm_up_and_freeze))
+        warming.add_done_callback(_warm_up_ended)
+        started.append(warming)
 
     return loop.call_later(delay, start).cancel
 

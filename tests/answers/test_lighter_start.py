@@ -104,3 +104,19 @@ async def test_the_warm_up_starts_once_serving_has_lasted_unless_cancelled(
     cancel()
     await asyncio.sleep(0.3)
     assert warmed == ["warm"]
+
+
+async def test_a_failed_warm_up_is_logged(monkeypatch: pytest.MonkeyPatch,
+                                          caplog: pytest.LogCaptureFixture) -> None:
+    def broken() -> None:
+        raise RuntimeError("parser data missing")
+
+    monkeypatch.setattr(cli, "_warm_up_and_freeze", broken)
+    cli.warm_up_later(0.0)
+    for _ in range(200):  # the thread runs (up to 10 s on a busy host)
+        if any(r.exc_info for r in caplog.records):
+            break
+        await asyncio.sleep(0.05)
+    failed = [r.exc_info for r in caplog.records
+              if r.levelname == "ERROR" and "warm-up failed" in r.message]
+    assert failed and failed[0] and "parser data missing" in str(failed[0][1])
