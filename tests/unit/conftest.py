@@ -63,7 +63,9 @@ async def pg_sessions(pg_template: str | None) -> AsyncIterator[SessionFactory]:
 
 @pytest.fixture
 async def adapter(fake: ChatFake) -> AsyncIterator[LoopbackAdapter]:
-    a = LoopbackAdapter(fake.url, zone=UTC, timeout=0.5)
+    # A call to the local fake times out well before its planned hangs (2 s), and well
+    # after a busy host's hiccup (0.5 s timed out once at start-up in CI, stop 43).
+    a = LoopbackAdapter(fake.url, zone=UTC, timeout=1.5)
     await a.start()
     yield a
     await a.stop()
