@@ -430,10 +430,11 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                          intent=intent, wants=wants, speaker=speaker)
         ranked = _answering_lead(concepts, engine, ranked, wants=wants, speaker=speaker)
     before = ranked[0]
-    ranked = await _distinct_lead(session, engine, concepts, ranked, now=now, wants=wants,
+    story_read = _StoryRead(session, engine, concepts, now)
+    ranked = await _distinct_lead(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
     displaced = before if ranked[0] is not before else None
-    ranked = await _fact_in_story(session, engine, concepts, ranked, now=now, wants=wants,
+    ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
@@ -536,9 +537,29 @@ def _answering_lead(concepts: Sequence[Concept], engine: Engine, ranked: Sequenc
     return [first, *(a for a in ranked if a is not first)]
 
 
-async def _distinct_lead(session: AsyncSession, engine: Engine, concepts: Sequence[Concept],
-                         ranked: Sequence[Article], *, now: datetime, wants: Sequence[Slot],
-                         speaker: Sequence[Concept]) -> list[Article]:
+class _StoryRead:
+    """The leading report's story's uncited reports that the search reads best
+    (``STORY_READ``), read once per answer: ``_distinct_lead`` only reorders the cited
+    reports within that story, so ``_fact_in_story`` reads the same ones."""
+
+    def __init__(self, session: AsyncSession, engine: Engine, concepts: Sequence[Concept],
+                 now: datetime) -> None:
+        self._session, self._engine, self._concepts, self._now = session, engine, concepts, now
+        self._read: tuple[tuple[int | None, frozenset[int]], list[Article]] | None = None
+
+    async def __call__(self, ranked: Sequence[Article]) -> list[Article]:
+        key = (ranked[0].story_id, frozenset(a.id for a in ranked))
+        if self._read is None or self._read[0] != key:
+            rest = await _rest_of_story(self._session, ranked)
+            found = self._engine.search(self._concepts, now=self._now, window=Window(),
+                                        scope=rest.keys(), limit=STORY_READ) if rest else []
+            self._read = key, await _load(self._session, [h.article_id for h in found])
+        return self._read[1]
+
+
+async def _distinct_lead(engine: Engine, concepts: Sequence[Concept],
+                         ranked: Sequence[Article], story_read: _StoryRead, *,
+                         wants: Sequence[Slot], speaker: Sequence[Concept]) -> list[Article]:
     """The reports with the cited one of the leading report's story and language first
     whose best sentence holding what is asked (``_fact_sentence``: the kind asked, the
     speaker; any sentence when the question names no kind) holds ``DISTINCT_LEAD`` more of
@@ -552,13 +573,8 @@ async def _distinct_lead(session: AsyncSession, engine: Engine, concepts: Sequen
     same = [a for a in ranked[1:] if a.story_id == lead.story_id and a.lang == lead.lang]
     if not same:
         return list(ranked)
-    rest = await _rest_of_story(session, ranked)
     story = [a for a in ranked if a.story_id == lead.story_id]
-    if rest:
-        found = engine.search(concepts, now=now, window=Window(), scope=rest.keys(),
-                              limit=STORY_READ)
-        story += [a for a in await _load(session, [h.article_id for h in found])
-                  if a not in story]
+    story += [a for a in await story_read(ranked) if a not in story]
     detail = _distinct_detail(concepts, engine, story)
     if not detail:
         return list(ranked)
@@ -571,9 +587,9 @@ async def _distinct_lead(session: AsyncSession, engine: Engine, concepts: Sequen
     return [best, *(a for a in ranked if a is not best)]
 
 
-async def _fact_in_story(session: AsyncSession, engine: Engine, concepts: Sequence[Concept],
-                         ranked: Sequence[Article], *, now: datetime, wants: Sequence[Slot],
-                         speaker: Sequence[Concept]) -> list[Article]:
+async def _fact_in_story(engine: Engine, concepts: Sequence[Concept],
+                         ranked: Sequence[Article], story_read: _StoryRead, *,
+                         wants: Sequence[Slot], speaker: Sequence[Concept]) -> list[Article]:
     """The answer's reports and, after them, the uncited report of the leading report's
     story whose sentence holding what is asked holds ``STORY_FACT`` more of the
     question's distinctive detail than the cited reports' in its language. Which report
@@ -581,12 +597,9 @@ async def _fact_in_story(session: AsyncSession, engine: Engine, concepts: Sequen
     lead = ranked[0] if ranked else None
     if STORY_FACT is None or lead is None or lead.story_id is None or not (wants or speaker):
         return list(ranked)
-    rest = await _rest_of_story(session, ranked)
-    if not rest:
+    story = await story_read(ranked)
+    if not story:
         return list(ranked)
-    found = engine.search(concepts, now=now, window=Window(), scope=rest.keys(),
-                          limit=STORY_READ)
-    story = await _load(session, [h.article_id for h in found])
     detail = _distinct_detail(concepts, engine,
                               [*(a for a in ranked if a.story_id == lead.story_id), *story])
     if not detail or not story:
