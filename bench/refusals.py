@@ -49,7 +49,8 @@ from bot.text.analyzer import Analyzer  # noqa: E402
 CHECKS = ("outside-coverage", "unknown-subject", "given-names", "unknown-speaker",
           "speaker-silent", "event-names", "event-called-off", "pair-apart", "pair-acting-ja",
           "pair-unjoined", "pair-not-there", "act-denied", "act-apart", "pending-outcome",
-          "put-off-pending", "figure-unknown-noun", "figure-not-given", "plan-not-given")
+          "put-off-pending", "figure-unknown-noun", "figure-not-given", "figure-not-amount",
+          "figure-not-percent", "plan-not-given")
 #: Switches that let a question pass a check (off, the check refuses more, never less):
 #: not audited here.
 RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
@@ -72,7 +73,8 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
            "f31-f36", "f37-f42") for c in ("pair-unjoined", "pair-acting-ja",
                                           "pending-outcome")},
     **{c: ("f01-f06", "f07-f12", "f13-f18", "f19-f24", "f25-f30", "f31-f36", "f37-f42",
-           "f43-f48") for c in ("pair-not-there", "put-off-pending")},
+           "f43-f48") for c in ("pair-not-there", "put-off-pending",
+                                          "figure-not-amount", "figure-not-percent")},
 }
 #: The spent fresh batches, in the blocks they were written in.
 FRESH_BLOCKS = tuple(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6))

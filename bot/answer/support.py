@@ -127,6 +127,18 @@ _COUNTED_JA = re.compile(r"何[十百千万]*(人|件|回(?!目)|カ国|か国|�
 #: ("the two countries", "the three sides" name what was counted before, not a count.)
 _NUMBER = (r"(?:\d[\d,.]*|(?<!\bthe )\b(?:two|three|four|five|six|seven|eight|nine|ten|"
            r"dozens?|hundreds?|thousands?))")
+#: A count in words past ten ("killing twelve people", "some forty drones") counts as
+#: well (issue 12: on f43 "twelve people" was read as no count of the people asked).
+FIGURE_NUMBER_WORDS = True
+_NUMBER_WORDS = (r"(?:\d[\d,.]*|(?<!\bthe )\b(?:two|three|four|five|six|seven|eight|nine|"
+                 r"ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|"
+                 r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-[a-z]+)?|"
+                 r"dozens?|hundreds?|thousands?))")
+
+
+def _number() -> str:
+    """The pattern of an English count (``FIGURE_NUMBER_WORDS``: words past ten too)."""
+    return _NUMBER_WORDS if FIGURE_NUMBER_WORDS else _NUMBER
 
 
 def counted_figure(question: str) -> re.Pattern[str] | None:
@@ -142,7 +154,7 @@ def counted_figure(question: str) -> re.Pattern[str] | None:
         # "How many times": "twice" says the count and the times in one word.
         # no mutate: the pattern ignores case, so upper-cased words match the same.
         times = r"|\b(?:once|twice|thrice)\b" if "times" in words else ""  # pragma: no mutate
-        return re.compile(rf"{_NUMBER}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems}){times}",
+        return re.compile(rf"{_number()}[\s-]+(?:[\w'-]+\s+){{0,3}}?(?:{stems}){times}",
                           re.IGNORECASE)
     unit = _COUNTED_JA.search(question)
     if unit:
@@ -867,13 +879,28 @@ def _asked_kind(question: str, concepts: Sequence[Concept], articles: Sequence[A
         across = counted_across(question, concepts, to_ja=not ja)
         named = _leaders_counted(question, concepts, engine)
         readable = written_in(concepts, ja=not ja)
-        given = any(_said_about(a, readable, engine, across.search, context=True,
-                                named=named, known=names, speaker_before=True)
-                    if (a.lang == "ja") != ja else
-                    _said_about(a, concepts, engine, (figure or _any_figure(question)).search,
-                                named=named, known=names, speaker_before=True)
-                    for a in articles[:2])
-        return "" if given else "figure-not-given"
+
+        def gives(a: Article, only: re.Pattern[str] | None = None) -> bool:
+            """A sentence of ``a`` gives the figure asked (with ``only``: of that kind)."""
+            if (a.lang == "ja") != ja:
+                return _said_about(a, readable, engine, (only or across).search, context=True,
+                                   named=named, known=names, speaker_before=True)
+            return _said_about(a, concepts, engine,
+                               (only or figure or _any_figure(question)).search,
+                               named=named, known=names, speaker_before=True)
+        if not any(gives(a) for a in articles[:2]):
+            return "figure-not-given"
+        # "損失額はどのくらい": an amount of money, written with its currency.
+        if FIGURE_AMOUNT and _AMOUNT_ASKED.search(question) \
+                and not _MONEY_ASKED.search(question) and gate_on("figure-not-amount") \
+                and not any(gives(a, MONEY) for a in articles[:2]):
+            return "figure-not-amount"
+        # "What percentage", "何％": a share written as one ("4.5%", "3 percent").
+        if FIGURE_PERCENT and _PERCENT_ASKED.search(question) \
+                and gate_on("figure-not-percent") \
+                and not any(gives(a, PERCENT) for a in articles[:2]):
+            return "figure-not-percent"
+        return ""
     if asks_future(question):
         # What is planned and, for "who / where / when will", who, where (a name the
         # question does not give) or when.
@@ -1136,14 +1163,29 @@ def counted_across(question: str, concepts: Sequence[Concept], *, to_ja: bool
     units = _COUNTER_EN.get(unit[1], []) if unit else []
     if unit is not None and unit[1] in _UNIT_ALONE:
         alone = "|".join(re.escape(t) for t in units)
-        return re.compile(rf"{_NUMBER}[\s-]*(?:[\w'-]+\s+){{0,2}}?(?:{alone})",
+        return re.compile(rf"{_number()}[\s-]*(?:[\w'-]+\s+){{0,2}}?(?:{alone})",
                           re.IGNORECASE)  # "500km", "1,200 sq", "40 refrigerated wagons"
     if not stems:
         return _FIGURE
     stems += units
     words = "|".join(re.escape(t) for t in stems)
-    return re.compile(rf"{_NUMBER}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
-                      rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_NUMBER}", re.IGNORECASE)
+    return re.compile(rf"{_number()}\W+(?:[\w'-]+\W+){{0,3}}?(?:{words})\w*"
+                      rf"|\b(?:{words})\w*\W+(?:[\w'-]+\W+){{0,3}}?{_number()}", re.IGNORECASE)
+
+
+#: "損失額", "被害額", "支援額はどのくらい": an amount of money, though the question has no
+#: "いくら" nor currency (issue 12: on f01-f48 "ロシアの損失額はどのくらい" passed on
+#: "100%の2次関税").
+FIGURE_AMOUNT = True
+_AMOUNT_ASKED = re.compile(r"[\u4e00-\u9fff]額")
+#: "What percentage", "何％" ask a share written as a percentage; not "what share" nor
+#: 何割, which a report may write as a fraction ("a fifth", 5分の1). (Issue 12: on f01-f48
+#: "この900億ユーロを…金利は何％" passed on the loan's amount.)
+FIGURE_PERCENT = True
+_PERCENT_ASKED = re.compile(r"\bwhat (?:percentage|percent)\b|\bhow many percent|"
+                            r"何\s*[%％]|何パーセント", re.IGNORECASE)
+PERCENT = re.compile(r"[0-9０-９][0-9０-９,.．]*\s*(?:[%％]|percent\b|per cent\b|パーセント)"
+                     r"|[一二三四五六七八九十百]+(?:パーセント|[%％])", re.IGNORECASE)
 
 
 def _any_figure(question: str) -> re.Pattern[str]:
