@@ -47,12 +47,14 @@ _original = ex.best_sentences
 def _traced(article: Article, concepts: Sequence[Concept], engine: Engine, *,
             intent: str | None, count: int, wants: Sequence[Any] = (),
             speaker: Sequence[Concept] = (),
-            discount: Mapping[int, float] | None = None, lead: bool = False) -> list[str]:
+            discount: Mapping[int, float] | None = None, lead: bool = False,
+            runner_up: float | None = None) -> list[str]:
     chosen = _original(article, concepts, engine, intent=intent, count=count, wants=wants,
-                       speaker=speaker, discount=discount, lead=lead)
+                       speaker=speaker, discount=discount, lead=lead, runner_up=runner_up)
     held, rest = ex._scored_sentences(article, concepts, engine, intent=intent, wants=wants,
                                       speaker=speaker)
     weight = {k: (discount or {}).get(k, 1.0) for k in range(len(concepts))}
+    rest = ex._pointing_back(rest, held, concepts, weight)
     order = []
     while rest:
         r = max(rest, key=lambda r: (r[0] + sum(concepts[k].idf * weight[k] for k in held[r[1]]),

@@ -338,6 +338,30 @@ SLOT_FILL = True
 #: lost). 2.0–5.0: four facts more on fresh f01-f36, one each on probe7 and probe8, none
 #: lost on any dev-side set or the demo; 1.0 gains two (docs/quality.md, stop 38). None: off.
 NEXT_SENTENCE: float | None = 2.0
+#: A report quoted by one sentence (a report after the first in the leading report's
+#: language) is also quoted by its next-best sentence when that scores at least this share
+#: of its best (the question's words it adds beyond the best one's, at ``WITHIN_REPORT``,
+#: the kind asked, the speaker): a report holding the asked detail beside a sentence
+#: restating the event in more of the question's words gave only the restating one.
+#: None: off.
+RUNNER_UP: float | None = 0.6
+#: "Which countries", "which three EU members", どの国: the answer names several, and the
+#: sentence giving it lists them ("Austria, the Vatican, Switzerland and Türkiye",
+#: "オーストラリア、カナダ、オランダ") while its neighbours count them or restate the event in
+#: the question's words. A sentence fills the slot with a list of three names or more, one
+#: of them a name the question lacks. The kind picks the sentences quoted, not the report
+#: that leads (with the lead rules it moved a right report from [1] on fresh f01-f48).
+#: False: the kind is not read.
+LIST_SLOT = True
+#: A sentence opening by pointing back to the one before it ("He added:", "Any such
+#: pullback", "Among them he listed", さらに, 一方で, 同日) scores this share of what the
+#: question's words the one before holds and it does not weigh (``best_sentences``): it goes
+#: on about what that one said, in words the question does not share. None: off.
+ANAPHOR: float | None = 0.5
+_ANAPHOR = re.compile(r"^\W*(?:(?:he|she|they|it|this|that|these|those|such|both|the two"
+                      r"|any such|among them|of them|in addition|besides|but)\b"
+                      r"|さらに|また|ただ|一方|そのうえで|その上で|同日|これに対し|その後|このうち)",
+                      re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -442,6 +466,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     citations = tuple(
         Citation(n, a.title, a.url, a.source, a.published_at, "ja" if a.lang == "ja" else "en")
         for n, a in enumerate(ranked, start=1))
+    if LIST_SLOT:
+        wants = answer_type(question, listed=True)
     sentences: list[Sentence] = []
     quoted: set[str] = set()  # the tokens of the sentences quoted so far
     for n, article in enumerate(ranked, start=1):
@@ -453,7 +479,9 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                    count=4 if n == 1 else OTHER_SENTENCES if across
                                    else DISTINCT_SENTENCES if article is displaced else 1,
                                    wants=wants, speaker=speaker, discount=discount,
-                                   lead=n == 1):
+                                   lead=n == 1,
+                                   runner_up=RUNNER_UP if n > 1 and not across
+                                   and article is not displaced else None):
             sentences.append(Sentence(text, (n,), reported_at(article)))
             quoted.update(engine.text_tokens(text))
     story = ranked[0].story_id
@@ -1362,8 +1390,8 @@ def _intents(intent: str | None) -> tuple[str, ...]:
 def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine, *,
                    intent: str | None, count: int,
                    wants: Sequence[Slot] = (), speaker: Sequence[Concept] = (),
-                   discount: Mapping[int, float] | None = None, lead: bool = False
-                   ) -> list[str]:
+                   discount: Mapping[int, float] | None = None, lead: bool = False,
+                   runner_up: float | None = None) -> list[str]:
     """The ``count`` sentences of ``article`` that match the question best, in text order.
 
     A sentence scores by the question's words it holds (the word of index k at
@@ -1373,10 +1401,13 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
     chosen one holds counts ``WITHIN_REPORT`` in the rest: once the event is quoted, the
     sentence adding what is asked beats another restating it. In the answer's ``lead``
     report, the sentence after its best one, unless that is its first, scores
-    ``NEXT_SENTENCE`` more (``_after_best``)."""
+    ``NEXT_SENTENCE`` more (``_after_best``). With ``runner_up``, the next-best sentence is
+    quoted too when it scores at least that share of the best (``RUNNER_UP``). A sentence
+    pointing back to the one before it scores a share of that one's words (``ANAPHOR``)."""
     held, rest = _scored_sentences(article, concepts, engine, intent=intent, wants=wants,
                                    speaker=speaker)
     weight = {k: (discount or {}).get(k, 1.0) for k in range(len(concepts))}
+    rest = _pointing_back(rest, held, concepts, weight)
     chosen: list[tuple[int, str]] = []
     while rest and len(chosen) < count:
         _s, i, sentence = max(rest, key=lambda r: (
@@ -1387,6 +1418,13 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
         chosen.append((i, sentence))
         for k in held[i]:
             weight[k] = min(weight[k], WITHIN_REPORT)
+        if runner_up is not None and len(chosen) == 1 and len(chosen) == count and rest:
+            best = _s + sum(concepts[k].idf * (discount or {}).get(k, 1.0) for k in held[i])
+            s2, i2, sentence2 = max(rest, key=lambda r: (
+                r[0] + sum(concepts[k].idf * weight[k] for k in held[r[1]]), -r[1]))
+            if s2 + sum(concepts[k].idf * weight[k] for k in held[i2]) >= runner_up * best > 0:
+                rest = [r for r in rest if r[1] != i2]
+                chosen.append((i2, sentence2))
     if SLOT_FILL and wants and count == 1 and chosen and not any(
             want.filled_by(s) for _i, s in chosen for want in wants):
         filling = [r for r in rest if any(want.filled_by(r[2]) for want in wants)]
@@ -1395,6 +1433,17 @@ def best_sentences(article: Article, concepts: Sequence[Concept], engine: Engine
                 r[0] + sum(concepts[k].idf * weight[k] for k in held[r[1]]), -r[1]))
             chosen[-1] = (i, sentence)
     return [s for _i, s in sorted(chosen)]
+
+
+def _pointing_back(rest: list[tuple[float, int, str]], held: Sequence[set[int]],
+                   concepts: Sequence[Concept], weight: Mapping[int, float]
+                   ) -> list[tuple[float, int, str]]:
+    """``rest`` with a sentence opening by pointing back to the one before it (``_ANAPHOR``)
+    scoring ``ANAPHOR`` of the question's words that one holds and it does not."""
+    if ANAPHOR is None:
+        return rest
+    return [(s + ANAPHOR * sum(concepts[k].idf * weight[k] for k in held[i - 1] - held[i])
+             if i and _ANAPHOR.match(text) else s, i, text) for s, i, text in rest]
 
 
 def _after_best(rest: list[tuple[float, int, str]], best: int, bonus: float

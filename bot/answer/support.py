@@ -1602,8 +1602,19 @@ _ANSWER_TYPES: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
     "wording": (re.compile(r"\bwhat (?:phrase|words?|term|expression|label)\b|何と(?:表現|呼)"),
                 re.compile(r"[\"“「『][^\"”」』]{3,}[\"”」』]")),
 }
+#: "Which countries", "which three EU members", どの国: a list of three names or more, one
+#: of them a name the question lacks (``answer_type(listed=True)``, ``extractive.LIST_SLOT``).
+_NAME_EN = r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’-]+)*"
+_LISTED = ("listed", (
+    re.compile(r"\bwhich (?:[a-z0-9-]+ ){0,2}(?:countries|nations|states|members|capitals"
+               r"|governments|allies|cities)\b|\bwhat (?:other )?(?:countries|nations)\b"
+               r"|どの国|どこの国"),
+    re.compile(rf"(?:{_NAME_EN},\s+(?:the\s+)?){{2,}}(?:and\s+(?:the\s+)?)?{_NAME_EN}"
+               rf"(?:,?\s+and\s+(?:the\s+)?{_NAME_EN})?"
+               rf"|{_NAME_EN},\s+(?:the\s+)?{_NAME_EN},?\s+and\s+(?:the\s+)?{_NAME_EN}"
+               r"|[\u30a0-\u30ff]{2,}(?:、[\u30a0-\u30ff]{2,}){2,}")))
 #: Kinds whose answer is a name: a sentence answers only with a name the question lacks.
-_NAMED = frozenset({"who", "where"})
+_NAMED = frozenset({"who", "where", "listed"})
 #: Figures that say when, not how many: dates ("April 19", "May 7-8", "19日"), years,
 #: clock times ("18:00", "6 pm", "午前0時") and lengths written as one word ("30-hour").
 #: "How many prisoners were swapped on the truce day" is not answered by the truce's date.
@@ -1645,18 +1656,20 @@ class Slot:
         # person the question names ("ゼレンスキー大統領はドイツの…"); "where" by the place
         # something happens in, not by any new name ("Zelensky met Donald Trump").
         where = ([m.group() for m in self.pattern.finditer(sentence)]
-                 if (self.kind == "who" and WHO_IN_MATCH) or self.kind == "where"
+                 if (self.kind == "who" and WHO_IN_MATCH) or self.kind in ("where", "listed")
                 else [sentence])
         return any(key not in self.given for part in where for _name, key in entity_names(part))
 
 
-def answer_type(question: str) -> list[Slot]:
+def answer_type(question: str, listed: bool = False) -> list[Slot]:
     """What kind of thing the question asks for, as what a good sentence contains: for
     "who" / "where", a name the question does not give; for "how many X", a figure
-    followed closely by X, besides any figure."""
+    followed closely by X, besides any figure. ``listed``: "which countries" too
+    (``LIST_SLOT``), asked only of the sentences quoted, not of which report leads."""
     asked = question.lower()
     given = frozenset(key for _name, key in entity_names(question))
     wants = [Slot(want, kind, given if kind in _NAMED else None)
-             for kind, (ask, want) in _ANSWER_TYPES.items() if ask.search(asked)]
+             for kind, (ask, want) in ((*_ANSWER_TYPES.items(), _LISTED) if listed
+                                       else _ANSWER_TYPES.items()) if ask.search(asked)]
     counted = counted_figure(question)
     return [*wants, Slot(counted, "counted")] if counted is not None else wants
