@@ -252,6 +252,16 @@ ANSWER_LEAD: float | None = 3.5
 #: answer at all, so a cited report of its story whose best sentence holds it leads when
 #: it scores this much more (the question's words, the kind asked). None: the rule is off.
 UNFILLED_LEAD: float | None = 0.0
+#: A cited report of another story than the leading report's leads instead when no sentence
+#: of the leading report holds the hour, figure or length asked (``UNFILLED_KINDS``, the
+#: kinds a sentence fills by its shape), and its best sentence holds it and scores this
+#: much more than the leading report's best (``_answering_story``): the ranking picked the
+#: development matching most of the question's words, often a sibling event told in the
+#: question's language, while the report giving the figure asked is of another
+#: development. Not for a name, a place, a day or a speaker asked: a sentence holds those
+#: by its shape too loosely (a place in "from the United States") to outweigh the ranking
+#: across stories. The margin is ``ANSWER_LEAD``'s. None: the rule is off.
+ANSWER_ACROSS: float | None = 3.5
 #: The kinds asked that ``UNFILLED_LEAD`` reads, those a sentence fills by its shape (an
 #: hour, a figure, a length): not "when" (an English "when he landed" is no question of a
 #: day), "where" ("from the United States" reads as a place), "who" (ロシア大統領府 reads as
@@ -453,6 +463,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         ranked = await _view_adding_most(session, engine, concepts, ranked, now=now,
                                          intent=intent, wants=wants, speaker=speaker)
         ranked = _answering_lead(concepts, engine, ranked, wants=wants, speaker=speaker)
+    ranked = _answering_story(concepts, engine, ranked, wants=wants, past=asks_past(question))
     before = ranked[0]
     story_read = _StoryRead(session, engine, concepts, now)
     ranked = await _distinct_lead(engine, concepts, ranked, story_read, wants=wants,
@@ -561,6 +572,37 @@ def _answering_lead(concepts: Sequence[Concept], engine: Engine, ranked: Sequenc
     margin = ANSWER_LEAD if UNFILLED_LEAD is None or not kinds or _fills(lead, kinds) \
         else min(ANSWER_LEAD, UNFILLED_LEAD)
     if top < _asked_sentence(lead, concepts, engine, wants, speaker)[0] + margin:
+        return list(ranked)
+    return [first, *(a for a in ranked if a is not first)]
+
+
+def _answering_story(concepts: Sequence[Concept], engine: Engine, ranked: Sequence[Article],
+                     *, wants: Sequence[Slot], past: bool = False) -> list[Article]:
+    """The reports with the cited report of another story first whose best sentence holds
+    the hour, figure or length asked (``wants`` of ``UNFILLED_KINDS``) and scores
+    ``ANSWER_ACROSS`` more than the leading report's best, when no sentence of the leading
+    report holds it (the most specific kind asked: "how many regions" is not answered by
+    any figure); for a question about the past (``past``), not a later report than the
+    leading one."""
+    kinds = [want for want in wants if want.kind in UNFILLED_KINDS]
+    lead = ranked[0] if ranked else None
+    if ANSWER_ACROSS is None or lead is None or not kinds:
+        return list(ranked)
+    # "何人規模" asks a count of people: a bare figure elsewhere does not answer it.
+    specific = [want for want in kinds if want.kind != "number"] or kinds
+    if _fills(lead, specific):
+        return list(ranked)
+    top, _holds = _asked_sentence(lead, concepts, engine, kinds, ())
+    answering = [(score, a) for a in ranked[1:]
+                 if a.story_id != lead.story_id or lead.story_id is None
+                 for score, fits in [_asked_sentence(a, concepts, engine, kinds, ())]
+                 if fits]
+    if not answering:
+        return list(ranked)
+    best, first = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
+    if best < top + ANSWER_ACROSS or (past and first.published_at > lead.published_at):
+        # (Asked about the past, a later report may give the earlier event's figure as it
+        # recalls it beside its own, "their call in January lasted ninety minutes": ``LATER``.)
         return list(ranked)
     return [first, *(a for a in ranked if a is not first)]
 
