@@ -340,6 +340,20 @@ SLOT_FILL = True
 NEXT_SENTENCE: float | None = 2.0
 
 
+#: When the question asks a kind of thing a sentence fills by its shape (``ACROSS_FILL_KINDS``:
+#: a person, a figure, a length, an hour, a reason) and no sentence of the leading story's
+#: cited reports in the leading report's language holds it, the report of that story in the
+#: other language (cited, or among its best uncited: ``_StoryRead``) whose best sentence
+#: holds it leads (``_across_fill``): the question's language restates the event, and the
+#: asked detail is only in the other language's reports. A "how many X" question reads
+#: only its counted slot (a figure beside X), not any figure. None: off.
+ACROSS_FILL: float | None = 0.3
+#: The kinds asked ``_across_fill`` reads.
+ACROSS_FILL_KINDS = frozenset({"who", "number", "counted", "duration", "clock", "reason"})
+#: ``_fills_on_topic``'s share.
+ACROSS_FILL_TOPIC = 0.0
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where a follow-up is resolved first: the thread's story or the previous answer."""
@@ -436,6 +450,11 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     displaced = before if ranked[0] is not before else None
     ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
+    if ACROSS_FILL is not None:
+        ranked = await _across_fill(engine, concepts, ranked, story_read, wants=wants,
+                                    question=question)
+        if displaced is not None and ranked[0] is displaced:
+            displaced = None
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
@@ -610,6 +629,66 @@ async def _fact_in_story(engine: Engine, concepts: Sequence[Concept],
     if score[best.id] <= cited + STORY_FACT:
         return list(ranked)
     return [*ranked, best]
+
+
+async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequence[Article],
+                       story_read: _StoryRead, *, wants: Sequence[Slot],
+                       question: str) -> list[Article]:
+    """The reports with the other language's report of the leading report's story first
+    whose best sentence holds the kind of thing asked (``ACROSS_FILL_KINDS``), when no
+    sentence of the story's cited reports in the leading report's language holds it and
+    that sentence holds at least ``ACROSS_FILL`` of what the leading report's best sentence
+    holds of the question (``best_match``). Which development answers stays the ranking's
+    choice."""
+    lead = ranked[0] if ranked else None
+    if ACROSS_FILL is None or lead is None or lead.story_id is None \
+            or lead.lang != question_lang(question):
+        return list(ranked)
+    counted = [want for want in wants if want.kind == "counted"]
+    kinds = counted or [want for want in wants if want.kind in ACROSS_FILL_KINDS]
+    if not kinds:
+        return list(ranked)
+    given = _given_figures(question)
+    best_lead = best_match(lead, concepts, engine)
+    if any(_fills_on_topic(a, kinds, concepts, engine, best=best_lead, given=given)
+           for a in ranked if a.story_id == lead.story_id and a.lang == lead.lang):
+        return list(ranked)
+    pool = [a for a in ranked[1:] if a.story_id == lead.story_id and a.lang != lead.lang]
+    pool += [a for a in await story_read(ranked) if a.lang != lead.lang and a not in pool]
+    answering = [(top, a) for a in pool
+                 for top, holds in [_asked_sentence(a, concepts, engine, kinds, ())]
+                 if holds]
+    if not answering:
+        return list(ranked)
+    _top, best = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
+    if best_match(best, concepts, engine) < ACROSS_FILL * best_lead:
+        return list(ranked)
+    return [best, *(a for a in ranked if a is not best)]
+
+
+def _fills_on_topic(article: Article, wants: Sequence[Slot], concepts: Sequence[Concept],
+                    engine: Engine, *, best: float, given: re.Pattern[str] | None) -> bool:
+    """Some sentence of ``article`` holds the kind of thing asked, with the figures the
+    question gives left out (``given``: "the 18th package", "レオ14世" do not say how
+    many), and at least ``ACROSS_FILL_TOPIC`` of ``best`` (what the leading report's best
+    sentence holds of the question): a figure in a sentence about something else does not
+    answer."""
+    return any(sum(c.idf for c in concepts if toks.intersection(c.tokens))
+               >= ACROSS_FILL_TOPIC * best
+               for s in _sentences(article)
+               if any(want.filled_by(given.sub(" ", s) if given else s) for want in wants)
+               for toks in [set(engine.text_tokens(s))])
+
+
+_GIVEN_FIGURE = re.compile(r"\d+[^\W\d_]?")
+
+
+def _given_figures(question: str) -> re.Pattern[str] | None:
+    """The figures the question itself gives, each with the letter right after it ("18t",
+    "14世", "2日": the question's "2日目" does not take the "2" of "2時間"), as a pattern."""
+    runs = sorted(set(_GIVEN_FIGURE.findall(question)), key=len, reverse=True)
+    return re.compile(rf"(?<!\d)(?:{'|'.join(re.escape(r) for r in runs)})(?!\d)") \
+        if runs else None
 
 
 def _distinct_detail(concepts: Sequence[Concept], engine: Engine,
