@@ -351,11 +351,19 @@ NEXT_SENTENCE: float | None = 2.0
 #: its counted slot (a figure beside X). Fresh f01-f48 right first 305 -> 307 (cross-language
 #: 40 -> 42), nothing lost; 0.15 loses one, any leading report's language gains one and
 #: loses one, and without leaving out the question's figures ("2日目" filling "2時間") a
-#: plain question lost its lead (crosslang round). None: off.
+#: plain question lost its lead (docs/notes/crosslang.md). None: off.
 ACROSS_FILL: float | None = 0.3
-#: The kinds asked ``_across_fill`` reads: a person, a figure, a length, an hour, a reason
-#: (a place, a day and a wording as well change nothing on fresh f01-f48 and f73-f78).
-ACROSS_FILL_KINDS = frozenset({"who", "number", "counted", "duration", "clock", "reason"})
+#: The kinds asked ``_across_fill`` reads: a person, a reason. A figure, a length and an
+#: hour gain nothing on fresh f01-f48 and f73-f78 and read a count spelled out ("ninety
+#: minutes") as no answer; a place, a day and a wording change nothing.
+ACROSS_FILL_KINDS = frozenset({"who", "reason"})
+#: What does not name a person though the "who" slot reads it as one: an office
+#: ("ロシア大統領府", "首相官邸"), left out of the other language's sentence before it is read.
+_OFFICE = re.compile(r"(?:大統領|首相)(?:府|官邸)")
+#: What may give a reason in a Japanese sentence beyond the "reason" slot's words
+#: ("項目がないとして署名しなかった"): the leading report's language is read leniently, so
+#: the lead moves only when no sentence of it can give one.
+_MAY_GIVE_REASON = re.compile(r"として|から|によ[りるって]|を受け")
 
 
 @dataclass(frozen=True)
@@ -648,7 +656,8 @@ async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequ
     if ACROSS_FILL is None or lead is None or lead.story_id is None \
             or lead.lang != question_lang(question):
         return list(ranked)
-    counted = [want for want in wants if want.kind == "counted"]
+    counted = [want for want in wants
+               if want.kind == "counted" and want.kind in ACROSS_FILL_KINDS]
     kinds = counted or [want for want in wants if want.kind in ACROSS_FILL_KINDS]
     if not kinds:
         return list(ranked)
@@ -658,8 +667,9 @@ async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequ
         return list(ranked)
     pool = [a for a in ranked[1:] if a.story_id == lead.story_id and a.lang != lead.lang]
     pool += [a for a in await story_read(ranked) if a.lang != lead.lang and a not in pool]
+    strict = [_NoOffice(want.pattern, want.kind, want.given) for want in kinds]
     answering = [(top, a) for a in pool
-                 for top, holds in [_asked_sentence(a, concepts, engine, kinds, ())]
+                 for top, holds in [_asked_sentence(a, concepts, engine, strict, ())]
                  if holds]
     if not answering:
         return list(ranked)
@@ -669,11 +679,21 @@ async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequ
     return [best, *(a for a in ranked if a is not best)]
 
 
+@dataclass(frozen=True)
+class _NoOffice(Slot):
+    """A slot that an office's name does not fill (``_OFFICE``)."""
+
+    def filled_by(self, sentence: str) -> bool:
+        return super().filled_by(_OFFICE.sub(" ", sentence))
+
+
 def _fills_beyond(article: Article, wants: Sequence[Slot], given: re.Pattern[str] | None
                   ) -> bool:
     """Some sentence of ``article`` holds the kind of thing asked with the figures the
-    question gives (``given``) left out: "the 18th package", "レオ14世" say no count."""
+    question gives (``given``) left out ("the 18th package", "レオ14世" say no count), or
+    may give a reason asked (``_MAY_GIVE_REASON``)."""
     return any(want.filled_by(given.sub(" ", s) if given else s)
+               or (want.kind == "reason" and _MAY_GIVE_REASON.search(s) is not None)
                for s in _sentences(article) for want in wants)
 
 
