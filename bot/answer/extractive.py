@@ -460,13 +460,13 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = await _distinct_lead(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
     displaced = before if ranked[0] is not before else None
-    ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
-                                  speaker=speaker)
     if ACROSS_FILL is not None:
         ranked = await _across_fill(engine, concepts, ranked, story_read, wants=wants,
                                     question=question)
         if displaced is not None and ranked[0] is displaced:
             displaced = None
+    ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
+                                  speaker=speaker)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
@@ -668,7 +668,7 @@ async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequ
     pool = [a for a in ranked[1:] if a.story_id == lead.story_id and a.lang != lead.lang]
     pool += [a for a in await story_read(ranked) if a.lang != lead.lang and a not in pool]
     strict = [_NoOffice(want.pattern, want.kind, want.given) for want in kinds]
-    answering = [(top, a) for a in pool
+    answering = [(top, a) for a in pool if _fills(a, strict)
                  for top, holds in [_asked_sentence(a, concepts, engine, strict, ())]
                  if holds]
     if not answering:
