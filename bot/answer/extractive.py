@@ -347,8 +347,8 @@ NEXT_SENTENCE: float | None = 2.0
 #: sentence holds it leads (``_across_fill``), when that sentence holds at least this share of
 #: what the leading report's best sentence holds of the question: the question's language
 #: restates the event, and the asked detail is only in the other language's reports. Only
-#: when the leading report is in the question's language; a "how many X" question reads only
-#: its counted slot (a figure beside X). Fresh f01-f48 right first 305 -> 307 (cross-language
+#: when the leading report is in the question's language (with "counted" among the kinds, a
+#: "how many X" question reads only that slot). Fresh f01-f48 right first 305 -> 307 (cross-language
 #: 40 -> 42), nothing lost; 0.15 loses one, any leading report's language gains one and
 #: loses one, and without leaving out the question's figures ("2日目" filling "2時間") a
 #: plain question lost its lead (docs/notes/crosslang.md). None: off.
