@@ -374,6 +374,32 @@ _ANAPHOR = re.compile(r"^\W*(?:(?:he|she|they|it|this|that|these|those|such|both
                       re.IGNORECASE)
 
 
+#: When the question asks a kind of thing a sentence fills by its shape (``ACROSS_FILL_KINDS``)
+#: and no sentence of the leading story's cited reports in the leading report's language
+#: holds it (the figures the question gives left out: ``_given_figures``), the report of that
+#: story in the other language (cited, or among its best uncited: ``_StoryRead``) whose best
+#: sentence holds it leads (``_across_fill``), when that sentence holds at least this share of
+#: what the leading report's best sentence holds of the question: the question's language
+#: restates the event, and the asked detail is only in the other language's reports. Only
+#: when the leading report is in the question's language (with "counted" among the kinds, a
+#: "how many X" question reads only that slot). Fresh f01-f48 right first 305 -> 307 (cross-language
+#: 40 -> 42), nothing lost; 0.15 loses one, any leading report's language gains one and
+#: loses one, and without leaving out the question's figures ("2日目" filling "2時間") a
+#: plain question lost its lead (docs/notes/crosslang.md). None: off.
+ACROSS_FILL: float | None = 0.3
+#: The kinds asked ``_across_fill`` reads: a person, a reason. A figure, a length and an
+#: hour gain nothing on fresh f01-f48 and f73-f78 and read a count spelled out ("ninety
+#: minutes") as no answer; a place, a day and a wording change nothing.
+ACROSS_FILL_KINDS = frozenset({"who", "reason"})
+#: What does not name a person though the "who" slot reads it as one: an office
+#: ("ロシア大統領府", "首相官邸"), left out of the other language's sentence before it is read.
+_OFFICE = re.compile(r"(?:大統領|首相)(?:府|官邸)")
+#: What may give a reason in a Japanese sentence beyond the "reason" slot's words
+#: ("項目がないとして署名しなかった"): the leading report's language is read leniently, so
+#: the lead moves only when no sentence of it can give one.
+_MAY_GIVE_REASON = re.compile(r"として|から|によ[りるって]|を受け")
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where a follow-up is resolved first: the thread's story or the previous answer."""
@@ -469,6 +495,11 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = await _distinct_lead(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
     displaced = before if ranked[0] is not before else None
+    if ACROSS_FILL is not None:
+        ranked = await _across_fill(engine, concepts, ranked, story_read, wants=wants,
+                                    question=question)
+        if displaced is not None and ranked[0] is displaced:
+            displaced = None
     ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
@@ -680,6 +711,71 @@ async def _fact_in_story(engine: Engine, concepts: Sequence[Concept],
     if score[best.id] <= cited + STORY_FACT:
         return list(ranked)
     return [*ranked, best]
+
+
+async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequence[Article],
+                       story_read: _StoryRead, *, wants: Sequence[Slot],
+                       question: str) -> list[Article]:
+    """The reports with the other language's report of the leading report's story first
+    whose best sentence holds the kind of thing asked (``ACROSS_FILL_KINDS``), when the
+    leading report is in the question's language, no sentence of the story's cited reports
+    in its language holds that kind, and the report's best sentence holds at least
+    ``ACROSS_FILL`` of what the leading report's best sentence holds of the question
+    (``best_match``). Which development answers stays the ranking's choice."""
+    lead = ranked[0] if ranked else None
+    if ACROSS_FILL is None or lead is None or lead.story_id is None \
+            or lead.lang != question_lang(question):
+        return list(ranked)
+    counted = [want for want in wants
+               if want.kind == "counted" and want.kind in ACROSS_FILL_KINDS]
+    kinds = counted or [want for want in wants if want.kind in ACROSS_FILL_KINDS]
+    if not kinds:
+        return list(ranked)
+    given = _given_figures(question)
+    if any(_fills_beyond(a, kinds, given)
+           for a in ranked if a.story_id == lead.story_id and a.lang == lead.lang):
+        return list(ranked)
+    pool = [a for a in ranked[1:] if a.story_id == lead.story_id and a.lang != lead.lang]
+    pool += [a for a in await story_read(ranked) if a.lang != lead.lang and a not in pool]
+    strict = [_NoOffice(want.pattern, want.kind, want.given) for want in kinds]
+    answering = [(top, a) for a in pool if _fills(a, strict)
+                 for top, holds in [_asked_sentence(a, concepts, engine, strict, ())]
+                 if holds]
+    if not answering:
+        return list(ranked)
+    _top, best = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
+    if best_match(best, concepts, engine) < ACROSS_FILL * best_match(lead, concepts, engine):
+        return list(ranked)
+    return [best, *(a for a in ranked if a is not best)]
+
+
+@dataclass(frozen=True)
+class _NoOffice(Slot):
+    """A slot that an office's name does not fill (``_OFFICE``)."""
+
+    def filled_by(self, sentence: str) -> bool:
+        return super().filled_by(_OFFICE.sub(" ", sentence))
+
+
+def _fills_beyond(article: Article, wants: Sequence[Slot], given: re.Pattern[str] | None
+                  ) -> bool:
+    """Some sentence of ``article`` holds the kind of thing asked with the figures the
+    question gives (``given``) left out ("the 18th package", "レオ14世" say no count), or
+    may give a reason asked (``_MAY_GIVE_REASON``)."""
+    return any(want.filled_by(given.sub(" ", s) if given else s)
+               or (want.kind == "reason" and _MAY_GIVE_REASON.search(s) is not None)
+               for s in _sentences(article) for want in wants)
+
+
+_GIVEN_FIGURE = re.compile(r"\d+[^\W\d_]?")
+
+
+def _given_figures(question: str) -> re.Pattern[str] | None:
+    """The figures the question itself gives, each with the letter right after it ("18t",
+    "14世", "2日": the question's "2日目" does not take the "2" of "2時間"), as a pattern."""
+    runs = sorted(set(_GIVEN_FIGURE.findall(question)), key=len, reverse=True)
+    return re.compile(rf"(?<!\d)(?:{'|'.join(re.escape(r) for r in runs)})(?!\d)") \
+        if runs else None
 
 
 def _distinct_detail(concepts: Sequence[Concept], engine: Engine,

@@ -122,9 +122,11 @@ async def test_without_the_rule_the_japanese_report_leads(
         store: Path, shared_engine: Engine, after: timedelta,
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The test above is not won by ranking: without ``LEAD_ACROSS`` (and the answering
-    sentence's lead, ``ANSWER_LEAD``, which would also move it) the Japanese leads."""
+    sentence's lead, ``ANSWER_LEAD``, and the other language's report filling the person
+    asked, ``ACROSS_FILL``, which would also move it) the Japanese leads."""
     monkeypatch.setattr(extractive, "LEAD_ACROSS", ())
     monkeypatch.setattr(extractive, "ANSWER_LEAD", None)
+    monkeypatch.setattr(extractive, "ACROSS_FILL", None)
     asked = "ラトビアの首都リガでの協議で、捕虜交換の合意文書に署名したのはだれ?"
     assert await first_cited(store, shared_engine, asked, "ja", RIGA + after) == "riga-ja"
 

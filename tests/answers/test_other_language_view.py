@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.answer import extractive
 from bot.answer.engine import Engine
 from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks
 from tests.answers.support import made_up_report as report
@@ -70,6 +71,14 @@ REPORTS = (
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return made_up_store(REPORTS, tmp_path_factory.mktemp("other-language"))
+
+
+@pytest.fixture(autouse=True)
+def _lead_stays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the other language's report being quoted after the answer's
+    own, so the rule that lets it lead when only it names the person asked (``ACROSS_FILL``,
+    ``tests/answers/test_across_fill.py``) is off here."""
+    monkeypatch.setattr(extractive, "ACROSS_FILL", None)
 
 
 @pytest.mark.parametrize("after", CLOCKS)
