@@ -12,8 +12,8 @@ switching a check off lets a question pass, never refuses one answered (``RELAXE
 only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
-fresh batches (f01-f78 by default, in blocks of six) over the store of every report, at a
-week after the last report as ``bench/quality.py`` asks them. Never the test split, probe2
+fresh batches (f01-f86 by default, in blocks of six, N in two halves of four) over the
+store of every report, at a week after the last report as ``bench/quality.py`` asks them. Never the test split, probe2
 or a held-out batch. Prints a table per check (cost / gain per set, and summed over the sets
 blind to the check, those written after it: ``WRITTEN_FROM``), then one line of JSON.
 """
@@ -77,11 +77,12 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
                                           "figure-not-amount", "figure-not-percent")},
 }
 #: The spent fresh batches, in the blocks they were written in.
-FRESH_BLOCKS = tuple(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6))
+#: Batch N (f79-f86) was written as eight and read in two halves.
+FRESH_BLOCKS = (*(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6)), "f79-f82", "f83-f86")
 DEFAULT_SETS = ("dev", *DEV_SIDE_PROBES, *FRESH_BLOCKS)
 #: Sets this bench may never read (the held-out probe, a batch not yet spent).
 _HELD_OUT = ("probe2",)
-_LAST_SPENT = 78
+_LAST_SPENT = 86
 
 
 @dataclass
