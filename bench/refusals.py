@@ -13,9 +13,10 @@ only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
 fresh batches (f01-f86 by default, in blocks of six, N in two halves of four) over the
-store of every report, at a week after the last report as ``bench/quality.py`` asks them. Never the test split, probe2
-or a held-out batch. Prints a table per check (cost / gain per set, and summed over the sets
-blind to the check, those written after it: ``WRITTEN_FROM``), then one line of JSON.
+store of every report, at a week after the last report as ``bench/quality.py`` asks them.
+Never the test split, probe2 or a held-out batch. Prints a table per check (cost / gain per
+set, and summed over the sets blind to the check, those written after it:
+``WRITTEN_FROM``), then one line of JSON.
 """
 
 from __future__ import annotations
