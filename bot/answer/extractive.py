@@ -385,7 +385,7 @@ _ANAPHOR = re.compile(r"^\W*(?:(?:he|she|they|it|this|that|these|those|such|both
 #: "how many X" question reads only that slot). Fresh f01-f48 right first 305 -> 307 (cross-language
 #: 40 -> 42), nothing lost; 0.15 loses one, any leading report's language gains one and
 #: loses one, and without leaving out the question's figures ("2日目" filling "2時間") a
-#: plain question lost its lead (docs/notes/crosslang.md). None: off.
+#: plain question lost its lead (docs/quality.md, stop 44). None: off.
 ACROSS_FILL: float | None = 0.3
 #: The kinds asked ``_across_fill`` reads: a person, a reason. A figure, a length and an
 #: hour gain nothing on fresh f01-f48 and f73-f78 and read a count spelled out ("ninety

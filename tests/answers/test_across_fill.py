@@ -7,7 +7,7 @@ not count), while a report of the same story in the other language says it. That
 now leads the answer (``extractive.ACROSS_FILL``, ``_across_fill``) when its best sentence
 holds at least three tenths of what the leading report's best holds of the question: on
 fresh f01-f48 right first 305 -> 307 (two cross-language questions gained, none lost),
-f73-f78 and the dev-side sets unchanged (crosslang round, docs/notes/crosslang.md).
+f73-f78 and the dev-side sets unchanged (docs/quality.md, stop 44).
 
 The reports are written for this test (our own words, an invented round of talks in
 Tartu), served as RSS from 127.0.0.1 and ingested by the bot's pipeline; the question is
