@@ -6,7 +6,7 @@ found" (and what the store covers) instead of answering from a weak match.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -381,9 +381,9 @@ _ANAPHOR = re.compile(r"^\W*(?:(?:he|she|they|it|this|that|these|those|such|both
 #: sentence holds it leads (``_across_fill``), when that sentence holds at least this share of
 #: what the leading report's best sentence holds of the question: the question's language
 #: restates the event, and the asked detail is only in the other language's reports. Only
-#: when the leading report is in the question's language (with "counted" among the kinds, a
-#: "how many X" question reads only that slot). Fresh f01-f48 right first 305 -> 307 (cross-language
-#: 40 -> 42), nothing lost; 0.15 loses one, any leading report's language gains one and
+#: when the leading report is in the question's language. Fresh f01-f48 right first
+#: 305 -> 307 (cross-language 40 -> 42), nothing lost; 0.15 loses one, any leading
+#: report's language gains one and
 #: loses one, and without leaving out the question's figures ("2日目" filling "2時間") a
 #: plain question lost its lead (docs/quality.md, stop 44). None: off.
 ACROSS_FILL: float | None = 0.3
@@ -547,7 +547,7 @@ def _lead_across(question: str, concepts: Sequence[Concept], engine: Engine,
     if across is None or best_match(across, concepts, engine) <= best_match(lead, concepts,
                                                                             engine):
         return list(ranked)
-    return [across, *(a for a in ranked if a is not across)]
+    return _led_by(across, ranked)
 
 
 def _slot_lead(wants: Sequence[Slot], concepts: Sequence[Concept], engine: Engine,
@@ -577,7 +577,7 @@ def _slot_lead(wants: Sequence[Slot], concepts: Sequence[Concept], engine: Engin
                default=None)
     if best is None or story[best.id] < slot_match(lead) + SLOT_LEAD:
         return list(ranked)
-    return [best, *(a for a in ranked if a is not best)]
+    return _led_by(best, ranked)
 
 
 def _answering_lead(concepts: Sequence[Concept], engine: Engine, ranked: Sequence[Article],
@@ -593,17 +593,32 @@ def _answering_lead(concepts: Sequence[Concept], engine: Engine, ranked: Sequenc
             or not (wants or speaker):
         return list(ranked)
 
-    answering = [(top, a) for a in ranked[1:] if a.story_id == lead.story_id
-                 for top, holds in [_asked_sentence(a, concepts, engine, wants, speaker)]
-                 if holds]
-    if not answering:
+    answering = _best_answering((a for a in ranked[1:] if a.story_id == lead.story_id),
+                                concepts, engine, wants, speaker)
+    if answering is None:
         return list(ranked)
-    top, first = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
+    top, first = answering
     kinds = [want for want in wants if want.kind in UNFILLED_KINDS]
     margin = ANSWER_LEAD if UNFILLED_LEAD is None or not kinds or _fills(lead, kinds) \
         else min(ANSWER_LEAD, UNFILLED_LEAD)
     if top < _asked_sentence(lead, concepts, engine, wants, speaker)[0] + margin:
         return list(ranked)
+    return _led_by(first, ranked)
+
+
+def _best_answering(pool: Iterable[Article], concepts: Sequence[Concept], engine: Engine,
+                    wants: Sequence[Slot], speaker: Sequence[Concept]
+                    ) -> tuple[float, Article] | None:
+    """The report of ``pool`` whose best sentence holds what is asked and scores most, with
+    that score (the first of equals: the pool's, the cited order); None when none holds it."""
+    answering = [(top, a) for a in pool
+                 for top, holds in [_asked_sentence(a, concepts, engine, wants, speaker)]
+                 if holds]
+    return max(answering, key=lambda s: s[0]) if answering else None
+
+
+def _led_by(first: Article, ranked: Sequence[Article]) -> list[Article]:
+    """``ranked`` with ``first`` moved to the front, the rest in their order."""
     return [first, *(a for a in ranked if a is not first)]
 
 
@@ -624,18 +639,17 @@ def _answering_story(concepts: Sequence[Concept], engine: Engine, ranked: Sequen
     if _fills(lead, specific):
         return list(ranked)
     top, _holds = _asked_sentence(lead, concepts, engine, kinds, ())
-    answering = [(score, a) for a in ranked[1:]
-                 if a.story_id != lead.story_id or lead.story_id is None
-                 for score, fits in [_asked_sentence(a, concepts, engine, kinds, ())]
-                 if fits]
-    if not answering:
+    answering = _best_answering((a for a in ranked[1:]
+                                 if a.story_id != lead.story_id or lead.story_id is None),
+                                concepts, engine, kinds, ())
+    if answering is None:
         return list(ranked)
-    best, first = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
+    best, first = answering
     if best < top + ANSWER_ACROSS or (past and first.published_at > lead.published_at):
         # (Asked about the past, a later report may give the earlier event's figure as it
         # recalls it beside its own, "their call in January lasted ninety minutes": ``LATER``.)
         return list(ranked)
-    return [first, *(a for a in ranked if a is not first)]
+    return _led_by(first, ranked)
 
 
 class _StoryRead:
@@ -685,7 +699,7 @@ async def _distinct_lead(engine: Engine, concepts: Sequence[Concept],
             best_match(best, concepts, engine)
             < DISTINCT_MATCH * best_match(lead, concepts, engine)):
         return list(ranked)
-    return [best, *(a for a in ranked if a is not best)]
+    return _led_by(best, ranked)
 
 
 async def _fact_in_story(engine: Engine, concepts: Sequence[Concept],
@@ -726,9 +740,7 @@ async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequ
     if ACROSS_FILL is None or lead is None or lead.story_id is None \
             or lead.lang != question_lang(question):
         return list(ranked)
-    counted = [want for want in wants
-               if want.kind == "counted" and want.kind in ACROSS_FILL_KINDS]
-    kinds = counted or [want for want in wants if want.kind in ACROSS_FILL_KINDS]
+    kinds = [want for want in wants if want.kind in ACROSS_FILL_KINDS]
     if not kinds:
         return list(ranked)
     given = _given_figures(question)
@@ -738,15 +750,14 @@ async def _across_fill(engine: Engine, concepts: Sequence[Concept], ranked: Sequ
     pool = [a for a in ranked[1:] if a.story_id == lead.story_id and a.lang != lead.lang]
     pool += [a for a in await story_read(ranked) if a.lang != lead.lang and a not in pool]
     strict = [_NoOffice(want.pattern, want.kind, want.given) for want in kinds]
-    answering = [(top, a) for a in pool if _fills(a, strict)
-                 for top, holds in [_asked_sentence(a, concepts, engine, strict, ())]
-                 if holds]
-    if not answering:
+    answering = _best_answering((a for a in pool if _fills(a, strict)), concepts, engine,
+                                strict, ())
+    if answering is None:
         return list(ranked)
-    _top, best = max(answering, key=lambda s: s[0])  # the first of equals: the cited order
+    _top, best = answering
     if best_match(best, concepts, engine) < ACROSS_FILL * best_match(lead, concepts, engine):
         return list(ranked)
-    return [best, *(a for a in ranked if a is not best)]
+    return _led_by(best, ranked)
 
 
 @dataclass(frozen=True)
