@@ -173,7 +173,8 @@ def _by_skeleton() -> dict[str, str]:
 
 _GAZETTEER_BY_SKELETON = _by_skeleton()
 #: A name counts as the gazetteer feature of the same skeleton only when the report writes
-#: it in katakana (ウィットコフ, ゼレンシキー: Japanese spells a name its own way). A Latin
+#: it in katakana (ウィットコフ, ゼレンシキー: Japanese spells a name its own way) or as a
+#: Latin word the glossary knows ("EU" in a Japanese report). Another Latin
 #: name meets the gazetteer's Latin forms in the text itself; one that only shares their
 #: skeleton is another word: "World", "Radio" and "Lloyd" are ``rd`` like Riyadh, "East",
 #: "START" and "IST" ``st`` like Easter, "Office" and "Peace" prisoners', "Emmanuel"
