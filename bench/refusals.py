@@ -51,7 +51,7 @@ CHECKS = ("outside-coverage", "unknown-subject", "given-names", "unknown-speaker
           "speaker-silent", "event-names", "event-called-off", "pair-apart", "pair-acting-ja",
           "pair-unjoined", "pair-not-there", "act-denied", "act-apart", "pending-outcome",
           "put-off-pending", "figure-unknown-noun", "figure-not-given", "figure-not-amount",
-          "figure-not-percent", "plan-not-given")
+          "figure-not-percent", "plan-not-given", "people-unnamed")
 #: Switches that let a question pass a check (off, the check refuses more, never less):
 #: not audited here.
 RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
@@ -60,7 +60,8 @@ RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
 #: before any fresh batch; pair-apart in stop 31 (probes up to probe5), act-denied and
 #: act-apart in stop 33 (probe6, probe7), given-names in stop 37 (f01-f36), pair-unjoined,
 #: pair-acting-ja and pending-outcome in stop 39 (f01-f42), pair-not-there and
-#: put-off-pending in stop 43 (f01-f48).
+#: put-off-pending in stop 43 (f01-f48); people-unnamed in round unans45 (f01-f48, f73-f86
+#: and the dev-side sets, f49-f72 only counted).
 _OLD = ("dev", "probe", "probe3", "probe4", "probe5")
 WRITTEN_FROM: dict[str, tuple[str, ...]] = {
     **{c: _OLD for c in ("outside-coverage", "unknown-subject", "unknown-speaker",
@@ -76,6 +77,9 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
     **{c: ("f01-f06", "f07-f12", "f13-f18", "f19-f24", "f25-f30", "f31-f36", "f37-f42",
            "f43-f48") for c in ("pair-not-there", "put-off-pending",
                                           "figure-not-amount", "figure-not-percent")},
+    "people-unnamed": ("dev", *DEV_SIDE_PROBES,
+                       "f01-f06", "f07-f12", "f13-f18", "f19-f24", "f25-f30", "f31-f36",
+                       "f37-f42", "f43-f48", "f73-f78", "f79-f82", "f83-f86"),
 }
 #: The spent fresh batches, in the blocks they were written in.
 #: Batch N (f79-f86) was written as eight and read in two halves.

@@ -30,6 +30,7 @@ from bot.answer.support import (
     answer_type,
     asks_figure,
     asks_past,
+    asks_people,
     content_nouns,
     counted_in_other_language,
     figure_phrases,
@@ -38,6 +39,7 @@ from bot.answer.support import (
     gives_figure,
     known_form,
     loanwords_in,
+    names_people,
     proper_noun,
     read_in_english,
     said_before,
@@ -526,6 +528,10 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                    and article is not displaced else None):
             sentences.append(Sentence(text, (n,), reported_at(article)))
             quoted.update(engine.text_tokens(text))
+    if asks_people(question) and not names_people((s.text for s in sentences), question,
+                                                  concepts) and gate_on("people-unnamed"):
+        # "Which US officials listened in on the call": quoting the call names no one else.
+        return no_source(engine, question, lang, window, "people-unnamed")
     story = ranked[0].story_id
     return Answer(question, True, tuple(sentences), citations, lang,
                   story_id=story if story is not None else (scope.story_id if scope else None),

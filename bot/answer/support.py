@@ -449,6 +449,36 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     return found, ""
 
 
+#: "Which US officials listened in on the call", "which ministers travelled with him": a
+#: question asking which people (a plural role) is answered only when a sentence the answer
+#: quotes names two people the question does not name (``extractive.answer_question``,
+#: refusal ``people-unnamed``). Quoting a report of the call that names no one else answers
+#: nothing, however many of the question's words it holds.
+PEOPLE_NAMED = True
+_PEOPLE_ASKED = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){0,3}?(?:officials|ministers|aides|envoys"
+                           r"|diplomats|negotiators|advis[eo]rs|officers|generals|lawmakers)\b",
+                           re.IGNORECASE)
+
+
+def asks_people(question: str) -> bool:
+    """The question asks which people (a plural role: "which US officials")."""
+    return PEOPLE_NAMED and bool(_PEOPLE_ASKED.search(question))
+
+
+def names_people(sentences: Iterable[str], question: str, concepts: Sequence[Concept]) -> bool:
+    """One of the sentences names two people the question does not: two of the "who"
+    slot's names (a capitalised first and last name, a katakana name with its title), no
+    part of either named in the question (in either script: "Trump" names トランプ氏)."""
+    who = _ANSWER_TYPES["who"][1]
+    written = [question, *(t for c in concepts if c.name for t in c.tokens if not t.isascii())]
+    given = frozenset(key for text in written for _name, key in entity_names(text))
+
+    def new(name: str) -> bool:  # "ウラジーミル・プーチン大統領" is named by プーチン
+        keys = [key for _name, key in entity_names(name)]
+        return bool(keys) and given.isdisjoint(keys)
+    return any(sum(new(m) for m in who.findall(sentence)) >= 2 for sentence in sentences)
+
+
 #: A wh-question, which takes its own predicate as having happened ("What did they sign",
 #: "署名したゼレンスキー氏に…何と"); "Did they sign …?" does not.
 _WH_EN = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:what|who|where|when|how|which|why)\b", re.IGNORECASE)
