@@ -31,7 +31,13 @@ from bot.answer.passage import passages
 from bot.answer.persist import IndexDir, fetch_stamp, index_key
 from bot.answer.scoring import Matches
 from bot.answer.when import Window
-from bot.news.entities import entity_names, glossary_keys, key_variants, name_words
+from bot.news.entities import (
+    entity_names,
+    glossary_keys,
+    key_variants,
+    name_words,
+    possessive_keys,
+)
 from bot.store.models import Article
 from bot.text.analyzer import Analyzer, kana_spelling, word_pos
 from bot.text.glossary import Glossary
@@ -69,6 +75,12 @@ CALENDAR = frozenset(
 _JA_NAME = re.compile(r"^[\u30a0-\u30ffー]{2,}$|^[a-z0-9]+$")
 #: Marks a name's sound key among the tokens (no analyser token starts with it).
 NAME_KEY = "§"
+#: A question's name written possessive ("Zelenskyy's", "Witkoff’s") also gets the key of
+#: the name without its "'s": the name's key reads the possessive's s as its last sound
+#: ("srnsks"), which the other script's spelling (ゼレンシキー, "srnsk") never has; the
+#: report of the other language then names whom the question names. A name the glossary
+#: lists ("Trump's") has its translation already and gets no other key. False: only that key.
+POSSESSIVE_KEYS = True
 #: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
 SENTENCE_END = "¶"
 
@@ -465,6 +477,9 @@ class Engine:
                 continue
             mine = [t for t in self.analyzer.tokens(surface) if t in tokens]
             keys = [NAME_KEY + k for k in (key, *sorted(key_variants(surface)))]
+            if POSSESSIVE_KEYS:
+                keys += [NAME_KEY + k for k in possessive_keys(surface)
+                         if NAME_KEY + k not in keys]
             holders = [max(mine, key=len)] if mine else []
             if keyed_name(surface, key):
                 holders += _holding(surface, tokens)

@@ -1416,6 +1416,13 @@ def _about_up_front(sentence: str, concepts: Sequence[Concept], toks: set[str],
     return _share(concepts, toks, known, lead) >= FIGURE_MATCH
 
 
+#: A figure's sentence naming some of the leaders asked and no other ("…、ゼレンスキー大統領と
+#: およそ1時間会談した" after "トランプ大統領がダボスにいたのは約30時間。") gives their figure
+#: when the sentence before or the headline names the rest. False: a sentence naming any
+#: leader must name every one asked.
+LEADERS_IN_PART = True
+
+
 def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: Engine,
                    headline: str) -> bool:
     """The figure's sentence names every leader of ``named``; or names none of the sides'
@@ -1424,9 +1431,10 @@ def _names_leaders(own: set[str], prior: str, named: Sequence[Concept], engine: 
     二次関税を科すと明らかにした"); its headline names who met, then "the hour-long meeting"."""
     if all(own.intersection(c.tokens) for c in named):
         return True
-    if own.intersection(engine.chat_tokens(LEADERS)):
+    asked = {t for c in named for t in c.tokens} if LEADERS_IN_PART else set()
+    if own.intersection(engine.chat_tokens(LEADERS)) - asked:
         return False  # another leader's figure ("the call with Putin lasted 90 minutes")
-    before = set(engine.text_tokens(f"{prior} {headline}"))
+    before = set(engine.text_tokens(f"{prior} {headline}")) | (own if LEADERS_IN_PART else set())
     return all(before.intersection(c.tokens) for c in named)
 
 

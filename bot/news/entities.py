@@ -185,6 +185,22 @@ def _starts(text: str, pos: int) -> bool:
     return not before or before[-1] in _STARTERS
 
 
+#: A possessive ending ("Zelenskyy's", "Witkoff’s", "the Kushners'").
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+def possessive_keys(surface: str) -> list[str]:
+    """For a Latin name written possessive ("Zelenskyy's") that the glossary does not list,
+    the keys of the name without its ending ("srnsk", where "Zelenskyy's" is "srnsks"),
+    its other readings' too; none for any other name."""
+    bare = _POSSESSIVE.sub("", surface)
+    known = glossary_keys()
+    if bare == surface or not bare.isascii() or bare.lower() in known or bare in known \
+            or len(skeleton(bare)) < MIN_KEY:
+        return []
+    return [skeleton(bare), *sorted(key_variants(bare))]
+
+
 def _keys(words: list[str], known: dict[str, str],
           skel: Callable[[str], str]) -> Iterable[tuple[str, str]]:
     """A key per word; the whole run's key when a word is too short to stand alone
