@@ -53,7 +53,7 @@ from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
 from bot.answer.clause import acts_apart
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
-from bot.news.entities import entity_names, name_words
+from bot.news.entities import POSSESSIVE, entity_names, name_words
 from bot.store.models import Article
 from bot.text.analyzer import shared_tagger, word_pos
 from bot.text.sentences import split_sentences
@@ -338,7 +338,6 @@ def event_names(concepts: Sequence[Concept], engine: Engine, *,
 #: A run of capitalised words in an English question ("Dmitry Medvedev", "Wall Street
 #: Journal").
 _NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*)+")
-_POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def _names_to_find(question: str, article: Article, names: Sequence[Concept],
@@ -361,7 +360,7 @@ def given_names(question: str, engine: Engine) -> frozenset[str]:
     # no mutate: a run's words are joined by single spaces, so split(None) is the same.
     runs = [run.split(" ") for run in _NAME_RUN.findall(question)]  # pragma: no mutate
     return frozenset(t for words in runs for word in words[:-1]
-                     if not _POSSESSIVE.search(word) for t in engine.analyzer.tokens(word))
+                     if not POSSESSIVE.search(word) for t in engine.analyzer.tokens(word))
 
 
 def supported(question: str, concepts: Sequence[Concept], articles: Sequence[Article],

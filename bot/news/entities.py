@@ -185,15 +185,15 @@ def _starts(text: str, pos: int) -> bool:
     return not before or before[-1] in _STARTERS
 
 
-#: A possessive ending ("Zelenskyy's", "Witkoff’s", "the Kushners'").
-_POSSESSIVE = re.compile(r"['’]s?$")
+#: A possessive ending ("Zelenskyy's", "Witkoff’s", "the Kushners'"): the name itself.
+POSSESSIVE = re.compile(r"['’]s?$")
 
 
 def possessive_keys(surface: str) -> list[str]:
     """For a Latin name written possessive ("Zelenskyy's") that the glossary does not list,
     the keys of the name without its ending ("srnsk", where "Zelenskyy's" is "srnsks"),
     its other readings' too; none for any other name."""
-    bare = _POSSESSIVE.sub("", surface)
+    bare = POSSESSIVE.sub("", surface)
     known = glossary_keys()
     if bare == surface or not bare.isascii() or bare.lower() in known or bare in known \
             or len(skeleton(bare)) < MIN_KEY:

@@ -21,7 +21,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.news.entities import entity_names, glossary_keys, kana_skeleton, name_words, skeleton
+from bot.news.entities import (
+    POSSESSIVE,
+    entity_names,
+    glossary_keys,
+    kana_skeleton,
+    name_words,
+    skeleton,
+)
 from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
@@ -183,8 +190,6 @@ _GAZETTEER_BY_SKELETON = _by_skeleton()
 KANA_SKELETON_ONLY = True
 
 
-#: A possessive ("Yermak's") is the name itself.
-_POSSESSIVE = re.compile(r"['’]s?$")
 #: Runs of two or more names (a given name and a family name, in either script).
 _FULL_NAME = re.compile(r"[A-Z][A-Za-z'’\-]*(?: [A-Z][A-Za-z'’\-]*)+|[ァ-ヺー]+(?:・[ァ-ヺー]+)+")
 
@@ -225,15 +230,15 @@ def _named(text: str, whole: str = "") -> dict[str, bool]:
     for run in _FULL_NAME.findall(text):
         words = run.split("・") if "・" in run else run.split(" ")
         skel = kana_skeleton if "・" in run else skeleton
-        run_keys = [skel(_POSSESSIVE.sub("", w)) for w in words]
+        run_keys = [skel(POSSESSIVE.sub("", w)) for w in words]
         if run_keys[-1] in _IN_GAZETTEER:
             given.update(k for k in run_keys[:-1] if k != run_keys[-1] and k in _IN_GAZETTEER)
     keys: dict[str, bool] = {}
     for surface, key in entity_names(text):
-        if _POSSESSIVE.search(surface) and surface[:1].isascii():
-            key = skeleton(_POSSESSIVE.sub("", surface))
+        if POSSESSIVE.search(surface) and surface[:1].isascii():
+            key = skeleton(POSSESSIVE.sub("", surface))
         if key in given or (" " in surface and skeleton(
-                _POSSESSIVE.sub("", surface.rsplit(" ", 1)[1])) in _IN_GAZETTEER):
+                POSSESSIVE.sub("", surface.rsplit(" ", 1)[1])) in _IN_GAZETTEER):
             continue  # (a run's whole key, "U.S. President Donald Trump": Trump's)
         keys[key] = keys.get(key, True) and surface.isascii() and not (
             surface.lower() in glossary or surface in glossary)
