@@ -12,7 +12,7 @@ switching a check off lets a question pass, never refuses one answered (``RELAXE
 only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
-fresh batches (f01-f86 by default, in blocks of six, N in two halves of four) over the
+fresh batches (f01-f94 by default, in blocks of six, N and O in two halves of four) over the
 store of every report, at a week after the last report as ``bench/quality.py`` asks them.
 Never the test split, probe2 or a held-out batch. Prints a table per check (cost / gain per
 set, and summed over the sets blind to the check, those written after it:
@@ -60,7 +60,7 @@ RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
 #: before any fresh batch; pair-apart in stop 31 (probes up to probe5), act-denied and
 #: act-apart in stop 33 (probe6, probe7), given-names in stop 37 (f01-f36), pair-unjoined,
 #: pair-acting-ja and pending-outcome in stop 39 (f01-f42), pair-not-there and
-#: put-off-pending in stop 43 (f01-f48); people-unnamed in round unans45 (f01-f48, f73-f86
+#: put-off-pending in stop 43 (f01-f48); people-unnamed in stop 45 (f01-f48, f73-f86
 #: and the dev-side sets, f49-f72 only counted).
 _OLD = ("dev", "probe", "probe3", "probe4", "probe5")
 WRITTEN_FROM: dict[str, tuple[str, ...]] = {
@@ -82,12 +82,13 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
                        "f37-f42", "f43-f48", "f73-f78", "f79-f82", "f83-f86"),
 }
 #: The spent fresh batches, in the blocks they were written in.
-#: Batch N (f79-f86) was written as eight and read in two halves.
-FRESH_BLOCKS = (*(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6)), "f79-f82", "f83-f86")
+#: Batches N (f79-f86) and O (f87-f94) were written as eight each and read in two halves.
+FRESH_BLOCKS = (*(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6)), "f79-f82", "f83-f86",
+                "f87-f90", "f91-f94")
 DEFAULT_SETS = ("dev", *DEV_SIDE_PROBES, *FRESH_BLOCKS)
 #: Sets this bench may never read (the held-out probe, a batch not yet spent).
 _HELD_OUT = ("probe2",)
-_LAST_SPENT = 86
+_LAST_SPENT = 94
 
 
 @dataclass
