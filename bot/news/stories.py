@@ -21,14 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bot.news.entities import (
-    POSSESSIVE,
-    entity_names,
-    glossary_keys,
-    kana_skeleton,
-    name_words,
-    skeleton,
-)
+from bot.news.entities import POSSESSIVE, entity_names, kana_skeleton, name_words, skeleton
 from bot.text.sentences import normalise
 from bot.text.tokens import tokens
 
@@ -179,15 +172,6 @@ def _by_skeleton() -> dict[str, str]:
 
 
 _GAZETTEER_BY_SKELETON = _by_skeleton()
-#: A name counts as the gazetteer feature of the same skeleton only when the report writes
-#: it in katakana (ウィットコフ, ゼレンシキー: Japanese spells a name its own way) or as a
-#: Latin word the glossary knows ("EU" in a Japanese report). Another Latin
-#: name meets the gazetteer's Latin forms in the text itself; one that only shares their
-#: skeleton is another word: "World", "Radio" and "Lloyd" are ``rd`` like Riyadh, "East",
-#: "START" and "IST" ``st`` like Easter, "Office" and "Peace" prisoners', "Emmanuel"
-#: minerals' (in the leads of f01-f86 and the labelled set, 135 Latin names gave a report a
-#: feature it did not otherwise have, none rightly). Off: every name does (stop 44).
-KANA_SKELETON_ONLY = True
 
 
 #: Runs of two or more names (a given name and a family name, in either script).
@@ -217,14 +201,6 @@ def name_keys(text: str, whole: str = "") -> set[str]:
     ("U.S. President Donald Trump") counted. (Dropping every given name before a gazetteer
     name, "Vladimir" in "Vladimir Putin", joins more stories but moves answers:
     docs/quality.md, stop 35.)"""
-    return set(_named(text, whole))
-
-
-def _named(text: str, whole: str = "") -> dict[str, bool]:
-    """``name_keys``, each with whether the text writes that name only as a Latin word
-    the glossary does not know (its key is then its own skeleton, see
-    ``KANA_SKELETON_ONLY``)."""
-    glossary = glossary_keys()
     text = _untitle(text, whole or text)
     given: set[str] = set()
     for run in _FULL_NAME.findall(text):
@@ -233,15 +209,14 @@ def _named(text: str, whole: str = "") -> dict[str, bool]:
         run_keys = [skel(POSSESSIVE.sub("", w)) for w in words]
         if run_keys[-1] in _IN_GAZETTEER:
             given.update(k for k in run_keys[:-1] if k != run_keys[-1] and k in _IN_GAZETTEER)
-    keys: dict[str, bool] = {}
+    keys: set[str] = set()
     for surface, key in entity_names(text):
         if POSSESSIVE.search(surface) and surface[:1].isascii():
             key = skeleton(POSSESSIVE.sub("", surface))
         if key in given or (" " in surface and skeleton(
                 POSSESSIVE.sub("", surface.rsplit(" ", 1)[1])) in _IN_GAZETTEER):
             continue  # (a run's whole key, "U.S. President Donald Trump": Trump's)
-        keys[key] = keys.get(key, True) and surface.isascii() and not (
-            surface.lower() in glossary or surface in glossary)
+        keys.add(key)
     return keys
 
 
@@ -257,11 +232,9 @@ def get_features(text: str, when: datetime | None = None) -> Features:
             found[key] = weight
     # Names of the lead only: the development's own people and places are named there;
     # the rest of a report brings background names that other developments share.
-    for key, latin in _named(text[:ENTITY_SPAN], text).items():
+    for key in name_keys(text[:ENTITY_SPAN], text):
         if key not in _IN_GAZETTEER:
             found[f"e:{key}"] = ENTITY_WEIGHT
-        elif KANA_SKELETON_ONLY and latin:
-            continue  # (Latin text meets the gazetteer's own forms: "World" is not Riyadh)
         elif (known := _GAZETTEER_BY_SKELETON.get(key)) is not None:
             found.setdefault(known, GAZETTEER[known][0])
     for match in _EN_DAY.finditer(norm):
