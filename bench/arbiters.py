@@ -31,7 +31,6 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import bm25s
 import numpy as np
 from sqlalchemy import select
 
@@ -40,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dev_side import _ours  # noqa: E402
 from bench.freshmiss import spent_fresh  # noqa: E402
-from bench.quality import CLOCKS  # noqa: E402
+from bench.quality import CLOCKS, PlainBM25  # noqa: E402
 from bench.realset import build_store, load_realset  # noqa: E402
 from bot.answer.evaluation import evaluate  # noqa: E402
 from bot.answer.extractive import Scope  # noqa: E402
@@ -191,8 +190,10 @@ def tally(cases: Sequence[Case], arbiter: Arbiter) -> dict[str, int]:
     return dict(out)
 
 
-async def collect() -> tuple[list[Case], dict[str, int | None], dict[str, str], dict[str, str]]:
-    """Ours' citations and BM25's top 30 per answered answerable spent question."""
+async def collect() -> tuple[list[Case], dict[str, int | None], dict[str, str], dict[str, str],
+                             dict[str, str]]:
+    """Ours' citations and BM25's top 30 per answered answerable spent question; each
+    report's story, language and lead, and each question's text."""
     realset = spent_fresh(load_realset())
     analyzer = Analyzer()
     cases: list[Case] = []
@@ -202,22 +203,15 @@ async def collect() -> tuple[list[Case], dict[str, int | None], dict[str, str], 
             async with sessions() as session:
                 articles = list((await session.scalars(
                     select(Article).order_by(Article.id))).all())
-            model = bm25s.BM25()
-            model.index([analyzer.tokens(f"{a.title} {a.text}") or [""] for a in articles],
-                        show_progress=False)
+            plain = PlainBM25(articles, analyzer)
             seen: dict[str, tuple[Answer, list[str], list[tuple[str, float]]]] = {}
             ours = _ours(sessions, analyzer)
 
             async def ask(text: str, lang: Lang, now: datetime, zone: ZoneInfo,
                           scope: Scope | None) -> tuple[Answer, list[str]]:
                 answer, guids = await ours(text, lang, now, zone, scope)
-                tokens = [t for t in analyzer.tokens(text) if t in model.vocab_dict]
-                top: list[tuple[str, float]] = []
-                if tokens:
-                    scores = model.get_scores(tokens)
-                    top = [(articles[int(i)].guid, float(scores[i]))
-                           for i in scores.argsort()[::-1][:30] if scores[i] > 0]
-                seen[text] = (answer, guids, top)
+                seen[text] = (answer, guids, [(a.guid, score) for a, score
+                                              in plain.top(text, 30)])
                 return answer, guids
             await evaluate(list(realset.questions), sessions, ask,
                            default_now=realset.last_report + CLOCKS["week"])
@@ -228,7 +222,7 @@ async def collect() -> tuple[list[Case], dict[str, int | None], dict[str, str], 
     story = {a.guid: a.story_id for a in articles}
     lang = {a.guid: a.lang for a in articles}
     leads = {a.guid: f"{a.title}\n{a.text}"[:LEAD_CHARS] for a in articles}
-    return cases, story, lang, leads
+    return cases, story, lang, leads, {q.id: q.text for q in realset.questions}
 
 
 def add_dense(cases: Sequence[Case], leads: Mapping[str, str],
@@ -247,8 +241,7 @@ def add_dense(cases: Sequence[Case], leads: Mapping[str, str],
 
 
 def run(dense: bool, out: Path | None) -> dict[str, object]:
-    cases, story, lang, leads = asyncio.run(collect())
-    questions = {q.id: q.text for q in spent_fresh(load_realset()).questions}
+    cases, story, lang, leads, questions = asyncio.run(collect())
     arbiters: dict[str, Arbiter] = {
         "BM25's first, when ours cites it": bm25_top_if_cited,
         "BM25's first, scoring 1.5x ours' lead": bm25_top_by_ratio(1.5, story,

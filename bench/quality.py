@@ -32,6 +32,7 @@ import dataclasses
 import json
 import sys
 import tempfile
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -73,29 +74,44 @@ SHOWN = ("hit@1", "hit@3", "fact_recall", "no_source_precision", "no_source_reca
          "answerable_refused", "newer_report_first")
 
 
+class PlainBM25:
+    """Plain BM25 over whole articles (title and text), the same tokens as ours: the
+    baseline every quality bench compares against."""
+
+    def __init__(self, articles: Sequence[Article], analyzer: Analyzer) -> None:
+        self.articles = list(articles)
+        self.analyzer = analyzer
+        self.model = bm25s.BM25()
+        self.model.index([analyzer.tokens(f"{a.title} {a.text}") or [""]
+                          for a in self.articles], show_progress=False)
+
+    def top(self, text: str, n: int) -> list[tuple[Article, float]]:
+        """The ``n`` best articles for ``text`` that match any of its words, best first."""
+        toks = [t for t in self.analyzer.tokens(text) if t in self.model.vocab_dict]
+        if not toks:
+            return []
+        scores = self.model.get_scores(toks)
+        return [(self.articles[int(i)], float(scores[i]))
+                for i in scores.argsort()[::-1][:n] if scores[i] > 0]
+
+
 async def baseline_asker(sessions: SessionFactory, analyzer: Analyzer) -> Asker:
     """Plain BM25 over the same tokens, the top article's first three sentences; no time,
     no translation, no follow-up scope, never "no source" while any word matches."""
     async with sessions() as session:
         articles = list((await session.scalars(select(Article).order_by(Article.id))).all())
-    model = bm25s.BM25()
-    model.index([analyzer.tokens(f"{a.title} {a.text}") or [""] for a in articles],
-                show_progress=False)
+    plain = PlainBM25(articles, analyzer)
 
     async def ask(text: str, lang: Lang, now: datetime, zone: ZoneInfo,
                   scope: Scope | None) -> tuple[Answer, list[str]]:
-        toks = [t for t in analyzer.tokens(text) if t in model.vocab_dict]
-        if not toks:
-            return Answer(text, False, (), (), lang), []
-        scores = model.get_scores(toks)
-        order = [int(i) for i in scores.argsort()[::-1][:3] if scores[i] > 0]
+        order = plain.top(text, 3)
         if not order:
             return Answer(text, False, (), (), lang), []
-        top = articles[order[0]]
+        top = order[0][0]
         sentences = tuple(Sentence(s, (1,)) for s in split_sentences(top.text)[:3])
         cites = (Citation(1, top.title, top.url, top.source),)
         return (Answer(text, True, sentences, cites, lang, article_ids=(top.id,)),
-                [articles[i].guid for i in order])
+                [a.guid for a, _score in order])
     return ask
 
 
