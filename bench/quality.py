@@ -48,7 +48,14 @@ from bench.demo_store import demo_app  # noqa: E402
 from bench.dev_side import AnswerLog, dev_side, print_table  # noqa: E402
 from bench.followups import followup_figures, hit1_in_another_thread  # noqa: E402
 from bench.misses import MissLog  # noqa: E402
-from bench.realset import REALNEWS, RealSet, build_store, load_realset, with_fresh  # noqa: E402
+from bench.realset import (  # noqa: E402
+    ALL_FRESH,
+    REALNEWS,
+    RealSet,
+    build_store,
+    load_realset,
+    with_fresh,
+)
 from bot.answer.engine import Engine  # noqa: E402
 from bot.answer.evaluation import (  # noqa: E402
     DEFAULT_NOW,
@@ -236,7 +243,7 @@ async def main(argv: list[str] | None = None) -> dict[str, object]:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the misses")
     parser.add_argument("--dev-misses", action="store_true",
                         help="dev split only: every miss at a week, bucketed by cause")
-    parser.add_argument("--fresh", nargs="?", const="f01-f99", default=None,
+    parser.add_argument("--fresh", nargs="?", const=ALL_FRESH, default=None,
                         metavar="FIRST-LAST",
                         help="the fresh developments, in neither split, or those from FIRST to "
                              "LAST (f07-f12); blind: run once a round before its changes and "

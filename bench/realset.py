@@ -97,15 +97,35 @@ def load_realset(folder: Path = REALNEWS, *, only: Path | None = None) -> RealSe
     return RealSet(tuple(reports), tuple(questions), splits)
 
 
+def fresh_range(name: str) -> tuple[int, int] | None:
+    """``f07-f12`` as (7, 12), by number: f100 comes after f99, which a comparison of the
+    names would put first. None for a name that is not a fresh range."""
+    first, _, last = name.partition("-")
+    end = last or first
+    if not all(n[:1] == "f" and n[1:].isdigit() for n in (first, end)):
+        return None
+    return int(first[1:]), int(end[1:])
+
+
+def in_fresh_range(development: str | None, span: tuple[int, int]) -> bool:
+    number = fresh_range(development or "")
+    return number is not None and span[0] <= number[0] <= span[1]
+
+
+#: Every fresh development, for ``with_fresh``'s default.
+ALL_FRESH = "f01-f999"
+
+
 def with_fresh(realset: RealSet, folder: Path = FRESH, *,
-               developments: str = "f01-f99") -> RealSet:
+               developments: str = ALL_FRESH) -> RealSet:
     """The questions of the fresh developments in ``developments`` ("f07-f12", both ends
     included) over a store of every report, every fresh development's and the labelled
     set's (the others stay as what a real store holds around them)."""
-    first, _, last = developments.partition("-")
+    span = fresh_range(developments)
+    if span is None:
+        raise ValueError(f"{developments!r} is not a range of fresh developments (f07-f12)")
     fresh = load_realset(folder)
-    asked = tuple(q for q in fresh.questions
-                  if first <= (q.development or "") <= (last or first))
+    asked = tuple(q for q in fresh.questions if in_fresh_range(q.development, span))
     return RealSet(realset.reports + fresh.reports, asked, {**realset.splits, **fresh.splits})
 
 

@@ -39,7 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dev_side import DEV_SIDE_PROBES, AnswerLog, _ours  # noqa: E402
 from bench.quality import CLOCKS, PROBE  # noqa: E402
-from bench.realset import RealSet, build_store, load_realset, with_fresh  # noqa: E402
+from bench.realset import (  # noqa: E402
+    RealSet,
+    build_store,
+    fresh_range,
+    in_fresh_range,
+    load_realset,
+    with_fresh,
+)
 from bot.answer.evaluation import Question, evaluate  # noqa: E402
 from bot.store.db import open_store  # noqa: E402
 from bot.text.analyzer import Analyzer  # noqa: E402
@@ -121,15 +128,6 @@ def checks_off(*checks: str) -> Iterator[None]:
 def _right_first(row: Mapping[str, object]) -> bool:
     cited = list(row["cited"])  # type: ignore[call-overload]
     return bool(cited) and cited[0] in row["support"]  # type: ignore[operator]
-
-
-def fresh_range(name: str) -> tuple[int, int] | None:
-    """``f07-f12`` as (7, 12); None for a set that is not a fresh range."""
-    first, _, last = name.partition("-")
-    if not (first[:1] == "f" and first[1:].isdigit()):
-        return None
-    end = last or first
-    return int(first[1:]), int(end[1:])
 
 
 def check_allowed(name: str) -> None:
@@ -222,8 +220,7 @@ def _dev_side_set(labelled: RealSet, name: str) -> list[Question]:
 
 def _in_range(q: Question, name: str) -> bool:
     span = fresh_range(name)
-    number = fresh_range(q.development or "")
-    return span is not None and number is not None and span[0] <= number[0] <= span[1]
+    return span is not None and in_fresh_range(q.development, span)
 
 
 def blind_sum(check: str, per_set: Mapping[str, Tally]) -> tuple[int, int, int]:

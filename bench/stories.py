@@ -36,7 +36,14 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from bench.realset import RealSet, build_store, load_realset, with_fresh  # noqa: E402
+from bench.realset import (  # noqa: E402
+    RealSet,
+    build_store,
+    fresh_range,
+    in_fresh_range,
+    load_realset,
+    with_fresh,
+)
 from bot.app import BotApp  # noqa: E402
 from bot.store.db import open_store  # noqa: E402
 from bot.store.models import Article  # noqa: E402
@@ -99,10 +106,11 @@ def show(truth: dict[str, str], found: dict[str, int], label: dict[str, str]) ->
 
 async def fresh_main(developments: str, verbose: bool) -> dict[str, object]:
     realset = with_fresh(load_realset(), developments=developments)
-    first, _, last = developments.partition("-")
+    span = fresh_range(developments)
+    assert span is not None  # with_fresh has refused any other name
     scored = [r for r in realset.reports
               if realset.splits.get(r.development) == "fresh"
-              and first <= r.development <= (last or first)]
+              and in_fresh_range(r.development, span)]
     with tempfile.TemporaryDirectory() as tmp:
         found = await stories_of_real(realset, "all", Path(tmp)) if scored else {}
     truth = {r.url: r.development for r in scored}
