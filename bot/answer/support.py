@@ -454,7 +454,12 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
 #: refusal ``people-unnamed``). Quoting a report of the call that names no one else answers
 #: nothing, however many of the question's words it holds.
 PEOPLE_NAMED = True
-_PEOPLE_ASKED = re.compile(r"\bwhich\s+(?:[\w'’-]+\s+){0,3}?(?:officials|ministers|aides|envoys"
+#: A possessive right after "which" ("which countries' foreign ministers", "which
+#: country's envoy") asks whose they are, not who: no people need be named (issue 12: on
+#: batch P's read, "Besides Japan, which countries' foreign ministers were invited" was
+#: refused beside the countries' names).
+_PEOPLE_ASKED = re.compile(r"\bwhich\s+(?![\w-]+(?:['’]s?)\s)"
+                           r"(?:[\w'’-]+\s+){0,3}?(?:officials|ministers|aides|envoys"
                            r"|diplomats|negotiators|advis[eo]rs|officers|generals|lawmakers)\b",
                            re.IGNORECASE)
 

@@ -6,8 +6,9 @@ question does not name (``bot/answer/support.py``: ``PEOPLE_NAMED``, read by
 A report of the call that names only the two on it held most of the question's words and
 used to answer it with sentences about the call (fact_not_stated questions of the spent
 fresh batches: "Which US officials listened in on Trump's June 4 call with Putin?"). A
-report naming who travelled with the envoy answers its question. The check reads the
-quoted sentences only, so the answer is the same at every clock.
+report naming who travelled with the envoy answers its question, and "which countries'
+foreign ministers" asks for countries, not people (refused on batch P's first read). The
+check reads the quoted sentences only, so the answer is the same at every clock.
 
 Reports written for this test (our own words, invented envoys and talks), served as RSS
 from 127.0.0.1 and ingested by the bot's pipeline; asked as ``ceasefire-bot ask`` asks, at
@@ -39,6 +40,12 @@ REPORTS = (
            "Ukrainian envoy Oleh Petrenko travelled to Tromso on Thursday for talks on prisoner "
            "swaps. Deputy minister Ivan Kovalchuk and adviser Maryna Sydorenko travelled with "
            "Petrenko to Tromso, his office said.", CALL + timedelta(days=2)),
+    report("tromso-partners-en", "en", "Meridian Daily",
+           "Four partner countries invited to Tromso port talks",
+           "The foreign ministers of Norway, Finland, Iceland and Estonia were invited to a "
+           "partner session of the Tromso talks on a Black Sea truce for Ukraine, the organisers "
+           "said on Wednesday. No minister named a date for the ports to reopen.",
+           CALL + timedelta(days=1)),
 )
 
 
@@ -64,3 +71,13 @@ async def test_a_report_naming_the_people_answers_which_officials(
                              "Which Ukrainian officials travelled with Petrenko to Tromso?",
                              "en", CALL + timedelta(days=3) + after)
     answers_or_refuses(answer, "Kovalchuk", "")
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_which_countries_ministers_asks_for_countries(
+        store: Path, shared_engine: Engine, after: timedelta) -> None:
+    answer = await ask_store(
+        store, shared_engine,
+        "Which countries' foreign ministers were invited to the partner session of the "
+        "Tromso talks?", "en", CALL + timedelta(days=3) + after)
+    answers_or_refuses(answer, "Finland", "")
