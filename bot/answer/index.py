@@ -198,6 +198,12 @@ class SearchIndex:
             out.append((number, docs, values))
         return out
 
+    def written_in(self, token_id: int, lang: str) -> bool:
+        """Some stored article in ``lang`` holds the token (a name's sound key: whether any
+        report in that language writes the name)."""
+        return any(bool(np.any(self.segments[number].docs.lang[docs] == lang))
+                   for number, docs, _values in self.postings(token_id))
+
     def values_at(self, token_id: int, positions: Mapping[int, np.ndarray]
                   ) -> list[tuple[int, np.ndarray, np.ndarray]]:
         """One token's BM25 values (with the global IDF, as ``postings``) at the articles
