@@ -201,8 +201,13 @@ class SearchIndex:
     def written_in(self, token_id: int, lang: str) -> bool:
         """Some stored article in ``lang`` holds the token (a name's sound key: whether any
         report in that language writes the name)."""
-        return any(bool(np.any(self.segments[number].docs.lang[docs] == lang))
-                   for number, docs, _values in self.postings(token_id))
+        for seg in self.segments:
+            plain = seg.plain
+            if token_id < len(plain["df"]) and plain["df"][token_id]:
+                lo, hi = plain["indptr"][token_id], plain["indptr"][token_id + 1]
+                if np.any(seg.docs.lang[plain["indices"][lo:hi]] == lang):
+                    return True
+        return False
 
     def values_at(self, token_id: int, positions: Mapping[int, np.ndarray]
                   ) -> list[tuple[int, np.ndarray, np.ndarray]]:

@@ -311,7 +311,10 @@ def _naming(question: str, articles: Sequence[Article], names: Sequence[Concept]
     """The reports naming every event name, and the names they were held to. Where none
     writes them all, an abbreviation need not be written (a report spells out "the Belgian
     prime minister" for "the Belgian PM"); where one does, it still picks out the report."""
-    found = [a for a in articles if _names_held(question, a, names, engine)]
+    unwritten = {lang: _unwritten(question, lang, names, engine) for lang in ("ja", "en")}
+    found = [a for a in articles if _names_all(a, [
+        c for c in _names_to_find(question, a, names, engine)
+        if c.tokens[0] not in unwritten.get(a.lang, ())], engine)]
     spelled = [c for c in names if not _ABBREVIATION.fullmatch(c.tokens[0])]
     if found or len(spelled) == len(names) or not gate_on("abbreviation"):
         return found, list(names)
@@ -329,14 +332,13 @@ def _naming(question: str, articles: Sequence[Article], names: Sequence[Concept]
 UNTRANSLATED_OPTIONAL = True
 
 
-def _names_held(question: str, article: Article, names: Sequence[Concept],
-                engine: Engine) -> bool:
-    """The report writes the event names it can be held to (``_names_to_find``; in the
-    other language than the question's, not those no report in its language writes)."""
-    need = _names_to_find(question, article, names, engine)
-    if UNTRANSLATED_OPTIONAL and (article.lang == "ja") != bool(_KANA.search(question)):
-        need = [c for c in need if not _unwritten_in(c, article.lang, engine)]
-    return _names_all(article, need, engine)
+def _unwritten(question: str, lang: str, names: Sequence[Concept], engine: Engine
+               ) -> frozenset[str]:
+    """The event names (by first token) a report in ``lang`` is not held to: in the other
+    language than the question's, those no report in ``lang`` writes (none in its own)."""
+    if not UNTRANSLATED_OPTIONAL or (lang == "ja") == bool(_KANA.search(question)):
+        return frozenset()
+    return frozenset(c.tokens[0] for c in names if _unwritten_in(c, lang, engine))
 
 
 def _unwritten_in(name: Concept, lang: str, engine: Engine) -> bool:
