@@ -108,6 +108,7 @@ def fresh_range(name: str) -> tuple[int, int] | None:
 
 
 def in_fresh_range(development: str | None, span: tuple[int, int]) -> bool:
+    """The development (``f100``) is a fresh one inside ``span``, by number."""
     number = fresh_range(development or "")
     return number is not None and span[0] <= number[0] <= span[1]
 

@@ -1,7 +1,7 @@
-"""An event name the glossary cannot write in the other language ("Harbour", "Conference")
-is not held against a report in that language, so long as the report writes one of the
-question's names (``bot/answer/support.py``: ``UNTRANSLATED_OPTIONAL``, read by the
-``event-names`` check).
+"""An event name no report in the other language writes ("Harbour", "Conference": no form
+in that script but the sound key, and no stored report there holds the key) is not held
+against a report in that language (``bot/answer/support.py``: ``UNTRANSLATED_OPTIONAL``,
+read by the ``event-names`` check).
 
 On the fresh batches, blind to the check, ``event-names`` refused 27 answerable questions
 against 9 unanswerable ones, 18 of the 27 asked in one language and answered only in the
