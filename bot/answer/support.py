@@ -491,7 +491,7 @@ PEOPLE_NAMED = True
 #: country's envoy") asks whose they are, not who: no people need be named (issue 12: on
 #: batch P's read, "Besides Japan, which countries' foreign ministers were invited" was
 #: refused beside the countries' names).
-_PEOPLE_ASKED = re.compile(r"\bwhich\s+(?![\w-]+(?:['’]s?)\s)"
+_PEOPLE_ASKED = re.compile(rf"\bwhich\s+(?![\w-]+{POSSESSIVE.pattern.removesuffix('$')}\s)"
                            r"(?:[\w'’-]+\s+){0,3}?(?:officials|ministers|aides|envoys"
                            r"|diplomats|negotiators|advis[eo]rs|officers|generals|lawmakers)\b",
                            re.IGNORECASE)
