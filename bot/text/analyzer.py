@@ -53,11 +53,11 @@ JA_STOP = frozenset(
     "どの どんな どう どれ 教える 教え 言う 最新 昨日 今日 動き 際 中 的".split()
 )
 #: Japanese chat fillers and stance words, the counterpart of ``EN_FILLERS``: "in the end",
-#: "really", "seriously", "after all", "kind of", "the thing" (結局、ホント、マジ、やっぱり、
-#: 感じ). A report rarely writes them, so one that does would rank for its filler.
+#: "really", "seriously", "after all", "kind of", "the thing" (結局、ホント、マジ、ガチ、
+#: やっぱり、感じ). A report rarely writes them, so one that does would rank for its filler.
 JA_FILLERS = frozenset(
     "結局 ホント ほんと ほんとに 本当に マジ まじ やっぱ やっぱり とりあえず 要するに 一体 "
-    "ちょっと 感じ ぶっちゃけ てる".split()
+    "ちょっと 感じ ぶっちゃけ てる ガチ がち".split()
 )
 #: MeCab's (part of speech, details) of function words it tags as nouns: the dependent
 #: nouns (つもり, みたい, the ん of なんだっけ) and the honorifics after a name (さん). Not
