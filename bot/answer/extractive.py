@@ -402,6 +402,11 @@ _OFFICE = re.compile(r"(?:大統領|首相)(?:府|官邸)")
 _MAY_GIVE_REASON = re.compile(r"として|から|によ[りるって]|を受け")
 
 
+#: A time after now is no reason to refuse: reports before now say what was planned for it
+#: ("what will they discuss when they meet next week?", "来週会う準備を進めていた特使").
+FUTURE_ASKED = True
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where a follow-up is resolved first: the thread's story or the previous answer."""
@@ -419,7 +424,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     window = parse_window(question, now=now, zone=zone,
                           covered_until=min(last, now) if last else None)
     if window.start is not None and not _overlaps(window, first, now) \
-            and not (window.start > now and said_before(question)) \
+            and not (window.start > now and (FUTURE_ASKED or said_before(question))) \
             and gate_on("outside-coverage"):
         # A time before the first stored report or after now: nothing can say it. (A time
         # after now in a question whose own verb is past, "what did he say next week's

@@ -8,8 +8,9 @@ docs/quality.md, stop 34), and the unanswerable ones beside them that are still 
   a report writing that Kyiv "brought a larger delegation of its own" was no support.
 - ``outside-coverage`` refused a time after now: a question whose own verb is past
   ("トランプ氏は、来週…会議にだれが集まると話していた?") asks what was said before now of
-  that time, which a report can say; "Where will the talks resume in 2031?" is still
-  refused.
+  that time, which a report can say. Since stop 47 no time after now is refused for being
+  after now (``FUTURE_ASKED``): "Where will the talks resume in 2031?" is still refused, by
+  the check that no report gives that plan.
 
 Invented talks in Tallinn, written for this test, go through the real pipeline (RSS over
 loopback, ingest) and each question is asked the way ``ceasefire-bot ask`` asks it, at
@@ -96,8 +97,9 @@ async def test_a_time_to_come_spoken_of_before_is_answered(
 
 
 @pytest.mark.parametrize("after", CLOCKS)
-async def test_what_will_happen_after_now_is_still_outside_coverage(
+async def test_what_will_happen_after_now_and_no_report_gives_is_still_refused(
         store: Path, shared_engine: Engine, after: timedelta) -> None:
     answer = await ask_store(store, shared_engine,
                              "Where will the Tallinn talks resume in 2031?", "en", LAST + after)
-    assert not answer.answerable and answer.refusal == "outside-coverage", answer.text
+    assert not answer.answerable and answer.refusal == "plan-not-given", answer.text
+    assert "(in 2031)" in answer.text
