@@ -289,6 +289,13 @@ def _parser() -> Any:
     return DateDataParser(languages=["en"], settings={"PREFER_DATES_FROM": "past"})
 
 
+#: A Japanese year alone is the question's time as an English one after "in" is
+#: (``_in_year``): "2014年の国境" (the 2014 borders) names a thing, "2015年から" (since 2015)
+#: starts a span up to now.
+YEAR_AS_NAME_JA = True
+_SINCE_JA = ("から", "以降", "以来")
+
+
 def _japanese(q: str, today: date) -> Named | None:
     from ja_timex import TimexParser
 
@@ -329,7 +336,11 @@ def _japanese(q: str, today: date) -> Named | None:
             return Named(date(2000, 1, int(parts[3])), 1, False, timex.text, monthless=True)
         if not parts or parts[2] == "XX":
             if parts and parts[1] != "XXXX":
-                return Named(date(int(parts[1]), 1, 1), 365, True, timex.text)
+                after = q[timex.span[1]:]
+                if YEAR_AS_NAME_JA and after.startswith("の"):
+                    continue  # "2014年の国境": a year naming a thing, as "the 2018 world cup"
+                return Named(date(int(parts[1]), 1, 1), 365, True, timex.text,
+                             onward=YEAR_AS_NAME_JA and after.startswith(_SINCE_JA))
             continue
         given = int(parts[1]) if parts[1] != "XXXX" else year
         month = int(parts[2])
