@@ -233,6 +233,11 @@ def _latest_weekday(today: date, weekday: int) -> date:
     return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
 
 
+#: "the last decade" is a span up to now, as "the past ten years" (which the parser does not
+#: read), not the year ten years back the parser makes of it.
+_DECADE = re.compile(r"\bdecades?\b")
+
+
 def _english(q: str, today: date) -> Named | None:
     part = _PART_EN.search(q)
     text = _PART_EN.sub("", q) if part else q
@@ -248,7 +253,7 @@ def _english(q: str, today: date) -> Named | None:
         words = phrase.strip()
         relative = bool(_RELATIVE_EN.search(words))
         if not (_MONTH_WORD.search(words) or relative or _has_date_digits(words)
-                or _in_year(words, text)):
+                or _in_year(words, text)) or _DECADE.search(words):
             continue
         period = _parser().get_date_data(words).period or "day"
         first, days = _span(when.date(), period)

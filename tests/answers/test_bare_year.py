@@ -59,6 +59,8 @@ async def test_the_reports_year_is_answered_from_them(
     ("What happened in 2024?", 2024), ("What was agreed during 2025?", 2025),
     ("Who won the 2018 world cup?", None),      # a year naming a thing, not a time
     ("How many of the 1,000 prisoners were freed?", None),
+    # "the last decade" is a span up to now, not the year ten years back.
+    ("How many times have Modi and Putin met over the last decade?", None),
     # Japanese: a year before の names a thing (the 2014 borders), as "the 2018 world cup".
     ("2019年にロシアとウクライナは何で合意した?", 2019),
     ("2014年の国境に戻ることについて何と言った?", None),
