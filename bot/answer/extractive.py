@@ -404,6 +404,10 @@ _MAY_GIVE_REASON = re.compile(r"として|から|によ[りるって]|を受け"
 
 #: A time after now is no reason to refuse: reports before now say what was planned for it
 #: ("what will they discuss when they meet next week?", "来週会う準備を進めていた特使").
+#: ``plan-not-given`` and ``pending-outcome`` still refuse what no report says. (Issue 12:
+#: on the fresh batches blind to it, ``outside-coverage`` refused 6 answerable questions,
+#: all of which would lead right, and no unanswerable one.) False: only when the question's
+#: own verb is past (``said_before``).
 FUTURE_ASKED = True
 
 
@@ -426,9 +430,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     if window.start is not None and not _overlaps(window, first, now) \
             and not (window.start > now and (FUTURE_ASKED or said_before(question))) \
             and gate_on("outside-coverage"):
-        # A time before the first stored report or after now: nothing can say it. (A time
-        # after now in a question whose own verb is past, "what did he say next week's
-        # meeting would bring", was spoken of before now: a report can say it.)
+        # A time before the first stored report: nothing can say it. (A time after now
+        # was spoken of before now, ``FUTURE_ASKED``: a report can say what was planned.)
         return no_source(engine, question, lang, window, "outside-coverage")
     concepts = engine.concepts_for(question, window)
     unknown = unknown_subject(engine, question, window) if gate_on("unknown-subject") else ""

@@ -694,14 +694,22 @@ def _outlet_asked(question: str, article: Article, names: Sequence[Concept],
         return ""
     asked = normalise(question)
     translated = {t for c in names for t in c.tokens[1:]} - {c.tokens[0] for c in names}
-    parts = []
-    for part in _OUTLET_PARTS.split(article.source or ""):
-        head = engine.analyzer.tokens(part)[:1]
-        if part and (re.search(_whole(normalise(part).removeprefix("the ")), asked)
-                     or (head and head[0] in translated
-                         and not engine.names_country(head[0]))):
-            parts.append(part)
-    return " ".join(parts)
+    return " ".join(part for part, whole, head in _outlet_parts(article.source or "", engine)
+                    if re.search(whole, asked)
+                    or (head in translated and not engine.names_country(head)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlet_parts(source: str, engine: Engine) -> tuple[tuple[str, str, str], ...]:
+    """Each part of an outlet's name, the pattern of it written whole, and its first token
+    (read once per outlet: a question reads every candidate report's)."""
+    out = []
+    for part in _OUTLET_PARTS.split(source):
+        if part:
+            head = engine.analyzer.tokens(part)[:1]
+            out.append((part, _whole(normalise(part).removeprefix("the ")),
+                        head[0] if head else ""))
+    return tuple(out)
 
 
 def _whole(name: str) -> str:

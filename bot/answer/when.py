@@ -233,8 +233,9 @@ def _latest_weekday(today: date, weekday: int) -> date:
     return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
 
 
-#: "the last decade" is a span up to now, as "the past ten years" (which the parser does not
-#: read), not the year ten years back the parser makes of it.
+#: "the last decade" runs up to now: it gets no window, as "the past ten years" (which the
+#: parser does not read) gets none, instead of the single year ten years back the parser
+#: makes of it.
 _DECADE = re.compile(r"\bdecades?\b")
 
 
