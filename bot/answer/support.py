@@ -312,10 +312,10 @@ def _naming(question: str, articles: Sequence[Article], names: Sequence[Concept]
     writes them all, an abbreviation need not be written (a report spells out "the Belgian
     prime minister" for "the Belgian PM"); where one does, it still picks out the report."""
     unwritten = {lang: _unwritten(question, lang, names, engine) for lang in ("ja", "en")}
+    outlet_asked = _outlet_asked(question, names, engine)
     found = [a for a in articles if _names_all(a, [
         c for c in _names_to_find(question, a, names, engine)
-        if c.tokens[0] not in unwritten.get(a.lang, ())], engine,
-        _outlet_asked(question, a, names, engine))]
+        if c.tokens[0] not in unwritten.get(a.lang, ())], engine, outlet_asked(a))]
     spelled = [c for c in names if not _ABBREVIATION.fullmatch(c.tokens[0])]
     if found or len(spelled) == len(names) or not gate_on("abbreviation"):
         return found, list(names)
@@ -684,19 +684,24 @@ OUTLET_NAMES = True
 _OUTLET_PARTS = re.compile(r"\s*[(（）)]\s*(?:via\s+)?")
 
 
-def _outlet_asked(question: str, article: Article, names: Sequence[Concept],
-                  engine: Engine) -> str:
-    """The parts of the report's outlet the question names: written whole ("the Global
+def _outlet_asked(question: str, names: Sequence[Concept], engine: Engine
+                  ) -> Callable[[Article], str]:
+    """For a report, the parts of its outlet the question names: written whole ("the Global
     Times", "TASS"), or, from the other language, by the glossary's name of its first word
     ("Yomiuri" for 読売新聞オンライン). Not a word of one ("Kyiv Post" does not name Kyiv),
-    nor a country ("Newsweek Japan", "JAPAN TODAY" do not name Japan)."""
-    if not OUTLET_NAMES:
-        return ""
+    nor a country ("Newsweek Japan", "JAPAN TODAY" do not name Japan). The question is read
+    once; each candidate report's outlet against it."""
     asked = normalise(question)
     translated = {t for c in names for t in c.tokens[1:]} - {c.tokens[0] for c in names}
-    return " ".join(part for part, whole, head in _outlet_parts(article.source or "", engine)
-                    if re.search(whole, asked)
-                    or (head in translated and not engine.names_country(head)))
+
+    def parts(article: Article) -> str:
+        if not OUTLET_NAMES:
+            return ""
+        return " ".join(part for part, whole, head
+                        in _outlet_parts(article.source or "", engine)
+                        if re.search(whole, asked)
+                        or (head in translated and not engine.names_country(head)))
+    return parts
 
 
 @functools.lru_cache(maxsize=4096)
