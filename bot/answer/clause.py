@@ -91,6 +91,13 @@ def _complement_en(rest: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+#: A phrase marked に holding a number or an adverb-like noun (a date, 木曜日, 先週) says
+#: when the act happened, not what it was done to (issue 12: on the spent batches
+#: "木曜日に始まったNATO外相理事会" and "2025年3月14日に閉幕したG7外相会合" were refused
+#: ``act-apart`` because the reports write the meeting opening without the weekday).
+_TIME_NOUN_JA = frozenset({"数", "副詞可能"})
+
+
 def _relative_clauses(question: str) -> list[Act]:
     """"パレードを訪れたゼレンスキー大統領": a verb (or サ変 noun + した) in た right before
     a name; its complement is the noun marked を or に before it, with the nouns joined to
@@ -115,11 +122,16 @@ def _relative_clauses(question: str) -> list[Act]:
             continue
         complement: list[str] = []
         if k >= 0 and words[k][0] in ("を", "に"):
-            k -= 1
+            particle, k = words[k][0], k - 1
+            phrase: list[list[str]] = []
             while k >= 0 and (words[k][1][0] == "名詞" or words[k][0] == "の"):
-                if words[k][1][0] == "名詞" and words[k][1][1] not in ("接尾", "非自立", "数"):
-                    complement.append(words[k][0])
+                if words[k][1][0] == "名詞":
+                    phrase.append(words[k][1])
+                    if words[k][1][1] not in ("接尾", "非自立", "数"):
+                        complement.append(words[k][0])
                 k -= 1
+            if particle == "に" and any(f[1] in _TIME_NOUN_JA for f in phrase):
+                complement = []  # "木曜日に始まった", "3月14日に閉幕した": when, not what
         acts.append(Act(name, base, tuple(complement)))
     return acts
 

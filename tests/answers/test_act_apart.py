@@ -10,6 +10,9 @@ refuses ``act-apart``. The same actor doing the act to the thing asked about is 
 and so is an act the reports word differently (参列 asked, 出席 written): an act no report
 writes with its actor proves nothing.
 
+A date or a weekday the clause gives ("2025年6月11日に開幕した…会議") says when the act
+happened: it is no object the reports must write.
+
 Invented events in Tallinn and Oslo, written for this test, go through the real pipeline
 (RSS over loopback, ingest); each question is asked the way ``ceasefire-bot ask`` asks it,
 a week, a year and two years later.
@@ -53,6 +56,11 @@ REPORTS = (
            "In Moscow, Putin said a deal on energy sites could open the way to a wider "
            "ceasefire.",
            FORUM),
+    report("oslo-ja", "ja", "Hokuo Tsushin", "オスロでエネルギー会議開幕",
+           "オスロのエネルギー会議が開幕し、ノルウェーのルンド外相が議長を務めた。"
+           "ルンド外相は両国の代表団に、冬に備えて発電所への攻撃を控えるよう呼びかけた。"
+           "ロシアとウクライナの停戦協議を後押しする狙いがある。",
+           FORUM),
     *other_talks(CEREMONY - timedelta(days=2)),
 )
 
@@ -70,6 +78,13 @@ CASES: list[tuple[str, Lang, str, str]] = [
     ("タリンの式典を訪れたゼレンスキー大統領は、そこで何を話した?", "ja", "", "act-apart"),
     ("What did Putin tell the delegations when he opened the Oslo forum?", "en", "",
      "act-apart"),
+    # A date or a weekday marked に says when the act happened, not what it was done to:
+    # the report writes the forum opening without them.
+    ("2025年6月11日に開幕したオスロのエネルギー会議で、ルンド外相は何を呼びかけた?", "ja",
+     "発電所", ""),
+    ("水曜日に開幕したオスロのエネルギー会議で、ルンド外相は何を呼びかけた?", "ja",
+     "発電所", ""),
+    ("オスロのエネルギー会議で、ルンド外相は何を呼びかけた?", "ja", "発電所", ""),
 ]
 
 
