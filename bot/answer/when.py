@@ -307,6 +307,7 @@ def _japanese(q: str, today: date) -> Named | None:
 
     found = TimexParser(reference=datetime.combine(today, time(12))).parse(q)
     back: tuple[int, str] | None = None  # ("先週" = one week back) for a weekday after it
+    back_at = 0  # where that "先週" starts: "先週の土曜日" is the phrase, not "土曜日" alone
     year: int | None = None  # "去年の5月", "今年3月"
     for timex in found:
         if timex.type == "DURATION" and timex.text[:1] in ("前", "翌"):
@@ -320,7 +321,7 @@ def _japanese(q: str, today: date) -> Named | None:
             if unit == "Y":
                 year = today.year - n
                 continue
-            back = (n, unit)
+            back, back_at = (n, unit), timex.span[0]
             nxt = _next_date(found, timex)
             if unit == "W" and nxt is not None and _TIMEX_WEEKDAY.match(nxt.value):
                 continue
@@ -335,7 +336,7 @@ def _japanese(q: str, today: date) -> Named | None:
             day = monday + timedelta(days=int(weekday[1]) - 1)
             if day >= today and not weeks:
                 day -= timedelta(days=7)
-            return Named(day, 1, True, timex.text)
+            return Named(day, 1, True, q[back_at:timex.span[1]] if weeks else timex.text)
         parts = _TIMEX_DATE.match(timex.value)
         if parts and (parts[1], parts[2]) == ("XXXX", "XX") and year is None \
                 and _BARE_DAY_JA.match(q, timex.span[0]) and _safe(2000, 1, int(parts[3])):
