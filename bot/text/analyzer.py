@@ -67,8 +67,10 @@ _JA_DROP_DETAIL = frozenset({("名詞", "非自立", "一般"), ("名詞", "接�
 #: ("言ってた", "話してたん", "出てくる"); not those that carry meaning (使い始める).
 _JA_AUX = frozenset("てる でる ちゃう じゃう とく どく てく しまう いる くる いく おく みる "
                     "くれる もらう あげる".split())
-#: Chat spellings MeCab splits into words of substance (ぶっちゃけ: ぶる + ちゃ + け).
-_JA_CHAT = re.compile("ぶっちゃけ")
+#: Chat spellings MeCab splits into words of substance (ぶっちゃけ: ぶる + ちゃ + け), and the
+#: w (ｗ, ｗｗｗ) of laughter after Japanese, which it reads as a name no report writes
+#: (issue 12: three casual questions ending "…だっけｗ" were refused as naming "w").
+_JA_CHAT = re.compile(r"ぶっちゃけ|(?<=[\u3040-\u30ff\u4e00-\u9fff?!)）])[wW]+(?![A-Za-z])")
 _JA_DROP_POS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞",
                           "連体詞", "代名詞"})
 _MONTHS = frozenset(

@@ -2,6 +2,8 @@
 
 - A chat verb finds the newsroom's word through ``casual.tsv``: "show up" meets "arrived"
   (without it the forum's "show" ranked first), 突っぱねる ("brush off") meets 拒否.
+- The w (ｗ, ｗｗｗ) of laughter after Japanese is no name: read as one, no report wrote it
+  and the question was refused ``unknown-name``.
 - A Japanese chat filler (結局, ホント, マジ, ガチ) or auxiliary (言ってた's てる) is no token: read
   as content, it ranks a report that happens to write 結局 (the forum's report here; on the
   real fresh set a report that wrote 結局 led four chatty questions).
@@ -57,6 +59,9 @@ CASES: list[tuple[str, Lang, str, str]] = [
     ("ロシアはヴィリニュスで停戦案を拒否したのか", "ja", "60日間", "round-ja"),
     # ガチ ("for real") read as a name that no report writes: refused by event-names.
     ("ロシアってヴィリニュスでガチで停戦案を拒否したん？", "ja", "60日間", "round-ja"),
+    # The w of laughter was read as a name no report writes: refused by unknown-name.
+    ("ロシアってヴィリニュスで停戦案を拒否したんだっけｗ", "ja", "60日間", "round-ja"),
+    ("ヴィリニュスでロシアが突っぱねた停戦案って何日間だっけｗｗｗ", "ja", "60日間", "round-ja"),
     # "show" met the forum's headline; "arrived" is how the round's report says it.
     ("lol so did the russians even show up in vilnius or nah", "en", "deputy foreign minister",
      "round-en"),
@@ -83,6 +88,9 @@ async def test_a_chatty_question_finds_its_development(
     ("ぶっちゃけウクライナ軍ってキツいの?", ["ウクライナ", "軍", "キツ", "い"]),
     ("ロシアは折れるつもりなの？", ["ロシア", "折れる"]),
     ("プーチンってガチで怒ってる？", ["プーチン", "怒る"]),
+    ("プーチン怒ってるってマジｗｗ", ["プーチン", "怒る"]),
+    # Not a w that begins a word ("G7のwebサイト").
+    ("G7のwebサイト", ["g", "7", "web", "サイト"]),
     ("what'd putin say about this drone thing", ["putin", "drone"]),
     # An auxiliary that carries meaning stays (使い始める: "began to use").
     ("遺体の確認に使い始めたデータ", ["遺体", "確認", "使う", "始める", "データ"]),
