@@ -81,6 +81,11 @@ NAME_KEY = "§"
 #: report of the other language then names whom the question names. A name the glossary
 #: lists ("Trump's") has its translation already and gets no other key. False: only that key.
 POSSESSIVE_KEYS = True
+#: Every piece of a name MeCab splits holds the name's sound key (ロス|アトム, シル|スキー),
+#: not only the longest: a piece without it is a name no report of the other script writes,
+#: and the question was refused ``unknown-name`` (issue 12: "ロスアトムのリハチョフ氏",
+#: "シルスキー総司令官" asked of English reports). False: only the longest piece.
+SPLIT_NAME_KEYS = True
 #: Ends a sentence among an article's tokens, so a hit can be judged by its best passage.
 SENTENCE_END = "¶"
 
@@ -480,7 +485,7 @@ class Engine:
             if POSSESSIVE_KEYS:
                 keys += [NAME_KEY + k for k in possessive_keys(surface)
                          if NAME_KEY + k not in keys]
-            holders = [max(mine, key=len)] if mine else []
+            holders = ([max(mine, key=len)] if mine else []) if not SPLIT_NAME_KEYS else mine
             if keyed_name(surface, key):
                 holders += _holding(surface, tokens)
             out += [(token, k) for token in holders for k in keys]

@@ -11,6 +11,9 @@ told reporters …" lost its key when "Dan Driscoll" came in an earlier sentence
 Japanese question "what did ドリスコル say" was refused as if he never spoke
 ("speaker-silent"). The words a report writes as names now hold in each of its sentences.
 
+A name MeCab splits in two (シル|スキー) holds its key in both pieces: the shorter one,
+keyless, was a name no report writes, and the question was refused ``unknown-name``.
+
 The guards: a different name with a near key (ドリトル) matches no one and is refused; a
 report's loanword is no name (MeCab knows サポート and グループ as common nouns), so a
 question's スポット or a stranger "Guliyev" does not meet it by sound (the スポット
@@ -59,6 +62,10 @@ REPORTS = (
            "Ukrainian negotiators told Kessler, the US delegation's legal adviser, on "
            "Thursday that any ceasefire draft must keep the army at its present size.",
            TALKS + timedelta(days=1)),
+    report("chief-en", "en", "River Courier", "Kyiv's commander reports a slower advance",
+           "Ukraine's commander-in-chief Oleksandr Syrskyi said on Friday that his troops had "
+           "slowed the Russian advance near Pokrovsk while the ceasefire talks went on.",
+           TALKS + timedelta(days=2)),
     *other_talks(TALKS),
 )
 
@@ -68,6 +75,9 @@ ANSWERED: dict[str, tuple[Lang, str, str]] = {
     "ドリスコル氏は記者団に何と言った?": ("ja", "rewritten", "envoy-en"),
     "ドリスコル陸軍長官は何を持ってキーウに来た?": ("ja", "twenty points", "envoy-en"),
     "Where did Kislitsa say the delegation arrived?": ("en", "湖畔のホテル", "deputy-ja"),
+    # MeCab splits シル|スキー: each piece holds the name's key, not only the longer one.
+    "シルスキー氏によると、停戦協議の間、ロシア軍はどこで前進が遅れた?": ("ja", "Pokrovsk",
+                                                       "chief-en"),
 }
 
 
