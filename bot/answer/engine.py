@@ -485,7 +485,7 @@ class Engine:
             if POSSESSIVE_KEYS:
                 keys += [NAME_KEY + k for k in possessive_keys(surface)
                          if NAME_KEY + k not in keys]
-            holders = ([max(mine, key=len)] if mine else []) if not SPLIT_NAME_KEYS else mine
+            holders = list(mine) if SPLIT_NAME_KEYS or not mine else [max(mine, key=len)]
             if keyed_name(surface, key):
                 holders += _holding(surface, tokens)
             out += [(token, k) for token in holders for k in keys]
