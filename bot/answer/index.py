@@ -61,6 +61,14 @@ def idf(n_docs: int, df: np.ndarray | float) -> np.ndarray | float:
     return np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
 
+def _span(seg: Segment, token_id: int) -> slice | None:
+    """Where the token's postings lie in the segment's arrays; None when it holds none."""
+    plain = seg.plain
+    if token_id >= len(plain["df"]) or not plain["df"][token_id]:
+        return None
+    return slice(int(plain["indptr"][token_id]), int(plain["indptr"][token_id + 1]))
+
+
 class SearchIndex:
     """Token ids, segments and global statistics; one per process, refreshed incrementally."""
 
@@ -188,26 +196,20 @@ class SearchIndex:
         g_idf = float(idf(n, self.global_df(token_id)))
         out: list[tuple[int, np.ndarray, np.ndarray]] = []
         for number, seg in enumerate(self.segments):
-            plain = seg.plain
-            if token_id >= len(plain["df"]) or not plain["df"][token_id]:
+            span = _span(seg, token_id)
+            if span is None:
                 continue
-            lo, hi = plain["indptr"][token_id], plain["indptr"][token_id + 1]
-            docs = plain["indices"][lo:hi]
+            plain = seg.plain
             s_idf = float(idf(seg.size, float(plain["df"][token_id])))
-            values = plain["data"][lo:hi] * (g_idf / s_idf if s_idf > 0 else 0.0)
-            out.append((number, docs, values))
+            values = plain["data"][span] * (g_idf / s_idf if s_idf > 0 else 0.0)
+            out.append((number, plain["indices"][span], values))
         return out
 
     def written_in(self, token_id: int, lang: str) -> bool:
         """Some stored article in ``lang`` holds the token (a name's sound key: whether any
         report in that language writes the name)."""
-        for seg in self.segments:
-            plain = seg.plain
-            if token_id < len(plain["df"]) and plain["df"][token_id]:
-                lo, hi = plain["indptr"][token_id], plain["indptr"][token_id + 1]
-                if np.any(seg.docs.lang[plain["indices"][lo:hi]] == lang):
-                    return True
-        return False
+        return any(np.any(seg.docs.lang[seg.plain["indices"][span]] == lang)
+                   for seg in self.segments if (span := _span(seg, token_id)) is not None)
 
     def values_at(self, token_id: int, positions: Mapping[int, np.ndarray]
                   ) -> list[tuple[int, np.ndarray, np.ndarray]]:
