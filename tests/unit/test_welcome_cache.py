@@ -109,8 +109,10 @@ async def test_a_failed_load_is_not_shared_and_not_kept(sessions: SessionFactory
         return await prepare_welcome(session, lang, **kw)
 
     cache = WelcomeCache(load=load)
-    first, second = await asyncio.gather(fetch(cache, sessions), fetch(cache, sessions),
-                                         return_exceptions=True)
-    assert isinstance(first, RuntimeError)
-    assert isinstance(second, Welcome)  # it waited for the failed load, then loaded its own
-    assert await fetch(cache, sessions) is second
+    # Either request may read the latest story first and so start the failing load.
+    results = await asyncio.gather(fetch(cache, sessions), fetch(cache, sessions),
+                                   return_exceptions=True)
+    failed = [r for r in results if isinstance(r, RuntimeError)]
+    welcomes = [r for r in results if isinstance(r, Welcome)]
+    assert len(failed) == 1 and len(welcomes) == 1  # the other loaded its own
+    assert await fetch(cache, sessions) is welcomes[0]
