@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.action import action_concept, question_action, question_lang, vouches
+from bot.answer.attribution import attributed, names_outlet
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit, variant_keys
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
@@ -411,6 +412,21 @@ _MAY_GIVE_REASON = re.compile(r"として|から|によ[りるって]|を受け"
 FUTURE_ASKED = True
 
 
+#: A question that attributes what it asks to an outlet ("according to the BBC",
+#: "ロイターによると", ``bot.answer.attribution``) is answered from that outlet's report
+#: first: the cited one, or the best by the search that matches as much of the question as
+#: an answer needs (``MIN_COVERAGE``; ``ATTRIBUTED_ACROSS`` in the other language), which
+#: then goes through the same checks (``support``). False: the outlet is only a word.
+ATTRIBUTED_LEAD = True
+#: How long after the time a question names an outlet's report of it may come out.
+ATTRIBUTED_LATER = timedelta(days=3)
+#: How many of the search's best reports are read for the attributed outlet's.
+ATTRIBUTED_DEPTH = 100
+#: The share of the question an attributed outlet's report in the other language must
+#: match: the reader named it, and the question's own words often have no translation.
+ATTRIBUTED_ACROSS = 0.2
+
+
 @dataclass(frozen=True)
 class Scope:
     """Where a follow-up is resolved first: the thread's story or the previous answer."""
@@ -463,6 +479,13 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
     picked = await _load(session, [h.article_id for h in hits])
+    outlets = _outlet_forms(question, concepts, engine) if ATTRIBUTED_LEAD else set()
+    if outlets and not scoped and not any(names_outlet(outlets, a.source or "")
+                                          for a in picked[:MAX_ARTICLES]):
+        named = await _outlet_report(session, engine, question, concepts, outlets,
+                                     now=now, window=window)
+        if named is not None:
+            picked = [named, *(a for a in picked if a.id != named.id)]
     ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
     if not ranked and scoped and SCOPED_OWN_LANGUAGE:
         # What the question's language does not say, the story's other language may.
@@ -512,6 +535,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
             displaced = None
     ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
+    if outlets:
+        ranked = _attributed_lead(outlets, ranked)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
@@ -1710,3 +1735,49 @@ async def _figure_across(session: AsyncSession, engine: Engine, question: str,
             if out:
                 return out
     return []
+
+
+def _outlet_forms(question: str, concepts: Sequence[Concept], engine: Engine) -> set[str]:
+    """The outlets the question attributes to, as written and as the glossary translates
+    their first word ("Jiji" -> 時事通信, ロイター -> "reuter"); none: no attribution."""
+    # (a country is no outlet: "Russia reported" is the Kremlin's word, not an outlet's)
+    names = [n for n in attributed(question)
+             if not any(engine.names_country(t) for t in engine.analyzer.tokens(n)[:1])]
+    forms = set(names)
+    for name in names:
+        head = tuple(engine.analyzer.tokens(name)[:1])
+        forms.update(t for c in concepts if c.tokens[:1] == head for t in c.tokens[1:]
+                     if not t.startswith(NAME_KEY))
+    return forms
+
+
+def _attributed_lead(forms: Collection[str], ranked: Sequence[Article]) -> list[Article]:
+    """The answer's reports with the first by the attributed outlet leading."""
+    named = next((a for a in ranked if names_outlet(forms, a.source or "")), None)
+    if named is None or named is ranked[0]:
+        return list(ranked)
+    return [named, *(a for a in ranked if a is not named)]
+
+
+async def _outlet_report(session: AsyncSession, engine: Engine, question: str,
+                         concepts: Sequence[Concept], forms: Collection[str], *,
+                         now: datetime, window: Window) -> Article | None:
+    """The best report of the attributed outlet among the search's ``ATTRIBUTED_DEPTH``
+    that matches as much of the question as an answer needs: one published within the
+    time the question names, or in the days after, before any other (a weekly's reprint
+    of the day's news, days later, is still the outlet's report of that day)."""
+    hits = engine.search(concepts, now=now, window=Window(), limit=ATTRIBUTED_DEPTH)
+    if window.start is not None:
+        within = Window(start=window.start, end=window.end and window.end + ATTRIBUTED_LATER)
+        inside = engine.search(concepts, now=now, window=within, limit=ATTRIBUTED_DEPTH)
+        hits = inside + [h for h in hits if h not in inside]
+    rows = {i: (source, lang) for i, source, lang in (await session.execute(
+        select(Article.id, Article.source, Article.lang).where(
+            Article.id.in_([h.article_id for h in hits])))).tuples().all()}
+    own = question_lang(question)
+    for hit in hits:
+        source, lang = rows.get(hit.article_id, ("", ""))
+        need = MIN_COVERAGE if lang == own else ATTRIBUTED_ACROSS
+        if hit.coverage >= need and names_outlet(forms, source or ""):
+            return next(iter(await _load(session, [hit.article_id])), None)
+    return None
