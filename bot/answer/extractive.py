@@ -480,7 +480,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         return no_source(engine, question, lang, window, why)
     picked = await _load(session, [h.article_id for h in hits])
     outlets = _outlet_forms(question, concepts, engine) if ATTRIBUTED_LEAD else set()
-    if outlets and not scoped and not any(names_outlet(outlets, a.source or "")
+    if outlets and not scoped and not any(_cites_outlet(a, outlets)
                                           for a in picked[:MAX_ARTICLES]):
         named = await _outlet_report(session, engine, question, concepts, outlets,
                                      now=now, window=window)
@@ -1752,11 +1752,22 @@ def _outlet_forms(question: str, concepts: Sequence[Concept], engine: Engine) ->
 
 
 def _attributed_lead(forms: Collection[str], ranked: Sequence[Article]) -> list[Article]:
-    """The answer's reports with the first by the attributed outlet leading."""
+    """The answer's reports with the first by the attributed outlet leading, unless the
+    leading one already gives that outlet's account."""
     named = next((a for a in ranked if names_outlet(forms, a.source or "")), None)
-    if named is None or named is ranked[0]:
+    if named is None or _cites_outlet(ranked[0], forms):
         return list(ranked)
     return [named, *(a for a in ranked if a is not named)]
+
+
+def _cites_outlet(article: Article, forms: Collection[str]) -> bool:
+    """The report is the attributed outlet's, or tells its account ("ブルームバーグの報道では",
+    "Reuters reported"): a report quoting the outlet answers "according to" it."""
+    if names_outlet(forms, article.source or ""):
+        return True
+    text = f"{article.title}\n{article.text}".casefold()
+    return any(re.search(rf"(?<![a-z0-9]){re.escape(f.casefold())}", text) if f.isascii()
+               else f in text for f in forms if len(f) >= 2)
 
 
 async def _outlet_report(session: AsyncSession, engine: Engine, question: str,

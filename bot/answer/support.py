@@ -730,8 +730,10 @@ def _outlet_parts(source: str, engine: Engine) -> tuple[tuple[str, str, str, str
 
 
 def _whole(name: str) -> str:
-    """A pattern of ``name`` as whole words ("AP" is not in "Japan")."""
-    return rf"(?<!\w){re.escape(name)}(?!\w)" if name.isascii() else re.escape(name)
+    """A pattern of ``name`` as whole words ("AP" is not in "Japan"); Japanese around it
+    is no part of the word ("TBSの報道", "とAFPは伝えた")."""
+    return (rf"(?<![a-z0-9]){re.escape(name)}(?![a-z0-9])" if name.isascii()
+            else re.escape(name))
 
 
 def _names_all(article: Article, names: Sequence[Concept], engine: Engine,

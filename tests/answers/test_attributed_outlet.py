@@ -16,6 +16,7 @@ asked as ``ceasefire-bot ask`` asks, at a week, a year and two years after the r
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -42,6 +43,14 @@ REPORTS = (
     report("burluk-en-3", "en", "Northern Ledger", "Leaders condemn Velykyi Burluk strike",
            "Leaders in Europe condemned the missile strike on Velykyi Burluk on Sunday and "
            "urged Russia to accept the ceasefire proposal.", STRIKE + timedelta(hours=4)),
+    # A report telling another outlet's account, and that outlet's report of other talks.
+    report("oslo-quote", "en", "Fjord Wire", "Envoys to meet in Oslo, Bloomberg reports",
+           "Envoys of Russia and Ukraine will meet in Oslo on 3 May to discuss a ceasefire, "
+           "Bloomberg reported, citing people familiar with the plans.",
+           STRIKE - timedelta(days=1)),
+    report("oslo-bloomberg", "en", "Bloomberg", "Envoys meet in Oslo on prisoner lists",
+           "Envoys of Russia and Ukraine met in Oslo on Tuesday and swapped prisoner lists "
+           "for a ceasefire deal.", STRIKE + timedelta(days=2)),
     # Other news names the outlets in its text, as a real store's does.
     report("press-en", "en", "Outlet 9", "Reporters barred from Geneva venue",
            "Reporters of the BBC, the Lakeside Times and the Harbour Wire were kept outside "
@@ -114,6 +123,23 @@ async def test_unattributed_another_report_of_the_toll_leads(
     question = "How many people did the Velykyi Burluk missile strike kill?"
     assert await first_cited(store, shared_engine, question, "en",
                              STRIKE + timedelta(days=1) + after) != "burluk-en-1"
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_a_report_telling_the_outlets_account_keeps_its_lead(
+        store: Path, shared_engine: Engine, after: timedelta) -> None:
+    """"Bloomberg reported" in a report's text is Bloomberg's account: Bloomberg's own
+    report of another meeting in Oslo does not take the lead from it."""
+    question = "According to Bloomberg, on what date will the envoys meet in Oslo?"
+    assert await first_cited(store, shared_engine, question, "en",
+                             STRIKE + timedelta(days=3) + after) == "oslo-quote"
+
+
+def test_a_name_in_latin_letters_is_whole_beside_japanese() -> None:
+    """"TBSの報道", "とAFPは伝えた": Japanese around an outlet's name is no part of it."""
+    assert re.search(support._whole("tbs"), "tbsの報道によると")
+    assert re.search(support._whole("afp"), "とafpは伝えた")
+    assert not re.search(support._whole("ap"), "japanの記者")
 
 
 @pytest.mark.parametrize(("question", "names"), [

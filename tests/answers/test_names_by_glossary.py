@@ -13,6 +13,9 @@ spent batches, and neither answered a refused question.)
 Japanese question on the Paris meeting was answered from another development, its English
 report never found (on the spent batches two questions gained the right report first, and
 one unanswerable question was answered: the figure check passed on another figure).
+フィツォ, サハリン, リトアニア and エアフォースワン joined in stop 49 (four refused questions on
+the spent batches answered, nothing lost); ミュンヘン = "Munich" was measured with them and left
+out (one right report moved down, one unanswerable question answered).
 
 Reports written for this test (our own words, invented talks), served as RSS from 127.0.0.1
 and ingested by the bot's pipeline; asked as ``ceasefire-bot ask`` asks, at a week, a year
@@ -40,6 +43,17 @@ REPORTS = (
     report("coalition-en", "en", "Harbour Wire", "Coalition plans a force for after a ceasefire",
            "Twenty-six countries pledged on Thursday to join a force for Ukraine once a "
            "ceasefire with Russia holds, the French president said.", TALKS),
+    report("fico-en", "en", "Harbour Wire", "Fico drops his objection to the summit text",
+           "Slovakia's Prime Minister Robert Fico accepted the leaders' document on Ukraine on "
+           "Thursday after a reference to energy transit was added, diplomats said.", TALKS),
+    report("plane-en", "en", "Lakeside Times", "Trump speaks to reporters on the plane",
+           "Speaking aboard Air Force One on Thursday, Trump said a ceasefire would not come "
+           "until he sat down with Putin.", TALKS + timedelta(hours=6)),
+    # Other news writes the questions' everyday words, as a real store's does.
+    report("words-ja", "ja", "北洋新聞", "停戦協議は続く、米大統領",
+           "米大統領は機内で記者団に、ウクライナとロシアの停戦協議は続くと語った。"
+           "欧州の首脳は支援の文書に項目を加え、各国がそれを受け入れた。",
+           TALKS - timedelta(days=4)),
     report("paris-en", "en", "Harbour Wire", "Envoys agree a timetable in Paris",
            "Envoys from Europe and Ukraine agreed in Paris on Friday to report on a monitoring "
            "mission for a ceasefire by the end of the month.", TALKS + timedelta(days=2)),
@@ -70,3 +84,18 @@ async def test_paris_is_found_from_japanese(
     answer = await ask_store(store, shared_engine, question, "ja",
                              TALKS + timedelta(days=2) + after)
     answers_or_refuses(answer, "end of the month", "")
+
+
+@pytest.mark.parametrize(("question", "fact"), [
+    ("スロバキアのフィツォ首相は、首脳の文書を何が加えられたあとで受け入れた？", "energy transit"),
+    ("エアフォースワンの機内でトランプ大統領は、停戦はいつまで来ないと語った？",
+     "sat down with Putin"),
+])
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_a_katakana_name_keyed_otherwise_is_found_from_japanese(
+        store: Path, shared_engine: Engine, question: str, fact: str,
+        after: timedelta) -> None:
+    """フィツォ and "Fico" ("bs", "bk"), エアフォースワン and "Air Force One" share no key."""
+    answer = await ask_store(store, shared_engine, question, "ja",
+                             TALKS + timedelta(days=1) + after)
+    answers_or_refuses(answer, fact, "")
