@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from bot.answer.engine import NAME_KEY, Concept, Engine
 
 #: An outlet's name in an English question: one to four capitalised words or an acronym
 #: ("Reuters", "the Kyiv Independent", "Jiji Press", "AFP").
@@ -21,7 +23,8 @@ _NAME = r"(?:the\s+)?(?P<o>[A-Z][\w&.-]*+(?:\s+[A-Z][\w&.-]*+){0,3})"
 _ACRONYM = r"(?:the\s+)?(?P<o>[A-Z]{2,6})"
 _ATTRIBUTED_EN = (
     # (not "according to Ukraine's air force": a possessive names a body of that place)
-    re.compile(rf"\b(?:[Aa]ccording\s+to|[Pp]er|[Aa]s\s+reported\s+by)\s+{_NAME}(?!['’]|\s+[A-Z])"),
+    re.compile(rf"\b(?:[Aa]ccording\s+to|[Pp]er|(?:reported|cited|quoted)\s+by)\s+{_NAME}"
+               r"(?!['’]|\s+[A-Z])"),
     re.compile(rf"\b(?:[Ii]n\s+)?{_NAME}(?:'s|’s|')\s+(?:(?:Japanese|English)(?:-language)?\s+)?"
                r"(?:report|account|story|article|coverage)\b"),
     re.compile(rf"\b(?:did|does|do)\s+{_ACRONYM}\s+(?:say|report|write)\b"),
@@ -53,6 +56,20 @@ def attributed(question: str) -> list[str]:
     names = [re.sub(r"(?:'s|’s|')$", "", name).strip() for name in found]
     return list(dict.fromkeys(n for n in names
                               if n and n.split()[0].casefold() not in _NOT_OUTLETS))
+
+
+def outlet_forms(question: str, concepts: Sequence[Concept], engine: Engine) -> set[str]:
+    """The outlets the question attributes to, as written and as the glossary translates
+    their first word ("Jiji" -> 時事通信, ロイター -> "reuter"); none: no attribution. A
+    country is no outlet ("according to Russia", "Russia reported": the Kremlin's word)."""
+    names = [n for n in attributed(question)
+             if not any(engine.names_country(t) for t in engine.analyzer.tokens(n)[:1])]
+    forms = set(names)
+    for name in names:
+        head = tuple(engine.analyzer.tokens(name)[:1])
+        forms.update(t for c in concepts if c.tokens[:1] == head for t in c.tokens[1:]
+                     if not t.startswith(NAME_KEY))
+    return forms
 
 
 #: The agencies readers name by their initials while outlets carrying their copy spell

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.answer.action import action_concept, question_action, question_lang, vouches
-from bot.answer.attribution import attributed, names_outlet
+from bot.answer.attribution import names_outlet, outlet_forms
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit, variant_keys
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
@@ -479,7 +479,7 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         why = "unknown-name" if unknown_names(concepts, engine, loanwords) else "weak-match"
         return no_source(engine, question, lang, window, why)
     picked = await _load(session, [h.article_id for h in hits])
-    outlets = _outlet_forms(question, concepts, engine) if ATTRIBUTED_LEAD else set()
+    outlets = outlet_forms(question, concepts, engine) if ATTRIBUTED_LEAD else set()
     if outlets and not scoped and not any(_cites_outlet(a, outlets)
                                           for a in picked[:MAX_ARTICLES]):
         named = await _outlet_report(session, engine, question, concepts, outlets,
@@ -1735,20 +1735,6 @@ async def _figure_across(session: AsyncSession, engine: Engine, question: str,
             if out:
                 return out
     return []
-
-
-def _outlet_forms(question: str, concepts: Sequence[Concept], engine: Engine) -> set[str]:
-    """The outlets the question attributes to, as written and as the glossary translates
-    their first word ("Jiji" -> 時事通信, ロイター -> "reuter"); none: no attribution."""
-    # (a country is no outlet: "Russia reported" is the Kremlin's word, not an outlet's)
-    names = [n for n in attributed(question)
-             if not any(engine.names_country(t) for t in engine.analyzer.tokens(n)[:1])]
-    forms = set(names)
-    for name in names:
-        head = tuple(engine.analyzer.tokens(name)[:1])
-        forms.update(t for c in concepts if c.tokens[:1] == head for t in c.tokens[1:]
-                     if not t.startswith(NAME_KEY))
-    return forms
 
 
 def _attributed_lead(forms: Collection[str], ranked: Sequence[Article]) -> list[Article]:

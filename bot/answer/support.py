@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 from bot.answer import demonyms
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
+from bot.answer.attribution import names_outlet, outlet_forms
 from bot.answer.clause import acts_apart
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
@@ -698,14 +699,19 @@ def _outlet_asked(question: str, names: Sequence[Concept], engine: Engine
     once; each candidate report's outlet against it."""
     asked = normalise(question)
     translated = {t for c in names for t in c.tokens[1:]} - {c.tokens[0] for c in names}
+    forms = outlet_forms(question, names, engine) if OUTLET_NAMES else set()
+    # The name the question gives the outlet ("Jiji Press" for 時事通信) is its report's.
+    given = " ".join(f for f in forms if f.isascii())
 
     def parts(article: Article) -> str:
         if not OUTLET_NAMES:
             return ""
-        return " ".join(part for part, whole, head, short
-                        in _outlet_parts(article.source or "", engine)
-                        if re.search(whole, asked) or (short and re.search(short, asked))
-                        or (head in translated and not engine.names_country(head)))
+        return " ".join([*(part for part, whole, head, short
+                           in _outlet_parts(article.source or "", engine)
+                           if re.search(whole, asked) or (short and re.search(short, asked))
+                           or (head in translated and not engine.names_country(head))),
+                         *([given] if given and names_outlet(forms, article.source or "")
+                           else [])])
     return parts
 
 
