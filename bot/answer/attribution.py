@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from bot.answer import demonyms
 from bot.answer.engine import NAME_KEY, Concept, Engine
 
 #: An outlet's name in an English question: one to four capitalised words or an acronym
@@ -61,15 +62,24 @@ def attributed(question: str) -> list[str]:
 def outlet_forms(question: str, concepts: Sequence[Concept], engine: Engine) -> set[str]:
     """The outlets the question attributes to, as written and as the glossary translates
     their first word ("Jiji" -> 時事通信, ロイター -> "reuter"); none: no attribution. A
-    country is no outlet ("according to Russia", "Russia reported": the Kremlin's word)."""
-    names = [n for n in attributed(question)
-             if not any(engine.names_country(t) for t in engine.analyzer.tokens(n)[:1])]
+    place is no outlet (``_a_place``)."""
+    names = [n for n in attributed(question) if not _a_place(n, engine)]
     forms = set(names)
     for name in names:
         head = tuple(engine.analyzer.tokens(name)[:1])
         forms.update(t for c in concepts if c.tokens[:1] == head for t in c.tokens[1:]
                      if not t.startswith(NAME_KEY))
     return forms
+
+
+def _a_place(name: str, engine: Engine) -> bool:
+    """The name is one word, a country, a side of the talks or their people ("according
+    to Ukrainian authorities", "Russia reported"; "the Kyiv Independent" is an outlet)."""
+    if len(name.split()) > 1:
+        return False
+    head = engine.analyzer.tokens(name)[:1]
+    places = [*head, *(b for t in head for b in demonyms.bases(t, engine.sorted_vocab()))]
+    return any(engine.names_country(t) or t in engine.party_tokens for t in places)
 
 
 #: The agencies readers name by their initials while outlets carrying their copy spell

@@ -35,7 +35,7 @@ QUESTION = "What type of missile did the BBC say hit Velykyi Burluk on April 13,
 REPORTS = (
     report("burluk-en-1", "en", "Harbour Wire", "Missiles hit Velykyi Burluk",
            "Two Russian missiles hit the centre of Velykyi Burluk on Sunday morning, killing "
-           "eleven people, regional officials said. Kyiv called the strike a blow to the "
+           "eleven people, Ukrainian officials said. Kyiv called the strike a blow to the "
            "ceasefire talks.", STRIKE + timedelta(hours=2)),
     report("burluk-en-2", "en", "Lakeside Times", "Velykyi Burluk strike kills eleven",
            "A Russian missile strike on Velykyi Burluk killed eleven people on Sunday. "
@@ -80,6 +80,18 @@ async def test_the_named_outlets_report_answers_first_across_languages(
     answer = await ask_store(store, shared_engine, QUESTION, "en", now)
     assert answer.answerable and "イスカンデル" in answer.text, (answer.refusal, answer.text)
     assert await first_cited(store, shared_engine, QUESTION, "en", now) == "burluk-ja-bbc"
+
+
+@pytest.mark.parametrize("after", CLOCKS)
+async def test_a_people_is_no_outlet(store: Path, shared_engine: Engine,
+                                     after: timedelta) -> None:
+    """"According to Ukrainian officials cited by the BBC": the English reports write
+    "Ukrainian officials", which is no account of an outlet's; the BBC's report leads."""
+    question = ("What type of missile hit Velykyi Burluk on April 13, 2025, according to "
+                "Ukrainian officials cited by the BBC?")
+    assert attributed(question) == ["Ukrainian", "BBC"]
+    assert await first_cited(store, shared_engine, question, "en",
+                             STRIKE + timedelta(days=1) + after) == "burluk-ja-bbc"
 
 
 @pytest.mark.parametrize("after", CLOCKS)
