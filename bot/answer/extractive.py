@@ -957,10 +957,7 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
             return [], False
         return engine.newest(now=now, window=window)[:2], False
     # The time a question names ranks reports; it never empties the candidates.
-    hits = engine.search(concepts, now=now, window=Window(), limit=30)
-    if window.start is not None:
-        inside = engine.search(concepts, now=now, window=window, limit=30)
-        hits = inside + [h for h in hits if h not in inside]
+    hits = _inside_first(engine, concepts, now=now, window=window, limit=30)
     if unknown_names(concepts, engine, loanwords):
         # The question names something no stored report mentions: another event.
         return [], False
@@ -989,6 +986,17 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
         good = [h for h in good if _inside(window, h, dated)]
         return _pick(good, MIN_COVERAGE), False
     return _pick(good + [h for h in hits if h not in good], MIN_COVERAGE), False
+
+
+def _inside_first(engine: Engine, concepts: Sequence[Concept], *, now: datetime,
+                  window: Window, limit: int) -> list[Hit]:
+    """The search's best ``limit``, those published within ``window`` first when it has a
+    start (the time ranks reports; it never empties the candidates)."""
+    hits = engine.search(concepts, now=now, window=Window(), limit=limit)
+    if window.start is None:
+        return hits
+    inside = engine.search(concepts, now=now, window=window, limit=limit)
+    return inside + [h for h in hits if h not in inside]
 
 
 async def _own_language(session: AsyncSession, hits: Sequence[Hit], lang: str, *,
@@ -1763,11 +1771,8 @@ async def _outlet_report(session: AsyncSession, engine: Engine, question: str,
     that matches as much of the question as an answer needs: one published within the
     time the question names, or in the days after, before any other (a weekly's reprint
     of the day's news, days later, is still the outlet's report of that day)."""
-    hits = engine.search(concepts, now=now, window=Window(), limit=ATTRIBUTED_DEPTH)
-    if window.start is not None:
-        within = Window(start=window.start, end=window.end and window.end + ATTRIBUTED_LATER)
-        inside = engine.search(concepts, now=now, window=within, limit=ATTRIBUTED_DEPTH)
-        hits = inside + [h for h in hits if h not in inside]
+    within = Window(start=window.start, end=window.end and window.end + ATTRIBUTED_LATER)
+    hits = _inside_first(engine, concepts, now=now, window=within, limit=ATTRIBUTED_DEPTH)
     rows = {i: (source, lang) for i, source, lang in (await session.execute(
         select(Article.id, Article.source, Article.lang).where(
             Article.id.in_([h.article_id for h in hits])))).tuples().all()}

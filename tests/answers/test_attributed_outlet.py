@@ -123,7 +123,7 @@ def test_an_outlet_is_named_by_its_short_name(
 @pytest.mark.parametrize("after", CLOCKS)
 async def test_the_named_outlets_report_leads_in_the_questions_language(
         store: Path, shared_engine: Engine, after: timedelta) -> None:
-    """Unattributed, the Lakeside Times' report of the toll leads (``test_without_...``)."""
+    """Unattributed, another report of the toll leads (the test after this one)."""
     now = STRIKE + timedelta(days=1) + after
     question = ("According to the Harbour Wire, how many people did the Velykyi Burluk "
                 "missile strike kill?")
