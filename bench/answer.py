@@ -10,7 +10,8 @@ in ja and en sharing a place, a figure and sentences):
   articles afterwards (incremental, vs a rebuild);
 - p50/p95 of `answer_question` end to end in process (store, retrieval, sentence selection);
   and p95 of the deeper search a question attributed to an outlet ("according to X") adds
-  when none of its first reports is that outlet's, against the ask p95;
+  when none of its first reports is that outlet's, and of the search a question quoting a
+  report's words adds (its worst case: words no report holds), each against the ask p95;
 - the same questions again with story ids and without (cleared in the store: the same
   articles and index), p50/p95 of each and their ratio, and how many answers cite both
   languages, with and without: answers in one language add the story's other-language
@@ -61,7 +62,7 @@ from bench.demo_store import demo_app  # noqa: E402
 from bench.synthetic_stories import NOW, START, Demo, demo_corpus, developments  # noqa: E402
 from bot.answer.engine import REFRESH_BATCH, Engine  # noqa: E402
 from bot.answer.evaluation import load_questions  # noqa: E402
-from bot.answer.extractive import _outlet_report, answer_question  # noqa: E402
+from bot.answer.extractive import _outlet_report, _quoted_report, answer_question  # noqa: E402
 from bot.answer.index import DocMeta  # noqa: E402
 from bot.answer.persist import IndexDir, Stamp  # noqa: E402
 from bot.answer.when import Window, warm_up  # noqa: E402
@@ -110,6 +111,22 @@ async def outlet_searches(sessions: SessionFactory, engine: Engine,
             t0 = time.perf_counter()
             await _outlet_report(session, engine, q, concepts, {"Fjord Courier"}, now=NOW,
                                  window=Window())
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+async def quote_searches(sessions: SessionFactory, engine: Engine,
+                         queries: list[str]) -> list[float]:
+    """Milliseconds of the search a question quoting a report's words adds
+    (``extractive._quoted_report``, its worst case: words no synthetic report holds, so
+    every one of the search's best 100 is loaded and read)."""
+    out: list[float] = []
+    for q in queries:
+        async with sessions() as session:
+            concepts = engine.concepts_for(q, Window())
+            t0 = time.perf_counter()
+            await _quoted_report(session, engine, concepts, ("words nobody wrote",), [],
+                                 now=NOW, window=Window())
         out.append((time.perf_counter() - t0) * 1000)
     return out
 
@@ -250,6 +267,7 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
             warm_up()  # as `ceasefire-bot run` does at start-up (the date parsers)
             latencies, answers = await ask_all(sessions, engine, queries)
             attributed = await outlet_searches(sessions, engine, queries)
+            quoting = await quote_searches(sessions, engine, queries)
             stories = await with_and_without(sessions, engine, queries)
             loads.append(os.getloadavg())
             segments = len(engine.index.segments)
@@ -273,6 +291,8 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
         "ask_p50_ms": round(p50, 1), "ask_p95_ms": round(p95, 1),
         "outlet_search_p95_ms": round(pct(attributed, 0.95), 1),
         "outlet_search_vs_ask_p95": round(pct(attributed, 0.95) / p95, 2),
+        "quote_search_p95_ms": round(pct(quoting, 0.95), 1),
+        "quote_search_vs_ask_p95": round(pct(quoting, 0.95) / p95, 2),
         "stories_p50_ms": round(stories["p50_ms"], 1),
         "stories_p95_ms": round(stories["p95_ms"], 1),
         "no_stories_p50_ms": round(stories["none_p50_ms"], 1),
@@ -310,6 +330,9 @@ async def main(n_docs: int, n_queries: int, *, baseline: bool) -> dict[str, floa
         ("  + an attributed outlet's search, p95 (ms)",
          f"{figures['outlet_search_p95_ms']:.1f}",
          f"added when the outlet is not cited: {figures['outlet_search_vs_ask_p95']}x ask p95"),
+        ("  + a quoted phrase's search, p95 (ms)",
+         f"{figures['quote_search_p95_ms']:.1f}",
+         f"added when a question quotes: {figures['quote_search_vs_ask_p95']}x ask p95"),
         ("  warm p50, stories / none (ms)",
          f"{stories['p50_ms']:.1f}", f"{stories['none_p50_ms']:.1f} without story ids: "
          f"{figures['stories_vs_none_p50']}x"),

@@ -13,10 +13,10 @@ only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
 fresh batches (f01-f133 by default, in blocks of six, N, O, P, Q, R and S in two halves of
-four, T in halves of four and three) over the store of every report, at a week after the last report as
-``bench/quality.py`` asks them. Never the test split, probe2 or a held-out batch. Prints a
-table per check (cost / gain per set, and summed over the sets blind to the check, those
-written after it: ``WRITTEN_FROM``), then one line of JSON.
+four, T in halves of four and three) over the store of every report, at a week after the
+last report as ``bench/quality.py`` asks them. Never the test split, probe2 or a held-out
+batch. Prints a table per check (cost / gain per set, and summed over the sets blind to the
+check, those written after it: ``WRITTEN_FROM``), then one line of JSON.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ CHECKS = ("outside-coverage", "unknown-subject", "given-names", "unknown-speaker
           "speaker-silent", "event-names", "event-called-off", "pair-apart", "pair-acting-ja",
           "pair-unjoined", "pair-not-there", "act-denied", "act-apart", "pending-outcome",
           "put-off-pending", "figure-unknown-noun", "figure-not-given", "figure-not-amount",
-          "figure-not-percent", "plan-not-given", "people-unnamed")
+          "figure-not-percent", "plan-not-given", "people-unnamed", "joined-unwritten")
 #: Switches that let a question pass a check (off, the check refuses more, never less):
 #: not audited here.
 RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
@@ -68,7 +68,8 @@ RELAXERS = ("pair-subject-ja", "abbreviation", "act-to-come", "act-who")
 #: act-apart in stop 33 (probe6, probe7), given-names in stop 37 (f01-f36), pair-unjoined,
 #: pair-acting-ja and pending-outcome in stop 39 (f01-f42), pair-not-there and
 #: put-off-pending in stop 43 (f01-f48); people-unnamed in stop 45 (f01-f48, f73-f86
-#: and the dev-side sets, f49-f72 only counted).
+#: and the dev-side sets, f49-f72 only counted); joined-unwritten in stop 50 (every set
+#: spent then: it is blind only to batches written after it).
 _OLD = ("dev", "probe", "probe3", "probe4", "probe5")
 WRITTEN_FROM: dict[str, tuple[str, ...]] = {
     **{c: _OLD for c in ("outside-coverage", "unknown-subject", "unknown-speaker",
@@ -98,6 +99,7 @@ FRESH_BLOCKS = (*(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6)), "f79-f82",
                 "f111-f114", "f115-f118", "f119-f122", "f123-f126",
                 "f127-f130", "f131-f133")
 DEFAULT_SETS = ("dev", *DEV_SIDE_PROBES, *FRESH_BLOCKS)
+WRITTEN_FROM["joined-unwritten"] = DEFAULT_SETS
 #: Sets this bench may never read (the held-out probe, a batch not yet spent).
 _HELD_OUT = ("probe2",)
 _LAST_SPENT = 133

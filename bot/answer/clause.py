@@ -175,6 +175,40 @@ def acts_apart(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
     return False
 
 
+#: Acts that place their actor at an event ("when he joined the call").
+_JOINING = frozenset({"joined", "join", "joins", "joining"})
+#: How an English report writes that someone was at a call or meeting.
+_TOOK_PART = re.compile(
+    r"\b(?:join(?:ed|ing|s)?|took part|tak(?:e|es|ing) part|participa\w*|attend\w*|"
+    r"sat in|sitting in|present|on the (?:call|line)|dial(?:l)?ed in|three-way|trilateral|"
+    r"three-party|by video|via video|video link)\b", re.IGNORECASE)
+
+
+def joined_unwritten(question: str, concepts: Sequence[Concept], articles: Sequence[Article],
+                     engine: Engine) -> bool:
+    """The question has a named person join an event ("What did Zelensky say when he joined
+    the Trump–Putin call?"), and no found English report writes that person taking part in
+    anything. Unlike other acts (``acts_apart``), who took part in a call or a meeting is
+    what its reports tell: a participant none of them names was not there."""
+    if question_lang(question) == "ja":
+        return False
+    for act in actor_acts(question, engine):
+        if act.act.casefold() not in _JOINING or act.who.endswith(("'s", "’s")):
+            continue
+        names = set(engine.analyzer.tokens(act.who))
+        actor = next((c for c in concepts if c.name and names.intersection(c.tokens)), None)
+        if actor is None:
+            continue
+        took_part = any(_TOOK_PART.search(sentence)
+                        and set(engine.text_tokens(sentence)).intersection(actor.tokens)
+                        for article in articles if article.lang != "ja"
+                        for sentence in (article.title,
+                                         *without_furniture(article.text, article.title)))
+        if not took_part:
+            return True
+    return False
+
+
 def _judged(articles: Sequence[Article], engine: Engine, lang: str) -> list[set[str]]:
     """The tokens of each news sentence of the reports in the question's language."""
     return [set(engine.text_tokens(sentence)) for article in articles

@@ -18,6 +18,7 @@ from bot.answer.attribution import names_outlet, outlet_forms
 from bot.answer.engine import COMMON_SHARE, NAME_KEY, Concept, Engine, Hit, variant_keys
 from bot.answer.followup import is_followup
 from bot.answer.noise import news_sentences, without_dateline
+from bot.answer.quoted import holds_quote, quoted_phrases
 from bot.answer.rounds import (
     first_by_default,
     kinds_in,
@@ -426,6 +427,15 @@ ATTRIBUTED_DEPTH = 100
 #: match: the reader named it, and the question's own words often have no translation.
 ATTRIBUTED_ACROSS = 0.2
 
+#: A question that quotes a report's words ("who called it 'deeply unreasonable'?",
+#: ``bot.answer.quoted``) is answered from a report that holds them first: the best of the
+#: search's ``QUOTED_DEPTH`` that does and matches as much of the question as an answer
+#: needs, which then goes through the same checks. False: quotation marks are ignored.
+QUOTED_LEAD = True
+QUOTED_DEPTH = 100
+#: More reports among those than this holding the quote: it is a term, not a report's words.
+QUOTED_RARE = 5
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -486,6 +496,12 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
                                      now=now, window=window)
         if named is not None:
             picked = [named, *(a for a in picked if a.id != named.id)]
+    phrases = quoted_phrases(question) if QUOTED_LEAD else ()
+    if phrases and not scoped:
+        holding = await _quoted_report(session, engine, concepts, phrases, picked, now=now,
+                                       window=window)
+        if holding is not None:
+            picked = [holding, *(a for a in picked if a.id != holding.id)]
     ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
     if not ranked and scoped and SCOPED_OWN_LANGUAGE:
         # What the question's language does not say, the story's other language may.
@@ -535,6 +551,8 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
             displaced = None
     ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
+    if phrases:
+        ranked = _quoted_lead(phrases, ranked)
     if outlets:
         ranked = _attributed_lead(outlets, ranked)
     # Cited in the order ranked: the report that answers best is [1] and its sentences
@@ -1752,6 +1770,36 @@ def _attributed_lead(forms: Collection[str], ranked: Sequence[Article]) -> list[
     if named is None or _cites_outlet(ranked[0], forms):
         return list(ranked)
     return [named, *(a for a in ranked if a is not named)]
+
+
+def _holds(article: Article, phrases: tuple[str, ...]) -> bool:
+    return holds_quote(phrases, article.title, article.text)
+
+
+def _quoted_lead(phrases: tuple[str, ...], ranked: Sequence[Article]) -> list[Article]:
+    """The answer's reports with the first that holds the quoted words leading."""
+    holding = next((a for a in ranked if _holds(a, phrases)), None)
+    if holding is None or holding is ranked[0]:
+        return list(ranked)
+    return [holding, *(a for a in ranked if a is not holding)]
+
+
+async def _quoted_report(session: AsyncSession, engine: Engine, concepts: Sequence[Concept],
+                         phrases: tuple[str, ...], picked: Sequence[Article], *,
+                         now: datetime, window: Window) -> Article | None:
+    """The report that holds the quoted words: the first found that does, or the best of
+    the search's ``QUOTED_DEPTH`` that does and matches as much of the question as an
+    answer needs (within the named time first). None when more than ``QUOTED_RARE`` of
+    those hold them: then the quote is a term of the news ("安全の保証", "coalition of the
+    willing"), which tells no report apart."""
+    hits = _inside_first(engine, concepts, now=now, window=window, limit=QUOTED_DEPTH)
+    holding = {a.id: a for a in await _load(session, [h.article_id for h in hits])
+               if _holds(a, phrases)}
+    if len(holding) > QUOTED_RARE:
+        return None
+    first = next((a for a in picked[:MAX_ARTICLES] if _holds(a, phrases)), None)
+    return first or next((holding[h.article_id] for h in hits
+                          if h.article_id in holding and h.coverage >= MIN_COVERAGE), None)
 
 
 def _cites_outlet(article: Article, forms: Collection[str]) -> bool:

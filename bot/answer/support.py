@@ -51,7 +51,7 @@ from dataclasses import dataclass
 from bot.answer import demonyms
 from bot.answer.action import SPEAKER_EN, SPEAKER_JA, question_action
 from bot.answer.attribution import names_outlet, outlet_forms
-from bot.answer.clause import acts_apart
+from bot.answer.clause import acts_apart, joined_unwritten
 from bot.answer.engine import CALENDAR, NAME_KEY, Concept, Engine, keyed_name
 from bot.answer.noise import without_furniture
 from bot.news.entities import POSSESSIVE, entity_names, name_words
@@ -471,6 +471,8 @@ def support(question: str, concepts: Sequence[Concept], articles: Sequence[Artic
     if not _asks_who(question) and acts_apart(question, concepts, found, engine) \
             and gate_on("act-apart"):
         return [], "act-apart"  # "What did Zelensky wear": nobody writes him wearing it
+    if joined_unwritten(question, concepts, found, engine) and gate_on("joined-unwritten"):
+        return [], "joined-unwritten"  # "when he joined the call": no report has him on it
     if _asks_pending_outcome(question) and not any(
             _said_about(a, concepts, engine, _tells_done) for a in found[:2]) \
             and gate_on("pending-outcome"):
@@ -801,11 +803,19 @@ _PAIR_JA = re.compile(r"([\u30a0-\u30ffー]{2,})(?:氏|首相|大統領|外相|�
                       r"([\u30a0-\u30ffー]{2,})")
 
 
+#: One of two named people telling the other something when "the two" talked or met: "What
+#: did Putin tell Tusk when the two leaders spoke by phone?" joins them as "and" does.
+_TOLD_EN = re.compile(r"\b(?:did|does|do)\s+([A-Z][\w'’-]+)\s+(?:tell|ask|urge|offer|promise)\s+"
+                      r"([A-Z][\w'’-]+)\b(?=[^?]*\b(?:when|as|after)\s+(?:the\s+two\b|both\b|they\b)"
+                      r"(?:\s+\w+)?\s+(?:spoke|talked|met|discussed)\b)")
+
+
 def _pairs(question: str, concepts: Sequence[Concept], engine: Engine
            ) -> list[tuple[Concept, Concept]]:
-    """The pairs of names the question joins ("Merz and Putin's talks"), as concepts."""
-    return _named_pairs((*_PAIR_EN.finditer(question), *_PAIR_JA.finditer(question)),
-                        concepts, engine)
+    """The pairs of names the question joins ("Merz and Putin's talks", "Putin tell Tusk
+    when the two spoke"), as concepts."""
+    return _named_pairs((*_PAIR_EN.finditer(question), *_TOLD_EN.finditer(question),
+                         *_PAIR_JA.finditer(question)), concepts, engine)
 
 
 def _named_pairs(matches: Iterable[re.Match[str]], concepts: Sequence[Concept],
@@ -907,6 +917,7 @@ def _pairs_together(question: str, pairs: list[tuple[Concept, Concept]]
     if _KANA.search(question):
         return []
     joined = [m for m in _PAIR_EN.finditer(question) if _TOGETHER_EN.match(question[m.end():])]
+    joined += _TOLD_EN.finditer(question)
     if not joined:
         return []
     words = {w.lower() for m in joined for w in (m[1], m[2])}
