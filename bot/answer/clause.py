@@ -24,7 +24,7 @@ requiring the act's own word was measured and dropped (``bot.answer.action``).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from bot.answer.action import IRREGULAR_FORMS, JA_LIGHT, question_action, question_lang
@@ -159,8 +159,7 @@ def acts_apart(question: str, concepts: Sequence[Concept], articles: Sequence[Ar
     writes with its actor proves nothing (reports word acts their own way)."""
     lang = question_lang(question)
     for act in actor_acts(question, engine):
-        names = set(engine.analyzer.tokens(act.who))
-        actor = next((c for c in concepts if c.name and names.intersection(c.tokens)), None)
+        actor = _actor(act, concepts, engine)
         # Not by sound key: パレード and フロリダ share one ("§brd"); a name's key is for
         # finding it written in the other script, and only same-language reports are read.
         objects = {t for t in _tokens(act.complement, engine) if not t.startswith(NAME_KEY)
@@ -195,22 +194,29 @@ def joined_unwritten(question: str, concepts: Sequence[Concept], articles: Seque
     for act in actor_acts(question, engine):
         if act.act.casefold() not in _JOINING or act.who.endswith(("'s", "’s")):
             continue
-        names = set(engine.analyzer.tokens(act.who))
-        actor = next((c for c in concepts if c.name and names.intersection(c.tokens)), None)
+        actor = _actor(act, concepts, engine)
         if actor is None:
             continue
-        took_part = any(_TOOK_PART.search(sentence)
-                        and set(engine.text_tokens(sentence)).intersection(actor.tokens)
-                        for article in articles if article.lang != "ja"
-                        for sentence in (article.title,
-                                         *without_furniture(article.text, article.title)))
-        if not took_part:
+        if not any(_TOOK_PART.search(sentence)
+                   and set(engine.text_tokens(sentence)).intersection(actor.tokens)
+                   for sentence in _news_sentences(articles, "en")):
             return True
     return False
 
 
+def _actor(act: Act, concepts: Sequence[Concept], engine: Engine) -> Concept | None:
+    """The question's named concept for the act's actor (None: the actor is no name)."""
+    names = set(engine.analyzer.tokens(act.who))
+    return next((c for c in concepts if c.name and names.intersection(c.tokens)), None)
+
+
+def _news_sentences(articles: Sequence[Article], lang: str) -> Iterator[str]:
+    """The headline and news sentences of the reports in ``lang`` (ja, or any other)."""
+    for article in articles:
+        if (article.lang == "ja") == (lang == "ja"):
+            yield from (article.title, *without_furniture(article.text, article.title))
+
+
 def _judged(articles: Sequence[Article], engine: Engine, lang: str) -> list[set[str]]:
     """The tokens of each news sentence of the reports in the question's language."""
-    return [set(engine.text_tokens(sentence)) for article in articles
-            if (article.lang == "ja") == (lang == "ja")
-            for sentence in (article.title, *without_furniture(article.text, article.title))]
+    return [set(engine.text_tokens(sentence)) for sentence in _news_sentences(articles, lang)]

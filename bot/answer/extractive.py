@@ -6,7 +6,7 @@ found" (and what the store covers) instead of answering from a weak match.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
@@ -495,13 +495,13 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
         named = await _outlet_report(session, engine, question, concepts, outlets,
                                      now=now, window=window)
         if named is not None:
-            picked = [named, *(a for a in picked if a.id != named.id)]
+            picked = _put_first(named, picked)
     phrases = quoted_phrases(question) if QUOTED_LEAD else ()
     if phrases and not scoped:
         holding = await _quoted_report(session, engine, concepts, phrases, picked, now=now,
                                        window=window)
         if holding is not None:
-            picked = [holding, *(a for a in picked if a.id != holding.id)]
+            picked = _put_first(holding, picked)
     ranked, why = support(question, concepts, _drop_duplicates(picked), engine)
     if not ranked and scoped and SCOPED_OWN_LANGUAGE:
         # What the question's language does not say, the story's other language may.
@@ -552,9 +552,11 @@ async def answer_question(session: AsyncSession, question: str, *, lang: Lang,
     ranked = await _fact_in_story(engine, concepts, ranked, story_read, wants=wants,
                                   speaker=speaker)
     if phrases:
-        ranked = _quoted_lead(phrases, ranked)
+        ranked = _lead_with(ranked, lambda a: _holds(a, phrases))
     if outlets:
-        ranked = _attributed_lead(outlets, ranked)
+        # (unless the leading report already gives that outlet's account)
+        ranked = _lead_with(ranked, lambda a: names_outlet(outlets, a.source or ""),
+                            keeps=lambda a: _cites_outlet(a, outlets))
     # Cited in the order ranked: the report that answers best is [1] and its sentences
     # come first. (Re-sorting the best report's development newest first cost the right
     # report at [1] on 20 of dev's 124 answerable questions: docs/quality.md, stop 30.)
@@ -1763,25 +1765,22 @@ async def _figure_across(session: AsyncSession, engine: Engine, question: str,
     return []
 
 
-def _attributed_lead(forms: Collection[str], ranked: Sequence[Article]) -> list[Article]:
-    """The answer's reports with the first by the attributed outlet leading, unless the
-    leading one already gives that outlet's account."""
-    named = next((a for a in ranked if names_outlet(forms, a.source or "")), None)
-    if named is None or _cites_outlet(ranked[0], forms):
+def _put_first(chosen: Article, articles: Sequence[Article]) -> list[Article]:
+    return [chosen, *(a for a in articles if a.id != chosen.id)]
+
+
+def _lead_with(ranked: Sequence[Article], leads: Callable[[Article], bool], *,
+               keeps: Callable[[Article], bool] | None = None) -> list[Article]:
+    """The answer's reports with the first that ``leads`` leading (the attributed outlet's,
+    one holding the quoted words), unless the leading one already ``keeps`` the lead."""
+    chosen = next((a for a in ranked if leads(a)), None)
+    if chosen is None or (keeps is not None and keeps(ranked[0])):
         return list(ranked)
-    return [named, *(a for a in ranked if a is not named)]
+    return _put_first(chosen, ranked)
 
 
 def _holds(article: Article, phrases: tuple[str, ...]) -> bool:
     return holds_quote(phrases, article.title, article.text)
-
-
-def _quoted_lead(phrases: tuple[str, ...], ranked: Sequence[Article]) -> list[Article]:
-    """The answer's reports with the first that holds the quoted words leading."""
-    holding = next((a for a in ranked if _holds(a, phrases)), None)
-    if holding is None or holding is ranked[0]:
-        return list(ranked)
-    return [holding, *(a for a in ranked if a is not holding)]
 
 
 async def _quoted_report(session: AsyncSession, engine: Engine, concepts: Sequence[Concept],
