@@ -93,6 +93,16 @@ LEAD_WEIGHT = 1.0
 #: the other). 0.08 gains two hit@1 and a fact on the dev-side sets and a demo fact and
 #: loses nothing; 0.1 loses a demo hit@1 (docs/quality.md, stop 32).
 OWN_WEIGHT = 0.08
+#: Between two reports in the question's language, the question's own words count this
+#: much instead (``OWN_WEIGHT``) in choosing the one that leads: a report saying it in
+#: the question's words leads one recalling the event in other words. Never where either
+#: report is in the other language: there the own words would favour the question's
+#: language over the report about the event (on f01-f140, 0.5 for every lead gained 28
+#: right-first answers and lost 15, 12 of them asked across languages). Between one
+#: language's reports 0.5, 1.0, 1.5 and 2.0 gain 11 / 16 / 21 / 21 and lose 4 / 5 / 7 / 8
+#: on f01-f140; 1.0 and 1.5 gain 2 and lose 3 on the dev-side sets. None: off
+#: (docs/quality.md, stop 51).
+OWN_STRONG: float | None = 1.5
 #: ``OWN_WEIGHT`` for a follow-up answered from its thread's story (``_retrieve``): an
 #: elliptical follow-up ("how long did it last?") shares a word or two with the story's
 #: reports, so which language's report matches it best is noise (the glossary's English
@@ -985,9 +995,16 @@ async def _retrieve(session: AsyncSession, engine: Engine, concepts: Sequence[Co
     rounds, others = await _leading_with_round(session, asked_round, hits,
                                                implied=first_round, kinds=asked_kinds)
     others |= await _without_parties(session, parties, hits)
-    good = rerank([h for h in hits if h.coverage >= MIN_COVERAGE
-                   or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)],
-                  window, dated, rounds, others, past, this_time=this_time, own_full=OWN_FULL)
+    matching = [h for h in hits if h.coverage >= MIN_COVERAGE
+                or (_inside(window, h, dated) and h.coverage >= MIN_COVERAGE * SECONDARY)]
+    good = rerank(matching, window, dated, rounds, others, past, this_time=this_time,
+                  own_full=OWN_FULL)
+    if OWN_STRONG is not None and len(good) > 1:
+        strong = rerank(matching, window, dated, rounds, others, past, own_weight=OWN_STRONG,
+                        this_time=this_time, own_full=OWN_FULL)
+        if (strong[0] is not good[0]
+                and not await _in_other_language(session, [good[0], strong[0]], lang)):
+            good = strong
     if (window.start is not None and not (good and _inside(window, good[0], dated))
             and _only_generic(concepts, hits)):
         # Only the topic's common words besides the time: what happened then.
