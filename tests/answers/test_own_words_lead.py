@@ -68,19 +68,16 @@ def store_across(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("after", CLOCKS)
+@pytest.mark.parametrize(("strong", "first"), [(extractive.OWN_STRONG, "vall-meeting"),
+                                               (None, "vall-recalled")],
+                         ids=["own-words-lead", "switched-off"])
 async def test_the_report_in_the_questions_words_leads(
-        store: Path, shared_engine: Engine, after: timedelta) -> None:
+        store: Path, shared_engine: Engine, after: timedelta, strong: float | None,
+        first: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the switch off, the report recalling the meeting in other words leads."""
+    monkeypatch.setattr(extractive, "OWN_STRONG", strong)
     now = LATER + timedelta(days=1) + after
-    assert await first_cited(store, shared_engine, QUESTION, "en", now) == "vall-meeting"
-
-
-@pytest.mark.parametrize("after", CLOCKS)
-async def test_without_the_switch_the_recalling_report_leads(
-        store: Path, shared_engine: Engine, after: timedelta,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(extractive, "OWN_STRONG", None)
-    now = LATER + timedelta(days=1) + after
-    assert await first_cited(store, shared_engine, QUESTION, "en", now) == "vall-recalled"
+    assert await first_cited(store, shared_engine, QUESTION, "en", now) == first
 
 
 @pytest.mark.parametrize("after", CLOCKS)
