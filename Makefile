@@ -30,8 +30,11 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 run: $(RUN_STAMP)
 	$(BIN)/ceasefire-bot run $(ARGS)
 
+# Two workers (pytest-xdist), a test file's tests kept in one worker; PYTEST_XDIST= runs serially.
+PYTEST_XDIST ?= -n 2 --dist loadfile
+
 test: $(DEV_STAMP)
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

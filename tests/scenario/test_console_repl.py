@@ -58,7 +58,10 @@ class Terminal:
 def terminal(cli_env: dict[str, str], tmp_path: Path) -> Iterator[Terminal]:
     env = dict(cli_env, HOME=str(tmp_path / "home"), TERM="xterm-256color",
                LANG="C.UTF-8", LC_ALL="C.UTF-8")
-    env.pop("TMUX", None)
+    # The pane's own size, not an inherited one: rich prefers COLUMNS/LINES to the terminal's,
+    # and pytest-xdist's workers run with COLUMNS=80 LINES=24 (the sources then wrap at "⇒").
+    for name in ("TMUX", "COLUMNS", "LINES"):
+        env.pop(name, None)
     (tmp_path / "home").mkdir()
     conf = tmp_path / "tmux.conf"
     # The pane stays after the bot exits, so its last screen can be read.
