@@ -165,8 +165,11 @@ async def test_leader_lock_one_holder_and_takeover_when_its_connection_dies(
             assert not await second.try_acquire()
             assert await first.check()
             async with engine.connect() as conn:  # the leader's connection is cut
+                # Waits (up to 5 s, PostgreSQL 14+) until the backend has exited and so
+                # let go of its advisory lock: without it the takeover below could run
+                # first (seen once on a loaded host).
                 await conn.execute(text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                     "WHERE application_name = 'ceasefire-bot leader' AND datname = "
                     "current_database() AND pid IN (SELECT pid FROM pg_locks "
                     "WHERE locktype = 'advisory')"))
