@@ -96,12 +96,12 @@ OWN_WEIGHT = 0.08
 #: Between two reports in the question's language, the question's own words count this
 #: much instead (``OWN_WEIGHT``) in choosing the one that leads (for the languages of
 #: ``OWN_STRONG_LANGS``): a report saying it in the question's words leads one recalling
-#: the event in other words. Never where either
-#: report is in the other language: there the own words would favour the question's
-#: language over the report about the event (on f01-f140, 0.5 for every lead gained 28
-#: right-first answers and lost 15, 12 of them asked across languages). Between one
-#: language's reports 0.5, 1.0, 1.5 and 2.0 gain 11 / 16 / 21 / 21 and lose 4 / 5 / 7 / 8
-#: on f01-f140; 1.0 and 1.5 gain 2 and lose 3 on the dev-side sets. None: off
+#: the event in other words. Never where either report is in the other language: there the
+#: own words would favour the question's language over the report about the event (on
+#: f01-f140, 0.5 for every lead gained 28 right-first answers and lost 15, 12 of them asked
+#: across languages). Between one language's reports, both languages' questions, 0.5, 1.0,
+#: 1.5 and 2.0 gain 11 / 16 / 21 / 21 and lose 4 / 5 / 7 / 8 on f01-f140; as kept (1.5,
+#: English questions) +14 / -6, and +2 / -1 on the dev-side sets. None: off
 #: (docs/quality.md, stop 51).
 OWN_STRONG: float | None = 1.5
 #: The questions' languages ``OWN_STRONG`` chooses for. Not Japanese: there one word has
