@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer.engine import Engine
-from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks
+from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks, refusal_of
 from tests.answers.support import made_up_report as report
 
 CALL = datetime(2025, 7, 8, 15, tzinfo=UTC)
@@ -52,19 +52,15 @@ UNANSWERABLE = "What did Zelensky say when he joined the Trump-Putin phone call?
 
 
 @pytest.mark.parametrize("after", CLOCKS)
+@pytest.mark.parametrize(("gate_off", "refusal"),
+                         [("", "joined-unwritten"), ("joined-unwritten", None)],
+                         ids=["check-on", "check-off"])
 async def test_a_leader_no_report_has_on_the_call_is_refused(
-        store: Path, shared_engine: Engine, after: timedelta) -> None:
-    answer = await ask_store(store, shared_engine, UNANSWERABLE, "en", LAST + after)
-    assert (answer.answerable, answer.refusal) == (False, "joined-unwritten")
-
-
-@pytest.mark.parametrize("after", CLOCKS)
-async def test_without_the_check_the_call_reports_answer(
-        store: Path, shared_engine: Engine, after: timedelta,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CEASEFIRE_GATE_OFF", "joined-unwritten")
-    answer = await ask_store(store, shared_engine, UNANSWERABLE, "en", LAST + after)
-    assert answer.answerable, answer.refusal
+        store: Path, shared_engine: Engine, after: timedelta, gate_off: str,
+        refusal: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the check off, the reports of the call answer it."""
+    monkeypatch.setenv("CEASEFIRE_GATE_OFF", gate_off)
+    assert await refusal_of(store, shared_engine, UNANSWERABLE, "en", LAST + after) == refusal
 
 
 @pytest.mark.parametrize("after", CLOCKS)

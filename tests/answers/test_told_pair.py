@@ -21,7 +21,7 @@ import pytest
 
 from bot.answer.engine import Engine
 from bot.answer.support import _TOLD_EN
-from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks
+from tests.answers.support import CLOCKS, ask_store, made_up_store, other_talks, refusal_of
 from tests.answers.support import made_up_report as report
 
 DRONES = datetime(2025, 9, 10, 8, tzinfo=UTC)
@@ -50,19 +50,14 @@ NEVER = "What did Putin tell Tusk when the two leaders spoke by phone about the 
 
 
 @pytest.mark.parametrize("after", CLOCKS)
+@pytest.mark.parametrize(("gate_off", "refusal"), [("", "pair-unjoined"), ("pair-unjoined", None)],
+                         ids=["check-on", "check-off"])
 async def test_a_call_no_report_writes_is_refused(
-        store: Path, shared_engine: Engine, after: timedelta) -> None:
-    answer = await ask_store(store, shared_engine, NEVER, "en", LAST + after)
-    assert (answer.answerable, answer.refusal) == (False, "pair-unjoined")
-
-
-@pytest.mark.parametrize("after", CLOCKS)
-async def test_without_the_check_it_is_answered(
-        store: Path, shared_engine: Engine, after: timedelta,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CEASEFIRE_GATE_OFF", "pair-unjoined")
-    answer = await ask_store(store, shared_engine, NEVER, "en", LAST + after)
-    assert answer.answerable, answer.refusal
+        store: Path, shared_engine: Engine, after: timedelta, gate_off: str,
+        refusal: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the check off, it is answered."""
+    monkeypatch.setenv("CEASEFIRE_GATE_OFF", gate_off)
+    assert await refusal_of(store, shared_engine, NEVER, "en", LAST + after) == refusal
 
 
 @pytest.mark.parametrize("after", CLOCKS)
