@@ -48,7 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -57,10 +57,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from bench.demo_store import demo_app  # noqa: E402
 from bench.synthetic_stories import NOW, START, Demo, demo_corpus, developments  # noqa: E402
-from bot.answer.engine import REFRESH_BATCH, Engine  # noqa: E402
+from bot.answer.engine import REFRESH_BATCH, Concept, Engine  # noqa: E402
 from bot.answer.evaluation import load_questions  # noqa: E402
 from bot.answer.extractive import _outlet_report, _quoted_report, answer_question  # noqa: E402
 from bot.answer.index import DocMeta  # noqa: E402
@@ -99,20 +100,30 @@ async def fill(sessions: SessionFactory, start: int, n: int, demo: Demo,
             await session.execute(insert(Article), [a for _, arts in chunk for a in arts])
 
 
-async def outlet_searches(sessions: SessionFactory, engine: Engine,
-                          queries: list[str]) -> list[float]:
-    """Milliseconds of the deeper search an answer attributed to an outlet adds when none of
-    its first reports is the outlet's (``extractive._outlet_report``, its worst case: an
-    outlet no synthetic report is from, so every one of the search's best 100 is read)."""
+#: One deeper search an answer may add: (session, question, its concepts) -> awaitable.
+Search = Callable[[AsyncSession, str, list[Concept]], Awaitable[object]]
+
+
+async def timed_searches(sessions: SessionFactory, engine: Engine, queries: list[str],
+                         search: Search) -> list[float]:
+    """Milliseconds of ``search`` for each question (its concepts read before the clock)."""
     out: list[float] = []
     for q in queries:
         async with sessions() as session:
             concepts = engine.concepts_for(q, Window())
             t0 = time.perf_counter()
-            await _outlet_report(session, engine, q, concepts, {"Fjord Courier"}, now=NOW,
-                                 window=Window())
+            await search(session, q, concepts)
         out.append((time.perf_counter() - t0) * 1000)
     return out
+
+
+async def outlet_searches(sessions: SessionFactory, engine: Engine,
+                          queries: list[str]) -> list[float]:
+    """Milliseconds of the deeper search an answer attributed to an outlet adds when none of
+    its first reports is the outlet's (``extractive._outlet_report``, its worst case: an
+    outlet no synthetic report is from, so every one of the search's best 100 is read)."""
+    return await timed_searches(sessions, engine, queries, lambda s, q, c: _outlet_report(
+        s, engine, q, c, {"Fjord Courier"}, now=NOW, window=Window()))
 
 
 async def quote_searches(sessions: SessionFactory, engine: Engine,
@@ -120,15 +131,8 @@ async def quote_searches(sessions: SessionFactory, engine: Engine,
     """Milliseconds of the search a question quoting a report's words adds
     (``extractive._quoted_report``, its worst case: words no synthetic report holds, so
     every one of the search's best 100 is loaded and read)."""
-    out: list[float] = []
-    for q in queries:
-        async with sessions() as session:
-            concepts = engine.concepts_for(q, Window())
-            t0 = time.perf_counter()
-            await _quoted_report(session, engine, concepts, ("words nobody wrote",), [],
-                                 now=NOW, window=Window())
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
+    return await timed_searches(sessions, engine, queries, lambda s, _q, c: _quoted_report(
+        s, engine, c, ("words nobody wrote",), [], now=NOW, window=Window()))
 
 
 def pct(values: list[float], q: float) -> float:
