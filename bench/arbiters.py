@@ -11,7 +11,7 @@ whole articles (``bench/quality.py``'s baseline) and, unless ``--no-dense`` or n
 installed, the multilingual-e5-small similarity of the question to each report's title and
 lead (the first 400 characters). Then each arbiter picks the lead, and the table counts the
 questions it makes right first and those it makes wrong, on the sets rounds chose on
-(f01-f48, f73-f140) and on the confirm set (f49-f72), against ours' own first citation in the
+(f01-f48, f73-f147) and on the confirm set (f49-f72), against ours' own first citation in the
 same run. The learned arbiter (a logistic regression over every signal) is fitted on the
 choose sets and read on the confirm set. Ends with one line of JSON.
 """

@@ -2,7 +2,7 @@
 
     python bench/freshmiss.py [--json OUT.json]
 
-Reads only the spent fresh batches f01-f140 (named one by one, so that a newer blind file
+Reads only the spent fresh batches f01-f147 (named one by one, so that a newer blind file
 in the same folder is never read). For each question, asked at a week after the last
 report: ours' answer and the baseline's (``bench/quality.py``'s plain BM25) top report.
 Answerable questions fall in one bucket each: right first; wrong development first; right
@@ -32,11 +32,11 @@ from bot.store.db import open_store  # noqa: E402
 from bot.text.analyzer import Analyzer  # noqa: E402
 
 #: f63 was written for batch K but not kept: the default topic refuses six of its seven reports.
-SPENT = tuple(f"f{n:02d}" for n in range(1, 141) if n != 63)
+SPENT = tuple(f"f{n:02d}" for n in range(1, 148) if n != 63)
 
 
 def spent_fresh(realset: RealSet) -> RealSet:
-    """The labelled set's reports plus f01-f140's reports and questions (files by name)."""
+    """The labelled set's reports plus f01-f147's reports and questions (files by name)."""
     reports, splits = list(realset.reports), dict(realset.splits)
     questions: list[Question] = []
     for name in SPENT:

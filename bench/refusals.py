@@ -12,8 +12,8 @@ switching a check off lets a question pass, never refuses one answered (``RELAXE
 only let a question pass a check, are left out for that reason).
 
 Sets: the dev split and the dev-side probes over the labelled set's store, and the spent
-fresh batches (f01-f140 by default, in blocks of six, N, O, P, Q, R and S in two halves of
-four, T and U in halves of four and three) over the store of every report, at a week after the
+fresh batches (f01-f147 by default, in blocks of six, N, O, P, Q, R and S in two halves of
+four, T, U and V in halves of four and three) over the store of every report, at a week after the
 last report as ``bench/quality.py`` asks them. Never the test split, probe2 or a held-out
 batch. Prints a table per check (cost / gain per set, and summed over the sets blind to the
 check, those written after it: ``WRITTEN_FROM``), then one line of JSON.
@@ -92,18 +92,19 @@ WRITTEN_FROM: dict[str, tuple[str, ...]] = {
 }
 #: The spent fresh batches, in the blocks they were written in.
 #: Batches N (f79-f86), O (f87-f94), P (f95-f102), Q (f103-f110), R (f111-f118) and
-#: S (f119-f126) were written as eight each and read in two halves; T (f127-f133) and U
-#: (f134-f140) as seven, read as halves of four and three.
+#: S (f119-f126) were written as eight each and read in two halves; T (f127-f133), U
+#: (f134-f140) and V (f141-f147) as seven, read as halves of four and three.
 FRESH_BLOCKS = (*(f"f{n:02d}-f{n + 5:02d}" for n in range(1, 78, 6)), "f79-f82", "f83-f86",
                 "f87-f90", "f91-f94", "f95-f98", "f99-f102", "f103-f106", "f107-f110",
                 "f111-f114", "f115-f118", "f119-f122", "f123-f126",
-                "f127-f130", "f131-f133", "f134-f137", "f138-f140")
+                "f127-f130", "f131-f133", "f134-f137", "f138-f140", "f141-f144",
+                "f145-f147")
 DEFAULT_SETS = ("dev", *DEV_SIDE_PROBES, *FRESH_BLOCKS)
 #: joined-unwritten was written after T and before U was read: U is its first blind set.
 WRITTEN_FROM["joined-unwritten"] = DEFAULT_SETS[:DEFAULT_SETS.index("f134-f137")]
 #: Sets this bench may never read (the held-out probe, a batch not yet spent).
 _HELD_OUT = ("probe2",)
-_LAST_SPENT = 140
+_LAST_SPENT = 147
 
 
 @dataclass

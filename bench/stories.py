@@ -167,7 +167,7 @@ async def main(split: str, verbose: bool) -> dict[str, object]:
 if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--split", choices=("dev", "test", "all"), default="dev")
-    ap.add_argument("--fresh", nargs="?", const="f01-f140", default=None, metavar="FIRST-LAST",
+    ap.add_argument("--fresh", nargs="?", const="f01-f147", default=None, metavar="FIRST-LAST",
                     help="score the spent fresh developments from FIRST to LAST instead")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
