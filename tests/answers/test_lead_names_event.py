@@ -81,7 +81,7 @@ async def test_without_the_lead_the_report_recalling_it_would_lead(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The first test is not won by the reports' words: with the lead not counting, the
     later report, whose recalling sentence holds every word of the question, leads."""
-    monkeypatch.setattr(extractive, "LEAD_WEIGHT", 0.0)
+    monkeypatch.setattr(extractive, "HEADLINE_WEIGHT", 0.0)
     first = await first_cited(store, shared_engine, QUESTIONS[lang][0], lang,
                               HARVEST + timedelta(days=7))
     assert first != QUESTIONS[lang][1]
